@@ -1,0 +1,59 @@
+# The few targets a newcomer needs. `make run` and `make test` work on a fresh clone
+# with nothing but Python 3.11+ installed.
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PYTEST_ARGS ?=
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run setup test lint format check clean
+
+$(VENV)/.python-ok:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	@touch $@
+
+$(VENV)/.installed: $(VENV)/.python-ok pyproject.toml
+	$(PY) -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.python-ok pyproject.toml
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@ $(VENV)/.installed
+
+## run: set up, load the vocabulary, speakers and seed corpus, and serve on http://127.0.0.1:8000/
+run: export DEBUG ?= 1
+run: setup
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+## setup: everything `run` does before serving (safe to repeat)
+setup: export DEBUG ?= 1
+setup: $(VENV)/.installed
+	$(PY) manage.py migrate --noinput -v 0
+	$(PY) manage.py load_vocabulary
+	$(PY) manage.py load_speakers
+	$(PY) manage.py ingest seeds/articles --verbosity 0
+	$(PY) manage.py ensure_admin
+
+## test: set up and run the whole test suite (DATABASE_URL=postgres://... for PostgreSQL)
+test: $(VENV)/.installed-dev
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+check: export DEBUG ?= 1
+check: $(VENV)/.installed
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

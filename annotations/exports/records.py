@@ -1,0 +1,127 @@
+"""The dataset records of PRODUCT.md, built from model instances already in memory.
+
+Key order is part of the contract: these dicts are built in the documented
+order and serialized without sorting. Lists are ordered by (start, end, id).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+
+from corpus.models import Article, Paragraph, Quote
+
+from ..models import Annotation, Claim, FactCheck
+
+SCHEMA_VERSION = "1"
+
+
+def rfc3339(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _span_key(item) -> tuple:
+    # Non-span annotations (start None) sort first, then by id.
+    start = -1 if item.start is None else item.start
+    end = -1 if item.end is None else item.end
+    return (start, end, item.pk)
+
+
+def paragraph_record(paragraph: Paragraph, text: str) -> dict:
+    return {
+        "position": paragraph.position,
+        "role": paragraph.role,
+        "rule": paragraph.rule,
+        "start": paragraph.start,
+        "end": paragraph.end,
+        "text": text[paragraph.start : paragraph.end],
+    }
+
+
+def quote_record(quote: Quote, text: str, positions: dict[int, int]) -> dict:
+    speaker = quote.speaker
+    return {
+        "id": quote.pk,
+        "kind": quote.kind,
+        "text": text[quote.start : quote.end],
+        "start": quote.start,
+        "end": quote.end,
+        "paragraph": positions[quote.paragraph_id],
+        "continues": quote.continues_id,
+        "speaker": speaker.name if speaker else None,
+        "speaker_kind": speaker.kind if speaker else None,
+        "speaker_mention": quote.speaker_mention,
+        "cue": quote.cue,
+        "via": quote.via.name if quote.via else None,
+        "origin": quote.origin,
+        "verified": quote.verified,
+    }
+
+
+def annotation_record(annotation: Annotation) -> dict:
+    return {
+        "id": annotation.pk,
+        "target": annotation.target,
+        "start": annotation.start,
+        "end": annotation.end,
+        "exact": annotation.exact,
+        "tags": sorted(tag.slug for tag in annotation.tags.all()),
+        "note": annotation.note,
+        "status": annotation.status,
+        "origin": annotation.origin,
+        "author": annotation.author.username if annotation.author else None,
+    }
+
+
+def fact_check_record(fact_check: FactCheck) -> dict:
+    return {
+        "verdict": fact_check.verdict,
+        "rationale": fact_check.rationale,
+        "evidence": [
+            {k: item.get(k, "") for k in ("url", "title", "publisher", "accessed")} for item in fact_check.evidence
+        ],
+        "status": fact_check.status,
+        "author": fact_check.author.username,
+        "reviewer": fact_check.reviewer.username if fact_check.reviewer else None,
+        "published_at": rfc3339(fact_check.published_at),
+    }
+
+
+def claim_record(claim: Claim, fact_check: FactCheck | None) -> dict:
+    return {
+        "id": claim.pk,
+        "text": claim.text,
+        "claimant": claim.claimant.name if claim.claimant else None,
+        "annotation": claim.annotation_id,
+        "fact_check": fact_check_record(fact_check) if fact_check else None,
+    }
+
+
+def article_record(
+    article: Article,
+    *,
+    paragraphs: Iterable[Paragraph],
+    quotes: Iterable[Quote],
+    annotations: Iterable[Annotation],
+    claims: Iterable[tuple[Claim, FactCheck | None]],
+) -> dict:
+    text = article.text
+    paragraphs = sorted(paragraphs, key=lambda p: p.position)
+    positions = {p.pk: p.position for p in paragraphs}
+    return {
+        "id": article.pk,
+        "url": article.url,
+        "source": article.source.name if article.source else None,
+        "published_at": rfc3339(article.published_at),
+        "language": article.language,
+        "title": article.title,
+        "content_hash": article.content_hash,
+        "text": text,
+        "paragraphs": [paragraph_record(p, text) for p in paragraphs],
+        "quotes": [quote_record(q, text, positions) for q in sorted(quotes, key=_span_key)],
+        "annotations": [annotation_record(a) for a in sorted(annotations, key=_span_key)],
+        "claims": [claim_record(c, fc) for c, fc in sorted(claims, key=lambda pair: pair[0].pk)],
+    }

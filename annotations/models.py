@@ -1,0 +1,197 @@
+"""Tags, annotations, claims and fact-checks, on top of the corpus."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+
+from corpus.models import Article, Origin, Paragraph, Quote, Speaker
+
+from .querysets import AnnotationQuerySet, ClaimQuerySet, FactCheckQuerySet, TagQuerySet
+
+
+class Tag(models.Model):
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    colour = models.CharField(
+        max_length=7,
+        default="#ffd54f",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "A colour is #rrggbb.", code="invalid_colour")],
+    )
+
+    objects = TagQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["slug"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(parent=F("id")), name="tag_not_own_parent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AnnotationTarget(models.TextChoices):
+    SPAN = "span"
+    PARAGRAPH = "paragraph"
+    QUOTE = "quote"
+    ARTICLE = "article"
+
+
+class AnnotationStatus(models.TextChoices):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    REJECTED = "rejected"
+
+
+class Annotation(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="annotations")
+    target = models.CharField(max_length=10, choices=AnnotationTarget.choices, default=AnnotationTarget.SPAN)
+    paragraph = models.ForeignKey(
+        Paragraph, on_delete=models.CASCADE, null=True, blank=True, related_name="annotations"
+    )
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, null=True, blank=True, related_name="annotations")
+    start = models.PositiveIntegerField(null=True, blank=True)
+    end = models.PositiveIntegerField(null=True, blank=True)
+    # A W3C TextQuoteSelector, kept so the span can be found again when the text changes.
+    exact = models.TextField(blank=True)
+    prefix = models.CharField(max_length=64, blank=True)
+    suffix = models.CharField(max_length=64, blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="annotations")
+    note = models.TextField(blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="annotations",
+        help_text="Empty for machine annotations.",
+    )
+    status = models.CharField(max_length=10, choices=AnnotationStatus.choices, default=AnnotationStatus.DRAFT)
+    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.EDITOR)
+    rule = models.CharField(max_length=80, blank=True, help_text="For machine annotations: the rule that made it.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = AnnotationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["article", "start", "end", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(target="span", start__isnull=False, end__isnull=False, start__lt=F("end"))
+                    | (~Q(target="span") & Q(start__isnull=True, end__isnull=True))
+                ),
+                name="annotation_span_offsets",
+            ),
+            models.CheckConstraint(
+                condition=~Q(target="paragraph") | Q(paragraph__isnull=False),
+                name="annotation_paragraph_target",
+            ),
+            models.CheckConstraint(
+                condition=~Q(target="quote") | Q(quote__isnull=False), name="annotation_quote_target"
+            ),
+            models.CheckConstraint(
+                condition=~Q(origin="editor") | Q(author__isnull=False), name="annotation_editor_has_author"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["article", "start", "end"]),
+            models.Index(fields=["status", "id"]),
+        ]
+
+    def __str__(self) -> str:
+        where = f"{self.start}-{self.end}" if self.target == AnnotationTarget.SPAN else self.target
+        return f"Annotation {self.pk} ({where}) on article {self.article_id}"
+
+
+class Claim(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="claims")
+    text = models.TextField()
+    claimant = models.ForeignKey(
+        Speaker, on_delete=models.SET_NULL, null=True, blank=True, related_name="claims"
+    )
+    annotation = models.ForeignKey(
+        Annotation, on_delete=models.SET_NULL, null=True, blank=True, related_name="claims"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="claims"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["article", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:100]
+
+
+class Verdict(models.TextChoices):
+    TRUE = "true"
+    MOSTLY_TRUE = "mostly_true"
+    MIXED = "mixed"
+    MOSTLY_FALSE = "mostly_false"
+    FALSE = "false"
+    MISLEADING = "misleading"
+    UNVERIFIABLE = "unverifiable"
+    NOT_A_CLAIM = "not_a_claim"
+
+
+class FactCheckStatus(models.TextChoices):
+    DRAFT = "draft"
+    IN_REVIEW = "in_review"
+    PUBLISHED = "published"
+
+
+class FactCheck(models.Model):
+    claim = models.OneToOneField(Claim, on_delete=models.CASCADE, related_name="fact_check")
+    verdict = models.CharField(max_length=20, choices=Verdict.choices)
+    rationale = models.TextField(blank=True)
+    evidence = models.JSONField(
+        default=list, blank=True, help_text="A list of {url, title, publisher, accessed (YYYY-MM-DD)}."
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="fact_checks")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reviewed_fact_checks",
+    )
+    review_comment = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=FactCheckStatus.choices, default=FactCheckStatus.DRAFT)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = FactCheckQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at", "id"]
+        permissions = [("review_factcheck", "Can review and publish fact-checks of others")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False, reviewer__isnull=False),
+                name="factcheck_published_has_reviewer_and_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(reviewer__isnull=True) | ~Q(reviewer=F("author")),
+                name="factcheck_reviewer_not_author",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_verdict_display()}: {self.claim}"

@@ -1,0 +1,377 @@
+"""Every write to tags, annotations, claims and fact-checks goes through these functions."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from corpus.ingest.types import ProcessedArticle
+from corpus.models import Article, Origin, Paragraph, Quote, Speaker
+from corpus.spans import span_context, span_validate
+from corpus.versioning import StaleVersion, versioned_update
+
+from .models import (
+    Annotation,
+    AnnotationStatus,
+    AnnotationTarget,
+    Claim,
+    FactCheck,
+    FactCheckStatus,
+    Tag,
+    Verdict,
+)
+
+SPAM_TAG = "injected-spam"
+REVIEW_PERMISSION = "annotations.review_factcheck"
+
+
+# --- Tags ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def tag_vocabulary_load(*, path: Path) -> tuple[int, int]:
+    """Load a vocabulary file (a JSON list of {slug, name, description, colour, parent}); parents may
+    come after children. Existing tags are updated. Returns (created, updated)."""
+    try:
+        entries = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValidationError(f"{path}: cannot read the vocabulary: {exc}", code="invalid_vocabulary") from None
+    if not isinstance(entries, list):
+        raise ValidationError(f"{path}: expected a JSON list of tags.", code="invalid_vocabulary")
+    created = updated = 0
+    tags: dict[str, Tag] = {}
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, dict) or not entry.get("slug") or not entry.get("name"):
+            raise ValidationError(f"{path}: entry {index} needs 'slug' and 'name'.", code="invalid_vocabulary")
+        tag, was_created = Tag.objects.update_or_create(
+            slug=entry["slug"],
+            defaults={
+                "name": entry["name"],
+                "description": entry.get("description", ""),
+                "colour": entry.get("colour", "#ffd54f"),
+            },
+        )
+        tag.full_clean(exclude=["parent", "slug"])
+        tags[tag.slug] = tag
+        created += was_created
+        updated += not was_created
+    for entry in entries:
+        parent_slug = entry.get("parent")
+        if parent_slug:
+            parent = tags.get(parent_slug) or Tag.objects.filter(slug=parent_slug).first()
+            if parent is None:
+                raise ValidationError(
+                    f"{path}: tag {entry['slug']!r} names an unknown parent {parent_slug!r}.", code="unknown_parent"
+                )
+            Tag.objects.filter(slug=entry["slug"]).update(parent=parent)
+    return created, updated
+
+
+def _tags_resolve(tags: Iterable[Tag | str]) -> list[Tag]:
+    resolved: list[Tag] = []
+    slugs = [t for t in tags if isinstance(t, str)]
+    found = {t.slug: t for t in Tag.objects.filter(slug__in=slugs)} if slugs else {}
+    missing = sorted(set(slugs) - set(found))
+    if missing:
+        raise ValidationError({"tags": f"unknown tag(s): {', '.join(missing)}."}, code="unknown_tag")
+    for tag in tags:
+        resolved.append(found[tag] if isinstance(tag, str) else tag)
+    return resolved
+
+
+# --- Annotations -------------------------------------------------------------------
+
+
+def _target_fields(
+    *,
+    article: Article,
+    target: str,
+    start: int | None,
+    end: int | None,
+    exact: str | None,
+    paragraph: Paragraph | None,
+    quote: Quote | None,
+) -> dict:
+    if target not in AnnotationTarget.values:
+        raise ValidationError({"target": f"{target!r} is not one of {', '.join(AnnotationTarget.values)}."})
+    fields: dict = {"target": target, "paragraph": None, "quote": None, "start": None, "end": None}
+    if target == AnnotationTarget.SPAN:
+        fields["exact"] = span_validate(text=article.text, start=start, end=end, exact=exact)
+        fields["start"], fields["end"] = start, end
+        fields["prefix"], fields["suffix"] = span_context(text=article.text, start=start, end=end)
+        return fields
+    if start is not None or end is not None:
+        raise ValidationError({"start": f"a {target} annotation has no offsets; leave start and end empty."})
+    if target == AnnotationTarget.PARAGRAPH:
+        if paragraph is None or paragraph.article_id != article.pk:
+            raise ValidationError({"paragraph": "name a paragraph of this article."})
+        fields["paragraph"] = paragraph
+        fields["exact"] = article.text[paragraph.start : paragraph.end]
+    elif target == AnnotationTarget.QUOTE:
+        if quote is None or quote.article_id != article.pk:
+            raise ValidationError({"quote": "name a quote of this article."})
+        fields["quote"] = quote
+        fields["exact"] = article.text[quote.start : quote.end]
+    else:
+        fields["exact"] = ""
+    fields["prefix"] = fields["suffix"] = ""
+    return fields
+
+
+@transaction.atomic
+def annotation_create(
+    *,
+    article: Article,
+    author=None,
+    target: str = AnnotationTarget.SPAN,
+    start: int | None = None,
+    end: int | None = None,
+    exact: str | None = None,
+    paragraph: Paragraph | None = None,
+    quote: Quote | None = None,
+    tags: Sequence[Tag | str] = (),
+    note: str = "",
+    status: str = AnnotationStatus.DRAFT,
+    origin: str = Origin.EDITOR,
+    rule: str = "",
+) -> Annotation:
+    """Create an annotation on a span, paragraph, quote or the whole article.
+
+    ``exact`` must equal ``text[start:end]`` (it is derived when omitted).
+    """
+    if origin == Origin.EDITOR and author is None:
+        raise ValidationError({"author": "an editor's annotation needs an author."})
+    resolved_tags = _tags_resolve(tags)
+    if not resolved_tags and not note.strip():
+        raise ValidationError({"tags": "give at least one tag or a note."}, code="empty_annotation")
+    annotation = Annotation(
+        article=article,
+        author=author,
+        note=note,
+        status=status,
+        origin=origin,
+        rule=rule,
+        **_target_fields(
+            article=article, target=target, start=start, end=end, exact=exact, paragraph=paragraph, quote=quote
+        ),
+    )
+    annotation.full_clean()
+    annotation.save()
+    annotation.tags.set(resolved_tags)
+    return annotation
+
+
+_UNSET = object()
+
+
+@transaction.atomic
+def annotation_update(
+    *,
+    annotation: Annotation,
+    expected_version: int,
+    target: str | None = None,
+    start: int | None | object = _UNSET,
+    end: int | None | object = _UNSET,
+    exact: str | None = None,
+    paragraph: Paragraph | None | object = _UNSET,
+    quote: Quote | None | object = _UNSET,
+    tags: Sequence[Tag | str] | None = None,
+    note: str | None = None,
+    status: str | None = None,
+) -> Annotation:
+    """Change an annotation written at ``expected_version``; a stale version raises ``StaleVersion``."""
+    fields: dict = {}
+    moves = any(v is not _UNSET for v in (start, end, paragraph, quote)) or target is not None
+    if moves:
+        fields.update(
+            _target_fields(
+                article=annotation.article,
+                target=target or annotation.target,
+                start=annotation.start if start is _UNSET else start,
+                end=annotation.end if end is _UNSET else end,
+                exact=exact,
+                paragraph=annotation.paragraph if paragraph is _UNSET else paragraph,
+                quote=annotation.quote if quote is _UNSET else quote,
+            )
+        )
+    elif exact is not None and exact != annotation.exact:
+        raise ValidationError({"exact": "exact does not match the annotation's span; send new offsets to move it."})
+    if note is not None:
+        fields["note"] = note
+    if status is not None:
+        if status not in AnnotationStatus.values:
+            raise ValidationError({"status": f"{status!r} is not one of {', '.join(AnnotationStatus.values)}."})
+        fields["status"] = status
+    candidate = Annotation(**{**_field_values(annotation), **fields})
+    candidate.full_clean(exclude=["article", "author", "paragraph", "quote"], validate_unique=False)
+    versioned_update(annotation, expected_version=expected_version, fields=fields)
+    if tags is not None:
+        annotation.tags.set(_tags_resolve(tags))
+    return annotation
+
+
+def _field_values(instance) -> dict:
+    return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
+
+
+@transaction.atomic
+def annotation_delete(*, annotation: Annotation, expected_version: int) -> None:
+    """Delete an annotation, only if nobody changed it since ``expected_version``."""
+    deleted, _ = Annotation.objects.filter(pk=annotation.pk, version=expected_version).delete()
+    if not deleted:
+        current = Annotation.objects.filter(pk=annotation.pk).values_list("version", flat=True).first()
+        raise StaleVersion(model=Annotation, pk=annotation.pk, expected=expected_version, current=current)
+
+
+def spam_annotations_create(*, article: Article, processed: ProcessedArticle) -> None:
+    """Ingestion hook: every injected-spam token becomes a published machine annotation on its span."""
+    if not processed.spam:
+        return
+    tag, _ = Tag.objects.get_or_create(
+        slug=SPAM_TAG,
+        defaults={
+            "name": "injected spam",
+            "description": "Text injected into the article that is not part of it (gambling, pharma, links).",
+            "colour": "#e57373",
+        },
+    )
+    annotations = []
+    for spam in processed.spam:
+        prefix, suffix = span_context(text=article.text, start=spam.start, end=spam.end)
+        annotations.append(
+            Annotation(
+                article=article,
+                target=AnnotationTarget.SPAN,
+                start=spam.start,
+                end=spam.end,
+                exact=article.text[spam.start : spam.end],
+                prefix=prefix,
+                suffix=suffix,
+                note=f"Flagged by rule {spam.rule}.",
+                status=AnnotationStatus.PUBLISHED,
+                origin=Origin.MACHINE,
+                rule=spam.rule,
+            )
+        )
+    created = Annotation.objects.bulk_create(annotations)
+    Annotation.tags.through.objects.bulk_create(
+        [Annotation.tags.through(annotation_id=a.pk, tag_id=tag.pk) for a in created]
+    )
+
+
+# --- Claims and fact-checks ------------------------------------------------------------
+
+
+@transaction.atomic
+def claim_create(
+    *,
+    article: Article,
+    text: str,
+    created_by,
+    claimant: Speaker | None = None,
+    annotation: Annotation | None = None,
+) -> Claim:
+    if annotation is not None and annotation.article_id != article.pk:
+        raise ValidationError({"annotation": "the annotation belongs to another article."})
+    if claimant is not None and claimant.article_id not in (None, article.pk):
+        raise ValidationError({"claimant": "that speaker belongs to another article."})
+    claim = Claim(article=article, text=text.strip(), claimant=claimant, annotation=annotation, created_by=created_by)
+    claim.full_clean()
+    claim.save()
+    return claim
+
+
+def _evidence_clean(evidence: list) -> list[dict]:
+    if not isinstance(evidence, list):
+        raise ValidationError({"evidence": "a list of {url, title, publisher, accessed}."})
+    cleaned = []
+    for index, item in enumerate(evidence):
+        if not isinstance(item, dict) or not item.get("url"):
+            raise ValidationError({"evidence": f"item {index} needs a url."})
+        unknown = set(item) - {"url", "title", "publisher", "accessed"}
+        if unknown:
+            raise ValidationError({"evidence": f"item {index} has unknown key(s) {', '.join(sorted(unknown))}."})
+        cleaned.append({k: str(item.get(k) or "") for k in ("url", "title", "publisher", "accessed")})
+    return cleaned
+
+
+@transaction.atomic
+def factcheck_create(*, claim: Claim, author, verdict: str, rationale: str = "", evidence: list | None = None) -> FactCheck:
+    if verdict not in Verdict.values:
+        raise ValidationError({"verdict": f"{verdict!r} is not one of {', '.join(Verdict.values)}."})
+    fact_check = FactCheck(
+        claim=claim, author=author, verdict=verdict, rationale=rationale, evidence=_evidence_clean(evidence or [])
+    )
+    fact_check.full_clean()
+    fact_check.save()
+    return fact_check
+
+
+@transaction.atomic
+def factcheck_update(
+    *,
+    fact_check: FactCheck,
+    expected_version: int,
+    verdict: str | None = None,
+    rationale: str | None = None,
+    evidence: list | None = None,
+) -> FactCheck:
+    fields: dict = {}
+    if verdict is not None:
+        if verdict not in Verdict.values:
+            raise ValidationError({"verdict": f"{verdict!r} is not one of {', '.join(Verdict.values)}."})
+        fields["verdict"] = verdict
+    if rationale is not None:
+        fields["rationale"] = rationale
+    if evidence is not None:
+        fields["evidence"] = _evidence_clean(evidence)
+    if fact_check.status == FactCheckStatus.PUBLISHED and fields:
+        # A change to a published verdict goes back through review.
+        fields.update(status=FactCheckStatus.DRAFT, published_at=None, reviewer=None)
+    return versioned_update(fact_check, expected_version=expected_version, fields=fields)
+
+
+@transaction.atomic
+def factcheck_submit(*, fact_check: FactCheck, expected_version: int, user) -> FactCheck:
+    if fact_check.status != FactCheckStatus.DRAFT:
+        raise ValidationError({"status": f"only a draft can be submitted for review; this one is {fact_check.status}."})
+    return versioned_update(fact_check, expected_version=expected_version, fields={"status": FactCheckStatus.IN_REVIEW})
+
+
+def _reviewer_check(*, fact_check: FactCheck, user) -> None:
+    if not user.has_perm(REVIEW_PERMISSION):
+        raise PermissionDenied("Only fact-checkers review fact-checks.")
+    if user.pk == fact_check.author_id:
+        raise PermissionDenied("A fact-check needs a second person: its author cannot review it.")
+
+
+@transaction.atomic
+def factcheck_publish(*, fact_check: FactCheck, expected_version: int, user) -> FactCheck:
+    """Approve and publish: a fact-checker who is not the author."""
+    _reviewer_check(fact_check=fact_check, user=user)
+    if fact_check.status != FactCheckStatus.IN_REVIEW:
+        raise ValidationError({"status": f"only a fact-check in review can be published; this one is {fact_check.status}."})
+    return versioned_update(
+        fact_check,
+        expected_version=expected_version,
+        fields={"status": FactCheckStatus.PUBLISHED, "reviewer": user, "published_at": timezone.now()},
+    )
+
+
+@transaction.atomic
+def factcheck_send_back(*, fact_check: FactCheck, expected_version: int, user, comment: str) -> FactCheck:
+    _reviewer_check(fact_check=fact_check, user=user)
+    if fact_check.status != FactCheckStatus.IN_REVIEW:
+        raise ValidationError({"status": f"only a fact-check in review can be sent back; this one is {fact_check.status}."})
+    if not comment.strip():
+        raise ValidationError({"review_comment": "say what needs to change."})
+    return versioned_update(
+        fact_check,
+        expected_version=expected_version,
+        fields={"status": FactCheckStatus.DRAFT, "review_comment": comment.strip()},
+    )

@@ -1,0 +1,194 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db import models
+from django.db.models import F
+from django.db.models.functions import Substr
+from django.utils.html import format_html
+
+from .admin_versioning import VersionedAdminMixin
+from .models import Article, Paragraph, Quote, Source, Speaker, SpeakerAlias
+
+
+def _excerpt(text: str, length: int = 90) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    list_display = ["name", "homepage", "licence", "created_at"]
+    search_fields = ["name", "homepage"]
+
+
+class ParagraphInline(admin.TabularInline):
+    model = Paragraph
+    fields = ["position", "role", "rule", "start", "end", "excerpt"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    ordering = ["position"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(span_text=Substr("article__text", F("start") + 1, 200))
+
+    @admin.display(description="text")
+    def excerpt(self, obj: Paragraph) -> str:
+        return _excerpt(obj.span_text)
+
+
+class QuoteInline(admin.TabularInline):
+    model = Quote
+    fk_name = "article"
+    fields = ["kind", "excerpt", "speaker", "speaker_mention", "cue", "via", "confidence", "verified", "origin"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    ordering = ["start", "end", "id"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("speaker", "via")
+            .annotate(span_text=Substr("article__text", F("start") + 1, F("end") - F("start")))
+        )
+
+    @admin.display(description="quote")
+    def excerpt(self, obj: Quote) -> str:
+        return _excerpt(obj.span_text, 120)
+
+
+@admin.register(Article)
+class ArticleAdmin(VersionedAdminMixin, admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    list_display = ["title_excerpt", "source", "published_at", "language", "paragraph_count", "quote_count", "ingested_at"]
+    list_filter = ["source", "language", "published_at"]
+    search_fields = ["title", "url", "external_id", "content_hash"]
+    list_select_related = ["source"]
+    date_hierarchy = "published_at"
+    readonly_fields = ["raw_text", "text", "content_hash", "pipeline_version", "ingested_at", "updated_at", "version"]
+    fieldsets = [
+        (None, {"fields": ["title", "standfirst", "byline", "source", "url", "external_id", "published_at", "language"]}),
+        ("Text", {"fields": ["text"]}),
+        ("Raw input", {"classes": ["collapse"], "fields": ["raw_text", "content_hash", "metadata"]}),
+        ("Processing", {"fields": ["pipeline_version", "ingested_at", "updated_at", "version"]}),
+    ]
+    inlines = [ParagraphInline, QuoteInline]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.resolver_match and request.resolver_match.url_name == "corpus_article_changelist":
+            return queryset.defer("raw_text", "text", "metadata").with_counts()
+        return queryset
+
+    @admin.display(description="title", ordering="title")
+    def title_excerpt(self, obj: Article) -> str:
+        return _excerpt(obj.title or f"Article {obj.pk}")
+
+    @admin.display(description="paragraphs", ordering="paragraph_count")
+    def paragraph_count(self, obj: Article) -> int:
+        return obj.paragraph_count
+
+    @admin.display(description="quotes", ordering="quote_count")
+    def quote_count(self, obj: Article) -> int:
+        return obj.quote_count
+
+
+@admin.register(Paragraph)
+class ParagraphAdmin(VersionedAdminMixin, admin.ModelAdmin):
+    list_display = ["article", "position", "role", "rule", "start", "end"]
+    list_filter = ["role", "rule"]
+    search_fields = ["article__title"]
+    list_select_related = ["article"]
+    raw_id_fields = ["article"]
+    readonly_fields = ["article", "position", "start", "end", "rule", "version", "paragraph_text"]
+    fields = ["article", "position", "role", "rule", "start", "end", "paragraph_text", "version"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("article").defer("article__raw_text")
+
+    @admin.display(description="text")
+    def paragraph_text(self, obj: Paragraph) -> str:
+        return obj.text
+
+
+class SpeakerAliasInline(admin.TabularInline):
+    model = SpeakerAlias
+    fields = ["phrase"]
+    extra = 1
+
+
+@admin.register(Speaker)
+class SpeakerAdmin(VersionedAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "kind", "description_excerpt", "article", "quote_count"]
+    list_filter = ["kind"]
+    search_fields = ["name", "aliases__phrase", "description"]
+    list_select_related = ["article"]
+    raw_id_fields = ["article"]
+    readonly_fields = ["version", "created_at"]
+    inlines = [SpeakerAliasInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_counts()
+
+    @admin.display(description="description")
+    def description_excerpt(self, obj: Speaker) -> str:
+        return _excerpt(obj.description, 60)
+
+    @admin.display(description="quotes", ordering="quote_count")
+    def quote_count(self, obj: Speaker) -> int:
+        return obj.quote_count
+
+
+@admin.register(SpeakerAlias)
+class SpeakerAliasAdmin(admin.ModelAdmin):
+    list_display = ["phrase", "speaker"]
+    search_fields = ["phrase", "speaker__name"]
+    list_select_related = ["speaker"]
+    autocomplete_fields = ["speaker"]
+
+
+@admin.register(Quote)
+class QuoteAdmin(VersionedAdminMixin, admin.ModelAdmin):
+    list_display = ["excerpt", "kind", "speaker", "speaker_mention", "cue", "via", "confidence", "verified", "origin", "article"]
+    list_filter = ["kind", "verified", "origin", "speaker__kind"]
+    search_fields = ["speaker__name", "speaker_mention", "cue", "article__title"]
+    list_select_related = ["speaker", "via", "article"]
+    autocomplete_fields = ["speaker", "via"]
+    raw_id_fields = ["article", "paragraph", "continues"]
+    readonly_fields = ["article", "paragraph", "start", "end", "quote_text", "continues", "origin", "rule",
+                       "confidence", "pipeline_version", "corrected_by", "version"]
+    fields = ["article", "paragraph", "quote_text", "start", "end", "kind", "speaker", "speaker_mention", "cue",
+              "via", "continues", "verified", "confidence", "rule", "origin", "corrected_by", "pipeline_version",
+              "version"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .defer("article__raw_text", "article__metadata")
+            .annotate(span_text=Substr("article__text", F("start") + 1, F("end") - F("start")))
+        )
+
+    def save_model(self, request, obj, form, change):
+        if change and {"speaker", "kind"} & set(form.changed_data):
+            obj.corrected_by = request.user
+            form.changed_data.append("corrected_by")
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description="quote")
+    def excerpt(self, obj: Quote) -> str:
+        return _excerpt(obj.span_text, 80)
+
+    @admin.display(description="text")
+    def quote_text(self, obj: Quote) -> str:
+        return format_html("<blockquote>{}</blockquote>", obj.text)

@@ -1,0 +1,44 @@
+"""Turn raw input into the normalized paragraphs that ``Article.text`` is made of.
+
+The rule (PRODUCT.md): each block becomes a paragraph; Unicode NFC; invisible
+format characters removed (U+200B, U+2060, U+FEFF, soft hyphen; never
+U+200C/U+200D, which emoji and many scripts need); other control characters
+removed; runs of spaces and tabs folded to one space; ends trimmed. Paragraphs
+are joined by a blank line. Quotation marks, dashes and spam tokens are kept.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+PARAGRAPH_SEPARATOR = "\n\n"
+
+# Invisible characters that carry no meaning in running text. U+200C (ZWNJ)
+# and U+200D (ZWJ) are deliberately absent: emoji sequences and Indic or
+# Persian scripts need them.
+_INVISIBLE = "\u00ad\u200b\u2060\ufeff"
+# C0 and C1 controls; the tab is kept here and folded to a space below.
+_CONTROL = "".join(chr(c) for c in [*range(0x00, 0x09), *range(0x0A, 0x20), *range(0x7F, 0xA0)])
+_DROP = str.maketrans("", "", _INVISIBLE + _CONTROL)
+_SPACES = re.compile(r"[ \t]+")
+# A block ends at one or more line breaks (CRLF, CR, LF, and the Unicode line
+# and paragraph separators, which some scrapers emit).
+_BLOCK_BREAK = re.compile(r"(?:\r\n|[\r\n\u2028\u2029\x0b\x0c\x85])+")
+
+
+def normalize_block(block: str) -> str:
+    """Normalize one block; the result may be empty (a block of only invisibles)."""
+    block = unicodedata.normalize("NFC", block)
+    block = block.translate(_DROP)
+    return _SPACES.sub(" ", block).strip(" ")
+
+
+def split_blocks(raw: str) -> list[str]:
+    """Split raw text into blocks at line breaks, dropping blocks that normalize to nothing."""
+    blocks = (normalize_block(part) for part in _BLOCK_BREAK.split(raw))
+    return [b for b in blocks if b]
+
+
+def join_paragraphs(paragraphs: list[str]) -> str:
+    return PARAGRAPH_SEPARATOR.join(paragraphs)

@@ -1,0 +1,179 @@
+"""Readers: files on disk -> ``ArticleInput`` records, or a clear error naming the file.
+
+A reader never touches the database. Each record keeps the exact bytes it came
+from (``raw``), which become ``Article.raw_text`` and ``content_hash``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.timezone import is_naive, make_aware
+
+SUPPORTED_SUFFIXES = (".txt", ".json", ".jsonl")
+METADATA_FIELDS = ("url", "source", "published_at", "language", "external_id")
+JSON_FIELDS = ("title", "text", *METADATA_FIELDS)
+
+
+class IngestError(Exception):
+    """Bad input. The message names the file (and line) and says what to do."""
+
+
+@dataclass(slots=True)
+class ArticleInput:
+    raw: bytes  # exactly as received: the whole .txt file, the .json file, or one .jsonl line
+    body: str  # the text the pipeline reads
+    title: str | None = None
+    url: str | None = None
+    source: str | None = None
+    external_id: str = ""
+    published_at: datetime | None = None
+    language: str | None = None
+    format: str = "txt"
+    origin: str = ""  # file (and line) it came from, for messages
+    metadata: dict = field(default_factory=dict)
+
+    @property
+    def content_hash(self) -> str:
+        return hashlib.sha256(self.raw).hexdigest()
+
+    @property
+    def raw_text(self) -> str:
+        return self.raw.decode("utf-8")
+
+
+def iter_paths(paths: list[Path]) -> Iterator[Path]:
+    """Expand folders into their supported files (sorted, recursive); files pass through as given."""
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and child.suffix.lower() in SUPPORTED_SUFFIXES and not _is_meta(child):
+                    yield child
+        else:
+            yield path
+
+
+def _is_meta(path: Path) -> bool:
+    return path.name.endswith(".meta.json")
+
+
+def read_path(path: Path, *, max_bytes: int) -> list[ArticleInput]:
+    """Read one file into one or more records; raise ``IngestError`` for anything unusable."""
+    if not path.exists():
+        raise IngestError(f"{path}: no such file.")
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise IngestError(f"{path}: unsupported file type {suffix or '(none)'}; use .txt, .json or .jsonl.")
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise IngestError(f"{path}: {size} bytes is over the {max_bytes}-byte limit (INGEST_MAX_BYTES).")
+    data = path.read_bytes()
+    if not data.strip():
+        raise IngestError(f"{path}: the file is empty.")
+    if b"\x00" in data:
+        raise IngestError(f"{path}: the file holds NUL bytes; it looks binary, not text.")
+    text = _decode(data, str(path))
+    if suffix == ".txt":
+        return [_txt_record(path, data, text)]
+    if suffix == ".json":
+        return [_json_record(_parse_json(text, str(path)), data, origin=str(path), fmt="json")]
+    return list(_jsonl_records(path, data))
+
+
+def _decode(data: bytes, origin: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise IngestError(
+            f"{origin}: not valid UTF-8 (byte {exc.start}: {data[exc.start:exc.start + 1]!r}); "
+            "convert it to UTF-8 first."
+        ) from None
+
+
+def _txt_record(path: Path, data: bytes, text: str) -> ArticleInput:
+    meta_path = path.with_name(path.name[: -len(path.suffix)] + ".meta.json")
+    meta: dict = {}
+    if meta_path.exists():
+        meta = _parse_json(_decode(meta_path.read_bytes(), str(meta_path)), str(meta_path))
+        unknown = sorted(set(meta) - set(METADATA_FIELDS))
+        if unknown:
+            raise IngestError(
+                f"{meta_path}: unknown field(s) {', '.join(unknown)}; allowed: {', '.join(METADATA_FIELDS)}."
+            )
+    record = ArticleInput(raw=data, body=text, format="txt", origin=str(path))
+    _apply_metadata(record, meta, origin=str(meta_path))
+    return record
+
+
+def _parse_json(text: str, origin: str) -> dict:
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise IngestError(f"{origin}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}.") from None
+    if not isinstance(value, dict):
+        raise IngestError(
+            f"{origin}: expected a JSON object, got {type(value).__name__}; "
+            "put several articles in a .jsonl file, one object per line."
+        )
+    return value
+
+
+def _jsonl_records(path: Path, data: bytes) -> Iterator[ArticleInput]:
+    records = []
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        if not line.strip():
+            continue
+        line = line.rstrip(b"\r")
+        origin = f"{path}:{number}"
+        obj = _parse_json(_decode(line, origin), origin)
+        records.append(_json_record(obj, line, origin=origin, fmt="jsonl"))
+    if not records:
+        raise IngestError(f"{path}: no records.")
+    yield from records
+
+
+def _json_record(obj: dict, raw: bytes, *, origin: str, fmt: str) -> ArticleInput:
+    unknown = sorted(set(obj) - set(JSON_FIELDS))
+    if unknown:
+        raise IngestError(f"{origin}: unknown field(s) {', '.join(unknown)}; allowed: {', '.join(JSON_FIELDS)}.")
+    text = obj.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise IngestError(f"{origin}: field 'text' is missing or empty.")
+    title = obj.get("title")
+    if title is not None and not isinstance(title, str):
+        raise IngestError(f"{origin}: field 'title' must be a string.")
+    record = ArticleInput(raw=raw, body=text, title=title or None, format=fmt, origin=origin)
+    _apply_metadata(record, {k: obj[k] for k in METADATA_FIELDS if k in obj}, origin=origin)
+    return record
+
+
+def _apply_metadata(record: ArticleInput, meta: dict, *, origin: str) -> None:
+    for key in ("url", "source", "language", "external_id"):
+        value = meta.get(key)
+        if value is not None and not isinstance(value, str):
+            raise IngestError(f"{origin}: field '{key}' must be a string.")
+    record.url = meta.get("url") or None
+    record.source = meta.get("source") or None
+    record.language = meta.get("language") or None
+    record.external_id = meta.get("external_id") or ""
+    if meta.get("published_at"):
+        record.published_at = parse_published_at(meta["published_at"], origin=origin)
+
+
+def parse_published_at(value: object, *, origin: str) -> datetime:
+    if isinstance(value, str):
+        parsed = parse_datetime(value)
+        if parsed is None and (day := parse_date(value)) is not None:
+            parsed = datetime(day.year, day.month, day.day)
+        if parsed is not None:
+            return make_aware(parsed) if is_naive(parsed) else parsed
+    raise IngestError(
+        f"{origin}: field 'published_at' is {value!r}; use an ISO 8601 date or date-time "
+        "(2021-06-02 or 2021-06-02T08:00:00Z)."
+    )

@@ -1,0 +1,89 @@
+"""Plain data passed between the ingestion stages.
+
+Nothing here touches the database: the text pipeline is pure Python so that it
+can be tested, benchmarked and re-run (``reprocess``) on stored raw text.
+All offsets are Unicode code points into ``ProcessedArticle.text``; ends are
+exclusive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerRef:
+    """Who said something, as the extractor resolved it.
+
+    ``name`` is the canonical name ("Xi Jinping"); for an anonymous source it
+    is a short label ("the expert"). ``kind`` is one of ``person``,
+    ``organization``, ``group``, ``anonymous``. Anonymous sources and unnamed
+    groups belong to the one article they appear in.
+    """
+
+    name: str
+    kind: str = "person"
+    description: str = ""
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ParagraphSpec:
+    position: int
+    role: str  # title | standfirst | byline | body | caption | boilerplate
+    rule: str  # name of the rule that decided the role
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteSpec:
+    kind: str  # direct | partial | indirect
+    start: int
+    end: int
+    paragraph: int  # position of the paragraph holding the span
+    speaker: SpeakerRef | None = None
+    speaker_mention: str = ""  # as written: "he", "Pang", "the expert"
+    cue: str = ""  # "said", "told the Politburo", "was quoted as saying"
+    via: SpeakerRef | None = None  # intermediary: Xinhua in "Xinhua quoted Xi as saying"
+    continues: int | None = None  # index in ProcessedArticle.quotes of the quote this one continues
+    confidence: float = 1.0
+    rule: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SpamSpec:
+    start: int
+    end: int
+    rule: str  # e.g. "foreign-script", "spam-lexicon", "spam-url"
+    token: str
+
+
+@dataclass(slots=True)
+class ProcessedArticle:
+    text: str
+    title: str
+    standfirst: str = ""
+    byline: str = ""
+    paragraphs: list[ParagraphSpec] = field(default_factory=list)
+    quotes: list[QuoteSpec] = field(default_factory=list)
+    spam: list[SpamSpec] = field(default_factory=list)
+    pipeline_version: str = ""
+
+
+@dataclass(slots=True)
+class SpeakerDirectory:
+    """Speakers known before this article: alias phrase (casefolded) -> speaker.
+
+    Filled from the database (named speakers and their aliases, including the
+    editable role-phrase list such as "china's president" -> Xi Jinping).
+    """
+
+    by_alias: dict[str, SpeakerRef] = field(default_factory=dict)
+
+    def lookup(self, phrase: str) -> SpeakerRef | None:
+        return self.by_alias.get(phrase.casefold().strip())
+
+    def add(self, speaker: SpeakerRef) -> None:
+        for phrase in (speaker.name, *speaker.aliases):
+            self.by_alias.setdefault(phrase.casefold().strip(), speaker)

@@ -1,0 +1,232 @@
+"""Sources, articles, paragraphs, speakers and quotes.
+
+Offsets (``start``, ``end``) are Unicode code points into ``Article.text``;
+``end`` is exclusive. Invariants that must hold whichever door the data comes
+through are database constraints.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from .querysets import ArticleQuerySet, QuoteQuerySet, SpeakerQuerySet
+
+
+class Origin(models.TextChoices):
+    MACHINE = "machine", "machine"
+    EDITOR = "editor", "editor"
+
+
+class Source(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    homepage = models.URLField(max_length=500, blank=True)
+    licence = models.CharField(
+        max_length=200, blank=True, help_text="Terms under which the source's texts may be used or shared."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Article(models.Model):
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, null=True, blank=True, related_name="articles")
+    url = models.URLField(max_length=2000, null=True, blank=True, unique=True)
+    external_id = models.CharField(max_length=200, blank=True)
+    raw_text = models.TextField(help_text="The input exactly as received.")
+    content_hash = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the raw bytes.")
+    text = models.TextField(help_text="Normalized text; every offset points into it.")
+    title = models.TextField(blank=True)
+    standfirst = models.TextField(blank=True)
+    byline = models.CharField(max_length=500, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    language = models.CharField(max_length=35, default="en", help_text="BCP 47 language tag.")
+    metadata = models.JSONField(default=dict, blank=True)
+    pipeline_version = models.CharField(max_length=20, blank=True)
+    ingested_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "external_id"],
+                condition=~Q(external_id=""),
+                name="article_unique_source_external_id",
+            ),
+            models.CheckConstraint(
+                condition=Q(external_id="") | Q(source__isnull=False),
+                name="article_external_id_needs_source",
+            ),
+        ]
+        indexes = [models.Index(fields=["published_at", "id"]), models.Index(fields=["language"])]
+
+    def __str__(self) -> str:
+        return self.title[:120] or f"Article {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("api:article-detail", args=[self.pk])
+
+
+class ParagraphRole(models.TextChoices):
+    TITLE = "title"
+    STANDFIRST = "standfirst"
+    BYLINE = "byline"
+    BODY = "body"
+    CAPTION = "caption"
+    BOILERPLATE = "boilerplate"
+
+
+class Paragraph(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="paragraphs")
+    position = models.PositiveIntegerField()
+    role = models.CharField(max_length=20, choices=ParagraphRole.choices, default=ParagraphRole.BODY)
+    rule = models.CharField(max_length=80, blank=True, help_text="The rule that decided the role.")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["article", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "position"], name="paragraph_unique_position"),
+            models.CheckConstraint(condition=Q(start__lt=F("end")), name="paragraph_start_lt_end"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id}§{self.position} ({self.role})"
+
+    @property
+    def text(self) -> str:
+        return self.article.text[self.start : self.end]
+
+
+class SpeakerKind(models.TextChoices):
+    PERSON = "person"
+    ORGANIZATION = "organization"
+    GROUP = "group"
+    ANONYMOUS = "anonymous"
+
+
+class Speaker(models.Model):
+    name = models.CharField(max_length=300)
+    kind = models.CharField(max_length=20, choices=SpeakerKind.choices, default=SpeakerKind.PERSON)
+    description = models.TextField(blank=True)
+    article = models.ForeignKey(
+        Article,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="local_speakers",
+        help_text="Set for anonymous sources and unnamed groups, which belong to one article.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = SpeakerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name"], condition=Q(article__isnull=True), name="speaker_unique_shared_name"
+            ),
+            models.UniqueConstraint(
+                fields=["article", "name"],
+                condition=Q(article__isnull=False),
+                name="speaker_unique_name_per_article",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="anonymous") | Q(article__isnull=False),
+                name="speaker_anonymous_belongs_to_article",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SpeakerAlias(models.Model):
+    """Another way a speaker is written: "Xi", "President Xi Jinping", "China's president"."""
+
+    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="aliases")
+    phrase = models.CharField(max_length=300)
+    key = models.CharField(max_length=300, unique=True, editable=False, help_text="Case-folded phrase.")
+
+    class Meta:
+        ordering = ["phrase"]
+        verbose_name_plural = "speaker aliases"
+
+    def __str__(self) -> str:
+        return self.phrase
+
+    def save(self, *args, **kwargs):
+        self.key = self.phrase.casefold().strip()
+        super().save(*args, **kwargs)
+
+
+class QuoteKind(models.TextChoices):
+    DIRECT = "direct"
+    PARTIAL = "partial"
+    INDIRECT = "indirect"
+
+
+class Quote(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="quotes")
+    paragraph = models.ForeignKey(Paragraph, on_delete=models.CASCADE, related_name="quotes")
+    kind = models.CharField(max_length=10, choices=QuoteKind.choices)
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    continues = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="continuations"
+    )
+    speaker = models.ForeignKey(Speaker, on_delete=models.SET_NULL, null=True, blank=True, related_name="quotes")
+    speaker_mention = models.CharField(max_length=300, blank=True)
+    cue = models.CharField(max_length=200, blank=True)
+    via = models.ForeignKey(
+        Speaker, on_delete=models.SET_NULL, null=True, blank=True, related_name="relayed_quotes"
+    )
+    confidence = models.FloatField(default=1.0)
+    rule = models.CharField(max_length=80, blank=True)
+    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.MACHINE)
+    verified = models.BooleanField(default=False)
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrected_quotes",
+        help_text="The editor who last corrected the speaker or kind; kept across re-processing.",
+    )
+    pipeline_version = models.CharField(max_length=20, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = QuoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["article", "start", "end", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(start__lt=F("end")), name="quote_start_lt_end"),
+            models.CheckConstraint(
+                condition=Q(confidence__gte=0) & Q(confidence__lte=1), name="quote_confidence_0_1"
+            ),
+        ]
+        indexes = [models.Index(fields=["article", "start", "end"]), models.Index(fields=["speaker", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} quote {self.pk} in article {self.article_id}"
+
+    @property
+    def text(self) -> str:
+        return self.article.text[self.start : self.end]

@@ -1,0 +1,11 @@
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+router = SimpleRouter()
+router.register("paragraphs", views.ParagraphViewSet, basename="paragraph")
+router.register("quotes", views.QuoteViewSet, basename="quote")
+router.register("speakers", views.SpeakerViewSet, basename="speaker")
+router.register("sources", views.SourceViewSet, basename="source")
+
+urlpatterns = router.urls

@@ -1,0 +1,59 @@
+"""Optimistic concurrency: every writable row carries a ``version``.
+
+An update names the version it was based on; the check and the write are one
+conditional ``UPDATE ... WHERE id = %s AND version = %s`` that also bumps the
+version, so two writers can never silently overwrite each other.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from django.db import models
+from django.db.models import F
+
+M = TypeVar("M", bound=models.Model)
+
+
+class StaleVersion(Exception):
+    """The row changed since the caller read it (or is gone)."""
+
+    def __init__(self, *, model: type[models.Model], pk: Any, expected: int, current: int | None):
+        self.model = model
+        self.pk = pk
+        self.expected = expected
+        self.current = current
+        name = model._meta.verbose_name
+        if current is None:
+            message = f"{name} {pk} no longer exists."
+        else:
+            message = (
+                f"{name} {pk} was changed by someone else: you edited version {expected}, "
+                f"it is now at version {current}. Reload it and apply your change again."
+            )
+        super().__init__(message)
+
+
+def versioned_update(instance: M, *, expected_version: int, fields: dict[str, Any]) -> M:
+    """Write ``fields`` to ``instance`` only if its stored version is ``expected_version``.
+
+    Callers validate first (``full_clean``) and run inside a transaction. On
+    success the instance carries the new values and version; on a stale version
+    nothing is written and ``StaleVersion`` is raised.
+    """
+    model = type(instance)
+    values = dict(fields)
+    if "updated_at" in {f.name for f in model._meta.concrete_fields} and "updated_at" not in values:
+        from django.utils import timezone
+
+        values["updated_at"] = timezone.now()
+    updated = model._default_manager.filter(pk=instance.pk, version=expected_version).update(
+        version=F("version") + 1, **values
+    )
+    if updated != 1:
+        current = model._default_manager.filter(pk=instance.pk).values_list("version", flat=True).first()
+        raise StaleVersion(model=model, pk=instance.pk, expected=expected_version, current=current)
+    for name, value in values.items():
+        setattr(instance, name, value)
+    instance.version = expected_version + 1
+    return instance
