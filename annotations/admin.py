@@ -32,7 +32,16 @@ class TagAdmin(admin.ModelAdmin):
 
 @admin.register(Annotation)
 class AnnotationAdmin(VersionedAdminMixin, admin.ModelAdmin):
-    list_display = ["__str__", "target", "exact_excerpt", "tag_list", "status", "origin", "author", "updated_at"]
+    list_display = [
+        "__str__",
+        "target",
+        "exact_excerpt",
+        "tag_list",
+        "status",
+        "origin",
+        "author",
+        "updated_at",
+    ]
     list_filter = ["status", "origin", "target", "tags"]
     search_fields = ["exact", "note", "article__title", "author__username"]
     list_select_related = ["author", "article"]
@@ -41,7 +50,9 @@ class AnnotationAdmin(VersionedAdminMixin, admin.ModelAdmin):
     readonly_fields = ["origin", "rule", "author", "created_at", "updated_at", "version", "prefix", "suffix"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).defer("article__raw_text", "article__text").prefetch_related("tags")
+        return (
+            super().get_queryset(request).defer("article__raw_text", "article__text").prefetch_related("tags")
+        )
 
     @admin.display(description="exact")
     def exact_excerpt(self, obj: Annotation) -> str:

@@ -56,7 +56,9 @@ class Annotation(models.Model):
     paragraph = models.ForeignKey(
         Paragraph, on_delete=models.CASCADE, null=True, blank=True, related_name="annotations"
     )
-    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, null=True, blank=True, related_name="annotations")
+    quote = models.ForeignKey(
+        Quote, on_delete=models.CASCADE, null=True, blank=True, related_name="annotations"
+    )
     start = models.PositiveIntegerField(null=True, blank=True)
     end = models.PositiveIntegerField(null=True, blank=True)
     # A W3C TextQuoteSelector, kept so the span can be found again when the text changes.
@@ -75,7 +77,9 @@ class Annotation(models.Model):
     )
     status = models.CharField(max_length=10, choices=AnnotationStatus.choices, default=AnnotationStatus.DRAFT)
     origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.EDITOR)
-    rule = models.CharField(max_length=80, blank=True, help_text="For machine annotations: the rule that made it.")
+    rule = models.CharField(
+        max_length=80, blank=True, help_text="For machine annotations: the rule that made it."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)

@@ -40,14 +40,18 @@ def tag_vocabulary_load(*, path: Path) -> tuple[int, int]:
     try:
         entries = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValidationError(f"{path}: cannot read the vocabulary: {exc}", code="invalid_vocabulary") from None
+        raise ValidationError(
+            f"{path}: cannot read the vocabulary: {exc}", code="invalid_vocabulary"
+        ) from None
     if not isinstance(entries, list):
         raise ValidationError(f"{path}: expected a JSON list of tags.", code="invalid_vocabulary")
     created = updated = 0
     tags: dict[str, Tag] = {}
     for index, entry in enumerate(entries):
         if not isinstance(entry, dict) or not entry.get("slug") or not entry.get("name"):
-            raise ValidationError(f"{path}: entry {index} needs 'slug' and 'name'.", code="invalid_vocabulary")
+            raise ValidationError(
+                f"{path}: entry {index} needs 'slug' and 'name'.", code="invalid_vocabulary"
+            )
         tag, was_created = Tag.objects.update_or_create(
             slug=entry["slug"],
             defaults={
@@ -66,7 +70,8 @@ def tag_vocabulary_load(*, path: Path) -> tuple[int, int]:
             parent = tags.get(parent_slug) or Tag.objects.filter(slug=parent_slug).first()
             if parent is None:
                 raise ValidationError(
-                    f"{path}: tag {entry['slug']!r} names an unknown parent {parent_slug!r}.", code="unknown_parent"
+                    f"{path}: tag {entry['slug']!r} names an unknown parent {parent_slug!r}.",
+                    code="unknown_parent",
                 )
             Tag.objects.filter(slug=entry["slug"]).update(parent=parent)
     return created, updated
@@ -157,7 +162,13 @@ def annotation_create(
         origin=origin,
         rule=rule,
         **_target_fields(
-            article=article, target=target, start=start, end=end, exact=exact, paragraph=paragraph, quote=quote
+            article=article,
+            target=target,
+            start=start,
+            end=end,
+            exact=exact,
+            paragraph=paragraph,
+            quote=quote,
         ),
     )
     annotation.full_clean()
@@ -175,11 +186,11 @@ def annotation_update(
     annotation: Annotation,
     expected_version: int,
     target: str | None = None,
-    start: int | None | object = _UNSET,
-    end: int | None | object = _UNSET,
+    start: int | object | None = _UNSET,
+    end: int | object | None = _UNSET,
     exact: str | None = None,
-    paragraph: Paragraph | None | object = _UNSET,
-    quote: Quote | None | object = _UNSET,
+    paragraph: Paragraph | object | None = _UNSET,
+    quote: Quote | object | None = _UNSET,
     tags: Sequence[Tag | str] | None = None,
     note: str | None = None,
     status: str | None = None,
@@ -200,12 +211,16 @@ def annotation_update(
             )
         )
     elif exact is not None and exact != annotation.exact:
-        raise ValidationError({"exact": "exact does not match the annotation's span; send new offsets to move it."})
+        raise ValidationError(
+            {"exact": "exact does not match the annotation's span; send new offsets to move it."}
+        )
     if note is not None:
         fields["note"] = note
     if status is not None:
         if status not in AnnotationStatus.values:
-            raise ValidationError({"status": f"{status!r} is not one of {', '.join(AnnotationStatus.values)}."})
+            raise ValidationError(
+                {"status": f"{status!r} is not one of {', '.join(AnnotationStatus.values)}."}
+            )
         fields["status"] = status
     candidate = Annotation(**{**_field_values(annotation), **fields})
     candidate.full_clean(exclude=["article", "author", "paragraph", "quote"], validate_unique=False)
@@ -232,6 +247,10 @@ def spam_annotations_create(*, article: Article, processed: ProcessedArticle) ->
     """Ingestion hook: every injected-spam token becomes a published machine annotation on its span."""
     if not processed.spam:
         return
+    # Re-processing runs this again: a span already flagged by the same rule is not flagged twice.
+    flagged = set(
+        Annotation.objects.filter(article=article, origin=Origin.MACHINE).values_list("start", "end", "rule")
+    )
     tag, _ = Tag.objects.get_or_create(
         slug=SPAM_TAG,
         defaults={
@@ -242,6 +261,8 @@ def spam_annotations_create(*, article: Article, processed: ProcessedArticle) ->
     )
     annotations = []
     for spam in processed.spam:
+        if (spam.start, spam.end, spam.rule) in flagged:
+            continue
         prefix, suffix = span_context(text=article.text, start=spam.start, end=spam.end)
         annotations.append(
             Annotation(
@@ -280,7 +301,9 @@ def claim_create(
         raise ValidationError({"annotation": "the annotation belongs to another article."})
     if claimant is not None and claimant.article_id not in (None, article.pk):
         raise ValidationError({"claimant": "that speaker belongs to another article."})
-    claim = Claim(article=article, text=text.strip(), claimant=claimant, annotation=annotation, created_by=created_by)
+    claim = Claim(
+        article=article, text=text.strip(), claimant=claimant, annotation=annotation, created_by=created_by
+    )
     claim.full_clean()
     claim.save()
     return claim
@@ -295,17 +318,25 @@ def _evidence_clean(evidence: list) -> list[dict]:
             raise ValidationError({"evidence": f"item {index} needs a url."})
         unknown = set(item) - {"url", "title", "publisher", "accessed"}
         if unknown:
-            raise ValidationError({"evidence": f"item {index} has unknown key(s) {', '.join(sorted(unknown))}."})
+            raise ValidationError(
+                {"evidence": f"item {index} has unknown key(s) {', '.join(sorted(unknown))}."}
+            )
         cleaned.append({k: str(item.get(k) or "") for k in ("url", "title", "publisher", "accessed")})
     return cleaned
 
 
 @transaction.atomic
-def factcheck_create(*, claim: Claim, author, verdict: str, rationale: str = "", evidence: list | None = None) -> FactCheck:
+def factcheck_create(
+    *, claim: Claim, author, verdict: str, rationale: str = "", evidence: list | None = None
+) -> FactCheck:
     if verdict not in Verdict.values:
         raise ValidationError({"verdict": f"{verdict!r} is not one of {', '.join(Verdict.values)}."})
     fact_check = FactCheck(
-        claim=claim, author=author, verdict=verdict, rationale=rationale, evidence=_evidence_clean(evidence or [])
+        claim=claim,
+        author=author,
+        verdict=verdict,
+        rationale=rationale,
+        evidence=_evidence_clean(evidence or []),
     )
     fact_check.full_clean()
     fact_check.save()
@@ -339,8 +370,12 @@ def factcheck_update(
 @transaction.atomic
 def factcheck_submit(*, fact_check: FactCheck, expected_version: int, user) -> FactCheck:
     if fact_check.status != FactCheckStatus.DRAFT:
-        raise ValidationError({"status": f"only a draft can be submitted for review; this one is {fact_check.status}."})
-    return versioned_update(fact_check, expected_version=expected_version, fields={"status": FactCheckStatus.IN_REVIEW})
+        raise ValidationError(
+            {"status": f"only a draft can be submitted for review; this one is {fact_check.status}."}
+        )
+    return versioned_update(
+        fact_check, expected_version=expected_version, fields={"status": FactCheckStatus.IN_REVIEW}
+    )
 
 
 def _reviewer_check(*, fact_check: FactCheck, user) -> None:
@@ -355,7 +390,9 @@ def factcheck_publish(*, fact_check: FactCheck, expected_version: int, user) -> 
     """Approve and publish: a fact-checker who is not the author."""
     _reviewer_check(fact_check=fact_check, user=user)
     if fact_check.status != FactCheckStatus.IN_REVIEW:
-        raise ValidationError({"status": f"only a fact-check in review can be published; this one is {fact_check.status}."})
+        raise ValidationError(
+            {"status": f"only a fact-check in review can be published; this one is {fact_check.status}."}
+        )
     return versioned_update(
         fact_check,
         expected_version=expected_version,
@@ -367,7 +404,9 @@ def factcheck_publish(*, fact_check: FactCheck, expected_version: int, user) -> 
 def factcheck_send_back(*, fact_check: FactCheck, expected_version: int, user, comment: str) -> FactCheck:
     _reviewer_check(fact_check=fact_check, user=user)
     if fact_check.status != FactCheckStatus.IN_REVIEW:
-        raise ValidationError({"status": f"only a fact-check in review can be sent back; this one is {fact_check.status}."})
+        raise ValidationError(
+            {"status": f"only a fact-check in review can be sent back; this one is {fact_check.status}."}
+        )
     if not comment.strip():
         raise ValidationError({"review_comment": "say what needs to change."})
     return versioned_update(

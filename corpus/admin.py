@@ -44,7 +44,17 @@ class ParagraphInline(admin.TabularInline):
 class QuoteInline(admin.TabularInline):
     model = Quote
     fk_name = "article"
-    fields = ["kind", "excerpt", "speaker", "speaker_mention", "cue", "via", "confidence", "verified", "origin"]
+    fields = [
+        "kind",
+        "excerpt",
+        "speaker",
+        "speaker_mention",
+        "cue",
+        "via",
+        "confidence",
+        "verified",
+        "origin",
+    ]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -70,14 +80,44 @@ class QuoteInline(admin.TabularInline):
 @admin.register(Article)
 class ArticleAdmin(VersionedAdminMixin, admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    list_display = ["title_excerpt", "source", "published_at", "language", "paragraph_count", "quote_count", "ingested_at"]
+    list_display = [
+        "title_excerpt",
+        "source",
+        "published_at",
+        "language",
+        "paragraph_count",
+        "quote_count",
+        "ingested_at",
+    ]
     list_filter = ["source", "language", "published_at"]
     search_fields = ["title", "url", "external_id", "content_hash"]
     list_select_related = ["source"]
     date_hierarchy = "published_at"
-    readonly_fields = ["raw_text", "text", "content_hash", "pipeline_version", "ingested_at", "updated_at", "version"]
+    readonly_fields = [
+        "raw_text",
+        "text",
+        "content_hash",
+        "pipeline_version",
+        "ingested_at",
+        "updated_at",
+        "version",
+    ]
     fieldsets = [
-        (None, {"fields": ["title", "standfirst", "byline", "source", "url", "external_id", "published_at", "language"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "standfirst",
+                    "byline",
+                    "source",
+                    "url",
+                    "external_id",
+                    "published_at",
+                    "language",
+                ]
+            },
+        ),
         ("Text", {"fields": ["text"]}),
         ("Raw input", {"classes": ["collapse"], "fields": ["raw_text", "content_hash", "metadata"]}),
         ("Processing", {"fields": ["pipeline_version", "ingested_at", "updated_at", "version"]}),
@@ -159,17 +199,57 @@ class SpeakerAliasAdmin(admin.ModelAdmin):
 
 @admin.register(Quote)
 class QuoteAdmin(VersionedAdminMixin, admin.ModelAdmin):
-    list_display = ["excerpt", "kind", "speaker", "speaker_mention", "cue", "via", "confidence", "verified", "origin", "article"]
+    list_display = [
+        "excerpt",
+        "kind",
+        "speaker",
+        "speaker_mention",
+        "cue",
+        "via",
+        "confidence",
+        "verified",
+        "origin",
+        "article",
+    ]
     list_filter = ["kind", "verified", "origin", "speaker__kind"]
     search_fields = ["speaker__name", "speaker_mention", "cue", "article__title"]
     list_select_related = ["speaker", "via", "article"]
     autocomplete_fields = ["speaker", "via"]
     raw_id_fields = ["article", "paragraph", "continues"]
-    readonly_fields = ["article", "paragraph", "start", "end", "quote_text", "continues", "origin", "rule",
-                       "confidence", "pipeline_version", "corrected_by", "version"]
-    fields = ["article", "paragraph", "quote_text", "start", "end", "kind", "speaker", "speaker_mention", "cue",
-              "via", "continues", "verified", "confidence", "rule", "origin", "corrected_by", "pipeline_version",
-              "version"]
+    readonly_fields = [
+        "article",
+        "paragraph",
+        "start",
+        "end",
+        "quote_text",
+        "continues",
+        "origin",
+        "rule",
+        "confidence",
+        "pipeline_version",
+        "corrected_by",
+        "version",
+    ]
+    fields = [
+        "article",
+        "paragraph",
+        "quote_text",
+        "start",
+        "end",
+        "kind",
+        "speaker",
+        "speaker_mention",
+        "cue",
+        "via",
+        "continues",
+        "verified",
+        "confidence",
+        "rule",
+        "origin",
+        "corrected_by",
+        "pipeline_version",
+        "version",
+    ]
 
     def get_queryset(self, request):
         return (

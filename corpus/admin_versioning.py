@@ -8,7 +8,7 @@ cannot slip through either.
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 
 from .versioning import StaleVersion, versioned_update
@@ -26,9 +26,12 @@ class VersionedForm(forms.ModelForm):
         cleaned = super().clean()
         if self.instance.pk:
             expected = cleaned.get("expected_version")
-            current = type(self.instance)._default_manager.filter(pk=self.instance.pk).values_list(
-                "version", flat=True
-            ).first()
+            current = (
+                type(self.instance)
+                ._default_manager.filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
             if expected is None or expected != current:
                 raise ValidationError(
                     f"Someone else saved this {self.instance._meta.verbose_name} while you were editing it "

@@ -36,7 +36,9 @@ class Source(models.Model):
 
 
 class Article(models.Model):
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, null=True, blank=True, related_name="articles")
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, null=True, blank=True, related_name="articles"
+    )
     url = models.URLField(max_length=2000, null=True, blank=True, unique=True)
     external_id = models.CharField(max_length=200, blank=True)
     raw_text = models.TextField(help_text="The input exactly as received.")
@@ -189,7 +191,9 @@ class Quote(models.Model):
     continues = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="continuations"
     )
-    speaker = models.ForeignKey(Speaker, on_delete=models.SET_NULL, null=True, blank=True, related_name="quotes")
+    speaker = models.ForeignKey(
+        Speaker, on_delete=models.SET_NULL, null=True, blank=True, related_name="quotes"
+    )
     speaker_mention = models.CharField(max_length=300, blank=True)
     cue = models.CharField(max_length=200, blank=True)
     via = models.ForeignKey(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from django.conf import settings
@@ -18,9 +18,20 @@ from django.db.models import Q
 from django.utils.module_loading import import_string
 
 from .ingest.pipeline import process
-from .ingest.readers import ArticleInput, IngestError
-from .ingest.types import ProcessedArticle, SpeakerDirectory, SpeakerRef
-from .models import Article, Origin, Paragraph, ParagraphRole, Quote, QuoteKind, Source, Speaker, SpeakerAlias, SpeakerKind
+from .ingest.readers import ArticleInput, IngestError, record_from_article
+from .ingest.types import ProcessedArticle, QuoteSpec, SpeakerDirectory, SpeakerRef
+from .models import (
+    Article,
+    Origin,
+    Paragraph,
+    ParagraphRole,
+    Quote,
+    QuoteKind,
+    Source,
+    Speaker,
+    SpeakerAlias,
+    SpeakerKind,
+)
 from .versioning import versioned_update
 
 logger = logging.getLogger(__name__)
@@ -90,7 +101,9 @@ def article_ingest(
     language = record.language or default_language
     processed = process(record.body, title=record.title, language=language, directory=directory)
     if not processed.paragraphs:
-        raise IngestError(f"{record.origin}: no text left after normalization (only blanks or invisible characters).")
+        raise IngestError(
+            f"{record.origin}: no text left after normalization (only blanks or invisible characters)."
+        )
     metadata = {**record.metadata, "format": record.format}
     article = Article.objects.create(
         source=source,
@@ -113,21 +126,39 @@ def article_ingest(
     return IngestResult(article=article, created=True, origin=record.origin)
 
 
-def _store_processed(*, article: Article, processed: ProcessedArticle, directory: SpeakerDirectory | None) -> None:
+def _store_processed(
+    *, article: Article, processed: ProcessedArticle, directory: SpeakerDirectory | None
+) -> None:
     paragraphs = Paragraph.objects.bulk_create(
         [
-            Paragraph(article=article, position=p.position, role=p.role, rule=p.rule, start=p.start, end=p.end)
+            Paragraph(
+                article=article, position=p.position, role=p.role, rule=p.rule, start=p.start, end=p.end
+            )
             for p in processed.paragraphs
         ]
     )
-    by_position = {p.position: p for p in paragraphs}
+    _store_quotes(
+        article=article,
+        processed=processed,
+        paragraphs={p.position: p for p in paragraphs},
+        directory=directory,
+    )
+
+
+def _store_quotes(
+    *,
+    article: Article,
+    processed: ProcessedArticle,
+    paragraphs: dict[int, Paragraph],
+    directory: SpeakerDirectory | None,
+) -> list[Quote]:
     refs = [r for q in processed.quotes for r in (q.speaker, q.via) if r is not None]
     speakers = _speakers_for(article=article, refs=refs, directory=directory)
     quotes = Quote.objects.bulk_create(
         [
             Quote(
                 article=article,
-                paragraph=by_position[q.paragraph],
+                paragraph=paragraphs[q.paragraph],
                 kind=q.kind,
                 start=q.start,
                 end=q.end,
@@ -150,51 +181,82 @@ def _store_processed(*, article: Article, processed: ProcessedArticle, directory
             continuing.append(quote)
     if continuing:
         Quote.objects.bulk_update(continuing, ["continues"])
+    return quotes
 
 
 def _speakers_for(
     *, article: Article, refs: Iterable[SpeakerRef], directory: SpeakerDirectory | None
 ) -> dict[SpeakerRef, Speaker]:
-    """Find or create the speakers the pipeline named: shared ones by name or alias, anonymous
-    sources and unnamed groups as speakers of this article."""
-    resolved: dict[SpeakerRef, Speaker] = {}
-    for ref in dict.fromkeys(refs):
+    """Find or create the speakers the pipeline named, in a fixed number of queries: shared ones by
+    name or alias, anonymous sources and unnamed groups as speakers of this article."""
+    unique = list(dict.fromkeys(refs))
+    resolved = speakers_register(refs=[r for r in unique if r.kind not in LOCAL_SPEAKER_KINDS])
+    if directory is not None:
+        for ref, speaker in resolved.items():
+            directory.add(SpeakerRef(name=speaker.name, kind=speaker.kind, aliases=ref.aliases))
+    local: dict[str, Speaker] = {}
+    for ref in unique:
         if ref.kind in LOCAL_SPEAKER_KINDS:
-            speaker, _ = Speaker.objects.get_or_create(
-                article=article, name=ref.name[:300], defaults={"kind": ref.kind, "description": ref.description}
-            )
-        else:
-            speaker = speaker_register(ref=ref)
-            if directory is not None:
-                directory.add(SpeakerRef(name=speaker.name, kind=speaker.kind, aliases=ref.aliases))
-        resolved[ref] = speaker
+            name = ref.name.strip()[:300]
+            local.setdefault(name, Speaker(article=article, name=name, kind=ref.kind, description=ref.description))
+    Speaker.objects.bulk_create(local.values())
+    for ref in unique:
+        if ref.kind in LOCAL_SPEAKER_KINDS:
+            resolved[ref] = local[ref.name.strip()[:300]]
     return resolved
 
 
-def speaker_register(*, ref: SpeakerRef) -> Speaker:
-    """The shared speaker for ``ref`` (found by name, then alias), created if new; new aliases are added
-    where no other speaker holds them."""
-    name = ref.name.strip()[:300]
-    speaker = Speaker.objects.filter(name=name, article__isnull=True).first()
-    if speaker is None:
-        alias = SpeakerAlias.objects.select_related("speaker").filter(key=name.casefold()).first()
-        speaker = alias.speaker if alias else None
-    if speaker is None:
-        speaker = Speaker.objects.create(name=name, kind=ref.kind, description=ref.description)
-    elif ref.description and not speaker.description:
-        speaker.description = ref.description
-        speaker.save(update_fields=["description"])
-    phrases = {p.strip()[:300] for p in ref.aliases if p.strip() and p.strip() != speaker.name}
-    if phrases:
-        taken = set(SpeakerAlias.objects.filter(key__in=[p.casefold() for p in phrases]).values_list("key", flat=True))
-        SpeakerAlias.objects.bulk_create(
+def speakers_register(*, refs: list[SpeakerRef]) -> dict[SpeakerRef, Speaker]:
+    """The shared speaker for each ref (found by name, then by alias), created if new. Missing
+    descriptions are filled in, and new aliases added where no other speaker holds them."""
+    if not refs:
+        return {}
+    names = {ref: ref.name.strip()[:300] for ref in refs}
+    by_name = {s.name: s for s in Speaker.objects.shared().filter(name__in=set(names.values()))}
+    unknown = {n for n in names.values() if n not in by_name}
+    if unknown:
+        aliases = SpeakerAlias.objects.select_related("speaker").filter(key__in={n.casefold() for n in unknown})
+        by_key = {a.key: a.speaker for a in aliases}
+        for name in list(unknown):
+            if name.casefold() in by_key:
+                by_name[name] = by_key[name.casefold()]
+                unknown.discard(name)
+    if unknown:
+        first = {}
+        for ref in refs:
+            first.setdefault(names[ref], ref)
+        created = Speaker.objects.bulk_create(
             [
-                SpeakerAlias(speaker=speaker, phrase=p, key=p.casefold())
-                for p in sorted(phrases)
-                if p.casefold() not in taken
+                Speaker(name=name, kind=first[name].kind, description=first[name].description)
+                for name in sorted(unknown)
             ]
         )
-    return speaker
+        by_name.update({s.name: s for s in created})
+    described = []
+    for ref in refs:
+        speaker = by_name[names[ref]]
+        if ref.description and not speaker.description:
+            speaker.description = ref.description
+            described.append(speaker)
+    Speaker.objects.bulk_update(described, ["description"])
+
+    wanted: dict[str, tuple[Speaker, str]] = {}
+    for ref in refs:
+        speaker = by_name[names[ref]]
+        for phrase in ref.aliases:
+            phrase = phrase.strip()[:300]
+            if phrase and phrase != speaker.name:
+                wanted.setdefault(phrase.casefold(), (speaker, phrase))
+    if wanted:
+        taken = set(SpeakerAlias.objects.filter(key__in=wanted).values_list("key", flat=True))
+        SpeakerAlias.objects.bulk_create(
+            [SpeakerAlias(speaker=sp, phrase=ph, key=key) for key, (sp, ph) in sorted(wanted.items()) if key not in taken]
+        )
+    return {ref: by_name[names[ref]] for ref in refs}
+
+
+def speaker_register(*, ref: SpeakerRef) -> Speaker:
+    return speakers_register(refs=[ref])[ref]
 
 
 @transaction.atomic
@@ -212,7 +274,7 @@ def quote_correct(
     quote: Quote,
     expected_version: int,
     user,
-    speaker: Speaker | None | type[...] = ...,
+    speaker: Speaker | type[...] | None = ...,
     kind: str | None = None,
     verified: bool | None = None,
 ) -> Quote:
@@ -235,4 +297,113 @@ def quote_correct(
 def paragraph_set_role(*, paragraph: Paragraph, expected_version: int, role: str) -> Paragraph:
     if role not in ParagraphRole.values:
         raise ValidationError({"role": f"{role!r} is not one of {', '.join(ParagraphRole.values)}."})
-    return versioned_update(paragraph, expected_version=expected_version, fields={"role": role, "rule": "editor"})
+    return versioned_update(
+        paragraph, expected_version=expected_version, fields={"role": role, "rule": "editor"}
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ReprocessResult:
+    article: Article
+    changed: bool
+    quotes_replaced: int
+    quotes_kept: int
+    message: str
+
+
+def _referenced_quote_ids(article: Article) -> set[int]:
+    """Quotes that something outside the corpus points at (an annotation on the quote, say): replacing
+    them would cascade into other apps' data, so they are kept. Found generically, through the model's
+    reverse relations, so the corpus need not know who points at it."""
+    ids: set[int] = set()
+    for relation in Quote._meta.related_objects:
+        if relation.related_model is Quote:
+            continue  # continuations are rebuilt along with the quotes
+        field = relation.field.name
+        ids.update(
+            relation.related_model._default_manager.filter(**{f"{field}__article": article})
+            .exclude(**{f"{field}__isnull": True})
+            .values_list(f"{field}_id", flat=True)
+        )
+    return ids
+
+
+@transaction.atomic
+def article_reprocess(*, article: Article, directory: SpeakerDirectory | None = None) -> ReprocessResult:
+    """Run the current pipeline again on an article's stored raw text.
+
+    Paragraph roles decided by the machine are refreshed; roles set by an editor stay. Machine quotes are
+    replaced, except those an editor corrected or verified and those something points at. Annotations
+    are never touched. When the normalized text itself would change, nothing is written: moving
+    annotations to a new text is the job of revisions, not of re-processing.
+    """
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    record = record_from_article(
+        raw_text=article.raw_text, fmt=article.metadata.get("format", "txt"), origin=f"article {article.pk}"
+    )
+    processed = process(record.body, title=record.title, language=article.language, directory=directory)
+    if processed.text != article.text:
+        raise IngestError(
+            f"article {article.pk}: the current pipeline builds a different text from its raw input, so "
+            "re-processing would move every offset; nothing was written."
+        )
+    paragraphs = {p.position: p for p in article.paragraphs.all()}
+    changed_paragraphs = []
+    for spec in processed.paragraphs:
+        paragraph = paragraphs[spec.position]
+        if paragraph.rule != "editor" and (paragraph.role, paragraph.rule) != (spec.role, spec.rule):
+            paragraph.role, paragraph.rule = spec.role, spec.rule
+            changed_paragraphs.append(paragraph)
+    Paragraph.objects.bulk_update(changed_paragraphs, ["role", "rule"])
+
+    existing = list(article.quotes.all())
+    referenced = _referenced_quote_ids(article)
+    kept = [
+        q
+        for q in existing
+        if q.verified or q.corrected_by_id or q.origin == Origin.EDITOR or q.pk in referenced
+    ]
+    replaced = [q for q in existing if q not in kept]
+    Quote.objects.filter(pk__in=[q.pk for q in replaced]).delete()
+    kept_spans = {(q.start, q.end, q.kind) for q in kept}
+    keep_index = [i for i, q in enumerate(processed.quotes) if (q.start, q.end, q.kind) not in kept_spans]
+    new_quotes = [processed.quotes[i] for i in keep_index]
+    remap = {old: new for new, old in enumerate(keep_index)}
+    new_quotes = [
+        q if q.continues is None else _with_continues(q, remap.get(q.continues)) for q in new_quotes
+    ]
+    processed_for_store = ProcessedArticle(
+        text=processed.text,
+        title=processed.title,
+        standfirst=processed.standfirst,
+        byline=processed.byline,
+        paragraphs=[],
+        quotes=new_quotes,
+        spam=processed.spam,
+        pipeline_version=processed.pipeline_version,
+    )
+    _store_quotes(article=article, processed=processed_for_store, paragraphs=paragraphs, directory=directory)
+    Article.objects.filter(pk=article.pk).update(
+        title=processed.title,
+        standfirst=processed.standfirst,
+        byline=processed.byline,
+        pipeline_version=processed.pipeline_version,
+    )
+    article.refresh_from_db()
+    for hook in _ingest_hooks():
+        hook(article=article, processed=processed)
+    changed = bool(changed_paragraphs or replaced or new_quotes)
+    return ReprocessResult(
+        article=article,
+        changed=changed,
+        quotes_replaced=len(replaced),
+        quotes_kept=len(kept),
+        message=(
+            f"article {article.pk}: {len(changed_paragraphs)} paragraph role(s) changed, "
+            f"{len(replaced)} machine quote(s) replaced by {len(new_quotes)}, {len(kept)} kept."
+        ),
+    )
+
+
+def _with_continues(quote: QuoteSpec, index: int | None) -> QuoteSpec:
+    return replace(quote, continues=index)

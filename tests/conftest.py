@@ -26,7 +26,9 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     """In CI a skipped test is a failure: whatever a test needs, CI must provide."""
     skipped = terminalreporter.stats.get("skipped", [])
     if os.environ.get("CI") == "true" and skipped:
-        terminalreporter.write_line(f"CI: {len(skipped)} test(s) were skipped; CI must run them all.", red=True)
+        terminalreporter.write_line(
+            f"CI: {len(skipped)} test(s) were skipped; CI must run them all.", red=True
+        )
         terminalreporter._session.exitstatus = 1
 
 

@@ -63,7 +63,12 @@ class ArticleFactory(factory.Factory):
     @classmethod
     def _create(cls, model_class, *, body, url, source, title, language):
         record = ArticleInput(
-            raw=body.encode("utf-8"), body=body, title=title, url=url, source=source, language=language,
+            raw=body.encode("utf-8"),
+            body=body,
+            title=title,
+            url=url,
+            source=source,
+            language=language,
             origin="factory",
         )
         return article_ingest(record=record).article

@@ -37,7 +37,9 @@ def claim_queryset(*, include_drafts: bool) -> QuerySet[Claim]:
 def article_contents(queryset: QuerySet[Article], *, include_drafts: bool) -> QuerySet[Article]:
     return queryset.select_related("source").prefetch_related(
         Prefetch("paragraphs", queryset=Paragraph.objects.order_by("position")),
-        Prefetch("quotes", queryset=Quote.objects.select_related("speaker", "via").order_by("start", "end", "id")),
+        Prefetch(
+            "quotes", queryset=Quote.objects.select_related("speaker", "via").order_by("start", "end", "id")
+        ),
         Prefetch("annotations", queryset=annotation_queryset(include_drafts=include_drafts)),
         Prefetch("claims", queryset=claim_queryset(include_drafts=include_drafts)),
     )
@@ -57,7 +59,9 @@ def iter_article_records(
     base = queryset.order_by("id")
     last_id = 0
     while True:
-        chunk = list(article_contents(base.filter(id__gt=last_id), include_drafts=include_drafts)[:chunk_size])
+        chunk = list(
+            article_contents(base.filter(id__gt=last_id), include_drafts=include_drafts)[:chunk_size]
+        )
         if not chunk:
             return
         for article in chunk:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-
 from corpus.models import Article, Paragraph, Quote
 
 from ..models import Annotation, Claim, FactCheck
@@ -81,7 +80,8 @@ def fact_check_record(fact_check: FactCheck) -> dict:
         "verdict": fact_check.verdict,
         "rationale": fact_check.rationale,
         "evidence": [
-            {k: item.get(k, "") for k in ("url", "title", "publisher", "accessed")} for item in fact_check.evidence
+            {k: item.get(k, "") for k in ("url", "title", "publisher", "accessed")}
+            for item in fact_check.evidence
         ],
         "status": fact_check.status,
         "author": fact_check.author.username,

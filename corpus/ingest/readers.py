@@ -91,7 +91,7 @@ def _decode(data: bytes, origin: str) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise IngestError(
-            f"{origin}: not valid UTF-8 (byte {exc.start}: {data[exc.start:exc.start + 1]!r}); "
+            f"{origin}: not valid UTF-8 (byte {exc.start}: {data[exc.start : exc.start + 1]!r}); "
             "convert it to UTF-8 first."
         ) from None
 
@@ -115,7 +115,9 @@ def _parse_json(text: str, origin: str) -> dict:
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise IngestError(f"{origin}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}.") from None
+        raise IngestError(
+            f"{origin}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}."
+        ) from None
     if not isinstance(value, dict):
         raise IngestError(
             f"{origin}: expected a JSON object, got {type(value).__name__}; "
@@ -141,7 +143,9 @@ def _jsonl_records(path: Path, data: bytes) -> Iterator[ArticleInput]:
 def _json_record(obj: dict, raw: bytes, *, origin: str, fmt: str) -> ArticleInput:
     unknown = sorted(set(obj) - set(JSON_FIELDS))
     if unknown:
-        raise IngestError(f"{origin}: unknown field(s) {', '.join(unknown)}; allowed: {', '.join(JSON_FIELDS)}.")
+        raise IngestError(
+            f"{origin}: unknown field(s) {', '.join(unknown)}; allowed: {', '.join(JSON_FIELDS)}."
+        )
     text = obj.get("text")
     if not isinstance(text, str) or not text.strip():
         raise IngestError(f"{origin}: field 'text' is missing or empty.")
@@ -177,3 +181,14 @@ def parse_published_at(value: object, *, origin: str) -> datetime:
         f"{origin}: field 'published_at' is {value!r}; use an ISO 8601 date or date-time "
         "(2021-06-02 or 2021-06-02T08:00:00Z)."
     )
+
+
+def record_from_article(*, raw_text: str, fmt: str, origin: str) -> ArticleInput:
+    """Rebuild the reader's record from a stored article's raw text, to run the pipeline again."""
+    raw = raw_text.encode("utf-8")
+    if fmt in ("json", "jsonl"):
+        obj = _parse_json(raw_text, origin)
+        return ArticleInput(
+            raw=raw, body=obj.get("text") or "", title=obj.get("title") or None, format=fmt, origin=origin
+        )
+    return ArticleInput(raw=raw, body=raw_text, format=fmt, origin=origin)

@@ -39,7 +39,9 @@ def _populate(n: int) -> None:
     tag = TagFactory(slug="claim")
     for _ in range(n):
         annotation = AnnotationFactory(author=author, tags=[tag.slug])
-        claim = services.claim_create(article=annotation.article, text="a claim", created_by=author, annotation=annotation)
+        claim = services.claim_create(
+            article=annotation.article, text="a claim", created_by=author, annotation=annotation
+        )
         services.factcheck_create(claim=claim, author=author, verdict="false")
 
 
@@ -70,8 +72,12 @@ def test_article_change_page_shows_paragraphs_and_quotes_read_only(admin_client,
 
 
 def test_article_change_page_query_count_does_not_grow(admin_client):
-    small = ArticleFactory(body="Headline\n" + "\n".join(f'"Quote {i}," said Helena Vasquez.' for i in range(3)))
-    big = ArticleFactory(body="Headline\n" + "\n".join(f'"Quote {i}," said Helena Vasquez.' for i in range(30)))
+    small = ArticleFactory(
+        body="Headline\n" + "\n".join(f'"Quote {i}," said Helena Vasquez.' for i in range(3))
+    )
+    big = ArticleFactory(
+        body="Headline\n" + "\n".join(f'"Quote {i}," said Helena Vasquez.' for i in range(30))
+    )
     admin_client.get(f"/admin/corpus/article/{small.pk}/change/")  # warm the per-process caches
     assert _queries(admin_client, f"/admin/corpus/article/{small.pk}/change/") == _queries(
         admin_client, f"/admin/corpus/article/{big.pk}/change/"

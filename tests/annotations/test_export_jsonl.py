@@ -17,13 +17,35 @@ from tests.factories import AnnotationFactory, TagFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 ARTICLE_KEYS = [
-    "id", "url", "source", "published_at", "language", "title", "content_hash", "text",
-    "paragraphs", "quotes", "annotations", "claims",
+    "id",
+    "url",
+    "source",
+    "published_at",
+    "language",
+    "title",
+    "content_hash",
+    "text",
+    "paragraphs",
+    "quotes",
+    "annotations",
+    "claims",
 ]
 PARAGRAPH_KEYS = ["position", "role", "rule", "start", "end", "text"]
 QUOTE_KEYS = [
-    "id", "kind", "text", "start", "end", "paragraph", "continues", "speaker", "speaker_kind",
-    "speaker_mention", "cue", "via", "origin", "verified",
+    "id",
+    "kind",
+    "text",
+    "start",
+    "end",
+    "paragraph",
+    "continues",
+    "speaker",
+    "speaker_kind",
+    "speaker_mention",
+    "cue",
+    "via",
+    "origin",
+    "verified",
 ]
 ANNOTATION_KEYS = ["id", "target", "start", "end", "exact", "tags", "note", "status", "origin", "author"]
 CLAIM_KEYS = ["id", "text", "claimant", "annotation", "fact_check"]
@@ -43,7 +65,14 @@ def _check_span_lists(record: dict) -> None:
     text = record["text"]
     for key in ("paragraphs", "quotes", "annotations"):
         items = record[key]
-        order = [((i["start"] if i["start"] is not None else -1), (i["end"] if i["end"] is not None else -1), i.get("id", 0)) for i in items]
+        order = [
+            (
+                (i["start"] if i["start"] is not None else -1),
+                (i["end"] if i["end"] is not None else -1),
+                i.get("id", 0),
+            )
+            for i in items
+        ]
         assert order == sorted(order), f"{key} not ordered by (start, end, id)"
         for item in items:
             if item["start"] is not None:
@@ -57,11 +86,22 @@ def test_seed_export_has_product_shape(tmp_path, seeded):
     article = seeded[1]
     start = article.text.index("China is facing the worst international isolation")
     annotation = services.annotation_create(
-        article=article, author=author, start=start, end=start + 49, tags=["claim"], note="check", status="published"
+        article=article,
+        author=author,
+        start=start,
+        end=start + 49,
+        tags=["claim"],
+        note="check",
+        status="published",
     )
-    claim = services.claim_create(article=article, text=annotation.exact, created_by=author, annotation=annotation)
+    claim = services.claim_create(
+        article=article, text=annotation.exact, created_by=author, annotation=annotation
+    )
     fact_check = services.factcheck_create(
-        claim=claim, author=author, verdict="unverifiable", rationale="Opinion.",
+        claim=claim,
+        author=author,
+        verdict="unverifiable",
+        rationale="Opinion.",
         evidence=[{"url": "https://example.org/a", "title": "A", "publisher": "B", "accessed": "2021-06-03"}],
     )
     services.factcheck_submit(fact_check=fact_check, expected_version=1, user=author)
@@ -96,8 +136,8 @@ def test_seed_export_has_product_shape(tmp_path, seeded):
 def test_export_defaults_to_published_and_is_byte_identical(tmp_path):
     AnnotationFactory(note="public one", status="published")
     AnnotationFactory(note="a draft", status="draft")
-    first = (tmp_path / "a.jsonl")
-    second = (tmp_path / "b.jsonl")
+    first = tmp_path / "a.jsonl"
+    second = tmp_path / "b.jsonl"
     call_command("export", "--format", "jsonl", "--output", str(first), verbosity=0)
     call_command("export", "--format", "jsonl", "--output", str(second), verbosity=0)
     assert first.read_bytes() == second.read_bytes()
@@ -107,6 +147,7 @@ def test_export_defaults_to_published_and_is_byte_identical(tmp_path):
 
 
 def test_export_to_stdout(capsys, seeded):
+    capsys.readouterr()  # drop what seeding printed
     call_command("export", "--format", "jsonl", "--output", "-")
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 2 and json.loads(lines[0])["id"] == seeded[0].pk

@@ -43,10 +43,13 @@ def test_stale_quote_correction_and_paragraph_role_are_refused():
     article = ArticleFactory()
     editor = UserFactory()
     quote = article.quotes.first() or Quote.objects.create(
-        article=article, paragraph=article.paragraphs.last(), kind="direct", start=article.paragraphs.last().start,
+        article=article,
+        paragraph=article.paragraphs.last(),
+        kind="direct",
+        start=article.paragraphs.last().start,
         end=article.paragraphs.last().start + 4,
     )
-    speaker = Speaker.objects.create(name="Helena Vasquez")
+    speaker = Speaker.objects.create(name="Marta Quiroga")
     quote_correct(quote=quote, expected_version=quote.version, user=editor, speaker=speaker, verified=True)
     quote.refresh_from_db()
     assert quote.speaker == speaker and quote.verified and quote.corrected_by == editor
@@ -68,15 +71,21 @@ def test_span_must_match_its_exact_text():
     author = UserFactory()
     TagFactory(slug="claim")
     start = article.text.index("harbour")
-    annotation = services.annotation_create(article=article, author=author, start=start, end=start + 7, tags=["claim"])
+    annotation = services.annotation_create(
+        article=article, author=author, start=start, end=start + 7, tags=["claim"]
+    )
     assert annotation.exact == "harbour"
     assert article.text[annotation.start : annotation.end] == annotation.exact
     assert annotation.prefix and annotation.suffix
     with pytest.raises(ValidationError) as excinfo:
-        services.annotation_create(article=article, author=author, start=start, end=start + 7, exact="harbor", tags=["claim"])
+        services.annotation_create(
+            article=article, author=author, start=start, end=start + 7, exact="harbor", tags=["claim"]
+        )
     assert "exact" in excinfo.value.message_dict
     with pytest.raises(ValidationError) as excinfo:
-        services.annotation_create(article=article, author=author, start=0, end=len(article.text) + 1, note="x")
+        services.annotation_create(
+            article=article, author=author, start=0, end=len(article.text) + 1, note="x"
+        )
     assert "end" in excinfo.value.message_dict
     with pytest.raises(ValidationError) as excinfo:
         services.annotation_create(article=article, author=author, start=5, end=5, note="x")
@@ -106,7 +115,14 @@ def test_fact_check_workflow_needs_a_second_person():
         author=author,
         verdict="mostly_true",
         rationale="Inspection report, 2020.",
-        evidence=[{"url": "https://example.org/report", "title": "Inspection", "publisher": "City", "accessed": "2021-06-01"}],
+        evidence=[
+            {
+                "url": "https://example.org/report",
+                "title": "Inspection",
+                "publisher": "City",
+                "accessed": "2021-06-01",
+            }
+        ],
     )
     services.factcheck_submit(fact_check=fact_check, expected_version=1, user=author)
     with pytest.raises(PermissionDenied, match="second person"):

@@ -22,11 +22,17 @@ class Command(BaseCommand):
         parser.add_argument("--format", required=True, choices=sorted(TEXT_FORMATS), dest="fmt")
         parser.add_argument("--output", required=True, help="A file path, or - for standard output.")
         parser.add_argument(
-            "--include-drafts", action="store_true", help="Also export draft and rejected annotations and fact-checks."
+            "--include-drafts",
+            action="store_true",
+            help="Also export draft and rejected annotations and fact-checks.",
         )
-        parser.add_argument("--article", type=int, action="append", dest="article_ids", help="Only these article ids.")
+        parser.add_argument(
+            "--article", type=int, action="append", dest="article_ids", help="Only these article ids."
+        )
 
-    def handle(self, *args, fmt: str, output: str, include_drafts: bool, article_ids: list[int] | None, **options):
+    def handle(
+        self, *args, fmt: str, output: str, include_drafts: bool, article_ids: list[int] | None, **options
+    ):
         writer = TEXT_FORMATS[fmt]
         queryset = Article.objects.all()
         if article_ids:

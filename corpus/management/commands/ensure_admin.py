@@ -33,7 +33,9 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Created administrator {username!r}."))
             return
         if User.objects.filter(is_superuser=True).exists():
-            self.stdout.write("An administrator account already exists (set DJANGO_SUPERUSER_* to add another).")
+            self.stdout.write(
+                "An administrator account already exists (set DJANGO_SUPERUSER_* to add another)."
+            )
             return
         username = "admin"
         password = secrets.token_urlsafe(12)

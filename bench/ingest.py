@@ -1,0 +1,71 @@
+"""Ingestion benchmark: articles/s and quotes/s with full cleaning and quote extraction.
+
+    python -m bench.ingest --articles 1000 --databases sqlite,postgres --repeat 3
+
+Each run ingests the generated corpus into a new, empty database, in a child process; the table shows the
+median of the runs. PostgreSQL is reached at --postgres-url (default: the local server).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+from bench.common import DEFAULT_POSTGRES, REPO, django_setup, fresh_database, median, print_table, run_worker
+from bench.generate import write_jsonl
+
+
+def worker(path: Path) -> dict:
+    django_setup()
+    from django.conf import settings
+    from django.db import connection
+
+    from corpus.ingest.readers import read_path
+    from corpus.models import Quote
+    from corpus.selectors import speaker_directory
+    from corpus.services import article_ingest
+
+    records = read_path(path, max_bytes=settings.INGEST_MAX_BYTES * 100)
+    directory = speaker_directory()
+    started = time.perf_counter()
+    for record in records:
+        article_ingest(record=record, directory=directory)
+    seconds = time.perf_counter() - started
+    return {
+        "vendor": connection.vendor,
+        "articles": len(records),
+        "quotes": Quote.objects.count(),
+        "seconds": seconds,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Ingestion benchmark")
+    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--databases", default="sqlite,postgres")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES)
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--input", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        print(json.dumps(worker(args.input)))
+        return
+
+    corpus = write_jsonl(REPO / "var" / "bench" / f"ingest-{args.articles}.jsonl", args.articles)
+    rows = []
+    for kind in args.databases.split(","):
+        runs = []
+        for _ in range(args.repeat):
+            with fresh_database(kind, args.postgres_url) as url:
+                runs.append(run_worker("bench.ingest", url, "--input", str(corpus)))
+        seconds = median([r["seconds"] for r in runs])
+        articles, quotes = runs[0]["articles"], runs[0]["quotes"]
+        rows.append([kind, articles, quotes, seconds, articles / seconds, quotes / seconds])
+    print_table(["database", "articles", "quotes", "seconds (median)", "articles/s", "quotes/s"], rows)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,74 @@
+"""Re-processing keeps editors' work: corrected and verified quotes, editor-set roles, annotations."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from annotations import services as annotation_services
+from annotations.models import Annotation
+from corpus.models import Article, Quote, Speaker
+from corpus.services import paragraph_set_role, quote_correct
+from tests.factories import ArticleFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+BODY = (
+    "Harbour repairs approved\n"
+    "The city council voted on Tuesday to spend more on the harbour.\n"
+    '"We cannot wait another winter," said council chair Helena Vasquez.\n'
+    '"The pier is older than all of us," she said.\n'
+    '"It is a waste of money," said opposition leader Tom Reyes.\n'
+)
+
+
+def _setup():
+    article = ArticleFactory(body=BODY)
+    quotes = list(article.quotes.filter(kind="direct").order_by("start"))
+    assert len(quotes) == 3, [(q.kind, q.text) for q in article.quotes.all()]
+    return article, quotes
+
+
+def test_reprocess_keeps_corrections_verified_quotes_roles_and_annotations(tmp_path):
+    article, (vasquez, pier, reyes) = _setup()
+    editor = UserFactory(groups=["Editor"])
+    other = Speaker.objects.create(name="Somebody Else")
+    quote_correct(quote=pier, expected_version=pier.version, user=editor, speaker=other)
+    quote_correct(quote=reyes, expected_version=reyes.version, user=editor, verified=True)
+    on_quote = annotation_services.annotation_create(
+        article=article, author=editor, target="quote", quote=vasquez, note="check this"
+    )
+    span = annotation_services.annotation_create(article=article, author=editor, start=0, end=7, note="headline")
+    paragraph = article.paragraphs.get(position=1)
+    paragraph_set_role(paragraph=paragraph, expected_version=1, role="standfirst")
+    Article.objects.filter(pk=article.pk).update(pipeline_version="0")
+    machine_before = set(Quote.objects.filter(article=article).values_list("pk", flat=True))
+
+    call_command("reprocess", "--outdated", verbosity=0)
+
+    article.refresh_from_db()
+    assert article.pipeline_version != "0"
+    survivors = set(Quote.objects.filter(article=article).values_list("pk", flat=True))
+    # the corrected, the verified and the annotated quotes are the same rows; the rest were replaced
+    assert {pier.pk, reyes.pk, vasquez.pk} <= survivors
+    assert Quote.objects.get(pk=pier.pk).speaker == other
+    assert Quote.objects.get(pk=reyes.pk).verified
+    assert Annotation.objects.filter(pk__in=[on_quote.pk, span.pk]).count() == 2
+    assert article.paragraphs.get(position=1).role == "standfirst"
+    # no span is stored twice
+    spans = list(Quote.objects.filter(article=article).values_list("start", "end", "kind"))
+    assert len(spans) == len(set(spans))
+    assert machine_before & survivors >= {pier.pk, reyes.pk, vasquez.pk}
+
+
+def test_reprocess_is_idempotent_and_refuses_bad_arguments():
+    article, _ = _setup()
+    before = list(Quote.objects.filter(article=article).values_list("start", "end", "kind", "speaker__name"))
+    call_command("reprocess", str(article.pk), verbosity=0)
+    call_command("reprocess", "--all", verbosity=0)
+    after = list(Quote.objects.filter(article=article).values_list("start", "end", "kind", "speaker__name"))
+    assert sorted(before, key=str) == sorted(after, key=str)
+    with pytest.raises(CommandError, match="one of them"):
+        call_command("reprocess")
+    with pytest.raises(CommandError, match="No article with id 999"):
+        call_command("reprocess", "999")
