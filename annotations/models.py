@@ -7,7 +7,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 
-from corpus.models import Article, Origin, Paragraph, Quote, Speaker
+from corpus.models import Anchor, Article, Origin, Paragraph, Quote, Speaker
 
 from .querysets import AnnotationQuerySet, ClaimQuerySet, FactCheckQuerySet, TagQuerySet
 
@@ -53,11 +53,12 @@ class AnnotationStatus(models.TextChoices):
 class Annotation(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="annotations")
     target = models.CharField(max_length=10, choices=AnnotationTarget.choices, default=AnnotationTarget.SPAN)
+    # RESTRICT: what an editor annotated goes only with its article; never silently.
     paragraph = models.ForeignKey(
-        Paragraph, on_delete=models.CASCADE, null=True, blank=True, related_name="annotations"
+        Paragraph, on_delete=models.RESTRICT, null=True, blank=True, related_name="annotations"
     )
     quote = models.ForeignKey(
-        Quote, on_delete=models.CASCADE, null=True, blank=True, related_name="annotations"
+        Quote, on_delete=models.RESTRICT, null=True, blank=True, related_name="annotations"
     )
     start = models.PositiveIntegerField(null=True, blank=True)
     end = models.PositiveIntegerField(null=True, blank=True)
@@ -65,6 +66,14 @@ class Annotation(models.Model):
     exact = models.TextField(blank=True)
     prefix = models.CharField(max_length=64, blank=True)
     suffix = models.CharField(max_length=64, blank=True)
+    anchor = models.CharField(
+        max_length=10,
+        choices=Anchor.choices,
+        default=Anchor.PLACED,
+        blank=True,
+        help_text="How the span was placed after the article's text changed; orphans await an editor.",
+    )
+    anchor_score = models.FloatField(null=True, blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="annotations")
     note = models.TextField(blank=True)
     author = models.ForeignKey(
@@ -92,12 +101,13 @@ class Annotation(models.Model):
             models.CheckConstraint(
                 condition=(
                     Q(target="span", start__isnull=False, end__isnull=False, start__lt=F("end"))
+                    | (Q(target="span", anchor="orphaned") & Q(start__isnull=True, end__isnull=True))
                     | (~Q(target="span") & Q(start__isnull=True, end__isnull=True))
                 ),
                 name="annotation_span_offsets",
             ),
             models.CheckConstraint(
-                condition=~Q(target="paragraph") | Q(paragraph__isnull=False),
+                condition=~Q(target="paragraph") | Q(paragraph__isnull=False) | Q(anchor="orphaned"),
                 name="annotation_paragraph_target",
             ),
             models.CheckConstraint(
@@ -110,6 +120,7 @@ class Annotation(models.Model):
         indexes = [
             models.Index(fields=["article", "start", "end"]),
             models.Index(fields=["status", "id"]),
+            models.Index(fields=["anchor"], name="annotation_anchor_idx", condition=Q(anchor="orphaned")),
         ]
 
     def __str__(self) -> str:

@@ -414,3 +414,62 @@ def factcheck_send_back(*, fact_check: FactCheck, expected_version: int, user, c
         expected_version=expected_version,
         fields={"status": FactCheckStatus.DRAFT, "review_comment": comment.strip()},
     )
+
+
+# --- Revisions -----------------------------------------------------------------------------
+
+
+def annotations_reanchor(*, revision) -> None:
+    """Revision hook: move every annotation of the article to its new text.
+
+    Span annotations are found again by their exact text, prefix and suffix near their old position
+    (exact, then fuzzy, else orphaned); paragraph annotations follow their paragraph's words; quote
+    annotations follow their quote. Orphans keep their words and wait for an editor; none is deleted.
+    Each moved annotation's version goes up, so an edit based on the old offsets is refused.
+    """
+    annotations = list(
+        Annotation.objects.select_for_update(of=("self",))
+        .filter(article=revision.article)
+        .select_related("quote", "paragraph")
+    )
+    text = revision.new_text
+    for annotation in annotations:
+        if annotation.target == AnnotationTarget.SPAN:
+            placed = revision.place(
+                start=annotation.start,
+                end=annotation.end,
+                exact=annotation.exact,
+                prefix=annotation.prefix,
+                suffix=annotation.suffix,
+            )
+            annotation.anchor = placed.method
+            annotation.anchor_score = placed.score if placed.start is not None else None
+            annotation.start, annotation.end = placed.start, placed.end
+            if placed.start is not None:
+                annotation.prefix, annotation.suffix = span_context(
+                    text=text, start=placed.start, end=placed.end
+                )
+        elif annotation.target == AnnotationTarget.PARAGRAPH:
+            old = annotation.paragraph
+            placed = revision.place(
+                start=old.start if old else None, end=old.end if old else None, exact=annotation.exact
+            )
+            paragraph = revision.paragraph_at(placed.start) if placed.start is not None else None
+            annotation.paragraph = paragraph
+            annotation.anchor = placed.method if paragraph else "orphaned"
+            annotation.anchor_score = placed.score if paragraph else None
+            if paragraph is not None:
+                annotation.exact = text[paragraph.start : paragraph.end]
+        elif annotation.target == AnnotationTarget.QUOTE:
+            annotation.anchor, annotation.anchor_score = (
+                annotation.quote.anchor,
+                annotation.quote.anchor_score,
+            )
+            if annotation.quote.start is not None:
+                annotation.exact = text[annotation.quote.start : annotation.quote.end]
+        annotation.version += 1
+    Annotation.objects.bulk_update(
+        annotations,
+        ["start", "end", "prefix", "suffix", "exact", "paragraph", "anchor", "anchor_score", "version"],
+        batch_size=500,
+    )

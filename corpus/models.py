@@ -51,6 +51,7 @@ class Article(models.Model):
     language = models.CharField(max_length=35, default="en", help_text="BCP 47 language tag.")
     metadata = models.JSONField(default=dict, blank=True)
     pipeline_version = models.CharField(max_length=20, blank=True)
+    revision = models.PositiveIntegerField(default=1, help_text="Number of the current revision.")
     ingested_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
@@ -77,6 +78,39 @@ class Article(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("api:article-detail", args=[self.pk])
+
+
+class ArticleRevision(models.Model):
+    """An earlier state of an article, kept when the outlet's copy changed. The current state is the
+    article itself."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    raw_text = models.TextField()
+    content_hash = models.CharField(max_length=64, db_index=True)
+    text = models.TextField()
+    title = models.TextField(blank=True)
+    pipeline_version = models.CharField(max_length=20, blank=True)
+    ingested_at = models.DateTimeField(help_text="When this revision was received.")
+    superseded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["article", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="revision_unique_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} r{self.number}"
+
+
+class Anchor(models.TextChoices):
+    """How a span was placed after the article's text changed."""
+
+    PLACED = "", "as placed"
+    EXACT = "exact"
+    FUZZY = "fuzzy"
+    ORPHANED = "orphaned"
 
 
 class ParagraphRole(models.TextChoices):
@@ -109,6 +143,8 @@ class Paragraph(models.Model):
 
     @property
     def text(self) -> str:
+        if self.start is None:
+            return self.exact
         return self.article.text[self.start : self.end]
 
 
@@ -184,10 +220,17 @@ class QuoteKind(models.TextChoices):
 
 class Quote(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="quotes")
-    paragraph = models.ForeignKey(Paragraph, on_delete=models.CASCADE, related_name="quotes")
+    # RESTRICT: a paragraph goes only with its article; never silently with the quotes on it.
+    paragraph = models.ForeignKey(
+        Paragraph, on_delete=models.RESTRICT, null=True, blank=True, related_name="quotes"
+    )
     kind = models.CharField(max_length=10, choices=QuoteKind.choices)
-    start = models.PositiveIntegerField()
-    end = models.PositiveIntegerField()
+    # Empty only for an orphan: a kept quote whose words a new revision no longer has.
+    start = models.PositiveIntegerField(null=True, blank=True)
+    end = models.PositiveIntegerField(null=True, blank=True)
+    exact = models.TextField(blank=True, help_text="The quote's words when last placed, to find them again.")
+    anchor = models.CharField(max_length=10, choices=Anchor.choices, default=Anchor.PLACED, blank=True)
+    anchor_score = models.FloatField(null=True, blank=True)
     continues = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="continuations"
     )
@@ -221,7 +264,11 @@ class Quote(models.Model):
     class Meta:
         ordering = ["article", "start", "end", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(start__lt=F("end")), name="quote_start_lt_end"),
+            models.CheckConstraint(
+                condition=Q(start__isnull=False, end__isnull=False, paragraph__isnull=False, start__lt=F("end"))
+                | Q(anchor="orphaned", start__isnull=True, end__isnull=True),
+                name="quote_span_or_orphan",
+            ),
             models.CheckConstraint(
                 condition=Q(confidence__gte=0) & Q(confidence__lte=1), name="quote_confidence_0_1"
             ),
@@ -233,4 +280,6 @@ class Quote(models.Model):
 
     @property
     def text(self) -> str:
+        if self.start is None:
+            return self.exact
         return self.article.text[self.start : self.end]

@@ -6,6 +6,7 @@ whichever door the data comes through.
 
 from __future__ import annotations
 
+import bisect
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -14,14 +15,19 @@ from functools import cache
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from .anchoring import Anchor as Placement
+from .anchoring import PositionMap, reanchor
 from .ingest.pipeline import process
 from .ingest.readers import ArticleInput, IngestError, record_from_article
 from .ingest.types import ProcessedArticle, QuoteSpec, SpeakerDirectory, SpeakerRef
 from .models import (
+    Anchor,
     Article,
+    ArticleRevision,
     Origin,
     Paragraph,
     ParagraphRole,
@@ -32,6 +38,7 @@ from .models import (
     SpeakerAlias,
     SpeakerKind,
 )
+from .spans import span_context
 from .versioning import versioned_update
 
 logger = logging.getLogger(__name__)
@@ -44,9 +51,15 @@ class IngestResult:
     article: Article
     created: bool
     origin: str
+    revised: bool = False
 
     @property
     def message(self) -> str:
+        if self.revised:
+            return (
+                f"{self.origin}: new revision {self.article.revision} of article {self.article.pk}; "
+                "annotations re-anchored."
+            )
         if self.created:
             return f"{self.origin}: ingested as article {self.article.pk} ({self.article.title[:60]!r})."
         return f"{self.origin}: unchanged, already ingested as article {self.article.pk}."
@@ -57,6 +70,12 @@ def _ingest_hooks() -> tuple[Callable[..., None], ...]:
     """Apps that build on the corpus (annotations) add work to ingestion here, in one transaction,
     without the corpus importing them."""
     return tuple(import_string(path) for path in getattr(settings, "INGEST_HOOKS", ()))
+
+
+@cache
+def _revision_hooks() -> tuple[Callable[..., None], ...]:
+    """Apps that keep spans on articles move them to a new revision here (``REVISION_HOOKS``)."""
+    return tuple(import_string(path) for path in getattr(settings, "REVISION_HOOKS", ()))
 
 
 def source_get_or_create(*, name: str) -> Source:
@@ -92,18 +111,15 @@ def article_ingest(
     if record.external_id and source is not None:
         identity |= Q(source=source, external_id=record.external_id)
     clash = Article.objects.filter(identity).first()
-    if clash is not None:
-        raise IngestError(
-            f"{record.origin}: article {clash.pk} has the same url or (source, external_id) but different "
-            "content; storing a new revision of an article is not supported yet, so nothing was written."
-        )
-
     language = record.language or default_language
     processed = process(record.body, title=record.title, language=language, directory=directory)
     if not processed.paragraphs:
         raise IngestError(
             f"{record.origin}: no text left after normalization (only blanks or invisible characters)."
         )
+    if clash is not None:
+        article = article_revise(article=clash, record=record, processed=processed, directory=directory)
+        return IngestResult(article=article, created=False, origin=record.origin, revised=True)
     metadata = {**record.metadata, "format": record.format}
     article = Article.objects.create(
         source=source,
@@ -162,6 +178,7 @@ def _store_quotes(
                 kind=q.kind,
                 start=q.start,
                 end=q.end,
+                exact=processed.text[q.start : q.end],
                 speaker=speakers.get(q.speaker) if q.speaker else None,
                 speaker_mention=q.speaker_mention[:300],
                 cue=q.cue[:200],
@@ -198,8 +215,14 @@ def _speakers_for(
     for ref in unique:
         if ref.kind in LOCAL_SPEAKER_KINDS:
             name = ref.name.strip()[:300]
-            local.setdefault(name, Speaker(article=article, name=name, kind=ref.kind, description=ref.description))
-    Speaker.objects.bulk_create(local.values())
+            local.setdefault(
+                name, Speaker(article=article, name=name, kind=ref.kind, description=ref.description)
+            )
+    if local:
+        # A new revision or a re-run meets the article's own speakers again.
+        existing = {s.name: s for s in Speaker.objects.filter(article=article, name__in=list(local))}
+        Speaker.objects.bulk_create([s for name, s in local.items() if name not in existing])
+        local.update(existing)
     for ref in unique:
         if ref.kind in LOCAL_SPEAKER_KINDS:
             resolved[ref] = local[ref.name.strip()[:300]]
@@ -215,7 +238,9 @@ def speakers_register(*, refs: list[SpeakerRef]) -> dict[SpeakerRef, Speaker]:
     by_name = {s.name: s for s in Speaker.objects.shared().filter(name__in=set(names.values()))}
     unknown = {n for n in names.values() if n not in by_name}
     if unknown:
-        aliases = SpeakerAlias.objects.select_related("speaker").filter(key__in={n.casefold() for n in unknown})
+        aliases = SpeakerAlias.objects.select_related("speaker").filter(
+            key__in={n.casefold() for n in unknown}
+        )
         by_key = {a.key: a.speaker for a in aliases}
         for name in list(unknown):
             if name.casefold() in by_key:
@@ -250,7 +275,11 @@ def speakers_register(*, refs: list[SpeakerRef]) -> dict[SpeakerRef, Speaker]:
     if wanted:
         taken = set(SpeakerAlias.objects.filter(key__in=wanted).values_list("key", flat=True))
         SpeakerAlias.objects.bulk_create(
-            [SpeakerAlias(speaker=sp, phrase=ph, key=key) for key, (sp, ph) in sorted(wanted.items()) if key not in taken]
+            [
+                SpeakerAlias(speaker=sp, phrase=ph, key=key)
+                for key, (sp, ph) in sorted(wanted.items())
+                if key not in taken
+            ]
         )
     return {ref: by_name[names[ref]] for ref in refs}
 
@@ -281,6 +310,8 @@ def quote_correct(
     """An editor corrects a quote's speaker or kind, or marks it verified. Stale versions are refused."""
     fields: dict = {}
     if speaker is not ...:
+        if speaker is not None and speaker.article_id not in (None, quote.article_id):
+            raise ValidationError({"speaker": f"speaker {speaker.pk} belongs to another article."})
         fields["speaker"] = speaker
     if kind is not None:
         if kind not in QuoteKind.values:
@@ -358,11 +389,7 @@ def article_reprocess(*, article: Article, directory: SpeakerDirectory | None = 
 
     existing = list(article.quotes.all())
     referenced = _referenced_quote_ids(article)
-    kept = [
-        q
-        for q in existing
-        if q.verified or q.corrected_by_id or q.origin == Origin.EDITOR or q.pk in referenced
-    ]
+    kept = [q for q in existing if _quote_is_kept(q, referenced)]
     replaced = [q for q in existing if q not in kept]
     Quote.objects.filter(pk__in=[q.pk for q in replaced]).delete()
     kept_spans = {(q.start, q.end, q.kind) for q in kept}
@@ -407,3 +434,164 @@ def article_reprocess(*, article: Article, directory: SpeakerDirectory | None = 
 
 def _with_continues(quote: QuoteSpec, index: int | None) -> QuoteSpec:
     return replace(quote, continues=index)
+
+
+def article_input_from_json(*, data: bytes, origin: str) -> ArticleInput:
+    """The JSON ingest format received as bytes (an API request body), read exactly as a ``.json`` file
+    is, so the API and ``manage.py ingest`` store the same article for the same bytes."""
+    from .ingest import readers
+
+    if len(data) > settings.INGEST_MAX_BYTES:
+        raise IngestError(f"{origin}: {len(data)} bytes is over the {settings.INGEST_MAX_BYTES}-byte limit.")
+    if not data.strip():
+        raise IngestError(f"{origin}: field 'text' is missing or empty.")
+    text = readers._decode(data, origin)
+    return readers._json_record(readers._parse_json(text, origin), data, origin=origin, fmt="json")
+
+
+# --- Revisions -------------------------------------------------------------------------
+
+# Old paragraphs are parked past every real position while the new ones are created, so the
+# (article, position) constraint holds at every step.
+_PARKED = 10_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """What an app needs to move its spans from an article's old text to its new one."""
+
+    article: Article
+    old_text: str
+    new_text: str
+    position_map: PositionMap
+    paragraphs: list[Paragraph]  # the new paragraphs, in order
+
+    def paragraph_at(self, offset: int) -> Paragraph | None:
+        index = bisect.bisect_right([p.start for p in self.paragraphs], offset) - 1
+        if index >= 0 and offset < self.paragraphs[index].end:
+            return self.paragraphs[index]
+        return None
+
+    def place(
+        self, *, start: int | None, end: int | None, exact: str, prefix: str = "", suffix: str = ""
+    ) -> Placement:
+        if start is None or end is None:
+            # An orphan from an earlier revision: look for its words anywhere.
+            start, end = 0, len(exact)
+        if not prefix and not suffix and start < len(self.old_text):
+            prefix, suffix = span_context(text=self.old_text, start=start, end=end)
+        return reanchor(
+            old_text=self.old_text,
+            new_text=self.new_text,
+            start=start,
+            end=end,
+            exact=exact,
+            prefix=prefix,
+            suffix=suffix,
+            position_map=self.position_map,
+        )
+
+
+def article_revise(
+    *, article: Article, record: ArticleInput, processed: ProcessedArticle, directory: SpeakerDirectory | None
+) -> Article:
+    """Make ``record`` the new revision of ``article``, keeping the old one readable.
+
+    Paragraphs and machine quotes are rebuilt. Quotes an editor corrected or verified, and quotes something
+    points at, move to the new text (exact match, then fuzzy, else orphaned, never deleted); a new machine
+    quote on the same span is dropped in their favour, so corrections carry over. Apps move their own spans
+    through ``REVISION_HOOKS`` before the old paragraphs go.
+    """
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    if Article.objects.filter(content_hash=record.content_hash).exclude(pk=article.pk).exists():
+        raise IngestError(
+            f"{record.origin}: another article already has exactly this content; nothing was written."
+        )
+    old_text = article.text
+    ArticleRevision.objects.create(
+        article=article,
+        number=article.revision,
+        raw_text=article.raw_text,
+        content_hash=article.content_hash,
+        text=old_text,
+        title=article.title,
+        pipeline_version=article.pipeline_version,
+        ingested_at=article.updated_at,
+    )
+    old_paragraphs = list(article.paragraphs.values_list("pk", flat=True))
+    Paragraph.objects.filter(article=article).update(position=F("position") + _PARKED)
+    paragraphs = Paragraph.objects.bulk_create(
+        [
+            Paragraph(
+                article=article, position=p.position, role=p.role, rule=p.rule, start=p.start, end=p.end
+            )
+            for p in processed.paragraphs
+        ]
+    )
+    revision = Revision(
+        article=article,
+        old_text=old_text,
+        new_text=processed.text,
+        position_map=PositionMap(old_text, processed.text),
+        paragraphs=paragraphs,
+    )
+
+    existing = list(article.quotes.all())
+    referenced = _referenced_quote_ids(article)
+    kept = [q for q in existing if _quote_is_kept(q, referenced)]
+    Quote.objects.filter(pk__in=[q.pk for q in existing if not _quote_is_kept(q, referenced)]).delete()
+    placed_spans = set()
+    for quote in kept:
+        exact = quote.exact or (old_text[quote.start : quote.end] if quote.start is not None else "")
+        anchor = revision.place(start=quote.start, end=quote.end, exact=exact)
+        paragraph = revision.paragraph_at(anchor.start) if anchor.start is not None else None
+        quote.exact = exact
+        if paragraph is None:
+            quote.start = quote.end = quote.paragraph = None
+            quote.anchor, quote.anchor_score = Anchor.ORPHANED, None
+        else:
+            quote.start, quote.end, quote.paragraph = anchor.start, anchor.end, paragraph
+            quote.anchor, quote.anchor_score = anchor.method, anchor.score
+            placed_spans.add((quote.start, quote.end))
+    Quote.objects.bulk_update(kept, ["start", "end", "paragraph", "exact", "anchor", "anchor_score"])
+    fresh = [i for i, q in enumerate(processed.quotes) if (q.start, q.end) not in placed_spans]
+    remap = {old: new for new, old in enumerate(fresh)}
+    new_quotes = [
+        _with_continues(processed.quotes[i], remap.get(processed.quotes[i].continues))
+        if processed.quotes[i].continues is not None
+        else processed.quotes[i]
+        for i in fresh
+    ]
+    _store_quotes(
+        article=article,
+        processed=replace(processed, quotes=new_quotes),
+        paragraphs={p.position: p for p in paragraphs},
+        directory=directory,
+    )
+    Article.objects.filter(pk=article.pk).update(
+        raw_text=record.raw_text,
+        content_hash=record.content_hash,
+        text=processed.text,
+        title=processed.title,
+        standfirst=processed.standfirst,
+        byline=processed.byline,
+        pipeline_version=processed.pipeline_version,
+        metadata={**article.metadata, **record.metadata, "format": record.format},
+        revision=F("revision") + 1,
+        version=F("version") + 1,
+        updated_at=timezone.now(),
+    )
+    article.refresh_from_db()
+    for hook in _revision_hooks():
+        hook(revision=replace(revision, article=article))
+    # RESTRICT on every reference: this fails rather than take anyone's work with it.
+    Paragraph.objects.filter(pk__in=old_paragraphs).delete()
+    for hook in _ingest_hooks():
+        hook(article=article, processed=processed)
+    return article
+
+
+def _quote_is_kept(quote: Quote, referenced: set[int]) -> bool:
+    return bool(
+        quote.verified or quote.corrected_by_id or quote.origin == Origin.EDITOR or quote.pk in referenced
+    )

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from corpus.models import Article, Paragraph, Quote
+from corpus.models import Anchor, Article, Paragraph, Quote
 
 from ..models import Annotation, AnnotationStatus, Claim, FactCheckStatus
 from .records import article_record
@@ -18,9 +18,16 @@ from .records import article_record
 CHUNK_SIZE = 200
 
 
-def annotation_queryset(*, include_drafts: bool) -> QuerySet[Annotation]:
+def annotation_queryset(*, include_drafts: bool, include_orphans: bool = False) -> QuerySet[Annotation]:
     queryset = Annotation.objects.select_related("author").prefetch_related("tags")
+    if not include_orphans:
+        queryset = queryset.exclude(anchor=Anchor.ORPHANED)
     return queryset if include_drafts else queryset.filter(status=AnnotationStatus.PUBLISHED)
+
+
+def quote_queryset(*, include_orphans: bool = False) -> QuerySet[Quote]:
+    queryset = Quote.objects.select_related("speaker", "via").order_by("start", "end", "id")
+    return queryset if include_orphans else queryset.exclude(anchor=Anchor.ORPHANED)
 
 
 def claim_queryset(*, include_drafts: bool) -> QuerySet[Claim]:
@@ -34,13 +41,18 @@ def claim_queryset(*, include_drafts: bool) -> QuerySet[Claim]:
     )
 
 
-def article_contents(queryset: QuerySet[Article], *, include_drafts: bool) -> QuerySet[Article]:
+def article_contents(
+    queryset: QuerySet[Article], *, include_drafts: bool, include_orphans: bool = False
+) -> QuerySet[Article]:
     return queryset.select_related("source").prefetch_related(
         Prefetch("paragraphs", queryset=Paragraph.objects.order_by("position")),
         Prefetch(
             "quotes", queryset=Quote.objects.select_related("speaker", "via").order_by("start", "end", "id")
         ),
-        Prefetch("annotations", queryset=annotation_queryset(include_drafts=include_drafts)),
+        Prefetch(
+            "annotations",
+            queryset=annotation_queryset(include_drafts=include_drafts, include_orphans=include_orphans),
+        ),
         Prefetch("claims", queryset=claim_queryset(include_drafts=include_drafts)),
     )
 
@@ -53,14 +65,20 @@ def _fact_check(claim: Claim):
 
 
 def iter_article_records(
-    queryset: QuerySet[Article], *, include_drafts: bool = False, chunk_size: int = CHUNK_SIZE
+    queryset: QuerySet[Article],
+    *,
+    include_drafts: bool = False,
+    include_orphans: bool = False,
+    chunk_size: int = CHUNK_SIZE,
 ) -> Iterator[dict]:
     """Yield one PRODUCT.md article record per article, in id order."""
     base = queryset.order_by("id")
     last_id = 0
     while True:
         chunk = list(
-            article_contents(base.filter(id__gt=last_id), include_drafts=include_drafts)[:chunk_size]
+            article_contents(
+                base.filter(id__gt=last_id), include_drafts=include_drafts, include_orphans=include_orphans
+            )[:chunk_size]
         )
         if not chunk:
             return

@@ -45,10 +45,10 @@ def quote_record(quote: Quote, text: str, positions: dict[int, int]) -> dict:
     return {
         "id": quote.pk,
         "kind": quote.kind,
-        "text": text[quote.start : quote.end],
+        "text": text[quote.start : quote.end] if quote.start is not None else quote.exact,
         "start": quote.start,
         "end": quote.end,
-        "paragraph": positions[quote.paragraph_id],
+        "paragraph": positions.get(quote.paragraph_id),
         "continues": quote.continues_id,
         "speaker": speaker.name if speaker else None,
         "speaker_kind": speaker.kind if speaker else None,

@@ -90,7 +90,7 @@ def test_reingest_is_a_noop(seeded, capsys):
     call_command("ingest", str(SEEDS))
     assert _table_counts() == before
     out = capsys.readouterr().out
-    assert "unchanged" in out and "0 ingested, 2 unchanged, 0 failed" in out
+    assert "unchanged" in out and "0 ingested, 0 revised, 2 unchanged, 0 failed" in out
 
 
 @pytest.mark.parametrize(
@@ -113,7 +113,7 @@ def test_bad_file_is_refused_and_good_file_still_ingests(tmp_path, capsys, name,
     bad.write_bytes(content)
     good = tmp_path / "good.txt"
     good.write_text("A good headline\nA good first paragraph.\n", encoding="utf-8")
-    with pytest.raises(CommandError, match="1 ingested, 0 unchanged, 1 failed"):
+    with pytest.raises(CommandError, match="1 ingested, 0 revised, 0 unchanged, 1 failed"):
         call_command("ingest", str(bad), str(good))
     err = capsys.readouterr().err
     assert name in err and message in err
@@ -183,15 +183,16 @@ def test_bad_jsonl_line_writes_nothing_from_that_file(tmp_path, capsys):
     assert Article.objects.count() == 0
 
 
-def test_same_identity_with_different_bytes_is_refused(tmp_path, capsys):
+def test_same_identity_with_different_bytes_is_a_new_revision(tmp_path, capsys):
     first = tmp_path / "a.json"
     first.write_text(json.dumps({"text": "Version one.", "url": "https://example.org/x"}), encoding="utf-8")
     call_command("ingest", str(first), verbosity=0)
     first.write_text(json.dumps({"text": "Version two.", "url": "https://example.org/x"}), encoding="utf-8")
-    with pytest.raises(CommandError):
-        call_command("ingest", str(first))
-    assert "different content" in capsys.readouterr().err
-    assert Article.objects.get().text == "Version one."
+    call_command("ingest", str(first))
+    assert "1 revised" in capsys.readouterr().out
+    article = Article.objects.get()
+    assert (article.text, article.revision) == ("Version two.", 2)
+    assert [r.text for r in article.revisions.all()] == ["Version one."]
 
 
 def test_missing_file_and_empty_folder_are_errors(tmp_path, capsys):

@@ -27,18 +27,32 @@ class Command(BaseCommand):
             help="Also export draft and rejected annotations and fact-checks.",
         )
         parser.add_argument(
+            "--include-orphans",
+            action="store_true",
+            help="Also export annotations and quotes that a new revision left without a place (no offsets).",
+        )
+        parser.add_argument(
             "--article", type=int, action="append", dest="article_ids", help="Only these article ids."
         )
 
     def handle(
-        self, *args, fmt: str, output: str, include_drafts: bool, article_ids: list[int] | None, **options
+        self,
+        *args,
+        fmt: str,
+        output: str,
+        include_drafts: bool,
+        include_orphans: bool,
+        article_ids: list[int] | None,
+        **options,
     ):
         writer = TEXT_FORMATS[fmt]
         queryset = Article.objects.all()
         if article_ids:
             queryset = queryset.filter(pk__in=article_ids)
         total = queryset.count()
-        records = iter_article_records(queryset, include_drafts=include_drafts)
+        records = iter_article_records(
+            queryset, include_drafts=include_drafts, include_orphans=include_orphans
+        )
         if output == "-":
             try:
                 writer.write(records, sys.stdout)

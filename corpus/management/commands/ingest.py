@@ -28,7 +28,7 @@ class Command(BaseCommand):
         if not files:
             raise CommandError(f"No .txt, .json or .jsonl files under {', '.join(map(str, paths))}.")
         directory = speaker_directory()
-        created = unchanged = 0
+        created = unchanged = revised = 0
         failures: list[str] = []
         progress = tqdm(files, unit="file", disable=None if len(files) > 20 else True, file=self.stderr._out)
         for path in progress:
@@ -39,14 +39,15 @@ class Command(BaseCommand):
                         record=record, directory=directory, default_source=source, default_language=language
                     )
                     created += result.created
-                    unchanged += not result.created
+                    revised += result.revised
+                    unchanged += not (result.created or result.revised)
                     if options["verbosity"] >= 1:
                         progress.write(result.message, file=self.stdout._out)
             except (IngestError, ValidationError) as exc:
                 message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
                 failures.append(message)
                 progress.write(self.style.ERROR(f"error: {message}"), file=self.stderr._out)
-        summary = f"{created} ingested, {unchanged} unchanged, {len(failures)} failed."
+        summary = f"{created} ingested, {revised} revised, {unchanged} unchanged, {len(failures)} failed."
         if failures:
             raise CommandError(summary)
         self.stdout.write(self.style.SUCCESS(summary))
