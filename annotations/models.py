@@ -128,6 +128,14 @@ class Annotation(models.Model):
         return f"Annotation {self.pk} ({where}) on article {self.article_id}"
 
 
+class OrphanedAnnotation(Annotation):
+    """Annotations a new revision left without a place: the editors' re-placing queue."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "orphaned annotation"
+
+
 class Claim(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="claims")
     text = models.TextField()

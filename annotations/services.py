@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -11,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from corpus.ingest.types import ProcessedArticle
-from corpus.models import Article, Origin, Paragraph, Quote, Speaker
+from corpus.models import Anchor, Article, Origin, Paragraph, Quote, Speaker
 from corpus.spans import span_context, span_validate
 from corpus.versioning import StaleVersion, versioned_update
 
@@ -210,6 +211,8 @@ def annotation_update(
                 quote=annotation.quote if quote is _UNSET else quote,
             )
         )
+        # Placed by a person: no longer an orphan, nor a guess of the re-anchoring.
+        fields.update(anchor=Anchor.PLACED, anchor_score=None)
     elif exact is not None and exact != annotation.exact:
         raise ValidationError(
             {"exact": "exact does not match the annotation's span; send new offsets to move it."}
@@ -222,16 +225,14 @@ def annotation_update(
                 {"status": f"{status!r} is not one of {', '.join(AnnotationStatus.values)}."}
             )
         fields["status"] = status
-    candidate = Annotation(**{**_field_values(annotation), **fields})
+    candidate = copy.copy(annotation)
+    for name, value in fields.items():
+        setattr(candidate, name, value)
     candidate.full_clean(exclude=["article", "author", "paragraph", "quote"], validate_unique=False)
     versioned_update(annotation, expected_version=expected_version, fields=fields)
     if tags is not None:
         annotation.tags.set(_tags_resolve(tags))
     return annotation
-
-
-def _field_values(instance) -> dict:
-    return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
 
 
 @transaction.atomic

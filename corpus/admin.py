@@ -7,7 +7,8 @@ from django.db.models.functions import Substr
 from django.utils.html import format_html
 
 from .admin_versioning import VersionedAdminMixin
-from .models import Article, Paragraph, Quote, Source, Speaker, SpeakerAlias
+from .models import Article, ArticleRevision, Paragraph, Quote, Source, Speaker, SpeakerAlias
+from .selectors import revision_diff
 
 
 def _excerpt(text: str, length: int = 90) -> str:
@@ -77,6 +78,60 @@ class QuoteInline(admin.TabularInline):
         return _excerpt(obj.span_text, 120)
 
 
+class ArticleRevisionInline(admin.TabularInline):
+    model = ArticleRevision
+    fields = ["number", "title", "content_hash", "ingested_at", "superseded_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    ordering = ["-number"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("raw_text", "text")
+
+
+@admin.register(ArticleRevision)
+class ArticleRevisionAdmin(admin.ModelAdmin):
+    """Earlier revisions, read-only, each with a diff against the revision that replaced it."""
+
+    list_display = ["article", "number", "title", "ingested_at", "superseded_at"]
+    list_select_related = ["article"]
+    search_fields = ["article__title", "content_hash"]
+    readonly_fields = [
+        "article",
+        "number",
+        "title",
+        "content_hash",
+        "pipeline_version",
+        "ingested_at",
+        "superseded_at",
+        "diff",
+        "text",
+        "raw_text",
+    ]
+    fields = readonly_fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("article__raw_text", "article__text")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="changes in the next revision")
+    def diff(self, obj: ArticleRevision) -> str:
+        return format_html('<pre class="revision-diff">{}</pre>', revision_diff(obj))
+
+
 @admin.register(Article)
 class ArticleAdmin(VersionedAdminMixin, admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -122,7 +177,7 @@ class ArticleAdmin(VersionedAdminMixin, admin.ModelAdmin):
         ("Raw input", {"classes": ["collapse"], "fields": ["raw_text", "content_hash", "metadata"]}),
         ("Processing", {"fields": ["pipeline_version", "ingested_at", "updated_at", "version"]}),
     ]
-    inlines = [ParagraphInline, QuoteInline]
+    inlines = [ParagraphInline, QuoteInline, ArticleRevisionInline]
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -211,7 +266,7 @@ class QuoteAdmin(VersionedAdminMixin, admin.ModelAdmin):
         "origin",
         "article",
     ]
-    list_filter = ["kind", "verified", "origin", "speaker__kind"]
+    list_filter = ["kind", "verified", "origin", "anchor", "speaker__kind"]
     search_fields = ["speaker__name", "speaker_mention", "cue", "article__title"]
     list_select_related = ["speaker", "via", "article"]
     autocomplete_fields = ["speaker", "via"]

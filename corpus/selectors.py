@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import difflib
+
 from django.db.models import Prefetch, QuerySet
 
 from .ingest.types import SpeakerDirectory, SpeakerRef
-from .models import Article, Quote, Speaker, SpeakerAlias
+from .models import Article, ArticleRevision, Quote, Speaker, SpeakerAlias
 
 
 def article_list() -> QuerySet[Article]:
@@ -36,3 +38,25 @@ def speaker_directory() -> SpeakerDirectory:
             )
         )
     return directory
+
+
+def revision_newer_text(revision: ArticleRevision) -> str:
+    """The text that replaced ``revision``: the next revision's, or the article's current text."""
+    newer = (
+        ArticleRevision.objects.filter(article_id=revision.article_id, number=revision.number + 1)
+        .values_list("text", flat=True)
+        .first()
+    )
+    if newer is not None:
+        return newer
+    return Article.objects.filter(pk=revision.article_id).values_list("text", flat=True).get()
+
+
+def revision_diff(revision: ArticleRevision) -> str:
+    """A unified diff, paragraph by paragraph, from ``revision`` to the text that replaced it."""
+    old = revision.text.split("\n\n")
+    new = revision_newer_text(revision).split("\n\n")
+    lines = difflib.unified_diff(
+        old, new, fromfile=f"revision {revision.number}", tofile=f"revision {revision.number + 1}", lineterm=""
+    )
+    return "\n".join(lines)

@@ -1,15 +1,21 @@
 """The text pipeline: raw body -> normalized paragraphs with roles, spam and quotes.
 
 Pure Python, deterministic, no database: the store (``corpus.services``) persists
-what this returns.
+what this returns. Stages: normalize -> roles -> spam -> quotes and speakers.
 """
 
 from __future__ import annotations
 
-from .normalize import join_paragraphs, normalize_block, split_blocks
-from .types import ParagraphSpec, ProcessedArticle, SpeakerDirectory
+from collections.abc import Collection
 
-PIPELINE_VERSION = "1"
+from .normalize import PARAGRAPH_SEPARATOR, join_paragraphs, normalize_block, split_blocks
+from .quotes import QuoteExtractor
+from .roles import BODY, BYLINE, CAPTION, STANDFIRST, TITLE, assign_roles
+from .spam import find_spam
+from .speakers import ArticleSpeakers, collect_full_names, collect_org_names
+from .types import ParagraphSpec, ProcessedArticle, QuoteSpec, SpeakerDirectory
+
+PIPELINE_VERSION = "2"
 
 
 def process(
@@ -18,29 +24,65 @@ def process(
     title: str | None = None,
     language: str = "en",
     directory: SpeakerDirectory | None = None,
+    captions: Collection[str] = (),
 ) -> ProcessedArticle:
     """Run the pipeline over one article.
 
     ``body`` is the raw text (blocks separated by line breaks). ``title``, when
     the input carries one separately (JSON), becomes the first paragraph.
+    ``directory`` holds the speakers known from other articles and the alias list.
+    ``captions`` are blocks the input itself marks as figure captions.
     """
     blocks = split_blocks(body)
     given_title = normalize_block(title) if title else ""
     if given_title:
         blocks = [given_title, *blocks]
+    roles = assign_roles(blocks, given_title=bool(given_title))
+    if captions:
+        # The page marked these as figure captions (HTML <figcaption>): that outranks any text rule.
+        known = {normalize_block(c) for c in captions}
+        roles = [
+            (CAPTION, "html-figcaption") if b in known else r for b, r in zip(blocks, roles, strict=True)
+        ]
     paragraphs: list[ParagraphSpec] = []
     offset = 0
-    for position, block in enumerate(blocks):
-        if position == 0:
-            role, rule = "title", ("given-title" if given_title else "first-block")
-        else:
-            role, rule = "body", "default-body"
+    for position, (block, (role, rule)) in enumerate(zip(blocks, roles, strict=True)):
         paragraphs.append(ParagraphSpec(position, role, rule, offset, offset + len(block)))
-        offset += len(block) + 2
+        offset += len(block) + len(PARAGRAPH_SEPARATOR)
     text = join_paragraphs(blocks)
+
+    prose = [blocks[p.position] for p in paragraphs if p.role in (TITLE, STANDFIRST, BODY)]
+    speakers = ArticleSpeakers(directory, collect_full_names(prose), collect_org_names(prose))
+    found = QuoteExtractor(text, paragraphs, speakers).run()
+    index = {id(f): n for n, f in enumerate(found)}
+    refs = [entity.ref() for entity in speakers.entities]
+    quotes = [
+        QuoteSpec(
+            kind=f.kind,
+            start=f.start,
+            end=f.end,
+            paragraph=f.paragraph,
+            speaker=refs[f.speaker] if f.speaker is not None else None,
+            speaker_mention=f.mention,
+            cue=f.cue,
+            via=refs[f.via] if f.via is not None else None,
+            continues=index.get(id(f.continues)) if f.continues is not None else None,
+            confidence=f.confidence,
+            rule=f.rule,
+        )
+        for f in found
+    ]
+
+    def first_text(role: str) -> str:
+        return next((blocks[p.position] for p in paragraphs if p.role == role), "")
+
     return ProcessedArticle(
         text=text,
-        title=blocks[0] if blocks else "",
+        title=first_text(TITLE),
+        standfirst=first_text(STANDFIRST),
+        byline=first_text(BYLINE),
         paragraphs=paragraphs,
+        quotes=quotes,
+        spam=find_spam(text, language=language),
         pipeline_version=PIPELINE_VERSION,
     )

@@ -1,0 +1,566 @@
+"""Who is speaking: turn a noun phrase as written into one speaker of the article.
+
+A phrase such as "Beijing-based independent analyst Wu Qiang", "Pang", "he",
+"the report" or "the expert who declined to be named" is analysed by rules: titles
+and role words in front of a name become the description, a surname alone finds
+the full name used elsewhere in the article (or in the directory of speakers known
+from other articles), pronouns take the most recent fitting speaker, documents
+point at the organization that published them, and unnamed sources become an
+anonymous speaker of this one article.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .types import SpeakerDirectory, SpeakerRef
+
+
+def wordset(text: str) -> frozenset[str]:
+    """A word list written as running text, one entry per whitespace-separated word."""
+    return frozenset(text.split())
+
+
+# Words that introduce a name but are not part of it ("President Xi Jinping").
+TITLE_WORDS = wordset(
+    """
+    president vice prime minister premier chancellor senator sen. rep. representative congressman
+    congresswoman governor gov. mayor councillor councilor councilman councilwoman alderman judge justice
+    magistrate coach manager captain capt. dr. dr mr. mr mrs. mrs ms. ms miss prof. professor general gen.
+    lt. col. sgt. sergeant officer detective det. inspector chief secretary ambassador envoy commissioner
+    superintendent sheriff attorney prosecutor king queen prince princess pope father rev. rabbi imam
+    chairman chairwoman chair director spokesman spokeswoman spokesperson state foreign defence defense
+    district u.s. us uk u.k. u.n. un eu chinese american british french german russian japanese indian
+    deputy acting former head assistant associate lord lady sir dame county city executive mp mep
+    """
+)
+
+# The head of a phrase in front of a name that makes it a description ("independent analyst").
+ROLE_NOUNS = wordset(
+    """
+    analyst professor chair chairman chairwoman president minister premier spokesman spokeswoman
+    spokesperson agency director coach manager judge mayor councillor councilor senator governor officer
+    chief secretary leader expert economist researcher scientist lawyer attorney prosecutor reporter editor
+    founder owner executive head member candidate commissioner superintendent captain striker midfielder
+    defender goalkeeper quarterback player teammate teacher principal resident activist campaigner official
+    diplomat ambassador envoy adviser advisor strategist historian author writer novelist consultant
+    partner investor trader doctor nurse detective sergeant inspector sheriff deputy commander general
+    negotiator regulator broadcaster newspaper outlet defendant plaintiff witness juror student fan
+    landlord tenant organiser organizer representative lawmaker legislator politician mp administrator
+    forward guard winger pitcher batter shortstop scholar academic commentator pollster analyst
+    economist sociologist lecturer dean rector chancellor treasurer clerk auditor inspector economist
+    """
+)
+
+# A capitalized word of this list makes a name an organization ("International Federation of Journalists").
+ORG_WORDS = wordset(
+    """
+    federation association agency ministry department council committee commission union university
+    institute institution party office court police bank fund organization organisation bureau
+    corporation corp corp. company co. inc inc. ltd ltd. llc group times post news network service services
+    foundation center centre board authority league club fc united society academy school college hospital
+    trust congress parliament senate assembly government administration reuters xinhua press journal herald
+    tribune guardian forum alliance coalition watch amnesty daily gazette review magazine broadcasting
+    television radio airlines holdings partners labs command army navy force forces conference politburo
+    secretariat embassy consulate chamber exchange directorate tribunal federation cabinet council motors
+    airways airlines energy pharmaceuticals technologies systems industries capital media foods steel oil
+    petroleum telecom insurance entertainment studios records motor bancorp plc ag gmbh sa
+    """
+)
+# Heads of a phrase in front of a name that make it an organization ("state news agency Xinhua").
+ORG_PREMOD_HEADS = wordset(
+    """
+    agency newspaper broadcaster outlet company firm group organisation organization watchdog regulator
+    tabloid network daily ministry body union charity ngo club team lab bank fund think-tank website
+    """
+)
+# Single capitalized words that stand for a government when they "say" something.
+PLACES = wordset(
+    """
+    china beijing washington moscow russia tokyo japan london britain taiwan taipei seoul pyongyang kyiv
+    ukraine brussels paris france berlin germany india delhi iran tehran israel canberra australia ottawa
+    canada europe america
+    """
+)
+# Documents "say" things on behalf of whoever published them ("the report said").
+DOC_HEADS = wordset(
+    """
+    report statement study survey document filing lawsuit complaint ruling judgment judgement indictment
+    memo letter communique communiqué paper release analysis editorial order decision verdict affidavit
+    brief motion petition tweet email notice guidance audit assessment
+    """
+)
+# Generic institutions: "the court said" points at the named court of the article.
+INSTITUTION_HEADS = wordset(
+    """
+    court ministry government company council committee agency department club team union board school
+    district city hospital university federation association party police commission office bureau
+    firm carmaker automaker group business retailer lender airline insurer manufacturer developer startup
+    chain brand operator utility publisher broadcaster
+    """
+)
+# "The company said": heads that stand for the business the article is about.
+COMPANY_HEADS = wordset(
+    """
+    company firm carmaker automaker group business retailer lender airline insurer manufacturer developer
+    startup chain brand operator utility publisher broadcaster
+    """
+)
+# Nouns that can head an unnamed source ("a senior official", "the expert").
+ANON_HEADS = wordset(
+    """
+    expert source official analyst diplomat person insider resident witness observer aide employee worker
+    staffer executive officer spokesperson spokesman spokeswoman lawyer teacher student member scholar
+    researcher academic adviser advisor investor banker trader manager player parent nurse doctor relative
+    friend neighbour neighbor man woman fan juror deputy clerk colleague volunteer organiser organizer
+    """
+)
+# Plural nouns that name an unnamed group even when capitalized at a sentence start ("Prosecutors said").
+GROUP_NOUNS = wordset(
+    """
+    prosecutors officials residents analysts police experts critics observers investigators authorities
+    lawmakers protesters witnesses doctors scientists researchers economists diplomats officers firefighters
+    parents teachers students voters fans players organizers organisers workers employees citizens
+    activists supporters opponents leaders sources neighbours neighbors shoppers commuters farmers unions
+    ministers campaigners
+    """
+)
+PRONOUN_KINDS = {
+    "he": ("person", "anonymous"),
+    "she": ("person", "anonymous"),
+    "i": ("person", "anonymous"),
+    "they": ("group", "organization", "person", "anonymous"),
+    "we": ("group", "organization", "person"),
+    "it": ("organization", "group"),
+}
+_DETERMINERS = frozenset({"the", "a", "an", "one", "this", "that", "its", "their", "his", "her"})
+_CONNECTIVES = frozenset(
+    {"however", "but", "and", "yet", "still", "meanwhile", "also", "so", "then", "moreover", "instead"}
+)
+# Lowercase words allowed inside a capitalized name ("Federation of Journalists", "Ludwig van Beethoven").
+_NAME_JOINERS = frozenset(
+    {"of", "the", "for", "and", "de", "del", "der", "van", "von", "bin", "al", "la", "le"}
+)
+_ANONYMITY = ("declined to be named", "anonymity", "not authorized", "not authorised", "asked not to be")
+
+
+def load_alias_file(path: str | Path) -> list[SpeakerRef]:
+    """Read the editable alias list: a JSON list of {"name", "kind", "description", "aliases"}."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    if not isinstance(data, list):
+        raise ValueError(f"{path}: expected a JSON list of speaker objects, got {type(data).__name__}")
+    speakers = []
+    for number, item in enumerate(data):
+        if not isinstance(item, dict) or not str(item.get("name", "")).strip():
+            raise ValueError(f"{path}: entry {number} needs a non-empty 'name'")
+        speakers.append(
+            SpeakerRef(
+                name=item["name"].strip(),
+                kind=item.get("kind", "person"),
+                description=item.get("description", ""),
+                aliases=tuple(a.strip() for a in item.get("aliases", ()) if a.strip()),
+            )
+        )
+    return speakers
+
+
+def directory_from(speakers: list[SpeakerRef]) -> SpeakerDirectory:
+    directory = SpeakerDirectory()
+    for speaker in speakers:
+        directory.add(speaker)
+    return directory
+
+
+def is_capitalized(word: str) -> bool:
+    """A name word: capital first letter, and not a hyphenated modifier such as "Beijing-based"."""
+    if not word or not word[0].isupper():
+        return False
+    if "-" in word:
+        return all(part[:1].isupper() or part[:1].isdigit() for part in word.split("-") if part)
+    return True
+
+
+def _strip_possessive(word: str) -> str:
+    for suffix in ("'s", "’s"):
+        if word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word.rstrip("'’")
+
+
+@dataclass(slots=True)
+class Entity:
+    """A speaker while the article is being read; frozen into a SpeakerRef at the end."""
+
+    key: int
+    name: str
+    kind: str
+    description: str = ""
+    aliases: list[str] = field(default_factory=list)
+
+    def add_alias(self, phrase: str) -> None:
+        phrase = phrase.strip()
+        if phrase and phrase != self.name and phrase not in self.aliases:
+            self.aliases.append(phrase)
+
+    def ref(self) -> SpeakerRef:
+        return SpeakerRef(self.name, self.kind, self.description, tuple(self.aliases))
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    key: int | None
+    mention: str
+    confidence: float
+
+
+class ArticleSpeakers:
+    """The speakers of one article, with what the resolver needs to link mentions to them."""
+
+    def __init__(
+        self,
+        directory: SpeakerDirectory | None = None,
+        full_names: list[str] | None = None,
+        org_names: list[str] | None = None,
+    ) -> None:
+        self.directory = directory
+        self._org_names = org_names or []
+        self.entities: list[Entity] = []
+        self._by_alias: dict[str, int] = {}
+        self._full_names = full_names or []
+        self._salience: list[int] = []
+        self._documents: dict[str, int] = {}
+
+    # -- bookkeeping ---------------------------------------------------------------------------------
+
+    def entity(self, key: int) -> Entity:
+        return self.entities[key]
+
+    def note(self, key: int | None) -> None:
+        """Record that ``key`` just spoke or acted: pronouns look back along this list."""
+        if key is None:
+            return
+        if self._salience and self._salience[-1] == key:
+            return
+        self._salience.append(key)
+        if len(self._salience) > 64:
+            del self._salience[:32]
+
+    def note_document(self, head: str, key: int | None) -> None:
+        if key is not None and head in DOC_HEADS:
+            self._documents[head] = key
+
+    def last_salient(self, kinds: tuple[str, ...]) -> int | None:
+        for key in reversed(self._salience):
+            if self.entities[key].kind in kinds:
+                return key
+        return None
+
+    def _new(self, name: str, kind: str, description: str = "", aliases: tuple[str, ...] = ()) -> int:
+        entity = Entity(len(self.entities), name, kind, description)
+        self.entities.append(entity)
+        self._index(entity.key, name)
+        for alias in aliases:
+            entity.add_alias(alias)
+            self._index(entity.key, alias)
+        return entity.key
+
+    def _index(self, key: int, phrase: str) -> None:
+        self._by_alias.setdefault(phrase.casefold().strip(), key)
+
+    def _from_directory(self, phrase: str) -> int | None:
+        if self.directory is None:
+            return None
+        ref = self.directory.lookup(phrase)
+        if ref is None:
+            return None
+        key = self._by_alias.get(ref.name.casefold())
+        if key is None:
+            key = self._new(ref.name, ref.kind, ref.description, ref.aliases)
+        self._index(key, phrase)
+        return key
+
+    # -- resolution ----------------------------------------------------------------------------------
+
+    def resolve(self, phrase: str) -> Resolution:
+        """Link a subject phrase as written to a speaker; key None when nothing fits."""
+        phrase = _trim_phrase(phrase)
+        if not phrase:
+            return Resolution(None, "", 0.0)
+        lowered = phrase.casefold()
+        if lowered in PRONOUN_KINDS:
+            return Resolution(self.last_salient(PRONOUN_KINDS[lowered]), phrase, 0.85)
+
+        relative = ""
+        match = re.search(r"\s(?:who|which|whose)\s", phrase)
+        if match:
+            phrase, relative = phrase[: match.start()].rstrip(" ,"), phrase[match.start() + 1 :]
+        appositive = ""
+        if ", " in phrase:
+            head, _, rest = phrase.partition(", ")
+            rest = rest.strip(" ,")
+            if head.split() and is_capitalized(head.split()[-1]):
+                phrase, appositive = head, rest
+                if appositive[:1].isdigit():
+                    appositive = ""
+            elif rest.split() and name_run_start(rest.split()) == 0:
+                # "The developer, Greenline Partners": the name comes second.
+                phrase, appositive = rest, head
+        phrase = _cut_postmodifier(phrase)
+
+        known = self._known(phrase)
+        if known is not None:
+            return Resolution(known, phrase, 0.9)
+
+        words = phrase.split()
+        if _strip_possessive(words[-1]).casefold() in GROUP_NOUNS:
+            return self._group(phrase)
+        run_start = name_run_start(words)
+        if run_start < len(words):
+            return self._named(words, run_start, appositive, relative)
+        return self._unnamed(phrase, words, relative)
+
+    def _known(self, phrase: str) -> int | None:
+        lowered = phrase.casefold()
+        bare = lowered.removeprefix("the ")
+        for candidate in (lowered, bare):
+            key = self._by_alias.get(candidate)
+            if key is not None:
+                return key
+        for candidate in (phrase, phrase.removeprefix("the ").removeprefix("The ")):
+            key = self._from_directory(candidate)
+            if key is not None:
+                return key
+        return None
+
+    def _named(self, words: list[str], run_start: int, appositive: str, relative: str) -> Resolution:
+        run = [_strip_possessive(w) for w in words[run_start:]]
+        premod = words[:run_start]
+        # Titles in front of the name belong to the description, not the name, with whatever qualifies
+        # them ("Local MP Sarah Quinn", "U.S. President Joe Biden"); organizations keep their whole name.
+        cut = 0
+        if not {w.casefold().rstrip(".") for w in run} & ORG_WORDS:
+            for index in range(len(run) - 1):
+                if run[index].casefold() in TITLE_WORDS:
+                    cut = index + 1
+            while cut < len(run) - 1 and run[cut] in _NAME_JOINERS:
+                cut += 1
+        titles, name_words = run[:cut], run[cut:]
+        name = " ".join(name_words)
+        written = " ".join(run)
+        while premod and premod[0].casefold() in _DETERMINERS:
+            premod = premod[1:]
+        premod_head = premod[-1].casefold() if premod else ""
+        description = appositive
+        if not description and premod and (premod_head in ROLE_NOUNS or premod_head in ORG_PREMOD_HEADS):
+            description = " ".join(premod + titles)
+        elif not description and titles:
+            description = " ".join(titles)
+
+        lowered_words = {w.casefold().rstrip(".") for w in name_words}
+        is_org = lowered_words & ORG_WORDS or premod_head in ORG_PREMOD_HEADS
+        is_place = len(name_words) == 1 and name.casefold() in PLACES
+        kind = "organization" if is_org or is_place else "person"
+
+        key = self._by_alias.get(name.casefold())
+        if key is None:
+            key = self._from_directory(written)
+            if key is None:
+                key = self._from_directory(name)
+        if key is None and kind == "person" and len(name_words) == 1:
+            key = self._by_surname(name)
+        confidence = 0.95
+        if key is None:
+            full = self._full_name_for(name) if kind == "person" and len(name_words) == 1 else None
+            key = self._from_directory(full) if full else None
+            if key is None:
+                key = self._new(full or name, kind)
+            confidence = 0.9 if full else 0.85
+        entity = self.entities[key]
+        if description and not entity.description:
+            entity.description = description
+        for alias in (name, written):
+            entity.add_alias(alias)
+            self._index(key, alias)
+        return Resolution(key, written, confidence)
+
+    def _by_surname(self, word: str) -> int | None:
+        """A lone surname or given name matches a person of the article whose name holds it."""
+        lowered = word.casefold()
+        for entity in reversed(self.entities):
+            if entity.kind != "person":
+                continue
+            parts = [p.casefold() for p in entity.name.split()]
+            if len(parts) > 1 and lowered in (parts[0], parts[-1]):
+                return entity.key
+        return None
+
+    def _full_name_for(self, word: str) -> str | None:
+        lowered = word.casefold()
+        for full in self._full_names:
+            parts = [p.casefold() for p in full.split()]
+            if lowered in (parts[0], parts[-1]):
+                return full
+        return None
+
+    def _unnamed(self, phrase: str, words: list[str], relative: str) -> Resolution:
+        head = _strip_possessive(words[-1]).casefold()
+        first = words[0].casefold()
+        anonymous_marked = any(marker in relative for marker in _ANONYMITY)
+        if head in DOC_HEADS:
+            key = self._documents.get(head)
+            if key is None:
+                key = self.last_salient(("organization",))
+            return Resolution(key, phrase, 0.75 if key is not None else 0.0)
+        if head in INSTITUTION_HEADS and not anonymous_marked:
+            for entity in reversed(self.entities):
+                if entity.kind == "organization" and head in entity.name.casefold():
+                    return Resolution(entity.key, phrase, 0.75)
+            if head in COMPANY_HEADS:
+                # "the company", "the firm": the business the story is about, named first.
+                key = self.last_salient(("organization",))
+                if key is None and self._org_names:
+                    key = self._by_alias.get(self._org_names[0].casefold())
+                    if key is None:
+                        key = self._new(self._org_names[0], "organization")
+                if key is not None:
+                    return Resolution(key, phrase, 0.6)
+        if (first in ("a", "an", "one") or anonymous_marked) and head in ANON_HEADS:
+            indefinite = first in ("a", "an", "one")
+            description = f"{phrase} {relative}".strip() if indefinite else relative
+            return self._anonymous(head, description, phrase)
+        if head in ANON_HEADS and first == "the":
+            for entity in reversed(self.entities):
+                if entity.kind == "anonymous" and entity.name == f"the {head}":
+                    return Resolution(entity.key, phrase, 0.8)
+            # "the minister" most often means the person of that role named earlier.
+            for key in reversed(self._salience):
+                entity = self.entities[key]
+                if entity.kind == "person" and head in entity.description.casefold():
+                    return Resolution(key, phrase, 0.7)
+            return Resolution(None, phrase, 0.0)
+        if _is_plural(head) and first not in ("a", "an", "one"):
+            return self._group(phrase)
+        return Resolution(None, phrase, 0.0)
+
+    def _group(self, phrase: str) -> Resolution:
+        """An unnamed group of this article ("prosecutors", "Chinese observers")."""
+        words = phrase.split()
+        name = phrase
+        if len(words) == 1 or words[0].casefold() in _DETERMINERS:
+            name = phrase[0].lower() + phrase[1:]
+        key = self._by_alias.get(name.casefold())
+        if key is None:
+            key = self._new(name, "group")
+        return Resolution(key, phrase, 0.75)
+
+    def _anonymous(self, head: str, description: str, mention: str) -> Resolution:
+        name = f"the {head}"
+        for entity in reversed(self.entities):
+            if entity.kind == "anonymous" and entity.name == name:
+                if not entity.description:
+                    entity.description = description
+                return Resolution(entity.key, mention, 0.8)
+        return Resolution(self._new(name, "anonymous", description), mention, 0.8)
+
+
+def name_run_start(words: list[str]) -> int:
+    """Index where the trailing capitalized name of ``words`` starts ("of the" may join its parts)."""
+    start = len(words)
+    while start > 0:
+        word = words[start - 1]
+        if is_capitalized(word):
+            start -= 1
+            continue
+        if word in _NAME_JOINERS and start < len(words):
+            if start >= 2 and is_capitalized(words[start - 2]):
+                start -= 1
+                continue
+            if start >= 3 and words[start - 2] in _NAME_JOINERS and is_capitalized(words[start - 3]):
+                start -= 2
+                continue
+        break
+    return start
+
+
+def _is_plural(head: str) -> bool:
+    if head in ("police", "people", "staff", "media", "public", "prosecutors", "authorities"):
+        return True
+    return len(head) > 3 and head.endswith("s") and not head.endswith(("ss", "us", "is"))
+
+
+def _trim_phrase(phrase: str) -> str:
+    phrase = phrase.strip(" ,;:.\u2014\u2013-")
+    words = phrase.split()
+    while words and words[0].casefold().rstrip(",") in _CONNECTIVES and len(words) > 1:
+        words = words[1:]
+    return " ".join(words).strip(" ,")
+
+
+def _cut_postmodifier(phrase: str) -> str:
+    """Drop "from Nanjing University" after a name: an affiliation, not part of it."""
+    for marker in (" from ", " at "):
+        index = phrase.find(marker)
+        if index > 0 and is_capitalized(phrase[:index].split()[-1]):
+            return phrase[:index]
+    return phrase
+
+
+_NAME_RUN = re.compile(r"[A-Z][\w'’.\-]*(?:[ ][A-Z][\w'’.\-]*)+")
+# Capitalized words that start sentences or name places and things, never people.
+_NOT_NAME = wordset(
+    """
+    the a an it in on at but and however yet so as if this that these those he she they we i his her their
+    its our since after before when while for with from by to of us u.s. sea river province street road
+    city county state island islands hall day week month year january february march april may june july
+    august september october november december monday tuesday wednesday thursday friday saturday sunday
+    covid-19 hong kong new south north east west central
+    """
+)
+
+
+def collect_full_names(texts: list[str]) -> list[str]:
+    """Person-like names of two or three words used anywhere in the article, in order of first use.
+
+    A headline or an early sentence may say only "Xi"; the full name appears later.
+    """
+    names: list[str] = []
+    seen: set[str] = set()
+    for text in texts:
+        for match in _NAME_RUN.finditer(text):
+            words = [_strip_possessive(w) for w in match.group().split()]
+            # "When Angela Brooks ...": a sentence-initial word or a title is not part of the name.
+            while words and (words[0].casefold() in TITLE_WORDS or words[0].casefold() in _NOT_NAME):
+                words = words[1:]
+            if not 2 <= len(words) <= 3:
+                continue
+            lowered = [w.casefold() for w in words]
+            if any(w in ORG_WORDS or w in _NOT_NAME or w in PLACES for w in lowered):
+                continue
+            if any(w.endswith(".") for w in words):
+                continue
+            name = " ".join(words)
+            if name not in seen:
+                seen.add(name)
+                names.append(name)
+    return names
+
+
+def collect_org_names(texts: list[str]) -> list[str]:
+    """Organization names (a capitalized run with an organization word), in order of first use."""
+    names: list[str] = []
+    seen: set[str] = set()
+    for text in texts:
+        for match in _NAME_RUN.finditer(text):
+            words = [_strip_possessive(w) for w in match.group().split()]
+            while words and words[0].casefold() in _NOT_NAME:
+                words = words[1:]
+            if len(words) < 2 or not {w.casefold() for w in words} & ORG_WORDS:
+                continue
+            name = " ".join(words)
+            if name not in seen:
+                seen.add(name)
+                names.append(name)
+    return names

@@ -1,0 +1,51 @@
+"""Injected spam is found on its exact span and never removed from the text."""
+
+from __future__ import annotations
+
+from corpus.ingest.pipeline import process
+from corpus.ingest.spam import find_spam
+
+
+def test_foreign_script_token_in_english_sentence():
+    text = "Xi Jinping's remarks at 토토사이트 study session of the Politburo"
+    [spam] = find_spam(text, language="en")
+    assert (spam.rule, spam.token, text[spam.start : spam.end]) == (
+        "foreign-script",
+        "토토사이트",
+        "토토사이트",
+    )
+
+
+def test_same_script_is_not_foreign():
+    assert find_spam("한국어 기사 본문입니다.", language="ko") == []
+
+
+def test_gloss_in_parentheses_is_not_spam():
+    assert find_spam("Xi Jinping (习近平) spoke on Monday.", language="en") == []
+
+
+def test_spam_lexicon_in_several_languages():
+    text = "Best online casino bonus here, viagra cheap, and kasino online, казино онлайн."
+    rules = [(s.rule, s.token.casefold()) for s in find_spam(text, language="en")]
+    assert ("spam-lexicon", "online casino") in rules
+    assert ("spam-lexicon", "viagra") in rules
+    assert ("spam-lexicon", "kasino online") in rules
+    assert any(rule == "foreign-script" for rule, _ in rules)
+
+
+def test_news_about_casinos_is_not_spam():
+    assert find_spam("The casino on the riverfront will close, the city said.", language="en") == []
+
+
+def test_spam_urls_but_not_news_links():
+    text = "See https://www.reuters.com/world/ and www.best-toto-site.xyz/promo today."
+    [spam] = find_spam(text, language="en")
+    assert spam.rule == "spam-url"
+    assert spam.token == "www.best-toto-site.xyz/promo"
+    assert text[spam.start : spam.end] == spam.token
+
+
+def test_pipeline_offsets_point_into_text():
+    article = process("Headline\nRemarks at 토토사이트 study session.")
+    [spam] = article.spam
+    assert article.text[spam.start : spam.end] == "토토사이트"
