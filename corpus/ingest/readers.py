@@ -16,7 +16,9 @@ from pathlib import Path
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.timezone import is_naive, make_aware
 
-SUPPORTED_SUFFIXES = (".txt", ".json", ".jsonl")
+from .html import HtmlError, decode_html, extract_html
+
+SUPPORTED_SUFFIXES = (".txt", ".json", ".jsonl", ".html", ".htm")
 METADATA_FIELDS = ("url", "source", "published_at", "language", "external_id")
 JSON_FIELDS = ("title", "text", *METADATA_FIELDS)
 
@@ -38,6 +40,8 @@ class ArticleInput:
     format: str = "txt"
     origin: str = ""  # file (and line) it came from, for messages
     metadata: dict = field(default_factory=dict)
+    byline: str = ""
+    captions: tuple[str, ...] = ()  # blocks known to be figure captions (HTML)
 
     @property
     def content_hash(self) -> str:
@@ -45,7 +49,7 @@ class ArticleInput:
 
     @property
     def raw_text(self) -> str:
-        return self.raw.decode("utf-8")
+        return self.raw.decode(self.metadata.get("encoding", "utf-8"))
 
 
 def iter_paths(paths: list[Path]) -> Iterator[Path]:
@@ -69,7 +73,9 @@ def read_path(path: Path, *, max_bytes: int) -> list[ArticleInput]:
         raise IngestError(f"{path}: no such file.")
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        raise IngestError(f"{path}: unsupported file type {suffix or '(none)'}; use .txt, .json or .jsonl.")
+        raise IngestError(
+            f"{path}: unsupported file type {suffix or '(none)'}; use .txt, .json, .jsonl or .html."
+        )
     size = path.stat().st_size
     if size > max_bytes:
         raise IngestError(f"{path}: {size} bytes is over the {max_bytes}-byte limit (INGEST_MAX_BYTES).")
@@ -78,6 +84,8 @@ def read_path(path: Path, *, max_bytes: int) -> list[ArticleInput]:
         raise IngestError(f"{path}: the file is empty.")
     if b"\x00" in data:
         raise IngestError(f"{path}: the file holds NUL bytes; it looks binary, not text.")
+    if suffix in (".html", ".htm"):
+        return [_html_record(path, data)]
     text = _decode(data, str(path))
     if suffix == ".txt":
         return [_txt_record(path, data, text)]
@@ -97,18 +105,57 @@ def _decode(data: bytes, origin: str) -> str:
 
 
 def _txt_record(path: Path, data: bytes, text: str) -> ArticleInput:
-    meta_path = path.with_name(path.name[: -len(path.suffix)] + ".meta.json")
-    meta: dict = {}
-    if meta_path.exists():
-        meta = _parse_json(_decode(meta_path.read_bytes(), str(meta_path)), str(meta_path))
-        unknown = sorted(set(meta) - set(METADATA_FIELDS))
-        if unknown:
-            raise IngestError(
-                f"{meta_path}: unknown field(s) {', '.join(unknown)}; allowed: {', '.join(METADATA_FIELDS)}."
-            )
+    meta, meta_origin = _sidecar_metadata(path)
     record = ArticleInput(raw=data, body=text, format="txt", origin=str(path))
-    _apply_metadata(record, meta, origin=str(meta_path))
+    _apply_metadata(record, meta, origin=meta_origin)
     return record
+
+
+def _sidecar_metadata(path: Path) -> tuple[dict, str]:
+    meta_path = path.with_name(path.name[: -len(path.suffix)] + ".meta.json")
+    if not meta_path.exists():
+        return {}, str(meta_path)
+    meta = _parse_json(_decode(meta_path.read_bytes(), str(meta_path)), str(meta_path))
+    unknown = sorted(set(meta) - set(METADATA_FIELDS))
+    if unknown:
+        raise IngestError(
+            f"{meta_path}: unknown field(s) {', '.join(unknown)}; allowed: {', '.join(METADATA_FIELDS)}."
+        )
+    return meta, str(meta_path)
+
+
+def html_record(data: bytes, *, origin: str, meta: dict | None = None, meta_origin: str = "") -> ArticleInput:
+    """An HTML page as a record: the page is the raw input; text, title, byline, date, canonical URL and
+    captions come from the extractor; metadata given beside it wins over what the page says."""
+    try:
+        page, encoding = decode_html(data)
+        article = extract_html(page)
+    except HtmlError as exc:
+        raise IngestError(f"{origin}: {exc}.") from None
+    record = ArticleInput(
+        raw=data,
+        body="\n".join(article.blocks),
+        title=article.title or None,
+        format="html",
+        origin=origin,
+        byline=article.byline,
+        captions=tuple(article.captions),
+        metadata={"encoding": encoding} if encoding != "utf-8" else {},
+    )
+    found = {
+        "url": article.url or None,
+        "language": article.language or None,
+        "published_at": article.published_at or None,
+    }
+    _apply_metadata(
+        record, {**{k: v for k, v in found.items() if v}, **(meta or {})}, origin=meta_origin or origin
+    )
+    return record
+
+
+def _html_record(path: Path, data: bytes) -> ArticleInput:
+    meta, meta_origin = _sidecar_metadata(path)
+    return html_record(data, origin=str(path), meta=meta, meta_origin=meta_origin)
 
 
 def _parse_json(text: str, origin: str) -> dict:
@@ -183,9 +230,14 @@ def parse_published_at(value: object, *, origin: str) -> datetime:
     )
 
 
-def record_from_article(*, raw_text: str, fmt: str, origin: str) -> ArticleInput:
+def record_from_article(
+    *, raw_text: str, fmt: str, origin: str, metadata: dict | None = None
+) -> ArticleInput:
     """Rebuild the reader's record from a stored article's raw text, to run the pipeline again."""
     raw = raw_text.encode("utf-8")
+    if fmt == "html":
+        encoding = (metadata or {}).get("encoding", "utf-8")
+        return html_record(raw_text.encode(encoding), origin=origin)
     if fmt in ("json", "jsonl"):
         obj = _parse_json(raw_text, origin)
         return ArticleInput(
