@@ -6,11 +6,13 @@ readers with the view permission (viewers, editors, fact-checkers) see drafts to
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from corpus import selectors as corpus_selectors
-from corpus.models import Article
+from corpus.models import Article, Paragraph, Quote
 
 from .models import Annotation, Claim, FactCheck, FactCheckStatus, Tag
 
@@ -20,7 +22,13 @@ def sees_drafts(user) -> bool:
 
 
 def annotation_list(*, user) -> QuerySet[Annotation]:
-    return Annotation.objects.visible_to(user).with_related().order_by("article_id", "start", "end", "id")
+    # Paragraph and quote come along for the W3C selectors of whole-paragraph and quote annotations.
+    return (
+        Annotation.objects.visible_to(user)
+        .with_related()
+        .select_related("paragraph", "quote")
+        .order_by("article_id", "start", "end", "id")
+    )
 
 
 def factcheck_list(*, user) -> QuerySet[FactCheck]:
@@ -39,21 +47,37 @@ def tag_list() -> QuerySet[Tag]:
     return Tag.objects.select_related("parent").order_by("slug")
 
 
-def article_list(*, user) -> QuerySet[Article]:
+EXPANDABLE = ("paragraphs", "quotes", "annotations", "claims")
+
+
+def article_list(*, user, expand: Iterable[str] = ()) -> QuerySet[Article]:
+    """Articles with the count of annotations the reader may see, and the nested lists asked for."""
     visible = Annotation.objects.visible_to(user).filter(article=OuterRef("pk")).order_by()
     count = visible.values("article").annotate(n=Count("pk")).values("n")
-    return corpus_selectors.article_list().annotate(annotation_count=Coalesce(Subquery(count), 0))
+    queryset = corpus_selectors.article_list().annotate(annotation_count=Coalesce(Subquery(count), 0))
+    return _with_expansions(queryset, user=user, expand=set(expand))
 
 
-def article_detail(*, user) -> QuerySet[Article]:
-    return article_list(user=user).defer(None).prefetch_related(
-        Prefetch("paragraphs"),
-        Prefetch("quotes", queryset=corpus_selectors.quote_list().order_by("start", "end", "id")),
-        Prefetch(
-            "annotations",
-            queryset=annotation_list(user=user),
-            to_attr="visible_annotations",
-        ),
-        Prefetch("claims", queryset=claim_list(user=user), to_attr="visible_claims"),
-    )
+def article_detail(*, user, expand: Iterable[str] = EXPANDABLE) -> QuerySet[Article]:
+    return article_list(user=user, expand=expand).defer(None).defer("raw_text", "metadata")
 
+
+def _with_expansions(queryset: QuerySet[Article], *, user, expand: set[str]) -> QuerySet[Article]:
+    """One query per nested list, whatever the number of articles."""
+    if expand:
+        # An expanded article carries its text (nested paragraphs and quotes cut theirs from it).
+        queryset = queryset.defer(None).defer("raw_text", "metadata")
+    prefetches: list[Prefetch] = []
+    if "paragraphs" in expand:
+        prefetches.append(Prefetch("paragraphs", queryset=Paragraph.objects.order_by("position")))
+    if "quotes" in expand:
+        prefetches.append(
+            Prefetch("quotes", queryset=Quote.objects.with_related().order_by("start", "end", "id"))
+        )
+    if "annotations" in expand:
+        prefetches.append(
+            Prefetch("annotations", queryset=annotation_list(user=user), to_attr="visible_annotations")
+        )
+    if "claims" in expand:
+        prefetches.append(Prefetch("claims", queryset=claim_list(user=user), to_attr="visible_claims"))
+    return queryset.prefetch_related(*prefetches)

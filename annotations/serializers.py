@@ -8,11 +8,37 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from corpus.models import Article
+from corpus.filters import snippet_cut
+from corpus.models import Article, Paragraph, Quote, Speaker
 from corpus.serializers import ArticleListSerializer, NestedParagraphSerializer, QuoteSerializer
 
-from .models import Annotation, Claim, FactCheck, FactCheckStatus, Tag
-from .selectors import sees_drafts
+from .models import (
+    Annotation,
+    AnnotationStatus,
+    AnnotationTarget,
+    Claim,
+    FactCheck,
+    FactCheckStatus,
+    Tag,
+    Verdict,
+)
+from .selectors import EXPANDABLE, sees_drafts
+
+
+class SnippetMixin(serializers.Serializer):
+    """The highlighted passage of a search hit; null unless the list was searched with ``q``."""
+
+    snippet = serializers.SerializerMethodField(
+        help_text="With ?q=: the matching passage, hits between <mark> and </mark> (text not HTML-escaped)."
+    )
+    snippet_source = "text"
+
+    def get_snippet(self, obj) -> str | None:
+        built = getattr(obj, "search_snippet", None)
+        if built is not None:
+            return built
+        q = self.context.get("search")
+        return snippet_cut(getattr(obj, self.snippet_source), q) if q else None
 
 
 class TagSerializer(serializers.ModelSerializer):
@@ -55,9 +81,18 @@ class AnnotationSerializer(serializers.ModelSerializer):
         return sorted(tag.slug for tag in obj.tags.all())
 
 
+class AnnotationListSerializer(SnippetMixin, AnnotationSerializer):
+    snippet_source = "note"
+
+    class Meta(AnnotationSerializer.Meta):
+        fields = [*AnnotationSerializer.Meta.fields, "snippet"]
+
+
 class FactCheckSerializer(serializers.ModelSerializer):
     author = serializers.CharField(source="author.username", read_only=True)
-    reviewer = serializers.CharField(source="reviewer.username", default=None, read_only=True, allow_null=True)
+    reviewer = serializers.CharField(
+        source="reviewer.username", default=None, read_only=True, allow_null=True
+    )
 
     class Meta:
         model = FactCheck
@@ -96,11 +131,11 @@ class ClaimSerializer(serializers.ModelSerializer):
         return FactCheckSerializer(fact_check, context=self.context).data
 
 
-class ArticleSummarySerializer(ArticleListSerializer):
+class ArticleSummarySerializer(SnippetMixin, ArticleListSerializer):
     annotation_count = serializers.IntegerField(read_only=True, help_text="Annotations the reader may see.")
 
     class Meta(ArticleListSerializer.Meta):
-        fields = [*ArticleListSerializer.Meta.fields, "annotation_count"]
+        fields = [*ArticleListSerializer.Meta.fields, "annotation_count", "snippet"]
 
 
 class ArticleDetailSerializer(ArticleSummarySerializer):
@@ -122,13 +157,25 @@ class ArticleDetailSerializer(ArticleSummarySerializer):
             "annotations",
             "claims",
         ]
+        schema_optional = EXPANDABLE
+
+    def get_fields(self) -> dict:
+        """Only the nested lists asked for with ``?expand=`` (all when the view does not say)."""
+        fields = super().get_fields()
+        expand = self.context.get("expand")
+        if expand is not None:
+            for name in set(EXPANDABLE) - set(expand):
+                fields.pop(name, None)
+        return fields
 
     def _nested_context(self, obj: Article) -> dict:
         return {**self.context, "article_text": obj.text}
 
     @extend_schema_field(NestedParagraphSerializer(many=True))
     def get_paragraphs(self, obj: Article) -> list[dict]:
-        return NestedParagraphSerializer(obj.paragraphs.all(), many=True, context=self._nested_context(obj)).data
+        return NestedParagraphSerializer(
+            obj.paragraphs.all(), many=True, context=self._nested_context(obj)
+        ).data
 
     @extend_schema_field(QuoteSerializer(many=True))
     def get_quotes(self, obj: Article) -> list[dict]:
@@ -142,3 +189,79 @@ class ArticleDetailSerializer(ArticleSummarySerializer):
     def get_claims(self, obj: Article) -> list[dict]:
         return ClaimSerializer(obj.visible_claims, many=True, context=self.context).data
 
+
+class ArticleListItemSerializer(ArticleDetailSerializer):
+    """Documents a list item: the summary, plus the text and the nested lists asked for with ``?expand=``."""
+
+    class Meta(ArticleDetailSerializer.Meta):
+        schema_optional = (*EXPANDABLE, "standfirst", "byline", "text", "pipeline_version", "ingested_at")
+
+
+# --- Input shapes of the writes --------------------------------------------------------------
+
+
+class AnnotationWriteSerializer(serializers.Serializer):
+    """An annotation as a client writes it: the field names of the export, plus ``article``.
+
+    What a client reads it can send back; read-only fields (id, prefix, suffix, origin, author,
+    version, times) are ignored.
+    """
+
+    article = serializers.PrimaryKeyRelatedField(queryset=Article.objects.all())
+    target = serializers.ChoiceField(choices=AnnotationTarget.choices, default=AnnotationTarget.SPAN)
+    start = serializers.IntegerField(min_value=0, allow_null=True, required=False)
+    end = serializers.IntegerField(min_value=0, allow_null=True, required=False)
+    exact = serializers.CharField(
+        allow_blank=True,
+        allow_null=True,
+        required=False,
+        trim_whitespace=False,
+        help_text="text[start:end]; derived when left out, refused when it differs.",
+    )
+    paragraph = serializers.PrimaryKeyRelatedField(
+        queryset=Paragraph.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text="For target=paragraph (id).",
+    )
+    quote = serializers.PrimaryKeyRelatedField(
+        queryset=Quote.objects.all(), allow_null=True, required=False, help_text="For target=quote (id)."
+    )
+    tags = serializers.ListField(child=serializers.SlugField(), default=list, help_text="Tag slugs.")
+    note = serializers.CharField(allow_blank=True, default="", trim_whitespace=False)
+    status = serializers.ChoiceField(choices=AnnotationStatus.choices, default=AnnotationStatus.DRAFT)
+
+
+class ClaimWriteSerializer(serializers.Serializer):
+    article = serializers.PrimaryKeyRelatedField(queryset=Article.objects.all())
+    text = serializers.CharField()
+    claimant = serializers.PrimaryKeyRelatedField(
+        queryset=Speaker.objects.all(), allow_null=True, required=False, help_text="Speaker id."
+    )
+    annotation = serializers.PrimaryKeyRelatedField(
+        queryset=Annotation.objects.all(), allow_null=True, required=False, help_text="Annotation id."
+    )
+
+
+class EvidenceSerializer(serializers.Serializer):
+    url = serializers.CharField()
+    title = serializers.CharField(required=False, allow_blank=True)
+    publisher = serializers.CharField(required=False, allow_blank=True)
+    accessed = serializers.CharField(required=False, allow_blank=True, help_text="YYYY-MM-DD.")
+
+
+class FactCheckWriteSerializer(serializers.Serializer):
+    claim = serializers.PrimaryKeyRelatedField(queryset=Claim.objects.all())
+    verdict = serializers.ChoiceField(choices=Verdict.choices)
+    rationale = serializers.CharField(allow_blank=True, default="", trim_whitespace=False)
+    evidence = EvidenceSerializer(many=True, required=False)
+
+
+class FactCheckUpdateSerializer(serializers.Serializer):
+    verdict = serializers.ChoiceField(choices=Verdict.choices, required=False)
+    rationale = serializers.CharField(allow_blank=True, required=False, trim_whitespace=False)
+    evidence = EvidenceSerializer(many=True, required=False)
+
+
+class SendBackSerializer(serializers.Serializer):
+    comment = serializers.CharField(help_text="What needs to change before the fact-check can be published.")

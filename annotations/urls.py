@@ -1,3 +1,4 @@
+from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
 from . import views
@@ -9,4 +10,11 @@ router.register("annotations", views.AnnotationViewSet, basename="annotation")
 router.register("claims", views.ClaimViewSet, basename="claim")
 router.register("fact-checks", views.FactCheckViewSet, basename="factcheck")
 
-urlpatterns = router.urls
+urlpatterns = [
+    *router.urls,
+    path("w3c/annotations/", views.W3CContainerView.as_view(), name="w3c-annotation-list"),
+    # Any segment, as the routers do: a malformed id is answered by the API (404 JSON), not by Django.
+    re_path(
+        r"^w3c/annotations/(?P<pk>[^/.]+)/$", views.W3CAnnotationView.as_view(), name="w3c-annotation-detail"
+    ),
+]

@@ -1,36 +1,144 @@
-"""Read endpoints: articles with everything on them, tags, annotations, claims, fact-checks."""
+"""Endpoints for articles with everything on them, tags, annotations, claims, fact-checks and the W3C
+annotation container.
+
+Views stay thin: an input serializer checks shapes, a service writes (atomically, with the version
+from If-Match as the condition of its UPDATE), a selector reads back what the client may see.
+"""
 
 from __future__ import annotations
 
-from rest_framework import viewsets
+from django.db.models import Count, Max
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import exceptions, renderers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404 as drf_get_object_or_404
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.parsers import JSONParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from corpus.filters import ArticleFilter
+from config.http import etag_for, expected_version, versioned_response
+from config.permissions import RolePermission, model_perm
+from corpus import selectors as corpus_selectors
+from corpus import services as corpus_services
+from corpus.models import Article
+from corpus.serializers import ArticleIngestSerializer
 
-from . import selectors
-from .filters import AnnotationFilter, ClaimFilter, FactCheckFilter
+from . import selectors, services, w3c
+from .filters import AnnotationFilter, ArticleFilter, ClaimFilter, FactCheckFilter
+from .models import Annotation, FactCheck
+from .permissions import FactCheckRules, OwnAnnotation
 from .serializers import (
+    AnnotationListSerializer,
     AnnotationSerializer,
+    AnnotationWriteSerializer,
     ArticleDetailSerializer,
+    ArticleListItemSerializer,
     ArticleSummarySerializer,
     ClaimSerializer,
+    ClaimWriteSerializer,
     FactCheckSerializer,
+    FactCheckUpdateSerializer,
+    FactCheckWriteSerializer,
+    SendBackSerializer,
     TagSerializer,
 )
 
+EXPAND_PARAMETER = OpenApiParameter(
+    "expand",
+    OpenApiTypes.STR,
+    description=(
+        "Comma-separated nested lists to include: paragraphs, quotes, annotations, claims. "
+        "Default: all on the detail, none on the list."
+    ),
+)
 
+
+def _validated(serializer_class, data, **kwargs) -> dict:
+    serializer = serializer_class(data=data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+def _search_context(view) -> dict:
+    q = view.request.query_params.get("q", "").strip() if view.action == "list" else ""
+    return {"search": q} if q else {}
+
+
+# --- Articles ------------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[EXPAND_PARAMETER], responses=ArticleListItemSerializer(many=True)),
+    retrieve=extend_schema(parameters=[EXPAND_PARAMETER]),
+)
 class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
-    """Articles. The list carries counts; the detail nests paragraphs, quotes, annotations and claims."""
+    """Articles. The list carries counts (and nested lists on request); the detail nests everything."""
 
     filterset_class = ArticleFilter
     ordering_fields = ["published_at", "id", "title"]
+    http_method_names = ["get", "post", "head", "options"]
+    checks_query_parameters = True  # ?expand= on the detail too
+
+    def _expand(self) -> tuple[str, ...]:
+        raw = self.request.query_params.get("expand")
+        if raw is None:
+            return selectors.EXPANDABLE if self.action == "retrieve" else ()
+        names = tuple(name.strip() for name in raw.split(",") if name.strip())
+        unknown = sorted(set(names) - set(selectors.EXPANDABLE))
+        if unknown:
+            raise exceptions.ValidationError(
+                {"expand": [f"unknown: {', '.join(unknown)}; choose from {', '.join(selectors.EXPANDABLE)}."]}
+            )
+        return names
 
     def get_queryset(self):
+        user = self.request.user
         if self.action == "retrieve":
-            return selectors.article_detail(user=self.request.user)
-        return selectors.article_list(user=self.request.user).order_by("-published_at", "-id")
+            return selectors.article_detail(user=user, expand=self._expand())
+        if self.action == "list":
+            return selectors.article_list(user=user, expand=self._expand()).order_by("-published_at", "-id")
+        return selectors.article_list(user=user)
 
     def get_serializer_class(self):
-        return ArticleDetailSerializer if self.action == "retrieve" else ArticleSummarySerializer
+        if self.action == "retrieve" or (self.action == "list" and self._expand()):
+            return ArticleDetailSerializer
+        return ArticleSummarySerializer
+
+    def get_serializer_context(self) -> dict:
+        context = super().get_serializer_context()
+        if self.action in ("list", "retrieve"):
+            context["expand"] = self._expand()
+        return {**context, **_search_context(self)}
+
+    def retrieve(self, request, *args, **kwargs):
+        article = self.get_object()
+        return versioned_response(self.get_serializer(article).data, article)
+
+    @extend_schema(
+        summary="Ingest an article",
+        description=(
+            "The JSON ingest format of `manage.py ingest`, through the same service: the body's bytes "
+            "are kept as the raw input. The same bytes again answer 200 with the stored article."
+        ),
+        request=ArticleIngestSerializer,
+        responses={201: ArticleDetailSerializer, 200: ArticleDetailSerializer},
+    )
+    def create(self, request, *args, **kwargs):
+        raw = request.body  # the exact bytes, read before the parser consumes the stream
+        _validated(ArticleIngestSerializer, request.data)
+        record = corpus_services.article_input_from_json(data=raw, origin="request body")
+        result = corpus_services.article_ingest(record=record, directory=corpus_selectors.speaker_directory())
+        article = selectors.article_detail(user=request.user).get(pk=result.article.pk)
+        data = ArticleDetailSerializer(article, context=self.get_serializer_context()).data
+        return versioned_response(
+            data,
+            article,
+            status_code=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
+            headers={"Location": article.get_absolute_url()},
+        )
 
 
 class TagViewSet(viewsets.ReadOnlyModelViewSet):
@@ -41,27 +149,397 @@ class TagViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.tag_list()
 
 
-class AnnotationViewSet(viewsets.ReadOnlyModelViewSet):
+# --- Annotations ---------------------------------------------------------------------------------
+
+
+def _annotation_changes(data: dict, *, partial: bool) -> dict:
+    """Service keyword arguments from validated input; PATCH passes only what was sent."""
+    data.pop("article", None)
+    if not partial:
+        data.setdefault("start", None)
+        data.setdefault("end", None)
+        data.setdefault("paragraph", None)
+        data.setdefault("quote", None)
+    return data
+
+
+@extend_schema_view(
+    list=extend_schema(responses=AnnotationListSerializer(many=True)),
+    create=extend_schema(request=AnnotationWriteSerializer, responses={201: AnnotationSerializer}),
+    update=extend_schema(request=AnnotationWriteSerializer, responses=AnnotationSerializer),
+    partial_update=extend_schema(request=AnnotationWriteSerializer, responses=AnnotationSerializer),
+)
+class AnnotationViewSet(viewsets.ModelViewSet):
+    """Annotations: editors create them and change or delete their own (with If-Match)."""
+
     serializer_class = AnnotationSerializer
     filterset_class = AnnotationFilter
     ordering_fields = ["article", "start", "created_at", "updated_at"]
+    permission_classes = [RolePermission, OwnAnnotation]
 
     def get_queryset(self):
         return selectors.annotation_list(user=self.request.user)
 
+    def get_serializer_class(self):
+        return AnnotationListSerializer if self.action == "list" else AnnotationSerializer
 
+    def get_serializer_context(self) -> dict:
+        return {**super().get_serializer_context(), **_search_context(self)}
+
+    def _respond(self, annotation: Annotation, **kwargs) -> Response:
+        fresh = self.get_queryset().get(pk=annotation.pk)
+        return versioned_response(
+            AnnotationSerializer(fresh, context=self.get_serializer_context()).data, fresh, **kwargs
+        )
+
+    def retrieve(self, request, *args, **kwargs):
+        annotation = self.get_object()
+        return versioned_response(self.get_serializer(annotation).data, annotation)
+
+    def create(self, request, *args, **kwargs):
+        data = _validated(AnnotationWriteSerializer, request.data)
+        annotation = services.annotation_create(author=request.user, **data)
+        return self._respond(
+            annotation,
+            status_code=status.HTTP_201_CREATED,
+            headers={"Location": reverse("api:annotation-detail", args=[annotation.pk])},
+        )
+
+    def update(self, request, *args, partial: bool = False, **kwargs):
+        annotation = self.get_object()
+        version = expected_version(request, annotation)
+        data = _validated(AnnotationWriteSerializer, request.data, partial=partial)
+        if "article" in data and data["article"].pk != annotation.article_id:
+            raise exceptions.ValidationError({"article": ["An annotation cannot move to another article."]})
+        services.annotation_update(
+            annotation=annotation, expected_version=version, **_annotation_changes(data, partial=partial)
+        )
+        return self._respond(annotation)
+
+    def destroy(self, request, *args, **kwargs):
+        annotation = self.get_object()
+        services.annotation_delete(
+            annotation=annotation, expected_version=expected_version(request, annotation)
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- Claims and fact-checks ----------------------------------------------------------------------
+
+
+@extend_schema_view(create=extend_schema(request=ClaimWriteSerializer, responses={201: ClaimSerializer}))
 class ClaimViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ClaimSerializer
     filterset_class = ClaimFilter
+    http_method_names = ["get", "post", "head", "options"]
 
     def get_queryset(self):
         return selectors.claim_list(user=self.request.user)
 
+    def retrieve(self, request, *args, **kwargs):
+        claim = self.get_object()
+        return versioned_response(self.get_serializer(claim).data, claim)
 
+    def create(self, request, *args, **kwargs):
+        data = _validated(ClaimWriteSerializer, request.data)
+        claim = services.claim_create(created_by=request.user, **data)
+        fresh = self.get_queryset().get(pk=claim.pk)
+        return versioned_response(self.get_serializer(fresh).data, fresh, status_code=status.HTTP_201_CREATED)
+
+
+REVIEW = [model_perm(FactCheck, "change"), services.REVIEW_PERMISSION]
+
+
+@extend_schema_view(
+    create=extend_schema(request=FactCheckWriteSerializer, responses={201: FactCheckSerializer}),
+    partial_update=extend_schema(request=FactCheckUpdateSerializer, responses=FactCheckSerializer),
+    submit=extend_schema(request=None, responses=FactCheckSerializer),
+    publish=extend_schema(request=None, responses=FactCheckSerializer),
+    send_back=extend_schema(request=SendBackSerializer, responses=FactCheckSerializer),
+)
 class FactCheckViewSet(viewsets.ReadOnlyModelViewSet):
+    """Fact-checks move draft -> in_review -> published; a second person (a fact-checker) publishes or
+    sends back. Every step names the version it was based on in If-Match."""
+
     serializer_class = FactCheckSerializer
     filterset_class = FactCheckFilter
     ordering_fields = ["updated_at", "published_at", "id"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    permission_classes = [RolePermission, FactCheckRules]
+    action_permissions = {
+        "submit": [model_perm(FactCheck, "change")],
+        "publish": REVIEW,
+        "send_back": REVIEW,
+    }
+    if_match_actions = ("submit", "publish", "send_back")
 
     def get_queryset(self):
         return selectors.factcheck_list(user=self.request.user)
+
+    def _respond(self, fact_check: FactCheck, **kwargs) -> Response:
+        fresh = self.get_queryset().get(pk=fact_check.pk)
+        return versioned_response(self.get_serializer(fresh).data, fresh, **kwargs)
+
+    def retrieve(self, request, *args, **kwargs):
+        fact_check = self.get_object()
+        return versioned_response(self.get_serializer(fact_check).data, fact_check)
+
+    def create(self, request, *args, **kwargs):
+        data = _validated(FactCheckWriteSerializer, request.data)
+        data["evidence"] = [dict(item) for item in data.get("evidence", [])]
+        fact_check = services.factcheck_create(author=request.user, **data)
+        return self._respond(fact_check, status_code=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        fact_check = self.get_object()
+        version = expected_version(request, fact_check)
+        data = _validated(FactCheckUpdateSerializer, request.data)
+        if "evidence" in data:
+            data["evidence"] = [dict(item) for item in data["evidence"]]
+        services.factcheck_update(fact_check=fact_check, expected_version=version, **data)
+        return self._respond(fact_check)
+
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        fact_check = self.get_object()
+        version = expected_version(request, fact_check)
+        services.factcheck_submit(fact_check=fact_check, expected_version=version, user=request.user)
+        return self._respond(fact_check)
+
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        fact_check = self.get_object()
+        version = expected_version(request, fact_check)
+        services.factcheck_publish(fact_check=fact_check, expected_version=version, user=request.user)
+        return self._respond(fact_check)
+
+    @action(detail=True, methods=["post"], url_path="send-back")
+    def send_back(self, request, pk=None):
+        fact_check = self.get_object()
+        version = expected_version(request, fact_check)
+        comment = _validated(SendBackSerializer, request.data)["comment"]
+        services.factcheck_send_back(
+            fact_check=fact_check, expected_version=version, user=request.user, comment=comment
+        )
+        return self._respond(fact_check)
+
+
+# --- W3C Web Annotation Protocol -----------------------------------------------------------------
+
+
+class W3CRenderer(renderers.JSONRenderer):
+    media_type = w3c.MEDIA_TYPE
+    format = "jsonld"
+
+
+class JSONLDRenderer(renderers.JSONRenderer):
+    media_type = "application/ld+json"
+
+
+class JSONLDParser(JSONParser):
+    media_type = "application/ld+json"
+
+
+class W3CNegotiation(DefaultContentNegotiation):
+    """Whoever asks for JSON-LD gets the annotation profile, as the protocol requires."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        renderer, media_type = super().select_renderer(request, renderers, format_suffix)
+        if isinstance(renderer, JSONLDRenderer):
+            return W3CRenderer(), W3CRenderer.media_type
+        return renderer, media_type
+
+
+CONTAINER_LINKS = (
+    '<http://www.w3.org/ns/ldp#BasicContainer>; rel="type", '
+    '<http://www.w3.org/TR/annotation-protocol/>; rel="http://www.w3.org/ns/ldp#constrainedBy"'
+)
+RESOURCE_LINKS = '<http://www.w3.org/ns/ldp#Resource>; rel="type"'
+PREFER_IRIS = "http://www.w3.org/ns/oa#PreferContainedIRIs"
+PREFER_MINIMAL = "http://www.w3.org/ns/ldp#PreferMinimalContainer"
+W3C_PAGE_SIZE = 20
+
+W3C_DOCUMENT = OpenApiResponse(
+    response=OpenApiTypes.OBJECT, description="A W3C Web Annotation (JSON-LD, anno.jsonld context)."
+)
+
+
+class W3CMixin:
+    renderer_classes = [W3CRenderer, JSONLDRenderer, renderers.JSONRenderer]
+    parser_classes = [JSONLDParser, JSONParser]
+    content_negotiation_class = W3CNegotiation
+    permission_classes = [RolePermission, OwnAnnotation]
+    permission_model = Annotation
+    negotiates_content = True
+
+    def get_queryset(self):
+        return selectors.annotation_list(user=self.request.user)
+
+    def _payload(self) -> dict:
+        try:
+            return w3c.from_w3c(self.request.data)
+        except w3c.W3CError as error:
+            raise exceptions.ValidationError({error.field: [str(error)]}) from None
+
+    def _service_kwargs(self, payload: dict) -> tuple[Article, dict]:
+        article = Article.objects.filter(pk=payload.pop("article_id")).first()
+        if article is None:
+            raise exceptions.ValidationError({"target": ["No such article."]})
+        exact, prefix, suffix = (
+            payload.pop("exact", None),
+            payload.pop("prefix", ""),
+            payload.pop("suffix", ""),
+        )
+        if payload["target"] == "span" and "start" not in payload:
+            found = w3c.quote_locate(article.text, exact=exact, prefix=prefix, suffix=suffix)
+            if found is None:
+                raise exceptions.ValidationError(
+                    {"target.selector": ["The quoted text is not in the article."]}
+                )
+            payload["start"], payload["end"] = found
+        if exact is not None:
+            payload["exact"] = exact
+        return article, payload
+
+
+@extend_schema(tags=["w3c"])
+class W3CContainerView(W3CMixin, APIView):
+    """The W3C Web Annotation Protocol container of the annotations the reader may see."""
+
+    checks_query_parameters = True  # ?page=
+
+    def _headers(self) -> dict[str, str]:
+        return {
+            "Link": CONTAINER_LINKS,
+            "Allow": "GET, HEAD, OPTIONS, POST",
+            "Accept-Post": w3c.MEDIA_TYPE,
+        }
+
+    def _page(self, queryset, number: int, total: int, *, iris: bool) -> dict:
+        container = w3c.container_iri()
+        start = number * W3C_PAGE_SIZE
+        items = list(queryset[start : start + W3C_PAGE_SIZE])
+        page = {
+            "id": f"{container}?page={number}",
+            "type": "AnnotationPage",
+            "partOf": container,
+            "startIndex": start,
+            "items": [w3c.annotation_iri(a.pk) if iris else w3c.to_w3c(a) for a in items],
+        }
+        if start + W3C_PAGE_SIZE < total:
+            page["next"] = f"{container}?page={number + 1}"
+        if number > 0:
+            page["prev"] = f"{container}?page={number - 1}"
+        return page
+
+    @extend_schema(
+        operation_id="w3c_container_retrieve",
+        parameters=[
+            OpenApiParameter("page", OpenApiTypes.INT, description="0-based page; without it, the container.")
+        ],
+        responses={
+            200: OpenApiResponse(
+                OpenApiTypes.OBJECT, description="An AnnotationCollection or AnnotationPage."
+            )
+        },
+    )
+    def get(self, request):
+        queryset = self.get_queryset()
+        stats = queryset.order_by().aggregate(total=Count("pk"), latest=Max("updated_at"), top=Max("id"))
+        total = stats["total"]
+        prefer = request.headers.get("Prefer", "")
+        iris = PREFER_IRIS in prefer
+        page_param = request.query_params.get("page")
+        etag = f'W/"{total}-{stats["top"] or 0}-{stats["latest"].timestamp() if stats["latest"] else 0}"'
+        headers = {**self._headers(), "ETag": etag}
+        if page_param is not None:
+            try:
+                number = int(page_param)
+            except ValueError:
+                raise exceptions.ValidationError({"page": ["A page number is an integer from 0."]}) from None
+            if number < 0 or (number > 0 and number * W3C_PAGE_SIZE >= total):
+                raise exceptions.NotFound(f"No page {page_param}.")
+            page = {"@context": w3c.CONTEXT, **self._page(queryset, number, total, iris=iris)}
+            return Response(page, headers=headers)
+        container = w3c.container_iri()
+        last = max(0, (total - 1) // W3C_PAGE_SIZE)
+        body: dict = {
+            "@context": [w3c.CONTEXT, w3c.LDP_CONTEXT],
+            "id": container,
+            "type": ["BasicContainer", "AnnotationCollection"],
+            "label": "Annotations of the news corpus",
+            "total": total,
+        }
+        if total:
+            body["first"] = (
+                f"{container}?page=0"
+                if PREFER_MINIMAL in prefer
+                else self._page(queryset, 0, total, iris=iris)
+            )
+            body["last"] = f"{container}?page={last}"
+        return Response(body, headers=headers)
+
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={201: W3C_DOCUMENT})
+    def post(self, request):
+        article, kwargs = self._service_kwargs(self._payload())
+        annotation = services.annotation_create(article=article, author=request.user, **kwargs)
+        fresh = self.get_queryset().get(pk=annotation.pk)
+        return Response(
+            w3c.to_w3c(fresh),
+            status=status.HTTP_201_CREATED,
+            headers={
+                "Location": w3c.annotation_iri(fresh.pk),
+                "ETag": etag_for(fresh),
+                "Link": RESOURCE_LINKS,
+                "Allow": "GET, HEAD, OPTIONS, PUT, DELETE",
+            },
+        )
+
+
+@extend_schema(tags=["w3c"])
+class W3CAnnotationView(W3CMixin, APIView):
+    """One annotation of the container: read, replace (PUT) or delete it, with If-Match."""
+
+    def get_object(self) -> Annotation:
+        annotation = drf_get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+        self.check_object_permissions(self.request, annotation)
+        return annotation
+
+    def _respond(self, annotation: Annotation) -> Response:
+        return Response(
+            w3c.to_w3c(annotation),
+            headers={
+                "ETag": etag_for(annotation),
+                "Link": RESOURCE_LINKS,
+                "Allow": "GET, HEAD, OPTIONS, PUT, DELETE",
+            },
+        )
+
+    @extend_schema(responses={200: W3C_DOCUMENT})
+    def get(self, request, pk: int):
+        return self._respond(self.get_object())
+
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: W3C_DOCUMENT})
+    def put(self, request, pk: int):
+        annotation = self.get_object()
+        version = expected_version(request, annotation)
+        payload = self._payload()
+        if "id" in request.data and request.data["id"] != w3c.annotation_iri(annotation.pk):
+            raise exceptions.ValidationError({"id": ["The id must be this annotation's IRI."]})
+        article, kwargs = self._service_kwargs(payload)
+        if article.pk != annotation.article_id:
+            raise exceptions.ValidationError({"target": ["An annotation cannot move to another article."]})
+        kwargs.setdefault("start", None)
+        kwargs.setdefault("end", None)
+        services.annotation_update(annotation=annotation, expected_version=version, **kwargs)
+        return self._respond(self.get_queryset().get(pk=annotation.pk))
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, pk: int):
+        annotation = self.get_object()
+        services.annotation_delete(
+            annotation=annotation, expected_version=expected_version(request, annotation)
+        )
+        return Response(
+            status=status.HTTP_204_NO_CONTENT, headers={"Allow": "GET, HEAD, OPTIONS, PUT, DELETE"}
+        )

@@ -54,21 +54,28 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "simple_history",
     "corpus",
     "annotations",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files (the admin's, the annotate screen's, Swagger UI) served by the app itself, compressed
+    # and cached, so a deployment needs no separate static server.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    "config.routing.ReplicaRoutingMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -109,6 +116,12 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
 elif _db["ENGINE"] == "django.db.backends.postgresql":
     _db["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _db}
+if os.environ.get("DATABASE_REPLICA_URL"):
+    # Anonymous reads and exports may be served by a read replica; see config/routing.py.
+    _replica = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], conn_max_age=_db["CONN_MAX_AGE"])
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = _replica
+DATABASE_ROUTERS = ["config.routing.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth, i18n, static ---------------------------------------------------------
@@ -127,6 +140,16 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
 
 # --- HTTPS (behind TLS in production; plain http for make run) ----------------
 
@@ -144,37 +167,61 @@ X_FRAME_OPTIONS = "DENY"
 # --- REST framework ---------------------------------------------------------------
 
 REST_FRAMEWORK = {
+    # Token first: an anonymous write is answered 401 with a WWW-Authenticate challenge.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PERMISSION_CLASSES": ["config.permissions.RolePermission"],
+    "DEFAULT_PAGINATION_CLASS": "config.pagination.PageOrCursorPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": ["config.throttling.AnonThrottle", "config.throttling.UserThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_THROTTLE_ANON", "120/minute"),
+        "user": os.environ.get("API_THROTTLE_USER", "1200/minute"),
+    },
+    "EXCEPTION_HANDLER": "config.http.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "config.schema.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
 }
 
+# Full-text search configuration (PostgreSQL); the GIN indexes are built with the same one.
+SEARCH_CONFIG = "english"
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Newsdesk API",
     "DESCRIPTION": (
         "The annotated news corpus: articles with paragraphs and roles, quotes with speakers, "
         "annotations, claims and fact-checks. Offsets are Unicode code points into the article's text; "
-        "ends are exclusive."
+        "ends are exclusive.\n\n"
+        "Writes need a token (`Authorization: Token <key>`, from `manage.py api_token USERNAME`) or a "
+        "browser session with CSRF. Every writable object carries a `version` and its responses an "
+        "`ETag`; changes and deletions must send it back in `If-Match` (428 without it, 412 when "
+        "someone else changed the object first).\n\n"
+        "Lists are paged by number (`page`, `page_size` up to 100, with a `count`). For long walks "
+        "send `cursor` (empty to start): the list is then ordered by id and stays stable while rows "
+        "are added; follow `next`."
     ),
-    "VERSION": "0.1.0",
+    "VERSION": "0.2.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # Swagger UI served from our own static files: the docs page works offline.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "AnnotationStatusEnum": "annotations.models.AnnotationStatus",
+        "FactCheckStatusEnum": "annotations.models.FactCheckStatus",
+        "QuoteKindEnum": "corpus.models.QuoteKind",
+        "SpeakerKindEnum": "corpus.models.SpeakerKind",
+    },
 }
 
 # --- Ingestion ---------------------------------------------------------------------
@@ -185,11 +232,34 @@ INGEST_MAX_BYTES = int(os.environ.get("INGEST_MAX_BYTES", str(20 * 1024 * 1024))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "config.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": os.environ.get("LOG_FORMAT", "plain")}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
 # Work that apps building on the corpus add to each article's ingestion, in its transaction.
 INGEST_HOOKS = ["annotations.services.spam_annotations_create"]
+# Apps that keep spans on articles move them to a new revision here, in its transaction.
+REVISION_HOOKS = ["annotations.services.annotations_reanchor"]
+
+# --- Exports ---------------------------------------------------------------------------
+
+# Large exports run as background tasks (django-tasks; the API that became django.tasks), stored in
+# the database and run by `manage.py db_worker`.
+INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+EXPORTS_DIR = VAR_DIR / "exports"
+# The organization named as author of the ClaimReview markup of published fact-checks.
+CLAIMREVIEW_PUBLISHER_NAME = os.environ.get("CLAIMREVIEW_PUBLISHER_NAME", "Newsdesk")
+CLAIMREVIEW_PUBLISHER_URL = os.environ.get("CLAIMREVIEW_PUBLISHER_URL", SITE_URL)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from .models import Article, Paragraph, Quote, Source, Speaker
+from .models import Article, Paragraph, ParagraphRole, Quote, QuoteKind, Source, Speaker
 
 
 class SourceSerializer(serializers.ModelSerializer):
@@ -14,7 +14,9 @@ class SourceSerializer(serializers.ModelSerializer):
 
 
 class ParagraphSerializer(serializers.ModelSerializer):
-    text = serializers.CharField(source="span_text", read_only=True, help_text="text[start:end] of the article.")
+    text = serializers.CharField(
+        source="span_text", read_only=True, help_text="text[start:end] of the article."
+    )
 
     class Meta:
         model = Paragraph
@@ -101,3 +103,57 @@ class ArticleListSerializer(serializers.ModelSerializer):
             "quote_count",
             "version",
         ]
+
+
+class SpeakerQuoteSerializer(QuoteSerializer):
+    """A quote in "everything X said": where it was said, and the paragraph around it."""
+
+    context = serializers.CharField(read_only=True, help_text="The text of the paragraph holding the quote.")
+    article_title = serializers.CharField(source="article.title", read_only=True)
+    article_url = serializers.CharField(source="article.url", read_only=True, allow_null=True)
+    published_at = serializers.DateTimeField(source="article.published_at", read_only=True, allow_null=True)
+
+    class Meta(QuoteSerializer.Meta):
+        fields = [*QuoteSerializer.Meta.fields, "context", "article_title", "article_url", "published_at"]
+
+
+# --- Input shapes of the writes --------------------------------------------------------------
+
+
+class ParagraphRoleSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=ParagraphRole.choices)
+
+
+class QuoteCorrectSerializer(serializers.Serializer):
+    """What an editor may correct on a quote; fields left out stay as they are."""
+
+    speaker_id = serializers.PrimaryKeyRelatedField(
+        queryset=Speaker.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text="The speaker (id), shared or of this article; null when unknown.",
+    )
+    kind = serializers.ChoiceField(choices=QuoteKind.choices, required=False)
+    verified = serializers.BooleanField(required=False)
+
+
+class ArticleIngestSerializer(serializers.Serializer):
+    """The JSON ingest format of ``manage.py ingest``. The body's bytes are stored as the raw input."""
+
+    text = serializers.CharField(
+        trim_whitespace=False, help_text="The article text, paragraphs separated by lines."
+    )
+    title = serializers.CharField(required=False, allow_null=True, allow_blank=True, trim_whitespace=False)
+    url = serializers.CharField(required=False, allow_null=True, allow_blank=True)
+    source = serializers.CharField(
+        required=False, allow_null=True, allow_blank=True, help_text="Source name."
+    )
+    published_at = serializers.CharField(
+        required=False, allow_null=True, allow_blank=True, help_text="ISO 8601 date or date-time."
+    )
+    language = serializers.CharField(
+        required=False, allow_null=True, allow_blank=True, help_text="BCP 47 tag."
+    )
+    external_id = serializers.CharField(
+        required=False, allow_null=True, allow_blank=True, help_text="The source's own id; needs `source`."
+    )

@@ -112,7 +112,9 @@ def article_ingest(
         identity |= Q(source=source, external_id=record.external_id)
     clash = Article.objects.filter(identity).first()
     language = record.language or default_language
-    processed = process(record.body, title=record.title, language=language, directory=directory)
+    processed = process(
+        record.body, title=record.title, language=language, directory=directory, captions=record.captions
+    )
     if not processed.paragraphs:
         raise IngestError(
             f"{record.origin}: no text left after normalization (only blanks or invisible characters)."
@@ -130,7 +132,7 @@ def article_ingest(
         text=processed.text,
         title=processed.title,
         standfirst=processed.standfirst,
-        byline=processed.byline,
+        byline=processed.byline or record.byline,
         published_at=record.published_at,
         language=language,
         metadata=metadata,
@@ -321,7 +323,7 @@ def quote_correct(
         fields["verified"] = verified
     if "speaker" in fields or "kind" in fields:
         fields["corrected_by"] = user
-    return versioned_update(quote, expected_version=expected_version, fields=fields)
+    return versioned_update(quote, expected_version=expected_version, fields=fields, user=user)
 
 
 @transaction.atomic
@@ -370,9 +372,18 @@ def article_reprocess(*, article: Article, directory: SpeakerDirectory | None = 
     """
     article = Article.objects.select_for_update().get(pk=article.pk)
     record = record_from_article(
-        raw_text=article.raw_text, fmt=article.metadata.get("format", "txt"), origin=f"article {article.pk}"
+        raw_text=article.raw_text,
+        fmt=article.metadata.get("format", "txt"),
+        origin=f"article {article.pk}",
+        metadata=article.metadata,
     )
-    processed = process(record.body, title=record.title, language=article.language, directory=directory)
+    processed = process(
+        record.body,
+        title=record.title,
+        language=article.language,
+        directory=directory,
+        captions=record.captions,
+    )
     if processed.text != article.text:
         raise IngestError(
             f"article {article.pk}: the current pipeline builds a different text from its raw input, so "
@@ -574,7 +585,7 @@ def article_revise(
         text=processed.text,
         title=processed.title,
         standfirst=processed.standfirst,
-        byline=processed.byline,
+        byline=processed.byline or record.byline,
         pipeline_version=processed.pipeline_version,
         metadata={**article.metadata, **record.metadata, "format": record.format},
         revision=F("revision") + 1,

@@ -34,7 +34,7 @@ class StaleVersion(Exception):
         super().__init__(message)
 
 
-def versioned_update(instance: M, *, expected_version: int, fields: dict[str, Any]) -> M:
+def versioned_update(instance: M, *, expected_version: int, fields: dict[str, Any], user=None) -> M:
     """Write ``fields`` to ``instance`` only if its stored version is ``expected_version``.
 
     Callers validate first (``full_clean``) and run inside a transaction. On
@@ -56,4 +56,22 @@ def versioned_update(instance: M, *, expected_version: int, fields: dict[str, An
     for name, value in values.items():
         setattr(instance, name, value)
     instance.version = expected_version + 1
+    _record_history(instance, user=user)
     return instance
+
+
+def _record_history(instance: models.Model, *, user) -> None:
+    """A conditional UPDATE sends no signals, so models with history get their record here."""
+    model = type(instance)._meta.concrete_model  # a proxy (a review queue) records on its model
+    if not hasattr(model._meta, "simple_history_manager_attribute"):
+        return
+    from simple_history.models import HistoricalRecords
+    from simple_history.utils import get_history_manager_for_model
+
+    if user is None:
+        request = getattr(HistoricalRecords.context, "request", None)
+        user = getattr(request, "user", None)
+    if user is not None and not user.is_authenticated:
+        user = None
+    fresh = model._default_manager.get(pk=instance.pk)
+    get_history_manager_for_model(model).bulk_history_create([fresh], update=True, default_user=user)

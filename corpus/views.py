@@ -1,50 +1,146 @@
-"""Read endpoints of the corpus. Articles (with their annotations) are served by the annotations app,
-which builds on this one."""
+"""Endpoints of the corpus: reads, and the corrections editors make (paragraph roles, quotes).
+
+Articles (with their annotations) are served by the annotations app, which builds on this one.
+"""
 
 from __future__ import annotations
 
 from django.db.models import F
 from django.db.models.functions import Substr
+from django.shortcuts import get_object_or_404
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
+from rest_framework.decorators import action
 
-from . import selectors
-from .filters import ParagraphFilter, QuoteFilter, SpeakerFilter
+from config.http import expected_version, versioned_response
+
+from . import selectors, services
+from .filters import ParagraphFilter, QuoteFilter, SpeakerFilter, SpeakerQuoteFilter
 from .models import Paragraph, Source, Speaker
-from .serializers import ParagraphSerializer, QuoteSerializer, SourceSerializer, SpeakerSerializer
+from .serializers import (
+    ParagraphRoleSerializer,
+    ParagraphSerializer,
+    QuoteCorrectSerializer,
+    QuoteSerializer,
+    SourceSerializer,
+    SpeakerQuoteSerializer,
+    SpeakerSerializer,
+)
+
+# Quotes never need the article's texts in memory: their text is cut by the database.
+_ARTICLE_TEXTS = ("article__raw_text", "article__text", "article__metadata")
 
 
 def _span_text(prefix: str = "") -> Substr:
     """text[start:end] computed by the database (SUBSTR counts code points on SQLite and PostgreSQL)."""
-    return Substr(f"{prefix}article__text", F("start") + 1, F("end") - F("start"))
+    return Substr(f"{prefix}article__text", F(f"{prefix}start") + 1, F(f"{prefix}end") - F(f"{prefix}start"))
+
+
+class VersionedRetrieveMixin:
+    """A detail response carries the ETag that a later change must send back in If-Match."""
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        return versioned_response(self.get_serializer(instance).data, instance)
 
 
 class SourceViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Source.objects.order_by("name")
     serializer_class = SourceSerializer
+    cursor_ordering = ("id",)
 
 
-class ParagraphViewSet(viewsets.ReadOnlyModelViewSet):
+class ParagraphViewSet(VersionedRetrieveMixin, viewsets.ReadOnlyModelViewSet):
+    """Paragraphs with their roles; editors correct a role with PATCH and If-Match."""
+
     serializer_class = ParagraphSerializer
     filterset_class = ParagraphFilter
     ordering_fields = ["article", "position"]
+    http_method_names = ["get", "patch", "head", "options"]
 
     def get_queryset(self):
         return Paragraph.objects.annotate(span_text=_span_text()).order_by("article_id", "position")
 
+    @extend_schema(request=ParagraphRoleSerializer, responses=ParagraphSerializer)
+    def partial_update(self, request, pk=None):
+        paragraph = self.get_object()
+        version = expected_version(request, paragraph)
+        data = ParagraphRoleSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.paragraph_set_role(
+            paragraph=paragraph, expected_version=version, role=data.validated_data["role"]
+        )
+        fresh = self.get_queryset().get(pk=paragraph.pk)
+        return versioned_response(self.get_serializer(fresh).data, fresh)
 
-class QuoteViewSet(viewsets.ReadOnlyModelViewSet):
+
+class QuoteViewSet(VersionedRetrieveMixin, viewsets.ReadOnlyModelViewSet):
+    """Quotes with speakers; editors correct speaker, kind or verified with PATCH and If-Match."""
+
     serializer_class = QuoteSerializer
     filterset_class = QuoteFilter
     ordering_fields = ["article", "start", "confidence"]
+    http_method_names = ["get", "patch", "head", "options"]
 
     def get_queryset(self):
-        return selectors.quote_list().annotate(span_text=_span_text()).order_by("article_id", "start", "end", "id")
+        return (
+            selectors.quote_list()
+            .defer(*_ARTICLE_TEXTS)
+            .annotate(span_text=_span_text())
+            .order_by("article_id", "start", "end", "id")
+        )
+
+    @extend_schema(request=QuoteCorrectSerializer, responses=QuoteSerializer)
+    def partial_update(self, request, pk=None):
+        quote = self.get_object()
+        version = expected_version(request, quote)
+        data = QuoteCorrectSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        changes = dict(data.validated_data)
+        if "speaker_id" in changes:
+            changes["speaker"] = changes.pop("speaker_id")
+        services.quote_correct(quote=quote, expected_version=version, user=request.user, **changes)
+        fresh = self.get_queryset().get(pk=quote.pk)
+        return versioned_response(self.get_serializer(fresh).data, fresh)
 
 
-class SpeakerViewSet(viewsets.ReadOnlyModelViewSet):
+class SpeakerViewSet(VersionedRetrieveMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = SpeakerSerializer
     filterset_class = SpeakerFilter
     ordering_fields = ["name", "quote_count"]
 
     def get_queryset(self):
+        if self.action == "quotes":
+            return (
+                selectors.quote_list()
+                .defer(*_ARTICLE_TEXTS)
+                .annotate(
+                    span_text=_span_text(),
+                    context=Substr(
+                        "article__text",
+                        F("paragraph__start") + 1,
+                        F("paragraph__end") - F("paragraph__start"),
+                    ),
+                )
+                .order_by(F("article__published_at").desc(nulls_last=True), "-article_id", "start", "id")
+            )
         return Speaker.objects.with_counts().prefetch_related("aliases").order_by("name", "id")
+
+    @extend_schema(
+        summary="Everything a speaker said",
+        description="The speaker's quotes across articles, newest article first, each with its paragraph.",
+        responses=SpeakerQuoteSerializer(many=True),
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        serializer_class=SpeakerQuoteSerializer,
+        filterset_class=SpeakerQuoteFilter,
+        filter_backends=[DjangoFilterBackend],
+    )
+    def quotes(self, request, pk=None):
+        speaker = get_object_or_404(Speaker.objects.only("id"), pk=pk)
+        quotes = self.filter_queryset(self.get_queryset().filter(speaker=speaker))
+        page = self.paginate_queryset(quotes)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)

@@ -1,0 +1,281 @@
+"""Annotations as W3C Web Annotations (JSON-LD), and back.
+
+Pure functions: ``to_w3c`` reads an annotation already in memory (tags prefetched; paragraph and
+quote selected for whole-paragraph and quote targets), ``from_w3c`` checks a payload and returns
+keyword arguments for the annotation services. The API container and the exports share them.
+
+Tags are ``TextualBody`` bodies with purpose ``tagging`` (value: the slug), the note one with purpose
+``commenting``. Spans are ``TextPositionSelector`` (code points, like every offset here) plus a
+``TextQuoteSelector`` with the context that re-anchors them.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import URLValidator
+from django.urls import reverse
+from django.utils.dateparse import parse_datetime
+
+from .models import Annotation, AnnotationTarget
+
+CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+LDP_CONTEXT = "http://www.w3.org/ns/ldp.jsonld"
+MEDIA_TYPE = f'application/ld+json; profile="{CONTEXT}"'
+_IRI = URLValidator(schemes=["http", "https", "urn", "mailto", "tag", "ftp"])
+_ARTICLE_PATH = re.compile(r"^/api/articles/(\d+)/?$")
+_DATE_PROPERTIES = ("created", "modified", "generated")
+_IRI_PROPERTIES = ("via", "canonical")
+
+
+class W3CError(ValueError):
+    """A payload this container refuses; ``field`` names the offending property."""
+
+    def __init__(self, field: str, message: str):
+        self.field = field
+        super().__init__(message)
+
+
+def annotation_iri(pk: int) -> str:
+    return settings.SITE_URL + reverse("api:w3c-annotation-detail", args=[pk])
+
+
+def container_iri() -> str:
+    return settings.SITE_URL + reverse("api:w3c-annotation-list")
+
+
+def article_iri(pk: int) -> str:
+    return settings.SITE_URL + reverse("api:article-detail", args=[pk])
+
+
+def _timestamp(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _span(annotation: Annotation) -> tuple[int | None, int | None] | None:
+    """The offsets the selectors describe; (None, None) for an orphan that lost its place in a revision."""
+    if annotation.target == AnnotationTarget.SPAN:
+        return annotation.start, annotation.end
+    if annotation.target == AnnotationTarget.PARAGRAPH:
+        paragraph = annotation.paragraph
+        return (paragraph.start, paragraph.end) if paragraph is not None else (None, None)
+    if annotation.target == AnnotationTarget.QUOTE:
+        quote = annotation.quote
+        return (quote.start, quote.end) if quote is not None else (None, None)
+    return None
+
+
+def to_w3c(annotation: Annotation) -> dict[str, Any]:
+    """The annotation as a W3C Web Annotation."""
+    bodies: list[dict[str, Any]] = [
+        {"type": "TextualBody", "purpose": "tagging", "value": slug}
+        for slug in sorted(tag.slug for tag in annotation.tags.all())
+    ]
+    if annotation.note:
+        bodies.append(
+            {"type": "TextualBody", "purpose": "commenting", "value": annotation.note, "format": "text/plain"}
+        )
+    source = article_iri(annotation.article_id)
+    span = _span(annotation)
+    target: str | dict[str, Any] = source
+    if span is not None:
+        quote: dict[str, Any] = {"type": "TextQuoteSelector", "exact": annotation.exact}
+        if annotation.prefix:
+            quote["prefix"] = annotation.prefix
+        if annotation.suffix:
+            quote["suffix"] = annotation.suffix
+        selectors: list[dict[str, Any]] = [quote]
+        if span[0] is not None:
+            selectors.append({"type": "TextPositionSelector", "start": span[0], "end": span[1]})
+        target = {"type": "SpecificResource", "source": source, "selector": selectors}
+    if annotation.author is not None:
+        creator: dict[str, Any] = {"type": "Person", "nickname": annotation.author.username}
+    else:
+        creator = {"type": "Software", "name": annotation.rule or "newsdesk pipeline"}
+    motivations = [b["purpose"] for b in bodies]
+    return {
+        "@context": CONTEXT,
+        "id": annotation_iri(annotation.pk),
+        "type": "Annotation",
+        "motivation": motivations[0] if len(set(motivations)) == 1 else sorted(set(motivations)),
+        "created": _timestamp(annotation.created_at),
+        "modified": _timestamp(annotation.updated_at),
+        "creator": creator,
+        "body": bodies[0] if len(bodies) == 1 else bodies,
+        "target": target,
+    }
+
+
+# --- Reading a payload -------------------------------------------------------------------
+
+
+def _as_list(value: Any) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+def _check_iri(field: str, value: Any) -> str:
+    if not isinstance(value, str):
+        raise W3CError(field, f"{field} must be an IRI string.")
+    try:
+        _IRI(value)
+    except DjangoValidationError:
+        raise W3CError(field, f"{field} {value!r} is not an absolute IRI.") from None
+    return value
+
+
+def _check_envelope(payload: dict[str, Any]) -> None:
+    context = payload.get("@context")
+    if CONTEXT not in _as_list(context):
+        raise W3CError("@context", f'@context must be "{CONTEXT}" or a list holding it.')
+    if "Annotation" not in _as_list(payload.get("type")):
+        raise W3CError("type", 'type must be "Annotation".')
+    if "id" in payload:
+        _check_iri("id", payload["id"])
+    for name in _DATE_PROPERTIES:
+        if name in payload:
+            value = payload[name]
+            if not isinstance(value, str) or parse_datetime(value) is None:
+                raise W3CError(name, f"{name} must be one date-time (RFC 3339, e.g. 2024-05-01T12:00:00Z).")
+    for name in _IRI_PROPERTIES:
+        if name in payload:
+            _check_iri(name, payload[name])
+    if "rights" in payload:
+        for value in _as_list(payload["rights"]):
+            _check_iri("rights", value)
+    for name in ("creator", "generator"):
+        for agent in _as_list(payload.get(name, [])):
+            if isinstance(agent, str):
+                _check_iri(name, agent)
+            elif not isinstance(agent, dict):
+                raise W3CError(name, f"{name} must be an IRI or an object describing the agent.")
+    for motivation in _as_list(payload.get("motivation", [])):
+        if not isinstance(motivation, str):
+            raise W3CError("motivation", "motivation must be a string or a list of strings.")
+
+
+def _read_bodies(payload: dict[str, Any]) -> tuple[list[str], str]:
+    if "body" in payload and "bodyValue" in payload:
+        raise W3CError("body", "send body or bodyValue, not both.")
+    if "bodyValue" in payload:
+        value = payload["bodyValue"]
+        if not isinstance(value, str):
+            raise W3CError("bodyValue", "bodyValue must be one string.")
+        return [], value
+    tags: list[str] = []
+    notes: list[str] = []
+    for body in _as_list(payload.get("body", [])):
+        if not isinstance(body, dict):
+            raise W3CError(
+                "body", "only embedded TextualBody bodies can be stored, not references to other resources."
+            )
+        if body.get("type", "TextualBody") != "TextualBody" or not isinstance(body.get("value"), str):
+            raise W3CError("body", 'each body must be {"type": "TextualBody", "value": "..."}.')
+        for name in ("id", "source"):
+            if name in body:
+                _check_iri(f"body.{name}", body[name])
+        if "textDirection" in body and body["textDirection"] not in ("ltr", "rtl", "auto"):
+            raise W3CError("body.textDirection", "textDirection is one of ltr, rtl, auto.")
+        purposes = _as_list(body.get("purpose", "commenting"))
+        if "tagging" in purposes:
+            tags.append(body["value"])
+        else:
+            notes.append(body["value"])
+    return tags, "\n\n".join(notes)
+
+
+def _article_id(source: Any) -> int:
+    _check_iri("target.source", source)
+    if source.startswith(settings.SITE_URL):
+        match = _ARTICLE_PATH.match(source[len(settings.SITE_URL) :].split("?")[0])
+        if match:
+            return int(match.group(1))
+    raise W3CError(
+        "target", f"the target must be an article of this site: {settings.SITE_URL}/api/articles/<id>/."
+    )
+
+
+def _read_target(payload: dict[str, Any]) -> dict[str, Any]:
+    if "target" not in payload:
+        raise W3CError("target", "an annotation needs a target.")
+    targets = _as_list(payload["target"])
+    if len(targets) != 1:
+        raise W3CError("target", "give exactly one target.")
+    target = targets[0]
+    if isinstance(target, str):
+        return {"article_id": _article_id(target), "target": AnnotationTarget.ARTICLE}
+    if not isinstance(target, dict):
+        raise W3CError("target", "target must be an IRI or a SpecificResource.")
+    if target.get("type", "SpecificResource") != "SpecificResource" or "source" not in target:
+        raise W3CError("target", "target must be a SpecificResource with a source.")
+    kwargs: dict[str, Any] = {"article_id": _article_id(target["source"]), "target": AnnotationTarget.ARTICLE}
+    selectors = _as_list(target.get("selector", []))
+    for selector in selectors:
+        if not isinstance(selector, dict):
+            raise W3CError("target.selector", "a selector must be an object.")
+        kind = selector.get("type")
+        if kind == "TextPositionSelector":
+            start, end = selector.get("start"), selector.get("end")
+            if not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool) or start < 0:
+                raise W3CError(
+                    "target.selector", "TextPositionSelector needs non-negative integer start and end."
+                )
+            kwargs.update(target=AnnotationTarget.SPAN, start=start, end=end)
+        elif kind == "TextQuoteSelector":
+            parts = {k: selector.get(k, "") for k in ("exact", "prefix", "suffix")}
+            if not all(isinstance(v, str) for v in parts.values()) or not parts["exact"]:
+                raise W3CError(
+                    "target.selector", "TextQuoteSelector needs a non-empty exact (and string prefix/suffix)."
+                )
+            kwargs["target"] = AnnotationTarget.SPAN
+            kwargs.update(parts)
+        else:
+            raise W3CError(
+                "target.selector",
+                f"selector {kind!r} is not supported: use TextPositionSelector or TextQuoteSelector.",
+            )
+    return kwargs
+
+
+def from_w3c(payload: Any) -> dict[str, Any]:
+    """Check a W3C annotation and return keyword arguments for the services.
+
+    The result has ``article_id`` (the view resolves it), ``target``, ``tags`` (slugs), ``note``, and
+    for spans ``start``/``end`` and/or ``exact`` with ``prefix``/``suffix`` (see :func:`quote_locate`).
+    """
+    if not isinstance(payload, dict):
+        raise W3CError("non_field_errors", "a W3C annotation is a JSON object.")
+    _check_envelope(payload)
+    tags, note = _read_bodies(payload)
+    return {**_read_target(payload), "tags": tags, "note": note}
+
+
+def quote_locate(text: str, *, exact: str, prefix: str = "", suffix: str = "") -> tuple[int, int] | None:
+    """Offsets of a TextQuoteSelector in ``text``: the occurrence whose context matches best, or None."""
+    best: tuple[int, int] | None = None
+    best_score = -1
+    at = text.find(exact)
+    while at >= 0:
+        before, after = text[:at], text[at + len(exact) :]
+        score = len(_common_suffix(before, prefix)) + len(_common_prefix(after, suffix))
+        if score > best_score:
+            best, best_score = (at, at + len(exact)), score
+        at = text.find(exact, at + 1)
+    return best
+
+
+def _common_prefix(a: str, b: str) -> str:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return a[:n]
+
+
+def _common_suffix(a: str, b: str) -> str:
+    n = 0
+    while n < min(len(a), len(b)) and a[-1 - n] == b[-1 - n]:
+        n += 1
+    return a[len(a) - n :]

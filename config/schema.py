@@ -1,0 +1,102 @@
+"""The OpenAPI schema tells the whole truth: every operation lists the errors it can answer, and every
+change names the If-Match header it requires."""
+
+from __future__ import annotations
+
+from drf_spectacular import openapi
+from drf_spectacular.plumbing import ResolvedComponent
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+
+ERROR_COMPONENT = "Error"
+ERROR_SCHEMA = {
+    "type": "object",
+    "description": (
+        "`detail` for errors about the whole request; otherwise a list of messages per field "
+        "(`non_field_errors` for messages about several fields)."
+    ),
+    "properties": {"detail": {"description": "A message, or for some endpoints a structured explanation."}},
+    "additionalProperties": True,
+}
+DESCRIPTIONS = {
+    "400": "Invalid input; the body names each field with what is wrong.",
+    "401": "Not signed in, or the token is invalid: send `Authorization: Token <key>`.",
+    "403": "Signed in, but the role or the object rules do not allow this.",
+    "404": "No such object, or not visible to you (also: a page or cursor out of range).",
+    "406": "None of the media types in Accept can be served.",
+    "412": "If-Match does not name the current version: someone changed the object since you read it.",
+    "428": "If-Match is missing: send the ETag you read.",
+    "429": "Too many requests; wait for the number of seconds in Retry-After.",
+}
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=True,
+    description='The ETag of the version you read, e.g. `"42-3"`. Answered 428 when missing, 412 when stale.',
+)
+
+
+class AutoSchema(openapi.AutoSchema):
+    def _needs_if_match(self) -> bool:
+        action = getattr(self.view, "action", None)
+        return self.method in ("PUT", "PATCH", "DELETE") or action in getattr(
+            self.view, "if_match_actions", ()
+        )
+
+    def get_override_parameters(self) -> list:
+        parameters = list(super().get_override_parameters())
+        if self._needs_if_match():
+            parameters.append(IF_MATCH)
+        return parameters
+
+    def _map_basic_serializer(self, serializer, direction):
+        """A serializer lists in ``Meta.schema_optional`` the fields a response may leave out (the
+        nested lists of ``?expand=``), which would otherwise be documented as always present."""
+        schema = super()._map_basic_serializer(serializer, direction)
+        optional = set(getattr(getattr(serializer, "Meta", None), "schema_optional", ()))
+        if optional and "required" in schema:
+            schema["required"] = [name for name in schema["required"] if name not in optional]
+            if not schema["required"]:
+                del schema["required"]
+        return schema
+
+    def _error_codes(self) -> list[str]:
+        codes = {"401", "429"}
+        if self.method == "GET":
+            codes.add("404")
+            # Lists check their filters; a view with its own query parameters says so.
+            if self._is_list_view() or getattr(self.view, "checks_query_parameters", False):
+                codes.add("400")
+        else:
+            codes |= {"400", "403"}
+        if "{" in self.path:
+            codes.add("404")
+        if self._needs_if_match():
+            codes |= {"412", "428"}
+        if getattr(self.view, "negotiates_content", False):
+            codes.add("406")
+        return sorted(codes)
+
+    def _error_media_types(self) -> list[str]:
+        return [r.media_type for r in self.view.get_renderers() if "html" not in r.media_type] or [
+            "application/json"
+        ]
+
+    def _get_response_bodies(self, direction="response") -> dict:
+        responses = super()._get_response_bodies(direction)
+        if direction != "response":
+            return responses
+        component = ResolvedComponent(
+            name=ERROR_COMPONENT, type=ResolvedComponent.SCHEMA, object=ERROR_COMPONENT, schema=ERROR_SCHEMA
+        )
+        self.registry.register_on_missing(component)
+        for code in self._error_codes():
+            responses.setdefault(
+                code,
+                {
+                    "description": DESCRIPTIONS[code],
+                    "content": {media: {"schema": component.ref} for media in self._error_media_types()},
+                },
+            )
+        return responses
