@@ -1,28 +1,73 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
-from django.db.models import Count, ProtectedError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.urls import path
+from simple_history.admin import SimpleHistoryAdmin
 
+from corpus.admin import ArticleAdmin as CorpusArticleAdmin
+from corpus.admin import ParagraphAdmin as CorpusParagraphAdmin
+from corpus.admin import QuoteAdmin as CorpusQuoteAdmin
+from corpus.admin_actions import action_form_page, action_with_form
 from corpus.admin_versioning import VersionedAdminMixin, VersionedForm
-from corpus.models import Anchor
+from corpus.models import Anchor, Article, Paragraph, Quote
 from corpus.spans import span_validate
 from corpus.versioning import StaleVersion
 
-from . import services
+from . import annotate, services
 from .models import (
     Annotation,
     AnnotationStatus,
     AnnotationTarget,
     Claim,
     FactCheck,
+    FactCheckInReview,
+    FactCheckStatus,
     OrphanedAnnotation,
     Tag,
 )
 
 
+class ConcretePermissionsMixin:
+    """A queue over a proxy model answers to the permissions of the model it shows, so the roles' groups
+    need nothing more."""
+
+    def _concrete_perm(self, request, action: str) -> bool:
+        opts = self.model._meta.concrete_model._meta
+        return request.user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}")
+
+    def has_view_permission(self, request, obj=None):
+        return self._concrete_perm(request, "view") or self._concrete_perm(request, "change")
+
+    def has_module_permission(self, request):
+        return self._concrete_perm(request, "view")
+
+
+class MineFilter(admin.SimpleListFilter):
+    """Each editor's own work: "mine" lists what the signed-in user wrote."""
+
+    title = "author"
+    parameter_name = "mine"
+    author_field = "author"
+
+    def lookups(self, request, model_admin):
+        return [("1", "mine")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "1":
+            return queryset.filter(**{self.author_field: request.user})
+        return queryset
+
+
+class MergeForm(forms.Form):
+    target = forms.ModelChoiceField(queryset=Tag.objects.order_by("slug"), help_text="The tag that stays.")
+
+
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
+    actions = ["merge_selected"]
     list_display = ["name", "slug", "parent", "colour", "annotation_count"]
     list_filter = ["parent"]
     search_fields = ["name", "slug", "description"]
@@ -38,9 +83,38 @@ class TagAdmin(admin.ModelAdmin):
         return obj.annotation_count
 
     def delete_model(self, request, obj):
-        if obj.annotations.exists():
-            raise ProtectedError(f"Tag {obj.slug!r} is in use; merge it into another tag instead.", {obj})
-        super().delete_model(request, obj)
+        services.tag_delete(tag=obj)
+
+    def has_delete_permission(self, request, obj=None):
+        # A tag in use cannot be deleted by accident: merge it instead.
+        if obj is not None and (obj.annotations.exists() or obj.children.exists()):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for tag in queryset:
+            try:
+                services.tag_delete(tag=tag)
+            except ValidationError as exc:
+                self.message_user(request, "; ".join(exc.messages), messages.ERROR)
+
+    @admin.action(description="Merge selected tags into another", permissions=["change"])
+    def merge_selected(self, request, queryset):
+        form = MergeForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            return action_form_page(
+                self, request, queryset, form=form, title="Merge into one tag", action="merge_selected"
+            )
+        target = form.cleaned_data["target"]
+        try:
+            moved = services.tag_merge(sources=list(queryset), target=target)
+        except ValidationError as exc:
+            self.message_user(request, "; ".join(exc.messages), messages.ERROR)
+            return None
+        self.message_user(
+            request, f"Merged into {target.slug}: {moved} annotation(s) gained it.", messages.SUCCESS
+        )
+        return None
 
 
 class AnnotationAdminForm(VersionedForm):
@@ -68,7 +142,7 @@ class AnnotationAdminForm(VersionedForm):
 
 
 @admin.register(Annotation)
-class AnnotationAdmin(VersionedAdminMixin, admin.ModelAdmin):
+class AnnotationAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     form = AnnotationAdminForm
     list_display = [
         "__str__",
@@ -81,7 +155,7 @@ class AnnotationAdmin(VersionedAdminMixin, admin.ModelAdmin):
         "author",
         "updated_at",
     ]
-    list_filter = ["status", "origin", "target", "anchor", "tags"]
+    list_filter = ["status", "origin", "target", "anchor", MineFilter, "tags"]
     search_fields = ["exact", "note", "article__title", "author__username"]
     list_select_related = ["author", "article"]
     autocomplete_fields = ["tags"]
@@ -106,14 +180,15 @@ class AnnotationAdmin(VersionedAdminMixin, admin.ModelAdmin):
         )
 
     def has_change_permission(self, request, obj=None):
-        # Editors change their own annotations; superusers (and reviewers' actions) all of them.
-        allowed = super().has_change_permission(request, obj)
+        # Editors change their own annotations; superusers all of them. Checked against Annotation's
+        # permissions, so the orphan queue (a proxy) follows the same rule.
+        allowed = request.user.has_perm("annotations.change_annotation")
         if not allowed or obj is None or request.user.is_superuser:
             return allowed
         return obj.author_id == request.user.pk
 
     def has_delete_permission(self, request, obj=None):
-        allowed = super().has_delete_permission(request, obj)
+        allowed = request.user.has_perm("annotations.delete_annotation")
         if not allowed or obj is None or request.user.is_superuser:
             return allowed
         return obj.author_id == request.user.pk
@@ -182,7 +257,7 @@ class AnnotationAdmin(VersionedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(OrphanedAnnotation)
-class OrphanedAnnotationAdmin(AnnotationAdmin):
+class OrphanedAnnotationAdmin(ConcretePermissionsMixin, AnnotationAdmin):
     """The queue of annotations a new revision left without a place, oldest first. Give one its place
     again by entering the new offsets (the span's words are shown); saving makes it an ordinary annotation."""
 
@@ -199,25 +274,46 @@ class OrphanedAnnotationAdmin(AnnotationAdmin):
 
 
 class FactCheckInline(admin.StackedInline):
+    """Shown under its claim; written through the fact-check's own page, where the workflow is."""
+
     model = FactCheck
     fk_name = "claim"
     extra = 0
-    readonly_fields = ["status", "reviewer", "published_at", "version"]
-    raw_id_fields = ["author"]
+    fields = ["verdict", "rationale", "evidence", "status", "author", "reviewer", "published_at", "version"]
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Claim)
-class ClaimAdmin(VersionedAdminMixin, admin.ModelAdmin):
+class ClaimAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "claimant", "article", "verdict", "created_by", "created_at"]
     search_fields = ["text", "claimant__name", "article__title"]
     list_select_related = ["claimant", "article", "created_by", "fact_check"]
     autocomplete_fields = ["claimant"]
-    raw_id_fields = ["article", "annotation", "created_by"]
-    readonly_fields = ["version", "created_at", "updated_at"]
+    raw_id_fields = ["article", "annotation"]
+    readonly_fields = ["created_by", "version", "created_at", "updated_at"]
     inlines = [FactCheckInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("article__raw_text", "article__text")
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        data = form.cleaned_data
+        saved = services.claim_create(
+            article=data["article"],
+            text=data["text"],
+            created_by=request.user,
+            claimant=data.get("claimant"),
+            annotation=data.get("annotation"),
+        )
+        obj.pk, obj.version, obj.created_by = saved.pk, saved.version, saved.created_by
 
     @admin.display(description="verdict")
     def verdict(self, obj: Claim) -> str:
@@ -227,11 +323,172 @@ class ClaimAdmin(VersionedAdminMixin, admin.ModelAdmin):
             return "—"
 
 
+class SendBackForm(forms.Form):
+    comment = forms.CharField(
+        widget=forms.Textarea, help_text="What needs to change before it can be published."
+    )
+
+
 @admin.register(FactCheck)
-class FactCheckAdmin(VersionedAdminMixin, admin.ModelAdmin):
+class FactCheckAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ["claim", "verdict", "status", "author", "reviewer", "published_at", "updated_at"]
-    list_filter = ["status", "verdict"]
+    list_filter = ["status", "verdict", MineFilter]
     search_fields = ["claim__text", "rationale", "author__username"]
     list_select_related = ["claim", "author", "reviewer"]
-    raw_id_fields = ["claim", "author"]
-    readonly_fields = ["status", "reviewer", "published_at", "version", "created_at", "updated_at"]
+    raw_id_fields = ["claim"]
+    readonly_fields = [
+        "author",
+        "status",
+        "reviewer",
+        "review_comment",
+        "published_at",
+        "version",
+        "created_at",
+        "updated_at",
+    ]
+    actions = ["submit_selected", "publish_selected", "send_back_selected"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The claim is chosen once, when the fact-check is written.
+        return [*self.readonly_fields, "claim"] if obj else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            services.factcheck_update(
+                fact_check=FactCheck.objects.get(pk=obj.pk),
+                expected_version=data["expected_version"],
+                verdict=data["verdict"],
+                rationale=data["rationale"],
+                evidence=data["evidence"],
+                user=request.user,
+            )
+            return
+        saved = services.factcheck_create(
+            claim=data["claim"],
+            author=request.user,
+            verdict=data["verdict"],
+            rationale=data.get("rationale", ""),
+            evidence=data.get("evidence") or [],
+        )
+        obj.pk, obj.version, obj.author = saved.pk, saved.version, saved.author
+
+    def _workflow(self, request, queryset, step, done: str, **kwargs) -> None:
+        count = 0
+        for fact_check in queryset.select_related("author"):
+            try:
+                step(fact_check=fact_check, expected_version=fact_check.version, user=request.user, **kwargs)
+                count += 1
+            except (ValidationError, PermissionDenied, StaleVersion) as exc:
+                text = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+                self.message_user(request, f"{fact_check}: {text}", messages.ERROR)
+        if count:
+            self.message_user(request, done.format(count=count), messages.SUCCESS)
+
+    @admin.action(description="Submit selected for review", permissions=["change"])
+    def submit_selected(self, request, queryset):
+        self._workflow(request, queryset, services.factcheck_submit, "{count} fact-check(s) sent for review.")
+
+    @admin.action(description="Approve and publish selected", permissions=["review"])
+    def publish_selected(self, request, queryset):
+        self._workflow(request, queryset, services.factcheck_publish, "{count} fact-check(s) published.")
+
+    @admin.action(description="Send selected back to their authors", permissions=["review"])
+    def send_back_selected(self, request, queryset):
+        return action_with_form(
+            self,
+            request,
+            queryset,
+            form_class=SendBackForm,
+            title="Send back with a comment",
+            action="send_back_selected",
+            apply=lambda fc, data: services.factcheck_send_back(
+                fact_check=fc, expected_version=fc.version, user=request.user, comment=data["comment"]
+            ),
+            done="{count} fact-check(s) sent back.",
+        )
+
+    def has_review_permission(self, request) -> bool:
+        return request.user.has_perm(services.REVIEW_PERMISSION)
+
+
+@admin.register(FactCheckInReview)
+class ReviewQueueAdmin(ConcretePermissionsMixin, FactCheckAdmin):
+    """Fact-checks waiting for a second person, oldest first."""
+
+    list_display = ["claim", "verdict", "author", "updated_at"]
+    list_filter = ["verdict"]
+    ordering = ["updated_at", "id"]
+    actions = ["publish_selected", "send_back_selected"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(status=FactCheckStatus.IN_REVIEW)
+
+    def has_change_permission(self, request, obj=None):
+        return self._concrete_perm(request, "change")
+
+    def has_add_permission(self, request):
+        return False
+
+
+# The article admin gains the annotate screen here, where annotations are known; the corpus app stays
+# unaware of them.
+admin.site.unregister(Article)
+
+
+@admin.register(Article)
+class ArticleAdmin(CorpusArticleAdmin):
+    change_form_template = "admin/annotations/article_change_form.html"
+
+    def get_urls(self):
+        annotate_view = self.admin_site.admin_view(annotate.annotate_view)
+        return [
+            path("<int:object_id>/annotate/", annotate_view, name="corpus_article_annotate"),
+            *super().get_urls(),
+        ]
+
+
+class BulkTagForm(forms.Form):
+    tags = forms.ModelMultipleChoiceField(queryset=Tag.objects.order_by("slug"))
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class BulkTagMixin:
+    """Tag whole quotes or paragraphs from their changelist: one annotation each, authored by the user."""
+
+    @admin.action(description="Tag selected", permissions=["tag"])
+    def tag_selected(self, request, queryset):
+        form = BulkTagForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            return action_form_page(
+                self, request, queryset, form=form, title="Tag selected", action="tag_selected"
+            )
+        try:
+            count = services.annotations_bulk_tag(
+                targets=list(queryset.select_related("article")),
+                tags=list(form.cleaned_data["tags"]),
+                note=form.cleaned_data["note"],
+                author=request.user,
+            )
+        except ValidationError as exc:
+            self.message_user(request, "; ".join(exc.messages), messages.ERROR)
+            return None
+        self.message_user(request, f"{count} annotation(s) created.", messages.SUCCESS)
+        return None
+
+    def has_tag_permission(self, request) -> bool:
+        return request.user.has_perm("annotations.add_annotation")
+
+
+admin.site.unregister(Quote)
+admin.site.unregister(Paragraph)
+
+
+@admin.register(Quote)
+class QuoteAdmin(BulkTagMixin, CorpusQuoteAdmin):
+    actions = [*CorpusQuoteAdmin.actions, "tag_selected"]
+
+
+@admin.register(Paragraph)
+class ParagraphAdmin(BulkTagMixin, CorpusParagraphAdmin):
+    actions = [*CorpusParagraphAdmin.actions, "tag_selected"]

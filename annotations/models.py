@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
 
 from corpus.models import Anchor, Article, Origin, Paragraph, Quote, Speaker
 
@@ -94,6 +95,7 @@ class Annotation(models.Model):
     version = models.PositiveIntegerField(default=1)
 
     objects = AnnotationQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["prefix", "suffix"])
 
     class Meta:
         ordering = ["article", "start", "end", "id"]
@@ -153,6 +155,7 @@ class Claim(models.Model):
     version = models.PositiveIntegerField(default=1)
 
     objects = ClaimQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["article", "id"]
@@ -201,6 +204,7 @@ class FactCheck(models.Model):
     version = models.PositiveIntegerField(default=1)
 
     objects = FactCheckQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-updated_at", "id"]
@@ -218,3 +222,42 @@ class FactCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_verdict_display()}: {self.claim}"
+
+
+class FactCheckInReview(FactCheck):
+    """Fact-checks waiting for a second person: the review queue."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "fact-check in review"
+        verbose_name_plural = "review queue"
+
+
+class ExportJobStatus(models.TextChoices):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class ExportJob(models.Model):
+    """An export run in the background; its file lives under ``settings.EXPORTS_DIR``."""
+
+    format = models.CharField(max_length=20)
+    filters = models.JSONField(default=dict, blank=True, help_text="Filters and options, as the export took them.")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="export_jobs"
+    )
+    status = models.CharField(max_length=10, choices=ExportJobStatus.choices, default=ExportJobStatus.QUEUED)
+    task_id = models.CharField(max_length=64, blank=True)
+    result = models.CharField(max_length=500, blank=True, help_text="The file, relative to EXPORTS_DIR.")
+    manifest = models.JSONField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.format} export {self.pk} ({self.status})"

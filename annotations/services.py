@@ -238,7 +238,13 @@ def annotation_update(
 @transaction.atomic
 def annotation_delete(*, annotation: Annotation, expected_version: int) -> None:
     """Delete an annotation, only if nobody changed it since ``expected_version``."""
-    deleted, _ = Annotation.objects.filter(pk=annotation.pk, version=expected_version).delete()
+    # QuerySet.delete() reads the rows before deleting them by id, so the version test alone could
+    # pass on a row that a concurrent edit is about to commit. Lock the row under the version condition
+    # first: PostgreSQL re-checks the condition once the edit commits.
+    locked = Annotation.objects.select_for_update().filter(pk=annotation.pk, version=expected_version)
+    deleted = 0
+    if locked.exists():
+        deleted, _ = Annotation.objects.filter(pk=annotation.pk, version=expected_version).delete()
     if not deleted:
         current = Annotation.objects.filter(pk=annotation.pk).values_list("version", flat=True).first()
         raise StaleVersion(model=Annotation, pk=annotation.pk, expected=expected_version, current=current)
@@ -352,6 +358,7 @@ def factcheck_update(
     verdict: str | None = None,
     rationale: str | None = None,
     evidence: list | None = None,
+    user=None,
 ) -> FactCheck:
     fields: dict = {}
     if verdict is not None:
@@ -365,7 +372,7 @@ def factcheck_update(
     if fact_check.status == FactCheckStatus.PUBLISHED and fields:
         # A change to a published verdict goes back through review.
         fields.update(status=FactCheckStatus.DRAFT, published_at=None, reviewer=None)
-    return versioned_update(fact_check, expected_version=expected_version, fields=fields)
+    return versioned_update(fact_check, expected_version=expected_version, user=user, fields=fields)
 
 
 @transaction.atomic
@@ -375,7 +382,7 @@ def factcheck_submit(*, fact_check: FactCheck, expected_version: int, user) -> F
             {"status": f"only a draft can be submitted for review; this one is {fact_check.status}."}
         )
     return versioned_update(
-        fact_check, expected_version=expected_version, fields={"status": FactCheckStatus.IN_REVIEW}
+        fact_check, expected_version=expected_version, user=user, fields={"status": FactCheckStatus.IN_REVIEW}
     )
 
 
@@ -397,6 +404,7 @@ def factcheck_publish(*, fact_check: FactCheck, expected_version: int, user) -> 
     return versioned_update(
         fact_check,
         expected_version=expected_version,
+        user=user,
         fields={"status": FactCheckStatus.PUBLISHED, "reviewer": user, "published_at": timezone.now()},
     )
 
@@ -413,6 +421,7 @@ def factcheck_send_back(*, fact_check: FactCheck, expected_version: int, user, c
     return versioned_update(
         fact_check,
         expected_version=expected_version,
+        user=user,
         fields={"status": FactCheckStatus.DRAFT, "review_comment": comment.strip()},
     )
 
@@ -474,3 +483,67 @@ def annotations_reanchor(*, revision) -> None:
         ["start", "end", "prefix", "suffix", "exact", "paragraph", "anchor", "anchor_score", "version"],
         batch_size=500,
     )
+
+
+# --- Vocabulary upkeep --------------------------------------------------------------------
+
+
+@transaction.atomic
+def tag_merge(*, sources: Sequence[Tag], target: Tag) -> int:
+    """Move every annotation of ``sources`` to ``target`` and remove the sources. Children of a source
+    move under the target. Returns the number of annotations that gained the target tag."""
+    sources = [t for t in sources if t.pk != target.pk]
+    if not sources:
+        return 0
+    if any(
+        t.pk in {s.pk for s in sources} for t in Tag.objects.descendants_of(sources[0]).filter(pk=target.pk)
+    ):
+        raise ValidationError({"target": "a tag cannot be merged into one of its own descendants."})
+    Through = Annotation.tags.through
+    source_ids = [t.pk for t in sources]
+    tagged = set(Through.objects.filter(tag_id__in=source_ids).values_list("annotation_id", flat=True))
+    already = set(
+        Through.objects.filter(tag_id=target.pk, annotation_id__in=tagged).values_list(
+            "annotation_id", flat=True
+        )
+    )
+    Through.objects.bulk_create(
+        [Through(annotation_id=a, tag_id=target.pk) for a in sorted(tagged - already)]
+    )
+    Through.objects.filter(tag_id__in=source_ids).delete()
+    Tag.objects.filter(parent_id__in=source_ids).update(parent=target)
+    Tag.objects.filter(pk__in=source_ids).delete()
+    return len(tagged - already)
+
+
+def tag_delete(*, tag: Tag) -> None:
+    """Delete an unused tag. A tag in use is refused: merge it into another instead."""
+    if tag.annotations.exists():
+        raise ValidationError(
+            {
+                "tag": f"tag {tag.slug!r} is used by {tag.annotations.count()} annotation(s); merge it into another tag."
+            },
+            code="tag_in_use",
+        )
+    if tag.children.exists():
+        raise ValidationError({"tag": f"tag {tag.slug!r} has narrower tags; move or merge them first."})
+    tag.delete()
+
+
+@transaction.atomic
+def annotations_bulk_tag(
+    *, targets: Sequence[Paragraph | Quote], tags: Sequence[Tag | str], author, note: str = ""
+) -> int:
+    """Tag whole paragraphs or quotes: one annotation each, through the same checks as any other."""
+    for target in targets:
+        kind = AnnotationTarget.QUOTE if isinstance(target, Quote) else AnnotationTarget.PARAGRAPH
+        annotation_create(
+            article=target.article,
+            author=author,
+            target=kind,
+            paragraph=target if kind == AnnotationTarget.PARAGRAPH else None,
+            quote=target if kind == AnnotationTarget.QUOTE else None,
+            tags=tags,
+            note=note,
+        )
+    return len(targets)

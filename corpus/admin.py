@@ -1,14 +1,19 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.db import models
 from django.db.models import F
 from django.db.models.functions import Substr
 from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
 
+from . import services
+from .admin_actions import action_with_form
 from .admin_versioning import VersionedAdminMixin
-from .models import Article, ArticleRevision, Paragraph, Quote, Source, Speaker, SpeakerAlias
+from .models import Article, ArticleRevision, Paragraph, ParagraphRole, Quote, Source, Speaker, SpeakerAlias
 from .selectors import revision_diff
+from .versioning import StaleVersion
 
 
 def _excerpt(text: str, length: int = 90) -> str:
@@ -198,6 +203,10 @@ class ArticleAdmin(VersionedAdminMixin, admin.ModelAdmin):
         return obj.quote_count
 
 
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(choices=ParagraphRole.choices)
+
+
 @admin.register(Paragraph)
 class ParagraphAdmin(VersionedAdminMixin, admin.ModelAdmin):
     list_display = ["article", "position", "role", "rule", "start", "end"]
@@ -207,9 +216,32 @@ class ParagraphAdmin(VersionedAdminMixin, admin.ModelAdmin):
     raw_id_fields = ["article"]
     readonly_fields = ["article", "position", "start", "end", "rule", "version", "paragraph_text"]
     fields = ["article", "position", "role", "rule", "start", "end", "paragraph_text", "version"]
+    actions = ["change_role"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("article").defer("article__raw_text")
+
+    def save_model(self, request, obj, form, change):
+        services.paragraph_set_role(
+            paragraph=obj,
+            expected_version=form.cleaned_data["expected_version"],
+            role=form.cleaned_data["role"],
+        )
+
+    @admin.action(description="Change the role of selected paragraphs", permissions=["change"])
+    def change_role(self, request, queryset):
+        return action_with_form(
+            self,
+            request,
+            queryset,
+            form_class=RoleForm,
+            title="Change the role",
+            action="change_role",
+            apply=lambda p, data: services.paragraph_set_role(
+                paragraph=p, expected_version=p.version, role=data["role"]
+            ),
+            done="{count} paragraph(s) changed.",
+        )
 
     @admin.display(description="text")
     def paragraph_text(self, obj: Paragraph) -> str:
@@ -253,7 +285,7 @@ class SpeakerAliasAdmin(admin.ModelAdmin):
 
 
 @admin.register(Quote)
-class QuoteAdmin(VersionedAdminMixin, admin.ModelAdmin):
+class QuoteAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "excerpt",
         "kind",
@@ -284,7 +316,12 @@ class QuoteAdmin(VersionedAdminMixin, admin.ModelAdmin):
         "pipeline_version",
         "corrected_by",
         "version",
+        "speaker_mention",
+        "cue",
+        "via",
+        "anchor",
     ]
+    actions = ["mark_verified"]
     fields = [
         "article",
         "paragraph",
@@ -303,6 +340,7 @@ class QuoteAdmin(VersionedAdminMixin, admin.ModelAdmin):
         "origin",
         "corrected_by",
         "pipeline_version",
+        "anchor",
         "version",
     ]
 
@@ -314,11 +352,32 @@ class QuoteAdmin(VersionedAdminMixin, admin.ModelAdmin):
             .annotate(span_text=Substr("article__text", F("start") + 1, F("end") - F("start")))
         )
 
+    def has_add_permission(self, request):
+        return False  # quotes come from extraction; editors correct them
+
     def save_model(self, request, obj, form, change):
-        if change and {"speaker", "kind"} & set(form.changed_data):
-            obj.corrected_by = request.user
-            form.changed_data.append("corrected_by")
-        super().save_model(request, obj, form, change)
+        data = form.cleaned_data
+        changes = {name: data[name] for name in ("speaker", "kind", "verified") if name in form.changed_data}
+        services.quote_correct(
+            quote=obj, expected_version=data["expected_version"], user=request.user, **changes
+        )
+
+    @admin.action(description="Mark selected quotes verified", permissions=["change"])
+    def mark_verified(self, request, queryset):
+        done = stale = 0
+        for quote in queryset:
+            try:
+                services.quote_correct(
+                    quote=quote, expected_version=quote.version, user=request.user, verified=True
+                )
+                done += 1
+            except StaleVersion:
+                stale += 1
+        self.message_user(request, f"{done} quote(s) marked verified.")
+        if stale:
+            self.message_user(
+                request, f"{stale} quote(s) changed meanwhile and were left as they are.", "warning"
+            )
 
     @admin.display(description="quote")
     def excerpt(self, obj: Quote) -> str:

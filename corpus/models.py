@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from .querysets import ArticleQuerySet, QuoteQuerySet, SpeakerQuerySet
 
@@ -260,6 +261,7 @@ class Quote(models.Model):
     version = models.PositiveIntegerField(default=1)
 
     objects = QuoteQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["exact"])
 
     class Meta:
         ordering = ["article", "start", "end", "id"]
@@ -283,3 +285,24 @@ class Quote(models.Model):
         if self.start is None:
             return self.exact
         return self.article.text[self.start : self.end]
+
+
+class Takedown(models.Model):
+    """The record of an article deleted on purpose (rights, legal, privacy): the only deletion the
+    system allows. It keeps what identifies the article, never its text."""
+
+    article_id = models.BigIntegerField(help_text="The id the article had.")
+    url = models.URLField(max_length=2000, null=True, blank=True)
+    source = models.CharField(max_length=200, blank=True)
+    external_id = models.CharField(max_length=200, blank=True)
+    content_hash = models.CharField(max_length=64, db_index=True)
+    title = models.TextField(blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="takedowns")
+    reason = models.TextField()
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"takedown of article {self.article_id}"

@@ -1,0 +1,214 @@
+"""The annotate screen: an article as a reader sees it, with quotes and annotations highlighted.
+
+The page is server-rendered; a small script (static/annotations/annotate.js) draws the highlights and
+saves through the REST API with the editor's session. Everything the script needs is embedded in the
+page as JSON, built here with a fixed number of queries whatever the size of the article.
+Offsets in that JSON are code points, like everywhere else; the script converts them to the
+browser's UTF-16 units in one place.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+
+from corpus.models import Article, Paragraph, Quote, QuoteKind
+
+from . import selectors
+from .models import Annotation, AnnotationStatus, Claim, FactCheck, Tag, Verdict
+from .services import REVIEW_PERMISSION, SPAM_TAG
+
+VIEW_PERMISSION = "corpus.view_article"
+
+# What the page offers; the API decides again on every write.
+PAGE_PERMISSIONS = {
+    "add_annotation": "annotations.add_annotation",
+    "change_annotation": "annotations.change_annotation",
+    "delete_annotation": "annotations.delete_annotation",
+    "add_claim": "annotations.add_claim",
+    "change_quote": "corpus.change_quote",
+    "add_factcheck": "annotations.add_factcheck",
+    "change_factcheck": "annotations.change_factcheck",
+    "review_factcheck": REVIEW_PERMISSION,
+}
+
+
+def _tag_paths(tags: list[Tag]) -> dict[int, str]:
+    """Hierarchical names ("framing › wolf-warrior diplomacy"), walked in memory: the vocabulary is small."""
+    by_id = {tag.pk: tag for tag in tags}
+    paths: dict[int, str] = {}
+    for tag in tags:
+        names, seen, current = [], set(), tag
+        while current is not None and current.pk not in seen:
+            seen.add(current.pk)
+            names.append(current.name)
+            current = by_id.get(current.parent_id)
+        paths[tag.pk] = " › ".join(reversed(names))
+    return paths
+
+
+def _paragraph_data(paragraph: Paragraph) -> dict[str, Any]:
+    return {
+        "id": paragraph.pk,
+        "position": paragraph.position,
+        "role": paragraph.role,
+        "rule": paragraph.rule,
+        "start": paragraph.start,
+        "end": paragraph.end,
+        "version": paragraph.version,
+    }
+
+
+def _quote_data(quote: Quote) -> dict[str, Any]:
+    speaker = quote.speaker
+    return {
+        "id": quote.pk,
+        "kind": quote.kind,
+        "start": quote.start,
+        "end": quote.end,
+        "paragraph": quote.paragraph.position if quote.paragraph_id else None,
+        "continues": quote.continues_id,
+        "speaker": speaker.name if speaker else None,
+        "speaker_id": quote.speaker_id,
+        "speaker_kind": speaker.kind if speaker else None,
+        "speaker_description": speaker.description if speaker else "",
+        "speaker_mention": quote.speaker_mention,
+        "cue": quote.cue,
+        "via": quote.via.name if quote.via_id else None,
+        "origin": quote.origin,
+        "verified": quote.verified,
+        "anchor": quote.anchor,
+        "version": quote.version,
+    }
+
+
+def _annotation_data(annotation: Annotation) -> dict[str, Any]:
+    return {
+        "id": annotation.pk,
+        "target": annotation.target,
+        "start": annotation.start,
+        "end": annotation.end,
+        "exact": annotation.exact,
+        "paragraph": annotation.paragraph_id,
+        "quote": annotation.quote_id,
+        "tags": sorted(tag.slug for tag in annotation.tags.all()),
+        "note": annotation.note,
+        "status": annotation.status,
+        "origin": annotation.origin,
+        "rule": annotation.rule,
+        "anchor": annotation.anchor,
+        "author": annotation.author.username if annotation.author_id else None,
+        "version": annotation.version,
+    }
+
+
+def _fact_check_data(fact_check: FactCheck) -> dict[str, Any]:
+    return {
+        "id": fact_check.pk,
+        "claim": fact_check.claim_id,
+        "verdict": fact_check.verdict,
+        "rationale": fact_check.rationale,
+        "status": fact_check.status,
+        "author": fact_check.author.username,
+        "reviewer": fact_check.reviewer.username if fact_check.reviewer_id else None,
+        "review_comment": fact_check.review_comment,
+        "version": fact_check.version,
+    }
+
+
+def _claim_data(claim: Claim, *, sees_drafts: bool) -> dict[str, Any]:
+    try:
+        fact_check = claim.fact_check
+    except Claim.fact_check.RelatedObjectDoesNotExist:
+        fact_check = None
+    if fact_check is not None and fact_check.status != "published" and not sees_drafts:
+        fact_check = None
+    return {
+        "id": claim.pk,
+        "text": claim.text,
+        "claimant": claim.claimant.name if claim.claimant_id else None,
+        "annotation": claim.annotation_id,
+        "version": claim.version,
+        "fact_check": _fact_check_data(fact_check) if fact_check else None,
+    }
+
+
+def annotate_page_data(*, article: Article, user) -> dict[str, Any]:
+    """Everything the annotate screen shows and may change, in six queries (plus the user's
+    permissions, cached on the user)."""
+    paragraphs = list(article.paragraphs.order_by("position"))
+    quotes = list(Quote.objects.with_related().filter(article=article).order_by("start", "end", "id"))
+    annotations = list(selectors.annotation_list(user=user).filter(article=article))
+    claims = list(selectors.claim_list(user=user).filter(article=article))
+    tags = list(selectors.tag_list())
+    paths = _tag_paths(tags)
+    sees_drafts = selectors.sees_drafts(user)
+    return {
+        "article": {
+            "id": article.pk,
+            "title": article.title,
+            "text": article.text,
+            "language": article.language,
+            "version": article.version,
+        },
+        "paragraphs": [_paragraph_data(p) for p in paragraphs],
+        "quotes": [_quote_data(q) for q in quotes],
+        "annotations": [_annotation_data(a) for a in annotations],
+        "claims": [_claim_data(c, sees_drafts=sees_drafts) for c in claims],
+        "tags": [
+            {
+                "slug": tag.slug,
+                "name": tag.name,
+                "path": paths[tag.pk],
+                "colour": tag.colour,
+                "description": tag.description,
+            }
+            for tag in tags
+        ],
+        "spam_tag": SPAM_TAG,
+        "user": {"id": user.pk, "username": user.get_username(), "is_superuser": user.is_superuser},
+        "can": {name: user.has_perm(permission) for name, permission in PAGE_PERMISSIONS.items()},
+        "choices": {
+            "status": list(AnnotationStatus.values),
+            "quote_kind": list(QuoteKind.values),
+            "verdict": list(Verdict.values),
+        },
+        "api": {
+            "annotations": reverse("api:annotation-list"),
+            "claims": reverse("api:claim-list"),
+            "quotes": reverse("api:quote-list"),
+            "fact_checks": reverse("api:factcheck-list"),
+        },
+    }
+
+
+@staff_member_required
+def annotate_view(request: HttpRequest, object_id: int) -> TemplateResponse:
+    """Staff with the view permission on articles read here; whether they may write is the API's call."""
+    if not request.user.has_perm(VIEW_PERMISSION):
+        raise PermissionDenied("You need the permission to view articles to open the annotate screen.")
+    article = get_object_or_404(Article.objects.defer("raw_text", "metadata"), pk=object_id)
+    data = annotate_page_data(article=article, user=request.user)
+    get_token(request)  # the script reads the csrftoken cookie; make sure the response sets it
+    context = {
+        **admin.site.each_context(request),
+        "article": article,
+        "title": f"Annotate: {article}",
+        "opts": Article._meta,
+        "data": data,
+        "paragraphs": [
+            {"role": p["role"], "rule": p["rule"], "text": article.text[p["start"] : p["end"]]}
+            for p in data["paragraphs"]
+        ],
+        # The article needs the width; the admin's app list is one click away in the breadcrumbs.
+        "is_nav_sidebar_enabled": False,
+    }
+    return TemplateResponse(request, "admin/annotations/annotate.html", context)

@@ -1,0 +1,1085 @@
+/*
+ * The annotate screen: the article as a reader sees it, with quotes, annotations and spam highlighted,
+ * and the editor's writes sent to the REST API with the admin session.
+ *
+ * Offsets from and to the server are Unicode code points; the browser's strings and selections count
+ * UTF-16 units. toUnits/toPoints below are the only place that converts between the two: records are
+ * converted when they arrive (fromServer*) and when they leave (the payloads of save*).
+ *
+ * Everything that comes from users (notes, tags, names, article text) goes into the page through
+ * textContent or attributes, never through innerHTML.
+ */
+(() => {
+  "use strict";
+
+  // --- Offsets: code points <-> UTF-16 units --------------------------------------------------------
+
+  let astralText = null;
+  let astralStarts = [];
+
+  /** The UTF-16 index of every character outside the BMP (two units each), computed once per text. */
+  function astralIndex(text) {
+    if (astralText !== text) {
+      astralStarts = [];
+      for (let unit = 0; unit < text.length; unit += 1) {
+        const code = text.charCodeAt(unit);
+        if (code >= 0xd800 && code <= 0xdbff && unit + 1 < text.length) {
+          const next = text.charCodeAt(unit + 1);
+          if (next >= 0xdc00 && next <= 0xdfff) {
+            astralStarts.push(unit);
+            unit += 1;
+          }
+        }
+      }
+      astralText = text;
+    }
+    return astralStarts;
+  }
+
+  /** A code point offset into text as a UTF-16 offset. */
+  function toUnits(text, points) {
+    const starts = astralIndex(text);
+    // The k-th astral character sits at code point starts[k] - k; count those before `points`.
+    let low = 0;
+    let high = starts.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (starts[mid] - mid < points) low = mid + 1;
+      else high = mid;
+    }
+    return points + low;
+  }
+
+  /** A UTF-16 offset into text as a code point offset (inside a surrogate pair: the pair's start). */
+  function toPoints(text, units) {
+    const starts = astralIndex(text);
+    let low = 0;
+    let high = starts.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (starts[mid] < units) low = mid + 1;
+      else high = mid;
+    }
+    return units - low;
+  }
+
+  window.newsdeskOffsets = Object.freeze({ toUnits, toPoints });
+
+  // --- Small DOM helpers ---------------------------------------------------------------------------
+
+  /** An element with attributes and children; strings become text nodes, so nothing is parsed as HTML. */
+  function h(tag, attributes, ...children) {
+    const element = document.createElement(tag);
+    for (const [name, value] of Object.entries(attributes || {})) {
+      if (value === null || value === undefined || value === false) continue;
+      if (name === "class") element.className = value;
+      else if (name === "text") element.textContent = value;
+      else if (name.startsWith("on")) element.addEventListener(name.slice(2), value);
+      else if (name === "dataset") Object.assign(element.dataset, value);
+      else if (value === true) element.setAttribute(name, "");
+      else element.setAttribute(name, String(value));
+    }
+    for (const child of children.flat()) {
+      if (child === null || child === undefined || child === false) continue;
+      element.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+    return element;
+  }
+
+  function excerpt(text, length = 80) {
+    const flat = text.replace(/\s+/g, " ").trim();
+    if (flat.length <= length) return flat;
+    return `${flat.slice(0, length - 1)}…`;
+  }
+
+  /** Hex colour with an alpha channel (tag colours are #rrggbb). */
+  function tint(colour, alpha) {
+    if (!/^#[0-9a-f]{6}$/i.test(colour)) return `rgba(189, 189, 189, ${alpha})`;
+    const value = parseInt(colour.slice(1), 16);
+    return `rgba(${(value >> 16) & 255}, ${(value >> 8) & 255}, ${value & 255}, ${alpha})`;
+  }
+
+  // --- State ---------------------------------------------------------------------------------------
+
+  const source = document.getElementById("annotate-data");
+  if (!source) return;
+  const data = JSON.parse(source.textContent);
+  const text = data.article.text;
+  const me = data.user;
+  const can = data.can;
+  // Colours end up in style attributes: only #rrggbb gets there.
+  const safeColour = (colour) => (/^#[0-9a-f]{6}$/i.test(colour) ? colour : "#bdbdbd");
+  const tagsBySlug = new Map(data.tags.map((tag) => [tag.slug, { ...tag, colour: safeColour(tag.colour) }]));
+  data.tags = [...tagsBySlug.values()];
+
+  const state = {
+    paragraphs: [],
+    quotes: new Map(),
+    annotations: new Map(),
+    claims: new Map(),
+  };
+
+  function unitSpan(start, end) {
+    if (start === null || start === undefined || end === null || end === undefined) return {};
+    return { us: toUnits(text, start), ue: toUnits(text, end) };
+  }
+
+  function fromServerParagraph(record) {
+    return { ...record, ...unitSpan(record.start, record.end) };
+  }
+
+  function fromServerQuote(record) {
+    const previous = state.quotes.get(record.id) || {};
+    // The API's quote has no description of the speaker: keep the one the page came with.
+    return { speaker_description: previous.speaker_description || "", ...record, ...unitSpan(record.start, record.end) };
+  }
+
+  function fromServerAnnotation(record) {
+    return { ...record, ...unitSpan(record.start, record.end) };
+  }
+
+  for (const record of data.paragraphs) state.paragraphs.push(fromServerParagraph(record));
+  for (const record of data.quotes) state.quotes.set(record.id, fromServerQuote(record));
+  for (const record of data.annotations) state.annotations.set(record.id, fromServerAnnotation(record));
+  for (const record of data.claims) state.claims.set(record.id, record);
+
+  const paragraphsById = new Map(state.paragraphs.map((paragraph) => [paragraph.id, paragraph]));
+
+  /** Where an annotation shows in the text, in units; null for the whole article and for orphans. */
+  function annotationRange(annotation) {
+    if (annotation.target === "span" && annotation.us !== undefined) return [annotation.us, annotation.ue];
+    if (annotation.target === "paragraph") {
+      const paragraph = paragraphsById.get(annotation.paragraph);
+      if (paragraph) return [paragraph.us, paragraph.ue];
+    }
+    if (annotation.target === "quote") {
+      const quote = state.quotes.get(annotation.quote);
+      if (quote && quote.us !== undefined) return [quote.us, quote.ue];
+    }
+    return null;
+  }
+
+  function isSpam(annotation) {
+    return annotation.origin === "machine" && annotation.tags.includes(data.spam_tag);
+  }
+
+  function annotationColour(annotation) {
+    for (const slug of annotation.tags) {
+      const tag = tagsBySlug.get(slug);
+      if (tag) return tag.colour;
+    }
+    return "#bdbdbd";
+  }
+
+  function mayChange(annotation) {
+    return can.change_annotation && (me.is_superuser || annotation.author === me.username);
+  }
+
+  function mayDelete(annotation) {
+    return can.delete_annotation && (me.is_superuser || annotation.author === me.username);
+  }
+
+  // --- The API -------------------------------------------------------------------------------------
+
+  function csrfToken() {
+    const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    if (match) return decodeURIComponent(match[1]);
+    const field = document.querySelector("#annotate-csrf [name=csrfmiddlewaretoken]");
+    return field ? field.value : "";
+  }
+
+  function etag(record) {
+    return `"${record.id}-${record.version}"`;
+  }
+
+  async function api(method, url, { body, ifMatch } = {}) {
+    const headers = { Accept: "application/json" };
+    if (method !== "GET") headers["X-CSRFToken"] = csrfToken();
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (ifMatch) headers["If-Match"] = ifMatch;
+    let response;
+    try {
+      response = await fetch(url, {
+        method,
+        headers,
+        credentials: "same-origin",
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (error) {
+      return { ok: false, status: 0, data: null, problem: `The server could not be reached (${error.message}).` };
+    }
+    let payload = null;
+    if (response.status !== 204) {
+      try {
+        payload = await response.json();
+      } catch {
+        payload = null;
+      }
+    }
+    return { ok: response.ok, status: response.status, data: payload, problem: response.ok ? "" : problem(response.status, payload) };
+  }
+
+  /** An API error as a sentence a person can act on. */
+  function problem(status, payload) {
+    if (payload && typeof payload.detail === "string") return payload.detail;
+    if (payload && typeof payload === "object") {
+      return Object.entries(payload)
+        .map(([field, messages]) => {
+          const text = [].concat(messages).map((m) => (typeof m === "string" ? m : JSON.stringify(m))).join(" ");
+          return field === "non_field_errors" ? text : `${field}: ${text}`;
+        })
+        .join(" ");
+    }
+    if (status === 403) return "You are not allowed to do this (403); your session may have ended — reload the page.";
+    return `The server answered ${status}.`;
+  }
+
+  const urls = {
+    annotation: (id) => `${data.api.annotations}${id}/`,
+    quote: (id) => `${data.api.quotes}${id}/`,
+    factCheck: (id) => `${data.api.fact_checks}${id}/`,
+  };
+
+  // --- Messages ------------------------------------------------------------------------------------
+
+  const messages = document.getElementById("annotate-messages");
+
+  function notify(textContent, level = "info", { sticky = level !== "success" } = {}) {
+    const item = h("li", { class: `${level} annotate-message`, role: level === "error" ? "alert" : "status" }, textContent);
+    const close = h("button", { type: "button", class: "message-close", "aria-label": "Dismiss", onclick: () => item.remove() }, "×");
+    item.append(close);
+    messages.append(item);
+    if (!sticky) setTimeout(() => item.remove(), 5000);
+    return item;
+  }
+
+  // --- Rendering the article -----------------------------------------------------------------------
+
+  const article = document.getElementById("annotate-article");
+  const sidebar = document.getElementById("annotate-sidebar");
+  const toolbar = document.getElementById("annotate-toolbar");
+  let segments = []; // every text segment, in document order
+  const segmentItems = new WeakMap(); // segment -> the items covering it
+  let elementsByKey = new Map(); // "a12" / "q3" -> the segments showing it
+
+  /** Everything drawn over the text, with unit ranges. */
+  function highlightItems() {
+    const items = [];
+    for (const quote of state.quotes.values()) {
+      if (quote.us === undefined) continue;
+      items.push({ key: `q${quote.id}`, kind: "quote", us: quote.us, ue: quote.ue, record: quote, colour: "#7e57c2" });
+    }
+    for (const annotation of state.annotations.values()) {
+      const range = annotationRange(annotation);
+      if (!range) continue;
+      items.push({
+        key: `a${annotation.id}`,
+        kind: isSpam(annotation) ? "spam" : "annotation",
+        us: range[0],
+        ue: range[1],
+        record: annotation,
+        colour: isSpam(annotation) ? "#c62828" : annotationColour(annotation),
+      });
+    }
+    // Longer items first: outer highlights take the lower bands, inner ones sit closest to the text.
+    items.sort((a, b) => b.ue - b.us - (a.ue - a.us) || a.us - b.us || a.key.localeCompare(b.key));
+    return items;
+  }
+
+  function decorate(segment, covering) {
+    segment.classList.add("hl");
+    const bands = covering.slice(0, 5);
+    // One underline band per item, stacked below the text: each stays visible where items overlap.
+    const shadows = bands
+      .slice()
+      .reverse()
+      .map((item, index) => `inset 0 -${(index + 1) * 3}px 0 ${item.colour}`);
+    segment.style.boxShadow = shadows.join(", ");
+    segment.style.paddingBottom = `${bands.length * 3}px`;
+    const annotations = covering.filter((item) => item.kind === "annotation");
+    if (annotations.length) {
+      const inner = annotations[annotations.length - 1];
+      segment.style.backgroundColor = tint(inner.colour, inner.record.status === "draft" ? 0.25 : 0.4);
+      segment.classList.add("hl-annotation");
+    } else if (covering.some((item) => item.kind === "quote")) {
+      segment.classList.add("hl-quote");
+    }
+    if (covering.some((item) => item.kind === "spam")) segment.classList.add("hl-spam");
+    if (covering.length > 1) segment.classList.add("hl-overlap");
+    segment.title = covering.map(describe).join("\n");
+  }
+
+  function describe(item) {
+    if (item.kind === "quote") {
+      const quote = item.record;
+      return `${quote.kind} quote — ${quote.speaker || "unknown speaker"}${quote.verified ? " (verified)" : ""}`;
+    }
+    const annotation = item.record;
+    const tags = annotation.tags.map((slug) => (tagsBySlug.get(slug) || { path: slug }).path).join(", ");
+    return `${item.kind === "spam" ? "injected spam" : "annotation"}: ${tags || "note"} — ${annotation.status}`;
+  }
+
+  function renderArticle() {
+    const items = highlightItems();
+    const fragment = document.createDocumentFragment();
+    segments = [];
+    elementsByKey = new Map();
+    for (const paragraph of state.paragraphs) {
+      const inside = items.filter((item) => item.us < paragraph.ue && item.ue > paragraph.us);
+      const cuts = new Set([paragraph.us, paragraph.ue]);
+      for (const item of inside) {
+        cuts.add(Math.max(item.us, paragraph.us));
+        cuts.add(Math.min(item.ue, paragraph.ue));
+      }
+      const bounds = [...cuts].sort((a, b) => a - b);
+      const body = h("p", { class: "para-text", dataset: { paragraphId: paragraph.id } });
+      for (let index = 0; index + 1 < bounds.length; index += 1) {
+        const [from, to] = [bounds[index], bounds[index + 1]];
+        for (const item of inside) {
+          if (item.kind === "quote" && item.us === from) {
+            // The label is an empty element drawn by CSS: it adds no text to select or to count.
+            body.append(h("span", { class: "speaker-label", "data-label": item.record.speaker || "unknown speaker", "aria-hidden": "true" }));
+          }
+        }
+        const covering = inside.filter((item) => item.us <= from && item.ue >= to);
+        const segment = h("span", { class: "seg", dataset: { u: from } }, text.slice(from, to));
+        if (covering.length) {
+          decorate(segment, covering);
+          segment.dataset.items = covering.map((item) => item.key).join(" ");
+          segmentItems.set(segment, covering);
+          for (const item of covering) {
+            if (!elementsByKey.has(item.key)) elementsByKey.set(item.key, []);
+            elementsByKey.get(item.key).push(segment);
+          }
+        }
+        segments.push(segment);
+        body.append(segment);
+      }
+      const dimmed = paragraph.role === "boilerplate" || paragraph.role === "caption";
+      const label = h("span", {
+        class: "role-label",
+        title: paragraph.rule ? `${paragraph.role}, classified by rule ${paragraph.rule}` : paragraph.role,
+      }, paragraph.role);
+      const gutter = h("div", { class: "para-gutter" }, label);
+      if (paragraph.rule) gutter.append(h("span", { class: "rule-label" }, paragraph.rule));
+      if (can.add_annotation) {
+        gutter.append(
+          h("button", {
+            type: "button",
+            class: "para-annotate",
+            title: "Annotate the whole paragraph",
+            "aria-label": `Annotate paragraph ${paragraph.position}`,
+            onclick: (event) => openCreatePanel({ target: "paragraph", paragraph }, event.currentTarget),
+          }, "¶+"),
+        );
+      }
+      fragment.append(
+        h("div", { class: `para role-${paragraph.role}${dimmed ? " dimmed" : ""}`, dataset: { position: paragraph.position } }, gutter, body),
+      );
+    }
+    article.replaceChildren(fragment);
+  }
+
+  // --- Selections ----------------------------------------------------------------------------------
+
+  /** The unit offset in the article text of a DOM boundary point. */
+  function boundaryUnit(node, offset, isEnd) {
+    if (node.nodeType === Node.TEXT_NODE && node.parentElement && node.parentElement.classList.contains("seg")) {
+      return Number(node.parentElement.dataset.u) + offset;
+    }
+    // A point between elements (labels, gutters, paragraphs): the nearest text segment.
+    const point = document.createRange();
+    point.setStart(node, offset);
+    if (!isEnd) {
+      const next = segments.find((segment) => point.comparePoint(segment, 0) >= 0);
+      return next ? Number(next.dataset.u) : text.length;
+    }
+    let previous = null;
+    for (const segment of segments) {
+      if (point.comparePoint(segment, segment.childNodes.length) <= 0) previous = segment;
+      else break;
+    }
+    return previous ? Number(previous.dataset.u) + previous.textContent.length : 0;
+  }
+
+  function isLowSurrogate(unit) {
+    const code = text.charCodeAt(unit);
+    return code >= 0xdc00 && code <= 0xdfff;
+  }
+
+  /** The selected span in units, trimmed of surrounding white space; null if nothing is selected. */
+  function selectionSpan() {
+    const selection = window.getSelection();
+    if (!selection || selection.isCollapsed || !selection.rangeCount) return null;
+    const range = selection.getRangeAt(0);
+    if (!article.contains(range.commonAncestorContainer)) return null;
+    let start = boundaryUnit(range.startContainer, range.startOffset, false);
+    let end = boundaryUnit(range.endContainer, range.endOffset, true);
+    while (start < end && /\s/.test(text[start])) start += 1;
+    while (end > start && /\s/.test(text[end - 1])) end -= 1;
+    if (start < text.length && isLowSurrogate(start)) start -= 1;
+    if (end < text.length && isLowSurrogate(end)) end += 1;
+    if (start >= end) return null;
+    return { us: start, ue: end, rect: range.getBoundingClientRect() };
+  }
+
+  function paragraphAt(unit) {
+    return state.paragraphs.find((paragraph) => paragraph.us <= unit && unit < paragraph.ue) || null;
+  }
+
+  /** The quote that holds the whole span, if any: its speaker is the likely claimant. */
+  function quoteAround(us, ue) {
+    for (const quote of state.quotes.values()) {
+      if (quote.us !== undefined && quote.us <= us && ue <= quote.ue) return quote;
+    }
+    return null;
+  }
+
+  // --- Floating panels -----------------------------------------------------------------------------
+
+  let panel = null;
+  let popover = null;
+
+  function closePanel() {
+    if (panel) panel.remove();
+    panel = null;
+  }
+
+  function closePopover() {
+    if (popover) popover.remove();
+    popover = null;
+  }
+
+  function place(element, anchor) {
+    document.body.append(element);
+    const rect = anchor instanceof Element ? anchor.getBoundingClientRect() : anchor;
+    const width = element.offsetWidth;
+    const left = Math.max(8, Math.min(rect.left + window.scrollX, window.scrollX + document.documentElement.clientWidth - width - 16));
+    element.style.left = `${left}px`;
+    element.style.top = `${rect.bottom + window.scrollY + 8}px`;
+  }
+
+  function targetText(target) {
+    if (target.target === "span") return text.slice(target.us, target.ue);
+    if (target.target === "paragraph") return text.slice(target.paragraph.us, target.paragraph.ue);
+    if (target.target === "quote") return text.slice(target.quote.us, target.quote.ue);
+    return data.article.title || `Article ${data.article.id}`;
+  }
+
+  function targetHeading(target) {
+    if (target.target === "paragraph") return `Paragraph ${target.paragraph.position} (${target.paragraph.role})`;
+    if (target.target === "quote") return `Quote of ${target.quote.speaker || "an unknown speaker"}`;
+    if (target.target === "article") return "The whole article";
+    return "Selected passage";
+  }
+
+  /** A type-ahead over the vocabulary; chosen tags show as chips. */
+  function tagPicker(initial) {
+    const chosen = [...initial];
+    const chips = h("span", { class: "tag-chips" });
+    const list = h("ul", { class: "tag-suggestions", role: "listbox", id: "annotate-tag-suggestions" });
+    const input = h("input", {
+      type: "text",
+      class: "tag-input",
+      placeholder: "Type to find a tag…",
+      autocomplete: "off",
+      role: "combobox",
+      "aria-autocomplete": "list",
+      "aria-controls": "annotate-tag-suggestions",
+      "aria-label": "Find a tag",
+    });
+    let active = 0;
+    let matches = [];
+
+    function drawChips() {
+      chips.replaceChildren(
+        ...chosen.map((slug) => {
+          const tag = tagsBySlug.get(slug) || { path: slug, colour: "#bdbdbd" };
+          return h("span", { class: "tag-chip", dataset: { slug }, style: `--tag: ${tag.colour}`, title: slug },
+            tag.path,
+            h("button", { type: "button", class: "chip-remove", "aria-label": `Remove ${tag.path}`, onclick: () => remove(slug) }, "×"));
+        }),
+      );
+    }
+
+    function remove(slug) {
+      const index = chosen.indexOf(slug);
+      if (index >= 0) chosen.splice(index, 1);
+      drawChips();
+      input.focus();
+    }
+
+    function add(slug) {
+      if (!chosen.includes(slug)) chosen.push(slug);
+      input.value = "";
+      drawChips();
+      suggest();
+      input.focus();
+    }
+
+    function suggest() {
+      const query = input.value.trim().toLowerCase();
+      list.replaceChildren();
+      matches = [];
+      if (!query) return;
+      const words = query.split(/\s+/);
+      matches = data.tags
+        .filter((tag) => !chosen.includes(tag.slug) && tag.slug !== data.spam_tag)
+        .filter((tag) => words.every((word) => `${tag.path} ${tag.slug}`.toLowerCase().includes(word)))
+        .slice(0, 8);
+      active = 0;
+      matches.forEach((tag, index) => {
+        list.append(
+          h("li", {
+            role: "option",
+            class: index === active ? "active" : "",
+            "aria-selected": index === active ? "true" : "false",
+            title: tag.description,
+            dataset: { slug: tag.slug },
+            onmousedown: (event) => {
+              event.preventDefault(); // keep the focus in the input
+              add(tag.slug);
+            },
+          }, h("span", { class: "swatch", style: `--tag: ${tag.colour}` }), tag.path),
+        );
+      });
+    }
+
+    function highlightActive() {
+      [...list.children].forEach((item, index) => {
+        item.classList.toggle("active", index === active);
+        item.setAttribute("aria-selected", index === active ? "true" : "false");
+      });
+    }
+
+    input.addEventListener("input", suggest);
+    input.addEventListener("keydown", (event) => {
+      if (event.key === "ArrowDown" && matches.length) {
+        active = (active + 1) % matches.length;
+        highlightActive();
+        event.preventDefault();
+      } else if (event.key === "ArrowUp" && matches.length) {
+        active = (active - 1 + matches.length) % matches.length;
+        highlightActive();
+        event.preventDefault();
+      } else if (event.key === "Enter") {
+        event.preventDefault();
+        if (matches[active]) add(matches[active].slug);
+      } else if (event.key === "Backspace" && !input.value && chosen.length) {
+        remove(chosen[chosen.length - 1]);
+      }
+    });
+    drawChips();
+    return {
+      element: h("div", { class: "tag-picker" }, chips, input, list),
+      input,
+      get value() {
+        return [...chosen];
+      },
+      set value(slugs) {
+        chosen.splice(0, chosen.length, ...slugs);
+        drawChips();
+      },
+    };
+  }
+
+  function field(labelText, control) {
+    return h("label", { class: "panel-field" }, h("span", { class: "panel-label" }, labelText), control);
+  }
+
+  function statusSelect(value) {
+    return h("select", { class: "status-select" }, ...data.choices.status.map((status) => h("option", { value: status, selected: status === value }, status)));
+  }
+
+  /** The panel to create an annotation on a span, paragraph, quote or the whole article. */
+  function openCreatePanel(target, anchor) {
+    closePanel();
+    closePopover();
+    if (!can.add_annotation) {
+      notify("You can read this article but not annotate it: your account has no permission to add annotations.", "warning");
+      return;
+    }
+    const tags = tagPicker([]);
+    const note = h("textarea", { class: "note-input", rows: 3, placeholder: "A note (optional if you choose a tag)" });
+    const status = statusSelect("draft");
+    const asClaim = h("input", { type: "checkbox", class: "claim-input" });
+    const error = h("p", { class: "panel-error", role: "alert" });
+    const save = h("button", { type: "submit", class: "button default save-button" }, target.target === "span" ? "Save annotation" : "Save");
+    const form = h("form", { class: "annotate-panel", id: "annotate-panel", role: "dialog", "aria-label": "Annotate" },
+      h("p", { class: "panel-heading" }, targetHeading(target)),
+      h("blockquote", { class: "panel-excerpt" }, excerpt(targetText(target), 160)),
+      field("Tags", tags.element),
+      field("Note", note),
+      field("Status", status),
+      can.add_claim ? h("label", { class: "panel-check" }, asClaim, " Mark as a claim (checkable statement)") : null,
+      error,
+      h("div", { class: "panel-actions" },
+        save,
+        h("button", { type: "button", class: "button cancel-button", onclick: closePanel }, "Cancel"),
+        target.target === "span" && paragraphAt(target.us)
+          ? h("button", {
+              type: "button",
+              class: "button whole-paragraph-button",
+              onclick: () => openCreatePanel({ target: "paragraph", paragraph: paragraphAt(target.us) }, anchor),
+            }, "Whole paragraph instead")
+          : null),
+    );
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      error.textContent = "";
+      save.disabled = true;
+      const ok = await saveNew(target, { tags: tags.value, note: note.value, status: status.value, claim: asClaim.checked }, error);
+      save.disabled = false;
+      if (ok) closePanel();
+    });
+    panel = form;
+    place(form, anchor);
+    tags.input.focus();
+  }
+
+  async function saveNew(target, values, error) {
+    const payload = { article: data.article.id, target: target.target, tags: values.tags, note: values.note, status: values.status };
+    if (target.target === "span") {
+      payload.start = toPoints(text, target.us);
+      payload.end = toPoints(text, target.ue);
+      payload.exact = text.slice(target.us, target.ue);
+    } else if (target.target === "paragraph") {
+      payload.paragraph = target.paragraph.id;
+    } else if (target.target === "quote") {
+      payload.quote = target.quote.id;
+    }
+    const created = await api("POST", data.api.annotations, { body: payload });
+    if (!created.ok) {
+      error.textContent = created.problem;
+      return false;
+    }
+    const annotation = fromServerAnnotation(created.data);
+    state.annotations.set(annotation.id, annotation);
+    if (values.claim) {
+      const range = annotationRange(annotation);
+      const quote = target.target === "quote" ? target.quote : range ? quoteAround(range[0], range[1]) : null;
+      const claim = await api("POST", data.api.claims, {
+        body: { article: data.article.id, text: targetText(target), annotation: annotation.id, claimant: quote ? quote.speaker_id : null },
+      });
+      if (claim.ok) state.claims.set(claim.data.id, claim.data);
+      else notify(`The annotation was saved, but the claim was not: ${claim.problem}`, "error");
+    }
+    window.getSelection().removeAllRanges();
+    renderAll();
+    notify(values.claim ? "Annotation and claim saved." : "Annotation saved.", "success");
+    flash(`a${annotation.id}`, { scroll: false });
+    return true;
+  }
+
+  /** The panel to change an annotation; a change made stale by someone else is refused, never forced. */
+  function openEditPanel(annotation, anchor) {
+    closePanel();
+    closePopover();
+    const tags = tagPicker(annotation.tags);
+    const note = h("textarea", { class: "note-input", rows: 3 });
+    note.value = annotation.note;
+    const status = statusSelect(annotation.status);
+    const error = h("div", { class: "panel-error", role: "alert" });
+    const version = h("span", { class: "panel-version" }, `version ${annotation.version}`);
+    const save = h("button", { type: "submit", class: "button default save-button" }, "Save changes");
+    let base = annotation;
+    const form = h("form", { class: "annotate-panel", id: "annotate-panel", role: "dialog", "aria-label": "Edit annotation" },
+      h("p", { class: "panel-heading" }, `Annotation by ${annotation.author || "the machine"} · `, version),
+      h("blockquote", { class: "panel-excerpt" }, excerpt(annotation.exact || annotationText(annotation), 160)),
+      field("Tags", tags.element),
+      field("Note", note),
+      field("Status", status),
+      error,
+      h("div", { class: "panel-actions" },
+        save,
+        h("button", { type: "button", class: "button cancel-button", onclick: closePanel }, "Cancel")),
+    );
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      error.replaceChildren();
+      save.disabled = true;
+      const attempt = { tags: tags.value, note: note.value, status: status.value };
+      const result = await api("PATCH", urls.annotation(base.id), { body: attempt, ifMatch: etag(base) });
+      save.disabled = false;
+      if (result.ok) {
+        const fresh = fromServerAnnotation(result.data);
+        state.annotations.set(fresh.id, fresh);
+        closePanel();
+        renderAll();
+        notify(`Annotation ${fresh.id} saved (version ${fresh.version}).`, "success");
+        flash(`a${fresh.id}`, { scroll: false });
+        return;
+      }
+      if (result.status === 412) {
+        const fresh = await refreshAnnotation(base.id);
+        if (!fresh) {
+          error.textContent = "Someone else deleted this annotation; your change was not saved.";
+          return;
+        }
+        base = fresh;
+        // Show their version; keep what this editor typed visible so it can be applied again.
+        tags.value = fresh.tags;
+        note.value = fresh.note;
+        status.value = fresh.status;
+        version.textContent = `version ${fresh.version}`;
+        error.append(
+          h("strong", {}, `Not saved: someone else changed this annotation (now version ${fresh.version}). `),
+          "Their version is shown above; apply your change again if it still holds.",
+          attempt.note !== fresh.note ? h("span", { class: "unsaved-note" }, "Your note was: ", h("q", {}, attempt.note)) : null,
+        );
+        notify(`Annotation ${fresh.id} was changed by someone else; the fresh version is shown and nothing was overwritten.`, "warning");
+        return;
+      }
+      error.textContent = result.problem;
+    });
+    panel = form;
+    place(form, anchor);
+    note.focus();
+  }
+
+  async function refreshAnnotation(id) {
+    const result = await api("GET", urls.annotation(id));
+    if (result.status === 404) {
+      state.annotations.delete(id);
+      renderAll();
+      return null;
+    }
+    if (!result.ok) {
+      notify(`Could not fetch annotation ${id}: ${result.problem}`, "error");
+      return null;
+    }
+    const fresh = fromServerAnnotation(result.data);
+    state.annotations.set(fresh.id, fresh);
+    renderAll();
+    return fresh;
+  }
+
+  async function deleteAnnotation(annotation) {
+    if (!window.confirm(`Delete annotation ${annotation.id}? This cannot be undone.`)) return;
+    const result = await api("DELETE", urls.annotation(annotation.id), { ifMatch: etag(annotation) });
+    closePopover();
+    if (result.ok) {
+      state.annotations.delete(annotation.id);
+      renderAll();
+      notify(`Annotation ${annotation.id} deleted.`, "success");
+    } else if (result.status === 412) {
+      const fresh = await refreshAnnotation(annotation.id);
+      notify(
+        fresh
+          ? `Not deleted: someone else changed annotation ${annotation.id} (now version ${fresh.version}); look at their change first.`
+          : `Annotation ${annotation.id} was already deleted by someone else.`,
+        "warning",
+      );
+      if (fresh) flash(`a${fresh.id}`);
+    } else {
+      notify(result.problem, "error");
+    }
+  }
+
+  function annotationText(annotation) {
+    const range = annotationRange(annotation);
+    if (range) return text.slice(range[0], range[1]);
+    if (annotation.target === "article") return "the whole article";
+    return annotation.exact || "(no longer placed in the text)";
+  }
+
+  function tagChips(slugs) {
+    return h("span", { class: "tag-chips" },
+      ...slugs.map((slug) => {
+        const tag = tagsBySlug.get(slug) || { path: slug, colour: "#bdbdbd" };
+        return h("span", { class: "tag-chip", style: `--tag: ${tag.colour}`, title: tag.description || slug }, tag.path);
+      }));
+  }
+
+  function annotationCard(annotation, anchor) {
+    const meta = [
+      annotation.status,
+      annotation.author ? `by ${annotation.author}` : `machine${annotation.rule ? `, rule ${annotation.rule}` : ""}`,
+      annotation.target === "span" ? null : `whole ${annotation.target}`,
+      `v${annotation.version}`,
+    ].filter(Boolean).join(" · ");
+    const card = h("div", { class: `card card-annotation${isSpam(annotation) ? " card-spam" : ""}`, dataset: { annotationId: annotation.id } },
+      tagChips(annotation.tags),
+      annotation.note ? h("p", { class: "card-note" }, annotation.note) : null,
+      h("p", { class: "card-meta" }, meta),
+    );
+    const actions = h("div", { class: "card-actions" });
+    if (mayChange(annotation)) actions.append(h("button", { type: "button", class: "button edit-button", onclick: () => openEditPanel(annotation, anchor) }, "Edit"));
+    if (mayDelete(annotation)) actions.append(h("button", { type: "button", class: "button delete-button", onclick: () => deleteAnnotation(annotation) }, "Delete"));
+    if (actions.childElementCount) card.append(actions);
+    return card;
+  }
+
+  function quoteCard(quote, anchor) {
+    const card = h("div", { class: "card card-quote", dataset: { quoteId: quote.id } },
+      h("p", { class: "card-title" }, h("span", { class: "kind-badge" }, quote.kind), " ", quote.speaker || "unknown speaker",
+        quote.speaker_kind && quote.speaker_kind !== "person" ? ` (${quote.speaker_kind})` : ""),
+      quote.speaker_description ? h("p", { class: "card-meta" }, quote.speaker_description) : null,
+      h("p", { class: "card-meta" }, [
+        quote.speaker_mention ? `as “${quote.speaker_mention}”` : null,
+        quote.cue ? `cue: ${quote.cue}` : null,
+        quote.via ? `via ${quote.via}` : null,
+        quote.verified ? "verified" : "not verified",
+        quote.origin,
+      ].filter(Boolean).join(" · ")),
+    );
+    if (can.add_annotation) {
+      card.append(h("div", { class: "card-actions" },
+        h("button", { type: "button", class: "button", onclick: () => openCreatePanel({ target: "quote", quote }, anchor) }, "Annotate this quote")));
+    }
+    return card;
+  }
+
+  function openPopover(segment) {
+    closePopover();
+    const covering = segmentItems.get(segment) || [];
+    if (!covering.length) return;
+    const cards = covering
+      .slice()
+      .reverse()
+      .map((item) => (item.kind === "quote" ? quoteCard(item.record, segment) : annotationCard(item.record, segment)));
+    popover = h("div", { class: "annotate-popover", id: "annotate-popover", role: "dialog", "aria-label": "Highlights here" },
+      h("button", { type: "button", class: "popover-close", "aria-label": "Close", onclick: closePopover }, "×"),
+      ...cards);
+    place(popover, segment);
+  }
+
+  // --- Sidebar -------------------------------------------------------------------------------------
+
+  function flash(key, { scroll = true } = {}) {
+    const elements = elementsByKey.get(key);
+    if (!elements || !elements.length) {
+      if (key.startsWith("a")) {
+        const annotation = state.annotations.get(Number(key.slice(1)));
+        if (annotation && annotation.target === "article") {
+          toolbar.classList.remove("flash");
+          void toolbar.offsetWidth;
+          toolbar.classList.add("flash");
+          return;
+        }
+      }
+      notify("That item has no place in the current text of the article.", "warning");
+      return;
+    }
+    if (scroll) elements[0].scrollIntoView({ block: "center", behavior: "smooth" });
+    for (const element of elements) {
+      element.classList.remove("flash");
+      void element.offsetWidth; // restart the animation
+      element.classList.add("flash");
+    }
+  }
+
+  const collapsed = new Set(); // sections the editor closed stay closed across re-renders
+
+  function section(title, count, ...children) {
+    const details = h("details", { class: "side-section", open: !collapsed.has(title) },
+      h("summary", {}, h("h2", {}, `${title} (${count})`)), ...children);
+    details.addEventListener("toggle", () => (details.open ? collapsed.delete(title) : collapsed.add(title)));
+    return details;
+  }
+
+  async function correctQuote(quote, changes, control) {
+    control.disabled = true;
+    const result = await api("PATCH", urls.quote(quote.id), { body: changes, ifMatch: etag(quote) });
+    control.disabled = false;
+    if (result.ok) {
+      state.quotes.set(quote.id, fromServerQuote(result.data));
+      renderAll();
+      notify(`Quote ${quote.id} corrected.`, "success");
+      return;
+    }
+    if (result.status === 412) {
+      const fresh = await api("GET", urls.quote(quote.id));
+      if (fresh.ok) state.quotes.set(quote.id, fromServerQuote(fresh.data));
+      renderAll();
+      notify(`Not saved: someone else corrected quote ${quote.id} first; their version is shown. Apply your correction again if it still holds.`, "warning");
+      return;
+    }
+    notify(result.problem, "error");
+    renderAll();
+  }
+
+  function quoteItem(quote) {
+    const key = `q${quote.id}`;
+    const kind = h("select", { class: "quote-kind", "aria-label": `Kind of quote ${quote.id}`, disabled: !can.change_quote },
+      ...data.choices.quote_kind.map((value) => h("option", { value, selected: value === quote.kind }, value)));
+    kind.addEventListener("change", () => correctQuote(quote, { kind: kind.value }, kind));
+    const verified = h("input", { type: "checkbox", class: "quote-verified", checked: quote.verified, disabled: !can.change_quote });
+    verified.addEventListener("change", () => correctQuote(quote, { verified: verified.checked }, verified));
+    return h("li", { class: "side-item side-quote", dataset: { key, quoteId: quote.id } },
+      h("button", { type: "button", class: "side-jump", onclick: () => flash(key) },
+        h("span", { class: "side-speaker" }, quote.speaker || "unknown speaker"),
+        h("span", { class: "side-excerpt" }, quote.us === undefined ? `(orphaned) ${quote.exact || ""}` : excerpt(text.slice(quote.us, quote.ue), 90))),
+      h("div", { class: "side-controls" }, kind, h("label", { class: "side-check" }, verified, " verified")),
+    );
+  }
+
+  function annotationItem(annotation) {
+    const key = `a${annotation.id}`;
+    return h("li", { class: `side-item side-annotation${isSpam(annotation) ? " side-spam" : ""}`, dataset: { key, annotationId: annotation.id } },
+      h("button", { type: "button", class: "side-jump", onclick: () => flash(key) },
+        tagChips(annotation.tags),
+        h("span", { class: "side-excerpt" }, excerpt(annotationText(annotation), 90)),
+        annotation.note ? h("span", { class: "side-note" }, excerpt(annotation.note, 120)) : null,
+        h("span", { class: "side-meta" }, `${annotation.status} · ${annotation.author || "machine"}${annotation.anchor === "orphaned" ? " · orphaned" : ""}`)),
+      mayChange(annotation) || mayDelete(annotation)
+        ? h("div", { class: "side-controls" },
+            mayChange(annotation) ? h("button", { type: "button", class: "button edit-button", onclick: (event) => openEditPanel(annotation, event.currentTarget) }, "Edit") : null,
+            mayDelete(annotation) ? h("button", { type: "button", class: "button delete-button", onclick: () => deleteAnnotation(annotation) }, "Delete") : null)
+        : null,
+    );
+  }
+
+  async function factCheckStep(claim, method, url, body, button) {
+    button.disabled = true;
+    const fact = claim.fact_check;
+    const result = await api(method, url, { body, ifMatch: fact ? etag(fact) : undefined });
+    button.disabled = false;
+    if (result.ok) {
+      claim.fact_check = result.data;
+      renderAll();
+      notify(`Fact-check ${result.data.id}: ${result.data.status.replace("_", " ")}.`, "success");
+      return;
+    }
+    if (result.status === 412 && fact) {
+      const fresh = await api("GET", urls.factCheck(fact.id));
+      if (fresh.ok) claim.fact_check = fresh.data;
+      renderAll();
+      notify(`Not saved: someone else changed fact-check ${fact.id} first; its fresh state is shown.`, "warning");
+      return;
+    }
+    notify(result.problem, "error");
+  }
+
+  function factCheckControls(claim) {
+    const fact = claim.fact_check;
+    const controls = h("div", { class: "side-controls factcheck-controls" });
+    if (!fact) {
+      if (!can.add_factcheck) return null;
+      const verdict = h("select", { class: "verdict-select", "aria-label": "Verdict" },
+        ...data.choices.verdict.map((value) => h("option", { value }, value.replace(/_/g, " "))));
+      const rationale = h("textarea", { class: "rationale-input", rows: 2, placeholder: "Rationale", "aria-label": "Rationale" });
+      const create = h("button", { type: "button", class: "button factcheck-create" }, "Save fact-check");
+      create.addEventListener("click", () =>
+        factCheckStep(claim, "POST", data.api.fact_checks, { claim: claim.id, verdict: verdict.value, rationale: rationale.value }, create));
+      controls.append(verdict, rationale, create);
+      return controls;
+    }
+    const isAuthor = fact.author === me.username;
+    if (fact.status === "draft" && can.change_factcheck && (isAuthor || me.is_superuser)) {
+      const submit = h("button", { type: "button", class: "button factcheck-submit" }, "Submit for review");
+      submit.addEventListener("click", () => factCheckStep(claim, "POST", `${urls.factCheck(fact.id)}submit/`, undefined, submit));
+      controls.append(submit);
+    }
+    if (fact.status === "in_review" && can.review_factcheck && !isAuthor) {
+      const publish = h("button", { type: "button", class: "button default factcheck-publish" }, "Approve and publish");
+      publish.addEventListener("click", () => factCheckStep(claim, "POST", `${urls.factCheck(fact.id)}publish/`, undefined, publish));
+      const comment = h("input", { type: "text", class: "sendback-input", placeholder: "What needs to change", "aria-label": "Review comment" });
+      const sendBack = h("button", { type: "button", class: "button factcheck-sendback" }, "Send back");
+      sendBack.addEventListener("click", () => factCheckStep(claim, "POST", `${urls.factCheck(fact.id)}send-back/`, { comment: comment.value }, sendBack));
+      controls.append(publish, comment, sendBack);
+    }
+    return controls.childElementCount ? controls : null;
+  }
+
+  function claimItem(claim) {
+    const fact = claim.fact_check;
+    const key = claim.annotation ? `a${claim.annotation}` : null;
+    return h("li", { class: "side-item side-claim", dataset: { claimId: claim.id } },
+      h("button", { type: "button", class: "side-jump", disabled: !key, onclick: () => key && flash(key) },
+        h("span", { class: "side-excerpt" }, excerpt(claim.text, 120)),
+        h("span", { class: "side-meta" }, claim.claimant ? `claimed by ${claim.claimant}` : "claimant not set")),
+      h("p", { class: "factcheck-state" },
+        fact
+          ? [
+              h("span", { class: `verdict verdict-${fact.verdict}` }, fact.verdict.replace(/_/g, " ")),
+              ` · ${fact.status.replace("_", " ")} · by ${fact.author}`,
+              fact.reviewer ? ` · reviewed by ${fact.reviewer}` : "",
+              fact.review_comment && fact.status === "draft" ? h("span", { class: "side-note" }, `Sent back: ${fact.review_comment}`) : null,
+            ]
+          : "no fact-check yet"),
+      factCheckControls(claim),
+    );
+  }
+
+  function renderSidebar() {
+    const quotes = [...state.quotes.values()].sort((a, b) => (a.us ?? Infinity) - (b.us ?? Infinity) || a.id - b.id);
+    const annotations = [...state.annotations.values()].sort(
+      (a, b) => ((annotationRange(a) || [-1])[0] - (annotationRange(b) || [-1])[0]) || a.id - b.id,
+    );
+    const claims = [...state.claims.values()].sort((a, b) => a.id - b.id);
+    sidebar.replaceChildren(
+      section("Annotations", annotations.length, h("ul", { class: "side-list" }, ...annotations.map(annotationItem))),
+      section("Claims", claims.length, h("ul", { class: "side-list" }, ...claims.map(claimItem))),
+      section("Quotes", quotes.length, h("ul", { class: "side-list" }, ...quotes.map(quoteItem))),
+    );
+  }
+
+  function renderToolbar() {
+    const old = toolbar.querySelector(".toolbar-actions");
+    if (old) old.remove();
+    const actions = h("span", { class: "toolbar-actions" });
+    const whole = [...state.annotations.values()].filter((a) => a.target === "article");
+    if (whole.length) {
+      actions.append(h("span", { class: "toolbar-label" }, "Article: "),
+        ...whole.map((annotation) => h("button", { type: "button", class: "article-annotation", onclick: (event) => {
+          closePopover();
+          popover = h("div", { class: "annotate-popover", role: "dialog" },
+            h("button", { type: "button", class: "popover-close", "aria-label": "Close", onclick: closePopover }, "×"),
+            annotationCard(annotation, event.currentTarget));
+          place(popover, event.currentTarget);
+        } }, tagChips(annotation.tags.length ? annotation.tags : []), annotation.tags.length ? null : excerpt(annotation.note, 30))));
+    }
+    if (can.add_annotation) {
+      actions.append(h("button", { type: "button", class: "button annotate-article-button",
+        onclick: (event) => openCreatePanel({ target: "article" }, event.currentTarget) }, "Annotate the whole article"));
+    } else {
+      actions.append(h("span", { class: "toolbar-label" }, "Read only: you cannot annotate."));
+    }
+    toolbar.append(actions);
+  }
+
+  function renderAll() {
+    renderArticle();
+    renderSidebar();
+    renderToolbar();
+  }
+
+  // --- Events --------------------------------------------------------------------------------------
+
+  function onSelectionEnd(event) {
+    if (!can.add_annotation) return; // readers select to copy; the toolbar says they cannot annotate
+    if (event.target instanceof Element && event.target.closest(".annotate-panel, .annotate-popover, .para-gutter")) return;
+    // Let the browser settle the selection first.
+    setTimeout(() => {
+      const span = selectionSpan();
+      if (!span) return;
+      openCreatePanel({ target: "span", us: span.us, ue: span.ue }, span.rect);
+    }, 0);
+  }
+
+  article.addEventListener("mouseup", onSelectionEnd);
+  // A keyboard selection is done when Shift is released, not at every arrow key.
+  article.addEventListener("keyup", (event) => {
+    if (event.key === "Shift") onSelectionEnd(event);
+  });
+  article.addEventListener("click", (event) => {
+    const selection = window.getSelection();
+    if (selection && !selection.isCollapsed) return;
+    const segment = event.target instanceof Element ? event.target.closest(".seg.hl") : null;
+    if (segment) openPopover(segment);
+  });
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") {
+      closePanel();
+      closePopover();
+    }
+  });
+  document.addEventListener("mousedown", (event) => {
+    if (!(event.target instanceof Element)) return;
+    if (popover && !popover.contains(event.target) && !event.target.closest(".seg.hl, .article-annotation")) closePopover();
+  });
+
+  renderAll();
+  document.getElementById("annotate-root").dataset.ready = "true";
+})();

@@ -1,0 +1,196 @@
+"""The annotate screen: who reaches it, the data it embeds (code-point offsets), and its query count."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from annotations import services
+from corpus.models import Article
+from tests.factories import ArticleFactory, TagFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+# Emoji outside the BMP (two UTF-16 units each), a ZWJ family, Hangul syllables and the spam token.
+UNICODE_BODY = (
+    "Harbour 🌊 repairs: council says 네 to the plan\n"
+    "The council 👩‍👩‍👧 voted on Tuesday to spend more on the harbour 🚢 and its 부두.\n"
+    '"We cannot wait another winter 🥶," said council chair Helena Vasquez.\n'
+    "Opponents said the plan was rushed at 토토사이트 study session 😀 last week.\n"
+)
+
+DATA = re.compile(r'<script id="annotate-data" type="application/json">(.*?)</script>', re.S)
+
+
+def _url(article: Article) -> str:
+    return f"/admin/corpus/article/{article.pk}/annotate/"
+
+
+def _page_data(response) -> dict:
+    match = DATA.search(response.content.decode())
+    assert match, "the page embeds its data as JSON"
+    return json.loads(match.group(1))
+
+
+@pytest.fixture
+def editor():
+    return UserFactory(username="editor", is_staff=True, groups=["Editor"])
+
+
+@pytest.fixture
+def article():
+    return ArticleFactory(body=UNICODE_BODY)
+
+
+@pytest.mark.parametrize("who", ["editor", "superuser"])
+def test_page_renders_for_staff_who_may_view_articles(client, article, editor, who):
+    user = editor if who == "editor" else UserFactory(username="root", is_staff=True, is_superuser=True)
+    client.force_login(user)
+    response = client.get(_url(article))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert 'id="annotate-article"' in content
+    assert "annotations/annotate.js" in content and "annotations/annotate.css" in content
+    assert f'href="/admin/corpus/article/{article.pk}/change/"' in content  # breadcrumbs back to the article
+    data = _page_data(response)
+    assert data["user"] == {"id": user.pk, "username": user.username, "is_superuser": user.is_superuser}
+    assert data["can"]["add_annotation"] is True
+    assert data["can"]["review_factcheck"] is (who == "superuser")
+
+
+def test_anonymous_is_sent_to_the_login_page(client, article):
+    response = client.get(_url(article))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+def test_signed_in_user_who_is_not_staff_is_sent_to_the_login_page(client, article):
+    client.force_login(UserFactory(username="outsider", groups=["Editor"]))
+    response = client.get(_url(article))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
+
+
+def test_staff_without_the_view_permission_is_refused(client, article):
+    client.force_login(UserFactory(username="intern", is_staff=True))
+    assert client.get(_url(article)).status_code == 403
+
+
+def test_unknown_article_is_not_found(client, editor):
+    client.force_login(editor)
+    assert client.get("/admin/corpus/article/999999/annotate/").status_code == 404
+
+
+def test_viewer_reads_but_is_not_offered_writes(client, article):
+    client.force_login(UserFactory(username="viewer", is_staff=True, groups=["Viewer"]))
+    response = client.get(_url(article))
+    assert response.status_code == 200
+    can = _page_data(response)["can"]
+    assert not any(can.values()), can
+
+
+def test_data_offsets_are_code_points_into_the_article_text(client, article, editor):
+    text = article.text
+    passage = "👩‍👩‍👧 voted"
+    start = text.index(passage)
+    # The passage sits after astral characters: UTF-16 offsets would differ from code points here.
+    assert len(text[:start].encode("utf-16-le")) // 2 != start
+    services.annotation_create(
+        article=article,
+        author=editor,
+        start=start,
+        end=start + len(passage),
+        tags=[TagFactory(slug="framing").slug],
+    )
+    services.annotation_create(article=article, author=editor, target="article", note="whole piece")
+    client.force_login(editor)
+    data = _page_data(client.get(_url(article)))
+
+    assert data["article"]["text"] == text
+    assert data["paragraphs"], "the article has paragraphs"
+    for paragraph, stored in zip(data["paragraphs"], article.paragraphs.order_by("position"), strict=True):
+        assert (paragraph["start"], paragraph["end"]) == (stored.start, stored.end)
+        assert text[paragraph["start"] : paragraph["end"]] == stored.text
+    assert data["quotes"], "the pipeline found the quote"
+    stored_quotes = {q.pk: q.text for q in article.quotes.all()}
+    for quote in data["quotes"]:
+        assert text[quote["start"] : quote["end"]] == stored_quotes[quote["id"]]
+    assert any("🥶" in text[q["start"] : q["end"]] for q in data["quotes"])
+    spans = [a for a in data["annotations"] if a["target"] == "span"]
+    assert {a["exact"] for a in spans} >= {passage, "토토사이트"}
+    for annotation in spans:
+        assert text[annotation["start"] : annotation["end"]] == annotation["exact"]
+    spam = next(a for a in spans if a["exact"] == "토토사이트")
+    assert spam["origin"] == "machine" and data["spam_tag"] in spam["tags"]
+    mine = next(a for a in spans if a["exact"] == passage)
+    assert (mine["start"], mine["end"], mine["author"], mine["version"]) == (
+        start,
+        start + len(passage),
+        "editor",
+        1,
+    )
+    assert any(a["target"] == "article" and a["start"] is None for a in data["annotations"])
+
+
+def test_tags_carry_hierarchical_names_and_colours(client, article, editor):
+    parent = TagFactory(slug="framing", name="framing", colour="#90caf9")
+    TagFactory(slug="framing-wolf-warrior", name="wolf-warrior diplomacy", parent=parent, colour="#64b5f6")
+    client.force_login(editor)
+    tags = {t["slug"]: t for t in _page_data(client.get(_url(article)))["tags"]}
+    assert tags["framing-wolf-warrior"]["path"] == "framing › wolf-warrior diplomacy"
+    assert tags["framing-wolf-warrior"]["colour"] == "#64b5f6"
+
+
+def test_user_text_is_escaped_in_the_page(client, article, editor):
+    note = '<script>window.__xss=1</script><img src=x onerror="window.__xss=1">'
+    services.annotation_create(article=article, author=editor, target="article", note=note)
+    client.force_login(editor)
+    content = client.get(_url(article)).content.decode()
+    assert note not in content
+    assert "<script>window.__xss" not in content
+    annotations = _page_data(client.get(_url(article)))["annotations"]
+    assert next(a for a in annotations if a["target"] == "article")["note"] == note
+
+
+def _populate(article: Article, *, author, claims: int) -> None:
+    tag = TagFactory(slug="claim")
+    paragraphs = list(article.paragraphs.order_by("position"))
+    for paragraph in paragraphs:
+        annotation = services.annotation_create(
+            article=article, author=author, start=paragraph.start, end=paragraph.start + 2, tags=[tag.slug]
+        )
+        services.annotation_create(
+            article=article, author=author, target="paragraph", paragraph=paragraph, note="p"
+        )
+        if claims:
+            claims -= 1
+            claim = services.claim_create(
+                article=article, text="a claim", created_by=author, annotation=annotation
+            )
+            services.factcheck_create(claim=claim, author=author, verdict="false")
+
+
+def _queries(client, article: Article) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(_url(article))
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_query_count_does_not_grow_with_paragraphs_quotes_and_annotations(client, editor):
+    small = ArticleFactory(body='Short\n"One," said Helena Vasquez.\n')
+    big = ArticleFactory(
+        body="Long 🌊 title\n"
+        + "\n".join(f'"Quote {i} 😀," said Helena Vasquez. Paragraph {i} goes on.' for i in range(12))
+    )
+    _populate(small, author=editor, claims=1)
+    _populate(big, author=editor, claims=8)
+    assert big.paragraphs.count() > 3 * small.paragraphs.count()
+    assert big.quotes.count() > 3 * small.quotes.count()
+    client.force_login(editor)
+    _queries(client, small)  # warm the session and the content types
+    assert _queries(client, big) == _queries(client, small)
