@@ -250,14 +250,14 @@ def annotation_delete(*, annotation: Annotation, expected_version: int) -> None:
         raise StaleVersion(model=Annotation, pk=annotation.pk, expected=expected_version, current=current)
 
 
-def spam_annotations_create(*, article: Article, processed: ProcessedArticle) -> None:
-    """Ingestion hook: every injected-spam token becomes a published machine annotation on its span."""
-    if not processed.spam:
+def spam_annotations_create(*, items: list[tuple[Article, ProcessedArticle]]) -> None:
+    """Ingestion hook: every injected-spam token becomes a published machine annotation on its span.
+
+    Called with a batch of articles; a fixed number of queries whatever its size.
+    """
+    items = [(article, processed) for article, processed in items if processed.spam]
+    if not items:
         return
-    # Re-processing runs this again: a span already flagged by the same rule is not flagged twice.
-    flagged = set(
-        Annotation.objects.filter(article=article, origin=Origin.MACHINE).values_list("start", "end", "rule")
-    )
     tag, _ = Tag.objects.get_or_create(
         slug=SPAM_TAG,
         defaults={
@@ -266,26 +266,33 @@ def spam_annotations_create(*, article: Article, processed: ProcessedArticle) ->
             "colour": "#e57373",
         },
     )
-    annotations = []
-    for spam in processed.spam:
-        if (spam.start, spam.end, spam.rule) in flagged:
-            continue
-        prefix, suffix = span_context(text=article.text, start=spam.start, end=spam.end)
-        annotations.append(
-            Annotation(
-                article=article,
-                target=AnnotationTarget.SPAN,
-                start=spam.start,
-                end=spam.end,
-                exact=article.text[spam.start : spam.end],
-                prefix=prefix,
-                suffix=suffix,
-                note=f"Flagged by rule {spam.rule}.",
-                status=AnnotationStatus.PUBLISHED,
-                origin=Origin.MACHINE,
-                rule=spam.rule,
-            )
+    # Re-processing runs this again: a span already flagged by the same rule is not flagged twice.
+    flagged = set(
+        Annotation.objects.filter(article__in=[a for a, _ in items], origin=Origin.MACHINE).values_list(
+            "article_id", "start", "end", "rule"
         )
+    )
+    annotations = []
+    for article, processed in items:
+        for spam in processed.spam:
+            if (article.pk, spam.start, spam.end, spam.rule) in flagged:
+                continue
+            prefix, suffix = span_context(text=article.text, start=spam.start, end=spam.end)
+            annotations.append(
+                Annotation(
+                    article=article,
+                    target=AnnotationTarget.SPAN,
+                    start=spam.start,
+                    end=spam.end,
+                    exact=article.text[spam.start : spam.end],
+                    prefix=prefix,
+                    suffix=suffix,
+                    note=f"Flagged by rule {spam.rule}.",
+                    status=AnnotationStatus.PUBLISHED,
+                    origin=Origin.MACHINE,
+                    rule=spam.rule,
+                )
+            )
     created = Annotation.objects.bulk_create(annotations)
     Annotation.tags.through.objects.bulk_create(
         [Annotation.tags.through(annotation_id=a.pk, tag_id=tag.pk) for a in created]

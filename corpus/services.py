@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import bisect
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -140,7 +140,7 @@ def article_ingest(
     )
     _store_processed(article=article, processed=processed, directory=directory)
     for hook in _ingest_hooks():
-        hook(article=article, processed=processed)
+        hook(items=[(article, processed)])
     return IngestResult(article=article, created=True, origin=record.origin)
 
 
@@ -172,35 +172,44 @@ def _store_quotes(
 ) -> list[Quote]:
     refs = [r for q in processed.quotes for r in (q.speaker, q.via) if r is not None]
     speakers = _speakers_for(article=article, refs=refs, directory=directory)
-    quotes = Quote.objects.bulk_create(
-        [
-            Quote(
-                article=article,
-                paragraph=paragraphs[q.paragraph],
-                kind=q.kind,
-                start=q.start,
-                end=q.end,
-                exact=processed.text[q.start : q.end],
-                speaker=speakers.get(q.speaker) if q.speaker else None,
-                speaker_mention=q.speaker_mention[:300],
-                cue=q.cue[:200],
-                via=speakers.get(q.via) if q.via else None,
-                confidence=q.confidence,
-                rule=q.rule[:80],
-                origin=Origin.MACHINE,
-                pipeline_version=processed.pipeline_version,
-            )
-            for q in processed.quotes
-        ]
-    )
+    quotes = Quote.objects.bulk_create(_quote_rows(article, processed, paragraphs, speakers))
+    _link_continuations(processed.quotes, quotes)
+    return quotes
+
+
+def _quote_rows(
+    article: Article, processed: ProcessedArticle, paragraphs: dict[int, Paragraph], speakers: dict
+) -> list[Quote]:
+    return [
+        Quote(
+            article=article,
+            paragraph=paragraphs[q.paragraph],
+            kind=q.kind,
+            start=q.start,
+            end=q.end,
+            exact=processed.text[q.start : q.end],
+            speaker=speakers.get(q.speaker) if q.speaker else None,
+            speaker_mention=q.speaker_mention[:300],
+            cue=q.cue[:200],
+            via=speakers.get(q.via) if q.via else None,
+            confidence=q.confidence,
+            rule=q.rule[:80],
+            origin=Origin.MACHINE,
+            pipeline_version=processed.pipeline_version,
+        )
+        for q in processed.quotes
+    ]
+
+
+def _link_continuations(specs: list[QuoteSpec], quotes: list[Quote]) -> None:
+    """A quote's ``continues`` names another quote of the same article, known only once both have ids."""
     continuing = []
-    for spec, quote in zip(processed.quotes, quotes, strict=True):
+    for spec, quote in zip(specs, quotes, strict=True):
         if spec.continues is not None:
             quote.continues = quotes[spec.continues]
             continuing.append(quote)
     if continuing:
         Quote.objects.bulk_update(continuing, ["continues"])
-    return quotes
 
 
 def _speakers_for(
@@ -210,9 +219,6 @@ def _speakers_for(
     name or alias, anonymous sources and unnamed groups as speakers of this article."""
     unique = list(dict.fromkeys(refs))
     resolved = speakers_register(refs=[r for r in unique if r.kind not in LOCAL_SPEAKER_KINDS])
-    if directory is not None:
-        for ref, speaker in resolved.items():
-            directory.add(SpeakerRef(name=speaker.name, kind=speaker.kind, aliases=ref.aliases))
     local: dict[str, Speaker] = {}
     for ref in unique:
         if ref.kind in LOCAL_SPEAKER_KINDS:
@@ -429,7 +435,7 @@ def article_reprocess(*, article: Article, directory: SpeakerDirectory | None = 
     )
     article.refresh_from_db()
     for hook in _ingest_hooks():
-        hook(article=article, processed=processed)
+        hook(items=[(article, processed)])
     changed = bool(changed_paragraphs or replaced or new_quotes)
     return ReprocessResult(
         article=article,
@@ -598,7 +604,7 @@ def article_revise(
     # RESTRICT on every reference: this fails rather than take anyone's work with it.
     Paragraph.objects.filter(pk__in=old_paragraphs).delete()
     for hook in _ingest_hooks():
-        hook(article=article, processed=processed)
+        hook(items=[(article, processed)])
     return article
 
 
@@ -606,3 +612,226 @@ def _quote_is_kept(quote: Quote, referenced: set[int]) -> bool:
     return bool(
         quote.verified or quote.corrected_by_id or quote.origin == Origin.EDITOR or quote.pk in referenced
     )
+
+
+# --- Batched ingestion ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class IngestFailure:
+    origin: str
+    message: str
+
+
+def process_record(
+    record: ArticleInput, language: str, directory: SpeakerDirectory | None
+) -> ProcessedArticle:
+    """The pipeline for one record; a top-level function so that a process pool can run it."""
+    return process(
+        record.body, title=record.title, language=language, directory=directory, captions=record.captions
+    )
+
+
+def articles_ingest(
+    *,
+    records: Iterable[ArticleInput],
+    directory: SpeakerDirectory | None = None,
+    default_source: str | None = None,
+    default_language: str = "en",
+    batch_size: int = 200,
+    pool=None,
+) -> Iterator[IngestResult | IngestFailure]:
+    """Ingest many records, in input order, a batch per transaction.
+
+    New articles of a batch are written with one bulk insert per table, each batch in one transaction, so
+    an interrupted run leaves whole articles only. Should the batch fail to commit (a concurrent writer took
+    a url, say), its articles are written one by one instead, each in its own transaction, so one bad
+    article never takes the others with it. Repeats, revisions and errors take the one-by-one path too.
+    ``pool`` (a ``concurrent.futures`` executor) runs the text pipeline in parallel.
+
+    Every article of a run is read against the same speaker ``directory`` (the registry as it was when the
+    run began), so the result does not depend on batch size, job count or file order.
+    """
+    batch: list[ArticleInput] = []
+    for record in records:
+        batch.append(record)
+        if len(batch) >= batch_size:
+            yield from _ingest_batch(batch, directory, default_source, default_language, pool)
+            batch = []
+    if batch:
+        yield from _ingest_batch(batch, directory, default_source, default_language, pool)
+
+
+def _one_by_one(record, directory, default_source, default_language) -> IngestResult | IngestFailure:
+    try:
+        return article_ingest(
+            record=record,
+            directory=directory,
+            default_source=default_source,
+            default_language=default_language,
+        )
+    except (IngestError, ValidationError) as exc:
+        message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        return IngestFailure(origin=record.origin, message=message)
+
+
+def _ingest_batch(
+    batch: list[ArticleInput], directory, default_source, default_language, pool
+) -> list[IngestResult | IngestFailure]:
+    results: dict[int, IngestResult | IngestFailure] = {}
+    known = {
+        a.content_hash: a
+        for a in Article.objects.filter(content_hash__in={r.content_hash for r in batch}).only(
+            "id", "title", "content_hash", "revision"
+        )
+    }
+    urls = {r.url for r in batch if r.url}
+    taken_urls = set(Article.objects.filter(url__in=urls).values_list("url", flat=True)) if urls else set()
+    pairs = {(r.source or default_source, r.external_id) for r in batch if r.external_id}
+    taken_pairs = (
+        set(
+            Article.objects.filter(
+                source__name__in={p[0] for p in pairs}, external_id__in={p[1] for p in pairs}
+            ).values_list("source__name", "external_id")
+        )
+        if pairs
+        else set()
+    )
+    fresh: list[tuple[int, ArticleInput]] = []
+    slow: list[tuple[int, ArticleInput]] = []
+    seen_hashes: set[str] = set()
+    seen_urls: set[str] = set()
+    seen_pairs: set[tuple] = set()
+    for index, record in enumerate(batch):
+        pair = (record.source or default_source, record.external_id) if record.external_id else None
+        if record.content_hash in known:
+            results[index] = IngestResult(
+                article=known[record.content_hash], created=False, origin=record.origin
+            )
+        elif (
+            record.content_hash in seen_hashes
+            or (record.url and (record.url in taken_urls or record.url in seen_urls))
+            or (pair and (pair in taken_pairs or pair in seen_pairs or pair[0] is None))
+        ):
+            slow.append((index, record))  # a repeat, a revision or an error: the careful path
+        else:
+            fresh.append((index, record))
+            seen_hashes.add(record.content_hash)
+            if record.url:
+                seen_urls.add(record.url)
+            if pair:
+                seen_pairs.add(pair)
+
+    jobs = [(r, r.language or default_language, directory) for _, r in fresh]
+    if pool is not None and len(jobs) > 1:
+        processed_all = list(pool.map(process_record, *zip(*jobs, strict=True), chunksize=8))
+    else:
+        processed_all = [process_record(*job) for job in jobs]
+    ready = []
+    for (index, record), processed in zip(fresh, processed_all, strict=True):
+        if processed.paragraphs:
+            ready.append((index, record, processed))
+        else:
+            results[index] = IngestFailure(
+                origin=record.origin,
+                message=f"{record.origin}: no text left after normalization (only blanks or invisible characters).",
+            )
+    if ready:
+        try:
+            with transaction.atomic():
+                stored = _store_batch(ready, directory, default_source, default_language)
+            results.update(stored)
+        except IntegrityError:
+            # Someone else wrote one of these meanwhile: fall back to one transaction per article.
+            for index, record, _ in ready:
+                results[index] = _one_by_one(record, directory, default_source, default_language)
+    for index, record in slow:
+        results[index] = _one_by_one(record, directory, default_source, default_language)
+    return [results[i] for i in range(len(batch))]
+
+
+def _store_batch(ready, directory, default_source, default_language) -> dict[int, IngestResult]:
+    """Write new articles with everything on them: one bulk insert per table for the whole batch."""
+    sources: dict[str, Source] = {}
+    for _, record, _ in ready:
+        name = record.source or default_source
+        if name and name not in sources:
+            sources[name] = source_get_or_create(name=name)
+    articles = Article.objects.bulk_create(
+        [
+            Article(
+                source=sources.get(record.source or default_source)
+                if (record.source or default_source)
+                else None,
+                url=record.url,
+                external_id=record.external_id,
+                raw_text=record.raw_text,
+                content_hash=record.content_hash,
+                text=processed.text,
+                title=processed.title,
+                standfirst=processed.standfirst,
+                byline=processed.byline or record.byline,
+                published_at=record.published_at,
+                language=record.language or default_language,
+                metadata={**record.metadata, "format": record.format},
+                pipeline_version=processed.pipeline_version,
+            )
+            for _, record, processed in ready
+        ]
+    )
+    paragraphs = Paragraph.objects.bulk_create(
+        [
+            Paragraph(
+                article=article, position=p.position, role=p.role, rule=p.rule, start=p.start, end=p.end
+            )
+            for article, (_, _, processed) in zip(articles, ready, strict=True)
+            for p in processed.paragraphs
+        ]
+    )
+    by_article: dict[int, dict[int, Paragraph]] = {}
+    for paragraph in paragraphs:
+        by_article.setdefault(paragraph.article_id, {})[paragraph.position] = paragraph
+
+    refs = [
+        r for _, _, processed in ready for q in processed.quotes for r in (q.speaker, q.via) if r is not None
+    ]
+    shared = speakers_register(refs=list(dict.fromkeys(r for r in refs if r.kind not in LOCAL_SPEAKER_KINDS)))
+    local_rows: dict[tuple[int, str], Speaker] = {}
+    for article, (_, _, processed) in zip(articles, ready, strict=True):
+        for quote in processed.quotes:
+            for ref in (quote.speaker, quote.via):
+                if ref is not None and ref.kind in LOCAL_SPEAKER_KINDS:
+                    name = ref.name.strip()[:300]
+                    local_rows.setdefault(
+                        (article.pk, name),
+                        Speaker(article=article, name=name, kind=ref.kind, description=ref.description),
+                    )
+    Speaker.objects.bulk_create(local_rows.values())
+
+    rows: list[Quote] = []
+    spans: list[tuple[list[QuoteSpec], int]] = []
+    for article, (_, _, processed) in zip(articles, ready, strict=True):
+        speakers = dict(shared)
+        for quote in processed.quotes:
+            for ref in (quote.speaker, quote.via):
+                if ref is not None and ref.kind in LOCAL_SPEAKER_KINDS:
+                    speakers[ref] = local_rows[(article.pk, ref.name.strip()[:300])]
+        spans.append((processed.quotes, len(rows)))
+        rows.extend(_quote_rows(article, processed, by_article.get(article.pk, {}), speakers))
+    quotes = Quote.objects.bulk_create(rows)
+    continuing = []
+    for specs, offset in spans:
+        for i, spec in enumerate(specs):
+            if spec.continues is not None:
+                quotes[offset + i].continues = quotes[offset + spec.continues]
+                continuing.append(quotes[offset + i])
+    if continuing:
+        Quote.objects.bulk_update(continuing, ["continues"])
+
+    items = [(article, processed) for article, (_, _, processed) in zip(articles, ready, strict=True)]
+    for hook in _ingest_hooks():
+        hook(items=items)
+    return {
+        index: IngestResult(article=article, created=True, origin=record.origin)
+        for article, (index, record, _) in zip(articles, ready, strict=True)
+    }

@@ -199,5 +199,5 @@ def test_missing_file_and_empty_folder_are_errors(tmp_path, capsys):
     with pytest.raises(CommandError, match="1 failed"):
         call_command("ingest", str(tmp_path / "nowhere.txt"))
     assert "nowhere.txt: no such file" in capsys.readouterr().err
-    with pytest.raises(CommandError, match=r"No \.txt, \.json or \.jsonl files"):
+    with pytest.raises(CommandError, match=r"No \.txt, \.json, \.jsonl or \.html files"):
         call_command("ingest", str(tmp_path))

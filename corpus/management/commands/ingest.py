@@ -1,52 +1,76 @@
 """python manage.py ingest PATH [PATH ...]: files or folders of .txt (with optional NAME.meta.json),
-.json and .jsonl articles. Idempotent; a bad file is reported and the others still ingest."""
+.json, .jsonl and .html articles. Idempotent; a bad file is reported and the others still ingest."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from corpus.ingest.readers import IngestError, iter_paths, read_path
+from corpus.ingest.readers import ArticleInput, IngestError, iter_paths, read_path
 from corpus.selectors import speaker_directory
-from corpus.services import article_ingest
+from corpus.services import IngestFailure, articles_ingest
 
 
 class Command(BaseCommand):
-    help = "Ingest articles from .txt, .json and .jsonl files or folders of them."
+    help = "Ingest articles from .txt, .json, .jsonl and .html files or folders of them."
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", type=Path, help="Files or folders (searched recursively).")
         parser.add_argument("--source", help="Source name for articles whose input names none.")
         parser.add_argument("--language", default="en", help="BCP 47 language for articles that carry none.")
+        parser.add_argument(
+            "--jobs", type=int, default=1, help="Processes running the text pipeline in parallel (default 1)."
+        )
+        parser.add_argument(
+            "--batch-size", type=int, default=200, help="Articles written per transaction (default 200)."
+        )
 
-    def handle(self, *args, paths: list[Path], source: str | None, language: str, **options):
+    def handle(self, *args, paths, source, language, jobs, batch_size, **options):
         files = list(iter_paths(paths))
         if not files:
-            raise CommandError(f"No .txt, .json or .jsonl files under {', '.join(map(str, paths))}.")
-        directory = speaker_directory()
-        created = unchanged = revised = 0
+            raise CommandError(f"No .txt, .json, .jsonl or .html files under {', '.join(map(str, paths))}.")
+        if jobs < 1 or batch_size < 1:
+            raise CommandError("--jobs and --batch-size must be 1 or more.")
+        verbose = options["verbosity"] >= 1
+        out, err = self.stdout._out, self.stderr._out
+        progress = tqdm(files, unit="file", disable=None if len(files) > 20 else True, file=err)
         failures: list[str] = []
-        progress = tqdm(files, unit="file", disable=None if len(files) > 20 else True, file=self.stderr._out)
-        for path in progress:
-            try:
-                records = read_path(path, max_bytes=settings.INGEST_MAX_BYTES)
-                for record in records:
-                    result = article_ingest(
-                        record=record, directory=directory, default_source=source, default_language=language
-                    )
-                    created += result.created
-                    revised += result.revised
-                    unchanged += not (result.created or result.revised)
-                    if options["verbosity"] >= 1:
-                        progress.write(result.message, file=self.stdout._out)
-            except (IngestError, ValidationError) as exc:
-                message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-                failures.append(message)
-                progress.write(self.style.ERROR(f"error: {message}"), file=self.stderr._out)
+
+        def records() -> Iterator[ArticleInput]:
+            for path in progress:
+                try:
+                    yield from read_path(path, max_bytes=settings.INGEST_MAX_BYTES)
+                except IngestError as exc:
+                    failures.append(str(exc))
+                    progress.write(self.style.ERROR(f"error: {exc}"), file=err)
+
+        created = unchanged = revised = 0
+        pool = ProcessPoolExecutor(max_workers=jobs) if jobs > 1 else nullcontext()
+        with pool as executor:
+            results = articles_ingest(
+                records=records(),
+                directory=speaker_directory(),
+                default_source=source,
+                default_language=language,
+                batch_size=batch_size,
+                pool=executor,
+            )
+            for result in results:
+                if isinstance(result, IngestFailure):
+                    failures.append(result.message)
+                    progress.write(self.style.ERROR(f"error: {result.message}"), file=err)
+                    continue
+                created += result.created
+                revised += result.revised
+                unchanged += not (result.created or result.revised)
+                if verbose:
+                    progress.write(result.message, file=out)
         summary = f"{created} ingested, {revised} revised, {unchanged} unchanged, {len(failures)} failed."
         if failures:
             raise CommandError(summary)
