@@ -5,4 +5,5 @@ app_name = "api"
 urlpatterns = [
     path("", include("corpus.urls")),
     path("", include("annotations.urls")),
+    path("", include("annotations.exports.urls")),
 ]

@@ -1,0 +1,91 @@
+"""dataset -> formatter -> target: one driver for every format and every destination.
+
+The driver is a generator: it yields after each chunk (the number of rows written, for a progress
+bar) and returns the manifest. A command runs it to the end into files; a streaming response drains
+the bytes written so far at each step, so a zip leaves the server while it is being made.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Iterator
+from types import ModuleType
+
+from . import claimreview, csv, jsonl, parquet, w3c
+from .bundle import ByteQueue, StreamTarget, Target, ZipTarget
+from .dataset import CHUNK_SIZE
+from .manifest import HashingWriter, manifest_build, manifest_encode
+from .selection import ExportOptions, Selection
+
+FORMATS: dict[str, ModuleType] = {
+    "jsonl": jsonl,
+    "csv": csv,
+    "parquet": parquet,
+    "w3c": w3c,
+    "claimreview": claimreview,
+}
+
+
+def export_steps(
+    *, fmt: str, options: ExportOptions, target: Target, chunk_size: int = CHUNK_SIZE
+) -> Generator[int, None, dict]:
+    """Write the export into ``target``; yields rows written per chunk, returns the manifest."""
+    module = FORMATS[fmt]
+    selection = Selection(options)
+    entries = module.entries(selection, chunk_size=chunk_size)
+    if target.single_stream:
+        entries = entries[:1]
+    counts: dict[str, int] = {}
+    files: list[dict] = []
+    try:
+        for index, (entry, write) in enumerate(entries):
+            name = target.name_for(entry, main=index == 0)
+            with target.open(name) as raw:
+                stream = HashingWriter(raw)
+                counts.update((yield from write(stream)))
+            files.append({"name": name, "bytes": stream.size, "sha256": stream.sha256.hexdigest()})
+        manifest = manifest_build(fmt=fmt, options=options, counts=counts, files=files)
+        target.write_manifest(manifest_encode(manifest))
+        target.commit()
+    except BaseException:
+        target.abort()
+        raise
+    return manifest
+
+
+def run(steps: Generator[int, None, dict], progress=None) -> dict:
+    """Drive ``steps`` to the end, feeding a progress bar if one is given."""
+    while True:
+        try:
+            rows = next(steps)
+        except StopIteration as done:
+            return done.value
+        if progress is not None:
+            progress.update(rows)
+
+
+def stream_bytes(*, fmt: str, options: ExportOptions, chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:
+    """The export as bytes while it is made: the text formats as one stream, csv and parquet as a zip."""
+    queue = ByteQueue()
+    module = FORMATS[fmt]
+    target: Target = ZipTarget(queue) if module.TABULAR else StreamTarget(queue)
+    steps = export_steps(fmt=fmt, options=options, target=target, chunk_size=chunk_size)
+    while True:
+        try:
+            next(steps)
+        except StopIteration:
+            break
+        data = queue.drain()
+        if data:
+            yield data
+    data = queue.drain()
+    if data:
+        yield data
+
+
+def filename(fmt: str) -> str:
+    module = FORMATS[fmt]
+    return f"newsdesk-{fmt}.zip" if module.TABULAR else f"newsdesk-{fmt}{module.EXTENSION}"
+
+
+def content_type(fmt: str) -> str:
+    return FORMATS[fmt].CONTENT_TYPE

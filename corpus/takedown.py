@@ -1,0 +1,57 @@
+"""Takedown: an article deleted on purpose, with everything on it, and a record of who and why.
+
+It is the only deletion the system allows. Whatever points at the article (paragraphs, quotes, local
+speakers, revisions, and the annotations, claims and fact-checks other apps keep) goes in the same
+delete; the RESTRICT references between them hold because their targets go in that delete too. The
+history other apps keep of those objects is purged as well, since it holds the article's words.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db import router, transaction
+from django.db.models.deletion import Collector
+
+from .models import Article, Takedown
+
+
+@transaction.atomic
+def article_takedown(*, article: Article, by, reason: str) -> tuple[Takedown, dict[str, int]]:
+    """Delete ``article`` and all on it; return the takedown record and the rows deleted per model."""
+    reason = reason.strip()
+    if not reason:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({"reason": "say why the article is taken down."}, code="reason_required")
+    article = Article.objects.select_related("source").select_for_update(of=("self",)).get(pk=article.pk)
+    collector = Collector(using=router.db_for_write(Article))
+    collector.collect([article])
+    doomed: dict[type, set[int]] = defaultdict(set)
+    for model, instances in collector.data.items():
+        doomed[model].update(obj.pk for obj in instances)
+    record = Takedown(
+        article_id=article.pk,
+        url=article.url,
+        source=article.source.name if article.source else "",
+        external_id=article.external_id,
+        content_hash=article.content_hash,
+        title=article.title,
+        by=by,
+        reason=reason,
+    )
+    record.full_clean()
+    _, deleted = article.delete()
+    for model, pks in doomed.items():
+        history = _history_model(model)
+        if history is not None:
+            history.objects.filter(**{f"{model._meta.pk.attname}__in": pks}).delete()
+    record.save()
+    return record, deleted
+
+
+def _history_model(model):
+    """The historical-records model kept for ``model``, if any (django-simple-history)."""
+    attribute = getattr(model._meta, "simple_history_manager_attribute", None)
+    manager = getattr(model, attribute, None) if attribute else None
+    return getattr(manager, "model", None)
