@@ -37,7 +37,13 @@ def fresh_database(kind: str, postgres_url: str = DEFAULT_POSTGRES) -> Iterator[
 
 def run_worker(module: str, database_url: str, *args: str) -> dict:
     """Run ``python -m module --worker ...`` against ``database_url``; it prints one JSON object last."""
-    env = {**os.environ, "DATABASE_URL": database_url, "DEBUG": "0", "SECRET_KEY": "bench-only", "LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-only",
+        "LOG_LEVEL": "WARNING",
+    }
     done = subprocess.run(
         [sys.executable, "-m", module, "--worker", *args],
         cwd=REPO,

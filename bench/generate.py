@@ -17,7 +17,20 @@ import random
 from collections.abc import Iterator
 from pathlib import Path
 
-FIRST = ["Helena", "Marcus", "Aiko", "Priya", "Tomás", "Grace", "Wei", "Olu", "Sofia", "Daniel", "Amara", "Lars"]
+FIRST = [
+    "Helena",
+    "Marcus",
+    "Aiko",
+    "Priya",
+    "Tomás",
+    "Grace",
+    "Wei",
+    "Olu",
+    "Sofia",
+    "Daniel",
+    "Amara",
+    "Lars",
+]
 LAST = ["Vasquez", "Okafor", "Tanaka", "Raman", "Lindqvist", "Moreau", "Chen", "Adeyemi", "Rossi", "Novak"]
 ROLES = [
     "council chair",
@@ -82,8 +95,8 @@ def article(index: int, rng: random.Random) -> dict:
         f'"It is a waste of money," {last2} told reporters. "We will keep fighting this."',
         f"According to {org}, the {noun} has grown by {rng.randint(3, 40)} percent since last year.",
         (
-            f'"The numbers do not add up," said a council official who declined to be named '
-            f"because the talks are private."
+            '"The numbers do not add up," said a council official who declined to be named '
+            "because the talks are private."
         ),
         "Do you have questions about the biggest topics? Get the answers with our newsletter, "
         "delivered to your inbox every morning.",
