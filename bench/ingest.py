@@ -25,13 +25,14 @@ def worker(path: Path) -> dict:
     from corpus.ingest.readers import read_path
     from corpus.models import Quote
     from corpus.selectors import speaker_directory
-    from corpus.services import article_ingest
+    from corpus.services import articles_ingest
 
     records = read_path(path, max_bytes=settings.INGEST_MAX_BYTES * 100)
     directory = speaker_directory()
     started = time.perf_counter()
-    for record in records:
-        article_ingest(record=record, directory=directory)
+    # The command's path: batches of 200 per transaction, bulk inserts, the pipeline in this process.
+    for _ in articles_ingest(records=records, directory=directory):
+        pass
     seconds = time.perf_counter() - started
     return {
         "vendor": connection.vendor,
