@@ -16,7 +16,7 @@ from corpus.models import Anchor, Article, Paragraph, Quote
 from corpus.spans import span_validate
 from corpus.versioning import StaleVersion
 
-from . import annotate, services
+from . import admin_exports, annotate, services
 from .models import (
     Annotation,
     AnnotationStatus,
@@ -440,12 +440,22 @@ admin.site.unregister(Article)
 class ArticleAdmin(CorpusArticleAdmin):
     change_form_template = "admin/annotations/article_change_form.html"
 
+    actions = [*(CorpusArticleAdmin.actions or []), "export_selected"]
+
     def get_urls(self):
         annotate_view = self.admin_site.admin_view(annotate.annotate_view)
+        export_view = self.admin_site.admin_view(
+            lambda request: admin_exports.export_page(request, self.admin_site)
+        )
         return [
             path("<int:object_id>/annotate/", annotate_view, name="corpus_article_annotate"),
+            path("export/", export_view, name="corpus_article_export"),
             *super().get_urls(),
         ]
+
+    @admin.action(description="Export selected articles", permissions=["view"])
+    def export_selected(self, request, queryset):
+        return admin_exports.export_selected(self, request, queryset)
 
 
 class BulkTagForm(forms.Form):

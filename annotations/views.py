@@ -8,6 +8,7 @@ from If-Match as the condition of its UPDATE), a selector reads back what the cl
 from __future__ import annotations
 
 from django.db.models import Count, Max
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -15,7 +16,7 @@ from rest_framework import exceptions, renderers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404 as drf_get_object_or_404
 from rest_framework.negotiation import DefaultContentNegotiation
-from rest_framework.parsers import JSONParser
+from rest_framework.parsers import BaseParser, JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -23,8 +24,8 @@ from config.http import etag_for, expected_version, versioned_response
 from config.permissions import RolePermission, model_perm
 from corpus import selectors as corpus_selectors
 from corpus import services as corpus_services
-from corpus.models import Article
-from corpus.serializers import ArticleIngestSerializer
+from corpus.models import Article, ArticleRevision
+from corpus.serializers import ArticleIngestSerializer, RevisionDetailSerializer, RevisionSerializer
 
 from . import selectors, services, w3c
 from .filters import AnnotationFilter, ArticleFilter, ClaimFilter, FactCheckFilter
@@ -70,12 +71,23 @@ def _search_context(view) -> dict:
 # --- Articles ------------------------------------------------------------------------------------
 
 
+class HTMLPageParser(BaseParser):
+    """An HTML page as the body of an article POST: the view reads the exact bytes itself."""
+
+    media_type = "text/html"
+
+    def parse(self, stream, media_type=None, parser_context=None) -> bytes:
+        return stream.read() if stream is not None else b""
+
+
 @extend_schema_view(
     list=extend_schema(parameters=[EXPAND_PARAMETER], responses=ArticleListItemSerializer(many=True)),
     retrieve=extend_schema(parameters=[EXPAND_PARAMETER]),
 )
 class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
     """Articles. The list carries counts (and nested lists on request); the detail nests everything."""
+
+    parser_classes = [JSONParser, HTMLPageParser]
 
     filterset_class = ArticleFilter
     ordering_fields = ["published_at", "id", "title"]
@@ -120,16 +132,20 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         summary="Ingest an article",
         description=(
-            "The JSON ingest format of `manage.py ingest`, through the same service: the body's bytes "
-            "are kept as the raw input. The same bytes again answer 200 with the stored article."
+            "The JSON ingest format of `manage.py ingest`, or an HTML page sent as `text/html`, through the "
+            "same service: the body's bytes are kept as the raw input. The same bytes again answer 200 with "
+            "the stored article; the same url with other bytes stores a new revision."
         ),
-        request=ArticleIngestSerializer,
+        request={"application/json": ArticleIngestSerializer, "text/html": OpenApiTypes.STR},
         responses={201: ArticleDetailSerializer, 200: ArticleDetailSerializer},
     )
     def create(self, request, *args, **kwargs):
         raw = request.body  # the exact bytes, read before the parser consumes the stream
-        _validated(ArticleIngestSerializer, request.data)
-        record = corpus_services.article_input_from_json(data=raw, origin="request body")
+        if request.content_type.startswith("text/html"):
+            record = corpus_services.article_input_from_html(data=raw, origin="request body")
+        else:
+            _validated(ArticleIngestSerializer, request.data)
+            record = corpus_services.article_input_from_json(data=raw, origin="request body")
         result = corpus_services.article_ingest(record=record, directory=corpus_selectors.speaker_directory())
         article = selectors.article_detail(user=request.user).get(pk=result.article.pk)
         data = ArticleDetailSerializer(article, context=self.get_serializer_context()).data
@@ -139,6 +155,24 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
             status_code=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
             headers={"Location": article.get_absolute_url()},
         )
+
+    @extend_schema(summary="Earlier revisions of an article", responses=RevisionSerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="revisions", pagination_class=None, filterset_class=None)
+    def revisions(self, request, pk=None):
+        article = get_object_or_404(Article.objects.only("id"), pk=pk)
+        queryset = (
+            ArticleRevision.objects.filter(article=article).defer("raw_text", "text").order_by("number")
+        )
+        return Response(RevisionSerializer(queryset, many=True).data)
+
+    @extend_schema(
+        summary="One earlier revision, with its text and a diff against the revision that replaced it",
+        responses=RevisionDetailSerializer,
+    )
+    @action(detail=True, methods=["get"], url_path=r"revisions/(?P<number>[0-9]+)", filterset_class=None)
+    def revision(self, request, pk=None, number=None):
+        revision = get_object_or_404(ArticleRevision.objects.defer("raw_text"), article_id=pk, number=number)
+        return Response(RevisionDetailSerializer(revision).data)
 
 
 class TagViewSet(viewsets.ReadOnlyModelViewSet):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from .models import Article, Paragraph, ParagraphRole, Quote, QuoteKind, Source, Speaker
+from .models import Article, ArticleRevision, Paragraph, ParagraphRole, Quote, QuoteKind, Source, Speaker
+from .selectors import revision_diff
 
 
 class SourceSerializer(serializers.ModelSerializer):
@@ -157,3 +158,21 @@ class ArticleIngestSerializer(serializers.Serializer):
     external_id = serializers.CharField(
         required=False, allow_null=True, allow_blank=True, help_text="The source's own id; needs `source`."
     )
+
+
+class RevisionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ArticleRevision
+        fields = ["number", "title", "content_hash", "pipeline_version", "ingested_at", "superseded_at"]
+
+
+class RevisionDetailSerializer(RevisionSerializer):
+    diff = serializers.SerializerMethodField(
+        help_text="Unified diff, paragraph by paragraph, from this revision to the one that replaced it."
+    )
+
+    class Meta(RevisionSerializer.Meta):
+        fields = [*RevisionSerializer.Meta.fields, "text", "diff"]
+
+    def get_diff(self, obj: ArticleRevision) -> str:
+        return revision_diff(obj)

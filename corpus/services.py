@@ -466,6 +466,17 @@ def article_input_from_json(*, data: bytes, origin: str) -> ArticleInput:
     return readers._json_record(readers._parse_json(text, origin), data, origin=origin, fmt="json")
 
 
+def article_input_from_html(*, data: bytes, origin: str) -> ArticleInput:
+    """An HTML page received as bytes (an API request body), read exactly as an ``.html`` file is."""
+    from .ingest.readers import html_record
+
+    if len(data) > settings.INGEST_MAX_BYTES:
+        raise IngestError(f"{origin}: {len(data)} bytes is over the {settings.INGEST_MAX_BYTES}-byte limit.")
+    if not data.strip():
+        raise IngestError(f"{origin}: the page is empty.")
+    return html_record(data, origin=origin)
+
+
 # --- Revisions -------------------------------------------------------------------------
 
 # Old paragraphs are parked past every real position while the new ones are created, so the

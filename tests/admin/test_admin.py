@@ -23,6 +23,7 @@ CHANGELISTS = [
     "/admin/annotations/tag/",
     "/admin/annotations/annotation/",
     "/admin/annotations/orphanedannotation/",
+    "/admin/annotations/factcheckinreview/",
     "/admin/corpus/articlerevision/",
     "/admin/annotations/claim/",
     "/admin/annotations/factcheck/",
