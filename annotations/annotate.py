@@ -91,6 +91,7 @@ def _quote_data(quote: Quote) -> dict[str, Any]:
 
 
 def _annotation_data(annotation: Annotation) -> dict[str, Any]:
+    # An orphan (anchor "orphaned") comes with null offsets and the words it was on in exact.
     return {
         "id": annotation.pk,
         "target": annotation.target,

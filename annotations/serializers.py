@@ -71,10 +71,13 @@ class AnnotationSerializer(serializers.ModelSerializer):
             "status",
             "origin",
             "author",
+            "anchor",
+            "anchor_score",
             "created_at",
             "updated_at",
             "version",
         ]
+        read_only_fields = ["anchor", "anchor_score"]
 
     @extend_schema_field(serializers.ListField(child=serializers.SlugField()))
     def get_tags(self, obj: Annotation) -> list[str]:

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from annotations import services
+from annotations.models import Annotation
 from corpus.models import Article
 from tests.factories import ArticleFactory, TagFactory, UserFactory
 
@@ -156,7 +157,31 @@ def test_user_text_is_escaped_in_the_page(client, article, editor):
     assert next(a for a in annotations if a["target"] == "article")["note"] == note
 
 
-def _populate(article: Article, *, author, claims: int) -> None:
+def _orphan(annotation: Annotation) -> None:
+    """What re-anchoring does when a new revision no longer has the annotation's words."""
+    Annotation.objects.filter(pk=annotation.pk).update(anchor="orphaned", start=None, end=None)
+
+
+def test_orphans_are_in_the_page_data_with_null_offsets(client, article, editor):
+    passage = "네 to the plan"
+    start = article.text.index(passage)
+    orphan = services.annotation_create(
+        article=article, author=editor, start=start, end=start + len(passage), note="gone 🌊"
+    )
+    _orphan(orphan)
+    placed = services.annotation_create(article=article, author=editor, start=0, end=7, note="kept")
+    client.force_login(editor)
+    response = client.get(_url(article))
+    assert response.status_code == 200
+    assert 'id="annotate-article"' in response.content.decode()
+    by_id = {a["id"]: a for a in _page_data(response)["annotations"]}
+    got = by_id[orphan.pk]
+    assert (got["start"], got["end"], got["exact"], got["anchor"]) == (None, None, passage, "orphaned")
+    assert (got["note"], got["author"], got["version"]) == ("gone 🌊", "editor", orphan.version)
+    assert (by_id[placed.pk]["start"], by_id[placed.pk]["end"], by_id[placed.pk]["anchor"]) == (0, 7, "")
+
+
+def _populate(article: Article, *, author, claims: int, orphans: int = 0) -> None:
     tag = TagFactory(slug="claim")
     paragraphs = list(article.paragraphs.order_by("position"))
     for paragraph in paragraphs:
@@ -172,6 +197,9 @@ def _populate(article: Article, *, author, claims: int) -> None:
                 article=article, text="a claim", created_by=author, annotation=annotation
             )
             services.factcheck_create(claim=claim, author=author, verdict="false")
+        if orphans:
+            orphans -= 1
+            _orphan(annotation)
 
 
 def _queries(client, article: Article) -> int:
@@ -187,10 +215,11 @@ def test_query_count_does_not_grow_with_paragraphs_quotes_and_annotations(client
         body="Long 🌊 title\n"
         + "\n".join(f'"Quote {i} 😀," said Helena Vasquez. Paragraph {i} goes on.' for i in range(12))
     )
-    _populate(small, author=editor, claims=1)
-    _populate(big, author=editor, claims=8)
+    _populate(small, author=editor, claims=1, orphans=1)
+    _populate(big, author=editor, claims=8, orphans=6)
     assert big.paragraphs.count() > 3 * small.paragraphs.count()
     assert big.quotes.count() > 3 * small.quotes.count()
+    assert Annotation.objects.filter(article=big, anchor="orphaned", start__isnull=True).count() == 6
     client.force_login(editor)
     _queries(client, small)  # warm the session and the content types
     assert _queries(client, big) == _queries(client, small)

@@ -240,3 +240,41 @@ def test_whole_paragraph_and_whole_article_are_tagged_and_deleted(annotate_page,
     _wait_for_message(page, "success", f"Annotation {on_paragraph.pk} deleted")
     assert not Annotation.objects.filter(pk=on_paragraph.pk).exists()
     assert page.locator(f'.seg[data-items~="a{on_paragraph.pk}"]').count() == 0
+
+
+def test_an_orphan_is_placed_on_a_selected_passage(annotate_page, editor, article, vocabulary):
+    orphan = _annotate(article, editor, "네 to the plan", note="about the vote", tags=["claim"])
+    stale = _annotate(article, editor, "부두 wall", note="someone else moves this one")
+    # What re-anchoring leaves when a new revision no longer has the words.
+    Annotation.objects.filter(pk__in=[orphan.pk, stale.pk]).update(anchor="orphaned", start=None, end=None)
+    page = annotate_page(editor, article)
+    section = page.locator("#annotate-sidebar .side-section", has_text="Orphans (2)")
+    item = section.locator(f'[data-annotation-id="{orphan.pk}"]')
+    assert item.locator(".orphan-exact").inner_text() == "네 to the plan"
+    assert "about the vote" in item.inner_text() and "by editor" in item.inner_text()
+    item.locator(".tag-chip", has_text="claim").wait_for()
+    assert page.locator(f'#annotate-article .seg[data-items~="a{orphan.pk}"]').count() == 0
+
+    # A stale version is refused, like any other edit.
+    Annotation.objects.filter(pk=stale.pk).update(version=stale.version + 1)
+    assert page.evaluate(SELECT_PASSAGE, "study session") == "study session"
+    section.locator(f'[data-annotation-id="{stale.pk}"] .place-button').click()
+    assert "nothing was overwritten" in _wait_for_message(page, "warning", "Not placed")
+    stale.refresh_from_db()
+    assert (stale.anchor, stale.start) == ("orphaned", None)
+
+    passage = "voted on Tuesday to spend 😀 more"
+    assert page.evaluate(SELECT_PASSAGE, passage) == passage
+    item.locator(".place-button").click()
+    _wait_for_message(page, "success", f"Annotation {orphan.pk} placed")
+
+    orphan.refresh_from_db()
+    start = article.text.index(passage)
+    assert (orphan.start, orphan.end) == (start, start + len(passage))
+    assert orphan.exact == passage == article.text[orphan.start : orphan.end]
+    assert orphan.anchor == ""
+    assert page.evaluate(HIGHLIGHT_TEXT, f"a{orphan.pk}") == passage  # drawn without a reload
+    page.locator("#annotate-sidebar .side-section", has_text="Orphans (1)").wait_for()
+    assert page.locator(f'#annotate-sidebar .side-orphan[data-annotation-id="{orphan.pk}"]').count() == 0
+    page.locator(f'#annotate-sidebar .side-annotation[data-annotation-id="{orphan.pk}"]').wait_for()
+    assert page.script_errors == []

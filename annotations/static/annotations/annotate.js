@@ -135,7 +135,25 @@
   }
 
   function fromServerAnnotation(record) {
-    return { ...record, ...unitSpan(record.start, record.end) };
+    return { ...record, anchor: anchorOf(record), ...unitSpan(record.start, record.end) };
+  }
+
+  /**
+   * How the annotation is anchored. The page data says so; the API's records do not, so it is told
+   * from the record the way the database constrains it (an orphan alone lacks its place) and otherwise
+   * kept from the page's copy while the offsets stay the same (a move by a person clears it).
+   */
+  function anchorOf(record) {
+    if (typeof record.anchor === "string") return record.anchor;
+    const unplaced =
+      (record.target === "span" && (record.start === null || record.end === null)) ||
+      (record.target === "paragraph" && record.paragraph === null);
+    if (unplaced) return "orphaned";
+    const previous = state.annotations.get(record.id);
+    const unmoved = previous && previous.anchor !== "orphaned" && previous.target === record.target &&
+      previous.start === record.start && previous.end === record.end &&
+      previous.paragraph === record.paragraph && previous.quote === record.quote;
+    return unmoved ? previous.anchor || "" : "";
   }
 
   for (const record of data.paragraphs) state.paragraphs.push(fromServerParagraph(record));
@@ -169,6 +187,11 @@
       if (tag) return tag.colour;
     }
     return "#bdbdbd";
+  }
+
+  /** An annotation whose words a new revision of the article no longer has: no offsets until placed. */
+  function isOrphan(annotation) {
+    return annotation.anchor === "orphaned";
   }
 
   function mayChange(annotation) {
@@ -930,6 +953,93 @@
     );
   }
 
+  // --- Orphans: annotations to place again after a new revision --------------------------------------
+
+  let placeable = null; // the last passage selected in the article, in units, for "Place here"
+
+  function placeHintText() {
+    if (!placeable) return "Select the passage in the article, then click “Place here” on its annotation.";
+    return `Selected: “${excerpt(text.slice(placeable.us, placeable.ue), 60)}”`;
+  }
+
+  function renderPlaceHint() {
+    for (const hint of sidebar.querySelectorAll(".orphan-hint")) hint.textContent = placeHintText();
+  }
+
+  /** Puts an orphan on the selected passage: new offsets through the API, refused if someone else got there first. */
+  async function placeOrphan(annotation, button) {
+    const span = selectionSpan() || placeable;
+    if (!span) {
+      notify("Select the passage in the article first, then click “Place here”.", "warning");
+      return;
+    }
+    const body = { start: toPoints(text, span.us), end: toPoints(text, span.ue) };
+    if (annotation.target !== "span") body.target = "span"; // an orphaned paragraph or quote becomes a passage
+    button.disabled = true;
+    const result = await api("PATCH", urls.annotation(annotation.id), { body, ifMatch: etag(annotation) });
+    button.disabled = false;
+    if (result.ok) {
+      const fresh = fromServerAnnotation(result.data);
+      state.annotations.set(fresh.id, fresh);
+      placeable = null;
+      window.getSelection().removeAllRanges();
+      closePanel();
+      closePopover();
+      renderAll();
+      notify(`Annotation ${fresh.id} placed (version ${fresh.version}).`, "success");
+      flash(`a${fresh.id}`, { scroll: false });
+      return;
+    }
+    if (result.status === 412) {
+      const fresh = await refreshAnnotation(annotation.id);
+      notify(
+        fresh
+          ? `Not placed: someone else changed annotation ${annotation.id} (now version ${fresh.version}); their version is shown and nothing was overwritten.`
+          : `Not placed: someone else deleted annotation ${annotation.id}.`,
+        "warning",
+      );
+      return;
+    }
+    notify(result.problem, "error");
+  }
+
+  function orphanItem(annotation) {
+    const meta = [
+      annotation.status,
+      annotation.author ? `by ${annotation.author}` : `machine${annotation.rule ? `, rule ${annotation.rule}` : ""}`,
+      annotation.target === "span" ? null : `was on a ${annotation.target}`,
+      `v${annotation.version}`,
+    ].filter(Boolean).join(" · ");
+    return h("li", { class: "side-item side-orphan", dataset: { annotationId: annotation.id } },
+      tagChips(annotation.tags),
+      h("blockquote", { class: "orphan-exact", title: "The words it was on, no longer in the text" }, annotation.exact || "(no words kept)"),
+      annotation.note ? h("span", { class: "side-note" }, excerpt(annotation.note, 160)) : null,
+      h("span", { class: "side-meta" }, meta),
+      mayChange(annotation) || mayDelete(annotation)
+        ? h("div", { class: "side-controls" },
+            mayChange(annotation)
+              ? h("button", {
+                  type: "button",
+                  class: "button default place-button",
+                  title: "Put this annotation on the passage selected in the article",
+                  // Keep the selection in the article: the click must not take it away.
+                  onmousedown: (event) => event.preventDefault(),
+                  onclick: (event) => placeOrphan(annotation, event.currentTarget),
+                }, "Place here")
+              : null,
+            mayDelete(annotation) ? h("button", { type: "button", class: "button delete-button", onclick: () => deleteAnnotation(annotation) }, "Delete") : null)
+        : null,
+    );
+  }
+
+  function orphanSection(orphans) {
+    const placing = orphans.some(mayChange);
+    return section("Orphans", orphans.length,
+      h("p", { class: "side-explain" }, "A new revision of the article no longer has these words."),
+      placing ? h("p", { class: "orphan-hint", role: "status" }, placeHintText()) : null,
+      h("ul", { class: "side-list orphan-list" }, ...orphans.map(orphanItem)));
+  }
+
   async function factCheckStep(claim, method, url, body, button) {
     button.disabled = true;
     const fact = claim.fact_check;
@@ -1004,14 +1114,19 @@
 
   function renderSidebar() {
     const quotes = [...state.quotes.values()].sort((a, b) => (a.us ?? Infinity) - (b.us ?? Infinity) || a.id - b.id);
-    const annotations = [...state.annotations.values()].sort(
+    const annotations = [...state.annotations.values()].filter((a) => !isOrphan(a)).sort(
       (a, b) => ((annotationRange(a) || [-1])[0] - (annotationRange(b) || [-1])[0]) || a.id - b.id,
     );
+    const orphans = [...state.annotations.values()].filter(isOrphan).sort((a, b) => a.id - b.id);
     const claims = [...state.claims.values()].sort((a, b) => a.id - b.id);
     sidebar.replaceChildren(
-      section("Annotations", annotations.length, h("ul", { class: "side-list" }, ...annotations.map(annotationItem))),
-      section("Claims", claims.length, h("ul", { class: "side-list" }, ...claims.map(claimItem))),
-      section("Quotes", quotes.length, h("ul", { class: "side-list" }, ...quotes.map(quoteItem))),
+      ...[
+        // Orphans first when there are any: they wait for an editor.
+        orphans.length ? orphanSection(orphans) : null,
+        section("Annotations", annotations.length, h("ul", { class: "side-list" }, ...annotations.map(annotationItem))),
+        section("Claims", claims.length, h("ul", { class: "side-list" }, ...claims.map(claimItem))),
+        section("Quotes", quotes.length, h("ul", { class: "side-list" }, ...quotes.map(quoteItem))),
+      ].filter(Boolean),
     );
   }
 
@@ -1048,12 +1163,14 @@
   // --- Events --------------------------------------------------------------------------------------
 
   function onSelectionEnd(event) {
-    if (!can.add_annotation) return; // readers select to copy; the toolbar says they cannot annotate
     if (event.target instanceof Element && event.target.closest(".annotate-panel, .annotate-popover, .para-gutter")) return;
     // Let the browser settle the selection first.
     setTimeout(() => {
       const span = selectionSpan();
-      if (!span) return;
+      placeable = span ? { us: span.us, ue: span.ue } : null;
+      renderPlaceHint();
+      // Readers select to copy; the toolbar says they cannot annotate.
+      if (!span || !can.add_annotation) return;
       openCreatePanel({ target: "span", us: span.us, ue: span.ue }, span.rect);
     }, 0);
   }
