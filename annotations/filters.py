@@ -6,7 +6,7 @@ import django_filters as filters
 from django.db.models import QuerySet
 
 from corpus.filters import ArticleFilter as CorpusArticleFilter
-from corpus.filters import search
+from corpus.filters import UTCDateTimeFilter, search
 from corpus.models import Origin
 
 from .models import (
@@ -80,8 +80,8 @@ class AnnotationFilter(filters.FilterSet):
     speaker = filters.NumberFilter(
         field_name="quote__speaker", help_text="Annotations on quotes of this speaker."
     )
-    created_after = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    created_after = UTCDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = UTCDateTimeFilter(field_name="created_at", lookup_expr="lt")
 
     class Meta:
         model = Annotation
@@ -120,8 +120,8 @@ class FactCheckFilter(filters.FilterSet):
     author = filters.CharFilter(field_name="author__username", help_text="Username.")
     reviewer = filters.CharFilter(field_name="reviewer__username", help_text="Username.")
     article = filters.NumberFilter(field_name="claim__article", help_text="Article id.")
-    published_after = filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="gte")
-    published_before = filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="lt")
+    published_after = UTCDateTimeFilter(field_name="published_at", lookup_expr="gte")
+    published_before = UTCDateTimeFilter(field_name="published_at", lookup_expr="lt")
 
     class Meta:
         model = FactCheck

@@ -8,6 +8,7 @@ from If-Match as the condition of its UPDATE), a selector reads back what the cl
 from __future__ import annotations
 
 from django.db.models import Count, Max
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
@@ -69,6 +70,17 @@ def _search_context(view) -> dict:
 
 
 # --- Articles ------------------------------------------------------------------------------------
+
+
+def _db_int(value) -> int:
+    """A path id as an integer the database can hold; anything else is simply not found."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    if not 0 <= number < 2**63:
+        raise Http404
+    return number
 
 
 class HTMLPageParser(BaseParser):
@@ -159,7 +171,7 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(summary="Earlier revisions of an article", responses=RevisionSerializer(many=True))
     @action(detail=True, methods=["get"], url_path="revisions", pagination_class=None, filterset_class=None)
     def revisions(self, request, pk=None):
-        article = get_object_or_404(Article.objects.only("id"), pk=pk)
+        article = get_object_or_404(Article.objects.only("id"), pk=_db_int(pk))
         queryset = (
             ArticleRevision.objects.filter(article=article).defer("raw_text", "text").order_by("number")
         )
@@ -171,7 +183,9 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["get"], url_path=r"revisions/(?P<number>[0-9]+)", filterset_class=None)
     def revision(self, request, pk=None, number=None):
-        revision = get_object_or_404(ArticleRevision.objects.defer("raw_text"), article_id=pk, number=number)
+        revision = get_object_or_404(
+            ArticleRevision.objects.defer("raw_text"), article_id=_db_int(pk), number=_db_int(number)
+        )
         return Response(RevisionDetailSerializer(revision).data)
 
 

@@ -38,9 +38,11 @@ DEBUG = env_bool("DEBUG", default=False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY is not set. Set it in the environment, or set DEBUG=1 for development.")
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. Set it in the environment, or set DEBUG=1 for development."
+        )
     # Development only: never used when DEBUG is off.
-    SECRET_KEY = "django-insecure-development-only-key-do-not-deploy"  # noqa: S105
+    SECRET_KEY = "django-insecure-development-only-key-do-not-deploy"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -263,3 +265,20 @@ EXPORTS_DIR = VAR_DIR / "exports"
 # The organization named as author of the ClaimReview markup of published fact-checks.
 CLAIMREVIEW_PUBLISHER_NAME = os.environ.get("CLAIMREVIEW_PUBLISHER_NAME", "Newsdesk")
 CLAIMREVIEW_PUBLISHER_URL = os.environ.get("CLAIMREVIEW_PUBLISHER_URL", SITE_URL)
+
+# --- Login rate limiting (django-axes) ------------------------------------------------------
+
+# Repeated failed logins (admin, or anything that calls authenticate()) lock out that username from
+# that client IP for a cool-off period. Attempts are counted in the database, so every gunicorn worker
+# and app server sees the same counts. The IP is REMOTE_ADDR: behind a proxy that is the proxy's.
+INSTALLED_APPS += ["axes"]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]  # last, as axes requires
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_MINUTES", "15")) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True

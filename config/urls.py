@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.http import JsonResponse
 from django.urls import include, path
+from django.views.defaults import page_not_found
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from annotations.public import factcheck_public
@@ -13,3 +15,14 @@ urlpatterns = [
     path("api/", include("config.api_urls")),
     path("fact-checks/<int:pk>/", factcheck_public, name="factcheck-public"),
 ]
+
+
+def api_aware_404(request, exception=None):
+    """Under /api/ a missing page is the API's JSON 404 (as the schema documents), also for paths no
+    route matches, such as an id with a dot in it."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return page_not_found(request, exception)
+
+
+handler404 = api_aware_404

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.db import models
-from django.db.models import F
+from django.db.models import F, Subquery
 from django.db.models.functions import Substr
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
@@ -27,7 +27,31 @@ class SourceAdmin(admin.ModelAdmin):
     search_fields = ["name", "homepage"]
 
 
-class ParagraphInline(admin.TabularInline):
+INLINE_LIMIT = 200
+
+
+class LimitedInlineMixin:
+    """Inlines show the first rows only, so the page of a huge article stays usable; the changelist
+    filtered to the article has them all."""
+
+    limit_order: tuple[str, ...] = ("id",)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        object_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+        if object_id is None:
+            return queryset
+        first = (
+            self.model._default_manager.filter(article_id=object_id)
+            .order_by(*self.limit_order)
+            .values("pk")[:INLINE_LIMIT]
+        )
+        return queryset.filter(pk__in=Subquery(first))
+
+
+class ParagraphInline(LimitedInlineMixin, admin.TabularInline):
+    limit_order = ("position",)
+    verbose_name_plural = f"paragraphs (the first {INLINE_LIMIT}; all of them are in the paragraph list)"
     model = Paragraph
     fields = ["position", "role", "rule", "start", "end", "excerpt"]
     readonly_fields = fields
@@ -47,7 +71,9 @@ class ParagraphInline(admin.TabularInline):
         return _excerpt(obj.span_text)
 
 
-class QuoteInline(admin.TabularInline):
+class QuoteInline(LimitedInlineMixin, admin.TabularInline):
+    limit_order = ("start", "end", "id")
+    verbose_name_plural = f"quotes (the first {INLINE_LIMIT}; all of them are in the quote list)"
     model = Quote
     fk_name = "article"
     fields = [
@@ -219,7 +245,13 @@ class ParagraphAdmin(VersionedAdminMixin, admin.ModelAdmin):
     actions = ["change_role"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("article").defer("article__raw_text")
+        # The article's texts can be megabytes; the list shows its title only.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("article")
+            .defer("article__raw_text", "article__text", "article__metadata")
+        )
 
     def save_model(self, request, obj, form, change):
         services.paragraph_set_role(
@@ -348,7 +380,7 @@ class QuoteAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
         return (
             super()
             .get_queryset(request)
-            .defer("article__raw_text", "article__metadata")
+            .defer("article__raw_text", "article__text", "article__metadata")
             .annotate(span_text=Substr("article__text", F("start") + 1, F("end") - F("start")))
         )
 

@@ -8,6 +8,7 @@ case-insensitive matching of every term, ordered by id, with the snippet cut aro
 from __future__ import annotations
 
 import re
+from datetime import UTC
 
 import django_filters as filters
 from django.conf import settings
@@ -20,6 +21,16 @@ from .models import Article, Paragraph, ParagraphRole, Quote, QuoteKind, Speaker
 SNIPPET_RADIUS = 80
 MARK_START, MARK_STOP = "<mark>", "</mark>"
 _TERM = re.compile(r'(-?)"([^"]+)"|(-?)(\S+)')
+
+
+class UTCDateTimeFilter(filters.IsoDateTimeFilter):
+    """An ISO 8601 date-time, compared in UTC. Python accepts offsets PostgreSQL does not (past ±15:59);
+    converting first makes every valid offset work the same on both databases."""
+
+    def filter(self, qs, value):
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(UTC)
+        return super().filter(qs, value)
 
 
 def search_terms(q: str) -> tuple[list[str], list[str]]:
@@ -93,8 +104,8 @@ class ArticleFilter(filters.FilterSet):
     )
     source = filters.CharFilter(field_name="source__name", help_text="Source name, exactly.")
     language = filters.CharFilter(help_text="BCP 47 language tag, exactly.")
-    published_after = filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="gte")
-    published_before = filters.IsoDateTimeFilter(field_name="published_at", lookup_expr="lt")
+    published_after = UTCDateTimeFilter(field_name="published_at", lookup_expr="gte")
+    published_before = UTCDateTimeFilter(field_name="published_at", lookup_expr="lt")
     id = filters.BaseInFilter(field_name="id", help_text="Comma-separated article ids.")
     role = filters.ChoiceFilter(
         method="filter_role",
@@ -133,8 +144,8 @@ class ParagraphFilter(filters.FilterSet):
 class QuoteFilter(filters.FilterSet):
     kind = filters.ChoiceFilter(choices=QuoteKind.choices)
     source = filters.CharFilter(field_name="article__source__name", help_text="Source name, exactly.")
-    published_after = filters.IsoDateTimeFilter(field_name="article__published_at", lookup_expr="gte")
-    published_before = filters.IsoDateTimeFilter(field_name="article__published_at", lookup_expr="lt")
+    published_after = UTCDateTimeFilter(field_name="article__published_at", lookup_expr="gte")
+    published_before = UTCDateTimeFilter(field_name="article__published_at", lookup_expr="lt")
 
     class Meta:
         model = Quote

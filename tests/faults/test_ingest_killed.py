@@ -1,0 +1,86 @@
+"""`ingest` killed with SIGKILL in the middle of a folder: what was stored is whole, and a second run
+completes the folder without duplicates (one transaction per article, idempotent by content hash)."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from bench.generate import articles
+from tests.conftest import REPO
+from tests.faults.conftest import ARTICLE_CHECK, ChildDatabase
+
+pytestmark = pytest.mark.slow
+
+ARTICLES = 400
+PER_FILE = 8
+
+
+def _write_folder(folder: Path) -> set[str]:
+    folder.mkdir()
+    records = list(articles(ARTICLES, seed=7))
+    for start in range(0, ARTICLES, PER_FILE):
+        lines = [json.dumps(r, ensure_ascii=False) for r in records[start : start + PER_FILE]]
+        (folder / f"batch-{start // PER_FILE:03d}.jsonl").write_text(
+            "\n".join(lines) + "\n", encoding="utf-8"
+        )
+    return {r["url"] for r in records}
+
+
+def _consistent(db: ChildDatabase) -> dict:
+    state = db.script(ARTICLE_CHECK)
+    assert state["problems"] == [], state["problems"]
+    assert state["orphan_paragraphs"] == state["orphan_quotes"] == 0
+    assert state["articles"] == state["distinct_urls"] == state["distinct_hashes"]
+    return state
+
+
+def test_killed_ingest_leaves_whole_articles_and_a_rerun_completes_the_folder(child_db, tmp_path):
+    folder = tmp_path / "corpus"
+    urls = _write_folder(folder)
+    command = [sys.executable, "manage.py", "ingest", str(folder), "-v0"]
+    with (tmp_path / "ingest.log").open("wb") as log:
+        process = subprocess.Popen(
+            command, cwd=REPO, env=child_db.env(), stdout=log, stderr=subprocess.STDOUT
+        )
+    try:
+        # Wait until some articles are in (bounded), then kill it mid-folder.
+        deadline = time.monotonic() + 240
+        stored = 0
+        while process.poll() is None and time.monotonic() < deadline:
+            stored = child_db.scalar("SELECT count(*) FROM corpus_article")
+            if stored >= ARTICLES // 8:
+                break
+            time.sleep(0.02)
+        assert process.poll() is None, "ingest finished before it could be killed; raise ARTICLES"
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=30)
+    assert process.returncode == -signal.SIGKILL
+
+    interrupted = _consistent(child_db)
+    assert 0 < interrupted["articles"] < ARTICLES, interrupted["articles"]
+
+    rerun = child_db.manage("ingest", str(folder), "-v0", check=False)
+    assert rerun.returncode == 0, rerun.stderr[-3000:]
+    summary = rerun.stdout.strip().splitlines()[-1]
+    created = ARTICLES - interrupted["articles"]
+    assert summary == f"{created} ingested, 0 revised, {interrupted['articles']} unchanged, 0 failed.", (
+        summary
+    )
+
+    final = _consistent(child_db)
+    assert final["articles"] == ARTICLES
+    stored_urls = child_db.script(
+        "from corpus.models import Article\nresult = sorted(Article.objects.values_list('url', flat=True))"
+    )
+    assert set(stored_urls) == urls
