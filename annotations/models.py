@@ -244,7 +244,9 @@ class ExportJob(models.Model):
     """An export run in the background; its file lives under ``settings.EXPORTS_DIR``."""
 
     format = models.CharField(max_length=20)
-    filters = models.JSONField(default=dict, blank=True, help_text="Filters and options, as the export took them.")
+    filters = models.JSONField(
+        default=dict, blank=True, help_text="Filters and options, as the export took them."
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="export_jobs"
     )

@@ -56,9 +56,8 @@ def _is_anonymous_read(request) -> bool:
         return False
     if request.headers.get("Authorization"):
         return False  # a token client: authenticated later, in the view, on the primary
-    if settings.SESSION_COOKIE_NAME in request.COOKIES:
-        return False  # a browser with a session (an editor, or one who may have just written)
-    return True
+    # A browser with a session (an editor, or one who may have just written) stays on the primary too.
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES
 
 
 class ReplicaRoutingMiddleware:

@@ -267,7 +267,9 @@ class Quote(models.Model):
         ordering = ["article", "start", "end", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(start__isnull=False, end__isnull=False, paragraph__isnull=False, start__lt=F("end"))
+                condition=Q(
+                    start__isnull=False, end__isnull=False, paragraph__isnull=False, start__lt=F("end")
+                )
                 | Q(anchor="orphaned", start__isnull=True, end__isnull=True),
                 name="quote_span_or_orphan",
             ),

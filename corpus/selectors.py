@@ -57,6 +57,10 @@ def revision_diff(revision: ArticleRevision) -> str:
     old = revision.text.split("\n\n")
     new = revision_newer_text(revision).split("\n\n")
     lines = difflib.unified_diff(
-        old, new, fromfile=f"revision {revision.number}", tofile=f"revision {revision.number + 1}", lineterm=""
+        old,
+        new,
+        fromfile=f"revision {revision.number}",
+        tofile=f"revision {revision.number + 1}",
+        lineterm="",
     )
     return "\n".join(lines)

@@ -140,7 +140,15 @@ def test_admin_add_goes_through_the_service(admin_client):
     tag = TagFactory(slug="framing")
     response = admin_client.post(
         "/admin/annotations/annotation/add/",
-        {"article": article.pk, "target": "span", "start": 0, "end": 7, "tags": [tag.pk], "note": "n", "status": "draft"},
+        {
+            "article": article.pk,
+            "target": "span",
+            "start": 0,
+            "end": 7,
+            "tags": [tag.pk],
+            "note": "n",
+            "status": "draft",
+        },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     annotation = Annotation.objects.get()

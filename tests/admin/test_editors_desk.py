@@ -21,7 +21,9 @@ def _login(client, username: str, group: str):
 
 def _fact_check(author, verdict: str = "false") -> FactCheck:
     article = ArticleFactory()
-    claim = services.claim_create(article=article, text="The pier is older than all of us.", created_by=author)
+    claim = services.claim_create(
+        article=article, text="The pier is older than all of us.", created_by=author
+    )
     return services.factcheck_create(claim=claim, author=author, verdict=verdict, rationale="Records.")
 
 
@@ -97,7 +99,9 @@ def test_tag_merge_moves_annotations_and_tags_in_use_are_not_deleted(admin_clien
     both = AnnotationFactory(tags=[old.slug, new.slug])
     url = "/admin/annotations/tag/"
     # in use: the delete action leaves it in place
-    admin_client.post(url, {"action": "delete_selected", "_selected_action": [old.pk], "post": "yes"}, follow=True)
+    admin_client.post(
+        url, {"action": "delete_selected", "_selected_action": [old.pk], "post": "yes"}, follow=True
+    )
     assert Tag.objects.filter(pk=old.pk).exists()
     assert admin_client.get(f"/admin/annotations/tag/{old.pk}/delete/").status_code == 403
 
@@ -117,7 +121,14 @@ def test_bulk_tag_quotes_and_paragraphs(client):
     paragraphs = list(Paragraph.objects.filter(article=article)[:2])
     assert quotes
     _action(client, "/admin/corpus/quote/", "tag_selected", [q.pk for q in quotes], apply="1", tags=[tag.pk])
-    _action(client, "/admin/corpus/paragraph/", "tag_selected", [p.pk for p in paragraphs], apply="1", tags=[tag.pk])
+    _action(
+        client,
+        "/admin/corpus/paragraph/",
+        "tag_selected",
+        [p.pk for p in paragraphs],
+        apply="1",
+        tags=[tag.pk],
+    )
     made = Annotation.objects.filter(author=editor)
     assert made.filter(target="quote").count() == len(quotes)
     assert made.filter(target="paragraph").count() == 2

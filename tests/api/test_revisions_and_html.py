@@ -30,7 +30,9 @@ def test_revisions_are_listed_and_readable_with_a_diff(api_client):
     assert [r["number"] for r in listing.json()] == [1, 2]
     first = api_client.get(f"/api/articles/{article.pk}/revisions/1/").json()
     assert first["text"].endswith("Unchanged.") and "seven to four" in first["text"]
-    assert "-The vote was seven to four." in first["diff"] and "+The vote was eight to three." in first["diff"]
+    assert (
+        "-The vote was seven to four." in first["diff"] and "+The vote was eight to three." in first["diff"]
+    )
     second = api_client.get(f"/api/articles/{article.pk}/revisions/2/").json()
     assert "+The vote was nine to two." in second["diff"]
     assert api_client.get(f"/api/articles/{article.pk}/revisions/3/").status_code == 404

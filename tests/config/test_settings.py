@@ -11,7 +11,9 @@ from tests.conftest import REPO
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SECURE_", "SESSION_", "CSRF_"))}
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SECURE_", "SESSION_", "CSRF_"))
+    }
     clean.pop("DEBUG", None)
     clean.pop("SECRET_KEY", None)
     return subprocess.run(

@@ -22,7 +22,9 @@ def _anchor(old: str, new: str, passage: str, occurrence: int = 0):
         start = old.index(passage, start + 1)
     end = start + len(passage)
     prefix, suffix = span_context(text=old, start=start, end=end)
-    return reanchor(old_text=old, new_text=new, start=start, end=end, exact=passage, prefix=prefix, suffix=suffix)
+    return reanchor(
+        old_text=old, new_text=new, start=start, end=end, exact=passage, prefix=prefix, suffix=suffix
+    )
 
 
 PASSAGES = ["spend more on the harbour", "We cannot wait another winter", "🌊 항구 수리", "the harbour"]
@@ -57,7 +59,9 @@ def test_repeated_phrase_follows_its_own_occurrence():
 
 def test_reworded_passage_is_fuzzy_with_a_score():
     passage = "Opponents said the plan was rushed and that the harbour was not the priority."
-    new = OLD.replace(passage, "Opponents said the plan had been rushed and that the harbour was not a priority.")
+    new = OLD.replace(
+        passage, "Opponents said the plan had been rushed and that the harbour was not a priority."
+    )
     anchor = _anchor(OLD, new, passage)
     assert anchor.method == "fuzzy"
     assert 0.8 <= anchor.score < 1

@@ -37,7 +37,9 @@ def test_news_page_is_extracted_and_kept(capsys):
     assert "We cannot wait another winter" in text
     roles = {p.text: p.role for p in article.paragraphs.all()}
     assert roles["Waves break over the old pier in Riverton on Monday. Photo: AFP"] == "caption"
-    assert roles["Sign up for our morning newsletter and get the news delivered to your inbox."] == "boilerplate"
+    assert (
+        roles["Sign up for our morning newsletter and get the news delivered to your inbox."] == "boilerplate"
+    )
     assert article.quotes.filter(kind="direct").exists()
 
 

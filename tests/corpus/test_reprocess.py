@@ -38,7 +38,9 @@ def test_reprocess_keeps_corrections_verified_quotes_roles_and_annotations(tmp_p
     on_quote = annotation_services.annotation_create(
         article=article, author=editor, target="quote", quote=vasquez, note="check this"
     )
-    span = annotation_services.annotation_create(article=article, author=editor, start=0, end=7, note="headline")
+    span = annotation_services.annotation_create(
+        article=article, author=editor, start=0, end=7, note="headline"
+    )
     paragraph = article.paragraphs.get(position=1)
     paragraph_set_role(paragraph=paragraph, expected_version=1, role="standfirst")
     Article.objects.filter(pk=article.pk).update(pipeline_version="0")

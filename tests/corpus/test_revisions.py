@@ -31,12 +31,16 @@ V1 = [
 def _ingest(paragraphs: list[str]) -> Article:
     body = "\n".join(paragraphs)
     raw = json.dumps({"text": body, "url": URL}, ensure_ascii=False).encode("utf-8")
-    return article_ingest(record=ArticleInput(raw=raw, body=body, url=URL, format="json", origin="test")).article
+    return article_ingest(
+        record=ArticleInput(raw=raw, body=body, url=URL, format="json", origin="test")
+    ).article
 
 
 def _span(article: Article, author, words: str, **kwargs) -> Annotation:
     start = article.text.index(words)
-    return services.annotation_create(article=article, author=author, start=start, end=start + len(words), note=words, **kwargs)
+    return services.annotation_create(
+        article=article, author=author, start=start, end=start + len(words), note=words, **kwargs
+    )
 
 
 def test_annotations_follow_their_words_or_become_orphans():
@@ -53,7 +57,11 @@ def test_annotations_follow_their_words_or_become_orphans():
     }
     annotations = {key: _span(article, editor, words) for key, words in passages.items()}
     paragraph_note = services.annotation_create(
-        article=article, author=editor, target="paragraph", paragraph=article.paragraphs.get(position=5), note="vote"
+        article=article,
+        author=editor,
+        target="paragraph",
+        paragraph=article.paragraphs.get(position=5),
+        note="vote",
     )
 
     v2 = [
@@ -82,14 +90,18 @@ def test_annotations_follow_their_words_or_become_orphans():
     for key in ("before", "inside", "emoji", "quote", "after"):
         assert moved[key].anchor == "exact", key
     assert moved["reworded"].anchor == "fuzzy"
-    assert text[moved["reworded"].start : moved["reworded"].end].startswith("Opponents said the plan had been")
+    assert text[moved["reworded"].start : moved["reworded"].end].startswith(
+        "Opponents said the plan had been"
+    )
     assert moved["deleted"].anchor == "orphaned"
     assert moved["deleted"].exact == passages["deleted"]  # its words are kept for an editor to re-place
 
     # the paragraph annotation follows its paragraph to its new position
     paragraph_note.refresh_from_db()
     assert paragraph_note.paragraph.position == 4
-    assert text[paragraph_note.paragraph.start : paragraph_note.paragraph.end] == "The vote was seven to four."
+    assert (
+        text[paragraph_note.paragraph.start : paragraph_note.paragraph.end] == "The vote was seven to four."
+    )
     # nothing was lost
     assert Annotation.objects.filter(article=article, origin="editor").count() == len(passages) + 1
 
@@ -112,9 +124,11 @@ def test_quote_corrections_carry_over_and_orphans_are_kept():
     editor = UserFactory(groups=["Editor"])
     v1 = [*V1, '"The pier is older than all of us," she said.']
     article = _ingest(v1)
-    winter = article.quotes.get(kind="direct", exact="We cannot wait another winter,") if article.quotes.filter(
-        exact="We cannot wait another winter,"
-    ).exists() else article.quotes.filter(kind="direct").order_by("start").first()
+    winter = (
+        article.quotes.get(kind="direct", exact="We cannot wait another winter,")
+        if article.quotes.filter(exact="We cannot wait another winter,").exists()
+        else article.quotes.filter(kind="direct").order_by("start").first()
+    )
     pier = article.quotes.filter(kind="direct").order_by("-start").first()
     assert winter.pk != pier.pk
     quote_correct(quote=winter, expected_version=winter.version, user=editor, verified=True)
@@ -135,7 +149,9 @@ def test_paragraph_with_annotations_cannot_be_deleted_alone():
     editor = UserFactory(groups=["Editor"])
     article = _ingest(V1)
     paragraph = article.paragraphs.get(position=1)
-    services.annotation_create(article=article, author=editor, target="paragraph", paragraph=paragraph, note="x")
+    services.annotation_create(
+        article=article, author=editor, target="paragraph", paragraph=paragraph, note="x"
+    )
     with pytest.raises((RestrictedError, ProtectedError)):
         paragraph.delete()
 

@@ -22,7 +22,9 @@ class Command(BaseCommand):
         parser.add_argument("ids", nargs="*", type=int, help="Article ids.")
         parser.add_argument("--all", action="store_true", help="Every article.")
         parser.add_argument(
-            "--outdated", action="store_true", help=f"Articles processed by a pipeline other than {PIPELINE_VERSION}."
+            "--outdated",
+            action="store_true",
+            help=f"Articles processed by a pipeline other than {PIPELINE_VERSION}.",
         )
 
     def handle(self, *args, ids: list[int], all: bool, outdated: bool, **options):
