@@ -166,6 +166,20 @@ if env_bool("USE_X_FORWARDED_PROTO", default=False):
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# --- Caches ---------------------------------------------------------------------------
+
+# API throttling counts requests in the database, so every gunicorn worker and app server shares one
+# count per client (a per-process cache would multiply the limit by the number of workers). The table is
+# created by a migration (annotations 0010).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "throttle": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "newsdesk_throttle_cache",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    },
+}
+
 # --- REST framework ---------------------------------------------------------------
 
 REST_FRAMEWORK = {

@@ -251,10 +251,11 @@ def _blobs(target: Path) -> Iterator[bytes]:
 
 
 def test_throttling_answers_429_with_retry_after(child_db, tmp_path):
-    with gunicorn(child_db, tmp_path, workers=1, API_THROTTLE_ANON="5/minute") as server:
+    # Several workers, fresh connections: the count is shared (a database cache), not per worker.
+    with gunicorn(child_db, tmp_path, workers=3, API_THROTTLE_ANON="5/minute") as server:
         codes = []
         for _ in range(20):
-            response = requests.get(f"{server.url}/api/tags/", timeout=30)
+            response = requests.get(f"{server.url}/api/tags/", timeout=30, headers={"Connection": "close"})
             codes.append(response.status_code)
             if response.status_code == 429:
                 assert int(response.headers["Retry-After"]) > 0
