@@ -122,39 +122,46 @@ def article_ingest(
     if clash is not None:
         article = article_revise(article=clash, record=record, processed=processed, directory=directory)
         return IngestResult(article=article, created=False, origin=record.origin, revised=True)
-    metadata = {**record.metadata, "format": record.format}
-    article = Article.objects.create(
-        source=source,
-        url=record.url,
-        external_id=record.external_id,
-        raw_text=record.raw_text,
-        content_hash=content_hash,
-        text=processed.text,
-        title=processed.title,
-        standfirst=processed.standfirst,
-        byline=processed.byline or record.byline,
-        published_at=record.published_at,
-        language=language,
-        metadata=metadata,
-        pipeline_version=processed.pipeline_version,
-    )
+    article = _article_row(record, processed, source=source, language=language)
+    article.save()
     _store_processed(article=article, processed=processed, directory=directory)
     for hook in _ingest_hooks():
         hook(items=[(article, processed)])
     return IngestResult(article=article, created=True, origin=record.origin)
 
 
+def _article_row(
+    record: ArticleInput, processed: ProcessedArticle, *, source: Source | None, language: str
+) -> Article:
+    """A new article from its input and what the pipeline made of it (not saved)."""
+    return Article(
+        source=source,
+        url=record.url,
+        external_id=record.external_id,
+        raw_text=record.raw_text,
+        content_hash=record.content_hash,
+        text=processed.text,
+        title=processed.title,
+        standfirst=processed.standfirst,
+        byline=processed.byline or record.byline,
+        published_at=record.published_at,
+        language=language,
+        metadata={**record.metadata, "format": record.format},
+        pipeline_version=processed.pipeline_version,
+    )
+
+
+def _paragraph_rows(article: Article, processed: ProcessedArticle) -> list[Paragraph]:
+    return [
+        Paragraph(article=article, position=p.position, role=p.role, rule=p.rule, start=p.start, end=p.end)
+        for p in processed.paragraphs
+    ]
+
+
 def _store_processed(
     *, article: Article, processed: ProcessedArticle, directory: SpeakerDirectory | None
 ) -> None:
-    paragraphs = Paragraph.objects.bulk_create(
-        [
-            Paragraph(
-                article=article, position=p.position, role=p.role, rule=p.rule, start=p.start, end=p.end
-            )
-            for p in processed.paragraphs
-        ]
-    )
+    paragraphs = Paragraph.objects.bulk_create(_paragraph_rows(article, processed))
     _store_quotes(
         article=article,
         processed=processed,
@@ -548,14 +555,7 @@ def article_revise(
     )
     old_paragraphs = list(article.paragraphs.values_list("pk", flat=True))
     Paragraph.objects.filter(article=article).update(position=F("position") + _PARKED)
-    paragraphs = Paragraph.objects.bulk_create(
-        [
-            Paragraph(
-                article=article, position=p.position, role=p.role, rule=p.rule, start=p.start, end=p.end
-            )
-            for p in processed.paragraphs
-        ]
-    )
+    paragraphs = Paragraph.objects.bulk_create(_paragraph_rows(article, processed))
     revision = Revision(
         article=article,
         old_text=old_text,
@@ -770,33 +770,20 @@ def _store_batch(ready, directory, default_source, default_language) -> dict[int
             sources[name] = source_get_or_create(name=name)
     articles = Article.objects.bulk_create(
         [
-            Article(
-                source=sources.get(record.source or default_source)
-                if (record.source or default_source)
-                else None,
-                url=record.url,
-                external_id=record.external_id,
-                raw_text=record.raw_text,
-                content_hash=record.content_hash,
-                text=processed.text,
-                title=processed.title,
-                standfirst=processed.standfirst,
-                byline=processed.byline or record.byline,
-                published_at=record.published_at,
+            _article_row(
+                record,
+                processed,
+                source=sources.get(record.source or default_source),
                 language=record.language or default_language,
-                metadata={**record.metadata, "format": record.format},
-                pipeline_version=processed.pipeline_version,
             )
             for _, record, processed in ready
         ]
     )
     paragraphs = Paragraph.objects.bulk_create(
         [
-            Paragraph(
-                article=article, position=p.position, role=p.role, rule=p.rule, start=p.start, end=p.end
-            )
+            row
             for article, (_, _, processed) in zip(articles, ready, strict=True)
-            for p in processed.paragraphs
+            for row in _paragraph_rows(article, processed)
         ]
     )
     by_article: dict[int, dict[int, Paragraph]] = {}
