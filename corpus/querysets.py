@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -20,24 +20,10 @@ class ArticleQuerySet(models.QuerySet):
     def for_list(self) -> ArticleQuerySet:
         return self.select_related("source").defer("raw_text", "text", "metadata").with_counts()
 
-    def with_contents(self) -> ArticleQuerySet:
-        from .models import Paragraph, Quote
-
-        return self.select_related("source").prefetch_related(
-            Prefetch("paragraphs", queryset=Paragraph.objects.order_by("position")),
-            Prefetch("quotes", queryset=Quote.objects.with_related().order_by("start", "end", "id")),
-        )
-
 
 class QuoteQuerySet(models.QuerySet):
     def with_related(self) -> QuoteQuerySet:
         return self.select_related("speaker", "via", "paragraph")
-
-    def by_speaker(self, speaker) -> QuoteQuerySet:
-        return self.filter(speaker=speaker).with_related().select_related("article")
-
-    def machine(self) -> QuoteQuerySet:
-        return self.filter(origin="machine")
 
 
 class SpeakerQuerySet(models.QuerySet):

@@ -14,10 +14,6 @@ def article_list() -> QuerySet[Article]:
     return Article.objects.for_list()
 
 
-def article_detail_queryset() -> QuerySet[Article]:
-    return Article.objects.with_contents()
-
-
 def quote_list() -> QuerySet[Quote]:
     return Quote.objects.with_related().select_related("article")
 

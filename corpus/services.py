@@ -304,15 +304,6 @@ def speaker_register(*, ref: SpeakerRef) -> Speaker:
 
 
 @transaction.atomic
-def speaker_alias_add(*, speaker: Speaker, phrase: str) -> SpeakerAlias:
-    alias = SpeakerAlias(speaker=speaker, phrase=phrase.strip())
-    alias.key = alias.phrase.casefold()
-    alias.full_clean()
-    alias.save()
-    return alias
-
-
-@transaction.atomic
 def quote_correct(
     *,
     quote: Quote,
@@ -414,26 +405,16 @@ def article_reprocess(*, article: Article, directory: SpeakerDirectory | None = 
     existing = list(article.quotes.all())
     referenced = _referenced_quote_ids(article)
     kept = [q for q in existing if _quote_is_kept(q, referenced)]
-    replaced = [q for q in existing if q not in kept]
+    replaced = [q for q in existing if not _quote_is_kept(q, referenced)]
     Quote.objects.filter(pk__in=[q.pk for q in replaced]).delete()
     kept_spans = {(q.start, q.end, q.kind) for q in kept}
-    keep_index = [i for i, q in enumerate(processed.quotes) if (q.start, q.end, q.kind) not in kept_spans]
-    new_quotes = [processed.quotes[i] for i in keep_index]
-    remap = {old: new for new, old in enumerate(keep_index)}
-    new_quotes = [
-        q if q.continues is None else _with_continues(q, remap.get(q.continues)) for q in new_quotes
-    ]
-    processed_for_store = ProcessedArticle(
-        text=processed.text,
-        title=processed.title,
-        standfirst=processed.standfirst,
-        byline=processed.byline,
-        paragraphs=[],
-        quotes=new_quotes,
-        spam=processed.spam,
-        pipeline_version=processed.pipeline_version,
+    new_quotes = _quotes_without(processed.quotes, lambda q: (q.start, q.end, q.kind) in kept_spans)
+    _store_quotes(
+        article=article,
+        processed=replace(processed, quotes=new_quotes),
+        paragraphs=paragraphs,
+        directory=directory,
     )
-    _store_quotes(article=article, processed=processed_for_store, paragraphs=paragraphs, directory=directory)
     Article.objects.filter(pk=article.pk).update(
         title=processed.title,
         standfirst=processed.standfirst,
@@ -456,8 +437,17 @@ def article_reprocess(*, article: Article, directory: SpeakerDirectory | None = 
     )
 
 
-def _with_continues(quote: QuoteSpec, index: int | None) -> QuoteSpec:
-    return replace(quote, continues=index)
+def _quotes_without(quotes: list[QuoteSpec], drop: Callable[[QuoteSpec], bool]) -> list[QuoteSpec]:
+    """The extracted quotes less those ``drop`` picks (kept rows already stand for them), with each
+    ``continues`` renumbered; a link to a dropped quote is cut."""
+    left = [i for i, quote in enumerate(quotes) if not drop(quote)]
+    position = {old: new for new, old in enumerate(left)}
+    return [
+        replace(quotes[i], continues=position.get(quotes[i].continues))
+        if quotes[i].continues is not None
+        else quotes[i]
+        for i in left
+    ]
 
 
 def article_input_from_json(*, data: bytes, origin: str) -> ArticleInput:
@@ -582,14 +572,7 @@ def article_revise(
             quote.anchor, quote.anchor_score = anchor.method, anchor.score
             placed_spans.add((quote.start, quote.end))
     Quote.objects.bulk_update(kept, ["start", "end", "paragraph", "exact", "anchor", "anchor_score"])
-    fresh = [i for i, q in enumerate(processed.quotes) if (q.start, q.end) not in placed_spans]
-    remap = {old: new for new, old in enumerate(fresh)}
-    new_quotes = [
-        _with_continues(processed.quotes[i], remap.get(processed.quotes[i].continues))
-        if processed.quotes[i].continues is not None
-        else processed.quotes[i]
-        for i in fresh
-    ]
+    new_quotes = _quotes_without(processed.quotes, lambda q: (q.start, q.end) in placed_spans)
     _store_quotes(
         article=article,
         processed=replace(processed, quotes=new_quotes),
