@@ -18,6 +18,17 @@ class OwnAnnotation(BasePermission):
         return request.user.is_superuser or obj.author_id == request.user.pk
 
 
+class OwnClaim(BasePermission):
+    """Editors change and withdraw the claims they marked; superusers any."""
+
+    message = "You can change or withdraw only the claims you marked."
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        if request.method in SAFE_METHODS:
+            return True
+        return request.user.is_superuser or obj.created_by_id == request.user.pk
+
+
 class FactCheckRules(BasePermission):
     """The author edits and submits a fact-check; a second person (a fact-checker) reviews it."""
 

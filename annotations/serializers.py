@@ -246,6 +246,18 @@ class ClaimWriteSerializer(serializers.Serializer):
     )
 
 
+class ClaimUpdateSerializer(serializers.Serializer):
+    """What PATCH may change; the article stays."""
+
+    text = serializers.CharField(required=False)
+    claimant = serializers.PrimaryKeyRelatedField(
+        queryset=Speaker.objects.all(), allow_null=True, required=False, help_text="Speaker id."
+    )
+    annotation = serializers.PrimaryKeyRelatedField(
+        queryset=Annotation.objects.all(), allow_null=True, required=False, help_text="Annotation id."
+    )
+
+
 class EvidenceSerializer(serializers.Serializer):
     url = serializers.CharField()
     title = serializers.CharField(required=False, allow_blank=True)

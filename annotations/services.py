@@ -323,6 +323,86 @@ def claim_create(
     return claim
 
 
+def _claim_fact_check(claim: Claim) -> FactCheck | None:
+    # Locked, so a review cannot start between the check below and the write.
+    return FactCheck.objects.select_for_update().filter(claim=claim).first()
+
+
+_KEEP = object()
+
+
+@transaction.atomic
+def claim_update(
+    *,
+    claim: Claim,
+    expected_version: int,
+    user=None,
+    text: str | None = None,
+    claimant: Speaker | object | None = _KEEP,
+    annotation: Annotation | object | None = _KEEP,
+) -> Claim:
+    """Change a claim's wording, claimant or annotation, only if nobody changed it since
+    ``expected_version``.
+
+    A claim under review stays as the reviewer reads it: changes are refused until the fact-check is
+    published or sent back. Changing the claim of a published fact-check sends that fact-check back to
+    draft, as changing its verdict does: what was published is no longer what it checked.
+    """
+    fields: dict = {}
+    if text is not None:
+        if not text.strip():
+            raise ValidationError({"text": "a claim needs its words."})
+        fields["text"] = text.strip()
+    if claimant is not _KEEP:
+        if claimant is not None and claimant.article_id not in (None, claim.article_id):
+            raise ValidationError({"claimant": "that speaker belongs to another article."})
+        fields["claimant"] = claimant
+    if annotation is not _KEEP:
+        if annotation is not None and annotation.article_id != claim.article_id:
+            raise ValidationError({"annotation": "the annotation belongs to another article."})
+        fields["annotation"] = annotation
+    if not fields:
+        return versioned_update(claim, expected_version=expected_version, user=user, fields={})
+    fact_check = _claim_fact_check(claim)
+    if fact_check is not None and fact_check.status == FactCheckStatus.IN_REVIEW:
+        raise ValidationError(
+            {"claim": "its fact-check is in review; change the claim after it is published or sent back."}
+        )
+    claim = versioned_update(claim, expected_version=expected_version, user=user, fields=fields)
+    if fact_check is not None and fact_check.status == FactCheckStatus.PUBLISHED:
+        versioned_update(
+            fact_check,
+            expected_version=fact_check.version,
+            user=user,
+            fields={"status": FactCheckStatus.DRAFT, "published_at": None, "reviewer": None},
+        )
+    return claim
+
+
+@transaction.atomic
+def claim_delete(*, claim: Claim, expected_version: int, user) -> None:
+    """Withdraw a claim, only if nobody changed it since ``expected_version``.
+
+    A claim whose fact-check is in review or published stays (the record of what was checked); a draft
+    fact-check goes with its claim only when it is the same person's.
+    """
+    fact_check = _claim_fact_check(claim)
+    if fact_check is not None:
+        if fact_check.status != FactCheckStatus.DRAFT:
+            raise ValidationError(
+                {"claim": f"its fact-check is {fact_check.status.replace('_', ' ')}; it cannot be withdrawn."}
+            )
+        if fact_check.author_id != getattr(user, "pk", None) and not getattr(user, "is_superuser", False):
+            raise ValidationError({"claim": "someone else has a draft fact-check of it."})
+    locked = Claim.objects.select_for_update().filter(pk=claim.pk, version=expected_version)
+    deleted = 0
+    if locked.exists():
+        deleted, _ = Claim.objects.filter(pk=claim.pk, version=expected_version).delete()
+    if not deleted:
+        current = Claim.objects.filter(pk=claim.pk).values_list("version", flat=True).first()
+        raise StaleVersion(model=Claim, pk=claim.pk, expected=expected_version, current=current)
+
+
 def _evidence_clean(evidence: list) -> list[dict]:
     if not isinstance(evidence, list):
         raise ValidationError({"evidence": "a list of {url, title, publisher, accessed}."})

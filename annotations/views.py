@@ -30,8 +30,8 @@ from corpus.serializers import ArticleIngestSerializer, RevisionDetailSerializer
 
 from . import selectors, services, w3c
 from .filters import AnnotationFilter, ArticleFilter, ClaimFilter, FactCheckFilter
-from .models import Annotation, FactCheck
-from .permissions import FactCheckRules, OwnAnnotation
+from .models import Annotation, Claim, FactCheck
+from .permissions import FactCheckRules, OwnAnnotation, OwnClaim
 from .serializers import (
     AnnotationListSerializer,
     AnnotationSerializer,
@@ -40,6 +40,7 @@ from .serializers import (
     ArticleListItemSerializer,
     ArticleSummarySerializer,
     ClaimSerializer,
+    ClaimUpdateSerializer,
     ClaimWriteSerializer,
     FactCheckSerializer,
     FactCheckUpdateSerializer,
@@ -275,14 +276,27 @@ class AnnotationViewSet(viewsets.ModelViewSet):
 # --- Claims and fact-checks ----------------------------------------------------------------------
 
 
-@extend_schema_view(create=extend_schema(request=ClaimWriteSerializer, responses={201: ClaimSerializer}))
+@extend_schema_view(
+    create=extend_schema(request=ClaimWriteSerializer, responses={201: ClaimSerializer}),
+    partial_update=extend_schema(request=ClaimUpdateSerializer, responses=ClaimSerializer),
+)
 class ClaimViewSet(viewsets.ReadOnlyModelViewSet):
+    """Claims: editors mark them, and change or withdraw their own (with If-Match). A claim under review
+    is frozen; changing the claim of a published fact-check sends the fact-check back to draft."""
+
     serializer_class = ClaimSerializer
     filterset_class = ClaimFilter
-    http_method_names = ["get", "post", "head", "options"]
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    permission_classes = [RolePermission, OwnClaim]
+    # Withdrawing a claim is part of editing it: editors hold change_claim, not delete_claim.
+    action_permissions = {"destroy": [model_perm(Claim, "change")]}
 
     def get_queryset(self):
         return selectors.claim_list(user=self.request.user)
+
+    def _respond(self, claim: Claim, **kwargs) -> Response:
+        fresh = self.get_queryset().get(pk=claim.pk)
+        return versioned_response(self.get_serializer(fresh).data, fresh, **kwargs)
 
     def retrieve(self, request, *args, **kwargs):
         claim = self.get_object()
@@ -291,8 +305,20 @@ class ClaimViewSet(viewsets.ReadOnlyModelViewSet):
     def create(self, request, *args, **kwargs):
         data = _validated(ClaimWriteSerializer, request.data)
         claim = services.claim_create(created_by=request.user, **data)
-        fresh = self.get_queryset().get(pk=claim.pk)
-        return versioned_response(self.get_serializer(fresh).data, fresh, status_code=status.HTTP_201_CREATED)
+        return self._respond(claim, status_code=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        claim = self.get_object()
+        version = expected_version(request, claim)
+        data = _validated(ClaimUpdateSerializer, request.data)
+        services.claim_update(claim=claim, expected_version=version, user=request.user, **data)
+        return self._respond(claim)
+
+    def destroy(self, request, *args, **kwargs):
+        claim = self.get_object()
+        version = expected_version(request, claim)
+        services.claim_delete(claim=claim, expected_version=version, user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 REVIEW = [model_perm(FactCheck, "change"), services.REVIEW_PERMISSION]

@@ -182,6 +182,22 @@ CASES = [
         None,
         _codes(401, 403, 201, 201, 201),
     ),
+    (
+        "claim patch",
+        "patch",
+        lambda w: f"/api/claims/{w.bare_claim.pk}/",
+        lambda w: {"text": "reworded"},
+        lambda w: w.bare_claim,
+        _codes(401, 403, 200, 403, 200),
+    ),
+    (
+        "claim delete",
+        "delete",
+        lambda w: f"/api/claims/{w.bare_claim.pk}/",
+        None,
+        lambda w: w.bare_claim,
+        _codes(401, 403, 204, 403, 204),
+    ),
     ("fact-checks list", "get", lambda w: "/api/fact-checks/", None, None, ALL_200),
     (
         "draft fact-check",

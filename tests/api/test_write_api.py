@@ -278,6 +278,76 @@ def test_claim_errors_name_the_field(article):
     assert response.status_code == 400 and "annotation" in response.json()
 
 
+def test_claim_changes_name_their_version_and_respect_review(article):
+    author = make_user("editor", "writer")
+    checker = make_user("factchecker", "checker")
+    writer, reviewer = client_for(author), client_for(checker)
+    created = writer.post("/api/claims/", {"article": article.pk, "text": "Spending doubled."}, format="json")
+    url = f"/api/claims/{created.json()['id']}/"
+
+    assert writer.patch(url, {"text": "Spending tripled."}, format="json").status_code == 428
+    edited = writer.patch(url, {"text": " Spending tripled. "}, format="json", HTTP_IF_MATCH=created["ETag"])
+    assert edited.status_code == 200 and edited.json()["text"] == "Spending tripled."
+    assert edited["ETag"] == f'"{edited.json()["id"]}-2"'
+    stale = writer.patch(url, {"text": "again"}, format="json", HTTP_IF_MATCH=created["ETag"])
+    assert stale.status_code == 412
+    # Errors name the field: a blank claim, an annotation on another article.
+    assert "text" in writer.patch(url, {"text": " "}, format="json", HTTP_IF_MATCH=edited["ETag"]).json()
+    elsewhere = AnnotationFactory(article=ArticleFactory())
+    response = writer.patch(url, {"annotation": elsewhere.pk}, format="json", HTTP_IF_MATCH=edited["ETag"])
+    assert response.status_code == 400 and "annotation" in response.json()
+    # Somebody else's claim is theirs to change.
+    assert reviewer.patch(url, {"text": "x"}, format="json", HTTP_IF_MATCH=edited["ETag"]).status_code == 403
+
+    check = writer.post(
+        "/api/fact-checks/", {"claim": edited.json()["id"], "verdict": "false"}, format="json"
+    )
+    check_url = f"/api/fact-checks/{check.json()['id']}/"
+    submitted = writer.post(check_url + "submit/", HTTP_IF_MATCH=check["ETag"])
+    frozen = writer.patch(url, {"text": "Spending rose."}, format="json", HTTP_IF_MATCH=edited["ETag"])
+    assert frozen.status_code == 400 and "in review" in frozen.json()["claim"][0]
+    refused = writer.delete(url, HTTP_IF_MATCH=edited["ETag"])
+    assert refused.status_code == 400 and "in review" in refused.json()["claim"][0]
+
+    published = reviewer.post(check_url + "publish/", HTTP_IF_MATCH=submitted["ETag"])
+    assert published.json()["status"] == "published"
+    reworded = writer.patch(
+        url, {"text": "Spending rose by a third."}, format="json", HTTP_IF_MATCH=edited["ETag"]
+    )
+    assert reworded.status_code == 200, reworded.content
+    # What was published checked other words: the fact-check goes back through review.
+    fact_check = FactCheck.objects.get()
+    assert (fact_check.status, fact_check.published_at, fact_check.reviewer) == ("draft", None, None)
+    assert reworded.json()["fact_check"]["status"] == "draft"
+
+
+def test_withdrawing_a_claim(article):
+    author = make_user("editor", "writer")
+    other = make_user("editor", "other")
+    writer, colleague = client_for(author), client_for(other)
+    created = writer.post("/api/claims/", {"article": article.pk, "text": "Crime fell."}, format="json")
+    url = f"/api/claims/{created.json()['id']}/"
+    check = colleague.post(
+        "/api/fact-checks/", {"claim": created.json()["id"], "verdict": "mixed"}, format="json"
+    )
+    assert check.status_code == 201
+    # A colleague's draft fact-check is not the claim author's to delete.
+    refused = writer.delete(url, HTTP_IF_MATCH=created["ETag"])
+    assert refused.status_code == 400 and "someone else" in refused.json()["claim"][0]
+    FactCheck.objects.all().delete()
+
+    assert writer.delete(url).status_code == 428
+    assert writer.delete(url, HTTP_IF_MATCH=f'"{created.json()["id"]}-9"').status_code == 412
+    assert writer.delete(url, HTTP_IF_MATCH=created["ETag"]).status_code == 204
+    assert writer.get(url).status_code == 404
+
+    # An own draft fact-check goes with its claim.
+    again = writer.post("/api/claims/", {"article": article.pk, "text": "Crime rose."}, format="json")
+    writer.post("/api/fact-checks/", {"claim": again.json()["id"], "verdict": "true"}, format="json")
+    assert writer.delete(f"/api/claims/{again.json()['id']}/", HTTP_IF_MATCH=again["ETag"]).status_code == 204
+    assert not FactCheck.objects.exists()
+
+
 # --- Articles ------------------------------------------------------------------------------------
 
 
