@@ -20,7 +20,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from corpus.models import Article, Paragraph, Quote, QuoteKind
+from corpus.models import Article, Paragraph, Quote, QuoteKind, Speaker
 
 from . import selectors
 from .models import Annotation, AnnotationStatus, Claim, FactCheck, Tag, Verdict
@@ -35,6 +35,7 @@ PAGE_PERMISSIONS = {
     "delete_annotation": "annotations.delete_annotation",
     "add_claim": "annotations.add_claim",
     "change_quote": "corpus.change_quote",
+    "add_speaker": "corpus.add_speaker",
     "add_factcheck": "annotations.add_factcheck",
     "change_factcheck": "annotations.change_factcheck",
     "review_factcheck": REVIEW_PERMISSION,
@@ -90,6 +91,30 @@ def _quote_data(quote: Quote) -> dict[str, Any]:
     }
 
 
+def _speaker_data(speaker: Speaker) -> dict[str, Any]:
+    # The same fields as the API's speakers (less aliases and counts): the script mixes both.
+    return {
+        "id": speaker.pk,
+        "name": speaker.name,
+        "kind": speaker.kind,
+        "description": speaker.description,
+        "article": speaker.article_id,
+    }
+
+
+def _article_speakers(article: Article, quotes: list[Quote]) -> list[Speaker]:
+    """The speakers an editor most likely wants for a quote of this article: those of its quotes
+    (already loaded with them, intermediaries included) and the ones local to it, in one query."""
+    found: dict[int, Speaker] = {}
+    for quote in quotes:
+        for speaker in (quote.speaker, quote.via):
+            if speaker is not None:
+                found[speaker.pk] = speaker
+    for speaker in Speaker.objects.filter(article=article):
+        found.setdefault(speaker.pk, speaker)
+    return sorted(found.values(), key=lambda speaker: (speaker.name.casefold(), speaker.pk))
+
+
 def _annotation_data(annotation: Annotation) -> dict[str, Any]:
     # An orphan (anchor "orphaned") comes with null offsets and the words it was on in exact.
     return {
@@ -143,10 +168,11 @@ def _claim_data(claim: Claim, *, sees_drafts: bool) -> dict[str, Any]:
 
 
 def annotate_page_data(*, article: Article, user) -> dict[str, Any]:
-    """Everything the annotate screen shows and may change, in six queries (plus the user's
+    """Everything the annotate screen shows and may change, in seven queries (plus the user's
     permissions, cached on the user)."""
     paragraphs = list(article.paragraphs.order_by("position"))
     quotes = list(Quote.objects.with_related().filter(article=article).order_by("start", "end", "id"))
+    speakers = _article_speakers(article, quotes)
     annotations = list(selectors.annotation_list(user=user).filter(article=article))
     claims = list(selectors.claim_list(user=user).filter(article=article))
     tags = list(selectors.tag_list())
@@ -162,6 +188,7 @@ def annotate_page_data(*, article: Article, user) -> dict[str, Any]:
         },
         "paragraphs": [_paragraph_data(p) for p in paragraphs],
         "quotes": [_quote_data(q) for q in quotes],
+        "speakers": [_speaker_data(s) for s in speakers],
         "annotations": [_annotation_data(a) for a in annotations],
         "claims": [_claim_data(c, sees_drafts=sees_drafts) for c in claims],
         "tags": [
@@ -187,7 +214,9 @@ def annotate_page_data(*, article: Article, user) -> dict[str, Any]:
             "claims": reverse("api:claim-list"),
             "quotes": reverse("api:quote-list"),
             "fact_checks": reverse("api:factcheck-list"),
+            "speakers": reverse("api:speaker-list"),
         },
+        "admin": {"speaker_add": reverse("admin:corpus_speaker_add")},
     }
 
 

@@ -10,8 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from annotations import services
+from annotations.annotate import annotate_page_data
 from annotations.models import Annotation
-from corpus.models import Article
+from corpus.models import Article, Quote, Speaker
 from tests.factories import ArticleFactory, TagFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -223,3 +224,68 @@ def test_query_count_does_not_grow_with_paragraphs_quotes_and_annotations(client
     client.force_login(editor)
     _queries(client, small)  # warm the session and the content types
     assert _queries(client, big) == _queries(client, small)
+
+
+# --- The speakers a quote's speaker can be corrected to ------------------------------------------------
+
+
+def test_page_data_offers_the_speakers_of_the_article(client, article, editor):
+    quote = article.quotes.get()
+    vasquez = quote.speaker
+    assert (vasquez.name, vasquez.article_id) == ("Helena Vasquez", None)  # shared, found by the pipeline
+    relay = Speaker.objects.create(name="Harbour Gazette", kind="organization")
+    Quote.objects.filter(pk=quote.pk).update(via=relay)
+    insider = Speaker.objects.create(
+        name="<script>window.__xss=1</script> insider", kind="anonymous", article=article
+    )
+    other_article = ArticleFactory(body='Other\n"Elsewhere," said the official.\n')
+    Speaker.objects.create(name="a bystander", kind="anonymous", article=other_article)  # not ours
+    Speaker.objects.create(name="Unused Shared")  # found by searching, not offered up front
+    client.force_login(editor)
+    response = client.get(_url(article))
+    data = _page_data(response)
+
+    assert data["speakers"] == [
+        {
+            "id": insider.pk,
+            "name": insider.name,
+            "kind": "anonymous",
+            "description": "",
+            "article": article.pk,
+        },
+        {
+            "id": relay.pk,
+            "name": "Harbour Gazette",
+            "kind": "organization",
+            "description": "",
+            "article": None,
+        },
+        {
+            "id": vasquez.pk,
+            "name": "Helena Vasquez",
+            "kind": vasquez.kind,
+            "description": vasquez.description,
+            "article": None,
+        },
+    ]
+    assert data["quotes"][0]["speaker_id"] == vasquez.pk
+    assert data["api"]["speakers"] == "/api/speakers/"
+    assert data["admin"]["speaker_add"] == "/admin/corpus/speaker/add/"
+    assert data["can"]["change_quote"] is True and data["can"]["add_speaker"] is True
+    assert "<script>window.__xss" not in response.content.decode()  # the name is escaped in the JSON
+
+
+def test_page_data_takes_one_query_for_the_speakers_whatever_their_number(editor, django_assert_num_queries):
+    body = "Long title\n" + "\n".join(f'"Quote {i}," said Speaker Number{i}. It goes on.' for i in range(6))
+    article = ArticleFactory(body=body)
+    quotes = list(article.quotes.order_by("start"))
+    assert len({quote.speaker_id for quote in quotes}) == 6
+    for i, quote in enumerate(quotes[:3]):
+        local = Speaker.objects.create(name=f"source {i}", kind="anonymous", article=article)
+        Quote.objects.filter(pk=quote.pk).update(speaker=local)
+    Speaker.objects.create(name="source without quote", kind="anonymous", article=article)
+    editor.get_all_permissions()  # the permissions are cached on the user, as in a request
+    # Paragraphs, quotes, annotations, claims, tags, and (+1, on purpose) the speakers local to the article.
+    with django_assert_num_queries(6):
+        data = annotate_page_data(article=article, user=editor)
+    assert len(data["speakers"]) == 3 + 3 + 1

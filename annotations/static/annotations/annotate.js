@@ -117,6 +117,9 @@
     quotes: new Map(),
     annotations: new Map(),
     claims: new Map(),
+    speakers: new Map(), // every speaker the page knows (the article's, and any found by a search)
+    articleSpeakers: new Set(), // ids of the speakers offered first: those of this article
+    quoteNotices: new Map(), // quote id -> {level, text}: why the last correction was not saved
   };
 
   function unitSpan(start, end) {
@@ -130,8 +133,11 @@
 
   function fromServerQuote(record) {
     const previous = state.quotes.get(record.id) || {};
-    // The API's quote has no description of the speaker: keep the one the page came with.
-    return { speaker_description: previous.speaker_description || "", ...record, ...unitSpan(record.start, record.end) };
+    // The API's quote has no description of the speaker: take it from the speaker the page knows.
+    const known = record.speaker_id === null || record.speaker_id === undefined ? null : state.speakers.get(record.speaker_id);
+    const sameSpeaker = previous.speaker_id === record.speaker_id;
+    const description = known ? known.description : sameSpeaker ? previous.speaker_description || "" : "";
+    return { speaker_description: description, ...record, ...unitSpan(record.start, record.end) };
   }
 
   function fromServerAnnotation(record) {
@@ -156,6 +162,10 @@
     return unmoved ? previous.anchor || "" : "";
   }
 
+  for (const speaker of data.speakers) {
+    state.speakers.set(speaker.id, speaker);
+    state.articleSpeakers.add(speaker.id);
+  }
   for (const record of data.paragraphs) state.paragraphs.push(fromServerParagraph(record));
   for (const record of data.quotes) state.quotes.set(record.id, fromServerQuote(record));
   for (const record of data.annotations) state.annotations.set(record.id, fromServerAnnotation(record));
@@ -215,7 +225,7 @@
     return `"${record.id}-${record.version}"`;
   }
 
-  async function api(method, url, { body, ifMatch } = {}) {
+  async function api(method, url, { body, ifMatch, signal } = {}) {
     const headers = { Accept: "application/json" };
     if (method !== "GET") headers["X-CSRFToken"] = csrfToken();
     if (body !== undefined) headers["Content-Type"] = "application/json";
@@ -227,8 +237,10 @@
         headers,
         credentials: "same-origin",
         body: body === undefined ? undefined : JSON.stringify(body),
+        signal,
       });
     } catch (error) {
+      if (signal && signal.aborted) return { ok: false, status: 0, data: null, aborted: true, problem: "" };
       return { ok: false, status: 0, data: null, problem: `The server could not be reached (${error.message}).` };
     }
     let payload = null;
@@ -257,9 +269,15 @@
     return `The server answered ${status}.`;
   }
 
+  const SPEAKER_PAGE = 20; // shared speakers listed per search
+  const SPEAKER_MIN_QUERY = 2; // letters typed before the shared speakers are searched
+  const SPEAKER_DEBOUNCE_MS = 250;
+
   const urls = {
     annotation: (id) => `${data.api.annotations}${id}/`,
     quote: (id) => `${data.api.quotes}${id}/`,
+    speaker: (id) => `${data.api.speakers}${id}/`,
+    speakerSearch: (name) => `${data.api.speakers}?${new URLSearchParams({ name, page_size: String(SPEAKER_PAGE) })}`,
     factCheck: (id) => `${data.api.fact_checks}${id}/`,
   };
 
@@ -901,29 +919,345 @@
     return details;
   }
 
-  async function correctQuote(quote, changes, control) {
+  // --- Quotes: kind, verification and speaker, corrected in place -------------------------------------
+
+  /** "“Helena Vasquez”" or "unknown speaker": how messages name a quote's speaker. */
+  function speakerPhrase(quote) {
+    return quote.speaker ? `speaker “${quote.speaker}”` : "unknown speaker";
+  }
+
+  /** A speaker now used on this article: every quote of it offers the speaker from now on. */
+  function adoptSpeaker(speaker) {
+    state.speakers.set(speaker.id, speaker);
+    state.articleSpeakers.add(speaker.id);
+  }
+
+  /** A speaker the page has not seen (someone else chose it): fetched once, for its description. */
+  async function learnSpeaker(id) {
+    if (id === null || id === undefined || state.speakers.has(id)) return;
+    const result = await api("GET", urls.speaker(id));
+    if (!result.ok) return;
+    adoptSpeaker(result.data);
+    for (const quote of state.quotes.values()) {
+      if (quote.speaker_id === id) quote.speaker_description = result.data.description || "";
+    }
+  }
+
+  /** A speaker the server refused is no longer offered, unless a quote here still has it. */
+  function forgetSpeaker(id) {
+    if ([...state.quotes.values()].some((quote) => quote.speaker_id === id)) return;
+    state.articleSpeakers.delete(id);
+    state.speakers.delete(id);
+  }
+
+  /** Why a speaker was refused, in words that say what to do instead. */
+  function speakerProblem(quote, result, chosen) {
+    const who = chosen ? `“${chosen.name}”` : "that speaker";
+    const said = (field) => [].concat((result.data && result.data[field]) || []).join(" ");
+    if (result.status === 400 && /another article/i.test(said("speaker"))) {
+      return `Not saved: ${who} belongs to another article. Speakers kept to one article (anonymous sources, unnamed groups) cannot be given to a quote of this one; choose one of this article's speakers or a shared speaker. Quote ${quote.id} still has ${speakerPhrase(quote)}.`;
+    }
+    if (result.status === 400 && /does not exist/i.test(said("speaker_id"))) {
+      return `Not saved: ${who} no longer exists (someone deleted it); choose another speaker. Quote ${quote.id} still has ${speakerPhrase(quote)}.`;
+    }
+    return `Quote ${quote.id} not corrected: ${result.problem}`;
+  }
+
+  /**
+   * Saves a correction of a quote (kind, verified or speaker) with the version the page shows; a change
+   * someone else made first is never overwritten: their version is shown, with a note in the quote's item.
+   */
+  async function correctQuote(quote, changes, control, { speaker } = {}) {
+    // The speaker box keeps the keyboard focus across the redraw; the kind select does not, or every
+    // arrow key would save a kind.
+    const refocus = control.classList.contains("speaker-input") && document.activeElement === control;
     control.disabled = true;
     const result = await api("PATCH", urls.quote(quote.id), { body: changes, ifMatch: etag(quote) });
     control.disabled = false;
-    if (result.ok) {
-      state.quotes.set(quote.id, fromServerQuote(result.data));
+    const settle = (notice) => {
+      if (notice) state.quoteNotices.set(quote.id, notice);
+      else state.quoteNotices.delete(quote.id);
       renderAll();
-      notify(`Quote ${quote.id} corrected.`, "success");
+      if (refocus) {
+        const again = sidebar.querySelector(`.side-quote[data-quote-id="${quote.id}"] .speaker-input`);
+        if (again) again.focus();
+      }
+    };
+    if (result.ok) {
+      if (speaker) adoptSpeaker(speaker);
+      await learnSpeaker(result.data.speaker_id);
+      const fresh = fromServerQuote(result.data);
+      state.quotes.set(quote.id, fresh);
+      settle(null);
+      const what = "speaker_id" in changes ? `: ${speakerPhrase(fresh)} now` : "";
+      notify(`Quote ${quote.id} corrected${what}.`, "success");
       return;
     }
     if (result.status === 412) {
       const fresh = await api("GET", urls.quote(quote.id));
-      if (fresh.ok) state.quotes.set(quote.id, fromServerQuote(fresh.data));
-      renderAll();
-      notify(`Not saved: someone else corrected quote ${quote.id} first; their version is shown. Apply your correction again if it still holds.`, "warning");
+      if (!fresh.ok) {
+        const text = `Not saved: someone else changed quote ${quote.id}, and it could not be fetched again (${fresh.problem}). Reload the page.`;
+        settle({ level: "error", text });
+        notify(text, "error");
+        return;
+      }
+      await learnSpeaker(fresh.data.speaker_id);
+      const now = fromServerQuote(fresh.data);
+      state.quotes.set(quote.id, now);
+      const yours = "speaker_id" in changes ? `, so ${speaker ? `“${speaker.name}”` : "unknown speaker"} was not applied` : "";
+      const text =
+        `Not saved: someone else corrected quote ${quote.id} first${yours}. Their version ${now.version} is shown ` +
+        `(${speakerPhrase(now)}, ${now.kind}, ${now.verified ? "verified" : "not verified"}). ` +
+        "Apply your correction again if it still holds.";
+      settle({ level: "warning", text });
+      notify(text, "warning");
       return;
     }
-    notify(result.problem, "error");
-    renderAll();
+    const text = "speaker_id" in changes ? speakerProblem(quote, result, speaker) : `Quote ${quote.id} not corrected: ${result.problem}`;
+    if (result.status === 400 && speaker) forgetSpeaker(speaker.id);
+    settle({ level: "error", text });
+    notify(text, "error");
+  }
+
+  const quotesInAll = (count) => (count ? `${count} quote${count === 1 ? "" : "s"} in all` : "no quotes yet");
+
+  const bySpeakerName = (a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: "base" }) || a.id - b.id;
+
+  /**
+   * The speaker of a quote: a combobox whose list offers this article's speakers and "unknown speaker"
+   * at once, and the shared speakers whose names hold what the editor types (searched as they type).
+   * Moving through the list saves nothing; Enter or a click on a speaker saves it.
+   */
+  function speakerPicker(quote, noticeId) {
+    const base = `quote-${quote.id}-speaker`;
+    const listId = `${base}-options`;
+    const statusId = `${base}-status`;
+    const input = h("input", {
+      type: "text",
+      id: `${base}-input`,
+      class: "speaker-input",
+      role: "combobox",
+      autocomplete: "off",
+      spellcheck: "false",
+      placeholder: "Type a name, or ↓",
+      "aria-autocomplete": "list",
+      "aria-expanded": "false",
+      "aria-controls": listId,
+      "aria-describedby": [statusId, noticeId].filter(Boolean).join(" "),
+      disabled: !can.change_quote,
+    });
+    const label = h("label", { for: input.id, class: "speaker-field-label" },
+      "Speaker", h("span", { class: "visually-hidden" }, ` of quote ${quote.id}, now ${quote.speaker || "unknown"}`));
+    const list = h("div", { class: "speaker-options", id: listId, role: "listbox", "aria-label": `Speakers for quote ${quote.id}`, hidden: true });
+    const status = h("p", { class: "speaker-status", id: statusId, role: "status" });
+    const currentId = quote.speaker_id ?? null;
+    let open = false;
+    let active = -1;
+    let choices = []; // {speaker (null: unknown), element}, in the order shown
+    let search = { query: "", pending: false, results: null, skipped: 0, more: false, failure: "" };
+    let timer = 0;
+    let controller = null;
+
+    const idOf = (speaker) => (speaker ? speaker.id : null);
+
+    function option(speaker, here) {
+      const index = choices.length;
+      const meta = [
+        idOf(speaker) === currentId ? "current" : null,
+        speaker && speaker.kind !== "person" ? speaker.kind : null,
+        speaker && speaker.article !== null ? "this article only" : null,
+        speaker && here ? `${here} quote${here === 1 ? "" : "s"} here` : null,
+        speaker && !here && typeof speaker.quote_count === "number" ? quotesInAll(speaker.quote_count) : null,
+        speaker && speaker.description ? excerpt(speaker.description, 60) : null,
+      ].filter(Boolean).join(" · ");
+      const element = h("div", {
+        role: "option",
+        id: `${base}-option-${index}`,
+        class: `speaker-option${idOf(speaker) === currentId ? " current" : ""}`,
+        "aria-selected": "false",
+        title: speaker && speaker.description ? speaker.description : null,
+        dataset: { speakerId: speaker ? speaker.id : "" },
+        onclick: () => choose(index),
+      }, h("span", { class: "speaker-option-name" }, speaker ? speaker.name : "unknown speaker"),
+      meta ? h("span", { class: "speaker-option-meta" }, meta) : null);
+      choices.push({ speaker, element });
+      return element;
+    }
+
+    function group(index, title, options) {
+      const id = `${base}-group-${index}`;
+      return h("div", { role: "group", class: "speaker-group", "aria-labelledby": id },
+        h("div", { role: "presentation", class: "speaker-group-label", id }, title), ...options);
+    }
+
+    function draw() {
+      const query = input.value.trim();
+      const folded = query.toLocaleLowerCase();
+      const keep = active >= 0 && choices[active] ? idOf(choices[active].speaker) : undefined;
+      const quotesHere = new Map();
+      for (const other of state.quotes.values()) quotesHere.set(other.speaker_id, (quotesHere.get(other.speaker_id) || 0) + 1);
+      const onArticle = [...state.articleSpeakers]
+        .map((id) => state.speakers.get(id))
+        .filter((speaker) => speaker && (!folded || speaker.name.toLocaleLowerCase().includes(folded)))
+        .sort(bySpeakerName);
+      choices = [];
+      const groups = [];
+      const local = [];
+      if (!folded || "unknown speaker".includes(folded)) local.push(option(null, 0));
+      for (const speaker of onArticle) local.push(option(speaker, quotesHere.get(speaker.id) || 0));
+      if (local.length) groups.push(group(0, "On this article", local));
+      const found = search.results && search.query === query ? search.results.filter((s) => !state.articleSpeakers.has(s.id)) : [];
+      if (found.length) groups.push(group(1, "Other shared speakers", found.map((speaker) => option(speaker, 0))));
+      list.replaceChildren(...groups);
+
+      const parts = [local.length ? `${local.length} on this article.` : `None on this article matches “${query}”.`];
+      if (query.length < SPEAKER_MIN_QUERY) {
+        parts.push(`Type ${query ? "more" : `${SPEAKER_MIN_QUERY} or more letters`} to search all shared speakers.`);
+      } else if (search.pending) {
+        parts.push("Searching shared speakers…");
+      } else if (search.failure) {
+        parts.push(`The search failed: ${search.failure}`);
+      } else if (search.results && search.query === query) {
+        if (found.length) parts.push(`${found.length} other shared speaker${found.length === 1 ? "" : "s"}.`);
+        else parts.push(`No other shared speaker matches “${query}”.`);
+        if (search.skipped) {
+          const one = search.skipped === 1 && !search.more;
+          const counted = search.more ? `${search.skipped} of the first ${SPEAKER_PAGE} matches belong` : `${search.skipped} ${one ? "match belongs" : "matches belong"}`;
+          parts.push(`${counted} to other articles and cannot be used here.`);
+        }
+        if (search.more) parts.push(`Only the first ${SPEAKER_PAGE} are listed: type more of the name.`);
+      }
+      status.textContent = parts.join(" ");
+
+      let index = keep === undefined ? -1 : choices.findIndex((choice) => idOf(choice.speaker) === keep);
+      if (index < 0 && query && choices.length) index = 0; // Enter takes the best match
+      setActive(index);
+    }
+
+    function setActive(index) {
+      active = index;
+      choices.forEach((choice, at) => {
+        choice.element.classList.toggle("active", at === active);
+        choice.element.setAttribute("aria-selected", at === active ? "true" : "false");
+      });
+      if (active >= 0) {
+        input.setAttribute("aria-activedescendant", choices[active].element.id);
+        choices[active].element.scrollIntoView({ block: "nearest" });
+      } else {
+        input.removeAttribute("aria-activedescendant");
+      }
+    }
+
+    function openList() {
+      if (open || input.disabled) return;
+      open = true;
+      list.hidden = false;
+      input.setAttribute("aria-expanded", "true");
+      draw();
+    }
+
+    function closeList() {
+      cancelSearch();
+      open = false;
+      active = -1;
+      choices = [];
+      list.hidden = true;
+      list.replaceChildren();
+      status.textContent = "";
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+    }
+
+    function cancelSearch() {
+      clearTimeout(timer);
+      if (controller) controller.abort();
+      controller = null;
+    }
+
+    function scheduleSearch() {
+      cancelSearch();
+      const query = input.value.trim();
+      search = { query, pending: query.length >= SPEAKER_MIN_QUERY, results: null, skipped: 0, more: false, failure: "" };
+      if (!search.pending) return;
+      timer = setTimeout(() => runSearch(query), SPEAKER_DEBOUNCE_MS);
+    }
+
+    async function runSearch(query) {
+      const mine = new AbortController();
+      controller = mine;
+      const result = await api("GET", urls.speakerSearch(query), { signal: mine.signal });
+      // A newer search, or a closed list, makes this answer moot.
+      if (mine.signal.aborted || !open || input.value.trim() !== query) return;
+      controller = null;
+      if (!result.ok) {
+        search = { ...search, pending: false, failure: result.problem };
+      } else {
+        const results = result.data.results || [];
+        // A speaker kept to another article cannot speak here: the service refuses it.
+        const usable = results.filter((speaker) => speaker.article === null || speaker.article === data.article.id);
+        for (const speaker of usable) if (!state.speakers.has(speaker.id)) state.speakers.set(speaker.id, speaker);
+        search = { query, pending: false, results: usable, skipped: results.length - usable.length, more: Boolean(result.data.next), failure: "" };
+      }
+      draw();
+    }
+
+    function choose(index) {
+      const choice = choices[index];
+      if (!choice) return;
+      closeList();
+      input.value = "";
+      if (idOf(choice.speaker) === currentId) {
+        notify(`Quote ${quote.id} already has ${speakerPhrase(quote)}; nothing to save.`, "info", { sticky: false });
+        return;
+      }
+      correctQuote(quote, { speaker_id: idOf(choice.speaker) }, input, { speaker: choice.speaker });
+    }
+
+    input.addEventListener("input", () => {
+      scheduleSearch();
+      active = -1;
+      if (open) draw();
+      else openList();
+    });
+    input.addEventListener("click", openList);
+    input.addEventListener("keydown", (event) => {
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault();
+        if (!open) {
+          openList();
+          if (event.altKey) return;
+        }
+        if (!choices.length) return;
+        const step = event.key === "ArrowDown" ? 1 : -1;
+        setActive(active < 0 ? (step > 0 ? 0 : choices.length - 1) : (active + step + choices.length) % choices.length);
+      } else if (event.key === "Enter") {
+        event.preventDefault();
+        if (!open) openList();
+        else if (active >= 0) choose(active);
+      } else if (event.key === "Escape") {
+        if (open) {
+          event.stopPropagation();
+          closeList();
+        } else {
+          input.value = "";
+        }
+      }
+    });
+    // Typed letters that were not chosen are not a speaker: leaving the box forgets them.
+    input.addEventListener("blur", () => {
+      closeList();
+      input.value = "";
+    });
+    // A click in the list (an option, a heading, the scroll bar) keeps the focus in the box.
+    list.addEventListener("mousedown", (event) => event.preventDefault());
+
+    return h("div", { class: "speaker-picker" }, h("div", { class: "speaker-row" }, label, input), list, status);
   }
 
   function quoteItem(quote) {
     const key = `q${quote.id}`;
+    const notice = state.quoteNotices.get(quote.id);
+    const noticeId = notice ? `quote-${quote.id}-notice` : null;
     const kind = h("select", { class: "quote-kind", "aria-label": `Kind of quote ${quote.id}`, disabled: !can.change_quote },
       ...data.choices.quote_kind.map((value) => h("option", { value, selected: value === quote.kind }, value)));
     kind.addEventListener("change", () => correctQuote(quote, { kind: kind.value }, kind));
@@ -934,7 +1268,33 @@
         h("span", { class: "side-speaker" }, quote.speaker || "unknown speaker"),
         h("span", { class: "side-excerpt" }, quote.us === undefined ? `(orphaned) ${quote.exact || ""}` : excerpt(text.slice(quote.us, quote.ue), 90))),
       h("div", { class: "side-controls" }, kind, h("label", { class: "side-check" }, verified, " verified")),
+      speakerPicker(quote, noticeId),
+      notice
+        ? h("p", { class: `quote-notice quote-notice-${notice.level}`, id: noticeId },
+            notice.text,
+            h("button", {
+              type: "button",
+              class: "message-close",
+              "aria-label": "Dismiss",
+              onclick: () => {
+                state.quoteNotices.delete(quote.id);
+                renderSidebar();
+              },
+            }, "×"))
+        : null,
     );
+  }
+
+  function quoteSection(quotes) {
+    const offerNew = can.change_quote && can.add_speaker && quotes.length;
+    return section("Quotes", quotes.length,
+      offerNew
+        ? h("p", { class: "side-explain" }, "A speaker not found? ",
+            h("a", { href: data.admin.speaker_add, target: "_blank", rel: "noopener", class: "speaker-add-link" },
+              "Create it", h("span", { class: "visually-hidden" }, " (opens in a new tab)")),
+            ", then type its name here.")
+        : null,
+      h("ul", { class: "side-list" }, ...quotes.map(quoteItem)));
   }
 
   function annotationItem(annotation) {
@@ -1125,7 +1485,7 @@
         orphans.length ? orphanSection(orphans) : null,
         section("Annotations", annotations.length, h("ul", { class: "side-list" }, ...annotations.map(annotationItem))),
         section("Claims", claims.length, h("ul", { class: "side-list" }, ...claims.map(claimItem))),
-        section("Quotes", quotes.length, h("ul", { class: "side-list" }, ...quotes.map(quoteItem))),
+        quoteSection(quotes),
       ].filter(Boolean),
     );
   }
