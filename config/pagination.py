@@ -3,14 +3,75 @@
 Page numbers give a ``count`` and random access, which dashboards want. A walk through the whole
 corpus wants a cursor instead: ordered by a unique key (``id``), it neither repeats nor skips rows
 while others insert. Sending ``cursor`` (empty for the first page) switches to it.
+
+A queryset may come with its count already taken, and capped (:func:`with_count`: full-text search
+counts its matches only so far). The page numbers then reach as far as the count, and the response
+says with ``count_capped`` whether more rows matched.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.db.models.sql.where import WhereNode
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.response import Response
 
 MAX_PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class KnownCount:
+    found: int  # rows counted, at most cap + 1
+    cap: int
+    where: WhereNode  # the conditions that were counted
+
+    @property
+    def count(self) -> int:
+        return min(self.found, self.cap)
+
+    @property
+    def capped(self) -> bool:
+        return self.found > self.cap
+
+
+def with_count(queryset: QuerySet, *, count: int, cap: int) -> QuerySet:
+    """``queryset`` carrying the number of its rows, counted up to ``cap`` (or one further, to tell that
+    more exist), so the paginator does not count them again. The count travels with the query through
+    ordering and slicing, and is dropped as soon as another filter changes what was counted."""
+    queryset = queryset.all()
+    queryset.query.known_count = KnownCount(found=count, cap=cap, where=queryset.query.where.clone())
+    return queryset
+
+
+def known_count(queryset) -> KnownCount | None:
+    query = getattr(queryset, "query", None)
+    known = getattr(query, "known_count", None)
+    if known is None or query.where != known.where:
+        return None
+    return known
+
+
+class _KnownCountPaginator(Paginator):
+    @cached_property
+    def count(self) -> int:
+        known = known_count(self.object_list)
+        return known.count if known is not None else super().count
+
+    def _get_page(self, object_list, number, paginator):
+        """Past the first page of a counted queryset (a search), the database computes what is
+        expensive in each row (snippets, counts) for the rows of the page only: it picks their keys
+        with the OFFSET first. Selected in one query, OFFSET would compute them for every row it skips."""
+        query = getattr(object_list, "query", None)
+        if query is not None and query.low_mark and not query.combinator and known_count(self.object_list):
+            keys = object_list.values("pk")
+            rows = object_list.all()
+            rows.query.clear_limits()
+            object_list = rows.filter(pk__in=keys)
+        return super()._get_page(object_list, number, paginator)
 
 
 class _IdCursor(CursorPagination):
@@ -27,12 +88,14 @@ class _IdCursor(CursorPagination):
 
 
 class PageOrCursorPagination(PageNumberPagination):
+    django_paginator_class = _KnownCountPaginator
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
     cursor_query_param = "cursor"
 
     def paginate_queryset(self, queryset, request, view=None):
         self._cursor = None
+        self._known_count = known_count(queryset)
         if self.cursor_query_param in request.query_params:
             ordering = tuple(getattr(view, "cursor_ordering", ("id",)))
             self._cursor = _IdCursor(ordering=ordering, page_size=self.page_size)
@@ -50,7 +113,12 @@ class PageOrCursorPagination(PageNumberPagination):
                     "results": data,
                 }
             )
-        return super().get_paginated_response(data)
+        body = {"count": self.page.paginator.count}
+        if self._known_count is not None:
+            body["count_capped"] = self._known_count.capped
+        return Response(
+            {**body, "next": self.get_next_link(), "previous": self.get_previous_link(), "results": data}
+        )
 
     def get_paginated_response_schema(self, schema: dict) -> dict:
         return {
@@ -60,7 +128,18 @@ class PageOrCursorPagination(PageNumberPagination):
                 "count": {
                     "type": "integer",
                     "nullable": True,
-                    "description": "Total number of results; null when paging with a cursor.",
+                    "description": (
+                        "Total number of results; null when paging with a cursor. A full-text search "
+                        "(`q` on articles) counts no further than its cap: see `count_capped`."
+                    ),
+                },
+                "count_capped": {
+                    "type": "boolean",
+                    "description": (
+                        "Only with a full-text search (`q` on articles) and page numbers: true when more "
+                        "results match than `count`, which is then the search's cap and the end of the "
+                        "last page. Walk with `cursor` to read every match."
+                    ),
                 },
                 "next": {"type": "string", "nullable": True, "format": "uri"},
                 "previous": {"type": "string", "nullable": True, "format": "uri"},

@@ -104,20 +104,38 @@ def test_postgres_search_uses_the_gin_indexes():
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT indexname FROM pg_indexes WHERE indexname IN "
-            "('corpus_article_text_search', 'annotations_annotation_note_search')"
+            "('corpus_article_search_vector', 'corpus_article_text_search', 'annotations_annotation_note_search')"
         )
+        # The expression index on the article text gave way to the index on the stored vector.
         assert {row[0] for row in cursor.fetchall()} == {
-            "corpus_article_text_search",
+            "corpus_article_search_vector",
             "annotations_annotation_note_search",
         }
         cursor.execute("SET enable_seqscan = off")
         cursor.execute(
-            "EXPLAIN SELECT id FROM corpus_article WHERE to_tsvector('english'::regconfig, COALESCE(text, '')) "
-            "@@ websearch_to_tsquery('english'::regconfig, 'harbour')"
+            "EXPLAIN SELECT id FROM corpus_article "
+            "WHERE search_vector @@ websearch_to_tsquery('english'::regconfig, 'harbour')"
         )
         plan = "\n".join(row[0] for row in cursor.fetchall())
         cursor.execute("SET enable_seqscan = on")
-    assert "corpus_article_text_search" in plan, plan
+    assert "corpus_article_search_vector" in plan, plan
+
+
+@pytest.mark.postgres
+def test_postgres_stored_vector_follows_the_text_and_stays_out_of_the_model(corpus):
+    harbour, _rail, _both = corpus
+    assert "search_vector" not in {f.column for f in Article._meta.concrete_fields}
+    Article.objects.filter(pk=harbour.pk).update(text="The zeppelin landed at the pier.")
+    Article.objects.bulk_create(
+        [Article(text="A second zeppelin, moored.", raw_text="x", content_hash="z" * 64)]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM corpus_article WHERE search_vector @@ to_tsquery('english', 'zeppelin')"
+        )
+        assert cursor.fetchone()[0] == 2
+    queryset = Article.objects.all()
+    assert "search_vector" not in str(queryset.query)
 
 
 # --- Filters --------------------------------------------------------------------------------------------
