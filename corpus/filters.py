@@ -296,7 +296,12 @@ class SpeakerQuoteFilter(filters.FilterSet):
 class SpeakerFilter(filters.FilterSet):
     kind = filters.ChoiceFilter(choices=SpeakerKind.choices)
     name = filters.CharFilter(lookup_expr="icontains")
+    shared = filters.BooleanFilter(
+        field_name="article",
+        lookup_expr="isnull",
+        help_text="true: speakers shared across articles; false: those local to one article.",
+    )
 
     class Meta:
         model = Speaker
-        fields = ["kind", "name", "article"]
+        fields = ["kind", "name", "article", "shared"]

@@ -223,3 +223,13 @@ def test_speaker_quotes_carry_their_context(client, corpus):
         assert quote["article_title"]
     assert client.get(f"/api/speakers/{vasquez.pk}/quotes/?article={harbour.pk}").json()["count"] == 1
     assert client.get("/api/speakers/999999/quotes/").status_code == 404
+
+
+def test_speakers_filter_shared_from_local(client):
+    article = ArticleFactory()
+    shared = Speaker.objects.create(name="Marta Shared", kind="person")
+    local = Speaker.objects.create(name="Marta's aide", kind="person", article=article)
+    names = lambda query: {row["name"] for row in client.get(f"/api/speakers/?{query}").json()["results"]}  # noqa: E731
+    assert {shared.name, local.name} <= names("name=marta")
+    assert names("name=marta&shared=true") == {shared.name}
+    assert names("name=marta&shared=false") == {local.name}

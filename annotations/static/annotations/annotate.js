@@ -277,7 +277,7 @@
     annotation: (id) => `${data.api.annotations}${id}/`,
     quote: (id) => `${data.api.quotes}${id}/`,
     speaker: (id) => `${data.api.speakers}${id}/`,
-    speakerSearch: (name) => `${data.api.speakers}?${new URLSearchParams({ name, page_size: String(SPEAKER_PAGE) })}`,
+    speakerSearch: (name) => `${data.api.speakers}?${new URLSearchParams({ name, shared: "true", page_size: String(SPEAKER_PAGE) })}`,
     factCheck: (id) => `${data.api.fact_checks}${id}/`,
   };
 
