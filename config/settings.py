@@ -213,7 +213,9 @@ REST_FRAMEWORK = {
     ],
 }
 
-# Full-text search configuration (PostgreSQL); the GIN indexes are built with the same one.
+# Full-text search configuration (PostgreSQL). The articles' stored search column (corpus migration
+# 0006) is generated with the value this has when that migration runs, and the annotation-note index
+# (annotations 0004) with 'english': changing it later needs a migration that rebuilds both.
 SEARCH_CONFIG = "english"
 
 SPECTACULAR_SETTINGS = {
