@@ -21,17 +21,22 @@ _INVISIBLE = "\u00ad\u200b\u2060\ufeff"
 # C0 and C1 controls; the tab is kept here and folded to a space below.
 _CONTROL = "".join(chr(c) for c in [*range(0x00, 0x09), *range(0x0A, 0x20), *range(0x7F, 0xA0)])
 _DROP = str.maketrans("", "", _INVISIBLE + _CONTROL)
+# Finding one is much cheaper than translating a block that holds none, the usual case.
+_DROPPED = re.compile("[" + "".join(f"\\u{ord(c):04x}" for c in _INVISIBLE + _CONTROL) + "]")
 _SPACES = re.compile(r"[ \t]+")
 # A block ends at one or more line breaks (CRLF, CR, LF, and the Unicode line
-# and paragraph separators, which some scrapers emit).
-_BLOCK_BREAK = re.compile(r"(?:\r\n|[\r\n\u2028\u2029\x0b\x0c\x85])+")
+# and paragraph separators, which some scrapers emit). A run of them is one break.
+_BLOCK_BREAK = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x85]+")
 
 
 def normalize_block(block: str) -> str:
     """Normalize one block; the result may be empty (a block of only invisibles)."""
     block = unicodedata.normalize("NFC", block)
-    block = block.translate(_DROP)
-    return _SPACES.sub(" ", block).strip(" ")
+    if _DROPPED.search(block):
+        block = block.translate(_DROP)
+    if "\t" in block or "  " in block:
+        block = _SPACES.sub(" ", block)
+    return block.strip(" ")
 
 
 def split_blocks(raw: str) -> list[str]:

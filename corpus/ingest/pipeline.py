@@ -11,8 +11,8 @@ from collections.abc import Collection
 from .normalize import PARAGRAPH_SEPARATOR, join_paragraphs, normalize_block, split_blocks
 from .quotes import QuoteExtractor
 from .roles import BODY, BYLINE, CAPTION, STANDFIRST, TITLE, assign_roles
-from .spam import find_spam
-from .speakers import ArticleSpeakers, collect_full_names, collect_org_names
+from .spam import find_spam, spam_hints
+from .speakers import ArticleSpeakers, collect_names
 from .types import ParagraphSpec, ProcessedArticle, QuoteSpec, SpeakerDirectory
 
 PIPELINE_VERSION = "2"
@@ -37,7 +37,10 @@ def process(
     given_title = normalize_block(title) if title else ""
     if given_title:
         blocks = [given_title, *blocks]
-    roles = assign_roles(blocks, given_title=bool(given_title))
+    text = join_paragraphs(blocks)
+    # One look at the whole text tells whether any block can hold a spam word or link at all.
+    hints = spam_hints(text)
+    roles = assign_roles(blocks, given_title=bool(given_title), spam_possible=any(hints))
     if captions:
         # The page marked these as figure captions (HTML <figcaption>): that outranks any text rule.
         known = {normalize_block(c) for c in captions}
@@ -49,10 +52,9 @@ def process(
     for position, (block, (role, rule)) in enumerate(zip(blocks, roles, strict=True)):
         paragraphs.append(ParagraphSpec(position, role, rule, offset, offset + len(block)))
         offset += len(block) + len(PARAGRAPH_SEPARATOR)
-    text = join_paragraphs(blocks)
 
     prose = [blocks[p.position] for p in paragraphs if p.role in (TITLE, STANDFIRST, BODY)]
-    speakers = ArticleSpeakers(directory, collect_full_names(prose), collect_org_names(prose))
+    speakers = ArticleSpeakers(directory, *collect_names(prose))
     found = QuoteExtractor(text, paragraphs, speakers).run()
     index = {id(f): n for n, f in enumerate(found)}
     refs = [entity.ref() for entity in speakers.entities]
@@ -83,6 +85,29 @@ def process(
         byline=first_text(BYLINE),
         paragraphs=paragraphs,
         quotes=quotes,
-        spam=find_spam(text, language=language),
+        spam=find_spam(text, language=language, hints=hints),
         pipeline_version=PIPELINE_VERSION,
     )
+
+
+# --- Running the pipeline in worker processes ------------------------------------------------------------
+
+# The speaker directory of the run, installed once per worker process (``start_worker``) rather than sent
+# with every article.
+_worker_directory: SpeakerDirectory | None = None
+
+# What a worker needs of one article: body, title, language, captions.
+Job = tuple[str, str | None, str, tuple[str, ...]]
+
+
+def start_worker(directory: SpeakerDirectory | None) -> None:
+    global _worker_directory
+    _worker_directory = directory
+
+
+def process_jobs(jobs: list[Job]) -> list[ProcessedArticle]:
+    """The pipeline over several articles in a worker process (see ``start_worker``)."""
+    return [
+        process(body, title=title, language=language, directory=_worker_directory, captions=captions)
+        for body, title, language, captions in jobs
+    ]

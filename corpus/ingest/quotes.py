@@ -35,6 +35,8 @@ _WINDOW = 400
 # Sentences longer than this are read only this far for cues: no real sentence comes near it.
 _SENTENCE_LIMIT = 20000
 _SKIP_ROLES = frozenset({"caption", "boilerplate", "byline"})
+# Paragraphs up to this long are tokenized once as a whole; longer ones window by window, as read.
+_INDEX_LIMIT = 20000
 
 
 # Verbs that introduce speech, direct or reported.
@@ -62,6 +64,9 @@ PARTIAL_VERBS = wordset(
     """
 )
 _HEADLINE_VERBS = SPEECH_VERBS | PARTIAL_VERBS | wordset("wants defends rejects hits backs")
+# Every word that makes a sentence's reported speech worth reading (see ``_indirect``).
+_TRIGGERS = SPEECH_VERBS | DOC_HEADS | wordset("according saying quoted")
+_WORD_RUN = re.compile(r"\w+")
 _AUX_ADV = wordset(
     """
     has have had also then later repeatedly once again previously reportedly publicly recently earlier first
@@ -106,8 +111,9 @@ _ABBREVIATIONS = wordset(
     "sep oct nov dec u.s u.k u.n a.m p.m e.g i.e mt ft"
 )
 _SENTENCE_END = re.compile("[.?!]+[\"\u201d\u2019')\\]\u00bb]*\\s+")
+# Each kind of token in a group of its own: a word, punctuation, a quotation mark or masked quote.
 _TOKEN = re.compile(
-    "\\w[\\w'\u2019.\\-]*|[,;:]|[\"\u201c\u201d\u201e\u00ab\u00bb\u2018\u2019']|" + MASK + "+"
+    "(\\w[\\w'\u2019.\\-]*)|([,;:])|([\"\u201c\u201d\u201e\u00ab\u00bb\u2018\u2019']|" + MASK + "+)"
 )
 
 
@@ -222,11 +228,14 @@ def mask(s: str, pairs: list[Pair]) -> str:
     """Blank out quoted content (keeping marks and a final punctuation mark) so rules see its shape only."""
     chars = list(s)
     for pair in pairs:
-        end = pair.close
+        first, end = pair.open + 1, pair.close
+        if end <= first:
+            continue
         keep = end - 1 if not pair.runs_on and end - 1 > pair.open and s[end - 1] in ".,?!" else -1
-        for k in range(pair.open + 1, end):
-            if k != keep:
-                chars[k] = MASK
+        kept = chars[keep]
+        chars[first:end] = MASK * (end - first)
+        if keep >= 0:
+            chars[keep] = kept
     return "".join(chars)
 
 
@@ -251,28 +260,71 @@ def split_sentences(masked: str) -> list[tuple[int, int]]:
 
 
 def tokenize(masked: str, start: int, end: int) -> list[Tok]:
-    tokens = []
+    tokens: list[Tok] = []
+    append = tokens.append
     for match in _TOKEN.finditer(masked, start, end):
-        text = match.group()
-        first = text[0]
-        if first == MASK or text in _ALL_MARKS:
-            tokens.append(Tok(text, text, match.start(), match.end(), "q"))
-        elif first in ",;:":
-            tokens.append(Tok(text, text, match.start(), match.end(), "p"))
+        text, quote, punctuation = match.group(0, 3, 2)
+        if quote:  # a quotation mark or a masked quote
+            at, upto = match.span()
+            append(Tok(text, text, at, upto, "q"))
+        elif punctuation:
+            at, upto = match.span()
+            append(Tok(text, text, at, upto, "p"))
         else:
-            stripped = text.rstrip("'\u2019-")
-            if (
-                stripped.endswith(".")
-                and stripped.count(".") == 1
-                and stripped[:-1].casefold() not in _ABBREVIATIONS
-            ):
-                stripped = stripped[:-1]
-            if not stripped:
-                continue
-            tokens.append(
-                Tok(stripped, stripped.casefold(), match.start(), match.start() + len(stripped), "w")
-            )
+            stripped = text
+            if text[-1] in _WORD_TAIL:
+                stripped = text.rstrip("'\u2019-")
+                if (
+                    stripped.endswith(".")
+                    and stripped.count(".") == 1
+                    and stripped[:-1].casefold() not in _ABBREVIATIONS
+                ):
+                    stripped = stripped[:-1]
+                if not stripped:
+                    continue
+            at = match.start()
+            append(Tok(stripped, stripped.casefold(), at, at + len(stripped), "w"))
     return tokens
+
+
+# A word token's match may end in these; the token itself leaves them out (all but an abbreviation's dot).
+_WORD_TAIL = "'\u2019-."
+
+
+class _TokenIndex:
+    """One string tokenized once; any stretch of it is then a slice of that list.
+
+    ``tokenize(s, a, b)`` equals the tokens whose matches lie within ``[a, b)``, because the token
+    pattern looks neither behind nor ahead, unless a match straddles ``a`` or ``b``: then the stretch is
+    tokenized on its own, as before.
+    """
+
+    __slots__ = ("starts", "text", "tokens")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.tokens = tokenize(text, 0, len(text))
+        self.starts = [tok.start for tok in self.tokens]  # a token starts where its match does
+
+    def _match_end(self, index: int) -> int:
+        """Where the match of token ``index`` ends: a word's match runs on over the tail it left out."""
+        tok = self.tokens[index]
+        end = tok.end
+        if tok.kind == "w":
+            text = self.text
+            while end < len(text) and text[end] in _WORD_TAIL:
+                end += 1
+        return end
+
+    def between(self, start: int, end: int) -> list[Tok]:
+        starts = self.starts
+        first = bisect_left(starts, start)
+        if first and self._match_end(first - 1) > start:
+            return tokenize(self.text, start, end)
+        last = bisect_left(starts, end, first)
+        if last > first and self._match_end(last - 1) > end:
+            return tokenize(self.text, start, end)
+        return self.tokens[first:last]
 
 
 # -- phrases around cues -----------------------------------------------------------------------------------
@@ -568,6 +620,7 @@ class QuoteExtractor:
         self._last_speaker: dict[int, Found] = {}
         self._open_chain: Found | None = None
         self._headline_cache: dict = {}
+        self._indexes: dict[str, _TokenIndex] = {}
 
     def run(self) -> list[Found]:
         content = [p for p in self.paragraphs if p.role not in _SKIP_ROLES]
@@ -588,9 +641,11 @@ class QuoteExtractor:
     ) -> None:
         s = self.text[p.start : p.end]
         pairs = find_pairs(s)
-        masked = mask(s, pairs) if pairs else s
         chain_from = self._open_chain
         self._open_chain = None
+        if not pairs and (p.role == "title" or not _may_report(s)):
+            return  # nothing quoted and nothing reported: no rule below would fire
+        masked = mask(s, pairs) if pairs else s
         first_found = len(self.found)
         by_sentence: dict[int, list[Pair]] = {}
         sentences = split_sentences(masked)
@@ -627,7 +682,7 @@ class QuoteExtractor:
                     self._open_chain = found
                 previous_direct = found
             sentence_attr = None
-            tokens = tokenize(masked, start, min(end, start + _SENTENCE_LIMIT))
+            tokens = self._tokens(masked, start, min(end, start + _SENTENCE_LIMIT))
             if p.role != "title":
                 sentence_attr = self._indirect(p, s, tokens, used_cues)
             starts = [t.start for t in tokens] if partial_pairs else []
@@ -665,16 +720,20 @@ class QuoteExtractor:
         if not content.strip():
             return None
         before = masked[max(start, pair.open - _WINDOW) : pair.open].strip()
-        after = (
-            masked[pair.close + 1 : min(end, pair.close + 1 + _WINDOW)].strip() if not pair.runs_on else ""
-        )
+        after_raw = masked[pair.close + 1 : min(end, pair.close + 1 + _WINDOW)] if not pair.runs_on else ""
+        after = after_raw.strip()
         if _names_a_work(before):
             return None
         opens_clause = not before or before.endswith(":") or _ends_with_cue(before)
         if pair.runs_on:
             return "direct" if opens_clause else None
         closes_clause = (
-            not after or after[0] in ".?!;" or after[0] in _ALL_MARKS or self._is_attribution(after)
+            not after
+            or after[0] in ".?!;"
+            or after[0] in _ALL_MARKS
+            or self._is_attribution(
+                masked, pair.close + 1 + len(after_raw) - len(after_raw.lstrip()), len(after)
+            )
         )
         words = content.split()
         if opens_clause and closes_clause and (len(words) >= 2 or content.rstrip()[-1:] in ",.?!"):
@@ -683,8 +742,10 @@ class QuoteExtractor:
             return None
         return "partial"
 
-    def _is_attribution(self, after: str) -> bool:
-        tokens = tokenize(after, 0, min(len(after), 200))
+    def _is_attribution(self, masked: str, at: int, length: int) -> bool:
+        """Whether the text after a quote (``length`` characters from ``at``, blanks around it left out)
+        begins as an attribution."""
+        tokens = self._tokens(masked, at, at + min(length, 200))
         if tokens and tokens[0].text == ",":
             tokens = tokens[1:]
         for n, tok in enumerate(tokens[:12]):
@@ -725,7 +786,7 @@ class QuoteExtractor:
 
     def _after_clause(self, s: str, masked: str, begin: int, end: int, used: set[int]) -> _Attribution | None:
         limit = min(end, begin + _WINDOW)
-        tokens = tokenize(masked, begin, limit)
+        tokens = self._tokens(masked, begin, limit)
         stop = next((n for n, t in enumerate(tokens) if t.kind == "q"), len(tokens))
         tokens = tokens[:stop]
         while tokens and tokens[0].kind == "p":
@@ -793,7 +854,7 @@ class QuoteExtractor:
         self, s: str, masked: str, start: int, open_at: int, used: set[int]
     ) -> _Attribution | None:
         begin = max(start, open_at - _WINDOW)
-        tokens = tokenize(masked, begin, open_at)
+        tokens = self._tokens(masked, begin, open_at)
         last_quote = max((n for n, t in enumerate(tokens) if t.kind == "q"), default=-1)
         tokens = tokens[last_quote + 1 :]
         while tokens and tokens[-1].kind == "p":
@@ -818,19 +879,20 @@ class QuoteExtractor:
             if tok.start in used:
                 continue
             low = tok.low
-            result = None
-            if low == "according" and v + 1 < len(tokens) and tokens[v + 1].low == "to":
-                result = self._according_to(p, s, tokens, v)
-            elif low == "saying" and v > 0 and tokens[v - 1].text == ",":
-                result = self._saying(p, s, tokens, v)
-            elif low == "quoted":
-                result = self._quoted_as_saying_forward(p, s, tokens, v)
-            elif low in SPEECH_VERBS and tok.text == low:
-                result = self._speech_cue(p, s, tokens, v)
-            elif low in DOC_HEADS and v + 2 < len(tokens) and tokens[v + 1].low == "by":
-                self._note_document_author(s, tokens, v)
-            if result is not None:
-                attribution = attribution or result
+            if low in _TRIGGERS:
+                result = None
+                if low == "according" and v + 1 < len(tokens) and tokens[v + 1].low == "to":
+                    result = self._according_to(p, s, tokens, v)
+                elif low == "saying" and v > 0 and tokens[v - 1].text == ",":
+                    result = self._saying(p, s, tokens, v)
+                elif low == "quoted":
+                    result = self._quoted_as_saying_forward(p, s, tokens, v)
+                elif low in SPEECH_VERBS and tok.text == low:
+                    result = self._speech_cue(p, s, tokens, v)
+                elif low in DOC_HEADS and v + 2 < len(tokens) and tokens[v + 1].low == "by":
+                    self._note_document_author(s, tokens, v)
+                if result is not None:
+                    attribution = attribution or result
             if v > 2000:
                 break
         return attribution
@@ -1028,7 +1090,7 @@ class QuoteExtractor:
         return self._headline_cache["value"]
 
     def _find_headline_speaker(self, s: str, masked: str, start: int, end: int) -> _Attribution | None:
-        tokens = tokenize(masked, start, min(end, start + _WINDOW))
+        tokens = self._tokens(masked, start, min(end, start + _WINDOW))
         for v, tok in enumerate(tokens):
             if tok.low in _HEADLINE_VERBS and v > 0:
                 phrase = subject_before(s, tokens[:v])
@@ -1047,7 +1109,7 @@ class QuoteExtractor:
             return None
         sentences = split_sentences(s)
         first_start, first_end = sentences[0]
-        tokens = tokenize(s, first_start, first_end)
+        tokens = self._tokens(s, first_start, first_end)
         for v, tok in enumerate(tokens[:10]):
             if tok.low in SPEECH_VERBS:
                 cue, after_cue = _cue_text(s, tokens, v)
@@ -1069,7 +1131,7 @@ class QuoteExtractor:
         if not s.endswith(":") or len(s) > 600:
             return None
         start, end = split_sentences(s)[-1]
-        tokens = tokenize(s, start, end)
+        tokens = self._tokens(s, start, end)
         phrase = sentence_subject(s, tokens)
         if not phrase:
             return None
@@ -1098,6 +1160,17 @@ class QuoteExtractor:
                 self._take_speaker(member, source, "ap-continuation", 0.85)
 
     # -- helpers ---------------------------------------------------------------------------------------
+
+    def _tokens(self, s: str, start: int, end: int) -> list[Tok]:
+        """``tokenize(s, start, end)``, from one tokenization of each paragraph (masked or not)."""
+        if len(s) > _INDEX_LIMIT:
+            return tokenize(s, start, end)
+        index = self._indexes.get(s)
+        if index is None:
+            if len(self._indexes) >= 8:
+                self._indexes.clear()
+            index = self._indexes[s] = _TokenIndex(s)
+        return index.between(start, end)
 
     def _resolve(self, phrase: str) -> Resolution:
         resolution = self.speakers.resolve(phrase)
@@ -1144,6 +1217,20 @@ class QuoteExtractor:
         )
         found.rule = rule
         found.confidence = round(min(confidence, source.confidence or confidence), 2)
+
+
+def _may_report(s: str) -> bool:
+    """False when no sentence of the paragraph ``s`` can hold reported speech (no word of ``_TRIGGERS``).
+
+    A trigger token is a whole run of word characters of ``s`` (tokens start after a non-word character
+    and stop before one), so looking at the runs is enough; a paragraph too long to be read whole is
+    always read.
+    """
+    if len(s) > _SENTENCE_LIMIT:
+        return True
+    if s.isascii():  # case folding is lowering, letter by letter, and keeps every run as it is
+        return not _TRIGGERS.isdisjoint(_WORD_RUN.findall(s.lower()))
+    return any(word.casefold() in _TRIGGERS for word in set(_WORD_RUN.findall(s)))
 
 
 def _first_mark(s: str) -> int:

@@ -128,24 +128,32 @@ _SAID = re.compile(r"\b(?:said|says|told)\b")
 _QUOTE_CHARS = '"“”«»'
 
 
-def classify_boilerplate(block: str) -> str | None:
-    """The rule name when ``block`` is page chrome, a promo or a related-story link, else None."""
+def classify_boilerplate(block: str, *, spam_possible: bool = True) -> str | None:
+    """The rule name when ``block`` is page chrome, a promo or a related-story link, else None.
+
+    ``spam_possible`` False says the block cannot hold a spam word or link (the whole text was checked).
+    """
     if len(block) > 1500:
         return None
-    key = block.casefold().strip(" .:!|·•>»-")
+    lowered = block.casefold()
+    key = lowered.strip(" .:!|·•>»-")
     if key in _CHROME:
         return _CHROME[key]
-    if _AVATAR.match(key):
+    # Both forms end the key; only "r" and "e" themselves match those letters when case is ignored.
+    if key.endswith(("r", "e")) and _AVATAR.match(key):
         return "chrome-avatar"
     if _RELATED.match(block):
         return "related-link"
-    if len(block) <= 200 and has_spam_words_or_links(block):
+    if spam_possible and len(block) <= 200 and has_spam_words_or_links(block):
         return "spam-block"
-    lowered = block.casefold()
-    strong = sum(phrase in lowered for phrase in _PROMO_STRONG)
-    weak = sum(phrase in lowered for phrase in _PROMO_WEAK)
-    if strong or weak >= 2:
+    if any(phrase in lowered for phrase in _PROMO_STRONG):
         return "promo-pitch"
+    weak = 0
+    for phrase in _PROMO_WEAK:
+        if phrase in lowered:
+            weak += 1
+            if weak == 2:
+                return "promo-pitch"
     return None
 
 
@@ -195,11 +203,14 @@ def _reads_as_summary(block: str) -> bool:
     return block.count(". ") <= 1
 
 
-def assign_roles(blocks: list[str], *, given_title: bool = False) -> list[tuple[str, str]]:
-    """(role, rule) for each block, in input order."""
+def assign_roles(
+    blocks: list[str], *, given_title: bool = False, spam_possible: bool = True
+) -> list[tuple[str, str]]:
+    """(role, rule) for each block, in input order. ``spam_possible`` False: no block holds a spam word
+    or link (see ``spam_hints``)."""
     roles: list[tuple[str, str] | None] = [None] * len(blocks)
     for position, block in enumerate(blocks):
-        rule = classify_boilerplate(block)
+        rule = classify_boilerplate(block, spam_possible=spam_possible)
         if rule:
             roles[position] = (BOILERPLATE, rule)
             continue

@@ -93,6 +93,30 @@ _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"“”]{1,2000}", re.IGNORECASE)
 _SPAM_TLDS = (".xyz", ".top", ".bet", ".casino", ".win", ".loan", ".click", ".vip", ".poker", ".bid")
 _URL_WORDS = ("casino", "toto", "slot", "bet", "viagra", "cialis", "judi", "togel", "porn", "loan", "bacarat")
 
+# Both patterns above ignore case, which makes ``re`` try them at every position of the text: slow. A
+# text can only match them if its lowercase form holds a lexicon word (or "http", "www."), so most texts
+# are passed over with a few substring tests. That holds for every character whose ``str.lower()`` is the
+# lexicon letter ``re`` takes it for; these are the exceptions (dotted and dotless i, long s, Cyrillic
+# wide o), and a text holding one of them is always searched. tests/corpus/ingest/test_spam.py checks
+# the list against every code point.
+CASE_EXCEPTIONS = ("\u0130", "\u0131", "\u017f", "\u1c82")
+# Each lexicon word (lowercase) holds one of these, so a text holding none of them has no lexicon word.
+_LEXICON_KEYS = (
+    *("casin", "kasino", "viagra", "cialis", "levitra", "sportsbook", "betting", "toto", "slot", "judi"),
+    *("togel", "sbobet", "baccarat", "apuestas", "scommesse", "buy cheap", "payday", "казино", "토토"),
+    *("카지노", "바카라", "먹튀", "슬롯", "博彩", "娱乐城", "赌", "百家乐", "オンラインカジノ"),
+)
+assert all(any(key in word.lower() for key in _LEXICON_KEYS) for word in SPAM_LEXICON)
+
+
+def spam_hints(text: str) -> tuple[bool, bool]:
+    """(may hold a lexicon word, may hold a url): False only where the pattern cannot match in ``text``,
+    nor in any part of it."""
+    if not text.isascii() and any(c in text for c in CASE_EXCEPTIONS):
+        return True, True
+    lowered = text.lower()
+    return any(key in lowered for key in _LEXICON_KEYS), "http" in lowered or "www." in lowered
+
 
 @lru_cache(maxsize=64)
 def _foreign_pattern(language: str) -> re.Pattern[str] | None:
@@ -103,12 +127,15 @@ def _foreign_pattern(language: str) -> re.Pattern[str] | None:
 
 def has_spam_words_or_links(block: str) -> bool:
     """Cheap test for a short block that is nothing but an injected ad or link."""
-    for match in _URL.finditer(block):
+    words, links = spam_hints(block)
+    if not (words or links):
+        return False
+    for match in _URL.finditer(block) if links else ():
         url = match.group().rstrip(".,;:)").casefold()
         host = url.split("//", 1)[-1].split("/", 1)[0]
         if host.endswith(_SPAM_TLDS) or any(word in url for word in _URL_WORDS):
             return True
-    return _LEXICON.search(block) is not None
+    return words and _LEXICON.search(block) is not None
 
 
 def _token_bounds(text: str, start: int, end: int) -> tuple[int, int]:
@@ -126,8 +153,9 @@ def _token_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return left, right
 
 
-def find_spam(text: str, *, language: str = "en") -> list[SpamSpec]:
-    """Every spam span in ``text``, sorted, one finding per span."""
+def find_spam(text: str, *, language: str = "en", hints: tuple[bool, bool] | None = None) -> list[SpamSpec]:
+    """Every spam span in ``text``, sorted, one finding per span. ``hints``: ``spam_hints(text)``, when
+    the caller has it already."""
     found: dict[tuple[int, int], SpamSpec] = {}
     pattern = _foreign_pattern(language)
     if pattern is not None:
@@ -140,11 +168,12 @@ def find_spam(text: str, *, language: str = "en") -> list[SpamSpec]:
             if _is_gloss(text, start, end):
                 continue
             found[(start, end)] = SpamSpec(start, end, "foreign-script", text[start:end])
-    for match in _LEXICON.finditer(text):
+    words, links = hints if hints is not None else spam_hints(text)
+    for match in _LEXICON.finditer(text) if words else ():
         span = (match.start(), match.end())
         if not any(s <= span[0] and span[1] <= e for s, e in found):
             found[span] = SpamSpec(*span, "spam-lexicon", match.group())
-    for match in _URL.finditer(text):
+    for match in _URL.finditer(text) if links else ():
         url = match.group().rstrip(".,;:)")
         host = url.split("//", 1)[-1].split("/", 1)[0].casefold()
         lowered = url.casefold()

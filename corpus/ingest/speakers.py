@@ -144,6 +144,7 @@ _CONNECTIVES = frozenset(
 _NAME_JOINERS = frozenset(
     {"of", "the", "for", "and", "de", "del", "der", "van", "von", "bin", "al", "la", "le"}
 )
+_RELATIVE = re.compile(r"\s(?:who|which|whose)\s")
 _ANONYMITY = ("declined to be named", "anonymity", "not authorized", "not authorised", "asked not to be")
 
 
@@ -184,9 +185,8 @@ def is_capitalized(word: str) -> bool:
 
 
 def _strip_possessive(word: str) -> str:
-    for suffix in ("'s", "’s"):
-        if word.endswith(suffix):
-            return word[: -len(suffix)]
+    if word.endswith(("'s", "’s")):
+        return word[:-2]
     return word.rstrip("'’")
 
 
@@ -294,7 +294,7 @@ class ArticleSpeakers:
             return Resolution(self.last_salient(PRONOUN_KINDS[lowered]), phrase, 0.85)
 
         relative = ""
-        match = re.search(r"\s(?:who|which|whose)\s", phrase)
+        match = _RELATIVE.search(phrase)
         if match:
             phrase, relative = phrase[: match.start()].rstrip(" ,"), phrase[match.start() + 1 :]
         appositive = ""
@@ -526,41 +526,49 @@ def collect_full_names(texts: list[str]) -> list[str]:
 
     A headline or an early sentence may say only "Xi"; the full name appears later.
     """
-    names: list[str] = []
-    seen: set[str] = set()
-    for text in texts:
-        for match in _NAME_RUN.finditer(text):
-            words = [_strip_possessive(w) for w in match.group().split()]
-            # "When Angela Brooks ...": a sentence-initial word or a title is not part of the name.
-            while words and (words[0].casefold() in TITLE_WORDS or words[0].casefold() in _NOT_NAME):
-                words = words[1:]
-            if not 2 <= len(words) <= 3:
-                continue
-            lowered = [w.casefold() for w in words]
-            if any(w in ORG_WORDS or w in _NOT_NAME or w in PLACES for w in lowered):
-                continue
-            if any(w.endswith(".") for w in words):
-                continue
-            name = " ".join(words)
-            if name not in seen:
-                seen.add(name)
-                names.append(name)
-    return names
+    return collect_names(texts)[0]
 
 
 def collect_org_names(texts: list[str]) -> list[str]:
     """Organization names (a capitalized run with an organization word), in order of first use."""
-    names: list[str] = []
-    seen: set[str] = set()
+    return collect_names(texts)[1]
+
+
+def collect_names(texts: list[str]) -> tuple[list[str], list[str]]:
+    """``collect_full_names`` and ``collect_org_names`` in one pass over the capitalized runs."""
+    full: list[str] = []
+    orgs: list[str] = []
+    seen_full: set[str] = set()
+    seen_orgs: set[str] = set()
     for text in texts:
         for match in _NAME_RUN.finditer(text):
             words = [_strip_possessive(w) for w in match.group().split()]
-            while words and words[0].casefold() in _NOT_NAME:
-                words = words[1:]
-            if len(words) < 2 or not {w.casefold() for w in words} & ORG_WORDS:
+            start = 0
+            while start < len(words) and words[start].casefold() in _NOT_NAME:
+                start += 1
+            # Organizations: the run less sentence-initial words, with an organization word in it.
+            org = words[start:]
+            if len(org) >= 2 and not {w.casefold() for w in org}.isdisjoint(ORG_WORDS):
+                name = " ".join(org)
+                if name not in seen_orgs:
+                    seen_orgs.add(name)
+                    orgs.append(name)
+            # People: "When Angela Brooks ...": a sentence-initial word or a title is not part of the name.
+            start = 0
+            while start < len(words) and (
+                words[start].casefold() in TITLE_WORDS or words[start].casefold() in _NOT_NAME
+            ):
+                start += 1
+            person = words[start:]
+            if not 2 <= len(person) <= 3:
                 continue
-            name = " ".join(words)
-            if name not in seen:
-                seen.add(name)
-                names.append(name)
-    return names
+            lowered = [w.casefold() for w in person]
+            if any(w in ORG_WORDS or w in _NOT_NAME or w in PLACES for w in lowered):
+                continue
+            if any(w.endswith(".") for w in person):
+                continue
+            name = " ".join(person)
+            if name not in seen_full:
+                seen_full.add(name)
+                full.append(name)
+    return full, orgs

@@ -7,13 +7,13 @@ import json
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 
 from bench.generate import articles as generated_articles
 from corpus.ingest.readers import ArticleInput
-from corpus.models import Article, Paragraph, Quote, Speaker
-from corpus.services import IngestFailure, IngestResult, articles_ingest
+from corpus.models import Article, Paragraph, Quote, Speaker, SpeakerAlias
+from corpus.services import IngestFailure, IngestResult, article_ingest, articles_ingest
 
 pytestmark = pytest.mark.django_db
 
@@ -119,3 +119,119 @@ def test_queries_grow_with_batches_not_articles():
     # first batch that creates the sources and the spam tag once.
     count(30, seed=10)
     assert count(30, seed=11) == count(120, seed=12)
+
+
+def _rows() -> dict[str, list[tuple]]:
+    """Every stored column of what ingestion writes, with references as natural keys instead of ids."""
+    paragraph_keys = {p.pk: (p.article.url, p.position) for p in Paragraph.objects.select_related("article")}
+    speakers = {
+        s.pk: (s.name, s.article.url if s.article else None)
+        for s in Speaker.objects.select_related("article")
+    }
+    quotes = {q.pk: q for q in Quote.objects.select_related("article")}
+    skip = {"id", "created_at", "updated_at", "ingested_at"}
+
+    def plain(model, row, **keys):
+        values = {
+            f.attname: getattr(row, f.attname) for f in model._meta.concrete_fields if f.attname not in skip
+        }
+        values.update(keys)
+        return tuple(sorted((k, repr(v)) for k, v in values.items()))
+
+    return {
+        "articles": sorted(
+            plain(Article, a, source_id=a.source and a.source.name) for a in Article.objects.all()
+        ),
+        "paragraphs": sorted(plain(Paragraph, p, article_id=p.article.url) for p in Paragraph.objects.all()),
+        "speakers": sorted(
+            plain(Speaker, s, article_id=s.article and s.article.url) for s in Speaker.objects.all()
+        ),
+        "aliases": sorted(
+            (a.phrase, a.key, a.speaker.name) for a in SpeakerAlias.objects.select_related("speaker")
+        ),
+        "quotes": sorted(
+            plain(
+                Quote,
+                q,
+                article_id=q.article.url,
+                paragraph_id=paragraph_keys[q.paragraph_id],
+                speaker_id=speakers.get(q.speaker_id),
+                via_id=speakers.get(q.via_id),
+                continues_id=(
+                    q.continues_id and (quotes[q.continues_id].article.url, quotes[q.continues_id].start)
+                ),
+            )
+            for q in quotes.values()
+        ),
+    }
+
+
+def _clear() -> None:
+    Quote.objects.all().delete()
+    Paragraph.objects.all().delete()
+    Speaker.objects.all().delete()
+    Article.objects.all().delete()
+
+
+def test_batched_rows_are_the_rows_of_the_one_article_path():
+    """The batch writes plain rows with ids it takes beforehand; the one-article path goes through the ORM.
+    Both must store exactly the same thing, references included."""
+    records = [*_generated(40, seed=21), _record("Headline\n\nA spokeswoman said the plan was fine.")]
+    for record in records:
+        article_ingest(record=record)
+    one_by_one = _rows()
+    assert len(one_by_one["quotes"]) > 400 and any("'anonymous'" in str(s) for s in one_by_one["speakers"])
+    assert any("continues_id', 'None'" not in str(q) for q in one_by_one["quotes"])
+    _clear()
+    results = list(articles_ingest(records=records, batch_size=16))
+    assert all(isinstance(r, IngestResult) and r.created for r in results)
+    assert _rows() == one_by_one
+
+
+def test_parallel_jobs_with_repeats_across_batches():
+    """Workers read the next batch while one is written; a record that the batch before made a repeat is
+    still recognised as one."""
+    records = _generated(9, seed=5)
+    results = articles_ingest(
+        records=[*records[:5], records[1], records[4], records[8], *records[5:]], batch_size=2, jobs=2
+    )
+    kinds = ["created" if r.created else "same" for r in results]
+    assert kinds == ["created"] * 5 + ["same", "same"] + ["created"] * 4 + ["same"]
+    assert Article.objects.count() == 9
+    assert not any(r.created for r in articles_ingest(records=records, batch_size=4, jobs=2))
+
+
+def test_a_batch_that_fails_to_commit_is_written_one_by_one_without_running_the_pipeline_again(monkeypatch):
+    from corpus import services
+
+    def clash(*args, **kwargs):
+        raise IntegrityError("someone else took it")
+
+    runs = []
+    real = services.process
+
+    def process_record(record, language, directory):
+        runs.append(record)
+        return real(record.body, title=record.title, language=language, directory=directory)
+
+    monkeypatch.setattr(services, "_store_batch", clash)
+    monkeypatch.setattr(services, "process_record", process_record)
+    monkeypatch.setattr(services, "process", lambda *a, **k: pytest.fail("the pipeline ran twice"))
+    records = _generated(3, seed=8)
+    results = list(articles_ingest(records=records))
+    assert [r.created for r in results] == [True, True, True] and len(runs) == 3
+    assert Article.objects.count() == 3 and Quote.objects.filter(article__url=records[0].url).exists()
+
+
+def test_an_article_the_database_refuses_fails_alone():
+    """PostgreSQL refuses a language tag longer than its column; SQLite stores it. Either way the other
+    articles of the batch are written."""
+    records = _generated(3, seed=9)
+    records[1].language = "x" * 40
+    results = list(articles_ingest(records=records))
+    assert [r.created for r in results if isinstance(r, IngestResult)].count(True) >= 2
+    if connection.vendor == "postgresql":
+        assert isinstance(results[1], IngestFailure) and "the database refused it" in results[1].message
+        assert Article.objects.count() == 2
+    else:
+        assert Article.objects.count() == 3

@@ -3,9 +3,8 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import nullcontext
 from pathlib import Path
 
 from django.conf import settings
@@ -14,7 +13,25 @@ from tqdm import tqdm
 
 from corpus.ingest.readers import ArticleInput, IngestError, iter_paths, read_path
 from corpus.selectors import speaker_directory
-from corpus.services import IngestFailure, articles_ingest
+from corpus.services import DEFAULT_BATCH_SIZE, IngestFailure, articles_ingest
+
+# From this much input on, the text pipeline runs in one process per core unless --jobs says otherwise.
+PARALLEL_FROM_BYTES = 1024 * 1024
+
+
+def default_jobs(files: list[Path]) -> int:
+    """One process per core for a large input, else one: starting workers costs more than they save on a
+    few articles."""
+    size = 0
+    for path in files:
+        try:
+            size += path.stat().st_size
+        except OSError:
+            continue  # reported when read
+        if size >= PARALLEL_FROM_BYTES:
+            cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+            return max(1, cores or 1)
+    return 1
 
 
 class Command(BaseCommand):
@@ -25,18 +42,26 @@ class Command(BaseCommand):
         parser.add_argument("--source", help="Source name for articles whose input names none.")
         parser.add_argument("--language", default="en", help="BCP 47 language for articles that carry none.")
         parser.add_argument(
-            "--jobs", type=int, default=1, help="Processes running the text pipeline in parallel (default 1)."
+            "--jobs",
+            type=int,
+            help="Processes running the text pipeline in parallel (default: one per core for inputs of "
+            f"{PARALLEL_FROM_BYTES // (1024 * 1024)} MiB or more, else 1).",
         )
         parser.add_argument(
-            "--batch-size", type=int, default=200, help="Articles written per transaction (default 200)."
+            "--batch-size",
+            type=int,
+            default=DEFAULT_BATCH_SIZE,
+            help=f"Articles written per transaction (default {DEFAULT_BATCH_SIZE}).",
         )
 
     def handle(self, *args, paths, source, language, jobs, batch_size, **options):
         files = list(iter_paths(paths))
         if not files:
             raise CommandError(f"No .txt, .json, .jsonl or .html files under {', '.join(map(str, paths))}.")
-        if jobs < 1 or batch_size < 1:
+        if (jobs is not None and jobs < 1) or batch_size < 1:
             raise CommandError("--jobs and --batch-size must be 1 or more.")
+        if jobs is None:
+            jobs = default_jobs(files)
         verbose = options["verbosity"] >= 1
         out, err = self.stdout._out, self.stderr._out
         progress = tqdm(files, unit="file", disable=None if len(files) > 20 else True, file=err)
@@ -51,26 +76,24 @@ class Command(BaseCommand):
                     progress.write(self.style.ERROR(f"error: {exc}"), file=err)
 
         created = unchanged = revised = 0
-        pool = ProcessPoolExecutor(max_workers=jobs) if jobs > 1 else nullcontext()
-        with pool as executor:
-            results = articles_ingest(
-                records=records(),
-                directory=speaker_directory(),
-                default_source=source,
-                default_language=language,
-                batch_size=batch_size,
-                pool=executor,
-            )
-            for result in results:
-                if isinstance(result, IngestFailure):
-                    failures.append(result.message)
-                    progress.write(self.style.ERROR(f"error: {result.message}"), file=err)
-                    continue
-                created += result.created
-                revised += result.revised
-                unchanged += not (result.created or result.revised)
-                if verbose:
-                    progress.write(result.message, file=out)
+        results = articles_ingest(
+            records=records(),
+            directory=speaker_directory(),
+            default_source=source,
+            default_language=language,
+            batch_size=batch_size,
+            jobs=jobs,
+        )
+        for result in results:
+            if isinstance(result, IngestFailure):
+                failures.append(result.message)
+                progress.write(self.style.ERROR(f"error: {result.message}"), file=err)
+                continue
+            created += result.created
+            revised += result.revised
+            unchanged += not (result.created or result.revised)
+            if verbose:
+                progress.write(result.message, file=out)
         summary = f"{created} ingested, {revised} revised, {unchanged} unchanged, {len(failures)} failed."
         if failures:
             raise CommandError(summary)

@@ -1,0 +1,83 @@
+"""The shortcuts that make the text pipeline fast give exactly what the plain way gives."""
+
+from __future__ import annotations
+
+import random
+
+from corpus.ingest.normalize import _BLOCK_BREAK, normalize_block, split_blocks
+from corpus.ingest.quotes import (
+    _TRIGGERS,
+    _WORD_RUN,
+    MASK,
+    Pair,
+    _may_report,
+    _TokenIndex,
+    find_pairs,
+    mask,
+    split_sentences,
+    tokenize,
+)
+
+ALPHABET = (
+    "ab Said  said. SAID'x-y said\u2019 told, \"\u201c\u201d'\u2018\u2019;:  \u00e9\u0130\u0131\u017f" + MASK
+)
+
+
+def _strings(count: int, seed: int = 7) -> list[str]:
+    rng = random.Random(seed)
+    pieces = [*ALPHABET, "according to", "quoted as saying", "report", "U.S.", "Mr.", " 6'5\" "]
+    return ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 40))) for _ in range(count)]
+
+
+def test_a_stretch_of_the_token_index_is_that_stretch_tokenized():
+    for text in _strings(300):
+        index = _TokenIndex(text)
+        for start in range(len(text) + 1):
+            for end in range(start, len(text) + 2, 3):
+                assert index.between(start, end) == tokenize(text, start, end), (text, start, end)
+
+
+def test_a_paragraph_ruled_out_for_reported_speech_has_no_trigger_token():
+    texts = _strings(3000, seed=11)
+    for text in [*texts, *(t.encode("ascii", "ignore").decode() for t in texts)]:
+        if not _may_report(text):
+            for start, end in split_sentences(text):
+                assert not [t for t in tokenize(text, start, end) if t.low in _TRIGGERS], text
+    assert all(_WORD_RUN.fullmatch(word) for word in _TRIGGERS)
+
+
+def _mask_one_by_one(s: str, pairs: list[Pair]) -> str:
+    chars = list(s)
+    for pair in pairs:
+        end = pair.close
+        keep = end - 1 if not pair.runs_on and end - 1 > pair.open and s[end - 1] in ".,?!" else -1
+        for k in range(pair.open + 1, end):
+            if k != keep:
+                chars[k] = MASK
+    return "".join(chars)
+
+
+def test_masking_blanks_the_same_characters_as_one_by_one():
+    for text in _strings(2000, seed=5):
+        pairs = find_pairs(text)
+        assert mask(text, pairs) == _mask_one_by_one(text, pairs)
+    overlapping = [Pair(0, 6), Pair(2, 9), Pair(8, 12, runs_on=True)]
+    text = "'ab.'c,d!'e f."
+    assert mask(text, overlapping) == _mask_one_by_one(text, overlapping)
+
+
+def test_normalization_shortcuts_change_nothing():
+    import re
+    import unicodedata
+
+    from corpus.ingest.normalize import _DROP
+
+    breaks = re.compile(r"(?:\r\n|[\r\n\u2028\u2029\x0b\x0c\x85])+")
+    rng = random.Random(3)
+    alphabet = "ab \t\r\n\u2028\u2029\x0b\x0c\x85\u200b\x00\x7f\u00ad\u00e9e\u0301"
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        assert _BLOCK_BREAK.split(text) == breaks.split(text)
+        plain = re.sub(r"[ \t]+", " ", unicodedata.normalize("NFC", text).translate(_DROP)).strip(" ")
+        assert normalize_block(text) == plain
+    assert split_blocks("One\r\n\r\nTwo\u2028\nThree") == ["One", "Two", "Three"]
