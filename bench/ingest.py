@@ -1,6 +1,6 @@
 """Ingestion benchmark: articles/s and quotes/s with full cleaning and quote extraction.
 
-    python -m bench.ingest --articles 1000 --databases sqlite,postgres --repeat 3
+    python -m bench.ingest --articles 1000 --databases sqlite,postgres --repeat 3 [--jobs N]
 
 Each run ingests the generated corpus into a new, empty database, in a child process; the table shows the
 median of the runs. PostgreSQL is reached at --postgres-url (default: the local server).
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import time
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from bench.common import DEFAULT_POSTGRES, REPO, django_setup, fresh_database, m
 from bench.generate import write_jsonl
 
 
-def worker(path: Path) -> dict:
+def worker(path: Path, jobs: int) -> dict:
     django_setup()
     from django.conf import settings
     from django.db import connection
@@ -30,8 +31,8 @@ def worker(path: Path) -> dict:
     records = read_path(path, max_bytes=settings.INGEST_MAX_BYTES * 100)
     directory = speaker_directory()
     started = time.perf_counter()
-    # The command's path: batches of 200 per transaction, bulk inserts, the pipeline in this process.
-    for _ in articles_ingest(records=records, directory=directory):
+    # The command's path: batches of 200 per transaction, bulk inserts, the pipeline in ``jobs`` processes.
+    for _ in articles_ingest(records=records, directory=directory, jobs=jobs):
         pass
     seconds = time.perf_counter() - started
     return {
@@ -39,6 +40,7 @@ def worker(path: Path) -> dict:
         "articles": len(records),
         "quotes": Quote.objects.count(),
         "seconds": seconds,
+        "jobs": jobs,
     }
 
 
@@ -48,11 +50,17 @@ def main() -> None:
     parser.add_argument("--databases", default="sqlite,postgres")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES)
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="pipeline processes (ingest --jobs); default: cores",
+    )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--input", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        print(json.dumps(worker(args.input)))
+        print(json.dumps(worker(args.input, args.jobs)))
         return
 
     corpus = write_jsonl(REPO / "var" / "bench" / f"ingest-{args.articles}.jsonl", args.articles)
@@ -61,7 +69,7 @@ def main() -> None:
         runs = []
         for _ in range(args.repeat):
             with fresh_database(kind, args.postgres_url) as url:
-                runs.append(run_worker("bench.ingest", url, "--input", str(corpus)))
+                runs.append(run_worker("bench.ingest", url, "--input", str(corpus), "--jobs", str(args.jobs)))
         seconds = median([r["seconds"] for r in runs])
         articles, quotes = runs[0]["articles"], runs[0]["quotes"]
         rows.append([kind, articles, quotes, seconds, articles / seconds, quotes / seconds])

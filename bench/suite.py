@@ -796,7 +796,7 @@ def measure_database(
     rate = median([r["articles"] / r["seconds"] for r in ingests])
     add(
         kind,
-        f"ingest ({ingests[0]['articles']:,} articles)",
+        f"ingest ({ingests[0]['articles']:,} articles, {ingests[0]['jobs']} jobs)",
         num(rate),
         unit="articles/s",
         target=f">= {TARGET_INGEST:,}",
