@@ -1,14 +1,26 @@
-"""Import an export back: reader -> records -> one transaction per article.
+"""Import an export back: reader -> records -> batches of articles, one transaction per batch.
 
 A JSONL export (a file with its companions beside it, a folder or a zip) or a csv or parquet export (a
-folder or a zip) is read into article records of PRODUCT.md's shape. Each article is written in its
-own transaction: a bad line (truncated JSON, a span whose words do not match) is reported with the line
-and the field, and nothing of that article is written; the others go on.
+folder or a zip) is read into article records of PRODUCT.md's shape, ``BATCH_SIZE`` at a time, and
+memory holds one batch whatever the size of the export (csv and parquet child tables are copied to a
+temporary SQLite file first: see ``_Staged``). A batch costs a fixed number of queries, whatever its
+size: one to find which of its articles the database already has (by url, by source and external
+id, or by content hash; skipped while importing into an empty database), one per table for what
+those articles already hold, one per kind of name not met before (users, tags, sources, speakers),
+one to reserve ids, and one insert per table (a binary ``COPY`` on PostgreSQL). Ids are handed out
+before anything is written, so rows that point at each other (a quote at its paragraph, at the quote
+it continues, a claim at its annotation) are built in one pass.
 
-Articles already in the database (same url, same source and external id, or same content hash) are
-merged, not duplicated; so are their quotes (same span and kind), annotations (same target, span, exact
-and author) and claims (same text and annotation). Into an empty database the exported ids are kept,
-so exporting again gives the same bytes. Authors missing from the database are created inactive.
+Every record is checked before its batch writes anything: a bad line (truncated JSON, a span whose
+words do not match) is reported with the line and the field, nothing of that article is written, and
+the others go on. Should the database still refuse a batch (a constraint the checks do not cover, a
+concurrent writer), it is written again one article per transaction, so the one at fault is named and
+the others land.
+
+Articles already in the database are merged, not duplicated; so are their quotes (same span and kind),
+annotations (same target, span, exact and author) and claims (same text and annotation). Into an empty
+database the exported ids are kept, so exporting again gives the same bytes. Authors missing from the
+database are created inactive.
 """
 
 from __future__ import annotations
@@ -17,19 +29,27 @@ import csv
 import hashlib
 import io
 import json
+import shutil
+import sqlite3
+import tempfile
 import zipfile
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import islice
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.management.color import no_style
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Model
+from django.db import DataError, IntegrityError, connection, transaction
+from django.db.models import Model, Q
+from django.utils import timezone
 
 from corpus.models import Anchor, Article, Paragraph, Quote, Source, Speaker, SpeakerAlias, SpeakerKind
 from corpus.spans import span_context
@@ -38,8 +58,10 @@ from ..models import Annotation, AnnotationTarget, Claim, FactCheck, FactCheckSt
 from .manifest import MANIFEST_NAME
 from .records import SCHEMA_VERSION
 
+BATCH_SIZE = 500
 LOCAL_KINDS = {SpeakerKind.ANONYMOUS, SpeakerKind.GROUP}
 ARTICLE_KEYS = ("id", "url", "source", "published_at", "language", "title", "content_hash", "text")
+TARGETS = frozenset(AnnotationTarget.values)
 
 
 class DatasetError(ValueError):
@@ -182,77 +204,232 @@ def jsonl_records(dataset: Dataset) -> Iterator[tuple[str, dict | DatasetError]]
 
 # Tables -> records, for csv and parquet exports.
 
+# The child tables, with the column that ties a row to its parent and the one that orders siblings.
+CHILD_TABLES = {
+    "paragraphs": ("article_id", "position"),
+    "quotes": ("article_id", "id"),
+    "annotations": ("article_id", "id"),
+    "claims": ("article_id", "id"),
+    "fact_checks": ("claim_id", "id"),
+    "evidence": ("fact_check_id", "position"),
+}
 
-def _table_rows(dataset: Dataset, table: str) -> list[dict]:
+
+def _columns(table: str) -> tuple[tuple[str, str], ...]:
+    from .tables import TABLES
+
+    return next(t for t in TABLES if t.name == table).columns
+
+
+def _table_rows(dataset: Dataset, table: str) -> Iterator[dict]:
+    """The rows of one table as dicts, as they are read."""
+    columns = _columns(table)
+    names = [name for name, _ in columns]
+    lists = [name for name, kind in columns if kind == "list"]
+    for row in _table_tuples(dataset, table):
+        record = dict(zip(names, row, strict=True))
+        for name in lists:
+            record[name] = record[name].split(";") if record[name] else []
+        yield record
+
+
+def _table_tuples(dataset: Dataset, table: str, *, raw: bool = False) -> Iterator[tuple]:
+    """The rows of one table in the layout's column order, as they are read: csv a row at a time,
+    parquet a row group at a time. Values are ints, strings, bools or None; timestamps stay text and
+    lists stay joined by ``;`` as in csv; a column the file lacks is None. ``raw``: csv cells are left
+    as the strings they are (``""`` for a null), for a reader that converts them itself."""
+    columns = _columns(table)
     if dataset.format == "csv":
         name = f"{table}.csv"
         if not dataset.has(name):
-            return []
-        from .tables import TABLES
-
-        kinds = dict(next(t for t in TABLES if t.name == table).columns)
+            return
         with dataset.open(dataset.names[name]) as stream:
-            reader = csv.DictReader(io.TextIOWrapper(stream, encoding="utf-8", newline=""))
-            return [{k: _from_cell(v, kinds.get(k, "str")) for k, v in row.items()} for row in reader]
+            reader = csv.reader(io.TextIOWrapper(stream, encoding="utf-8", newline=""))
+            header = next(reader, [])
+            where = {column: index for index, column in enumerate(header)}
+            if raw:
+                # A missing column reads the empty cell added at the end of every row.
+                pick = itemgetter(*(where.get(column, len(header)) for column, _ in columns))
+                for row in reader:
+                    row.extend([""] * (len(header) + 1 - len(row)))
+                    yield pick(row)
+                return
+            plan = [(_CELL[kind], where.get(column)) for column, kind in columns]
+            for number, row in enumerate(reader, start=2):
+                try:
+                    yield tuple(None if i is None or i >= len(row) else cell(row[i]) for cell, i in plan)
+                except ValueError as exc:
+                    raise DatasetError(f"{name} row {number}: {exc}.") from None
+        return
     name = f"{table}.parquet"
     if not dataset.has(name):
-        return []
+        return
     import pyarrow.parquet as pq
 
-    with dataset.open(dataset.names[name]) as stream:
-        return pq.read_table(io.BytesIO(stream.read())).to_pylist()
+    with _parquet_source(dataset, dataset.names[name]) as source:
+        for batch in pq.ParquetFile(source).iter_batches(batch_size=1024):
+            values = batch.to_pydict()
+            cells = []
+            for column, kind in columns:
+                cell = values.get(column, [None] * batch.num_rows)
+                if kind == "timestamp":
+                    cell = [_iso(v) for v in cell]
+                elif kind == "list":
+                    cell = [";".join(v) if v else "" for v in cell]
+                cells.append(cell)
+            yield from zip(*cells, strict=True)
 
 
-def _from_cell(value: str, kind: str) -> Any:
-    if value == "" and kind != "list":
-        return None  # csv cannot tell an empty string from a null; the importer treats them alike
-    if kind == "int":
+@contextmanager
+def _parquet_source(dataset: Dataset, name: str) -> Iterator[Path]:
+    """A path pyarrow can seek in: the file itself, or a zip entry copied out to a temporary file."""
+    if dataset.zip is None:
+        yield dataset.folder / name
+        return
+    with tempfile.TemporaryDirectory(prefix="import-") as folder:
+        path = Path(folder) / "table.parquet"
+        with dataset.open(name) as stream, path.open("wb") as out:
+            shutil.copyfileobj(stream, out, 1 << 20)
+        yield path
+
+
+def _whole_number(value: str) -> int | None:
+    if value == "":
+        return None
+    try:
         return int(value)
-    if kind == "bool":
-        return value == "true"
-    if kind == "list":
-        return value.split(";") if value else []
-    return value
+    except ValueError:
+        raise ValueError(f"{value!r} is not a whole number") from None
 
 
-def table_records(dataset: Dataset) -> Iterator[tuple[str, dict | DatasetError]]:
-    """Group the tables by article into JSONL-shaped records (plus the table-only columns)."""
-    by_article: dict[str, dict[int, list[dict]]] = {}
-    for table in ("paragraphs", "quotes", "annotations", "claims"):
+# csv cannot tell an empty string from a null; the importer treats them alike.
+_CELL: dict[str, Callable[[str], Any]] = {
+    "int": _whole_number,
+    "bool": lambda value: None if value == "" else value == "true",
+    "list": lambda value: value,
+    "str": lambda value: value or None,
+    "timestamp": lambda value: value or None,
+}
+
+
+class _Staged:
+    """The child tables of a csv or parquet export, copied into a temporary SQLite file and indexed by
+    the column that ties each row to its article, claim or fact-check.
+
+    Only articles and paragraphs are written in article order: quotes, annotations and claims come in
+    their own id order (an annotation added later to an old article comes last), fact-checks reach
+    their article only through their claim and evidence through its fact-check. So a record cannot be
+    put together in one pass over the tables; copying them to disk first keeps memory to one batch.
+    csv cells go in as they are: the columns' types turn whole numbers into integers, and empty
+    cells come back as nulls.
+    """
+
+    def __init__(self, dataset: Dataset, folder: Path):
+        self.db = sqlite3.connect(folder / "tables.sqlite3")
+        self.db.execute("PRAGMA journal_mode = OFF")
+        self.db.execute("PRAGMA synchronous = OFF")
+        self.queries: dict[str, str] = {}
+        self.layouts: dict[str, tuple[list[str], list[str], list[str]]] = {}
+        csv_cells = dataset.format == "csv"
+        for table, (key, order) in CHILD_TABLES.items():
+            columns = _columns(table)
+            names = [name for name, _ in columns]
+            self.layouts[table] = (
+                names,
+                [name for name, kind in columns if kind == "bool"],
+                [name for name, kind in columns if kind == "list"],
+            )
+            declared = ", ".join(
+                f"c{i} {'INTEGER' if kind == 'int' else ''}" for i, (_, kind) in enumerate(columns)
+            )
+            self.db.execute(f"CREATE TABLE {table} ({declared})")
+            self.db.executemany(
+                f"INSERT INTO {table} VALUES ({', '.join('?' * len(names))})",
+                _table_tuples(dataset, table, raw=True),
+            )
+            k, o = f"c{names.index(key)}", f"c{names.index(order)}"
+            self.db.execute(f"CREATE INDEX {table}_key ON {table} ({k}, {o})")
+            selected = ", ".join(f"NULLIF(c{i}, '')" if csv_cells else f"c{i}" for i in range(len(names)))
+            # The key comes last, past the names the rows are zipped with.
+            self.queries[table] = (
+                f"SELECT {selected}, {k} FROM {table} WHERE {k} IN ({{}}) ORDER BY {k}, {o}, rowid"
+            )
+        self.db.commit()
+
+    def rows(self, table: str, keys: Iterable[int]) -> dict[int, list[dict]]:
+        """The rows of ``table`` under each of ``keys``, in the order the export lists siblings."""
+        names, bools, lists = self.layouts[table]
         grouped: dict[int, list[dict]] = defaultdict(list)
-        for row in _table_rows(dataset, table):
-            grouped[row["article_id"]].append(row)
-        by_article[table] = grouped
-    fact_checks = {row["claim_id"]: row for row in _table_rows(dataset, "fact_checks")}
-    evidence: dict[int, list[dict]] = defaultdict(list)
-    for row in _table_rows(dataset, "evidence"):
-        evidence[row["fact_check_id"]].append(row)
-    quotes_by_id: dict[int, dict] = {}
-    for number, article in enumerate(_table_rows(dataset, "articles"), start=2):
-        origin = f"articles.{dataset.format} row {number}"
-        pk = article["id"]
-        quotes = sorted(by_article["quotes"].get(pk, []), key=lambda q: q["id"])
-        quotes_by_id.update({q["id"]: q for q in quotes})
+        keys = list(dict.fromkeys(k for k in keys if k is not None))
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            query = self.queries[table].format(", ".join("?" * len(chunk)))
+            for values in self.db.execute(query, chunk):
+                row = dict(zip(names, values))  # noqa: B905 - the key is left over at the end
+                for name in bools:
+                    if row[name] is not None:
+                        row[name] = row[name] in (1, "true")
+                for name in lists:
+                    row[name] = row[name].split(";") if row[name] else []
+                grouped[values[-1]].append(row)
+        return grouped
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def table_records(
+    dataset: Dataset, *, chunk_size: int = BATCH_SIZE
+) -> Iterator[tuple[str, dict | DatasetError]]:
+    """Group the tables by article into JSONL-shaped records (plus the table-only columns), a chunk of
+    articles at a time."""
+    with tempfile.TemporaryDirectory(prefix="import-") as folder:
+        staged = _Staged(dataset, Path(folder))
+        try:
+            articles = _table_rows(dataset, "articles")
+            number = 2  # row 1 is the csv header
+            while chunk := list(islice(articles, chunk_size)):
+                yield from _chunk_records(staged, chunk, number, dataset.format)
+                number += len(chunk)
+        finally:
+            staged.close()
+
+
+def _chunk_records(
+    staged: _Staged, articles: list[dict], number: int, fmt: str
+) -> Iterator[tuple[str, dict | DatasetError]]:
+    ids = [article.get("id") for article in articles]
+    paragraphs = staged.rows("paragraphs", ids)
+    quotes = staged.rows("quotes", ids)
+    annotations = staged.rows("annotations", ids)
+    claims = staged.rows("claims", ids)
+    fact_checks = {
+        claim_id: rows[-1]
+        for claim_id, rows in staged.rows(
+            "fact_checks", (c.get("id") for rows in claims.values() for c in rows)
+        ).items()
+    }
+    evidence = staged.rows("evidence", (check.get("id") for check in fact_checks.values()))
+    for offset, article in enumerate(articles):
+        origin = f"articles.{fmt} row {number + offset}"
+        pk = article.get("id")
         record = {
             **{key: article.get(key) for key in ARTICLE_KEYS},
             "external_id": article.get("external_id") or "",
             "published_at": _iso(article.get("published_at")),
-            "paragraphs": sorted(by_article["paragraphs"].get(pk, []), key=lambda p: p["position"]),
-            "quotes": [{**q, "continues": q["continues_id"]} for q in quotes],
-            "annotations": [
-                {**a, "quote": a.get("quote_id")}
-                for a in sorted(by_article["annotations"].get(pk, []), key=lambda a: a["id"])
-            ],
+            "paragraphs": paragraphs.get(pk, []),
+            "quotes": [{**q, "continues": q.get("continues_id")} for q in quotes.get(pk, [])],
+            "annotations": [{**a, "quote": a.get("quote_id")} for a in annotations.get(pk, [])],
             "claims": [],
         }
-        for claim in sorted(by_article["claims"].get(pk, []), key=lambda c: c["id"]):
-            check = fact_checks.get(claim["id"])
+        for claim in claims.get(pk, []):
+            check = fact_checks.get(claim.get("id"))
             record["claims"].append(
                 {
-                    "id": claim["id"],
-                    "text": claim["text"],
-                    "claimant": claim["claimant"],
-                    "annotation": claim["annotation_id"],
+                    "id": claim.get("id"),
+                    "text": claim.get("text"),
+                    "claimant": claim.get("claimant"),
+                    "annotation": claim.get("annotation_id"),
                     "fact_check": None
                     if check is None
                     else {
@@ -260,7 +437,7 @@ def table_records(dataset: Dataset) -> Iterator[tuple[str, dict | DatasetError]]
                         "published_at": _iso(check.get("published_at")),
                         "evidence": [
                             {k: item.get(k) or "" for k in ("url", "title", "publisher", "accessed")}
-                            for item in sorted(evidence.get(check["id"], []), key=lambda e: e["position"])
+                            for item in evidence.get(check.get("id"), [])
                         ],
                     },
                 }
@@ -276,77 +453,311 @@ def _iso(value) -> str | None:
 
 # --- Writing ---------------------------------------------------------------------------------
 
+# The columns each batch fills, in the order of the rows built below; every other column of the table
+# gets its default (timestamps: the batch's time).
+ARTICLE_COLUMNS = (
+    "id", "source_id", "url", "external_id", "raw_text", "content_hash", "text", "title", "standfirst",
+    "byline", "published_at", "language", "metadata",
+)  # fmt: skip
+PARAGRAPH_COLUMNS = ("id", "article_id", "position", "role", "rule", "start", "end")
+SPEAKER_COLUMNS = ("id", "name", "kind", "description", "article_id")
+QUOTE_COLUMNS = (
+    "id", "article_id", "paragraph_id", "kind", "start", "end", "exact", "anchor", "continues_id",
+    "speaker_id", "speaker_mention", "cue", "via_id", "origin", "verified",
+)  # fmt: skip
+QUOTE_CONTINUES = QUOTE_COLUMNS.index("continues_id")
+ANNOTATION_COLUMNS = (
+    "id", "article_id", "target", "paragraph_id", "quote_id", "start", "end", "exact", "prefix", "suffix",
+    "anchor", "note", "author_id", "status", "origin",
+)  # fmt: skip
+LINK_COLUMNS = ("annotation_id", "tag_id")
+# Plain strings: the database drivers bind them as they are.
+PLACED, ORPHANED = Anchor.PLACED.value, Anchor.ORPHANED.value
+SPAN, PARAGRAPH, QUOTE = (
+    AnnotationTarget.SPAN.value,
+    AnnotationTarget.PARAGRAPH.value,
+    AnnotationTarget.QUOTE.value,
+)
+PERSON, ANONYMOUS = SpeakerKind.PERSON.value, SpeakerKind.ANONYMOUS.value
+
+# What a malformed record can raise while it is checked; anything else is a bug and stops the import.
+RECORD_ERRORS = (DatasetError, DjangoValidationError, KeyError, TypeError, ValueError, AttributeError)
+# What the database can refuse a batch with; the batch is then written again article by article.
+WRITE_ERRORS = (IntegrityError, DataError)
+
+_ABSENT = object()
+
+# Paragraphs, quotes and speakers of a batch are plain tuples: (id, position, start, end) for a
+# paragraph, (id, start, end, exact) for a quote.
+ParagraphRef = tuple[int, int, int, int]
+QuoteRef = tuple[int, int | None, int | None, str]
+
+
+@dataclass
+class _Match:
+    """An article already in the database that a record merges into, with what it already holds."""
+
+    id: int
+    text: str
+    paragraphs: dict[int, ParagraphRef] = field(default_factory=dict)
+    quotes: dict[tuple, QuoteRef] = field(default_factory=dict)  # (start, end, kind) -> quote
+    quote_list: list[QuoteRef] = field(default_factory=list)
+    annotations: dict[tuple, int] = field(default_factory=dict)  # (target, start, end, exact, author) -> id
+    claims: set[tuple[str, int | None]] = field(default_factory=set)
+    speakers: dict[str, int] = field(default_factory=dict)  # its own speakers, by name
+
+
+class _Batch:
+    """The rows one batch writes, table by table. A record that fails its checks is cut back out."""
+
+    LISTS = (
+        "users", "sources", "tags", "speakers", "aliases", "articles", "paragraphs", "quotes",
+        "annotations", "links", "claims", "fact_checks",
+    )  # fmt: skip
+
+    def __init__(self):
+        self.now = timezone.now()
+        for name in self.LISTS:
+            setattr(self, name, [])
+        self.created = self.merged = self.failed = 0
+        self.errors: list[str] = []
+
+    def mark(self) -> tuple[int, ...]:
+        return tuple(len(getattr(self, name)) for name in self.LISTS)
+
+    def reset(self, mark: tuple[int, ...]) -> None:
+        for name, length in zip(self.LISTS, mark, strict=True):
+            del getattr(self, name)[length:]
+
+
+class _Ids:
+    """Ids for new rows, handed out before the rows are written.
+
+    PostgreSQL: taken from the table's sequence (``nextval``), a block per batch, so concurrent writers
+    never collide. SQLite: counted up from the table's highest id, read inside the batch's transaction,
+    which holds the database's write lock from its start (``transaction_mode`` IMMEDIATE).
+    """
+
+    def __init__(self):
+        self.postgres = connection.vendor == "postgresql"
+        self.free: dict[type[Model], list[int]] = defaultdict(list)  # PostgreSQL, highest first
+        self.next: dict[type[Model], int] = {}  # SQLite, within one transaction
+        self.floors: dict[type[Model], int] = {}
+        self.sequences: dict[type[Model], str] = {}
+
+    def begin(self, wanted: dict[type[Model], int]) -> None:
+        """Start a transaction's worth of ids; ``wanted`` is how many each table will likely need."""
+        if self.postgres:
+            short = {model: n for model, n in wanted.items() if n > len(self.free[model])}
+            if short:
+                self._fetch(short)
+        else:
+            self.next = {}
+            if wanted:
+                self._count_from(list(wanted))
+
+    def take(self, model: type[Model]) -> int:
+        if self.postgres:
+            if not self.free[model]:
+                self._fetch({model: 64})
+            return self.free[model].pop()
+        if model not in self.next:
+            self._count_from([model])
+        value = self.next[model]
+        self.next[model] = value + 1
+        return value
+
+    def floor(self, model: type[Model], value: int) -> None:
+        """Hand out only ids above ``value``: kept ids up to it are still to be written."""
+        self.floors[model] = max(value, self.floors.get(model, 0))
+        if self.postgres:
+            sequence = self._sequence(model)
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT setval(%s::regclass, GREATEST(%s, nextval(%s::regclass)))",
+                    [sequence, value, sequence],
+                )
+            self.free[model] = [pk for pk in self.free[model] if pk > value]
+
+    def _sequence(self, model: type[Model]) -> str:
+        if model not in self.sequences:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_get_serial_sequence(%s, %s)", [model._meta.db_table, model._meta.pk.column]
+                )
+                self.sequences[model] = cursor.fetchone()[0]
+        return self.sequences[model]
+
+    def _fetch(self, wanted: dict[type[Model], int]) -> None:
+        models = list(wanted)
+        for model in models:
+            self._sequence(model)
+        columns = ", ".join("ARRAY(SELECT nextval(%s::regclass) FROM generate_series(1, %s))" for _ in models)
+        params = [value for model in models for value in (self.sequences[model], wanted[model])]
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {columns}", params)
+            blocks = cursor.fetchone()
+        for model, block in zip(models, blocks, strict=True):
+            self.free[model] = sorted(block, reverse=True) + self.free[model]
+
+    def _count_from(self, models: list[type[Model]]) -> None:
+        qn = connection.ops.quote_name
+        parts = []
+        for model in models:
+            table, pk = model._meta.db_table, model._meta.pk.column
+            parts.append(
+                f"MAX(COALESCE((SELECT MAX({qn(pk)}) FROM {qn(table)}), 0), "
+                f"COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0))"
+            )
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {', '.join(parts)}", [model._meta.db_table for model in models])
+            highest = cursor.fetchone()
+        for model, value in zip(models, highest, strict=True):
+            self.next[model] = max(value, self.floors.get(model, 0)) + 1
+
+
+class _Writer:
+    """Rows into a table, the columns given and every other one at its default: a binary ``COPY`` on
+    PostgreSQL, one prepared ``INSERT`` for all the rows elsewhere."""
+
+    def __init__(self):
+        self.postgres = connection.vendor == "postgresql"
+        self.types: dict[str, dict[str, int]] = {}
+        # A JSON column takes the object itself in a binary COPY, its text elsewhere.
+        self.metadata = {"format": "dataset"} if self.postgres else json.dumps({"format": "dataset"})
+
+    def insert(self, model: type[Model], columns: tuple[str, ...], rows: list, now: datetime) -> None:
+        if not rows:
+            return
+        fields = {f.attname: f for f in model._meta.concrete_fields}
+        rest = [f for f in model._meta.concrete_fields if f.attname not in columns and not f.primary_key]
+        defaults = tuple(
+            f.get_db_prep_save(
+                now
+                if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+                else f.get_default(),
+                connection,
+            )
+            for f in rest
+        )
+        names = [f.column for f in [*(fields[c] for c in columns), *rest]]
+        qn = connection.ops.quote_name
+        table = model._meta.db_table
+        sql_names = ", ".join(qn(name) for name in names)
+        try:
+            with connection.cursor() as cursor:
+                if self.postgres:
+                    types = self._types(table)
+                    statement = f"COPY {qn(table)} ({sql_names}) FROM STDIN WITH (FORMAT BINARY)"
+                    with connection.wrap_database_errors, cursor.cursor.copy(statement) as copy:
+                        copy.set_types([types[name] for name in names])
+                        write = copy.write_row
+                        for row in rows:
+                            write((*row, *defaults))
+                else:
+                    marks = ", ".join(["%s"] * len(names))
+                    cursor.executemany(
+                        f"INSERT INTO {qn(table)} ({sql_names}) VALUES ({marks})",
+                        [(*row, *defaults) for row in rows],
+                    )
+        except (TypeError, ValueError, AttributeError, OverflowError) as exc:
+            # A value the column cannot take (a number far too large, a list where text goes).
+            raise DataError(f"{table}: {exc}") from exc
+
+    def _types(self, table: str) -> dict[str, int]:
+        """The column types, which a binary COPY must name."""
+        if table not in self.types:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT attname, atttypid FROM pg_attribute "
+                    "WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
+                    [connection.ops.quote_name(table)],
+                )
+                self.types[table] = dict(cursor.fetchall())
+        return self.types[table]
+
 
 class Importer:
-    def __init__(self, dataset: Dataset):
+    def __init__(self, dataset: Dataset, *, batch_size: int = BATCH_SIZE):
         self.dataset = dataset
+        self.batch_size = batch_size
         self.result = ImportResult()
-        self.users: dict[str, Any] = {}
-        self.tags: dict[str, Tag] = {}
-        self.shared: dict[str, Speaker] = {}
-        self.local_specs: dict[int, list[dict]] = defaultdict(list)
-        self.speaker_specs: dict[int, dict] = {}
+        # Name -> id of rows found or created, and None for names looked up and not found.
+        self.users: dict[str, int | None] = {}
+        self.tags: dict[str, int | None] = {}
+        self.sources: dict[str, int | None] = {}
+        self.shared: dict[str, int] = {}  # shared speakers this import has met
+        self.found_shared: dict[str, int | None] = {}  # looked up ahead of need, not met yet
+        self.local_specs: dict[Any, dict[str, dict]] = defaultdict(dict)  # export article -> name -> spec
+        # Cache entries for rows not written yet: undone when their record or batch is.
+        self.journal: list[tuple[dict, str, Any]] = []
+        self.ids = _Ids()
+        self.writer = _Writer()
         models = (Article, Quote, Annotation, Claim, FactCheck, Speaker, Tag)
         # Ids are kept only in tables that were empty: anywhere else they could collide.
         self.keep_ids = {model for model in models if not model.objects.exists()}
         self.kept: set[type[Model]] = set()
+        # Into an empty database nothing can match, so batches skip the look-ups; a record that
+        # repeats one imported earlier is caught by the unique constraints and the batch redone.
+        self.fresh = Article in self.keep_ids
 
-    def _pk(self, model: type[Model], pk: int | None) -> dict:
+    def _pk(self, model: type[Model], pk) -> int:
         if pk is not None and model in self.keep_ids:
             self.kept.add(model)
-            return {"pk": pk}
-        return {}
+            return pk
+        return self.ids.take(model)
 
-    # Users, tags and speakers come first: articles point at them.
+    def _remember(self, cache: dict, key: str, value: Any) -> None:
+        self.journal.append((cache, key, cache.get(key, _ABSENT)))
+        cache[key] = value
 
-    def user(self, username: str | None):
-        if not username:
-            return None
-        if username not in self.users:
-            User = get_user_model()
-            user = User.objects.filter(username=username).first()
-            if user is None:
-                user = User(username=username, is_active=False)
-                user.set_unusable_password()
-                user.save()
-                self.result.counts["users"] += 1
-            self.users[username] = user
-        return self.users[username]
+    def _forget(self, mark: int) -> None:
+        """Rows planned since ``mark`` will not be written: drop them from the caches."""
+        while len(self.journal) > mark:
+            cache, key, before = self.journal.pop()
+            if before is _ABSENT:
+                cache.pop(key, None)
+            else:
+                cache[key] = before
+
+    # Tags and speakers come first: articles point at them.
 
     @transaction.atomic
     def load_tags(self) -> None:
         if self.dataset.format == "jsonl":
             entries = self.dataset.json("tags.json") if self.dataset.has("tags.json") else []
         else:
-            entries = _table_rows(self.dataset, "tags")
-        existing = {t.slug: t for t in Tag.objects.all()}
+            entries = list(_table_rows(self.dataset, "tags"))
+        tags = {t.slug: t for t in Tag.objects.all()}
+        new = []
         for entry in entries:
-            tag = existing.get(entry["slug"])
-            if tag is None:
+            if entry["slug"] not in tags:
                 tag = Tag(
                     slug=entry["slug"],
                     name=entry.get("name") or entry["slug"],
-                    description=entry.get("description") or "",
+                    description=_text(entry.get("description")),
                     colour=entry.get("colour") or "#ffd54f",
-                    **self._pk(Tag, entry.get("id")),
+                    id=self._pk(Tag, entry.get("id")),
                 )
                 tag.full_clean(exclude=["parent"], validate_unique=False)
-                tag.save(force_insert=True)
-                self.result.counts["tags"] += 1
-            self.tags[tag.slug] = tag
+                tags[tag.slug] = tag
+                new.append(tag)
+        Tag.objects.bulk_create(new)
+        if new:
+            self.result.counts["tags"] += len(new)
+        orphans = []
         for entry in entries:
             parent = entry.get("parent")
-            tag = self.tags[entry["slug"]]
+            tag = tags[entry["slug"]]
             if parent and tag.parent_id is None:
-                if parent not in self.tags:
+                if parent not in tags:
                     raise DatasetError(f"tags: tag {entry['slug']!r} names an unknown parent {parent!r}.")
-                Tag.objects.filter(pk=tag.pk).update(parent=self.tags[parent])
-
-    def tag(self, slug: str) -> Tag:
-        if slug not in self.tags:
-            self.tags[slug], created = Tag.objects.get_or_create(slug=slug, defaults={"name": slug})
-            self.result.counts["tags"] += created
-        return self.tags[slug]
+                tag.parent = tags[parent]
+                orphans.append(tag)
+        Tag.objects.bulk_update(orphans, ["parent"])
+        self.tags.update({slug: tag.pk for slug, tag in tags.items()})
+        if Tag in self.kept:
+            self.ids.floor(Tag, max(tag.pk for tag in new))
 
     @transaction.atomic
     def load_speakers(self) -> None:
@@ -360,75 +771,124 @@ class Importer:
                 {**row, "article": row["article_id"], "aliases": aliases.get(row["id"], [])}
                 for row in _table_rows(self.dataset, "speakers")
             ]
+        shared = []
         for entry in entries:
-            self.speaker_specs[entry["id"]] = entry
             if entry.get("article") is not None:
-                self.local_specs[entry["article"]].append(entry)
-                continue
-            speaker = Speaker.objects.filter(name=entry["name"], article__isnull=True).first()
-            if speaker is None:
-                speaker = Speaker(
-                    name=entry["name"],
-                    kind=entry.get("kind") or SpeakerKind.PERSON,
-                    description=entry.get("description") or "",
-                    **self._pk(Speaker, entry.get("id")),
-                )
-                speaker.save(force_insert=True)
-                self.result.counts["speakers"] += 1
-            elif entry.get("description") and not speaker.description:
-                speaker.description = entry["description"]
-                speaker.save(update_fields=["description"])
-            self.shared[speaker.name] = speaker
-            self._aliases(speaker, entry.get("aliases") or [])
+                self.local_specs[entry["article"]].setdefault(entry["name"], entry)
+            elif entry["name"] not in self.shared:
+                self.shared[entry["name"]] = 0  # placeholder until found or created below
+                shared.append(entry)
+        batch = _Batch()
+        for start in range(0, len(shared), BATCH_SIZE):
+            chunk = shared[start : start + BATCH_SIZE]
+            found = {
+                name: (pk, description)
+                for name, pk, description in Speaker.objects.filter(
+                    article__isnull=True, name__in=[e["name"] for e in chunk]
+                ).values_list("name", "id", "description")
+            }
+            for entry in chunk:
+                name = entry["name"]
+                if name in found:
+                    pk, description = found[name]
+                    if entry.get("description") and not description:
+                        Speaker.objects.filter(pk=pk).update(description=entry["description"])
+                else:
+                    pk = self._pk(Speaker, entry.get("id"))
+                    kind = entry.get("kind") or PERSON
+                    batch.speakers.append((pk, name, kind, _text(entry.get("description")), None))
+                self.shared[name] = pk
+                phrases = _alias_phrases(entry.get("aliases") or [])
+                if phrases:
+                    batch.aliases.append((pk, phrases))
+        self.writer.insert(Speaker, SPEAKER_COLUMNS, batch.speakers, batch.now)
+        self._aliases(batch.aliases)
+        if batch.speakers:
+            self.result.counts["speakers"] += len(batch.speakers)
+        if Speaker in self.keep_ids:
+            kept = [e.get("id") for e in entries if isinstance(e.get("id"), int)]
+            if kept:
+                self.ids.floor(Speaker, max(kept))
 
-    def _aliases(self, speaker: Speaker, phrases: list[str]) -> None:
-        wanted = {p.casefold().strip(): p for p in phrases if p.strip()}
-        if not wanted:
-            return
-        taken = set(SpeakerAlias.objects.filter(key__in=wanted).values_list("key", flat=True))
-        SpeakerAlias.objects.bulk_create(
-            [SpeakerAlias(speaker=speaker, phrase=p, key=k) for k, p in wanted.items() if k not in taken]
-        )
-
-    def shared_speaker(self, name: str, kind: str | None) -> Speaker:
-        if name not in self.shared:
-            speaker = Speaker.objects.filter(name=name, article__isnull=True).first()
-            if speaker is None:
-                speaker = Speaker.objects.create(name=name, kind=kind or SpeakerKind.PERSON)
-                self.result.counts["speakers"] += 1
-            self.shared[name] = speaker
-        return self.shared[name]
-
-    # Articles.
+    # Articles, a batch at a time.
 
     def run(self, records: Iterator[tuple[str, dict | DatasetError]], progress=None) -> ImportResult:
-        self.load_tags()
-        self.load_speakers()
-        for origin, record in records:
-            try:
-                if isinstance(record, DatasetError):
-                    raise record
-                with transaction.atomic():
-                    self.article(origin, record)
-            except (DatasetError, IntegrityError, DjangoValidationError, KeyError, TypeError) as exc:
-                self.result.failed += 1
-                message = (
-                    str(exc)
-                    if isinstance(exc, DatasetError)
-                    else f"{origin}: {_describe(exc)}; nothing of this article was written."
-                )
-                self.result.errors.append(message)
-                self._forget()
-            if progress is not None:
-                progress.update(1)
-        self._reset_sequences()
+        try:
+            self.load_tags()
+            self.load_speakers()
+            pending: list[tuple[str, dict | DatasetError]] = []
+            for item in records:
+                pending.append(item)
+                if len(pending) >= self.batch_size:
+                    self._import(pending, progress)
+                    pending = []
+            self._import(pending, progress)
+        finally:
+            # Also when the import stops half-way: the batches written keep their ids.
+            self._reset_sequences()
         return self.result
 
-    def _forget(self) -> None:
-        """A failed article rolled back what it created: drop it from the caches."""
-        self.users.clear()
-        self.tags.clear()
-        self.shared = {s.name: s for s in Speaker.objects.filter(pk__in=[s.pk for s in self.shared.values()])}
+    def _import(self, items: list, progress) -> None:
+        while items:
+            done = self._batch(items)
+            if progress is not None and done:
+                progress.update(done)
+            items = items[done:]
+
+    def _batch(self, items: list) -> int:
+        """Write the longest run of ``items`` that can go in one batch; return how many were handled."""
+        items = items[: _distinct_prefix(items)]
+        # A record without text can only merge, so it is always looked up.
+        lookups = not self.fresh or any(isinstance(r, dict) and r.get("text") is None for _, r in items)
+        mark = len(self.journal)
+        try:
+            batch, count = self._attempt(items, lookups=lookups)
+        except WRITE_ERRORS:
+            self._forget(mark)
+            if not lookups:
+                self.fresh = False  # something here is already in the database: look records up
+                return 0
+            for item in items:
+                self._alone(item)
+            return len(items)
+        self._commit(batch)
+        return count
+
+    def _alone(self, item: tuple[str, dict | DatasetError]) -> None:
+        """One record in a transaction of its own: after its batch was refused, find who is at fault."""
+        mark = len(self.journal)
+        try:
+            batch, _ = self._attempt([item], lookups=True)
+        except WRITE_ERRORS as exc:
+            self._forget(mark)
+            self.result.failed += 1
+            self.result.errors.append(f"{item[0]}: {_describe(exc)}; nothing of this article was written.")
+            return
+        self._commit(batch)
+
+    def _attempt(self, items: list, *, lookups: bool) -> tuple[_Batch, int]:
+        with transaction.atomic():
+            matches = self._matches(items) if lookups else [None] * len(items)
+            count = _first_repeat(matches)  # two records merging into one article: not in one batch
+            items, matches = items[:count], matches[:count]
+            self._look_up_names(items, matches)
+            self.ids.begin(self._wanted(items, matches))
+            batch = _Batch()
+            for (origin, record), match in zip(items, matches, strict=True):
+                self._record(origin, record, match, batch)
+            self._write(batch)
+        return batch, count
+
+    def _commit(self, batch: _Batch) -> None:
+        self.journal.clear()
+        result = self.result
+        result.created += batch.created
+        result.merged += batch.merged
+        result.failed += batch.failed
+        result.errors.extend(batch.errors)
+        for name in ("users", "tags", "speakers", "quotes", "annotations", "claims", "fact_checks"):
+            if getattr(batch, name):
+                result.counts[name] += len(getattr(batch, name))
 
     def _reset_sequences(self) -> None:
         """Explicit ids leave PostgreSQL's sequences behind; move them past the highest id."""
@@ -441,7 +901,256 @@ class Importer:
             for statement in statements:
                 cursor.execute(statement)
 
-    def article(self, origin: str, record: dict) -> None:
+    # Look-ups: one query per batch for each kind of thing, never one per article.
+
+    def _matches(self, items: list) -> list[_Match | None]:
+        urls, hashes, sources, external_ids = set(), set(), set(), set()
+        for _, record in items:
+            if isinstance(record, dict):
+                for key in _identity(record):
+                    if key[0] == "url":
+                        urls.add(key[1])
+                    elif key[0] == "hash":
+                        hashes.add(key[1])
+                    else:
+                        sources.add(key[1])
+                        external_ids.add(key[2])
+        condition = Q(pk__in=[])
+        if urls:
+            condition |= Q(url__in=urls)
+        if hashes:
+            condition |= Q(content_hash__in=hashes)
+        if external_ids:
+            condition |= Q(source__name__in=sources, external_id__in=external_ids)
+        found: dict[tuple, _Match] = {}
+        if urls or hashes or external_ids:
+            rows = Article.objects.filter(condition).order_by()
+            for pk, url, source, external_id, content_hash, text in rows.values_list(
+                "id", "url", "source__name", "external_id", "content_hash", "text"
+            ):
+                match = _Match(id=pk, text=text)
+                if url:
+                    found[("url", url)] = match
+                if source and external_id:
+                    found[("pair", source, external_id)] = match
+                found[("hash", content_hash)] = match
+        matches = []
+        for _, record in items:
+            keys = _identity(record) if isinstance(record, dict) else ()
+            matches.append(next((found[key] for key in keys if key in found), None))
+        self._holdings({m.id: m for m in matches if m is not None})
+        return matches
+
+    def _holdings(self, matches: dict[int, _Match]) -> None:
+        """What the matched articles already hold, for the merge: one query per table."""
+        if not matches:
+            return
+        ids = list(matches)
+        for article_id, pk, position, start, end in (
+            Paragraph.objects.filter(article_id__in=ids)
+            .order_by()
+            .values_list("article_id", "id", "position", "start", "end")
+        ):
+            matches[article_id].paragraphs[position] = (pk, position, start, end)
+        for article_id, pk, start, end, kind, exact in (
+            Quote.objects.filter(article_id__in=ids)
+            .order_by()
+            .values_list("article_id", "id", "start", "end", "kind", "exact")
+        ):
+            quote = (pk, start, end, exact)
+            matches[article_id].quotes[(start, end, kind)] = quote
+            matches[article_id].quote_list.append(quote)
+        for article_id, pk, target, start, end, exact, author in (
+            Annotation.objects.filter(article_id__in=ids)
+            .order_by()
+            .values_list("article_id", "id", "target", "start", "end", "exact", "author__username")
+        ):
+            matches[article_id].annotations[(target, start, end, exact, author)] = pk
+        for article_id, text, annotation_id in (
+            Claim.objects.filter(article_id__in=ids)
+            .order_by()
+            .values_list("article_id", "text", "annotation_id")
+        ):
+            matches[article_id].claims.add((text, annotation_id))
+        for article_id, name, pk in (
+            Speaker.objects.filter(article_id__in=ids).order_by().values_list("article_id", "name", "id")
+        ):
+            matches[article_id].speakers[name] = pk
+
+    def _look_up_names(self, items: list, matches: list) -> None:
+        """Find the users, tags, sources and shared speakers the batch names that are not known yet."""
+        users, tags, sources, speakers = set(), set(), set(), set()
+        for (_, record), match in zip(items, matches, strict=True):
+            if not isinstance(record, dict):
+                continue
+            try:
+                if match is None and record.get("source"):
+                    sources.add(record["source"])
+                specs = self.local_specs.get(record.get("id"), {})
+                for quote in record.get("quotes") or ():
+                    for name, kind in (
+                        (quote.get("speaker"), quote.get("speaker_kind")),
+                        (quote.get("via"), None),
+                    ):
+                        if name and name not in self.shared and name not in specs and kind not in LOCAL_KINDS:
+                            speakers.add(name)
+                for annotation in record.get("annotations") or ():
+                    users.add(annotation.get("author"))
+                    tags.update(annotation.get("tags") or ())
+                for claim in record.get("claims") or ():
+                    name = claim.get("claimant")
+                    if name and name not in self.shared and name not in specs:
+                        speakers.add(name)
+                    check = claim.get("fact_check")
+                    if check:
+                        users.update((check.get("author"), check.get("reviewer")))
+            except (AttributeError, TypeError):
+                continue  # a malformed record: it fails on its own when it is checked
+        User = get_user_model()
+        self._look_up(self.users, users, lambda names: User.objects.filter(username__in=names), "username")
+        self._look_up(self.tags, tags, lambda names: Tag.objects.filter(slug__in=names), "slug")
+        self._look_up(self.sources, sources, lambda names: Source.objects.filter(name__in=names), "name")
+        self._look_up(
+            self.found_shared,
+            speakers - self.shared.keys(),
+            lambda names: Speaker.objects.filter(article__isnull=True, name__in=names),
+            "name",
+        )
+
+    @staticmethod
+    def _look_up(cache: dict, names: Iterable, queryset: Callable, key: str) -> None:
+        wanted = sorted({n for n in names if n and isinstance(n, str) and n not in cache})
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            found = dict(queryset(chunk).order_by().values_list(key, "id"))
+            for name in chunk:
+                cache[name] = found.get(name)
+
+    def _wanted(self, items: list, matches: list) -> dict[type[Model], int]:
+        """How many new ids each table will likely need for this batch (more are fetched if not)."""
+        wanted: dict[type[Model], int] = defaultdict(int)
+        keep = self.keep_ids
+        for (_, record), match in zip(items, matches, strict=True):
+            if not isinstance(record, dict):
+                continue
+            if match is None:
+                wanted[Paragraph] += _size(record.get("paragraphs"))
+                if Article not in keep:
+                    wanted[Article] += 1
+            if Quote not in keep:
+                wanted[Quote] += _size(record.get("quotes"))
+            if Annotation not in keep:
+                wanted[Annotation] += _size(record.get("annotations"))
+            claims = _size(record.get("claims"))
+            if Claim not in keep:
+                wanted[Claim] += claims
+            if FactCheck not in keep or self.dataset.format == "jsonl":
+                wanted[FactCheck] += claims
+            if Speaker not in keep:
+                with suppress(TypeError):  # an id that is not a key: the record fails later
+                    wanted[Speaker] += len(self.local_specs.get(record.get("id"), ()))
+        return {model: n for model, n in wanted.items() if n}
+
+    def _user(self, username: str | None, batch: _Batch) -> int | None:
+        if not username:
+            return None
+        User = get_user_model()
+
+        def create(pk: int) -> None:
+            batch.users.append(User(pk=pk, username=username, is_active=False, password=make_password(None)))
+
+        return self._named(self.users, username, User, "username", create)
+
+    def _tag(self, slug: str, batch: _Batch) -> int:
+        return self._named(
+            self.tags, slug, Tag, "slug", lambda pk: batch.tags.append(Tag(pk=pk, slug=slug, name=slug))
+        )
+
+    def _source(self, name: str, batch: _Batch) -> int:
+        return self._named(
+            self.sources, name, Source, "name", lambda pk: batch.sources.append(Source(pk=pk, name=name))
+        )
+
+    def _named(
+        self, cache: dict, name: str, model: type[Model], key: str, create: Callable[[int], None]
+    ) -> int:
+        """The id of the row ``name`` names (a username, a tag's slug, a source's name): found by the
+        batch's look-up, or created with the batch."""
+        pk = cache.get(name, _ABSENT)
+        if pk is _ABSENT:  # missed by the batch's look-up (a name that is not a string, say)
+            self._look_up(cache, [name], lambda names: model.objects.filter(**{f"{key}__in": names}), key)
+            pk = cache.get(name)
+        if pk is None:
+            pk = self.ids.take(model)
+            create(pk)
+            self._remember(cache, name, pk)
+        return pk
+
+    def _shared_speaker(self, name: str, kind: str | None, batch: _Batch) -> int:
+        pk = self.shared.get(name)
+        if pk is not None:
+            return pk
+        if name not in self.found_shared:
+            self._look_up(
+                self.found_shared,
+                [name],
+                lambda n: Speaker.objects.filter(article__isnull=True, name__in=n),
+                "name",
+            )
+        pk = self.found_shared.get(name)
+        if pk is None:
+            pk = self.ids.take(Speaker)
+            batch.speakers.append((pk, name, kind or PERSON, "", None))
+            self._remember(self.shared, name, pk)
+        else:
+            self.shared[name] = pk
+        return pk
+
+    def _speaker(
+        self, article_id: int, record: dict, name, kind, cache: dict, own: dict, batch: _Batch
+    ) -> int | None:
+        """The speaker a quote or claim names: the article's own (anonymous sources, unnamed groups,
+        or named so in the speakers file) or one shared by all articles."""
+        if not name:
+            return None
+        if name in cache:
+            return cache[name]
+        spec = self.local_specs.get(record["id"], {}).get(name)
+        if spec is not None or (kind in LOCAL_KINDS and name not in self.shared):
+            pk = own.get(name)
+            if pk is None:
+                spec = spec or {"name": name, "kind": kind}
+                pk = self._pk(Speaker, spec.get("id"))
+                kind = spec.get("kind") or ANONYMOUS
+                batch.speakers.append((pk, name, kind, _text(spec.get("description")), article_id))
+                phrases = _alias_phrases(spec.get("aliases") or [])
+                if phrases:
+                    batch.aliases.append((pk, phrases))
+                own[name] = pk
+        else:
+            pk = self._shared_speaker(name, kind, batch)
+        cache[name] = pk
+        return pk
+
+    # One record: checked field by field, its rows added to the batch.
+
+    def _record(self, origin: str, record: dict | DatasetError, match: _Match | None, batch: _Batch) -> None:
+        mark, journal = batch.mark(), len(self.journal)
+        try:
+            if isinstance(record, DatasetError):
+                raise record
+            self._article(origin, record, match, batch)
+        except RECORD_ERRORS as exc:
+            batch.reset(mark)
+            self._forget(journal)
+            batch.failed += 1
+            batch.errors.append(
+                str(exc)
+                if isinstance(exc, DatasetError)
+                else f"{origin}: {_describe(exc)}; nothing of this article was written."
+            )
+
+    def _article(self, origin: str, record: dict, match: _Match | None, batch: _Batch) -> None:
         missing = [
             key
             for key in ("id", "content_hash", "paragraphs", "quotes", "annotations", "claims")
@@ -450,24 +1159,14 @@ class Importer:
         if missing:
             raise DatasetError(f"{origin}: field {missing[0]!r} is missing.")
         fail = _Failure(origin)
-        source = record.get("source")
-        external_id = record.get("external_id") or ""
-        existing = None
-        if record.get("url"):
-            existing = Article.objects.filter(url=record["url"]).first()
-        if existing is None and external_id and source:
-            existing = Article.objects.filter(source__name=source, external_id=external_id).first()
-        if existing is None:
-            existing = Article.objects.filter(content_hash=record["content_hash"]).first()
         text = record.get("text")
-        if existing is not None:
-            if text is not None and text != existing.text:
+        if match is not None:
+            if text is not None and text != match.text:
                 fail(
                     "text",
-                    f"differs from the text of article {existing.pk} with the same identity (another revision?)",
+                    f"differs from the text of article {match.id} with the same identity (another revision?)",
                 )
-            article, created = existing, False
-            text = existing.text
+            text, article_id, paragraphs = match.text, match.id, match.paragraphs
         else:
             if text is None:
                 fail(
@@ -475,150 +1174,136 @@ class Importer:
                     "this export carries no text (--text none) and no article here has its url or content_hash: "
                     "ingest the texts first, then import",
                 )
-            article = self._article_create(record, text, fail)
-            created = True
-        paragraphs = self._paragraphs(article, record, text, created, fail)
-        quotes = self._quotes(article, record, text, paragraphs, created, fail)
-        annotations = self._annotations(article, record, text, paragraphs, quotes, fail)
-        self._claims(article, record, annotations, fail)
-        if created:
-            self.result.created += 1
+            article_id = self._article_row(record, text, fail, batch)
+            paragraphs = self._paragraphs(article_id, record, text, fail, batch)
+        own = match.speakers if match is not None else {}
+        quotes = self._quotes(article_id, record, text, paragraphs, match, own, fail, batch)
+        annotations = self._annotations(article_id, record, text, paragraphs, quotes, match, fail, batch)
+        self._claims(article_id, record, annotations, match, own, fail, batch)
+        if match is None:
+            batch.created += 1
         else:
-            self.result.merged += 1
+            batch.merged += 1
 
-    def _article_create(self, record: dict, text: str, fail) -> Article:
-        source = None
-        if record.get("source"):
-            source, _ = Source.objects.get_or_create(name=record["source"])
+    def _article_row(self, record: dict, text: str, fail, batch: _Batch) -> int:
+        source = self._source(record["source"], batch) if record.get("source") else None
         roles = {p.get("role"): p for p in reversed(record["paragraphs"])}
-        article = Article(
-            source=source,
-            url=record.get("url") or None,
-            external_id=record.get("external_id") or "",
-            # The raw input is not part of a dataset: the normalized text stands in for it.
-            raw_text=text,
-            content_hash=record["content_hash"],
-            text=text,
-            title=record.get("title") or "",
-            standfirst=_cut(text, roles.get("standfirst")),
-            byline=_cut(text, roles.get("byline"))[:500],
-            published_at=_datetime(record.get("published_at"), fail, "published_at"),
-            language=record.get("language") or "en",
-            metadata={"format": "dataset"},
-            **self._pk(Article, record["id"]),
+        pk = self._pk(Article, record["id"])
+        published_at = _datetime(record.get("published_at"), fail, "published_at")
+        batch.articles.append(
+            (
+                pk,
+                source,
+                record.get("url") or None,
+                _text(record.get("external_id")),
+                # The raw input is not part of a dataset: the normalized text stands in for it.
+                text,
+                record["content_hash"],
+                text,
+                _text(record.get("title")),
+                _cut(text, roles.get("standfirst")),
+                _cut(text, roles.get("byline"))[:500],
+                connection.ops.adapt_datetimefield_value(published_at),
+                _text(record.get("language"), "en"),
+                self.writer.metadata,
+            )
         )
-        article.save(force_insert=True)
-        return article
+        return pk
 
-    def _paragraphs(self, article, record, text, created, fail) -> dict[int, Paragraph]:
-        if not created:
-            return {p.position: p for p in article.paragraphs.all()}
-        rows = []
+    def _paragraphs(
+        self, article_id: int, record: dict, text: str, fail, batch: _Batch
+    ) -> dict[int, ParagraphRef]:
+        rows, take, length = batch.paragraphs, self.ids.take, len(text)
+        positions: dict[int, ParagraphRef] = {}
         for index, item in enumerate(record["paragraphs"]):
             start, end = item.get("start"), item.get("end")
-            if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
+            if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= length):
                 fail(f"paragraphs[{index}].start", f"offsets {start}-{end} are not a span of the text")
-            if item.get("text") is not None and text[start:end] != item["text"]:
+            words = item.get("text")
+            if words is not None and text[start:end] != words:
                 fail(f"paragraphs[{index}].text", f"does not match text[{start}:{end}]")
+            position = item["position"]
+            if not isinstance(position, int):
+                fail(f"paragraphs[{index}].position", f"{position!r} is not a whole number")
+            if position in positions:
+                fail(f"paragraphs[{index}].position", f"position {position} is already taken")
+            pk = take(Paragraph)
             rows.append(
-                Paragraph(
-                    article=article,
-                    position=item["position"],
-                    role=item.get("role") or "body",
-                    rule=item.get("rule") or "",
-                    start=start,
-                    end=end,
+                (
+                    pk,
+                    article_id,
+                    position,
+                    _text(item.get("role"), "body"),
+                    _text(item.get("rule")),
+                    start,
+                    end,
                 )
             )
-        return {p.position: p for p in Paragraph.objects.bulk_create(rows)}
+            positions[position] = (pk, position, start, end)
+        return positions
 
-    def _speaker(
-        self, article: Article, export_article: int, name: str | None, kind: str | None, cache: dict
-    ) -> Speaker | None:
-        if not name:
-            return None
-        if name in cache:
-            return cache[name]
-        local = next((s for s in self.local_specs.get(export_article, []) if s["name"] == name), None)
-        if local is not None or (kind in LOCAL_KINDS and name not in self.shared):
-            spec = local or {"name": name, "kind": kind}
-            speaker = Speaker.objects.filter(article=article, name=name).first()
-            if speaker is None:
-                speaker = Speaker(
-                    article=article,
-                    name=name,
-                    kind=spec.get("kind") or SpeakerKind.ANONYMOUS,
-                    description=spec.get("description") or "",
-                    **self._pk(Speaker, spec.get("id")),
-                )
-                speaker.save(force_insert=True)
-                self.result.counts["speakers"] += 1
-                self._aliases(speaker, spec.get("aliases") or [])
-        else:
-            speaker = self.shared_speaker(name, kind)
-        cache[name] = speaker
-        return speaker
-
-    def _quotes(self, article, record, text, paragraphs, created, fail) -> dict[int, Quote]:
-        existing = {(q.start, q.end, q.kind): q for q in article.quotes.all()} if not created else {}
-        by_export: dict[int, Quote] = {}
-        speakers: dict[str, Speaker] = {}
-        new: list[tuple[dict, Quote]] = []
+    def _quotes(self, article_id, record, text, paragraphs, match, own, fail, batch) -> dict[Any, QuoteRef]:
+        existing = match.quotes if match is not None else {}
+        by_export: dict[Any, QuoteRef] = {}
+        speakers: dict[str, int] = {}
+        new: list[tuple[dict, list]] = []
+        length = len(text)
         for index, item in enumerate(record["quotes"]):
             start, end = item.get("start"), item.get("end")
             words = item.get("text")
             if start is not None:
-                if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
+                if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= length):
                     fail(f"quotes[{index}].start", f"offsets {start}-{end} are not a span of the text")
                 if words is not None and text[start:end] != words:
                     fail(f"quotes[{index}].text", f"does not match text[{start}:{end}]")
                 words = text[start:end]
-            found = existing.get((start, end, item.get("kind")))
+            kind = item.get("kind")
+            found = existing.get((start, end, kind))
             if found is not None:
                 by_export[item["id"]] = found
                 continue
-            paragraph = paragraphs.get(item.get("paragraph")) if item.get("paragraph") is not None else None
+            position = item.get("paragraph")
+            paragraph = paragraphs.get(position) if position is not None else None
             if start is not None and paragraph is None:
-                fail(f"quotes[{index}].paragraph", f"no paragraph at position {item.get('paragraph')}")
+                fail(f"quotes[{index}].paragraph", f"no paragraph at position {position}")
             speaker = self._speaker(
-                article, record["id"], item.get("speaker"), item.get("speaker_kind"), speakers
+                article_id, record, item.get("speaker"), item.get("speaker_kind"), speakers, own, batch
             )
-            via = self._speaker(article, record["id"], item.get("via"), None, speakers)
-            quote = Quote(
-                article=article,
-                paragraph=paragraph,
-                kind=item.get("kind"),
-                start=start,
-                end=end,
-                exact=words or "",
-                anchor=Anchor.PLACED if start is not None else Anchor.ORPHANED,
-                speaker=speaker,
-                speaker_mention=item.get("speaker_mention") or "",
-                cue=item.get("cue") or "",
-                via=via,
-                origin=item.get("origin") or "machine",
-                verified=bool(item.get("verified")),
-                **self._pk(Quote, item["id"]),
-            )
-            new.append((item, quote))
-            by_export[item["id"]] = quote
-        Quote.objects.bulk_create([q for _, q in new])
-        continuing = []
-        for item, quote in new:
-            if item.get("continues") is not None and item["continues"] in by_export:
-                quote.continues = by_export[item["continues"]]
-                continuing.append(quote)
-        Quote.objects.bulk_update(continuing, ["continues"])
-        self.result.counts["quotes"] += len(new)
+            via = self._speaker(article_id, record, item.get("via"), None, speakers, own, batch)
+            pk = self._pk(Quote, item["id"])
+            exact = _text(words)
+            row = [
+                pk,
+                article_id,
+                paragraph[0] if paragraph is not None else None,
+                kind,
+                start,
+                end,
+                exact,
+                PLACED if start is not None else ORPHANED,
+                None,
+                speaker,
+                _text(item.get("speaker_mention")),
+                _text(item.get("cue")),
+                via,
+                _text(item.get("origin"), "machine"),
+                bool(item.get("verified")),
+            ]
+            new.append((item, row))
+            by_export[item["id"]] = (pk, start, end, exact)
+        for item, row in new:
+            continues = item.get("continues")
+            if continues is not None and continues in by_export:
+                row[QUOTE_CONTINUES] = by_export[continues][0]
+        batch.quotes.extend(row for _, row in new)
         return by_export
 
-    def _annotations(self, article, record, text, paragraphs, quotes, fail) -> dict[int, Annotation]:
-        existing = {
-            (a.target, a.start, a.end, a.exact, a.author.username if a.author else None): a
-            for a in article.annotations.select_related("author")
-        }
-        by_export: dict[int, Annotation] = {}
-        new: list[tuple[dict, Annotation]] = []
+    def _annotations(
+        self, article_id, record, text, paragraphs, quotes, match, fail, batch
+    ) -> dict[Any, int]:
+        existing = match.annotations if match is not None else {}
+        by_export: dict[Any, int] = {}
+        rows, links, length = batch.annotations, batch.links, len(text)
         for index, item in enumerate(record["annotations"]):
             where = f"annotations[{index}]"
             target, start, end, exact = (
@@ -627,22 +1312,23 @@ class Importer:
                 item.get("end"),
                 item.get("exact"),
             )
-            if target not in AnnotationTarget.values:
+            if target not in TARGETS:
                 fail(f"{where}.target", f"{target!r} is not one of {', '.join(AnnotationTarget.values)}")
             paragraph = quote = None
-            if target == AnnotationTarget.SPAN and start is not None:
-                if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
-                    fail(f"{where}.start", f"offsets {start}-{end} are not a span of the text")
-                if exact is not None and text[start:end] != exact:
-                    fail(f"{where}.exact", f"does not match text[{start}:{end}]")
-                exact = text[start:end]
-            elif target == AnnotationTarget.PARAGRAPH:
-                paragraph = self._paragraph_for(item, exact, text, paragraphs, fail, where)
-                exact = text[paragraph.start : paragraph.end]
-            elif target == AnnotationTarget.QUOTE:
-                quote = self._quote_for(item, exact, text, quotes, article, fail, where)
-                exact = text[quote.start : quote.end] if quote.start is not None else quote.exact
-            elif target == AnnotationTarget.ARTICLE:
+            if target == SPAN:
+                if start is not None:
+                    if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= length):
+                        fail(f"{where}.start", f"offsets {start}-{end} are not a span of the text")
+                    if exact is not None and text[start:end] != exact:
+                        fail(f"{where}.exact", f"does not match text[{start}:{end}]")
+                    exact = text[start:end]
+            elif target == PARAGRAPH:
+                paragraph = _paragraph_for(item, exact, text, paragraphs, fail, where)
+                exact = text[paragraph[2] : paragraph[3]]
+            elif target == QUOTE:
+                quote = _quote_for(item, exact, text, quotes, match, fail, where)
+                exact = text[quote[1] : quote[2]] if quote[1] is not None else quote[3]
+            else:
                 exact = ""
             author_name = item.get("author")
             key = (target, start, end, exact or "", author_name)
@@ -650,132 +1336,216 @@ class Importer:
                 by_export[item["id"]] = existing[key]
                 continue
             prefix = suffix = ""
-            if target == AnnotationTarget.SPAN and start is not None:
+            if target == SPAN and start is not None:
                 prefix, suffix = span_context(text=text, start=start, end=end)
-            annotation = Annotation(
-                article=article,
-                target=target,
-                paragraph=paragraph,
-                quote=quote,
-                start=start,
-                end=end,
-                exact=exact or "",
-                prefix=prefix,
-                suffix=suffix,
-                anchor=Anchor.ORPHANED
-                if target == AnnotationTarget.SPAN and start is None
-                else Anchor.PLACED,
-                note=item.get("note") or "",
-                status=item.get("status") or "draft",
-                origin=item.get("origin") or "editor",
-                author=self.user(author_name),
-                **self._pk(Annotation, item["id"]),
-            )
-            if annotation.origin == "editor" and annotation.author is None:
+            origin = _text(item.get("origin"), "editor")
+            author = self._user(author_name, batch)
+            if origin == "editor" and author is None:
                 fail(f"{where}.author", "an editor's annotation needs an author")
-            new.append((item, annotation))
-            by_export[item["id"]] = annotation
-        Annotation.objects.bulk_create([a for _, a in new])
-        Through = Annotation.tags.through
-        Through.objects.bulk_create(
-            [
-                Through(annotation_id=a.pk, tag_id=self.tag(slug).pk)
-                for item, a in new
-                for slug in item.get("tags") or []
-            ]
-        )
-        self.result.counts["annotations"] += len(new)
+            pk = self._pk(Annotation, item["id"])
+            rows.append(
+                (
+                    pk,
+                    article_id,
+                    target,
+                    paragraph[0] if paragraph is not None else None,
+                    quote[0] if quote is not None else None,
+                    start,
+                    end,
+                    _text(exact),
+                    prefix,
+                    suffix,
+                    ORPHANED if target == SPAN and start is None else PLACED,
+                    _text(item.get("note")),
+                    author,
+                    _text(item.get("status"), "draft"),
+                    origin,
+                )
+            )
+            for slug in dict.fromkeys(item.get("tags") or ()):
+                links.append((pk, self._tag(slug, batch)))
+            by_export[item["id"]] = pk
         return by_export
 
-    def _paragraph_for(self, item, exact, text, paragraphs, fail, where) -> Paragraph:
-        position = item.get("paragraph")
-        if position is not None and position in paragraphs:
-            return paragraphs[position]
-        if exact is None:
-            fail(
-                f"{where}.exact",
-                "a paragraph annotation exported without text cannot be placed from JSONL; import the csv or parquet export, which names the paragraph",
-            )
-        for paragraph in sorted(paragraphs.values(), key=lambda p: p.position):
-            if text[paragraph.start : paragraph.end] == exact:
-                return paragraph
-        fail(f"{where}.exact", "no paragraph of the article has these words")
-
-    def _quote_for(self, item, exact, text, quotes, article, fail, where) -> Quote:
-        if item.get("quote") is not None and item["quote"] in quotes:
-            return quotes[item["quote"]]
-        if exact is None:
-            fail(
-                f"{where}.exact",
-                "a quote annotation exported without text cannot be placed from JSONL; import the csv or parquet export, which names the quote",
-            )
-        candidates = sorted(
-            {q.pk: q for q in [*quotes.values(), *article.quotes.all()]}.values(),
-            key=lambda q: (q.start if q.start is not None else -1, q.end or -1, q.pk),
-        )
-        for quote in candidates:
-            words = text[quote.start : quote.end] if quote.start is not None else quote.exact
-            if words == exact:
-                return quote
-        fail(f"{where}.exact", "no quote of the article has these words")
-
-    def _claims(self, article, record, annotations, fail) -> None:
-        existing = {(c.text, c.annotation_id) for c in article.claims.all()}
-        speakers: dict[str, Speaker] = {}
+    def _claims(self, article_id, record, annotations, match, own, fail, batch) -> None:
+        existing = match.claims if match is not None else set()
+        speakers: dict[str, int] = {}
         for index, item in enumerate(record["claims"]):
             where = f"claims[{index}]"
-            annotation = (
-                annotations.get(item.get("annotation")) if item.get("annotation") is not None else None
-            )
-            if item.get("annotation") is not None and annotation is None:
-                fail(
-                    f"{where}.annotation", f"annotation {item['annotation']} is not in this article's record"
-                )
-            if (item.get("text") or "", annotation.pk if annotation else None) in existing:
+            reference = item.get("annotation")
+            annotation = annotations.get(reference) if reference is not None else None
+            if reference is not None and annotation is None:
+                fail(f"{where}.annotation", f"annotation {reference} is not in this article's record")
+            if (item.get("text") or "", annotation) in existing:
                 continue
             check = item.get("fact_check")
-            claim = Claim.objects.create(
-                article=article,
+            claim = Claim(
+                article_id=article_id,
                 text=item.get("text") or "",
-                claimant=self._speaker(article, record["id"], item.get("claimant"), None, speakers),
-                annotation=annotation,
-                created_by=self.user(check.get("author")) if check else None,
-                **self._pk(Claim, item.get("id")),
+                claimant_id=self._speaker(
+                    article_id, record, item.get("claimant"), None, speakers, own, batch
+                ),
+                annotation_id=annotation,
+                created_by_id=self._user(check.get("author"), batch) if check else None,
+                id=self._pk(Claim, item.get("id")),
             )
-            self.result.counts["claims"] += 1
+            batch.claims.append(claim)
             if check:
-                self._fact_check(claim, check, fail, f"{where}.fact_check")
+                self._fact_check(claim, check, fail, f"{where}.fact_check", batch)
 
-    def _fact_check(self, claim: Claim, item: dict, fail, where: str) -> None:
+    def _fact_check(self, claim: Claim, item: dict, fail, where: str, batch: _Batch) -> None:
         status = item.get("status") or FactCheckStatus.DRAFT
-        author, reviewer = self.user(item.get("author")), self.user(item.get("reviewer"))
+        author, reviewer = self._user(item.get("author"), batch), self._user(item.get("reviewer"), batch)
         published_at = _datetime(item.get("published_at"), fail, f"{where}.published_at")
         if author is None:
             fail(f"{where}.author", "a fact-check needs an author")
         if status == FactCheckStatus.PUBLISHED and (reviewer is None or published_at is None):
             fail(f"{where}.status", "a published fact-check needs a reviewer and published_at")
-        if reviewer is not None and reviewer.pk == author.pk:
+        if reviewer is not None and reviewer == author:
             fail(f"{where}.reviewer", "the reviewer cannot be the author")
         fact_check = FactCheck(
-            claim=claim,
+            claim_id=claim.pk,
             verdict=item.get("verdict"),
             rationale=item.get("rationale") or "",
             evidence=[
                 {k: str(e.get(k) or "") for k in ("url", "title", "publisher", "accessed")}
                 for e in item.get("evidence") or []
             ],
-            author=author,
-            reviewer=reviewer,
+            author_id=author,
+            reviewer_id=reviewer,
             status=status,
             published_at=published_at,
-            **self._pk(FactCheck, item.get("id") if "claim_id" in item else None),
+            id=self._pk(FactCheck, item.get("id") if "claim_id" in item else None),
         )
         try:
-            fact_check.full_clean(exclude=["claim", "author", "reviewer"])
-        except Exception as exc:  # a ValidationError: name the field
-            fail(where, "; ".join(getattr(exc, "messages", [str(exc)])))
-        fact_check.save(force_insert=True)
-        self.result.counts["fact_checks"] += 1
+            # The fields alone: the rules across them are checked above, and the database holds them too.
+            fact_check.clean_fields(exclude=["id", "claim", "author", "reviewer"])
+        except DjangoValidationError as exc:
+            fail(where, "; ".join(exc.messages))
+        batch.fact_checks.append(fact_check)
+
+    # Writing a batch: one statement per table.
+
+    def _write(self, batch: _Batch) -> None:
+        for model, rows in ((get_user_model(), batch.users), (Source, batch.sources), (Tag, batch.tags)):
+            if rows:
+                model.objects.bulk_create(rows)
+        self.writer.insert(Speaker, SPEAKER_COLUMNS, batch.speakers, batch.now)
+        self._aliases(batch.aliases)
+        self.writer.insert(Article, ARTICLE_COLUMNS, batch.articles, batch.now)
+        self.writer.insert(Paragraph, PARAGRAPH_COLUMNS, batch.paragraphs, batch.now)
+        self.writer.insert(Quote, QUOTE_COLUMNS, batch.quotes, batch.now)
+        self.writer.insert(Annotation, ANNOTATION_COLUMNS, batch.annotations, batch.now)
+        self.writer.insert(Annotation.tags.through, LINK_COLUMNS, batch.links, batch.now)
+        for model, rows in ((Claim, batch.claims), (FactCheck, batch.fact_checks)):
+            if rows:
+                model.objects.bulk_create(rows)
+                # What Claim.objects.create and FactCheck.save record: their first history entry.
+                model.history.bulk_history_create(rows, default_date=batch.now)
+
+    @staticmethod
+    def _aliases(pairs: list[tuple[int, dict[str, str]]]) -> None:
+        """Aliases of new speakers; a phrase another speaker already has stays with that speaker."""
+        if not pairs:
+            return
+        keys = {key for _, phrases in pairs for key in phrases}
+        taken = set(SpeakerAlias.objects.filter(key__in=keys).values_list("key", flat=True))
+        rows = []
+        for speaker, phrases in pairs:
+            for key, phrase in phrases.items():
+                if key not in taken:
+                    taken.add(key)
+                    rows.append(SpeakerAlias(speaker_id=speaker, phrase=phrase, key=key))
+        SpeakerAlias.objects.bulk_create(rows)
+
+
+def _identity(record: dict) -> tuple:
+    """The keys an article is known by, most telling first: url, source and external id, content hash."""
+    keys = []
+    if record.get("url"):
+        keys.append(("url", record["url"]))
+    source, external_id = record.get("source"), record.get("external_id") or ""
+    if external_id and source:
+        keys.append(("pair", source, external_id))
+    if record.get("content_hash") is not None:
+        keys.append(("hash", record["content_hash"]))
+    try:
+        hash(tuple(keys))
+    except TypeError:
+        return ()  # not an identity at all: the record fails when it is checked
+    return tuple(keys)
+
+
+def _distinct_prefix(items: list) -> int:
+    """How many leading records share no identity: a repeat goes in the next batch, where it merges."""
+    seen: set = set()
+    for index, (_, record) in enumerate(items):
+        if isinstance(record, dict):
+            keys = _identity(record)
+            if not seen.isdisjoint(keys):
+                return index
+            seen.update(keys)
+    return len(items)
+
+
+def _first_repeat(matches: list[_Match | None]) -> int:
+    seen: set[int] = set()
+    for index, match in enumerate(matches):
+        if match is not None:
+            if match.id in seen:
+                return index
+            seen.add(match.id)
+    return len(matches)
+
+
+def _text(value, default: str = "") -> str:
+    """What a text column gets: the default for an empty value, the string of anything else."""
+    if type(value) is str:
+        return value or default
+    return str(value) if value else default
+
+
+def _size(value) -> int:
+    return len(value) if isinstance(value, list) else 0
+
+
+def _alias_phrases(phrases: list[str]) -> dict[str, str]:
+    return {p.casefold().strip(): p for p in phrases if p.strip()}
+
+
+def _paragraph_for(item, exact, text, paragraphs, fail, where) -> ParagraphRef:
+    position = item.get("paragraph")
+    if position is not None and position in paragraphs:
+        return paragraphs[position]
+    if exact is None:
+        fail(
+            f"{where}.exact",
+            "a paragraph annotation exported without text cannot be placed from JSONL; import the csv or parquet export, which names the paragraph",
+        )
+    for paragraph in sorted(paragraphs.values(), key=lambda p: p[1]):
+        if text[paragraph[2] : paragraph[3]] == exact:
+            return paragraph
+    fail(f"{where}.exact", "no paragraph of the article has these words")
+
+
+def _quote_for(item, exact, text, quotes, match, fail, where) -> QuoteRef:
+    if item.get("quote") is not None and item["quote"] in quotes:
+        return quotes[item["quote"]]
+    if exact is None:
+        fail(
+            f"{where}.exact",
+            "a quote annotation exported without text cannot be placed from JSONL; import the csv or parquet export, which names the quote",
+        )
+    held = match.quote_list if match is not None else []
+    candidates = sorted(
+        {q[0]: q for q in [*quotes.values(), *held]}.values(),
+        key=lambda q: (q[1] if q[1] is not None else -1, q[2] or -1, q[0]),
+    )
+    for quote in candidates:
+        words = text[quote[1] : quote[2]] if quote[1] is not None else quote[3]
+        if words == exact:
+            return quote
+    fail(f"{where}.exact", "no quote of the article has these words")
 
 
 class _Failure:
@@ -814,8 +1584,13 @@ def _datetime(value, fail, field: str) -> datetime | None:
     return parsed
 
 
-def dataset_import(*, path: Path, progress: Callable | None = None) -> ImportResult:
+def dataset_import(
+    *, path: Path, progress: Callable | None = None, batch_size: int = BATCH_SIZE
+) -> ImportResult:
     """Import the export at ``path``; bad articles are reported in the result, the rest written."""
     dataset = Dataset(Path(path))
-    records = jsonl_records(dataset) if dataset.format == "jsonl" else table_records(dataset)
-    return Importer(dataset).run(records, progress)
+    importer = Importer(dataset, batch_size=batch_size)
+    records = (
+        jsonl_records(dataset) if dataset.format == "jsonl" else table_records(dataset, chunk_size=batch_size)
+    )
+    return importer.run(records, progress)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from annotations.exports.importer import DatasetError, dataset_import
+from annotations.exports.importer import BATCH_SIZE, DatasetError, dataset_import
 
 
 class Command(BaseCommand):
@@ -16,11 +16,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path")
+        parser.add_argument(
+            "--batch-size",
+            type=int,
+            default=BATCH_SIZE,
+            help=f"articles written per transaction (default {BATCH_SIZE}); memory grows with it",
+        )
 
-    def handle(self, *args, path: str, **options):
+    def handle(self, *args, path: str, batch_size: int, **options):
+        if batch_size < 1:
+            raise CommandError("--batch-size must be at least 1.")
         progress = tqdm(unit="article", disable=None, file=self.stderr._out, desc="import")
         try:
-            result = dataset_import(path=path, progress=progress)
+            result = dataset_import(path=path, progress=progress, batch_size=batch_size)
         except DatasetError as exc:
             raise CommandError(str(exc)) from None
         finally:
