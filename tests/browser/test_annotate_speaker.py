@@ -128,7 +128,8 @@ def test_shared_speaker_found_by_typing_then_unknown(annotate_page, editor, arti
 
     def record_search(request) -> None:
         if "/api/speakers/" in request.url:
-            searched.extend(parse_qs(urlsplit(request.url).query).get("name", []))
+            query = parse_qs(urlsplit(request.url).query)
+            searched.extend(f"{name} shared={query.get('shared')}" for name in query.get("name", []))
 
     page.on("request", record_search)
     box = _speaker_box(page, quote)
@@ -143,8 +144,9 @@ def test_shared_speaker_found_by_typing_then_unknown(annotate_page, editor, arti
     ]
     status = item.locator(".speaker-status")
     assert "2 other shared speakers" in status.inner_text()
-    assert "1 match belongs to other articles" in status.inner_text()  # Marta's neighbour: not offered
-    assert searched == ["mart"]  # one request once the typing paused, not one per letter
+    # Marta's neighbour, local to another article, is not even asked for (shared=true).
+    assert "belongs to other articles" not in status.inner_text()
+    assert searched == ["mart shared=['true']"]  # one request once the typing paused, not one per letter
 
     shared.get_by_role("option", name="Marta Okafor").click()
     _wait_for_message(page, "success", "speaker “Marta Okafor” now")
