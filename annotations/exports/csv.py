@@ -10,41 +10,66 @@ from typing import BinaryIO
 
 from .records import rfc3339
 from .selection import Selection
-from .tables import TABLES, Table
+from .tables import BOOL, LIST, TABLES, TS, Table
 
 EXTENSION = ".csv"
 CONTENT_TYPE = "application/zip"
 TABULAR = True
 
 
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, datetime):
-        return rfc3339(value)
-    if isinstance(value, list):
-        return ";".join(value)
-    return str(value)
+def _bool(value: bool | None) -> str:
+    return "" if value is None else "true" if value else "false"
+
+
+def _timestamp(value: datetime | None) -> str:
+    return "" if value is None else rfc3339(value)
+
+
+def _list(value: list[str]) -> str:
+    return ";".join(value)
+
+
+# What a cell of each type needs beyond what the csv module does itself (None as "", str() of the rest).
+_CELLS = {BOOL: _bool, TS: _timestamp, LIST: _list}
+
+
+def _cells(table: Table):
+    """A function from a row to its cells, converting only the columns that need it."""
+    special = [(index, _CELLS[kind]) for index, (_, kind) in enumerate(table.columns) if kind in _CELLS]
+    if not special:
+        return None
+
+    def cells(row: tuple) -> list:
+        row = list(row)
+        for index, convert in special:
+            row[index] = convert(row[index])
+        return row
+
+    return cells
 
 
 def write_table(
     table: Table, selection: Selection, stream: BinaryIO, *, chunk_size: int
 ) -> Generator[int, None, int]:
-    text = io.TextIOWrapper(stream, encoding="utf-8", newline="", write_through=True)
-    try:
-        writer = csv.writer(text, lineterminator="\r\n")
-        names = table.column_names
-        writer.writerow(names)
-        count = 0
-        for rows in table.chunks(selection, chunk_size):
-            writer.writerows([_cell(row[name]) for name in names] for row in rows)
-            count += len(rows)
-            yield len(rows)
-        return count
-    finally:
-        text.detach()  # the stream belongs to the target
+    """The header, then each chunk's rows in one write (a zip entry compresses and hashes per write)."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+
+    def flush() -> None:
+        stream.write(buffer.getvalue().encode("utf-8"))
+        buffer.seek(0)
+        buffer.truncate()
+
+    writer.writerow(table.column_names)
+    flush()
+    cells = _cells(table)
+    count = 0
+    for rows in table.chunks(selection, chunk_size):
+        writer.writerows(rows if cells is None else map(cells, rows))
+        flush()
+        count += len(rows)
+        yield len(rows)
+    return count
 
 
 def entries(selection: Selection, *, chunk_size: int) -> list[tuple[str, object]]:

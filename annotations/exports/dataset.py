@@ -1,20 +1,27 @@
-"""The dataset: articles with everything on them, read in keyset chunks.
+"""The dataset: articles with everything on them, read as plain rows as they stream.
 
-Memory holds one chunk at a time and the number of queries grows with the
-number of chunks, not of rows.
+Each table is one query for the whole export, ``values_list()`` of exactly the columns a record needs
+(no model instances, no timestamps the export never writes), ordered by article and read as it streams
+(a server-side cursor on PostgreSQL); the rows are merged here a chunk of articles at a time. Memory
+holds one chunk and one block of rows per table, and the number of queries stays the same, whatever
+the size of the corpus. ``keyset_chunks`` pages through querysets the other way, a query per chunk.
 """
 
 from __future__ import annotations
 
+import json
+from bisect import bisect_right
 from collections.abc import Iterator, Sequence
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, F, Q, QuerySet, TextField, When
+from django.db.models.sql.constants import MULTI
 
-from corpus.models import Article, Paragraph
+from corpus.models import Article
 
-from ..models import Claim
-from .records import article_record
+from .records import Names, article_line
 from .selection import ExportOptions, Selection
 
 CHUNK_SIZE = 200
@@ -52,37 +59,174 @@ def _after(keys: Sequence[str], values: tuple) -> Q:
     return condition
 
 
-def article_contents(queryset: QuerySet[Article], *, selection: Selection) -> QuerySet[Article]:
-    """Articles with their paragraphs, quotes, annotations and claims: a fixed number of queries."""
+# The columns read per table, the id of the article first; records.py unpacks the rows in this order.
+ARTICLE_COLUMNS = ("id", "url", "source__name", "published_at", "language", "content_hash")
+TEXT_COLUMNS = ("title", "text")
+PARAGRAPH_COLUMNS = ("article_id", "id", "position", "role", "rule", "start", "end")
+QUOTE_COLUMNS = (
+    "article_id", "id", "kind", "start", "end",
+    # The words a quote had when last placed: written only for an orphan (no offsets to cut them by).
+    Case(When(start__isnull=True, then=F("exact")), output_field=TextField()),
+    "paragraph_id", "continues_id", "speaker__name", "speaker__kind", "speaker_mention", "cue", "via__name",
+    "origin", "verified",
+)  # fmt: skip
+# One row per tag (a LEFT JOIN), the slug last: an annotation's rows come together.
+ANNOTATION_COLUMNS = (
+    "article_id", "id", "target", "start", "end", "exact", "note", "status", "origin", "author__username",
+    "tags__slug",
+)  # fmt: skip
+CLAIM_COLUMNS = (
+    "article_id", "id", "text", "claimant__name", "annotation_id", "fact_check__id", "fact_check__verdict",
+    "fact_check__rationale", "fact_check__evidence", "fact_check__status", "fact_check__author__username",
+    "fact_check__reviewer__username", "fact_check__published_at",
+)  # fmt: skip
+
+# Lists are ordered by (start, end, id), the items without offsets first: NULLS FIRST says so to every
+# database (they disagree on where nulls go by default).
+SPAN_ORDER = ("article_id", F("start").asc(nulls_first=True), F("end").asc(nulls_first=True), "id")
+STREAM_SIZE = 2000
+_FIRST, _SECOND = itemgetter(0), itemgetter(1)
+
+
+def row_blocks(queryset: QuerySet, *, size: int | None = None, convert: bool = True) -> Iterator[list[tuple]]:
+    """The rows of a ``values_list`` queryset, one query read as it streams (a server-side cursor on
+    PostgreSQL), in lists of up to ``size`` (STREAM_SIZE) rows as the cursor delivers them.
+
+    What ``QuerySet.iterator()`` does, minus a generator step per row. Values are converted as Django
+    converts them (SQLite's booleans and timestamps, JSON), a step per row that costs more than the
+    read itself; with ``convert=False`` they come as the driver gives them, for the caller to handle.
+    """
+    compiler = queryset.query.get_compiler(using=queryset.db)
+    blocks = compiler.execute_sql(MULTI, chunked_fetch=True, chunk_size=size or STREAM_SIZE)
+    converters = None
+    for block in blocks:
+        if converters is None:
+            fields = [s[0] for s in compiler.select[: compiler.col_count]]
+            converters = compiler.get_converters(fields) if convert else {}
+        if converters:
+            block = list(map(tuple, compiler.apply_converters(block, converters)))
+        yield block
+
+
+class Stream:
+    """Rows ordered by the id of what they belong to (their first column: an article's, a speaker's):
+    one query for the whole export, taken a chunk of owners at a time."""
+
+    def __init__(self, queryset: QuerySet, *, convert: bool = True):
+        self.queryset = queryset
+        self.convert = convert
+        self.blocks: Iterator[list[tuple]] | None = None
+        self.rest: list[tuple] = []  # read, not taken yet
+
+    def upto(self, last: int) -> dict[int, list[tuple]]:
+        """The rows of the owners up to id ``last`` not taken before, by owner id."""
+        if self.blocks is None:
+            self.blocks = row_blocks(self.queryset, convert=self.convert)
+        taken: list[tuple] = []
+        rest = self.rest
+        while True:
+            if rest and rest[-1][0] > last:
+                cut = bisect_right(rest, last, key=_FIRST)
+                taken += rest[:cut]
+                rest = rest[cut:]
+                break
+            taken += rest
+            rest = next(self.blocks, None)
+            if rest is None:
+                rest = []
+                break
+        self.rest = rest
+        return {owner: list(rows) for owner, rows in groupby(taken, _FIRST)}
+
+
+def tagged_blocks(blocks: Iterator[list[tuple]], *, size: int) -> Iterator[list[tuple[tuple, list[str]]]]:
+    """Annotation rows read with their tags (a LEFT JOIN on ``tags__slug``: the id first, the slug last,
+    an annotation's rows together), as (the row without the slug, the slugs sorted), ``size``
+    annotations at a time."""
+    annotations: list[tuple[tuple, list[str]]] = []
+    last = None
+    for block in blocks:
+        for row in block:
+            if row[0] == last:
+                slugs = annotations[-1][1]
+                slugs.append(row[-1])
+                slugs.sort()
+                continue
+            if len(annotations) == size:
+                yield annotations
+                annotations = []
+            last = row[0]
+            annotations.append((row[:-1], [] if row[-1] is None else [row[-1]]))
+    if annotations:
+        yield annotations
+
+
+def _streams(selection: Selection) -> tuple[Stream, Stream, Stream, Stream]:
+    """Paragraphs, quotes, annotations (with their tags) and claims of the exported articles."""
+    annotations = selection.of_articles(selection.annotations)
     return (
-        queryset.select_related("source")
-        .defer("raw_text", "metadata")
-        .prefetch_related(
-            Prefetch("paragraphs", queryset=Paragraph.objects.order_by("position")),
-            Prefetch("quotes", queryset=selection.quotes.select_related("speaker", "via")),
-            Prefetch(
-                "annotations",
-                queryset=selection.annotations.select_related("author").prefetch_related("tags"),
-            ),
-            Prefetch(
-                "claims",
-                queryset=selection.claims.select_related(
-                    "claimant", "fact_check", "fact_check__author", "fact_check__reviewer"
-                ),
-            ),
-        )
+        Stream(selection.paragraphs.values_list(*PARAGRAPH_COLUMNS)),
+        # Only ``verified`` would be converted (SQLite's 0/1): records.py does it.
+        Stream(selection.quotes.order_by(*SPAN_ORDER).values_list(*QUOTE_COLUMNS), convert=False),
+        Stream(annotations.order_by(*SPAN_ORDER).values_list(*ANNOTATION_COLUMNS)),
+        Stream(selection.claims.order_by("article_id", "id").values_list(*CLAIM_COLUMNS)),
     )
 
 
-def fact_check_of(claim: Claim):
-    try:
-        return claim.fact_check
-    except Claim.fact_check.RelatedObjectDoesNotExist:
-        return None
+def iter_article_lines(
+    selection: Selection, *, chunk_size: int = CHUNK_SIZE, counts: dict[str, int] | None = None
+) -> Iterator[list[str]]:
+    """PRODUCT.md article records as JSON lines (without the newline) in id order, ``chunk_size`` at a
+    time; ``counts`` (articles, paragraphs, quotes, annotations, claims, fact_checks), if given, goes up
+    by what they hold.
 
-
-def iter_article_chunks(selection: Selection, *, chunk_size: int = CHUNK_SIZE) -> Iterator[list[Article]]:
-    yield from keyset_chunks(article_contents(selection.articles, selection=selection), chunk_size=chunk_size)
+    Five queries in all, whatever the number of articles: the articles, then their paragraphs, quotes,
+    annotations (with their tags) and claims (with their fact-checks), each read once in article order
+    as it streams and merged here a chunk of articles at a time.
+    """
+    options = selection.options
+    columns = ARTICLE_COLUMNS + (TEXT_COLUMNS if options.with_text else ())
+    articles = row_blocks(selection.articles.values_list(*columns), size=chunk_size)
+    paragraphs, quotes, annotations, claims = _streams(selection)
+    if counts is None:
+        counts = {}
+    for name in ("articles", "paragraphs", "quotes", "annotations", "claims", "fact_checks"):
+        counts.setdefault(name, 0)
+    names = Names(options)
+    empty: list = []
+    for chunk in articles:
+        last = chunk[-1][0]
+        by_paragraphs, by_quotes, by_annotations, by_claims = (
+            paragraphs.upto(last),
+            quotes.upto(last),
+            annotations.upto(last),
+            claims.upto(last),
+        )
+        lines = []
+        for article in chunk:
+            pk = article[0]
+            on_paragraphs = by_paragraphs.get(pk, empty)
+            on_quotes = by_quotes.get(pk, empty)
+            on_annotations = by_annotations.get(pk, empty)
+            on_claims = by_claims.get(pk, empty)
+            lines.append(
+                article_line(
+                    article,
+                    paragraphs=on_paragraphs,
+                    quotes=on_quotes,
+                    annotations=on_annotations,
+                    claims=on_claims,
+                    options=options,
+                    names=names,
+                )
+            )
+            counts["paragraphs"] += len(on_paragraphs)
+            counts["quotes"] += len(on_quotes)
+            counts["annotations"] += len(set(map(_SECOND, on_annotations)))
+            counts["claims"] += len(on_claims)
+            counts["fact_checks"] += sum(1 for claim in on_claims if claim[5] is not None)
+        counts["articles"] += len(lines)
+        yield lines
 
 
 def iter_article_records(
@@ -93,21 +237,10 @@ def iter_article_records(
     chunk_size: int = CHUNK_SIZE,
     selection: Selection | None = None,
 ) -> Iterator[dict]:
-    """Yield one PRODUCT.md article record per article, in id order."""
+    """Yield one PRODUCT.md article record per article, in id order: the JSONL's lines, parsed."""
     if selection is None:
         selection = Selection(ExportOptions(include_drafts=include_drafts, include_orphans=include_orphans))
     if queryset is not None:
         selection.restrict_articles(queryset)
-    for chunk in iter_article_chunks(selection, chunk_size=chunk_size):
-        yield from (_record(article, selection.options) for article in chunk)
-
-
-def _record(article: Article, options: ExportOptions) -> dict:
-    return article_record(
-        article,
-        paragraphs=article.paragraphs.all(),
-        quotes=article.quotes.all(),
-        annotations=article.annotations.all(),
-        claims=[(claim, fact_check_of(claim)) for claim in article.claims.all()],
-        options=options,
-    )
+    for lines in iter_article_lines(selection, chunk_size=chunk_size):
+        yield from map(json.loads, lines)

@@ -11,12 +11,8 @@ import json
 from collections.abc import Generator, Iterable, Iterator
 from typing import BinaryIO, TextIO
 
-from django.db.models import Prefetch
-
-from corpus.models import SpeakerAlias
-
-from .dataset import _record as article_record_of
-from .dataset import iter_article_chunks, keyset_chunks
+from .dataset import Stream, iter_article_lines, keyset_chunks, row_blocks
+from .records import encode as encode_json
 from .selection import Selection
 
 EXTENSION = ".jsonl"
@@ -28,7 +24,7 @@ SPEAKERS = "speakers.json"
 
 
 def encode(record: dict) -> str:
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return encode_json(record) + "\n"
 
 
 def iter_lines(records: Iterable[dict]) -> Iterator[str]:
@@ -45,18 +41,11 @@ def write(records: Iterable[dict], stream: TextIO) -> int:
 
 
 def write_articles(selection: Selection, stream: BinaryIO, *, chunk_size: int) -> Generator[int, None, dict]:
-    counts = dict.fromkeys(("articles", "paragraphs", "quotes", "annotations", "claims", "fact_checks"), 0)
-    for chunk in iter_article_chunks(selection, chunk_size=chunk_size):
-        lines = []
-        for article in chunk:
-            record = article_record_of(article, selection.options)
-            counts["articles"] += 1
-            for key in ("paragraphs", "quotes", "annotations", "claims"):
-                counts[key] += len(record[key])
-            counts["fact_checks"] += sum(1 for claim in record["claims"] if claim["fact_check"])
-            lines.append(encode(record))
-        stream.write("".join(lines).encode("utf-8"))
-        yield len(chunk)
+    counts: dict[str, int] = {}
+    for lines in iter_article_lines(selection, chunk_size=chunk_size, counts=counts):
+        lines.append("")
+        stream.write("\n".join(lines).encode("utf-8"))
+        yield len(lines) - 1
     return counts
 
 
@@ -71,14 +60,15 @@ def tag_record(tag) -> dict:
     }
 
 
-def speaker_record(speaker) -> dict:
+def speaker_record(item: tuple) -> dict:
+    (pk, name, kind, description, article_id), aliases = item
     return {
-        "id": speaker.pk,
-        "name": speaker.name,
-        "kind": speaker.kind,
-        "description": speaker.description,
-        "article": speaker.article_id,
-        "aliases": [alias.phrase for alias in speaker.aliases.all()],
+        "id": pk,
+        "name": name,
+        "kind": kind,
+        "description": description,
+        "article": article_id,
+        "aliases": [phrase for _, phrase in aliases],
     }
 
 
@@ -107,11 +97,19 @@ def write_tags(selection: Selection, stream: BinaryIO, *, chunk_size: int) -> Ge
 
 
 def write_speakers(selection: Selection, stream: BinaryIO, *, chunk_size: int) -> Generator[int, None, dict]:
-    speakers = selection.speakers.prefetch_related(
-        Prefetch("aliases", queryset=SpeakerAlias.objects.order_by("phrase"))
+    """Two queries: the speakers, and their aliases (by phrase, as the database orders them)."""
+    columns = ("id", "name", "kind", "description", "article_id")
+    speakers = row_blocks(selection.speakers.values_list(*columns), size=chunk_size)
+    aliases = Stream(
+        selection.speaker_aliases.order_by("speaker_id", "phrase").values_list("speaker_id", "phrase")
     )
-    chunks = keyset_chunks(speakers, chunk_size=chunk_size)
-    return (yield from _json_list(chunks, speaker_record, stream, "speakers"))
+
+    def chunks() -> Iterator[list[tuple]]:
+        for chunk in speakers:
+            by_speaker = aliases.upto(chunk[-1][0])
+            yield [(row, by_speaker.get(row[0], ())) for row in chunk]
+
+    return (yield from _json_list(chunks(), speaker_record, stream, "speakers"))
 
 
 def entries(selection: Selection, *, chunk_size: int) -> list[tuple[str, object]]:

@@ -8,36 +8,42 @@ writes only its version (``created_by``), fixed for a given pyarrow.
 from __future__ import annotations
 
 from collections.abc import Generator
-from typing import BinaryIO
-
-import pyarrow as pa
-import pyarrow.parquet as pq
+from typing import TYPE_CHECKING, BinaryIO
 
 from .csv import _counted
 from .manifest import HashingWriter
 from .selection import Selection
 from .tables import BOOL, INT, LIST, STR, TABLES, TS, Table
 
+if TYPE_CHECKING:
+    import pyarrow as pa
+
 EXTENSION = ".parquet"
 CONTENT_TYPE = "application/zip"
 TABULAR = True
 
-_TYPES = {
-    INT: pa.int64(),
-    STR: pa.string(),
-    BOOL: pa.bool_(),
-    TS: pa.timestamp("us", tz="UTC"),
-    LIST: pa.list_(pa.string()),
-}
 
-
+# pyarrow is imported when a parquet file is written, not with this module: it is some 70 MB of
+# resident memory that every other export (and every process that imports the formats) would carry.
 def schema_for(table: Table) -> pa.Schema:
-    return pa.schema([pa.field(name, _TYPES[kind], nullable=True) for name, kind in table.columns])
+    import pyarrow as pa
+
+    types = {
+        INT: pa.int64(),
+        STR: pa.string(),
+        BOOL: pa.bool_(),
+        TS: pa.timestamp("us", tz="UTC"),
+        LIST: pa.list_(pa.string()),
+    }
+    return pa.schema([pa.field(name, types[kind], nullable=True) for name, kind in table.columns])
 
 
 def write_table(
     table: Table, selection: Selection, stream: BinaryIO, *, chunk_size: int
 ) -> Generator[int, None, int]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     schema = schema_for(table)
     # pyarrow asks the sink where it is; zip entries cannot tell, so count for them.
     sink = HashingWriter(stream)
@@ -46,7 +52,11 @@ def write_table(
     try:
         for rows in table.chunks(selection, chunk_size):
             if rows:
-                writer.write_table(pa.Table.from_pylist(rows, schema=schema))
+                columns = zip(*rows, strict=True)
+                arrays = [
+                    pa.array(column, type=field.type) for column, field in zip(columns, schema, strict=True)
+                ]
+                writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
             count += len(rows)
             yield len(rows)
     finally:

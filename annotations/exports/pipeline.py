@@ -8,7 +8,12 @@ the bytes written so far at each step, so a zip leaves the server while it is be
 from __future__ import annotations
 
 from collections.abc import Generator, Iterator
+from contextlib import contextmanager
 from types import ModuleType
+
+from django.db import connections, router, transaction
+
+from corpus.models import Article
 
 from . import claimreview, csv, jsonl, parquet, w3c
 from .bundle import ByteQueue, StreamTarget, Target, ZipTarget
@@ -37,12 +42,13 @@ def export_steps(
     counts: dict[str, int] = {}
     files: list[dict] = []
     try:
-        for index, (entry, write) in enumerate(entries):
-            name = target.name_for(entry, main=index == 0)
-            with target.open(name) as raw:
-                stream = HashingWriter(raw)
-                counts.update((yield from write(stream)))
-            files.append({"name": name, "bytes": stream.size, "sha256": stream.sha256.hexdigest()})
+        with _reading():
+            for index, (entry, write) in enumerate(entries):
+                name = target.name_for(entry, main=index == 0)
+                with target.open(name) as raw:
+                    stream = HashingWriter(raw)
+                    counts.update((yield from write(stream)))
+                files.append({"name": name, "bytes": stream.size, "sha256": stream.sha256.hexdigest()})
         manifest = manifest_build(fmt=fmt, options=options, counts=counts, files=files)
         target.write_manifest(manifest_encode(manifest))
         target.commit()
@@ -50,6 +56,23 @@ def export_steps(
         target.abort()
         raise
     return manifest
+
+
+@contextmanager
+def _reading() -> Iterator[None]:
+    """On PostgreSQL the export reads in one transaction, on the database it reads from: its tables
+    stream from server-side cursors, and outside a transaction those are declared WITH HOLD, which has
+    PostgreSQL copy each query's whole result aside before the first row (gigabytes of temporary files
+    for a large corpus). SQLite streams as it is; a transaction there would take the write lock."""
+    alias = router.db_for_read(Article)
+    if connections[alias].vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(using=alias):
+        with connections[alias].cursor() as cursor:
+            # Every row of every cursor is read: plan for the whole result, not for its first tenth.
+            cursor.execute("SET LOCAL cursor_tuple_fraction = 1")
+        yield
 
 
 def run(steps: Generator[int, None, dict], progress=None) -> dict:

@@ -1,21 +1,64 @@
-"""The dataset records of PRODUCT.md, built from model instances already in memory.
+"""The dataset records of PRODUCT.md, written as JSON text straight from the rows ``dataset.py`` reads.
 
-Key order is part of the contract: these dicts are built in the documented
-order and serialized without sorting. Lists are ordered by (start, end, id).
+An article line is exactly what ``json.dumps(record, ensure_ascii=False, separators=(",", ":"))`` gives
+for the record dict with the keys in the documented order: strings go through the function ``json``
+itself escapes them with, integers are written as ``json`` writes them, and the rare nested values
+(claims with their fact-checks and evidence) are dicts handed to the same encoder. Making the text
+directly rather than a dict per paragraph, quote and annotation is what keeps a large export fast.
+
+Lists are ordered by (start, end, id), non-span items first: the rows arrive in that order (see
+``dataset.SPAN_ORDER``), paragraphs by position, claims by id. The row layouts are ``dataset``'s
+``*_COLUMNS``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Sequence
 from datetime import UTC, datetime
+from json.encoder import encode_basestring
 
-from corpus.models import Article, Paragraph, Quote
-
-from ..models import Annotation, Claim, FactCheck
 from .selection import ExportOptions
 
 SCHEMA_VERSION = "1"
 FULL = ExportOptions()
+EVIDENCE_KEYS = ("url", "title", "publisher", "accessed")
+
+# json.dumps(value, ensure_ascii=False, separators=(",", ":")), with the encoder made once.
+encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
+# What that encoder writes a str with (the C function when there is one): quotes, backslashes and
+# control characters escaped, everything else as it is.
+_string = encode_basestring
+
+
+def _text(value: str | None) -> str:
+    return "null" if value is None else _string(value)
+
+
+class Memo(dict):
+    """``write(value)`` for values of a column with few distinct ones (roles, kinds, statuses, slugs,
+    authors), each worked out once."""
+
+    def __init__(self, write):
+        super().__init__()
+        self.write = write
+
+    def __missing__(self, value):
+        text = self[value] = self.write(value)
+        return text
+
+
+def _one_tag(slug: str | None) -> str:
+    return "[]" if slug is None else f"[{_string(slug)}]"
+
+
+class Names:
+    """The memos an export shares across its articles."""
+
+    def __init__(self, options: ExportOptions):
+        self.text = Memo(_text)
+        self.author = Memo(lambda username: _text(options.author(username)))
+        self.one_tag = Memo(_one_tag)
 
 
 def rfc3339(value: datetime | None) -> str | None:
@@ -24,116 +67,129 @@ def rfc3339(value: datetime | None) -> str | None:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _span_key(item) -> tuple:
-    # Non-span annotations (start None) sort first, then by id.
-    start = -1 if item.start is None else item.start
-    end = -1 if item.end is None else item.end
-    return (start, end, item.pk)
+def evidence_items(evidence: list[dict]) -> list[dict]:
+    """A fact-check's evidence with exactly the documented keys, missing ones as empty strings."""
+    return [{k: item.get(k, "") for k in EVIDENCE_KEYS} for item in evidence]
 
 
-def paragraph_record(paragraph: Paragraph, text: str | None) -> dict:
-    return {
-        "position": paragraph.position,
-        "role": paragraph.role,
-        "rule": paragraph.rule,
-        "start": paragraph.start,
-        "end": paragraph.end,
-        "text": text[paragraph.start : paragraph.end] if text is not None else None,
-    }
+def claim_records(claims: Sequence[tuple], options: ExportOptions = FULL) -> list[dict]:
+    author = options.author
+    records = []
+    for (
+        _, claim_id, claim_text, claimant, annotation_id, fact_check_id, verdict, rationale, evidence,
+        status, checker, reviewer, checked_at,
+    ) in claims:  # fmt: skip
+        fact_check = None
+        if fact_check_id is not None:
+            fact_check = {
+                "verdict": verdict,
+                "rationale": rationale,
+                "evidence": evidence_items(evidence),
+                "status": status,
+                "author": author(checker),
+                "reviewer": author(reviewer),
+                "published_at": rfc3339(checked_at),
+            }
+        records.append(
+            {
+                "id": claim_id,
+                "text": claim_text,
+                "claimant": claimant,
+                "annotation": annotation_id,
+                "fact_check": fact_check,
+            }
+        )
+    return records
 
 
-def quote_record(quote: Quote, text: str | None, positions: dict[int, int]) -> dict:
-    speaker = quote.speaker
-    words = None
-    if text is not None:
-        words = text[quote.start : quote.end] if quote.start is not None else quote.exact
-    return {
-        "id": quote.pk,
-        "kind": quote.kind,
-        "text": words,
-        "start": quote.start,
-        "end": quote.end,
-        "paragraph": positions.get(quote.paragraph_id),
-        "continues": quote.continues_id,
-        "speaker": speaker.name if speaker else None,
-        "speaker_kind": speaker.kind if speaker else None,
-        "speaker_mention": quote.speaker_mention,
-        "cue": quote.cue,
-        "via": quote.via.name if quote.via else None,
-        "origin": quote.origin,
-        "verified": quote.verified,
-    }
-
-
-def annotation_record(annotation: Annotation, options: ExportOptions = FULL) -> dict:
-    return {
-        "id": annotation.pk,
-        "target": annotation.target,
-        "start": annotation.start,
-        "end": annotation.end,
-        "exact": annotation.exact if options.with_text else None,
-        "tags": sorted(tag.slug for tag in annotation.tags.all()),
-        "note": annotation.note,
-        "status": annotation.status,
-        "origin": annotation.origin,
-        "author": options.author(annotation.author.username if annotation.author else None),
-    }
-
-
-def evidence_items(fact_check: FactCheck) -> list[dict]:
-    return [
-        {k: item.get(k, "") for k in ("url", "title", "publisher", "accessed")}
-        for item in fact_check.evidence
-    ]
-
-
-def fact_check_record(fact_check: FactCheck, options: ExportOptions = FULL) -> dict:
-    return {
-        "verdict": fact_check.verdict,
-        "rationale": fact_check.rationale,
-        "evidence": evidence_items(fact_check),
-        "status": fact_check.status,
-        "author": options.author(fact_check.author.username),
-        "reviewer": options.author(fact_check.reviewer.username if fact_check.reviewer else None),
-        "published_at": rfc3339(fact_check.published_at),
-    }
-
-
-def claim_record(claim: Claim, fact_check: FactCheck | None, options: ExportOptions = FULL) -> dict:
-    return {
-        "id": claim.pk,
-        "text": claim.text,
-        "claimant": claim.claimant.name if claim.claimant else None,
-        "annotation": claim.annotation_id,
-        "fact_check": fact_check_record(fact_check, options) if fact_check else None,
-    }
-
-
-def article_record(
-    article: Article,
+def article_line(
+    article: tuple,
     *,
-    paragraphs: Iterable[Paragraph],
-    quotes: Iterable[Quote],
-    annotations: Iterable[Annotation],
-    claims: Iterable[tuple[Claim, FactCheck | None]],
+    paragraphs: Sequence[tuple],
+    quotes: Sequence[tuple],
+    annotations: Sequence[tuple],
+    claims: Sequence[tuple],
     options: ExportOptions = FULL,
-) -> dict:
-    """With ``text="none"`` the article's ``title`` and ``text``, paragraph and quote ``text`` and
-    annotation ``exact`` are null; offsets, hashes, notes, claims and fact-checks stay."""
-    text = article.text if options.with_text else None
-    paragraphs = sorted(paragraphs, key=lambda p: p.position)
-    positions = {p.pk: p.position for p in paragraphs}
-    return {
-        "id": article.pk,
-        "url": article.url,
-        "source": article.source.name if article.source else None,
-        "published_at": rfc3339(article.published_at),
-        "language": article.language,
-        "title": article.title if options.with_text else None,
-        "content_hash": article.content_hash,
-        "text": text,
-        "paragraphs": [paragraph_record(p, text) for p in paragraphs],
-        "quotes": [quote_record(q, text, positions) for q in sorted(quotes, key=_span_key)],
-        "annotations": [annotation_record(a, options) for a in sorted(annotations, key=_span_key)],
-        "claims": [claim_record(c, fc, options) for c, fc in sorted(claims, key=lambda pair: pair[0].pk)],
-    }
+    names: Names | None = None,
+) -> str:
+    """One article's record as JSON text (no newline).
+
+    With ``text="none"`` the article's ``title`` and ``text``, paragraph and quote ``text`` and
+    annotation ``exact`` are null; offsets, hashes, notes, claims and fact-checks stay. An annotation
+    comes as one row per tag (its slug last, null without tags), its rows together. ``names`` may be
+    shared by the articles of an export, so that each name is escaped once.
+
+    Columns the schema declares NOT NULL are written without a null check: a null there fails loudly
+    rather than being written as something else.
+    """
+    string = _string
+    if names is None:
+        names = Names(options)
+    esc, authors, one_tag = names.text, names.author, names.one_tag
+    with_text = options.with_text
+    if with_text:
+        pk, url, source, published_at, language, content_hash, title, text = article
+    else:
+        pk, url, source, published_at, language, content_hash = article
+        title = text = None
+
+    positions = {}
+    items = []
+    for _, paragraph_id, position, role, rule, start, end in paragraphs:
+        positions[paragraph_id] = position
+        items.append(
+            f'{{"position":{position},"role":{esc[role]},"rule":{esc[rule]},"start":{start},"end":{end},'
+            f'"text":{"null" if text is None else string(text[start:end])}}}'
+        )
+    paragraphs_json = ",".join(items)
+
+    items = []
+    for (
+        _, quote_id, kind, start, end, exact, paragraph_id, continues_id, speaker, speaker_kind,
+        speaker_mention, cue, via, origin, verified,
+    ) in quotes:  # fmt: skip
+        if text is None:
+            words = "null"
+        elif start is None:
+            words = string(exact)
+        else:
+            words = string(text[start:end])
+        position = positions.get(paragraph_id)
+        items.append(
+            f'{{"id":{quote_id},"kind":{esc[kind]},"text":{words},'
+            f'"start":{"null" if start is None else start},"end":{"null" if end is None else end},'
+            f'"paragraph":{"null" if position is None else position},'
+            f'"continues":{"null" if continues_id is None else continues_id},'
+            f'"speaker":{"null" if speaker is None else string(speaker)},"speaker_kind":{esc[speaker_kind]},'
+            f'"speaker_mention":{string(speaker_mention)},"cue":{string(cue)},'
+            f'"via":{"null" if via is None else string(via)},"origin":{esc[origin]},'
+            f'"verified":{"true" if verified else "false"}}}'
+        )
+    quotes_json = ",".join(items)
+
+    items = []
+    last_id = slugs = None
+    for _, annotation_id, target, start, end, exact, note, status, origin, username, slug in annotations:
+        if annotation_id == last_id:  # one more tag of the annotation just written: write it again
+            items.pop()
+            slugs.append(slug)
+            tags = f"[{','.join(map(esc.__getitem__, sorted(slugs)))}]"
+        else:
+            last_id, slugs = annotation_id, [slug]
+            tags = one_tag[slug]
+        items.append(
+            f'{{"id":{annotation_id},"target":{esc[target]},"start":{"null" if start is None else start},'
+            f'"end":{"null" if end is None else end},"exact":{string(exact) if with_text else "null"},'
+            f'"tags":{tags},"note":{string(note)},"status":{esc[status]},'
+            f'"origin":{esc[origin]},"author":{authors[username]}}}'
+        )
+    annotations_json = ",".join(items)
+
+    claims_json = encode(claim_records(claims, options)) if claims else "[]"
+    return (
+        f'{{"id":{pk},"url":{_text(url)},"source":{_text(source)},'
+        f'"published_at":{_text(rfc3339(published_at))},"language":{string(language)},'
+        f'"title":{_text(title)},"content_hash":{string(content_hash)},"text":{_text(text)},'
+        f'"paragraphs":[{paragraphs_json}],"quotes":[{quotes_json}],"annotations":[{annotations_json}],'
+        f'"claims":{claims_json}}}'
+    )

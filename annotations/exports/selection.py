@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import asdict, dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -45,7 +45,13 @@ FILTER_NAMES = (*ARTICLE_FILTERS, *ANNOTATION_FILTERS)
 def pseudonym(username: str) -> str:
     """A stable stand-in for a username: the same name gives the same pseudonym under one SECRET_KEY,
     and the name cannot be read back from it."""
-    digest = hmac.new(settings.SECRET_KEY.encode(), username.encode("utf-8"), hashlib.sha256).hexdigest()
+    return _pseudonym(settings.SECRET_KEY, username)
+
+
+@lru_cache(maxsize=4096)
+def _pseudonym(secret: str, username: str) -> str:
+    # An export names the same few authors on every row: each is hashed once.
+    digest = hmac.new(secret.encode(), username.encode("utf-8"), hashlib.sha256).hexdigest()
     return f"annotator-{digest[:8]}"
 
 
@@ -156,10 +162,10 @@ class Selection:
             queryset = queryset.filter(Exists(self.annotations.filter(article_id=OuterRef("pk"))))
         return queryset.order_by("id")
 
-    def _of_articles(self, queryset: QuerySet) -> QuerySet:
-        """Rows of the exported articles. Unfiltered, no condition at all; filtered, a correlated EXISTS
-        on the primary key, which the database answers per row from an index (an ``IN (subquery)``
-        would be evaluated again for every chunk)."""
+    def of_articles(self, queryset: QuerySet) -> QuerySet:
+        """Rows of ``queryset`` (with an ``article_id``) on the exported articles only. Unfiltered, no
+        condition at all; filtered, a correlated EXISTS on the primary key, which the database answers
+        per row from an index."""
         restricted = self._article_filters or "tag" in self.options.filters
         if hasattr(self, "_articles_override") or restricted:
             return queryset.filter(_among(self.articles, "article_id"))
@@ -167,18 +173,18 @@ class Selection:
 
     @cached_property
     def paragraphs(self) -> QuerySet[Paragraph]:
-        return self._of_articles(Paragraph.objects.all()).order_by("article_id", "position")
+        return self.of_articles(Paragraph.objects.all()).order_by("article_id", "position")
 
     @cached_property
     def quotes(self) -> QuerySet[Quote]:
-        queryset = self._of_articles(Quote.objects.all())
+        queryset = self.of_articles(Quote.objects.all())
         if not self.options.include_orphans:
             queryset = queryset.exclude(anchor=Anchor.ORPHANED)
         return queryset.order_by("id")
 
     @cached_property
     def claims(self) -> QuerySet[Claim]:
-        queryset = self._of_articles(Claim.objects.all())
+        queryset = self.of_articles(Claim.objects.all())
         if not self.options.include_drafts:
             queryset = queryset.filter(fact_check__status=FactCheckStatus.PUBLISHED)
         # A claim goes with its annotation: none that points at an annotation left out.

@@ -1,9 +1,11 @@
-"""The flat tables of the csv and parquet exports: columns with types, rows read in keyset chunks.
+"""The flat tables of the csv and parquet exports: columns with types, rows read as they stream.
 
-Each table is its own query, chunk by chunk, so the tables can be written one after the other into a
-zip as it streams. Tables join by ids; paragraphs are named by ``(article_id, position)`` as in the
-JSONL. Column types are abstract here (``int``, ``str``, ``bool``, ``timestamp``, ``list``): csv
-writes them as text, parquet maps them to an explicit pyarrow schema.
+Each table is one query, read in blocks of ``chunk_size`` rows (one parquet row group each), so the
+tables can be written one after the other into a zip as it streams. Rows are tuples in the order of
+the table's columns, from ``values_list()`` of exactly those columns. Tables join by ids; paragraphs
+are named by ``(article_id, position)`` as in the JSONL. Column types are abstract here (``int``,
+``str``, ``bool``, ``timestamp``, ``list``): csv writes them as text, parquet maps them to an explicit
+pyarrow schema.
 """
 
 from __future__ import annotations
@@ -11,16 +13,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from operator import itemgetter
 
-from django.db.models import F, QuerySet
-from django.db.models.functions import Substr
+from django.db.models import QuerySet, TextField, Value
+
+from corpus.models import Article
 
 from ..models import Annotation
-from .dataset import keyset_chunks
+from .dataset import row_blocks, tagged_blocks
 from .records import evidence_items
 from .selection import Selection
 
-Rows = list[dict]
+Rows = list[tuple]
 
 
 @dataclass(frozen=True)
@@ -39,189 +43,168 @@ def _ts(value: datetime | None) -> datetime | None:
     return value.replace(microsecond=0) if value is not None else None
 
 
-def _span_text(prefix: str = "") -> Substr:
-    """The span's words cut from the article's text in the database: code points on SQLite and
-    PostgreSQL alike, and only the words travel."""
-    return Substr(f"{prefix}article__text", F("start") + 1, F("end") - F("start"))
+_NULL = Value(None, output_field=TextField())
+_FIRST, _SECOND = itemgetter(0), itemgetter(1)
+_TEXTS_SIZE = 100
 
 
-def _pick(rows, renames: dict[str, str]) -> None:
-    for row in rows:
-        for old, new in renames.items():
-            row[new] = row.pop(old)
+class _Texts:
+    """Article texts for blocks of rows, to cut paragraphs and quotes from in Python (code points, as
+    the JSONL does) rather than have the database cut every one from its article's text (on PostgreSQL
+    that unpacks the stored text again for each row).
+
+    The texts stream in id order alongside the rows, which come in (or close to) article order; a text
+    the stream has passed and a block still needs is fetched on its own. Memory holds the texts of one
+    block's articles."""
+
+    def __init__(self, selection: Selection):
+        self.stream = row_blocks(selection.articles.values_list("id", "text"), size=_TEXTS_SIZE)
+        self.block: list[tuple] = []  # read from the stream, not yet passed
+        self.texts: dict[int, str] = {}
+
+    def of(self, article_ids: set[int]) -> dict[int, str]:
+        texts = {pk: self.texts[pk] for pk in article_ids if pk in self.texts}
+        last = max(article_ids)
+        block = self.block
+        while True:
+            for pk, text in block:
+                if pk in article_ids:
+                    texts[pk] = text
+            if block and block[-1][0] >= last:
+                break
+            block = next(self.stream, None)
+            if block is None:
+                block = []
+                break
+        self.block = [row for row in block if row[0] > last]
+        missing = article_ids - texts.keys()
+        if missing:
+            texts.update(Article.objects.filter(pk__in=missing).values_list("id", "text"))
+        self.texts = texts
+        return texts
 
 
 def _articles(selection: Selection, size: int) -> Iterator[Rows]:
     with_text = selection.options.with_text
-    fields = ["id", "url", "source__name", "external_id", "published_at", "language", "content_hash"]
-    if with_text:
-        fields += ["title", "text"]
-    for chunk in keyset_chunks(selection.articles.values(*fields), chunk_size=size):
-        yield [
-            {
-                "id": r["id"],
-                "url": r["url"],
-                "source": r["source__name"],
-                "external_id": r["external_id"],
-                "published_at": _ts(r["published_at"]),
-                "language": r["language"],
-                "title": r.get("title"),
-                "content_hash": r["content_hash"],
-                "text": r.get("text"),
-            }
-            for r in chunk
-        ]
+    columns = (
+        "id", "url", "source__name", "external_id", "published_at", "language",
+        "title" if with_text else _NULL, "content_hash", "text" if with_text else _NULL,
+    )  # fmt: skip
+    for block in row_blocks(selection.articles.values_list(*columns), size=size):
+        yield [(a, b, c, d, _ts(published_at), *rest) for a, b, c, d, published_at, *rest in block]
 
 
 def _paragraphs(selection: Selection, size: int) -> Iterator[Rows]:
-    queryset: QuerySet = selection.paragraphs
-    fields = ["article_id", "position", "role", "rule", "start", "end"]
-    if selection.options.with_text:
-        queryset = queryset.annotate(words=_span_text())
-        fields.append("words")
-    for chunk in keyset_chunks(queryset.values(*fields), keys=("article_id", "position"), chunk_size=size):
-        yield [{**{k: r[k] for k in fields[:6]}, "text": r.get("words")} for r in chunk]
+    columns = ("article_id", "position", "role", "rule", "start", "end")
+    with_text = selection.options.with_text
+    texts = _Texts(selection) if with_text else None
+    for block in row_blocks(selection.paragraphs.values_list(*columns), size=size):
+        if texts is None:
+            yield [(*row, None) for row in block]
+            continue
+        text = texts.of(set(map(_FIRST, block)))
+        yield [
+            (article_id, position, role, rule, start, end, text[article_id][start:end])
+            for article_id, position, role, rule, start, end in block
+        ]
 
 
 def _quotes(selection: Selection, size: int) -> Iterator[Rows]:
-    queryset: QuerySet = selection.quotes
     with_text = selection.options.with_text
-    if with_text:
-        queryset = queryset.annotate(words=_span_text())
-    fields = [
+    columns = (
         "id", "article_id", "kind", "paragraph__position", "start", "end", "exact", "continues_id",
         "speaker_id", "speaker__name", "speaker__kind", "speaker_mention", "cue", "via_id", "via__name",
         "origin", "verified",
-    ]  # fmt: skip
-    if with_text:
-        fields.append("words")
-    for chunk in keyset_chunks(queryset.values(*fields), chunk_size=size):
+    )  # fmt: skip
+    texts = _Texts(selection) if with_text else None
+    # Only ``verified`` would be converted (SQLite's 0/1): done here.
+    for block in row_blocks(selection.quotes.values_list(*columns), size=size, convert=False):
+        text = texts.of(set(map(_SECOND, block))) if texts is not None else {}
         rows = []
-        for r in chunk:
-            text = None
+        for (
+            pk, article_id, kind, paragraph, start, end, exact, continues_id, speaker_id, speaker,
+            speaker_kind, speaker_mention, cue, via_id, via, origin, verified,
+        ) in block:  # fmt: skip
+            words = None
             if with_text:
-                text = r["words"] if r["start"] is not None else r["exact"]
+                words = exact if start is None else text[article_id][start:end]
             rows.append(
-                {
-                    "id": r["id"],
-                    "article_id": r["article_id"],
-                    "kind": r["kind"],
-                    "paragraph": r["paragraph__position"],
-                    "start": r["start"],
-                    "end": r["end"],
-                    "text": text,
-                    "continues_id": r["continues_id"],
-                    "speaker_id": r["speaker_id"],
-                    "speaker": r["speaker__name"],
-                    "speaker_kind": r["speaker__kind"],
-                    "speaker_mention": r["speaker_mention"],
-                    "cue": r["cue"],
-                    "via_id": r["via_id"],
-                    "via": r["via__name"],
-                    "origin": r["origin"],
-                    "verified": r["verified"],
-                }
-            )
+                (
+                    pk, article_id, kind, paragraph, start, end, words, continues_id, speaker_id, speaker,
+                    speaker_kind, speaker_mention, cue, via_id, via, origin, bool(verified),
+                )
+            )  # fmt: skip
         yield rows
 
 
 def _annotations(selection: Selection, size: int) -> Iterator[Rows]:
+    """One query: an annotation's tags come with it."""
     options = selection.options
-    fields = [
-        "id", "article_id", "target", "paragraph__position", "quote_id", "start", "end", "exact", "note",
-        "status", "origin", "author__username",
-    ]  # fmt: skip
-    through = Annotation.tags.through.objects
-    for chunk in keyset_chunks(selection.annotations.values(*fields), chunk_size=size):
-        tags: dict[int, list[str]] = {}
-        pairs = through.filter(annotation_id__in=[r["id"] for r in chunk]).values_list(
-            "annotation_id", "tag__slug"
-        )
-        for annotation_id, slug in pairs:
-            tags.setdefault(annotation_id, []).append(slug)
-        yield [
-            {
-                "id": r["id"],
-                "article_id": r["article_id"],
-                "target": r["target"],
-                "paragraph": r["paragraph__position"],
-                "quote_id": r["quote_id"],
-                "start": r["start"],
-                "end": r["end"],
-                "exact": r["exact"] if options.with_text else None,
-                "tags": sorted(tags.get(r["id"], [])),
-                "note": r["note"],
-                "status": r["status"],
-                "origin": r["origin"],
-                "author": options.author(r["author__username"]),
-            }
-            for r in chunk
-        ]
+    columns = (
+        "id", "article_id", "target", "paragraph__position", "quote_id", "start", "end",
+        "exact" if options.with_text else _NULL, "note", "status", "origin", "author__username", "tags__slug",
+    )  # fmt: skip
+    authors: dict[str | None, str | None] = {}
+    blocks = row_blocks(selection.annotations.values_list(*columns), size=size)
+    for tagged in tagged_blocks(blocks, size=size):
+        rows = []
+        for row, slugs in tagged:
+            username = row[11]
+            if username not in authors:
+                authors[username] = options.author(username)
+            rows.append((*row[:8], slugs, *row[8:11], authors[username]))
+        yield rows
 
 
 def _annotation_tags(selection: Selection, size: int) -> Iterator[Rows]:
     rows = Annotation.tags.through.objects.filter(
         annotation__in=selection.annotations.order_by().values("pk")
-    ).values("annotation_id", "tag_id", "tag__slug")
-    for chunk in keyset_chunks(rows, keys=("annotation_id", "tag_id"), chunk_size=size):
-        _pick(chunk, {"tag__slug": "tag"})
-        yield chunk
+    ).order_by("annotation_id", "tag_id")
+    yield from row_blocks(rows.values_list("annotation_id", "tag_id", "tag__slug"), size=size)
 
 
 def _claims(selection: Selection, size: int) -> Iterator[Rows]:
-    fields = ["id", "article_id", "text", "claimant_id", "claimant__name", "annotation_id"]
-    for chunk in keyset_chunks(selection.claims.values(*fields), chunk_size=size):
-        _pick(chunk, {"claimant__name": "claimant"})
-        yield chunk
+    columns = ("id", "article_id", "text", "claimant_id", "claimant__name", "annotation_id")
+    yield from row_blocks(selection.claims.values_list(*columns), size=size)
 
 
-_FACT_CHECK_FIELDS = [
+_FACT_CHECK_COLUMNS = (
     "id", "claim_id", "verdict", "rationale", "status", "author__username", "reviewer__username", "published_at",
-]  # fmt: skip
+)  # fmt: skip
 
 
 def _fact_checks(selection: Selection, size: int) -> Iterator[Rows]:
     author = selection.options.author
-    for chunk in keyset_chunks(selection.fact_checks.values(*_FACT_CHECK_FIELDS), chunk_size=size):
+    for block in row_blocks(selection.fact_checks.values_list(*_FACT_CHECK_COLUMNS), size=size):
         yield [
-            {
-                "id": r["id"],
-                "claim_id": r["claim_id"],
-                "verdict": r["verdict"],
-                "rationale": r["rationale"],
-                "status": r["status"],
-                "author": author(r["author__username"]),
-                "reviewer": author(r["reviewer__username"]),
-                "published_at": _ts(r["published_at"]),
-            }
-            for r in chunk
+            (pk, claim, verdict, rationale, status, author(checker), author(reviewer), _ts(published_at))
+            for pk, claim, verdict, rationale, status, checker, reviewer, published_at in block
         ]
 
 
 def _evidence(selection: Selection, size: int) -> Iterator[Rows]:
-    for chunk in keyset_chunks(selection.fact_checks.only("id", "evidence"), chunk_size=size):
+    """Blocks of ``size`` fact-checks' evidence (so a block may hold no row at all)."""
+    for block in row_blocks(selection.fact_checks.values_list("id", "evidence"), size=size):
         yield [
-            {"fact_check_id": fact_check.pk, "position": position, **item}
-            for fact_check in chunk
-            for position, item in enumerate(evidence_items(fact_check))
+            (fact_check_id, position, *item.values())
+            for fact_check_id, evidence in block
+            for position, item in enumerate(evidence_items(evidence))
         ]
 
 
 def _speakers(selection: Selection, size: int) -> Iterator[Rows]:
-    fields = ["id", "name", "kind", "description", "article_id"]
-    yield from keyset_chunks(selection.speakers.values(*fields), chunk_size=size)
+    columns = ("id", "name", "kind", "description", "article_id")
+    yield from row_blocks(selection.speakers.values_list(*columns), size=size)
 
 
 def _speaker_aliases(selection: Selection, size: int) -> Iterator[Rows]:
-    rows = selection.speaker_aliases.values("speaker_id", "phrase")
-    yield from keyset_chunks(rows, keys=("speaker_id", "phrase"), chunk_size=size)
+    rows: QuerySet = selection.speaker_aliases.order_by("speaker_id", "phrase")
+    yield from row_blocks(rows.values_list("speaker_id", "phrase"), size=size)
 
 
 def _tags(selection: Selection, size: int) -> Iterator[Rows]:
-    fields = ["id", "slug", "name", "description", "colour", "parent_id", "parent__slug"]
-    for chunk in keyset_chunks(selection.tags.values(*fields), chunk_size=size):
-        _pick(chunk, {"parent__slug": "parent"})
-        yield chunk
+    columns = ("id", "slug", "name", "description", "colour", "parent_id", "parent__slug")
+    yield from row_blocks(selection.tags.values_list(*columns), size=size)
 
 
 INT, STR, BOOL, TS, LIST = "int", "str", "bool", "timestamp", "list"
