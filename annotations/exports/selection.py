@@ -18,7 +18,7 @@ from functools import cached_property, lru_cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from corpus.filters import ArticleFilter
 from corpus.models import Anchor, Article, Paragraph, Quote, Speaker, SpeakerAlias
@@ -159,13 +159,12 @@ class Selection:
     def articles(self) -> QuerySet[Article]:
         queryset = self._articles_unfiltered_by_tag
         if "tag" in self.options.filters:
-            queryset = queryset.filter(Exists(self.annotations.filter(article_id=OuterRef("pk"))))
+            queryset = queryset.filter(pk__in=self.annotations.order_by().values("article_id"))
         return queryset.order_by("id")
 
     def of_articles(self, queryset: QuerySet) -> QuerySet:
-        """Rows of ``queryset`` (with an ``article_id``) on the exported articles only. Unfiltered, no
-        condition at all; filtered, a correlated EXISTS on the primary key, which the database answers
-        per row from an index."""
+        """Rows of ``queryset`` (with an ``article_id``) on the exported articles only: unfiltered, no
+        condition at all."""
         restricted = self._article_filters or "tag" in self.options.filters
         if hasattr(self, "_articles_override") or restricted:
             return queryset.filter(_among(self.articles, "article_id"))
@@ -208,9 +207,9 @@ class Selection:
         """The speakers the exported quotes and claims name (quoted, relaying, claiming)."""
         quotes = self.quotes
         return Speaker.objects.filter(
-            Exists(quotes.filter(speaker_id=OuterRef("pk")))
-            | Exists(quotes.filter(via_id=OuterRef("pk")))
-            | Exists(self.claims.filter(claimant_id=OuterRef("pk")))
+            Q(pk__in=quotes.order_by().values("speaker_id"))
+            | Q(pk__in=quotes.order_by().values("via_id"))
+            | Q(pk__in=self.claims.order_by().values("claimant_id"))
         ).order_by("id")
 
     @cached_property
@@ -230,9 +229,12 @@ class Selection:
         return Tag.objects.select_related("parent").order_by("id")
 
 
-def _among(queryset: QuerySet, field: str) -> Exists:
-    """Rows whose ``field`` is the primary key of a row of ``queryset`` (a correlated EXISTS)."""
-    return Exists(queryset.order_by().filter(pk=OuterRef(field)))
+def _among(queryset: QuerySet, field: str) -> Q:
+    """Rows whose ``field`` is the primary key of a row of ``queryset``: ``IN (subquery)``, which each
+    database works out once per query (the export reads each table in one query). Not a correlated
+    EXISTS: SQLite answers that row by row and works the subqueries inside it out again for every
+    row, which a filtered export of 10,000 articles took most of an hour over."""
+    return Q(**{f"{field}__in": queryset.order_by().values("pk")})
 
 
 def _check(filterset) -> None:

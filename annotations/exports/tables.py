@@ -1,7 +1,8 @@
 """The flat tables of the csv and parquet exports: columns with types, rows read as they stream.
 
-Each table is one query, read in blocks of ``chunk_size`` rows (one parquet row group each), so the
-tables can be written one after the other into a zip as it streams. Rows are tuples in the order of
+Each table is one query (paragraphs and quotes read their articles' texts alongside, a second), read
+in blocks of ``chunk_size`` rows (one parquet row group each), so the tables can be written one after
+the other into a zip as it streams. Rows are tuples in the order of
 the table's columns, from ``values_list()`` of exactly those columns. Tables join by ids; paragraphs
 are named by ``(article_id, position)`` as in the JSONL. Column types are abstract here (``int``,
 ``str``, ``bool``, ``timestamp``, ``list``): csv writes them as text, parquet maps them to an explicit
