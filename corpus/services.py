@@ -317,8 +317,15 @@ def quote_correct(
     kind: str | None = None,
     verified: bool | None = None,
 ) -> Quote:
-    """An editor corrects a quote's speaker or kind, or marks it verified. Stale versions are refused."""
+    """An editor corrects a quote's speaker or kind, or marks it verified. Stale versions are refused.
+
+    A quotation that runs over several paragraphs is one quote per paragraph, linked by ``continues``.
+    A new speaker goes to the whole chain: the other quotes of the chain that still name the speaker
+    this one named follow it (each with its version bumped and its own history record); one an editor
+    gave a speaker of its own keeps it.
+    """
     fields: dict = {}
+    previous_speaker_id = quote.speaker_id
     if speaker is not ...:
         if speaker is not None and speaker.article_id not in (None, quote.article_id):
             raise ValidationError({"speaker": f"speaker {speaker.pk} belongs to another article."})
@@ -331,7 +338,47 @@ def quote_correct(
         fields["verified"] = verified
     if "speaker" in fields or "kind" in fields:
         fields["corrected_by"] = user
-    return versioned_update(quote, expected_version=expected_version, fields=fields, user=user)
+    quote = versioned_update(quote, expected_version=expected_version, fields=fields, user=user)
+    if "speaker" in fields and quote.speaker_id != previous_speaker_id:
+        _chain_follow_speaker(quote, previous_speaker_id=previous_speaker_id, user=user)
+    return quote
+
+
+def _continuation_chain(quote: Quote) -> set[int]:
+    """The ids of the quotes linked to ``quote`` by ``continues``, either way, ``quote`` left out. A chain
+    is a few quotes of one article, so the article's links are read once and walked here."""
+    links = dict(
+        Quote.objects.filter(article_id=quote.article_id, continues__isnull=False).values_list(
+            "pk", "continues_id"
+        )
+    )
+    if not links:
+        return set()
+    neighbours: dict[int, set[int]] = {}
+    for child, parent in links.items():
+        neighbours.setdefault(child, set()).add(parent)
+        neighbours.setdefault(parent, set()).add(child)
+    seen, todo = {quote.pk}, [quote.pk]
+    while todo:
+        for other in neighbours.get(todo.pop(), ()):
+            if other not in seen:
+                seen.add(other)
+                todo.append(other)
+    return seen - {quote.pk}
+
+
+def _chain_follow_speaker(quote: Quote, *, previous_speaker_id: int | None, user) -> None:
+    chain = _continuation_chain(quote)
+    if not chain:
+        return
+    followers = Quote.objects.filter(pk__in=chain, speaker_id=previous_speaker_id).select_for_update()
+    for follower in followers.order_by("pk"):
+        versioned_update(
+            follower,
+            expected_version=follower.version,
+            fields={"speaker": quote.speaker, "corrected_by": user},
+            user=user,
+        )
 
 
 @transaction.atomic

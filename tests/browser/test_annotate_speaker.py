@@ -259,3 +259,41 @@ def test_readers_without_the_permission_get_no_speaker_controls(annotate_page, a
     assert box.is_disabled()
     assert page.locator("#annotate-sidebar .speaker-add-link").count() == 0
     assert _item(page, quote).locator(".speaker-options").is_hidden()
+
+
+CHAIN_BODY = (
+    "Coach loses patience\n"
+    "The home side lost again on Sunday.\n"
+    '"We had them in the fourth quarter," Ortega said. "We stopped defending.\n'
+    '"You cannot do that against a team like this.\n'
+    '"We will train on Monday."\n'
+)
+
+
+def test_a_new_speaker_shows_on_every_paragraph_of_the_quotation(annotate_page, editor, okafor):
+    article = ArticleFactory(body=CHAIN_BODY)
+    quotes = list(Quote.objects.filter(article=article, kind="direct").order_by("start"))
+    chain = [q for q in quotes if q.continues_id is not None or q.continuations.exists()]
+    assert len(chain) >= 3, [(q.text, q.continues_id) for q in quotes]
+    head, rest = chain[0], chain[1:]
+    page = annotate_page(editor, article)
+    box = _speaker_box(page, head)
+    box.click()
+    box.press_sequentially("okaf")
+    _item(page, head).get_by_role("option", name="Marta Okafor").click()
+    count = len(rest)
+    _wait_for_message(
+        page, "success", f"Quote {head.pk} corrected: speaker “Marta Okafor” now, with the {count} quotes"
+    )
+    # every link shows the new speaker without a reload, and holds its new version: a later correction
+    # of a link is not refused as stale
+    for link in rest:
+        assert _item(page, link).locator(".side-speaker").inner_text() == "Marta Okafor"
+    last = rest[-1]
+    _item(page, last).locator(".quote-verified").check()
+    _wait_for_message(page, "success", f"Quote {last.pk} corrected")
+    assert Quote.objects.get(pk=last.pk).verified
+    assert set(Quote.objects.filter(pk__in=[q.pk for q in chain]).values_list("speaker", flat=True)) == {
+        okafor.pk
+    }
+    assert page.script_errors == []

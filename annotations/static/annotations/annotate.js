@@ -963,6 +963,40 @@
     return `Quote ${quote.id} not corrected: ${result.problem}`;
   }
 
+  /** The other quotes of the quotation ``id`` belongs to, linked by ``continues`` either way. */
+  function chainOf(id) {
+    const seen = new Set([id]);
+    const todo = [id];
+    while (todo.length) {
+      const current = state.quotes.get(todo.pop());
+      if (!current) continue;
+      for (const other of state.quotes.values()) {
+        const linked = other.continues === current.id || current.continues === other.id;
+        if (linked && !seen.has(other.id)) {
+          seen.add(other.id);
+          todo.push(other.id);
+        }
+      }
+    }
+    seen.delete(id);
+    return [...seen];
+  }
+
+  /** Reads the other quotes of ``id``'s quotation again; returns how many changed speaker. */
+  async function refreshChain(id) {
+    let changed = 0;
+    for (const other of chainOf(id)) {
+      const result = await api("GET", urls.quote(other));
+      if (!result.ok) continue;
+      const before = state.quotes.get(other);
+      await learnSpeaker(result.data.speaker_id);
+      const now = fromServerQuote(result.data);
+      if (before && before.speaker_id !== now.speaker_id) changed += 1;
+      state.quotes.set(other, now);
+    }
+    return changed;
+  }
+
   /**
    * Saves a correction of a quote (kind, verified or speaker) with the version the page shows; a change
    * someone else made first is never overwritten: their version is shown, with a note in the quote's item.
@@ -988,9 +1022,13 @@
       await learnSpeaker(result.data.speaker_id);
       const fresh = fromServerQuote(result.data);
       state.quotes.set(quote.id, fresh);
+      // The server gives a new speaker to the rest of a quotation that runs over several paragraphs:
+      // those quotes are read again, so that the page shows their speaker and holds their new version.
+      const followed = "speaker_id" in changes ? await refreshChain(quote.id) : 0;
       settle(null);
       const what = "speaker_id" in changes ? `: ${speakerPhrase(fresh)} now` : "";
-      notify(`Quote ${quote.id} corrected${what}.`, "success");
+      const rest = followed ? `, with the ${followed} quote${followed === 1 ? "" : "s"} that continue${followed === 1 ? "s" : ""} it` : "";
+      notify(`Quote ${quote.id} corrected${what}${rest}.`, "success");
       return;
     }
     if (result.status === 412) {
