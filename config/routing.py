@@ -37,8 +37,6 @@ class ReplicaRouter:
     def db_for_read(self, model, **hints) -> str | None:
         if not _replica_allowed.get() or not replica_configured():
             return None
-        if model._meta.app_label == "django_cache":
-            return None  # throttle counts are read where they are written
         if connections["default"].in_atomic_block:
             return None  # a transaction reads what it is about to write
         return REPLICA

@@ -171,16 +171,10 @@ X_FRAME_OPTIONS = "DENY"
 
 # --- Caches ---------------------------------------------------------------------------
 
-# API throttling counts requests in the database, so every gunicorn worker and app server shares one
-# count per client (a per-process cache would multiply the limit by the number of workers). The table is
-# created by a migration (annotations 0010).
+# API throttles count requests in the database (config.throttling), so that every gunicorn worker and
+# app server shares one count per client. The cache below is per process and holds nothing shared.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "throttle": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "newsdesk_throttle_cache",
-        "OPTIONS": {"MAX_ENTRIES": 100_000},
-    },
 }
 
 # --- REST framework ---------------------------------------------------------------

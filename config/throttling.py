@@ -1,24 +1,119 @@
-"""Throttles that read their rates when a request comes, not when the class is imported, so settings
-overrides (tests, reloads) take effect."""
+"""API throttles that count requests in the database: one row per client, one statement per request.
+
+Every gunicorn worker and every app server shares the counts (a per-process cache would multiply the
+limit by the number of workers). DRF's own throttles keep the timestamp of every request in the window
+and write that list whole to the cache on each request: up to ``num_requests`` floats, pickled, in
+several statements on a database cache. Here a client's row holds two counters, the requests allowed in
+the current window of the rate's period and in the one before, and one upsert both decides and counts:
+it adds one only while the limit allows it, and says so by returning the row.
+
+The limit is a sliding window estimated from the two fixed ones: the requests of the current window
+plus those of the previous one weighted by how much of it still lies within the last ``duration``
+seconds. With an idle previous window this is exact; otherwise it errs towards refusing, by at most what
+the weighting misplaces. Refused requests are not counted.
+
+Rows of clients quiet for two windows are swept as other clients come: on PostgreSQL inside the same
+statement, on SQLite (in-process, no round trip) by a statement before it. Rates are read when a request
+comes, not when the class is imported, so settings overrides (tests, reloads) take effect.
+"""
 
 from __future__ import annotations
 
-from django.core.cache import caches
+import math
+import time
+
+from django.db import connections, router
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
 
-class _LiveRates:
-    # Shared by every worker and server (see CACHES in settings).
-    cache = caches["throttle"]
+def _model():
+    from annotations.models import ThrottleCount
+
+    return ThrottleCount
+
+
+class _Counting:
+    timer = time.time
 
     def get_rate(self) -> str | None:
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
 
+    def allow_request(self, request, view) -> bool:
+        if self.rate is None:
+            return True
+        self.key = self.get_cache_key(request, view)
+        if self.key is None:
+            return True
+        now = self.timer()
+        period = int(now // self.duration)
+        elapsed = now - period * self.duration
+        model = _model()
+        alias = router.db_for_write(model)  # counts are read where they are written: the primary
+        if self.num_requests > 0 and self._count(alias, model, now, period, 1 - elapsed / self.duration):
+            return True
+        row = (
+            model.objects.using(alias).filter(key=self.key).values_list("period", "hits", "previous").first()
+        )
+        current = previous = 0
+        if row is not None:
+            if row[0] == period:
+                current, previous = row[1], row[2]
+            elif row[0] == period - 1:
+                previous = row[1]
+        self.wait_seconds = self._wait(current, previous, elapsed)
+        return False
 
-class AnonThrottle(_LiveRates, AnonRateThrottle):
+    def _count(self, alias: str, model, now: float, period: int, weight: float) -> bool:
+        """One more request for ``self.key`` if the limit allows it; whether it did."""
+        connection = connections[alias]
+        quote = connection.ops.quote_name
+        t = quote(model._meta.db_table)
+        key, period_, hits, previous, expires = map(quote, ("key", "period", "hits", "previous", "expires"))
+        # The row's counters as of window ``period`` (all right-hand sides read the row as it was).
+        current_then = f"CASE WHEN {t}.{period_} = %s THEN {t}.{hits} ELSE 0 END"
+        previous_then = f"CASE WHEN {t}.{period_} = %s THEN {t}.{previous} WHEN {t}.{period_} = %s THEN {t}.{hits} ELSE 0 END"
+        upsert = (
+            f"INSERT INTO {t} ({key}, {period_}, {hits}, {previous}, {expires}) VALUES (%s, %s, 1, 0, %s) "
+            f"ON CONFLICT ({key}) DO UPDATE SET {previous} = {previous_then}, "
+            f"{hits} = {current_then} + 1, {period_} = %s, {expires} = %s "
+            f"WHERE ({previous_then}) * %s + {current_then} < %s "
+            f"RETURNING {hits}"
+        )
+        ends = (period + 2) * self.duration  # quiet for two windows, nothing of it counts any more
+        params = [
+            self.key, period, ends,
+            period, period - 1, period, period, ends,
+            period, period - 1, weight, period, self.num_requests,
+        ]  # fmt: skip
+        sweep = f"DELETE FROM {t} WHERE {expires} <= %s AND {key} <> %s"
+        sweep_params = [math.floor(now), self.key]
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(f"WITH swept AS ({sweep}) {upsert}", sweep_params + params)
+            else:
+                cursor.execute(sweep, sweep_params)
+                cursor.execute(upsert, params)
+            return cursor.fetchone() is not None
+
+    def _wait(self, current: int, previous: int, elapsed: float) -> float:
+        """Seconds until the estimate drops below the limit, if the client asks nothing meanwhile."""
+        limit, duration = self.num_requests, self.duration
+        if limit <= 0:
+            return float(duration)
+        if current < limit and previous:
+            # previous * (1 - (elapsed + t) / duration) + current < limit
+            return max(duration * (1 - (limit - current) / previous) - elapsed, 1.0)
+        # The current window is full: it starts to slide out when it ends.
+        return max(duration - elapsed, 1.0)
+
+    def wait(self) -> float | None:
+        return getattr(self, "wait_seconds", None)
+
+
+class AnonThrottle(_Counting, AnonRateThrottle):
     pass
 
 
-class UserThrottle(_LiveRates, UserRateThrottle):
+class UserThrottle(_Counting, UserRateThrottle):
     pass

@@ -251,7 +251,7 @@ def _blobs(target: Path) -> Iterator[bytes]:
 
 
 def test_throttling_answers_429_with_retry_after(child_db, tmp_path):
-    # Several workers, fresh connections: the count is shared (a database cache), not per worker.
+    # Several workers, fresh connections: the count is shared (a table of the database), not per worker.
     with gunicorn(child_db, tmp_path, workers=3, API_THROTTLE_ANON="5/minute") as server:
         codes = []
         for _ in range(20):

@@ -1,0 +1,163 @@
+"""API throttles: one row per client in the database, a sliding-window limit, one statement per
+request on PostgreSQL (two on SQLite)."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+
+from annotations.models import ThrottleCount
+from config.throttling import AnonThrottle, UserThrottle
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+MINUTE = 60
+START = 1_800_000_000 - 1_800_000_000 % MINUTE  # the start of a window
+
+
+@pytest.fixture
+def rates(settings):
+    def set_rates(anon: str = "100/minute", user: str = "100/minute") -> None:
+        settings.REST_FRAMEWORK = {
+            **settings.REST_FRAMEWORK,
+            "DEFAULT_THROTTLE_RATES": {"anon": anon, "user": user},
+        }
+
+    return set_rates
+
+
+class Clock:
+    def __init__(self, now: float):
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _request(user=None, address: str = "203.0.113.7"):
+    request = RequestFactory().get("/api/tags/", REMOTE_ADDR=address)
+    request.user = user or AnonymousUser()
+    return request
+
+
+def _ask(throttle_class, request, clock: Clock) -> tuple[bool, float | None]:
+    throttle = throttle_class()
+    throttle.timer = clock
+    allowed = throttle.allow_request(request, view=None)
+    return allowed, None if allowed else throttle.wait()
+
+
+def test_within_one_window_the_count_is_exact_and_refusals_are_not_counted(rates):
+    rates(anon="5/minute")
+    clock = Clock(START + 10)
+    request = _request()
+    answers = [_ask(AnonThrottle, request, clock)[0] for _ in range(7)]
+    assert answers == [True] * 5 + [False] * 2
+    [row] = ThrottleCount.objects.all()
+    assert (row.hits, row.previous, row.period, row.expires) == (5, 0, START // MINUTE, START + 2 * MINUTE)
+    # Full window, idle before: from the moment it ends (in 50 s) it starts to slide out.
+    allowed, wait = _ask(AnonThrottle, request, clock)
+    assert not allowed and wait == pytest.approx(50)
+    clock.now = START + MINUTE + 1
+    assert _ask(AnonThrottle, request, clock)[0]
+
+
+def test_the_previous_window_counts_for_the_part_still_in_the_last_minute(rates):
+    rates(anon="10/minute")
+    request = _request()
+    clock = Clock(START + 50)
+    assert all(_ask(AnonThrottle, request, clock)[0] for _ in range(10))
+    # Halfway through the next window, half of the previous one's 10 still count: 5 more are allowed.
+    clock.now = START + MINUTE + 30
+    answers = [_ask(AnonThrottle, request, clock)[0] for _ in range(7)]
+    assert answers == [True] * 5 + [False] * 2
+    allowed, wait = _ask(AnonThrottle, request, clock)
+    # 10 * (1 - (30 + t) / 60) + 5 < 10 once t > 0: the least wait is a second
+    assert not allowed and wait == pytest.approx(1.0)
+    clock.now = START + MINUTE + 37  # 10 * 23/60 + 5 = 8.8: one more
+    assert _ask(AnonThrottle, request, clock)[0]
+    # In the window after, the first one can no longer count.
+    clock.now = START + 2 * MINUTE + 1
+    assert _ask(AnonThrottle, request, clock)[0]
+    period = START // MINUTE
+    row = ThrottleCount.objects.get()
+    assert (row.period, row.hits, row.previous) == (period + 2, 1, 6)
+    clock.now = START + 4 * MINUTE
+    assert _ask(AnonThrottle, request, clock)[0]
+    row = ThrottleCount.objects.get()
+    assert (row.period, row.hits, row.previous) == (period + 4, 1, 0)
+
+
+def test_rows_of_clients_quiet_for_two_windows_are_swept_by_the_others(rates):
+    rates(anon="10/minute")
+    clock = Clock(START + 5)
+    for number in range(3):
+        assert _ask(AnonThrottle, _request(address=f"203.0.113.{number}"), clock)[0]
+    clock.now = START + 2 * MINUTE - 1  # the first window still counts, a little
+    assert _ask(AnonThrottle, _request(address="203.0.113.1"), clock)[0]
+    assert ThrottleCount.objects.count() == 3
+    clock.now = START + 2 * MINUTE  # now it cannot: the quiet clients' rows go
+    assert _ask(AnonThrottle, _request(address="203.0.113.9"), clock)[0]
+    assert sorted(ThrottleCount.objects.values_list("key", flat=True)) == [
+        "throttle_anon_203.0.113.1",
+        "throttle_anon_203.0.113.9",
+    ]
+
+
+def test_clients_are_counted_apart_users_by_account_and_the_anonymous_by_address(rates):
+    rates(anon="2/minute", user="3/minute")
+    clock = Clock(START + 5)
+    alice, bob = UserFactory(username="alice"), UserFactory(username="bob")
+    for request, throttle, limit in [
+        (_request(address="203.0.113.1"), AnonThrottle, 2),
+        (_request(address="203.0.113.2"), AnonThrottle, 2),
+        (_request(alice, address="203.0.113.1"), UserThrottle, 3),
+        (_request(bob, address="203.0.113.1"), UserThrottle, 3),
+    ]:
+        answers = [_ask(throttle, request, clock)[0] for _ in range(limit + 1)]
+        assert answers == [True] * limit + [False]
+    # A signed-in user is not the anonymous throttle's business; the user throttle also counts the
+    # anonymous, by address (DRF's rule: the stricter of both applies to them).
+    assert _ask(AnonThrottle, _request(alice), clock)[0]
+    assert _ask(UserThrottle, _request(address="203.0.113.9"), clock)[0]
+    assert set(ThrottleCount.objects.values_list("key", "hits")) == {
+        ("throttle_anon_203.0.113.1", 2),
+        ("throttle_anon_203.0.113.2", 2),
+        (f"throttle_user_{alice.pk}", 3),
+        (f"throttle_user_{bob.pk}", 3),
+        ("throttle_user_203.0.113.9", 1),
+    }
+
+
+def test_a_request_costs_one_statement_on_postgresql_two_on_sqlite_and_a_refusal_one_read_more(rates):
+    rates(user="3/minute")
+    clock = Clock(START + 1)
+    request = _request(UserFactory())
+    counted = []
+    for _ in range(4):
+        with CaptureQueriesContext(connection) as queries:
+            _ask(UserThrottle, request, clock)
+        counted.append([q["sql"].split()[0] for q in queries])
+    statement = ["WITH"] if connection.vendor == "postgresql" else ["DELETE", "INSERT"]
+    assert counted == [statement] * 3 + [statement + ["SELECT"]]
+
+
+def test_a_zero_rate_refuses_everything(rates):
+    rates(anon="0/minute")
+    allowed, wait = _ask(AnonThrottle, _request(), Clock(START + 20))
+    assert not allowed and wait == 60
+    assert not ThrottleCount.objects.exists()
+
+
+def test_no_rate_means_no_throttle_and_no_statement(rates, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": None, "user": None},
+    }
+    with CaptureQueriesContext(connection) as queries:
+        assert all(_ask(AnonThrottle, _request(), Clock(START))[0] for _ in range(50))
+    assert len(queries) == 0
