@@ -143,7 +143,7 @@ def test_a_request_costs_one_statement_on_postgresql_two_on_sqlite_and_a_refusal
             _ask(UserThrottle, request, clock)
         counted.append([q["sql"].split()[0] for q in queries])
     statement = ["WITH"] if connection.vendor == "postgresql" else ["DELETE", "INSERT"]
-    assert counted == [statement] * 3 + [statement + ["SELECT"]]
+    assert counted == [statement] * 3 + [[*statement, "SELECT"]]
 
 
 def test_a_zero_rate_refuses_everything(rates):

@@ -40,7 +40,7 @@ def _speakers(quotes) -> list[int | None]:
 
 @pytest.mark.parametrize("corrected", [0, 1, -1], ids=["head", "middle", "tail"])
 def test_a_new_speaker_goes_to_the_whole_chain_from_any_link(corrected):
-    article, chain, others = _chain()
+    _, chain, others = _chain()
     editor = UserFactory(groups=["Editor"])
     other_speakers = _speakers(others)
     versions = {q.pk: q.version for q in chain}
@@ -60,7 +60,7 @@ def test_a_new_speaker_goes_to_the_whole_chain_from_any_link(corrected):
 
 
 def test_a_link_an_editor_gave_its_own_speaker_keeps_it():
-    article, chain, _ = _chain()
+    _, chain, _ = _chain()
     editor = UserFactory(groups=["Editor"])
     coach = Speaker.objects.create(name="Luis Ortega")
     assistant = Speaker.objects.create(name="Assistant Coach")
