@@ -26,6 +26,8 @@ from django.db import connections, router
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
+SWEEP = 500  # expired rows deleted by one request at most
+
 
 def _model():
     from annotations.models import ThrottleCount
@@ -86,10 +88,18 @@ class _Counting:
             period, period - 1, period, period, ends,
             period, period - 1, weight, period, self.num_requests,
         ]  # fmt: skip
-        sweep = f"DELETE FROM {t} WHERE {expires} <= %s AND {key} <> %s"
+        # At most SWEEP rows a request. On PostgreSQL, rows another request holds are left for later
+        # (SKIP LOCKED), so that no request waits on another's sweep, and none can deadlock with one
+        # (each statement updates its own row, then locks the rows it sweeps).
+        postgresql = connection.vendor == "postgresql"
+        pk = quote(model._meta.pk.column)
+        sweep = (
+            f"DELETE FROM {t} WHERE {pk} IN (SELECT {pk} FROM {t} WHERE {expires} <= %s AND {key} <> %s "
+            f"LIMIT {SWEEP}{' FOR UPDATE SKIP LOCKED' if postgresql else ''})"
+        )
         sweep_params = [math.floor(now), self.key]
         with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
+            if postgresql:
                 cursor.execute(f"WITH swept AS ({sweep}) {upsert}", sweep_params + params)
             else:
                 cursor.execute(sweep, sweep_params)

@@ -161,3 +161,38 @@ def test_no_rate_means_no_throttle_and_no_statement(rates, settings):
     with CaptureQueriesContext(connection) as queries:
         assert all(_ask(AnonThrottle, _request(), Clock(START))[0] for _ in range(50))
     assert len(queries) == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_requests_sweeping_the_same_rows(rates):
+    """Eight clients at once, each on its own connection, while 2,000 quiet clients' rows expire (their
+    own among them): every request is answered, every count is exact, and the sweeps, at most 500 rows
+    each, together clear the old rows."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    rates(anon="1000/minute")
+    period = START // MINUTE
+    # The eight clients' own rows are among the expired ones: each request updates its own row while the
+    # others' sweeps want to delete it, the case where two requests could each hold what the other needs.
+    quiet = [f"throttle_anon_198.51.{n // 250}.{n % 250}" for n in range(2_000)]
+    ours = [f"throttle_anon_203.0.113.{n}" for n in range(8)]
+    ThrottleCount.objects.bulk_create(
+        ThrottleCount(key=key, period=period, hits=3, expires=START) for key in quiet + ours
+    )
+    clock = Clock(START + 2 * MINUTE + 1)
+
+    def client(number: int) -> list[bool]:
+        try:
+            request = _request(address=f"203.0.113.{number}")
+            return [_ask(AnonThrottle, request, clock)[0] for _ in range(40)]
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(client, range(8)))
+    assert answers == [[True] * 40] * 8
+    counts = dict(ThrottleCount.objects.values_list("key", "hits"))
+    assert counts == {f"throttle_anon_203.0.113.{n}": 40 for n in range(8)}
