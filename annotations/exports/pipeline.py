@@ -60,16 +60,24 @@ def export_steps(
 
 @contextmanager
 def _reading() -> Iterator[None]:
-    """On PostgreSQL the export reads in one transaction, on the database it reads from: its tables
+    """On PostgreSQL the export reads in one transaction (REPEATABLE READ when it opens it), on the
+    database it reads from: its tables
     stream from server-side cursors, and outside a transaction those are declared WITH HOLD, which has
     PostgreSQL copy each query's whole result aside before the first row (gigabytes of temporary files
     for a large corpus). SQLite streams as it is; a transaction there would take the write lock."""
     alias = router.db_for_read(Article)
-    if connections[alias].vendor != "postgresql":
+    connection = connections[alias]
+    if connection.vendor != "postgresql":
         yield
         return
+    own = not connection.in_atomic_block
     with transaction.atomic(using=alias):
-        with connections[alias].cursor() as cursor:
+        with connection.cursor() as cursor:
+            if own:
+                # One snapshot for the whole export: every table's query, the companion files and the
+                # counts see the database as it was when the export began, whatever is written
+                # meanwhile (under READ COMMITTED each query would see the commits made before it).
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             # Every row of every cursor is read: plan for the whole result, not for its first tenth.
             cursor.execute("SET LOCAL cursor_tuple_fraction = 1")
         yield

@@ -1,0 +1,54 @@
+"""An export on PostgreSQL reads one snapshot: what is written while it runs is in none of its files."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import pytest
+from django.db import connections
+
+from annotations.exports.bundle import target_for
+from annotations.exports.pipeline import export_steps
+from annotations.exports.selection import ExportOptions
+from annotations.models import Tag
+from tests.factories import ArticleFactory
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def _elsewhere(work) -> None:
+    """``work`` on a connection of its own, committed before this returns (another editor's write)."""
+
+    def run() -> None:
+        try:
+            work()
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+
+
+def test_what_is_written_during_an_export_is_in_none_of_its_files(tmp_path):
+    for number in range(3):
+        ArticleFactory(body=f'Story {number}\n"We will see," said council chair Helena Vasquez.\n')
+    output = tmp_path / "corpus.jsonl"
+    steps = export_steps(
+        fmt="jsonl", options=ExportOptions(), target=target_for(output, tabular=False), chunk_size=1
+    )
+    next(steps)  # the first article is written; the export's transaction and its snapshot are open
+
+    _elsewhere(lambda: Tag.objects.create(slug="written-meanwhile", name="written meanwhile"))
+    _elsewhere(lambda: ArticleFactory(body='Later\n"Too late," said Ben Adler.\n'))
+
+    for _ in steps:
+        pass
+    lines = output.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 3  # not the article added meanwhile
+    tags = json.loads((tmp_path / "corpus.jsonl.tags.json").read_text(encoding="utf-8"))
+    speakers = json.loads((tmp_path / "corpus.jsonl.speakers.json").read_text(encoding="utf-8"))
+    assert "written-meanwhile" not in {tag["slug"] for tag in tags}  # read after the write
+    assert "Ben Adler" not in {speaker["name"] for speaker in speakers}
+    assert Tag.objects.filter(slug="written-meanwhile").exists()  # the write itself went through
