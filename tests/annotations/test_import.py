@@ -16,6 +16,7 @@ from django.core.management.base import CommandError
 from annotations.exports.importer import dataset_import
 from annotations.models import Annotation, Claim, FactCheck, Tag
 from corpus.models import Article, Paragraph, Quote, Source, Speaker
+from tests.annotations.datasets import article_lines, rewrite_articles
 
 pytestmark = pytest.mark.django_db
 
@@ -113,27 +114,10 @@ def test_missing_authors_are_created_inactive(tmp_path, corpus):
     assert users.count() == 2 and not any(u.is_active or u.has_usable_password() for u in users)
 
 
-def _lines(path: Path) -> list[str]:
-    return (path / "articles.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
-
-
-def _rewrite(path: Path, lines: list[str]) -> None:
-    """Edit the articles file and drop the manifest's hashes check by rewriting the manifest."""
-    import hashlib
-
-    data = "".join(lines).encode("utf-8")
-    (path / "articles.jsonl").write_bytes(data)
-    manifest = json.loads((path / "manifest.json").read_text())
-    for entry in manifest["files"]:
-        if entry["name"] == "articles.jsonl":
-            entry.update(bytes=len(data), sha256=hashlib.sha256(data).hexdigest())
-    (path / "manifest.json").write_text(json.dumps(manifest))
-
-
 def test_a_truncated_line_fails_alone(tmp_path, corpus):
     path = _export("jsonl", tmp_path / "dataset")
-    lines = _lines(path)
-    _rewrite(path, [lines[0][: len(lines[0]) // 2] + "\n", lines[1]])
+    lines = article_lines(path)
+    rewrite_articles(path, [lines[0][: len(lines[0]) // 2] + "\n", lines[1]])
     _wipe()
     result = dataset_import(path=path)
     assert result.created == 1 and result.failed == 1
@@ -143,10 +127,10 @@ def test_a_truncated_line_fails_alone(tmp_path, corpus):
 
 def test_a_span_that_does_not_match_writes_nothing_of_its_article(tmp_path, corpus):
     path = _export("jsonl", tmp_path / "dataset")
-    lines = _lines(path)
+    lines = article_lines(path)
     record = json.loads(lines[1])
     record["annotations"][-1]["exact"] = "words that are not there"
-    _rewrite(path, [lines[0], json.dumps(record) + "\n"])
+    rewrite_articles(path, [lines[0], json.dumps(record) + "\n"])
     _wipe()
     with pytest.raises(CommandError, match="1 article"):
         call_command("import_dataset", str(path), verbosity=0)

@@ -3,7 +3,6 @@ queries, a bad record or a refused batch costs only the article at fault, and re
 
 from __future__ import annotations
 
-import hashlib
 import json
 import zipfile
 from pathlib import Path
@@ -20,6 +19,7 @@ from annotations import services
 from annotations.exports.importer import Dataset, dataset_import, table_records
 from annotations.models import Annotation, Claim, FactCheck, Tag
 from corpus.models import Article, Paragraph, Quote, Source, Speaker, SpeakerAlias
+from tests.annotations.datasets import article_lines, rewrite_articles
 from tests.factories import AnnotationFactory, ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -171,7 +171,7 @@ def test_into_a_database_with_other_articles_ids_are_new_and_the_round_trip_hold
 
 def test_a_batch_costs_the_same_queries_however_many_articles_it_holds(tmp_path, many):
     small = _export("jsonl", tmp_path / "small")
-    _rewrite(small, _lines(small)[:3])
+    rewrite_articles(small, article_lines(small)[:3])
     large = _export("jsonl", tmp_path / "large")
     _wipe()
     with CaptureQueriesContext(connection) as three:
@@ -183,27 +183,13 @@ def test_a_batch_costs_the_same_queries_however_many_articles_it_holds(tmp_path,
     assert len(seven) <= 60  # companions, empty-table checks, sequences and types once, one batch
 
 
-def _lines(path: Path) -> list[str]:
-    return (path / "articles.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
-
-
-def _rewrite(path: Path, lines: list[str]) -> None:
-    data = "".join(lines).encode("utf-8")
-    (path / "articles.jsonl").write_bytes(data)
-    manifest = json.loads((path / "manifest.json").read_text())
-    for entry in manifest["files"]:
-        if entry["name"] == "articles.jsonl":
-            entry.update(bytes=len(data), sha256=hashlib.sha256(data).hexdigest())
-    (path / "manifest.json").write_text(json.dumps(manifest))
-
-
 def test_a_bad_record_fails_alone_and_the_rest_of_its_batch_lands(tmp_path, many):
     path = _export("jsonl", tmp_path / "dataset")
-    lines = _lines(path)
+    lines = article_lines(path)
     record = json.loads(lines[3])
     record["paragraphs"][1]["end"] = len(record["text"]) + 5
     lines[3] = json.dumps(record) + "\n"
-    _rewrite(path, lines)
+    rewrite_articles(path, lines)
     _wipe()
     result = dataset_import(path=path)
     assert result.created == len(many) - 1 and result.failed == 1
@@ -217,13 +203,13 @@ def test_a_bad_record_fails_alone_and_the_rest_of_its_batch_lands(tmp_path, many
 
 def test_a_batch_the_database_refuses_is_written_again_article_by_article(tmp_path, many):
     path = _export("jsonl", tmp_path / "dataset")
-    lines = _lines(path)
+    lines = article_lines(path)
     record = json.loads(lines[2])
     # Passes the importer's checks, breaks a database constraint: an orphan quote keeps no end.
     record["quotes"][0]["start"] = None
     record["annotations"][0]["author"] = "ghost"  # a user only this article would have brought
     lines[2] = json.dumps(record) + "\n"
-    _rewrite(path, lines)
+    rewrite_articles(path, lines)
     _wipe()
     result = dataset_import(path=path)
     assert result.created == len(many) - 1 and result.failed == 1
@@ -239,8 +225,8 @@ def test_a_batch_the_database_refuses_is_written_again_article_by_article(tmp_pa
 @pytest.mark.parametrize("batch_size", [2, 500])
 def test_an_article_repeated_in_the_dataset_is_merged_not_duplicated(tmp_path, many, batch_size):
     path = _export("jsonl", tmp_path / "dataset")
-    lines = _lines(path)
-    _rewrite(path, [*lines, lines[0], lines[4]])
+    lines = article_lines(path)
+    rewrite_articles(path, [*lines, lines[0], lines[4]])
     counts = _counts(exported=True)
     _wipe()
     result = dataset_import(path=path, batch_size=batch_size)
@@ -272,13 +258,13 @@ def test_the_command_takes_a_batch_size(tmp_path, many):
 
 def test_what_a_failed_record_would_have_created_is_created_by_the_next_one_that_needs_it(tmp_path, many):
     path = _export("jsonl", tmp_path / "dataset")
-    lines = _lines(path)
+    lines = article_lines(path)
     failing, passing = json.loads(lines[0]), json.loads(lines[1])
     failing["annotations"][0]["author"] = passing["annotations"][0]["author"] = "newbie"
     failing["annotations"][0]["tags"] = passing["annotations"][0]["tags"] = ["brand-new"]
     failing["annotations"][-1]["start"] = -1
     lines[:2] = [json.dumps(failing) + "\n", json.dumps(passing) + "\n"]
-    _rewrite(path, lines)
+    rewrite_articles(path, lines)
     _wipe()
     result = dataset_import(path=path)
     assert result.created == len(many) - 1 and result.failed == 1
