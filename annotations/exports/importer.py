@@ -1213,15 +1213,11 @@ class Importer:
     def _paragraphs(
         self, article_id: int, record: dict, text: str, fail, batch: _Batch
     ) -> dict[int, ParagraphRef]:
-        rows, take, length = batch.paragraphs, self.ids.take, len(text)
+        rows, take = batch.paragraphs, self.ids.take
         positions: dict[int, ParagraphRef] = {}
         for index, item in enumerate(record["paragraphs"]):
             start, end = item.get("start"), item.get("end")
-            if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= length):
-                fail(f"paragraphs[{index}].start", f"offsets {start}-{end} are not a span of the text")
-            words = item.get("text")
-            if words is not None and text[start:end] != words:
-                fail(f"paragraphs[{index}].text", f"does not match text[{start}:{end}]")
+            _span_words(text, start, end, item.get("text"), f"paragraphs[{index}]", "text", fail)
             position = item["position"]
             if not isinstance(position, int):
                 fail(f"paragraphs[{index}].position", f"{position!r} is not a whole number")
@@ -1247,16 +1243,11 @@ class Importer:
         by_export: dict[Any, QuoteRef] = {}
         speakers: dict[str, int] = {}
         new: list[tuple[dict, list]] = []
-        length = len(text)
         for index, item in enumerate(record["quotes"]):
             start, end = item.get("start"), item.get("end")
             words = item.get("text")
             if start is not None:
-                if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= length):
-                    fail(f"quotes[{index}].start", f"offsets {start}-{end} are not a span of the text")
-                if words is not None and text[start:end] != words:
-                    fail(f"quotes[{index}].text", f"does not match text[{start}:{end}]")
-                words = text[start:end]
+                words = _span_words(text, start, end, words, f"quotes[{index}]", "text", fail)
             kind = item.get("kind")
             found = existing.get((start, end, kind))
             if found is not None:
@@ -1303,7 +1294,7 @@ class Importer:
     ) -> dict[Any, int]:
         existing = match.annotations if match is not None else {}
         by_export: dict[Any, int] = {}
-        rows, links, length = batch.annotations, batch.links, len(text)
+        rows, links = batch.annotations, batch.links
         for index, item in enumerate(record["annotations"]):
             where = f"annotations[{index}]"
             target, start, end, exact = (
@@ -1317,11 +1308,7 @@ class Importer:
             paragraph = quote = None
             if target == SPAN:
                 if start is not None:
-                    if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= length):
-                        fail(f"{where}.start", f"offsets {start}-{end} are not a span of the text")
-                    if exact is not None and text[start:end] != exact:
-                        fail(f"{where}.exact", f"does not match text[{start}:{end}]")
-                    exact = text[start:end]
+                    exact = _span_words(text, start, end, exact, where, "exact", fail)
             elif target == PARAGRAPH:
                 paragraph = _paragraph_for(item, exact, text, paragraphs, fail, where)
                 exact = text[paragraph[2] : paragraph[3]]
@@ -1546,6 +1533,17 @@ def _quote_for(item, exact, text, quotes, match, fail, where) -> QuoteRef:
         if words == exact:
             return quote
     fail(f"{where}.exact", "no quote of the article has these words")
+
+
+def _span_words(text: str, start, end, words: str | None, where: str, field: str, fail) -> str:
+    """The words at ``text[start:end]``, once the offsets are checked to be a span of ``text`` and
+    ``words``, when the record gives them (its ``field``), to be those words; ``fail`` raises if not."""
+    if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
+        fail(f"{where}.start", f"offsets {start}-{end} are not a span of the text")
+    found = text[start:end]
+    if words is not None and found != words:
+        fail(f"{where}.{field}", f"does not match text[{start}:{end}]")
+    return found
 
 
 class _Failure:
