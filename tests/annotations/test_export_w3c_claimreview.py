@@ -16,10 +16,7 @@ from tests.api.test_w3c import assert_valid_annotation, assert_valid_collection,
 
 pytestmark = pytest.mark.django_db
 
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
-needs_shared = pytest.mark.skipif(
-    not (SHARED / "w3c").is_dir(), reason=f"the shared test assets are not at {SHARED}"
-)
+CONFORMANCE = Path(__file__).resolve().parents[1] / "conformance"  # third-party fixtures, see its README
 
 
 def _w3c(tmp_path, *extra) -> dict:
@@ -28,7 +25,6 @@ def _w3c(tmp_path, *extra) -> dict:
     return json.loads(out.read_text(encoding="utf-8"))
 
 
-@needs_shared
 def test_w3c_collection_and_every_item_pass_the_wpt_schemas(wpt, tmp_path, corpus):  # noqa: F811
     document = _w3c(tmp_path)
     assert_valid_collection(wpt, document, kind="annotationCollection")
@@ -62,7 +58,6 @@ def test_w3c_collection_and_every_item_pass_the_wpt_schemas(wpt, tmp_path, corpu
     assert document["@context"][1].endswith("/static/annotations/context.jsonld")
 
 
-@needs_shared
 def test_w3c_without_text_keeps_positions_only(wpt, tmp_path, corpus):  # noqa: F811
     document = _w3c(tmp_path, "--text", "none", "--anonymize-authors")
     for item in document["first"]["items"]:
@@ -96,7 +91,7 @@ def test_w3c_export_to_stdout(capsys, corpus):
 
 
 def _properties() -> dict:
-    return json.loads((SHARED / "claimreview" / "google-factcheck-properties.json").read_text())
+    return json.loads((CONFORMANCE / "claimreview" / "google-factcheck-properties.json").read_text())
 
 
 def _claimreviews(tmp_path, *extra) -> list[dict]:
@@ -107,7 +102,6 @@ def _claimreviews(tmp_path, *extra) -> list[dict]:
     return document["@graph"]
 
 
-@needs_shared
 def test_claimreview_has_the_required_and_recommended_properties(tmp_path, corpus, settings):
     properties = _properties()
     [review] = _claimreviews(tmp_path, "--include-drafts")  # drafts included: still published ones only
@@ -129,9 +123,8 @@ def test_claimreview_has_the_required_and_recommended_properties(tmp_path, corpu
     assert "mostly" not in review["claimReviewed"].lower()  # the claim, not the verdict
 
 
-@needs_shared
 def test_claimreview_shape_follows_the_schemaorg_example(tmp_path, corpus):
-    example = json.loads((SHARED / "claimreview" / "schemaorg-eg-0324.jsonld").read_text())
+    example = json.loads((CONFORMANCE / "claimreview" / "schemaorg-eg-0324.jsonld").read_text())
     [review] = _claimreviews(tmp_path)
     assert set(example) - {"@context"} <= set(review) | {"@context"}
     assert set(example["reviewRating"]) - {"@type", "image"} <= set(rating("false"))

@@ -17,10 +17,7 @@ from tests.factories import AnnotationFactory, ArticleFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
 
-SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "w3c"
-needs_shared = pytest.mark.skipif(
-    not SHARED.is_dir(), reason=f"the W3C test assets are not at {SHARED} (the shared folder beside the repo)"
-)
+CONFORMANCE = Path(__file__).resolve().parents[1] / "conformance"  # third-party fixtures, see its README
 PROFILE = 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"'
 
 
@@ -38,9 +35,7 @@ def wpt():
     referencing = pytest.importorskip("referencing")
     from referencing.jsonschema import DRAFT4
 
-    if not SHARED.is_dir():
-        pytest.skip(f"the W3C test assets are not at {SHARED}")
-    model = SHARED / "wpt-annotation-model"
+    model = CONFORMANCE / "wpt-annotation-model"
     resources = [
         (path.name, referencing.Resource.from_contents(_load(path), default_specification=DRAFT4))
         for path in sorted((model / "definitions").glob("*.json"))
@@ -120,7 +115,6 @@ def annotations_of_every_kind():
     return article
 
 
-@needs_shared
 def test_served_annotations_pass_the_must_assertions(wpt, client, annotations_of_every_kind):
     container = client.get("/api/w3c/annotations/")
     assert container.status_code == 200
@@ -134,7 +128,6 @@ def test_served_annotations_pass_the_must_assertions(wpt, client, annotations_of
         assert single.json() == document
 
 
-@needs_shared
 def test_container_and_pages_pass_the_collection_checks(wpt, client, annotations_of_every_kind):
     container = client.get("/api/w3c/annotations/").json()
     assert_valid_collection(wpt, container, kind="annotationCollection")
@@ -143,11 +136,10 @@ def test_container_and_pages_pass_the_collection_checks(wpt, client, annotations
     assert_valid_collection(wpt, page, kind="annotationPage")
 
 
-@needs_shared
 def test_validator_refuses_the_incorrect_fixtures(wpt):
     """The validator itself is sound: what the working group calls invalid, it finds invalid."""
     refused = 0
-    fixtures = sorted((SHARED / "spec-examples" / "incorrect").glob("*.json"))
+    fixtures = sorted((CONFORMANCE / "spec-examples" / "incorrect").glob("*.json"))
     for path in fixtures:
         try:
             document = _load(path)
@@ -161,23 +153,21 @@ def test_validator_refuses_the_incorrect_fixtures(wpt):
     assert refused == len(fixtures)
 
 
-@needs_shared
 @pytest.mark.parametrize(
-    "name", sorted(p.name for p in (SHARED / "spec-examples" / "incorrect").glob("*.json"))
+    "name", sorted(p.name for p in (CONFORMANCE / "spec-examples" / "incorrect").glob("*.json"))
 )
 def test_container_refuses_every_incorrect_fixture(name):
     client = client_for(make_user("editor"))
-    raw = (SHARED / "spec-examples" / "incorrect" / name).read_bytes()
+    raw = (CONFORMANCE / "spec-examples" / "incorrect" / name).read_bytes()
     response = client.post("/api/w3c/annotations/", raw, content_type=PROFILE)
     assert response.status_code == 400, response.content
     assert not Annotation.objects.exists()
 
 
-@needs_shared
 def test_spec_example_with_quote_selector_is_accepted_when_it_targets_our_article(wpt):
     """Example 23 of the Recommendation (a TextQuoteSelector), pointed at one of our articles."""
     article = ArticleFactory()
-    example = _load(SHARED / "spec-examples" / "rec-2017-02-23" / "example23.json")
+    example = _load(CONFORMANCE / "spec-examples" / "rec-2017-02-23" / "example23.json")
     example["target"]["source"] = w3c.article_iri(article.pk)
     example["target"]["selector"] = {
         "type": "TextQuoteSelector",
