@@ -1,6 +1,6 @@
 """Output shapes of tags, annotations, claims and fact-checks, and of an article with everything on it.
 
-Field names are those of the JSONL export (PRODUCT.md).
+Field names are those of the JSONL export (docs/contract.md).
 """
 
 from __future__ import annotations

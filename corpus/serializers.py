@@ -1,4 +1,4 @@
-"""Output shapes of the corpus. Field names are those of the JSONL export (PRODUCT.md)."""
+"""Output shapes of the corpus. Field names are those of the JSONL export (docs/contract.md)."""
 
 from __future__ import annotations
 

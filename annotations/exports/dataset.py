@@ -176,7 +176,7 @@ def _streams(selection: Selection) -> tuple[Stream, Stream, Stream, Stream]:
 def iter_article_lines(
     selection: Selection, *, chunk_size: int = CHUNK_SIZE, counts: dict[str, int] | None = None
 ) -> Iterator[list[str]]:
-    """PRODUCT.md article records as JSON lines (without the newline) in id order, ``chunk_size`` at a
+    """Article records (docs/contract.md) as JSON lines (without the newline) in id order, ``chunk_size`` at a
     time; ``counts`` (articles, paragraphs, quotes, annotations, claims, fact_checks), if given, goes up
     by what they hold.
 
@@ -237,7 +237,7 @@ def iter_article_records(
     chunk_size: int = CHUNK_SIZE,
     selection: Selection | None = None,
 ) -> Iterator[dict]:
-    """Yield one PRODUCT.md article record per article, in id order: the JSONL's lines, parsed."""
+    """Yield one article record (docs/contract.md) per article, in id order: the JSONL's lines, parsed."""
     if selection is None:
         selection = Selection(ExportOptions(include_drafts=include_drafts, include_orphans=include_orphans))
     if queryset is not None:

@@ -1,7 +1,7 @@
 """Import an export back: reader -> records -> batches of articles, one transaction per batch.
 
 A JSONL export (a file with its companions beside it, a folder or a zip) or a csv or parquet export (a
-folder or a zip) is read into article records of PRODUCT.md's shape, ``BATCH_SIZE`` at a time, and
+folder or a zip) is read into article records of the contract's shape (docs/contract.md), ``BATCH_SIZE`` at a time, and
 memory holds one batch whatever the size of the export (csv and parquet child tables are copied to a
 temporary SQLite file first: see ``_Staged``). A batch costs a fixed number of queries, whatever its
 size: one to find which of its articles the database already has (by url, by source and external

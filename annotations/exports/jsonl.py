@@ -1,6 +1,6 @@
 """JSONL writer: one article per line, UTF-8, keys in the documented order.
 
-An article line stays exactly PRODUCT.md's shape. What an importer needs beyond it travels in companion
+An article line stays exactly the contract's shape (docs/contract.md). What an importer needs beyond it travels in companion
 files listed in the manifest: ``tags.json`` (the vocabulary, in ``load_vocabulary``'s shape plus ids)
 and ``speakers.json`` (the speakers named, with kind, description, owning article and aliases).
 """

@@ -1,4 +1,4 @@
-"""The dataset records of PRODUCT.md, written as JSON text straight from the rows ``dataset.py`` reads.
+"""The dataset records of docs/contract.md, written as JSON text straight from the rows ``dataset.py`` reads.
 
 An article line is exactly what ``json.dumps(record, ensure_ascii=False, separators=(",", ":"))`` gives
 for the record dict with the keys in the documented order: strings go through the function ``json``

@@ -1,6 +1,6 @@
 """Turn raw input into the normalized paragraphs that ``Article.text`` is made of.
 
-The rule (PRODUCT.md): each block becomes a paragraph; Unicode NFC; invisible
+The rule (docs/contract.md): each block becomes a paragraph; Unicode NFC; invisible
 format characters removed (U+200B, U+2060, U+FEFF, soft hyphen; never
 U+200C/U+200D, which emoji and many scripts need); other control characters
 removed; runs of spaces and tabs folded to one space; ends trimmed. Paragraphs

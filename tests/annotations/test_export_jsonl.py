@@ -1,4 +1,4 @@
-"""The JSONL export matches PRODUCT.md's shape, key order included, and is reproducible."""
+"""The JSONL export matches the contract's shape (docs/contract.md), key order included, and is reproducible."""
 
 from __future__ import annotations
 
