@@ -49,3 +49,25 @@ HIGHLIGHT_TEXT = """
 (key) => [...document.querySelectorAll(`#annotate-article .seg[data-items~="${key}"]`)]
   .map((segment) => segment.textContent).join("")
 """
+
+
+def assert_no_injected_script_ran(page) -> None:
+    """Markup in stored text must stay inert. An ``<img src=x onerror=...>`` that the page had turned into an
+    element would fire its error handler once the failed load comes back; rather than sleeping and hoping
+    that was long enough, a control image with the same kind of source is added now and waited for: its
+    error arrives after that of any image the page made earlier, so once it fired, an injected one would
+    have fired too."""
+    page.evaluate(
+        """() => {
+          window.__control = 0;
+          const probe = document.createElement("img");
+          probe.onerror = () => { window.__control = 1; };
+          probe.src = "x";
+          probe.id = "xss-probe";
+          probe.hidden = true;
+          document.body.append(probe);
+        }"""
+    )
+    page.wait_for_function("window.__control === 1")
+    page.evaluate("document.getElementById('xss-probe').remove()")
+    assert page.evaluate("typeof window.__xss") == "undefined"

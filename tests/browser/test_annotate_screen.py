@@ -10,7 +10,7 @@ import pytest
 from annotations import services
 from annotations.models import Annotation, Claim, FactCheck
 from corpus.models import Quote
-from tests.browser.helpers import HIGHLIGHT_TEXT, SELECT_PASSAGE
+from tests.browser.helpers import HIGHLIGHT_TEXT, SELECT_PASSAGE, assert_no_injected_script_ran
 from tests.factories import TagFactory
 
 # serialized_rollback: the flush after each test would otherwise drop the role groups of the data migration.
@@ -207,8 +207,7 @@ def test_a_note_with_markup_renders_as_inert_text(annotate_page, editor, article
     assert card.inner_text() == note
     sidebar_item = page.locator(f'#annotate-sidebar [data-annotation-id="{annotation.pk}"]')
     assert sidebar_item.locator(".side-note").inner_text() == note
-    page.wait_for_timeout(300)  # give an injected image the time to fail and fire
-    assert page.evaluate("typeof window.__xss") == "undefined"
+    assert_no_injected_script_ran(page)
     assert page.locator("#annotate-root img, #annotate-popover img").count() == 0
 
 
