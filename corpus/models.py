@@ -144,8 +144,6 @@ class Paragraph(models.Model):
 
     @property
     def text(self) -> str:
-        if self.start is None:
-            return self.exact
         return self.article.text[self.start : self.end]
 
 
