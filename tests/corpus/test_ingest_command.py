@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import threading
 import unicodedata
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -174,13 +177,128 @@ def test_json_and_jsonl_with_source_and_language_options(tmp_path):
     assert articles["Two"].raw_text == lines[0]
 
 
-def test_bad_jsonl_line_writes_nothing_from_that_file(tmp_path, capsys):
+def test_bad_jsonl_line_loses_only_that_line(tmp_path, capsys):
     path = tmp_path / "batch.jsonl"
-    path.write_text(json.dumps({"text": "fine"}) + "\n{not json\n", encoding="utf-8")
-    with pytest.raises(CommandError):
-        call_command("ingest", str(path))
-    assert f"{path}:2: invalid JSON" in capsys.readouterr().err
-    assert Article.objects.count() == 0
+    lines = [
+        json.dumps({"title": "First", "text": "fine"}),
+        "{not json",
+        json.dumps({"title": "Third", "text": "also fine"}),
+        '{"title": "Lone", "text": "a \\ud800 surrogate"}',
+        json.dumps({"title": "Fifth", "text": "fine again"}),
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="3 ingested, 0 revised, 0 unchanged, 2 failed"):
+        call_command("ingest", str(path), verbosity=0)
+    errors = [line for line in capsys.readouterr().err.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 2, errors
+    assert f"{path}:2: invalid JSON" in errors[0]
+    assert f"{path}:4: field 'text' holds a lone surrogate" in errors[1]
+    assert sorted(Article.objects.values_list("title", flat=True)) == ["Fifth", "First", "Third"]
+    assert Article.objects.get(title="Third").raw_text == lines[2]
+
+
+def _good_folder(folder, count=10):
+    folder.mkdir(exist_ok=True)
+    for i in range(count):
+        (folder / f"good-{i:02d}.txt").write_text(
+            f"Headline number {i}\nThe council met on day {i}.\n", encoding="utf-8"
+        )
+
+
+def _one_error_naming(err: str, path) -> str:
+    assert "Traceback" not in err, err
+    errors = [line for line in err.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 1 and f"{path}:" in errors[0], errors
+    return errors[0]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        # A lone surrogate is valid JSON but not Unicode text: no database or file can store it.
+        ('{"title": "Bad", "text": "Lone \\ud800 surrogate"}', "field 'text' holds a lone surrogate"),
+        ('{"title": "Bad \\udfff", "text": "Body."}', "field 'title' holds a lone surrogate"),
+        ('{"text": "Body.", "url": "https://example.org/\\ud800"}', "field 'url' holds a lone surrogate"),
+        ('{"text": "Body.", "\\ud800": 1}', "a field name holds a lone surrogate"),
+        ('{"text": "Body.", "source": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested too deeply"),
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        ('{"text": "Body.", "published_at": ' + "[" * 900 + "]" * 900 + "}", "published_at"),
+        ('{"text": "Body.", "title": 1' + "0" * 5000 + "}", "invalid JSON"),
+    ],
+    ids=[
+        "surrogate-text",
+        "surrogate-title",
+        "surrogate-url",
+        "surrogate-key",
+        "deep-field",
+        "deep",
+        "deep-date",
+        "huge-int",
+    ],
+)
+def test_hostile_json_is_refused_by_name_and_ten_good_files_ingest(tmp_path, capsys, content, message):
+    _good_folder(tmp_path / "folder")
+    bad = tmp_path / "folder" / "bad.json"
+    bad.write_text(content, encoding="utf-8")
+    with pytest.raises(CommandError, match="10 ingested, 0 revised, 0 unchanged, 1 failed"):
+        call_command("ingest", str(tmp_path / "folder"), verbosity=0)
+    assert message in _one_error_naming(capsys.readouterr().err, bad)
+    assert Article.objects.count() == 10
+
+
+def test_lone_surrogate_in_a_meta_json_is_refused_by_name(tmp_path, capsys):
+    _good_folder(tmp_path)
+    (tmp_path / "story.txt").write_text("Headline\nBody text here.\n", encoding="utf-8")
+    meta = tmp_path / "story.meta.json"
+    meta.write_text('{"source": "Wire \\ud800"}', encoding="utf-8")
+    with pytest.raises(CommandError, match="10 ingested, 0 revised, 0 unchanged, 1 failed"):
+        call_command("ingest", str(tmp_path), verbosity=0)
+    assert "field 'source' holds a lone surrogate" in _one_error_naming(capsys.readouterr().err, meta)
+
+
+def test_symlink_to_a_device_is_refused_without_reading_it(tmp_path, capsys):
+    zero = Path("/dev/zero")
+    if not zero.exists():
+        pytest.skip("needs /dev/zero")
+    _good_folder(tmp_path)
+    link = tmp_path / "endless.txt"
+    link.symlink_to(zero)
+    # Named on the command line and found in a folder alike.
+    for paths in ([str(link), *map(str, sorted(tmp_path.glob("good-*.txt")))], [str(tmp_path)]):
+        with pytest.raises(CommandError, match=r"ingested, 0 revised, .* unchanged, 1 failed"):
+            call_command("ingest", *paths, verbosity=0)
+        line = _one_error_naming(capsys.readouterr().err, link)
+        assert "not a regular file" in line and "character device" in line
+    assert Article.objects.count() == 10
+
+
+def test_fifo_is_refused_without_waiting_for_a_writer(tmp_path, capsys):
+    _good_folder(tmp_path)
+    fifo = tmp_path / "pipe.jsonl"
+    os.mkfifo(fifo)
+    # Should the command wait for a writer, this thread ends the wait (with an empty file) after a few
+    # seconds, so that the test fails instead of hanging.
+    done = threading.Event()
+
+    def unblock():
+        while not done.wait(3):
+            try:
+                os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+            except OSError:
+                continue  # no reader yet
+
+    watchdog = threading.Thread(target=unblock, daemon=True)
+    watchdog.start()
+    try:
+        for paths in ([str(fifo)], [str(tmp_path)]):
+            with pytest.raises(CommandError, match="1 failed"):
+                call_command("ingest", *paths, verbosity=0)
+            line = _one_error_naming(capsys.readouterr().err, fifo)
+            assert "not a regular file" in line and "named pipe" in line
+    finally:
+        done.set()
+        watchdog.join()
+    assert Article.objects.count() == 10
 
 
 def test_same_identity_with_different_bytes_is_a_new_revision(tmp_path, capsys):

@@ -67,13 +67,21 @@ class Command(BaseCommand):
         progress = tqdm(files, unit="file", disable=None if len(files) > 20 else True, file=err)
         failures: list[str] = []
 
+        def fail(message: str) -> None:
+            failures.append(message)
+            progress.write(self.style.ERROR(f"error: {message}"), file=err)
+
         def records() -> Iterator[ArticleInput]:
             for path in progress:
+                bad_lines: list[IngestError] = []
                 try:
-                    yield from read_path(path, max_bytes=settings.INGEST_MAX_BYTES)
+                    found = read_path(path, max_bytes=settings.INGEST_MAX_BYTES, errors=bad_lines)
                 except IngestError as exc:
-                    failures.append(str(exc))
-                    progress.write(self.style.ERROR(f"error: {exc}"), file=err)
+                    fail(str(exc))
+                    continue
+                for exc in bad_lines:
+                    fail(str(exc))
+                yield from found
 
         created = unchanged = revised = 0
         results = articles_ingest(
@@ -86,8 +94,7 @@ class Command(BaseCommand):
         )
         for result in results:
             if isinstance(result, IngestFailure):
-                failures.append(result.message)
-                progress.write(self.style.ERROR(f"error: {result.message}"), file=err)
+                fail(result.message)
                 continue
             created += result.created
             revised += result.revised
