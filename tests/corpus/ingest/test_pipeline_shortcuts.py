@@ -5,18 +5,10 @@ from __future__ import annotations
 import random
 
 from corpus.ingest.normalize import _BLOCK_BREAK, normalize_block, split_blocks
-from corpus.ingest.quotes import (
-    _TRIGGERS,
-    _WORD_RUN,
-    MASK,
-    Pair,
-    _may_report,
-    _TokenIndex,
-    find_pairs,
-    mask,
-    split_sentences,
-    tokenize,
-)
+from corpus.ingest.quotes.extractor import _WORD_RUN, _may_report
+from corpus.ingest.quotes.lexicon import _TRIGGERS
+from corpus.ingest.quotes.marks import MASK, Pair, find_pairs, mask, split_sentences
+from corpus.ingest.quotes.tokens import _TokenIndex, tokenize
 
 ALPHABET = (
     "ab Said  said. SAID'x-y said\u2019 told, \"\u201c\u201d'\u2018\u2019;:  \u00e9\u0130\u0131\u017f" + MASK

@@ -1,9 +1,7 @@
-"""Find direct, partial and indirect quotations and who said them, by rules an editor can follow.
+"""The extractor: reads an article's paragraphs in order and attributes each quote.
 
-Each paragraph is scanned once for quotation marks; quoted stretches are then masked
-so that sentence splitting and cue finding never look inside a quote. Attribution
-reads a bounded window around each quote or cue, which keeps the whole pass linear
-in the length of the text, however hostile the input.
+One class of about 600 lines, kept whole on purpose: its rules share the state of the article being
+read (the speakers, the last speaker of each paragraph, an open quotation chain, the token indexes).
 """
 
 from __future__ import annotations
@@ -12,118 +10,51 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
-from .speakers import (
-    DOC_HEADS,
-    ORG_PREMOD_HEADS,
-    ROLE_NOUNS,
-    TITLE_WORDS,
-    ArticleSpeakers,
-    Resolution,
-    is_capitalized,
-    wordset,
+from ..speakers import DOC_HEADS, ArticleSpeakers, Resolution
+from ..types import ParagraphSpec
+from .lexicon import (
+    _CONNECTIVES,
+    _CORE_SPEECH,
+    _DATA_SOURCES,
+    _HEADLINE_VERBS,
+    _PREPOSITIONS,
+    _PRONOUNS,
+    _TRIGGERS,
+    PARTIAL_VERBS,
+    SPEECH_VERBS,
 )
-from .types import ParagraphSpec
+from .marks import (
+    _ALL_MARKS,
+    Pair,
+    _first_mark,
+    _names_a_work,
+    _title_case,
+    find_pairs,
+    mask,
+    split_sentences,
+)
+from .subjects import (
+    _content_after,
+    _cue_text,
+    _ends_with_cue,
+    _enough_content,
+    _first_content,
+    _last_word,
+    _only_adverbials,
+    _strip_trailing_adverbials,
+    sentence_subject,
+    subject_after,
+    subject_before,
+)
+from .tokens import Tok, _is_cap, _TokenIndex, tokenize
 
-MASK = "\u25a1"
-_OPEN_DOUBLE = "\u201c\u201e\u00ab"
-_CLOSE_DOUBLE = "\u201d\u00bb"
-_SINGLES = "'\u2018\u2019"
-_MARKS = re.compile("[\"\u201c\u201d\u201e\u00ab\u00bb'\u2018\u2019]")
-_ALL_MARKS = '"' + _OPEN_DOUBLE + _CLOSE_DOUBLE + _SINGLES
-_PRIMES = "'\u2032\u2019"
 _WINDOW = 400
 # Sentences longer than this are read only this far for cues: no real sentence comes near it.
 _SENTENCE_LIMIT = 20000
 _SKIP_ROLES = frozenset({"caption", "boilerplate", "byline"})
 # Paragraphs up to this long are tokenized once as a whole; longer ones window by window, as read.
 _INDEX_LIMIT = 20000
-
-
-# Verbs that introduce speech, direct or reported.
-SPEECH_VERBS = wordset(
-    """
-    said says say told tells added adds asked asks explained explains warned warns insisted insists
-    noted notes wrote writes stated states argued argues replied replies recalled recalls declared
-    declares claimed claims remarked admitted admits conceded concedes acknowledged acknowledges responded
-    testified tweeted posted announced announces reported reports stressed stresses emphasised emphasized
-    agreed agrees predicted predicts complained complains suggested suggests confirmed confirms denied denies
-    alleged alleges contended maintained maintains observed cautioned countered joked quipped
-    """
-)
-_DATA_SOURCES = wordset(
-    "figures data statistics estimates records numbers calculations count tally forecasts"
-)
-_CORE_SPEECH = wordset("said says told added stated announced reported wrote warned")
-# Verbs that carry quoted fragments but do not report a whole statement ("urged diplomats to ...").
-PARTIAL_VERBS = wordset(
-    """
-    urged urges urge call called calls vowed vows pledged pledges promised promises highlighted highlights described
-    describes dubbed labelled labeled branded denounced criticised criticized praised dismissed hailed demanded
-    demands condemned slammed accused blasted lauded welcomed cited characterised characterized urging vowing
-    describing calling
-    """
-)
-_HEADLINE_VERBS = SPEECH_VERBS | PARTIAL_VERBS | wordset("wants defends rejects hits backs")
-# Every word that makes a sentence's reported speech worth reading (see ``_indirect``).
-_TRIGGERS = SPEECH_VERBS | DOC_HEADS | wordset("according saying quoted")
 _WORD_RUN = re.compile(r"\w+")
-_AUX_ADV = wordset(
-    """
-    has have had also then later repeatedly once again previously reportedly publicly recently earlier first
-    further would will always often never even already still now separately privately yesterday today
-    """
-)
-_TIME_NOUNS = wordset(
-    """
-    month week year night weekend morning afternoon evening monday tuesday wednesday thursday friday saturday
-    sunday january february march april may june july august september october november december
-    """
-)
-_TIME_LEADS = wordset("last this next on early late earlier")
-_PREPOSITIONS = wordset(
-    """
-    in at of from on for with by near to into across over under about against between among through during
-    without within behind beyond toward towards upon via like after before
-    """
-)
-_SUBORDINATORS = wordset(
-    "after before when while because although though since if unless whereas that which who whom but so as "
-    "once until where whether than yet however"
-)
-_CLAUSE_VERBS = wordset(
-    "is was are were be been has have had will would can could may might should must did does do not"
-)
-_PRONOUNS = wordset("he she they it i we")
-_ADVERBIAL_STARTS = (
-    _PREPOSITIONS
-    | _TIME_LEADS
-    | wordset(
-        "yesterday today tonight afterwards later recently previously again also publicly privately separately then"
-    )
-)
-_CONNECTIVES = wordset("however but and yet still meanwhile also so moreover instead")
-_WORK_WORDS = wordset(
-    "memoir book novel film movie song album titled entitled documentary series show play poem column essay "
-    "headline podcast painting opera musical"
-)
-_ABBREVIATIONS = wordset(
-    "mr mrs ms dr st jr sr gen sen rep gov lt col capt sgt prof no vs inc corp ltd co jan feb mar apr aug sept "
-    "sep oct nov dec u.s u.k u.n a.m p.m e.g i.e mt ft"
-)
-_SENTENCE_END = re.compile("[.?!]+[\"\u201d\u2019')\\]\u00bb]*\\s+")
-# Each kind of token in a group of its own: a word, punctuation, a quotation mark or masked quote.
-_TOKEN = re.compile(
-    "(\\w[\\w'\u2019.\\-]*)|([,;:])|([\"\u201c\u201d\u201e\u00ab\u00bb\u2018\u2019']|" + MASK + "+)"
-)
-
-
-@dataclass(slots=True)
-class Pair:
-    """A quoted stretch of one paragraph: marks at ``open`` and ``close`` (``close`` = length if it runs on)."""
-
-    open: int
-    close: int
-    runs_on: bool = False
 
 
 @dataclass(slots=True)
@@ -140,462 +71,6 @@ class Found:
     rule: str = ""
     continues: Found | None = None
     chain: list[Found] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class Tok:
-    text: str
-    low: str
-    start: int
-    end: int
-    kind: str  # w (word), p (punctuation), q (quote mark or masked quote)
-
-
-# -- scanning ----------------------------------------------------------------------------------------------
-
-
-def find_pairs(s: str) -> list[Pair]:
-    """Pair quotation marks in one linear pass; apostrophes, primes and nested marks never pair."""
-    pairs: list[Pair] = []
-    double: int | None = None
-    single: int | None = None
-    n = len(s)
-    for match in _MARKS.finditer(s):
-        i = match.start()
-        ch = s[i]
-        prev = s[i - 1] if i else " "
-        nxt = s[i + 1] if i + 1 < n else " "
-        if ch in _SINGLES:
-            if double is not None or (prev.isalnum() and nxt.isalnum()):
-                continue
-            if single is None:
-                if ch != "\u2019" and _opens(prev, nxt) and not _elision(s, i):
-                    single = i
-            elif not prev.isspace() and not nxt.isalnum():
-                pairs.append(Pair(single, i))
-                single = None
-            continue
-        if ch in _OPEN_DOUBLE:
-            double, single = i, None
-            continue
-        if ch in _CLOSE_DOUBLE:
-            if double is not None:
-                pairs.append(Pair(double, i))
-                double = None
-            elif prev.isspace() and nxt.isalnum():
-                double, single = i, None
-            continue
-        if _is_inch_mark(s, i, double is not None):
-            continue
-        if double is None:
-            if not nxt.isspace():
-                double, single = i, None
-        else:
-            pairs.append(Pair(double, i))
-            double = None
-    if double is not None and double + 1 < n:
-        pairs.append(Pair(double, n, runs_on=True))
-    pairs.sort(key=lambda p: p.open)
-    return pairs
-
-
-def _opens(prev: str, nxt: str) -> bool:
-    return (prev.isspace() or prev in "([{\u2014\u2013-/") and (nxt.isalnum() or nxt in "[.")
-
-
-def _elision(s: str, i: int) -> bool:
-    """'90s, 'em, 'til, 'n': a mark that stands for missing letters, not a quote."""
-    tail = s[i + 1 : i + 5].casefold()
-    if tail[:2].isdigit():
-        return True
-    return tail.startswith(("em ", "til ", "n ", "n' ", "n\u2019 ", "cause ", "twas"))
-
-
-def _is_inch_mark(s: str, i: int, quote_open: bool) -> bool:
-    """6'5" or a 12" screen: a double prime after a number, not a quotation mark."""
-    prev = s[i - 1] if i else " "
-    if not prev.isdigit():
-        return False
-    j = i - 1
-    while j > 0 and s[j - 1].isdigit() and i - j < 4:
-        j -= 1
-    if j > 0 and s[j - 1] in _PRIMES and j > 1 and s[j - 2].isdigit():
-        return True
-    return not quote_open
-
-
-def mask(s: str, pairs: list[Pair]) -> str:
-    """Blank out quoted content (keeping marks and a final punctuation mark) so rules see its shape only."""
-    chars = list(s)
-    for pair in pairs:
-        first, end = pair.open + 1, pair.close
-        if end <= first:
-            continue
-        keep = end - 1 if not pair.runs_on and end - 1 > pair.open and s[end - 1] in ".,?!" else -1
-        kept = chars[keep]
-        chars[first:end] = MASK * (end - first)
-        if keep >= 0:
-            chars[keep] = kept
-    return "".join(chars)
-
-
-def split_sentences(masked: str) -> list[tuple[int, int]]:
-    spans = []
-    start = 0
-    for match in _SENTENCE_END.finditer(masked):
-        nxt = masked[match.end() : match.end() + 1]
-        if not nxt or not (nxt.isupper() or nxt.isdigit() or nxt in _ALL_MARKS or nxt == MASK):
-            continue
-        word_start = match.start()
-        while word_start > start and not masked[word_start - 1].isspace() and match.start() - word_start < 24:
-            word_start -= 1
-        word = masked[word_start : match.start()].casefold().strip("\"'(\u201c\u2018")
-        if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
-            continue
-        spans.append((start, match.end()))
-        start = match.end()
-    if start < len(masked):
-        spans.append((start, len(masked)))
-    return spans
-
-
-def tokenize(masked: str, start: int, end: int) -> list[Tok]:
-    tokens: list[Tok] = []
-    append = tokens.append
-    for match in _TOKEN.finditer(masked, start, end):
-        text, quote, punctuation = match.group(0, 3, 2)
-        if quote:  # a quotation mark or a masked quote
-            at, upto = match.span()
-            append(Tok(text, text, at, upto, "q"))
-        elif punctuation:
-            at, upto = match.span()
-            append(Tok(text, text, at, upto, "p"))
-        else:
-            stripped = text
-            if text[-1] in _WORD_TAIL:
-                stripped = text.rstrip("'\u2019-")
-                if (
-                    stripped.endswith(".")
-                    and stripped.count(".") == 1
-                    and stripped[:-1].casefold() not in _ABBREVIATIONS
-                ):
-                    stripped = stripped[:-1]
-                if not stripped:
-                    continue
-            at = match.start()
-            append(Tok(stripped, stripped.casefold(), at, at + len(stripped), "w"))
-    return tokens
-
-
-# A word token's match may end in these; the token itself leaves them out (all but an abbreviation's dot).
-_WORD_TAIL = "'\u2019-."
-
-
-class _TokenIndex:
-    """One string tokenized once; any stretch of it is then a slice of that list.
-
-    ``tokenize(s, a, b)`` equals the tokens whose matches lie within ``[a, b)``, because the token
-    pattern looks neither behind nor ahead, unless a match straddles ``a`` or ``b``: then the stretch is
-    tokenized on its own, as before.
-    """
-
-    __slots__ = ("starts", "text", "tokens")
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.tokens = tokenize(text, 0, len(text))
-        self.starts = [tok.start for tok in self.tokens]  # a token starts where its match does
-
-    def _match_end(self, index: int) -> int:
-        """Where the match of token ``index`` ends: a word's match runs on over the tail it left out."""
-        tok = self.tokens[index]
-        end = tok.end
-        if tok.kind == "w":
-            text = self.text
-            while end < len(text) and text[end] in _WORD_TAIL:
-                end += 1
-        return end
-
-    def between(self, start: int, end: int) -> list[Tok]:
-        starts = self.starts
-        first = bisect_left(starts, start)
-        if first and self._match_end(first - 1) > start:
-            return tokenize(self.text, start, end)
-        last = bisect_left(starts, end, first)
-        if last > first and self._match_end(last - 1) > end:
-            return tokenize(self.text, start, end)
-        return self.tokens[first:last]
-
-
-# -- phrases around cues -----------------------------------------------------------------------------------
-
-
-def _is_cap(tok: Tok) -> bool:
-    return tok.kind == "w" and is_capitalized(tok.text)
-
-
-def _skip_back_adverbials(tokens: list[Tok], i: int) -> int:
-    while i >= 0:
-        low = tokens[i].low
-        if low in _AUX_ADV:
-            i -= 1
-        elif low in _TIME_NOUNS and i >= 1 and tokens[i - 1].low in _TIME_LEADS:
-            i -= 2
-        else:
-            break
-    return i
-
-
-def subject_before(s: str, tokens: list[Tok]) -> str:
-    """The subject phrase that ends just before a cue verb ("Beijing-based analyst Wu Qiang", "he")."""
-    i = _skip_back_adverbials(tokens, len(tokens) - 1)
-    if i < 0:
-        return ""
-    tok = tokens[i]
-    if tok.text == ",":
-        return _appositive_subject(s, tokens, i)
-    if tok.kind != "w":
-        return ""
-    if tok.low in _PRONOUNS:
-        return tok.text
-    if tok.low in ("and", "but") and i > 0:
-        # "Quinn called the move ... and said ...": both verbs share the sentence's subject.
-        return sentence_subject(s, tokens[:i])
-    relative = "" if _is_cap(tok) else _relative_subject(s, tokens, i)
-    if relative:
-        return relative
-    if _is_cap(tok):
-        j = i
-        while j > 0 and (
-            _is_cap(tokens[j - 1])
-            or (tokens[j - 1].low in ("of", "for", "and", "the") and j > 1 and _is_cap(tokens[j - 2]))
-        ):
-            j -= 1
-        if j == 0 or tokens[j - 1].low not in _PREPOSITIONS:
-            first = _premodifier_start(tokens, j)
-            return s[tokens[first].start : tok.end]
-    return _general_subject(s, tokens, i)
-
-
-def _appositive_subject(s: str, tokens: list[Tok], comma: int) -> str:
-    """ "Pang Zhongying, a chair professor ... University, said": the name with its appositive.
-
-    Also "The developer, Greenline Partners, has promised" and "One of them, a clerk who ..., said".
-    """
-    k = comma - 1
-    while k >= 0 and tokens[k].text != "," and comma - k < 40:
-        k -= 1
-    if k <= 0 or tokens[k].text != ",":
-        return ""
-    if _is_cap(tokens[k - 1]):
-        j = k - 1
-        while j > 0 and _is_cap(tokens[j - 1]):
-            j -= 1
-        return s[tokens[_premodifier_start(tokens, j)].start : tokens[comma - 1].end]
-    inner = tokens[k + 1 : comma]
-    if inner and (inner[0].low in ("a", "an") or all(_is_cap(t) for t in inner)):
-        head = _general_subject(s, tokens[:k], k - 1) if tokens[k - 1].kind == "w" else ""
-        appositive = s[inner[0].start : inner[-1].end]
-        if inner[0].low in ("a", "an"):
-            return appositive
-        return f"{head}, {appositive}" if head else appositive
-    return ""
-
-
-def _relative_subject(s: str, tokens: list[Tok], i: int) -> str:
-    """ "A city employee who asked not to be named because ... said": the head with its relative clause."""
-    for w in range(i, max(0, i - 30), -1):
-        tok = tokens[w]
-        if tok.kind != "w":
-            return ""
-        if tok.low in ("who", "whose") and w > 0:
-            head = subject_before(s, tokens[:w])
-            if head and head.casefold() not in _PRONOUNS:
-                return f"{head} {s[tok.start : tokens[i].end]}"
-            return ""
-    return ""
-
-
-def _premodifier_start(tokens: list[Tok], name_start: int) -> int:
-    """Include a role phrase before a name ("independent analyst Wu Qiang") when its head is a role noun."""
-    if name_start == 0:
-        return name_start
-    head = tokens[name_start - 1]
-    if head.kind != "w" or head.low not in ROLE_NOUNS | ORG_PREMOD_HEADS | TITLE_WORDS:
-        return name_start
-    k = name_start - 1
-    while k > 0 and name_start - k < 6:
-        prev = tokens[k - 1]
-        if (
-            prev.kind != "w"
-            or prev.low in _SUBORDINATORS
-            or prev.low in _CLAUSE_VERBS
-            or prev.low in _PREPOSITIONS
-        ):
-            break
-        if prev.low in _PRONOUNS or prev.low in _CONNECTIVES:
-            break
-        k -= 1
-    return k
-
-
-def _general_subject(s: str, tokens: list[Tok], i: int) -> str:
-    """A lowercase-headed subject: walk back to the clause boundary, then drop trailing modifiers."""
-    k = i
-    commas = 0
-    while k > 0:
-        prev = tokens[k - 1]
-        if prev.kind == "q":
-            break
-        if prev.kind == "p":
-            if prev.text == "," and commas < 3 and _list_continues(tokens, k, i):
-                commas += 1
-                k -= 1
-                continue
-            break
-        if prev.low in _SUBORDINATORS or prev.low in _CLAUSE_VERBS or prev.low in _PRONOUNS:
-            break
-        if prev.low in ("and", "or") and not (k > 1 and (tokens[k - 2].low.endswith("s") or commas)):
-            break
-        k -= 1
-    while k <= i and tokens[k].kind == "p":
-        k += 1
-    if k > i:
-        return ""
-    end = i
-    for m in range(k + 1, i + 1):
-        low = tokens[m].low
-        if low in ("who", "which", "whose") or low in _PREPOSITIONS or (low.endswith("ing") and len(low) > 5):
-            end = m - 1
-            break
-    while end >= k and tokens[end].kind == "p":
-        end -= 1
-    if end < k:
-        return ""
-    return s[tokens[k].start : tokens[end].end]
-
-
-def _list_continues(tokens: list[Tok], after_comma: int, last: int) -> bool:
-    """ "leaders, officials and diplomats": the part after the comma ends a list of nouns."""
-    first = tokens[after_comma]
-    if first.kind != "w" or first.low in _PRONOUNS or first.low in _SUBORDINATORS:
-        return False
-    if after_comma < 2 or tokens[after_comma - 2].kind != "w":
-        return False
-    return any(t.low in ("and", "or") for t in tokens[after_comma : last + 1])
-
-
-def subject_after(s: str, tokens: list[Tok]) -> str:
-    """The subject after a cue verb ("said council chair Helena Vasquez", "said the expert who ...")."""
-    if not tokens or tokens[0].kind != "w":
-        return ""
-    end = len(tokens) - 1
-    relative = next((n for n, t in enumerate(tokens) if t.low in ("who", "which", "whose")), None)
-    if relative is None:
-        for n, tok in enumerate(tokens[1:], start=1):
-            if tok.kind == "q" or (tok.low in _ADVERBIAL_STARTS and tok.low != "of"):
-                end = n - 1
-                break
-            if tok.text == "," and not (n + 1 < len(tokens) and tokens[n + 1].low in ("a", "an", "the")):
-                end = n - 1
-                break
-    while end > 0 and tokens[end].kind != "w":
-        end -= 1
-    return s[tokens[0].start : tokens[end].end]
-
-
-def sentence_subject(s: str, tokens: list[Tok]) -> str:
-    """The subject at the start of a sentence, for "..., saying ..." ("Gu from Nanjing University")."""
-    k = 0
-    while k < len(tokens) and (tokens[k].low in _CONNECTIVES or tokens[k].kind == "p"):
-        k += 1
-    if k >= len(tokens):
-        return ""
-    if tokens[k].low in _PRONOUNS:
-        return tokens[k].text
-    end = k
-    if _is_cap(tokens[k]):
-        while end + 1 < len(tokens) and (
-            _is_cap(tokens[end + 1])
-            or (
-                tokens[end + 1].low in ("of", "from", "at")
-                and end + 2 < len(tokens)
-                and _is_cap(tokens[end + 2])
-            )
-        ):
-            end += 1
-    else:
-        while end + 1 < len(tokens) and end - k < 4:
-            nxt = tokens[end + 1]
-            if (
-                nxt.kind != "w"
-                or nxt.low in _CLAUSE_VERBS
-                or nxt.low.endswith("ed")
-                or nxt.low in SPEECH_VERBS
-            ):
-                break
-            end += 1
-    return s[tokens[k].start : tokens[end].end]
-
-
-def _object_of_told(tokens: list[Tok], v: int) -> int:
-    """Index just past the object of "told" ("told the Politburo", "told reporters")."""
-    n = v + 1
-    if n < len(tokens) and tokens[n].low in ("the", "a", "an"):
-        n += 1
-        while n < len(tokens) and _is_cap(tokens[n]):
-            n += 1
-        if n == v + 2 and n < len(tokens) and tokens[n].kind == "w":
-            n += 1
-        return n
-    if n < len(tokens) and _is_cap(tokens[n]):
-        while n < len(tokens) and _is_cap(tokens[n]):
-            n += 1
-        return n
-    if n < len(tokens) and tokens[n].kind == "w":
-        return n + 1
-    return n
-
-
-def _cue_text(s: str, tokens: list[Tok], v: int) -> tuple[str, int]:
-    """The cue as written and the index after it ("told the Politburo")."""
-    if tokens[v].low in ("told", "tells", "tell"):
-        after = _object_of_told(tokens, v)
-        return s[tokens[v].start : tokens[after - 1].end], after
-    return tokens[v].text, v + 1
-
-
-def _only_adverbials(tokens: list[Tok]) -> bool:
-    """After a trailing "X said": nothing, time and place ("on Wednesday"), then perhaps ", ending ..."."""
-    comma = next((n for n, t in enumerate(tokens) if t.text == ","), None)
-    if comma is not None and comma + 1 < len(tokens):
-        following = tokens[comma + 1].low
-        # ", ending ..." or ", and the clinic ...": the attribution was a parenthesis.
-        if following.endswith("ing") or following in ("and", "but", "or", "while", "as", "although"):
-            tokens = tokens[:comma]
-    words = [t for t in tokens if t.kind == "w"]
-    return not words or (words[0].low in _ADVERBIAL_STARTS and len(words) <= 8)
-
-
-def _content_after(tokens: list[Tok], n: int) -> int | None:
-    """Index of the first token of reported content after a cue, or None when only adverbials follow."""
-    if n < len(tokens) and tokens[n].low in _ADVERBIAL_STARTS:
-        that = next((m for m in range(n, min(len(tokens), n + 10)) if tokens[m].low == "that"), None)
-        if that is None:
-            return None
-        n = that
-    if n < len(tokens) and tokens[n].low == "that":
-        n += 1
-    if n < len(tokens) and tokens[n].kind == "p":
-        return None
-    return n if _enough_content(tokens[n:]) else None
-
-
-def _enough_content(tokens: list[Tok]) -> bool:
-    """Reported content needs words of its own; a quote alone is a direct quote, not reported speech."""
-    words = sum(1 for t in tokens if t.kind == "w")
-    quoted = sum(1 for t in tokens if t.text[0] == MASK)
-    return words >= 1 and words + quoted >= 3
 
 
 # -- the extractor -----------------------------------------------------------------------------------------
@@ -1231,59 +706,6 @@ def _may_report(s: str) -> bool:
     if s.isascii():  # case folding is lowering, letter by letter, and keeps every run as it is
         return not _TRIGGERS.isdisjoint(_WORD_RUN.findall(s.lower()))
     return any(word.casefold() in _TRIGGERS for word in set(_WORD_RUN.findall(s)))
-
-
-def _first_mark(s: str) -> int:
-    return 0 if s[:1] in _ALL_MARKS else -1
-
-
-def _first_content(tokens: list[Tok]) -> int | None:
-    """Skip a leading connective ("However,") that belongs to the writer, not the speaker."""
-    n = 0
-    while n < len(tokens) and (tokens[n].low in _CONNECTIVES or tokens[n].kind == "p"):
-        n += 1
-    return n if n < len(tokens) else None
-
-
-def _last_word(tokens: list[Tok]) -> Tok:
-    for tok in reversed(tokens):
-        if tok.kind != "p":
-            return tok
-    return tokens[-1]
-
-
-def _strip_trailing_adverbials(s: str, tokens: list[Tok]) -> str:
-    i = _skip_back_adverbials(tokens, len(tokens) - 1)
-    if i < 0:
-        return ""
-    first = 0
-    while first < i and (tokens[first].low in _CONNECTIVES or tokens[first].kind != "w"):
-        first += 1
-    if tokens[first].kind != "w":
-        return ""
-    return s[tokens[first].start : tokens[i].end]
-
-
-def _ends_with_cue(before: str) -> bool:
-    """ "He said," / "she added:" / "Smith told reporters" right before the mark opens a full quote."""
-    tail = before[-60:].rstrip(",:").split()
-    return bool(tail) and (
-        tail[-1].casefold() in SPEECH_VERBS or (len(tail) > 1 and tail[-2].casefold() == "told")
-    )
-
-
-def _names_a_work(before: str) -> bool:
-    words = before[-60:].casefold().split()
-    return any(w.strip(",") in _WORK_WORDS for w in words[-3:])
-
-
-def _title_case(words: list[str]) -> bool:
-    """ "Full Court Press", "Wolf Warrior": names and titles, not speech."""
-    letters = [w for w in words if w[:1].isalpha()]
-    if not letters or len(letters) > 6:
-        return False
-    minor = {"of", "the", "a", "an", "and", "in", "on", "for", "to", "at"}
-    return all(w[0].isupper() or w in minor for w in letters) and letters[0][0].isupper()
 
 
 def _trim(text: str, found: Found) -> None:

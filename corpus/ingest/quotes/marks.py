@@ -1,0 +1,150 @@
+"""Quotation marks: pairing them in a paragraph, masking quoted stretches, and splitting sentences
+on the masked text so that nothing inside a quote ends a sentence."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .lexicon import _ABBREVIATIONS, _WORK_WORDS
+
+MASK = "\u25a1"
+_OPEN_DOUBLE = "\u201c\u201e\u00ab"
+_CLOSE_DOUBLE = "\u201d\u00bb"
+_SINGLES = "'\u2018\u2019"
+_MARKS = re.compile("[\"\u201c\u201d\u201e\u00ab\u00bb'\u2018\u2019]")
+_ALL_MARKS = '"' + _OPEN_DOUBLE + _CLOSE_DOUBLE + _SINGLES
+_PRIMES = "'\u2032\u2019"
+_SENTENCE_END = re.compile("[.?!]+[\"\u201d\u2019')\\]\u00bb]*\\s+")
+
+
+@dataclass(slots=True)
+class Pair:
+    """A quoted stretch of one paragraph: marks at ``open`` and ``close`` (``close`` = length if it runs on)."""
+
+    open: int
+    close: int
+    runs_on: bool = False
+
+
+def find_pairs(s: str) -> list[Pair]:
+    """Pair quotation marks in one linear pass; apostrophes, primes and nested marks never pair."""
+    pairs: list[Pair] = []
+    double: int | None = None
+    single: int | None = None
+    n = len(s)
+    for match in _MARKS.finditer(s):
+        i = match.start()
+        ch = s[i]
+        prev = s[i - 1] if i else " "
+        nxt = s[i + 1] if i + 1 < n else " "
+        if ch in _SINGLES:
+            if double is not None or (prev.isalnum() and nxt.isalnum()):
+                continue
+            if single is None:
+                if ch != "\u2019" and _opens(prev, nxt) and not _elision(s, i):
+                    single = i
+            elif not prev.isspace() and not nxt.isalnum():
+                pairs.append(Pair(single, i))
+                single = None
+            continue
+        if ch in _OPEN_DOUBLE:
+            double, single = i, None
+            continue
+        if ch in _CLOSE_DOUBLE:
+            if double is not None:
+                pairs.append(Pair(double, i))
+                double = None
+            elif prev.isspace() and nxt.isalnum():
+                double, single = i, None
+            continue
+        if _is_inch_mark(s, i, double is not None):
+            continue
+        if double is None:
+            if not nxt.isspace():
+                double, single = i, None
+        else:
+            pairs.append(Pair(double, i))
+            double = None
+    if double is not None and double + 1 < n:
+        pairs.append(Pair(double, n, runs_on=True))
+    pairs.sort(key=lambda p: p.open)
+    return pairs
+
+
+def _opens(prev: str, nxt: str) -> bool:
+    return (prev.isspace() or prev in "([{\u2014\u2013-/") and (nxt.isalnum() or nxt in "[.")
+
+
+def _elision(s: str, i: int) -> bool:
+    """'90s, 'em, 'til, 'n': a mark that stands for missing letters, not a quote."""
+    tail = s[i + 1 : i + 5].casefold()
+    if tail[:2].isdigit():
+        return True
+    return tail.startswith(("em ", "til ", "n ", "n' ", "n\u2019 ", "cause ", "twas"))
+
+
+def _is_inch_mark(s: str, i: int, quote_open: bool) -> bool:
+    """6'5" or a 12" screen: a double prime after a number, not a quotation mark."""
+    prev = s[i - 1] if i else " "
+    if not prev.isdigit():
+        return False
+    j = i - 1
+    while j > 0 and s[j - 1].isdigit() and i - j < 4:
+        j -= 1
+    if j > 0 and s[j - 1] in _PRIMES and j > 1 and s[j - 2].isdigit():
+        return True
+    return not quote_open
+
+
+def mask(s: str, pairs: list[Pair]) -> str:
+    """Blank out quoted content (keeping marks and a final punctuation mark) so rules see its shape only."""
+    chars = list(s)
+    for pair in pairs:
+        first, end = pair.open + 1, pair.close
+        if end <= first:
+            continue
+        keep = end - 1 if not pair.runs_on and end - 1 > pair.open and s[end - 1] in ".,?!" else -1
+        kept = chars[keep]
+        chars[first:end] = MASK * (end - first)
+        if keep >= 0:
+            chars[keep] = kept
+    return "".join(chars)
+
+
+def split_sentences(masked: str) -> list[tuple[int, int]]:
+    spans = []
+    start = 0
+    for match in _SENTENCE_END.finditer(masked):
+        nxt = masked[match.end() : match.end() + 1]
+        if not nxt or not (nxt.isupper() or nxt.isdigit() or nxt in _ALL_MARKS or nxt == MASK):
+            continue
+        word_start = match.start()
+        while word_start > start and not masked[word_start - 1].isspace() and match.start() - word_start < 24:
+            word_start -= 1
+        word = masked[word_start : match.start()].casefold().strip("\"'(\u201c\u2018")
+        if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+            continue
+        spans.append((start, match.end()))
+        start = match.end()
+    if start < len(masked):
+        spans.append((start, len(masked)))
+    return spans
+
+
+def _first_mark(s: str) -> int:
+    return 0 if s[:1] in _ALL_MARKS else -1
+
+
+def _names_a_work(before: str) -> bool:
+    words = before[-60:].casefold().split()
+    return any(w.strip(",") in _WORK_WORDS for w in words[-3:])
+
+
+def _title_case(words: list[str]) -> bool:
+    """ "Full Court Press", "Wolf Warrior": names and titles, not speech."""
+    letters = [w for w in words if w[:1].isalpha()]
+    if not letters or len(letters) > 6:
+        return False
+    minor = {"of", "the", "a", "an", "and", "in", "on", "for", "to", "at"}
+    return all(w[0].isupper() or w in minor for w in letters) and letters[0][0].isupper()

@@ -1,0 +1,319 @@
+"""Phrases around a cue: the subject before or after a speech verb, the cue as written, and whether
+what follows a cue is reported content."""
+
+from __future__ import annotations
+
+from ..speakers import ORG_PREMOD_HEADS, ROLE_NOUNS, TITLE_WORDS
+from .lexicon import (
+    _ADVERBIAL_STARTS,
+    _AUX_ADV,
+    _CLAUSE_VERBS,
+    _CONNECTIVES,
+    _PREPOSITIONS,
+    _PRONOUNS,
+    _SUBORDINATORS,
+    _TIME_LEADS,
+    _TIME_NOUNS,
+    SPEECH_VERBS,
+)
+from .marks import MASK
+from .tokens import Tok, _is_cap
+
+
+def _skip_back_adverbials(tokens: list[Tok], i: int) -> int:
+    while i >= 0:
+        low = tokens[i].low
+        if low in _AUX_ADV:
+            i -= 1
+        elif low in _TIME_NOUNS and i >= 1 and tokens[i - 1].low in _TIME_LEADS:
+            i -= 2
+        else:
+            break
+    return i
+
+
+def subject_before(s: str, tokens: list[Tok]) -> str:
+    """The subject phrase that ends just before a cue verb ("Beijing-based analyst Wu Qiang", "he")."""
+    i = _skip_back_adverbials(tokens, len(tokens) - 1)
+    if i < 0:
+        return ""
+    tok = tokens[i]
+    if tok.text == ",":
+        return _appositive_subject(s, tokens, i)
+    if tok.kind != "w":
+        return ""
+    if tok.low in _PRONOUNS:
+        return tok.text
+    if tok.low in ("and", "but") and i > 0:
+        # "Quinn called the move ... and said ...": both verbs share the sentence's subject.
+        return sentence_subject(s, tokens[:i])
+    relative = "" if _is_cap(tok) else _relative_subject(s, tokens, i)
+    if relative:
+        return relative
+    if _is_cap(tok):
+        j = i
+        while j > 0 and (
+            _is_cap(tokens[j - 1])
+            or (tokens[j - 1].low in ("of", "for", "and", "the") and j > 1 and _is_cap(tokens[j - 2]))
+        ):
+            j -= 1
+        if j == 0 or tokens[j - 1].low not in _PREPOSITIONS:
+            first = _premodifier_start(tokens, j)
+            return s[tokens[first].start : tok.end]
+    return _general_subject(s, tokens, i)
+
+
+def _appositive_subject(s: str, tokens: list[Tok], comma: int) -> str:
+    """ "Pang Zhongying, a chair professor ... University, said": the name with its appositive.
+
+    Also "The developer, Greenline Partners, has promised" and "One of them, a clerk who ..., said".
+    """
+    k = comma - 1
+    while k >= 0 and tokens[k].text != "," and comma - k < 40:
+        k -= 1
+    if k <= 0 or tokens[k].text != ",":
+        return ""
+    if _is_cap(tokens[k - 1]):
+        j = k - 1
+        while j > 0 and _is_cap(tokens[j - 1]):
+            j -= 1
+        return s[tokens[_premodifier_start(tokens, j)].start : tokens[comma - 1].end]
+    inner = tokens[k + 1 : comma]
+    if inner and (inner[0].low in ("a", "an") or all(_is_cap(t) for t in inner)):
+        head = _general_subject(s, tokens[:k], k - 1) if tokens[k - 1].kind == "w" else ""
+        appositive = s[inner[0].start : inner[-1].end]
+        if inner[0].low in ("a", "an"):
+            return appositive
+        return f"{head}, {appositive}" if head else appositive
+    return ""
+
+
+def _relative_subject(s: str, tokens: list[Tok], i: int) -> str:
+    """ "A city employee who asked not to be named because ... said": the head with its relative clause."""
+    for w in range(i, max(0, i - 30), -1):
+        tok = tokens[w]
+        if tok.kind != "w":
+            return ""
+        if tok.low in ("who", "whose") and w > 0:
+            head = subject_before(s, tokens[:w])
+            if head and head.casefold() not in _PRONOUNS:
+                return f"{head} {s[tok.start : tokens[i].end]}"
+            return ""
+    return ""
+
+
+def _premodifier_start(tokens: list[Tok], name_start: int) -> int:
+    """Include a role phrase before a name ("independent analyst Wu Qiang") when its head is a role noun."""
+    if name_start == 0:
+        return name_start
+    head = tokens[name_start - 1]
+    if head.kind != "w" or head.low not in ROLE_NOUNS | ORG_PREMOD_HEADS | TITLE_WORDS:
+        return name_start
+    k = name_start - 1
+    while k > 0 and name_start - k < 6:
+        prev = tokens[k - 1]
+        if (
+            prev.kind != "w"
+            or prev.low in _SUBORDINATORS
+            or prev.low in _CLAUSE_VERBS
+            or prev.low in _PREPOSITIONS
+        ):
+            break
+        if prev.low in _PRONOUNS or prev.low in _CONNECTIVES:
+            break
+        k -= 1
+    return k
+
+
+def _general_subject(s: str, tokens: list[Tok], i: int) -> str:
+    """A lowercase-headed subject: walk back to the clause boundary, then drop trailing modifiers."""
+    k = i
+    commas = 0
+    while k > 0:
+        prev = tokens[k - 1]
+        if prev.kind == "q":
+            break
+        if prev.kind == "p":
+            if prev.text == "," and commas < 3 and _list_continues(tokens, k, i):
+                commas += 1
+                k -= 1
+                continue
+            break
+        if prev.low in _SUBORDINATORS or prev.low in _CLAUSE_VERBS or prev.low in _PRONOUNS:
+            break
+        if prev.low in ("and", "or") and not (k > 1 and (tokens[k - 2].low.endswith("s") or commas)):
+            break
+        k -= 1
+    while k <= i and tokens[k].kind == "p":
+        k += 1
+    if k > i:
+        return ""
+    end = i
+    for m in range(k + 1, i + 1):
+        low = tokens[m].low
+        if low in ("who", "which", "whose") or low in _PREPOSITIONS or (low.endswith("ing") and len(low) > 5):
+            end = m - 1
+            break
+    while end >= k and tokens[end].kind == "p":
+        end -= 1
+    if end < k:
+        return ""
+    return s[tokens[k].start : tokens[end].end]
+
+
+def _list_continues(tokens: list[Tok], after_comma: int, last: int) -> bool:
+    """ "leaders, officials and diplomats": the part after the comma ends a list of nouns."""
+    first = tokens[after_comma]
+    if first.kind != "w" or first.low in _PRONOUNS or first.low in _SUBORDINATORS:
+        return False
+    if after_comma < 2 or tokens[after_comma - 2].kind != "w":
+        return False
+    return any(t.low in ("and", "or") for t in tokens[after_comma : last + 1])
+
+
+def subject_after(s: str, tokens: list[Tok]) -> str:
+    """The subject after a cue verb ("said council chair Helena Vasquez", "said the expert who ...")."""
+    if not tokens or tokens[0].kind != "w":
+        return ""
+    end = len(tokens) - 1
+    relative = next((n for n, t in enumerate(tokens) if t.low in ("who", "which", "whose")), None)
+    if relative is None:
+        for n, tok in enumerate(tokens[1:], start=1):
+            if tok.kind == "q" or (tok.low in _ADVERBIAL_STARTS and tok.low != "of"):
+                end = n - 1
+                break
+            if tok.text == "," and not (n + 1 < len(tokens) and tokens[n + 1].low in ("a", "an", "the")):
+                end = n - 1
+                break
+    while end > 0 and tokens[end].kind != "w":
+        end -= 1
+    return s[tokens[0].start : tokens[end].end]
+
+
+def sentence_subject(s: str, tokens: list[Tok]) -> str:
+    """The subject at the start of a sentence, for "..., saying ..." ("Gu from Nanjing University")."""
+    k = 0
+    while k < len(tokens) and (tokens[k].low in _CONNECTIVES or tokens[k].kind == "p"):
+        k += 1
+    if k >= len(tokens):
+        return ""
+    if tokens[k].low in _PRONOUNS:
+        return tokens[k].text
+    end = k
+    if _is_cap(tokens[k]):
+        while end + 1 < len(tokens) and (
+            _is_cap(tokens[end + 1])
+            or (
+                tokens[end + 1].low in ("of", "from", "at")
+                and end + 2 < len(tokens)
+                and _is_cap(tokens[end + 2])
+            )
+        ):
+            end += 1
+    else:
+        while end + 1 < len(tokens) and end - k < 4:
+            nxt = tokens[end + 1]
+            if (
+                nxt.kind != "w"
+                or nxt.low in _CLAUSE_VERBS
+                or nxt.low.endswith("ed")
+                or nxt.low in SPEECH_VERBS
+            ):
+                break
+            end += 1
+    return s[tokens[k].start : tokens[end].end]
+
+
+def _object_of_told(tokens: list[Tok], v: int) -> int:
+    """Index just past the object of "told" ("told the Politburo", "told reporters")."""
+    n = v + 1
+    if n < len(tokens) and tokens[n].low in ("the", "a", "an"):
+        n += 1
+        while n < len(tokens) and _is_cap(tokens[n]):
+            n += 1
+        if n == v + 2 and n < len(tokens) and tokens[n].kind == "w":
+            n += 1
+        return n
+    if n < len(tokens) and _is_cap(tokens[n]):
+        while n < len(tokens) and _is_cap(tokens[n]):
+            n += 1
+        return n
+    if n < len(tokens) and tokens[n].kind == "w":
+        return n + 1
+    return n
+
+
+def _cue_text(s: str, tokens: list[Tok], v: int) -> tuple[str, int]:
+    """The cue as written and the index after it ("told the Politburo")."""
+    if tokens[v].low in ("told", "tells", "tell"):
+        after = _object_of_told(tokens, v)
+        return s[tokens[v].start : tokens[after - 1].end], after
+    return tokens[v].text, v + 1
+
+
+def _only_adverbials(tokens: list[Tok]) -> bool:
+    """After a trailing "X said": nothing, time and place ("on Wednesday"), then perhaps ", ending ..."."""
+    comma = next((n for n, t in enumerate(tokens) if t.text == ","), None)
+    if comma is not None and comma + 1 < len(tokens):
+        following = tokens[comma + 1].low
+        # ", ending ..." or ", and the clinic ...": the attribution was a parenthesis.
+        if following.endswith("ing") or following in ("and", "but", "or", "while", "as", "although"):
+            tokens = tokens[:comma]
+    words = [t for t in tokens if t.kind == "w"]
+    return not words or (words[0].low in _ADVERBIAL_STARTS and len(words) <= 8)
+
+
+def _content_after(tokens: list[Tok], n: int) -> int | None:
+    """Index of the first token of reported content after a cue, or None when only adverbials follow."""
+    if n < len(tokens) and tokens[n].low in _ADVERBIAL_STARTS:
+        that = next((m for m in range(n, min(len(tokens), n + 10)) if tokens[m].low == "that"), None)
+        if that is None:
+            return None
+        n = that
+    if n < len(tokens) and tokens[n].low == "that":
+        n += 1
+    if n < len(tokens) and tokens[n].kind == "p":
+        return None
+    return n if _enough_content(tokens[n:]) else None
+
+
+def _enough_content(tokens: list[Tok]) -> bool:
+    """Reported content needs words of its own; a quote alone is a direct quote, not reported speech."""
+    words = sum(1 for t in tokens if t.kind == "w")
+    quoted = sum(1 for t in tokens if t.text[0] == MASK)
+    return words >= 1 and words + quoted >= 3
+
+
+def _first_content(tokens: list[Tok]) -> int | None:
+    """Skip a leading connective ("However,") that belongs to the writer, not the speaker."""
+    n = 0
+    while n < len(tokens) and (tokens[n].low in _CONNECTIVES or tokens[n].kind == "p"):
+        n += 1
+    return n if n < len(tokens) else None
+
+
+def _last_word(tokens: list[Tok]) -> Tok:
+    for tok in reversed(tokens):
+        if tok.kind != "p":
+            return tok
+    return tokens[-1]
+
+
+def _strip_trailing_adverbials(s: str, tokens: list[Tok]) -> str:
+    i = _skip_back_adverbials(tokens, len(tokens) - 1)
+    if i < 0:
+        return ""
+    first = 0
+    while first < i and (tokens[first].low in _CONNECTIVES or tokens[first].kind != "w"):
+        first += 1
+    if tokens[first].kind != "w":
+        return ""
+    return s[tokens[first].start : tokens[i].end]
+
+
+def _ends_with_cue(before: str) -> bool:
+    """ "He said," / "she added:" / "Smith told reporters" right before the mark opens a full quote."""
+    tail = before[-60:].rstrip(",:").split()
+    return bool(tail) and (
+        tail[-1].casefold() in SPEECH_VERBS or (len(tail) > 1 and tail[-2].casefold() == "told")
+    )

@@ -1,0 +1,97 @@
+"""Tokens of a masked paragraph: words, punctuation, quotation marks and masked quotes."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass
+
+from ..speakers import is_capitalized
+from .lexicon import _ABBREVIATIONS
+from .marks import MASK
+
+# Each kind of token in a group of its own: a word, punctuation, a quotation mark or masked quote.
+_TOKEN = re.compile(
+    "(\\w[\\w'\u2019.\\-]*)|([,;:])|([\"\u201c\u201d\u201e\u00ab\u00bb\u2018\u2019']|" + MASK + "+)"
+)
+
+
+@dataclass(slots=True)
+class Tok:
+    text: str
+    low: str
+    start: int
+    end: int
+    kind: str  # w (word), p (punctuation), q (quote mark or masked quote)
+
+
+def tokenize(masked: str, start: int, end: int) -> list[Tok]:
+    tokens: list[Tok] = []
+    append = tokens.append
+    for match in _TOKEN.finditer(masked, start, end):
+        text, quote, punctuation = match.group(0, 3, 2)
+        if quote:  # a quotation mark or a masked quote
+            at, upto = match.span()
+            append(Tok(text, text, at, upto, "q"))
+        elif punctuation:
+            at, upto = match.span()
+            append(Tok(text, text, at, upto, "p"))
+        else:
+            stripped = text
+            if text[-1] in _WORD_TAIL:
+                stripped = text.rstrip("'\u2019-")
+                if (
+                    stripped.endswith(".")
+                    and stripped.count(".") == 1
+                    and stripped[:-1].casefold() not in _ABBREVIATIONS
+                ):
+                    stripped = stripped[:-1]
+                if not stripped:
+                    continue
+            at = match.start()
+            append(Tok(stripped, stripped.casefold(), at, at + len(stripped), "w"))
+    return tokens
+
+
+# A word token's match may end in these; the token itself leaves them out (all but an abbreviation's dot).
+_WORD_TAIL = "'\u2019-."
+
+
+class _TokenIndex:
+    """One string tokenized once; any stretch of it is then a slice of that list.
+
+    ``tokenize(s, a, b)`` equals the tokens whose matches lie within ``[a, b)``, because the token
+    pattern looks neither behind nor ahead, unless a match straddles ``a`` or ``b``: then the stretch is
+    tokenized on its own, as before.
+    """
+
+    __slots__ = ("starts", "text", "tokens")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.tokens = tokenize(text, 0, len(text))
+        self.starts = [tok.start for tok in self.tokens]  # a token starts where its match does
+
+    def _match_end(self, index: int) -> int:
+        """Where the match of token ``index`` ends: a word's match runs on over the tail it left out."""
+        tok = self.tokens[index]
+        end = tok.end
+        if tok.kind == "w":
+            text = self.text
+            while end < len(text) and text[end] in _WORD_TAIL:
+                end += 1
+        return end
+
+    def between(self, start: int, end: int) -> list[Tok]:
+        starts = self.starts
+        first = bisect_left(starts, start)
+        if first and self._match_end(first - 1) > start:
+            return tokenize(self.text, start, end)
+        last = bisect_left(starts, end, first)
+        if last > first and self._match_end(last - 1) > end:
+            return tokenize(self.text, start, end)
+        return self.tokens[first:last]
+
+
+def _is_cap(tok: Tok) -> bool:
+    return tok.kind == "w" and is_capitalized(tok.text)
