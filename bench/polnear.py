@@ -1,0 +1,477 @@
+"""Score quote attribution on a local copy of one split of the PolNeAR corpus.
+
+    python -m bench.polnear PATH_TO_SPLIT [--misses KIND] [--limit N]
+
+PATH_TO_SPLIT is a folder with ``text/`` (one article per ``.txt``) and ``attributions/`` (brat standoff
+``<article>_<annotator>.ann``; the first annotator in name order is used when there are several). The corpus
+has no data licence: keep it outside the repository. Develop against ``train`` only; ``dev`` and ``test``
+are for independent measurement.
+
+Each article goes through the pure pipeline (no database). The gold quotes are PolNeAR attributions whose
+content holds a quotation mark. How they are judged:
+
+- *found*: one of our quotes (any kind) overlaps the quoted part of the gold content;
+- *fully quoted*: every piece of the gold content is one quotation, mark to mark; then our overlapping
+  quote must be ``direct``;
+- *strict speaker*: the resolved speaker of our quote (the one overlapping most) is the gold source's
+  person or group. A named source is right when the last name word of our speaker's canonical name is the
+  gold source's last name word (possessive left out) and, when both give a first name, the first names
+  agree. A descriptive source (``the spokesperson``) is right when our speaker is a description or group
+  whose name shares the head noun. A pronoun source (``he``, ``she``, ``I``...) has no gold antecedent in
+  PolNeAR, so it is judged by the text: right only when the nearest full-name mention before the pronoun,
+  outside quotation marks, is our speaker's name (same last name word). A quote not found, or found
+  without a speaker, counts as wrong. Sources PolNeAR leaves out (``Attribution-no-source``) are not
+  counted.
+
+The error table files each gold quote under the first shape of the attribution that applies (dash,
+cue verb outside the lexicon, ?/! before the attribution, appositive or colon, name forms, pronoun,
+description, nested or noisy) and shows how many of each went wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from corpus.ingest.speakers import wordset
+
+_OPENING = "\u201c\u201e\u00ab\u2018"
+_CLOSING = "\u201d\u00bb\u2019"
+_QUOTE_CHARS = '"' + "\u201c\u201d\u201e\u00ab\u00bb"
+_PRONOUNS = wordset("he she i we they it him her us them")
+_DASHES = "\u2015\u2014\u2013"
+_NAME = re.compile(r"[A-Z][\w'\u2019.\-]*(?:\s+(?:[A-Z][\w'\u2019.\-]*|de|van|von|del|la))+")
+_NOT_FIRST = wordset(
+    """
+    the a an in on at but and however yet so as if this that these those he she they we i his her their its
+    our since after before when while for with from by to of mr mrs ms dr sen rep gov president former
+    republican democrat democratic gop presidential candidate nominee
+    """
+)
+_ORG_WORDS = wordset(
+    """
+    center centre committee party news university institute association council department office house
+    senate congress court times post journal network foundation group campaign state states street
+    """
+)
+_DESCRIPTION_LEADS = wordset("the a an one some many several his her their its our")
+_KINDS = (
+    "dash attribution",
+    "cue verb not in lexicon",
+    "?/! before attribution",
+    "appositive or colon",
+    "names (tags, titles, initials)",
+    "pronoun source",
+    "description source",
+    "nested or noise",
+    "other",
+)
+
+
+@dataclass(slots=True)
+class Span:
+    label: str
+    pieces: list[tuple[int, int]]
+    text: str
+
+    @property
+    def start(self) -> int:
+        return self.pieces[0][0]
+
+    @property
+    def end(self) -> int:
+        return self.pieces[-1][1]
+
+
+@dataclass(slots=True)
+class GoldQuote:
+    content: Span
+    source: Span | None
+    cue: Span | None
+    fully_quoted: bool = False
+
+
+@dataclass(slots=True)
+class Tally:
+    gold: int = 0
+    found: int = 0
+    full: int = 0
+    full_direct: int = 0
+    sourced: int = 0
+    speaker_right: int = 0
+    pronoun_sourced: int = 0
+    pronoun_right: int = 0
+    by_kind: dict[str, list[int]] = field(default_factory=lambda: {k: [0, 0] for k in _KINDS})
+    misses: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+
+
+# -- reading the corpus -------------------------------------------------------------------------------------
+
+
+def read_ann(path: Path) -> list[GoldQuote]:
+    spans: dict[str, Span] = {}
+    events: list[dict[str, str]] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("T"):
+            parts = line.split("\t")
+            if len(parts) < 3:
+                continue
+            label, _, offsets = parts[1].partition(" ")
+            pieces = []
+            for piece in offsets.split(";"):
+                a, _, b = piece.partition(" ")
+                pieces.append((int(a), int(b)))
+            spans[parts[0]] = Span(label, pieces, parts[2])
+        elif line.startswith("E"):
+            args = line.split("\t")[1].split()
+            events.append(dict(arg.split(":", 1) for arg in args))
+    quotes = []
+    for event in events:
+        content = spans.get(event.get("Content", ""))
+        if content is None:
+            continue
+        quotes.append(GoldQuote(content, spans.get(event.get("Source", "")), spans.get(event.get("Cue", ""))))
+    return quotes
+
+
+def quoted_part(raw: str, content: Span) -> tuple[int, int] | None:
+    """The stretch of the gold content between its first opening and its last closing mark."""
+    text = raw[content.start : content.end]
+    first = next((n for n, ch in enumerate(text) if ch in _QUOTE_CHARS), None)
+    if first is None:
+        return None
+    last = max(n for n, ch in enumerate(text) if ch in _QUOTE_CHARS)
+    return content.start + first, content.start + max(last, first + 1)
+
+
+def is_fully_quoted(raw: str, content: Span) -> bool:
+    for a, b in content.pieces:
+        piece = raw[a:b].strip().rstrip(".,;:?!")
+        if len(piece) < 3 or piece[0] not in '"\u201c' or piece[-1] not in '"\u201d':
+            return False
+        inner = piece[1:-1]
+        if any(ch in '"\u201c\u201d' for ch in inner):
+            return False
+    return True
+
+
+def align(raw: str, text: str) -> list[int]:
+    """Offset in the pipeline's normalized text of each offset of the raw file (one past the end too)."""
+    mapping = [0] * (len(raw) + 1)
+    i = j = 0
+    while i < len(raw):
+        if j < len(text) and raw[i] == text[j]:
+            mapping[i] = j
+            i += 1
+            j += 1
+        elif j < len(text) and text[j].isspace() and not raw[i].isspace():
+            j += 1
+        else:
+            mapping[i] = j
+            i += 1
+    mapping[len(raw)] = j
+    return mapping
+
+
+# -- judging speakers ---------------------------------------------------------------------------------------
+
+
+def _name_words(phrase: str) -> list[str]:
+    words = [w.strip('.,;:()"\u201c\u201d') for w in phrase.split()]
+    words = [re.sub("['\u2019]s?$", "", w) for w in words if w]
+    return [w for w in words if w[:1].isupper()]
+
+
+def same_person(ours: str, gold_words: list[str]) -> bool:
+    mine = _name_words(ours)
+    if not mine or not gold_words:
+        return False
+    if mine[-1].casefold() != gold_words[-1].casefold():
+        return False
+    return (
+        len(mine) == 1
+        or len(gold_words) == 1
+        or mine[0].casefold() == gold_words[0].casefold()
+        or any(w.casefold() == mine[0].casefold() for w in gold_words[:-1])
+    )
+
+
+def full_name_mentions(text: str) -> list[tuple[int, str]]:
+    """Person-name mentions outside quotation marks, as full names: a run of two or three capitalized
+    words (a possessive ends a run; sentence openers and titles are left out), and later a last name
+    alone, which stands for the most recent full name ending in it."""
+    outside = _blank_quotes(text)
+    mentions: list[tuple[int, str]] = []
+    last_words: set[str] = set()
+    for match in _NAME.finditer(outside):
+        at = match.start()
+        run: list[tuple[int, str]] = []
+        for word in re.finditer(r"\S+", match.group()):
+            run.append((at + word.start(), word.group()))
+            if re.search("['\u2019]s$", word.group()):
+                _add_run(run, mentions, last_words)
+                run = []
+        _add_run(run, mentions, last_words)
+    if last_words:
+        pattern = re.compile(r"\b(" + "|".join(re.escape(s) for s in last_words) + r")\b")
+        mentions.extend((m.start(), m.group(1)) for m in pattern.finditer(outside))
+    mentions.sort()
+    resolved: list[tuple[int, str]] = []
+    latest: dict[str, str] = {}
+    for at, name in mentions:
+        if " " in name:
+            latest[name.split()[-1]] = name
+            resolved.append((at, name))
+        elif name in latest and (not resolved or resolved[-1][0] + len(resolved[-1][1]) <= at):
+            resolved.append((at, latest[name]))
+    return resolved
+
+
+def _add_run(run: list[tuple[int, str]], mentions: list[tuple[int, str]], last_words: set[str]) -> None:
+    words = [(at, re.sub("['\u2019]s?$", "", w).rstrip(".,")) for at, w in run]
+    while words and words[0][1].casefold().rstrip(".") in _NOT_FIRST:
+        words = words[1:]
+    if 2 <= len(words) <= 3 and not any(w.casefold() in _ORG_WORDS for _, w in words):
+        mentions.append((words[0][0], " ".join(w for _, w in words)))
+        last_words.add(words[-1][1])
+
+
+def _blank_quotes(text: str) -> str:
+    chars = list(text)
+    inside = False
+    for n, ch in enumerate(chars):
+        if ch == '"':
+            inside = not inside
+            continue
+        if ch in "\u201c\u201d":
+            inside = ch == "\u201c"
+            continue
+        if inside and ch != "\n":
+            chars[n] = " "
+        if ch == "\n":
+            inside = False
+    return "".join(chars)
+
+
+def judge(ours, source: Span, raw: str, mentions: list[tuple[int, str]]) -> bool:
+    if ours is None:
+        return False
+    text = source.text.strip()
+    lowered = text.casefold().strip(".,")
+    if lowered in _PRONOUNS:
+        before = [name for at, name in mentions if at < source.start]
+        return bool(before) and same_person(ours.name, _name_words(before[-1]))
+    gold_words = _name_words(text)
+    first = text.split()[0].casefold() if text.split() else ""
+    if gold_words and not (first in _DESCRIPTION_LEADS and not text.split()[-1][:1].isupper()):
+        return same_person(ours.name, gold_words) or same_person(ours.name, _name_words(text.split(",")[0]))
+    # A description: our speaker must be one too, with the same head noun.
+    head = re.sub("[^a-z]", "", text.split()[-1].casefold()) if text.split() else ""
+    return ours.kind in ("anonymous", "group", "organization") and head[:5] in ours.name.casefold()
+
+
+def kind_of(raw: str, quote: GoldQuote, cue_words: frozenset[str]) -> str:
+    content = quote.content
+    after = raw[content.end : content.end + 4]
+    if any(d in after for d in _DASHES) and quote.source is not None and quote.source.start >= content.end:
+        return "dash attribution"
+    cue = quote.cue.text.split() if quote.cue is not None else []
+    if cue and not any(w.casefold().strip(",.:") in cue_words for w in cue):
+        return "cue verb not in lexicon"
+    last = raw[content.start : content.end].rstrip()
+    if last[-2:-1] in "?!" and last[-2:-1] and quote.cue is not None and quote.cue.start > content.end:
+        return "?/! before attribution"
+    if quote.source is not None and quote.cue is not None:
+        gap = raw[min(quote.source.end, quote.cue.end) : max(quote.source.start, quote.cue.start)]
+        if "," in gap or raw[content.start - 2 : content.start].strip() == ":":
+            return "appositive or colon"
+        if re.search(r"\([RD]-|\b(?:Del|Rev|Lt|Sen|Rep|Gov)\.|\b[A-Z]\.[A-Z]?\.?\s", quote.source.text):
+            return "names (tags, titles, initials)"
+        lowered = quote.source.text.casefold().strip()
+        if lowered in _PRONOUNS:
+            return "pronoun source"
+        if lowered.split()[:1] and lowered.split()[0] in _DESCRIPTION_LEADS:
+            return "description source"
+    text = raw[content.start : content.end]
+    if "\u2018" in text or "@" in text or "(" in text:
+        return "nested or noise"
+    return "other"
+
+
+# -- scoring ------------------------------------------------------------------------------------------------
+
+
+def pairs_of(folder: Path) -> list[tuple[Path, Path]]:
+    annotations: dict[str, list[Path]] = defaultdict(list)
+    for ann in sorted((folder / "attributions").glob("*.ann")):
+        annotations[ann.stem.rsplit("_", 1)[0]].append(ann)
+    return [
+        (text, annotations[text.stem][0])
+        for text in sorted((folder / "text").glob("*.txt"))
+        if annotations.get(text.stem)
+    ]
+
+
+def score(folder: Path, *, limit: int | None = None, show: str | None = None) -> dict:
+    from corpus.ingest.pipeline import process
+    from corpus.ingest.quotes import PARTIAL_VERBS, SPEECH_VERBS
+    from corpus.ingest.types import SpeakerDirectory
+
+    cue_words = SPEECH_VERBS | PARTIAL_VERBS | frozenset(("according", "to", "saying", "quoted"))
+    tally = Tally()
+    records: Counter[tuple[str, str]] = Counter()
+    seconds = 0.0
+    articles = pairs_of(folder)[:limit]
+    directory = SpeakerDirectory()
+    for text_path, ann_path in articles:
+        raw = text_path.read_text(encoding="utf-8")
+        started = time.perf_counter()
+        processed = process(raw, directory=directory)
+        seconds += time.perf_counter() - started
+        for quote in processed.quotes:
+            if quote.speaker is not None:
+                records[(quote.speaker.name, quote.speaker.kind)] += 1
+        mapping = align(raw, processed.text)
+        mentions = full_name_mentions(raw)
+        ours = [(q.start, q.end, q) for q in processed.quotes]
+        for gold in read_ann(ann_path):
+            part = quoted_part(raw, gold.content)
+            if part is None:
+                continue
+            tally.gold += 1
+            a, b = mapping[part[0]], mapping[part[1]]
+            best, overlap = None, 0
+            for start, end, q in ours:
+                shared = min(end, b) - max(start, a)
+                if shared > overlap:
+                    best, overlap = q, shared
+            kind = kind_of(raw, gold, cue_words)
+            wrong = []
+            if best is not None:
+                tally.found += 1
+            else:
+                wrong.append("not found")
+            if is_fully_quoted(raw, gold.content):
+                tally.full += 1
+                if best is not None and best.kind == "direct":
+                    tally.full_direct += 1
+                else:
+                    wrong.append(f"as {best.kind if best else 'nothing'}")
+            if gold.source is not None and gold.source.text.strip():
+                tally.sourced += 1
+                right = judge(best.speaker if best else None, gold.source, raw, mentions)
+                tally.speaker_right += right
+                if gold.source.text.casefold().strip() in _PRONOUNS:
+                    tally.pronoun_sourced += 1
+                    tally.pronoun_right += right
+                if not right:
+                    got = best.speaker.name if best is not None and best.speaker else None
+                    rule = best.rule if best is not None else ""
+                    wrong.append(f"speaker {got!r} ({rule}) for {gold.source.text!r}")
+            tally.by_kind[kind][0] += 1
+            if wrong:
+                tally.by_kind[kind][1] += 1
+                if show and (show == "all" or show == kind):
+                    context = raw[max(0, gold.content.start - 120) : gold.content.end + 120].replace(
+                        "\n", " "
+                    )
+                    tally.misses[kind].append(f"{text_path.name}: {'; '.join(wrong)}\n    {context}")
+    return {"tally": tally, "records": records, "articles": len(articles), "seconds": seconds}
+
+
+def registry_figures(records: Counter[tuple[str, str]]) -> dict:
+    """Junk person names, and quotes filed off their person's main record (same last name word)."""
+    persons = {name: n for (name, kind), n in records.items() if kind == "person"}
+    junk = sorted(name for name in persons if not _looks_like_name(name))
+    by_last: dict[str, Counter[str]] = defaultdict(Counter)
+    for name, n in persons.items():
+        words = _name_words(name)
+        if words:
+            by_last[words[-1].casefold()][name] += n
+    off = total = 0
+    top = []
+    for _last, names in by_last.items():
+        main, main_n = names.most_common(1)[0]
+        quotes = sum(names.values())
+        total += quotes
+        off += quotes - main_n
+        top.append((quotes, main, len(names)))
+    top.sort(reverse=True)
+    return {"persons": len(persons), "junk": junk, "off_main": off, "quotes": total, "top": top[:5]}
+
+
+def _looks_like_name(name: str) -> bool:
+    words = name.split()
+    if not words or not all(w[:1].isupper() for w in words if w not in ("de", "van", "von", "del", "la")):
+        return False
+    if len(words) == 1:
+        return len(words[0]) > 2 and words[0].casefold() not in _NOT_FIRST and "." not in words[0]
+    return words[0].casefold().rstrip(".") not in _NOT_FIRST
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Score quote attribution on a PolNeAR split folder.")
+    parser.add_argument("folder", type=Path, help="the split's folder (with text/ and attributions/)")
+    parser.add_argument("--limit", type=int, default=None, help="score only the first N articles")
+    parser.add_argument("--misses", default=None, help="list the wrong quotes of one error kind, or all")
+    args = parser.parse_args(argv)
+    if not (args.folder / "text").is_dir() or not (args.folder / "attributions").is_dir():
+        sys.exit(f"{args.folder}: expected a split folder holding text/ and attributions/")
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    result = score(args.folder, limit=args.limit, show=args.misses)
+    tally: Tally = result["tally"]
+
+    def ratio(a: int, b: int) -> str:
+        return f"{a / b:.3f}" if b else "-"
+
+    rows = [
+        ("articles", str(result["articles"]), ""),
+        ("gold quotes (content with a quotation mark)", str(tally.gold), ""),
+        ("quotes found", ratio(tally.found, tally.gold), f"{tally.found}/{tally.gold}"),
+        ("fully quoted as direct", ratio(tally.full_direct, tally.full), f"{tally.full_direct}/{tally.full}"),
+        (
+            "strict speaker accuracy",
+            ratio(tally.speaker_right, tally.sourced),
+            f"{tally.speaker_right}/{tally.sourced}",
+        ),
+        (
+            "  of which pronoun sources",
+            ratio(tally.pronoun_right, tally.pronoun_sourced),
+            f"{tally.pronoun_right}/{tally.pronoun_sourced}",
+        ),
+        (
+            "pipeline articles/s",
+            f"{result['articles'] / result['seconds']:.0f}" if result["seconds"] else "-",
+            "",
+        ),
+    ]
+    width = max(len(r[0]) for r in rows)
+    for label, value, detail in rows:
+        print(f"{label:<{width}}  {value:>7}  {detail}")
+    print()
+    print(f"{'error kind':<32} {'quotes':>7} {'wrong':>6} {'right':>6}")
+    for kind in _KINDS:
+        total, wrong = tally.by_kind[kind]
+        print(f"{kind:<32} {total:>7} {wrong:>6} {ratio(total - wrong, total):>6}")
+    registry = registry_figures(result["records"])
+    print()
+    print(f"person records: {registry['persons']}; junk person names: {len(registry['junk'])}")
+    if registry["junk"]:
+        print("  " + ", ".join(registry["junk"][:40]))
+    print(f"quotes off their person's main record: {registry['off_main']}/{registry['quotes']}")
+    print("most quoted people (quotes, main record, records):")
+    for quotes, name, count in registry["top"]:
+        print(f"  {quotes:>5}  {name}  ({count} record{'s' if count > 1 else ''})")
+    for kind, lines in tally.misses.items():
+        print(f"\n-- {kind} --")
+        for line in lines:
+            print(line)
+
+
+if __name__ == "__main__":
+    main()
