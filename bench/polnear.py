@@ -18,8 +18,9 @@ content holds a quotation mark. How they are judged:
   gold source's last name word (possessive left out) and, when both give a first name, the first names
   agree. A descriptive source (``the spokesperson``) is right when our speaker is a description or group
   whose name shares the head noun. A pronoun source (``he``, ``she``, ``I``...) has no gold antecedent in
-  PolNeAR, so it is judged by the text: right only when the nearest full-name mention before the pronoun,
-  outside quotation marks, is our speaker's name (same last name word). A quote not found, or found
+  PolNeAR, so it is judged by the text: right only when the nearest mention before the pronoun, outside
+  quotation marks, of a person the gold names as a source in the article (a full name or its last word)
+  is our speaker's name. A quote not found, or found
   without a speaker, counts as wrong. Sources PolNeAR leaves out (``Attribution-no-source``) are not
   counted.
 
@@ -193,52 +194,35 @@ def same_person(ours: str, gold_words: list[str]) -> bool:
         return False
     if mine[-1].casefold() != gold_words[-1].casefold():
         return False
-    return (
-        len(mine) == 1
-        or len(gold_words) == 1
-        or mine[0].casefold() == gold_words[0].casefold()
-        or any(w.casefold() == mine[0].casefold() for w in gold_words[:-1])
-    )
+    # Titles and places may stand before a first name ("Texas Sen Ted Cruz"): any shared word will do.
+    others = {w.casefold() for w in mine[:-1]}
+    return not others or len(gold_words) == 1 or bool(others & {w.casefold() for w in gold_words[:-1]})
 
 
-def full_name_mentions(text: str) -> list[tuple[int, str]]:
-    """Person-name mentions outside quotation marks, as full names: a run of two or three capitalized
-    words (a possessive ends a run; sentence openers and titles are left out), and later a last name
-    alone, which stands for the most recent full name ending in it."""
+def source_name_mentions(text: str, golds: list[GoldQuote]) -> list[tuple[int, str]]:
+    """Mentions, outside quotation marks, of the people the gold names as sources in this article.
+
+    Each named (not pronoun, not descriptive) gold source gives a full name; any later occurrence of its
+    last word stands for it. Limiting the candidates to people the annotators marked as sources keeps
+    places, parties and organizations out of the antecedents.
+    """
+    names: dict[str, str] = {}
+    for gold in golds:
+        if gold.source is None or gold.source.text.casefold().strip() in _PRONOUNS:
+            continue
+        words = _name_words(gold.source.text.split(",")[0])
+        while words and words[0].casefold().rstrip(".") in _NOT_FIRST:
+            words = words[1:]
+        if not words or words[-1].casefold() in _ORG_WORDS:
+            continue
+        known = names.get(words[-1])
+        if known is None or len(words) > len(known.split()):
+            names[words[-1]] = " ".join(words)
+    if not names:
+        return []
     outside = _blank_quotes(text)
-    mentions: list[tuple[int, str]] = []
-    last_words: set[str] = set()
-    for match in _NAME.finditer(outside):
-        at = match.start()
-        run: list[tuple[int, str]] = []
-        for word in re.finditer(r"\S+", match.group()):
-            run.append((at + word.start(), word.group()))
-            if re.search("['\u2019]s$", word.group()):
-                _add_run(run, mentions, last_words)
-                run = []
-        _add_run(run, mentions, last_words)
-    if last_words:
-        pattern = re.compile(r"\b(" + "|".join(re.escape(s) for s in last_words) + r")\b")
-        mentions.extend((m.start(), m.group(1)) for m in pattern.finditer(outside))
-    mentions.sort()
-    resolved: list[tuple[int, str]] = []
-    latest: dict[str, str] = {}
-    for at, name in mentions:
-        if " " in name:
-            latest[name.split()[-1]] = name
-            resolved.append((at, name))
-        elif name in latest and (not resolved or resolved[-1][0] + len(resolved[-1][1]) <= at):
-            resolved.append((at, latest[name]))
-    return resolved
-
-
-def _add_run(run: list[tuple[int, str]], mentions: list[tuple[int, str]], last_words: set[str]) -> None:
-    words = [(at, re.sub("['\u2019]s?$", "", w).rstrip(".,")) for at, w in run]
-    while words and words[0][1].casefold().rstrip(".") in _NOT_FIRST:
-        words = words[1:]
-    if 2 <= len(words) <= 3 and not any(w.casefold() in _ORG_WORDS for _, w in words):
-        mentions.append((words[0][0], " ".join(w for _, w in words)))
-        last_words.add(words[-1][1])
+    pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in names) + r")\b")
+    return [(m.start(), names[m.group(1)]) for m in pattern.finditer(outside)]
 
 
 def _blank_quotes(text: str) -> str:
@@ -337,9 +321,10 @@ def score(folder: Path, *, limit: int | None = None, show: str | None = None) ->
             if quote.speaker is not None:
                 records[(quote.speaker.name, quote.speaker.kind)] += 1
         mapping = align(raw, processed.text)
-        mentions = full_name_mentions(raw)
         ours = [(q.start, q.end, q) for q in processed.quotes]
-        for gold in read_ann(ann_path):
+        golds = read_ann(ann_path)
+        mentions = source_name_mentions(raw, golds)
+        for gold in golds:
             part = quoted_part(raw, gold.content)
             if part is None:
                 continue

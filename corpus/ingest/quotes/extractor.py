@@ -33,6 +33,7 @@ from .marks import (
     mask,
     split_sentences,
 )
+from .pronouns import PersonMentions
 from .subjects import (
     _content_after,
     _cue_text,
@@ -96,6 +97,9 @@ class QuoteExtractor:
         self._open_chain: Found | None = None
         self._headline_cache: dict = {}
         self._indexes: dict[str, _TokenIndex] = {}
+        self._cursor = 0  # where in the text the clause being attributed starts: pronouns look before it
+        self._people: PersonMentions | None = None
+        self._noted: list[tuple[int, int]] = []  # (offset, speaker key) of every attributed quote
 
     def run(self) -> list[Found]:
         content = [p for p in self.paragraphs if p.role not in _SKIP_ROLES]
@@ -131,6 +135,7 @@ class QuoteExtractor:
             by_sentence.setdefault(sentence_index, []).append(pair)
         previous_direct: Found | None = None
         for number, (start, end) in enumerate(sentences):
+            self._cursor = p.start + start
             sentence_pairs = by_sentence.get(number, [])
             used_cues: set[int] = set()
             directs, partial_pairs = [], []
@@ -648,8 +653,41 @@ class QuoteExtractor:
         return index.between(start, end)
 
     def _resolve(self, phrase: str) -> Resolution:
-        resolution = self.speakers.resolve(phrase)
-        return resolution
+        lowered = phrase.strip().casefold()
+        if lowered in ("he", "she"):
+            return self._resolve_pronoun(phrase.strip(), lowered)
+        return self.speakers.resolve(phrase)
+
+    def _resolve_pronoun(self, written: str, pronoun: str) -> Resolution:
+        """ "he"/"she": the latest person named as a subject whose gender agrees (see ``pronouns``), or
+        an unnamed speaker quoted since then ("a spokeswoman said ... she added")."""
+        if self._people is None:
+            # Headlines capitalize every word: they are no evidence of who is a person.
+            spans = [
+                (p.start, p.end) for p in self.paragraphs if p.role not in _SKIP_ROLES and p.role != "title"
+            ]
+            self._people = PersonMentions(self.text, spans)
+        candidates = self._people.antecedents(pronoun, self._cursor)
+        mention = candidates[0] if candidates else None
+        unnamed = next(
+            (
+                (at, key)
+                for at, key in reversed(self._noted)
+                if at < self._cursor and self.speakers.entity(key).kind == "anonymous"
+            ),
+            None,
+        )
+        if (
+            unnamed is not None
+            and (mention is None or unnamed[0] > mention.at)
+            and _agrees(self.speakers.entity(unnamed[1]).name, pronoun)
+        ):
+            return Resolution(unnamed[1], written, 0.8)
+        for candidate in candidates:
+            resolution = self.speakers.resolve(candidate.name)
+            if resolution.key is not None and self.speakers.entity(resolution.key).kind == "person":
+                return Resolution(resolution.key, written, 0.85)
+        return Resolution(None, written, 0.0)
 
     def _note_document(self, s: str, tail: list[Tok], resolution: Resolution) -> None:
         """ "X said in a report": later "the report said" means X."""
@@ -682,6 +720,8 @@ class QuoteExtractor:
         found.rule = rule
         found.confidence = round(min(confidence, attr.resolution.confidence or confidence), 2)
         self.speakers.note(found.speaker)
+        if found.speaker is not None:
+            self._noted.append((found.start, found.speaker))
 
     def _take_speaker(self, found: Found, source: Found, rule: str, confidence: float) -> None:
         found.speaker, found.mention, found.cue, found.via = (
@@ -692,6 +732,14 @@ class QuoteExtractor:
         )
         found.rule = rule
         found.confidence = round(min(confidence, source.confidence or confidence), 2)
+
+
+def _agrees(name: str, pronoun: str) -> bool:
+    """Whether an unnamed speaker ("the spokeswoman") can be "he" or "she"."""
+    words = set(name.casefold().split())
+    if pronoun == "he":
+        return not words & {"spokeswoman", "woman", "mother", "wife", "daughter", "chairwoman"}
+    return not words & {"spokesman", "man", "father", "husband", "son", "chairman"}
 
 
 def _may_report(s: str) -> bool:

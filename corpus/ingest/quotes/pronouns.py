@@ -1,0 +1,232 @@
+"""Who "he" and "she" are: the people an article names as subjects, in order, with their gender as the
+article itself shows it.
+
+Every person named as the subject of a clause is a candidate, not only the subjects of speech verbs
+("Mayor Ito condemned the plan. ... she said" is Ito). A pronoun takes the latest candidate before it
+whose gender agrees. Gender comes only from the article's own evidence: a courtesy title ("Mr. Ito",
+"Ms. Ito", "Mrs. Ito"), a gendered role word ("spokeswoman Ada Ito"), and the first personal pronoun
+after the name in the same or the next sentence ("Ito ... her plan", "Ito ... He said"). A candidate of
+unknown gender agrees with either pronoun; when the evidence is against every recent candidate, the
+pronoun stays unresolved rather than go to the wrong person.
+
+The scan is one regular-expression pass over the article, done only when a pronoun needs it.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass
+
+from ..speakers import ORG_WORDS, PLACES, ROLE_NOUNS, TITLE_WORDS, is_capitalized, wordset
+from .marks import find_pairs, mask
+
+MALE, FEMALE = "m", "f"
+_GENDER_OF_PRONOUN = {"he": MALE, "him": MALE, "his": MALE, "she": FEMALE, "her": FEMALE, "hers": FEMALE}
+_TITLE_GENDER = {
+    "mr": MALE,
+    "mr.": MALE,
+    "mrs": FEMALE,
+    "mrs.": FEMALE,
+    "ms": FEMALE,
+    "ms.": FEMALE,
+    "miss": FEMALE,
+    "sir": MALE,
+    "lady": FEMALE,
+    "dame": FEMALE,
+    "spokeswoman": FEMALE,
+    "spokesman": MALE,
+    "congresswoman": FEMALE,
+    "congressman": MALE,
+    "chairwoman": FEMALE,
+    "chairman": MALE,
+    "businesswoman": FEMALE,
+    "businessman": MALE,
+    "councilwoman": FEMALE,
+    "councilman": MALE,
+    "king": MALE,
+    "queen": FEMALE,
+    "prince": MALE,
+    "princess": FEMALE,
+    "father": MALE,
+    "sister": FEMALE,
+    "brother": MALE,
+    "wife": FEMALE,
+    "husband": MALE,
+    "mother": FEMALE,
+    "son": MALE,
+    "daughter": FEMALE,
+}
+# A name run: capitalized words, initials and abbreviated titles, possibly joined by particles.
+_RUN = re.compile(
+    r"[A-Z][\w\u2019'.\-]*(?:[ ]+(?:[A-Z][\w\u2019'.\-]*|(?:de|van|von|del|da|bin|al|la|le)\b))*"
+)
+_WORD = re.compile(r"[\w\u2019'.\-]+")
+# Lowercase words after which a name still opens a clause ("... and Cruz said", "that Ito would").
+_CLAUSE_OPENERS = wordset(
+    """
+    and but or that when while as because though although if since so yet then whether where who
+    candidate nominee moderator host anchor leader rival opponent contender
+    """
+)
+# Capitalized words that open sentences or name things, never people, at the start of a run.
+_NOT_NAME_START = wordset(
+    """
+    the a an it in on at but and however yet so as if this that these those he she they we i his her their
+    its our since after before when while for with from by to of us u.s. then there here what why how who
+    where which many some most more both all each every no not one two three four five six seven eight
+    nine ten monday tuesday wednesday thursday friday saturday sunday january february march april may june
+    july august september october november december republican republicans democrat democrats democratic
+    gop speaking asked meanwhile still also even though although because unless until later earlier
+    last next following once during despite instead according like just
+    """
+)
+# "Trump says", "Trump has also": a lone name followed by a verb-like word.
+_LONE_SUBJECT = re.compile(
+    r" (?:[a-z]+ed|says|tells|adds|has|had|is|was|will|would|also|then|did|does|can|could|wants|thinks)\b"
+)
+_PRONOUN_WORDS = frozenset(_GENDER_OF_PRONOUN)
+_SENTENCE_BREAK = re.compile(r"[.?!]\s+(?=[A-Z\u201c\"])|\n")
+
+
+@dataclass(slots=True)
+class Mention:
+    at: int  # offset in the article text
+    name: str  # the name as written, titles left out
+    last: str  # its last word, casefolded: the key of gender evidence and of later surname mentions
+
+
+class PersonMentions:
+    """The subject mentions of people in one article, and the gender evidence for each name."""
+
+    def __init__(self, text: str, spans: list[tuple[int, int]]) -> None:
+        self.mentions: list[Mention] = []
+        self.gender: dict[str, str] = {}
+        votes: dict[str, dict[str, int]] = {}
+        for start, end in spans:
+            self._scan(text, start, end, votes)
+        for last, counts in votes.items():
+            if last in self.gender:
+                continue
+            male, female = counts.get(MALE, 0), counts.get(FEMALE, 0)
+            if male != female:
+                self.gender[last] = MALE if male > female else FEMALE
+        self.starts = [m.at for m in self.mentions]
+
+    def _scan(self, text: str, start: int, end: int, votes: dict[str, dict[str, int]]) -> None:
+        block = text[start:end]
+        pairs = find_pairs(block)
+        masked = mask(block, pairs) if pairs else block
+        known: dict[str, str] = {m.last: m.name for m in self.mentions}
+        pending: Mention | None = None  # the latest name, waiting for the first pronoun after it
+        pending_end = 0
+        for match in _RUN.finditer(masked):
+            words = match.group().split()
+            at = match.start()
+            # Pronouns between the previous name and this one speak for the previous name's gender.
+            if pending is not None:
+                self._vote(masked, pending_end, at, pending, votes)
+                pending = None
+            lead = [w.casefold() for w in words]
+            cut = 0
+            gender = None
+            while cut < len(words) and (
+                lead[cut].rstrip(".") in _NOT_NAME_START
+                or lead[cut] in TITLE_WORDS
+                or lead[cut] in _TITLE_GENDER
+            ):
+                gender = _TITLE_GENDER.get(lead[cut], gender)
+                cut += 1
+            before = masked[max(0, at - 30) : at].split()
+            previous_word = before[-1].casefold() if before else ""
+            if gender is None and previous_word in _TITLE_GENDER:
+                gender = _TITLE_GENDER[previous_word]
+            name_words = [_bare(w) for w in words[cut:]]
+            name_words = [w for w in name_words if w]
+            if not name_words or not _person_like(name_words):
+                continue
+            last = name_words[-1].casefold()
+            subject = _is_subject(masked, at, match.end(), previous_word, cut > 0)
+            if (
+                len(name_words) == 1
+                and last not in known
+                and gender is None
+                and not (subject and _LONE_SUBJECT.match(masked, match.end()) and not last.endswith("ing"))
+            ):
+                continue  # a lone capitalized word not introduced, titled nor acting: not evidence of a person
+            name = " ".join(name_words) if len(name_words) > 1 else known.get(last, name_words[0])
+            known[last] = name
+            mention = Mention(start + at + sum(len(w) + 1 for w in words[:cut]), name, last)
+            if gender is not None:
+                self.gender.setdefault(last, gender)
+            if subject:
+                self.mentions.append(mention)
+            pending, pending_end = mention, match.end()
+        if pending is not None:
+            self._vote(masked, pending_end, len(masked), pending, votes)
+
+    @staticmethod
+    def _vote(masked: str, begin: int, end: int, mention: Mention, votes: dict[str, dict[str, int]]) -> None:
+        """The first gendered pronoun after a name, within the next two sentences, is a vote for it."""
+        window = masked[begin : min(end, begin + 400)]
+        breaks = 0
+        for match in re.finditer(r"[\w\u2019']+|[.?!]\s", window):
+            word = match.group().casefold()
+            if word[0] in ".?!":
+                breaks += 1
+                if breaks > 1:
+                    return
+                continue
+            gender = _GENDER_OF_PRONOUN.get(word)
+            if gender is not None:
+                counts = votes.setdefault(mention.last, {})
+                counts[gender] = counts.get(gender, 0) + 1
+                return
+
+    def antecedents(self, pronoun: str, before: int) -> list[Mention]:
+        """The subject mentions before offset ``before`` that ``pronoun`` (he/she) can refer to, latest
+        first, among the three latest distinct people: an agreeing one further back is too far to be
+        sure of."""
+        wanted = _GENDER_OF_PRONOUN.get(pronoun.casefold())
+        index = bisect_left(self.starts, before)
+        seen: list[str] = []
+        found: list[Mention] = []
+        for mention in reversed(self.mentions[:index]):
+            if mention.last in seen:
+                continue
+            seen.append(mention.last)
+            gender = self.gender.get(mention.last)
+            if wanted is None or gender is None or gender == wanted:
+                found.append(mention)
+            if len(seen) >= 3:
+                break
+        return found
+
+    def antecedent(self, pronoun: str, before: int) -> Mention | None:
+        found = self.antecedents(pronoun, before)
+        return found[0] if found else None
+
+
+def _bare(word: str) -> str:
+    word = re.sub("['\u2019]s?$", "", word)
+    return word.rstrip(".,") if not re.fullmatch(r"(?:[A-Z]\.)+", word) else word
+
+
+def _person_like(words: list[str]) -> bool:
+    lowered = {w.casefold().rstrip(".") for w in words}
+    if lowered & ORG_WORDS:
+        return False
+    if len(words) == 1 and words[0].casefold() in PLACES:
+        return False
+    return len(words) <= 4 and all(is_capitalized(w) for w in words if len(w) > 3)
+
+
+def _is_subject(masked: str, at: int, end: int, previous_word: str, titled: bool) -> bool:
+    """A name opens a clause: at a sentence start, after punctuation or a clause opener, or after a
+    title or role word ("candidate Ann Cole"); a possessive ("Ito's plan") is not a subject."""
+    if masked[end : end + 2] in ("\u2019s", "'s") or masked[end - 2 : end] in ("\u2019s", "'s"):
+        return False
+    if titled or not previous_word or previous_word[-1] in ',;:(\u2014\u2013-.?!"\u201d':
+        return True
+    word = previous_word.casefold()
+    return word in _CLAUSE_OPENERS or word in TITLE_WORDS or word in ROLE_NOUNS or word in _TITLE_GENDER
