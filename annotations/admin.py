@@ -2,21 +2,23 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected as confirm_delete_selected
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, Q
+from django.http import HttpResponseRedirect
 from django.urls import path
 from simple_history.admin import SimpleHistoryAdmin
 
 from corpus.admin import ArticleAdmin as CorpusArticleAdmin
 from corpus.admin import ParagraphAdmin as CorpusParagraphAdmin
 from corpus.admin import QuoteAdmin as CorpusQuoteAdmin
-from corpus.admin_actions import action_form_page, action_with_form
+from corpus.admin_actions import action_form_page, action_with_form, apply_each, refusal_text
 from corpus.admin_versioning import VersionedAdminMixin, VersionedForm
 from corpus.models import Anchor, Article, Paragraph, Quote
 from corpus.spans import span_validate
 from corpus.versioning import StaleVersion
 
-from . import admin_exports, annotate, services
+from . import access, admin_exports, annotate, services
 from .models import (
     Annotation,
     AnnotationStatus,
@@ -45,6 +47,67 @@ class ConcretePermissionsMixin:
         return self._concrete_perm(request, "view")
 
 
+class ServiceRefused(Exception):
+    """A service refused an admin save or delete: nothing was written; the reason goes to the user."""
+
+    def __init__(self, error: ValidationError | StaleVersion):
+        self.error = error
+        super().__init__(refusal_text(error))
+
+
+class ServiceAdminMixin:
+    """Writes go through named services only, each deciding who may: no generic save or delete.
+
+    A change form the service refuses is rolled back and shown again with the reason; deletes, single
+    or selected, go object by object through ``delete_with_service`` and report what was refused.
+    """
+
+    def delete_with_service(self, request, obj) -> None:
+        raise NotImplementedError
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ServiceRefused as refused:
+            self.message_user(request, f"Not saved: {refused}", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except ServiceRefused as refused:
+            self.message_user(request, f"Not deleted: {refused}", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def _refusing(self, call):
+        try:
+            return call()
+        except (ValidationError, StaleVersion) as exc:
+            raise ServiceRefused(exc) from None
+
+    def delete_model(self, request, obj):
+        self._refusing(lambda: self.delete_with_service(request, obj))
+
+    def delete_queryset(self, request, queryset):
+        apply_each(
+            self,
+            request,
+            list(queryset),
+            lambda obj: self.delete_with_service(request, obj),
+            done="{count} deleted.",
+            refused_as="not deleted",
+        )
+
+    @admin.action(description="Delete selected", permissions=["delete"])
+    def delete_selected(self, request, queryset):
+        """Django's confirmation page, then each object through the service (whose refusals are
+        reported), instead of one queryset delete."""
+        if not request.POST.get("post"):
+            return confirm_delete_selected(self, request, queryset)
+        self.delete_queryset(request, queryset)
+        return None
+
+
 class MineFilter(admin.SimpleListFilter):
     """Each editor's own work: "mine" lists what the signed-in user wrote."""
 
@@ -66,8 +129,8 @@ class MergeForm(forms.Form):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
-    actions = ["merge_selected"]
+class TagAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    actions = ["merge_selected", "delete_selected"]
     list_display = ["name", "slug", "parent", "colour", "annotation_count"]
     list_filter = ["parent"]
     search_fields = ["name", "slug", "description"]
@@ -82,21 +145,17 @@ class TagAdmin(admin.ModelAdmin):
     def annotation_count(self, obj: Tag) -> int:
         return obj.annotation_count
 
-    def delete_model(self, request, obj):
-        services.tag_delete(tag=obj)
+    def save_model(self, request, obj, form, change):
+        self._refusing(lambda: services.tag_save(tag=obj, user=request.user))
+
+    def delete_with_service(self, request, obj) -> None:
+        services.tag_delete(tag=obj, user=request.user)
 
     def has_delete_permission(self, request, obj=None):
         # A tag in use cannot be deleted by accident: merge it instead.
         if obj is not None and (obj.annotations.exists() or obj.children.exists()):
             return False
         return super().has_delete_permission(request, obj)
-
-    def delete_queryset(self, request, queryset):
-        for tag in queryset:
-            try:
-                services.tag_delete(tag=tag)
-            except ValidationError as exc:
-                self.message_user(request, "; ".join(exc.messages), messages.ERROR)
 
     @admin.action(description="Merge selected tags into another", permissions=["change"])
     def merge_selected(self, request, queryset):
@@ -107,9 +166,9 @@ class TagAdmin(admin.ModelAdmin):
             )
         target = form.cleaned_data["target"]
         try:
-            moved = services.tag_merge(sources=list(queryset), target=target)
-        except ValidationError as exc:
-            self.message_user(request, "; ".join(exc.messages), messages.ERROR)
+            moved = services.tag_merge(sources=list(queryset), target=target, user=request.user)
+        except (ValidationError, PermissionDenied) as exc:
+            self.message_user(request, refusal_text(exc), messages.ERROR)
             return None
         self.message_user(
             request, f"Merged into {target.slug}: {moved} annotation(s) gained it.", messages.SUCCESS
@@ -126,7 +185,7 @@ class AnnotationAdminForm(VersionedForm):
 
     def clean(self):
         cleaned = super().clean()
-        article = cleaned.get("article")
+        article = cleaned.get("article") or (self.instance.article if self.instance.pk else None)
         if article is not None and cleaned.get("target") == AnnotationTarget.SPAN:
             try:
                 cleaned["exact"] = span_validate(
@@ -142,7 +201,7 @@ class AnnotationAdminForm(VersionedForm):
 
 
 @admin.register(Annotation)
-class AnnotationAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
+class AnnotationAdmin(ServiceAdminMixin, VersionedAdminMixin, SimpleHistoryAdmin):
     form = AnnotationAdminForm
     list_display = [
         "__str__",
@@ -172,26 +231,31 @@ class AnnotationAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
         "prefix",
         "suffix",
     ]
-    actions = ["publish_selected", "reject_selected"]
+    actions = ["publish_selected", "reject_selected", "delete_selected"]
 
     def get_queryset(self, request):
         return (
             super().get_queryset(request).defer("article__raw_text", "article__text").prefetch_related("tags")
         )
 
+    def get_readonly_fields(self, request, obj=None):
+        # An annotation stays on the article it was made on.
+        return [*self.readonly_fields, "article"] if obj else self.readonly_fields
+
+    # What to offer: the services decide again on every write. Checked against Annotation's
+    # permissions, so the orphan queue (a proxy) follows the same rule.
     def has_change_permission(self, request, obj=None):
-        # Editors change their own annotations; superusers all of them. Checked against Annotation's
-        # permissions, so the orphan queue (a proxy) follows the same rule.
-        allowed = request.user.has_perm("annotations.change_annotation")
-        if not allowed or obj is None or request.user.is_superuser:
-            return allowed
-        return obj.author_id == request.user.pk
+        if obj is None:
+            return request.user.has_perm("annotations.change_annotation")
+        return access.can_annotation_change(request.user, obj)
 
     def has_delete_permission(self, request, obj=None):
-        allowed = request.user.has_perm("annotations.delete_annotation")
-        if not allowed or obj is None or request.user.is_superuser:
-            return allowed
-        return obj.author_id == request.user.pk
+        if obj is None:
+            return request.user.has_perm("annotations.delete_annotation")
+        return access.can_annotation_delete(request.user, obj)
+
+    def delete_with_service(self, request, obj) -> None:
+        services.annotation_delete(annotation=obj, expected_version=obj.version, user=request.user)
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
@@ -206,24 +270,22 @@ class AnnotationAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
             "note": data.get("note", ""),
             "status": data["status"],
         }
-        try:
-            if change:
-                saved = services.annotation_update(
+        if change:
+            saved = self._refusing(
+                lambda: services.annotation_update(
                     annotation=Annotation.objects.get(pk=obj.pk),
                     expected_version=data["expected_version"],
+                    user=request.user,
                     **values,
                 )
-            else:
-                saved = services.annotation_create(article=data["article"], author=request.user, **values)
-        except StaleVersion as exc:
-            messages.error(request, str(exc))
-            raise
+            )
+        else:
+            saved = self._refusing(
+                lambda: services.annotation_create(article=data["article"], author=request.user, **values)
+            )
         # The admin logs and redirects with the object it passed in.
         obj.__dict__.update({k: v for k, v in saved.__dict__.items() if not k.startswith("_")})
         obj.pk = saved.pk
-
-    def delete_model(self, request, obj):
-        services.annotation_delete(annotation=obj, expected_version=obj.version)
 
     @admin.action(description="Publish selected annotations", permissions=["change"])
     def publish_selected(self, request, queryset):
@@ -234,18 +296,16 @@ class AnnotationAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
         self._set_status(request, queryset, AnnotationStatus.REJECTED)
 
     def _set_status(self, request, queryset, status: str) -> None:
-        done = stale = 0
-        for annotation in queryset:
-            try:
-                services.annotation_update(
-                    annotation=annotation, expected_version=annotation.version, status=status
-                )
-                done += 1
-            except StaleVersion:
-                stale += 1
-        messages.success(request, f"{done} annotation(s) now {status}.")
-        if stale:
-            messages.warning(request, f"{stale} annotation(s) changed meanwhile and were left as they are.")
+        apply_each(
+            self,
+            request,
+            queryset,
+            lambda annotation: services.annotation_update(
+                annotation=annotation, expected_version=annotation.version, user=request.user, status=status
+            ),
+            done=f"{{count}} annotation(s) now {status}.",
+            refused_as="left as it is",
+        )
 
     @admin.display(description="exact")
     def exact_excerpt(self, obj: Annotation) -> str:
@@ -289,7 +349,7 @@ class FactCheckInline(admin.StackedInline):
 
 
 @admin.register(Claim)
-class ClaimAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
+class ClaimAdmin(ServiceAdminMixin, VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "claimant", "article", "verdict", "created_by", "created_at"]
     search_fields = ["text", "claimant__name", "article__title"]
     list_select_related = ["claimant", "article", "created_by", "fact_check"]
@@ -297,23 +357,48 @@ class ClaimAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
     raw_id_fields = ["article", "annotation"]
     readonly_fields = ["created_by", "version", "created_at", "updated_at"]
     inlines = [FactCheckInline]
+    actions = ["delete_selected"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).defer("article__raw_text", "article__text")
 
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return request.user.has_perm("annotations.change_claim")
+        return access.can_claim_change(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        # Withdrawing a claim is part of editing it, as in the API.
+        return self.has_change_permission(request, obj)
+
     def save_model(self, request, obj, form, change):
-        if change:
-            super().save_model(request, obj, form, change)
-            return
         data = form.cleaned_data
-        saved = services.claim_create(
-            article=data["article"],
-            text=data["text"],
-            created_by=request.user,
-            claimant=data.get("claimant"),
-            annotation=data.get("annotation"),
-        )
-        obj.pk, obj.version, obj.created_by = saved.pk, saved.version, saved.created_by
+        if change:
+            saved = self._refusing(
+                lambda: services.claim_update(
+                    claim=Claim.objects.get(pk=obj.pk),
+                    expected_version=data["expected_version"],
+                    user=request.user,
+                    text=data["text"],
+                    article=data["article"],
+                    claimant=data.get("claimant"),
+                    annotation=data.get("annotation"),
+                )
+            )
+        else:
+            saved = self._refusing(
+                lambda: services.claim_create(
+                    article=data["article"],
+                    text=data["text"],
+                    created_by=request.user,
+                    claimant=data.get("claimant"),
+                    annotation=data.get("annotation"),
+                )
+            )
+        obj.pk, obj.version, obj.created_by_id = saved.pk, saved.version, saved.created_by_id
+
+    def delete_with_service(self, request, obj) -> None:
+        services.claim_delete(claim=obj, expected_version=obj.version, user=request.user)
 
     @admin.display(description="verdict")
     def verdict(self, obj: Claim) -> str:
@@ -329,92 +414,184 @@ class SendBackForm(forms.Form):
     )
 
 
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea, help_text="Why it comes off the public record (kept in its history)."
+    )
+
+
+class ApproveForm(forms.Form):
+    """Nothing to type: the page lists what is approved, each with the version read."""
+
+
+class FactCheckAdminForm(VersionedForm):
+    """Shows what the writers are working on: a published fact-check's pending revision, if any."""
+
+    class Meta:
+        model = FactCheck
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.revision is not None:
+            for name, value in self.instance.revision.items():
+                if name in self.fields:
+                    self.initial[name] = value
+
+
+def _fact_check_details(fact_check: FactCheck) -> list[tuple[str, object]]:
+    working = fact_check.working
+    return [
+        ("verdict", working["verdict"].replace("_", " ")),
+        ("rationale", working["rationale"]),
+        ("evidence", "\n".join(item.get("url", "") for item in working["evidence"])),
+        ("author", fact_check.author),
+    ]
+
+
 @admin.register(FactCheck)
-class FactCheckAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
+class FactCheckAdmin(ServiceAdminMixin, VersionedAdminMixin, SimpleHistoryAdmin):
+    form = FactCheckAdminForm
     list_display = ["claim", "verdict", "status", "author", "reviewer", "published_at", "updated_at"]
     list_filter = ["status", "verdict", MineFilter]
     search_fields = ["claim__text", "rationale", "author__username"]
     list_select_related = ["claim", "author", "reviewer"]
     raw_id_fields = ["claim"]
+    exclude = ["co_authors", "revision"]
     readonly_fields = [
         "author",
         "status",
+        "revision_status",
         "reviewer",
         "review_comment",
         "published_at",
+        "modified_at",
         "version",
         "created_at",
         "updated_at",
     ]
-    actions = ["submit_selected", "publish_selected", "send_back_selected"]
+    actions = [
+        "submit_selected",
+        "publish_selected",
+        "send_back_selected",
+        "withdraw_selected",
+        "delete_selected",
+    ]
 
     def get_readonly_fields(self, request, obj=None):
         # The claim is chosen once, when the fact-check is written.
         return [*self.readonly_fields, "claim"] if obj else self.readonly_fields
 
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return request.user.has_perm("annotations.change_factcheck")
+        return access.can_factcheck_change(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is None:
+            return request.user.has_perm("annotations.change_factcheck")
+        return access.can_factcheck_delete(request.user, obj)
+
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         if change:
-            services.factcheck_update(
-                fact_check=FactCheck.objects.get(pk=obj.pk),
-                expected_version=data["expected_version"],
-                verdict=data["verdict"],
-                rationale=data["rationale"],
-                evidence=data["evidence"],
-                user=request.user,
+            self._refusing(
+                lambda: services.factcheck_update(
+                    fact_check=FactCheck.objects.get(pk=obj.pk),
+                    expected_version=data["expected_version"],
+                    verdict=data["verdict"],
+                    rationale=data["rationale"],
+                    evidence=data["evidence"],
+                    user=request.user,
+                )
             )
             return
-        saved = services.factcheck_create(
-            claim=data["claim"],
-            author=request.user,
-            verdict=data["verdict"],
-            rationale=data.get("rationale", ""),
-            evidence=data.get("evidence") or [],
+        saved = self._refusing(
+            lambda: services.factcheck_create(
+                claim=data["claim"],
+                author=request.user,
+                verdict=data["verdict"],
+                rationale=data.get("rationale", ""),
+                evidence=data.get("evidence") or [],
+            )
         )
         obj.pk, obj.version, obj.author = saved.pk, saved.version, saved.author
 
-    def _workflow(self, request, queryset, step, done: str, **kwargs) -> None:
-        count = 0
-        for fact_check in queryset.select_related("author"):
-            try:
-                step(fact_check=fact_check, expected_version=fact_check.version, user=request.user, **kwargs)
-                count += 1
-            except (ValidationError, PermissionDenied, StaleVersion) as exc:
-                text = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-                self.message_user(request, f"{fact_check}: {text}", messages.ERROR)
-        if count:
-            self.message_user(request, done.format(count=count), messages.SUCCESS)
+    def delete_with_service(self, request, obj) -> None:
+        services.factcheck_delete(fact_check=obj, expected_version=obj.version, user=request.user)
 
     @admin.action(description="Submit selected for review", permissions=["change"])
     def submit_selected(self, request, queryset):
-        self._workflow(request, queryset, services.factcheck_submit, "{count} fact-check(s) sent for review.")
+        apply_each(
+            self,
+            request,
+            queryset.select_related("claim"),
+            lambda fc: services.factcheck_submit(
+                fact_check=fc, expected_version=fc.version, user=request.user
+            ),
+            done="{count} fact-check(s) sent for review.",
+        )
 
     @admin.action(description="Approve and publish selected", permissions=["review"])
     def publish_selected(self, request, queryset):
-        self._workflow(request, queryset, services.factcheck_publish, "{count} fact-check(s) published.")
+        """A confirmation page lists each fact-check as it is now, with its version; approving
+        publishes exactly that version, and one changed since is refused."""
+        return action_with_form(
+            self,
+            request,
+            queryset.select_related("claim", "author"),
+            form_class=ApproveForm,
+            title="Approve and publish",
+            action="publish_selected",
+            apply=lambda fc, data, version: services.factcheck_publish(
+                fact_check=fc, expected_version=version, user=request.user
+            ),
+            done="{count} fact-check(s) published.",
+            carries_version=True,
+            details=_fact_check_details,
+        )
 
     @admin.action(description="Send selected back to their authors", permissions=["review"])
     def send_back_selected(self, request, queryset):
         return action_with_form(
             self,
             request,
-            queryset,
+            queryset.select_related("claim", "author"),
             form_class=SendBackForm,
             title="Send back with a comment",
             action="send_back_selected",
-            apply=lambda fc, data: services.factcheck_send_back(
-                fact_check=fc, expected_version=fc.version, user=request.user, comment=data["comment"]
+            apply=lambda fc, data, version: services.factcheck_send_back(
+                fact_check=fc, expected_version=version, user=request.user, comment=data["comment"]
             ),
             done="{count} fact-check(s) sent back.",
+            carries_version=True,
+            details=_fact_check_details,
+        )
+
+    @admin.action(description="Withdraw selected from publication", permissions=["review"])
+    def withdraw_selected(self, request, queryset):
+        return action_with_form(
+            self,
+            request,
+            queryset.select_related("claim", "author"),
+            form_class=WithdrawForm,
+            title="Withdraw from publication",
+            action="withdraw_selected",
+            apply=lambda fc, data, version: services.factcheck_withdraw(
+                fact_check=fc, expected_version=version, user=request.user, reason=data["reason"]
+            ),
+            done="{count} fact-check(s) withdrawn.",
+            carries_version=True,
+            details=_fact_check_details,
         )
 
     def has_review_permission(self, request) -> bool:
-        return request.user.has_perm(services.REVIEW_PERMISSION)
+        return access.is_reviewer(request.user)
 
 
 @admin.register(FactCheckInReview)
 class ReviewQueueAdmin(ConcretePermissionsMixin, FactCheckAdmin):
-    """Fact-checks waiting for a second person, oldest first."""
+    """Fact-checks waiting for a second person, and revisions of published ones, oldest first."""
 
     list_display = ["claim", "verdict", "author", "updated_at"]
     list_filter = ["verdict"]
@@ -422,10 +599,11 @@ class ReviewQueueAdmin(ConcretePermissionsMixin, FactCheckAdmin):
     actions = ["publish_selected", "send_back_selected"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(status=FactCheckStatus.IN_REVIEW)
-
-    def has_change_permission(self, request, obj=None):
-        return self._concrete_perm(request, "change")
+        return (
+            super()
+            .get_queryset(request)
+            .filter(Q(status=FactCheckStatus.IN_REVIEW) | Q(revision_status=FactCheckStatus.IN_REVIEW))
+        )
 
     def has_add_permission(self, request):
         return False

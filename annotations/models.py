@@ -196,9 +196,32 @@ class FactCheck(models.Model):
         blank=True,
         related_name="reviewed_fact_checks",
     )
+    co_authors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="co_written_fact_checks",
+        help_text="People other than the author who changed its verdict, rationale or evidence; "
+        "none of them may approve it.",
+    )
     review_comment = models.TextField(blank=True)
     status = models.CharField(max_length=10, choices=FactCheckStatus.choices, default=FactCheckStatus.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True)
+    modified_at = models.DateTimeField(
+        null=True, blank=True, help_text="When an approved revision last replaced the published verdict."
+    )
+    # A published fact-check stays public while it is revised: the revision waits here, and the
+    # verdict, rationale and evidence above stay what was approved until a reviewer approves it.
+    revision = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="The pending revision of a published fact-check: verdict, rationale, evidence.",
+    )
+    revision_status = models.CharField(
+        max_length=10,
+        blank=True,
+        choices=[(FactCheckStatus.DRAFT, "draft"), (FactCheckStatus.IN_REVIEW, "in review")],
+        help_text="Where the pending revision is: a draft (sent back) or in review.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
@@ -222,6 +245,18 @@ class FactCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_verdict_display()}: {self.claim}"
+
+    @property
+    def awaits_review(self) -> bool:
+        """In review itself, or published with a revision in review."""
+        return FactCheckStatus.IN_REVIEW in (self.status, self.revision_status)
+
+    @property
+    def working(self) -> dict:
+        """What the writers are working on: the pending revision, else the fact-check itself."""
+        if self.revision is not None:
+            return dict(self.revision)
+        return {"verdict": self.verdict, "rationale": self.rationale, "evidence": self.evidence}
 
 
 class FactCheckInReview(FactCheck):

@@ -1,42 +1,53 @@
-"""Object rules on top of the role permissions (config.permissions.RolePermission)."""
+"""Object rules for the API, asked of ``annotations.access`` (the rules the services enforce) so that
+a refusal is a 403 before the If-Match checks. The services decide again on every write."""
 
 from __future__ import annotations
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
+from . import access
+
 REVIEW_ACTIONS = ("publish", "send_back")
 
 
 class OwnAnnotation(BasePermission):
-    """Editors change and delete their own annotations; superusers any."""
+    """Editors change and delete their own annotations; machine ones are the reviewers'."""
 
     message = "You can change or delete only your own annotations."
 
     def has_object_permission(self, request, view, obj) -> bool:
         if request.method in SAFE_METHODS:
             return True
-        return request.user.is_superuser or obj.author_id == request.user.pk
+        if request.method == "DELETE":
+            return access.can_annotation_delete(request.user, obj)
+        return access.can_annotation_change(request.user, obj)
 
 
 class OwnClaim(BasePermission):
-    """Editors change and withdraw the claims they marked; superusers any."""
+    """Editors change and withdraw the claims they marked."""
 
     message = "You can change or withdraw only the claims you marked."
 
     def has_object_permission(self, request, view, obj) -> bool:
         if request.method in SAFE_METHODS:
             return True
-        return request.user.is_superuser or obj.created_by_id == request.user.pk
+        return access.can_claim_change(request.user, obj)
 
 
 class FactCheckRules(BasePermission):
-    """The author edits and submits a fact-check; a second person (a fact-checker) reviews it."""
+    """The writers edit and submit a fact-check; a second person (a fact-checker) reviews it."""
 
     def has_object_permission(self, request, view, obj) -> bool:
         if request.method in SAFE_METHODS:
             return True
-        if getattr(view, "action", None) in REVIEW_ACTIONS:
+        action = getattr(view, "action", None)
+        if action in REVIEW_ACTIONS:
             self.message = "A fact-check needs a second person: its author cannot review it."
+            if action == "publish":
+                return access.can_factcheck_review(request.user, obj)
             return obj.author_id != request.user.pk
-        self.message = "Only the author of a fact-check changes or submits it."
-        return request.user.is_superuser or obj.author_id == request.user.pk
+        if action == "submit":
+            self.message = "Only the author of a fact-check (or a co-author) submits it."
+            return access.can_factcheck_submit(request.user, obj)
+        self.message = "Only the author of a fact-check changes it; a reviewer may while it is in review."
+        return access.can_factcheck_change(request.user, obj)

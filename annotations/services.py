@@ -1,4 +1,9 @@
-"""Every write to tags, annotations, claims and fact-checks goes through these functions."""
+"""Every write to tags, annotations, claims and fact-checks goes through these functions.
+
+Each takes the acting user (``user``; on the create functions, the ``author`` / ``created_by`` it
+records) and asks ``access`` whether that user may, before anything is written: the admin, the API,
+the annotate screen and the commands all come through here, so a rule holds whichever door is used.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,6 +21,8 @@ from corpus.models import Anchor, Article, Origin, Paragraph, Quote, Speaker
 from corpus.spans import span_context, span_validate
 from corpus.versioning import StaleVersion, versioned_update
 
+from . import access
+from .access import REVIEW_PERMISSION  # noqa: F401 (the doors read it from here)
 from .models import (
     Annotation,
     AnnotationStatus,
@@ -28,7 +35,6 @@ from .models import (
 )
 
 SPAM_TAG = "injected-spam"
-REVIEW_PERMISSION = "annotations.review_factcheck"
 
 
 # --- Tags ------------------------------------------------------------------------
@@ -148,10 +154,13 @@ def annotation_create(
 ) -> Annotation:
     """Create an annotation on a span, paragraph, quote or the whole article.
 
-    ``exact`` must equal ``text[start:end]`` (it is derived when omitted).
+    ``exact`` must equal ``text[start:end]`` (it is derived when omitted). The author is the acting
+    user; only the system (ingestion, imports) makes machine annotations, which have none.
     """
     if origin == Origin.EDITOR and author is None:
         raise ValidationError({"author": "an editor's annotation needs an author."})
+    if author is not None:
+        access.access_annotation_create(author)
     resolved_tags = _tags_resolve(tags)
     if not resolved_tags and not note.strip():
         raise ValidationError({"tags": "give at least one tag or a note."}, code="empty_annotation")
@@ -186,6 +195,7 @@ def annotation_update(
     *,
     annotation: Annotation,
     expected_version: int,
+    user,
     target: str | None = None,
     start: int | object | None = _UNSET,
     end: int | object | None = _UNSET,
@@ -196,7 +206,11 @@ def annotation_update(
     note: str | None = None,
     status: str | None = None,
 ) -> Annotation:
-    """Change an annotation written at ``expected_version``; a stale version raises ``StaleVersion``."""
+    """Change an annotation written at ``expected_version``; a stale version raises ``StaleVersion``.
+
+    Its author changes it (status included); machine annotations are the reviewers' to publish or reject.
+    """
+    access.access_annotation_change(user, annotation)
     fields: dict = {}
     moves = any(v is not _UNSET for v in (start, end, paragraph, quote)) or target is not None
     if moves:
@@ -229,15 +243,35 @@ def annotation_update(
     for name, value in fields.items():
         setattr(candidate, name, value)
     candidate.full_clean(exclude=["article", "author", "paragraph", "quote"], validate_unique=False)
-    versioned_update(annotation, expected_version=expected_version, fields=fields)
+    versioned_update(annotation, expected_version=expected_version, fields=fields, user=user)
     if tags is not None:
         annotation.tags.set(_tags_resolve(tags))
     return annotation
 
 
 @transaction.atomic
-def annotation_delete(*, annotation: Annotation, expected_version: int) -> None:
-    """Delete an annotation, only if nobody changed it since ``expected_version``."""
+def annotation_delete(*, annotation: Annotation, expected_version: int, user) -> None:
+    """Delete an annotation, only if nobody changed it since ``expected_version``.
+
+    The highlight of a claim whose fact-check is public or in review stays: a published claim keeps its
+    place in the text. Withdraw the fact-check (``factcheck_withdraw``) first.
+    """
+    access.access_annotation_delete(user, annotation)
+    held = (
+        FactCheck.objects.filter(claim__annotation=annotation)
+        .exclude(status=FactCheckStatus.DRAFT)
+        .values_list("pk", "status")
+        .first()
+    )
+    if held is not None:
+        state = "published" if held[1] == FactCheckStatus.PUBLISHED else "in review"
+        raise ValidationError(
+            {
+                "annotation": f"it marks a claim whose fact-check {held[0]} is {state}; "
+                "withdraw the fact-check (or send it back) before deleting the highlight."
+            },
+            code="highlight_of_public_claim",
+        )
     # QuerySet.delete() reads the rows before deleting them by id, so the version test alone could
     # pass on a row that a concurrent edit is about to commit. Lock the row under the version condition
     # first: PostgreSQL re-checks the condition once the edit commits.
@@ -311,6 +345,8 @@ def claim_create(
     claimant: Speaker | None = None,
     annotation: Annotation | None = None,
 ) -> Claim:
+    """Mark a claim; ``created_by`` is the acting user, who may change and withdraw it later."""
+    access.access_claim_create(created_by)
     if annotation is not None and annotation.article_id != article.pk:
         raise ValidationError({"annotation": "the annotation belongs to another article."})
     if claimant is not None and claimant.article_id not in (None, article.pk):
@@ -336,35 +372,59 @@ def claim_update(
     *,
     claim: Claim,
     expected_version: int,
-    user=None,
+    user,
     text: str | None = None,
+    article: Article | object = _KEEP,
     claimant: Speaker | object | None = _KEEP,
     annotation: Annotation | object | None = _KEEP,
 ) -> Claim:
-    """Change a claim's wording, claimant or annotation, only if nobody changed it since
-    ``expected_version``.
+    """Change a claim's wording, article, claimant or annotation, only if nobody changed it since
+    ``expected_version``. Only the editor who marked it (or an administrator) changes it.
+
+    A claim moves to another article only with its annotation (one on the new article, or none): a
+    claim is never left pointing at a highlight in another text.
 
     A claim under review stays as the reviewer reads it: changes are refused until the fact-check is
     published or sent back. Changing the claim of a published fact-check sends that fact-check back to
     draft, as changing its verdict does: what was published is no longer what it checked.
     """
+    access.access_claim_change(user, claim)
     fields: dict = {}
     if text is not None:
         if not text.strip():
             raise ValidationError({"text": "a claim needs its words."})
-        fields["text"] = text.strip()
+        if text.strip() != claim.text:
+            fields["text"] = text.strip()
+    article_id = claim.article_id
+    if article is not _KEEP and article.pk != claim.article_id:
+        article_id = article.pk
+        fields["article"] = article
     if claimant is not _KEEP:
-        if claimant is not None and claimant.article_id not in (None, claim.article_id):
+        if claimant is not None and claimant.article_id not in (None, article_id):
             raise ValidationError({"claimant": "that speaker belongs to another article."})
-        fields["claimant"] = claimant
+        if getattr(claimant, "pk", None) != claim.claimant_id or "article" in fields:
+            fields["claimant"] = claimant
+    elif "article" in fields and claim.claimant is not None and claim.claimant.article_id is not None:
+        raise ValidationError({"claimant": "that speaker belongs to the claim's first article."})
+    stays_behind = ValidationError(
+        {
+            "article": "the claim's annotation stays on its first article; choose an annotation "
+            "on the new article (or none) when moving it."
+        }
+    )
     if annotation is not _KEEP:
-        if annotation is not None and annotation.article_id != claim.article_id:
+        if annotation is not None and annotation.article_id != article_id:
+            if "article" in fields and annotation.pk == claim.annotation_id:
+                raise stays_behind
             raise ValidationError({"annotation": "the annotation belongs to another article."})
-        fields["annotation"] = annotation
+        if getattr(annotation, "pk", None) != claim.annotation_id or "article" in fields:
+            fields["annotation"] = annotation
+    elif "article" in fields and claim.annotation_id is not None:
+        raise stays_behind
     if not fields:
         return versioned_update(claim, expected_version=expected_version, user=user, fields={})
     fact_check = _claim_fact_check(claim)
-    if fact_check is not None and fact_check.status == FactCheckStatus.IN_REVIEW:
+    if fact_check is not None and fact_check.awaits_review:
         raise ValidationError(
             {"claim": "its fact-check is in review; change the claim after it is published or sent back."}
         )
@@ -374,7 +434,15 @@ def claim_update(
             fact_check,
             expected_version=fact_check.version,
             user=user,
-            fields={"status": FactCheckStatus.DRAFT, "published_at": None, "reviewer": None},
+            fields={
+                **fact_check.working,
+                "status": FactCheckStatus.DRAFT,
+                "published_at": None,
+                "reviewer": None,
+                "revision": None,
+                "revision_status": "",
+                "modified_at": None,
+            },
         )
     return claim
 
@@ -386,6 +454,7 @@ def claim_delete(*, claim: Claim, expected_version: int, user) -> None:
     A claim whose fact-check is in review or published stays (the record of what was checked); a draft
     fact-check goes with its claim only when it is the same person's.
     """
+    access.access_claim_change(user, claim)
     fact_check = _claim_fact_check(claim)
     if fact_check is not None:
         if fact_check.status != FactCheckStatus.DRAFT:
@@ -423,6 +492,8 @@ def _evidence_clean(evidence: list) -> list[dict]:
 def factcheck_create(
     *, claim: Claim, author, verdict: str, rationale: str = "", evidence: list | None = None
 ) -> FactCheck:
+    """Write a draft fact-check; ``author`` is the acting user."""
+    access.access_factcheck_create(author)
     if verdict not in Verdict.values:
         raise ValidationError({"verdict": f"{verdict!r} is not one of {', '.join(Verdict.values)}."})
     fact_check = FactCheck(
@@ -437,80 +508,161 @@ def factcheck_create(
     return fact_check
 
 
+CONTENT_FIELDS = ("verdict", "rationale", "evidence")
+
+
 @transaction.atomic
 def factcheck_update(
     *,
     fact_check: FactCheck,
     expected_version: int,
+    user,
     verdict: str | None = None,
     rationale: str | None = None,
     evidence: list | None = None,
-    user=None,
 ) -> FactCheck:
-    fields: dict = {}
+    """Change the verdict, rationale or evidence of the version being worked on.
+
+    A published fact-check stays public as it was approved: the change becomes (or amends) its pending
+    revision, which goes to review; the public page and the exports keep the approved version until a
+    reviewer approves the revision. Whoever changes the content without being its author becomes a
+    co-author, and a co-author cannot approve it.
+    """
+    access.access_factcheck_change(user, fact_check)
+    changes: dict = {}
     if verdict is not None:
         if verdict not in Verdict.values:
             raise ValidationError({"verdict": f"{verdict!r} is not one of {', '.join(Verdict.values)}."})
-        fields["verdict"] = verdict
+        changes["verdict"] = verdict
     if rationale is not None:
-        fields["rationale"] = rationale
+        changes["rationale"] = rationale
     if evidence is not None:
-        fields["evidence"] = _evidence_clean(evidence)
-    if fact_check.status == FactCheckStatus.PUBLISHED and fields:
-        # A change to a published verdict goes back through review.
-        fields.update(status=FactCheckStatus.DRAFT, published_at=None, reviewer=None)
-    return versioned_update(fact_check, expected_version=expected_version, user=user, fields=fields)
+        changes["evidence"] = _evidence_clean(evidence)
+    working = fact_check.working
+    changes = {name: value for name, value in changes.items() if working[name] != value}
+    fields: dict = {}
+    if fact_check.status == FactCheckStatus.PUBLISHED and changes:
+        fields["revision"] = {**working, **changes}
+        if fact_check.revision is None:
+            fields["revision_status"] = FactCheckStatus.IN_REVIEW
+    else:
+        fields.update(changes)
+    fact_check = versioned_update(fact_check, expected_version=expected_version, user=user, fields=fields)
+    if changes and user.pk != fact_check.author_id:
+        fact_check.co_authors.add(user)
+        fact_check._co_author_ids = None
+    return fact_check
 
 
 @transaction.atomic
 def factcheck_submit(*, fact_check: FactCheck, expected_version: int, user) -> FactCheck:
-    if fact_check.status != FactCheckStatus.DRAFT:
+    """Send a draft (or a sent-back revision of a published fact-check) to review."""
+    access.access_factcheck_submit(user, fact_check)
+    if fact_check.status == FactCheckStatus.PUBLISHED and fact_check.revision_status == FactCheckStatus.DRAFT:
+        fields = {"revision_status": FactCheckStatus.IN_REVIEW}
+    elif fact_check.status == FactCheckStatus.DRAFT:
+        fields = {"status": FactCheckStatus.IN_REVIEW}
+    else:
         raise ValidationError(
-            {"status": f"only a draft can be submitted for review; this one is {fact_check.status}."}
+            {"status": f"only a draft can be submitted for review; this one is {_state(fact_check)}."}
         )
-    return versioned_update(
-        fact_check, expected_version=expected_version, user=user, fields={"status": FactCheckStatus.IN_REVIEW}
-    )
+    return versioned_update(fact_check, expected_version=expected_version, user=user, fields=fields)
 
 
-def _reviewer_check(*, fact_check: FactCheck, user) -> None:
-    if not user.has_perm(REVIEW_PERMISSION):
-        raise PermissionDenied("Only fact-checkers review fact-checks.")
-    if user.pk == fact_check.author_id:
-        raise PermissionDenied("A fact-check needs a second person: its author cannot review it.")
+def _state(fact_check: FactCheck) -> str:
+    if fact_check.status == FactCheckStatus.PUBLISHED and fact_check.revision_status:
+        return f"published, with a revision {fact_check.revision_status.replace('_', ' ')}"
+    return fact_check.status.replace("_", " ")
 
 
 @transaction.atomic
 def factcheck_publish(*, fact_check: FactCheck, expected_version: int, user) -> FactCheck:
-    """Approve and publish: a fact-checker who is not the author."""
-    _reviewer_check(fact_check=fact_check, user=user)
-    if fact_check.status != FactCheckStatus.IN_REVIEW:
+    """Approve and publish exactly the version the reviewer read (``expected_version``): a fact-checker
+    who neither wrote nor co-wrote it. Approving a revision of a published fact-check replaces the
+    published verdict, rationale and evidence, and dates the change (``modified_at``)."""
+    access.access_factcheck_review(user, fact_check)
+    now = timezone.now()
+    if fact_check.status == FactCheckStatus.IN_REVIEW:
+        fields = {"status": FactCheckStatus.PUBLISHED, "reviewer": user, "published_at": now}
+    elif (
+        fact_check.status == FactCheckStatus.PUBLISHED
+        and fact_check.revision_status == FactCheckStatus.IN_REVIEW
+    ):
+        fields = {
+            **{name: fact_check.revision[name] for name in CONTENT_FIELDS},
+            "revision": None,
+            "revision_status": "",
+            "reviewer": user,
+            "modified_at": now,
+        }
+    else:
         raise ValidationError(
-            {"status": f"only a fact-check in review can be published; this one is {fact_check.status}."}
+            {"status": f"only a fact-check in review can be published; this one is {_state(fact_check)}."}
         )
-    return versioned_update(
-        fact_check,
-        expected_version=expected_version,
-        user=user,
-        fields={"status": FactCheckStatus.PUBLISHED, "reviewer": user, "published_at": timezone.now()},
-    )
+    return versioned_update(fact_check, expected_version=expected_version, user=user, fields=fields)
 
 
 @transaction.atomic
 def factcheck_send_back(*, fact_check: FactCheck, expected_version: int, user, comment: str) -> FactCheck:
-    _reviewer_check(fact_check=fact_check, user=user)
-    if fact_check.status != FactCheckStatus.IN_REVIEW:
+    """Return a fact-check (or a revision) in review to its writers with what needs to change."""
+    access.access_factcheck_send_back(user, fact_check)
+    if fact_check.status == FactCheckStatus.IN_REVIEW:
+        fields: dict = {"status": FactCheckStatus.DRAFT}
+    elif (
+        fact_check.status == FactCheckStatus.PUBLISHED
+        and fact_check.revision_status == FactCheckStatus.IN_REVIEW
+    ):
+        fields = {"revision_status": FactCheckStatus.DRAFT}
+    else:
         raise ValidationError(
-            {"status": f"only a fact-check in review can be sent back; this one is {fact_check.status}."}
+            {"status": f"only a fact-check in review can be sent back; this one is {_state(fact_check)}."}
         )
     if not comment.strip():
         raise ValidationError({"review_comment": "say what needs to change."})
-    return versioned_update(
-        fact_check,
-        expected_version=expected_version,
-        user=user,
-        fields={"status": FactCheckStatus.DRAFT, "review_comment": comment.strip()},
-    )
+    fields["review_comment"] = comment.strip()
+    return versioned_update(fact_check, expected_version=expected_version, user=user, fields=fields)
+
+
+@transaction.atomic
+def factcheck_withdraw(*, fact_check: FactCheck, expected_version: int, user, reason: str) -> FactCheck:
+    """Take a published fact-check off the public record: it becomes a draft again (with its pending
+    revision, if any, as the working text), the reason is kept as the review comment, and the history
+    records who withdrew it. Only then may the highlight of its claim be deleted."""
+    access.access_factcheck_withdraw(user, fact_check)
+    if fact_check.status != FactCheckStatus.PUBLISHED:
+        raise ValidationError(
+            {"status": f"only a published fact-check can be withdrawn; this one is {_state(fact_check)}."}
+        )
+    if not reason.strip():
+        raise ValidationError({"review_comment": "say why it is withdrawn."})
+    fields = {
+        **fact_check.working,
+        "status": FactCheckStatus.DRAFT,
+        "revision": None,
+        "revision_status": "",
+        "reviewer": None,
+        "published_at": None,
+        "modified_at": None,
+        "review_comment": f"Withdrawn: {reason.strip()}",
+    }
+    return versioned_update(fact_check, expected_version=expected_version, user=user, fields=fields)
+
+
+@transaction.atomic
+def factcheck_delete(*, fact_check: FactCheck, expected_version: int, user) -> None:
+    """Delete a draft fact-check, only if nobody changed it since ``expected_version``; one that was
+    submitted or published stays on the record (withdraw a published one first)."""
+    access.access_factcheck_delete(user, fact_check)
+    locked = FactCheck.objects.select_for_update().filter(pk=fact_check.pk, version=expected_version)
+    row = locked.values_list("status", flat=True).first()
+    if row is None:
+        current = FactCheck.objects.filter(pk=fact_check.pk).values_list("version", flat=True).first()
+        raise StaleVersion(model=FactCheck, pk=fact_check.pk, expected=expected_version, current=current)
+    if row != FactCheckStatus.DRAFT:
+        raise ValidationError(
+            {"status": f"only a draft fact-check can be deleted; this one is {row.replace('_', ' ')}."}
+        )
+    FactCheck.objects.filter(pk=fact_check.pk, version=expected_version).delete()
 
 
 # --- Revisions -----------------------------------------------------------------------------
@@ -576,9 +728,23 @@ def annotations_reanchor(*, revision) -> None:
 
 
 @transaction.atomic
-def tag_merge(*, sources: Sequence[Tag], target: Tag) -> int:
+def tag_save(*, tag: Tag, user) -> Tag:
+    """Add or change a term of the vocabulary (administrators)."""
+    if tag.pk is None:
+        access.access_tag_add(user)
+    else:
+        access.access_tag_change(user)
+    tag.full_clean()
+    tag.save()
+    return tag
+
+
+@transaction.atomic
+def tag_merge(*, sources: Sequence[Tag], target: Tag, user) -> int:
     """Move every annotation of ``sources`` to ``target`` and remove the sources. Children of a source
     move under the target. Returns the number of annotations that gained the target tag."""
+    access.access_tag_change(user)
+    access.access_tag_delete(user)
     sources = [t for t in sources if t.pk != target.pk]
     if not sources:
         return 0
@@ -603,8 +769,9 @@ def tag_merge(*, sources: Sequence[Tag], target: Tag) -> int:
     return len(tagged - already)
 
 
-def tag_delete(*, tag: Tag) -> None:
+def tag_delete(*, tag: Tag, user) -> None:
     """Delete an unused tag. A tag in use is refused: merge it into another instead."""
+    access.access_tag_delete(user)
     if tag.annotations.exists():
         raise ValidationError(
             {

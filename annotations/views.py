@@ -261,14 +261,17 @@ class AnnotationViewSet(viewsets.ModelViewSet):
         if "article" in data and data["article"].pk != annotation.article_id:
             raise exceptions.ValidationError({"article": ["An annotation cannot move to another article."]})
         services.annotation_update(
-            annotation=annotation, expected_version=version, **_annotation_changes(data, partial=partial)
+            annotation=annotation,
+            expected_version=version,
+            user=request.user,
+            **_annotation_changes(data, partial=partial),
         )
         return self._respond(annotation)
 
     def destroy(self, request, *args, **kwargs):
         annotation = self.get_object()
         services.annotation_delete(
-            annotation=annotation, expected_version=expected_version(request, annotation)
+            annotation=annotation, expected_version=expected_version(request, annotation), user=request.user
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -370,7 +373,7 @@ class FactCheckViewSet(viewsets.ReadOnlyModelViewSet):
         data = _validated(FactCheckUpdateSerializer, request.data)
         if "evidence" in data:
             data["evidence"] = [dict(item) for item in data["evidence"]]
-        services.factcheck_update(fact_check=fact_check, expected_version=version, **data)
+        services.factcheck_update(fact_check=fact_check, expected_version=version, user=request.user, **data)
         return self._respond(fact_check)
 
     @action(detail=True, methods=["post"])
@@ -605,14 +608,16 @@ class W3CAnnotationView(W3CMixin, APIView):
             raise exceptions.ValidationError({"target": ["An annotation cannot move to another article."]})
         kwargs.setdefault("start", None)
         kwargs.setdefault("end", None)
-        services.annotation_update(annotation=annotation, expected_version=version, **kwargs)
+        services.annotation_update(
+            annotation=annotation, expected_version=version, user=request.user, **kwargs
+        )
         return self._respond(self.get_queryset().get(pk=annotation.pk))
 
     @extend_schema(responses={204: None})
     def delete(self, request, pk: int):
         annotation = self.get_object()
         services.annotation_delete(
-            annotation=annotation, expected_version=expected_version(request, annotation)
+            annotation=annotation, expected_version=expected_version(request, annotation), user=request.user
         )
         return Response(
             status=status.HTTP_204_NO_CONTENT, headers={"Allow": "GET, HEAD, OPTIONS, PUT, DELETE"}

@@ -95,7 +95,7 @@ class AnnotationFactory(factory.Factory):
         model = Annotation
 
     article = factory.SubFactory(ArticleFactory)
-    author = factory.SubFactory(UserFactory)
+    author = factory.SubFactory(UserFactory, groups=["Editor"])
     note = "needs a second source"
     status = "published"
     tags = ()

@@ -101,7 +101,9 @@ def test_stale_admin_save_is_refused(admin_client):
         "expected_version": 1,
     }
     # Someone else saves first.
-    services.annotation_update(annotation=annotation, expected_version=1, note="someone else")
+    services.annotation_update(
+        annotation=annotation, expected_version=1, note="someone else", user=annotation.author
+    )
     response = admin_client.post(url, form)
     assert response.status_code == 200
     assert "Someone else saved this annotation" in response.content.decode()

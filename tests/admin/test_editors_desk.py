@@ -31,20 +31,36 @@ def _action(client, url: str, action: str, ids: list[int], **extra):
     return client.post(url, {"action": action, "_selected_action": ids, **extra}, follow=True)
 
 
+def _versions(*fact_checks) -> dict[str, int]:
+    """What the confirmation page carries: the version of each fact-check the reviewer read."""
+    return {f"version-{fc.pk}": FactCheck.objects.get(pk=fc.pk).version for fc in fact_checks}
+
+
 def test_fact_check_needs_a_second_person_in_the_admin(client):
     author = _login(client, "author", "Fact-checker")
     fact_check = _fact_check(author)
     url = "/admin/annotations/factcheck/"
     _action(client, url, "submit_selected", [fact_check.pk])
     assert FactCheck.objects.get().status == "in_review"
-    page = _action(client, url, "publish_selected", [fact_check.pk]).content.decode()
+    confirm = _action(client, url, "publish_selected", [fact_check.pk]).content.decode()
+    assert "Approve and publish" in confirm and 'name="version-' in confirm
+    page = _action(
+        client, url, "publish_selected", [fact_check.pk], apply="1", **_versions(fact_check)
+    ).content.decode()
     assert "its author cannot review it" in page
     assert FactCheck.objects.get().status == "in_review"
 
     reviewer = _login(client, "reviewer", "Fact-checker")
     queue = client.get("/admin/annotations/factcheckinreview/").content.decode()
     assert "The pier is older" in queue
-    _action(client, "/admin/annotations/factcheckinreview/", "publish_selected", [fact_check.pk])
+    _action(
+        client,
+        "/admin/annotations/factcheckinreview/",
+        "publish_selected",
+        [fact_check.pk],
+        apply="1",
+        **_versions(fact_check),
+    )
     published = FactCheck.objects.get()
     assert (published.status, published.reviewer) == ("published", reviewer)
     # the history shows who did what
@@ -66,28 +82,39 @@ def test_editor_cannot_publish_and_send_back_needs_a_comment(client):
     url = "/admin/annotations/factcheck/"
     form = _action(client, url, "send_back_selected", [fact_check.pk]).content.decode()
     assert "Send back with a comment" in form
-    _action(client, url, "send_back_selected", [fact_check.pk], apply="1", comment="Cite the records.")
+    _action(
+        client,
+        url,
+        "send_back_selected",
+        [fact_check.pk],
+        apply="1",
+        comment="Cite the records.",
+        **_versions(fact_check),
+    )
     fact_check.refresh_from_db()
     assert (fact_check.status, fact_check.review_comment) == ("draft", "Cite the records.")
 
 
 def test_editing_a_published_fact_check_keeps_the_earlier_version(client):
-    author = UserFactory(username="author", groups=["Fact-checker"])
+    author = UserFactory(username="author", is_staff=True, groups=["Fact-checker"])
     reviewer = UserFactory(username="reviewer", groups=["Fact-checker"])
     fact_check = _fact_check(author, verdict="false")
     services.factcheck_submit(fact_check=fact_check, expected_version=1, user=author)
     services.factcheck_publish(fact_check=fact_check, expected_version=2, user=reviewer)
-    _login(client, "author2", "Fact-checker")
-    fact_check.refresh_from_db()
+    client.force_login(author)
     response = client.post(
         f"/admin/annotations/factcheck/{fact_check.pk}/change/",
         {"verdict": "mostly_false", "rationale": "New records.", "evidence": "[]", "expected_version": 3},
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     fact_check.refresh_from_db()
-    assert (fact_check.verdict, fact_check.status) == ("mostly_false", "draft")  # back through review
+    # Still published as approved; the change waits for review as a revision.
+    assert (fact_check.verdict, fact_check.status) == ("false", "published")
+    assert fact_check.revision["verdict"] == "mostly_false"
+    assert fact_check.revision_status == "in_review"
+    assert "The pier is older" in client.get("/admin/annotations/factcheckinreview/").content.decode()
     verdicts = list(fact_check.history.order_by("history_date").values_list("verdict", "status"))
-    assert ("false", "published") in verdicts and verdicts[-1] == ("mostly_false", "draft")
+    assert ("false", "published") in verdicts
     assert client.get(f"/admin/annotations/factcheck/{fact_check.pk}/history/").status_code == 200
 
 

@@ -19,23 +19,29 @@ pytestmark = pytest.mark.django_db
 def test_stale_annotation_update_is_refused_and_nothing_changes():
     annotation = AnnotationFactory(note="first")
     assert annotation.version == 1
-    services.annotation_update(annotation=annotation, expected_version=1, note="second")
+    services.annotation_update(
+        annotation=annotation, expected_version=1, note="second", user=annotation.author
+    )
     assert annotation.version == 2
 
     stale = Annotation.objects.get(pk=annotation.pk)
     with pytest.raises(StaleVersion, match="you edited version 1, it is now at version 2"):
-        services.annotation_update(annotation=stale, expected_version=1, note="lost update")
+        services.annotation_update(
+            annotation=stale, expected_version=1, note="lost update", user=annotation.author
+        )
     fresh = Annotation.objects.get(pk=annotation.pk)
     assert (fresh.note, fresh.version) == ("second", 2)
 
 
 def test_stale_delete_is_refused():
     annotation = AnnotationFactory()
-    services.annotation_update(annotation=annotation, expected_version=1, status="draft")
+    services.annotation_update(
+        annotation=annotation, expected_version=1, status="draft", user=annotation.author
+    )
     with pytest.raises(StaleVersion):
-        services.annotation_delete(annotation=annotation, expected_version=1)
+        services.annotation_delete(annotation=annotation, expected_version=1, user=annotation.author)
     assert Annotation.objects.filter(pk=annotation.pk).exists()
-    services.annotation_delete(annotation=annotation, expected_version=2)
+    services.annotation_delete(annotation=annotation, expected_version=2, user=annotation.author)
     assert not Annotation.objects.filter(pk=annotation.pk).exists()
 
 
@@ -68,7 +74,7 @@ def test_stale_quote_correction_and_paragraph_role_are_refused():
 
 def test_span_must_match_its_exact_text():
     article = ArticleFactory()
-    author = UserFactory()
+    author = UserFactory(groups=["Editor"])
     TagFactory(slug="claim")
     start = article.text.index("harbour")
     annotation = services.annotation_create(
@@ -138,7 +144,7 @@ def test_database_refuses_a_published_fact_check_reviewed_by_its_author():
     from annotations.models import FactCheck
 
     article = ArticleFactory()
-    author = UserFactory()
+    author = UserFactory(groups=["Editor"])
     claim = services.claim_create(article=article, text="x", created_by=author)
     fact_check = services.factcheck_create(claim=claim, author=author, verdict="false")
     with pytest.raises(IntegrityError), transaction.atomic():

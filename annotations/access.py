@@ -1,0 +1,228 @@
+"""Who may change what: the rules every write service of this app asks before it writes.
+
+Each ``can_*`` answers yes or no, for a door that only decides what to offer (an admin button, a
+form's fields, a DRF permission class that answers 403 before the If-Match checks). Each
+``access_*`` raises ``PermissionDenied`` with a sentence a person can act on; the services in
+``services.py`` call them, so a rule holds whichever door a change comes through.
+
+The roles are Django groups (see migration 0002): Viewer reads, Editor annotates and drafts claims
+and fact-checks, Fact-checker also reviews (``annotations.review_factcheck``). An administrator is
+an active superuser and may do everything a rule below lets anyone do, except approve a fact-check
+they wrote or co-wrote: a verdict is published only after a second person approved it.
+
+- Annotations: the author changes and deletes their own. Machine annotations have no author; only
+  reviewers and administrators publish, reject, change or delete them.
+- Claims: the editor who marked a claim changes and withdraws it.
+- Fact-checks: the author and co-authors edit and submit. While it is in review (or a revision of a
+  published one is), a reviewer may edit it too and so becomes a co-author. A reviewer who is
+  neither author nor co-author approves (publishes) or sends back. Reviewers withdraw a published
+  fact-check. Only a draft is deleted, by its author or an administrator.
+- Tags: the vocabulary is the administrators' (the roles hold no tag permission beyond reading).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+
+from corpus.models import Origin
+
+REVIEW_PERMISSION = "annotations.review_factcheck"
+
+
+def _active(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def is_administrator(user) -> bool:
+    return _active(user) and user.is_superuser
+
+
+def is_reviewer(user) -> bool:
+    return _active(user) and user.has_perm(REVIEW_PERMISSION)
+
+
+def _has(user, codename: str) -> bool:
+    return _active(user) and user.has_perm(f"annotations.{codename}")
+
+
+def _require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+# --- Annotations ------------------------------------------------------------------------------
+
+
+def can_annotation_create(user) -> bool:
+    return _has(user, "add_annotation")
+
+
+def _annotation_keeper(user, annotation) -> bool:
+    if is_administrator(user):
+        return True
+    if annotation.origin == Origin.MACHINE or annotation.author_id is None:
+        return is_reviewer(user)
+    return annotation.author_id == user.pk
+
+
+def can_annotation_change(user, annotation) -> bool:
+    return _has(user, "change_annotation") and _annotation_keeper(user, annotation)
+
+
+def can_annotation_delete(user, annotation) -> bool:
+    return _has(user, "delete_annotation") and _annotation_keeper(user, annotation)
+
+
+def _annotation_refusal(annotation, verb: str) -> str:
+    if annotation.origin == Origin.MACHINE or annotation.author_id is None:
+        return f"Only reviewers and administrators {verb} machine annotations."
+    return f"You can {verb} only your own annotations."
+
+
+def access_annotation_create(user) -> None:
+    _require(can_annotation_create(user), "You may not annotate: that needs the Editor role.")
+
+
+def access_annotation_change(user, annotation) -> None:
+    _require(can_annotation_change(user, annotation), _annotation_refusal(annotation, "change"))
+
+
+def access_annotation_delete(user, annotation) -> None:
+    _require(can_annotation_delete(user, annotation), _annotation_refusal(annotation, "delete"))
+
+
+# --- Claims ---------------------------------------------------------------------------------
+
+
+def can_claim_create(user) -> bool:
+    return _has(user, "add_claim")
+
+
+def can_claim_change(user, claim) -> bool:
+    """Change or withdraw: withdrawing a claim is part of editing it (editors hold change_claim)."""
+    return _has(user, "change_claim") and (is_administrator(user) or claim.created_by_id == user.pk)
+
+
+def access_claim_create(user) -> None:
+    _require(can_claim_create(user), "You may not mark claims: that needs the Editor role.")
+
+
+def access_claim_change(user, claim) -> None:
+    _require(can_claim_change(user, claim), "You can change or withdraw only the claims you marked.")
+
+
+# --- Fact-checks ------------------------------------------------------------------------------
+
+
+def _co_author_ids(fact_check) -> set[int]:
+    if fact_check.pk is None:
+        return set()
+    cached = getattr(fact_check, "_co_author_ids", None)
+    if cached is None:
+        cached = set(fact_check.co_authors.values_list("pk", flat=True))
+        fact_check._co_author_ids = cached
+    return cached
+
+
+def is_fact_check_writer(user, fact_check) -> bool:
+    """The author or a co-author (someone who changed its verdict, rationale or evidence)."""
+    return _active(user) and (fact_check.author_id == user.pk or user.pk in _co_author_ids(fact_check))
+
+
+def can_factcheck_create(user) -> bool:
+    return _has(user, "add_factcheck")
+
+
+def can_factcheck_change(user, fact_check) -> bool:
+    if not _has(user, "change_factcheck"):
+        return False
+    if is_administrator(user) or is_fact_check_writer(user, fact_check):
+        return True
+    return fact_check.awaits_review and is_reviewer(user)
+
+
+def can_factcheck_submit(user, fact_check) -> bool:
+    return _has(user, "change_factcheck") and (
+        is_administrator(user) or is_fact_check_writer(user, fact_check)
+    )
+
+
+def can_factcheck_review(user, fact_check) -> bool:
+    """Approve (publish) or send back: a reviewer who neither wrote nor co-wrote it."""
+    return is_reviewer(user) and not is_fact_check_writer(user, fact_check)
+
+
+def can_factcheck_withdraw(user, fact_check) -> bool:
+    return is_reviewer(user) or is_administrator(user)
+
+
+def can_factcheck_delete(user, fact_check) -> bool:
+    return _has(user, "change_factcheck") and (is_administrator(user) or fact_check.author_id == user.pk)
+
+
+def access_factcheck_create(user) -> None:
+    _require(can_factcheck_create(user), "You may not write fact-checks: that needs the Editor role.")
+
+
+def access_factcheck_change(user, fact_check) -> None:
+    _require(
+        can_factcheck_change(user, fact_check),
+        "Only the author of a fact-check (or a co-author) changes it; a reviewer may while it is in review.",
+    )
+
+
+def access_factcheck_submit(user, fact_check) -> None:
+    _require(
+        can_factcheck_submit(user, fact_check),
+        "Only the author of a fact-check (or a co-author) submits it for review.",
+    )
+
+
+def access_factcheck_review(user, fact_check) -> None:
+    _require(is_reviewer(user), "Only fact-checkers review fact-checks.")
+    if fact_check.author_id == user.pk:
+        raise PermissionDenied("A fact-check needs a second person: its author cannot review it.")
+    _require(
+        not is_fact_check_writer(user, fact_check),
+        "A fact-check needs a second person: you changed its verdict, rationale or evidence, so you "
+        "are a co-author and cannot approve it.",
+    )
+
+
+def access_factcheck_send_back(user, fact_check) -> None:
+    _require(is_reviewer(user), "Only fact-checkers review fact-checks.")
+    if fact_check.author_id == user.pk:
+        raise PermissionDenied("A fact-check needs a second person: its author cannot review it.")
+
+
+def access_factcheck_withdraw(user, fact_check) -> None:
+    _require(
+        can_factcheck_withdraw(user, fact_check),
+        "Only fact-checkers and administrators withdraw a published fact-check.",
+    )
+
+
+def access_factcheck_delete(user, fact_check) -> None:
+    _require(
+        can_factcheck_delete(user, fact_check),
+        "Only the author of a fact-check or an administrator deletes it.",
+    )
+
+
+# --- Tags -------------------------------------------------------------------------------------
+
+
+def can_tag_change(user) -> bool:
+    return _has(user, "change_tag")
+
+
+def access_tag_change(user) -> None:
+    _require(can_tag_change(user), "The vocabulary is changed by administrators only.")
+
+
+def access_tag_delete(user) -> None:
+    _require(_has(user, "delete_tag"), "The vocabulary is changed by administrators only.")
+
+
+def access_tag_add(user) -> None:
+    _require(_has(user, "add_tag"), "The vocabulary is changed by administrators only.")
