@@ -21,7 +21,7 @@ from django.db.models.sql.constants import MULTI
 
 from corpus.models import Article
 
-from .records import Names, article_line
+from .records import Authors, article_line
 from .selection import ExportOptions, Selection
 
 CHUNK_SIZE = 200
@@ -175,8 +175,8 @@ def _streams(selection: Selection) -> tuple[Stream, Stream, Stream, Stream]:
 
 def iter_article_lines(
     selection: Selection, *, chunk_size: int = CHUNK_SIZE, counts: dict[str, int] | None = None
-) -> Iterator[list[str]]:
-    """Article records (docs/contract.md) as JSON lines (without the newline) in id order, ``chunk_size`` at a
+) -> Iterator[list[bytes]]:
+    """Article records (docs/contract.md) as UTF-8 JSON lines (without the newline) in id order, ``chunk_size`` at a
     time; ``counts`` (articles, paragraphs, quotes, annotations, claims, fact_checks), if given, goes up
     by what they hold.
 
@@ -192,7 +192,7 @@ def iter_article_lines(
         counts = {}
     for name in ("articles", "paragraphs", "quotes", "annotations", "claims", "fact_checks"):
         counts.setdefault(name, 0)
-    names = Names(options)
+    authors = Authors(options)
     empty: list = []
     for chunk in articles:
         last = chunk[-1][0]
@@ -217,7 +217,7 @@ def iter_article_lines(
                     annotations=on_annotations,
                     claims=on_claims,
                     options=options,
-                    names=names,
+                    authors=authors,
                 )
             )
             counts["paragraphs"] += len(on_paragraphs)

@@ -24,7 +24,7 @@ SPEAKERS = "speakers.json"
 
 
 def encode(record: dict) -> str:
-    return encode_json(record) + "\n"
+    return encode_json(record).decode("utf-8") + "\n"
 
 
 def iter_lines(records: Iterable[dict]) -> Iterator[str]:
@@ -43,8 +43,8 @@ def write(records: Iterable[dict], stream: TextIO) -> int:
 def write_articles(selection: Selection, stream: BinaryIO, *, chunk_size: int) -> Generator[int, None, dict]:
     counts: dict[str, int] = {}
     for lines in iter_article_lines(selection, chunk_size=chunk_size, counts=counts):
-        lines.append("")
-        stream.write("\n".join(lines).encode("utf-8"))
+        lines.append(b"")
+        stream.write(b"\n".join(lines))
         yield len(lines) - 1
     return counts
 

@@ -1,4 +1,9 @@
-"""Parquet writer: the csv tables, typed, one row group per chunk as the chunks arrive.
+"""Parquet writer: the csv tables, typed, in row groups of bounded size written as the chunks arrive.
+
+A row group gathers chunks until it holds ``ROW_GROUP_ROWS`` rows or ``ROW_GROUP_BYTES`` of column
+data, whichever comes first: memory holds at most one row group's columns, and a large export has
+a few hundred row groups rather than one per chunk (the writer keeps every row group's metadata
+until the file is closed).
 
 The schemas are explicit (int64 ids, nullable int64 offsets, UTC timestamps, lists of strings for
 tags), so an empty table has the same columns as a full one. The file carries no clock: pyarrow
@@ -21,6 +26,8 @@ if TYPE_CHECKING:
 EXTENSION = ".parquet"
 CONTENT_TYPE = "application/zip"
 TABULAR = True
+ROW_GROUP_ROWS = 100_000
+ROW_GROUP_BYTES = 8 * 2**20
 
 
 # pyarrow is imported when a parquet file is written, not with this module: it is some 70 MB of
@@ -49,6 +56,15 @@ def write_table(
     sink = HashingWriter(stream)
     writer = pq.ParquetWriter(sink, schema, compression="zstd")
     count = 0
+    pending: list[pa.Table] = []
+    pending_rows = pending_bytes = 0
+
+    def flush() -> None:
+        nonlocal pending, pending_rows, pending_bytes
+        if pending:
+            writer.write_table(pa.concat_tables(pending), row_group_size=pending_rows)
+        pending, pending_rows, pending_bytes = [], 0, 0
+
     try:
         for rows in table.chunks(selection, chunk_size):
             if rows:
@@ -56,9 +72,15 @@ def write_table(
                 arrays = [
                     pa.array(column, type=field.type) for column, field in zip(columns, schema, strict=True)
                 ]
-                writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
+                block = pa.Table.from_arrays(arrays, schema=schema)
+                pending.append(block)
+                pending_rows += block.num_rows
+                pending_bytes += block.nbytes
+                if pending_rows >= ROW_GROUP_ROWS or pending_bytes >= ROW_GROUP_BYTES:
+                    flush()
             count += len(rows)
             yield len(rows)
+        flush()
     finally:
         writer.close()
     return count

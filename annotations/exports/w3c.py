@@ -10,7 +10,6 @@ TextPositionSelector remains.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Generator, Iterator
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -25,6 +24,7 @@ from .. import w3c
 from ..models import AnnotationTarget
 from .claimreview import VERDICT_WORDS, rating
 from .dataset import Stream, row_blocks, tagged_blocks
+from .records import encode
 from .selection import ExportOptions, Selection
 
 EXTENSION = ".jsonld"
@@ -289,11 +289,7 @@ def write(selection: Selection, stream: BinaryIO, *, chunk_size: int) -> Generat
         "label": "Newsdesk annotations and quotes",
         "total": total,
     }
-    head = (
-        json.dumps(opening, ensure_ascii=False)[:-1]
-        + ',"first":{"type":"AnnotationPage","startIndex":0,"items":['
-    )
-    stream.write(head.encode("utf-8"))
+    stream.write(_encode(opening)[:-1] + b',"first":{"type":"AnnotationPage","startIndex":0,"items":[')
     written = {"annotations": 0, "quotes": 0}
     sources = (
         ("annotations", _annotation_documents(selection, chunk_size)),
@@ -301,19 +297,19 @@ def write(selection: Selection, stream: BinaryIO, *, chunk_size: int) -> Generat
     )
     for name, chunks in sources:
         for documents in chunks:
-            parts = []
-            for document in documents:
-                first = written["annotations"] + written["quotes"] == 0
-                parts.append(("\n" if first else ",\n") + _encode(document))
-                written[name] += 1
-            stream.write("".join(parts).encode("utf-8"))
+            if not documents:
+                continue
+            if written["annotations"] + written["quotes"]:
+                stream.write(b",")
+            stream.write(b"\n" + b",\n".join(map(_encode, documents)))
+            written[name] += len(documents)
             yield len(documents)
     stream.write(b"\n]}}\n")
     return written
 
 
-# json.dumps(document, ensure_ascii=False), with the encoder made once.
-_encode = json.JSONEncoder(ensure_ascii=False).encode
+# The bytes of json.dumps(document, ensure_ascii=False, separators=(",", ":")), as for the JSONL.
+_encode = encode
 
 
 def entries(selection: Selection, *, chunk_size: int) -> list[tuple[str, object]]:

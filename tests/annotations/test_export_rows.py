@@ -362,7 +362,9 @@ def _reference_w3c(options: ExportOptions) -> list[dict]:
 def test_w3c_items_are_the_api_mapping_of_the_instances(tmp_path, varied, extra):
     raw = _export(tmp_path, "w3c", "out.jsonld", *extra).decode("utf-8")
     _, _, items = raw.partition('"items":[')
-    expected = ",\n".join(json.dumps(d, ensure_ascii=False) for d in _reference_w3c(_options(extra)))
+    expected = ",\n".join(
+        json.dumps(d, ensure_ascii=False, separators=(",", ":")) for d in _reference_w3c(_options(extra))
+    )
     assert items == "\n" + expected + "\n]}}\n"
 
 

@@ -119,10 +119,29 @@ def test_parquet_tables_are_typed_and_byte_identical(tmp_path, corpus):
     assert tables["articles"].num_rows == 2
 
 
-def test_parquet_folder_writes_row_groups_as_chunks_arrive(tmp_path, corpus):
-    folder = _export(tmp_path, "parquet", "pq", "--chunk-size", "10")
-    metadata = pq.read_metadata(folder / "quotes.parquet")
-    assert metadata.num_rows == 44 and metadata.num_row_groups == 5
+def test_parquet_row_groups_are_bounded_in_rows_and_bytes(tmp_path, corpus, monkeypatch):
+    from annotations.exports import parquet
+
+    def groups(name: str) -> list[int]:
+        metadata = pq.read_metadata(tmp_path / name / "quotes.parquet")
+        assert metadata.num_rows == 44
+        return [metadata.row_group(i).num_rows for i in range(metadata.num_row_groups)]
+
+    # Chunks of 10 rows gather into one row group while under both bounds...
+    _export(tmp_path, "parquet", "whole", "--chunk-size", "10")
+    assert groups("whole") == [44]
+    # ...a group is written once it holds ROW_GROUP_ROWS rows...
+    monkeypatch.setattr(parquet, "ROW_GROUP_ROWS", 20)
+    _export(tmp_path, "parquet", "rows", "--chunk-size", "10")
+    assert groups("rows") == [20, 20, 4]
+    # ...or ROW_GROUP_BYTES of column data, and the rows read back the same.
+    monkeypatch.setattr(parquet, "ROW_GROUP_BYTES", 1)
+    _export(tmp_path, "parquet", "bytes", "--chunk-size", "10")
+    assert groups("bytes") == [10, 10, 10, 10, 4]
+    assert (
+        pq.read_table(tmp_path / "bytes" / "quotes.parquet").to_pylist()
+        == pq.read_table(tmp_path / "whole" / "quotes.parquet").to_pylist()
+    )
 
 
 def _queries_and_chunks(fmt: str, chunk_size: int) -> tuple[int, int]:
