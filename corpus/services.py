@@ -9,9 +9,9 @@ from __future__ import annotations
 import bisect
 import logging
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from functools import cache, partial
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,7 +22,6 @@ from django.utils.module_loading import import_string
 
 from .anchoring import Anchor as Placement
 from .anchoring import PositionMap, reanchor
-from .ingest.pipeline import Job, process, process_jobs, start_worker
 from .ingest.readers import ArticleInput, IngestError, record_from_article
 from .ingest.types import ProcessedArticle, QuoteSpec, SpeakerDirectory, SpeakerRef
 from .models import (
@@ -41,6 +40,14 @@ from .models import (
 )
 from .spans import span_context
 from .versioning import versioned_update
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+    from .ingest.pipeline import Job
+
+# The text pipeline (corpus.ingest.pipeline: rules, quote patterns, speaker matching) is imported where an
+# article is processed, so that commands and web processes that never process one do not load it.
 
 logger = logging.getLogger(__name__)
 
@@ -116,6 +123,8 @@ def article_ingest(
     clash = Article.objects.filter(identity).first()
     language = record.language or default_language
     if processed is None:
+        from .ingest.pipeline import process
+
         processed = process(
             record.body, title=record.title, language=language, directory=directory, captions=record.captions
         )
@@ -432,6 +441,8 @@ def article_reprocess(*, article: Article, directory: SpeakerDirectory | None = 
         origin=f"article {article.pk}",
         metadata=article.metadata,
     )
+    from .ingest.pipeline import process
+
     processed = process(
         record.body,
         title=record.title,
@@ -672,6 +683,8 @@ def process_record(
     record: ArticleInput, language: str, directory: SpeakerDirectory | None
 ) -> ProcessedArticle:
     """The pipeline for one record."""
+    from .ingest.pipeline import process
+
     return process(
         record.body, title=record.title, language=language, directory=directory, captions=record.captions
     )
@@ -709,6 +722,10 @@ def articles_ingest(
         for batch in _batches(records, batch_size):
             yield from ingest(batch)
         return
+    from concurrent.futures import ProcessPoolExecutor
+
+    from .ingest.pipeline import start_worker
+
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=start_worker, initargs=(directory,))
     try:
         pending = None
@@ -748,6 +765,8 @@ def _process_ahead(
         if content_hash not in known and content_hash not in seen:
             seen.add(content_hash)
             wanted.append(index)
+    from .ingest.pipeline import process_jobs
+
     ahead: dict[int, tuple[Future, int]] = {}
     size = max(1, -(-len(wanted) // (jobs * 4)))  # about four chunks per worker, so none idles long
     for chunk in range(0, len(wanted), size):

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import lxml.etree
-import lxml.html
-import trafilatura
+if TYPE_CHECKING:
+    import lxml.html
+
+# lxml and trafilatura are imported by extract_html, when a page is read: together they are a third of
+# a second and some 30 MB that every command and web process importing the readers would pay otherwise.
 
 _SPACE = re.compile(r"\s+")
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
@@ -61,6 +64,8 @@ def _clean(text: str) -> str:
 
 def _captions_in_place(tree: lxml.html.HtmlElement) -> list[str]:
     """Replace each <figure> by a paragraph holding its caption; return the captions in order."""
+    import lxml.html
+
     captions = []
     for figure in list(tree.iter("figure")):
         caption_node = next(iter(figure.iter("figcaption")), None)
@@ -81,6 +86,10 @@ def _captions_in_place(tree: lxml.html.HtmlElement) -> list[str]:
 
 def extract_html(page: str) -> HtmlArticle:
     """Read an article out of an HTML page; ``HtmlError`` when there is none."""
+    import lxml.etree
+    import lxml.html
+    import trafilatura
+
     try:
         tree = lxml.html.document_fromstring(page)
     except (lxml.etree.ParserError, ValueError) as exc:

@@ -203,12 +203,13 @@ def test_parallel_jobs_with_repeats_across_batches():
 
 def test_a_batch_that_fails_to_commit_is_written_one_by_one_without_running_the_pipeline_again(monkeypatch):
     from corpus import services
+    from corpus.ingest import pipeline
 
     def clash(*args, **kwargs):
         raise IntegrityError("someone else took it")
 
     runs = []
-    real = services.process
+    real = pipeline.process
 
     def process_record(record, language, directory):
         runs.append(record)
@@ -216,7 +217,7 @@ def test_a_batch_that_fails_to_commit_is_written_one_by_one_without_running_the_
 
     monkeypatch.setattr(services, "_store_batch", clash)
     monkeypatch.setattr(services, "process_record", process_record)
-    monkeypatch.setattr(services, "process", lambda *a, **k: pytest.fail("the pipeline ran twice"))
+    monkeypatch.setattr(pipeline, "process", lambda *a, **k: pytest.fail("the pipeline ran twice"))
     records = _generated(3, seed=8)
     results = list(articles_ingest(records=records))
     assert [r.created for r in results] == [True, True, True] and len(runs) == 3
