@@ -23,6 +23,11 @@ Gold file (JSON)::
 A quote matches when kind, exact span text and paragraph agree (``paragraph`` may be
 left out). Speaker accuracy counts matched quotes of every kind whose speaker's
 canonical name equals the gold one (``null`` when nobody is speaking).
+
+Strict speaker accuracy asks whether the right person was found for every gold quote that
+has a speaker: a quote missed, found with another kind but no speaker, or given to anyone
+else counts against it. The gold names the person a pronoun or a description stands for, so
+"she said" is right only when it resolved to her.
 """
 
 from __future__ import annotations
@@ -89,6 +94,8 @@ class ArticleResult:
     tallies: dict[str, Tally] = field(default_factory=lambda: {kind: Tally() for kind in KINDS})
     speakers_correct: int = 0
     speakers_total: int = 0
+    strict_correct: int = 0
+    strict_total: int = 0
     roles_correct: int = 0
     roles_total: int = 0
     missed: list[dict] = field(default_factory=list)
@@ -129,6 +136,11 @@ class Evaluation:
         return sum(a.speakers_correct for a in self.articles) / total if total else 1.0
 
     @property
+    def strict_speaker_accuracy(self) -> float:
+        total = sum(a.strict_total for a in self.articles)
+        return sum(a.strict_correct for a in self.articles) / total if total else 1.0
+
+    @property
     def role_accuracy(self) -> float:
         total = sum(a.roles_total for a in self.articles)
         return sum(a.roles_correct for a in self.articles) / total if total else 1.0
@@ -140,6 +152,7 @@ class Evaluation:
             figures[f"{kind}_recall"] = round(tally.recall, 4)
             figures[f"{kind}_precision"] = round(tally.precision, 4)
         figures["speaker_accuracy"] = round(self.speaker_accuracy, 4)
+        figures["strict_speaker_accuracy"] = round(self.strict_speaker_accuracy, 4)
         figures["role_accuracy"] = round(self.role_accuracy, 4)
         return figures
 
@@ -198,6 +211,16 @@ def evaluate_article(gold: GoldArticle, processed: ProcessedArticle) -> ArticleR
         if quote.kind not in KINDS:
             raise GoldError(f"{gold.path}: unknown quote kind {quote.kind!r}")
         result.tallies[quote.kind].gold += 1
+        if quote.speaker is not None:
+            result.strict_total += 1
+            # Any of our quotes with this text will do, whatever its kind: the question is who spoke.
+            spoken = [
+                p[3]
+                for p in predicted
+                if p[1] == quote.text and (quote.paragraph is None or p[2] == quote.paragraph)
+            ]
+            if any(_same_speaker(got, quote.speaker) for got in spoken):
+                result.strict_correct += 1
         hit = next(
             (
                 n

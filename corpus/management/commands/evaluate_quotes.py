@@ -39,6 +39,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--min-speaker-accuracy", type=float, default=None, help="Fail below this figure."
         )
+        parser.add_argument(
+            "--min-strict-speaker-accuracy",
+            type=float,
+            default=None,
+            help="Fail below this figure (the right person for every gold quote with a speaker).",
+        )
         parser.add_argument("--misses", action="store_true", help="List missed, spurious and wrong items.")
         parser.add_argument("--json", action="store_true", help="Print the full result as JSON instead.")
 
@@ -66,28 +72,35 @@ class Command(BaseCommand):
         minimum = options["min_speaker_accuracy"]
         if minimum is not None and result.speaker_accuracy < minimum:
             failures.append(f"speaker accuracy {result.speaker_accuracy:.3f} is below {minimum:.3f}")
+        minimum = options["min_strict_speaker_accuracy"]
+        if minimum is not None and result.strict_speaker_accuracy < minimum:
+            failures.append(
+                f"strict speaker accuracy {result.strict_speaker_accuracy:.3f} is below {minimum:.3f}"
+            )
         if failures:
             raise CommandError("; ".join(failures) + ". Run with --misses to see which quotes went wrong.")
         self.stdout.write(self.style.SUCCESS(f"Evaluated {len(result.articles)} article(s)."))
 
     def _table(self, result: Evaluation, *, misses: bool) -> None:
         header = f"{'article':<22} {'direct R':>8} {'direct P':>8} {'partial R':>9} {'indirect R':>10}"
-        header += f" {'speaker':>8} {'roles':>6}"
+        header += f" {'speaker':>8} {'strict':>7} {'roles':>6}"
         self.stdout.write(header)
         self.stdout.write("-" * len(header))
         for article in result.articles:
             t = article.tallies
             speaker = article.speakers_correct / article.speakers_total if article.speakers_total else 1.0
             roles = article.roles_correct / article.roles_total if article.roles_total else 1.0
+            strict = article.strict_correct / article.strict_total if article.strict_total else 1.0
             self.stdout.write(
                 f"{article.id[:22]:<22} {t['direct'].recall:>8.3f} {t['direct'].precision:>8.3f}"
-                f" {t['partial'].recall:>9.3f} {t['indirect'].recall:>10.3f} {speaker:>8.3f} {roles:>6.3f}"
+                f" {t['partial'].recall:>9.3f} {t['indirect'].recall:>10.3f} {speaker:>8.3f}"
+                f" {strict:>7.3f} {roles:>6.3f}"
             )
         self.stdout.write("-" * len(header))
         self.stdout.write(
             f"{'all':<22} {result.direct_recall:>8.3f} {result.direct_precision:>8.3f}"
             f" {result.partial_recall:>9.3f} {result.indirect_recall:>10.3f}"
-            f" {result.speaker_accuracy:>8.3f} {result.role_accuracy:>6.3f}"
+            f" {result.speaker_accuracy:>8.3f} {result.strict_speaker_accuracy:>7.3f} {result.role_accuracy:>6.3f}"
         )
         counts = ", ".join(
             f"{kind} {sum(a.tallies[kind].matched for a in result.articles)}/"

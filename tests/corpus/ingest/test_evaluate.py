@@ -67,7 +67,34 @@ def test_misses_are_reported(tmp_path):
         {"paragraph": 1, "expected": "body", "got": "standfirst", "rule": "summary-after-title"}
     ]
     assert result.direct_recall < 1.0
-    assert set(result.figures()) >= {"direct_recall", "direct_precision", "speaker_accuracy", "role_accuracy"}
+    assert set(result.figures()) >= {
+        "direct_recall",
+        "direct_precision",
+        "speaker_accuracy",
+        "strict_speaker_accuracy",
+        "role_accuracy",
+    }
+
+
+def test_strict_speaker_accuracy_counts_missed_and_misattributed_quotes(tmp_path):
+    gold = json.loads(SEEDS_GOLD.read_text(encoding="utf-8"))
+    article = gold["articles"][0]
+    spoken = [q for q in article["quotes"] if q.get("speaker")]
+    spoken[0]["speaker"] = "Someone Else"
+    article["quotes"].append({"kind": "direct", "text": "Words nobody said.", "speaker": "Nobody"})
+    path = tmp_path / "gold.json"
+    path.write_text(json.dumps({**gold, "articles": [article]}), encoding="utf-8")
+    result = evaluate([path], root=REPO, directory=DIRECTORY)
+    [first] = result.articles
+    assert first.strict_total == len(spoken) + 1
+    # The quote nobody said is missed, the other one goes to its real speaker: both count against it.
+    assert first.strict_correct == len(spoken) - 1
+    assert result.strict_speaker_accuracy == (len(spoken) - 1) / (len(spoken) + 1)
+
+
+def test_strict_speaker_accuracy_on_the_gold_files():
+    result = evaluate([SEEDS_GOLD, STYLES_GOLD], root=REPO, directory=DIRECTORY)
+    assert result.strict_speaker_accuracy == 1.0
 
 
 def test_gold_out_of_step_with_the_text_is_an_error(tmp_path):

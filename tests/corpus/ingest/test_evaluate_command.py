@@ -26,7 +26,7 @@ def test_prints_figures_for_the_seed_gold():
         stdout=out,
     )
     text = out.getvalue()
-    assert "direct R" in text and "speaker" in text
+    assert "direct R" in text and "speaker" in text and "strict" in text
     assert "seed-000" in text and "seed-001" in text
     assert "Evaluated" in text
 
@@ -41,6 +41,14 @@ def test_fails_below_the_minimum(tmp_path):
     path.write_text(gold, encoding="utf-8")
     with pytest.raises(CommandError, match="speaker accuracy"):
         call_command("evaluate_quotes", str(path), "--min-speaker-accuracy", "0.99", stdout=StringIO())
+
+
+def test_fails_below_the_strict_minimum(tmp_path):
+    gold = Path(SEEDS_GOLD).read_text(encoding="utf-8").replace('"speaker": "Wu Qiang"', '"speaker": "Wu Q"')
+    path = tmp_path / "gold.json"
+    path.write_text(gold, encoding="utf-8")
+    with pytest.raises(CommandError, match="strict speaker accuracy"):
+        call_command("evaluate_quotes", str(path), "--min-strict-speaker-accuracy", "0.99", stdout=StringIO())
 
 
 def test_bad_gold_file_is_a_command_error(tmp_path):
