@@ -20,6 +20,10 @@ from .lexicon import (
     _PREPOSITIONS,
     _PRONOUNS,
     _TRIGGERS,
+    CUE_FINITE,
+    CUE_PARTICIPLES,
+    CUE_PAST,
+    CUE_VERBS,
     PARTIAL_VERBS,
     SPEECH_VERBS,
 )
@@ -229,7 +233,7 @@ class QuoteExtractor:
         if tokens and tokens[0].text == ",":
             tokens = tokens[1:]
         for n, tok in enumerate(tokens[:12]):
-            if tok.low in SPEECH_VERBS or tok.low == "according" or tok.low == "quoted":
+            if tok.low in CUE_FINITE or tok.low == "according" or tok.low == "quoted":
                 return True
             if tok.kind == "q":
                 return False
@@ -281,7 +285,7 @@ class QuoteExtractor:
                 phrase = subject_after(s, tokens[v + 2 :])
                 used.add(tok.start)
                 return _Attribution(self.speakers.resolve(phrase), "according to", "quote-then-according-to")
-            if tok.low in SPEECH_VERBS:
+            if tok.low in CUE_FINITE:
                 used.add(tok.start)
                 cue, after_cue = _cue_text(s, tokens, v)
                 if v == 0:
@@ -343,10 +347,14 @@ class QuoteExtractor:
             return None
         for v in range(len(tokens) - 1, max(-1, len(tokens) - 8), -1):
             tok = tokens[v]
-            if tok.low in SPEECH_VERBS:
+            if tok.low in CUE_VERBS:
                 used.add(tok.start)
                 cue, _ = _cue_text(s, tokens, v)
-                phrase = subject_before(s, tokens[:v]) if v else subject_after(s, tokens[v + 1 :])
+                if tok.low in CUE_PARTICIPLES:
+                    # "Lee left the room, adding: “...”": the participle's subject is the sentence's.
+                    phrase = sentence_subject(s, tokens[:v]) if v else ""
+                else:
+                    phrase = subject_before(s, tokens[:v]) if v else subject_after(s, tokens[v + 1 :])
                 return _Attribution(self._resolve(phrase), cue, "attribution-then-quote")
         return None
 
@@ -550,7 +558,7 @@ class QuoteExtractor:
         before = bisect_left(starts, open_at)
         for v in range(before - 1, max(-1, before - 80), -1):
             tok = tokens[v]
-            if tok.low in SPEECH_VERBS or tok.low in PARTIAL_VERBS:
+            if tok.low in CUE_PAST or tok.low in PARTIAL_VERBS:
                 if tok.low.endswith("ing"):
                     phrase = sentence_subject(s, tokens[: min(v, 40)])
                 else:
@@ -591,7 +599,7 @@ class QuoteExtractor:
         first_start, first_end = sentences[0]
         tokens = self._tokens(s, first_start, first_end)
         for v, tok in enumerate(tokens[:10]):
-            if tok.low in SPEECH_VERBS:
+            if tok.low in CUE_FINITE:
                 cue, after_cue = _cue_text(s, tokens, v)
                 if all(t.low in _CONNECTIVES for t in tokens[:v]):
                     # "Said Okafor: ..." or "So said Marta Okafor, ...".

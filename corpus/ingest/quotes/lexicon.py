@@ -16,6 +16,64 @@ SPEECH_VERBS = wordset(
     alleged alleges contended maintained maintains observed cautioned countered joked quipped
     """
 )
+
+
+def _inflect(base: str) -> set[str]:
+    """ "add" -> add, adds, added, adding; "reply" -> replies, replied; "quip" -> quipped, quipping."""
+    if base.endswith("ee"):
+        return {base, base + "s", base + "d", base + "ing"}
+    if base.endswith("e"):
+        stem = base[:-1]
+        return {base, base + "s", stem + "ed", stem + "ing"}
+    if base.endswith("y") and base[-2:-1] not in "aeiou":
+        return {base, base[:-1] + "ies", base[:-1] + "ied", base + "ing"}
+    third = base + "es" if base.endswith(("s", "sh", "ch", "x", "z")) else base + "s"
+    if base in _DOUBLING:
+        return {base, third, base + base[-1] + "ed", base + base[-1] + "ing"}
+    return {base, third, base + "ed", base + "ing"}
+
+
+_DOUBLING = wordset("quip snap chat jab rap admit beg brag blog")
+# Irregular forms: base -> past and participles.
+_IRREGULAR = {
+    "say": "said saying",
+    "tell": "told telling",
+    "write": "wrote written writing",
+    "sing": "sang sung singing",
+    "read": "read reading",
+    "shoot": "shot",
+    "cry": "cried crying",
+    "think": "thought",
+    "put": "put putting",
+}
+# Every verb a quotation can be attributed with ("“Why now?” Lee asked.", "..., she yelled."), in every
+# inflection; the regular ones are written as their base form.
+_CUE_BASES = """
+    say tell add ask explain warn insist note write state argue reply recall declare claim remark admit concede
+    acknowledge respond testify tweet post announce report stress emphasise emphasize agree predict complain
+    suggest confirm deny allege contend maintain observe caution counter joke quip continue conclude comment
+    yell shout chant sing boast demand read answer assert assure lament mock question bark charge exclaim muse
+    scoff snap sigh whisper cry plead promise vow pledge proclaim recount reflect retort reiterate repeat
+    mutter murmur grumble thunder bellow scream interject offer opine posit threaten vent gush rave marvel
+    wonder tout brag cheer beg implore summarize summarise clarify elaborate inform advise disclose reveal
+    preach rail begin start explain counsel caution concur object protest fume seethe snarl sneer taunt tease
+    greet chirp text email message write blog reason surmise speculate estimate acknowledge recite
+    """
+_FORMS = [(b, _inflect(b)) for b in _CUE_BASES.split() if b not in _IRREGULAR] + [
+    (base, set(forms.split()) | {base, base + "s"}) for base, forms in _IRREGULAR.items()
+]
+_NOT_CUES = wordset("start starts started starting begin begins think put puts writing reading shot")
+# A bare base form is a noun as often as a verb ("demand", "comment"): only those already spoken for.
+CUE_VERBS = (
+    frozenset(form for base, forms in _FORMS for form in forms if form != base) | SPEECH_VERBS
+) - _NOT_CUES
+# The participles among them ("..., adding, “...”"): their subject is the sentence's.
+CUE_PARTICIPLES = frozenset(w for w in CUE_VERBS if w.endswith("ing"))
+# Cue verbs that may stand after a quote ("“...,” Lee asked"): all but the participles.
+CUE_FINITE = CUE_VERBS - CUE_PARTICIPLES
+# Read further back from a partial quote, where a plural noun ("demands", "comments") is likelier than a
+# present-tense verb: past tenses and participles, and the speech verbs.
+CUE_PAST = frozenset(w for w in CUE_VERBS if not w.endswith("s")) | SPEECH_VERBS
 _DATA_SOURCES = wordset(
     "figures data statistics estimates records numbers calculations count tally forecasts"
 )
@@ -26,7 +84,8 @@ PARTIAL_VERBS = wordset(
     urged urges urge call called calls vowed vows pledged pledges promised promises highlighted highlights described
     describes dubbed labelled labeled branded denounced criticised criticized praised dismissed hailed demanded
     demands condemned slammed accused blasted lauded welcomed cited characterised characterized urging vowing
-    describing calling
+    describing calling thanked thanks thanking labeling labelling coined coins mocked mocks touted touts
+    decried decries lambasted lambastes ridiculed derided praising calls
     """
 )
 _HEADLINE_VERBS = SPEECH_VERBS | PARTIAL_VERBS | wordset("wants defends rejects hits backs")
@@ -73,5 +132,6 @@ _WORK_WORDS = wordset(
 )
 _ABBREVIATIONS = wordset(
     "mr mrs ms dr st jr sr gen sen rep gov lt col capt sgt prof no vs inc corp ltd co jan feb mar apr aug sept "
-    "sep oct nov dec u.s u.k u.n a.m p.m e.g i.e mt ft"
+    "sep oct nov dec u.s u.k u.n a.m p.m e.g i.e mt ft del rev fr lt gov sens reps messrs "
+    "ala ariz ark calif colo conn fla kan ky md mich minn mont neb nev okla ore penn tenn tex vt wis wyo"
 )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .lexicon import _ABBREVIATIONS, _WORK_WORDS
+from .lexicon import _ABBREVIATIONS, _WORK_WORDS, CUE_FINITE
 
 MASK = "\u25a1"
 _OPEN_DOUBLE = "\u201c\u201e\u00ab"
@@ -123,13 +123,30 @@ def split_sentences(masked: str) -> list[tuple[int, int]]:
         while word_start > start and not masked[word_start - 1].isspace() and match.start() - word_start < 24:
             word_start -= 1
         word = masked[word_start : match.start()].casefold().strip("\"'(\u201c\u2018")
-        if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+        if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()) or _INITIALS.fullmatch(word):
             continue
+        if _ATTRIBUTION_AFTER_QUOTE.match(match.group()) and _names_cue(masked, match.end()):
+            continue  # "“Why now?” Lee asked.": the question ends the quote, not the sentence
         spans.append((start, match.end()))
         start = match.end()
     if start < len(masked):
         spans.append((start, len(masked)))
     return spans
+
+
+_INITIALS = re.compile(r"(?:[a-z]\.)+[a-z]")  # "J.R" of "J.R. Smith" (its last dot is the match's)
+_ATTRIBUTION_AFTER_QUOTE = re.compile("[?!]+[\"\u201d\u2019']")
+_NEXT_WORDS = re.compile(r"[\w\u2019'.\-]+")
+
+
+def _names_cue(masked: str, at: int) -> bool:
+    """Whether one of the next five words is a cue verb ("Lee asked", "asked Lee", "the mayor shouted")."""
+    for n, match in enumerate(_NEXT_WORDS.finditer(masked, at, at + 120)):
+        if n >= 5:
+            return False
+        if match.group().casefold().rstrip(".") in CUE_FINITE:
+            return True
+    return False
 
 
 def _first_mark(s: str) -> int:

@@ -14,6 +14,7 @@ from .lexicon import (
     _SUBORDINATORS,
     _TIME_LEADS,
     _TIME_NOUNS,
+    CUE_VERBS,
     SPEECH_VERBS,
 )
 from .marks import MASK
@@ -245,7 +246,7 @@ def _object_of_told(tokens: list[Tok], v: int) -> int:
 
 def _cue_text(s: str, tokens: list[Tok], v: int) -> tuple[str, int]:
     """The cue as written and the index after it ("told the Politburo")."""
-    if tokens[v].low in ("told", "tells", "tell"):
+    if tokens[v].low in ("told", "tells", "tell", "telling"):
         after = _object_of_told(tokens, v)
         return s[tokens[v].start : tokens[after - 1].end], after
     return tokens[v].text, v + 1
@@ -315,5 +316,5 @@ def _ends_with_cue(before: str) -> bool:
     """ "He said," / "she added:" / "Smith told reporters" right before the mark opens a full quote."""
     tail = before[-60:].rstrip(",:").split()
     return bool(tail) and (
-        tail[-1].casefold() in SPEECH_VERBS or (len(tail) > 1 and tail[-2].casefold() == "told")
+        tail[-1].casefold() in CUE_VERBS or (len(tail) > 1 and tail[-2].casefold() in ("told", "telling"))
     )

@@ -74,3 +74,64 @@ def test_an_unnamed_speaker_quoted_last_is_who_she_means():
         )
     )
     assert said(article, "We were surprised") == "the spokeswoman"
+
+
+# -- cue verbs: the whole lexicon, every inflection, and participles ----------------------------------------
+
+
+def test_cue_verbs_beyond_said_in_every_inflection():
+    article = process(
+        body(
+            '"We will be back next year," Ivo Brandt concluded.',
+            '"Shame on you," the students chanted.',
+            '"Not a chance," Ada Moss quipped.',
+            '"Read the bill first," Ada Moss insists.',
+            '"Who pays for it?" Omar Haddad asked.',
+        )
+    )
+    assert said(article, "We will be back") == "Ivo Brandt"
+    assert said(article, "Shame on you") == "the students"
+    assert said(article, "Not a chance") == "Ada Moss"
+    assert said(article, "Read the bill") == "Ada Moss"
+    assert said(article, "Who pays") == "Omar Haddad"
+    assert {q.kind for q in article.quotes} == {"direct"}
+
+
+def test_a_participle_cue_gives_the_sentence_subject():
+    article = process(body('Councillor Rosa Vidal left the chamber early, saying, "I don\'t think so."'))
+    [quote] = article.quotes
+    assert (quote.kind, quote.speaker.name) == ("direct", "Rosa Vidal")
+
+
+def test_a_noun_that_looks_like_a_verb_is_not_a_cue():
+    article = process(body("Northline Motors said rising demand had made the plant 'unviable'."))
+    partial = [q for q in article.quotes if q.kind == "partial"]
+    assert [article.text[q.start : q.end] for q in partial] == ["unviable"]
+    assert partial[0].speaker is not None
+
+
+# -- a question or exclamation before the attribution does not end the sentence ----------------------------
+
+
+def test_question_mark_before_the_attribution_keeps_the_speaker():
+    article = process(body('"Why now?" Lee Tran asked. "We waited for years."'))
+    assert [q.kind for q in article.quotes] == ["direct", "direct"]
+    assert said(article, "Why now?") == "Lee Tran"
+    assert said(article, "We waited") == "Lee Tran"
+
+
+def test_exclamation_before_the_attribution_keeps_the_speaker():
+    article = process(body('The hall was full. "Stop the cuts!" shouted Nia Obi.'))
+    [quote] = article.quotes
+    assert (quote.kind, quote.speaker.name) == ("direct", "Nia Obi")
+
+
+def test_initials_and_abbreviated_titles_do_not_end_a_sentence():
+    article = process(
+        body(
+            '"It is over," said J.R. Smith, the coach.',
+            'Del. Rosa Park and Rev. Abel Moss spoke. "We are not done," Rev. Abel Moss said.',
+        )
+    )
+    assert said(article, "It is over") == "J.R. Smith"
+    assert said(article, "We are not done") == "Abel Moss"
