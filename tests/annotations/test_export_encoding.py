@@ -10,8 +10,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 from annotations import services
@@ -20,6 +18,7 @@ from annotations.exports.dataset import iter_article_lines
 from annotations.exports.selection import ExportOptions, Selection
 from bench.generate import articles
 from corpus.models import Article
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -47,10 +46,8 @@ def _corpus(tmp_path) -> None:
         stream.write(json.dumps(tricky) + "\n")
     call_command("ingest", str(path), verbosity=0)
 
-    User = get_user_model()
-    editor = User.objects.create(username="zoë-✓")
-    reviewer = User.objects.create(username="rev")
-    reviewer.groups.add(Group.objects.get_or_create(name="Fact-checker")[0])
+    editor = UserFactory(username="zoë-✓", groups=["Editor", "Fact-checker"])
+    reviewer = UserFactory(username="rev", groups=["Fact-checker"])
     for article in Article.objects.order_by("id")[::5]:
         annotation = services.annotation_create(
             article=article,
