@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import logging
+import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import cache, partial
@@ -726,7 +727,8 @@ def articles_ingest(
 
     from .ingest.pipeline import start_worker
 
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=start_worker, initargs=(directory,))
+    # The workers end with this process, should it be killed (see ``start_worker``).
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=start_worker, initargs=(directory, os.getpid()))
     try:
         pending = None
         for batch in _batches(records, batch_size):

@@ -6,6 +6,11 @@ what this returns. Stages: normalize -> roles -> spam -> quotes and speakers.
 
 from __future__ import annotations
 
+import os
+import signal
+import sys
+import threading
+import time
 from collections.abc import Collection
 
 from .normalize import PARAGRAPH_SEPARATOR, join_paragraphs, normalize_block, split_blocks
@@ -100,9 +105,58 @@ _worker_directory: SpeakerDirectory | None = None
 Job = tuple[str, str | None, str, tuple[str, ...]]
 
 
-def start_worker(directory: SpeakerDirectory | None) -> None:
+def start_worker(directory: SpeakerDirectory | None, parent_pid: int | None = None) -> None:
     global _worker_directory
     _worker_directory = directory
+    if parent_pid is not None:
+        die_with_parent(parent_pid)
+
+
+# prctl(2): ask the kernel for a signal when the parent ends.
+_PR_SET_PDEATHSIG = 1
+PARENT_POLL_SECONDS = 1.0
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """End this worker when the process that started the pool ends, even by SIGKILL (which leaves the
+    parent no chance to stop its pool): a worker left behind would hold memory and a core for nothing.
+
+    On Linux the kernel sends SIGKILL when the parent goes (``PR_SET_PDEATHSIG``); everywhere, and in case
+    the parent went before that was asked, a daemon thread checks every second that the parent is there."""
+    start_parent = os.getppid()
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass  # the thread below still watches
+    if _parent_gone(parent_pid, start_parent):
+        os._exit(1)
+    threading.Thread(
+        target=_watch_parent, args=(parent_pid, start_parent), name="parent-watch", daemon=True
+    ).start()
+
+
+def _parent_gone(parent_pid: int, start_parent: int) -> bool:
+    # A worker is adopted by another process when its parent ends; the parent may also be a fork server
+    # started by ``parent_pid``, which ends with it.
+    if os.getppid() != start_parent:
+        return True
+    try:
+        os.kill(parent_pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        pass  # it exists
+    return False
+
+
+def _watch_parent(parent_pid: int, start_parent: int) -> None:
+    while not _parent_gone(parent_pid, start_parent):
+        time.sleep(PARENT_POLL_SECONDS)
+    os._exit(1)
 
 
 def process_jobs(jobs: list[Job]) -> list[ProcessedArticle]:

@@ -1,9 +1,11 @@
-"""`ingest` killed with SIGKILL in the middle of a folder: what was stored is whole, and a second run
-completes the folder without duplicates (one transaction per article, idempotent by content hash)."""
+"""`ingest` killed with SIGKILL in the middle of a folder: what was stored is whole, a second run
+completes the folder without duplicates (one transaction per article, idempotent by content hash), and the
+pipeline's worker processes do not outlive it."""
 
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -84,3 +86,63 @@ def test_killed_ingest_leaves_whole_articles_and_a_rerun_completes_the_folder(ch
         "from corpus.models import Article\nresult = sorted(Article.objects.values_list('url', flat=True))"
     )
     assert set(stored_urls) == urls
+
+
+def _children(pid: int) -> set[int]:
+    """The processes ``pid`` started (Linux: every thread's ``children`` list in /proc)."""
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found.update(int(x) for x in (task / "children").read_text().split())
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return found
+
+
+def _running(pid: int) -> bool:
+    """Whether ``pid`` still runs: a zombie (ended, not yet reaped) does not."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def _poll(condition, *, timeout: float, every: float = 0.05) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(every)
+    return True
+
+
+def test_pipeline_workers_die_with_a_killed_ingest(child_db, tmp_path):
+    if not Path(f"/proc/{os.getpid()}/task").is_dir():
+        pytest.skip("needs /proc to find the worker processes (Linux)")
+    folder = tmp_path / "corpus"
+    _write_folder(folder)
+    command = [sys.executable, "manage.py", "ingest", str(folder), "--jobs", "2", "--batch-size", "20", "-v0"]
+    workers: set[int] = set()
+    with (tmp_path / "ingest.log").open("wb") as log:
+        process = subprocess.Popen(
+            command, cwd=REPO, env=child_db.env(), stdout=log, stderr=subprocess.STDOUT
+        )
+    try:
+        # The pool starts with the first batch: wait (bounded) until both workers run, then kill the parent.
+        assert _poll(lambda: len(_children(process.pid)) >= 2 or process.poll() is not None, timeout=240)
+        workers = _children(process.pid)
+        assert process.poll() is None and len(workers) >= 2, "ingest ended before its pool was seen"
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+        # The workers end with it, without anyone stopping them.
+        assert _poll(lambda: not any(_running(pid) for pid in workers), timeout=30), [
+            pid for pid in workers if _running(pid)
+        ]
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=30)
+        for pid in workers:
+            if _running(pid):
+                os.kill(pid, signal.SIGKILL)  # what this test started, by its id
