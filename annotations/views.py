@@ -468,7 +468,10 @@ class W3CMixin:
             payload.pop("suffix", ""),
         )
         if payload["target"] == "span" and "start" not in payload:
-            found = w3c.quote_locate(article.text, exact=exact, prefix=prefix, suffix=suffix)
+            try:
+                found = w3c.quote_locate(article.text, exact=exact, prefix=prefix, suffix=suffix)
+            except w3c.W3CError as error:
+                raise exceptions.ValidationError({error.field: [str(error)]}) from None
             if found is None:
                 raise exceptions.ValidationError(
                     {"target.selector": ["The quoted text is not in the article."]}

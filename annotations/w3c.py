@@ -253,29 +253,50 @@ def from_w3c(payload: Any) -> dict[str, Any]:
     return {**_read_target(payload), "tags": tags, "note": note}
 
 
+# A TextQuoteSelector is looked up by stepping from one occurrence of ``exact`` to the next, so the work
+# grows with the article and the number of candidates, never with their product: each candidate is scored
+# on at most QUOTE_CONTEXT_CHARS of prefix and suffix, and past MAX_QUOTE_CANDIDATES the selector is refused.
+MAX_QUOTE_CANDIDATES = 1000
+QUOTE_CONTEXT_CHARS = 256
+
+
 def quote_locate(text: str, *, exact: str, prefix: str = "", suffix: str = "") -> tuple[int, int] | None:
-    """Offsets of a TextQuoteSelector in ``text``: the occurrence whose context matches best, or None."""
+    """Offsets of a TextQuoteSelector in ``text``: the occurrence whose context matches best (the first of
+    equals), or None. Raises ``W3CError`` when ``exact`` occurs in more than ``MAX_QUOTE_CANDIDATES`` places
+    and its context is not found whole."""
+    prefix, suffix = prefix[-QUOTE_CONTEXT_CHARS:], suffix[:QUOTE_CONTEXT_CHARS]
+    if prefix or suffix:
+        # The whole context found is the best score there is, and its first place the answer.
+        at = text.find(prefix + exact + suffix)
+        if at >= 0:
+            return at + len(prefix), at + len(prefix) + len(exact)
     best: tuple[int, int] | None = None
     best_score = -1
+    candidates = 0
     at = text.find(exact)
     while at >= 0:
-        before, after = text[:at], text[at + len(exact) :]
-        score = len(_common_suffix(before, prefix)) + len(_common_prefix(after, suffix))
+        candidates += 1
+        if candidates > MAX_QUOTE_CANDIDATES:
+            raise W3CError(
+                "target.selector",
+                f"the quoted text (exact) is found in more than {MAX_QUOTE_CANDIDATES} places in the "
+                "article; say which one: quote a longer exact, add the text just before it (prefix) and "
+                "just after it (suffix), or send a TextPositionSelector with its offsets.",
+            )
+        end = at + len(exact)
+        score = _context_score(text, at, end, prefix, suffix)
         if score > best_score:
-            best, best_score = (at, at + len(exact)), score
+            best, best_score = (at, end), score
         at = text.find(exact, at + 1)
     return best
 
 
-def _common_prefix(a: str, b: str) -> str:
+def _context_score(text: str, start: int, end: int, prefix: str, suffix: str) -> int:
+    """How many characters of ``prefix`` end right before ``start`` and of ``suffix`` start at ``end``."""
+    score = 0
+    while score < len(prefix) and score < start and text[start - 1 - score] == prefix[-1 - score]:
+        score += 1
     n = 0
-    while n < min(len(a), len(b)) and a[n] == b[n]:
+    while n < len(suffix) and end + n < len(text) and text[end + n] == suffix[n]:
         n += 1
-    return a[:n]
-
-
-def _common_suffix(a: str, b: str) -> str:
-    n = 0
-    while n < min(len(a), len(b)) and a[-1 - n] == b[-1 - n]:
-        n += 1
-    return a[len(a) - n :]
+    return score + n

@@ -184,6 +184,35 @@ def test_spec_example_with_quote_selector_is_accepted_when_it_targets_our_articl
     assert_valid_annotation(wpt, response.json())
 
 
+def test_quote_selector_that_matches_too_often_is_a_400_saying_how_to_narrow_it():
+    article = ArticleFactory(body="Headline\n" + "the tide " * 3_000 + "\n")
+    client = client_for(make_user("editor"))
+    document = {
+        "@context": w3c.CONTEXT,
+        "type": "Annotation",
+        "bodyValue": "too common",
+        "target": {
+            "type": "SpecificResource",
+            "source": w3c.article_iri(article.pk),
+            "selector": {"type": "TextQuoteSelector", "exact": " "},
+        },
+    }
+    response = client.post("/api/w3c/annotations/", document, format="json")
+    assert response.status_code == 400, response.content
+    (message,) = response.json()["target.selector"]
+    assert f"more than {w3c.MAX_QUOTE_CANDIDATES} places" in message and "prefix" in message
+    assert not Annotation.objects.exists()
+    # With its context it is found.
+    document["target"]["selector"] = {
+        "type": "TextQuoteSelector",
+        "exact": "tide",
+        "prefix": "Headline\n\nthe ",
+    }
+    response = client.post("/api/w3c/annotations/", document, format="json")
+    assert response.status_code == 201, response.content
+    assert Annotation.objects.get().start == len("Headline\n\nthe ")
+
+
 # --- The mapping ----------------------------------------------------------------------------------
 
 
