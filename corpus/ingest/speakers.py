@@ -465,6 +465,17 @@ class ArticleSpeakers:
                 return Resolution(entity.key, mention, 0.8)
         return Resolution(self._new(name, "anonymous", description), mention, 0.8)
 
+    def describe(self, head: str, description: str, mention: str) -> Resolution:
+        """A speaker of this article known only by a description ("the spokesperson at the door",
+        "the 52-year-old retired welder"): kept as an unnamed speaker, or a group when the head is plural
+        or an institution ("the teachers' federation"). Documents are left to ``resolve``: they speak for
+        whoever published them."""
+        if head in DOC_HEADS:
+            return Resolution(None, mention, 0.0)
+        if _is_plural(head) or head in INSTITUTION_HEADS:
+            return self._group(description)
+        return self._anonymous(head, description, mention)
+
 
 def name_run_start(words: list[str]) -> int:
     """Index where the trailing capitalized name of ``words`` starts ("of the" may join its parts)."""

@@ -10,7 +10,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
-from ..speakers import DOC_HEADS, ArticleSpeakers, Resolution
+from ..speakers import DOC_HEADS, ArticleSpeakers, Resolution, wordset
 from ..types import ParagraphSpec
 from .lexicon import (
     _CONNECTIVES,
@@ -47,6 +47,7 @@ from .subjects import (
     _last_word,
     _only_adverbials,
     _strip_trailing_adverbials,
+    person_of_org,
     sentence_subject,
     subject_after,
     subject_before,
@@ -129,6 +130,8 @@ class QuoteExtractor:
         if not pairs and (p.role == "title" or not _may_report(s)):
             return  # nothing quoted and nothing reported: no rule below would fire
         masked = mask(s, pairs) if pairs else s
+        if "-" in masked:
+            masked = blank_party_tags(masked)
         first_found = len(self.found)
         by_sentence: dict[int, list[Pair]] = {}
         sentences = split_sentences(masked)
@@ -158,6 +161,7 @@ class QuoteExtractor:
                     chain_from = None
                 if (
                     found.speaker is None
+                    and found.rule != "unresolved-speaker"
                     and previous_direct is not None
                     and previous_direct.speaker is not None
                 ):
@@ -175,7 +179,8 @@ class QuoteExtractor:
         # Quotes of this paragraph left without a speaker: the next paragraph's attribution, or the
         # previous paragraph's speaker continuing.
         for found in self.found[first_found:]:
-            if found.kind != "direct" or found.speaker is not None:
+            if found.kind != "direct" or found.speaker is not None or found.rule == "unresolved-speaker":
+                # An explicit "X said" that names nobody known stays unresolved: never the previous speaker.
                 continue
             if found.continues is not None:
                 continue
@@ -215,6 +220,7 @@ class QuoteExtractor:
             not after
             or after[0] in ".?!;"
             or after[0] in _ALL_MARKS
+            or (after[0] in _DASHES and after[1:].lstrip()[:1].isupper())
             or self._is_attribution(
                 masked, pair.close + 1 + len(after_raw) - len(after_raw.lstrip()), len(after)
             )
@@ -277,6 +283,12 @@ class QuoteExtractor:
             tokens = tokens[1:]
         if not tokens:
             return None
+        dash = masked[begin:limit].lstrip(" ,")[:1]
+        if dash in _DASHES and tokens[0].kind == "w" and _is_cap(tokens[0]) and len(tokens) <= 14:
+            # "“We need the jobs back.” ― Maria Lopez, 52, a welder": the name after the dash speaks.
+            phrase = subject_after(s, tokens)
+            if phrase:
+                return _Attribution(self._resolve(phrase), dash, "dash-attribution")
         attr = self._intermediary(s, tokens, used)
         if attr is not None:
             return attr
@@ -341,10 +353,22 @@ class QuoteExtractor:
         tokens = self._tokens(masked, begin, open_at)
         last_quote = max((n for n, t in enumerate(tokens) if t.kind == "q"), default=-1)
         tokens = tokens[last_quote + 1 :]
+        colon = bool(tokens) and tokens[-1].text == ":"
         while tokens and tokens[-1].kind == "p":
             tokens = tokens[:-1]
         if not tokens:
             return None
+        attr = self._cue_before_quote(s, tokens, used)
+        if attr is None and colon and last_quote < 0:
+            # "She turned to the committee: “...”": whoever the sentence is about introduces the quote.
+            phrase = sentence_subject(s, tokens)
+            if phrase and tokens[0].low not in _NOT_INTRODUCERS:
+                after = s.find(phrase, tokens[0].start) + len(phrase)
+                cue = s[after : tokens[-1].end].strip(" ,")
+                return _Attribution(self._resolve(phrase), cue, "colon-introduction")
+        return attr
+
+    def _cue_before_quote(self, s: str, tokens: list[Tok], used: set[int]) -> _Attribution | None:
         for v in range(len(tokens) - 1, max(-1, len(tokens) - 8), -1):
             tok = tokens[v]
             if tok.low in CUE_VERBS:
@@ -389,7 +413,9 @@ class QuoteExtractor:
         self, p: ParagraphSpec, s: str, first: Tok, last: Tok, attr: _Attribution, confidence: float
     ) -> None:
         # Reported speech without anyone to report it is most often a cue word used otherwise.
-        if attr.resolution.key is None:
+        # A speaker known only by a description is enough to say who a quote is from, not to make a
+        # sentence around a cue word reported speech.
+        if attr.resolution.key is None or attr.resolution.confidence == _DESCRIBED:
             return
         found = Found("indirect", p.start + first.start, p.start + last.end, p.position)
         _trim(self.text, found)
@@ -643,7 +669,8 @@ class QuoteExtractor:
             return
         for member in members:
             if member is not source and (
-                member.speaker is None or member.rule == "continues-previous-speaker"
+                (member.speaker is None and member.rule != "unresolved-speaker")
+                or member.rule == "continues-previous-speaker"
             ):
                 self._take_speaker(member, source, "ap-continuation", 0.85)
 
@@ -664,18 +691,47 @@ class QuoteExtractor:
         lowered = phrase.strip().casefold()
         if lowered in ("he", "she"):
             return self._resolve_pronoun(phrase.strip(), lowered)
-        return self.speakers.resolve(phrase)
+        words = lowered.split()
+        if 2 <= len(words) <= 12 and words[0] in _DESCRIPTION_LEADS and phrase.split()[-1].islower():
+            return self._resolve_description(phrase.strip(), words)
+        return self.speakers.resolve(person_of_org(phrase))
 
-    def _resolve_pronoun(self, written: str, pronoun: str) -> Resolution:
-        """ "he"/"she": the latest person named as a subject whose gender agrees (see ``pronouns``), or
-        an unnamed speaker quoted since then ("a spokeswoman said ... she added")."""
+    def _resolve_description(self, written: str, words: list[str]) -> Resolution:
+        """ "the senator" is the senator named before; "the spokesperson at the door", "a voice in the
+        video" or "the 52-year-old retired welder" are speakers of this article, kept as described."""
+        phrase = written[0].lower() + written[1:]
+        cut = next(
+            (n for n, w in enumerate(words) if n and (w in _PREPOSITIONS or w in _RELATIVES)), len(words)
+        )
+        head_words = words[:cut]
+        head = head_words[-1].strip(",").removesuffix("\u2019s").removesuffix("'s")
+        if words[0] == "the":
+            mention = self._mentions().by_role(head, self._cursor)
+            if mention is not None:
+                resolution = self.speakers.resolve(mention.name)
+                if resolution.key is not None:
+                    return Resolution(resolution.key, written, 0.75)
+        resolution = self.speakers.resolve(phrase)
+        if resolution.key is not None:
+            return resolution
+        if not head.isalpha() or head in _NOT_DESCRIBED or len(head_words) < 2:
+            return resolution
+        described = self.speakers.describe(head, phrase, written)
+        return Resolution(described.key, written, _DESCRIBED) if described.key is not None else described
+
+    def _mentions(self) -> PersonMentions:
         if self._people is None:
             # Headlines capitalize every word: they are no evidence of who is a person.
             spans = [
                 (p.start, p.end) for p in self.paragraphs if p.role not in _SKIP_ROLES and p.role != "title"
             ]
             self._people = PersonMentions(self.text, spans)
-        candidates = self._people.antecedents(pronoun, self._cursor)
+        return self._people
+
+    def _resolve_pronoun(self, written: str, pronoun: str) -> Resolution:
+        """ "he"/"she": the latest person named as a subject whose gender agrees (see ``pronouns``), or
+        an unnamed speaker quoted since then ("a spokeswoman said ... she added")."""
+        candidates = self._mentions().antecedents(pronoun, self._cursor)
         mention = candidates[0] if candidates else None
         unnamed = next(
             (
@@ -740,6 +796,31 @@ class QuoteExtractor:
         )
         found.rule = rule
         found.confidence = round(min(confidence, source.confidence or confidence), 2)
+
+
+_DASHES = "\u2015\u2014\u2013"
+_DESCRIPTION_LEADS = wordset("the a an one another")
+_RELATIVES = wordset("who whom whose which that")
+_DESCRIBED = 0.55  # the confidence of a speaker found by description alone
+# Heads that make a phrase something other than a speaker ("the statement", "a lot of people").
+_NOT_DESCRIBED = wordset(
+    """
+    lot number way time day year week thing fact idea way point question issue case reason part kind sort
+    one other others rest same most first last end more
+    """
+)
+# Words that open a sentence without naming who speaks ("In a statement: ...", "Here is the text: ...").
+_NOT_INTRODUCERS = wordset("in on at as for with from by to of here there this that it these those what")
+_PARTY_TAG = re.compile(
+    r"\s\((?:[RDI]|Ind|Rep|Dem)\.?-[A-Z][A-Za-z.]*(?:\s[A-Z][A-Za-z.]*)?\)"
+    r"|,\s(?:[RDI])-[A-Z][A-Za-z.]*(?:\s[A-Z][A-Za-z.]*)?(?=,)"
+)
+
+
+def blank_party_tags(masked: str) -> str:
+    """ "Rep. Ann Cole (D-Ore.) said", "Sen. Ted Cruz, R-Texas, said": the party and state tag is blanked
+    (same length, so offsets hold) so that the name meets its verb."""
+    return _PARTY_TAG.sub(lambda m: " " * len(m.group()), masked)
 
 
 def _agrees(name: str, pronoun: str) -> bool:

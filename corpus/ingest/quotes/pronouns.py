@@ -85,6 +85,27 @@ _NOT_NAME_START = wordset(
 _LONE_SUBJECT = re.compile(
     r" (?:[a-z]+ed|says|tells|adds|has|had|is|was|will|would|also|then|did|does|can|could|wants|thinks)\b"
 )
+# Abbreviated titles and the nouns a later description uses for them ("Sen. Cruz" ... "the senator").
+_ROLE_OF = {
+    "sen": "senator",
+    "rep": "congressman",
+    "representative": "congressman",
+    "congresswoman": "congressman",
+    "gov": "governor",
+    "pres": "president",
+    "dr": "doctor",
+    "gen": "general",
+    "lt": "lieutenant",
+    "republicans": "republican",
+    "democratic": "democrat",
+    "democrats": "democrat",
+    "spokeswoman": "spokesman",
+    "spokesperson": "spokesman",
+}
+_PARTY_ROLES = wordset("republican democrat democratic")
+_ROLES = frozenset(_ROLE_OF.values()) | wordset(
+    "nominee front-runner frontrunner billionaire mogul businessman"
+)
 _PRONOUN_WORDS = frozenset(_GENDER_OF_PRONOUN)
 _SENTENCE_BREAK = re.compile(r"[.?!]\s+(?=[A-Z\u201c\"])|\n")
 
@@ -94,6 +115,7 @@ class Mention:
     at: int  # offset in the article text
     name: str  # the name as written, titles left out
     last: str  # its last word, casefolded: the key of gender evidence and of later surname mentions
+    roles: frozenset[str] = frozenset()  # titles and role words written with it ("senator", "candidate")
 
 
 class PersonMentions:
@@ -102,6 +124,7 @@ class PersonMentions:
     def __init__(self, text: str, spans: list[tuple[int, int]]) -> None:
         self.mentions: list[Mention] = []
         self.gender: dict[str, str] = {}
+        self._roles: dict[str, set[str]] = {}
         votes: dict[str, dict[str, int]] = {}
         for start, end in spans:
             self._scan(text, start, end, votes)
@@ -156,7 +179,17 @@ class PersonMentions:
                 continue  # a lone capitalized word not introduced, titled nor acting: not evidence of a person
             name = " ".join(name_words) if len(name_words) > 1 else known.get(last, name_words[0])
             known[last] = name
-            mention = Mention(start + at + sum(len(w) + 1 for w in words[:cut]), name, last)
+            roles = {_ROLE_OF.get(w.rstrip("."), w.rstrip(".")) for w in lead[:cut]}
+            if previous_word.isalpha():
+                roles.add(_ROLE_OF.get(previous_word, previous_word))
+            roles = {
+                r for r in roles if r in ROLE_NOUNS or r in TITLE_WORDS or r in _PARTY_ROLES or r in _ROLES
+            }
+            known_roles = self._roles.setdefault(last, set())
+            known_roles |= roles
+            mention = Mention(
+                start + at + sum(len(w) + 1 for w in words[:cut]), name, last, frozenset(known_roles)
+            )
             if gender is not None:
                 self.gender.setdefault(last, gender)
             if subject:
@@ -201,6 +234,16 @@ class PersonMentions:
             if len(seen) >= 3:
                 break
         return found
+
+    def by_role(self, head: str, before: int) -> Mention | None:
+        """ "the senator", "the Wisconsin Republican": the latest person before offset ``before`` named
+        with that title or role word."""
+        head = _ROLE_OF.get(head, head)
+        index = bisect_left(self.starts, before)
+        for mention in reversed(self.mentions[:index]):
+            if head in mention.roles:
+                return mention
+        return None
 
     def antecedent(self, pronoun: str, before: int) -> Mention | None:
         found = self.antecedents(pronoun, before)

@@ -3,7 +3,9 @@ what follows a cue is reported content."""
 
 from __future__ import annotations
 
-from ..speakers import ORG_PREMOD_HEADS, ROLE_NOUNS, TITLE_WORDS
+import re
+
+from ..speakers import ORG_PREMOD_HEADS, ORG_WORDS, ROLE_NOUNS, TITLE_WORDS, is_capitalized
 from .lexicon import (
     _ADVERBIAL_STARTS,
     _AUX_ADV,
@@ -58,6 +60,18 @@ def subject_before(s: str, tokens: list[Tok]) -> str:
             or (tokens[j - 1].low in ("of", "for", "and", "the") and j > 1 and _is_cap(tokens[j - 2]))
         ):
             j -= 1
+        if (
+            j > 2
+            and tokens[j - 1].low == "the"
+            and tokens[j - 2].low in ("of", "at")
+            and _is_cap(tokens[j - 3])
+        ):
+            # "Lena Moreau of the Atlantic Survey Institute": a person and her affiliation.
+            k = j - 3
+            while k > 0 and _is_cap(tokens[k - 1]):
+                k -= 1
+            if j - 2 - k >= 2:
+                j = k
         if j == 0 or tokens[j - 1].low not in _PREPOSITIONS:
             first = _premodifier_start(tokens, j)
             return s[tokens[first].start : tok.end]
@@ -318,3 +332,30 @@ def _ends_with_cue(before: str) -> bool:
     return bool(tail) and (
         tail[-1].casefold() in CUE_VERBS or (len(tail) > 1 and tail[-2].casefold() in ("told", "telling"))
     )
+
+
+_AFFILIATION = re.compile(r"\s(?:of|at|from|with)\s(?:the\s)?(?=[A-Z])")
+_ROLE_SUFFIXES = ("grapher", "ologist", "scientist", "economist", "analyst", "researcher", "professor")
+
+
+def person_of_org(phrase: str) -> str:
+    """ "Oceanographer Lena Moreau of the Atlantic Survey Institute" -> "oceanographer Lena Moreau": a
+    person named before an organization is the speaker, not the organization; a role word capitalized at a
+    sentence start is lowered so that it stays out of the name."""
+    match = _AFFILIATION.search(phrase)
+    if match is None:
+        return phrase
+    person, org = phrase[: match.start()].split(), phrase[match.end() :].split()
+    run = len(person)
+    while run > 0 and is_capitalized(person[run - 1]):
+        run -= 1
+    names = person[run:]
+    lowered = {w.casefold().rstrip(".,") for w in org}
+    if len(names) < 2 or not lowered & ORG_WORDS:
+        return phrase
+    if {w.casefold() for w in names} & ORG_WORDS:
+        return phrase
+    first = person[0].casefold()
+    if len(person) >= 3 and (first in ROLE_NOUNS or first.endswith(_ROLE_SUFFIXES)):
+        person[0] = first
+    return " ".join(person)

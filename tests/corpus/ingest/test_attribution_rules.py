@@ -135,3 +135,111 @@ def test_initials_and_abbreviated_titles_do_not_end_a_sentence():
     )
     assert said(article, "It is over") == "J.R. Smith"
     assert said(article, "We are not done") == "Abel Moss"
+
+
+# -- dash attribution, colon introductions, appositives, names ----------------------------------------------
+
+
+def test_dash_attribution_gives_a_direct_quote_with_its_speaker():
+    article = process(
+        body('"We need the jobs back." \u2015 Maria Lopez', '"Keep the mill open." \u2014 Abe Ruiz, 52')
+    )
+    assert [(q.kind, q.speaker.name, q.rule) for q in article.quotes] == [
+        ("direct", "Maria Lopez", "dash-attribution"),
+        ("direct", "Abe Ruiz", "dash-attribution"),
+    ]
+
+
+def test_colon_introduction_after_any_verb_beats_the_next_paragraph():
+    article = process(
+        body(
+            'Mayor Lena Ito turned to the committee: "We must act now."',
+            "Auditors had pushed for a full review.",
+        )
+    )
+    [quote] = article.quotes
+    assert (quote.kind, quote.speaker.name, quote.rule) == ("direct", "Lena Ito", "colon-introduction")
+
+
+def test_long_appositive_between_quote_and_cue():
+    article = process(
+        body(
+            '"We cannot wait," said Dana Kim, a former adviser to the governor who left the office last year.',
+            'Omar Reyes, the county\'s longest-serving clerk and a critic of the plan, said: "It failed."',
+        )
+    )
+    assert said(article, "We cannot wait") == "Dana Kim"
+    assert said(article, "It failed") == "Omar Reyes"
+
+
+def test_party_state_tags_leave_the_name_to_its_verb():
+    article = process(
+        body(
+            '"It is a scandal," said Rep. Ann Cole (D-Ore.).',
+            '"We said no," Sen. Ted Cruz, R-Texas, said.',
+            'Rep. Ann Cole (D-Ore.) said the plan "will cost us dearly for a decade."',
+        )
+    )
+    assert said(article, "It is a scandal") == "Ann Cole"
+    assert said(article, "We said no") == "Ted Cruz"
+    assert said(article, "will cost us dearly") == "Ann Cole"
+
+
+def test_a_person_of_an_organization_is_the_person():
+    article = process(
+        body(
+            'Oceanographer Lena Moreau of the Atlantic Survey Institute said: "The sea is warming fast."',
+            '"It is a record," oceanographer Lena Moreau of the Atlantic Survey Institute said.',
+            'The Bank of America said: "No comment."',
+        )
+    )
+    assert said(article, "The sea is warming") == "Lena Moreau"
+    assert said(article, "It is a record") == "Lena Moreau"
+    assert said(article, "No comment") == "The Bank of America"
+
+
+def test_an_explicit_but_unresolved_attribution_never_takes_the_previous_speaker():
+    article = process(body('"We are done," Mayor Lena Ito said.', '"Nothing is decided," it said.'))
+    quote = next(q for q in article.quotes if article.text[q.start : q.end].startswith("Nothing"))
+    assert (quote.speaker, quote.rule) == (None, "unresolved-speaker")
+
+
+# -- descriptions: article-local speakers, or the person a title names -------------------------------------
+
+
+def test_descriptions_become_speakers_of_the_article():
+    article = process(
+        body(
+            '"Come back tomorrow," the spokesperson at the door said.',
+            '"Vote for change," a voice in the campaign video says.',
+            '"We will strike," the teachers\u2019 federation said.',
+            '"I worked here 30 years," the 52-year-old retired welder said.',
+        )
+    )
+    found = {article.text[q.start : q.end]: q.speaker for q in article.quotes}
+    assert (found["Come back tomorrow,"].name, found["Come back tomorrow,"].kind) == (
+        "the spokesperson",
+        "anonymous",
+    )
+    assert found["Come back tomorrow,"].description == "the spokesperson at the door"
+    assert found["Vote for change,"].name == "the voice"
+    assert (found["We will strike,"].name, found["We will strike,"].kind) == (
+        "the teachers\u2019 federation",
+        "group",
+    )
+    assert found["I worked here 30 years,"].description == "the 52-year-old retired welder"
+
+
+def test_a_description_by_title_is_the_person_named_with_it():
+    article = process(
+        body(
+            "Sen. Marco Rubio spoke in Des Moines on Monday.",
+            '"We will win this state," the Florida senator said.',
+        )
+    )
+    assert said(article, "We will win") == "Marco Rubio"
+
+
+def test_a_description_alone_does_not_make_reported_speech():
+    article = process(body("The man in the blue coat said the bus was late again."))
+    assert [q.kind for q in article.quotes] == []
