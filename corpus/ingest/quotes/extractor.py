@@ -230,6 +230,10 @@ class QuoteExtractor:
             return "direct"
         if _title_case(words) and not in_title:
             return None
+        if _whole_sentence(content, words) and (not before or before[-1] in ",:\u2014\u2013"):
+            # A full sentence in its own marks after a clause boundary is quoted whole, whatever the
+            # attribution looks like ("Sanders asks at a school, “Any questions I can answer?”").
+            return "direct"
         return "partial"
 
     def _is_attribution(self, masked: str, at: int, length: int) -> bool:
@@ -821,6 +825,12 @@ def blank_party_tags(masked: str) -> str:
     """ "Rep. Ann Cole (D-Ore.) said", "Sen. Ted Cruz, R-Texas, said": the party and state tag is blanked
     (same length, so offsets hold) so that the name meets its verb."""
     return _PARTY_TAG.sub(lambda m: " " * len(m.group()), masked)
+
+
+def _whole_sentence(content: str, words: list[str]) -> bool:
+    """A capitalized run of at least three words ending as a sentence (or its first clause) does."""
+    first = content.lstrip("[ ")[:1]
+    return len(words) >= 3 and first.isupper() and content.rstrip()[-1:] in ".?!,"
 
 
 def _agrees(name: str, pronoun: str) -> bool:

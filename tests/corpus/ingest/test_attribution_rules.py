@@ -243,3 +243,26 @@ def test_a_description_by_title_is_the_person_named_with_it():
 def test_a_description_alone_does_not_make_reported_speech():
     article = process(body("The man in the blue coat said the bus was late again."))
     assert [q.kind for q in article.quotes] == []
+
+
+# -- a fully quoted sentence stays direct, whatever the attribution looks like ------------------------------
+
+
+def test_a_whole_quoted_sentence_after_a_clause_boundary_is_direct():
+    article = process(
+        body(
+            'Sanders asks at Western High School, "Any questions I can answer?"',
+            'Canova wrote to his followers, "It is time to end her career," and shared a link.',
+        )
+    )
+    assert [
+        (q.kind, q.speaker.name if q.speaker else None) for q in article.quotes if q.kind != "indirect"
+    ] == [
+        ("direct", "Sanders"),
+        ("direct", "Canova"),
+    ]
+
+
+def test_a_lowercase_fragment_stays_partial():
+    article = process(body('Trump called the deal "a total disaster for our workers," and left.'))
+    assert [q.kind for q in article.quotes] == ["partial"]
