@@ -10,6 +10,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
 from .admin_actions import action_with_form
+from .admin_search import TextSearchMixin, article_text_matching, span_matching
 from .admin_versioning import VersionedAdminMixin
 from .models import Article, ArticleRevision, Paragraph, ParagraphRole, Quote, Source, Speaker, SpeakerAlias
 from .selectors import revision_diff
@@ -164,7 +165,7 @@ class ArticleRevisionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionedAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(TextSearchMixin, VersionedAdminMixin, admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = [
         "title_excerpt",
@@ -177,6 +178,7 @@ class ArticleAdmin(VersionedAdminMixin, admin.ModelAdmin):
     ]
     list_filter = ["source", "language", "published_at"]
     search_fields = ["title", "url", "external_id", "content_hash"]
+    search_help_text = "Searches the title, address, external id, content hash and the article's text."
     list_select_related = ["source"]
     date_hierarchy = "published_at"
     readonly_fields = [
@@ -210,6 +212,9 @@ class ArticleAdmin(VersionedAdminMixin, admin.ModelAdmin):
     ]
     inlines = [ParagraphInline, QuoteInline, ArticleRevisionInline]
 
+    def text_search(self, words: str) -> models.Q:
+        return article_text_matching(words)
+
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         if request.resolver_match and request.resolver_match.url_name == "corpus_article_changelist":
@@ -234,10 +239,11 @@ class RoleForm(forms.Form):
 
 
 @admin.register(Paragraph)
-class ParagraphAdmin(VersionedAdminMixin, admin.ModelAdmin):
+class ParagraphAdmin(TextSearchMixin, VersionedAdminMixin, admin.ModelAdmin):
     list_display = ["article", "position", "role", "rule", "start", "end"]
     list_filter = ["role", "rule"]
     search_fields = ["article__title"]
+    search_help_text = "Searches the paragraph's own text and its article's title."
     list_select_related = ["article"]
     raw_id_fields = ["article"]
     readonly_fields = ["article", "position", "start", "end", "rule", "version", "paragraph_text"]
@@ -252,6 +258,9 @@ class ParagraphAdmin(VersionedAdminMixin, admin.ModelAdmin):
             .select_related("article")
             .defer("article__raw_text", "article__text", "article__metadata")
         )
+
+    def text_search(self, words: str) -> models.Q:
+        return span_matching(words)
 
     def save_model(self, request, obj, form, change):
         services.paragraph_set_role(
@@ -317,7 +326,7 @@ class SpeakerAliasAdmin(admin.ModelAdmin):
 
 
 @admin.register(Quote)
-class QuoteAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
+class QuoteAdmin(TextSearchMixin, VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "excerpt",
         "kind",
@@ -331,7 +340,9 @@ class QuoteAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
         "article",
     ]
     list_filter = ["kind", "verified", "origin", "anchor", "speaker__kind"]
-    search_fields = ["speaker__name", "speaker_mention", "cue", "article__title"]
+    # Not the article's title: a name in it ("Xi") would match nearly every quote of the article.
+    search_fields = ["speaker__name", "speaker_mention", "cue"]
+    search_help_text = "Searches the quote's own words, its speaker, the mention as written and the cue."
     list_select_related = ["speaker", "via", "article"]
     autocomplete_fields = ["speaker", "via"]
     raw_id_fields = ["article", "paragraph", "continues"]
@@ -383,6 +394,9 @@ class QuoteAdmin(VersionedAdminMixin, SimpleHistoryAdmin):
             .defer("article__raw_text", "article__text", "article__metadata")
             .annotate(span_text=Substr("article__text", F("start") + 1, F("end") - F("start")))
         )
+
+    def text_search(self, words: str) -> models.Q:
+        return span_matching(words)
 
     def has_add_permission(self, request):
         return False  # quotes come from extraction; editors correct them
