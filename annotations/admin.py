@@ -4,9 +4,11 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected as confirm_delete_selected
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from corpus.admin import ArticleAdmin as CorpusArticleAdmin
@@ -321,7 +323,8 @@ class OrphanedAnnotationAdmin(ConcretePermissionsMixin, AnnotationAdmin):
     """The queue of annotations a new revision left without a place, oldest first. Give one its place
     again by entering the new offsets (the span's words are shown); saving makes it an ordinary annotation."""
 
-    list_display = ["__str__", "exact_excerpt", "note", "author", "article", "updated_at"]
+    list_display = ["orphan", "exact_excerpt", "note", "author", "article_link", "updated_at"]
+    list_display_links = ["orphan"]
     list_filter = ["status", "target"]
     ordering = ["updated_at", "id"]
     actions = []
@@ -331,6 +334,16 @@ class OrphanedAnnotationAdmin(ConcretePermissionsMixin, AnnotationAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description="annotation", ordering="id")
+    def orphan(self, obj: Annotation) -> str:
+        return f"Annotation {obj.pk} (was on a {obj.target})"
+
+    @admin.display(description="article", ordering="article__title")
+    def article_link(self, obj: Annotation) -> str:
+        # To the annotate screen, where the orphan is placed again.
+        url = reverse("admin:corpus_article_annotate", args=[obj.article_id])
+        return format_html('<a href="{}">{}</a>', url, obj.article)
 
 
 class FactCheckInline(admin.StackedInline):
@@ -617,6 +630,34 @@ admin.site.unregister(Article)
 @admin.register(Article)
 class ArticleAdmin(CorpusArticleAdmin):
     change_form_template = "admin/annotations/article_change_form.html"
+    list_display = [*CorpusArticleAdmin.list_display, "annotation_count", "annotate_link"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.resolver_match and request.resolver_match.url_name == "corpus_article_changelist":
+            counted = (
+                Annotation.objects.filter(article=OuterRef("pk"))
+                .order_by()
+                .values("article")
+                .annotate(n=Count("*"))
+                .values("n")
+            )
+            return queryset.annotate(annotation_count=Coalesce(Subquery(counted), 0))
+        return queryset
+
+    @admin.display(description="annotations", ordering="annotation_count")
+    def annotation_count(self, obj: Article) -> int:
+        return obj.annotation_count
+
+    @admin.display(description="")
+    def annotate_link(self, obj: Article) -> str:
+        return format_html(
+            '<a href="{}">Annotate</a>', reverse("admin:corpus_article_annotate", args=[obj.pk])
+        )
+
+    def view_on_site(self, obj: Article) -> str:
+        # The article as an editor reads it, not the API's JSON.
+        return reverse("admin:corpus_article_annotate", args=[obj.pk])
 
     actions = [*(CorpusArticleAdmin.actions or []), "export_selected"]
 
@@ -680,3 +721,8 @@ class QuoteAdmin(BulkTagMixin, CorpusQuoteAdmin):
 @admin.register(Paragraph)
 class ParagraphAdmin(BulkTagMixin, CorpusParagraphAdmin):
     actions = [*CorpusParagraphAdmin.actions, "tag_selected"]
+
+
+admin.site.site_header = admin.site.site_title = "Newsdesk"
+admin.site.index_title = "The editors' desk"
+admin.site.site_url = "/api/docs/"  # "View site": there is no public site; the API is the public face

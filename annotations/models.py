@@ -126,7 +126,12 @@ class Annotation(models.Model):
         ]
 
     def __str__(self) -> str:
-        where = f"{self.start}-{self.end}" if self.target == AnnotationTarget.SPAN else self.target
+        if self.target != AnnotationTarget.SPAN:
+            where = self.target
+        elif self.start is None:
+            where = "orphaned"  # a revision took its words away
+        else:
+            where = f"{self.start}-{self.end}"
         return f"Annotation {self.pk} ({where}) on article {self.article_id}"
 
 

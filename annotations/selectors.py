@@ -81,3 +81,23 @@ def _with_expansions(queryset: QuerySet[Article], *, user, expand: set[str]) -> 
     if "claims" in expand:
         prefetches.append(Prefetch("claims", queryset=claim_list(user=user), to_attr="visible_claims"))
     return queryset.prefetch_related(*prefetches)
+
+
+def desk_summary(*, user) -> dict:
+    """What waits on the admin's index: the review queue (size and oldest entry, others' work only for
+    the user to review) and the user's own queue, in two queries."""
+    from django.db.models import Min, Q
+
+    in_review = Q(status=FactCheckStatus.IN_REVIEW)
+    mine = Q(author=user)
+    checks = FactCheck.objects.aggregate(
+        review=Count("pk", filter=in_review),
+        review_oldest=Min("updated_at", filter=in_review),
+        review_for_me=Count("pk", filter=in_review & ~mine),
+        sent_back=Count("pk", filter=mine & Q(status=FactCheckStatus.DRAFT) & ~Q(review_comment="")),
+        mine_in_review=Count("pk", filter=mine & in_review),
+    )
+    drafts = Annotation.objects.filter(author=user, status="draft").aggregate(
+        drafts=Count("pk"), orphans=Count("pk", filter=Q(anchor="orphaned"))
+    )
+    return {**checks, **drafts}

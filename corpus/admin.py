@@ -3,8 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.db import models
-from django.db.models import F, Subquery
-from django.db.models.functions import Substr
+from django.db.models import F, Subquery, Value
+from django.db.models.functions import Least, Substr
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -65,7 +65,11 @@ class ParagraphInline(LimitedInlineMixin, admin.TabularInline):
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(span_text=Substr("article__text", F("start") + 1, 200))
+        # The paragraph's own words (at most 200 characters of them), never the ones after it.
+        length = Least(F("end") - F("start"), Value(200))
+        return (
+            super().get_queryset(request).annotate(span_text=Substr("article__text", F("start") + 1, length))
+        )
 
     @admin.display(description="text")
     def excerpt(self, obj: Paragraph) -> str:
@@ -128,7 +132,8 @@ class ArticleRevisionInline(admin.TabularInline):
 
 @admin.register(ArticleRevision)
 class ArticleRevisionAdmin(admin.ModelAdmin):
-    """Earlier revisions, read-only, each with a diff against the revision that replaced it."""
+    """Earlier revisions, read-only, each with a diff against the revision that replaced it. Whoever
+    may read articles may read their earlier words (editors re-placing orphans need them)."""
 
     list_display = ["article", "number", "title", "ingested_at", "superseded_at"]
     list_select_related = ["article"]
@@ -150,6 +155,12 @@ class ArticleRevisionAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).defer("article__raw_text", "article__text")
 
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) or request.user.has_perm("corpus.view_article")
+
+    def has_module_permission(self, request):
+        return super().has_module_permission(request) or request.user.has_perm("corpus.view_article")
+
     def has_add_permission(self, request):
         return False
 
@@ -161,7 +172,11 @@ class ArticleRevisionAdmin(admin.ModelAdmin):
 
     @admin.display(description="changes in the next revision")
     def diff(self, obj: ArticleRevision) -> str:
-        return format_html('<pre class="revision-diff">{}</pre>', revision_diff(obj))
+        # Long lines wrap: a paragraph is one line of the diff.
+        return format_html(
+            '<pre class="revision-diff" style="white-space: pre-wrap; overflow-wrap: anywhere">{}</pre>',
+            revision_diff(obj),
+        )
 
 
 @admin.register(Article)
@@ -325,6 +340,14 @@ class SpeakerAliasAdmin(admin.ModelAdmin):
     autocomplete_fields = ["speaker"]
 
 
+class SpeakerKindFilter(admin.ChoicesFieldListFilter):
+    """The speaker's kind, titled apart from the quote's own kind."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = "speaker kind"
+
+
 @admin.register(Quote)
 class QuoteAdmin(TextSearchMixin, VersionedAdminMixin, SimpleHistoryAdmin):
     list_display = [
@@ -339,7 +362,7 @@ class QuoteAdmin(TextSearchMixin, VersionedAdminMixin, SimpleHistoryAdmin):
         "origin",
         "article",
     ]
-    list_filter = ["kind", "verified", "origin", "anchor", "speaker__kind"]
+    list_filter = ["kind", "verified", "origin", "anchor", ("speaker__kind", SpeakerKindFilter)]
     # Not the article's title: a name in it ("Xi") would match nearly every quote of the article.
     search_fields = ["speaker__name", "speaker_mention", "cue"]
     search_help_text = "Searches the quote's own words, its speaker, the mention as written and the cue."

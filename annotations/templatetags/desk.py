@@ -1,0 +1,18 @@
+"""The editors' desk on the admin's index: queue sizes at a glance."""
+
+from __future__ import annotations
+
+from django import template
+
+from annotations import selectors
+
+register = template.Library()
+
+
+@register.inclusion_tag("admin/annotations/desk_summary.html", takes_context=True)
+def desk_summary(context) -> dict:
+    request = context["request"]
+    return {
+        "summary": selectors.desk_summary(user=request.user),
+        "may_review": request.user.has_perm("annotations.review_factcheck"),
+    }
