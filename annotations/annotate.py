@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
@@ -24,6 +25,7 @@ from corpus.models import Article, Paragraph, Quote, QuoteKind, Speaker
 
 from . import selectors
 from .models import Annotation, AnnotationStatus, Claim, FactCheck, Tag, Verdict
+from .palette import QUOTE_COLOUR, SPAM_COLOUR, display_colours
 from .services import REVIEW_PERMISSION, SPAM_TAG
 
 VIEW_PERMISSION = "corpus.view_article"
@@ -54,6 +56,35 @@ def _tag_paths(tags: list[Tag]) -> dict[int, str]:
             current = by_id.get(current.parent_id)
         paths[tag.pk] = " › ".join(reversed(names))
     return paths
+
+
+# The keys that apply a tag in the annotate panel, in the order of the label bar: "1" the first.
+SHORTCUT_KEYS = "1234567890qwertyuiopsdfghlzxcvbnm"
+
+
+def _tag_data(tags: list[Tag]) -> list[dict[str, Any]]:
+    """The vocabulary in the order of the label bar (each parent followed by its children), each tag with
+    the colour the screen draws it in and its shortcut key; the spam tag has the spam colour and no key."""
+    paths = _tag_paths(tags)
+    ordered = sorted(tags, key=lambda tag: [part.casefold() for part in paths[tag.pk].split(" › ")])
+    labelled = [tag for tag in ordered if tag.slug != SPAM_TAG]
+    colours = dict(
+        zip((tag.pk for tag in labelled), display_colours(t.colour for t in labelled), strict=True)
+    )
+    keys = dict(zip((tag.pk for tag in labelled), SHORTCUT_KEYS, strict=False))
+    return [
+        {
+            "slug": tag.slug,
+            "name": tag.name,
+            "path": paths[tag.pk],
+            "parent": tag.parent.slug if tag.parent_id else None,
+            "colour": colours.get(tag.pk, SPAM_COLOUR),
+            "stored_colour": tag.colour,
+            "shortcut": keys.get(tag.pk),
+            "description": tag.description,
+        }
+        for tag in ordered
+    ]
 
 
 def _paragraph_data(paragraph: Paragraph) -> dict[str, Any]:
@@ -176,7 +207,6 @@ def annotate_page_data(*, article: Article, user) -> dict[str, Any]:
     annotations = list(selectors.annotation_list(user=user).filter(article=article))
     claims = list(selectors.claim_list(user=user).filter(article=article))
     tags = list(selectors.tag_list())
-    paths = _tag_paths(tags)
     sees_drafts = selectors.sees_drafts(user)
     return {
         "article": {
@@ -191,17 +221,10 @@ def annotate_page_data(*, article: Article, user) -> dict[str, Any]:
         "speakers": [_speaker_data(s) for s in speakers],
         "annotations": [_annotation_data(a) for a in annotations],
         "claims": [_claim_data(c, sees_drafts=sees_drafts) for c in claims],
-        "tags": [
-            {
-                "slug": tag.slug,
-                "name": tag.name,
-                "path": paths[tag.pk],
-                "colour": tag.colour,
-                "description": tag.description,
-            }
-            for tag in tags
-        ],
+        "tags": _tag_data(tags),
         "spam_tag": SPAM_TAG,
+        "colours": {"quote": QUOTE_COLOUR, "spam": SPAM_COLOUR},
+        "limits": {"upload_bytes": settings.DATA_UPLOAD_MAX_MEMORY_SIZE},
         "user": {"id": user.pk, "username": user.get_username(), "is_superuser": user.is_superuser},
         "can": {name: user.has_perm(permission) for name, permission in PAGE_PERMISSIONS.items()},
         "choices": {

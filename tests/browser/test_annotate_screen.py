@@ -174,8 +174,9 @@ def test_second_stale_save_is_refused_and_shows_the_fresh_version(annotate_page,
     panel = edit(second, "from the second window")
     refusal = panel.locator(".panel-error")
     refusal.get_by_text("someone else changed this annotation (now version 2)").wait_for()
-    assert panel.locator(".note-input").input_value() == "from the first window"
-    assert "from the second window" in refusal.inner_text()  # what they typed is not lost
+    # Everything this editor chose stays in the fields; theirs is shown beside.
+    assert panel.locator(".note-input").input_value() == "from the second window"
+    assert "from the first window" in refusal.locator(".their-version").inner_text()
     assert "nothing was overwritten" in _wait_for_message(second, "warning", "changed by someone else")
     annotation.refresh_from_db()
     assert (annotation.note, annotation.version) == ("from the first window", 2)

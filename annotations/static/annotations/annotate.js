@@ -111,6 +111,7 @@
   const safeColour = (colour) => (/^#[0-9a-f]{6}$/i.test(colour) ? colour : "#bdbdbd");
   const tagsBySlug = new Map(data.tags.map((tag) => [tag.slug, { ...tag, colour: safeColour(tag.colour) }]));
   data.tags = [...tagsBySlug.values()];
+  const tagsByKey = new Map(data.tags.filter((tag) => tag.shortcut).map((tag) => [tag.shortcut, tag]));
 
   const state = {
     paragraphs: [],
@@ -230,13 +231,21 @@
     if (method !== "GET") headers["X-CSRFToken"] = csrfToken();
     if (body !== undefined) headers["Content-Type"] = "application/json";
     if (ifMatch) headers["If-Match"] = ifMatch;
+    const encoded = body === undefined ? undefined : JSON.stringify(body);
+    const limit = data.limits.upload_bytes;
+    if (encoded !== undefined && limit) {
+      const size = new Blob([encoded]).size;
+      if (size > limit) {
+        return { ok: false, status: 413, data: null, problem: tooLarge(size, limit) };
+      }
+    }
     let response;
     try {
       response = await fetch(url, {
         method,
         headers,
         credentials: "same-origin",
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: encoded,
         signal,
       });
     } catch (error) {
@@ -266,7 +275,18 @@
         .join(" ");
     }
     if (status === 403) return "You are not allowed to do this (403); your session may have ended — reload the page.";
+    if (status === 400 || status === 413) {
+      return `The server refused the request (${status}) without saying why; a save may carry at most ${megabytes(data.limits.upload_bytes)}, so a very long note is the likely cause. Nothing was saved.`;
+    }
     return `The server answered ${status}.`;
+  }
+
+  function megabytes(bytes) {
+    return bytes ? `${(bytes / 1048576).toFixed(1)} MB` : "a limited size";
+  }
+
+  function tooLarge(size, limit) {
+    return `Not saved: this is ${megabytes(size)} of text, and a save may carry at most ${megabytes(limit)}. Shorten the note (a link to a longer document works) and save again.`;
   }
 
   const SPEAKER_PAGE = 20; // shared speakers listed per search
@@ -308,7 +328,7 @@
     const items = [];
     for (const quote of state.quotes.values()) {
       if (quote.us === undefined) continue;
-      items.push({ key: `q${quote.id}`, kind: "quote", us: quote.us, ue: quote.ue, record: quote, colour: "#7e57c2" });
+      items.push({ key: `q${quote.id}`, kind: "quote", us: quote.us, ue: quote.ue, record: quote, colour: data.colours.quote });
     }
     for (const annotation of state.annotations.values()) {
       const range = annotationRange(annotation);
@@ -319,7 +339,7 @@
         us: range[0],
         ue: range[1],
         record: annotation,
-        colour: isSpam(annotation) ? "#c62828" : annotationColour(annotation),
+        colour: isSpam(annotation) ? data.colours.spam : annotationColour(annotation),
       });
     }
     // Longer items first: outer highlights take the lower bands, inner ones sit closest to the text.
@@ -480,10 +500,53 @@
 
   let panel = null;
   let popover = null;
+  let panelReturn = null; // where the focus goes back to when the panel closes
 
-  function closePanel() {
+  function closePanel({ restore = true } = {}) {
     if (panel) panel.remove();
     panel = null;
+    const back = panelReturn;
+    panelReturn = null;
+    if (restore && back && back.isConnected) back.focus({ preventScroll: true });
+    else if (restore && back) article.focus({ preventScroll: true });
+    if (restore && back === article) showCaret();
+  }
+
+  /** Remembers where the focus was before a panel opens (not a panel being replaced). */
+  function rememberFocus() {
+    const active = document.activeElement;
+    if (panel && panel.contains(active)) return panelReturn;
+    return active && active !== document.body ? active : article;
+  }
+
+  /** The panel's own keys: a tag's shortcut toggles it, Enter saves, Escape cancels. In a text field
+   * the keys type; Ctrl+Enter saves from there. */
+  function panelKeys(form, tags) {
+    form.addEventListener("keydown", (event) => {
+      const typing = event.target instanceof HTMLElement && event.target.matches("input[type=text], textarea, select");
+      if (event.key === "Escape") {
+        event.preventDefault();
+        event.stopPropagation();
+        closePanel();
+        return;
+      }
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey || !typing) && !(event.target instanceof HTMLButtonElement)) {
+        event.preventDefault();
+        form.requestSubmit();
+        return;
+      }
+      if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
+      const tag = tagsByKey.get(event.key.toLowerCase());
+      if (tag) {
+        event.preventDefault();
+        tags.toggle(tag.slug);
+      }
+    });
+  }
+
+  /** Whether leaving now would lose what the editor wrote in the open panel. */
+  function panelDirty() {
+    return Boolean(panel && panel.isDirty && panel.isDirty());
   }
 
   function closePopover() {
@@ -533,6 +596,7 @@
     let matches = [];
 
     function drawChips() {
+      if (typeof drawQuick === "function") drawQuick();
       chips.replaceChildren(
         ...chosen.map((slug) => {
           const tag = tagsBySlug.get(slug) || { path: slug, colour: "#bdbdbd" };
@@ -556,6 +620,32 @@
       drawChips();
       suggest();
       input.focus();
+    }
+
+    // Every tag with a key, as a toggle: the label bar's shortcuts, inside the panel.
+    const quick = h("div", { class: "quick-tags", role: "group", "aria-label": "Tags by shortcut" });
+    function drawQuick() {
+      quick.replaceChildren(
+        ...data.tags.filter((tag) => tag.shortcut).map((tag) =>
+          h("button", {
+            type: "button",
+            class: "quick-tag",
+            dataset: { slug: tag.slug },
+            style: `--tag: ${tag.colour}`,
+            title: `${tag.path}${tag.description ? ` — ${tag.description}` : ""} (key ${tag.shortcut})`,
+            "aria-pressed": chosen.includes(tag.slug) ? "true" : "false",
+            "aria-keyshortcuts": tag.shortcut,
+            onclick: () => toggle(tag.slug, { focus: false }),
+          }, h("kbd", {}, tag.shortcut), " ", tag.name)),
+      );
+    }
+
+    function toggle(slug, { focus = false } = {}) {
+      const index = chosen.indexOf(slug);
+      if (index >= 0) chosen.splice(index, 1);
+      else chosen.push(slug);
+      drawChips();
+      if (focus) input.focus();
     }
 
     function suggest() {
@@ -603,9 +693,13 @@
         active = (active - 1 + matches.length) % matches.length;
         highlightActive();
         event.preventDefault();
-      } else if (event.key === "Enter") {
+      } else if (event.key === "Enter" && matches[active] && !event.ctrlKey && !event.metaKey) {
         event.preventDefault();
-        if (matches[active]) add(matches[active].slug);
+        event.stopPropagation();
+        add(matches[active].slug);
+      } else if (event.key === "Enter" && input.value.trim() && !event.ctrlKey && !event.metaKey) {
+        event.preventDefault(); // no tag matches what was typed: nothing to add, nothing to save yet
+        event.stopPropagation();
       } else if (event.key === "Backspace" && !input.value && chosen.length) {
         remove(chosen[chosen.length - 1]);
       }
@@ -613,7 +707,9 @@
     drawChips();
     return {
       element: h("div", { class: "tag-picker" }, chips, input, list),
+      quick,
       input,
+      toggle,
       get value() {
         return [...chosen];
       },
@@ -633,22 +729,25 @@
   }
 
   /** The panel to create an annotation on a span, paragraph, quote or the whole article. */
-  function openCreatePanel(target, anchor) {
-    closePanel();
+  function openCreatePanel(target, anchor, { tags: initialTags = [] } = {}) {
+    const returnTo = rememberFocus();
+    closePanel({ restore: false });
     closePopover();
     if (!can.add_annotation) {
       notify("You can read this article but not annotate it: your account has no permission to add annotations.", "warning");
       return;
     }
-    const tags = tagPicker([]);
-    const note = h("textarea", { class: "note-input", rows: 3, placeholder: "A note (optional if you choose a tag)" });
+    const tags = tagPicker(initialTags);
+    const note = h("textarea", { class: "note-input", rows: 3, placeholder: "A note (optional if you choose a tag)", "aria-label": "Note" });
     const status = statusSelect("draft");
     const asClaim = h("input", { type: "checkbox", class: "claim-input" });
     const error = h("p", { class: "panel-error", role: "alert" });
     const save = h("button", { type: "submit", class: "button default save-button" }, target.target === "span" ? "Save annotation" : "Save");
-    const form = h("form", { class: "annotate-panel", id: "annotate-panel", role: "dialog", "aria-label": "Annotate" },
+    const form = h("form", { class: "annotate-panel", id: "annotate-panel", role: "dialog", "aria-label": "Annotate", tabindex: "-1" },
       h("p", { class: "panel-heading" }, targetHeading(target)),
       h("blockquote", { class: "panel-excerpt" }, excerpt(targetText(target), 160)),
+      tags.quick,
+      h("p", { class: "panel-keys" }, "Keys: a tag's key toggles it · Enter saves · Esc cancels"),
       field("Tags", tags.element),
       field("Note", note),
       field("Status", status),
@@ -673,9 +772,14 @@
       save.disabled = false;
       if (ok) closePanel();
     });
+    panelKeys(form, tags);
+    form.applyTag = (slug) => tags.toggle(slug);
+    form.isDirty = () => note.value.trim() !== "" || tags.value.length > initialTags.length;
     panel = form;
+    panelReturn = returnTo;
     place(form, anchor);
-    tags.input.focus();
+    form.focus({ preventScroll: true });
+    form.scrollIntoView({ block: "nearest" });
   }
 
   async function saveNew(target, values, error) {
@@ -693,6 +797,10 @@
     if (!created.ok) {
       error.textContent = created.problem;
       return false;
+    }
+    if (target.target === "span") {
+      kb.caret = target.ue; // the keyboard carries on after the passage just saved
+      kb.anchor = null;
     }
     const annotation = fromServerAnnotation(created.data);
     state.annotations.set(annotation.id, annotation);
@@ -714,19 +822,21 @@
 
   /** The panel to change an annotation; a change made stale by someone else is refused, never forced. */
   function openEditPanel(annotation, anchor) {
-    closePanel();
+    const returnTo = rememberFocus();
+    closePanel({ restore: false });
     closePopover();
     const tags = tagPicker(annotation.tags);
-    const note = h("textarea", { class: "note-input", rows: 3 });
+    const note = h("textarea", { class: "note-input", rows: 3, "aria-label": "Note" });
     note.value = annotation.note;
     const status = statusSelect(annotation.status);
     const error = h("div", { class: "panel-error", role: "alert" });
     const version = h("span", { class: "panel-version" }, `version ${annotation.version}`);
     const save = h("button", { type: "submit", class: "button default save-button" }, "Save changes");
     let base = annotation;
-    const form = h("form", { class: "annotate-panel", id: "annotate-panel", role: "dialog", "aria-label": "Edit annotation" },
+    const form = h("form", { class: "annotate-panel", id: "annotate-panel", role: "dialog", "aria-label": "Edit annotation", tabindex: "-1" },
       h("p", { class: "panel-heading" }, `Annotation by ${annotation.author || "the machine"} · `, version),
       h("blockquote", { class: "panel-excerpt" }, excerpt(annotation.exact || annotationText(annotation), 160)),
+      tags.quick,
       field("Tags", tags.element),
       field("Note", note),
       field("Status", status),
@@ -758,22 +868,27 @@
           return;
         }
         base = fresh;
-        // Show their version; keep what this editor typed visible so it can be applied again.
-        tags.value = fresh.tags;
-        note.value = fresh.note;
-        status.value = fresh.status;
+        // The fields keep everything this editor chose (tags, status, note); theirs is shown beside,
+        // and saving again applies this editor's version on top of theirs, knowingly.
         version.textContent = `version ${fresh.version}`;
+        const theirTags = fresh.tags.map((slug) => (tagsBySlug.get(slug) || { path: slug }).path).join(", ") || "no tags";
         error.append(
           h("strong", {}, `Not saved: someone else changed this annotation (now version ${fresh.version}). `),
-          "Their version is shown above; apply your change again if it still holds.",
-          attempt.note !== fresh.note ? h("span", { class: "unsaved-note" }, "Your note was: ", h("q", {}, attempt.note)) : null,
+          "Your choices are kept in the fields; save again to apply them over theirs, or cancel.",
+          h("span", { class: "their-version" }, "Their version: ", theirTags, ` · ${fresh.status} · note: `, h("q", {}, fresh.note || "(none)")),
         );
         notify(`Annotation ${fresh.id} was changed by someone else; the fresh version is shown and nothing was overwritten.`, "warning");
         return;
       }
       error.textContent = result.problem;
     });
+    panelKeys(form, tags);
+    form.applyTag = (slug) => tags.toggle(slug);
+    const initial = { tags: [...annotation.tags].sort().join(" "), note: annotation.note, status: annotation.status };
+    form.isDirty = () =>
+      note.value !== initial.note || [...tags.value].sort().join(" ") !== initial.tags || status.value !== initial.status;
     panel = form;
+    panelReturn = returnTo;
     place(form, anchor);
     note.focus();
   }
@@ -1356,21 +1471,48 @@
   let placeable = null; // the last passage selected in the article, in units, for "Place here"
 
   function placeHintText() {
+    if (placing) return `Select the passage for annotation ${placing[0].id} in the article (Esc stops).`;
     if (!placeable) return "Select the passage in the article, then click “Place here” on its annotation.";
     return `Selected: “${excerpt(text.slice(placeable.us, placeable.ue), 60)}”`;
   }
 
   function renderPlaceHint() {
-    for (const hint of sidebar.querySelectorAll(".orphan-hint")) hint.textContent = placeHintText();
+    for (const hint of sidebar.querySelectorAll(".orphan-hint")) {
+      hint.replaceChildren(placeHintText());
+      if (placeable && !placing && can.add_annotation) {
+        const span = placeable;
+        hint.append(" ", h("button", {
+          type: "button",
+          class: "button annotate-instead-button",
+          onmousedown: (event) => event.preventDefault(),
+          onclick: (event) => openCreatePanel({ target: "span", us: span.us, ue: span.ue }, event.currentTarget),
+        }, "Annotate it instead"));
+      }
+    }
+  }
+
+  function orphansToPlace() {
+    return [...state.annotations.values()].some((annotation) => isOrphan(annotation) && mayChange(annotation));
+  }
+
+  function stopPlacing() {
+    placing = null;
+    sidebar.classList.remove("placing");
+    renderPlaceHint();
   }
 
   /** Puts an orphan on the selected passage: new offsets through the API, refused if someone else got there first. */
   async function placeOrphan(annotation, button) {
     const span = selectionSpan() || placeable;
     if (!span) {
-      notify("Select the passage in the article first, then click “Place here”.", "warning");
+      // No passage yet: the next selection in the article places this one, with no panel in between.
+      placing = [annotation, button];
+      sidebar.classList.add("placing");
+      renderPlaceHint();
+      notify(`Now select the passage for annotation ${annotation.id} in the article (Esc stops).`, "info");
       return;
     }
+    if (placing) stopPlacing();
     const body = { start: toPoints(text, span.us), end: toPoints(text, span.ue) };
     if (annotation.target !== "span") body.target = "span"; // an orphaned paragraph or quote becomes a passage
     button.disabled = true;
@@ -1528,7 +1670,45 @@
     );
   }
 
+  /** Every tag of the vocabulary with its colour and key, grouped under its parent; a click applies it
+   * (to the open panel, or to the passage selected). */
+  function renderLabelBar() {
+    const bar = document.getElementById("annotate-labels");
+    if (!bar || bar.childElementCount) return;
+    const roots = data.tags.filter((tag) => !tag.parent || !tagsBySlug.has(tag.parent));
+    const label = (tag) =>
+      h("button", {
+        type: "button",
+        class: `label-chip${tag.slug === data.spam_tag ? " label-spam" : ""}`,
+        dataset: { slug: tag.slug },
+        style: `--tag: ${tag.colour}`,
+        title: `${tag.path}${tag.description ? ` — ${tag.description}` : ""}${tag.shortcut ? ` (key ${tag.shortcut} in the panel)` : ""}`,
+        "aria-keyshortcuts": tag.shortcut || undefined,
+        onclick: () => applyLabel(tag),
+      }, h("span", { class: "swatch", "aria-hidden": "true" }), tag.name, tag.shortcut ? h("kbd", {}, tag.shortcut) : null);
+    bar.append(
+      ...roots.map((root) =>
+        h("div", { class: "label-group", role: "group", "aria-label": root.name },
+          label(root),
+          ...data.tags.filter((tag) => tag.parent === root.slug).map(label))),
+    );
+  }
+
+  function applyLabel(tag) {
+    if (panel && panel.applyTag) {
+      panel.applyTag(tag.slug);
+      return;
+    }
+    const span = selectionSpan();
+    if (!span) {
+      notify(`Select a passage first (mouse, or Shift+arrow keys in the article), then choose “${tag.name}”.`, "info");
+      return;
+    }
+    openCreatePanel({ target: "span", us: span.us, ue: span.ue }, span.rect, { tags: [tag.slug] });
+  }
+
   function renderToolbar() {
+    renderLabelBar();
     const old = toolbar.querySelector(".toolbar-actions");
     if (old) old.remove();
     const actions = h("span", { class: "toolbar-actions" });
@@ -1558,26 +1738,211 @@
     renderToolbar();
   }
 
+  // --- Keyboard: a caret in the article, selections by arrow keys, j/k between highlights ------------
+
+  const kb = { caret: null, anchor: null, active: null }; // unit offsets; active: key of a highlight
+  const caretMark = h("span", { class: "kb-caret", "aria-hidden": "true" });
+  const announcer = h("p", { class: "visually-hidden", role: "status", "aria-live": "polite" });
+  document.getElementById("annotate-root").append(announcer);
+
+  function isWordAt(unit) {
+    const point = text.codePointAt(unit);
+    return point !== undefined && /[\p{L}\p{N}\p{M}_]/u.test(String.fromCodePoint(point));
+  }
+
+  function nextPoint(unit) {
+    if (unit >= text.length) return text.length;
+    return unit + 1 < text.length && isLowSurrogate(unit + 1) ? unit + 2 : unit + 1;
+  }
+
+  function previousPoint(unit) {
+    if (unit <= 0) return 0;
+    return unit - 1 > 0 && isLowSurrogate(unit - 1) ? unit - 2 : unit - 1;
+  }
+
+  function paragraphOf(unit) {
+    let found = state.paragraphs[0] || null;
+    for (const paragraph of state.paragraphs) if (paragraph.us <= unit) found = paragraph;
+    return found;
+  }
+
+  /** Where a key takes the caret; null for keys that do not move it. */
+  function caretStep(event, unit) {
+    const word = event.ctrlKey || event.altKey;
+    const here = paragraphOf(unit);
+    const index = state.paragraphs.indexOf(here);
+    switch (event.key) {
+      case "ArrowRight":
+        if (!word) return nextPoint(unit);
+        while (unit < text.length && !isWordAt(unit)) unit = nextPoint(unit);
+        while (unit < text.length && isWordAt(unit)) unit = nextPoint(unit);
+        return unit;
+      case "ArrowLeft":
+        if (!word) return previousPoint(unit);
+        while (unit > 0 && !isWordAt(previousPoint(unit))) unit = previousPoint(unit);
+        while (unit > 0 && isWordAt(previousPoint(unit))) unit = previousPoint(unit);
+        return unit;
+      case "ArrowDown": // to the end of this paragraph, then of the next ones
+        if (!here) return unit;
+        if (unit < here.ue) return here.ue;
+        return index + 1 < state.paragraphs.length ? state.paragraphs[index + 1].ue : unit;
+      case "ArrowUp": // to the start of this paragraph, then of the ones before
+        if (!here) return unit;
+        if (unit > here.us) return here.us;
+        return index > 0 ? state.paragraphs[index - 1].us : unit;
+      case "Home":
+        return here ? here.us : 0;
+      case "End":
+        return here ? here.ue : text.length;
+      default:
+        return null;
+    }
+  }
+
+  /** The text node and offset showing a unit offset (the nearest one between paragraphs). */
+  function domPoint(unit, isEnd) {
+    let before = null;
+    for (const segment of segments) {
+      const from = Number(segment.dataset.u);
+      const to = from + segment.textContent.length;
+      if (from <= unit && (unit < to || (isEnd && unit === to))) return [segment.firstChild, unit - from];
+      if (to <= unit) before = segment;
+      else if (!isEnd || !before) return [segment.firstChild, 0];
+      else break;
+    }
+    return before ? [before.firstChild, before.textContent.length] : [article, 0];
+  }
+
+  /** Draws the keyboard's selection as the browser's own, and the caret where it is collapsed. */
+  function showCaret() {
+    if (kb.caret === null || document.activeElement !== article) {
+      caretMark.remove();
+      return;
+    }
+    const selection = window.getSelection();
+    const anchor = kb.anchor === null ? kb.caret : kb.anchor;
+    const forward = kb.caret >= anchor;
+    const [anchorNode, anchorOffset] = domPoint(anchor, !forward);
+    const [focusNode, focusOffset] = domPoint(kb.caret, forward);
+    selection.setBaseAndExtent(anchorNode, anchorOffset, focusNode, focusOffset);
+    const point = document.createRange();
+    point.setStart(focusNode, focusOffset);
+    const rect = point.getClientRects()[0] || point.getBoundingClientRect();
+    const box = article.getBoundingClientRect();
+    caretMark.style.left = `${rect.left - box.left}px`;
+    caretMark.style.top = `${rect.top - box.top}px`;
+    caretMark.style.height = `${Math.max(rect.height, 16)}px`;
+    if (!caretMark.isConnected) article.append(caretMark);
+    if (focusNode.parentElement) focusNode.parentElement.scrollIntoView({ block: "nearest" });
+  }
+
+  function moveToHighlight(direction) {
+    const items = highlightItems().sort((a, b) => a.us - b.us || a.key.localeCompare(b.key));
+    const from = kb.caret === null ? -1 : kb.caret;
+    const current = items.findIndex((item) => item.key === kb.active);
+    let target;
+    if (current >= 0) target = items[current + direction];
+    else target = direction > 0 ? items.find((item) => item.us > from) : [...items].reverse().find((item) => item.us < from);
+    if (!target) {
+      announcer.textContent = direction > 0 ? "No highlight after this one." : "No highlight before this one.";
+      return;
+    }
+    kb.caret = target.us;
+    kb.anchor = null;
+    kb.active = target.key;
+    showCaret();
+    flash(target.key, { scroll: true });
+    for (const segment of article.querySelectorAll(".seg.kb-active")) segment.classList.remove("kb-active");
+    for (const segment of elementsByKey.get(target.key) || []) segment.classList.add("kb-active");
+    announcer.textContent = `${describe(target)}: “${excerpt(text.slice(target.us, target.ue), 80)}”. Enter opens it.`;
+  }
+
+  function openActiveHighlight() {
+    const elements = elementsByKey.get(kb.active) || [];
+    if (!elements.length) return false;
+    openPopover(elements[0]);
+    if (popover) {
+      const first = popover.querySelector("button:not(.popover-close)") || popover.querySelector("button");
+      if (first) first.focus();
+    }
+    return true;
+  }
+
+  article.tabIndex = 0;
+  article.setAttribute("aria-label", "Article text. Arrow keys move, Shift with them selects (Ctrl for words, Up and Down for paragraphs); Enter or A annotates the selection; J and K go to the next and previous highlight.");
+  article.addEventListener("focus", () => {
+    if (kb.caret === null) kb.caret = state.paragraphs.length ? state.paragraphs[0].us : 0;
+    showCaret();
+  });
+  article.addEventListener("blur", () => caretMark.remove());
+  article.addEventListener("keydown", (event) => {
+    if (event.target !== article) return; // keys meant for the buttons inside
+    const moved = caretStep(event, kb.caret === null ? 0 : kb.caret);
+    if (moved !== null) {
+      event.preventDefault();
+      if (event.shiftKey) {
+        if (kb.anchor === null) kb.anchor = kb.caret;
+      } else {
+        kb.anchor = null;
+      }
+      kb.caret = moved;
+      kb.active = null;
+      showCaret();
+      return;
+    }
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    const key = event.key.toLowerCase();
+    if (event.key === "Enter" || key === "a") {
+      event.preventDefault();
+      const span = selectionSpan();
+      if (span && can.add_annotation) openCreatePanel({ target: "span", us: span.us, ue: span.ue }, span.rect);
+      else if (span) notify("You can read this article but not annotate it.", "warning");
+      else if (!(kb.active && openActiveHighlight())) {
+        notify("Nothing selected: hold Shift and use the arrow keys to select a passage, then press Enter.", "info");
+      }
+    } else if (key === "j" || key === "k") {
+      event.preventDefault();
+      moveToHighlight(key === "j" ? 1 : -1);
+    } else if (event.key === "Escape" && kb.anchor !== null) {
+      kb.anchor = null;
+      showCaret();
+    }
+  });
+
   // --- Events --------------------------------------------------------------------------------------
 
+  let placing = null; // the orphan waiting for a passage: the next selection places it
+
   function onSelectionEnd(event) {
-    if (event.target instanceof Element && event.target.closest(".annotate-panel, .annotate-popover, .para-gutter")) return;
+    const controls = ".annotate-panel, .annotate-popover, .para-gutter, #annotate-sidebar, #annotate-toolbar, .annotate-labels, #annotate-messages, button, input, select, textarea, a";
+    if (event.target instanceof Element && event.target.closest(controls)) return;
     // Let the browser settle the selection first.
     setTimeout(() => {
+      const selection = window.getSelection();
+      const touches = selection && selection.rangeCount && !selection.isCollapsed && selection.getRangeAt(0).intersectsNode(article);
       const span = selectionSpan();
+      if (!span && touches) {
+        notify("That selection is not a passage of the article: start and end the drag on the article's words.", "info");
+        return;
+      }
       placeable = span ? { us: span.us, ue: span.ue } : null;
       renderPlaceHint();
+      if (!span) return;
+      if (placing) {
+        const [annotation, button] = placing;
+        placeOrphan(annotation, button);
+        return;
+      }
       // Readers select to copy; the toolbar says they cannot annotate.
-      if (!span || !can.add_annotation) return;
+      if (!can.add_annotation) return;
+      // With orphans waiting, a selection is most likely meant for one: the hint offers both.
+      if (orphansToPlace()) return;
       openCreatePanel({ target: "span", us: span.us, ue: span.ue }, span.rect);
     }, 0);
   }
 
-  article.addEventListener("mouseup", onSelectionEnd);
-  // A keyboard selection is done when Shift is released, not at every arrow key.
-  article.addEventListener("keyup", (event) => {
-    if (event.key === "Shift") onSelectionEnd(event);
-  });
+  // Anywhere: a drag that starts on a label or ends past the text column still counts.
+  document.addEventListener("mouseup", onSelectionEnd);
   article.addEventListener("click", (event) => {
     const selection = window.getSelection();
     if (selection && !selection.isCollapsed) return;
@@ -1586,13 +1951,26 @@
   });
   document.addEventListener("keydown", (event) => {
     if (event.key === "Escape") {
-      closePanel();
-      closePopover();
+      if (placing) stopPlacing();
+      if (panel) closePanel();
+      if (popover) {
+        const back = popover.contains(document.activeElement);
+        closePopover();
+        if (back) {
+          article.focus({ preventScroll: true });
+        }
+      }
     }
   });
   document.addEventListener("mousedown", (event) => {
     if (!(event.target instanceof Element)) return;
     if (popover && !popover.contains(event.target) && !event.target.closest(".seg.hl, .article-annotation")) closePopover();
+  });
+  // A half-written note is not lost to a reload or a click on the breadcrumbs without a question.
+  window.addEventListener("beforeunload", (event) => {
+    if (!panelDirty()) return;
+    event.preventDefault();
+    event.returnValue = "";
   });
 
   renderAll();
