@@ -192,8 +192,9 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    # Anonymous clients are throttled by address: the same reading of X-Forwarded-For as the lockouts.
-    "NUM_PROXIES": TRUSTED_PROXIES or None,
+    # Anonymous clients are throttled by address: the same reading of X-Forwarded-For as the lockouts
+    # (config.throttling reads it through config.proxies; 0, not None, so DRF never trusts the header).
+    "NUM_PROXIES": TRUSTED_PROXIES,
     "DEFAULT_THROTTLE_CLASSES": ["config.throttling.AnonThrottle", "config.throttling.UserThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("API_THROTTLE_ANON", "120/minute"),

@@ -196,3 +196,30 @@ def test_concurrent_requests_sweeping_the_same_rows(rates):
     assert answers == [[True] * 40] * 8
     counts = dict(ThrottleCount.objects.values_list("key", "hits"))
     assert counts == {f"throttle_anon_203.0.113.{n}": 40 for n in range(8)}
+
+
+def test_without_trusted_proxies_a_forwarded_for_is_ignored(rates, settings, client):
+    # The default: no proxy in front, so X-Forwarded-For is whatever the client chose to write.
+    settings.TRUSTED_PROXIES = 0
+    rates(anon="3/minute")
+    codes = [
+        client.get(
+            "/api/tags/", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}", REMOTE_ADDR="203.0.113.7"
+        ).status_code
+        for n in range(6)
+    ]
+    assert codes == [200] * 3 + [429] * 3
+    # One row per scope (anon, user) for the one real address, none for a spoofed one.
+    keys = sorted(ThrottleCount.objects.values_list("key", flat=True))
+    assert len(keys) == 2 and all(key.endswith("203.0.113.7") for key in keys), keys
+
+
+def test_behind_a_trusted_proxy_each_forwarded_client_is_counted_apart(rates, settings, client):
+    settings.TRUSTED_PROXIES = 1
+    rates(anon="1/minute")
+    first = client.get("/api/tags/", HTTP_X_FORWARDED_FOR="198.51.100.1", REMOTE_ADDR="10.0.0.2")
+    again = client.get("/api/tags/", HTTP_X_FORWARDED_FOR="198.51.100.1", REMOTE_ADDR="10.0.0.2")
+    other = client.get("/api/tags/", HTTP_X_FORWARDED_FOR="198.51.100.2", REMOTE_ADDR="10.0.0.2")
+    assert (first.status_code, again.status_code, other.status_code) == (200, 429, 200)
+    keys = ThrottleCount.objects.values_list("key", flat=True)
+    assert {key.rsplit("_", 1)[-1] for key in keys} == {"198.51.100.1", "198.51.100.2"}

@@ -262,3 +262,21 @@ def test_throttling_answers_429_with_retry_after(child_db, tmp_path):
                 assert "throttled" in response.json()["detail"].lower()
                 break
         assert codes == [200] * 5 + [429], codes
+
+
+def test_a_spoofed_forwarded_for_does_not_escape_the_throttle(child_db, tmp_path):
+    # No trusted proxy (the default): X-Forwarded-For is the client's own words and counts for nothing.
+    with gunicorn(child_db, tmp_path, workers=2, API_THROTTLE_ANON="5/minute", TRUSTED_PROXIES="0") as server:
+        codes = []
+        for _ in range(8):
+            spoofed = ".".join(str(secrets.randbelow(254) + 1) for _ in range(4))
+            response = requests.get(
+                f"{server.url}/api/tags/",
+                timeout=30,
+                headers={"Connection": "close", "X-Forwarded-For": spoofed},
+            )
+            codes.append(response.status_code)
+        assert codes == [200] * 5 + [429] * 3, codes
+    # One row per scope (anon, user) for the one real address, none for a spoofed one.
+    assert child_db.scalar("SELECT COUNT(*) FROM annotations_throttlecount") == 2
+    assert child_db.scalar("SELECT COUNT(*) FROM annotations_throttlecount WHERE key LIKE '%127.0.0.1'") == 2
