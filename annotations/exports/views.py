@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import exceptions, status
+from rest_framework import exceptions, generics, status
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -21,6 +21,7 @@ from ..selectors import sees_drafts
 from . import services
 from .pipeline import FORMATS, content_type, filename, stream_bytes
 from .selection import ExportOptions, Selection
+from .selectors import export_job_list
 from .serializers import ExportJobCreateSerializer, ExportJobSerializer, ExportQuerySerializer
 
 JOB_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="Export job id.")
@@ -77,8 +78,15 @@ class ExportView(APIView):
         return response
 
 
-class ExportJobListView(APIView):
+class ExportJobListView(generics.ListAPIView):
+    """Your export jobs, newest first (an administrator's list has everyone's)."""
+
     permission_classes = [IsAuthenticated]
+    serializer_class = ExportJobSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return export_job_list(user=self.request.user)
 
     @extend_schema(request=ExportJobCreateSerializer, responses={202: ExportJobSerializer})
     def post(self, request):
@@ -96,8 +104,8 @@ class ExportJobListView(APIView):
 def _job_for(request, pk: str) -> ExportJob:
     if not (pk.isascii() and pk.isdigit()):
         raise exceptions.NotFound("no such export job")
-    job = ExportJob.objects.select_related("requested_by").filter(pk=int(pk)).first()
-    if job is None or (job.requested_by_id != request.user.pk and not request.user.is_staff):
+    job = export_job_list(user=request.user).filter(pk=int(pk)).first()
+    if job is None:  # someone else's job is no more there than a job that never was
         raise exceptions.NotFound("no such export job")
     return job
 
