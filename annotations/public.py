@@ -10,6 +10,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
+from corpus.weburls import is_web_url
+
 from .exports.claimreview import VERDICT_WORDS, claim_review, script_json
 from .models import FactCheck, FactCheckStatus, Verdict
 
@@ -29,7 +31,9 @@ def factcheck_public(request, pk: int):
         "claim": fact_check.claim,
         "article": fact_check.claim.article,
         "verdict": VERDICT_WORDS[Verdict(fact_check.verdict)],
-        "evidence": fact_check.evidence,
+        # Only http(s) URLs become links: one stored before URLs were checked shows as plain text.
+        "evidence": [{**item, "href": is_web_url(item.get("url"))} for item in fact_check.evidence],
+        "article_href": is_web_url(fact_check.claim.article.url),
         "review": review,
         # Escaped for a <script> element by script_json, so it is safe to mark.
         "claim_review_json": mark_safe(script_json(review)),

@@ -20,6 +20,7 @@ from corpus.ingest.types import ProcessedArticle
 from corpus.models import Anchor, Article, Origin, Paragraph, Quote, Speaker
 from corpus.spans import span_context, span_validate
 from corpus.versioning import StaleVersion, versioned_update
+from corpus.weburls import web_url_problem
 
 from . import access
 from .access import REVIEW_PERMISSION  # noqa: F401 (the doors read it from here)
@@ -484,6 +485,8 @@ def _evidence_clean(evidence: list) -> list[dict]:
             raise ValidationError(
                 {"evidence": f"item {index} has unknown key(s) {', '.join(sorted(unknown))}."}
             )
+        if problem := web_url_problem(item["url"]):
+            raise ValidationError({"evidence": f"item {index}: url {problem}."})
         cleaned.append({k: str(item.get(k) or "") for k in ("url", "title", "publisher", "accessed")})
     return cleaned
 

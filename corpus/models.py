@@ -14,6 +14,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from .querysets import ArticleQuerySet, QuoteQuerySet, SpeakerQuerySet
+from .weburls import validate_web_url
 
 
 class Origin(models.TextChoices):
@@ -23,7 +24,7 @@ class Origin(models.TextChoices):
 
 class Source(models.Model):
     name = models.CharField(max_length=200, unique=True)
-    homepage = models.URLField(max_length=500, blank=True)
+    homepage = models.URLField(max_length=500, blank=True, validators=[validate_web_url])
     licence = models.CharField(
         max_length=200, blank=True, help_text="Terms under which the source's texts may be used or shared."
     )
@@ -40,7 +41,7 @@ class Article(models.Model):
     source = models.ForeignKey(
         Source, on_delete=models.PROTECT, null=True, blank=True, related_name="articles"
     )
-    url = models.URLField(max_length=2000, null=True, blank=True, unique=True)
+    url = models.URLField(max_length=2000, null=True, blank=True, unique=True, validators=[validate_web_url])
     external_id = models.CharField(max_length=200, blank=True)
     raw_text = models.TextField(help_text="The input exactly as received.")
     content_hash = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the raw bytes.")

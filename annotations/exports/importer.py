@@ -53,6 +53,7 @@ from django.utils import timezone
 
 from corpus.models import Anchor, Article, Paragraph, Quote, Source, Speaker, SpeakerAlias, SpeakerKind
 from corpus.spans import span_context
+from corpus.weburls import web_url_problem
 
 from ..models import Annotation, AnnotationTarget, Claim, FactCheck, FactCheckStatus, Tag
 from .manifest import MANIFEST_NAME
@@ -1190,6 +1191,8 @@ class Importer:
         roles = {p.get("role"): p for p in reversed(record["paragraphs"])}
         pk = self._pk(Article, record["id"])
         published_at = _datetime(record.get("published_at"), fail, "published_at")
+        if record.get("url") and (problem := web_url_problem(record["url"])):
+            fail("url", problem)
         batch.articles.append(
             (
                 pk,
@@ -1390,6 +1393,9 @@ class Importer:
             fail(f"{where}.status", "a published fact-check needs a reviewer and published_at")
         if reviewer is not None and reviewer == author:
             fail(f"{where}.reviewer", "the reviewer cannot be the author")
+        for index, entry in enumerate(item.get("evidence") or []):
+            if isinstance(entry, dict) and (problem := web_url_problem(entry.get("url"))):
+                fail(f"{where}.evidence[{index}].url", problem)
         fact_check = FactCheck(
             claim_id=claim.pk,
             verdict=item.get("verdict"),

@@ -18,6 +18,7 @@ from pathlib import Path
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.timezone import is_naive, make_aware
 
+from ..weburls import is_web_url, web_url_problem
 from .html import HtmlError, decode_html, extract_html
 
 SUPPORTED_SUFFIXES = (".txt", ".json", ".jsonl", ".html", ".htm")
@@ -210,7 +211,8 @@ def html_record(data: bytes, *, origin: str, meta: dict | None = None, meta_orig
         metadata={"encoding": encoding} if encoding != "utf-8" else {},
     )
     found = {
-        "url": article.url or None,
+        # The page's own canonical link is dropped rather than refused if it is no web URL.
+        "url": article.url if is_web_url(article.url) else None,
         "language": article.language or None,
         "published_at": article.published_at or None,
     }
@@ -314,6 +316,8 @@ def _apply_metadata(record: ArticleInput, meta: dict, *, origin: str) -> None:
         value = meta.get(key)
         if value is not None and not isinstance(value, str):
             raise IngestError(f"{origin}: field '{key}' must be a string.")
+    if meta.get("url") and (problem := web_url_problem(meta["url"])):
+        raise IngestError(f"{origin}: field 'url' is {problem}.")
     record.url = meta.get("url") or None
     record.source = meta.get("source") or None
     record.language = meta.get("language") or None
