@@ -37,7 +37,7 @@ from .marks import (
     mask,
     split_sentences,
 )
-from .pronouns import PersonMentions
+from .pronouns import PersonMentions, is_role_word
 from .subjects import (
     _content_after,
     _cue_text,
@@ -104,6 +104,7 @@ class QuoteExtractor:
         self._indexes: dict[str, _TokenIndex] = {}
         self._cursor = 0  # where in the text the clause being attributed starts: pronouns look before it
         self._people: PersonMentions | None = None
+        self._unread: list[tuple[int, str]] = []  # masked paragraphs not yet read for people
         self._noted: list[tuple[int, int]] = []  # (offset, speaker key) of every attributed quote
 
     def run(self) -> list[Found]:
@@ -128,10 +129,14 @@ class QuoteExtractor:
         chain_from = self._open_chain
         self._open_chain = None
         if not pairs and (p.role == "title" or not _may_report(s)):
+            if p.role != "title":
+                self._unread.append((p.start, s))
             return  # nothing quoted and nothing reported: no rule below would fire
         masked = mask(s, pairs) if pairs else s
         if "-" in masked:
             masked = blank_party_tags(masked)
+        if p.role != "title":  # headlines capitalize every word: no evidence of who is a person
+            self._unread.append((p.start, masked))
         first_found = len(self.found)
         by_sentence: dict[int, list[Pair]] = {}
         sentences = split_sentences(masked)
@@ -709,7 +714,7 @@ class QuoteExtractor:
         )
         head_words = words[:cut]
         head = head_words[-1].strip(",").removesuffix("\u2019s").removesuffix("'s")
-        if words[0] == "the":
+        if words[0] == "the" and is_role_word(head):
             mention = self._mentions().by_role(head, self._cursor)
             if mention is not None:
                 resolution = self.speakers.resolve(mention.name)
@@ -724,12 +729,12 @@ class QuoteExtractor:
         return Resolution(described.key, written, _DESCRIBED) if described.key is not None else described
 
     def _mentions(self) -> PersonMentions:
+        """The people named so far, read from the paragraphs masked so far (only when asked for)."""
         if self._people is None:
-            # Headlines capitalize every word: they are no evidence of who is a person.
-            spans = [
-                (p.start, p.end) for p in self.paragraphs if p.role not in _SKIP_ROLES and p.role != "title"
-            ]
-            self._people = PersonMentions(self.text, spans)
+            self._people = PersonMentions()
+        for start, masked in self._unread:
+            self._people.add(start, masked)
+        self._unread.clear()
         return self._people
 
     def _resolve_pronoun(self, written: str, pronoun: str) -> Resolution:

@@ -121,26 +121,38 @@ class Mention:
 class PersonMentions:
     """The subject mentions of people in one article, and the gender evidence for each name."""
 
-    def __init__(self, text: str, spans: list[tuple[int, int]]) -> None:
+    def __init__(self) -> None:
         self.mentions: list[Mention] = []
-        self.gender: dict[str, str] = {}
+        self.starts: list[int] = []
+        self._titled: dict[str, str] = {}  # gender from a courtesy title or a gendered role word
+        self._votes: dict[str, dict[str, int]] = {}  # gender from the pronouns after the name
         self._roles: dict[str, set[str]] = {}
-        votes: dict[str, dict[str, int]] = {}
-        for start, end in spans:
-            self._scan(text, start, end, votes)
-        for last, counts in votes.items():
-            if last in self.gender:
-                continue
-            male, female = counts.get(MALE, 0), counts.get(FEMALE, 0)
-            if male != female:
-                self.gender[last] = MALE if male > female else FEMALE
-        self.starts = [m.at for m in self.mentions]
+        self._known: dict[str, str] = {}  # last word -> the full name it stands for
 
-    def _scan(self, text: str, start: int, end: int, votes: dict[str, dict[str, int]]) -> None:
-        block = text[start:end]
-        pairs = find_pairs(block)
-        masked = mask(block, pairs) if pairs else block
-        known: dict[str, str] = {m.last: m.name for m in self.mentions}
+    @classmethod
+    def of_text(cls, text: str, spans: list[tuple[int, int]]) -> PersonMentions:
+        """The mentions of the given spans of ``text``, each masked here."""
+        people = cls()
+        for start, end in spans:
+            block = text[start:end]
+            pairs = find_pairs(block)
+            people.add(start, mask(block, pairs) if pairs else block)
+        return people
+
+    def gender_of(self, last: str) -> str | None:
+        titled = self._titled.get(last)
+        if titled is not None:
+            return titled
+        counts = self._votes.get(last)
+        if not counts:
+            return None
+        male, female = counts.get(MALE, 0), counts.get(FEMALE, 0)
+        return None if male == female else MALE if male > female else FEMALE
+
+    def add(self, start: int, masked: str) -> None:
+        """Read one paragraph (starting at offset ``start``, its quotes masked), after the ones before it."""
+        votes = self._votes
+        known = self._known
         pending: Mention | None = None  # the latest name, waiting for the first pronoun after it
         pending_end = 0
         for match in _RUN.finditer(masked):
@@ -191,9 +203,10 @@ class PersonMentions:
                 start + at + sum(len(w) + 1 for w in words[:cut]), name, last, frozenset(known_roles)
             )
             if gender is not None:
-                self.gender.setdefault(last, gender)
+                self._titled.setdefault(last, gender)
             if subject:
                 self.mentions.append(mention)
+                self.starts.append(mention.at)
             pending, pending_end = mention, match.end()
         if pending is not None:
             self._vote(masked, pending_end, len(masked), pending, votes)
@@ -228,7 +241,7 @@ class PersonMentions:
             if mention.last in seen:
                 continue
             seen.append(mention.last)
-            gender = self.gender.get(mention.last)
+            gender = self.gender_of(mention.last)
             if wanted is None or gender is None or gender == wanted:
                 found.append(mention)
             if len(seen) >= 3:
@@ -248,6 +261,12 @@ class PersonMentions:
     def antecedent(self, pronoun: str, before: int) -> Mention | None:
         found = self.antecedents(pronoun, before)
         return found[0] if found else None
+
+
+def is_role_word(word: str) -> bool:
+    """Whether "the <word>" may stand for a person named with that title or role ("the senator")."""
+    word = _ROLE_OF.get(word, word)
+    return word in ROLE_NOUNS or word in TITLE_WORDS or word in _PARTY_ROLES or word in _ROLES
 
 
 def _bare(word: str) -> str:

@@ -44,14 +44,18 @@ def test_he_skips_a_woman_named_later_when_the_article_says_who_is_who():
 
 def test_gender_from_courtesy_titles_and_following_pronouns():
     text = "Mr. Abel Stone arrived. Rita Vance said her team was ready. Stone waved."
-    mentions = PersonMentions(text, [(0, len(text))])
-    assert mentions.gender == {"stone": MALE, "vance": FEMALE}
+    mentions = PersonMentions.of_text(text, [(0, len(text))])
+    assert (mentions.gender_of("stone"), mentions.gender_of("vance"), mentions.gender_of("x")) == (
+        MALE,
+        FEMALE,
+        None,
+    )
     assert [m.name for m in mentions.mentions] == ["Abel Stone", "Rita Vance", "Abel Stone"]
 
 
 def test_names_governed_by_a_preposition_or_a_possessive_are_not_subjects():
     text = "Lee Park met with Omar Diaz. Diaz's office declined to comment."
-    mentions = PersonMentions(text, [(0, len(text))])
+    mentions = PersonMentions.of_text(text, [(0, len(text))])
     assert [m.name for m in mentions.mentions] == ["Lee Park"]
     assert mentions.antecedent("he", len(text)).name == "Lee Park"
 
