@@ -303,7 +303,7 @@ def evaluate(
             except OSError as exc:
                 raise GoldError(f"{gold_path}: article {gold.id}: cannot read {gold.path}: {exc}") from None
             # Each article gets its own copy so that one article's speakers do not leak into the next.
-            local = SpeakerDirectory(dict(directory.by_alias)) if directory is not None else None
+            local = directory.copy() if directory is not None else None
             processed = process(body, title=gold.title, language=gold.language, directory=local)
             results.append(evaluate_article(gold, processed))
     return Evaluation(results)

@@ -55,6 +55,77 @@ ROLE_NOUNS = wordset(
     """
 )
 
+# Nouns in front of a name that say what someone is in a campaign or a newsroom ("GOP front-runner").
+ROLE_NOUNS = ROLE_NOUNS | wordset(
+    """
+    front-runner frontrunner nominee hopeful challenger incumbent contender rival opponent host anchor
+    pundit operative aide staffer billionaire businessman businesswoman mogul donor surrogate columnist
+    correspondent blogger comedian actor actress singer rapper star veteran pastor preacher bishop
+    cardinal priest chaplain entrepreneur developer filmmaker producer director-general
+    """
+)
+# Party labels: "Republican Donald Trump" is Donald Trump, described as a Republican.
+PARTY_WORDS = wordset(
+    """
+    republican republicans democrat democrats democratic gop libertarian independent conservative
+    liberal progressive socialist labour tory tories green greens
+    """
+)
+# Titles and roles written capitalized inside a name run ("Nurse Ada Bell", "House Speaker Paul Ryan"),
+# less the role nouns that are also common first names ("Dean", "Guard").
+RUN_TITLES = (
+    TITLE_WORDS
+    | PARTY_WORDS
+    | (ROLE_NOUNS - wordset("dean forward guard partner member head fan winger trader general"))
+    | wordset(
+        """
+        speaker leader majority minority whip house white senate del. del rev rev sen rep gov atty.
+        attorney-general lt gen sgt supt. supt pres. pres rabbi first lady gentleman nominee
+        """
+    )
+)
+# Capitalized words that open sentences and headlines but are never part of a name: dropped from the
+# front of a name run ("When Clinton", "Once Hillary Clinton").
+SENTENCE_OPENERS = wordset(
+    """
+    a an the this that these those some any each every all both either neither no one other another
+    many most much more few several such last next first second third
+    as if when whenever while where whether why how what which who whom whose though although because
+    unless until since once and or but nor so yet then than also still even just only not never again
+    already however meanwhile moreover instead indeed perhaps maybe later earlier now today yesterday
+    tonight here there thus hence otherwise nevertheless nonetheless besides rather asked told
+    he she they we i it you his her their its our my your him them us me
+    don't don’t doesn't doesn’t can't can’t won't won’t isn't isn’t wasn't wasn’t didn't didn’t
+    """
+)
+# Prepositions: a name after one of them is its object, not the one speaking ("Against Trump").
+PREPOSITIONS = wordset(
+    """
+    in on at by for from with without within into onto over under after before during about against
+    among between through throughout toward towards across behind beyond despite like unlike via per
+    following including regarding concerning amid amidst upon of to off near inside outside
+    """
+)
+# Headline verbs after a name ("Obama Sees ...", "Trump Slams ..."): never part of it.
+HEADLINE_VERBS = wordset(
+    """
+    says sees slams blasts rips hits calls wants warns vows urges backs claims denies defends
+    admits insists pledges tells asks gets makes takes plans seeks faces leads loses drops rejects
+    accepts responds touts mocks praises attacks knocks says: explains argues thinks believes knows
+    admits predicts promises threatens suggests questions challenges announces reveals confirms
+    say see slam blast want warn vow urge deny admit insist pledge tell ask plan seek
+    """
+)
+# Names that stand alone for a company, a platform or an outlet ("Twitter said", "CNN reported").
+KNOWN_ORGS = wordset(
+    """
+    twitter facebook google youtube instagram tiktok snapchat reddit microsoft apple amazon netflix uber
+    cnn msnbc fox nbc abc cbs npr pbs bbc politico breitbart axios bloomberg reuters gallup quinnipiac
+    rasmussen monmouth marist pew ipsos yougov wikileaks nasa fbi cia nsa doj dhs epa irs pentagon kremlin
+    nato opec gop dnc rnc aclu nra naacp
+    """
+)
+
 # A capitalized word of this list makes a name an organization ("International Federation of Journalists").
 ORG_WORDS = wordset(
     """
@@ -125,7 +196,9 @@ GROUP_NOUNS = wordset(
     lawmakers protesters witnesses doctors scientists researchers economists diplomats officers firefighters
     parents teachers students voters fans players organizers organisers workers employees citizens
     activists supporters opponents leaders sources neighbours neighbors shoppers commuters farmers unions
-    ministers campaigners
+    ministers campaigners aides democrats republicans conservatives liberals progressives americans
+    staffers donors delegates senators candidates advisers advisors allies insiders strategists pollsters
+    evangelicals protestors immigrants
     """
 )
 PRONOUN_KINDS = {
@@ -166,6 +239,36 @@ def load_alias_file(path: str | Path) -> list[SpeakerRef]:
             )
         )
     return speakers
+
+
+def is_partial_name(phrase: str, name: str) -> bool:
+    """ "Clinton", "Mrs. Clinton" for "Hillary Clinton": a form that other people with the name share,
+    so not an alias to file for one person across articles (the surname rule decides those)."""
+    split = split_name_run(phrase.split())
+    if split is None or len(split[1]) != 1 or split[2]:
+        return False
+    word = split[1][0].casefold()
+    parts = [p.casefold() for p in name.split()]
+    return len(parts) > 1 and word in parts
+
+
+def shared_aliases(ref: SpeakerRef) -> tuple[str, ...]:
+    """The aliases of a machine-found speaker worth keeping in the registry."""
+    if ref.kind != "person":
+        return ref.aliases
+    return tuple(a for a in ref.aliases if not is_partial_name(a, ref.name))
+
+
+def registry_file(directory: SpeakerDirectory, ref: SpeakerRef) -> SpeakerRef:
+    """The registry's speaker for a shared ``ref``, filed the way ingest files it (``speakers_register``):
+    by name, then by alias, then a bare surname to the one person carrying it; else ``ref`` is added."""
+    known = directory.lookup(ref.name)
+    if known is None and ref.kind == "person" and " " not in ref.name.strip():
+        known = directory.person_by_surname(ref.name)
+    if known is not None:
+        return known
+    directory.add(SpeakerRef(ref.name, ref.kind, ref.description, shared_aliases(ref)))
+    return directory.lookup(ref.name) or ref
 
 
 def directory_from(speakers: list[SpeakerRef]) -> SpeakerDirectory:
@@ -309,13 +412,20 @@ class ArticleSpeakers:
                 # "The developer, Greenline Partners": the name comes second.
                 phrase, appositive = rest, head
         phrase = _cut_postmodifier(phrase)
+        affiliated = _affiliated_source(phrase)
+        if affiliated:
+            # "A spokesman for the Department of Agriculture": an unnamed source; the organization is
+            # where they work, kept in the description, not their name.
+            return self._anonymous(affiliated, phrase, phrase)
 
         known = self._known(phrase)
         if known is not None:
             return Resolution(known, phrase, 0.9)
 
         words = phrase.split()
-        if _strip_possessive(words[-1]).casefold() in GROUP_NOUNS:
+        if _strip_possessive(words[-1]).casefold() in GROUP_NOUNS and not any(
+            is_capitalized(w) and w.casefold() in ORG_WORDS for w in words
+        ):
             return self._group(phrase)
         run_start = name_run_start(words)
         if run_start < len(words):
@@ -329,6 +439,9 @@ class ArticleSpeakers:
             key = self._by_alias.get(candidate)
             if key is not None:
                 return key
+        if " " not in phrase and is_capitalized(phrase):
+            # A lone surname: the article's own people come before the registry's (see ``_named``).
+            return None
         for candidate in (phrase, phrase.removeprefix("the ").removeprefix("The ")):
             key = self._from_directory(candidate)
             if key is not None:
@@ -337,46 +450,65 @@ class ArticleSpeakers:
 
     def _named(self, words: list[str], run_start: int, appositive: str, relative: str) -> Resolution:
         run = [_strip_possessive(w) for w in words[run_start:]]
-        premod = words[:run_start]
-        # Titles in front of the name belong to the description, not the name, with whatever qualifies
-        # them ("Local MP Sarah Quinn", "U.S. President Joe Biden"); organizations keep their whole name.
-        cut = 0
-        if not {w.casefold().rstrip(".") for w in run} & ORG_WORDS:
-            for index in range(len(run) - 1):
-                if run[index].casefold() in TITLE_WORDS:
-                    cut = index + 1
-            while cut < len(run) - 1 and run[cut] in _NAME_JOINERS:
-                cut += 1
-        titles, name_words = run[:cut], run[cut:]
-        name = " ".join(name_words)
         written = " ".join(run)
+        split = split_name_run(run)
+        if split is None:
+            return Resolution(None, written, 0.0)
+        titles, name_words, is_org = split
+        premod = words[:run_start]
+        name = " ".join(name_words)
         while premod and premod[0].casefold() in _DETERMINERS:
             premod = premod[1:]
         premod_head = premod[-1].casefold() if premod else ""
+        is_org = is_org or premod_head in ORG_PREMOD_HEADS
+        if not is_org and len(name_words) == 1 and _is_title(name_words[0]):
+            # "Coach says", "Republican": a role or a label with no name to it.
+            head = name_words[0].casefold().rstrip(".")
+            if head in ANON_HEADS or head in ROLE_NOUNS:
+                return self._anonymous(head, " ".join([*premod, *run]), written)
+            return Resolution(None, written, 0.0)
         description = appositive
+        role_words = [_described(w) for w in titles]
         if not description and premod and (premod_head in ROLE_NOUNS or premod_head in ORG_PREMOD_HEADS):
-            description = " ".join(premod + titles)
+            description = " ".join(premod + role_words)
         elif not description and titles:
-            description = " ".join(titles)
+            description = " ".join(role_words)
 
-        lowered_words = {w.casefold().rstrip(".") for w in name_words}
-        is_org = lowered_words & ORG_WORDS or premod_head in ORG_PREMOD_HEADS
+        lowered_words = [w.casefold() for w in name_words]
         is_place = len(name_words) == 1 and name.casefold() in PLACES
-        kind = "organization" if is_org or is_place else "person"
+        if is_org or is_place:
+            kind = "organization"
+        elif "and" in lowered_words:
+            kind = "group"  # "Jeb Bush and Chris Christie": two people, not one
+        else:
+            kind = "person"
+            if is_junk_person_name(name):
+                return Resolution(None, written, 0.0)
 
         key = self._by_alias.get(name.casefold())
-        if key is None:
+        single = kind == "person" and len(name_words) == 1
+        full = None
+        if key is None and single:
+            # A lone surname: the article's own people first (named so far, then anywhere in it), then
+            # the registry: an alias an editor gave, then the one person who carries the surname.
+            key = self._by_surname(name)
+            if key is None:
+                full = self._full_name_for(name)
+                if full:
+                    key = self._by_alias.get(full.casefold())
+                    if key is None:
+                        key = self._from_directory(full)
+        if key is None and full is None:
             key = self._from_directory(written)
             if key is None:
                 key = self._from_directory(name)
-        if key is None and kind == "person" and len(name_words) == 1:
-            key = self._by_surname(name)
+            if key is None and single and self.directory is not None:
+                ref = self.directory.person_by_surname(name)
+                if ref is not None:
+                    key = self._from_directory(ref.name)
         confidence = 0.95
         if key is None:
-            full = self._full_name_for(name) if kind == "person" and len(name_words) == 1 else None
-            key = self._from_directory(full) if full else None
-            if key is None:
-                key = self._new(full or name, kind)
+            key = self._new(full or name, kind)
             confidence = 0.9 if full else 0.85
         entity = self.entities[key]
         if description and not entity.description:
@@ -496,6 +628,121 @@ def name_run_start(words: list[str]) -> int:
     return start
 
 
+def _is_title(word: str) -> bool:
+    lowered = word.casefold()
+    return lowered in RUN_TITLES or lowered.rstrip(".") in RUN_TITLES
+
+
+def _described(word: str) -> str:
+    """A role noun capitalized in front of a name is written lowercase in the description ("nurse")."""
+    lowered = word.casefold()
+    if lowered in ROLE_NOUNS and lowered not in TITLE_WORDS and lowered not in PARTY_WORDS:
+        return lowered
+    return word
+
+
+def _is_participle(word: str) -> bool:
+    """A sentence-initial participle ("Following", "Railing") opens a clause, never a name."""
+    return len(word) >= 7 and word.casefold().endswith("ing")
+
+
+def _is_sentence_adverb(word: str) -> bool:
+    return len(word) >= 7 and word.casefold().endswith(_ADVERB_ENDINGS)
+
+
+_ADVERB_ENDINGS = ("ally", "ately", "ently", "ously", "ively", "antly", "ingly", "ularly", "ilarly")
+_INITIALS = re.compile(r"(?:[A-Z]\.?){1,3}")
+_COMMON_NOUN_ENDINGS = ("tion", "sion", "ture", "ness", "ism", "ship", "ity")
+
+
+def split_name_run(run: list[str]) -> tuple[list[str], list[str], bool] | None:
+    """A capitalized run as (titles, name words, is an organization), or None when it names nobody.
+
+    Sentence openers go ("When Clinton"); a run opened by a preposition or a participle names the
+    object of a clause, not a speaker ("Against Trump", "Railing Against Trump"); a headline verb after
+    the name goes ("Obama Sees"); titles, roles and party labels in front of a person's name become
+    the description ("Republican Donald Trump", "Nurse Ada Bell"); organizations keep their whole name.
+    """
+    words = [w.rstrip(",:;") for w in run if w.rstrip(",:;")]
+    while words and (words[0].casefold() in SENTENCE_OPENERS or _is_sentence_adverb(words[0])):
+        words = words[1:]
+    if not words or words[0].casefold() in PREPOSITIONS or words[0] in _NAME_JOINERS:
+        return None
+    if _is_participle(words[0]) and len(words) > 1:
+        return None
+    while len(words) > 1 and words[-1].casefold() in HEADLINE_VERBS:
+        words = words[:-1]
+    lowered = {w.casefold().rstrip(".") for w in words}
+    if lowered & ORG_WORDS or (len(words) == 1 and _is_acronym_org(words[0])):
+        return [], words, True
+    cut = 0
+    for index in range(len(words) - 1):
+        if _is_title(words[index]):
+            cut = index + 1
+    while cut < len(words) - 1 and words[cut] in _NAME_JOINERS:
+        cut += 1
+    return words[:cut], words[cut:], False
+
+
+def _is_acronym_org(word: str) -> bool:
+    """ "CNN", "Twitter", "FBI": a single word that stands for an outlet, a platform or an agency."""
+    letters = word.replace(".", "")
+    if word.casefold() in KNOWN_ORGS or letters.casefold() in KNOWN_ORGS:
+        return True
+    return len(letters) >= 2 and letters.isalpha() and letters.isupper() and not _INITIALS.fullmatch(word)
+
+
+def is_junk_person_name(name: str) -> bool:
+    """True for a "person" name that names nobody: a word, a title, a fragment of a sentence.
+
+    Used to keep such names out of the registry and to count the ones that got in.
+    """
+    words = name.split()
+    if not words:
+        return True
+    lowered = [w.casefold() for w in words]
+    if not any(len(w.strip(".")) >= 2 and not _INITIALS.fullmatch(w) for w in words):
+        return True  # "A", "G.K"
+    if any(w in SENTENCE_OPENERS or w in PREPOSITIONS or w in HEADLINE_VERBS for w in lowered):
+        return True  # "Once", "Obama Sees", "Railing Against Trump"
+    if any(not is_capitalized(w) and w not in _NAME_JOINERS for w in words):
+        return True
+    if "and" in lowered or (len(words) > 1 and _is_participle(words[0])):
+        return True
+    if len(words) == 1:
+        word = words[0]
+        low = lowered[0].rstrip(".")
+        return (
+            _is_title(word)
+            or low in ORG_WORDS
+            or low in PLACES
+            or low in GROUP_NOUNS
+            or _is_acronym_org(word)
+            or _is_sentence_adverb(word)
+            or (len(low) >= 6 and low.endswith(_COMMON_NOUN_ENDINGS))
+        )
+    return False
+
+
+_AFFILIATION_LINKS = frozenset({"for", "at", "of", "with", "from", "to", "in"})
+
+
+def _affiliated_source(phrase: str) -> str:
+    """The head noun of "a spokesman for X", "an aide to Y", "the spokeswoman at Z"; "" otherwise."""
+    words = phrase.split()
+    if len(words) < 4 or words[0].casefold() not in ("a", "an", "one", "the"):
+        return ""
+    for index in range(1, min(len(words) - 2, 5)):
+        word = words[index].casefold()
+        if word in ANON_HEADS or word in ("aide", "spokesperson", "representative"):
+            if words[index + 1].casefold() in _AFFILIATION_LINKS:
+                return word
+            return ""
+        if is_capitalized(words[index]):
+            return ""
+    return ""
+
+
 def _is_plural(head: str) -> bool:
     if head in ("police", "people", "staff", "media", "public", "prosecutors", "authorities"):
         return True
@@ -532,6 +779,19 @@ _NOT_NAME = wordset(
 )
 
 
+def _opens_run(word: str) -> bool:
+    lowered = word.casefold()
+    return (
+        lowered in _NOT_NAME
+        or lowered in SENTENCE_OPENERS
+        or lowered in PREPOSITIONS
+        or _is_title(word)
+        or _is_participle(word)
+        or _is_sentence_adverb(word)
+        or _is_acronym_org(word)
+    )
+
+
 def collect_full_names(texts: list[str]) -> list[str]:
     """Person-like names of two or three words used anywhere in the article, in order of first use.
 
@@ -566,17 +826,19 @@ def collect_names(texts: list[str]) -> tuple[list[str], list[str]]:
                     orgs.append(name)
             # People: "When Angela Brooks ...": a sentence-initial word or a title is not part of the name.
             start = 0
-            while start < len(words) and (
-                words[start].casefold() in TITLE_WORDS or words[start].casefold() in _NOT_NAME
-            ):
+            while start < len(words) and _opens_run(words[start]):
                 start += 1
             person = words[start:]
-            if not 2 <= len(person) <= 3:
+            while person and person[-1].casefold() in HEADLINE_VERBS:
+                person = person[:-1]
+            if not 2 <= len(person) <= 4:
                 continue
             lowered = [w.casefold() for w in person]
             if any(w in ORG_WORDS or w in _NOT_NAME or w in PLACES for w in lowered):
                 continue
-            if any(w.endswith(".") for w in person):
+            if any(w.endswith(".") and not _INITIALS.fullmatch(w) for w in person):
+                continue
+            if any(not is_capitalized(w) for w in person) or is_junk_person_name(" ".join(person)):
                 continue
             name = " ".join(person)
             if name not in seen_full:

@@ -8,6 +8,7 @@ exclusive.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, fields
 from operator import attrgetter
 
@@ -89,6 +90,14 @@ class ProcessedArticle:
     pipeline_version: str = ""
 
 
+_MIDDLE_INITIAL = re.compile(r"(?<=\S) (?:[A-Za-z]\. ?)+(?=\S)")
+
+
+def without_initials(name: str) -> str:
+    """ "James B. Comey" -> "James Comey": the same person written with and without a middle initial."""
+    return _MIDDLE_INITIAL.sub(" ", name) if "." in name else name
+
+
 @dataclass(slots=True)
 class SpeakerDirectory:
     """Speakers known before this article: alias phrase (casefolded) -> speaker.
@@ -98,10 +107,35 @@ class SpeakerDirectory:
     """
 
     by_alias: dict[str, SpeakerRef] = field(default_factory=dict)
+    # Surname (casefolded last word) -> the names of the persons that carry it.
+    surnames: dict[str, set[str]] = field(default_factory=dict)
 
     def lookup(self, phrase: str) -> SpeakerRef | None:
-        return self.by_alias.get(phrase.casefold().strip())
+        key = phrase.casefold().strip()
+        found = self.by_alias.get(key)
+        if found is None and "." in key:
+            found = self.by_alias.get(without_initials(key))
+        return found
 
     def add(self, speaker: SpeakerRef) -> None:
         for phrase in (speaker.name, *speaker.aliases):
             self.by_alias.setdefault(phrase.casefold().strip(), speaker)
+        words = speaker.name.split()
+        if speaker.kind == "person" and len(words) > 1:
+            self.surnames.setdefault(words[-1].casefold(), set()).add(speaker.name)
+            plain = without_initials(speaker.name)
+            if plain != speaker.name:
+                self.by_alias.setdefault(plain.casefold(), speaker)
+
+    def person_by_surname(self, surname: str) -> SpeakerRef | None:
+        """The one person whose name ends with ``surname``; None when none or several do (two
+        registry persons named Clinton: a bare "Clinton" is not guessed)."""
+        names = self.surnames.get(surname.casefold().strip())
+        if not names or len(names) != 1:
+            return None
+        return self.lookup(next(iter(names)))
+
+    def copy(self) -> SpeakerDirectory:
+        return SpeakerDirectory(
+            dict(self.by_alias), {surname: set(names) for surname, names in self.surnames.items()}
+        )

@@ -1,0 +1,147 @@
+"""One record per person: what goes into a speaker's name, and what is never a person at all."""
+
+from __future__ import annotations
+
+import pytest
+
+from corpus.ingest.pipeline import process
+from corpus.ingest.speakers import ArticleSpeakers, directory_from, is_junk_person_name
+from corpus.ingest.types import SpeakerRef
+
+
+def resolved(speakers: ArticleSpeakers, phrase: str):
+    result = speakers.resolve(phrase)
+    return None if result.key is None else speakers.entity(result.key)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "name", "description"),
+    [
+        ("Republican Donald Trump", "Donald Trump", "Republican"),
+        ("Democrat Hillary Clinton", "Hillary Clinton", "Democrat"),
+        ("Nurse Ada Bell", "Ada Bell", "nurse"),
+        ("Republican presidential candidate Ted Cruz", "Ted Cruz", "Republican presidential candidate"),
+        ("GOP front-runner Donald Trump", "Donald Trump", "GOP front-runner"),
+        ("Sen. Bernie Sanders", "Bernie Sanders", "Sen."),
+        ("Rev. Al Sharpton", "Al Sharpton", "Rev."),
+        ("Del. Eleanor Holmes Norton", "Eleanor Holmes Norton", "Del."),
+    ],
+)
+def test_titles_roles_and_party_labels_go_to_the_description(phrase, name, description):
+    entity = resolved(ArticleSpeakers(), phrase)
+    assert (entity.name, entity.kind, entity.description) == (name, "person", description)
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    ["A", "As", "Once", "Following", "Del", "Rev", "G.K", "Republican", "Republicans Say", "Coach", "Rev."],
+)
+def test_words_and_fragments_are_not_people(phrase):
+    entity = resolved(ArticleSpeakers(), phrase)
+    assert entity is None or entity.kind != "person", entity
+
+
+def test_sentence_initial_words_are_not_part_of_a_name():
+    speakers = ArticleSpeakers()
+    assert resolved(speakers, "Once Hillary Clinton").name == "Hillary Clinton"
+    assert resolved(speakers, "When Clinton").name == "Hillary Clinton"
+    # After a preposition the name is the object of a clause, not the speaker.
+    assert resolved(speakers, "Following Clinton") is None
+    assert resolved(speakers, "Against Trump") is None
+
+
+def test_a_headline_fragment_is_not_a_name():
+    speakers = ArticleSpeakers()
+    speakers.resolve("Barack Obama")
+    # A headline's verb after a known surname is not part of the name.
+    assert resolved(speakers, "Obama Sees").name == "Barack Obama"
+    railing = resolved(speakers, "Railing Against Trump")
+    assert railing is None or railing.name not in ("Railing Against Trump", "Railing Against")
+
+
+def test_a_platform_is_an_organization():
+    entity = resolved(ArticleSpeakers(), "Twitter")
+    assert entity is None or entity.kind == "organization"
+
+
+def test_a_spokesman_for_an_organization_is_an_anonymous_source_with_an_affiliation():
+    entity = resolved(ArticleSpeakers(), "A spokesman for the Department of Agriculture")
+    assert entity.kind == "anonymous"
+    assert entity.name == "the spokesman"
+    assert "Department of Agriculture" in entity.description
+    entity = resolved(ArticleSpeakers(), "a spokeswoman for Sen. Ann Cole")
+    assert entity.kind == "anonymous"
+
+
+def test_a_headline_coach_says_is_not_a_person_named_coach():
+    processed = process("Coach says the team will bounce back\n\nThe season starts on Friday.")
+    people = {q.speaker.name for q in processed.quotes if q.speaker and q.speaker.kind == "person"}
+    assert "Coach" not in people
+
+
+def test_a_surname_after_a_title_resolves_to_the_full_name_introduced_earlier():
+    speakers = ArticleSpeakers()
+    full = speakers.resolve("Hillary Clinton").key
+    assert speakers.resolve("Mrs. Clinton").key == full
+    assert speakers.resolve("Secretary Clinton").key == full
+    assert speakers.resolve("Clinton").key == full
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "A",
+        "As",
+        "Once",
+        "Following",
+        "Del",
+        "Rev",
+        "G.K",
+        "Republican",
+        "Twitter",
+        "Obama Sees",
+        "Railing Against Trump",
+        "Coach",
+        "Agriculture",
+    ],
+)
+def test_junk_person_names_are_recognised(name):
+    assert is_junk_person_name(name)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Barack Obama", "Donald J. Trump", "Obama", "Xi Jinping", "J.R. Smith", "Beto O'Rourke", "Ted Cruz"],
+)
+def test_real_names_are_not_junk(name):
+    assert not is_junk_person_name(name)
+
+
+# -- across articles -----------------------------------------------------------------------------------
+
+
+def registry(*names: str):
+    return directory_from([SpeakerRef(name) for name in names])
+
+
+def test_a_bare_surname_joins_the_one_registry_person_with_it():
+    speakers = ArticleSpeakers(registry("Barack Obama", "Xi Jinping"))
+    assert resolved(speakers, "Obama").name == "Barack Obama"
+    assert resolved(speakers, "President Obama").name == "Barack Obama"
+
+
+def test_a_shared_surname_is_left_alone_rather_than_guessed():
+    speakers = ArticleSpeakers(registry("Hillary Clinton", "Bill Clinton"))
+    entity = resolved(speakers, "Clinton")
+    assert entity.name == "Clinton"
+    # The article's own full name still wins.
+    speakers = ArticleSpeakers(registry("Hillary Clinton", "Bill Clinton"))
+    speakers.resolve("Bill Clinton")
+    assert resolved(speakers, "Clinton").name == "Bill Clinton"
+
+
+def test_an_alias_an_editor_gave_outranks_the_surname_rule():
+    directory = registry("Hillary Clinton", "Bill Clinton")
+    directory.add(SpeakerRef("Hillary Clinton", aliases=("Clinton",)))
+    speakers = ArticleSpeakers(directory)
+    assert resolved(speakers, "Clinton").name == "Hillary Clinton"
