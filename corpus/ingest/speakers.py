@@ -252,10 +252,11 @@ def is_partial_name(phrase: str, name: str) -> bool:
     return len(parts) > 1 and word in parts
 
 
-def shared_aliases(ref: SpeakerRef) -> tuple[str, ...]:
-    """The aliases of a machine-found speaker worth keeping in the registry."""
+def shared_aliases(ref: SpeakerRef | Entity) -> tuple[str, ...]:
+    """The aliases of a machine-found speaker worth keeping in the registry: not the surname-only
+    forms ("Clinton", "Mrs. Clinton"), which other people share."""
     if ref.kind != "person":
-        return ref.aliases
+        return tuple(ref.aliases)
     return tuple(a for a in ref.aliases if not is_partial_name(a, ref.name))
 
 
@@ -309,7 +310,7 @@ class Entity:
             self.aliases.append(phrase)
 
     def ref(self) -> SpeakerRef:
-        return SpeakerRef(self.name, self.kind, self.description, tuple(self.aliases))
+        return SpeakerRef(self.name, self.kind, self.description, shared_aliases(self))
 
 
 @dataclass(frozen=True, slots=True)

@@ -145,3 +145,14 @@ def test_an_alias_an_editor_gave_outranks_the_surname_rule():
     directory.add(SpeakerRef("Hillary Clinton", aliases=("Clinton",)))
     speakers = ArticleSpeakers(directory)
     assert resolved(speakers, "Clinton").name == "Hillary Clinton"
+
+
+def test_surname_forms_are_not_filed_as_registry_aliases():
+    processed = process(
+        "Obama talks trade\n\nBarack Obama said on Monday that talks would go on.\n\n"
+        "Mrs. Clinton said she agreed.\n\nHillary Clinton, the secretary of state, said the same."
+        '\n\n"We will see," Obama said.'
+    )
+    refs = {q.speaker.name: q.speaker for q in processed.quotes if q.speaker}
+    assert "Barack Obama" in refs
+    assert not {"Obama", "President Obama"} & set(refs["Barack Obama"].aliases)
