@@ -1,15 +1,16 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Subquery, Value
 from django.db.models.functions import Least, Substr
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import services
-from .admin_actions import action_with_form
+from . import registry, services
+from .admin_actions import action_form_page, action_with_form
 from .admin_search import TextSearchMixin, article_text_matching, span_matching
 from .admin_versioning import VersionedAdminMixin
 from .models import Article, ArticleRevision, Paragraph, ParagraphRole, Quote, Source, Speaker, SpeakerAlias
@@ -304,6 +305,16 @@ class ParagraphAdmin(TextSearchMixin, VersionedAdminMixin, admin.ModelAdmin):
         return obj.text
 
 
+class SpeakerMergeForm(forms.Form):
+    target = forms.TypedChoiceField(
+        coerce=int, label="Keep", help_text="The others move into this one and their names become aliases."
+    )
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].choices = choices
+
+
 class SpeakerAliasInline(admin.TabularInline):
     model = SpeakerAlias
     fields = ["phrase"]
@@ -320,8 +331,34 @@ class SpeakerAdmin(VersionedAdminMixin, admin.ModelAdmin):
     readonly_fields = ["version", "created_at"]
     inlines = [SpeakerAliasInline]
 
+    actions = ["merge_speakers"]
+
     def get_queryset(self, request):
         return super().get_queryset(request).with_counts()
+
+    @admin.action(description="Merge the selected speakers into one", permissions=["merge"])
+    def merge_speakers(self, request, queryset):
+        """Pick which of the selected speakers stays; the others are folded into it."""
+        choices = [(s.pk, f"{s.name} ({s.get_kind_display()}, {s.quote_count} quotes)") for s in queryset]
+        form = SpeakerMergeForm(request.POST if "apply" in request.POST else None, choices=choices)
+        if "apply" in request.POST and form.is_valid():
+            target = next(s for s in queryset if s.pk == int(form.cleaned_data["target"]))
+            sources = [s for s in queryset if s.pk != target.pk]
+            try:
+                services.speakers_merge(sources=sources, target=target, actor=request.user)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+                return None
+            self.message_user(
+                request, f"{len(sources)} speaker(s) merged into {target.name}.", messages.SUCCESS
+            )
+            return None
+        return action_form_page(
+            self, request, queryset, form=form, title="Merge speakers", action="merge_speakers"
+        )
+
+    def has_merge_permission(self, request) -> bool:
+        return registry.speaker_may_merge(request.user)
 
     @admin.display(description="description")
     def description_excerpt(self, obj: Speaker) -> str:

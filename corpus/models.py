@@ -212,6 +212,38 @@ class SpeakerAlias(models.Model):
         super().save(*args, **kwargs)
 
 
+class SpeakerMerge(models.Model):
+    """The record of one speaker folded into another: by whom, when, and what moved. The merged speaker
+    is gone; its name, kind and id are kept here, and its name as an alias of the target."""
+
+    target = models.ForeignKey(Speaker, on_delete=models.SET_NULL, null=True, related_name="merges")
+    target_name = models.CharField(max_length=300)
+    source_id = models.BigIntegerField(help_text="The id the merged speaker had.")
+    source_name = models.CharField(max_length=300)
+    source_kind = models.CharField(max_length=20, choices=SpeakerKind.choices)
+    source_article = models.ForeignKey(
+        Article, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    quotes = models.JSONField(default=list, blank=True, help_text="Ids of the quotes moved to the target.")
+    moved = models.JSONField(default=dict, blank=True, help_text="Rows moved, by table.")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="speaker_merges",
+        help_text="Empty for the registry clean-up run by reprocess.",
+    )
+    reason = models.CharField(max_length=200, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.source_name} merged into {self.target_name}"
+
+
 class QuoteKind(models.TextChoices):
     DIRECT = "direct"
     PARTIAL = "partial"

@@ -91,6 +91,15 @@ class SpeakerSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "kind", "description", "aliases", "article", "quote_count", "version"]
 
 
+class SpeakerMergeSerializer(serializers.Serializer):
+    sources = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        min_length=1,
+        max_length=100,
+        help_text="Ids of the speakers to fold into this one.",
+    )
+
+
 # Fields whose representation of a value of exactly this type is the value itself.
 _PLAIN_FIELDS = {serializers.IntegerField: int, serializers.CharField: str, serializers.URLField: str}
 _UTC_DATETIME = object()  # the plan's mark for a date-time DRF writes as ISO 8601 in UTC

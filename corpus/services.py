@@ -39,6 +39,7 @@ from .models import (
     SpeakerAlias,
     SpeakerKind,
 )
+from .registry import speakers_clean_up, speakers_merge  # noqa: F401  the registry's writes
 from .spans import span_context
 from .versioning import versioned_update
 

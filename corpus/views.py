@@ -12,10 +12,11 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 
 from config.http import expected_version, versioned_response
 
-from . import selectors, services
+from . import registry, selectors, services
 from .filters import ParagraphFilter, QuoteFilter, SpeakerFilter, SpeakerQuoteFilter
 from .models import Paragraph, Source, Speaker
 from .serializers import (
@@ -24,6 +25,7 @@ from .serializers import (
     QuoteCorrectSerializer,
     QuoteSerializer,
     SourceSerializer,
+    SpeakerMergeSerializer,
     SpeakerQuoteSerializer,
     SpeakerSerializer,
 )
@@ -107,6 +109,8 @@ class QuoteViewSet(VersionedRetrieveMixin, viewsets.ReadOnlyModelViewSet):
 
 class SpeakerViewSet(VersionedRetrieveMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = SpeakerSerializer
+    action_permissions = {"merge": registry.MERGE_PERMISSIONS}
+    if_match_actions = ("merge",)
     filterset_class = SpeakerFilter
     ordering_fields = ["name", "quote_count"]
 
@@ -144,3 +148,27 @@ class SpeakerViewSet(VersionedRetrieveMixin, viewsets.ReadOnlyModelViewSet):
         quotes = self.filter_queryset(self.get_queryset().filter(speaker=speaker))
         page = self.paginate_queryset(quotes)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(
+        summary="Merge speakers into this one",
+        description=(
+            "Editors fold the named speakers into this one: their quotes, relayed quotes and claims move "
+            "here and their names become aliases. Send If-Match with this speaker's ETag."
+        ),
+        request=SpeakerMergeSerializer,
+        responses=SpeakerSerializer,
+    )
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def merge(self, request, pk=None):
+        target = get_object_or_404(Speaker, pk=pk)
+        version = expected_version(request, target)
+        data = SpeakerMergeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        ids = data.validated_data["sources"]
+        sources = list(Speaker.objects.filter(pk__in=ids))
+        missing = sorted(set(ids) - {s.pk for s in sources})
+        if missing:
+            raise ValidationError({"sources": [f"No speaker with id {', '.join(map(str, missing))}."]})
+        services.speakers_merge(sources=sources, target=target, actor=request.user, expected_version=version)
+        fresh = self.get_queryset().get(pk=target.pk)
+        return versioned_response(self.get_serializer(fresh).data, fresh)
