@@ -35,7 +35,7 @@ import argparse
 import re
 import sys
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -303,23 +303,23 @@ def pairs_of(folder: Path) -> list[tuple[Path, Path]]:
 
 def score(folder: Path, *, limit: int | None = None, show: str | None = None) -> dict:
     from corpus.ingest.pipeline import process
-    from corpus.ingest.types import SpeakerDirectory
+    from corpus.ingest.registry import RegistryRun
 
     # A fixed list, so that the kinds stay the same whatever the lexicon learns.
     cue_words = wordset("say says said saying tell tells told telling add adds added adding according to")
     tally = Tally()
-    records: Counter[tuple[str, str]] = Counter()
     seconds = 0.0
     articles = pairs_of(folder)[:limit]
-    directory = SpeakerDirectory()
+    # The articles are filed into one registry in turn, as ingesting them one after the other would, and
+    # each is read against the registry as it stands (the directory ingest hands the pipeline).
+    registry = RegistryRun()
     for text_path, ann_path in articles:
         raw = text_path.read_text(encoding="utf-8")
+        directory = registry.directory.copy()
         started = time.perf_counter()
         processed = process(raw, directory=directory)
         seconds += time.perf_counter() - started
-        for quote in processed.quotes:
-            if quote.speaker is not None:
-                records[(quote.speaker.name, quote.speaker.kind)] += 1
+        registry.add(processed)
         mapping = align(raw, processed.text)
         ours = [(q.start, q.end, q) for q in processed.quotes]
         golds = read_ann(ann_path)
@@ -366,37 +366,7 @@ def score(folder: Path, *, limit: int | None = None, show: str | None = None) ->
                         "\n", " "
                     )
                     tally.misses[kind].append(f"{text_path.name}: {'; '.join(wrong)}\n    {context}")
-    return {"tally": tally, "records": records, "articles": len(articles), "seconds": seconds}
-
-
-def registry_figures(records: Counter[tuple[str, str]]) -> dict:
-    """Junk person names, and quotes filed off their person's main record (same last name word)."""
-    persons = {name: n for (name, kind), n in records.items() if kind == "person"}
-    junk = sorted(name for name in persons if not _looks_like_name(name))
-    by_last: dict[str, Counter[str]] = defaultdict(Counter)
-    for name, n in persons.items():
-        words = _name_words(name)
-        if words:
-            by_last[words[-1].casefold()][name] += n
-    off = total = 0
-    top = []
-    for _last, names in by_last.items():
-        main, main_n = names.most_common(1)[0]
-        quotes = sum(names.values())
-        total += quotes
-        off += quotes - main_n
-        top.append((quotes, main, len(names)))
-    top.sort(reverse=True)
-    return {"persons": len(persons), "junk": junk, "off_main": off, "quotes": total, "top": top[:5]}
-
-
-def _looks_like_name(name: str) -> bool:
-    words = name.split()
-    if not words or not all(w[:1].isupper() for w in words if w not in ("de", "van", "von", "del", "la")):
-        return False
-    if len(words) == 1:
-        return len(words[0]) > 2 and words[0].casefold() not in _NOT_FIRST and "." not in words[0]
-    return words[0].casefold().rstrip(".") not in _NOT_FIRST
+    return {"tally": tally, "registry": registry.figures(), "articles": len(articles), "seconds": seconds}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -443,15 +413,19 @@ def main(argv: list[str] | None = None) -> None:
     for kind in _KINDS:
         total, wrong = tally.by_kind[kind]
         print(f"{kind:<32} {total:>7} {wrong:>6} {ratio(total - wrong, total):>6}")
-    registry = registry_figures(result["records"])
+    registry = result["registry"]
     print()
-    print(f"person records: {registry['persons']}; junk person names: {len(registry['junk'])}")
-    if registry["junk"]:
-        print("  " + ", ".join(registry["junk"][:40]))
-    print(f"quotes off their person's main record: {registry['off_main']}/{registry['quotes']}")
-    print("most quoted people (quotes, main record, records):")
-    for quotes, name, count in registry["top"]:
-        print(f"  {quotes:>5}  {name}  ({count} record{'s' if count > 1 else ''})")
+    print(f"person records: {registry.persons}; junk person names: {len(registry.junk)}")
+    if registry.junk:
+        print("  " + ", ".join(registry.junk[:40]))
+    print(f"quotes off their person's main record: {registry.off_main}/{registry.quotes}")
+    print(f"most quoted people under one record: {registry.top_on_one_record}/{len(registry.top)}")
+    for quotes, name, records in registry.top:
+        also = ", ".join(f"{r} {registry.counts[r]}" for r in records[1:4]) + (
+            " ..." if len(records) > 4 else ""
+        )
+        others = f": also {also}" if records[1:] else ""
+        print(f"  {quotes:>5}  {name}  ({len(records)} record{'s' if len(records) > 1 else ''}{others})")
     for kind, lines in tally.misses.items():
         print(f"\n-- {kind} --")
         for line in lines:

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 
 from .ingest.speakers import is_junk_person_name
-from .ingest.types import without_initials
+from .ingest.types import short_form
 from .models import Origin, Quote, Speaker, SpeakerAlias, SpeakerKind, SpeakerMerge
 from .versioning import versioned_update
 
@@ -155,8 +155,8 @@ def _editor_touched() -> set[int]:
 def speakers_clean_up() -> CleanUp:
     """File the machine's shared person records again, as ingest would file them now.
 
-    A bare surname ("Obama") or a name with a middle initial ("James B. Comey") joins the one person
-    who carries it ("Barack Obama", "James Comey"), recorded as a merge by no one; a surname more than
+    A bare surname ("Obama") joins the one person who carries it ("Barack Obama"); the forms of one name
+    with and without middle names or initials ("James B. Comey", "James Comey") become one record, recorded as a merge by no one; a surname more than
     one person carries is left alone. Junk person names ("The", "Obama Sees") that nothing points at
     any more (a ``reprocess`` of their articles has filed their quotes anew) are removed. Speakers an
     editor chose for a quote, and anything an editor merged, stay as they are.
@@ -175,11 +175,12 @@ def speakers_clean_up() -> CleanUp:
         words = person.name.split()
         if len(words) > 1 and not is_junk_person_name(person.name):
             by_surname.setdefault(words[-1].casefold(), []).append(person)
-            by_plain.setdefault(without_initials(person.name).casefold(), []).append(person)
+            by_plain.setdefault(short_form(person.name).casefold(), []).append(person)
 
     merged_ids: set[int] = set()
     for group in by_plain.values():
-        # "James B. Comey" and "James Comey": the form with most quotes stays.
+        # "James B. Comey" and "James Comey", "Hillary Rodham Clinton" and "Hillary Clinton": the form
+        # with most quotes stays.
         if len(group) < 2:
             continue
         group.sort(key=lambda p: (-p.uses, p.id))

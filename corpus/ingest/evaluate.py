@@ -38,6 +38,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .pipeline import process
+from .registry import RegistryFigures, RegistryRun
 from .types import ProcessedArticle, SpeakerDirectory
 
 GOLD_FORMAT = "quote-gold/1"
@@ -107,6 +108,7 @@ class ArticleResult:
 @dataclass(slots=True)
 class Evaluation:
     articles: list[ArticleResult]
+    registry: RegistryFigures = field(default_factory=RegistryFigures)
 
     def _tally(self, kind: str) -> Tally:
         total = Tally()
@@ -154,10 +156,16 @@ class Evaluation:
         figures["speaker_accuracy"] = round(self.speaker_accuracy, 4)
         figures["strict_speaker_accuracy"] = round(self.strict_speaker_accuracy, 4)
         figures["role_accuracy"] = round(self.role_accuracy, 4)
+        figures["junk_person_names"] = len(self.registry.junk)
+        figures["quotes_off_main_record"] = self.registry.off_main
         return figures
 
     def as_dict(self) -> dict:
-        return {"figures": self.figures(), "articles": [asdict(a) for a in self.articles]}
+        return {
+            "figures": self.figures(),
+            "articles": [asdict(a) for a in self.articles],
+            "registry": self.registry.as_dict(),
+        }
 
 
 def load_gold(path: str | Path) -> list[GoldArticle]:
@@ -295,6 +303,7 @@ def evaluate(
     """
     root = Path(root)
     results = []
+    registry = RegistryRun(directory)
     for gold_path in gold_paths:
         for gold in load_gold(gold_path):
             article_path = root / gold.path
@@ -306,4 +315,5 @@ def evaluate(
             local = directory.copy() if directory is not None else None
             processed = process(body, title=gold.title, language=gold.language, directory=local)
             results.append(evaluate_article(gold, processed))
-    return Evaluation(results)
+            registry.add(processed)
+    return Evaluation(results, registry.figures())

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from .types import SpeakerDirectory, SpeakerRef
@@ -96,6 +97,8 @@ SENTENCE_OPENERS = wordset(
     tonight here there thus hence otherwise nevertheless nonetheless besides rather asked told
     he she they we i it you his her their its our my your him them us me
     don't don’t doesn't doesn’t can't can’t won't won’t isn't isn’t wasn't wasn’t didn't didn’t
+    did does do is are was were has have had will would could should can might must shall
+    top senior former longtime well yes oh okay ok sure thanks please dear combine
     """
 )
 # Prepositions: a name after one of them is its object, not the one speaking ("Against Trump").
@@ -138,6 +141,7 @@ ORG_WORDS = wordset(
     television radio airlines holdings partners labs command army navy force forces conference politburo
     secretariat embassy consulate chamber exchange directorate tribunal federation cabinet council motors
     airways airlines energy pharmaceuticals technologies systems industries capital media foods steel oil
+    team campaign camp
     petroleum telecom insurance entertainment studios records motor bancorp plc ag gmbh sa
     """
 )
@@ -154,6 +158,16 @@ PLACES = wordset(
     china beijing washington moscow russia tokyo japan london britain taiwan taipei seoul pyongyang kyiv
     ukraine brussels paris france berlin germany india delhi iran tehran israel canberra australia ottawa
     canada europe america
+    """
+)
+# US states and other places that open a run in front of a name ("In Wisconsin, Trump said" seen as
+# "Wisconsin Trump"); states that are also first names (Virginia, Georgia) are left out.
+PLACE_OPENERS = PLACES | wordset(
+    """
+    alabama alaska arizona arkansas california colorado connecticut delaware florida hawaii idaho illinois
+    indiana iowa kansas kentucky louisiana maine maryland massachusetts michigan minnesota mississippi
+    missouri montana nebraska nevada ohio oklahoma oregon pennsylvania tennessee texas utah vermont
+    wisconsin wyoming iraq syria mexico cuba korea afghanistan pakistan
     """
 )
 # Documents "say" things on behalf of whoever published them ("the report said").
@@ -249,7 +263,9 @@ def is_partial_name(phrase: str, name: str) -> bool:
         return False
     word = split[1][0].casefold()
     parts = [p.casefold() for p in name.split()]
-    return len(parts) > 1 and word in parts
+    if len(parts) == 1:
+        return phrase.strip() != name.strip() and word == parts[0]  # "Mr. Trump" for a record "Trump"
+    return word in parts
 
 
 def shared_aliases(ref: SpeakerRef | Entity) -> tuple[str, ...]:
@@ -440,8 +456,8 @@ class ArticleSpeakers:
             key = self._by_alias.get(candidate)
             if key is not None:
                 return key
-        if " " not in phrase and is_capitalized(phrase):
-            # A lone surname: the article's own people come before the registry's (see ``_named``).
+        if _is_lone_surname(phrase):
+            # "Clinton", "Mrs. Clinton": the article's own people come before the registry's (``_named``).
             return None
         for candidate in (phrase, phrase.removeprefix("the ").removeprefix("The ")):
             key = self._from_directory(candidate)
@@ -629,6 +645,16 @@ def name_run_start(words: list[str]) -> int:
     return start
 
 
+def _is_lone_surname(phrase: str) -> bool:
+    """A person named by one name word, with or without a title ("Clinton", "Mrs. Clinton")."""
+    words = phrase.split()
+    start = name_run_start(words)
+    if start >= len(words):
+        return False
+    split = split_name_run([_strip_possessive(w) for w in words[start:]])
+    return split is not None and not split[2] and len(split[1]) == 1 and not _is_title(split[1][0])
+
+
 def _is_title(word: str) -> bool:
     lowered = word.casefold()
     return lowered in RUN_TITLES or lowered.rstrip(".") in RUN_TITLES
@@ -657,6 +683,12 @@ _COMMON_NOUN_ENDINGS = ("tion", "sion", "ture", "ness", "ism", "ship", "ity")
 
 
 def split_name_run(run: list[str]) -> tuple[list[str], list[str], bool] | None:
+    split = _split_name_run(tuple(run))
+    return None if split is None else (list(split[0]), list(split[1]), split[2])
+
+
+@lru_cache(maxsize=16384)
+def _split_name_run(run: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...], bool] | None:
     """A capitalized run as (titles, name words, is an organization), or None when it names nobody.
 
     Sentence openers go ("When Clinton"); a run opened by a preposition or a participle names the
@@ -665,7 +697,11 @@ def split_name_run(run: list[str]) -> tuple[list[str], list[str], bool] | None:
     the description ("Republican Donald Trump", "Nurse Ada Bell"); organizations keep their whole name.
     """
     words = [w.rstrip(",:;") for w in run if w.rstrip(",:;")]
-    while words and (words[0].casefold() in SENTENCE_OPENERS or _is_sentence_adverb(words[0])):
+    while words and (
+        words[0].casefold() in SENTENCE_OPENERS
+        or _is_sentence_adverb(words[0])
+        or (len(words) > 1 and words[0].casefold() in PLACE_OPENERS)
+    ):
         words = words[1:]
     if not words or words[0].casefold() in PREPOSITIONS or words[0] in _NAME_JOINERS:
         return None
@@ -675,14 +711,14 @@ def split_name_run(run: list[str]) -> tuple[list[str], list[str], bool] | None:
         words = words[:-1]
     lowered = {w.casefold().rstrip(".") for w in words}
     if lowered & ORG_WORDS or (len(words) == 1 and _is_acronym_org(words[0])):
-        return [], words, True
+        return (), tuple(words), True
     cut = 0
     for index in range(len(words) - 1):
         if _is_title(words[index]):
             cut = index + 1
     while cut < len(words) - 1 and words[cut] in _NAME_JOINERS:
         cut += 1
-    return words[:cut], words[cut:], False
+    return tuple(words[:cut]), tuple(words[cut:]), False
 
 
 def _is_acronym_org(word: str) -> bool:
@@ -693,6 +729,7 @@ def _is_acronym_org(word: str) -> bool:
     return len(letters) >= 2 and letters.isalpha() and letters.isupper() and not _INITIALS.fullmatch(word)
 
 
+@lru_cache(maxsize=16384)
 def is_junk_person_name(name: str) -> bool:
     """True for a "person" name that names nobody: a word, a title, a fragment of a sentence.
 
@@ -790,6 +827,7 @@ def _opens_run(word: str) -> bool:
         or _is_participle(word)
         or _is_sentence_adverb(word)
         or _is_acronym_org(word)
+        or lowered in PLACE_OPENERS
     )
 
 
@@ -815,6 +853,8 @@ def collect_names(texts: list[str]) -> tuple[list[str], list[str]]:
     for text in texts:
         for match in _NAME_RUN.finditer(text):
             words = [_strip_possessive(w) for w in match.group().split()]
+            if len(words[-1]) > 3 and words[-1].endswith(".") and words[-1][-2].islower():
+                words[-1] = words[-1][:-1]  # "... Bernie Sanders." ends a sentence
             start = 0
             while start < len(words) and words[start].casefold() in _NOT_NAME:
                 start += 1

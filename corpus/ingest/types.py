@@ -8,7 +8,6 @@ exclusive.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, fields
 from operator import attrgetter
 
@@ -90,12 +89,19 @@ class ProcessedArticle:
     pipeline_version: str = ""
 
 
-_MIDDLE_INITIAL = re.compile(r"(?<=\S) (?:[A-Za-z]\. ?)+(?=\S)")
+_SUFFIXES = frozenset({"jr.", "jr", "sr.", "sr", "ii", "iii", "iv"})
 
 
-def without_initials(name: str) -> str:
-    """ "James B. Comey" -> "James Comey": the same person written with and without a middle initial."""
-    return _MIDDLE_INITIAL.sub(" ", name) if "." in name else name
+def short_form(name: str) -> str:
+    """A person's first and last name without middle names, initials or suffixes: "James B. Comey",
+    "Hillary Rodham Clinton" and "Martin Luther King Jr." are "James Comey", "Hillary Clinton" and
+    "Martin King", the key under which the forms of one name meet."""
+    words = name.split()
+    while len(words) > 2 and words[-1].casefold() in _SUFFIXES:
+        words = words[:-1]
+    if len(words) > 2:
+        words = [words[0], words[-1]]
+    return " ".join(words)
 
 
 @dataclass(slots=True)
@@ -113,8 +119,8 @@ class SpeakerDirectory:
     def lookup(self, phrase: str) -> SpeakerRef | None:
         key = phrase.casefold().strip()
         found = self.by_alias.get(key)
-        if found is None and "." in key:
-            found = self.by_alias.get(without_initials(key))
+        if found is None and key.count(" ") > 1:
+            found = self.by_alias.get(short_form(key))
         return found
 
     def add(self, speaker: SpeakerRef) -> None:
@@ -123,9 +129,9 @@ class SpeakerDirectory:
         words = speaker.name.split()
         if speaker.kind == "person" and len(words) > 1:
             self.surnames.setdefault(words[-1].casefold(), set()).add(speaker.name)
-            plain = without_initials(speaker.name)
-            if plain != speaker.name:
-                self.by_alias.setdefault(plain.casefold(), speaker)
+            short = short_form(speaker.name)
+            if short != speaker.name:
+                self.by_alias.setdefault(short.casefold(), speaker)
 
     def person_by_surname(self, surname: str) -> SpeakerRef | None:
         """The one person whose name ends with ``surname``; None when none or several do (two

@@ -108,6 +108,16 @@ class Command(BaseCommand):
             for kind in KINDS
         )
         self.stdout.write(f"matched/gold: {counts}")
+        registry = result.registry
+        self.stdout.write(
+            f"registry: {registry.persons} person record(s), {len(registry.junk)} junk person name(s)"
+            f"{': ' + ', '.join(registry.junk[:20]) if registry.junk else ''}; "
+            f"{registry.off_main}/{registry.quotes} person quote(s) off their person's main record"
+        )
+        for quotes, main, records in registry.top:
+            self.stdout.write(
+                f"  {quotes:>5}  {main}  ({len(records)} record{'s' if len(records) > 1 else ''})"
+            )
         if not misses:
             return
         for article in result.articles:
