@@ -128,6 +128,8 @@ class QuoteExtractor:
         pairs = find_pairs(s)
         chain_from = self._open_chain
         self._open_chain = None
+        if _FOLLOW.match(s):
+            return  # "Follow our reporter on X @...": a plug, whatever it quotes
         if not pairs and (p.role == "title" or not _may_report(s)):
             if p.role != "title":
                 self._unread.append((p.start, s))
@@ -211,8 +213,10 @@ class QuoteExtractor:
 
     def _classify(self, s: str, masked: str, pair: Pair, start: int, end: int, in_title: bool) -> str | None:
         content = s[pair.open + 1 : pair.close]
-        if not content.strip():
-            return None
+        if not content.strip() or _STAGE_DIRECTION.fullmatch(content.strip(" .,")):
+            return None  # empty, or transcript noise: "(CROSSTALK)", "[APPLAUSE]"
+        if s[pair.open] in "'\u2018" and not s[: pair.open].strip() and not s[pair.close + 1 :].strip(" .:"):
+            return None  # a paragraph that is one single-quoted phrase is a heading, not a quotation
         before = masked[max(start, pair.open - _WINDOW) : pair.open].strip()
         after_raw = masked[pair.close + 1 : min(end, pair.close + 1 + _WINDOW)] if not pair.runs_on else ""
         after = after_raw.strip()
@@ -700,6 +704,8 @@ class QuoteExtractor:
         lowered = phrase.strip().casefold()
         if lowered in ("he", "she"):
             return self._resolve_pronoun(phrase.strip(), lowered)
+        if lowered in ("i", "we"):
+            return self._resolve_first_person(phrase.strip(), lowered)
         words = lowered.split()
         if 2 <= len(words) <= 12 and words[0] in _DESCRIPTION_LEADS and phrase.split()[-1].islower():
             return self._resolve_description(phrase.strip(), words)
@@ -727,6 +733,26 @@ class QuoteExtractor:
             return resolution
         described = self.speakers.describe(head, phrase, written)
         return Resolution(described.key, written, _DESCRIBED) if described.key is not None else described
+
+    def _resolve_first_person(self, written: str, pronoun: str) -> Resolution:
+        """ "I said" outside any quote is the writer: the byline's person; without a byline, nobody
+        known ("we" may still be the organization or group speaking)."""
+        author = self._author()
+        if author:
+            resolution = self.speakers.resolve(author)
+            if resolution.key is not None:
+                return Resolution(resolution.key, written, 0.8)
+        if pronoun == "we":
+            return self.speakers.resolve(written)
+        return Resolution(None, written, 0.0)
+
+    def _author(self) -> str:
+        """The first person named in the byline ("By Dana Morales and Lee Park, Associated Press")."""
+        byline = next((p for p in self.paragraphs if p.role == "byline"), None)
+        if byline is None:
+            return ""
+        text = _BY.sub("", self.text[byline.start : byline.end]).strip()
+        return re.split(r",|\s(?:and|&)\s|\s[|\u2014\u2013-]\s", text, maxsplit=1)[0].strip()
 
     def _mentions(self) -> PersonMentions:
         """The people named so far, read from the paragraphs masked so far (only when asked for)."""
@@ -810,6 +836,9 @@ class QuoteExtractor:
 _DASHES = "\u2015\u2014\u2013"
 _DESCRIPTION_LEADS = wordset("the a an one another")
 _RELATIVES = wordset("who whom whose which that")
+_STAGE_DIRECTION = re.compile(r"[(\[][A-Z][A-Z ,'\-]+[)\]]")
+_FOLLOW = re.compile(r"Follow\b[^\n]{0,120}@\w", re.IGNORECASE)
+_BY = re.compile(r"^(?:by|written by|words by)\s+", re.IGNORECASE)
 _DESCRIBED = 0.55  # the confidence of a speaker found by description alone
 # Heads that make a phrase something other than a speaker ("the statement", "a lot of people").
 _NOT_DESCRIBED = wordset(

@@ -27,10 +27,17 @@ class Pair:
     runs_on: bool = False
 
 
-def find_pairs(s: str) -> list[Pair]:
-    """Pair quotation marks in one linear pass; apostrophes, primes and nested marks never pair."""
+def find_pairs(s: str, *, nesting: bool = True) -> list[Pair]:
+    """Pair quotation marks in one linear pass; apostrophes, primes and nested marks never pair.
+
+    An opening double mark inside an open quotation opens a quotation within it, closed by the next
+    closing mark, and the outer one goes on; when that leaves the outer one unclosed (more likely a
+    missing closing mark), the marks are read again without nesting: a new opening mark starts over.
+    """
     pairs: list[Pair] = []
     double: int | None = None
+    depth = 0
+    nested = False
     single: int | None = None
     n = len(s)
     for match in _MARKS.finditer(s):
@@ -49,9 +56,16 @@ def find_pairs(s: str) -> list[Pair]:
                 single = None
             continue
         if ch in _OPEN_DOUBLE:
+            if double is not None and nesting:
+                depth += 1
+                nested = True
+                continue
             double, single = i, None
             continue
         if ch in _CLOSE_DOUBLE:
+            if double is not None and depth:
+                depth -= 1
+                continue
             if double is not None:
                 pairs.append(Pair(double, i))
                 double = None
@@ -66,6 +80,8 @@ def find_pairs(s: str) -> list[Pair]:
         else:
             pairs.append(Pair(double, i))
             double = None
+    if nested and (depth or double is not None):
+        return find_pairs(s, nesting=False)
     if double is not None and double + 1 < n:
         pairs.append(Pair(double, n, runs_on=True))
     pairs.sort(key=lambda p: p.open)

@@ -270,3 +270,50 @@ def test_a_whole_quoted_sentence_after_a_clause_boundary_is_direct():
 def test_a_lowercase_fragment_stays_partial():
     article = process(body('Trump called the deal "a total disaster for our workers," and left.'))
     assert [q.kind for q in article.quotes] == ["partial"]
+
+
+# -- first person, nesting, noise -----------------------------------------------------------------------------
+
+
+def test_i_in_a_first_person_piece_is_the_byline():
+    article = process(
+        "My day in court\nBy Dana Morales\n"
+        '"Your Honor," I said, "I would like to answer the question."\nThen I sat down.'
+    )
+    assert {q.speaker.name for q in article.quotes} == {"Dana Morales"}
+
+
+def test_i_without_a_byline_stays_unresolved():
+    article = process(body('Mayor Lena Ito spoke first. "Your Honor," I said, "I would like to answer."'))
+    assert {q.speaker for q in article.quotes} == {None}
+
+
+def test_a_nested_quote_keeps_the_outer_quote():
+    article = process(
+        body("\u201cHe told me \u201cnever again\u201d and walked out of the room,\u201d Ada Moss said.")
+    )
+    [quote] = article.quotes
+    assert (
+        article.text[quote.start : quote.end]
+        == "He told me \u201cnever again\u201d and walked out of the room,"
+    )
+    assert (quote.kind, quote.speaker.name) == ("direct", "Ada Moss")
+
+
+def test_an_unclosed_outer_quote_is_read_without_nesting():
+    article = process(body("\u201cFirst part. \u201cSecond part,\u201d Lee Tran said."))
+    assert [(article.text[q.start : q.end], q.speaker.name) for q in article.quotes] == [
+        ("Second part,", "Lee Tran")
+    ]
+
+
+def test_transcript_noise_plugs_and_single_quoted_headings_are_not_quotes():
+    article = process(
+        body(
+            'TRUMP: "(CROSSTALK)" He said "[APPLAUSE]" again.',
+            'Follow our reporter on X @dana: "Breaking news from the council today," she writes.',
+            "\u2018Riverfront plan faces a new vote\u2019",
+            '"We cannot go on like this," Ada Moss said.',
+        )
+    )
+    assert [article.text[q.start : q.end] for q in article.quotes] == ["We cannot go on like this,"]
