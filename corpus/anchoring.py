@@ -5,7 +5,7 @@ new text, find where the passage now is:
 
 1. **exact**: every occurrence of ``exact`` in the new text is a candidate; the one whose surrounding text
    agrees best with the stored prefix and suffix wins, then the one nearest where the old position maps
-   to in the new text (a word-level diff of the two texts gives that mapping).
+   to in the new text (a word-level diff of the two texts gives that mapping, see ``PositionMap``).
 2. **fuzzy**: otherwise, the best approximate occurrence near the mapped position, accepted only when its
    edit distance is at most ``MAX_EDIT_RATIO`` of the passage's length; its ends are then tightened to
    the closest match. Short passages are never placed fuzzily: a few letters match too many places.
@@ -19,15 +19,13 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
-from difflib import SequenceMatcher
-
-from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
 
 MAX_EDIT_RATIO = 0.2
 MIN_FUZZY_LENGTH = 12
 SHORT_EXACT = 24
 _TOKEN = re.compile(r"\w+|[^\w\s]", re.UNICODE)
+# rapidfuzz is imported where a passage is placed: the modules importing this one (corpus.services, so
+# every command) need not load it to start.
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,23 +37,49 @@ class Anchor:
 
 
 class PositionMap:
-    """Maps code-point offsets of the old text to the new one, through a word-level diff."""
+    """Maps code-point offsets of the old text to the new one, through a word-level diff.
+
+    The diff is rapidfuzz's longest common subsequence, in two passes: the lines of the two texts first
+    (a line found unchanged maps as a whole), then the words of each stretch of lines that changed. A
+    revision that edits a few paragraphs of a long article is then a few small diffs, not one of every
+    word against every word (which grows with the square of the length)."""
 
     def __init__(self, old: str, new: str):
-        old_tokens = [(m.start(), m.group()) for m in _TOKEN.finditer(old)]
-        new_tokens = [(m.start(), m.group()) for m in _TOKEN.finditer(new)]
-        matcher = SequenceMatcher(
-            None, [t for _, t in old_tokens], [t for _, t in new_tokens], autojunk=False
-        )
-        # Pairs of (old offset, new offset) at the start of every matching run of tokens.
+        from rapidfuzz.distance import LCSseq
+
+        old_lines = _lines(old)
+        new_lines = _lines(new)
+        # Pairs of (old offset, new offset) where the same text starts in both: an unchanged line, or a
+        # word the two versions of a changed stretch share. Offsets between two pairs follow the first.
         self._old: list[int] = []
         self._new: list[int] = []
-        for block in matcher.get_matching_blocks():
-            if block.size == 0:
-                continue
-            for i in range(block.size):
-                self._old.append(old_tokens[block.a + i][0])
-                self._new.append(new_tokens[block.b + i][0])
+        ids: dict[str, int] = {}
+        old_keys = [ids.setdefault(line, len(ids)) for _, line in old_lines]
+        new_keys = [ids.setdefault(line, len(ids)) for _, line in new_lines]
+        # Runs of equal lines, and between them the stretches that changed (LCSseq reports a changed
+        # stretch as a deletion next to an insertion), as (equal, old lines, new lines).
+        stretches: list[tuple[bool, int, int, int, int]] = []
+        for op in LCSseq.opcodes(old_keys, new_keys):
+            equal = op.tag == "equal"
+            if stretches and not equal and not stretches[-1][0]:
+                _, a1, _, b1, _ = stretches.pop()
+                stretches.append((False, a1, op.src_end, b1, op.dest_end))
+            else:
+                stretches.append((equal, op.src_start, op.src_end, op.dest_start, op.dest_end))
+        for equal, a1, a2, b1, b2 in stretches:
+            if equal:
+                self._old.extend(start for start, _ in old_lines[a1:a2])
+                self._new.extend(start for start, _ in new_lines[b1:b2])
+            elif a1 < a2 and b1 < b2:
+                old_words = _words(old_lines[a1:a2])
+                new_words = _words(new_lines[b1:b2])
+                words: dict[str, int] = {}
+                a = [words.setdefault(word, len(words)) for _, word in old_words]
+                b = [words.setdefault(word, len(words)) for _, word in new_words]
+                for op in LCSseq.opcodes(a, b):
+                    if op.tag == "equal":
+                        self._old.extend(start for start, _ in old_words[op.src_start : op.src_end])
+                        self._new.extend(start for start, _ in new_words[op.dest_start : op.dest_end])
         self._new_length = len(new)
         self._old_length = len(old)
 
@@ -66,6 +90,22 @@ class PositionMap:
         if index < 0:
             return max(0, self._new[0] - (self._old[0] - offset))
         return min(self._new_length, self._new[index] + (offset - self._old[index]))
+
+
+def _lines(text: str) -> list[tuple[int, str]]:
+    """The lines of ``text`` holding a word or a sign, with their offsets."""
+    lines = []
+    start = 0
+    for line in text.split("\n"):
+        if line and not line.isspace():
+            lines.append((start, line))
+        start += len(line) + 1
+    return lines
+
+
+def _words(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The tokens (words and signs) of ``lines`` with their offsets: no token spans a line break."""
+    return [(start + m.start(), m.group()) for start, line in lines for m in _TOKEN.finditer(line)]
 
 
 def _common_suffix(a: str, b: str) -> int:
@@ -109,6 +149,9 @@ def _exact(new: str, exact: str, prefix: str, suffix: str, expected: int) -> Anc
 
 
 def _fuzzy(new: str, exact: str, expected: int) -> Anchor | None:
+    from rapidfuzz import fuzz
+    from rapidfuzz.distance import Levenshtein
+
     length = len(exact)
     if length < MIN_FUZZY_LENGTH:
         return None
@@ -131,6 +174,7 @@ def _fuzzy(new: str, exact: str, expected: int) -> Anchor | None:
 
 def _tighten(new: str, exact: str, start: int, end: int, budget: int) -> tuple[int, int]:
     """Move each end of a rough alignment to where the edit distance to ``exact`` is smallest."""
+    from rapidfuzz.distance import Levenshtein
 
     def cost(s: int, e: int) -> int:
         return Levenshtein.distance(exact, new[s:e]) if s < e else len(exact)

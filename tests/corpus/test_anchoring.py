@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bench.anchoring import revision
 from corpus.anchoring import PositionMap, reanchor
 from corpus.spans import span_context
 
@@ -92,3 +93,45 @@ def test_position_map_follows_insertions():
     mapping = PositionMap(old, new)
     assert new[mapping(old.index("three")) :].startswith("three")
     assert new[mapping(old.index("one")) :].startswith("one")
+
+
+def test_a_200000_character_revision_keeps_every_passage_in_place():
+    old, new, layout = revision(200_000)
+    assert len(old) == 200_000
+    mapping = PositionMap(old, new)
+    checked = fuzzy = 0
+    for old_at, new_at, reworded in layout:
+        paragraph_end = old.find("\n\n", old_at)
+        paragraph_end = len(old) if paragraph_end == -1 else paragraph_end
+        if new_at is None or paragraph_end - old_at < 40:
+            continue
+        start, end = old_at, min(old_at + 120, paragraph_end)
+        passage = old[start:end]
+        prefix, suffix = span_context(text=old, start=start, end=end)
+        anchor = reanchor(
+            old_text=old,
+            new_text=new,
+            start=start,
+            end=end,
+            exact=passage,
+            prefix=prefix,
+            suffix=suffix,
+            position_map=mapping,
+        )
+        if reworded and " the " in passage and passage not in new:
+            # The reworded words: placed fuzzily over the same stretch of the new paragraph.
+            assert anchor.method == "fuzzy" and abs(anchor.start - new_at) <= 3, (old_at, anchor)
+            fuzzy += 1
+        elif not reworded and span_context(text=new, start=new_at, end=new_at + len(passage)) == (
+            prefix,
+            suffix,
+        ):
+            assert (anchor.method, anchor.start, anchor.end) == ("exact", new_at, new_at + len(passage))
+            checked += 1
+        else:
+            # It or its neighbour changed, and the generated text repeats its sentences: the same words, maybe
+            # at another of their occurrences whose surroundings agree better, never other words.
+            assert anchor.method == "exact" and new[anchor.start : anchor.end] == passage
+        # Offsets inside the paragraph map to the same place in its new copy.
+        assert mapping(start + 10) == new_at + 10 or reworded
+    assert checked > 1000 and fuzzy > 10
