@@ -171,11 +171,22 @@ X_FRAME_OPTIONS = "DENY"
 
 # --- Caches ---------------------------------------------------------------------------
 
-# API throttles count requests in the database (config.throttling), so that every gunicorn worker and
-# app server shares one count per client. The cache below is per process and holds nothing shared.
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-}
+# REDIS_URL (redis://host:6379/0) makes Redis the cache, shared by every worker and app server, and the
+# API throttles count there (config.throttling): no database write per request. Without it the cache
+# is per process, holds nothing shared, and the throttles count in a table of the database.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "newsdesk",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The cache the throttles count in; empty: the database table.
+THROTTLE_CACHE = "default" if REDIS_URL else ""
 
 # --- REST framework ---------------------------------------------------------------
 

@@ -1,4 +1,10 @@
-"""API throttles that count requests in the database: one row per client, one statement per request.
+"""API throttles that count requests in a shared cache (Redis) when one is configured, and otherwise in
+the database: one row per client, one statement per request.
+
+With ``THROTTLE_CACHE`` (set when ``REDIS_URL`` is), a client's windows are two counters in the cache,
+``KEY:PERIOD``, expiring after two windows: a request is one round trip (increment this window's
+counter, renew its expiry, read the previous window's) and writes nothing to the database; a refused
+request takes its increment back. The limit is the same sliding window as the table's, below.
 
 Every gunicorn worker and every app server shares the counts (a per-process cache would multiply the
 limit by the number of workers). DRF's own throttles keep the timestamp of every request in the window
@@ -22,6 +28,8 @@ from __future__ import annotations
 import math
 import time
 
+from django.conf import settings
+from django.core.cache import caches
 from django.db import connections, router
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
@@ -58,6 +66,8 @@ class _Counting:
         now = self.timer()
         period = int(now // self.duration)
         elapsed = now - period * self.duration
+        if settings.THROTTLE_CACHE:
+            return self._allow_in_cache(caches[settings.THROTTLE_CACHE], period, elapsed)
         model = _model()
         alias = router.db_for_write(model)  # counts are read where they are written: the primary
         if self.num_requests > 0 and self._count(alias, model, now, period, 1 - elapsed / self.duration):
@@ -114,6 +124,39 @@ class _Counting:
                 cursor.execute(upsert, params)
             return cursor.fetchone() is not None
 
+    def _allow_in_cache(self, cache, period: int, elapsed: float) -> bool:
+        if self.num_requests <= 0:
+            self.wait_seconds = float(self.duration)
+            return False
+        current_key, previous_key = f"{self.key}:{period}", f"{self.key}:{period - 1}"
+        ttl = 2 * self.duration + 1
+        client = _redis_client(cache, current_key)
+        if client is not None:
+            current_key, previous_key = map(cache.make_and_validate_key, (current_key, previous_key))
+            pipe = client.pipeline(transaction=False)
+            pipe.incr(current_key)
+            pipe.expire(current_key, ttl)
+            pipe.get(previous_key)
+            hits, _, previous = pipe.execute()
+            previous = int(previous or 0)
+        else:  # another shared cache (memcached, say): the same through Django's API
+            cache.add(current_key, 0, ttl)
+            try:
+                hits = cache.incr(current_key)
+            except ValueError:  # expired in between
+                cache.add(current_key, 1, ttl)
+                hits = 1
+            previous = int(cache.get(previous_key) or 0)
+        # As the table's upsert: allowed while the estimate before this request is under the limit.
+        if previous * (1 - elapsed / self.duration) + hits - 1 < self.num_requests:
+            return True
+        if client is not None:
+            client.decr(current_key)
+        else:
+            cache.decr(current_key)
+        self.wait_seconds = self._wait(hits - 1, previous, elapsed)
+        return False
+
     def _wait(self, current: int, previous: int, elapsed: float) -> float:
         """Seconds until the estimate drops below the limit, if the client asks nothing meanwhile."""
         limit, duration = self.num_requests, self.duration
@@ -127,6 +170,15 @@ class _Counting:
 
     def wait(self) -> float | None:
         return getattr(self, "wait_seconds", None)
+
+
+def _redis_client(cache, key: str):
+    """The redis-py client that holds ``key``, for a pipeline; None for other cache backends."""
+    from django.core.cache.backends.redis import RedisCache
+
+    if isinstance(cache, RedisCache):
+        return cache._cache.get_client(cache.make_and_validate_key(key), write=True)
+    return None
 
 
 class AnonThrottle(_Counting, AnonRateThrottle):

@@ -1,5 +1,5 @@
 """API throttles: one row per client in the database, a sliding-window limit, one statement per
-request on PostgreSQL (two on SQLite)."""
+request on PostgreSQL (two on SQLite); or, with THROTTLE_CACHE, two counters in Redis and no statement."""
 
 from __future__ import annotations
 
@@ -223,3 +223,97 @@ def test_behind_a_trusted_proxy_each_forwarded_client_is_counted_apart(rates, se
     assert (first.status_code, again.status_code, other.status_code) == (200, 429, 200)
     keys = ThrottleCount.objects.values_list("key", flat=True)
     assert {key.rsplit("_", 1)[-1] for key in keys} == {"198.51.100.1", "198.51.100.2"}
+
+
+# --- Counting in a shared cache: Redis when REDIS_URL is set (THROTTLE_CACHE), another backend alike. ---
+
+REDIS = "redis://127.0.0.1:6379/0"
+
+
+def _redis_answers() -> bool:
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+@pytest.fixture(params=["redis", "locmem"])
+def shared_cache(request, settings):
+    """THROTTLE_CACHE set to a fresh cache: the real Redis on 127.0.0.1:6379, with a prefix of its own
+    (and its keys deleted afterwards), or Django's local-memory cache for the generic path."""
+    import uuid
+
+    from django.core.cache import caches
+
+    prefix = f"test-throttle-{uuid.uuid4().hex[:8]}"
+    if request.param == "redis":
+        if not _redis_answers():
+            pytest.skip("needs Redis on 127.0.0.1:6379 (apt-get install redis-server; .ci/run starts one)")
+        backend = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS}
+    else:
+        backend = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": prefix}
+    settings.CACHES = {**settings.CACHES, "throttle": {**backend, "KEY_PREFIX": prefix}}
+    settings.THROTTLE_CACHE = "throttle"
+    cache = caches["throttle"]
+    yield cache
+    if request.param == "redis":
+        client = cache._cache.get_client(write=True)
+        keys = list(client.scan_iter(f"{prefix}:*"))
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()
+
+
+def test_in_the_cache_the_count_is_exact_refusals_are_not_counted_and_the_database_untouched(
+    rates, shared_cache
+):
+    rates(anon="5/minute")
+    clock = Clock(START + 10)
+    request = _request()
+    with CaptureQueriesContext(connection) as queries:
+        answers = [_ask(AnonThrottle, request, clock)[0] for _ in range(7)]
+        allowed, wait = _ask(AnonThrottle, request, clock)
+    assert answers == [True] * 5 + [False] * 2
+    assert len(queries) == 0 and not ThrottleCount.objects.exists()
+    assert shared_cache.get(f"throttle_anon_203.0.113.7:{START // MINUTE}") == 5
+    assert not allowed and wait == pytest.approx(50)
+    clock.now = START + MINUTE + 1
+    assert _ask(AnonThrottle, request, clock)[0]
+
+
+def test_in_the_cache_the_previous_window_counts_for_the_part_still_in_the_last_minute(rates, shared_cache):
+    rates(anon="10/minute", user="3/minute")
+    request = _request()
+    clock = Clock(START + 50)
+    assert all(_ask(AnonThrottle, request, clock)[0] for _ in range(10))
+    clock.now = START + MINUTE + 30
+    answers = [_ask(AnonThrottle, request, clock)[0] for _ in range(7)]
+    assert answers == [True] * 5 + [False] * 2
+    allowed, wait = _ask(AnonThrottle, request, clock)
+    assert not allowed and wait == pytest.approx(1.0)
+    clock.now = START + MINUTE + 37
+    assert _ask(AnonThrottle, request, clock)[0]
+    # Users are counted by account, apart from the anonymous.
+    alice = UserFactory(username="alice")
+    answers = [_ask(UserThrottle, _request(alice), clock)[0] for _ in range(4)]
+    assert answers == [True] * 3 + [False]
+
+
+@pytest.mark.parametrize("shared_cache", ["redis"], indirect=True)
+def test_in_redis_a_window_expires_after_two_windows(rates, shared_cache):
+    rates(anon="5/minute")
+    assert _ask(AnonThrottle, _request(), Clock(START + 10))[0]
+    client = shared_cache._cache.get_client(write=True)
+    key = shared_cache.make_and_validate_key(f"throttle_anon_203.0.113.7:{START // MINUTE}")
+    assert 0 < client.ttl(key) <= 2 * MINUTE + 1
+
+
+def test_through_the_api_a_refused_request_is_a_429_and_nothing_is_written(rates, shared_cache, api_client):
+    rates(anon="2/minute")
+    statuses = [api_client.get("/api/tags/").status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    assert not ThrottleCount.objects.exists()
