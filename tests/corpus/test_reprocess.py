@@ -74,3 +74,68 @@ def test_reprocess_is_idempotent_and_refuses_bad_arguments():
         call_command("reprocess")
     with pytest.raises(CommandError, match="No article with id 999"):
         call_command("reprocess", "999")
+
+
+def _state() -> list:
+    from corpus.models import Paragraph
+
+    paragraphs = list(
+        Paragraph.objects.order_by("article_id", "position").values_list("article_id", "role", "rule")
+    )
+    quotes = sorted(
+        Quote.objects.values_list("article_id", "start", "end", "kind", "speaker__name", "cue"), key=str
+    )
+    return [paragraphs, quotes]
+
+
+def test_reprocess_in_worker_processes_gives_what_one_process_gives_and_sums_up(tmp_path, capsys):
+    import json
+
+    from bench.generate import articles
+    from corpus.models import Paragraph
+
+    path = tmp_path / "corpus.jsonl"
+    path.write_text("".join(json.dumps(record) + "\n" for record in articles(30, seed=4)))
+    call_command("ingest", str(path), verbosity=0)
+    ingested = _state()
+    paragraphs = Paragraph.objects.count()
+
+    def outdated() -> None:
+        """What an older pipeline would have left: other rule names, one role off, no machine quotes."""
+        Paragraph.objects.update(rule="older-rule")
+        first = Paragraph.objects.filter(role="body").order_by("id").first()
+        Paragraph.objects.filter(pk=first.pk).update(role="caption")
+        Quote.objects.all().delete()
+        Article.objects.update(pipeline_version="0")
+
+    outdated()
+    call_command("reprocess", "--outdated", "--jobs", "1", verbosity=0)
+    one_process = _state()
+    outdated()
+    capsys.readouterr()
+    call_command("reprocess", "--outdated", "--jobs", "2")
+    out = capsys.readouterr().out
+
+    assert _state() == one_process
+    assert one_process[0] == ingested[0] and len(one_process[1]) == len(ingested[1])
+    assert "30 article(s) re-processed" in out and "2 process(es)" in out and "0 failed" in out
+    assert f"Paragraphs: 1 role(s) changed, {paragraphs - 1:,} kept their role under a renamed rule" in out
+    assert "article " not in out.split("re-processed")[0]  # no line per article without -v 2
+
+
+def test_a_renamed_rule_is_reported_as_such_not_as_a_changed_role(capsys):
+    from corpus.models import Paragraph
+
+    article, _ = _setup()
+    paragraph = article.paragraphs.exclude(rule="editor").order_by("position").first()
+    Paragraph.objects.filter(pk=paragraph.pk).update(rule="a-rule-since-renamed")
+    capsys.readouterr()
+    call_command("reprocess", str(article.pk), verbosity=2)
+    out = capsys.readouterr().out
+    assert (
+        f"article {article.pk}: 0 paragraph role(s) changed, 1 paragraph(s) with the same role under a "
+        "renamed rule, " in out
+    )
+    assert "Paragraphs: 0 role(s) changed, 1 kept their role under a renamed rule." in out
+    paragraph.refresh_from_db()
+    assert paragraph.rule != "a-rule-since-renamed"
