@@ -20,7 +20,7 @@ from corpus.models import Anchor, Article, Paragraph, Quote
 from corpus.spans import span_validate
 from corpus.versioning import StaleVersion
 
-from . import access, admin_exports, annotate, services
+from . import access, admin_exports, annotate, review, services
 from .models import (
     Annotation,
     AnnotationStatus,
@@ -606,10 +606,25 @@ class FactCheckAdmin(ServiceAdminMixin, VersionedAdminMixin, SimpleHistoryAdmin)
 class ReviewQueueAdmin(ConcretePermissionsMixin, FactCheckAdmin):
     """Fact-checks waiting for a second person, and revisions of published ones, oldest first."""
 
-    list_display = ["claim", "verdict", "author", "updated_at"]
+    list_display = ["claim", "verdict", "author", "updated_at", "review_link"]
     list_filter = ["verdict"]
     ordering = ["updated_at", "id"]
     actions = ["publish_selected", "send_back_selected"]
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(
+            lambda request, object_id: review.review_view(request, object_id, admin_site=self.admin_site)
+        )
+        return [
+            path("<int:object_id>/review/", view, name="annotations_factcheckinreview_review"),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description="review")
+    def review_link(self, obj: FactCheck) -> str:
+        return format_html(
+            '<a href="{}">Review</a>', reverse("admin:annotations_factcheckinreview_review", args=[obj.pk])
+        )
 
     def get_queryset(self, request):
         return (

@@ -46,6 +46,9 @@ class FactCheckRules(BasePermission):
             if action == "publish":
                 return access.can_factcheck_review(request.user, obj)
             return obj.author_id != request.user.pk
+        if action == "withdraw":
+            self.message = "Only fact-checkers and administrators withdraw a published fact-check."
+            return access.can_factcheck_withdraw(request.user, obj)
         if action == "submit":
             self.message = "Only the author of a fact-check (or a co-author) submits it."
             return access.can_factcheck_submit(request.user, obj)

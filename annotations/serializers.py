@@ -91,11 +91,29 @@ class AnnotationListSerializer(SnippetMixin, AnnotationSerializer):
         fields = [*AnnotationSerializer.Meta.fields, "snippet"]
 
 
+class FactCheckRevisionSerializer(serializers.Serializer):
+    verdict = serializers.ChoiceField(choices=Verdict.choices)
+    rationale = serializers.CharField()
+    evidence = serializers.ListField(child=serializers.DictField())
+    status = serializers.ChoiceField(choices=[FactCheckStatus.DRAFT, FactCheckStatus.IN_REVIEW])
+
+
 class FactCheckSerializer(serializers.ModelSerializer):
+    """The published verdict stays what was approved; a change to it waits in ``revision`` (shown to
+    those who see drafts) until a reviewer approves it."""
+
     author = serializers.CharField(source="author.username", read_only=True)
     reviewer = serializers.CharField(
         source="reviewer.username", default=None, read_only=True, allow_null=True
     )
+    revision = serializers.SerializerMethodField()
+
+    @extend_schema_field(FactCheckRevisionSerializer(allow_null=True))
+    def get_revision(self, obj: FactCheck) -> dict | None:
+        request = self.context.get("request")
+        if obj.revision is None or not sees_drafts(getattr(request, "user", None)):
+            return None
+        return {**obj.revision, "status": obj.revision_status}
 
     class Meta:
         model = FactCheck
@@ -110,6 +128,8 @@ class FactCheckSerializer(serializers.ModelSerializer):
             "reviewer",
             "review_comment",
             "published_at",
+            "modified_at",
+            "revision",
             "version",
         ]
 
@@ -276,6 +296,10 @@ class FactCheckUpdateSerializer(serializers.Serializer):
     verdict = serializers.ChoiceField(choices=Verdict.choices, required=False)
     rationale = serializers.CharField(allow_blank=True, required=False, trim_whitespace=False)
     evidence = EvidenceSerializer(many=True, required=False)
+
+
+class WithdrawSerializer(serializers.Serializer):
+    reason = serializers.CharField(help_text="Why the fact-check comes off the public record.")
 
 
 class SendBackSerializer(serializers.Serializer):

@@ -47,6 +47,7 @@ from .serializers import (
     FactCheckWriteSerializer,
     SendBackSerializer,
     TagSerializer,
+    WithdrawSerializer,
 )
 
 EXPAND_PARAMETER = OpenApiParameter(
@@ -333,6 +334,7 @@ REVIEW = [model_perm(FactCheck, "change"), services.REVIEW_PERMISSION]
     submit=extend_schema(request=None, responses=FactCheckSerializer),
     publish=extend_schema(request=None, responses=FactCheckSerializer),
     send_back=extend_schema(request=SendBackSerializer, responses=FactCheckSerializer),
+    withdraw=extend_schema(request=WithdrawSerializer, responses=FactCheckSerializer),
 )
 class FactCheckViewSet(viewsets.ReadOnlyModelViewSet):
     """Fact-checks move draft -> in_review -> published; a second person (a fact-checker) publishes or
@@ -347,8 +349,9 @@ class FactCheckViewSet(viewsets.ReadOnlyModelViewSet):
         "submit": [model_perm(FactCheck, "change")],
         "publish": REVIEW,
         "send_back": REVIEW,
+        "withdraw": REVIEW,
     }
-    if_match_actions = ("submit", "publish", "send_back")
+    if_match_actions = ("submit", "publish", "send_back", "withdraw")
 
     def get_queryset(self):
         return selectors.factcheck_list(user=self.request.user)
@@ -397,6 +400,16 @@ class FactCheckViewSet(viewsets.ReadOnlyModelViewSet):
         comment = _validated(SendBackSerializer, request.data)["comment"]
         services.factcheck_send_back(
             fact_check=fact_check, expected_version=version, user=request.user, comment=comment
+        )
+        return self._respond(fact_check)
+
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        fact_check = self.get_object()
+        version = expected_version(request, fact_check)
+        reason = _validated(WithdrawSerializer, request.data)["reason"]
+        services.factcheck_withdraw(
+            fact_check=fact_check, expected_version=version, user=request.user, reason=reason
         )
         return self._respond(fact_check)
 

@@ -103,6 +103,9 @@ def claim_review(
             "itemReviewed": item,
         }
     )
+    if fact_check.modified_at is not None:
+        # A revision approved after publication replaced the verdict: say when.
+        review["dateModified"] = _date(fact_check.modified_at)
     return review
 
 

@@ -188,3 +188,42 @@ def test_bulk_delete_goes_through_the_service_and_reports_refusals(client, peopl
     ).content.decode()
     assert "1 deleted." in page and "your own annotations" in page
     assert list(Annotation.objects.values_list("pk", flat=True)) == [theirs.pk]
+
+
+# --- The annotate screen saves through the API with the session: the same rules ---------------------
+
+
+def test_the_annotate_screens_session_saves_keep_the_rules(client, people):
+    from django.test import Client
+
+    theirs = AnnotationFactory(author=people["ed1"], status="draft", note="theirs")
+    claim = _claim(people["ed1"], article=theirs.article)
+    fact_check = services.factcheck_create(claim=claim, author=people["ed1"], verdict="true")
+    screen = Client(enforce_csrf_checks=True)
+    screen.force_login(people["ed2"])
+    page = screen.get(f"/admin/corpus/article/{theirs.article_id}/annotate/")
+    assert page.status_code == 200
+    token = {"HTTP_X_CSRFTOKEN": screen.cookies["csrftoken"].value}
+
+    def send(method: str, url: str, body: dict | None, version: int):
+        return getattr(screen, method)(
+            url,
+            body or {},
+            content_type="application/json",
+            HTTP_IF_MATCH=f'"{url.split("/")[-2]}-{version}"',
+            **token,
+        )
+
+    assert send("patch", f"/api/annotations/{theirs.pk}/", {"status": "published"}, 1).status_code == 403
+    assert send("delete", f"/api/annotations/{theirs.pk}/", None, 1).status_code == 403
+    assert send("patch", f"/api/claims/{claim.pk}/", {"text": "reworded"}, 1).status_code == 403
+    assert send("patch", f"/api/fact-checks/{fact_check.pk}/", {"verdict": "false"}, 1).status_code == 403
+    assert send("post", f"/api/fact-checks/{fact_check.pk}/submit/", None, 1).status_code == 403
+    assert Annotation.objects.get(pk=theirs.pk).status == "draft"
+    assert (Claim.objects.get(pk=claim.pk).text, FactCheck.objects.get().verdict) == (claim.text, "true")
+
+    # the author, on the same screen, may
+    screen.force_login(people["ed1"])
+    screen.get(f"/admin/corpus/article/{theirs.article_id}/annotate/")
+    token = {"HTTP_X_CSRFTOKEN": screen.cookies["csrftoken"].value}
+    assert send("patch", f"/api/annotations/{theirs.pk}/", {"status": "published"}, 1).status_code == 200
