@@ -240,6 +240,10 @@ def annotation_update(
                 {"status": f"{status!r} is not one of {', '.join(AnnotationStatus.values)}."}
             )
         fields["status"] = status
+    if (moves and any(fields[name] != getattr(annotation, name) for name in ("target", "start", "end"))) or (
+        "status" in fields and fields["status"] != annotation.status
+    ):
+        _highlight_check(annotation, doing="moving the highlight or changing its status")
     candidate = copy.copy(annotation)
     for name, value in fields.items():
         setattr(candidate, name, value)
@@ -250,14 +254,9 @@ def annotation_update(
     return annotation
 
 
-@transaction.atomic
-def annotation_delete(*, annotation: Annotation, expected_version: int, user) -> None:
-    """Delete an annotation, only if nobody changed it since ``expected_version``.
-
-    The highlight of a claim whose fact-check is public or in review stays: a published claim keeps its
-    place in the text. Withdraw the fact-check (``factcheck_withdraw``) first.
-    """
-    access.access_annotation_delete(user, annotation)
+def _highlight_check(annotation: Annotation, *, doing: str) -> None:
+    """The highlight of a claim whose fact-check is published or in review keeps its place and status:
+    a public claim is never left without its words in the text (nor dropped from the exports)."""
     held = (
         FactCheck.objects.filter(claim__annotation=annotation)
         .exclude(status=FactCheckStatus.DRAFT)
@@ -269,10 +268,21 @@ def annotation_delete(*, annotation: Annotation, expected_version: int, user) ->
         raise ValidationError(
             {
                 "annotation": f"it marks a claim whose fact-check {held[0]} is {state}; "
-                "withdraw the fact-check (or send it back) before deleting the highlight."
+                f"withdraw the fact-check (or send it back) before {doing}."
             },
             code="highlight_of_public_claim",
         )
+
+
+@transaction.atomic
+def annotation_delete(*, annotation: Annotation, expected_version: int, user) -> None:
+    """Delete an annotation, only if nobody changed it since ``expected_version``.
+
+    The highlight of a claim whose fact-check is public or in review stays: a published claim keeps its
+    place in the text. Withdraw the fact-check (``factcheck_withdraw``) first.
+    """
+    access.access_annotation_delete(user, annotation)
+    _highlight_check(annotation, doing="deleting the highlight")
     # QuerySet.delete() reads the rows before deleting them by id, so the version test alone could
     # pass on a row that a concurrent edit is about to commit. Lock the row under the version condition
     # first: PostgreSQL re-checks the condition once the edit commits.

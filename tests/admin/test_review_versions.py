@@ -7,6 +7,7 @@ import json
 from io import StringIO
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from annotations import services
@@ -315,3 +316,22 @@ def test_the_approval_page_costs_the_same_for_one_or_many(client, people, django
         many = confirm(checks).content.decode()
     assert one.count('name="version-') == 1 and many.count('name="version-') == 4
     assert "Records." in many and "ed1" in many
+
+
+def test_the_highlight_of_a_published_claim_keeps_its_place_and_status(people):
+    highlight = AnnotationFactory(author=people["ed1"], status="published")
+    fact_check = _submitted(people["ed1"], annotation=highlight)
+    services.factcheck_publish(fact_check=fact_check, expected_version=2, user=people["fc1"])
+    with pytest.raises(ValidationError, match="withdraw the fact-check"):
+        services.annotation_update(
+            annotation=highlight, expected_version=1, user=people["ed1"], status="rejected"
+        )
+    with pytest.raises(ValidationError, match="withdraw the fact-check"):
+        services.annotation_update(
+            annotation=highlight, expected_version=1, user=people["ed1"], start=0, end=highlight.end
+        )
+    # its note and tags may still change
+    services.annotation_update(
+        annotation=highlight, expected_version=1, user=people["ed1"], note="more context"
+    )
+    assert Annotation.objects.get(pk=highlight.pk).status == "published"
