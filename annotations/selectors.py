@@ -88,7 +88,8 @@ def desk_summary(*, user) -> dict:
     the user to review) and the user's own queue, in two queries."""
     from django.db.models import Min, Q
 
-    in_review = Q(status=FactCheckStatus.IN_REVIEW)
+    # a revision of a published fact-check waits in the same queue
+    in_review = Q(status=FactCheckStatus.IN_REVIEW) | Q(revision_status=FactCheckStatus.IN_REVIEW)
     mine = Q(author=user)
     checks = FactCheck.objects.aggregate(
         review=Count("pk", filter=in_review),
