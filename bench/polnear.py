@@ -17,7 +17,8 @@ content holds a quotation mark. How they are judged:
   person or group. A named source is right when the last name word of our speaker's canonical name is the
   gold source's last name word (possessive left out) and, when both give a first name, the first names
   agree. A descriptive source (``the spokesperson``) is right when our speaker is a description or group
-  whose name shares the head noun. A pronoun source (``he``, ``she``, ``I``...) has no gold antecedent in
+  whose name shares the head noun, or, as a description may stand for a person named before ("the
+  senator"), when our speaker is the person a pronoun in its place would be judged to be (below). A pronoun source (``he``, ``she``, ``I``...) has no gold antecedent in
   PolNeAR, so it is judged by the text: right only when the nearest mention before the pronoun, outside
   quotation marks, of a person the gold names as a source in the article (a full name or its last word)
   is our speaker's name. A quote not found, or found
@@ -254,9 +255,13 @@ def judge(ours, source: Span, raw: str, mentions: list[tuple[int, str]]) -> bool
     first = text.split()[0].casefold() if text.split() else ""
     if gold_words and not (first in _DESCRIPTION_LEADS and not text.split()[-1][:1].isupper()):
         return same_person(ours.name, gold_words) or same_person(ours.name, _name_words(text.split(",")[0]))
-    # A description: our speaker must be one too, with the same head noun.
+    # A description: our speaker is one too, with the same head noun, or it stands for a person
+    # ("the senator") and is judged as a pronoun is.
     head = re.sub("[^a-z]", "", text.split()[-1].casefold()) if text.split() else ""
-    return ours.kind in ("anonymous", "group", "organization") and head[:5] in ours.name.casefold()
+    if ours.kind in ("anonymous", "group", "organization") and head[:5] in ours.name.casefold():
+        return True
+    before = [name for at, name in mentions if at < source.start]
+    return ours.kind == "person" and bool(before) and same_person(ours.name, _name_words(before[-1]))
 
 
 def kind_of(raw: str, quote: GoldQuote, cue_words: frozenset[str]) -> str:
