@@ -273,7 +273,7 @@ LOGGING = {
 }
 
 # Work that apps building on the corpus add to each article's ingestion, in its transaction.
-INGEST_HOOKS = ["annotations.services.spam_annotations_create"]
+INGEST_HOOKS = ["corpus.clusters.quotes_cluster", "annotations.services.spam_annotations_create"]
 # Apps that keep spans on articles move them to a new revision here, in its transaction.
 REVISION_HOOKS = ["annotations.services.annotations_reanchor"]
 

@@ -276,6 +276,7 @@ class QuoteFilter(filters.FilterSet):
         fields = [
             "article",
             "speaker",
+            "cluster",
             "kind",
             "verified",
             "origin",

@@ -286,6 +286,19 @@ class Quote(models.Model):
         related_name="corrected_quotes",
         help_text="The editor who last corrected the speaker or kind; kept across re-processing.",
     )
+    cluster = models.ForeignKey(
+        "QuoteCluster",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="quotes",
+        help_text="The same words quoted in other articles (corpus/clusters.py); empty when they stand alone.",
+    )
+    cluster_fixed = models.BooleanField(
+        default=False,
+        db_default=False,
+        help_text="An editor put this quote in its cluster or took it out: the machine leaves it there.",
+    )
     pipeline_version = models.CharField(max_length=20, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -318,6 +331,48 @@ class Quote(models.Model):
         if self.start is None:
             return self.exact
         return self.article.text[self.start : self.end]
+
+
+class QuoteCluster(models.Model):
+    """Quotes of the same words in several articles: where else it was said, and where first.
+
+    Found by the machine at ingest (``corpus.clusters``), merged and split by editors; an editor's
+    decision is kept on the quotes it moved (``Quote.cluster_fixed``)."""
+
+    first_quote = models.ForeignKey(
+        Quote,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The earliest appearance: by the article's publication date, then by when it was ingested.",
+    )
+    size = models.PositiveIntegerField(default=0, help_text="How many quotes it holds.")
+    articles = models.PositiveIntegerField(default=0, help_text="In how many articles.")
+    speakers_disagree = models.BooleanField(
+        default=False, help_text="Its quotes name different speakers: the same words, attributed to others."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-updated_at", "id"]
+        indexes = [models.Index(fields=["speakers_disagree"], name="cluster_disagree_idx")]
+
+    def __str__(self) -> str:
+        return f"quote cluster {self.pk} ({self.size} quotes in {self.articles} articles)"
+
+
+class QuoteFingerprint(models.Model):
+    """A winnowed hash of three words of a quote (``corpus.clusters``): quotes that share one are
+    candidates of the same cluster, found through the index rather than by comparing every quote."""
+
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="fingerprints")
+    value = models.BigIntegerField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.value:x} of quote {self.quote_id}"
 
 
 class Takedown(models.Model):

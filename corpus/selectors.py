@@ -7,7 +7,7 @@ import difflib
 from django.db.models import Prefetch, QuerySet
 
 from .ingest.types import SpeakerDirectory, SpeakerRef
-from .models import Article, ArticleRevision, Quote, Speaker, SpeakerAlias
+from .models import Article, ArticleRevision, Quote, QuoteCluster, Speaker, SpeakerAlias
 
 
 def article_list() -> QuerySet[Article]:
@@ -16,6 +16,30 @@ def article_list() -> QuerySet[Article]:
 
 def quote_list() -> QuerySet[Quote]:
     return Quote.objects.with_related().select_related("article")
+
+
+CLUSTER_MEMBERS_SHOWN = 100
+
+
+def quote_cluster_list() -> QuerySet[QuoteCluster]:
+    return QuoteCluster.objects.select_related("first_quote__article__source", "first_quote__speaker").defer(
+        "first_quote__article__raw_text", "first_quote__article__text", "first_quote__article__metadata"
+    )
+
+
+def quote_cluster_members(cluster: QuoteCluster) -> list[Quote]:
+    """A cluster's quotes, earliest appearance first (undated articles last), at most
+    ``CLUSTER_MEMBERS_SHOWN``: the quotes list filtered by ``?cluster=`` walks them all."""
+    from django.db.models import F
+
+    return list(
+        Quote.objects.filter(cluster=cluster)
+        .select_related("article__source", "speaker")
+        .defer("article__raw_text", "article__text", "article__metadata")
+        .order_by(F("article__published_at").asc(nulls_last=True), "article__ingested_at", "id")[
+            :CLUSTER_MEMBERS_SHOWN
+        ]
+    )
 
 
 def speaker_directory() -> SpeakerDirectory:

@@ -6,12 +6,23 @@ import copy
 from datetime import UTC, datetime, timedelta
 
 from django.core.exceptions import ObjectDoesNotExist
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import ISO_8601, serializers
 from rest_framework.fields import SkipField
 from rest_framework.relations import PKOnlyObject
 from rest_framework.settings import api_settings
 
-from .models import Article, ArticleRevision, Paragraph, ParagraphRole, Quote, QuoteKind, Source, Speaker
+from .models import (
+    Article,
+    ArticleRevision,
+    Paragraph,
+    ParagraphRole,
+    Quote,
+    QuoteCluster,
+    QuoteKind,
+    Source,
+    Speaker,
+)
 from .selectors import revision_diff
 
 
@@ -72,6 +83,7 @@ class QuoteSerializer(serializers.ModelSerializer):
             "confidence",
             "origin",
             "verified",
+            "cluster",
             "version",
         ]
 
@@ -269,3 +281,87 @@ class RevisionDetailSerializer(RevisionSerializer):
 
     def get_diff(self, obj: ArticleRevision) -> str:
         return revision_diff(obj)
+
+
+class ClusterMemberSerializer(serializers.ModelSerializer):
+    """One appearance of the words: the quote, its article and who it names as the speaker."""
+
+    quote = serializers.IntegerField(source="id", read_only=True)
+    text = serializers.CharField(source="exact", read_only=True)
+    url = serializers.CharField(source="article.url", read_only=True, allow_null=True)
+    source = serializers.CharField(
+        source="article.source.name", default=None, read_only=True, allow_null=True
+    )
+    published_at = serializers.DateTimeField(source="article.published_at", read_only=True, allow_null=True)
+    speaker = serializers.CharField(source="speaker.name", default=None, read_only=True, allow_null=True)
+
+    class Meta:
+        model = Quote
+        fields = [
+            "quote",
+            "article",
+            "url",
+            "source",
+            "published_at",
+            "kind",
+            "text",
+            "speaker",
+            "speaker_id",
+        ]
+
+
+class QuoteClusterSerializer(serializers.ModelSerializer):
+    first_appearance = serializers.SerializerMethodField()
+    members = serializers.SerializerMethodField()
+    speakers = serializers.SerializerMethodField()
+
+    class Meta:
+        model = QuoteCluster
+        fields = [
+            "id",
+            "size",
+            "articles",
+            "speakers_disagree",
+            "first_appearance",
+            "speakers",
+            "members",
+            "version",
+        ]
+
+    @extend_schema_field(ClusterMemberSerializer(allow_null=True))
+    def get_first_appearance(self, obj: QuoteCluster):
+        first = obj.first_quote
+        return ClusterMemberSerializer(first).data if first is not None else None
+
+    @extend_schema_field(ClusterMemberSerializer(many=True))
+    def get_members(self, obj: QuoteCluster):
+        members = self.context.get("members")
+        return ClusterMemberSerializer(members, many=True).data if members is not None else None
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_speakers(self, obj: QuoteCluster):
+        """Who the members name, with how many times: more than one is a disagreement."""
+        members = self.context.get("members")
+        if members is None:
+            return None
+        counts: dict[int, list] = {}
+        for quote in members:
+            if quote.speaker_id is not None:
+                counts.setdefault(quote.speaker_id, [quote.speaker.name, 0])[1] += 1
+        return [{"id": pk, "name": name, "quotes": n} for pk, (name, n) in counts.items()]
+
+
+class ClusterMergeSerializer(serializers.Serializer):
+    clusters = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        min_length=1,
+        help_text="Clusters to merge into this one.",
+    )
+
+
+class ClusterSplitSerializer(serializers.Serializer):
+    quotes = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        min_length=1,
+        help_text="Quotes of this cluster to take out (together, they form a cluster of their own).",
+    )

@@ -23,6 +23,7 @@ from django.utils.module_loading import import_string
 
 from .anchoring import Anchor as Placement
 from .anchoring import PositionMap, reanchor
+from .clusters import clusters_refresh, quotes_delete
 from .ingest.readers import ArticleInput, IngestError, record_from_article
 from .ingest.types import ProcessedArticle, QuoteSpec, SpeakerDirectory, SpeakerRef
 from .models import (
@@ -419,8 +420,8 @@ def _referenced_quote_ids(article: Article) -> set[int]:
     reverse relations, so the corpus need not know who points at it."""
     ids: set[int] = set()
     for relation in Quote._meta.related_objects:
-        if relation.related_model is Quote:
-            continue  # continuations are rebuilt along with the quotes
+        if relation.related_model._meta.app_label == Quote._meta.app_label:
+            continue  # the corpus's own (continuations, fingerprints, clusters) are rebuilt with the quotes
         field = relation.field.name
         ids.update(
             relation.related_model._default_manager.filter(**{f"{field}__article": article})
@@ -492,7 +493,7 @@ def article_reprocess(
     referenced = _referenced_quote_ids(article)
     kept = [q for q in existing if _quote_is_kept(q, referenced)]
     replaced = [q for q in existing if not _quote_is_kept(q, referenced)]
-    Quote.objects.filter(pk__in=[q.pk for q in replaced]).delete()
+    left_clusters = quotes_delete(ids=[q.pk for q in replaced])
     kept_spans = {(q.start, q.end, q.kind) for q in kept}
     new_quotes = _quotes_without(processed.quotes, lambda q: (q.start, q.end, q.kind) in kept_spans)
     _store_quotes(
@@ -510,6 +511,7 @@ def article_reprocess(
     article.refresh_from_db()
     for hook in _ingest_hooks():
         hook(items=[(article, processed)])
+    clusters_refresh(ids=left_clusters)
     changed = bool(changed_paragraphs or replaced or new_quotes)
     paragraphs_said = f"{roles_changed} paragraph role(s) changed"
     if rules_renamed:
@@ -725,7 +727,7 @@ def article_revise(
     existing = list(article.quotes.all())
     referenced = _referenced_quote_ids(article)
     kept = [q for q in existing if _quote_is_kept(q, referenced)]
-    Quote.objects.filter(pk__in=[q.pk for q in existing if not _quote_is_kept(q, referenced)]).delete()
+    left_clusters = quotes_delete(ids=[q.pk for q in existing if not _quote_is_kept(q, referenced)])
     placed_spans = set()
     for quote in kept:
         exact = quote.exact or (old_text[quote.start : quote.end] if quote.start is not None else "")
@@ -767,12 +769,17 @@ def article_revise(
     Paragraph.objects.filter(pk__in=old_paragraphs).delete()
     for hook in _ingest_hooks():
         hook(items=[(article, processed)])
+    clusters_refresh(ids=left_clusters)
     return article
 
 
 def _quote_is_kept(quote: Quote, referenced: set[int]) -> bool:
     return bool(
-        quote.verified or quote.corrected_by_id or quote.origin == Origin.EDITOR or quote.pk in referenced
+        quote.verified
+        or quote.corrected_by_id
+        or quote.cluster_fixed
+        or quote.origin == Origin.EDITOR
+        or quote.pk in referenced
     )
 
 

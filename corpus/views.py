@@ -12,16 +12,20 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
 
 from config.http import expected_version, versioned_response
 
-from . import registry, selectors, services
+from . import clusters, registry, selectors, services
 from .filters import ParagraphFilter, QuoteFilter, SpeakerFilter, SpeakerQuoteFilter
-from .models import Paragraph, Source, Speaker
+from .models import Paragraph, Quote, QuoteCluster, Source, Speaker
 from .serializers import (
+    ClusterMergeSerializer,
+    ClusterSplitSerializer,
     ParagraphRoleSerializer,
     ParagraphSerializer,
+    QuoteClusterSerializer,
     QuoteCorrectSerializer,
     QuoteSerializer,
     SourceSerializer,
@@ -105,6 +109,83 @@ class QuoteViewSet(VersionedRetrieveMixin, viewsets.ReadOnlyModelViewSet):
         services.quote_correct(quote=quote, expected_version=version, user=request.user, **changes)
         fresh = self.get_queryset().get(pk=quote.pk)
         return versioned_response(self.get_serializer(fresh).data, fresh)
+
+    @extend_schema(
+        summary="Where else these words were said",
+        description=(
+            "The quote's cluster: the same words quoted in other articles, the first appearance (earliest "
+            "publication date, then ingest time) and the members, earliest first. 404 when the quote "
+            "stands alone."
+        ),
+        responses=QuoteClusterSerializer,
+    )
+    @action(detail=True, methods=["get"])
+    def cluster(self, request, pk=None):
+        quote = get_object_or_404(Quote.objects.only("id", "cluster_id"), pk=pk)
+        if quote.cluster_id is None:
+            raise NotFound(f"Quote {quote.pk} stands alone: no other article quotes these words.")
+        return _cluster_response(selectors.quote_cluster_list().get(pk=quote.cluster_id))
+
+
+def _cluster_response(cluster: QuoteCluster):
+    members = selectors.quote_cluster_members(cluster)
+    data = QuoteClusterSerializer(cluster, context={"members": members}).data
+    return versioned_response(data, cluster)
+
+
+class QuoteClusterViewSet(viewsets.ReadOnlyModelViewSet):
+    """The same words across articles. Editors merge clusters and take quotes out of one (POST with
+    If-Match); what they decide stays whatever the machine finds later."""
+
+    serializer_class = QuoteClusterSerializer
+    filterset_fields = ["speakers_disagree"]
+    ordering_fields = ["size", "articles", "id"]
+    cursor_ordering = ("id",)
+    # Merging and splitting move quotes: editors' change_quote (the services check it too).
+    action_permissions = {"merge": ["corpus.change_quote"], "split": ["corpus.change_quote"]}
+
+    def get_queryset(self):
+        return selectors.quote_cluster_list().order_by("-size", "id")
+
+    def retrieve(self, request, *args, **kwargs):
+        return _cluster_response(self.get_object())
+
+    @extend_schema(request=ClusterMergeSerializer, responses=QuoteClusterSerializer)
+    @action(detail=True, methods=["post"])
+    def merge(self, request, pk=None):
+        cluster = self.get_object()
+        version = expected_version(request, cluster)
+        data = ClusterMergeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        ids = data.validated_data["clusters"]
+        sources = list(QuoteCluster.objects.filter(pk__in=ids))
+        missing = sorted(set(ids) - {c.pk for c in sources})
+        if missing:
+            raise ValidationError({"clusters": f"no such cluster(s): {', '.join(map(str, missing))}."})
+        clusters.quote_clusters_merge(
+            target=cluster, expected_version=version, sources=sources, actor=request.user
+        )
+        return _cluster_response(selectors.quote_cluster_list().get(pk=cluster.pk))
+
+    @extend_schema(request=ClusterSplitSerializer, responses=QuoteClusterSerializer)
+    @action(detail=True, methods=["post"])
+    def split(self, request, pk=None):
+        cluster = self.get_object()
+        version = expected_version(request, cluster)
+        data = ClusterSplitSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        ids = data.validated_data["quotes"]
+        quotes = list(Quote.objects.filter(pk__in=ids))
+        missing = sorted(set(ids) - {q.pk for q in quotes})
+        if missing:
+            raise ValidationError({"quotes": f"no such quote(s): {', '.join(map(str, missing))}."})
+        clusters.quote_cluster_split(
+            cluster=cluster, expected_version=version, quotes=quotes, actor=request.user
+        )
+        remaining = selectors.quote_cluster_list().filter(pk=cluster.pk).first()
+        if remaining is None:
+            return Response(status=204)
+        return _cluster_response(remaining)
 
 
 class SpeakerViewSet(VersionedRetrieveMixin, viewsets.ReadOnlyModelViewSet):

@@ -1,0 +1,394 @@
+"""The same quote across articles: fingerprints, matching and clusters.
+
+Two outlets quoting the same words rarely quote them identically: one trims the start, one puts
+"[the minister]" for "he", one writes curly quotation marks, one cuts the middle with an ellipsis, one
+quotes a few words of a sentence the other gives whole. The words that survive are runs of the same
+tokens, so quotes are compared by their word 3-grams:
+
+1. **Normalize** (``tokens``): NFKC, case-folded, curly apostrophes made straight; an ellipsis or a
+   [bracketed insertion] ends a segment, since the words on either side were not next to each other in
+   what was said.
+2. **Fingerprint** (``fingerprints``): hash every 3-gram of a segment and keep, by winnowing, the
+   smallest hash of every window of ``WINDOW`` consecutive ones. Any run of ``MIN_RUN`` tokens that two
+   quotes share gives them at least one fingerprint in common, and a quote keeps about a third of its
+   3-grams.
+3. **Find candidates** through the fingerprint index: a constant number of queries per batch of quotes,
+   never a scan of the corpus or a comparison of every pair.
+4. **Verify** (``same_words``): the share of the shorter quote's 3-grams that the other has. A partial
+   quote inside a longer direct one shares all of its own.
+
+Matched quotes of different articles join one cluster. Each cluster records its first appearance (the
+earliest article by publication date, then by ingest time), its size, and whether its quotes name
+different speakers, which is news in itself. Editors merge and split clusters; a quote an editor moved
+keeps its place (``Quote.cluster_fixed``): the machine neither moves it nor merges its cluster into
+another.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, F, OuterRef, Subquery
+
+from .models import Article, Quote, QuoteCluster, QuoteFingerprint, QuoteKind
+from .versioning import versioned_update
+
+SHINGLE = 3  # words per hashed n-gram
+WINDOW = 4  # winnowing window, in n-grams
+MIN_RUN = SHINGLE + WINDOW - 1  # a shared run of this many tokens always shares a fingerprint
+MIN_TOKENS = 6  # shorter quotes are too common to say where else they were said
+MIN_SHARED = 4  # 3-grams in common (six words in a row) ...
+MIN_CONTAINMENT = 0.75  # ... and this share of the shorter quote's 3-grams
+FINGERPRINT_CAP = 12  # quotes kept per fingerprint: enough to reach a cluster, never the whole corpus
+QUERY_CHUNK = 5000  # values in one IN (...) list (SQLite allows 32766 parameters)
+CLUSTERED_KINDS = (QuoteKind.DIRECT, QuoteKind.PARTIAL)  # an indirect quote is the writer's words
+CLUSTER_PERMISSION = "corpus.change_quote"
+
+_BREAK = re.compile(r"\.\s*\.\s*\.|…|\[[^\]]*\]|[()\[\]]")
+_TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'"})
+
+
+def tokens(text: str) -> list[list[str]]:
+    """The quote's words, case-folded, in segments that an ellipsis or a bracket separates."""
+    text = unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).casefold()
+    return [found for part in _BREAK.split(text) if (found := _TOKEN.findall(part))]
+
+
+def _hash(gram: str) -> int:
+    # Stable across processes and versions (Python's hash() is salted), signed to fit a BigIntegerField.
+    return int.from_bytes(hashlib.blake2b(gram.encode(), digest_size=8).digest(), "big", signed=True)
+
+
+def shingles(segments: Sequence[Sequence[str]]) -> list[list[int]]:
+    """The hashes of every 3-gram, segment by segment."""
+    return [
+        [_hash(" ".join(segment[i : i + SHINGLE])) for i in range(len(segment) - SHINGLE + 1)]
+        for segment in segments
+        if len(segment) >= SHINGLE
+    ]
+
+
+def fingerprints(hashed: Sequence[Sequence[int]]) -> set[int]:
+    """Winnowing: the smallest hash of each window of ``WINDOW`` consecutive 3-grams (a segment shorter
+    than the window gives its smallest)."""
+    chosen: set[int] = set()
+    for segment in hashed:
+        if len(segment) <= WINDOW:
+            chosen.add(min(segment))
+            continue
+        for i in range(len(segment) - WINDOW + 1):
+            chosen.add(min(segment[i : i + WINDOW]))
+    return chosen
+
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """What matching needs of one quote's words."""
+
+    grams: frozenset[int]
+    prints: frozenset[int]
+
+    @classmethod
+    def of(cls, text: str) -> Shape | None:
+        segments = tokens(text)
+        if sum(len(s) for s in segments) < MIN_TOKENS:
+            return None
+        hashed = shingles(segments)
+        if not hashed:
+            return None
+        return cls(grams=frozenset(h for s in hashed for h in s), prints=frozenset(fingerprints(hashed)))
+
+
+def same_words(a: Shape, b: Shape) -> bool:
+    """True when the shorter quote's words are, for the most part, the other's."""
+    shared = len(a.grams & b.grams)
+    if shared < MIN_SHARED:
+        return False
+    return shared / min(len(a.grams), len(b.grams)) >= MIN_CONTAINMENT
+
+
+# --- The ingest hook -----------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Member:
+    pk: int
+    article_id: int
+    cluster_id: int | None
+    fixed: bool
+    shape: Shape
+
+
+def _chunks(values: Sequence, size: int = QUERY_CHUNK) -> Iterable[Sequence]:
+    for i in range(0, len(values), size):
+        yield values[i : i + size]
+
+
+def quotes_cluster(*, items: Sequence[tuple[Article, object]]) -> None:
+    """Ingest hook: fingerprint the articles' quotes and put each in the cluster of the quotes of other
+    articles that have the same words.
+
+    Called inside the batch's transaction with the articles just written (or re-processed, or revised);
+    a fixed number of queries per chunk of quotes, whatever the size of the corpus.
+    """
+    _cluster_new_quotes([article.pk for article, _ in items])
+
+
+def _cluster_new_quotes(article_ids: list[int]) -> None:
+    rows = []
+    for chunk in _chunks(article_ids):
+        rows.extend(
+            Quote.objects.filter(article_id__in=chunk, kind__in=CLUSTERED_KINDS, start__isnull=False)
+            .order_by()
+            .values_list("id", "article_id", "exact", "cluster_id", "cluster_fixed")
+        )
+    if not rows:
+        return
+    known = set()
+    for chunk in _chunks([pk for pk, *_ in rows]):
+        known.update(QuoteFingerprint.objects.filter(quote_id__in=chunk).values_list("quote_id", flat=True))
+    new: dict[int, _Member] = {}
+    for pk, article_id, exact, cluster_id, fixed in rows:
+        shape = Shape.of(exact)
+        if shape is None or pk in known:
+            continue
+        new[pk] = _Member(pk, article_id, cluster_id, fixed, shape)
+    if not new:
+        return
+    # Candidates through the index: the quotes that hold a fingerprint of a new quote. A fingerprint is
+    # kept for at most FINGERPRINT_CAP quotes, so words quoted by a thousand articles cost what words
+    # quoted by twelve do: the twelve are in the cluster the new quote joins.
+    by_print: dict[int, set[int]] = defaultdict(set)
+    values = sorted({v for m in new.values() for v in m.shape.prints})
+    for chunk in _chunks(values):
+        for value, quote_id in QuoteFingerprint.objects.filter(value__in=chunk).values_list(
+            "value", "quote_id"
+        ):
+            by_print[value].add(quote_id)
+    stored = []
+    for member in new.values():
+        for value in sorted(member.shape.prints):
+            held = by_print[value]
+            if len(held) < FINGERPRINT_CAP:
+                stored.append(QuoteFingerprint(quote_id=member.pk, value=value))
+                held.add(member.pk)  # the later quotes of this batch find it too
+    QuoteFingerprint.objects.bulk_create(stored, batch_size=2000)
+    candidates = {q for ids in by_print.values() for q in ids} - new.keys()
+    others: dict[int, _Member] = {}
+    for chunk in _chunks(sorted(candidates)):
+        for pk, article_id, exact, cluster_id, fixed in Quote.objects.filter(pk__in=chunk).values_list(
+            "id", "article_id", "exact", "cluster_id", "cluster_fixed"
+        ):
+            shape = Shape.of(exact)
+            if shape is not None:
+                others[pk] = _Member(pk, article_id, cluster_id, fixed, shape)
+    members = {**others, **new}
+
+    # Union-find over verified pairs of different articles, each pair seen once.
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    best: dict[
+        int, tuple[float, int]
+    ] = {}  # each new quote's best match: where it goes when clusters stay apart
+    for quote in new.values():
+        seen: set[int] = set()
+        for value in quote.shape.prints:
+            for other_pk in by_print[value]:
+                if other_pk == quote.pk or other_pk in seen:
+                    continue
+                seen.add(other_pk)
+                other = members.get(other_pk)
+                if other is None or other.article_id == quote.article_id:
+                    continue
+                if find(quote.pk) == find(other_pk) and quote.pk in best:
+                    continue  # already together through another quote
+                if not same_words(quote.shape, other.shape):
+                    continue
+                find(quote.pk), find(other.pk)
+                parent[find(quote.pk)] = find(other.pk)
+                score = len(quote.shape.grams & other.shape.grams)
+                if score > best.get(quote.pk, (0, 0))[0]:
+                    best[quote.pk] = (score, other.pk)
+    if not parent:
+        return
+    groups: dict[int, list[int]] = defaultdict(list)
+    for pk in parent:
+        groups[find(pk)].append(pk)
+    _assign(groups.values(), members, best)
+
+
+def _assign(groups: Iterable[list[int]], members: dict[int, _Member], best: dict[int, tuple]) -> None:
+    """Give every group one cluster. A group that reaches existing clusters joins them; clusters that
+    hold a quote an editor placed are never merged by the machine (a new quote joins the one it matches
+    best instead). A fixed number of queries for all the groups of a batch."""
+    groups = [sorted(group) for group in groups]
+    reached = sorted({m.cluster_id for g in groups for pk in g if (m := members[pk]).cluster_id is not None})
+    locked: set[int] = set()
+    for chunk in _chunks(reached):
+        locked.update(
+            Quote.objects.filter(cluster_id__in=chunk, cluster_fixed=True).values_list(
+                "cluster_id", flat=True
+            )
+        )
+    placements: dict[int, int | None] = {}  # quote -> cluster id (None: a cluster made below)
+    fresh: list[list[int]] = []  # groups that need a new cluster
+    merges: dict[int, list[int]] = {}  # surviving cluster -> clusters merged into it
+    for group in groups:
+        clusters = sorted({members[pk].cluster_id for pk in group if members[pk].cluster_id is not None})
+        if len(clusters) > 1 and locked.intersection(clusters):
+            # Don't undo an editor's split: each unclustered quote goes where its best match is.
+            for pk in group:
+                if members[pk].cluster_id is None and pk in best:
+                    target = members[best[pk][1]].cluster_id
+                    if target is not None:
+                        placements[pk] = target
+            continue
+        if not clusters:
+            fresh.append(group)
+            continue
+        target, rest = clusters[0], clusters[1:]
+        if rest:
+            merges[target] = rest
+        for pk in group:
+            if members[pk].cluster_id != target and not members[pk].fixed:
+                placements[pk] = target
+    made = QuoteCluster.objects.bulk_create([QuoteCluster() for _ in fresh])
+    for group, cluster in zip(fresh, made, strict=True):
+        for pk in group:
+            if not members[pk].fixed:
+                placements[pk] = cluster.pk
+    for target, rest in merges.items():
+        Quote.objects.filter(cluster_id__in=rest).update(cluster_id=target)
+    if merges:
+        QuoteCluster.objects.filter(pk__in=[c for rest in merges.values() for c in rest]).delete()
+    # One UPDATE ... WHERE id IN (...) per cluster: a CASE per row (bulk_update) is far slower on SQLite.
+    by_cluster: dict[int, list[int]] = defaultdict(list)
+    for pk, cluster in placements.items():
+        by_cluster[cluster].append(pk)
+    for cluster, quote_ids in sorted(by_cluster.items()):
+        for chunk in _chunks(quote_ids):
+            Quote.objects.filter(pk__in=chunk).update(cluster_id=cluster)
+    clusters_refresh(ids={*placements.values(), *merges, *(c.pk for c in made)})
+
+
+def clusters_refresh(*, ids: Iterable[int]) -> None:
+    """Recount clusters and find their first appearance again; a cluster left with quotes of one article
+    only (its others taken down or revised away) is dissolved. The database counts and orders the members,
+    so a cluster of thousands of quotes costs the same queries as one of two."""
+    ids = sorted(set(ids))
+    changed, dissolved = [], []
+    first = (
+        Quote.objects.filter(cluster_id=OuterRef("pk"))
+        .order_by(F("article__published_at").asc(nulls_last=True), "article__ingested_at", "id")
+        .values("id")[:1]
+    )
+    for chunk in _chunks(ids):
+        stats = {
+            row["cluster_id"]: row
+            for row in Quote.objects.filter(cluster_id__in=chunk)
+            .values("cluster_id")
+            .annotate(
+                size=Count("id"),
+                articles=Count("article_id", distinct=True),
+                speakers=Count("speaker_id", distinct=True),
+            )
+            .order_by()
+        }
+        for cluster in QuoteCluster.objects.filter(pk__in=chunk).annotate(first=Subquery(first)):
+            row = stats.get(cluster.pk)
+            if row is None or row["articles"] < 2:
+                dissolved.append(cluster.pk)
+                continue
+            cluster.first_quote_id = cluster.first
+            cluster.size, cluster.articles = row["size"], row["articles"]
+            cluster.speakers_disagree = row["speakers"] > 1
+            changed.append(cluster)
+    QuoteCluster.objects.bulk_update(
+        changed, ["first_quote", "size", "articles", "speakers_disagree"], batch_size=500
+    )
+    for chunk in _chunks(dissolved):
+        Quote.objects.filter(cluster_id__in=chunk).update(cluster=None)
+    for chunk in _chunks(dissolved):
+        QuoteCluster.objects.filter(pk__in=chunk).delete()
+
+
+def quotes_delete(*, ids: Sequence[int]) -> set[int]:
+    """Delete quotes (re-processing and revisions replace the machine's) and return the clusters they were
+    in, for ``clusters_refresh`` once the article's new quotes have been clustered: a quote replaced by
+    the same words keeps the cluster going, words that now stand in one article no longer make one."""
+    clusters: set[int] = set()
+    for chunk in _chunks(list(ids)):
+        clusters.update(
+            Quote.objects.filter(pk__in=chunk, cluster__isnull=False).values_list("cluster_id", flat=True)
+        )
+        Quote.objects.filter(pk__in=chunk).delete()
+    return clusters
+
+
+# --- Editors' decisions --------------------------------------------------------------------------
+
+
+def _may_curate(actor) -> None:
+    if not (actor and actor.is_authenticated and actor.has_perm(CLUSTER_PERMISSION)):
+        raise PermissionDenied("Only editors merge and split quote clusters.")
+
+
+@transaction.atomic
+def quote_clusters_merge(
+    *, target: QuoteCluster, expected_version: int, sources: Sequence[QuoteCluster], actor
+) -> QuoteCluster:
+    """Put the quotes of ``sources`` in ``target`` (read at ``expected_version``): the editor says they are
+    the same words. The quotes moved are marked as placed by an editor, so a re-run keeps them together."""
+    _may_curate(actor)
+    source_ids = [c.pk for c in sources if c.pk != target.pk]
+    if not source_ids:
+        raise ValidationError({"clusters": "name at least one other cluster to merge into this one."})
+    versioned_update(target, expected_version=expected_version, fields={})
+    Quote.objects.filter(cluster_id__in=[target.pk, *source_ids]).update(
+        cluster_id=target.pk, cluster_fixed=True
+    )
+    QuoteCluster.objects.filter(pk__in=source_ids).delete()
+    clusters_refresh(ids=[target.pk])
+    target.refresh_from_db()
+    return target
+
+
+@transaction.atomic
+def quote_cluster_split(
+    *, cluster: QuoteCluster, expected_version: int, quotes: Sequence[Quote], actor
+) -> QuoteCluster | None:
+    """Take quotes out of ``cluster`` (read at ``expected_version``): the editor says they are not the same
+    words as the rest. Quotes of two or more articles taken out together form a cluster of their own,
+    which is returned; the quotes stay where the editor put them whatever the machine finds later."""
+    _may_curate(actor)
+    if not quotes:
+        raise ValidationError({"quotes": "name the quotes to take out."})
+    strays = sorted(q.pk for q in quotes if q.cluster_id != cluster.pk)
+    if strays:
+        raise ValidationError({"quotes": f"not in cluster {cluster.pk}: {', '.join(map(str, strays))}."})
+    versioned_update(cluster, expected_version=expected_version, fields={})
+    previous = {cluster.pk}
+    ids = [q.pk for q in quotes]
+    articles = {q.article_id for q in quotes}
+    new = QuoteCluster.objects.create() if len(articles) > 1 else None
+    Quote.objects.filter(pk__in=ids).update(cluster=new, cluster_fixed=True)
+    clusters_refresh(ids=[*previous, *([new.pk] if new else [])])
+    if new is not None and QuoteCluster.objects.filter(pk=new.pk).exists():
+        new.refresh_from_db()
+        return new
+    return None

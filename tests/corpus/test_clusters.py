@@ -1,0 +1,296 @@
+"""The same quote across articles: fingerprints, clustering at ingest, editors' merges and splits, the API."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from corpus import clusters
+from corpus.cluster_evaluation import clusters_evaluate
+from corpus.models import Quote, QuoteCluster
+from corpus.services import article_ingest, article_input_from_json, article_reprocess, articles_ingest
+from corpus.takedown import article_takedown
+from corpus.versioning import StaleVersion
+from tests.api.conftest import client_for, make_user
+from tests.factories import UserFactory
+
+GOLD = Path(__file__).resolve().parents[1] / "gold" / "clusters.json"
+
+WALL = (
+    "“We cannot wait another winter while the sea eats the road, and we will not ask the fishermen to pay "
+    "for it,” said council chair Helena Vasquez."
+)
+
+
+def _record(url: str, body: str, published_at: str | None = None, title: str = "Harbour news"):
+    data = {"url": url, "text": f"{title}\n\n{body}", "source": "tests"}
+    if published_at:
+        data["published_at"] = published_at
+    return article_input_from_json(data=json.dumps(data).encode(), origin=url)
+
+
+def _ingest(url: str, body: str, published_at: str | None = None):
+    return article_ingest(record=_record(url, body, published_at)).article
+
+
+def _quote(article, words: str) -> Quote:
+    return next(q for q in article.quotes.all() if words in q.exact)
+
+
+# --- Fingerprints -------------------------------------------------------------------------------
+
+
+def test_tokens_fold_case_apostrophes_and_break_at_ellipses_and_brackets():
+    assert clusters.tokens("We don’t [the council] WAIT … any longer... no") == [
+        ["we", "don't"],
+        ["wait"],
+        ["any", "longer"],
+        ["no"],
+    ]
+
+
+def test_any_shared_run_of_min_run_words_shares_a_fingerprint():
+    """The winnowing guarantee, on random texts: the fingerprints of two quotes that share a run of
+    MIN_RUN words always meet, wherever the run sits."""
+    rng = random.Random(7)
+    vocabulary = [f"w{i}" for i in range(400)]
+    for _ in range(300):
+        run = rng.choices(vocabulary, k=clusters.MIN_RUN)
+        left = (
+            rng.choices(vocabulary, k=rng.randint(0, 25))
+            + run
+            + rng.choices(vocabulary, k=rng.randint(0, 25))
+        )
+        right = (
+            rng.choices(vocabulary, k=rng.randint(0, 25))
+            + run
+            + rng.choices(vocabulary, k=rng.randint(0, 25))
+        )
+        a = clusters.fingerprints(clusters.shingles([left]))
+        b = clusters.fingerprints(clusters.shingles([right]))
+        assert a & b
+
+
+def test_same_words_accepts_trimmed_and_partial_quotes_and_refuses_stock_phrases():
+    whole = clusters.Shape.of(WALL.split("”")[0].lstrip("“"))
+    partial = clusters.Shape.of("we will not ask the fishermen to pay for it")
+    trimmed = clusters.Shape.of("We cannot wait another winter ... and we will not ask the fishermen to pay")
+    assert clusters.same_words(whole, partial) and clusters.same_words(whole, trimmed)
+    jobs = clusters.Shape.of("We will do whatever it takes to protect jobs in this country")
+    pensions = clusters.Shape.of("We will do whatever it takes to protect the pensions of our members")
+    assert not clusters.same_words(jobs, pensions)
+    assert clusters.Shape.of("It is about time") is None  # too short to say where else it was said
+
+
+# --- Gold ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_gold_clusters_precision_recall_and_first_appearance():
+    scores = clusters_evaluate(path=GOLD)
+    assert scores.unmatched == ()
+    assert scores.precision >= 0.95 and scores.recall >= 0.95, scores
+    assert scores.first_right == scores.clusters
+    assert not QuoteCluster.objects.exists()  # the evaluation leaves the database as it was
+
+
+@pytest.mark.django_db
+def test_evaluate_clusters_command_prints_the_figures(capsys):
+    call_command("evaluate_clusters", str(GOLD))
+    out = capsys.readouterr().out
+    assert "cluster pairs: precision 1.000" in out and "first appearance right: 1.000 (10/10)" in out
+
+
+# --- Ingest -------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_ingest_clusters_the_same_words_and_finds_the_first_appearance():
+    later = _ingest("https://a.example/1", WALL, "2026-03-03T08:00:00Z")
+    earlier = _ingest(
+        "https://b.example/2",
+        'Helena Vasquez said "we will not ask the fishermen to pay for it" on Monday.',
+        "2026-03-02T08:00:00Z",
+    )
+    undated = _ingest("https://c.example/3", f"Tuesday. {WALL}")
+    other = _ingest(
+        "https://d.example/4", '"Nobody has asked the fishermen anything at all," said Tom Reyes.'
+    )
+    cluster = QuoteCluster.objects.get()
+    members = {q.article_id for q in cluster.quotes.all()}
+    assert members == {later.pk, earlier.pk, undated.pk}
+    assert other.pk not in members
+    assert (cluster.size, cluster.articles) == (3, 3)
+    assert cluster.first_quote.article_id == earlier.pk
+    assert cluster.speakers_disagree is False
+
+
+@pytest.mark.django_db
+def test_misattributed_words_flag_a_disagreement():
+    _ingest("https://a.example/1", WALL)
+    _ingest(
+        "https://b.example/2",
+        '"We cannot wait another winter while the sea eats the road," said councillor Tom Reyes.',
+    )
+    assert QuoteCluster.objects.get().speakers_disagree is True
+
+
+@pytest.mark.django_db
+def test_batched_ingest_clusters_within_the_batch_and_costs_the_same_queries_for_more_articles():
+    def records(n: int, offset: int):
+        return [
+            _record(f"https://batch.example/{offset + i}", f"Report {offset + i}. {WALL}") for i in range(n)
+        ]
+
+    list(articles_ingest(records=records(3, 0)))
+    assert QuoteCluster.objects.get().size == 3
+    # The hook's queries do not grow with the articles of a batch, nor with the corpus.
+    counts = []
+    for n, offset in ((2, 100), (12, 200)):
+        with CaptureQueriesContext(connection) as captured:
+            clusters.quotes_cluster(items=[])  # nothing to do: no query
+            list(articles_ingest(records=records(n, offset)))
+        counts.append(sum("quotefingerprint" in q["sql"] or "quotecluster" in q["sql"] for q in captured))
+    assert counts[0] == counts[1]
+    assert QuoteCluster.objects.get().size == 17
+
+
+@pytest.mark.django_db
+def test_reprocess_keeps_the_cluster_and_takedown_dissolves_it():
+    first = _ingest("https://a.example/1", WALL)
+    second = _ingest("https://b.example/2", f"Again: {WALL}")
+    cluster = QuoteCluster.objects.get()
+    article_reprocess(article=first)
+    cluster.refresh_from_db()
+    assert {q.article_id for q in cluster.quotes.all()} == {first.pk, second.pk}
+    article_takedown(article=second, by=UserFactory(is_superuser=True), reason="rights")
+    assert not QuoteCluster.objects.exists()
+    assert Quote.objects.get(article=first, kind="direct").cluster_id is None
+
+
+# --- Editors' decisions ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_clusters(db):
+    a = _ingest("https://a.example/1", WALL)
+    b = _ingest("https://b.example/2", f"Monday. {WALL}")
+    c = _ingest(
+        "https://c.example/3", '"The sea wall will cost more than the council admits," said Tom Reyes.'
+    )
+    d = _ingest(
+        "https://d.example/4", 'Later. "The sea wall will cost more than the council admits," Reyes said.'
+    )
+    return a, b, c, d
+
+
+@pytest.mark.django_db
+def test_merge_and_split_are_editors_decisions_that_a_rerun_keeps(two_clusters):
+    a, b, c, d = two_clusters
+    wall, cost = (_quote(a, "We cannot wait").cluster, _quote(c, "sea wall will cost").cluster)
+    assert wall != cost
+    viewer, editor = make_user("viewer"), make_user("editor")
+    with pytest.raises(PermissionDenied):
+        clusters.quote_clusters_merge(
+            target=wall, expected_version=wall.version, sources=[cost], actor=viewer
+        )
+    merged = clusters.quote_clusters_merge(
+        target=wall, expected_version=wall.version, sources=[cost], actor=editor
+    )
+    assert (merged.size, merged.articles, merged.version) == (4, 4, 2)
+    assert not QuoteCluster.objects.filter(pk=cost.pk).exists()
+    out = [_quote(c, "sea wall will cost"), _quote(d, "sea wall will cost")]
+    with pytest.raises(StaleVersion):
+        clusters.quote_cluster_split(cluster=merged, expected_version=1, quotes=out, actor=editor)
+    apart = clusters.quote_cluster_split(cluster=merged, expected_version=2, quotes=out, actor=editor)
+    assert {q.article_id for q in apart.quotes.all()} == {c.pk, d.pk}
+    # A re-run neither undoes the split nor the merge of the quotes the editor placed.
+    for article in (a, b, c, d):
+        article_reprocess(article=article)
+    assert set(Quote.objects.filter(cluster=apart).values_list("article_id", flat=True)) == {c.pk, d.pk}
+    assert set(Quote.objects.filter(cluster=merged).values_list("article_id", flat=True)) == {a.pk, b.pk}
+    # A new article with the words of both joins the cluster it matches best; the clusters stay apart.
+    e = _ingest("https://e.example/5", WALL)
+    assert _quote(e, "We cannot wait").cluster_id == merged.pk
+    assert QuoteCluster.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_split_refuses_quotes_of_another_cluster(two_clusters):
+    a, _, c, _ = two_clusters
+    wall = _quote(a, "We cannot wait").cluster
+    with pytest.raises(Exception, match="not in cluster"):
+        clusters.quote_cluster_split(
+            cluster=wall,
+            expected_version=wall.version,
+            quotes=[_quote(c, "sea wall")],
+            actor=make_user("editor"),
+        )
+
+
+# --- API ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_api_quote_cluster_and_filter(two_clusters):
+    a, b, c, _ = two_clusters
+    quote = _quote(b, "We cannot wait")
+    client = client_for(None)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(f"/api/quotes/{quote.pk}/cluster/")
+    # The quote, the cluster with its first appearance, the members (the throttles' own are theirs).
+    assert len([q for q in captured if "throttlecount" not in q["sql"]]) == 3
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["id"] == quote.cluster_id and body["size"] == 2 and body["articles"] == 2
+    assert body["first_appearance"]["article"] == a.pk
+    assert body["first_appearance"]["url"] == "https://a.example/1"
+    assert [m["article"] for m in body["members"]] == [a.pk, b.pk]
+    assert body["speakers"] == [{"id": quote.speaker_id, "name": "Helena Vasquez", "quotes": 2}]
+    assert response.headers["ETag"]
+    listed = client.get("/api/quotes/", {"cluster": quote.cluster_id}).json()["results"]
+    assert sorted(q["id"] for q in listed) == sorted(m["quote"] for m in body["members"])
+    assert all(q["cluster"] == quote.cluster_id for q in listed)
+    lone = Quote.objects.filter(article=c, cluster__isnull=True).first() or Quote.objects.create(
+        article=c, paragraph=c.paragraphs.first(), kind="indirect", start=0, end=3, exact=c.text[:3]
+    )
+    missing = client.get(f"/api/quotes/{lone.pk}/cluster/")
+    assert missing.status_code == 404 and "stands alone" in missing.json()["detail"]
+
+
+@pytest.mark.django_db
+def test_api_merge_and_split_need_an_editor_and_if_match(two_clusters):
+    a, _, c, d = two_clusters
+    wall, cost = _quote(a, "We cannot wait").cluster, _quote(c, "sea wall will cost").cluster
+    url = f"/api/quote-clusters/{wall.pk}/merge/"
+    assert client_for(None).post(url, {"clusters": [cost.pk]}, format="json").status_code in (401, 403)
+    viewer = client_for(make_user("viewer"))
+    assert viewer.post(url, {"clusters": [cost.pk]}, format="json").status_code == 403
+    editor = client_for(make_user("editor"))
+    assert editor.post(url, {"clusters": [cost.pk]}, format="json").status_code == 428
+    etag = editor.get(f"/api/quote-clusters/{wall.pk}/").headers["ETag"]
+    merged = editor.post(url, {"clusters": [cost.pk]}, format="json", HTTP_IF_MATCH=etag)
+    assert merged.status_code == 200, merged.content
+    assert merged.json()["size"] == 4
+    stale = editor.post(
+        f"/api/quote-clusters/{wall.pk}/split/",
+        {"quotes": [_quote(c, "sea wall").pk]},
+        format="json",
+        HTTP_IF_MATCH=etag,
+    )
+    assert stale.status_code == 412
+    split = editor.post(
+        f"/api/quote-clusters/{wall.pk}/split/",
+        {"quotes": [_quote(c, "sea wall").pk, _quote(d, "sea wall").pk]},
+        format="json",
+        HTTP_IF_MATCH=merged.headers["ETag"],
+    )
+    assert split.status_code == 200 and split.json()["size"] == 2
+    assert editor.get("/api/quote-clusters/").json()["count"] == 2
