@@ -12,20 +12,20 @@ from django.views.decorators.http import require_safe
 
 from corpus.weburls import is_web_url
 
-from .exports.claimreview import VERDICT_WORDS, claim_review, script_json
+from .exports.claimreview import VERDICT_WORDS, claim_review, quoted_in, script_json
 from .models import FactCheck, FactCheckStatus, Verdict
 
 
 @require_safe
 def factcheck_public(request, pk: int):
     fact_check = get_object_or_404(
-        FactCheck.objects.select_related("claim", "claim__claimant", "claim__article").defer(
-            "claim__article__raw_text", "claim__article__metadata", "claim__article__text"
-        ),
+        FactCheck.objects.select_related(
+            "claim", "claim__claimant", "claim__article", "claim__annotation"
+        ).defer("claim__article__raw_text", "claim__article__metadata", "claim__article__text"),
         pk=pk,
         status=FactCheckStatus.PUBLISHED,
     )
-    review = claim_review(fact_check)
+    review = claim_review(fact_check, quoted=quoted_in([fact_check]).get(fact_check.pk))
     context = {
         "fact_check": fact_check,
         "claim": fact_check.claim,

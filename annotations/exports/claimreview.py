@@ -8,14 +8,16 @@ not-a-claim are off that scale, so they carry no number at all rather than a mad
 from __future__ import annotations
 
 import json
-from collections.abc import Generator
+from collections.abc import Generator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, BinaryIO
 
 from django.conf import settings
+from django.db.models import F
 from django.urls import reverse
 
-from corpus.models import SpeakerKind
+from corpus.models import Article, Quote, Speaker, SpeakerKind
 
 from ..models import FactCheck, FactCheckStatus, Verdict
 from .dataset import keyset_chunks
@@ -69,28 +71,117 @@ def publisher() -> dict[str, Any]:
     return organization
 
 
+@dataclass(frozen=True, slots=True)
+class QuotedIn:
+    """The quote a claim's words stand in: who said them, and (when other articles quote the same words)
+    every appearance, earliest first."""
+
+    speaker: Speaker | None
+    appearances: tuple[Article, ...] = ()
+
+
+MAX_APPEARANCES = 50
+
+
+def quoted_in(fact_checks: Sequence[FactCheck]) -> dict[int, QuotedIn]:
+    """For each fact-check whose claim is on a quote (its highlight inside the quote's span, or on the
+    quote itself): the quote's speaker and its cluster's appearances. Two queries for any number of
+    fact-checks."""
+    claims = {fc.pk: fc.claim for fc in fact_checks if fc.claim.annotation_id is not None}
+    if not claims:
+        return {}
+    annotations = {c.annotation_id: c.annotation for c in claims.values()}
+    quotes = list(
+        Quote.objects.filter(article_id__in={c.article_id for c in claims.values()}, start__isnull=False)
+        .select_related("speaker")
+        .only("id", "article_id", "start", "end", "cluster_id", "speaker")
+    )
+    covering: dict[int, Quote] = {}
+    for annotation in annotations.values():
+        for quote in quotes:
+            if quote.article_id != annotation.article_id:
+                continue
+            if annotation.quote_id == quote.pk or (
+                annotation.start is not None
+                and quote.start <= annotation.start
+                and annotation.end <= quote.end
+            ):
+                covering[annotation.pk] = quote
+                break
+    clusters = {q.cluster_id for q in covering.values() if q.cluster_id is not None}
+    appearances: dict[int, list[Article]] = {}
+    if clusters:
+        members = (
+            Quote.objects.filter(cluster_id__in=clusters)
+            .select_related("article")
+            .only(
+                "cluster_id",
+                "article__url",
+                "article__title",
+                "article__published_at",
+                "article__ingested_at",
+            )
+            .order_by(F("article__published_at").asc(nulls_last=True), "article__ingested_at", "id")
+        )
+        for member in members:
+            seen = appearances.setdefault(member.cluster_id, [])
+            if len(seen) < MAX_APPEARANCES and all(a.pk != member.article_id for a in seen):
+                seen.append(member.article)
+    result = {}
+    for pk, claim in claims.items():
+        quote = covering.get(claim.annotation_id)
+        if quote is not None:
+            result[pk] = QuotedIn(
+                speaker=quote.speaker, appearances=tuple(appearances.get(quote.cluster_id, ()))
+            )
+    return result
+
+
+def _creative_work(article: Article, *, with_text: bool) -> dict[str, Any]:
+    work: dict[str, Any] = {"@type": "CreativeWork"}
+    if article.url:
+        work["url"] = article.url
+    if with_text and article.title:
+        work["headline"] = article.title
+    if article.published_at:
+        work["datePublished"] = _date(article.published_at)
+    return work
+
+
+def _author(speaker: Speaker) -> dict[str, Any]:
+    kind = "Organization" if speaker.kind == SpeakerKind.ORGANIZATION else "Person"
+    return {"@type": kind, "name": speaker.name}
+
+
 def claim_review(
-    fact_check: FactCheck, *, options: ExportOptions | None = None, context: bool = True
+    fact_check: FactCheck,
+    *,
+    options: ExportOptions | None = None,
+    context: bool = True,
+    quoted: QuotedIn | None = None,
 ) -> dict:
-    """A published fact-check as ClaimReview. Reads ``claim``, ``claim.claimant`` and ``claim.article``:
-    select them with the fact-check."""
+    """A published fact-check as ClaimReview. Reads ``claim``, ``claim.claimant``, ``claim.article`` and
+    ``claim.annotation``: select them with the fact-check. ``quoted`` (from ``quoted_in``): the quote the
+    claim stands in. Without a claimant, its speaker is the claim's author; when other articles quote the
+    same words, ``firstAppearance`` is the earliest of them and ``appearance`` lists them all, this
+    article first."""
     with_text = options.with_text if options is not None else True
     claim = fact_check.claim
     article = claim.article
-    appearance: dict[str, Any] = {"@type": "CreativeWork"}
-    if article.url:
-        appearance["url"] = article.url
-    if with_text and article.title:
-        appearance["headline"] = article.title
-    if article.published_at:
-        appearance["datePublished"] = _date(article.published_at)
     item: dict[str, Any] = {"@type": "Claim"}
     if claim.claimant is not None:
-        kind = "Organization" if claim.claimant.kind == SpeakerKind.ORGANIZATION else "Person"
-        item["author"] = {"@type": kind, "name": claim.claimant.name}
+        item["author"] = _author(claim.claimant)
+    elif quoted is not None and quoted.speaker is not None:
+        item["author"] = _author(quoted.speaker)
     if article.published_at:
         item["datePublished"] = _date(article.published_at)
-    item["appearance"] = appearance
+    here = _creative_work(article, with_text=with_text)
+    if quoted is not None and quoted.appearances:
+        elsewhere = [_creative_work(a, with_text=with_text) for a in quoted.appearances if a.pk != article.pk]
+        item["appearance"] = [here, *elsewhere]
+        item["firstAppearance"] = _creative_work(quoted.appearances[0], with_text=with_text)
+    else:
+        item["appearance"] = here
     review: dict[str, Any] = {"@context": SCHEMA_ORG} if context else {}
     review.update(
         {
@@ -119,7 +210,7 @@ def published_fact_checks(selection: Selection):
     """Published only, whatever the options: a draft has no page and no public review."""
     return (
         selection.fact_checks.filter(status=FactCheckStatus.PUBLISHED)
-        .select_related("claim", "claim__claimant", "claim__article")
+        .select_related("claim", "claim__claimant", "claim__article", "claim__annotation")
         .defer("claim__article__text", "claim__article__raw_text", "claim__article__metadata")
     )
 
@@ -129,9 +220,13 @@ def write(selection: Selection, stream: BinaryIO, *, chunk_size: int) -> Generat
     count = 0
     for chunk in keyset_chunks(published_fact_checks(selection), chunk_size=chunk_size):
         parts = []
+        quoted = quoted_in(chunk)
         for fact_check in chunk:
             item = json.dumps(
-                claim_review(fact_check, options=selection.options, context=False), ensure_ascii=False
+                claim_review(
+                    fact_check, options=selection.options, context=False, quoted=quoted.get(fact_check.pk)
+                ),
+                ensure_ascii=False,
             )
             parts.append(("\n" if count == 0 else ",\n") + item)
             count += 1

@@ -1,0 +1,71 @@
+"""ClaimReview from quote clusters: a fact-check of words others quoted too names where they first
+appeared and every appearance, and takes its claim's author from the quote when no claimant is set."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from django.core.management import call_command
+
+from annotations import services
+from tests.corpus.test_clusters import WALL, _ingest, _quote
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def published(db):
+    first = _ingest("https://first.example/1", WALL, "2026-03-01T08:00:00Z")
+    later = _ingest("https://later.example/2", f"Monday. {WALL}", "2026-03-04T08:00:00Z")
+    alone = _ingest(
+        "https://alone.example/3", '"Nobody told the harbour board anything at all," said Tom Reyes.'
+    )
+    author = UserFactory(username="ed", groups=["Fact-checker"])
+    reviewer = UserFactory(username="rev", groups=["Fact-checker"])
+    reviews = {}
+    for article, words in ((later, "we will not ask the fishermen"), (alone, "Nobody told")):
+        quote = _quote(article, words)
+        start = article.text.index(words)
+        annotation = services.annotation_create(
+            article=article, author=author, start=start, end=start + len(words), tags=[], note="check",
+            status="published",
+        )  # fmt: skip
+        assert quote.start <= annotation.start < annotation.end <= quote.end
+        claim = services.claim_create(article=article, text=words, created_by=author, annotation=annotation)
+        fact_check = services.factcheck_create(claim=claim, author=author, verdict="false")
+        services.factcheck_submit(fact_check=fact_check, expected_version=1, user=author)
+        reviews[article.pk] = services.factcheck_publish(
+            fact_check=fact_check, expected_version=2, user=reviewer
+        )
+    return first, later, alone, reviews
+
+
+def _graph(tmp_path) -> dict[str, dict]:
+    out = tmp_path / "claimreview.jsonld"
+    call_command("export", "--format", "claimreview", "--output", str(out), verbosity=0)
+    return {r["url"]: r for r in json.loads(out.read_text(encoding="utf-8"))["@graph"]}
+
+
+def test_clustered_claim_names_its_first_appearance_and_every_appearance(tmp_path, published):
+    _, later, alone, reviews = published
+    graph = _graph(tmp_path)
+    clustered = next(r for url, r in graph.items() if url.endswith(f"/fact-checks/{reviews[later.pk].pk}/"))
+    item = clustered["itemReviewed"]
+    assert item["author"] == {"@type": "Person", "name": "Helena Vasquez"}  # from the quote
+    assert item["firstAppearance"]["url"] == "https://first.example/1"
+    assert [w["url"] for w in item["appearance"]] == ["https://later.example/2", "https://first.example/1"]
+    assert all(w["@type"] == "CreativeWork" for w in item["appearance"])
+    single = next(r for url, r in graph.items() if url.endswith(f"/fact-checks/{reviews[alone.pk].pk}/"))
+    assert single["itemReviewed"]["appearance"]["url"] == "https://alone.example/3"
+    assert "firstAppearance" not in single["itemReviewed"]
+    assert single["itemReviewed"]["author"]["name"] == "Tom Reyes"
+
+
+def test_public_page_carries_the_same_appearances(client, published):
+    _, later, _, reviews = published
+    html = client.get(f"/fact-checks/{reviews[later.pk].pk}/").content.decode()
+    review = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
+    assert review["itemReviewed"]["firstAppearance"]["url"] == "https://first.example/1"
