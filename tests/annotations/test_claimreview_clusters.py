@@ -69,3 +69,13 @@ def test_public_page_carries_the_same_appearances(client, published):
     html = client.get(f"/fact-checks/{reviews[later.pk].pk}/").content.decode()
     review = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
     assert review["itemReviewed"]["firstAppearance"]["url"] == "https://first.example/1"
+
+
+def test_public_page_query_count(client, published, django_assert_num_queries):
+    _, later, alone, reviews = published
+    # The fact-check with its claim, article, claimant and highlight; the article's quotes; the cluster's
+    # appearances (only when the claim's quote has one).
+    with django_assert_num_queries(3):
+        assert client.get(f"/fact-checks/{reviews[later.pk].pk}/").status_code == 200
+    with django_assert_num_queries(2):
+        assert client.get(f"/fact-checks/{reviews[alone.pk].pk}/").status_code == 200
