@@ -243,10 +243,15 @@ def _blank_quotes(text: str) -> str:
     return "".join(chars)
 
 
+_TAG = re.compile(r"\s*\([^)]*\)|,\s[RDI]-[A-Z][\w.]*(?:\s[A-Z][\w.]*)?(?=,|$)")
+_OF_PLACE = re.compile(r"\s+of\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?$")
+
+
 def judge(ours, source: Span, raw: str, mentions: list[tuple[int, str]]) -> bool:
     if ours is None:
         return False
-    text = source.text.strip()
+    # "Rep. Ann Cole (D-Ore.)", "Sen. Tom Carper of Delaware": the tag and the state are not the name.
+    text = _OF_PLACE.sub("", _TAG.sub("", source.text).split(",")[0]).strip() or source.text.strip()
     lowered = text.casefold().strip(".,")
     if lowered in _PRONOUNS:
         before = [name for at, name in mentions if at < source.start]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ..speakers import ORG_PREMOD_HEADS, ORG_WORDS, ROLE_NOUNS, TITLE_WORDS, is_capitalized
+from ..speakers import ORG_PREMOD_HEADS, ORG_WORDS, ROLE_NOUNS, TITLE_WORDS, is_capitalized, wordset
 from .lexicon import (
     _ADVERBIAL_STARTS,
     _AUX_ADV,
@@ -335,6 +335,25 @@ def _ends_with_cue(before: str) -> bool:
 
 
 _AFFILIATION = re.compile(r"\s(?:of|at|from|with)\s(?:the\s)?(?=[A-Z])")
+_STATES = wordset(
+    """alabama alaska arizona arkansas california colorado connecticut delaware florida georgia hawaii idaho
+    illinois indiana iowa kansas kentucky louisiana maine maryland massachusetts michigan minnesota
+    mississippi missouri montana nebraska nevada ohio oklahoma oregon pennsylvania tennessee texas utah
+    vermont virginia washington wisconsin wyoming"""
+) | frozenset(
+    (
+        "new hampshire",
+        "new jersey",
+        "new mexico",
+        "new york",
+        "north carolina",
+        "north dakota",
+        "rhode island",
+        "south carolina",
+        "south dakota",
+        "west virginia",
+    )
+)
 _ROLE_SUFFIXES = ("grapher", "ologist", "scientist", "economist", "analyst", "researcher", "professor")
 
 
@@ -346,12 +365,14 @@ def person_of_org(phrase: str) -> str:
     if match is None:
         return phrase
     person, org = phrase[: match.start()].split(), phrase[match.end() :].split()
+    # "Sen. Tom Carper of Delaware": a state is an affiliation as an organization is.
+    state = 1 <= len(org) <= 2 and " ".join(org).casefold().rstrip(".,") in _STATES
     run = len(person)
     while run > 0 and is_capitalized(person[run - 1]):
         run -= 1
     names = person[run:]
     lowered = {w.casefold().rstrip(".,") for w in org}
-    if len(names) < 2 or not lowered & ORG_WORDS:
+    if len(names) < 2 or not (state or lowered & ORG_WORDS):
         return phrase
     if {w.casefold() for w in names} & ORG_WORDS:
         return phrase

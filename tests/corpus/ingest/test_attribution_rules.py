@@ -202,6 +202,17 @@ def test_a_person_of_an_organization_is_the_person():
     assert said(article, "No comment") == "Bank of America"  # a sentence-initial "The" is not in the name
 
 
+def test_a_senator_of_a_state_is_the_senator():
+    article = process(
+        body(
+            '"We need a vote," said Sen. Tom Carper of Delaware.',
+            'Sen. Tammy Baldwin of Wisconsin said: "No."',
+        )
+    )
+    assert said(article, "We need a vote") == "Tom Carper"
+    assert said(article, "No.") == "Tammy Baldwin"
+
+
 def test_an_explicit_but_unresolved_attribution_never_takes_the_previous_speaker():
     article = process(body('"We are done," Mayor Lena Ito said.', '"Nothing is decided," it said.'))
     quote = next(q for q in article.quotes if article.text[q.start : q.end].startswith("Nothing"))
