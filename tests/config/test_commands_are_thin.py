@@ -22,9 +22,11 @@ ORM_WRITES = {
     "remove",
     "set",
     "clear",
+    "create_user",
+    "create_superuser",
 }
 # Operators' account tools: who may sign in and with which role is set up on the server itself.
-ACCOUNT_TOOLS = {"add_user.py", "api_token.py"}
+ACCOUNT_TOOLS = {"add_user.py", "api_token.py", "ensure_admin.py"}
 
 
 def _commands() -> list[Path]:
