@@ -163,19 +163,31 @@ def is_fully_quoted(raw: str, content: Span) -> bool:
 
 
 def align(raw: str, text: str) -> list[int]:
-    """Offset in the pipeline's normalized text of each offset of the raw file (one past the end too)."""
+    """Offset in the pipeline's normalized text of each offset of the raw file (one past the end too).
+
+    Normalizing folds spaces, drops invisible and control characters and composes accents (NFC), so the
+    two are walked side by side: a character the text lacks is skipped, a space the text added is passed
+    over, and two characters that differ (an accent composed) stand for each other.
+    """
     mapping = [0] * (len(raw) + 1)
     i = j = 0
     while i < len(raw):
-        if j < len(text) and raw[i] == text[j]:
+        if j < len(text) and (raw[i] == text[j] or (raw[i].isspace() and text[j].isspace())):
             mapping[i] = j
             i += 1
             j += 1
-        elif j < len(text) and text[j].isspace() and not raw[i].isspace():
+        elif j >= len(text) or (i + 1 < len(raw) and raw[i + 1] == text[j]):
+            mapping[i] = j
+            i += 1
+        elif text[j].isspace() and not raw[i].isspace():
             j += 1
+        elif raw[i].isspace():
+            mapping[i] = j
+            i += 1
         else:
             mapping[i] = j
             i += 1
+            j += 1
     mapping[len(raw)] = j
     return mapping
 
