@@ -3,6 +3,11 @@
 Scrapers pick up tokens that spam networks inject into copied articles ("remarks at
 토토사이트 study session": Korean for "toto site", a gambling-site lure, in place of "a").
 Each finding is a span of ``text`` so an editor can see and judge it in place.
+
+A token in a script foreign to the article's language is spam only by its context: it stands where a word
+of the sentence should be, or spam words or spam links share its paragraph. A phrase quoted or glossed in
+its own script ('the budget "예산 증액"', "Xi Jinping (习近平)") is content. Scripts are told apart by
+their Unicode script property (the ``regex`` module), which covers every block of a script.
 """
 
 from __future__ import annotations
@@ -10,37 +15,79 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import regex
+
 from .types import SpamSpec
 
-# Unicode blocks by script; the ranges cover the letters spam tokens use.
-_SCRIPT_RANGES = {
-    "hangul": "\u1100-\u11ff\u3130-\u318f\uac00-\ud7af",
-    "han": "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff",
-    "kana": "\u3040-\u30ff\u31f0-\u31ff",
-    "cyrillic": "\u0400-\u04ff",
-    "greek": "\u0370-\u03ff",
-    "arabic": "\u0600-\u06ff\u0750-\u077f",
-    "hebrew": "\u0590-\u05ff",
-    "thai": "\u0e00-\u0e7f",
-    "devanagari": "\u0900-\u097f",
-}
-# Scripts an article in each language is expected to use besides Latin letters, digits and punctuation.
+# Letters of a script an article in each language is expected to use besides Latin (Unicode script
+# names, as the ``regex`` module's \p{Script=...} knows them).
 _LANGUAGE_SCRIPTS = {
-    "ko": {"hangul", "han"},
-    "zh": {"han"},
-    "ja": {"han", "kana"},
-    "ru": {"cyrillic"},
-    "uk": {"cyrillic"},
-    "bg": {"cyrillic"},
-    "sr": {"cyrillic"},
-    "el": {"greek"},
-    "ar": {"arabic"},
-    "fa": {"arabic"},
-    "ur": {"arabic"},
-    "he": {"hebrew"},
-    "th": {"thai"},
-    "hi": {"devanagari"},
+    "ko": ("Hangul", "Han"),
+    "zh": ("Han", "Bopomofo"),
+    "ja": ("Han", "Hiragana", "Katakana"),
+    "ru": ("Cyrillic",),
+    "uk": ("Cyrillic",),
+    "bg": ("Cyrillic",),
+    "sr": ("Cyrillic",),
+    "mk": ("Cyrillic",),
+    "be": ("Cyrillic",),
+    "kk": ("Cyrillic",),
+    "el": ("Greek",),
+    "ar": ("Arabic",),
+    "fa": ("Arabic",),
+    "ur": ("Arabic",),
+    "he": ("Hebrew",),
+    "yi": ("Hebrew",),
+    "th": ("Thai",),
+    "hi": ("Devanagari",),
+    "mr": ("Devanagari",),
+    "ne": ("Devanagari",),
 }
+_OPENING_MARKS = "\"'“‘„«‹「『《〈【(（["
+_CLOSING_MARKS = "\"'”’»›」』》〉】)）]"
+# Words after which English needs another word: a foreign token right after one, with the sentence going
+# on in lowercase, stands where an English word was ("remarks at 토토사이트 study session").
+_NEEDS_A_WORD = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "at",
+        "in",
+        "on",
+        "of",
+        "to",
+        "for",
+        "with",
+        "from",
+        "by",
+        "about",
+        "into",
+        "onto",
+        "over",
+        "under",
+        "this",
+        "that",
+        "these",
+        "those",
+        "its",
+        "their",
+        "his",
+        "her",
+        "our",
+        "your",
+        "my",
+        "some",
+        "any",
+        "each",
+        "every",
+        "no",
+        "and",
+        "or",
+    ]
+)
+_LATIN_WORD = regex.compile(r"\p{Script=Latin}[\p{Script=Latin}'’\-]*")
+
 
 # Spam words in several languages; single ordinary words such as "casino" or "poker" are left alone
 # because news covers casinos. Matched casefolded, on word boundaries.
@@ -119,10 +166,12 @@ def spam_hints(text: str) -> tuple[bool, bool]:
 
 
 @lru_cache(maxsize=64)
-def _foreign_pattern(language: str) -> re.Pattern[str] | None:
-    allowed = _LANGUAGE_SCRIPTS.get(language.split("-")[0].casefold(), set())
-    ranges = "".join(r for script, r in _SCRIPT_RANGES.items() if script not in allowed)
-    return re.compile(f"[{ranges}]+") if ranges else None
+def _foreign_pattern(language: str) -> regex.Pattern[str]:
+    allowed = ("Latin", *_LANGUAGE_SCRIPTS.get(language.split("-")[0].casefold(), ()))
+    scripts = "".join(f"\\p{{Script={name}}}" for name in allowed)
+    # Letters of any other script, however far out in Unicode (astral Han, Kana supplements, Cyrillic
+    # extensions): the script property decides, not a hand-written list of ranges.
+    return regex.compile(rf"[\p{{L}}--[{scripts}]]+", regex.V1)
 
 
 def has_spam_words_or_links(block: str) -> bool:
@@ -157,32 +206,88 @@ def find_spam(text: str, *, language: str = "en", hints: tuple[bool, bool] | Non
     """Every spam span in ``text``, sorted, one finding per span. ``hints``: ``spam_hints(text)``, when
     the caller has it already."""
     found: dict[tuple[int, int], SpamSpec] = {}
-    pattern = _foreign_pattern(language)
-    if pattern is not None:
-        last_end = -1
-        for match in pattern.finditer(text):
-            if match.start() < last_end:
-                continue
-            start, end = _token_bounds(text, match.start(), match.end())
-            last_end = end
-            if _is_gloss(text, start, end):
-                continue
+    words, links = hints if hints is not None else spam_hints(text)
+    lexicon = list(_LEXICON.finditer(text)) if words else []
+    urls = [m for m in _URL.finditer(text) if _is_spam_url(m.group())] if links else []
+    for start, end in _foreign_runs(text, language):
+        if _is_gloss(text, start, end) or _is_quoted(text, start, end):
+            continue
+        if _replaces_a_word(text, start, end) or _near_spam(text, start, end, lexicon, urls):
             found[(start, end)] = SpamSpec(start, end, "foreign-script", text[start:end])
     words, links = hints if hints is not None else spam_hints(text)
-    for match in _LEXICON.finditer(text) if words else ():
+    for match in lexicon:
         span = (match.start(), match.end())
         if not any(s <= span[0] and span[1] <= e for s, e in found):
             found[span] = SpamSpec(*span, "spam-lexicon", match.group())
-    for match in _URL.finditer(text) if links else ():
+    for match in urls:
         url = match.group().rstrip(".,;:)")
-        host = url.split("//", 1)[-1].split("/", 1)[0].casefold()
-        lowered = url.casefold()
-        if host.endswith(_SPAM_TLDS) or any(word in lowered for word in _URL_WORDS):
-            span = (match.start(), match.start() + len(url))
-            found.setdefault(span, SpamSpec(*span, "spam-url", url))
+        span = (match.start(), match.start() + len(url))
+        found.setdefault(span, SpamSpec(*span, "spam-url", url))
     return sorted(found.values(), key=lambda s: (s.start, s.end))
 
 
 def _is_gloss(text: str, start: int, end: int) -> bool:
     """A name in its own script in parentheses ("Xi Jinping (习近平)") is a gloss, not spam."""
     return start > 0 and text[start - 1] == "(" and end < len(text) and text[end] == ")"
+
+
+def _is_spam_url(found: str) -> bool:
+    url = found.rstrip(".,;:)")
+    host = url.split("//", 1)[-1].split("/", 1)[0].casefold()
+    lowered = url.casefold()
+    return host.endswith(_SPAM_TLDS) or any(word in lowered for word in _URL_WORDS)
+
+
+def _foreign_runs(text: str, language: str) -> list[tuple[int, int]]:
+    """Whitespace-delimited tokens holding letters of a script foreign to ``language`` (at least two
+    such letters: a lone Greek letter in "α-helix" is notation), with neighbouring such tokens joined
+    into one run ("예산 증액")."""
+    if text.isascii():
+        return []
+    runs: list[tuple[int, int]] = []
+    last_end = -1
+    for match in _foreign_pattern(language).finditer(text):
+        if match.start() < last_end:
+            continue
+        start, end = _token_bounds(text, match.start(), match.end())
+        last_end = end
+        if match.end() - match.start() < 2 and not _more_foreign(text, match.end(), end, language):
+            continue
+        if runs and text[runs[-1][1] : start].isspace() and "\n" not in text[runs[-1][1] : start]:
+            runs[-1] = (runs[-1][0], end)
+        else:
+            runs.append((start, end))
+    return runs
+
+
+def _more_foreign(text: str, after: int, end: int, language: str) -> bool:
+    return _foreign_pattern(language).search(text, after, end) is not None
+
+
+def _is_quoted(text: str, start: int, end: int) -> bool:
+    """Inside quotation marks or brackets of its own ("예산 증액", «Мы победим», 「平和」)."""
+    before = text[start - 1] if start > 0 else ""
+    after = text[end] if end < len(text) else ""
+    return before in _OPENING_MARKS or after in _CLOSING_MARKS
+
+
+def _replaces_a_word(text: str, start: int, end: int) -> bool:
+    """The run stands where an English word was: after a word that needs one ("at", "the"), with the
+    sentence going on in lowercase ("remarks at 토토사이트 study session")."""
+    line_start = text.rfind("\n", 0, start) + 1
+    before = text[line_start:start].rstrip()
+    previous = before.rsplit(maxsplit=1)[-1] if before and before[-1:].isalpha() else ""
+    if previous.casefold() not in _NEEDS_A_WORD:
+        return False
+    following = _LATIN_WORD.match(text, end + 1) if text[end : end + 1] == " " else None
+    return following is not None and following.group()[:1].islower()
+
+
+def _near_spam(text: str, start: int, end: int, lexicon: list, urls: list) -> bool:
+    """A spam word or a spam link in the same paragraph."""
+    paragraph_start = text.rfind("\n", 0, start) + 1
+    paragraph_end = text.find("\n", end)
+    paragraph_end = len(text) if paragraph_end < 0 else paragraph_end
+    return any(
+        paragraph_start <= m.start() < paragraph_end and not (start <= m.start() < end) for m in lexicon
+    ) or any(paragraph_start <= m.start() < paragraph_end for m in urls)
