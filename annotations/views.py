@@ -17,11 +17,12 @@ from rest_framework import exceptions, renderers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404 as drf_get_object_or_404
 from rest_framework.negotiation import DefaultContentNegotiation
-from rest_framework.parsers import BaseParser, JSONParser
+from rest_framework.parsers import BaseParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.http import etag_for, expected_version, versioned_response
+from config.parsers import JSONParser
 from config.permissions import RolePermission, model_perm
 from corpus import selectors as corpus_selectors
 from corpus import services as corpus_services

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from rest_framework import exceptions, status
@@ -17,6 +18,8 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from corpus.ingest.readers import IngestError
 from corpus.versioning import StaleVersion
+
+from .parsers import request_too_large
 
 _ETAG = re.compile(r'^(?:W/)?"(\d+)-(\d+)"$')
 _FIELD_IN_MESSAGE = re.compile(r"field '(\w+)'")
@@ -99,4 +102,6 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         exc = exceptions.ValidationError(ingest_detail(exc))
     elif isinstance(exc, StaleVersion):
         exc = PreconditionFailed(str(exc))
+    elif isinstance(exc, RequestDataTooBig):
+        exc = request_too_large()
     return drf_exception_handler(exc, context)

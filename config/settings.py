@@ -198,6 +198,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["config.permissions.RolePermission"],
     "DEFAULT_PAGINATION_CLASS": "config.pagination.PageOrCursorPagination",
+    "DEFAULT_PARSER_CLASSES": [
+        "config.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
@@ -257,6 +262,9 @@ SPECTACULAR_SETTINGS = {
 
 # A file larger than this is refused before it is read (bytes).
 INGEST_MAX_BYTES = int(os.environ.get("INGEST_MAX_BYTES", str(20 * 1024 * 1024)))
+# A request body may be as large as a file to ingest (an article posted to the API is one), and no larger:
+# the API answers 413 naming the limit (config.parsers).
+DATA_UPLOAD_MAX_MEMORY_SIZE = INGEST_MAX_BYTES
 
 LOGGING = {
     "version": 1,
