@@ -6,7 +6,7 @@ import django_filters as filters
 from django.db.models import QuerySet
 
 from corpus.filters import ArticleFilter as CorpusArticleFilter
-from corpus.filters import UTCDateTimeFilter, search
+from corpus.filters import IdFilter, UTCDateTimeFilter, search
 from corpus.models import Origin
 
 from .models import (
@@ -77,9 +77,7 @@ class AnnotationFilter(filters.FilterSet):
     origin = filters.ChoiceFilter(choices=Origin.choices)
     author = filters.CharFilter(field_name="author__username", help_text="Username.")
     source = filters.CharFilter(field_name="article__source__name", help_text="Source name of the article.")
-    speaker = filters.NumberFilter(
-        field_name="quote__speaker", help_text="Annotations on quotes of this speaker."
-    )
+    speaker = IdFilter(field_name="quote__speaker", help_text="Annotations on quotes of this speaker.")
     created_after = UTCDateTimeFilter(field_name="created_at", lookup_expr="gte")
     created_before = UTCDateTimeFilter(field_name="created_at", lookup_expr="lt")
 
@@ -119,7 +117,7 @@ class FactCheckFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=FactCheckStatus.choices)
     author = filters.CharFilter(field_name="author__username", help_text="Username.")
     reviewer = filters.CharFilter(field_name="reviewer__username", help_text="Username.")
-    article = filters.NumberFilter(field_name="claim__article", help_text="Article id.")
+    article = IdFilter(field_name="claim__article", help_text="Article id.")
     published_after = UTCDateTimeFilter(field_name="published_at", lookup_expr="gte")
     published_before = UTCDateTimeFilter(field_name="published_at", lookup_expr="lt")
 

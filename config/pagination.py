@@ -17,6 +17,7 @@ from functools import cached_property
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.db.models.sql.where import WhereNode
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.response import Response
 
@@ -55,6 +56,24 @@ def known_count(queryset) -> KnownCount | None:
     return known
 
 
+def checked_page_size(request, *, param: str, default: int, maximum: int) -> int:
+    """``?page_size`` when it is a whole number from 1 to ``maximum``; anything else is a 400 naming it, as
+    a size quietly changed would leave a client paging wrong."""
+    raw = request.query_params.get(param)
+    if raw is None or raw == "":
+        return default
+    try:
+        size = int(raw)
+    except ValueError:
+        size = 0
+    if not 1 <= size <= maximum:
+        shown = raw if len(raw) <= 40 else raw[:40] + "..."
+        raise ValidationError(
+            {param: [f"{param} must be a whole number from 1 to {maximum}; got {shown!r}."]}
+        )
+    return size
+
+
 class _KnownCountPaginator(Paginator):
     @cached_property
     def count(self) -> int:
@@ -82,6 +101,11 @@ class _IdCursor(CursorPagination):
         self.ordering = ordering
         self.page_size = page_size
 
+    def get_page_size(self, request) -> int:
+        return checked_page_size(
+            request, param=self.page_size_query_param, default=self.page_size, maximum=self.max_page_size
+        )
+
     def get_ordering(self, request, queryset, view) -> tuple[str, ...]:
         # The unique key, whatever ?ordering says: a cursor over a non-unique key is not stable.
         return self.ordering
@@ -92,6 +116,11 @@ class PageOrCursorPagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
     cursor_query_param = "cursor"
+
+    def get_page_size(self, request) -> int:
+        return checked_page_size(
+            request, param=self.page_size_query_param, default=self.page_size, maximum=self.max_page_size
+        )
 
     def paginate_queryset(self, queryset, request, view=None):
         self._cursor = None
@@ -160,8 +189,8 @@ class PageOrCursorPagination(PageNumberPagination):
                 "name": self.page_size_query_param,
                 "required": False,
                 "in": "query",
-                "description": f"Results per page, at most {MAX_PAGE_SIZE}.",
-                "schema": {"type": "integer", "minimum": 1},
+                "description": f"Results per page, from 1 to {MAX_PAGE_SIZE} (anything else is a 400).",
+                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
             },
             {
                 "name": self.cursor_query_param,

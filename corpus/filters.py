@@ -19,6 +19,7 @@ import re
 from datetime import UTC
 
 import django_filters as filters
+from django import forms
 from django.conf import settings
 from django.contrib.postgres.search import (
     SearchHeadline,
@@ -40,6 +41,24 @@ MARK_START, MARK_STOP = "<mark>", "</mark>"
 SEARCH_COUNT_CAP = 1000
 ARTICLE_VECTOR_COLUMN = "search_vector"
 _TERM = re.compile(r'(-?)"([^"]+)"|(-?)(\S+)')
+
+
+class IdField(forms.IntegerField):
+    """A row id: a whole number the database can hold, so that ``?id=abc`` is a 400 naming the parameter,
+    not an error of the database."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
+
+
+class IdFilter(filters.NumberFilter):
+    field_class = IdField
+
+
+class IdInFilter(filters.BaseInFilter, IdFilter):
+    """Comma-separated ids."""
 
 
 class UTCDateTimeFilter(filters.IsoDateTimeFilter):
@@ -214,13 +233,13 @@ class ArticleFilter(filters.FilterSet):
     language = filters.CharFilter(help_text="BCP 47 language tag, exactly.")
     published_after = UTCDateTimeFilter(field_name="published_at", lookup_expr="gte")
     published_before = UTCDateTimeFilter(field_name="published_at", lookup_expr="lt")
-    id = filters.BaseInFilter(field_name="id", help_text="Comma-separated article ids.")
+    id = IdInFilter(field_name="id", help_text="Comma-separated article ids.")
     role = filters.ChoiceFilter(
         method="filter_role",
         choices=ParagraphRole.choices,
         help_text="Articles with a paragraph of this role.",
     )
-    speaker = filters.NumberFilter(method="filter_speaker", help_text="Articles quoting this speaker (id).")
+    speaker = IdFilter(method="filter_speaker", help_text="Articles quoting this speaker (id).")
 
     class Meta:
         model = Article

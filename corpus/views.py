@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from django.db.models import F
 from django.db.models.functions import Substr
-from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from config.http import expected_version, versioned_response

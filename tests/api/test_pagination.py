@@ -16,12 +16,14 @@ def _path(url: str) -> str:
     return f"{parts.path}?{parts.query}"
 
 
-def test_page_size_is_capped_at_100(client):
+def test_page_size_is_at_most_100(client):
     for _ in range(3):
         ArticleFactory()
     assert len(client.get("/api/paragraphs/?page_size=2").json()["results"]) == 2
-    data = client.get("/api/paragraphs/?page_size=1000").json()
+    data = client.get("/api/paragraphs/?page_size=100").json()
     assert data["count"] == len(data["results"]) == 12  # under the cap: everything
+    response = client.get("/api/paragraphs/?page_size=1000")
+    assert response.status_code == 400 and "page_size" in response.json()
 
 
 def test_cursor_walk_is_stable_while_articles_are_added(client):
