@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from corpus.ingest.normalize import is_blank
 from corpus.ingest.types import ProcessedArticle
 from corpus.models import Anchor, Article, Origin, Paragraph, Quote, Speaker
 from corpus.spans import span_context, span_validate
@@ -163,7 +164,7 @@ def annotation_create(
     if author is not None:
         access.access_annotation_create(author)
     resolved_tags = _tags_resolve(tags)
-    if not resolved_tags and not note.strip():
+    if not resolved_tags and is_blank(note):
         raise ValidationError({"tags": "give at least one tag or a note."}, code="empty_annotation")
     annotation = Annotation(
         article=article,
@@ -362,6 +363,8 @@ def claim_create(
         raise ValidationError({"annotation": "the annotation belongs to another article."})
     if claimant is not None and claimant.article_id not in (None, article.pk):
         raise ValidationError({"claimant": "that speaker belongs to another article."})
+    if is_blank(text):
+        raise ValidationError({"text": "a claim needs its words."})
     claim = Claim(
         article=article, text=text.strip(), claimant=claimant, annotation=annotation, created_by=created_by
     )
@@ -402,7 +405,7 @@ def claim_update(
     access.access_claim_change(user, claim)
     fields: dict = {}
     if text is not None:
-        if not text.strip():
+        if is_blank(text):
             raise ValidationError({"text": "a claim needs its words."})
         if text.strip() != claim.text:
             fields["text"] = text.strip()
@@ -630,7 +633,7 @@ def factcheck_send_back(*, fact_check: FactCheck, expected_version: int, user, c
         raise ValidationError(
             {"status": f"only a fact-check in review can be sent back; this one is {_state(fact_check)}."}
         )
-    if not comment.strip():
+    if is_blank(comment):
         raise ValidationError({"review_comment": "say what needs to change."})
     fields["review_comment"] = comment.strip()
     return versioned_update(fact_check, expected_version=expected_version, user=user, fields=fields)

@@ -39,6 +39,12 @@ def normalize_block(block: str) -> str:
     return block.strip(" ")
 
 
+def is_blank(text: str) -> bool:
+    """Whether ``text`` shows a reader nothing: only spaces, line breaks, controls and the invisible format
+    characters that normalization removes. Such text is refused wherever words are required."""
+    return not normalize_block(_BLOCK_BREAK.sub(" ", text)).strip()
+
+
 def split_blocks(raw: str) -> list[str]:
     """Split raw text into blocks at line breaks, dropping blocks that normalize to nothing."""
     blocks = (normalize_block(part) for part in _BLOCK_BREAK.split(raw))
