@@ -48,6 +48,10 @@ def tag_list() -> QuerySet[Tag]:
 
 
 EXPANDABLE = ("paragraphs", "quotes", "annotations", "claims")
+# What one article embeds of each nested list, at most: an article of 400,000 paragraphs would otherwise be
+# tens of megabytes in every response. One more row is read, to tell that the list goes on; the rest is
+# on the paginated list the response links to (``more``).
+NESTED_LIMIT = 500
 
 
 def article_list(*, user, expand: Iterable[str] = ()) -> QuerySet[Article]:
@@ -68,18 +72,18 @@ def _with_expansions(queryset: QuerySet[Article], *, user, expand: set[str]) -> 
         # An expanded article carries its text (nested paragraphs and quotes cut theirs from it).
         queryset = queryset.defer(None).defer("raw_text", "metadata")
     prefetches: list[Prefetch] = []
+    bound = slice(None, NESTED_LIMIT + 1)
     if "paragraphs" in expand:
-        prefetches.append(Prefetch("paragraphs", queryset=Paragraph.objects.order_by("position")))
+        paragraphs = Paragraph.objects.order_by("position")[bound]
+        prefetches.append(Prefetch("paragraphs", queryset=paragraphs, to_attr="embedded_paragraphs"))
     if "quotes" in expand:
-        prefetches.append(
-            Prefetch("quotes", queryset=Quote.objects.with_related().order_by("start", "end", "id"))
-        )
+        quotes = Quote.objects.with_related().order_by("start", "end", "id")
+        prefetches.append(Prefetch("quotes", queryset=quotes[bound], to_attr="embedded_quotes"))
     if "annotations" in expand:
-        prefetches.append(
-            Prefetch("annotations", queryset=annotation_list(user=user), to_attr="visible_annotations")
-        )
+        annotations = annotation_list(user=user)[bound]
+        prefetches.append(Prefetch("annotations", queryset=annotations, to_attr="visible_annotations"))
     if "claims" in expand:
-        prefetches.append(Prefetch("claims", queryset=claim_list(user=user), to_attr="visible_claims"))
+        prefetches.append(Prefetch("claims", queryset=claim_list(user=user)[bound], to_attr="visible_claims"))
     return queryset.prefetch_related(*prefetches)
 
 

@@ -5,6 +5,7 @@ Field names are those of the JSONL export (docs/contract.md).
 
 from __future__ import annotations
 
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -12,6 +13,7 @@ from corpus.filters import snippet_cut
 from corpus.models import Article, Paragraph, Quote, Speaker
 from corpus.serializers import ArticleListSerializer, NestedParagraphSerializer, QuoteSerializer
 
+from . import selectors
 from .models import (
     Annotation,
     AnnotationStatus,
@@ -161,11 +163,27 @@ class ArticleSummarySerializer(SnippetMixin, ArticleListSerializer):
         fields = [*ArticleListSerializer.Meta.fields, "annotation_count", "snippet"]
 
 
+# Where each nested list of an article is served whole, page by page.
+_NESTED_LISTS = {
+    "paragraphs": "api:paragraph-list",
+    "quotes": "api:quote-list",
+    "annotations": "api:annotation-list",
+    "claims": "api:claim-list",
+}
+
+
 class ArticleDetailSerializer(ArticleSummarySerializer):
     paragraphs = serializers.SerializerMethodField()
     quotes = serializers.SerializerMethodField()
     annotations = serializers.SerializerMethodField()
     claims = serializers.SerializerMethodField()
+    more = serializers.SerializerMethodField(
+        help_text=(
+            "The nested lists cut short (each embeds at most its first "
+            f"{selectors.NESTED_LIMIT}), each with the link to its full, paginated list; empty when "
+            "every list is whole."
+        )
+    )
 
     class Meta(ArticleSummarySerializer.Meta):
         fields = [
@@ -179,6 +197,7 @@ class ArticleDetailSerializer(ArticleSummarySerializer):
             "quotes",
             "annotations",
             "claims",
+            "more",
         ]
         schema_optional = EXPANDABLE
 
@@ -194,23 +213,45 @@ class ArticleDetailSerializer(ArticleSummarySerializer):
     def _nested_context(self, obj: Article) -> dict:
         return {**self.context, "article_text": obj.text}
 
+    def _bounded(self, obj: Article, name: str, rows) -> list:
+        """At most ``NESTED_LIMIT`` rows; the prefetch read one more when there are more."""
+        rows = list(rows)
+        if len(rows) > selectors.NESTED_LIMIT:
+            path = reverse(_NESTED_LISTS[name]) + f"?article={obj.pk}"
+            request = self.context.get("request")
+            self._more(obj)[name] = request.build_absolute_uri(path) if request is not None else path
+            rows = rows[: selectors.NESTED_LIMIT]
+        return rows
+
+    def _more(self, obj: Article) -> dict[str, str]:
+        if getattr(obj, "_nested_more", None) is None:
+            obj._nested_more = {}
+        return obj._nested_more
+
     @extend_schema_field(NestedParagraphSerializer(many=True))
     def get_paragraphs(self, obj: Article) -> list[dict]:
-        return NestedParagraphSerializer(
-            obj.paragraphs.all(), many=True, context=self._nested_context(obj)
-        ).data
+        rows = self._bounded(obj, "paragraphs", obj.embedded_paragraphs)
+        return NestedParagraphSerializer(rows, many=True, context=self._nested_context(obj)).data
 
     @extend_schema_field(QuoteSerializer(many=True))
     def get_quotes(self, obj: Article) -> list[dict]:
-        return QuoteSerializer(obj.quotes.all(), many=True, context=self._nested_context(obj)).data
+        rows = self._bounded(obj, "quotes", obj.embedded_quotes)
+        return QuoteSerializer(rows, many=True, context=self._nested_context(obj)).data
 
     @extend_schema_field(AnnotationSerializer(many=True))
     def get_annotations(self, obj: Article) -> list[dict]:
-        return AnnotationSerializer(obj.visible_annotations, many=True, context=self.context).data
+        rows = self._bounded(obj, "annotations", obj.visible_annotations)
+        return AnnotationSerializer(rows, many=True, context=self.context).data
 
     @extend_schema_field(ClaimSerializer(many=True))
     def get_claims(self, obj: Article) -> list[dict]:
-        return ClaimSerializer(obj.visible_claims, many=True, context=self.context).data
+        rows = self._bounded(obj, "claims", obj.visible_claims)
+        return ClaimSerializer(rows, many=True, context=self.context).data
+
+    @extend_schema_field({"type": "object", "additionalProperties": {"type": "string", "format": "uri"}})
+    def get_more(self, obj: Article) -> dict[str, str]:
+        # Declared after the nested lists, so it is read after them.
+        return dict(self._more(obj))
 
 
 class ArticleListItemSerializer(ArticleDetailSerializer):
