@@ -111,6 +111,11 @@ def access_claim_change(user, claim) -> None:
     _require(can_claim_change(user, claim), "You can change or withdraw only the claims you marked.")
 
 
+def access_checkworthy_dismiss(user) -> None:
+    """Dismissing a suggestion is an editor's call, like marking the claim would have been."""
+    _require(can_claim_create(user), "You may not dismiss suggestions: that needs the Editor role.")
+
+
 # --- Fact-checks ------------------------------------------------------------------------------
 
 

@@ -323,3 +323,22 @@ class ThrottleCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} #{self.period}: {self.hits} (before: {self.previous})"
+
+
+class CheckWorthyDismissal(models.Model):
+    """An editor's "not worth checking" for a machine-suggested sentence (``corpus.ingest.checkworthy``).
+    Kept by the sentence's words, so it holds over re-processing and revisions that move the offsets."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="checkworthy_dismissals")
+    text = models.TextField(help_text="The sentence's words when it was dismissed.")
+    dismissed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    dismissed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["article", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "text"], name="checkworthy_dismissed_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"dismissed in article {self.article_id}: {self.text[:60]}"

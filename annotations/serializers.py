@@ -345,3 +345,18 @@ class WithdrawSerializer(serializers.Serializer):
 
 class SendBackSerializer(serializers.Serializer):
     comment = serializers.CharField(help_text="What needs to change before the fact-check can be published.")
+
+
+class CheckWorthySerializer(serializers.Serializer):
+    """A sentence worth checking, as the machine ranks them: code-point offsets, words, score and why."""
+
+    start = serializers.IntegerField()
+    end = serializers.IntegerField()
+    text = serializers.CharField()
+    score = serializers.FloatField()
+    reasons = serializers.ListField(child=serializers.CharField())
+
+
+class CheckWorthyDismissSerializer(serializers.Serializer):
+    start = serializers.IntegerField(min_value=0)
+    end = serializers.IntegerField(min_value=1)

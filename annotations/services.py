@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from corpus.ingest.normalize import is_blank
 from corpus.ingest.types import ProcessedArticle
-from corpus.models import Anchor, Article, Origin, Paragraph, Quote, Speaker
+from corpus.models import Anchor, Article, Origin, Paragraph, ParagraphRole, Quote, Speaker
 from corpus.spans import span_context, span_validate
 from corpus.versioning import StaleVersion, versioned_update
 from corpus.weburls import web_url_problem
@@ -29,6 +29,7 @@ from .models import (
     Annotation,
     AnnotationStatus,
     AnnotationTarget,
+    CheckWorthyDismissal,
     Claim,
     FactCheck,
     FactCheckStatus,
@@ -817,3 +818,40 @@ def annotations_bulk_tag(
             note=note,
         )
     return len(targets)
+
+
+# --- Check-worthy suggestions ----------------------------------------------------------------
+
+
+def checkworthy_suggestions(*, article: Article, limit: int | None = None) -> list:
+    """The article's check-worthy sentences (body and standfirst), best first, less those an editor
+    dismissed."""
+    from corpus.ingest.checkworthy import suggestions
+
+    spans = [
+        (p.start, p.end)
+        for p in article.paragraphs.filter(role__in=[ParagraphRole.BODY, ParagraphRole.STANDFIRST]).only(
+            "start", "end"
+        )
+    ]
+    dismissed = set(article.checkworthy_dismissals.values_list("text", flat=True))
+    found = [s for s in suggestions(article.text, spans) if s.text not in dismissed]
+    return found[:limit] if limit is not None else found
+
+
+@transaction.atomic
+def checkworthy_dismiss(*, article: Article, start: int, end: int, actor) -> CheckWorthyDismissal:
+    """Dismiss the suggested sentence at ``start``-``end``: it is not suggested again, whatever the offsets
+    become. Only a sentence the machine suggests can be dismissed."""
+    access.access_checkworthy_dismiss(actor)
+    sentence = next(
+        (s for s in checkworthy_suggestions(article=article) if (s.start, s.end) == (start, end)), None
+    )
+    if sentence is None:
+        raise ValidationError(
+            {"start": f"no check-worthy sentence is suggested at {start}-{end} of article {article.pk}."}
+        )
+    dismissal, _ = CheckWorthyDismissal.objects.get_or_create(
+        article=article, text=sentence.text, defaults={"dismissed_by": actor}
+    )
+    return dismissal

@@ -40,6 +40,8 @@ from .serializers import (
     ArticleDetailSerializer,
     ArticleListItemSerializer,
     ArticleSummarySerializer,
+    CheckWorthyDismissSerializer,
+    CheckWorthySerializer,
     ClaimSerializer,
     ClaimUpdateSerializer,
     ClaimWriteSerializer,
@@ -103,6 +105,8 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
     """Articles. The list carries counts (and nested lists on request); the detail nests everything."""
 
     parser_classes = [JSONParser, HTMLPageParser]
+    # Dismissing a suggested sentence is an editor's call (the service decides; this only sorts the doors).
+    action_permissions = {"check_worthy_dismiss": ["annotations.add_claim"]}
 
     filterset_class = ArticleFilter
     ordering_fields = ["published_at", "id", "title"]
@@ -170,6 +174,44 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
             status_code=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
             headers={"Location": article.get_absolute_url()},
         )
+
+    @extend_schema(
+        summary="Sentences worth checking",
+        description=(
+            "The article's body sentences ranked by how checkable they are (figures, comparisons, records, "
+            "causes, statistics someone gave; not opinions, promises or questions), each with its code-point "
+            "offsets, score and reasons. Sentences an editor dismissed are left out."
+        ),
+        responses=CheckWorthySerializer(many=True),
+    )
+    @action(
+        detail=True, methods=["get"], url_path="check-worthy", pagination_class=None, filterset_class=None
+    )
+    def check_worthy(self, request, pk=None):
+        article = get_object_or_404(Article.objects.only("id", "text"), pk=_db_int(pk))
+        found = services.checkworthy_suggestions(article=article)
+        return Response(CheckWorthySerializer(found, many=True).data)
+
+    @extend_schema(
+        summary="Dismiss a suggested sentence",
+        description="Editors: the sentence at start-end is not worth checking; it is not suggested again.",
+        request=CheckWorthyDismissSerializer,
+        responses={204: None},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="check-worthy/dismiss",
+        pagination_class=None,
+        filterset_class=None,
+    )
+    def check_worthy_dismiss(self, request, pk=None):
+        article = get_object_or_404(Article.objects.only("id", "text"), pk=_db_int(pk))
+        data = _validated(CheckWorthyDismissSerializer, request.data)
+        services.checkworthy_dismiss(
+            article=article, start=data["start"], end=data["end"], actor=request.user
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(summary="Earlier revisions of an article", responses=RevisionSerializer(many=True))
     @action(detail=True, methods=["get"], url_path="revisions", pagination_class=None, filterset_class=None)
