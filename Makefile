@@ -17,12 +17,13 @@ $(VENV)/.python-ok:
 	$(PY) -m pip install --quiet --upgrade pip
 	@touch $@
 
+# PYTHONWARNINGS=ignore: setuptools prints a banner about editable installs otherwise, whatever the mode.
 $(VENV)/.installed: $(VENV)/.python-ok pyproject.toml
-	$(PY) -m pip install --quiet -e .
+	PYTHONWARNINGS=ignore $(PY) -m pip install --quiet -e .
 	@touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.python-ok pyproject.toml
-	$(PY) -m pip install --quiet -e '.[dev]'
+	PYTHONWARNINGS=ignore $(PY) -m pip install --quiet -e '.[dev]'
 	@touch $@ $(VENV)/.installed
 
 ## run: set up, load the vocabulary, speakers and seed corpus, and serve on http://127.0.0.1:8000/
@@ -30,14 +31,10 @@ run: export DEBUG ?= 1
 run: setup
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-## setup: everything `run` does before serving (safe to repeat)
+## setup: everything `run` does before serving, in one process that skips what is done (safe to repeat)
 setup: export DEBUG ?= 1
 setup: $(VENV)/.installed
-	$(PY) manage.py migrate --noinput -v 0
-	$(PY) manage.py load_vocabulary
-	$(PY) manage.py load_speakers
-	$(PY) manage.py ingest seeds/articles --verbosity 0
-	$(PY) manage.py ensure_admin
+	$(PY) manage.py setup_demo
 
 ## test: set up and run the whole test suite (DATABASE_URL=postgres://... for PostgreSQL)
 test: $(VENV)/.installed-dev

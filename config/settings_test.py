@@ -2,6 +2,8 @@
 
 import os
 
+# A development checkout's .env (written by `make run`) is not the suite's business.
+os.environ.setdefault("ENV_FILE", "")
 os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-never-deployed")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")

@@ -8,8 +8,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from annotations.public import factcheck_public
 from config.health import healthz
+from config.home import home
 
 urlpatterns = [
+    path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", lambda request: redirect(static("annotations/favicon.svg"), permanent=True)),
     path("admin/", admin.site.urls),
