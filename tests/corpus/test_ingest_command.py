@@ -319,3 +319,25 @@ def test_missing_file_and_empty_folder_are_errors(tmp_path, capsys):
     assert "nowhere.txt: no such file" in capsys.readouterr().err
     with pytest.raises(CommandError, match=r"No \.txt, \.json, \.jsonl or \.html files"):
         call_command("ingest", str(tmp_path))
+
+
+def test_the_progress_bar_counts_articles_not_files(tmp_path):
+    """Its total: the non-blank lines of a .jsonl file, one article for any other file; a pipe is not
+    opened (it would block), a file over the size limit not read."""
+    import os
+
+    from corpus.management.commands.ingest import expected_articles
+
+    lines = tmp_path / "many.jsonl"
+    lines.write_text(
+        "".join(f'{{"text": "Article {n}."}}\n' + ("\n" if n % 5 == 0 else "") for n in range(25))
+    )
+    single = tmp_path / "one.txt"
+    single.write_text("A headline\n\nA paragraph.\n")
+    pipe = tmp_path / "pipe.jsonl"
+    os.mkfifo(pipe)
+    assert expected_articles(lines, max_bytes=10_000) == 25
+    assert expected_articles(single, max_bytes=10_000) == 1
+    assert expected_articles(pipe, max_bytes=10_000) == 1
+    assert expected_articles(lines, max_bytes=10) == 1
+    assert expected_articles(tmp_path / "missing.jsonl", max_bytes=10_000) == 1

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,6 +33,23 @@ def default_jobs(files: list[Path]) -> int:
             cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
             return max(1, cores or 1)
     return 1
+
+
+def expected_articles(path: Path, *, max_bytes: int) -> int:
+    """How many articles a file should hold, for the progress bar's total: the non-blank lines of a
+    .jsonl file, one for any other. Only a regular file within the size limit is opened (what is not is
+    refused when read, as one failure)."""
+    try:
+        info = path.stat()
+    except OSError:
+        return 1
+    if path.suffix.lower() != ".jsonl" or not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes:
+        return 1
+    try:
+        with path.open("rb") as stream:
+            return max(1, sum(1 for line in stream if line.strip()))
+    except OSError:
+        return 1
 
 
 class Command(BaseCommand):
@@ -64,20 +82,24 @@ class Command(BaseCommand):
             jobs = default_jobs(files)
         verbose = options["verbosity"] >= 1
         out, err = self.stdout._out, self.stderr._out
-        progress = tqdm(files, unit="file", disable=None if len(files) > 20 else True, file=err)
+        # The bar counts articles (a .jsonl file holds many), with the total and the time left.
+        expected = {path: expected_articles(path, max_bytes=settings.INGEST_MAX_BYTES) for path in files}
+        total = sum(expected.values())
+        progress = tqdm(total=total, unit="article", disable=None if total > 20 else True, file=err)
         failures: list[str] = []
 
-        def fail(message: str) -> None:
+        def fail(message: str, articles: int = 1) -> None:
             failures.append(message)
+            progress.update(articles)
             progress.write(self.style.ERROR(f"error: {message}"), file=err)
 
         def records() -> Iterator[ArticleInput]:
-            for path in progress:
+            for path in files:
                 bad_lines: list[IngestError] = []
                 try:
                     found = read_path(path, max_bytes=settings.INGEST_MAX_BYTES, errors=bad_lines)
                 except IngestError as exc:
-                    fail(str(exc))
+                    fail(str(exc), expected[path])
                     continue
                 for exc in bad_lines:
                     fail(str(exc))
@@ -96,11 +118,13 @@ class Command(BaseCommand):
             if isinstance(result, IngestFailure):
                 fail(result.message)
                 continue
+            progress.update(1)
             created += result.created
             revised += result.revised
             unchanged += not (result.created or result.revised)
             if verbose:
                 progress.write(result.message, file=out)
+        progress.close()
         summary = f"{created} ingested, {revised} revised, {unchanged} unchanged, {len(failures)} failed."
         if failures:
             raise CommandError(summary)
