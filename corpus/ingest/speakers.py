@@ -231,6 +231,7 @@ _CONNECTIVES = frozenset(
 _NAME_JOINERS = frozenset(
     {"of", "the", "for", "and", "de", "del", "der", "van", "von", "bin", "al", "la", "le"}
 )
+_HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "messrs"})
 _RELATIVE = re.compile(r"\s(?:who|which|whose)\s")
 _ANONYMITY = ("declined to be named", "anonymity", "not authorized", "not authorised", "asked not to be")
 
@@ -281,8 +282,11 @@ def registry_file(directory: SpeakerDirectory, ref: SpeakerRef) -> SpeakerRef:
     by name, then by alias, then a bare surname to the one person carrying it; else ``ref`` is added."""
     known = directory.lookup(ref.name)
     if known is None and ref.kind == "person" and " " not in ref.name.strip():
-        known = directory.person_by_surname(ref.name)
+        titles = [w for w in ref.description.split() if _is_title(w)]
+        known = directory.person_by_surname(ref.name, titles[-1] if titles else "")
     if known is not None:
+        if ref.description and not known.description:
+            known = directory.describe(known, ref.description)  # as the store fills a missing description
         return known
     directory.add(SpeakerRef(ref.name, ref.kind, ref.description, shared_aliases(ref)))
     return directory.lookup(ref.name) or ref
@@ -485,10 +489,11 @@ class ArticleSpeakers:
                 return self._anonymous(head, " ".join([*premod, *run]), written)
             return Resolution(None, written, 0.0)
         description = appositive
-        role_words = [_described(w) for w in titles]
+        # "Mr." and "Mrs." say how someone is addressed, not what they are.
+        role_words = [_described(w) for w in titles if w.casefold().rstrip(".") not in _HONORIFICS]
         if not description and premod and (premod_head in ROLE_NOUNS or premod_head in ORG_PREMOD_HEADS):
             description = " ".join(premod + role_words)
-        elif not description and titles:
+        elif not description and role_words:
             description = " ".join(role_words)
 
         lowered_words = [w.casefold() for w in name_words]
@@ -517,12 +522,18 @@ class ArticleSpeakers:
                         key = self._from_directory(full)
         if key is None and full is None:
             key = self._from_directory(written)
+            if key is None and single and self.directory is not None:
+                # An alias an editor gave ("Obama" -> Barack Obama) first; a registry record of the bare
+                # surname itself is where unresolved mentions wait, so the surname rule comes before it.
+                known = self.directory.lookup(name)
+                if known is not None and known.name.casefold() != name.casefold():
+                    key = self._from_directory(name)
+                else:
+                    ref = self.directory.person_by_surname(name, titles[-1] if titles else "")
+                    if ref is not None:
+                        key = self._from_directory(ref.name)
             if key is None:
                 key = self._from_directory(name)
-            if key is None and single and self.directory is not None:
-                ref = self.directory.person_by_surname(name)
-                if ref is not None:
-                    key = self._from_directory(ref.name)
         confidence = 0.95
         if key is None:
             key = self._new(full or name, kind)

@@ -89,6 +89,7 @@ class ProcessedArticle:
     pipeline_version: str = ""
 
 
+_HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "sir", "dame"})
 _SUFFIXES = frozenset({"jr.", "jr", "sr.", "sr", "ii", "iii", "iv"})
 
 
@@ -133,13 +134,33 @@ class SpeakerDirectory:
             if short != speaker.name:
                 self.by_alias.setdefault(short.casefold(), speaker)
 
-    def person_by_surname(self, surname: str) -> SpeakerRef | None:
+    def person_by_surname(self, surname: str, title: str = "") -> SpeakerRef | None:
         """The one person whose name ends with ``surname``; None when none or several do (two
-        registry persons named Clinton: a bare "Clinton" is not guessed)."""
+        registry persons named Clinton: a bare "Clinton" is not guessed). Among several, a title
+        ("President Obama") picks the one person whose description holds it."""
         names = self.surnames.get(surname.casefold().strip())
-        if not names or len(names) != 1:
+        if not names:
             return None
-        return self.lookup(next(iter(names)))
+        if len(names) == 1:
+            return self.lookup(next(iter(names)))
+        word = title.casefold().strip(" .")
+        if not word or word in _HONORIFICS:
+            return None
+        fitting = [
+            ref
+            for name in sorted(names)
+            if (ref := self.lookup(name)) is not None
+            and word in ref.description.casefold().replace(".", " ").split()
+        ]
+        return fitting[0] if len(fitting) == 1 else None
+
+    def describe(self, speaker: SpeakerRef, description: str) -> SpeakerRef:
+        """``speaker`` with ``description``, under every key that led to it."""
+        described = SpeakerRef(speaker.name, speaker.kind, description, speaker.aliases)
+        for key, ref in self.by_alias.items():
+            if ref is speaker:
+                self.by_alias[key] = described
+        return described
 
     def copy(self) -> SpeakerDirectory:
         return SpeakerDirectory(

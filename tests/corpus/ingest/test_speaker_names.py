@@ -156,3 +156,15 @@ def test_surname_forms_are_not_filed_as_registry_aliases():
     refs = {q.speaker.name: q.speaker for q in processed.quotes if q.speaker}
     assert "Barack Obama" in refs
     assert not {"Obama", "President Obama"} & set(refs["Barack Obama"].aliases)
+
+
+def test_a_title_picks_the_one_registry_person_it_describes():
+    directory = directory_from(
+        [
+            SpeakerRef("Barack Obama", description="President"),
+            SpeakerRef("Michelle Obama", description="first lady"),
+        ]
+    )
+    assert resolved(ArticleSpeakers(directory), "President Obama").name == "Barack Obama"
+    assert resolved(ArticleSpeakers(directory), "Obama").name == "Obama"
+    assert resolved(ArticleSpeakers(directory), "Mr. Obama").name == "Obama"
