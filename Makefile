@@ -9,7 +9,7 @@ BENCH_ARGS ?=
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup test lint format check bench clean
+.PHONY: run setup test lint format check bench clean lock
 
 $(VENV)/.python-ok:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
@@ -18,13 +18,22 @@ $(VENV)/.python-ok:
 	@touch $@
 
 # PYTHONWARNINGS=ignore: setuptools prints a banner about editable installs otherwise, whatever the mode.
-$(VENV)/.installed: $(VENV)/.python-ok pyproject.toml
-	PYTHONWARNINGS=ignore $(PY) -m pip install --quiet -e .
+# requirements.lock pins every package at the versions exports were checked with (see docs/exports.md).
+$(VENV)/.installed: $(VENV)/.python-ok pyproject.toml requirements.lock
+	PYTHONWARNINGS=ignore $(PY) -m pip install --quiet -c requirements.lock -e .
 	@touch $@
 
-$(VENV)/.installed-dev: $(VENV)/.python-ok pyproject.toml
-	PYTHONWARNINGS=ignore $(PY) -m pip install --quiet -e '.[dev]'
+$(VENV)/.installed-dev: $(VENV)/.python-ok pyproject.toml requirements.lock
+	PYTHONWARNINGS=ignore $(PY) -m pip install --quiet -c requirements.lock -e '.[dev]'
 	@touch $@ $(VENV)/.installed
+
+## lock: pin the dependencies again, from pyproject.toml, in a throwaway virtual environment
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet --upgrade pip
+	PYTHONWARNINGS=ignore .lock-venv/bin/pip install --quiet -e '.[dev]'
+	{ sed -n '1,3p' requirements.lock; .lock-venv/bin/pip freeze --exclude-editable; } > requirements.lock.new
+	mv requirements.lock.new requirements.lock && rm -rf .lock-venv
 
 ## run: set up, load the vocabulary, speakers and seed corpus, and serve on http://127.0.0.1:8000/
 run: export DEBUG ?= 1
