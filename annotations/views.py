@@ -24,7 +24,6 @@ from rest_framework.views import APIView
 from config.http import etag_for, expected_version, versioned_response
 from config.parsers import JSONParser
 from config.permissions import RolePermission, model_perm
-from corpus import selectors as corpus_selectors
 from corpus import services as corpus_services
 from corpus.models import Article, ArticleRevision
 from corpus.serializers import ArticleIngestSerializer, RevisionDetailSerializer, RevisionSerializer
@@ -165,7 +164,7 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
         else:
             _validated(ArticleIngestSerializer, request.data)
             record = corpus_services.article_input_from_json(data=raw, origin="request body")
-        result = corpus_services.article_ingest(record=record, directory=corpus_selectors.speaker_directory())
+        result = corpus_services.article_add(user=request.user, record=record)
         article = selectors.article_detail(user=request.user).get(pk=result.article.pk)
         data = ArticleDetailSerializer(article, context=self.get_serializer_context()).data
         return versioned_response(

@@ -1,11 +1,17 @@
 from __future__ import annotations
 
+import re
+
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import F, Subquery, Value
 from django.db.models.functions import Least, Substr
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -13,6 +19,7 @@ from . import clusters, registry, services
 from .admin_actions import action_form_page, action_with_form
 from .admin_search import TextSearchMixin, article_text_matching, span_matching
 from .admin_versioning import VersionedAdminMixin
+from .ingest.readers import IngestError
 from .models import (
     Article,
     ArticleRevision,
@@ -190,6 +197,66 @@ class ArticleRevisionAdmin(admin.ModelAdmin):
         )
 
 
+ADD_META_FIELDS = ("url", "source", "published_at", "language", "external_id")
+_NAMED_FIELD = re.compile(r"'(" + "|".join(ADD_META_FIELDS) + r")'")
+
+
+class ArticleIngestForm(forms.Form):
+    """Add article: what ``manage.py ingest`` takes, a text or a file and the metadata beside it."""
+
+    text = forms.CharField(
+        required=False,
+        strip=False,  # the bytes as sent are the raw input
+        widget=forms.Textarea(attrs={"rows": 14, "cols": 100}),
+        help_text="The article as plain text: the headline on the first line, then its paragraphs.",
+    )
+    file = forms.FileField(
+        required=False, help_text="Or a .txt, .json or .html file, read as manage.py ingest reads it."
+    )
+    url = forms.CharField(required=False, max_length=2000, help_text="http:// or https:// only.")
+    source = forms.CharField(
+        required=False, max_length=200, help_text="The outlet's name; new ones are added."
+    )
+    published_at = forms.CharField(
+        required=False, help_text="ISO 8601 date or date-time: 2024-05-01 or 2024-05-01T08:00:00Z."
+    )
+    language = forms.CharField(required=False, max_length=35, help_text="BCP 47, e.g. en (the default).")
+    external_id = forms.CharField(required=False, max_length=200, help_text="The source's own id.")
+
+    def clean(self):
+        data = super().clean()
+        has_text = bool((data.get("text") or "").strip())
+        if not has_text and not data.get("file"):
+            raise forms.ValidationError("Paste the text or upload a file.", code="empty")
+        if has_text and data.get("file"):
+            raise forms.ValidationError("Paste the text or upload a file, not both.", code="both")
+        upload = data.get("file")
+        if upload is not None and upload.size > settings.INGEST_MAX_BYTES:
+            self.add_error(
+                "file",
+                f"{upload.name}: {upload.size} bytes is over the {settings.INGEST_MAX_BYTES}-byte limit.",
+            )
+        return data
+
+    def record(self):
+        """The ingest record, or ``IngestError`` naming the file (or the pasted text) and the field."""
+        data = self.cleaned_data
+        meta = {name: data[name].strip() for name in ADD_META_FIELDS if (data.get(name) or "").strip()}
+        upload = data.get("file")
+        if upload is not None:
+            return services.article_input_from_upload(data=upload.read(), name=upload.name, meta=meta)
+        return services.article_input_from_text(
+            data=data["text"].encode("utf-8"), origin="pasted text", meta=meta
+        )
+
+    def add_ingest_error(self, error: IngestError) -> None:
+        """On the field the message names, else on the file, else on the form."""
+        message = str(error)
+        named = _NAMED_FIELD.search(message)
+        field = named.group(1) if named else ("file" if self.cleaned_data.get("file") else None)
+        self.add_error(field, message)
+
+
 @admin.register(Article)
 class ArticleAdmin(TextSearchMixin, VersionedAdminMixin, admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -240,6 +307,36 @@ class ArticleAdmin(TextSearchMixin, VersionedAdminMixin, admin.ModelAdmin):
 
     def text_search(self, words: str) -> models.Q:
         return article_text_matching(words)
+
+    def has_change_permission(self, request, obj=None):
+        # An article is its raw input and what ingestion made of it: a correction comes in as a new
+        # revision (Add article with the same url), never as fields edited in place.
+        return False
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """Add article is ingestion: the same service as ``manage.py ingest`` and the API."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        posted = request.method == "POST"
+        form = ArticleIngestForm(request.POST, request.FILES) if posted else ArticleIngestForm()
+        if posted and form.is_valid():
+            try:
+                result = services.article_add(user=request.user, record=form.record())
+            except IngestError as exc:
+                form.add_ingest_error(exc)
+            else:
+                level = messages.SUCCESS if result.created or result.revised else messages.WARNING
+                self.message_user(request, result.message, level)
+                return HttpResponseRedirect(reverse("admin:corpus_article_change", args=[result.article.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Add article",
+            "form": form,
+            "opts": self.model._meta,
+            "media": self.media + form.media,
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, "admin/corpus/article/add_ingest.html", context)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
