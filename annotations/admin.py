@@ -9,12 +9,12 @@ from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
 from corpus.admin import ArticleAdmin as CorpusArticleAdmin
 from corpus.admin import ParagraphAdmin as CorpusParagraphAdmin
 from corpus.admin import QuoteAdmin as CorpusQuoteAdmin
 from corpus.admin_actions import action_form_page, action_with_form, apply_each, refusal_text
+from corpus.admin_history import HistoryAdmin
 from corpus.admin_versioning import VersionedAdminMixin, VersionedForm
 from corpus.models import Anchor, Article, Paragraph, Quote
 from corpus.spans import span_validate
@@ -203,7 +203,7 @@ class AnnotationAdminForm(VersionedForm):
 
 
 @admin.register(Annotation)
-class AnnotationAdmin(ServiceAdminMixin, VersionedAdminMixin, SimpleHistoryAdmin):
+class AnnotationAdmin(ServiceAdminMixin, VersionedAdminMixin, HistoryAdmin):
     form = AnnotationAdminForm
     list_display = [
         "__str__",
@@ -362,7 +362,7 @@ class FactCheckInline(admin.StackedInline):
 
 
 @admin.register(Claim)
-class ClaimAdmin(ServiceAdminMixin, VersionedAdminMixin, SimpleHistoryAdmin):
+class ClaimAdmin(ServiceAdminMixin, VersionedAdminMixin, HistoryAdmin):
     list_display = ["__str__", "claimant", "article", "verdict", "created_by", "created_at"]
     search_fields = ["text", "claimant__name", "article__title"]
     list_select_related = ["claimant", "article", "created_by", "fact_check"]
@@ -463,7 +463,7 @@ def _fact_check_details(fact_check: FactCheck) -> list[tuple[str, object]]:
 
 
 @admin.register(FactCheck)
-class FactCheckAdmin(ServiceAdminMixin, VersionedAdminMixin, SimpleHistoryAdmin):
+class FactCheckAdmin(ServiceAdminMixin, VersionedAdminMixin, HistoryAdmin):
     form = FactCheckAdminForm
     list_display = ["claim", "verdict", "status", "author", "reviewer", "published_at", "updated_at"]
     list_filter = ["status", "verdict", MineFilter]

@@ -250,10 +250,24 @@ def annotation_update(
     for name, value in fields.items():
         setattr(candidate, name, value)
     candidate.full_clean(exclude=["article", "author", "paragraph", "quote"], validate_unique=False)
-    versioned_update(annotation, expected_version=expected_version, fields=fields, user=user)
-    if tags is not None:
-        annotation.tags.set(_tags_resolve(tags))
+    new_tags = _tags_resolve(tags) if tags is not None else None
+    reason = _tags_change(annotation, new_tags) if new_tags is not None else ""
+    versioned_update(
+        annotation, expected_version=expected_version, fields=fields, user=user, change_reason=reason
+    )
+    if new_tags is not None:
+        annotation.tags.set(new_tags)
     return annotation
+
+
+def _tags_change(annotation: Annotation, tags: list[Tag]) -> str:
+    """The history's words for a change of tags ("tags: a, b → a, c"), or "" if they stay the same."""
+    before = sorted(annotation.tags.values_list("slug", flat=True))
+    after = sorted(tag.slug for tag in tags)
+    if before == after:
+        return ""
+    reason = f"tags: {', '.join(before) or '(none)'} → {', '.join(after) or '(none)'}"
+    return reason if len(reason) <= 100 else reason[:99] + "…"  # the history's column holds 100
 
 
 def _highlight_check(annotation: Annotation, *, doing: str) -> None:

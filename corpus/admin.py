@@ -13,10 +13,10 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
 from . import clusters, registry, services
 from .admin_actions import action_form_page, action_with_form
+from .admin_history import HistoryAdmin
 from .admin_search import TextSearchMixin, article_text_matching, span_matching
 from .admin_versioning import VersionedAdminMixin
 from .ingest.readers import IngestError
@@ -493,7 +493,7 @@ class SpeakerKindFilter(admin.ChoicesFieldListFilter):
 
 
 @admin.register(Quote)
-class QuoteAdmin(TextSearchMixin, VersionedAdminMixin, SimpleHistoryAdmin):
+class QuoteAdmin(TextSearchMixin, VersionedAdminMixin, HistoryAdmin):
     list_display = [
         "excerpt",
         "kind",

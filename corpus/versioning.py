@@ -34,7 +34,9 @@ class StaleVersion(Exception):
         super().__init__(message)
 
 
-def versioned_update(instance: M, *, expected_version: int, fields: dict[str, Any], user=None) -> M:
+def versioned_update(
+    instance: M, *, expected_version: int, fields: dict[str, Any], user=None, change_reason: str = ""
+) -> M:
     """Write ``fields`` to ``instance`` only if its stored version is ``expected_version``.
 
     Callers validate first (``full_clean``) and run inside a transaction. On
@@ -56,11 +58,11 @@ def versioned_update(instance: M, *, expected_version: int, fields: dict[str, An
     for name, value in values.items():
         setattr(instance, name, value)
     instance.version = expected_version + 1
-    _record_history(instance, user=user)
+    _record_history(instance, user=user, change_reason=change_reason)
     return instance
 
 
-def _record_history(instance: models.Model, *, user) -> None:
+def _record_history(instance: models.Model, *, user, change_reason: str = "") -> None:
     """A conditional UPDATE sends no signals, so models with history get their record here."""
     model = type(instance)._meta.concrete_model  # a proxy (a review queue) records on its model
     if not hasattr(model._meta, "simple_history_manager_attribute"):
@@ -74,4 +76,6 @@ def _record_history(instance: models.Model, *, user) -> None:
     if user is not None and not user.is_authenticated:
         user = None
     fresh = model._default_manager.get(pk=instance.pk)
-    get_history_manager_for_model(model).bulk_history_create([fresh], update=True, default_user=user)
+    get_history_manager_for_model(model).bulk_history_create(
+        [fresh], update=True, default_user=user, default_change_reason=change_reason[:100]
+    )
