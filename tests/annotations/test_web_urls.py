@@ -129,3 +129,22 @@ def test_admin_pages_and_the_annotate_screen_link_no_script_urls(client):
         response = client.get(path)
         assert response.status_code == 200, path
         assert 'href="javascript' not in response.content.decode(), path
+
+
+def test_the_admin_refuses_evidence_that_is_no_web_url(client):
+    editor = UserFactory(username="ed", groups=["Editor"], is_staff=True)
+    claim = services.claim_create(article=ArticleFactory(), text="A claim.", created_by=editor)
+    client.force_login(editor)
+    response = client.post(
+        "/admin/annotations/factcheck/add/",
+        {
+            "claim": claim.pk,
+            "verdict": "false",
+            "rationale": "Records.",
+            "evidence": json.dumps(_evidence(SCRIPT)),
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "is not an http:// or https:// URL" in response.content.decode()
+    assert not FactCheck.objects.exists()
