@@ -590,6 +590,7 @@
       role: "combobox",
       "aria-autocomplete": "list",
       "aria-controls": "annotate-tag-suggestions",
+      "aria-expanded": "false",
       "aria-label": "Find a tag",
     });
     let active = 0;
@@ -652,6 +653,7 @@
       const query = input.value.trim().toLowerCase();
       list.replaceChildren();
       matches = [];
+      input.setAttribute("aria-expanded", "false");
       if (!query) return;
       const words = query.split(/\s+/);
       matches = data.tags
@@ -659,6 +661,7 @@
         .filter((tag) => words.every((word) => `${tag.path} ${tag.slug}`.toLowerCase().includes(word)))
         .slice(0, 8);
       active = 0;
+      input.setAttribute("aria-expanded", matches.length ? "true" : "false");
       matches.forEach((tag, index) => {
         list.append(
           h("li", {
