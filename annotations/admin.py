@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected as confirm_delete_selected
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -20,11 +21,12 @@ from corpus.models import Anchor, Article, Paragraph, Quote
 from corpus.spans import span_validate
 from corpus.versioning import StaleVersion
 
-from . import access, admin_exports, annotate, review, services
+from . import access, admin_exports, annotate, review, services, work_queue
 from .models import (
     Annotation,
     AnnotationStatus,
     AnnotationTarget,
+    Assignment,
     Claim,
     FactCheck,
     FactCheckInReview,
@@ -674,7 +676,7 @@ class ArticleAdmin(CorpusArticleAdmin):
         # The article as an editor reads it, not the API's JSON.
         return reverse("admin:corpus_article_annotate", args=[obj.pk])
 
-    actions = [*(CorpusArticleAdmin.actions or []), "export_selected"]
+    actions = [*(CorpusArticleAdmin.actions or []), "export_selected", "assign_selected"]
 
     def get_urls(self):
         annotate_view = self.admin_site.admin_view(annotate.annotate_view)
@@ -683,9 +685,38 @@ class ArticleAdmin(CorpusArticleAdmin):
         )
         return [
             path("<int:object_id>/annotate/", annotate_view, name="corpus_article_annotate"),
+            path(
+                "<int:object_id>/annotate/step/",
+                self.admin_site.admin_view(annotate.assignment_step_view),
+                name="corpus_article_annotate_step",
+            ),
             path("export/", export_view, name="corpus_article_export"),
             *super().get_urls(),
         ]
+
+    @admin.action(description="Assign selected articles to an editor", permissions=["assign"])
+    def assign_selected(self, request, queryset):
+        form = AssignForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            return action_form_page(
+                self, request, queryset, form=form, title="Assign to an editor", action="assign_selected"
+            )
+        assignee = form.cleaned_data["assignee"]
+        try:
+            added = work_queue.assignments_create(
+                article_ids=queryset.order_by().values_list("pk", flat=True),
+                assignee=assignee,
+                user=request.user,
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            text = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+            self.message_user(request, text, messages.ERROR)
+            return None
+        self.message_user(request, f"{added} article(s) added to {assignee}'s queue.", messages.SUCCESS)
+        return None
+
+    def has_assign_permission(self, request) -> bool:
+        return work_queue.can_assign(request.user)
 
     @admin.action(description="Export selected articles", permissions=["view"])
     def export_selected(self, request, queryset):
@@ -741,3 +772,56 @@ class ParagraphAdmin(BulkTagMixin, CorpusParagraphAdmin):
 admin.site.site_header = admin.site.site_title = "Newsdesk"
 admin.site.index_title = "The editors' desk"
 admin.site.site_url = "/api/docs/"  # "View site": there is no public site; the API is the public face
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(
+        queryset=get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username"),
+        help_text="The editor whose queue the articles join.",
+    )
+
+
+class AssigneeFilter(MineFilter):
+    author_field = "assignee"
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    """Each editor's queue: articles to annotate, with their state. "mine" lists the signed-in user's."""
+
+    list_display = ["article_link", "assignee", "state", "assigned_by", "updated_at"]
+    list_filter = [AssigneeFilter, "state", "assignee"]
+    list_select_related = ["assignee", "assigned_by"]
+    search_fields = ["article__title", "assignee__username"]
+    ordering = ["assignee__username", "created_at", "id"]
+    fields = ["article", "assignee", "state", "assigned_by", "created_at", "updated_at"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        # The article's texts can be megabytes; the list shows its title only.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("article", "assignee", "assigned_by")
+            .defer("article__raw_text", "article__text", "article__metadata")
+        )
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_staff
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def has_add_permission(self, request):
+        return False  # from the article list's action, where the articles are chosen
+
+    def has_change_permission(self, request, obj=None):
+        return False  # states move on the annotate screen, through the service
+
+    def has_delete_permission(self, request, obj=None):
+        return work_queue.can_assign(request.user)
+
+    @admin.display(description="article", ordering="article__title")
+    def article_link(self, obj: Assignment) -> str:
+        url = reverse("admin:corpus_article_annotate", args=[obj.article_id])
+        return format_html('<a href="{}">{}</a>', url, obj.article)

@@ -12,19 +12,29 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from corpus.models import Article, Paragraph, Quote, QuoteKind, Speaker
 
-from . import selectors
-from .models import Annotation, AnnotationStatus, Claim, FactCheck, Tag, Verdict
+from . import selectors, work_queue
+from .models import (
+    Annotation,
+    AnnotationStatus,
+    Assignment,
+    AssignmentState,
+    Claim,
+    FactCheck,
+    Tag,
+    Verdict,
+)
 from .palette import QUOTE_COLOUR, SPAM_COLOUR, display_colours
 from .services import REVIEW_PERMISSION, SPAM_TAG
 
@@ -250,6 +260,7 @@ def annotate_view(request: HttpRequest, object_id: int) -> TemplateResponse:
         raise PermissionDenied("You need the permission to view articles to open the annotate screen.")
     article = get_object_or_404(Article.objects.defer("raw_text", "metadata"), pk=object_id)
     data = annotate_page_data(article=article, user=request.user)
+    assignment = Assignment.objects.filter(article=article, assignee=request.user).first()
     get_token(request)  # the script reads the csrftoken cookie; make sure the response sets it
     context = {
         **admin.site.each_context(request),
@@ -263,5 +274,28 @@ def annotate_view(request: HttpRequest, object_id: int) -> TemplateResponse:
         ],
         # The article needs the width; the admin's app list is one click away in the breadcrumbs.
         "is_nav_sidebar_enabled": False,
+        "assignment": assignment,
+        "progress": work_queue.queue_progress(user=request.user) if assignment else None,
     }
     return TemplateResponse(request, "admin/annotations/annotate.html", context)
+
+
+@staff_member_required
+@require_POST
+def assignment_step_view(request: HttpRequest, object_id: int) -> HttpResponseRedirect:
+    """The queue bar's buttons: start this article, or mark it done and open the next one."""
+    assignment = get_object_or_404(Assignment, article_id=object_id, assignee=request.user)
+    state = request.POST.get("state", "")
+    try:
+        work_queue.assignment_set_state(assignment=assignment, state=state, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, "; ".join(exc.messages))
+        return HttpResponseRedirect(reverse("admin:corpus_article_annotate", args=[object_id]))
+    if state == AssignmentState.DONE:
+        following = work_queue.queue_next(user=request.user, after=assignment)
+        if following is None:
+            messages.success(request, "Done: that was the last article in your queue.")
+            return HttpResponseRedirect(reverse("admin:annotations_assignment_changelist") + "?mine=1")
+        messages.success(request, f"Done. Next in your queue: {following.article}.")
+        return HttpResponseRedirect(reverse("admin:corpus_article_annotate", args=[following.article_id]))
+    return HttpResponseRedirect(reverse("admin:corpus_article_annotate", args=[object_id]))

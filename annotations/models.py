@@ -342,3 +342,34 @@ class CheckWorthyDismissal(models.Model):
 
     def __str__(self) -> str:
         return f"dismissed in article {self.article_id}: {self.text[:60]}"
+
+
+class AssignmentState(models.TextChoices):
+    NEW = "new"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+
+
+class Assignment(models.Model):
+    """An article given to an editor to annotate: the editor's work queue, with the state of each."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="assignments")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments"
+    )
+    state = models.CharField(max_length=12, choices=AssignmentState.choices, default=AssignmentState.NEW)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["assignee_id", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "assignee"], name="assignment_once_per_editor"),
+        ]
+        indexes = [models.Index(fields=["assignee", "state", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.article} → {self.assignee} ({self.get_state_display()})"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from annotations import selectors
+from annotations import selectors, work_queue
 
 register = template.Library()
 
@@ -14,5 +14,6 @@ def desk_summary(context) -> dict:
     request = context["request"]
     return {
         "summary": selectors.desk_summary(user=request.user),
+        "queue": work_queue.queue_progress(user=request.user),
         "may_review": request.user.has_perm("annotations.review_factcheck"),
     }

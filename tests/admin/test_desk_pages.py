@@ -46,8 +46,8 @@ def test_the_index_shows_the_review_queue_and_my_queue(client, django_assert_num
     AnnotationFactory(author=me, article=article, status="draft")
     client.get("/admin/")  # warm the per-process caches
     # session, user, the user's and the groups' permissions, the fact-check aggregate, the annotation
-    # aggregate, the recent actions
-    with django_assert_num_queries(7):
+    # aggregate, the assignments' aggregate, the recent actions
+    with django_assert_num_queries(8):
         page = client.get("/admin/").content.decode()
     assert "2 waiting" in page and "(2 by others, for you to review)" in page
     assert "1 draft annotation" in page

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from annotations import services
+from annotations import services, work_queue
 from tests.browser.conftest import PASSWORD
 from tests.browser.helpers import SELECT_PASSAGE
 from tests.factories import TagFactory
@@ -82,8 +82,11 @@ def worked_article(article, editor, factchecker):
     return article
 
 
-def test_annotate_screen_has_no_serious_violations(annotate_page, editor, worked_article):
+def test_annotate_screen_has_no_serious_violations(annotate_page, editor, factchecker, worked_article):
+    # In the editor's work queue, so that the queue bar is on the screen too.
+    work_queue.assignments_create(article_ids=[worked_article.pk], assignee=editor, user=factchecker)
     page = annotate_page(editor, worked_article)
+    page.locator("#queue-bar", has_text="0 of 1 done").wait_for()
     _assert_no_serious_violations(page)
     _screenshot(page, "annotate-screen")
     # and with the panel open over a selected passage
