@@ -782,6 +782,7 @@ class AssignForm(forms.Form):
 
 
 class AssigneeFilter(MineFilter):
+    title = "queue"
     author_field = "assignee"
 
 
@@ -790,6 +791,7 @@ class AssignmentAdmin(admin.ModelAdmin):
     """Each editor's queue: articles to annotate, with their state. "mine" lists the signed-in user's."""
 
     list_display = ["article_link", "assignee", "state", "assigned_by", "updated_at"]
+    list_display_links = None  # the article's link opens the annotate screen; nothing here to change
     list_filter = [AssigneeFilter, "state", "assignee"]
     list_select_related = ["assignee", "assigned_by"]
     search_fields = ["article__title", "assignee__username"]

@@ -111,3 +111,11 @@ def test_dashboard_has_no_serious_violations(browser, live_server, editor, worke
     page = _sign_in(browser, live_server, editor, "/admin/")
     _assert_no_serious_violations(page)
     _screenshot(page, "admin-index")
+
+
+def test_work_queue_has_no_serious_violations(browser, live_server, editor, factchecker, worked_article):
+    work_queue.assignments_create(article_ids=[worked_article.pk], assignee=editor, user=factchecker)
+    page = _sign_in(browser, live_server, editor, "/admin/annotations/assignment/?mine=1")
+    page.locator("#result_list", has_text="New").wait_for()
+    _assert_no_serious_violations(page)
+    _screenshot(page, "work-queue")
