@@ -5,8 +5,9 @@ from __future__ import annotations
 import django_filters as filters
 from django.db.models import QuerySet
 
+from config.filters import FilterSet, IdFilter
 from corpus.filters import ArticleFilter as CorpusArticleFilter
-from corpus.filters import IdFilter, UTCDateTimeFilter, search
+from corpus.filters import UTCDateTimeFilter, search
 from corpus.models import Origin
 
 from .models import (
@@ -66,7 +67,7 @@ class ArticleFilter(CorpusArticleFilter):
         return queryset.filter(pk__in=checks.values("claim__article_id"))
 
 
-class AnnotationFilter(filters.FilterSet):
+class AnnotationFilter(FilterSet):
     q = filters.CharFilter(
         method="filter_q",
         help_text="Full-text search in the notes (websearch syntax); best first, with a highlighted `snippet`.",
@@ -77,7 +78,7 @@ class AnnotationFilter(filters.FilterSet):
     origin = filters.ChoiceFilter(choices=Origin.choices)
     author = filters.CharFilter(field_name="author__username", help_text="Username.")
     source = filters.CharFilter(field_name="article__source__name", help_text="Source name of the article.")
-    speaker = IdFilter(field_name="quote__speaker", help_text="Annotations on quotes of this speaker.")
+    speaker = IdFilter(field_name="quote__speaker", help_text="Annotations on quotes of this speaker (id).")
     created_after = UTCDateTimeFilter(field_name="created_at", lookup_expr="gte")
     created_before = UTCDateTimeFilter(field_name="created_at", lookup_expr="lt")
 
@@ -103,7 +104,7 @@ class AnnotationFilter(filters.FilterSet):
         return search(queryset, field="note", q=value)
 
 
-class ClaimFilter(filters.FilterSet):
+class ClaimFilter(FilterSet):
     verdict = filters.ChoiceFilter(field_name="fact_check__verdict", choices=Verdict.choices)
     status = filters.ChoiceFilter(field_name="fact_check__status", choices=FactCheckStatus.choices)
 
@@ -112,7 +113,7 @@ class ClaimFilter(filters.FilterSet):
         fields = ["article", "claimant", "verdict", "status"]
 
 
-class FactCheckFilter(filters.FilterSet):
+class FactCheckFilter(FilterSet):
     verdict = filters.ChoiceFilter(choices=Verdict.choices)
     status = filters.ChoiceFilter(choices=FactCheckStatus.choices)
     author = filters.CharFilter(field_name="author__username", help_text="Username.")

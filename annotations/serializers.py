@@ -260,6 +260,10 @@ class ArticleListItemSerializer(ArticleDetailSerializer):
     class Meta(ArticleDetailSerializer.Meta):
         schema_optional = (*EXPANDABLE, "standfirst", "byline", "text", "pipeline_version", "ingested_at")
 
+    def get_fields(self) -> dict:
+        # Every field a list item may carry, whatever the request that the schema was generated from.
+        return super(ArticleDetailSerializer, self).get_fields()
+
 
 # --- Input shapes of the writes --------------------------------------------------------------
 

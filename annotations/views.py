@@ -19,6 +19,7 @@ from rest_framework.generics import get_object_or_404 as drf_get_object_or_404
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import BaseParser
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from config.http import etag_for, expected_version, versioned_response
@@ -111,6 +112,7 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["published_at", "id", "title"]
     http_method_names = ["get", "post", "head", "options"]
     checks_query_parameters = True  # ?expand= on the detail too
+    response_headers = {"retrieve": ("ETag",), "create": ("ETag", "Location")}
 
     def _expand(self) -> tuple[str, ...]:
         raw = self.request.query_params.get("expand")
@@ -154,7 +156,7 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
             "same service: the body's bytes are kept as the raw input. The same bytes again answer 200 with "
             "the stored article; the same url with other bytes stores a new revision."
         ),
-        request={"application/json": ArticleIngestSerializer, "text/html": OpenApiTypes.STR},
+        request={"application/json": ArticleIngestSerializer, "text/html": OpenApiTypes.BINARY},
         responses={201: ArticleDetailSerializer, 200: ArticleDetailSerializer},
     )
     def create(self, request, *args, **kwargs):
@@ -268,6 +270,12 @@ class AnnotationViewSet(viewsets.ModelViewSet):
     filterset_class = AnnotationFilter
     ordering_fields = ["article", "start", "created_at", "updated_at"]
     permission_classes = [RolePermission, OwnAnnotation]
+    response_headers = {
+        "retrieve": ("ETag",),
+        "create": ("ETag", "Location"),
+        "update": ("ETag",),
+        "partial_update": ("ETag",),
+    }
 
     def get_queryset(self):
         return selectors.annotation_list(user=self.request.user)
@@ -336,6 +344,7 @@ class ClaimViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [RolePermission, OwnClaim]
     # Withdrawing a claim is part of editing it: editors hold change_claim, not delete_claim.
     action_permissions = {"destroy": [model_perm(Claim, "change")]}
+    response_headers = {"retrieve": ("ETag",), "create": ("ETag", "Location"), "partial_update": ("ETag",)}
 
     def get_queryset(self):
         return selectors.claim_list(user=self.request.user)
@@ -351,7 +360,11 @@ class ClaimViewSet(viewsets.ReadOnlyModelViewSet):
     def create(self, request, *args, **kwargs):
         data = _validated(ClaimWriteSerializer, request.data)
         claim = services.claim_create(created_by=request.user, **data)
-        return self._respond(claim, status_code=status.HTTP_201_CREATED)
+        return self._respond(
+            claim,
+            status_code=status.HTTP_201_CREATED,
+            headers={"Location": reverse("api:claim-detail", args=[claim.pk])},
+        )
 
     def partial_update(self, request, *args, **kwargs):
         claim = self.get_object()
@@ -394,6 +407,15 @@ class FactCheckViewSet(viewsets.ReadOnlyModelViewSet):
         "withdraw": REVIEW,
     }
     if_match_actions = ("submit", "publish", "send_back", "withdraw")
+    response_headers = {
+        "retrieve": ("ETag",),
+        "create": ("ETag", "Location"),
+        "partial_update": ("ETag",),
+        "submit": ("ETag",),
+        "publish": ("ETag",),
+        "send_back": ("ETag",),
+        "withdraw": ("ETag",),
+    }
 
     def get_queryset(self):
         return selectors.factcheck_list(user=self.request.user)
@@ -410,7 +432,11 @@ class FactCheckViewSet(viewsets.ReadOnlyModelViewSet):
         data = _validated(FactCheckWriteSerializer, request.data)
         data["evidence"] = [dict(item) for item in data.get("evidence", [])]
         fact_check = services.factcheck_create(author=request.user, **data)
-        return self._respond(fact_check, status_code=status.HTTP_201_CREATED)
+        return self._respond(
+            fact_check,
+            status_code=status.HTTP_201_CREATED,
+            headers={"Location": reverse("api:factcheck-detail", args=[fact_check.pk])},
+        )
 
     def partial_update(self, request, *args, **kwargs):
         fact_check = self.get_object()
@@ -476,6 +502,12 @@ class W3CNegotiation(DefaultContentNegotiation):
     """Whoever asks for JSON-LD gets the annotation profile, as the protocol requires."""
 
     def select_renderer(self, request, renderers, format_suffix=None):
+        # ?format=jsonld names the profile, whose media type (with its parameter) matches no Accept
+        # pattern but its own: answer it rather than 406.
+        if (
+            format_suffix or request.query_params.get(api_settings.URL_FORMAT_OVERRIDE)
+        ) == W3CRenderer.format:
+            return W3CRenderer(), W3CRenderer.media_type
         renderer, media_type = super().select_renderer(request, renderers, format_suffix)
         if isinstance(renderer, JSONLDRenderer):
             return W3CRenderer(), W3CRenderer.media_type
@@ -542,6 +574,10 @@ class W3CContainerView(W3CMixin, APIView):
     """The W3C Web Annotation Protocol container of the annotations the reader may see."""
 
     checks_query_parameters = True  # ?page=
+    response_headers = {
+        "get": ("ETag", "Link", "Allow", "Accept-Post"),
+        "post": ("Location", "ETag", "Link", "Allow"),
+    }
 
     def _headers(self) -> dict[str, str]:
         return {
@@ -634,6 +670,12 @@ class W3CContainerView(W3CMixin, APIView):
 @extend_schema(tags=["w3c"])
 class W3CAnnotationView(W3CMixin, APIView):
     """One annotation of the container: read, replace (PUT) or delete it, with If-Match."""
+
+    response_headers = {
+        "get": ("ETag", "Link", "Allow"),
+        "put": ("ETag", "Link", "Allow"),
+        "delete": ("Allow",),
+    }
 
     def get_object(self) -> Annotation:
         annotation = drf_get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])

@@ -19,7 +19,6 @@ import re
 from datetime import UTC
 
 import django_filters as filters
-from django import forms
 from django.conf import settings
 from django.contrib.postgres.search import (
     SearchHeadline,
@@ -32,6 +31,7 @@ from django.db import connection
 from django.db.models import BooleanField, Expression, Func, Q, QuerySet
 from rest_framework.settings import api_settings
 
+from config.filters import FilterSet, IdFilter, IdListFilter
 from config.pagination import with_count
 
 from .models import Article, Paragraph, ParagraphRole, Quote, QuoteKind, Speaker, SpeakerKind
@@ -41,24 +41,6 @@ MARK_START, MARK_STOP = "<mark>", "</mark>"
 SEARCH_COUNT_CAP = 1000
 ARTICLE_VECTOR_COLUMN = "search_vector"
 _TERM = re.compile(r'(-?)"([^"]+)"|(-?)(\S+)')
-
-
-class IdField(forms.IntegerField):
-    """A row id: a whole number the database can hold, so that ``?id=abc`` is a 400 naming the parameter,
-    not an error of the database."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", 2**63 - 1)
-        super().__init__(*args, **kwargs)
-
-
-class IdFilter(filters.NumberFilter):
-    field_class = IdField
-
-
-class IdInFilter(filters.BaseInFilter, IdFilter):
-    """Comma-separated ids."""
 
 
 class UTCDateTimeFilter(filters.IsoDateTimeFilter):
@@ -218,7 +200,7 @@ def snippet_cut(text: str, q: str) -> str:
     )
 
 
-class ArticleFilter(filters.FilterSet):
+class ArticleFilter(FilterSet):
     q = filters.CharFilter(
         method="filter_q",
         help_text=(
@@ -233,7 +215,7 @@ class ArticleFilter(filters.FilterSet):
     language = filters.CharFilter(help_text="BCP 47 language tag, exactly.")
     published_after = UTCDateTimeFilter(field_name="published_at", lookup_expr="gte")
     published_before = UTCDateTimeFilter(field_name="published_at", lookup_expr="lt")
-    id = IdInFilter(field_name="id", help_text="Comma-separated article ids.")
+    id = IdListFilter(field_name="id", help_text="Article ids: `id=1&id=3` (or `id=1,3`).")
     role = filters.ChoiceFilter(
         method="filter_role",
         choices=ParagraphRole.choices,
@@ -276,7 +258,7 @@ class ArticleFilter(filters.FilterSet):
         return queryset.filter(pk__in=Quote.objects.filter(speaker_id=value).values("article_id"))
 
 
-class ParagraphFilter(filters.FilterSet):
+class ParagraphFilter(FilterSet):
     role = filters.ChoiceFilter(choices=ParagraphRole.choices)
 
     class Meta:
@@ -284,7 +266,7 @@ class ParagraphFilter(filters.FilterSet):
         fields = ["article", "role"]
 
 
-class QuoteFilter(filters.FilterSet):
+class QuoteFilter(FilterSet):
     kind = filters.ChoiceFilter(choices=QuoteKind.choices)
     source = filters.CharFilter(field_name="article__source__name", help_text="Source name, exactly.")
     published_after = UTCDateTimeFilter(field_name="article__published_at", lookup_expr="gte")
@@ -305,7 +287,7 @@ class QuoteFilter(filters.FilterSet):
         ]
 
 
-class SpeakerQuoteFilter(filters.FilterSet):
+class SpeakerQuoteFilter(FilterSet):
     kind = filters.ChoiceFilter(choices=QuoteKind.choices)
 
     class Meta:
@@ -313,7 +295,7 @@ class SpeakerQuoteFilter(filters.FilterSet):
         fields = ["article", "kind", "verified", "origin"]
 
 
-class SpeakerFilter(filters.FilterSet):
+class SpeakerFilter(FilterSet):
     kind = filters.ChoiceFilter(choices=SpeakerKind.choices)
     name = filters.CharFilter(lookup_expr="icontains")
     shared = filters.BooleanFilter(

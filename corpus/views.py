@@ -46,6 +46,8 @@ def _span_text(prefix: str = "") -> Substr:
 class VersionedRetrieveMixin:
     """A detail response carries the ETag that a later change must send back in If-Match."""
 
+    response_headers = {"retrieve": ("ETag",), "partial_update": ("ETag",)}
+
     def retrieve(self, request, *args, **kwargs):
         instance = self.get_object()
         return versioned_response(self.get_serializer(instance).data, instance)

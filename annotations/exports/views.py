@@ -60,11 +60,20 @@ def _checked(build):
 class ExportView(APIView):
     content_negotiation_class = AnyAccept
     permission_model = ExportJob
+    checks_query_parameters = True  # the filters, checked before the first byte
+    response_headers = {"get": ("Content-Disposition",)}
 
     @extend_schema(
         operation_id="exports_stream",
-        parameters=[ExportQuerySerializer],
-        responses={(200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY)},
+        parameters=[
+            ExportQuerySerializer,
+            OpenApiParameter("fmt", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(FORMATS)),
+        ],
+        # Each format's own media type (csv and parquet: a zip of the folder).
+        responses={
+            (200, media_type): OpenApiResponse(OpenApiTypes.BINARY)
+            for media_type in dict.fromkeys(content_type(fmt) for fmt in FORMATS)
+        },
         description="The export in one format (jsonl, csv, parquet, w3c, claimreview), streamed.",
     )
     def get(self, request, fmt: str):
@@ -84,6 +93,7 @@ class ExportJobListView(generics.ListAPIView):
     permission_classes = [IsAuthenticated]
     serializer_class = ExportJobSerializer
     filter_backends: list = []
+    response_headers = {"post": ("Location",)}
 
     def get_queryset(self):
         return export_job_list(user=self.request.user)
