@@ -15,11 +15,12 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
+
+from config.site import site_url
 
 from .models import Annotation, AnnotationTarget
 
@@ -41,15 +42,15 @@ class W3CError(ValueError):
 
 
 def annotation_iri(pk: int) -> str:
-    return settings.SITE_URL + reverse("api:w3c-annotation-detail", args=[pk])
+    return site_url() + reverse("api:w3c-annotation-detail", args=[pk])
 
 
 def container_iri() -> str:
-    return settings.SITE_URL + reverse("api:w3c-annotation-list")
+    return site_url() + reverse("api:w3c-annotation-list")
 
 
 def article_iri(pk: int) -> str:
-    return settings.SITE_URL + reverse("api:article-detail", args=[pk])
+    return site_url() + reverse("api:article-detail", args=[pk])
 
 
 def _timestamp(value: datetime) -> str:
@@ -189,13 +190,12 @@ def _read_bodies(payload: dict[str, Any]) -> tuple[list[str], str]:
 
 def _article_id(source: Any) -> int:
     _check_iri("target.source", source)
-    if source.startswith(settings.SITE_URL):
-        match = _ARTICLE_PATH.match(source[len(settings.SITE_URL) :].split("?")[0])
+    site = site_url()
+    if source.startswith(site):
+        match = _ARTICLE_PATH.match(source[len(site) :].split("?")[0])
         if match:
             return int(match.group(1))
-    raise W3CError(
-        "target", f"the target must be an article of this site: {settings.SITE_URL}/api/articles/<id>/."
-    )
+    raise W3CError("target", f"the target must be an article of this site: {site}/api/articles/<id>/.")
 
 
 def _read_target(payload: dict[str, Any]) -> dict[str, Any]:

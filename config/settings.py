@@ -75,7 +75,8 @@ if not SECRET_KEY:
     SECRET_KEY = "django-insecure-development-only-key-do-not-deploy"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Empty: the scheme and host of each request (config/site.py).
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -102,6 +103,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "config.site.SiteURLMiddleware",  # after CommonMiddleware, which checks the host
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -328,18 +330,24 @@ REVISION_HOOKS = ["annotations.services.annotations_reanchor"]
 # --- Exports ---------------------------------------------------------------------------
 
 # Large exports run as background tasks (django-tasks; the API that became django.tasks), stored in
-# the database and run by `manage.py db_worker`.
+# the database and run by `manage.py db_worker`. Without TASKS_BACKEND, DEBUG (`make run`, which starts
+# no worker) runs each task in the process that queues it, as it is queued: a job is done when the
+# request that made it answers, rather than queued for a worker that is not there.
 INSTALLED_APPS += ["django_tasks", "django_tasks_db"]
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "BACKEND": os.environ.get("TASKS_BACKEND")
+        or (
+            "django_tasks.backends.immediate.ImmediateBackend" if DEBUG else "django_tasks_db.DatabaseBackend"
+        ),
         "QUEUES": ["default"],
     }
 }
 EXPORTS_DIR = VAR_DIR / "exports"
 # The organization named as author of the ClaimReview markup of published fact-checks.
 CLAIMREVIEW_PUBLISHER_NAME = os.environ.get("CLAIMREVIEW_PUBLISHER_NAME", "Newsdesk")
-CLAIMREVIEW_PUBLISHER_URL = os.environ.get("CLAIMREVIEW_PUBLISHER_URL", SITE_URL)
+# Empty: the site's own address (config/site.py).
+CLAIMREVIEW_PUBLISHER_URL = os.environ.get("CLAIMREVIEW_PUBLISHER_URL", "")
 
 # --- Login rate limiting (django-axes) ------------------------------------------------------
 

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db.models import F
 from django.urls import reverse
 
+from config.site import site_url
 from corpus.models import Article, Quote, Speaker, SpeakerKind
 
 from ..models import FactCheck, FactCheckStatus, Verdict
@@ -50,7 +51,7 @@ WORST, BEST = 1, 5
 
 
 def page_url(fact_check_id: int) -> str:
-    return settings.SITE_URL + reverse("factcheck-public", args=[fact_check_id])
+    return site_url() + reverse("factcheck-public", args=[fact_check_id])
 
 
 def _date(value: datetime | None) -> str | None:
@@ -66,8 +67,7 @@ def rating(verdict: str) -> dict[str, Any]:
 
 def publisher() -> dict[str, Any]:
     organization = {"@type": "Organization", "name": settings.CLAIMREVIEW_PUBLISHER_NAME}
-    if settings.CLAIMREVIEW_PUBLISHER_URL:
-        organization["url"] = settings.CLAIMREVIEW_PUBLISHER_URL
+    organization["url"] = settings.CLAIMREVIEW_PUBLISHER_URL or site_url()
     return organization
 
 

@@ -18,6 +18,7 @@ from typing import Any, BinaryIO
 from django.conf import settings
 from django.urls import reverse
 
+from config.site import site_url
 from corpus.models import SpeakerKind
 
 from .. import w3c
@@ -40,9 +41,7 @@ def context_iri() -> str:
     prefix = (
         settings.STATIC_URL if settings.STATIC_URL.startswith(("/", "http")) else "/" + settings.STATIC_URL
     )
-    return (
-        settings.SITE_URL + prefix + CONTEXT_FILE if not prefix.startswith("http") else prefix + CONTEXT_FILE
-    )
+    return site_url() + prefix + CONTEXT_FILE if not prefix.startswith("http") else prefix + CONTEXT_FILE
 
 
 def contexts() -> list[str]:
@@ -64,7 +63,7 @@ class _Links:
 
     def __init__(self):
         self.contexts = contexts()
-        site = settings.SITE_URL
+        site = site_url()
         self.article = _iri_parts("api:article-detail", site)
         self.annotation = _iri_parts("api:w3c-annotation-detail", site)
         self.quote = _iri_parts("api:quote-detail", site)
@@ -284,7 +283,7 @@ def write(selection: Selection, stream: BinaryIO, *, chunk_size: int) -> Generat
     total = selection.annotations.count() + selection.quotes.count()
     opening = {
         "@context": contexts(),
-        "id": settings.SITE_URL + "/api/exports/w3c/",
+        "id": site_url() + "/api/exports/w3c/",
         "type": "AnnotationCollection",
         "label": "Newsdesk annotations and quotes",
         "total": total,

@@ -18,6 +18,7 @@ from annotations.exports import dataset, tables
 from annotations.exports.claimreview import rating
 from annotations.exports.selection import ExportOptions, Selection
 from annotations.models import Annotation, Claim, FactCheck
+from config.site import site_url
 from corpus.models import Anchor, Article, Paragraph, Quote, Speaker
 from tests.factories import TagFactory
 
@@ -275,9 +276,7 @@ def _reference_w3c(options: ExportOptions) -> list[dict]:
     from annotations.exports.w3c import _iri_parts, _motivation, _redact_target, contexts
 
     def iri(name, pk):
-        from django.conf import settings
-
-        head, tail = _iri_parts(name, settings.SITE_URL)
+        head, tail = _iri_parts(name, site_url())
         return f"{head}{pk}{tail}"
 
     selection = Selection(options)

@@ -58,3 +58,22 @@ def test_bad_boolean_is_named():
 def test_development_settings_work_on_plain_http():
     done = _manage("check", DEBUG="1")
     assert done.returncode == 0, done.stderr
+
+
+def _tasks_backend(**env: str) -> str:
+    done = _manage(
+        "shell", "-c", "from django.conf import settings; print(settings.TASKS['default']['BACKEND'])", **env
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip().splitlines()[-1]
+
+
+def test_tasks_run_in_process_under_make_run_and_on_a_worker_otherwise():
+    env = {k: "" for k in ("TASKS_BACKEND",)}
+    assert _tasks_backend(DEBUG="1", **env) == "django_tasks.backends.immediate.ImmediateBackend"
+    assert (
+        _tasks_backend(DEBUG="0", SECRET_KEY=secrets.token_urlsafe(50), **env)
+        == "django_tasks_db.DatabaseBackend"
+    )
+    chosen = _tasks_backend(DEBUG="1", TASKS_BACKEND="django_tasks_db.DatabaseBackend")
+    assert chosen == "django_tasks_db.DatabaseBackend"

@@ -97,7 +97,11 @@ def test_a_generated_client_runs_the_whole_scenario(child_db, tmp_path):
 
 def _scenario(url: str, world: dict, first: int, second: int, third: int) -> None:
     from newsdesk_client import AuthenticatedClient, Client
-    from newsdesk_client.api.annotations import annotations_create, annotations_list, annotations_partial_update
+    from newsdesk_client.api.annotations import (
+        annotations_create,
+        annotations_list,
+        annotations_partial_update,
+    )
     from newsdesk_client.api.articles import articles_list
     from newsdesk_client.api.claims import claims_create
     from newsdesk_client.api.default import api_root
@@ -172,6 +176,9 @@ def _scenario(url: str, world: dict, first: int, second: int, third: int) -> Non
         annotation.id, client=editor, body=PatchedAnnotationWriteRequest(note="lost"), if_match=first_etag
     )
     assert stale.status_code == 412
+    # No SITE_URL is set: the W3C id names the server the client asked.
+    document = requests.get(f"{url}/api/w3c/annotations/{annotation.id}/", timeout=60).json()
+    assert document["id"] == f"{url}/api/w3c/annotations/{annotation.id}/"
     seen = annotations_list.sync(client=anonymous, article=first)
     assert [(a.id, a.note) for a in seen.results] == [(annotation.id, "second note")]
 
@@ -186,7 +193,9 @@ def _scenario(url: str, world: dict, first: int, second: int, third: int) -> Non
             claim=claim.parsed.id,
             verdict=VerdictEnum.MOSTLY_TRUE,
             rationale="The minutes say so.",
-            evidence=[EvidenceRequest(url="https://example.org/minutes", title="Minutes", accessed="2024-05-01")],
+            evidence=[
+                EvidenceRequest(url="https://example.org/minutes", title="Minutes", accessed="2024-05-01")
+            ],
         ),
     )
     assert fact_check.status_code == 201, fact_check.content
