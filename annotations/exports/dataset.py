@@ -72,8 +72,8 @@ QUOTE_COLUMNS = (
 )  # fmt: skip
 # One row per tag (a LEFT JOIN), the slug last: an annotation's rows come together.
 ANNOTATION_COLUMNS = (
-    "article_id", "id", "target", "start", "end", "exact", "note", "status", "origin", "author__username",
-    "tags__slug",
+    "article_id", "id", "target", "paragraph__position", "quote_id", "start", "end", "exact", "note", "status",
+    "origin", "author__username", "tags__slug",
 )  # fmt: skip
 CLAIM_COLUMNS = (
     "article_id", "id", "text", "claimant__name", "annotation_id", "fact_check__id", "fact_check__verdict",

@@ -18,7 +18,7 @@ concurrent writer), it is written again one article per transaction, so the one 
 the others land.
 
 Articles already in the database are merged, not duplicated; so are their quotes (same span and kind),
-annotations (same target, span, exact and author) and claims (same text and annotation). Into an empty
+annotations (same target, paragraph or quote, span, exact and author) and claims (same text and annotation). Into an empty
 database the exported ids are kept, so exporting again gives the same bytes. Authors missing from the
 database are created inactive.
 """
@@ -503,7 +503,8 @@ class _Match:
     paragraphs: dict[int, ParagraphRef] = field(default_factory=dict)
     quotes: dict[tuple, QuoteRef] = field(default_factory=dict)  # (start, end, kind) -> quote
     quote_list: list[QuoteRef] = field(default_factory=list)
-    annotations: dict[tuple, int] = field(default_factory=dict)  # (target, start, end, exact, author) -> id
+    # (target, start, end, exact, author, paragraph position, quote id) -> id
+    annotations: dict[tuple, int] = field(default_factory=dict)
     claims: set[tuple[str, int | None]] = field(default_factory=set)
     speakers: dict[str, int] = field(default_factory=dict)  # its own speakers, by name
 
@@ -961,12 +962,22 @@ class Importer:
             quote = (pk, start, end, exact)
             matches[article_id].quotes[(start, end, kind)] = quote
             matches[article_id].quote_list.append(quote)
-        for article_id, pk, target, start, end, exact, author in (
+        for article_id, pk, target, start, end, exact, author, position, quote_id in (
             Annotation.objects.filter(article_id__in=ids)
             .order_by()
-            .values_list("article_id", "id", "target", "start", "end", "exact", "author__username")
+            .values_list(
+                "article_id",
+                "id",
+                "target",
+                "start",
+                "end",
+                "exact",
+                "author__username",
+                "paragraph__position",
+                "quote_id",
+            )
         ):
-            matches[article_id].annotations[(target, start, end, exact, author)] = pk
+            matches[article_id].annotations[(target, start, end, exact, author, position, quote_id)] = pk
         for article_id, text, annotation_id in (
             Claim.objects.filter(article_id__in=ids)
             .order_by()
@@ -1321,7 +1332,16 @@ class Importer:
             else:
                 exact = ""
             author_name = item.get("author")
-            key = (target, start, end, exact or "", author_name)
+            # Which paragraph or quote, too: two copies of the same words are two targets.
+            key = (
+                target,
+                start,
+                end,
+                exact or "",
+                author_name,
+                paragraph[1] if paragraph is not None else None,
+                quote[0] if quote is not None else None,
+            )
             if key in existing:
                 by_export[item["id"]] = existing[key]
                 continue
@@ -1513,7 +1533,7 @@ def _paragraph_for(item, exact, text, paragraphs, fail, where) -> ParagraphRef:
     if exact is None:
         fail(
             f"{where}.exact",
-            "a paragraph annotation exported without text cannot be placed from JSONL; import the csv or parquet export, which names the paragraph",
+            "a paragraph annotation with neither its paragraph's position (paragraph) nor its words (exact) cannot be placed",
         )
     for paragraph in sorted(paragraphs.values(), key=lambda p: p[1]):
         if text[paragraph[2] : paragraph[3]] == exact:
@@ -1527,7 +1547,7 @@ def _quote_for(item, exact, text, quotes, match, fail, where) -> QuoteRef:
     if exact is None:
         fail(
             f"{where}.exact",
-            "a quote annotation exported without text cannot be placed from JSONL; import the csv or parquet export, which names the quote",
+            "a quote annotation with neither its quote's id (quote) nor its words (exact) cannot be placed",
         )
     held = match.quote_list if match is not None else []
     candidates = sorted(

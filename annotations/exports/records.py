@@ -161,7 +161,9 @@ def article_record(
 
     annotation_items: list[dict] = []
     last_id = None
-    for _, annotation_id, target, start, end, exact, note, status, origin, username, slug in annotations:
+    for (
+        _, annotation_id, target, position, quote_id, start, end, exact, note, status, origin, username, slug,
+    ) in annotations:  # fmt: skip
         if annotation_id == last_id:  # one more tag of the annotation just made
             tags = annotation_items[-1]["tags"]
             tags.append(slug)
@@ -172,6 +174,8 @@ def article_record(
             {
                 "id": annotation_id,
                 "target": target,
+                "paragraph": position,
+                "quote": quote_id,
                 "start": start,
                 "end": end,
                 "exact": exact if with_text else None,

@@ -47,7 +47,9 @@ QUOTE_KEYS = [
     "origin",
     "verified",
 ]
-ANNOTATION_KEYS = ["id", "target", "start", "end", "exact", "tags", "note", "status", "origin", "author"]
+ANNOTATION_KEYS = [
+    "id", "target", "paragraph", "quote", "start", "end", "exact", "tags", "note", "status", "origin", "author",
+]  # fmt: skip
 CLAIM_KEYS = ["id", "text", "claimant", "annotation", "fact_check"]
 FACT_CHECK_KEYS = ["verdict", "rationale", "evidence", "status", "author", "reviewer", "published_at"]
 EVIDENCE_KEYS = ["url", "title", "publisher", "accessed"]

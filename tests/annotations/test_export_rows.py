@@ -113,7 +113,8 @@ def _reference_records(options: ExportOptions) -> list[dict]:
         Prefetch("paragraphs", queryset=Paragraph.objects.order_by("position")),
         Prefetch("quotes", queryset=selection.quotes.select_related("speaker", "via")),
         Prefetch(
-            "annotations", queryset=selection.annotations.select_related("author").prefetch_related("tags")
+            "annotations",
+            queryset=selection.annotations.select_related("author", "paragraph").prefetch_related("tags"),
         ),
         Prefetch(
             "claims",
@@ -201,6 +202,8 @@ def _reference_records(options: ExportOptions) -> list[dict]:
                     {
                         "id": a.pk,
                         "target": a.target,
+                        "paragraph": a.paragraph.position if a.paragraph else None,
+                        "quote": a.quote_id,
                         "start": a.start,
                         "end": a.end,
                         "exact": a.exact if options.with_text else None,
