@@ -537,7 +537,10 @@ class W3CMixin:
     negotiates_content = True
 
     def get_queryset(self):
-        return selectors.annotation_list(user=self.request.user)
+        return selectors.annotation_list(user=self.request.user).prefetch_related(w3c.W3C_CLAIMS)
+
+    def _document(self, annotation: Annotation) -> dict:
+        return w3c.to_w3c(annotation, drafts=selectors.sees_drafts(self.request.user))
 
     def _payload(self) -> dict:
         try:
@@ -595,7 +598,7 @@ class W3CContainerView(W3CMixin, APIView):
             "type": "AnnotationPage",
             "partOf": container,
             "startIndex": start,
-            "items": [w3c.annotation_iri(a.pk) if iris else w3c.to_w3c(a) for a in items],
+            "items": [w3c.annotation_iri(a.pk) if iris else self._document(a) for a in items],
         }
         if start + W3C_PAGE_SIZE < total:
             page["next"] = f"{container}?page={number + 1}"
@@ -656,7 +659,7 @@ class W3CContainerView(W3CMixin, APIView):
         annotation = services.annotation_create(article=article, author=request.user, **kwargs)
         fresh = self.get_queryset().get(pk=annotation.pk)
         return Response(
-            w3c.to_w3c(fresh),
+            self._document(fresh),
             status=status.HTTP_201_CREATED,
             headers={
                 "Location": w3c.annotation_iri(fresh.pk),
@@ -684,7 +687,7 @@ class W3CAnnotationView(W3CMixin, APIView):
 
     def _respond(self, annotation: Annotation) -> Response:
         return Response(
-            w3c.to_w3c(annotation),
+            self._document(annotation),
             headers={
                 "ETag": etag_for(annotation),
                 "Link": RESOURCE_LINKS,

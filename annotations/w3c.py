@@ -17,12 +17,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 
 from config.site import site_url
 
-from .models import Annotation, AnnotationTarget
+from .exports.selection import ExportOptions
+from .models import Annotation, AnnotationTarget, Claim, FactCheckStatus
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 LDP_CONTEXT = "http://www.w3.org/ns/ldp.jsonld"
@@ -41,6 +43,10 @@ class W3CError(ValueError):
         super().__init__(message)
 
 
+# What to_w3c reads of an annotation's claims, prefetched.
+W3C_CLAIMS = Prefetch("claims", queryset=Claim.objects.select_related("fact_check").order_by("id"))
+
+
 def annotation_iri(pk: int) -> str:
     return site_url() + reverse("api:w3c-annotation-detail", args=[pk])
 
@@ -57,58 +63,33 @@ def _timestamp(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _span(annotation: Annotation) -> tuple[int | None, int | None] | None:
-    """The offsets the selectors describe; (None, None) for an orphan that lost its place in a revision."""
-    if annotation.target == AnnotationTarget.SPAN:
-        return annotation.start, annotation.end
-    if annotation.target == AnnotationTarget.PARAGRAPH:
-        paragraph = annotation.paragraph
-        return (paragraph.start, paragraph.end) if paragraph is not None else (None, None)
-    if annotation.target == AnnotationTarget.QUOTE:
-        quote = annotation.quote
-        return (quote.start, quote.end) if quote is not None else (None, None)
-    return None
+def to_w3c(annotation: Annotation, *, drafts: bool = False) -> dict[str, Any]:
+    """The annotation as a W3C Web Annotation: the export's mapping (``exports.w3c.annotation_document``),
+    so that an annotation reads the same from the API and from an export, ClaimReview bodies included.
 
+    ``annotation`` comes with its tags, author, paragraph and quote, and its claims with their
+    fact-checks (``selectors.annotation_list(...).prefetch_related(W3C_CLAIMS)``); ``drafts``: the
+    reader sees fact-checks that are not published yet.
+    """
+    from .exports.w3c import annotation_document
 
-def to_w3c(annotation: Annotation) -> dict[str, Any]:
-    """The annotation as a W3C Web Annotation."""
-    bodies: list[dict[str, Any]] = [
-        {"type": "TextualBody", "purpose": "tagging", "value": slug}
-        for slug in sorted(tag.slug for tag in annotation.tags.all())
-    ]
-    if annotation.note:
-        bodies.append(
-            {"type": "TextualBody", "purpose": "commenting", "value": annotation.note, "format": "text/plain"}
-        )
-    source = article_iri(annotation.article_id)
-    span = _span(annotation)
-    target: str | dict[str, Any] = source
-    if span is not None:
-        quote: dict[str, Any] = {"type": "TextQuoteSelector", "exact": annotation.exact}
-        if annotation.prefix:
-            quote["prefix"] = annotation.prefix
-        if annotation.suffix:
-            quote["suffix"] = annotation.suffix
-        selectors: list[dict[str, Any]] = [quote]
-        if span[0] is not None:
-            selectors.append({"type": "TextPositionSelector", "start": span[0], "end": span[1]})
-        target = {"type": "SpecificResource", "source": source, "selector": selectors}
-    if annotation.author is not None:
-        creator: dict[str, Any] = {"type": "Person", "nickname": annotation.author.username}
-    else:
-        creator = {"type": "Software", "name": annotation.rule or "newsdesk pipeline"}
-    motivations = [b["purpose"] for b in bodies]
-    return {
-        "@context": CONTEXT,
-        "id": annotation_iri(annotation.pk),
-        "type": "Annotation",
-        "motivation": motivations[0] if len(set(motivations)) == 1 else sorted(set(motivations)),
-        "created": _timestamp(annotation.created_at),
-        "modified": _timestamp(annotation.updated_at),
-        "creator": creator,
-        "body": bodies[0] if len(bodies) == 1 else bodies,
-        "target": target,
-    }
+    paragraph, quote = annotation.paragraph, annotation.quote
+    row = (
+        annotation.pk, annotation.article_id, annotation.target, annotation.start, annotation.end,
+        annotation.exact, annotation.prefix, annotation.suffix,
+        paragraph.start if paragraph else None, paragraph.end if paragraph else None,
+        quote.start if quote else None, quote.end if quote else None,
+        annotation.paragraph_id, annotation.quote_id,
+        annotation.author.username if annotation.author else None, annotation.rule,
+        annotation.created_at, annotation.updated_at, annotation.note,
+    )  # fmt: skip
+    claims = []
+    for claim in annotation.claims.all():
+        check = getattr(claim, "fact_check", None)
+        if check is not None and (drafts or check.status == FactCheckStatus.PUBLISHED):
+            claims.append((annotation.pk, claim.text, check.pk, check.verdict, check.rationale, check.status))
+    slugs = sorted(tag.slug for tag in annotation.tags.all())
+    return annotation_document(row, slugs, claims, ExportOptions())
 
 
 # --- Reading a payload -------------------------------------------------------------------
@@ -169,6 +150,8 @@ def _read_bodies(payload: dict[str, Any]) -> tuple[list[str], str]:
     tags: list[str] = []
     notes: list[str] = []
     for body in _as_list(payload.get("body", [])):
+        if isinstance(body, dict) and body.get("type") == "ClaimReview":
+            continue  # made from the fact-checks of the annotation's claims: read, never written here
         if not isinstance(body, dict):
             raise W3CError(
                 "body", "only embedded TextualBody bodies can be stored, not references to other resources."

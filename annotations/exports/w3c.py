@@ -67,6 +67,7 @@ class _Links:
         self.article = _iri_parts("api:article-detail", site)
         self.annotation = _iri_parts("api:w3c-annotation-detail", site)
         self.quote = _iri_parts("api:quote-detail", site)
+        self.paragraph = _iri_parts("api:paragraph-detail", site)
         self.speaker = _iri_parts("api:speaker-detail", site)
         self.fact_check = _iri_parts("api:factcheck-detail", site)
 
@@ -144,8 +145,8 @@ def _motivation(bodies: list[dict]) -> str | list[str]:
 # The rows the documents are made from; see annotation_document and quote_document.
 ANNOTATION_COLUMNS = (
     "id", "article_id", "target", "start", "end", "exact", "prefix", "suffix", "paragraph__start",
-    "paragraph__end", "quote__start", "quote__end", "author__username", "rule", "created_at", "updated_at",
-    "note", "tags__slug",
+    "paragraph__end", "quote__start", "quote__end", "paragraph_id", "quote_id", "author__username", "rule",
+    "created_at", "updated_at", "note", "tags__slug",
 )  # fmt: skip
 CLAIM_COLUMNS = (
     "annotation_id", "text", "fact_check__id", "fact_check__verdict", "fact_check__rationale",
@@ -160,12 +161,15 @@ QUOTE_COLUMNS = (
 def annotation_document(
     row: tuple, slugs: list[str], claims: list[tuple], options: ExportOptions, links: _Links | None = None
 ) -> dict[str, Any]:
-    """An annotation as ``annotations.w3c.to_w3c`` maps it (the API's mapping, made here from a row of
-    ANNOTATION_COLUMNS, its tags sorted and its claims as rows of CLAIM_COLUMNS: the tests hold the two
-    to the same output), plus a ClaimReview body per fact-checked claim on it."""
+    """An annotation (a row of ANNOTATION_COLUMNS, its tags sorted and its claims as rows of
+    CLAIM_COLUMNS) as a W3C Web Annotation, with a ClaimReview body per fact-checked claim on it. The one
+    mapping: the API's ``annotations.w3c.to_w3c`` makes the row from an instance and calls this.
+
+    A paragraph or quote annotation's target is that paragraph or quote: the SpecificResource's ``id`` is
+    its IRI, beside the selectors of its words in the article."""
     (
         pk, article_id, target, start, end, exact, prefix, suffix, paragraph_start, paragraph_end,
-        quote_start, quote_end, username, rule, created_at, updated_at, note,
+        quote_start, quote_end, paragraph_id, quote_id, username, rule, created_at, updated_at, note,
     ) = row  # fmt: skip
     links = links or _Links()
     bodies: list[dict[str, Any]] = [
@@ -193,6 +197,10 @@ def annotation_document(
         if span[0] is not None:
             selectors.append({"type": "TextPositionSelector", "start": span[0], "end": span[1]})
         selected = {"type": "SpecificResource", "source": source, "selector": selectors}
+        if target == AnnotationTarget.PARAGRAPH and paragraph_id is not None:
+            selected = {"id": _link(links.paragraph, paragraph_id), **selected}
+        elif target == AnnotationTarget.QUOTE and quote_id is not None:
+            selected = {"id": _link(links.quote, quote_id), **selected}
     if username is not None:
         creator: dict[str, Any] = {
             "type": "Person",

@@ -288,26 +288,25 @@ def _reference_w3c(options: ExportOptions) -> list[dict]:
         "tags", Prefetch("claims", queryset=selection.claims.select_related("fact_check"))
     )
     for annotation in annotations:
-        document = w3c.to_w3c(annotation)
+        # The API's mapping of the instance, drafts as the export's options have them, ClaimReview
+        # bodies included; only what the options change is done here.
+        document = w3c.to_w3c(annotation, drafts=options.include_drafts)
         bodies = document["body"] if isinstance(document["body"], list) else [document["body"]]
-        for claim in annotation.claims.all():
-            check = _fact_check_of(claim)
-            if check is not None:
-                bodies.append(
-                    {
-                        "id": iri("api:factcheck-detail", check.pk),
-                        "type": "ClaimReview",
-                        "purpose": "assessing",
-                        "claimReviewed": claim.text,
-                        "verdict": check.verdict,
-                        "reviewRating": rating(check.verdict),
-                        "rationale": check.rationale,
-                        "status": check.status,
-                    }
-                )
-        document["@context"] = contexts()
-        document["motivation"] = _motivation(bodies) if bodies else document["motivation"]
-        document["body"] = bodies[0] if len(bodies) == 1 else bodies
+        reviews = [b for b in bodies if b.get("type") == "ClaimReview"]
+        checks = [(_fact_check_of(claim), claim.text) for claim in annotation.claims.all()]
+        expected = [
+            (check.pk, text)
+            for check, text in checks
+            if check is not None and (options.include_drafts or check.status == "published")
+        ]
+        assert [(iri("api:factcheck-detail", pk), text) for pk, text in expected] == [
+            (b["id"], b["claimReviewed"]) for b in reviews
+        ]
+        for review, (pk, _) in zip(reviews, expected, strict=True):
+            check = FactCheck.objects.get(pk=pk)
+            assert (review["verdict"], review["reviewRating"]) == (check.verdict, rating(check.verdict))
+        assert document["@context"] == contexts()
+        assert document["motivation"] == _motivation(bodies)
         document["target"] = _redact_target(document["target"], options)
         creator = document.get("creator", {})
         if creator.get("nickname"):

@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
+from rest_framework.test import APIClient
 
 from annotations.exports.claimreview import RATING_VALUES, VERDICT_WORDS, rating
 from annotations.models import Verdict
@@ -57,6 +59,44 @@ def test_w3c_collection_and_every_item_pass_the_wpt_schemas(wpt, tmp_path, corpu
     )
     assert not any(corpus.draft.note in json.dumps(i) for i in by_id.values())
     assert document["@context"][1].endswith("/static/annotations/context.jsonld")
+
+
+def test_an_annotation_reads_the_same_from_the_api_and_the_export(wpt, tmp_path, client, corpus):  # noqa: F811
+    """One mapping: the API's document of each exported annotation equals the export's item with its id,
+    motivation and ClaimReview body included; paragraph and quote targets name their paragraph or quote."""
+    items = [i for i in _w3c(tmp_path)["first"]["items"] if "/w3c/annotations/" in i["id"]]
+    assert len(items) >= 4
+    for item in items:
+        served = client.get(urlsplit(item["id"]).path)
+        assert served.status_code == 200, item["id"]
+        assert served.json() == item
+        assert_valid_annotation(wpt, served.json())
+    published = client.get(f"/api/w3c/annotations/{corpus.published.pk}/").json()
+    assert published["motivation"] == ["assessing", "commenting", "tagging"]
+    assert [b["type"] for b in published["body"]].count("ClaimReview") == 1
+    by_target = {a.target: a for a in corpus.articles[1].annotations.select_related("paragraph", "quote")}
+    paragraph = client.get(f"/api/w3c/annotations/{by_target['paragraph'].pk}/").json()["target"]
+    assert paragraph["id"].endswith(f"/api/paragraphs/{by_target['paragraph'].paragraph_id}/")
+    quote = client.get(f"/api/w3c/annotations/{by_target['quote'].pk}/").json()["target"]
+    assert quote["id"].endswith(f"/api/quotes/{by_target['quote'].quote_id}/")
+
+
+def test_a_document_read_from_the_api_can_be_put_back(client, corpus):
+    """The ClaimReview bodies of a document are read-only: a client that sends the document back with a
+    changed note changes the note, and the fact-check stays as it was."""
+    editor_client = APIClient()
+    editor_client.force_authenticate(corpus.editor)
+    path = f"/api/w3c/annotations/{corpus.published.pk}/"
+    read = editor_client.get(path)
+    document = read.json()
+    for body in document["body"]:
+        if body.get("purpose") == "commenting":
+            body["value"] = "a changed note"
+    response = editor_client.put(path, document, format="json", HTTP_IF_MATCH=read["ETag"])
+    assert response.status_code == 200, response.content
+    corpus.published.refresh_from_db()
+    assert corpus.published.note == "a changed note"
+    assert any(b.get("type") == "ClaimReview" for b in response.json()["body"])
 
 
 def test_w3c_without_text_keeps_positions_only(wpt, tmp_path, corpus):  # noqa: F811
