@@ -136,6 +136,8 @@ class AutoSchema(openapi.AutoSchema):
             codes |= {"412", "428"}
         if getattr(self.view, "negotiates_content", False):
             codes.add("406")
+        # A read whose options may ask for more than the reader may see (exports' include_drafts).
+        codes |= set(getattr(self.view, "extra_error_codes", ()))
         return sorted(codes)
 
     def _error_media_types(self) -> list[str]:

@@ -61,6 +61,7 @@ class ExportView(APIView):
     content_negotiation_class = AnyAccept
     permission_model = ExportJob
     checks_query_parameters = True  # the filters, checked before the first byte
+    extra_error_codes = ("403",)  # include_drafts without the permission
     response_headers = {"get": ("Content-Disposition",)}
 
     @extend_schema(

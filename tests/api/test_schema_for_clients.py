@@ -214,12 +214,14 @@ def test_format_jsonld_answers_the_annotation_profile(client):
         )
 
 
-def test_export_stream_declares_its_400_and_answers_it(client, schema):
+def test_export_stream_declares_its_400_and_403_and_answers_them(client, schema):
     operation = schema["paths"]["/api/exports/{fmt}/"]["get"]
     assert "400" in operation["responses"]
     assert set(operation["responses"]["200"]["content"]) >= {"application/x-ndjson", "application/zip"}
     response = client.get("/api/exports/jsonl/?since=yesterday")
     assert response.status_code == 400
+    assert "403" in operation["responses"]
+    assert client.get("/api/exports/jsonl/?include_drafts=true").status_code == 403
 
 
 def test_the_api_root_lists_every_endpoint(client, schema):
