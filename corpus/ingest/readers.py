@@ -297,8 +297,14 @@ def _jsonl_records(path: Path, data: bytes, errors: list[IngestError] | None = N
 def _json_record(obj: dict, raw: bytes, *, origin: str, fmt: str) -> ArticleInput:
     unknown = sorted(set(obj) - set(JSON_FIELDS))
     if unknown:
+        hint = ""
+        if {"label", "entities"} & set(unknown):
+            hint = (
+                " It looks like a doccano export: load it with "
+                "manage.py import_dataset FILE --from doccano --user USERNAME."
+            )
         raise IngestError(
-            f"{origin}: unknown field(s) {', '.join(unknown)}; allowed: {', '.join(JSON_FIELDS)}."
+            f"{origin}: unknown field(s) {', '.join(unknown)}; allowed: {', '.join(JSON_FIELDS)}.{hint}"
         )
     text = obj.get("text")
     if not isinstance(text, str) or not text.strip():

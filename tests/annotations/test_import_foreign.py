@@ -161,3 +161,10 @@ def test_without_from_the_tool_is_named(tmp_path, admin, name, tool):
         call_command("import_dataset", str(path), verbosity=0)
     with pytest.raises(CommandError, match="needs --user"):
         call_command("import_dataset", str(path), "--from", tool, verbosity=0)
+
+
+def test_ingest_points_a_doccano_file_to_the_importer(tmp_path, capsys):
+    path = _write_jsonl(tmp_path / "doccano.jsonl", DOCCANO[:1])
+    with pytest.raises(CommandError):
+        call_command("ingest", str(path), verbosity=0)
+    assert "import_dataset FILE --from doccano" in capsys.readouterr().err
