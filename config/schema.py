@@ -135,7 +135,7 @@ class AutoSchema(openapi.AutoSchema):
         if self._needs_if_match():
             codes |= {"412", "428"}
         if getattr(self.view, "negotiates_content", False):
-            codes.add("406")
+            codes |= {"404", "406"}  # an unknown ?format= is a 404
         # A read whose options may ask for more than the reader may see (exports' include_drafts).
         codes |= set(getattr(self.view, "extra_error_codes", ()))
         return sorted(codes)
