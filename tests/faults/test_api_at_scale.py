@@ -4,7 +4,7 @@ success)."""
 
 from __future__ import annotations
 
-import traceback
+import os
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -14,7 +14,9 @@ from tests.faults.conftest import gunicorn
 
 pytestmark = pytest.mark.slow
 
-EXAMPLES = 30  # per operation and identity: about 2,000 generated requests in all
+EXAMPLES = int(
+    os.environ.get("FUZZ_EXAMPLES", "15")
+)  # per operation, identity and mode: about 3,000 requests
 
 FUZZ_SETUP = r"""
 from rest_framework.authtoken.models import Token
@@ -53,28 +55,25 @@ result = {"tokens": tokens, "calls": calls}
 """
 
 
-def test_schemathesis_at_scale_finds_no_server_errors_or_schema_violations(child_db, tmp_path):
+def test_schemathesis_at_scale_runs_every_check(child_db, tmp_path):
+    """Every schemathesis check, on valid and on invalid requests, as anonymous and as a superuser. What
+    remains is written down in KNOWN with its reason; anything else fails the test."""
     schemathesis = pytest.importorskip("schemathesis")
     from hypothesis import HealthCheck, Phase, given
     from hypothesis import settings as hypothesis_settings
-    from schemathesis import checks
+    from schemathesis import GenerationMode, checks
 
+    checks.load_all_checks()
+    every_check = checks.CHECKS.get_all()
     token = child_db.script(FUZZ_SETUP)
-    selected = [
-        checks.not_a_server_error,
-        checks.status_code_conformance,
-        checks.content_type_conformance,
-        checks.response_schema_conformance,
-        checks.response_headers_conformance,
-    ]
-    failures: list[str] = []
+    found: dict[tuple[str, str], str] = {}
     calls = 0
     limits = {"API_THROTTLE_ANON": "1000000/minute", "API_THROTTLE_USER": "1000000/minute"}
     with gunicorn(child_db, tmp_path, workers=4, **limits) as server:
         schema = schemathesis.openapi.from_url(f"{server.url}/api/schema/")
 
-        def fuzz(operation, headers: dict) -> None:
-            @given(case=operation.as_strategy())
+        def fuzz(operation, headers: dict, mode) -> None:
+            @given(case=operation.as_strategy(generation_mode=mode))
             @hypothesis_settings(
                 max_examples=EXAMPLES,
                 deadline=None,
@@ -86,34 +85,58 @@ def test_schemathesis_at_scale_finds_no_server_errors_or_schema_violations(child
             def run(case):
                 nonlocal calls
                 calls += 1
-                case.call_and_validate(base_url=server.url, headers=headers, checks=selected, timeout=60)
+                case.call_and_validate(base_url=server.url, headers=headers, checks=every_check, timeout=60)
 
             run()
 
         for result in schema.get_all_operations():
             operation = result.ok()
             for who, headers in (("anonymous", {}), ("superuser", {"Authorization": f"Token {token}"})):
-                try:
-                    fuzz(operation, headers)
-                # Collect every operation's failure, then report them together. Schemathesis raises a
-                # BaseExceptionGroup, which `except Exception` would let through at the first failure.
-                except (Exception, BaseExceptionGroup) as error:
-                    if not _known_html_404(error):
-                        failures.append(f"{operation.label} as {who}: {error}")
+                for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+                    try:
+                        fuzz(operation, headers, mode)
+                    # Collect every operation's failures, then report them together. Schemathesis raises a
+                    # BaseExceptionGroup, which `except Exception` would let through at the first failure.
+                    except (Exception, BaseExceptionGroup) as error:
+                        for failure in getattr(error, "exceptions", [error]):
+                            key = (type(failure).__name__, operation.label)
+                            text = f"{getattr(failure, 'title', failure)}: {getattr(failure, 'message', '')}"
+                            found.setdefault(key, f"as {who}, {mode.value}: {text}"[:3000])
         assert server.alive()
         assert requests.get(f"{server.url}/healthz", timeout=30).status_code == 200
         logs = server.logs()
-    assert not failures, "\n\n".join(failures)
+    unexplained = {key: text for key, text in found.items() if not _known(*key)}
+    assert not unexplained, "\n\n".join(
+        f"{kind} {label} {text}" for (kind, label), text in unexplained.items()
+    )
     assert calls > 1500, calls
     assert '" 500 ' not in logs and "Traceback" not in logs
 
 
-def _known_html_404(error: Exception) -> bool:
-    """A path segment with a dot misses the routers' `[^/.]+` and gets Django's HTML 404 (see below)."""
-    found = getattr(error, "exceptions", [error])
-    text = "".join(traceback.format_exception(error))
-    only_content_type = all(type(e).__name__ == "UndefinedContentType" for e in found)
-    return only_content_type and "[404]" in text and "text/html" in text
+# What every check still reports, by kind of failure, with the reason it is not a fault. Any other kind
+# (a server error, an undocumented status code or header, a body outside its schema...) fails the test.
+KNOWN: dict[str, str] = {
+    "RejectedPositiveData": (
+        "A request the schema allows but whose values the server checks against the data: writes that name "
+        "ids that do not exist (article, paragraph, quote, claim), offsets outside the article's text, an "
+        "If-Match that is not the current version, a W3C target that is not an article of this site, an "
+        "ingest body with fields the ingest format does not know (refused, as manage.py ingest refuses "
+        "them); reads with strings the server parses (expand names, ordering fields, cursors, the export's "
+        "since/until dates and article id lists). Each is a 4xx naming the field."
+    ),
+    "AcceptedNegativeData": (
+        "page_size outside 1..100 is clamped and a page that is not a whole number is read leniently until "
+        "the hostile-input work of issue 13 makes both a 400; an empty filter value (?source=) is no filter, "
+        "on every list and export alike."
+    ),
+    "Unsatisfiable": (
+        "Nothing to make invalid: GET /api/ takes no parameters, and any string is a schema-valid tag slug."
+    ),
+}
+
+
+def _known(kind: str, label: str) -> bool:
+    return kind in KNOWN
 
 
 def test_a_lookup_with_a_dot_gets_the_json_404(child_db, tmp_path):
