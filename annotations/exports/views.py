@@ -70,9 +70,12 @@ class ExportView(APIView):
             ExportQuerySerializer,
             OpenApiParameter("fmt", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(FORMATS)),
         ],
-        # Each format's own media type (csv and parquet: a zip of the folder).
+        # Each format's own media type (csv and parquet: a zip of the folder); the JSON-LD ones (w3c,
+        # claimreview) are one JSON document.
         responses={
-            (200, media_type): OpenApiResponse(OpenApiTypes.BINARY)
+            (200, media_type): OpenApiResponse(
+                OpenApiTypes.OBJECT if media_type.split(";")[0].endswith("+json") else OpenApiTypes.BINARY
+            )
             for media_type in dict.fromkeys(content_type(fmt) for fmt in FORMATS)
         },
         description="The export in one format (jsonl, csv, parquet, w3c, claimreview), streamed.",
