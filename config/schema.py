@@ -51,7 +51,9 @@ RESPONSE_HEADERS = {
     "Accept-Post": "The media type a POST to this container takes.",
     "Content-Disposition": "attachment, with the file name of the export.",
 }
-FORM_MEDIA_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+# Parsed by the server, never declared: forms (the browsable API's) and HTML pages, which only the article
+# ingest takes (and declares itself).
+UNDECLARED_MEDIA_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data", "text/html")
 
 
 def _is_json(media_type: str) -> bool:
@@ -62,7 +64,7 @@ class AutoSchema(openapi.AutoSchema):
     def map_parsers(self) -> list[str]:
         """One JSON media type per request body: the first the view parses (``application/ld+json`` on
         the W3C container, ``application/json`` elsewhere)."""
-        media_types = [m for m in super().map_parsers() if m not in FORM_MEDIA_TYPES]
+        media_types = [m for m in super().map_parsers() if m not in UNDECLARED_MEDIA_TYPES]
         json_types = [m for m in media_types if _is_json(m)]
         return [m for m in media_types if not _is_json(m) or m == json_types[0]]
 
