@@ -258,7 +258,9 @@ class ArticleListItemSerializer(ArticleDetailSerializer):
     """Documents a list item: the summary, plus the text and the nested lists asked for with ``?expand=``."""
 
     class Meta(ArticleDetailSerializer.Meta):
-        schema_optional = (*EXPANDABLE, "standfirst", "byline", "text", "pipeline_version", "ingested_at")
+        schema_optional = (
+            *EXPANDABLE, "more", "standfirst", "byline", "text", "pipeline_version", "ingested_at",
+        )  # fmt: skip
 
     def get_fields(self) -> dict:
         # Every field a list item may carry, whatever the request that the schema was generated from.
