@@ -172,17 +172,19 @@ def test_a_refused_save_keeps_tags_status_and_note(annotate_page, editor, articl
     assert list(annotation.tags.values_list("slug", flat=True)) == ["framing"]
 
 
-def test_an_oversize_note_gets_a_clear_error(annotate_page, editor, article, vocabulary):
+def test_an_oversize_note_gets_a_clear_error(annotate_page, editor, article, vocabulary, settings):
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     page = annotate_page(editor, article)
     page.evaluate(SELECT_PASSAGE, "the plan")
     panel = page.locator("#annotate-panel")
     panel.wait_for()
     page.evaluate(
-        "() => { document.querySelector('#annotate-panel .note-input').value = 'x'.repeat(3 * 1024 * 1024); }"
+        "(size) => { document.querySelector('#annotate-panel .note-input').value = 'x'.repeat(size); }",
+        limit + 1024 * 1024,
     )
     panel.locator(".save-button").click()
     error = panel.locator(".panel-error")
-    error.get_by_text("at most 2.5 MB").wait_for()
+    error.get_by_text(f"at most {limit / 1048576:.1f} MB").wait_for()
     assert "Shorten the note" in error.inner_text() and "400" not in error.inner_text()
     assert not Annotation.objects.filter(author=editor).exists()
 
