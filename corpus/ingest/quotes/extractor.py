@@ -1,6 +1,6 @@
 """The extractor: reads an article's paragraphs in order and attributes each quote.
 
-One class of about 600 lines, kept whole on purpose: its rules share the state of the article being
+One class of about 850 lines, kept whole on purpose: its rules share the state of the article being
 read (the speakers, the last speaker of each paragraph, an open quotation chain, the token indexes).
 """
 
