@@ -135,6 +135,16 @@ def _cluster_response(cluster: QuoteCluster):
     return versioned_response(data, cluster)
 
 
+def _existing(model, ids: list[int], *, field: str) -> list:
+    """The rows of ``ids``, or a 400 on ``field`` naming those that do not exist."""
+    rows = list(model.objects.filter(pk__in=ids))
+    missing = sorted(set(ids) - {row.pk for row in rows})
+    if missing:
+        name = model._meta.verbose_name
+        raise ValidationError({field: f"no such {name}(s): {', '.join(map(str, missing))}."})
+    return rows
+
+
 class QuoteClusterViewSet(viewsets.ReadOnlyModelViewSet):
     """The same words across articles. Editors merge clusters and take quotes out of one (POST with
     If-Match); what they decide stays whatever the machine finds later."""
@@ -159,11 +169,7 @@ class QuoteClusterViewSet(viewsets.ReadOnlyModelViewSet):
         version = expected_version(request, cluster)
         data = ClusterMergeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        ids = data.validated_data["clusters"]
-        sources = list(QuoteCluster.objects.filter(pk__in=ids))
-        missing = sorted(set(ids) - {c.pk for c in sources})
-        if missing:
-            raise ValidationError({"clusters": f"no such cluster(s): {', '.join(map(str, missing))}."})
+        sources = _existing(QuoteCluster, data.validated_data["clusters"], field="clusters")
         clusters.quote_clusters_merge(
             target=cluster, expected_version=version, sources=sources, actor=request.user
         )
@@ -176,11 +182,7 @@ class QuoteClusterViewSet(viewsets.ReadOnlyModelViewSet):
         version = expected_version(request, cluster)
         data = ClusterSplitSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        ids = data.validated_data["quotes"]
-        quotes = list(Quote.objects.filter(pk__in=ids))
-        missing = sorted(set(ids) - {q.pk for q in quotes})
-        if missing:
-            raise ValidationError({"quotes": f"no such quote(s): {', '.join(map(str, missing))}."})
+        quotes = _existing(Quote, data.validated_data["quotes"], field="quotes")
         clusters.quote_cluster_split(
             cluster=cluster, expected_version=version, quotes=quotes, actor=request.user
         )
