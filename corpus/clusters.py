@@ -46,6 +46,9 @@ MIN_RUN = SHINGLE + WINDOW - 1  # a shared run of this many tokens always shares
 MIN_TOKENS = 6  # shorter quotes are too common to say where else they were said
 MIN_SHARED = 4  # 3-grams in common (six words in a row) ...
 MIN_CONTAINMENT = 0.75  # ... and this share of the shorter quote's 3-grams
+# Earliest appearance first: by the article's publication date (undated last), then by ingest time. The
+# cluster's first appearance, its members in the API and the ClaimReview appearances all order by it.
+APPEARANCE_ORDER = (F("article__published_at").asc(nulls_last=True), "article__ingested_at", "id")
 FINGERPRINT_CAP = 12  # quotes kept per fingerprint: enough to reach a cluster, never the whole corpus
 QUERY_CHUNK = 5000  # values in one IN (...) list (SQLite allows 32766 parameters)
 CLUSTERED_KINDS = (QuoteKind.DIRECT, QuoteKind.PARTIAL)  # an indirect quote is the writer's words
@@ -292,11 +295,7 @@ def clusters_refresh(*, ids: Iterable[int]) -> None:
     so a cluster of thousands of quotes costs the same queries as one of two."""
     ids = sorted(set(ids))
     changed, dissolved = [], []
-    first = (
-        Quote.objects.filter(cluster_id=OuterRef("pk"))
-        .order_by(F("article__published_at").asc(nulls_last=True), "article__ingested_at", "id")
-        .values("id")[:1]
-    )
+    first = Quote.objects.filter(cluster_id=OuterRef("pk")).order_by(*APPEARANCE_ORDER).values("id")[:1]
     for chunk in _chunks(ids):
         stats = {
             row["cluster_id"]: row

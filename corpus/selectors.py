@@ -6,6 +6,7 @@ import difflib
 
 from django.db.models import Prefetch, QuerySet
 
+from .clusters import APPEARANCE_ORDER
 from .ingest.types import SpeakerDirectory, SpeakerRef
 from .models import Article, ArticleRevision, Quote, QuoteCluster, Speaker, SpeakerAlias
 
@@ -30,15 +31,11 @@ def quote_cluster_list() -> QuerySet[QuoteCluster]:
 def quote_cluster_members(cluster: QuoteCluster) -> list[Quote]:
     """A cluster's quotes, earliest appearance first (undated articles last), at most
     ``CLUSTER_MEMBERS_SHOWN``: the quotes list filtered by ``?cluster=`` walks them all."""
-    from django.db.models import F
-
     return list(
         Quote.objects.filter(cluster=cluster)
         .select_related("article__source", "speaker")
         .defer("article__raw_text", "article__text", "article__metadata")
-        .order_by(F("article__published_at").asc(nulls_last=True), "article__ingested_at", "id")[
-            :CLUSTER_MEMBERS_SHOWN
-        ]
+        .order_by(*APPEARANCE_ORDER)[:CLUSTER_MEMBERS_SHOWN]
     )
 
 

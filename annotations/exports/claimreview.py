@@ -14,10 +14,10 @@ from datetime import datetime
 from typing import Any, BinaryIO
 
 from django.conf import settings
-from django.db.models import F
 from django.urls import reverse
 
 from config.site import site_url
+from corpus.clusters import APPEARANCE_ORDER
 from corpus.models import Article, Quote, Speaker, SpeakerKind
 
 from ..models import FactCheck, FactCheckStatus, Verdict
@@ -96,11 +96,12 @@ def quoted_in(fact_checks: Sequence[FactCheck]) -> dict[int, QuotedIn]:
         .select_related("speaker")
         .only("id", "article_id", "start", "end", "cluster_id", "speaker")
     )
+    by_article: dict[int, list[Quote]] = {}
+    for quote in quotes:
+        by_article.setdefault(quote.article_id, []).append(quote)
     covering: dict[int, Quote] = {}
     for annotation in annotations.values():
-        for quote in quotes:
-            if quote.article_id != annotation.article_id:
-                continue
+        for quote in by_article.get(annotation.article_id, ()):
             if annotation.quote_id == quote.pk or (
                 annotation.start is not None
                 and quote.start <= annotation.start
@@ -121,7 +122,7 @@ def quoted_in(fact_checks: Sequence[FactCheck]) -> dict[int, QuotedIn]:
                 "article__published_at",
                 "article__ingested_at",
             )
-            .order_by(F("article__published_at").asc(nulls_last=True), "article__ingested_at", "id")
+            .order_by(*APPEARANCE_ORDER)
         )
         for member in members:
             seen = appearances.setdefault(member.cluster_id, [])
