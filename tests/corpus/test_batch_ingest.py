@@ -11,10 +11,9 @@ from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 
 from bench.generate import articles as generated_articles
-from corpus import services
 from corpus.ingest.readers import ArticleInput
 from corpus.models import Article, Paragraph, Quote, Speaker, SpeakerAlias
-from corpus.services import IngestFailure, IngestResult, article_ingest, articles_ingest
+from corpus.services import IngestFailure, IngestResult, article_ingest, articles_ingest, batch, store
 
 pytestmark = pytest.mark.django_db
 
@@ -113,9 +112,9 @@ def without_clustering(settings):
     """The quote-cluster hook's queries follow how the quotes of a batch match the corpus (it is tested
     on its own in test_clusters.py); here the store path alone is counted."""
     settings.INGEST_HOOKS = [h for h in settings.INGEST_HOOKS if h != "corpus.clusters.quotes_cluster"]
-    services._ingest_hooks.cache_clear()
+    store._ingest_hooks.cache_clear()
     yield
-    services._ingest_hooks.cache_clear()
+    store._ingest_hooks.cache_clear()
 
 
 def test_queries_grow_with_batches_not_articles(without_clustering):
@@ -221,7 +220,6 @@ def test_parallel_jobs_with_repeats_across_batches():
 
 
 def test_a_batch_that_fails_to_commit_is_written_one_by_one_without_running_the_pipeline_again(monkeypatch):
-    from corpus import services
     from corpus.ingest import pipeline
 
     def clash(*args, **kwargs):
@@ -234,8 +232,8 @@ def test_a_batch_that_fails_to_commit_is_written_one_by_one_without_running_the_
         runs.append(record)
         return real(record.body, title=record.title, language=language, directory=directory)
 
-    monkeypatch.setattr(services, "_store_batch", clash)
-    monkeypatch.setattr(services, "process_record", process_record)
+    monkeypatch.setattr(batch, "_store_batch", clash)
+    monkeypatch.setattr(batch, "process_record", process_record)
     monkeypatch.setattr(pipeline, "process", lambda *a, **k: pytest.fail("the pipeline ran twice"))
     records = _generated(3, seed=8)
     results = list(articles_ingest(records=records))
