@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import views, w3c_views
 
 router = SimpleRouter()
 router.register("articles", views.ArticleViewSet, basename="article")
@@ -12,9 +12,11 @@ router.register("fact-checks", views.FactCheckViewSet, basename="factcheck")
 
 urlpatterns = [
     *router.urls,
-    path("w3c/annotations/", views.W3CContainerView.as_view(), name="w3c-annotation-list"),
+    path("w3c/annotations/", w3c_views.W3CContainerView.as_view(), name="w3c-annotation-list"),
     # Any segment, as the routers do: a malformed id is answered by the API (404 JSON), not by Django.
     re_path(
-        r"^w3c/annotations/(?P<pk>[^/.]+)/$", views.W3CAnnotationView.as_view(), name="w3c-annotation-detail"
+        r"^w3c/annotations/(?P<pk>[^/.]+)/$",
+        w3c_views.W3CAnnotationView.as_view(),
+        name="w3c-annotation-detail",
     ),
 ]
