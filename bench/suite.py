@@ -244,7 +244,7 @@ def import_worker(path: Path) -> dict:
     django_setup()
     from django.db import connection
 
-    from annotations.exports.importer import dataset_import
+    from annotations.imports.importer import dataset_import
     from annotations.models import Annotation
 
     started = time.perf_counter()

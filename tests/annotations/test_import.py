@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from annotations.exports.importer import dataset_import
+from annotations.imports.importer import dataset_import
 from annotations.models import Annotation, Claim, FactCheck, Tag
 from corpus.models import Article, Paragraph, Quote, Source, Speaker
 from tests.annotations.datasets import article_lines, rewrite_articles

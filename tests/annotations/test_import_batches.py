@@ -16,7 +16,9 @@ from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
 from annotations import services
-from annotations.exports.importer import Dataset, dataset_import, table_records
+from annotations.imports.from_tables import table_records
+from annotations.imports.importer import dataset_import
+from annotations.imports.reading import Dataset
 from annotations.models import Annotation, Claim, FactCheck, Tag
 from corpus.models import Article, Paragraph, Quote, Source, Speaker, SpeakerAlias
 from tests.annotations.datasets import article_lines, rewrite_articles

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from annotations import services
-from annotations.exports.importer import dataset_import
+from annotations.imports.importer import dataset_import
 from annotations.models import Annotation
 from tests.annotations.test_import import _wipe
 from tests.factories import ArticleFactory, TagFactory, UserFactory

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from annotations import services
-from annotations.exports.importer import dataset_import
+from annotations.imports.importer import dataset_import
 from annotations.models import FactCheck
 from corpus.models import Article
 from tests.annotations.datasets import article_lines, rewrite_articles

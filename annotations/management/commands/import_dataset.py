@@ -8,8 +8,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from annotations.exports import foreign
-from annotations.exports.importer import BATCH_SIZE, DatasetError, dataset_import
+from annotations.imports import foreign
+from annotations.imports.importer import dataset_import
+from annotations.imports.reading import BATCH_SIZE, DatasetError
 
 
 class Command(BaseCommand):

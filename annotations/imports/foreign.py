@@ -38,7 +38,7 @@ from corpus.services import article_ingest
 
 from .. import services
 from ..models import Tag
-from .importer import DatasetError
+from .reading import DatasetError
 
 FORMATS = ("doccano", "label-studio")
 CONTEXT = 32  # characters of text before and after a span that help find it again

@@ -25,23 +25,13 @@ database are created inactive.
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import io
-import json
-import shutil
-import sqlite3
-import tempfile
-import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import datetime
-from itertools import islice
-from operator import itemgetter
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -56,17 +46,12 @@ from corpus.spans import span_context
 from corpus.weburls import web_url_problem
 
 from ..models import Annotation, AnnotationTarget, Claim, FactCheck, FactCheckStatus, Tag
-from .manifest import MANIFEST_NAME
-from .records import SCHEMA_VERSION
+from .from_tables import table_records, table_rows
+from .reading import BATCH_SIZE, Dataset, DatasetError, jsonl_records
+from .writing import _Ids, _Writer
 
-BATCH_SIZE = 500
 LOCAL_KINDS = {SpeakerKind.ANONYMOUS, SpeakerKind.GROUP}
-ARTICLE_KEYS = ("id", "url", "source", "published_at", "language", "title", "content_hash", "text")
 TARGETS = frozenset(AnnotationTarget.values)
-
-
-class DatasetError(ValueError):
-    """Something in the input a person must fix; the message names the file, line and field."""
 
 
 @dataclass
@@ -76,380 +61,6 @@ class ImportResult:
     failed: int = 0
     counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     errors: list[str] = field(default_factory=list)
-
-
-# --- Reading ---------------------------------------------------------------------------------
-
-
-class Dataset:
-    """An export on disk: its manifest and its files, whatever holds them (folder, zip, files beside)."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        self.zip: zipfile.ZipFile | None = None
-        self.names: dict[str, str] = {}  # entry (articles.jsonl, tags.json, ...) -> file name
-        if path.is_dir():
-            self.folder = path
-            manifest_name = MANIFEST_NAME
-        elif zipfile.is_zipfile(path):
-            self.zip = zipfile.ZipFile(path)
-            self.folder = None
-            manifest_name = MANIFEST_NAME
-        elif path.is_file():
-            self.folder = path.parent
-            manifest_name = f"{path.name}.{MANIFEST_NAME}"
-        else:
-            raise DatasetError(f"{path}: no such file or folder.")
-        self.manifest = self._manifest(manifest_name)
-        self.format = self.manifest["format"] if self.manifest else "jsonl"
-        if self.manifest:
-            for entry in self.manifest.get("files", []):
-                name = entry["name"]
-                self.names[_entry_of(name, path)] = name
-        elif path.is_file():
-            self.names["articles.jsonl"] = path.name
-        else:
-            for entry in ("articles.jsonl", "tags.json", "speakers.json"):
-                if self._exists(entry):
-                    self.names[entry] = entry
-        self._check_files()
-
-    def _exists(self, name: str) -> bool:
-        if self.zip is not None:
-            return name in self.zip.namelist()
-        return (self.folder / name).is_file()
-
-    def open(self, name: str) -> BinaryIO:
-        if self.zip is not None:
-            return self.zip.open(name)
-        return (self.folder / name).open("rb")
-
-    def _manifest(self, name: str) -> dict | None:
-        if not self._exists(name):
-            return None
-        with self.open(name) as stream:
-            try:
-                manifest = json.loads(stream.read().decode("utf-8"))
-            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-                raise DatasetError(f"{name}: not valid JSON ({exc}).") from None
-        version = manifest.get("schema_version")
-        if version != SCHEMA_VERSION:
-            raise DatasetError(
-                f"{name}: field 'schema_version': {version!r} is not a version this program reads "
-                f"({SCHEMA_VERSION!r}); import it with the version that wrote it."
-            )
-        if manifest.get("format") not in ("jsonl", "csv", "parquet"):
-            raise DatasetError(
-                f"{name}: field 'format': {manifest.get('format')!r} cannot be imported; use a jsonl, csv or "
-                "parquet export."
-            )
-        return manifest
-
-    def _check_files(self) -> None:
-        for entry in (self.manifest or {}).get("files", []):
-            name = entry["name"]
-            if not self._exists(name):
-                raise DatasetError(f"{name}: listed in the manifest but missing.")
-            digest = hashlib.sha256()
-            with self.open(name) as stream:
-                for block in iter(lambda: stream.read(1 << 20), b""):
-                    digest.update(block)
-            if digest.hexdigest() != entry["sha256"]:
-                raise DatasetError(
-                    f"{name}: its SHA-256 differs from the manifest's: the file was changed or cut short."
-                )
-
-    def has(self, entry: str) -> bool:
-        return entry in self.names
-
-    def json(self, entry: str) -> Any:
-        with self.open(self.names[entry]) as stream:
-            try:
-                return json.loads(stream.read().decode("utf-8"))
-            except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-                raise DatasetError(f"{self.names[entry]}: not valid JSON ({exc}).") from None
-
-
-def _entry_of(name: str, path: Path) -> str:
-    """The entry a file holds: ``corpus.jsonl.tags.json`` beside ``corpus.jsonl`` holds ``tags.json``."""
-    if path.is_file() and not zipfile.is_zipfile(path):
-        if name == path.name:
-            return "articles.jsonl"
-        prefix = f"{path.name}."
-        return name[len(prefix) :] if name.startswith(prefix) else name
-    return name
-
-
-def jsonl_records(dataset: Dataset) -> Iterator[tuple[str, dict | DatasetError]]:
-    name = dataset.names.get("articles.jsonl")
-    if name is None:
-        raise DatasetError(f"{dataset.path}: no articles.jsonl in this export.")
-    with dataset.open(name) as stream:
-        for number, raw in enumerate(stream, start=1):
-            origin = f"{name} line {number}"
-            if not raw.strip():
-                continue
-            try:
-                record = json.loads(raw.decode("utf-8"))
-            except UnicodeDecodeError:
-                yield origin, DatasetError(f"{origin}: not UTF-8.")
-                continue
-            except json.JSONDecodeError as exc:
-                yield origin, DatasetError(f"{origin}: not a complete JSON object (cut short?): {exc.msg}.")
-                continue
-            if not isinstance(record, dict):
-                yield origin, DatasetError(f"{origin}: not a JSON object.")
-                continue
-            yield origin, record
-
-
-# Tables -> records, for csv and parquet exports.
-
-# The child tables, with the column that ties a row to its parent and the one that orders siblings.
-CHILD_TABLES = {
-    "paragraphs": ("article_id", "position"),
-    "quotes": ("article_id", "id"),
-    "annotations": ("article_id", "id"),
-    "claims": ("article_id", "id"),
-    "fact_checks": ("claim_id", "id"),
-    "evidence": ("fact_check_id", "position"),
-}
-
-
-def _columns(table: str) -> tuple[tuple[str, str], ...]:
-    from .tables import TABLES
-
-    return next(t for t in TABLES if t.name == table).columns
-
-
-def _table_rows(dataset: Dataset, table: str) -> Iterator[dict]:
-    """The rows of one table as dicts, as they are read."""
-    columns = _columns(table)
-    names = [name for name, _ in columns]
-    lists = [name for name, kind in columns if kind == "list"]
-    for row in _table_tuples(dataset, table):
-        record = dict(zip(names, row, strict=True))
-        for name in lists:
-            record[name] = record[name].split(";") if record[name] else []
-        yield record
-
-
-def _table_tuples(dataset: Dataset, table: str, *, raw: bool = False) -> Iterator[tuple]:
-    """The rows of one table in the layout's column order, as they are read: csv a row at a time,
-    parquet a row group at a time. Values are ints, strings, bools or None; timestamps stay text and
-    lists stay joined by ``;`` as in csv; a column the file lacks is None. ``raw``: csv cells are left
-    as the strings they are (``""`` for a null), for a reader that converts them itself."""
-    columns = _columns(table)
-    if dataset.format == "csv":
-        name = f"{table}.csv"
-        if not dataset.has(name):
-            return
-        with dataset.open(dataset.names[name]) as stream:
-            reader = csv.reader(io.TextIOWrapper(stream, encoding="utf-8", newline=""))
-            header = next(reader, [])
-            where = {column: index for index, column in enumerate(header)}
-            if raw:
-                # A missing column reads the empty cell added at the end of every row.
-                pick = itemgetter(*(where.get(column, len(header)) for column, _ in columns))
-                for row in reader:
-                    row.extend([""] * (len(header) + 1 - len(row)))
-                    yield pick(row)
-                return
-            plan = [(_CELL[kind], where.get(column)) for column, kind in columns]
-            for number, row in enumerate(reader, start=2):
-                try:
-                    yield tuple(None if i is None or i >= len(row) else cell(row[i]) for cell, i in plan)
-                except ValueError as exc:
-                    raise DatasetError(f"{name} row {number}: {exc}.") from None
-        return
-    name = f"{table}.parquet"
-    if not dataset.has(name):
-        return
-    import pyarrow.parquet as pq
-
-    with _parquet_source(dataset, dataset.names[name]) as source:
-        for batch in pq.ParquetFile(source).iter_batches(batch_size=1024):
-            values = batch.to_pydict()
-            cells = []
-            for column, kind in columns:
-                cell = values.get(column, [None] * batch.num_rows)
-                if kind == "timestamp":
-                    cell = [_iso(v) for v in cell]
-                elif kind == "list":
-                    cell = [";".join(v) if v else "" for v in cell]
-                cells.append(cell)
-            yield from zip(*cells, strict=True)
-
-
-@contextmanager
-def _parquet_source(dataset: Dataset, name: str) -> Iterator[Path]:
-    """A path pyarrow can seek in: the file itself, or a zip entry copied out to a temporary file."""
-    if dataset.zip is None:
-        yield dataset.folder / name
-        return
-    with tempfile.TemporaryDirectory(prefix="import-") as folder:
-        path = Path(folder) / "table.parquet"
-        with dataset.open(name) as stream, path.open("wb") as out:
-            shutil.copyfileobj(stream, out, 1 << 20)
-        yield path
-
-
-def _whole_number(value: str) -> int | None:
-    if value == "":
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        raise ValueError(f"{value!r} is not a whole number") from None
-
-
-# csv cannot tell an empty string from a null; the importer treats them alike.
-_CELL: dict[str, Callable[[str], Any]] = {
-    "int": _whole_number,
-    "bool": lambda value: None if value == "" else value == "true",
-    "list": lambda value: value,
-    "str": lambda value: value or None,
-    "timestamp": lambda value: value or None,
-}
-
-
-class _Staged:
-    """The child tables of a csv or parquet export, copied into a temporary SQLite file and indexed by
-    the column that ties each row to its article, claim or fact-check.
-
-    Only articles and paragraphs are written in article order: quotes, annotations and claims come in
-    their own id order (an annotation added later to an old article comes last), fact-checks reach
-    their article only through their claim and evidence through its fact-check. So a record cannot be
-    put together in one pass over the tables; copying them to disk first keeps memory to one batch.
-    csv cells go in as they are: the columns' types turn whole numbers into integers, and empty
-    cells come back as nulls.
-    """
-
-    def __init__(self, dataset: Dataset, folder: Path):
-        self.db = sqlite3.connect(folder / "tables.sqlite3")
-        self.db.execute("PRAGMA journal_mode = OFF")
-        self.db.execute("PRAGMA synchronous = OFF")
-        self.queries: dict[str, str] = {}
-        self.layouts: dict[str, tuple[list[str], list[str], list[str]]] = {}
-        csv_cells = dataset.format == "csv"
-        for table, (key, order) in CHILD_TABLES.items():
-            columns = _columns(table)
-            names = [name for name, _ in columns]
-            self.layouts[table] = (
-                names,
-                [name for name, kind in columns if kind == "bool"],
-                [name for name, kind in columns if kind == "list"],
-            )
-            declared = ", ".join(
-                f"c{i} {'INTEGER' if kind == 'int' else ''}" for i, (_, kind) in enumerate(columns)
-            )
-            self.db.execute(f"CREATE TABLE {table} ({declared})")
-            self.db.executemany(
-                f"INSERT INTO {table} VALUES ({', '.join('?' * len(names))})",
-                _table_tuples(dataset, table, raw=True),
-            )
-            k, o = f"c{names.index(key)}", f"c{names.index(order)}"
-            self.db.execute(f"CREATE INDEX {table}_key ON {table} ({k}, {o})")
-            selected = ", ".join(f"NULLIF(c{i}, '')" if csv_cells else f"c{i}" for i in range(len(names)))
-            # The key comes last, past the names the rows are zipped with.
-            self.queries[table] = (
-                f"SELECT {selected}, {k} FROM {table} WHERE {k} IN ({{}}) ORDER BY {k}, {o}, rowid"
-            )
-        self.db.commit()
-
-    def rows(self, table: str, keys: Iterable[int]) -> dict[int, list[dict]]:
-        """The rows of ``table`` under each of ``keys``, in the order the export lists siblings."""
-        names, bools, lists = self.layouts[table]
-        grouped: dict[int, list[dict]] = defaultdict(list)
-        keys = list(dict.fromkeys(k for k in keys if k is not None))
-        for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
-            query = self.queries[table].format(", ".join("?" * len(chunk)))
-            for values in self.db.execute(query, chunk):
-                row = dict(zip(names, values))  # noqa: B905 - the key is left over at the end
-                for name in bools:
-                    if row[name] is not None:
-                        row[name] = row[name] in (1, "true")
-                for name in lists:
-                    row[name] = row[name].split(";") if row[name] else []
-                grouped[values[-1]].append(row)
-        return grouped
-
-    def close(self) -> None:
-        self.db.close()
-
-
-def table_records(
-    dataset: Dataset, *, chunk_size: int = BATCH_SIZE
-) -> Iterator[tuple[str, dict | DatasetError]]:
-    """Group the tables by article into JSONL-shaped records (plus the table-only columns), a chunk of
-    articles at a time."""
-    with tempfile.TemporaryDirectory(prefix="import-") as folder:
-        staged = _Staged(dataset, Path(folder))
-        try:
-            articles = _table_rows(dataset, "articles")
-            number = 2  # row 1 is the csv header
-            while chunk := list(islice(articles, chunk_size)):
-                yield from _chunk_records(staged, chunk, number, dataset.format)
-                number += len(chunk)
-        finally:
-            staged.close()
-
-
-def _chunk_records(
-    staged: _Staged, articles: list[dict], number: int, fmt: str
-) -> Iterator[tuple[str, dict | DatasetError]]:
-    ids = [article.get("id") for article in articles]
-    paragraphs = staged.rows("paragraphs", ids)
-    quotes = staged.rows("quotes", ids)
-    annotations = staged.rows("annotations", ids)
-    claims = staged.rows("claims", ids)
-    fact_checks = {
-        claim_id: rows[-1]
-        for claim_id, rows in staged.rows(
-            "fact_checks", (c.get("id") for rows in claims.values() for c in rows)
-        ).items()
-    }
-    evidence = staged.rows("evidence", (check.get("id") for check in fact_checks.values()))
-    for offset, article in enumerate(articles):
-        origin = f"articles.{fmt} row {number + offset}"
-        pk = article.get("id")
-        record = {
-            **{key: article.get(key) for key in ARTICLE_KEYS},
-            "external_id": article.get("external_id") or "",
-            "published_at": _iso(article.get("published_at")),
-            "paragraphs": paragraphs.get(pk, []),
-            "quotes": [{**q, "continues": q.get("continues_id")} for q in quotes.get(pk, [])],
-            "annotations": [{**a, "quote": a.get("quote_id")} for a in annotations.get(pk, [])],
-            "claims": [],
-        }
-        for claim in claims.get(pk, []):
-            check = fact_checks.get(claim.get("id"))
-            record["claims"].append(
-                {
-                    "id": claim.get("id"),
-                    "text": claim.get("text"),
-                    "claimant": claim.get("claimant"),
-                    "annotation": claim.get("annotation_id"),
-                    "fact_check": None
-                    if check is None
-                    else {
-                        **check,
-                        "published_at": _iso(check.get("published_at")),
-                        "evidence": [
-                            {k: item.get(k) or "" for k in ("url", "title", "publisher", "accessed")}
-                            for item in evidence.get(check.get("id"), [])
-                        ],
-                    },
-                }
-            )
-        yield origin, record
-
-
-def _iso(value) -> str | None:
-    if value is None or isinstance(value, str):
-        return value
-    return value.isoformat()
 
 
 # --- Writing ---------------------------------------------------------------------------------
@@ -532,153 +143,6 @@ class _Batch:
             del getattr(self, name)[length:]
 
 
-class _Ids:
-    """Ids for new rows, handed out before the rows are written.
-
-    PostgreSQL: taken from the table's sequence (``nextval``), a block per batch, so concurrent writers
-    never collide. SQLite: counted up from the table's highest id, read inside the batch's transaction,
-    which holds the database's write lock from its start (``transaction_mode`` IMMEDIATE).
-    """
-
-    def __init__(self):
-        self.postgres = connection.vendor == "postgresql"
-        self.free: dict[type[Model], list[int]] = defaultdict(list)  # PostgreSQL, highest first
-        self.next: dict[type[Model], int] = {}  # SQLite, within one transaction
-        self.floors: dict[type[Model], int] = {}
-        self.sequences: dict[type[Model], str] = {}
-
-    def begin(self, wanted: dict[type[Model], int]) -> None:
-        """Start a transaction's worth of ids; ``wanted`` is how many each table will likely need."""
-        if self.postgres:
-            short = {model: n for model, n in wanted.items() if n > len(self.free[model])}
-            if short:
-                self._fetch(short)
-        else:
-            self.next = {}
-            if wanted:
-                self._count_from(list(wanted))
-
-    def take(self, model: type[Model]) -> int:
-        if self.postgres:
-            if not self.free[model]:
-                self._fetch({model: 64})
-            return self.free[model].pop()
-        if model not in self.next:
-            self._count_from([model])
-        value = self.next[model]
-        self.next[model] = value + 1
-        return value
-
-    def floor(self, model: type[Model], value: int) -> None:
-        """Hand out only ids above ``value``: kept ids up to it are still to be written."""
-        self.floors[model] = max(value, self.floors.get(model, 0))
-        if self.postgres:
-            sequence = self._sequence(model)
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT setval(%s::regclass, GREATEST(%s, nextval(%s::regclass)))",
-                    [sequence, value, sequence],
-                )
-            self.free[model] = [pk for pk in self.free[model] if pk > value]
-
-    def _sequence(self, model: type[Model]) -> str:
-        if model not in self.sequences:
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT pg_get_serial_sequence(%s, %s)", [model._meta.db_table, model._meta.pk.column]
-                )
-                self.sequences[model] = cursor.fetchone()[0]
-        return self.sequences[model]
-
-    def _fetch(self, wanted: dict[type[Model], int]) -> None:
-        models = list(wanted)
-        for model in models:
-            self._sequence(model)
-        columns = ", ".join("ARRAY(SELECT nextval(%s::regclass) FROM generate_series(1, %s))" for _ in models)
-        params = [value for model in models for value in (self.sequences[model], wanted[model])]
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {columns}", params)
-            blocks = cursor.fetchone()
-        for model, block in zip(models, blocks, strict=True):
-            self.free[model] = sorted(block, reverse=True) + self.free[model]
-
-    def _count_from(self, models: list[type[Model]]) -> None:
-        qn = connection.ops.quote_name
-        parts = []
-        for model in models:
-            table, pk = model._meta.db_table, model._meta.pk.column
-            parts.append(
-                f"MAX(COALESCE((SELECT MAX({qn(pk)}) FROM {qn(table)}), 0), "
-                f"COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0))"
-            )
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {', '.join(parts)}", [model._meta.db_table for model in models])
-            highest = cursor.fetchone()
-        for model, value in zip(models, highest, strict=True):
-            self.next[model] = max(value, self.floors.get(model, 0)) + 1
-
-
-class _Writer:
-    """Rows into a table, the columns given and every other one at its default: a binary ``COPY`` on
-    PostgreSQL, one prepared ``INSERT`` for all the rows elsewhere."""
-
-    def __init__(self):
-        self.postgres = connection.vendor == "postgresql"
-        self.types: dict[str, dict[str, int]] = {}
-        # A JSON column takes the object itself in a binary COPY, its text elsewhere.
-        self.metadata = {"format": "dataset"} if self.postgres else json.dumps({"format": "dataset"})
-
-    def insert(self, model: type[Model], columns: tuple[str, ...], rows: list, now: datetime) -> None:
-        if not rows:
-            return
-        fields = {f.attname: f for f in model._meta.concrete_fields}
-        rest = [f for f in model._meta.concrete_fields if f.attname not in columns and not f.primary_key]
-        defaults = tuple(
-            f.get_db_prep_save(
-                now
-                if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-                else f.get_default(),
-                connection,
-            )
-            for f in rest
-        )
-        names = [f.column for f in [*(fields[c] for c in columns), *rest]]
-        qn = connection.ops.quote_name
-        table = model._meta.db_table
-        sql_names = ", ".join(qn(name) for name in names)
-        try:
-            with connection.cursor() as cursor:
-                if self.postgres:
-                    types = self._types(table)
-                    statement = f"COPY {qn(table)} ({sql_names}) FROM STDIN WITH (FORMAT BINARY)"
-                    with connection.wrap_database_errors, cursor.cursor.copy(statement) as copy:
-                        copy.set_types([types[name] for name in names])
-                        write = copy.write_row
-                        for row in rows:
-                            write((*row, *defaults))
-                else:
-                    marks = ", ".join(["%s"] * len(names))
-                    cursor.executemany(
-                        f"INSERT INTO {qn(table)} ({sql_names}) VALUES ({marks})",
-                        [(*row, *defaults) for row in rows],
-                    )
-        except (TypeError, ValueError, AttributeError, OverflowError) as exc:
-            # A value the column cannot take (a number far too large, a list where text goes).
-            raise DataError(f"{table}: {exc}") from exc
-
-    def _types(self, table: str) -> dict[str, int]:
-        """The column types, which a binary COPY must name."""
-        if table not in self.types:
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT attname, atttypid FROM pg_attribute "
-                    "WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
-                    [connection.ops.quote_name(table)],
-                )
-                self.types[table] = dict(cursor.fetchall())
-        return self.types[table]
-
-
 class Importer:
     def __init__(self, dataset: Dataset, *, batch_size: int = BATCH_SIZE):
         self.dataset = dataset
@@ -729,7 +193,7 @@ class Importer:
         if self.dataset.format == "jsonl":
             entries = self.dataset.json("tags.json") if self.dataset.has("tags.json") else []
         else:
-            entries = list(_table_rows(self.dataset, "tags"))
+            entries = list(table_rows(self.dataset, "tags"))
         tags = {t.slug: t for t in Tag.objects.all()}
         new = []
         for entry in entries:
@@ -767,11 +231,11 @@ class Importer:
             entries = self.dataset.json("speakers.json") if self.dataset.has("speakers.json") else []
         else:
             aliases: dict[int, list[str]] = defaultdict(list)
-            for row in _table_rows(self.dataset, "speaker_aliases"):
+            for row in table_rows(self.dataset, "speaker_aliases"):
                 aliases[row["speaker_id"]].append(row["phrase"])
             entries = [
                 {**row, "article": row["article_id"], "aliases": aliases.get(row["id"], [])}
-                for row in _table_rows(self.dataset, "speakers")
+                for row in table_rows(self.dataset, "speakers")
             ]
         shared = []
         for entry in entries:

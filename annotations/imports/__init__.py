@@ -1,0 +1,1 @@
+"""Imports: this project's own exports read back (``importer``), and files from other annotation tools\n(``foreign``)."""
