@@ -5,7 +5,7 @@ from __future__ import annotations
 import django_filters as filters
 from django.db.models import QuerySet
 
-from config.filters import FilterSet, IdFilter
+from api.filters import FilterSet, IdFilter
 from corpus.filters import ArticleFilter as CorpusArticleFilter
 from corpus.filters import UTCDateTimeFilter, search
 from corpus.models import Origin

@@ -17,9 +17,9 @@ from rest_framework.decorators import action
 from rest_framework.parsers import BaseParser
 from rest_framework.response import Response
 
-from config.http import expected_version, versioned_response
-from config.parsers import JSONParser
-from config.permissions import RolePermission, model_perm
+from api.http import expected_version, versioned_response
+from api.parsers import JSONParser
+from api.permissions import RolePermission, model_perm
 from corpus import services as corpus_services
 from corpus.models import Article, ArticleRevision
 from corpus.serializers import ArticleIngestSerializer, RevisionDetailSerializer, RevisionSerializer

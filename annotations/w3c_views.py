@@ -16,9 +16,9 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from config.http import etag_for, expected_version
-from config.parsers import JSONParser
-from config.permissions import RolePermission
+from api.http import etag_for, expected_version
+from api.parsers import JSONParser
+from api.permissions import RolePermission
 from corpus.models import Article
 
 from . import selectors, services, w3c

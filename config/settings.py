@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "api",
     "corpus",
     "annotations",
 ]
@@ -204,7 +205,7 @@ X_FRAME_OPTIONS = "DENY"
 # --- Caches ---------------------------------------------------------------------------
 
 # REDIS_URL (redis://host:6379/0) makes Redis the cache, shared by every worker and app server, and the
-# API throttles count there (config.throttling): no database write per request. Without it the cache
+# API throttles count there (api.throttling): no database write per request. Without it the cache
 # is per process, holds nothing shared, and the throttles count in a table of the database.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
@@ -228,10 +229,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["config.permissions.RolePermission"],
-    "DEFAULT_PAGINATION_CLASS": "config.pagination.PageOrCursorPagination",
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.RolePermission"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PageOrCursorPagination",
     "DEFAULT_PARSER_CLASSES": [
-        "config.parsers.JSONParser",
+        "api.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
@@ -241,20 +242,23 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     # Anonymous clients are throttled by address: the same reading of X-Forwarded-For as the lockouts
-    # (config.throttling reads it through config.proxies; 0, not None, so DRF never trusts the header).
+    # (api.throttling reads it through config.proxies; 0, not None, so DRF never trusts the header).
     "NUM_PROXIES": TRUSTED_PROXIES,
-    "DEFAULT_THROTTLE_CLASSES": ["config.throttling.AnonThrottle", "config.throttling.UserThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AnonThrottle", "api.throttling.UserThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("API_THROTTLE_ANON", "120/minute"),
         "user": os.environ.get("API_THROTTLE_USER", "1200/minute"),
     },
-    "EXCEPTION_HANDLER": "config.http.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "config.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "api.http.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
 }
+# The apps' own errors as API answers (a stale version is a 412, a reader's error a 400), so the api app
+# need not import them.
+API_ERROR_HANDLERS = ["corpus.http.api_error"]
 
 # Full-text search configuration (PostgreSQL). The articles' stored search column (corpus migration
 # 0006) is generated with the value this has when that migration runs, and the annotation-note index
@@ -304,7 +308,7 @@ SPECTACULAR_SETTINGS = {
 # A file larger than this is refused before it is read (bytes).
 INGEST_MAX_BYTES = int(os.environ.get("INGEST_MAX_BYTES", str(20 * 1024 * 1024)))
 # A request body may be as large as a file to ingest (an article posted to the API is one), and no larger:
-# the API answers 413 naming the limit (config.parsers).
+# the API answers 413 naming the limit (api.parsers).
 DATA_UPLOAD_MAX_MEMORY_SIZE = INGEST_MAX_BYTES
 
 LOGGING = {

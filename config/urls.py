@@ -19,7 +19,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
-    path("api/", include("config.api_urls")),
+    path("api/", include("api.urls")),
     path("fact-checks/<int:pk>/", factcheck_public, name="factcheck-public"),
 ]
 

@@ -31,8 +31,8 @@ from django.db import connection
 from django.db.models import BooleanField, Expression, Func, Q, QuerySet
 from rest_framework.settings import api_settings
 
-from config.filters import FilterSet, IdFilter, IdListFilter
-from config.pagination import with_count
+from api.filters import FilterSet, IdFilter, IdListFilter
+from api.pagination import with_count
 
 from .models import Article, Paragraph, ParagraphRole, Quote, QuoteKind, Speaker, SpeakerKind
 
@@ -113,7 +113,7 @@ def search_terms(q: str) -> tuple[list[str], list[str]]:
 def _snippet(field: str, query: SearchQuery) -> SearchHeadline:
     # In the SELECT list, evaluated only for the rows that reach it: after the sort (the planner puts
     # expensive expressions above it) and the LIMIT. Later pages pick their rows first, so that the
-    # OFFSET skips no snippets (config.pagination).
+    # OFFSET skips no snippets (api.pagination).
     return SearchHeadline(
         field,
         query,

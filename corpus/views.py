@@ -15,7 +15,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
-from config.http import expected_version, versioned_response
+from api.http import expected_version, versioned_response
 
 from . import clusters, registry, selectors, services
 from .filters import ParagraphFilter, QuoteFilter, SpeakerFilter, SpeakerQuoteFilter

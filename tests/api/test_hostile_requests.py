@@ -13,7 +13,7 @@ from django.urls import resolve
 
 from annotations import w3c
 from annotations.models import Annotation
-from config.pagination import MAX_PAGE_SIZE
+from api.pagination import MAX_PAGE_SIZE
 from corpus.models import Article
 from tests.api.conftest import client_for, make_user
 from tests.factories import ArticleFactory

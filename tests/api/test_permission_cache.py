@@ -9,7 +9,7 @@ from django.contrib.auth.models import AnonymousUser, Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from config.permissions import permissions_in_one_query
+from api.permissions import permissions_in_one_query
 from tests.api.conftest import client_for, make_user
 from tests.factories import ArticleFactory
 

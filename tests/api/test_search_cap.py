@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from config.pagination import known_count, with_count
+from api.pagination import known_count, with_count
 from corpus import filters
 from corpus.models import Article
 from tests.factories import ArticleFactory

@@ -40,7 +40,7 @@ SWEEP = 500  # expired rows deleted by one request at most
 
 
 def _model():
-    from annotations.models import ThrottleCount
+    from .models import ThrottleCount
 
     return ThrottleCount
 

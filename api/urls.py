@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from config.api_root import APIRootView
+from api.root import APIRootView
 
 app_name = "api"
 

@@ -9,8 +9,8 @@ from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
-from annotations.models import ThrottleCount
-from config.throttling import AnonThrottle, UserThrottle
+from api.models import ThrottleCount
+from api.throttling import AnonThrottle, UserThrottle
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

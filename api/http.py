@@ -7,17 +7,18 @@ happens in the conditional UPDATE (or DELETE) itself, never in Python between a 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import cache
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
+from django.utils.module_loading import import_string
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
-
-from corpus.ingest.readers import IngestError
-from corpus.versioning import StaleVersion
 
 from .parsers import request_too_large
 
@@ -87,21 +88,30 @@ def validation_detail(error: DjangoValidationError) -> dict[str, list[str]]:
     return {"non_field_errors": error.messages}
 
 
-def ingest_detail(error: IngestError) -> dict[str, list[str]]:
-    """Reader errors name the field in their message ("field 'text' is missing"); key them by it."""
+def message_detail(error: Exception) -> dict[str, list[str]]:
+    """An error whose message names its field ("field 'text' is missing"), keyed by that field."""
     message = str(error)
     match = _FIELD_IN_MESSAGE.search(message)
     return {match.group(1) if match else "non_field_errors": [message]}
+
+
+@cache
+def _error_handlers() -> tuple[Callable[[Exception], Exception | None], ...]:
+    """The apps' own errors become API errors here (``API_ERROR_HANDLERS``), without this app importing
+    them: each handler returns the exception to answer with, or None when the error is not its own."""
+    return tuple(import_string(path) for path in getattr(settings, "API_ERROR_HANDLERS", ()))
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     """Domain errors from the services become the HTTP answers the schema documents."""
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(validation_detail(exc))
-    elif isinstance(exc, IngestError):
-        exc = exceptions.ValidationError(ingest_detail(exc))
-    elif isinstance(exc, StaleVersion):
-        exc = PreconditionFailed(str(exc))
     elif isinstance(exc, RequestDataTooBig):
         exc = request_too_large()
+    else:
+        for handler in _error_handlers():
+            answer = handler(exc)
+            if answer is not None:
+                exc = answer
+                break
     return drf_exception_handler(exc, context)
