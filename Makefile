@@ -9,7 +9,7 @@ BENCH_ARGS ?=
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup test lint format check bench clean lock
+.PHONY: run setup test lint imports format check bench clean lock
 
 $(VENV)/.python-ok:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
@@ -49,9 +49,14 @@ setup: $(VENV)/.installed
 test: $(VENV)/.installed-dev
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-lint: $(VENV)/.installed-dev
+## lint: ruff, and the layers (import-linter contracts in pyproject.toml)
+lint: $(VENV)/.installed-dev imports
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# The layers: annotations builds on corpus, both on api; config imports no app but in its URLs.
+imports: $(VENV)/.installed-dev
+	$(VENV)/bin/lint-imports
 
 format: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check --fix .
