@@ -125,7 +125,7 @@ class _Batch:
 
     LISTS = (
         "users", "sources", "tags", "speakers", "aliases", "articles", "paragraphs", "quotes",
-        "annotations", "links", "claims", "fact_checks",
+        "annotations", "links", "claims", "fact_checks", "kept",
     )  # fmt: skip
 
     def __init__(self):
@@ -163,13 +163,16 @@ class Importer:
         # Ids are kept only in tables that were empty: anywhere else they could collide.
         self.keep_ids = {model for model in models if not model.objects.exists()}
         self.kept: set[type[Model]] = set()
+        self.attempted: _Batch | None = None  # the batch last put together, for what the database refused
         # Into an empty database nothing can match, so batches skip the look-ups; a record that
         # repeats one imported earlier is caught by the unique constraints and the batch redone.
         self.fresh = Article in self.keep_ids
 
-    def _pk(self, model: type[Model], pk) -> int:
+    def _pk(self, model: type[Model], pk, batch: _Batch | None = None, where: str = "") -> int:
         if pk is not None and model in self.keep_ids:
             self.kept.add(model)
+            if batch is not None:
+                batch.kept.append((model, pk, where))
             return pk
         return self.ids.take(model)
 
@@ -196,7 +199,8 @@ class Importer:
             entries = list(table_rows(self.dataset, "tags"))
         tags = {t.slug: t for t in Tag.objects.all()}
         new = []
-        for entry in entries:
+        kept: dict[int, str] = {}  # exported id -> slug
+        for index, entry in enumerate(entries):
             if entry["slug"] not in tags:
                 tag = Tag(
                     slug=entry["slug"],
@@ -206,6 +210,12 @@ class Importer:
                     id=self._pk(Tag, entry.get("id")),
                 )
                 tag.full_clean(exclude=["parent"], validate_unique=False)
+                if Tag in self.keep_ids and tag.pk in kept:
+                    raise DatasetError(
+                        f"{self._companion('tags', index)}: field 'id': tag id {tag.pk} is already the id of "
+                        f"tag {kept[tag.pk]!r}; give each tag its own id. Nothing was imported."
+                    )
+                kept[tag.pk] = tag.slug
                 tags[tag.slug] = tag
                 new.append(tag)
         Tag.objects.bulk_create(new)
@@ -238,22 +248,23 @@ class Importer:
                 for row in table_rows(self.dataset, "speakers")
             ]
         shared = []
-        for entry in entries:
+        for index, entry in enumerate(entries):
             if entry.get("article") is not None:
                 self.local_specs[entry["article"]].setdefault(entry["name"], entry)
             elif entry["name"] not in self.shared:
                 self.shared[entry["name"]] = 0  # placeholder until found or created below
-                shared.append(entry)
+                shared.append((index, entry))
         batch = _Batch()
+        kept: dict[int, str] = {}  # exported id -> name
         for start in range(0, len(shared), BATCH_SIZE):
             chunk = shared[start : start + BATCH_SIZE]
             found = {
                 name: (pk, description)
                 for name, pk, description in Speaker.objects.filter(
-                    article__isnull=True, name__in=[e["name"] for e in chunk]
+                    article__isnull=True, name__in=[e["name"] for _, e in chunk]
                 ).values_list("name", "id", "description")
             }
-            for entry in chunk:
+            for index, entry in chunk:
                 name = entry["name"]
                 if name in found:
                     pk, description = found[name]
@@ -261,6 +272,12 @@ class Importer:
                         Speaker.objects.filter(pk=pk).update(description=entry["description"])
                 else:
                     pk = self._pk(Speaker, entry.get("id"))
+                    if Speaker in self.keep_ids and pk in kept:
+                        raise DatasetError(
+                            f"{self._companion('speakers', index)}: field 'id': speaker id {pk} is already the "
+                            f"id of speaker {kept[pk]!r}; give each speaker its own id. Nothing was imported."
+                        )
+                    kept[pk] = name
                     kind = entry.get("kind") or PERSON
                     batch.speakers.append((pk, name, kind, _text(entry.get("description")), None))
                 self.shared[name] = pk
@@ -328,7 +345,8 @@ class Importer:
         except WRITE_ERRORS as exc:
             self._forget(mark)
             self.result.failed += 1
-            self.result.errors.append(f"{item[0]}: {_describe(exc)}; nothing of this article was written.")
+            problem = self._clash(self.attempted) or _describe(exc)
+            self.result.errors.append(f"{item[0]}: {problem}; nothing of this article was written.")
             return
         self._commit(batch)
 
@@ -339,11 +357,43 @@ class Importer:
             items, matches = items[:count], matches[:count]
             self._look_up_names(items, matches)
             self.ids.begin(self._wanted(items, matches))
-            batch = _Batch()
+            batch = self.attempted = _Batch()
             for (origin, record), match in zip(items, matches, strict=True):
                 self._record(origin, record, match, batch)
             self._write(batch)
         return batch, count
+
+    def _clash(self, batch: _Batch | None) -> str | None:
+        """Why the database refused a record that passed its checks, when the reason is an id it kept
+        from the export that another of its rows, or a row written before, already has: one query per
+        table, and only once a record has been refused."""
+        if batch is None:
+            return None
+        first: dict[tuple[type[Model], int], str] = {}
+        for model, pk, where in batch.kept:
+            if (model, pk) in first:
+                label = model._meta.verbose_name
+                return f"{where}: {label} id {pk} is already the id of {_field_of(first[(model, pk)])}"
+            first[(model, pk)] = where
+        wanted: dict[type[Model], list[int]] = defaultdict(list)
+        for model, pk in first:
+            wanted[model].append(pk)
+        holders: dict[tuple[type[Model], int], str] = {}
+        for model, ids in wanted.items():
+            for chunk in range(0, len(ids), 500):
+                for row in model.objects.filter(pk__in=ids[chunk : chunk + 500]).order_by():
+                    holders[(model, row.pk)] = _holder(row)
+        for (model, pk), where in first.items():
+            if (model, pk) in holders:
+                label = model._meta.verbose_name
+                return f"{where}: {label} id {pk} is already taken by {holders[(model, pk)]}"
+        return None
+
+    def _companion(self, table: str, index: int) -> str:
+        """Where the ``index``-th entry of the tags or speakers came from, as a person finds it."""
+        if self.dataset.format == "jsonl":
+            return f"{self.dataset.names.get(f'{table}.json', f'{table}.json')} item {index}"
+        return f"{table}.{self.dataset.format} row {index + 2}"
 
     def _commit(self, batch: _Batch) -> None:
         self.journal.clear()
@@ -596,7 +646,7 @@ class Importer:
             pk = own.get(name)
             if pk is None:
                 spec = spec or {"name": name, "kind": kind}
-                pk = self._pk(Speaker, spec.get("id"))
+                pk = self._pk(Speaker, spec.get("id"), batch, f"speaker {name!r}: field 'id'")
                 kind = spec.get("kind") or ANONYMOUS
                 batch.speakers.append((pk, name, kind, _text(spec.get("description")), article_id))
                 phrases = _alias_phrases(spec.get("aliases") or [])
@@ -664,7 +714,7 @@ class Importer:
     def _article_row(self, record: dict, text: str, fail, batch: _Batch) -> int:
         source = self._source(record["source"], batch) if record.get("source") else None
         roles = {p.get("role"): p for p in reversed(record["paragraphs"])}
-        pk = self._pk(Article, record["id"])
+        pk = self._pk(Article, record["id"], batch, "field 'id'")
         published_at = _datetime(record.get("published_at"), fail, "published_at")
         if record.get("url") and (problem := web_url_problem(record["url"])):
             fail("url", problem)
@@ -739,7 +789,7 @@ class Importer:
                 article_id, record, item.get("speaker"), item.get("speaker_kind"), speakers, own, batch
             )
             via = self._speaker(article_id, record, item.get("via"), None, speakers, own, batch)
-            pk = self._pk(Quote, item["id"])
+            pk = self._pk(Quote, item["id"], batch, f"field 'quotes[{index}].id'")
             exact = _text(words)
             row = [
                 pk,
@@ -816,7 +866,7 @@ class Importer:
             author = self._user(author_name, batch)
             if origin == "editor" and author is None:
                 fail(f"{where}.author", "an editor's annotation needs an author")
-            pk = self._pk(Annotation, item["id"])
+            pk = self._pk(Annotation, item["id"], batch, f"field '{where}.id'")
             rows.append(
                 (
                     pk,
@@ -861,7 +911,7 @@ class Importer:
                 ),
                 annotation_id=annotation,
                 created_by_id=self._user(check.get("author"), batch) if check else None,
-                id=self._pk(Claim, item.get("id")),
+                id=self._pk(Claim, item.get("id"), batch, f"field '{where}.id'"),
             )
             batch.claims.append(claim)
             if check:
@@ -892,7 +942,9 @@ class Importer:
             reviewer_id=reviewer,
             status=status,
             published_at=published_at,
-            id=self._pk(FactCheck, item.get("id") if "claim_id" in item else None),
+            id=self._pk(
+                FactCheck, item.get("id") if "claim_id" in item else None, batch, f"field '{where}.id'"
+            ),
         )
         try:
             # The fields alone: the rules across them are checked above, and the database holds them too.
@@ -973,6 +1025,24 @@ def _first_repeat(matches: list[_Match | None]) -> int:
                 return index
             seen.add(match.id)
     return len(matches)
+
+
+def _field_of(where: str) -> str:
+    """``field 'quotes[0].id'`` -> ``quotes[0]``: the row an id was first given to."""
+    if where.startswith("field '") and where.endswith(".id'"):
+        return where[len("field '") : -len(".id'")]
+    return where.removesuffix(": field 'id'")
+
+
+def _holder(row: Model) -> str:
+    """The row that has an id already, as a person finds it."""
+    if isinstance(row, Article):
+        return f"article {row.url}" if row.url else f"the article with content hash {row.content_hash}"
+    if isinstance(row, Speaker):
+        return f"speaker {row.name!r}"
+    if isinstance(row, FactCheck):
+        return f"the fact-check of claim {row.claim_id}"
+    return f"a {row._meta.verbose_name} of article {row.article_id}"
 
 
 def _text(value, default: str = "") -> str:
