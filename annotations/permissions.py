@@ -10,28 +10,29 @@ from . import access
 REVIEW_ACTIONS = ("publish", "send_back")
 
 
-class OwnAnnotation(BasePermission):
-    """Editors change and delete their own annotations; machine ones are the reviewers'."""
+class OwnWork(BasePermission):
+    """Editors change and delete their own annotations (machine ones are the reviewers') and change and
+    withdraw the claims they marked."""
 
-    message = "You can change or delete only your own annotations."
+    # kind -> (may change, may delete, the refusal)
+    RULES = {
+        "annotation": (
+            access.can_annotation_change,
+            access.can_annotation_delete,
+            "You can change or delete only your own annotations.",
+        ),
+        "claim": (
+            access.can_claim_change,
+            access.can_claim_change,
+            "You can change or withdraw only the claims you marked.",
+        ),
+    }
 
     def has_object_permission(self, request, view, obj) -> bool:
         if request.method in SAFE_METHODS:
             return True
-        if request.method == "DELETE":
-            return access.can_annotation_delete(request.user, obj)
-        return access.can_annotation_change(request.user, obj)
-
-
-class OwnClaim(BasePermission):
-    """Editors change and withdraw the claims they marked."""
-
-    message = "You can change or withdraw only the claims you marked."
-
-    def has_object_permission(self, request, view, obj) -> bool:
-        if request.method in SAFE_METHODS:
-            return True
-        return access.can_claim_change(request.user, obj)
+        may_change, may_delete, self.message = self.RULES[obj._meta.concrete_model._meta.model_name]
+        return (may_delete if request.method == "DELETE" else may_change)(request.user, obj)
 
 
 class FactCheckRules(BasePermission):

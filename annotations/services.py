@@ -20,7 +20,7 @@ from corpus.ingest.normalize import is_blank
 from corpus.ingest.types import ProcessedArticle
 from corpus.models import Anchor, Article, Origin, Paragraph, ParagraphRole, Quote, Speaker
 from corpus.spans import span_context, span_validate
-from corpus.versioning import StaleVersion, versioned_update
+from corpus.versioning import NOT_GIVEN, NotGiven, StaleVersion, versioned_delete, versioned_update
 from corpus.weburls import web_url_problem
 
 from . import access
@@ -190,9 +190,6 @@ def annotation_create(
     return annotation
 
 
-_UNSET = object()
-
-
 @transaction.atomic
 def annotation_update(
     *,
@@ -200,11 +197,11 @@ def annotation_update(
     expected_version: int,
     user,
     target: str | None = None,
-    start: int | object | None = _UNSET,
-    end: int | object | None = _UNSET,
+    start: int | NotGiven | None = NOT_GIVEN,
+    end: int | NotGiven | None = NOT_GIVEN,
     exact: str | None = None,
-    paragraph: Paragraph | object | None = _UNSET,
-    quote: Quote | object | None = _UNSET,
+    paragraph: Paragraph | NotGiven | None = NOT_GIVEN,
+    quote: Quote | NotGiven | None = NOT_GIVEN,
     tags: Sequence[Tag | str] | None = None,
     note: str | None = None,
     status: str | None = None,
@@ -215,17 +212,17 @@ def annotation_update(
     """
     access.access_annotation_change(user, annotation)
     fields: dict = {}
-    moves = any(v is not _UNSET for v in (start, end, paragraph, quote)) or target is not None
+    moves = any(v is not NOT_GIVEN for v in (start, end, paragraph, quote)) or target is not None
     if moves:
         fields.update(
             _target_fields(
                 article=annotation.article,
                 target=target or annotation.target,
-                start=annotation.start if start is _UNSET else start,
-                end=annotation.end if end is _UNSET else end,
+                start=annotation.start if start is NOT_GIVEN else start,
+                end=annotation.end if end is NOT_GIVEN else end,
                 exact=exact,
-                paragraph=annotation.paragraph if paragraph is _UNSET else paragraph,
-                quote=annotation.quote if quote is _UNSET else quote,
+                paragraph=annotation.paragraph if paragraph is NOT_GIVEN else paragraph,
+                quote=annotation.quote if quote is NOT_GIVEN else quote,
             )
         )
         # Placed by a person: no longer an orphan, nor a guess of the re-anchoring.
@@ -299,16 +296,7 @@ def annotation_delete(*, annotation: Annotation, expected_version: int, user) ->
     """
     access.access_annotation_delete(user, annotation)
     _highlight_check(annotation, doing="deleting the highlight")
-    # QuerySet.delete() reads the rows before deleting them by id, so the version test alone could
-    # pass on a row that a concurrent edit is about to commit. Lock the row under the version condition
-    # first: PostgreSQL re-checks the condition once the edit commits.
-    locked = Annotation.objects.select_for_update().filter(pk=annotation.pk, version=expected_version)
-    deleted = 0
-    if locked.exists():
-        deleted, _ = Annotation.objects.filter(pk=annotation.pk, version=expected_version).delete()
-    if not deleted:
-        current = Annotation.objects.filter(pk=annotation.pk).values_list("version", flat=True).first()
-        raise StaleVersion(model=Annotation, pk=annotation.pk, expected=expected_version, current=current)
+    versioned_delete(annotation, expected_version=expected_version)
 
 
 def spam_annotations_create(*, items: list[tuple[Article, ProcessedArticle]]) -> None:
@@ -393,9 +381,6 @@ def _claim_fact_check(claim: Claim) -> FactCheck | None:
     return FactCheck.objects.select_for_update().filter(claim=claim).first()
 
 
-_KEEP = object()
-
-
 @transaction.atomic
 def claim_update(
     *,
@@ -403,9 +388,9 @@ def claim_update(
     expected_version: int,
     user,
     text: str | None = None,
-    article: Article | object = _KEEP,
-    claimant: Speaker | object | None = _KEEP,
-    annotation: Annotation | object | None = _KEEP,
+    article: Article | NotGiven = NOT_GIVEN,
+    claimant: Speaker | NotGiven | None = NOT_GIVEN,
+    annotation: Annotation | NotGiven | None = NOT_GIVEN,
 ) -> Claim:
     """Change a claim's wording, article, claimant or annotation, only if nobody changed it since
     ``expected_version``. Only the editor who marked it (or an administrator) changes it.
@@ -425,10 +410,10 @@ def claim_update(
         if text.strip() != claim.text:
             fields["text"] = text.strip()
     article_id = claim.article_id
-    if article is not _KEEP and article.pk != claim.article_id:
+    if article is not NOT_GIVEN and article.pk != claim.article_id:
         article_id = article.pk
         fields["article"] = article
-    if claimant is not _KEEP:
+    if claimant is not NOT_GIVEN:
         if claimant is not None and claimant.article_id not in (None, article_id):
             raise ValidationError({"claimant": "that speaker belongs to another article."})
         if getattr(claimant, "pk", None) != claim.claimant_id or "article" in fields:
@@ -441,7 +426,7 @@ def claim_update(
             "on the new article (or none) when moving it."
         }
     )
-    if annotation is not _KEEP:
+    if annotation is not NOT_GIVEN:
         if annotation is not None and annotation.article_id != article_id:
             if "article" in fields and annotation.pk == claim.annotation_id:
                 raise stays_behind
@@ -492,13 +477,7 @@ def claim_delete(*, claim: Claim, expected_version: int, user) -> None:
             )
         if fact_check.author_id != getattr(user, "pk", None) and not getattr(user, "is_superuser", False):
             raise ValidationError({"claim": "someone else has a draft fact-check of it."})
-    locked = Claim.objects.select_for_update().filter(pk=claim.pk, version=expected_version)
-    deleted = 0
-    if locked.exists():
-        deleted, _ = Claim.objects.filter(pk=claim.pk, version=expected_version).delete()
-    if not deleted:
-        current = Claim.objects.filter(pk=claim.pk).values_list("version", flat=True).first()
-        raise StaleVersion(model=Claim, pk=claim.pk, expected=expected_version, current=current)
+    versioned_delete(claim, expected_version=expected_version)
 
 
 def _evidence_clean(evidence: list) -> list[dict]:

@@ -27,7 +27,7 @@ from corpus.serializers import ArticleIngestSerializer, RevisionDetailSerializer
 from . import selectors, services
 from .filters import AnnotationFilter, ArticleFilter, ClaimFilter, FactCheckFilter
 from .models import Annotation, Claim, FactCheck
-from .permissions import FactCheckRules, OwnAnnotation, OwnClaim
+from .permissions import FactCheckRules, OwnWork
 from .serializers import (
     AnnotationListSerializer,
     AnnotationSerializer,
@@ -168,7 +168,7 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
             data,
             article,
             status_code=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,
-            headers={"Location": article.get_absolute_url()},
+            headers={"Location": reverse("api:article-detail", args=[article.pk])},
         )
 
     @extend_schema(
@@ -264,7 +264,7 @@ class AnnotationViewSet(viewsets.ModelViewSet):
     serializer_class = AnnotationSerializer
     filterset_class = AnnotationFilter
     ordering_fields = ["article", "start", "created_at", "updated_at"]
-    permission_classes = [RolePermission, OwnAnnotation]
+    permission_classes = [RolePermission, OwnWork]
     response_headers = {
         "retrieve": ("ETag",),
         "create": ("ETag", "Location"),
@@ -336,7 +336,7 @@ class ClaimViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ClaimSerializer
     filterset_class = ClaimFilter
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
-    permission_classes = [RolePermission, OwnClaim]
+    permission_classes = [RolePermission, OwnWork]
     # Withdrawing a claim is part of editing it: editors hold change_claim, not delete_claim.
     action_permissions = {"destroy": [model_perm(Claim, "change")]}
     response_headers = {"retrieve": ("ETag",), "create": ("ETag", "Location"), "partial_update": ("ETag",)}

@@ -23,7 +23,7 @@ from corpus.models import Article
 
 from . import selectors, services, w3c
 from .models import Annotation
-from .permissions import OwnAnnotation
+from .permissions import OwnWork
 
 
 class W3CRenderer(renderers.JSONRenderer):
@@ -73,7 +73,7 @@ class W3CMixin:
     renderer_classes = [W3CRenderer, JSONLDRenderer, renderers.JSONRenderer]
     parser_classes = [JSONLDParser, JSONParser]
     content_negotiation_class = W3CNegotiation
-    permission_classes = [RolePermission, OwnAnnotation]
+    permission_classes = [RolePermission, OwnWork]
     permission_model = Annotation
     negotiates_content = True
 

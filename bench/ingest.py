@@ -26,13 +26,13 @@ def worker(path: Path, jobs: int) -> dict:
     from corpus.ingest.readers import read_path
     from corpus.models import Quote
     from corpus.selectors import speaker_directory
-    from corpus.services import articles_ingest
+    from corpus.services import batch_ingest
 
     records = read_path(path, max_bytes=settings.INGEST_MAX_BYTES * 100)
     directory = speaker_directory()
     started = time.perf_counter()
     # The command's path: batches of 200 per transaction, bulk inserts, the pipeline in ``jobs`` processes.
-    for _ in articles_ingest(records=records, directory=directory, jobs=jobs):
+    for _ in batch_ingest(records=records, directory=directory, jobs=jobs):
         pass
     seconds = time.perf_counter() - started
     return {

@@ -29,7 +29,7 @@ _TOKEN = re.compile(r"\w+|[^\w\s]", re.UNICODE)
 
 
 @dataclass(frozen=True, slots=True)
-class Anchor:
+class Placement:
     method: str  # exact | fuzzy | orphaned
     start: int | None = None
     end: int | None = None
@@ -126,7 +126,7 @@ def _common_prefix(a: str, b: str) -> int:
     return n
 
 
-def _exact(new: str, exact: str, prefix: str, suffix: str, expected: int) -> Anchor | None:
+def _exact(new: str, exact: str, prefix: str, suffix: str, expected: int) -> Placement | None:
     best: tuple | None = None
     position = new.find(exact)
     while position != -1:
@@ -145,10 +145,10 @@ def _exact(new: str, exact: str, prefix: str, suffix: str, expected: int) -> Anc
     if len(exact) <= SHORT_EXACT and context < 4 and distance > 4 * len(exact) + 40:
         # A short phrase with nothing around it agreeing, far from where it was: probably other words.
         return None
-    return Anchor("exact", start, end, 1.0)
+    return Placement("exact", start, end, 1.0)
 
 
-def _fuzzy(new: str, exact: str, expected: int) -> Anchor | None:
+def _fuzzy(new: str, exact: str, expected: int) -> Placement | None:
     from rapidfuzz import fuzz
     from rapidfuzz.distance import Levenshtein
 
@@ -168,7 +168,7 @@ def _fuzzy(new: str, exact: str, expected: int) -> Anchor | None:
         start, end = _tighten(new, exact, start, end, budget)
         distance = Levenshtein.distance(exact, new[start:end])
         if distance <= budget:
-            return Anchor("fuzzy", start, end, round(1 - distance / max(length, end - start), 4))
+            return Placement("fuzzy", start, end, round(1 - distance / max(length, end - start), 4))
     return None
 
 
@@ -200,14 +200,14 @@ def reanchor(
     prefix: str = "",
     suffix: str = "",
     position_map: PositionMap | None = None,
-) -> Anchor:
+) -> Placement:
     """Where the passage ``exact`` (at ``start:end`` of ``old_text``) is in ``new_text``."""
     if not exact:
-        return Anchor("orphaned")
+        return Placement("orphaned")
     mapping = position_map or PositionMap(old_text, new_text)
     expected = mapping(start)
     return (
         _exact(new_text, exact, prefix, suffix, expected)
         or _fuzzy(new_text, exact, expected)
-        or Anchor("orphaned")
+        or Placement("orphaned")
     )

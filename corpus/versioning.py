@@ -15,6 +15,17 @@ from django.db.models import F
 M = TypeVar("M", bound=models.Model)
 
 
+class NotGiven:
+    """The type of ``NOT_GIVEN``."""
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
+# The default of an update's keyword argument that the caller left out, where None means "clear it".
+NOT_GIVEN = NotGiven()
+
+
 class StaleVersion(Exception):
     """The row changed since the caller read it (or is gone)."""
 
@@ -60,6 +71,23 @@ def versioned_update(
     instance.version = expected_version + 1
     _record_history(instance, user=user, change_reason=change_reason)
     return instance
+
+
+def versioned_delete(instance: models.Model, *, expected_version: int) -> None:
+    """Delete ``instance`` only if its stored version is ``expected_version``; ``StaleVersion`` otherwise.
+
+    ``QuerySet.delete()`` reads the rows before deleting them by id, so the version test alone could pass on
+    a row that a concurrent edit is about to commit. The row is locked under the version condition first:
+    PostgreSQL re-checks the condition once the edit commits. Callers run inside a transaction.
+    """
+    model = type(instance)
+    rows = model._default_manager.filter(pk=instance.pk, version=expected_version)
+    deleted = 0
+    if rows.select_for_update().exists():
+        deleted, _ = rows.delete()
+    if not deleted:
+        current = model._default_manager.filter(pk=instance.pk).values_list("version", flat=True).first()
+        raise StaleVersion(model=model, pk=instance.pk, expected=expected_version, current=current)
 
 
 def _record_history(instance: models.Model, *, user, change_reason: str = "") -> None:

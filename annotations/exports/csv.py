@@ -10,7 +10,7 @@ from typing import BinaryIO
 
 from .records import rfc3339
 from .selection import Selection
-from .tables import BOOL, LIST, TABLES, TS, Table
+from .tables import BOOL, LIST, TS, Table, table_entries
 
 EXTENSION = ".csv"
 CONTENT_TYPE = "application/zip"
@@ -72,18 +72,4 @@ def write_table(
     return count
 
 
-def entries(selection: Selection, *, chunk_size: int) -> list[tuple[str, object]]:
-    return [
-        (
-            f"{table.name}{EXTENSION}",
-            lambda stream, table=table: _counted(
-                table, write_table(table, selection, stream, chunk_size=chunk_size)
-            ),
-        )
-        for table in TABLES
-    ]
-
-
-def _counted(table: Table, steps: Generator[int, None, int]) -> Generator[int, None, dict[str, int]]:
-    count = yield from steps
-    return {table.name: count}
+entries = table_entries(write_table, EXTENSION)

@@ -15,10 +15,9 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import TYPE_CHECKING, BinaryIO
 
-from .csv import _counted
 from .manifest import HashingWriter
 from .selection import Selection
-from .tables import BOOL, INT, LIST, STR, TABLES, TS, Table
+from .tables import BOOL, INT, LIST, STR, TS, Table, table_entries
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -86,13 +85,4 @@ def write_table(
     return count
 
 
-def entries(selection: Selection, *, chunk_size: int) -> list[tuple[str, object]]:
-    return [
-        (
-            f"{table.name}{EXTENSION}",
-            lambda stream, table=table: _counted(
-                table, write_table(table, selection, stream, chunk_size=chunk_size)
-            ),
-        )
-        for table in TABLES
-    ]
+entries = table_entries(write_table, EXTENSION)

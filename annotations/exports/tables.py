@@ -11,7 +11,7 @@ pyarrow schema.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from operator import itemgetter
@@ -270,3 +270,26 @@ TABLES: tuple[Table, ...] = (
         _tags,
     ),
 )  # fmt: skip
+
+
+def table_entries(write_table: Callable, extension: str) -> Callable[..., list[tuple[str, object]]]:
+    """A tabular format's entries: one file per table (``<table><extension>``), each written by the
+    format's ``write_table`` and counted in the manifest."""
+
+    def entries(selection: Selection, *, chunk_size: int) -> list[tuple[str, object]]:
+        return [
+            (
+                f"{table.name}{extension}",
+                lambda stream, table=table: _counted(
+                    table, write_table(table, selection, stream, chunk_size=chunk_size)
+                ),
+            )
+            for table in TABLES
+        ]
+
+    return entries
+
+
+def _counted(table: Table, steps: Generator[int, None, int]) -> Generator[int, None, dict[str, int]]:
+    count = yield from steps
+    return {table.name: count}

@@ -41,8 +41,19 @@ from django.db import DataError, IntegrityError, connection, transaction
 from django.db.models import Model, Q
 from django.utils import timezone
 
-from corpus.models import Anchor, Article, Paragraph, Quote, Source, Speaker, SpeakerAlias, SpeakerKind
+from corpus.ingest.types import LOCAL_SPEAKER_KINDS
+from corpus.models import (
+    Anchor,
+    Article,
+    Paragraph,
+    Quote,
+    Source,
+    Speaker,
+    SpeakerAlias,
+    SpeakerKind,
+)
 from corpus.spans import span_context
+from corpus.versioning import NOT_GIVEN
 from corpus.weburls import web_url_problem
 
 from ..models import Annotation, AnnotationTarget, Claim, FactCheck, FactCheckStatus, Tag
@@ -50,7 +61,6 @@ from .from_tables import table_records, table_rows
 from .reading import BATCH_SIZE, Dataset, DatasetError, jsonl_records
 from .writing import _Ids, _Writer
 
-LOCAL_KINDS = {SpeakerKind.ANONYMOUS, SpeakerKind.GROUP}
 TARGETS = frozenset(AnnotationTarget.values)
 
 
@@ -96,8 +106,6 @@ PERSON, ANONYMOUS = SpeakerKind.PERSON.value, SpeakerKind.ANONYMOUS.value
 RECORD_ERRORS = (DatasetError, DjangoValidationError, KeyError, TypeError, ValueError, AttributeError)
 # What the database can refuse a batch with; the batch is then written again article by article.
 WRITE_ERRORS = (IntegrityError, DataError)
-
-_ABSENT = object()
 
 # Paragraphs, quotes and speakers of a batch are plain tuples: (id, position, start, end) for a
 # paragraph, (id, start, end, exact) for a quote.
@@ -177,14 +185,14 @@ class Importer:
         return self.ids.take(model)
 
     def _remember(self, cache: dict, key: str, value: Any) -> None:
-        self.journal.append((cache, key, cache.get(key, _ABSENT)))
+        self.journal.append((cache, key, cache.get(key, NOT_GIVEN)))
         cache[key] = value
 
     def _forget(self, mark: int) -> None:
         """Rows planned since ``mark`` will not be written: drop them from the caches."""
         while len(self.journal) > mark:
             cache, key, before = self.journal.pop()
-            if before is _ABSENT:
+            if before is NOT_GIVEN:
                 cache.pop(key, None)
             else:
                 cache[key] = before
@@ -518,7 +526,12 @@ class Importer:
                         (quote.get("speaker"), quote.get("speaker_kind")),
                         (quote.get("via"), None),
                     ):
-                        if name and name not in self.shared and name not in specs and kind not in LOCAL_KINDS:
+                        if (
+                            name
+                            and name not in self.shared
+                            and name not in specs
+                            and kind not in LOCAL_SPEAKER_KINDS
+                        ):
                             speakers.add(name)
                 for annotation in record.get("annotations") or ():
                     users.add(annotation.get("author"))
@@ -602,8 +615,8 @@ class Importer:
     ) -> int:
         """The id of the row ``name`` names (a username, a tag's slug, a source's name): found by the
         batch's look-up, or created with the batch."""
-        pk = cache.get(name, _ABSENT)
-        if pk is _ABSENT:  # missed by the batch's look-up (a name that is not a string, say)
+        pk = cache.get(name, NOT_GIVEN)
+        if pk is NOT_GIVEN:  # missed by the batch's look-up (a name that is not a string, say)
             self._look_up(cache, [name], lambda names: model.objects.filter(**{f"{key}__in": names}), key)
             pk = cache.get(name)
         if pk is None:
@@ -642,7 +655,7 @@ class Importer:
         if name in cache:
             return cache[name]
         spec = self.local_specs.get(record["id"], {}).get(name)
-        if spec is not None or (kind in LOCAL_KINDS and name not in self.shared):
+        if spec is not None or (kind in LOCAL_SPEAKER_KINDS and name not in self.shared):
             pk = own.get(name)
             if pk is None:
                 spec = spec or {"name": name, "kind": kind}

@@ -13,9 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .speakers import is_junk_person_name, registry_file
-from .types import ProcessedArticle, SpeakerDirectory, short_form
-
-LOCAL_KINDS = ("anonymous", "group")
+from .types import LOCAL_SPEAKER_KINDS, ProcessedArticle, SpeakerDirectory, short_form
 
 
 @dataclass(slots=True)
@@ -54,7 +52,7 @@ class RegistryRun:
             ref = quote.speaker
             if ref is None:
                 continue
-            if ref.kind in LOCAL_KINDS:
+            if ref.kind in LOCAL_SPEAKER_KINDS:
                 self.records[(ref.name, ref.kind)] += 1
                 continue
             filed = registry_file(self.directory, ref)

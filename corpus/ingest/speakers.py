@@ -842,21 +842,10 @@ def _opens_run(word: str) -> bool:
     )
 
 
-def collect_full_names(texts: list[str]) -> list[str]:
-    """Person-like names of two or three words used anywhere in the article, in order of first use.
-
-    A headline or an early sentence may say only "Xi"; the full name appears later.
-    """
-    return collect_names(texts)[0]
-
-
-def collect_org_names(texts: list[str]) -> list[str]:
-    """Organization names (a capitalized run with an organization word), in order of first use."""
-    return collect_names(texts)[1]
-
-
 def collect_names(texts: list[str]) -> tuple[list[str], list[str]]:
-    """``collect_full_names`` and ``collect_org_names`` in one pass over the capitalized runs."""
+    """Person-like names of two or three words, and organization names (a capitalized run with an
+    organization word), used anywhere in the article, each in order of first use: a headline or an early
+    sentence may say only "Xi"; the full name appears later."""
     full: list[str] = []
     orgs: list[str] = []
     seen_full: set[str] = set()

@@ -25,6 +25,11 @@ def _fast_pickling(cls):
     return cls
 
 
+# Kinds of speaker that belong to one article (an anonymous source, an unnamed group) rather than to the
+# shared registry: values of ``corpus.models.SpeakerKind``.
+LOCAL_SPEAKER_KINDS = frozenset({"anonymous", "group"})
+
+
 @_fast_pickling
 @dataclass(frozen=True, slots=True)
 class SpeakerRef:

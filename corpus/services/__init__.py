@@ -7,7 +7,7 @@ whichever door the data comes through. One module per job: ``ingest`` (one artic
 """
 
 from ..registry import speakers_clean_up, speakers_merge
-from .batch import DEFAULT_BATCH_SIZE, articles_ingest
+from .batch import DEFAULT_BATCH_SIZE, batch_ingest
 from .corrections import paragraph_set_role, quote_correct
 from .ingest import IngestFailure, IngestResult, article_add, article_ingest
 from .inputs import (
@@ -19,7 +19,7 @@ from .inputs import (
 )
 from .reprocess import ReprocessResult, article_reprocess, articles_reprocess
 from .revisions import Revision, article_revise
-from .speakers import speaker_register, speakers_register
+from .speakers import speakers_register
 from .store import source_get_or_create
 
 __all__ = [
@@ -37,12 +37,11 @@ __all__ = [
     "article_input_from_upload",
     "article_reprocess",
     "article_revise",
-    "articles_ingest",
     "articles_reprocess",
+    "batch_ingest",
     "paragraph_set_role",
     "quote_correct",
     "source_get_or_create",
-    "speaker_register",
     "speakers_clean_up",
     "speakers_merge",
     "speakers_register",

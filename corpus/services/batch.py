@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from ..bulk import _insert_rows, _reserve_ids, _table
 from ..ingest.readers import ArticleInput, IngestError
-from ..ingest.types import ProcessedArticle, SpeakerDirectory, SpeakerRef
+from ..ingest.types import LOCAL_SPEAKER_KINDS, ProcessedArticle, SpeakerDirectory, SpeakerRef
 from ..models import (
     Anchor,
     Article,
@@ -25,7 +25,7 @@ from ..models import (
     Speaker,
 )
 from .ingest import IngestFailure, IngestResult, article_ingest, process_record
-from .speakers import LOCAL_SPEAKER_KINDS, speakers_register
+from .speakers import speakers_register
 from .store import _article_row, _ingest_hooks, source_get_or_create
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 DEFAULT_BATCH_SIZE = 200
 
 
-def articles_ingest(
+def batch_ingest(
     *,
     records: Iterable[ArticleInput],
     directory: SpeakerDirectory | None = None,

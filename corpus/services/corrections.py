@@ -13,7 +13,7 @@ from ..models import (
     QuoteKind,
     Speaker,
 )
-from ..versioning import versioned_update
+from ..versioning import NOT_GIVEN, NotGiven, versioned_update
 
 
 @transaction.atomic
@@ -22,7 +22,7 @@ def quote_correct(
     quote: Quote,
     expected_version: int,
     user,
-    speaker: Speaker | type[...] | None = ...,
+    speaker: Speaker | NotGiven | None = NOT_GIVEN,
     kind: str | None = None,
     verified: bool | None = None,
 ) -> Quote:
@@ -35,7 +35,7 @@ def quote_correct(
     """
     fields: dict = {}
     previous_speaker_id = quote.speaker_id
-    if speaker is not ...:
+    if speaker is not NOT_GIVEN:
         if speaker is not None and speaker.article_id not in (None, quote.article_id):
             raise ValidationError({"speaker": f"speaker {speaker.pk} belongs to another article."})
         fields["speaker"] = speaker

@@ -146,7 +146,7 @@ def articles_reprocess(
     per article.
 
     ``jobs`` above 1 runs the text pipeline in that many worker processes, a batch ahead of the writes
-    (as ``articles_ingest`` does): the workers read the next batch's raw texts while this one is stored.
+    (as ``batch_ingest`` does): the workers read the next batch's raw texts while this one is stored.
     """
 
     def one(pk: int, processed=None) -> ReprocessResult | IngestFailure:

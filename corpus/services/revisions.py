@@ -8,8 +8,7 @@ from dataclasses import dataclass, replace
 from django.db.models import F
 from django.utils import timezone
 
-from ..anchoring import Anchor as Placement
-from ..anchoring import PositionMap, reanchor
+from ..anchoring import Placement, PositionMap, reanchor
 from ..clusters import clusters_refresh, quotes_delete
 from ..ingest.readers import ArticleInput, IngestError
 from ..ingest.types import ProcessedArticle, SpeakerDirectory

@@ -5,15 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..ingest.types import SpeakerDirectory, SpeakerRef
+from ..ingest.types import LOCAL_SPEAKER_KINDS, SpeakerDirectory, SpeakerRef
 from ..models import (
     Article,
     Speaker,
     SpeakerAlias,
-    SpeakerKind,
 )
-
-LOCAL_SPEAKER_KINDS = {SpeakerKind.ANONYMOUS, SpeakerKind.GROUP}
 
 
 def _speakers_for(
@@ -94,7 +91,3 @@ def speakers_register(*, refs: list[SpeakerRef]) -> dict[SpeakerRef, Speaker]:
             ]
         )
     return {ref: by_name[names[ref]] for ref in refs}
-
-
-def speaker_register(*, ref: SpeakerRef) -> Speaker:
-    return speakers_register(refs=[ref])[ref]

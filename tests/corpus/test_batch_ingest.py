@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from bench.generate import articles as generated_articles
 from corpus.ingest.readers import ArticleInput
 from corpus.models import Article, Paragraph, Quote, Speaker, SpeakerAlias
-from corpus.services import IngestFailure, IngestResult, article_ingest, articles_ingest, batch, store
+from corpus.services import IngestFailure, IngestResult, article_ingest, batch, batch_ingest, store
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +57,7 @@ def _snapshot() -> list[tuple]:
 def test_results_come_in_input_order_with_repeats_revisions_and_errors():
     first = _record("Headline one\nBody one.", url="https://example.org/1")
     results = list(
-        articles_ingest(
+        batch_ingest(
             records=[
                 first,
                 _record("Headline two\nBody two.", url="https://example.org/2"),
@@ -121,7 +121,7 @@ def test_queries_grow_with_batches_not_articles(without_clustering):
     def count(n: int, seed: int) -> int:
         records = _generated(n, seed=seed)
         with CaptureQueriesContext(connection) as ctx:
-            results = list(articles_ingest(records=records, batch_size=1000))
+            results = list(batch_ingest(records=records, batch_size=1000))
         assert all(isinstance(r, IngestResult) and r.created for r in results)
         return _statements(ctx.captured_queries)
 
@@ -201,7 +201,7 @@ def test_batched_rows_are_the_rows_of_the_one_article_path():
     assert len(one_by_one["quotes"]) > 400 and any("'anonymous'" in str(s) for s in one_by_one["speakers"])
     assert any("continues_id', 'None'" not in str(q) for q in one_by_one["quotes"])
     _clear()
-    results = list(articles_ingest(records=records, batch_size=16))
+    results = list(batch_ingest(records=records, batch_size=16))
     assert all(isinstance(r, IngestResult) and r.created for r in results)
     assert _rows() == one_by_one
 
@@ -210,13 +210,13 @@ def test_parallel_jobs_with_repeats_across_batches():
     """Workers read the next batch while one is written; a record that the batch before made a repeat is
     still recognised as one."""
     records = _generated(9, seed=5)
-    results = articles_ingest(
+    results = batch_ingest(
         records=[*records[:5], records[1], records[4], records[8], *records[5:]], batch_size=2, jobs=2
     )
     kinds = ["created" if r.created else "same" for r in results]
     assert kinds == ["created"] * 5 + ["same", "same"] + ["created"] * 4 + ["same"]
     assert Article.objects.count() == 9
-    assert not any(r.created for r in articles_ingest(records=records, batch_size=4, jobs=2))
+    assert not any(r.created for r in batch_ingest(records=records, batch_size=4, jobs=2))
 
 
 def test_a_batch_that_fails_to_commit_is_written_one_by_one_without_running_the_pipeline_again(monkeypatch):
@@ -236,7 +236,7 @@ def test_a_batch_that_fails_to_commit_is_written_one_by_one_without_running_the_
     monkeypatch.setattr(batch, "process_record", process_record)
     monkeypatch.setattr(pipeline, "process", lambda *a, **k: pytest.fail("the pipeline ran twice"))
     records = _generated(3, seed=8)
-    results = list(articles_ingest(records=records))
+    results = list(batch_ingest(records=records))
     assert [r.created for r in results] == [True, True, True] and len(runs) == 3
     assert Article.objects.count() == 3 and Quote.objects.filter(article__url=records[0].url).exists()
 
@@ -246,7 +246,7 @@ def test_an_article_the_database_refuses_fails_alone():
     articles of the batch are written."""
     records = _generated(3, seed=9)
     records[1].language = "x" * 40
-    results = list(articles_ingest(records=records))
+    results = list(batch_ingest(records=records))
     assert [r.created for r in results if isinstance(r, IngestResult)].count(True) >= 2
     if connection.vendor == "postgresql":
         assert isinstance(results[1], IngestFailure) and "the database refused it" in results[1].message

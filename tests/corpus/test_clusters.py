@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from corpus import clusters
 from corpus.cluster_evaluation import clusters_evaluate
 from corpus.models import Quote, QuoteCluster
-from corpus.services import article_ingest, article_input_from_json, article_reprocess, articles_ingest
+from corpus.services import article_ingest, article_input_from_json, article_reprocess, batch_ingest
 from corpus.takedown import article_takedown
 from corpus.versioning import StaleVersion
 from tests.api.conftest import client_for, make_user
@@ -149,14 +149,14 @@ def test_batched_ingest_clusters_within_the_batch_and_costs_the_same_queries_for
             _record(f"https://batch.example/{offset + i}", f"Report {offset + i}. {WALL}") for i in range(n)
         ]
 
-    list(articles_ingest(records=records(3, 0)))
+    list(batch_ingest(records=records(3, 0)))
     assert QuoteCluster.objects.get().size == 3
     # The hook's queries do not grow with the articles of a batch, nor with the corpus.
     counts = []
     for n, offset in ((2, 100), (12, 200)):
         with CaptureQueriesContext(connection) as captured:
             clusters.quotes_cluster(items=[])  # nothing to do: no query
-            list(articles_ingest(records=records(n, offset)))
+            list(batch_ingest(records=records(n, offset)))
         counts.append(sum("quotefingerprint" in q["sql"] or "quotecluster" in q["sql"] for q in captured))
     assert counts[0] == counts[1]
     assert QuoteCluster.objects.get().size == 17

@@ -14,7 +14,7 @@ from tqdm import tqdm
 
 from corpus.ingest.readers import ArticleInput, IngestError, iter_paths, read_path
 from corpus.selectors import speaker_directory
-from corpus.services import DEFAULT_BATCH_SIZE, IngestFailure, articles_ingest
+from corpus.services import DEFAULT_BATCH_SIZE, IngestFailure, batch_ingest
 
 # From this much input on, the text pipeline runs in one process per core unless --jobs says otherwise.
 PARALLEL_FROM_BYTES = 1024 * 1024
@@ -106,7 +106,7 @@ class Command(BaseCommand):
                 yield from found
 
         created = unchanged = revised = 0
-        results = articles_ingest(
+        results = batch_ingest(
             records=records(),
             directory=speaker_directory(),
             default_source=source,

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from corpus.ingest.speakers import load_alias_file
-from corpus.services import speaker_register
+from corpus.services import speakers_register
 
 
 class Command(BaseCommand):
@@ -28,5 +28,5 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: {exc}") from None
         with transaction.atomic():
             for ref in refs:
-                speaker_register(ref=ref)
+                speakers_register(refs=[ref])
         self.stdout.write(self.style.SUCCESS(f"Speakers {path.name}: {len(refs)} speaker(s) registered."))
