@@ -10,7 +10,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from .querysets import ArticleQuerySet, QuoteQuerySet, SpeakerQuerySet
@@ -77,9 +76,6 @@ class Article(models.Model):
 
     def __str__(self) -> str:
         return self.title[:120] or f"Article {self.pk}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("api:article-detail", args=[self.pk])
 
 
 class ArticleRevision(models.Model):

@@ -206,3 +206,12 @@ def test_an_article_embeds_a_bounded_number_of_each_nested_list(client, monkeypa
     by_id = {item["id"]: item for item in items}
     assert len(by_id[article.pk]["paragraphs"]) == 10 and set(by_id[article.pk]["more"]) == {"paragraphs"}
     assert by_id[other.pk]["more"] == {}
+
+
+def test_an_added_article_is_located_at_its_api_url():
+    client = client_for(make_user("editor"))
+    response = client.post("/api/articles/", '{"text": "A new piece."}', content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert response["Location"] == f"/api/articles/{response.json()['id']}/"
+    again = client.post("/api/articles/", '{"text": "A new piece."}', content_type="application/json")
+    assert again.status_code == 200 and again["Location"] == response["Location"]
