@@ -22,6 +22,6 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  (WhiteNoise warns 
 # Login lockout is off for the suite (tests log in with force_login and client.login without a
 # request); tests/faults turns it on for the server that exercises it.
 AXES_ENABLED = False
-# The throttles count in the database table unless a test says otherwise (tests/config/test_throttling.py
+# The throttles count in the database table unless a test says otherwise (tests/api/test_throttle_counts.py
 # runs them against Redis too), whatever REDIS_URL the shell has.
 THROTTLE_CACHE = ""

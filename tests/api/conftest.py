@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.core.servers.basehttp import WSGIServer
 from django.test.testcases import LiveServerThread
 from rest_framework.test import APIClient
@@ -11,14 +10,6 @@ from tests.factories import UserFactory
 
 ROLES = ("anonymous", "viewer", "editor", "factchecker", "superuser")
 GROUPS = {"viewer": "Viewer", "editor": "Editor", "factchecker": "Fact-checker"}
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttles():
-    """Throttle counters live in the cache; each test starts with none."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def make_user(role: str, username: str | None = None):
