@@ -1,16 +1,43 @@
-"""Plain rows into a table in one statement: ids reserved beforehand, ``COPY`` on PostgreSQL,
-``executemany`` elsewhere."""
+"""Rows written in one statement per table with their ids handed out beforehand: batched ingestion
+(``corpus.services.batch``) and the dataset import (``annotations.imports``) both write through here.
+
+A row type (``row_type``) is a named tuple of some of a model's fields; its columns come from the model,
+so rows are built by field name and no column list is matched to positional values by hand.
+
+Ids: ``reserve_ids`` takes a block for one table in one query; ``Ids`` hands them out one at a time over
+a batch that does not know beforehand how many it needs (the import), a block per table per batch.
+
+Writing: ``insert`` writes rows that name every column they fill (text ``COPY`` on PostgreSQL, one
+``executemany`` elsewhere), with no query besides the insert. ``RowWriter`` fills every column the rows
+leave out with the model's default and writes a binary ``COPY``, which names the column types: it reads
+them once per writer (one query per table per import), which the import can afford and ingestion's fixed
+query count per batch cannot.
+"""
 
 from __future__ import annotations
 
-from django.db import connection
+import json
+from collections import defaultdict, namedtuple
+from datetime import datetime
+
+from django.db import DataError, connection
+from django.db.models import Model
 
 
-def _table(model) -> str:
+def row_type(model: type[Model], *names: str) -> type[tuple]:
+    """A named tuple for rows of ``model``'s table holding the fields ``names`` (in that column order). A
+    name the model has no field for fails when the type is made."""
+    row = namedtuple(f"{model.__name__}Row", names)
+    row.model = model
+    row.columns = tuple(model._meta.get_field(name).column for name in names)
+    return row
+
+
+def table(model: type[Model]) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _reserve_ids(model, count: int) -> list[int]:
+def reserve_ids(model: type[Model], count: int) -> list[int]:
     """``count`` new ids for ``model``'s table, in increasing order, as inserting rows would take them.
 
     PostgreSQL takes them from the table's sequence. SQLite continues its AUTOINCREMENT counter, which no
@@ -19,37 +46,186 @@ def _reserve_ids(model, count: int) -> list[int]:
     """
     if count == 0:
         return []
-    table = model._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [model._meta.db_table, count],
             )
             return sorted(row[0] for row in cursor.fetchall())
         if connection.vendor == "sqlite":
-            cursor.execute(
-                "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "
-                f"coalesce((SELECT max(id) FROM {_table(model)}), 0))",
-                [table],
-            )
+            cursor.execute(f"SELECT {_sqlite_highest(model)}", [model._meta.db_table])
             first = cursor.fetchone()[0] + 1
             return list(range(first, first + count))
-    raise NotImplementedError(f"batched ingestion does not support {connection.vendor}")
+    raise NotImplementedError(f"bulk writes do not support {connection.vendor}")
 
 
-def _insert_rows(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """Insert plain rows (values already as the database stores them) into ``model``'s table."""
+def _sqlite_highest(model: type[Model]) -> str:
+    """SQL for the highest id ``model``'s table has used (its AUTOINCREMENT counter or its largest id);
+    the table's name is its one parameter."""
+    qn = connection.ops.quote_name
+    pk = qn(model._meta.pk.column)
+    return (
+        f"MAX(COALESCE((SELECT MAX({pk}) FROM {table(model)}), 0), "
+        "COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0))"
+    )
+
+
+def insert(row: type[tuple], rows: list[tuple]) -> None:
+    """Insert ``rows`` (of ``row``'s type, values already as the database stores them)."""
     if not rows:
         return
-    names = ", ".join(connection.ops.quote_name(model._meta.get_field(name).column) for name in columns)
+    names = ", ".join(connection.ops.quote_name(column) for column in row.columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with (
                 connection.wrap_database_errors,
-                cursor.cursor.copy(f"COPY {_table(model)} ({names}) FROM STDIN") as copy,
+                cursor.cursor.copy(f"COPY {table(row.model)} ({names}) FROM STDIN") as copy,
             ):
-                for row in rows:
-                    copy.write_row(row)
+                for values in rows:
+                    copy.write_row(values)
         else:
-            placeholders = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {_table(model)} ({names}) VALUES ({placeholders})", rows)
+            placeholders = ", ".join(["%s"] * len(row.columns))
+            cursor.executemany(f"INSERT INTO {table(row.model)} ({names}) VALUES ({placeholders})", rows)
+
+
+class Ids:
+    """Ids for new rows, handed out before the rows are written.
+
+    PostgreSQL: taken from the table's sequence (``nextval``), a block per batch, so concurrent writers
+    never collide. SQLite: counted up from the table's highest id, read inside the batch's transaction,
+    which holds the database's write lock from its start (``transaction_mode`` IMMEDIATE).
+    """
+
+    def __init__(self):
+        self.postgres = connection.vendor == "postgresql"
+        self.free: dict[type[Model], list[int]] = defaultdict(list)  # PostgreSQL, highest first
+        self.next: dict[type[Model], int] = {}  # SQLite, within one transaction
+        self.floors: dict[type[Model], int] = {}
+        self.sequences: dict[type[Model], str] = {}
+
+    def begin(self, wanted: dict[type[Model], int]) -> None:
+        """Start a transaction's worth of ids; ``wanted`` is how many each table will likely need."""
+        if self.postgres:
+            short = {model: n for model, n in wanted.items() if n > len(self.free[model])}
+            if short:
+                self._fetch(short)
+        else:
+            self.next = {}
+            if wanted:
+                self._count_from(list(wanted))
+
+    def take(self, model: type[Model]) -> int:
+        if self.postgres:
+            if not self.free[model]:
+                self._fetch({model: 64})
+            return self.free[model].pop()
+        if model not in self.next:
+            self._count_from([model])
+        value = self.next[model]
+        self.next[model] = value + 1
+        return value
+
+    def floor(self, model: type[Model], value: int) -> None:
+        """Hand out only ids above ``value``: kept ids up to it are still to be written."""
+        self.floors[model] = max(value, self.floors.get(model, 0))
+        if self.postgres:
+            sequence = self._sequence(model)
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT setval(%s::regclass, GREATEST(%s, nextval(%s::regclass)))",
+                    [sequence, value, sequence],
+                )
+            self.free[model] = [pk for pk in self.free[model] if pk > value]
+
+    def _sequence(self, model: type[Model]) -> str:
+        if model not in self.sequences:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_get_serial_sequence(%s, %s)", [model._meta.db_table, model._meta.pk.column]
+                )
+                self.sequences[model] = cursor.fetchone()[0]
+        return self.sequences[model]
+
+    def _fetch(self, wanted: dict[type[Model], int]) -> None:
+        models = list(wanted)
+        for model in models:
+            self._sequence(model)
+        columns = ", ".join("ARRAY(SELECT nextval(%s::regclass) FROM generate_series(1, %s))" for _ in models)
+        params = [value for model in models for value in (self.sequences[model], wanted[model])]
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {columns}", params)
+            blocks = cursor.fetchone()
+        for model, block in zip(models, blocks, strict=True):
+            self.free[model] = sorted(block, reverse=True) + self.free[model]
+
+    def _count_from(self, models: list[type[Model]]) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {', '.join(_sqlite_highest(model) for model in models)}",
+                [model._meta.db_table for model in models],
+            )
+            highest = cursor.fetchone()
+        for model, value in zip(models, highest, strict=True):
+            self.next[model] = max(value, self.floors.get(model, 0)) + 1
+
+
+class RowWriter:
+    """Rows into a table, the columns given and every other one at its default: a binary ``COPY`` on
+    PostgreSQL, one prepared ``INSERT`` for all the rows elsewhere."""
+
+    def __init__(self):
+        self.postgres = connection.vendor == "postgresql"
+        self.types: dict[str, dict[str, int]] = {}
+        # A JSON column takes the object itself in a binary COPY, its text elsewhere.
+        self.metadata = {"format": "dataset"} if self.postgres else json.dumps({"format": "dataset"})
+
+    def insert(self, model: type[Model], columns: tuple[str, ...], rows: list, now: datetime) -> None:
+        if not rows:
+            return
+        fields = {f.attname: f for f in model._meta.concrete_fields}
+        rest = [f for f in model._meta.concrete_fields if f.attname not in columns and not f.primary_key]
+        defaults = tuple(
+            f.get_db_prep_save(
+                now
+                if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+                else f.get_default(),
+                connection,
+            )
+            for f in rest
+        )
+        names = [f.column for f in [*(fields[c] for c in columns), *rest]]
+        qn = connection.ops.quote_name
+        table = model._meta.db_table
+        sql_names = ", ".join(qn(name) for name in names)
+        try:
+            with connection.cursor() as cursor:
+                if self.postgres:
+                    types = self._types(table)
+                    statement = f"COPY {qn(table)} ({sql_names}) FROM STDIN WITH (FORMAT BINARY)"
+                    with connection.wrap_database_errors, cursor.cursor.copy(statement) as copy:
+                        copy.set_types([types[name] for name in names])
+                        write = copy.write_row
+                        for row in rows:
+                            write((*row, *defaults))
+                else:
+                    marks = ", ".join(["%s"] * len(names))
+                    cursor.executemany(
+                        f"INSERT INTO {qn(table)} ({sql_names}) VALUES ({marks})",
+                        [(*row, *defaults) for row in rows],
+                    )
+        except (TypeError, ValueError, AttributeError, OverflowError) as exc:
+            # A value the column cannot take (a number far too large, a list where text goes).
+            raise DataError(f"{table}: {exc}") from exc
+
+    def _types(self, table: str) -> dict[str, int]:
+        """The column types, which a binary COPY must name."""
+        if table not in self.types:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT attname, atttypid FROM pg_attribute "
+                    "WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
+                    [connection.ops.quote_name(table)],
+                )
+                self.types[table] = dict(cursor.fetchall())
+        return self.types[table]

@@ -41,6 +41,7 @@ from django.db import DataError, IntegrityError, connection, transaction
 from django.db.models import Model, Q
 from django.utils import timezone
 
+from corpus.bulk import Ids, RowWriter
 from corpus.ingest.types import LOCAL_SPEAKER_KINDS
 from corpus.models import (
     Anchor,
@@ -59,7 +60,6 @@ from corpus.weburls import web_url_problem
 from ..models import Annotation, AnnotationTarget, Claim, FactCheck, FactCheckStatus, Tag
 from .from_tables import table_records, table_rows
 from .reading import BATCH_SIZE, Dataset, DatasetError, jsonl_records
-from .writing import _Ids, _Writer
 
 TARGETS = frozenset(AnnotationTarget.values)
 
@@ -165,8 +165,8 @@ class Importer:
         self.local_specs: dict[Any, dict[str, dict]] = defaultdict(dict)  # export article -> name -> spec
         # Cache entries for rows not written yet: undone when their record or batch is.
         self.journal: list[tuple[dict, str, Any]] = []
-        self.ids = _Ids()
-        self.writer = _Writer()
+        self.ids = Ids()
+        self.writer = RowWriter()
         models = (Article, Quote, Annotation, Claim, FactCheck, Speaker, Tag)
         # Ids are kept only in tables that were empty: anywhere else they could collide.
         self.keep_ids = {model for model in models if not model.objects.exists()}

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, connection, transaction
 from django.utils import timezone
 
-from ..bulk import _insert_rows, _reserve_ids, _table
+from ..bulk import insert, reserve_ids, row_type, table
 from ..ingest.readers import ArticleInput, IngestError
 from ..ingest.types import LOCAL_SPEAKER_KINDS, ProcessedArticle, SpeakerDirectory, SpeakerRef
 from ..models import (
@@ -264,7 +264,7 @@ def _store_batch(ready, directory, default_source, default_language) -> dict[int
     _insert_articles(articles, now, stamp)
     processed_all = [processed for _, _, processed in ready]
 
-    paragraph_ids = iter(_reserve_ids(Paragraph, sum(len(p.paragraphs) for p in processed_all)))
+    paragraph_ids = iter(reserve_ids(Paragraph, sum(len(p.paragraphs) for p in processed_all)))
     paragraph_rows = []
     by_article: list[dict[int, int]] = []
     for article, processed in zip(articles, processed_all, strict=True):
@@ -274,15 +274,24 @@ def _store_batch(ready, directory, default_source, default_language) -> dict[int
             paragraph = next(paragraph_ids)
             positions[spec.position] = paragraph
             paragraph_rows.append(
-                (paragraph, pk, spec.position, spec.role, spec.rule, spec.start, spec.end, 1)
+                ParagraphRow(
+                    id=paragraph,
+                    article=pk,
+                    position=spec.position,
+                    role=spec.role,
+                    rule=spec.rule,
+                    start=spec.start,
+                    end=spec.end,
+                    version=1,
+                )
             )
         by_article.append(positions)
-    _insert_rows(Paragraph, _PARAGRAPH_COLUMNS, paragraph_rows)
+    insert(ParagraphRow, paragraph_rows)
 
     # Speakers: shared ones found or created by name, anonymous sources and unnamed groups as speakers of
     # their one article. Refs repeat (one object per speaker of an article), so they are looked at once.
     shared_refs: dict[SpeakerRef, None] = {}
-    local: dict[tuple[int, str], list] = {}
+    local: dict[tuple[int, str], dict] = {}  # (article, name) -> the speaker's fields but its id
     for article, processed in zip(articles, processed_all, strict=True):
         seen: set[int] = set()
         for quote in processed.quotes:
@@ -293,23 +302,21 @@ def _store_batch(ready, directory, default_source, default_language) -> dict[int
                 if ref.kind in LOCAL_SPEAKER_KINDS:
                     name = ref.name.strip()[:300]
                     if (article.pk, name) not in local:
-                        local[(article.pk, name)] = [
-                            None,
-                            name,
-                            ref.kind,
-                            ref.description,
-                            1,
-                            article.pk,
-                            stamp,
-                        ]
+                        local[(article.pk, name)] = {
+                            "name": name,
+                            "kind": ref.kind,
+                            "description": ref.description,
+                            "version": 1,
+                            "article": article.pk,
+                            "created_at": stamp,
+                        }
                 else:
                     shared_refs[ref] = None
     shared = {ref: speaker.pk for ref, speaker in speakers_register(refs=list(shared_refs)).items()}
-    for row, pk in zip(local.values(), _reserve_ids(Speaker, len(local)), strict=True):
-        row[0] = pk
-    _insert_rows(Speaker, _SPEAKER_COLUMNS, [tuple(row) for row in local.values()])
+    local_ids = dict(zip(local, reserve_ids(Speaker, len(local)), strict=True))
+    insert(SpeakerRow, [SpeakerRow(id=local_ids[key], **fields) for key, fields in local.items()])
 
-    quote_ids = _reserve_ids(Quote, sum(len(p.quotes) for p in processed_all))
+    quote_ids = reserve_ids(Quote, sum(len(p.quotes) for p in processed_all))
     quote_rows = []
     offset = 0
     placed, machine = Anchor.PLACED, Origin.MACHINE
@@ -318,39 +325,39 @@ def _store_batch(ready, directory, default_source, default_language) -> dict[int
         speakers: dict[int, int | None] = {}  # id(ref) -> speaker id, for this article's refs
         for ref in {id(r): r for q in processed.quotes for r in (q.speaker, q.via) if r is not None}.values():
             if ref.kind in LOCAL_SPEAKER_KINDS:
-                speakers[id(ref)] = local[(pk, ref.name.strip()[:300])][0]
+                speakers[id(ref)] = local_ids[(pk, ref.name.strip()[:300])]
             else:
                 speakers[id(ref)] = shared.get(ref)
         for i, q in enumerate(processed.quotes):
             quote_rows.append(
-                (
-                    quote_ids[offset + i],
-                    pk,
-                    positions[q.paragraph],
-                    q.kind,
-                    q.start,
-                    q.end,
-                    text[q.start : q.end],
-                    placed,
-                    None,
-                    quote_ids[offset + q.continues] if q.continues is not None else None,
-                    speakers[id(q.speaker)] if q.speaker is not None else None,
-                    q.speaker_mention[:300],
-                    q.cue[:200],
-                    speakers[id(q.via)] if q.via is not None else None,
-                    q.confidence,
-                    q.rule[:80],
-                    machine,
-                    False,
-                    None,
-                    version,
-                    stamp,
-                    stamp,
-                    1,
+                QuoteRow(
+                    id=quote_ids[offset + i],
+                    article=pk,
+                    paragraph=positions[q.paragraph],
+                    kind=q.kind,
+                    start=q.start,
+                    end=q.end,
+                    exact=text[q.start : q.end],
+                    anchor=placed,
+                    anchor_score=None,
+                    continues=quote_ids[offset + q.continues] if q.continues is not None else None,
+                    speaker=speakers[id(q.speaker)] if q.speaker is not None else None,
+                    speaker_mention=q.speaker_mention[:300],
+                    cue=q.cue[:200],
+                    via=speakers[id(q.via)] if q.via is not None else None,
+                    confidence=q.confidence,
+                    rule=q.rule[:80],
+                    origin=machine,
+                    verified=False,
+                    corrected_by=None,
+                    pipeline_version=version,
+                    created_at=stamp,
+                    updated_at=stamp,
+                    version=1,
                 )
             )
         offset += len(processed.quotes)
-    _insert_rows(Quote, _QUOTE_COLUMNS, quote_rows)
+    insert(QuoteRow, quote_rows)
 
     items = list(zip(articles, processed_all, strict=True))
     for hook in _ingest_hooks():
@@ -361,7 +368,9 @@ def _store_batch(ready, directory, default_source, default_language) -> dict[int
     }
 
 
-_ARTICLE_COLUMNS = (
+# The rows a batch writes, by field name (columns in this order).
+ArticleRow = row_type(
+    Article,
     "source",
     "url",
     "external_id",
@@ -380,15 +389,29 @@ _ARTICLE_COLUMNS = (
     "updated_at",
     "version",
 )
-
-
-_PARAGRAPH_COLUMNS = ("id", "article", "position", "role", "rule", "start", "end", "version")
-
-
-_SPEAKER_COLUMNS = ("id", "name", "kind", "description", "version", "article", "created_at")
-
-
-_QUOTE_COLUMNS = (
+ParagraphRow = row_type(
+    Paragraph,
+    "id",
+    "article",
+    "position",
+    "role",
+    "rule",
+    "start",
+    "end",
+    "version",
+)
+SpeakerRow = row_type(
+    Speaker,
+    "id",
+    "name",
+    "kind",
+    "description",
+    "version",
+    "article",
+    "created_at",
+)
+QuoteRow = row_type(
+    Quote,
     "id",
     "article",
     "paragraph",
@@ -422,34 +445,34 @@ def _insert_articles(articles: list[Article], now, stamp) -> None:
     for article in articles:
         article.ingested_at = article.updated_at = now
         rows.append(
-            (
-                article.source_id,
-                article.url,
-                article.external_id,
-                article.raw_text,
-                article.content_hash,
-                article.text,
-                article.title,
-                article.standfirst,
-                article.byline,
-                published_at.get_db_prep_save(article.published_at, connection),
-                article.language,
-                metadata.get_db_prep_save(article.metadata, connection),
-                article.pipeline_version,
-                article.revision,
-                stamp,
-                stamp,
-                article.version,
+            ArticleRow(
+                source=article.source_id,
+                url=article.url,
+                external_id=article.external_id,
+                raw_text=article.raw_text,
+                content_hash=article.content_hash,
+                text=article.text,
+                title=article.title,
+                standfirst=article.standfirst,
+                byline=article.byline,
+                published_at=published_at.get_db_prep_save(article.published_at, connection),
+                language=article.language,
+                metadata=metadata.get_db_prep_save(article.metadata, connection),
+                pipeline_version=article.pipeline_version,
+                revision=article.revision,
+                ingested_at=stamp,
+                updated_at=stamp,
+                version=article.version,
             )
         )
-    _insert_rows(Article, _ARTICLE_COLUMNS, rows)
+    insert(ArticleRow, rows)
     ids: dict[str, int] = {}
     hashes = [a.content_hash for a in articles]
     with connection.cursor() as cursor:
         for chunk in range(0, len(hashes), 500):
             part = hashes[chunk : chunk + 500]
             cursor.execute(
-                f"SELECT content_hash, id FROM {_table(Article)} WHERE content_hash IN "
+                f"SELECT content_hash, id FROM {table(Article)} WHERE content_hash IN "
                 f"({', '.join(['%s'] * len(part))})",
                 part,
             )

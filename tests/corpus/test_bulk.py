@@ -1,0 +1,51 @@
+"""Rows written in one statement (corpus.bulk): row types take their columns from the model, ids are
+reserved before the rows are written and are the ones the rows get."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import FieldDoesNotExist
+from django.utils import timezone
+
+from corpus.bulk import Ids, insert, reserve_ids, row_type
+from corpus.models import Quote, Speaker
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_row_type_names_the_model_s_columns_and_refuses_a_field_it_lacks():
+    row = row_type(Quote, "id", "speaker", "via", "start")
+    assert row.columns == ("id", "speaker_id", "via_id", "start")
+    assert row(id=1, speaker=2, via=None, start=0) == (1, 2, None, 0)
+    with pytest.raises(FieldDoesNotExist):
+        row_type(Quote, "id", "speeker")
+
+
+def test_rows_are_written_under_the_ids_reserved_for_them():
+    Speaker.objects.create(name="Already there")
+    SpeakerRow = row_type(Speaker, "id", "name", "kind", "description", "version", "created_at")
+    first, second = reserve_ids(Speaker, 2)
+    assert first > Speaker.objects.get().pk and second == first + 1
+    now = timezone.now()
+    insert(
+        SpeakerRow,
+        [
+            SpeakerRow(id=second, name="Bo Lind", kind="person", description="", version=1, created_at=now),
+            SpeakerRow(
+                id=first, name="Ada Obi", kind="person", description="mayor", version=1, created_at=now
+            ),
+        ],
+    )
+    assert dict(Speaker.objects.filter(pk__in=[first, second]).values_list("pk", "name")) == {
+        first: "Ada Obi",
+        second: "Bo Lind",
+    }
+    assert reserve_ids(Speaker, 1)[0] > second
+
+
+def test_ids_handed_out_one_by_one_continue_past_those_written():
+    written = Speaker.objects.create(name="Written").pk
+    ids = Ids()
+    ids.begin({Speaker: 3})
+    taken = [ids.take(Speaker) for _ in range(3)]
+    assert taken == sorted(taken) and taken[0] > written and len(set(taken)) == 3
