@@ -11,13 +11,10 @@ from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from corpus.admin import ArticleAdmin as CorpusArticleAdmin
-from corpus.admin import ParagraphAdmin as CorpusParagraphAdmin
-from corpus.admin import QuoteAdmin as CorpusQuoteAdmin
 from corpus.admin_actions import action_form_page, action_with_form, apply_each, refusal_text
 from corpus.admin_history import HistoryAdmin
 from corpus.admin_versioning import VersionedAdminMixin, VersionedForm
-from corpus.models import Anchor, Article, Paragraph, Quote
+from corpus.models import Anchor, Article
 from corpus.spans import span_validate
 from corpus.versioning import StaleVersion
 
@@ -639,15 +636,13 @@ class ReviewQueueAdmin(ConcretePermissionsMixin, FactCheckAdmin):
         return False
 
 
-# The article admin gains the annotate screen here, where annotations are known; the corpus app stays
-# unaware of them.
-admin.site.unregister(Article)
+class ArticleAnnotating:
+    """What the article admin gains where annotations are known (``CORPUS_ADMIN_MIXINS``): the annotate
+    screen, annotation counts, export and assignment. The corpus app stays unaware of them."""
 
-
-@admin.register(Article)
-class ArticleAdmin(CorpusArticleAdmin):
     change_form_template = "admin/annotations/article_change_form.html"
-    list_display = [*CorpusArticleAdmin.list_display, "annotation_count", "annotate_link"]
+    extra_list_display = ["annotation_count", "annotate_link"]
+    extra_actions = ["export_selected", "assign_selected"]
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -675,8 +670,6 @@ class ArticleAdmin(CorpusArticleAdmin):
     def view_on_site(self, obj: Article) -> str:
         # The article as an editor reads it, not the API's JSON.
         return reverse("admin:corpus_article_annotate", args=[obj.pk])
-
-    actions = [*(CorpusArticleAdmin.actions or []), "export_selected", "assign_selected"]
 
     def get_urls(self):
         annotate_view = self.admin_site.admin_view(annotate.annotate_view)
@@ -728,8 +721,11 @@ class BulkTagForm(forms.Form):
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class BulkTagMixin:
-    """Tag whole quotes or paragraphs from their changelist: one annotation each, authored by the user."""
+class BulkTagging:
+    """Tag whole quotes or paragraphs from their changelist: one annotation each, authored by the user
+    (added to the corpus's quote and paragraph admins through ``CORPUS_ADMIN_MIXINS``)."""
+
+    extra_actions = ["tag_selected"]
 
     @admin.action(description="Tag selected", permissions=["tag"])
     def tag_selected(self, request, queryset):
@@ -753,20 +749,6 @@ class BulkTagMixin:
 
     def has_tag_permission(self, request) -> bool:
         return request.user.has_perm("annotations.add_annotation")
-
-
-admin.site.unregister(Quote)
-admin.site.unregister(Paragraph)
-
-
-@admin.register(Quote)
-class QuoteAdmin(BulkTagMixin, CorpusQuoteAdmin):
-    actions = [*CorpusQuoteAdmin.actions, "tag_selected"]
-
-
-@admin.register(Paragraph)
-class ParagraphAdmin(BulkTagMixin, CorpusParagraphAdmin):
-    actions = [*CorpusParagraphAdmin.actions, "tag_selected"]
 
 
 admin.site.site_header = admin.site.site_title = "Newsdesk"

@@ -330,6 +330,13 @@ LOGGING = {
 INGEST_HOOKS = ["corpus.clusters.quotes_cluster", "annotations.services.spam_annotations_create"]
 # Apps that keep spans on articles move them to a new revision here, in its transaction.
 REVISION_HOOKS = ["annotations.services.annotations_reanchor"]
+# What apps built on the corpus add to its admin pages, by the corpus admin class's name (corpus/admin.py,
+# ``extended``): mixins with their own methods, ``extra_list_display`` and ``extra_actions``.
+CORPUS_ADMIN_MIXINS = {
+    "ArticleAdmin": ["annotations.admin.ArticleAnnotating"],
+    "ParagraphAdmin": ["annotations.admin.BulkTagging"],
+    "QuoteAdmin": ["annotations.admin.BulkTagging"],
+}
 
 # --- Exports ---------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.module_loading import import_string
 
 from . import clusters, registry, services
 from .admin_actions import action_form_page, action_with_form
@@ -33,6 +34,32 @@ from .models import (
 )
 from .selectors import revision_diff
 from .versioning import StaleVersion
+
+
+def extended(admin_class: type[admin.ModelAdmin]) -> type[admin.ModelAdmin]:
+    """``admin_class`` with what apps built on the corpus add to its pages: the mixins named for it in
+    ``CORPUS_ADMIN_MIXINS`` (by the class's name), before it in the MRO, their ``extra_list_display`` after
+    its columns and their ``extra_actions`` after its actions. The corpus imports none of them."""
+    paths = getattr(settings, "CORPUS_ADMIN_MIXINS", {}).get(admin_class.__name__, ())
+    mixins = tuple(import_string(path) for path in paths)
+    if not mixins:
+        return admin_class
+    return type(
+        admin_class.__name__,
+        (*mixins, admin_class),
+        {
+            "__module__": admin_class.__module__,
+            "__doc__": admin_class.__doc__,
+            "list_display": [
+                *admin_class.list_display,
+                *(name for mixin in mixins for name in getattr(mixin, "extra_list_display", ())),
+            ],
+            "actions": [
+                *(admin_class.actions or []),
+                *(name for mixin in mixins for name in getattr(mixin, "extra_actions", ())),
+            ],
+        },
+    )
 
 
 def _excerpt(text: str, length: int = 90) -> str:
@@ -257,7 +284,6 @@ class ArticleIngestForm(forms.Form):
         self.add_error(field, message)
 
 
-@admin.register(Article)
 class ArticleAdmin(TextSearchMixin, VersionedAdminMixin, admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = [
@@ -361,7 +387,6 @@ class RoleForm(forms.Form):
     role = forms.ChoiceField(choices=ParagraphRole.choices)
 
 
-@admin.register(Paragraph)
 class ParagraphAdmin(TextSearchMixin, VersionedAdminMixin, admin.ModelAdmin):
     list_display = ["article", "position", "role", "rule", "start", "end"]
     list_filter = ["role", "rule"]
@@ -492,7 +517,6 @@ class SpeakerKindFilter(admin.ChoicesFieldListFilter):
         self.title = "speaker kind"
 
 
-@admin.register(Quote)
 class QuoteAdmin(TextSearchMixin, VersionedAdminMixin, HistoryAdmin):
     list_display = [
         "excerpt",
@@ -712,3 +736,8 @@ class QuoteClusterAdmin(admin.ModelAdmin):
             self.message_user(request, text, messages.ERROR)
             return
         self.message_user(request, f"{len(sources)} cluster(s) merged into cluster {target.pk}.")
+
+
+# Registered last, with what other apps add (``extended``), so those apps need not register them again.
+for model, model_admin in ((Article, ArticleAdmin), (Paragraph, ParagraphAdmin), (Quote, QuoteAdmin)):
+    admin.site.register(model, extended(model_admin))
