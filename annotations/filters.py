@@ -7,8 +7,9 @@ from django.db.models import QuerySet
 
 from api.filters import FilterSet, IdFilter
 from corpus.filters import ArticleFilter as CorpusArticleFilter
-from corpus.filters import UTCDateTimeFilter, search
+from corpus.filters import UTCDateTimeFilter
 from corpus.models import Origin
+from corpus.search import search
 
 from .models import (
     Annotation,

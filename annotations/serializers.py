@@ -9,8 +9,8 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from corpus.filters import snippet_cut
 from corpus.models import Article, Paragraph, Quote, Speaker
+from corpus.search import snippet_cut
 from corpus.serializers import ArticleListSerializer, NestedParagraphSerializer, QuoteSerializer
 
 from . import selectors

@@ -1,7 +1,7 @@
 """A GIN index for full-text search of article text, on PostgreSQL only.
 
 The expression must be the one the search builds (SearchVector("text", config=SEARCH_CONFIG)) or the
-planner will not use it. Other databases search without an index (see corpus.filters).
+planner will not use it. Other databases search without an index (see corpus.search).
 """
 
 from django.db import migrations

@@ -10,7 +10,7 @@ to TOAST first. Out of line, every match and rank would fetch and reassemble the
 chunks, which cost more than the search itself.
 
 The column is not a model field: Django never selects or writes it, so creates, bulk inserts and
-copies of the model's columns fill it by themselves. ``corpus.filters`` reaches it by name.
+copies of the model's columns fill it by themselves. ``corpus.search`` reaches it by name.
 
 The text search configuration is ``settings.SEARCH_CONFIG`` as it is when this migration runs. It
 is baked into the column: changing the setting later needs a new migration that drops and adds the

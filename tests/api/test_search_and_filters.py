@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 
 from annotations import services
-from corpus.filters import search_terms, snippet_cut
 from corpus.models import Article, Speaker
+from corpus.search import search_terms, snippet_cut
 from tests.api.conftest import client_for, make_user
 from tests.factories import AnnotationFactory, ArticleFactory, TagFactory
 

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from api.pagination import known_count, with_count
-from corpus import filters
+from corpus import search
 from corpus.models import Article
 from tests.factories import ArticleFactory
 
@@ -20,7 +20,7 @@ CAP = 3
 
 @pytest.fixture
 def cap(monkeypatch) -> int:
-    monkeypatch.setattr(filters, "SEARCH_COUNT_CAP", CAP)
+    monkeypatch.setattr(search, "SEARCH_COUNT_CAP", CAP)
     return CAP
 
 
@@ -113,7 +113,7 @@ def test_postgres_search_works_inside_a_subquery():
     """The stored vector is named with the alias of its table, which a subquery renames."""
     harbour = _harbour_articles(1)[0]
     ArticleFactory(body="Rail\nFares rise.\n")
-    searched = filters.article_search(Article.objects.all(), q="harbour")
+    searched = search.article_search(Article.objects.all(), q="harbour")
     assert list(Article.objects.filter(pk__in=searched.values("pk")).values_list("pk", flat=True)) == [
         harbour.pk
     ]
@@ -130,9 +130,9 @@ def test_a_known_count_survives_ordering_and_slicing_but_not_another_filter():
 @pytest.mark.parametrize("over_the_cap", [False, True])
 def test_later_pages_hold_the_same_rows_as_slices_of_the_search(client, monkeypatch, over_the_cap):
     """Past page 1 the page's keys are picked first (snippets and counts for those rows only)."""
-    monkeypatch.setattr(filters, "SEARCH_COUNT_CAP", 4 if over_the_cap else 100)
+    monkeypatch.setattr(search, "SEARCH_COUNT_CAP", 4 if over_the_cap else 100)
     _harbour_articles(7)
-    expected = list(filters.article_search(Article.objects.all(), q="harbour").values_list("pk", flat=True))
+    expected = list(search.article_search(Article.objects.all(), q="harbour").values_list("pk", flat=True))
     seen = []
     for page in (1, 2, 3, 4):
         response = client.get(f"/api/articles/?q=harbour&page_size=2&page={page}")
