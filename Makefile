@@ -5,11 +5,15 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
+# pytest-xdist workers for `make test` and `make test-all`: one per core (0 runs in this process alone).
+PYTEST_JOBS ?= auto
+# What `make test` selects: everything but the slow suites (browser, fuzzing, faults), which `make test-all` adds.
+TEST_MARKS ?= not slow
 BENCH_ARGS ?=
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup test lint imports format check bench clean lock
+.PHONY: run setup test test-all lint imports format check bench clean lock
 
 $(VENV)/.python-ok:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
@@ -45,9 +49,13 @@ setup: export DEBUG ?= 1
 setup: $(VENV)/.installed
 	$(PY) manage.py setup_demo
 
-## test: set up and run the whole test suite (DATABASE_URL=postgres://... for PostgreSQL)
+## test: set up and run the tests but the slow suites, on every core (DATABASE_URL=postgres://... for PostgreSQL)
 test: $(VENV)/.installed-dev
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_JOBS) -m '$(TEST_MARKS)' $(PYTEST_ARGS)
+
+## test-all: every test, the slow suites (browser, fuzzing, faults) included; what CI runs on PostgreSQL
+test-all: $(VENV)/.installed-dev
+	$(PY) -m pytest -n $(PYTEST_JOBS) $(PYTEST_ARGS)
 
 ## lint: ruff, and the layers (import-linter contracts in pyproject.toml)
 lint: $(VENV)/.installed-dev imports
