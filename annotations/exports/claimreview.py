@@ -237,5 +237,10 @@ def write(selection: Selection, stream: BinaryIO, *, chunk_size: int) -> Generat
     return {"fact_checks": count}
 
 
+def sizes(selection: Selection) -> dict[str, int]:
+    """The reviews the graph will hold (what its writer yields in all), counted up front."""
+    return {"fact_checks": published_fact_checks(selection).count()}
+
+
 def entries(selection: Selection, *, chunk_size: int) -> list[tuple[str, object]]:
     return [(MAIN, lambda stream: write(selection, stream, chunk_size=chunk_size))]

@@ -11,6 +11,7 @@ from typing import BinaryIO
 from .records import rfc3339
 from .selection import Selection
 from .tables import BOOL, LIST, TS, Table, table_entries
+from .tables import sizes as table_sizes
 
 EXTENSION = ".csv"
 CONTENT_TYPE = "application/zip"
@@ -73,3 +74,5 @@ def write_table(
 
 
 entries = table_entries(write_table, EXTENSION)
+# The rows each file will hold (what its writer yields in all), counted up front.
+sizes = table_sizes

@@ -112,6 +112,15 @@ def write_speakers(selection: Selection, stream: BinaryIO, *, chunk_size: int) -
     return (yield from _json_list(chunks(), speaker_record, stream, "speakers"))
 
 
+def sizes(selection: Selection) -> dict[str, int]:
+    """The rows each file will hold (what its writer yields in all), counted up front."""
+    return {
+        "articles": selection.articles.count(),
+        "tags": selection.tags.count(),
+        "speakers": selection.speakers.count(),
+    }
+
+
 def entries(selection: Selection, *, chunk_size: int) -> list[tuple[str, object]]:
     return [
         (MAIN, lambda stream: write_articles(selection, stream, chunk_size=chunk_size)),

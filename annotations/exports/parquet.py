@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, BinaryIO
 from .manifest import HashingWriter
 from .selection import Selection
 from .tables import BOOL, INT, LIST, STR, TS, Table, table_entries
+from .tables import sizes as table_sizes
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -86,3 +87,5 @@ def write_table(
 
 
 entries = table_entries(write_table, EXTENSION)
+# The rows each file will hold (what its writer yields in all), counted up front.
+sizes = table_sizes

@@ -208,6 +208,34 @@ def _tags(selection: Selection, size: int) -> Iterator[Rows]:
     yield from row_blocks(selection.tags.values_list(*columns), size=size)
 
 
+def _evidence_rows(selection: Selection) -> int:
+    # Evidence items live in a JSON list on each fact-check: counted as the table reads them.
+    evidence = selection.fact_checks.order_by().values_list("evidence", flat=True)
+    return sum(len(evidence_items(items)) for items in evidence.iterator())
+
+
+# The rows each table will hold, counted up front (a progress bar's total): one query a table.
+SIZES: dict[str, Callable[[Selection], int]] = {
+    "articles": lambda selection: selection.articles.count(),
+    "paragraphs": lambda selection: selection.paragraphs.count(),
+    "quotes": lambda selection: selection.quotes.count(),
+    "annotations": lambda selection: selection.annotations.count(),
+    "annotation_tags": lambda selection: Annotation.tags.through.objects.filter(
+        annotation__in=selection.annotations.order_by().values("pk")
+    ).count(),
+    "claims": lambda selection: selection.claims.count(),
+    "fact_checks": lambda selection: selection.fact_checks.count(),
+    "evidence": _evidence_rows,
+    "speakers": lambda selection: selection.speakers.count(),
+    "speaker_aliases": lambda selection: selection.speaker_aliases.count(),
+    "tags": lambda selection: selection.tags.count(),
+}
+
+
+def sizes(selection: Selection) -> dict[str, int]:
+    return {table.name: SIZES[table.name](selection) for table in TABLES}
+
+
 INT, STR, BOOL, TS, LIST = "int", "str", "bool", "timestamp", "list"
 
 TABLES: tuple[Table, ...] = (

@@ -319,8 +319,13 @@ def write(selection: Selection, stream: BinaryIO, *, chunk_size: int) -> Generat
 _encode = encode
 
 
+def sizes(selection: Selection) -> dict[str, int]:
+    """The documents the collection will hold (what its writer yields in all), counted up front."""
+    return {"annotations": selection.annotations.count(), "quotes": selection.quotes.count()}
+
+
 def entries(selection: Selection, *, chunk_size: int) -> list[tuple[str, object]]:
     return [(MAIN, lambda stream: write(selection, stream, chunk_size=chunk_size))]
 
 
-__all__ = ["VERDICT_WORDS", "annotation_document", "entries", "quote_document"]
+__all__ = ["VERDICT_WORDS", "annotation_document", "entries", "quote_document", "sizes"]

@@ -1156,10 +1156,17 @@ def _datetime(value, fail, field: str) -> datetime | None:
 
 
 def dataset_import(
-    *, path: Path, progress: Callable | None = None, batch_size: int = BATCH_SIZE
+    *,
+    path: Path,
+    progress: Callable | None = None,
+    batch_size: int = BATCH_SIZE,
+    sized: Callable[[int], None] | None = None,
 ) -> ImportResult:
-    """Import the export at ``path``; bad articles are reported in the result, the rest written."""
+    """Import the export at ``path``; bad articles are reported in the result, the rest written.
+    ``sized`` is told how many articles there are before the first is read (a progress bar's total)."""
     dataset = Dataset(Path(path))
+    if sized is not None:
+        sized(dataset.articles())
     importer = Importer(dataset, batch_size=batch_size)
     records = (
         jsonl_records(dataset) if dataset.format == "jsonl" else table_records(dataset, chunk_size=batch_size)

@@ -98,6 +98,18 @@ class Dataset:
                     f"{name}: its SHA-256 differs from the manifest's: the file was changed or cut short."
                 )
 
+    def articles(self) -> int:
+        """The articles the export holds, for a progress bar's total: the manifest's count, or the
+        non-blank lines of a JSONL file that has none (a record each)."""
+        count = ((self.manifest or {}).get("counts") or {}).get("articles")
+        if isinstance(count, int):
+            return count
+        name = self.names.get("articles.jsonl")
+        if name is None:
+            return 0
+        with self.open(name) as stream:
+            return sum(1 for line in stream if line.strip())
+
     def has(self, entry: str) -> bool:
         return entry in self.names
 

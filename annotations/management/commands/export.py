@@ -10,7 +10,7 @@ from tqdm import tqdm
 
 from annotations.exports.bundle import target_for
 from annotations.exports.dataset import CHUNK_SIZE
-from annotations.exports.pipeline import FORMATS, export_steps, run
+from annotations.exports.pipeline import FORMATS, export_rows, export_steps, run
 from annotations.exports.selection import TEXT_FULL, TEXT_NONE, ExportOptions
 
 
@@ -107,6 +107,9 @@ class Command(BaseCommand):
             return
         progress = tqdm(unit="row", disable=None, file=self.stderr._out, desc=fmt)
         try:
+            if not progress.disable:
+                # A total (and so the time left) for a bar someone watches; not counted for a pipe.
+                progress.reset(total=export_rows(fmt=fmt, options=export_options))
             manifest = run(steps, progress)
         except ValidationError as exc:
             raise CommandError(_message(exc)) from None

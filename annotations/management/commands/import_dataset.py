@@ -53,7 +53,9 @@ class Command(BaseCommand):
             raise CommandError("--batch-size must be at least 1.")
         progress = tqdm(unit="article", disable=None, file=self.stderr._out, desc="import")
         try:
-            result = dataset_import(path=path, progress=progress, batch_size=batch_size)
+            # The total (and so the time left) for a bar someone watches; nothing counted for a pipe.
+            sized = None if progress.disable else (lambda total: progress.reset(total=total))
+            result = dataset_import(path=path, progress=progress, batch_size=batch_size, sized=sized)
         except DatasetError as exc:
             raise CommandError(str(exc)) from None
         finally:
