@@ -111,6 +111,19 @@ def access_claim_change(user, claim) -> None:
     _require(can_claim_change(user, claim), "You can change or withdraw only the claims you marked.")
 
 
+def can_claimant_describe(user) -> bool:
+    """A claimant no speaker stands for yet becomes a speaker of the article: adding speakers is an
+    editor's permission (``corpus.add_speaker``)."""
+    return _active(user) and user.has_perm("corpus.add_speaker")
+
+
+def access_claimant_describe(user) -> None:
+    _require(
+        can_claimant_describe(user),
+        "You may not describe a new claimant: that needs the permission to add speakers (the Editor role).",
+    )
+
+
 def access_checkworthy_dismiss(user) -> None:
     """Dismissing a suggestion is an editor's call, like marking the claim would have been."""
     _require(can_claim_create(user), "You may not dismiss suggestions: that needs the Editor role.")

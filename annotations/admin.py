@@ -19,6 +19,7 @@ from corpus.spans import span_validate
 from corpus.versioning import StaleVersion
 
 from . import access, admin_exports, annotate, review, services, work_queue
+from .forms import EvidenceWidget
 from .models import (
     Annotation,
     AnnotationStatus,
@@ -437,11 +438,20 @@ class ApproveForm(forms.Form):
 
 
 class FactCheckAdminForm(VersionedForm):
-    """Shows what the writers are working on: a published fact-check's pending revision, if any."""
+    """Shows what the writers are working on: a published fact-check's pending revision, if any; the
+    evidence as rows (url, title, publisher, accessed) rather than JSON."""
 
     class Meta:
         model = FactCheck
         fields = "__all__"
+        widgets = {"evidence": EvidenceWidget}
+
+    def clean_evidence(self):
+        # Checked here as the service will check it, so a bad row comes back with what was typed.
+        try:
+            return services.evidence_clean(self.cleaned_data.get("evidence") or [])
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict.get("evidence", exc.messages)) from exc
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -678,6 +688,11 @@ class ArticleAnnotating:
         )
         return [
             path("<int:object_id>/annotate/", annotate_view, name="corpus_article_annotate"),
+            path(
+                "<int:object_id>/annotate/claims/",
+                self.admin_site.admin_view(annotate.annotate_claims_view),
+                name="corpus_article_annotate_claims",
+            ),
             path(
                 "<int:object_id>/annotate/step/",
                 self.admin_site.admin_view(annotate.assignment_step_view),

@@ -15,16 +15,18 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponseRedirect, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from corpus.models import Article, Paragraph, Quote, QuoteKind, Speaker
+from corpus import selectors as corpus_selectors
+from corpus.ingest import checkworthy
+from corpus.models import Article, Paragraph, ParagraphRole, Quote, QuoteKind, Speaker
 
-from . import selectors, work_queue
+from . import access, selectors, work_queue
 from .models import (
     Annotation,
     AnnotationStatus,
@@ -32,6 +34,7 @@ from .models import (
     AssignmentState,
     Claim,
     FactCheck,
+    FactCheckStatus,
     Tag,
     Verdict,
 )
@@ -39,6 +42,7 @@ from .palette import QUOTE_COLOUR, SPAM_COLOUR, display_colours
 from .services import REVIEW_PERMISSION, SPAM_TAG
 
 VIEW_PERMISSION = "corpus.view_article"
+SUGGESTIONS_SHOWN = 10  # check-worthy sentences offered per article, best first
 
 # What the page offers; the API decides again on every write.
 PAGE_PERMISSIONS = {
@@ -177,47 +181,138 @@ def _annotation_data(annotation: Annotation) -> dict[str, Any]:
     }
 
 
-def _fact_check_data(fact_check: FactCheck) -> dict[str, Any]:
+def _fact_check_data(fact_check: FactCheck, *, user) -> dict[str, Any]:
+    # The verdict, rationale and evidence the writers work on (a published one's pending revision, if
+    # any), and what this user may do with it, decided by the rules in access.py.
+    working = fact_check.working
     return {
         "id": fact_check.pk,
         "claim": fact_check.claim_id,
-        "verdict": fact_check.verdict,
-        "rationale": fact_check.rationale,
+        "verdict": working["verdict"],
+        "rationale": working["rationale"],
+        "evidence": working["evidence"],
         "status": fact_check.status,
+        "revision_status": fact_check.revision_status,
         "author": fact_check.author.username,
         "reviewer": fact_check.reviewer.username if fact_check.reviewer_id else None,
         "review_comment": fact_check.review_comment,
         "version": fact_check.version,
+        "may": {
+            "change": access.can_factcheck_change(user, fact_check),
+            "submit": access.can_factcheck_submit(user, fact_check)
+            and FactCheckStatus.DRAFT in (fact_check.status, fact_check.revision_status),
+            "review": access.can_factcheck_review(user, fact_check) and fact_check.awaits_review,
+        },
     }
 
 
-def _claim_data(claim: Claim, *, sees_drafts: bool) -> dict[str, Any]:
+def _claim_data(claim: Claim, *, user, sees_drafts: bool) -> dict[str, Any]:
     try:
         fact_check = claim.fact_check
     except Claim.fact_check.RelatedObjectDoesNotExist:
         fact_check = None
+    # A claim under review is frozen (claim_update refuses it): no claimant picker meanwhile.
+    frozen = fact_check is not None and fact_check.awaits_review
     if fact_check is not None and fact_check.status != "published" and not sees_drafts:
         fact_check = None
     return {
         "id": claim.pk,
         "text": claim.text,
         "claimant": claim.claimant.name if claim.claimant_id else None,
+        "claimant_id": claim.claimant_id,
         "annotation": claim.annotation_id,
         "version": claim.version,
-        "fact_check": _fact_check_data(fact_check) if fact_check else None,
+        "may_change": access.can_claim_change(user, claim) and not frozen,
+        "fact_check": _fact_check_data(fact_check, user=user) if fact_check else None,
     }
 
 
+def _claims_data(*, article: Article, user) -> list[dict[str, Any]]:
+    """The article's claims as the page shows them, in two queries: the claims with their fact-checks,
+    and the co-authors of those fact-checks (which the rules ask about)."""
+    claims = list(selectors.claim_list(user=user).filter(article=article))
+    fact_checks = [claim.fact_check for claim in claims if _has_fact_check(claim)]
+    if fact_checks:
+        co_authors: dict[int, set[int]] = {fact_check.pk: set() for fact_check in fact_checks}
+        through = FactCheck.co_authors.through.objects.filter(factcheck__in=fact_checks)
+        for fact_check_id, user_id in through.values_list("factcheck_id", "user_id"):
+            co_authors[fact_check_id].add(user_id)
+        for fact_check in fact_checks:
+            fact_check._co_author_ids = co_authors[fact_check.pk]
+    sees_drafts = selectors.sees_drafts(user)
+    return [_claim_data(claim, user=user, sees_drafts=sees_drafts) for claim in claims]
+
+
+def _has_fact_check(claim: Claim) -> bool:
+    try:
+        return claim.fact_check is not None
+    except Claim.fact_check.RelatedObjectDoesNotExist:
+        return False
+
+
+def _cluster_data(quotes: list[Quote]) -> dict[int, dict[str, Any]]:
+    """For each clustered quote, where else its words are: the cluster's size in articles and its first
+    appearance (date, source, article), in one query whatever the number of quotes."""
+    ids = {quote.cluster_id for quote in quotes if quote.cluster_id is not None}
+    if not ids:
+        return {}
+    found = {}
+    for cluster in corpus_selectors.quote_cluster_list().filter(pk__in=ids):
+        first = cluster.first_quote
+        first_article = first.article if first is not None else None
+        found[cluster.pk] = {
+            "id": cluster.pk,
+            "articles": cluster.articles,
+            "size": cluster.size,
+            "speakers_disagree": cluster.speakers_disagree,
+            "first": None
+            if first_article is None
+            else {
+                "quote": first.pk,
+                "article": first_article.pk,
+                "title": first_article.title,
+                "url": first_article.url,
+                "published_at": first_article.published_at.isoformat()
+                if first_article.published_at
+                else None,
+                "source": first_article.source.name if first_article.source_id else None,
+                "annotate": reverse("admin:corpus_article_annotate", args=[first_article.pk]),
+            },
+        }
+    return {quote.pk: found[quote.cluster_id] for quote in quotes if quote.cluster_id in found}
+
+
+def _suggestion_data(*, article: Article, paragraphs: list[Paragraph], claims: list[dict]) -> list[dict]:
+    """The sentences worth checking, best first: less those an editor dismissed (one query) and those
+    already marked as claims."""
+    spans = [(p.start, p.end) for p in paragraphs if p.role in (ParagraphRole.BODY, ParagraphRole.STANDFIRST)]
+    dismissed = set(article.checkworthy_dismissals.values_list("text", flat=True))
+    claimed = {claim["text"] for claim in claims}
+    return [
+        {
+            "start": found.start,
+            "end": found.end,
+            "text": found.text,
+            "score": found.score,
+            "reasons": list(found.reasons),
+        }
+        for found in checkworthy.suggestions(article.text, spans)
+        if found.text not in dismissed and found.text not in claimed
+    ][:SUGGESTIONS_SHOWN]
+
+
 def annotate_page_data(*, article: Article, user) -> dict[str, Any]:
-    """Everything the annotate screen shows and may change, in seven queries (plus the user's
-    permissions, cached on the user)."""
+    """Everything the annotate screen shows and may change, in a fixed number of queries whatever the
+    size of the article (plus the user's permissions, cached on the user): paragraphs, quotes, the
+    article's own speakers, annotations, claims, tags and check-worthy dismissals, and when there are
+    any, the quotes' clusters and the fact-checks' co-authors."""
     paragraphs = list(article.paragraphs.order_by("position"))
     quotes = list(Quote.objects.with_related().filter(article=article).order_by("start", "end", "id"))
     speakers = _article_speakers(article, quotes)
     annotations = list(selectors.annotation_list(user=user).filter(article=article))
-    claims = list(selectors.claim_list(user=user).filter(article=article))
+    claims = _claims_data(article=article, user=user)
     tags = list(selectors.tag_list())
-    sees_drafts = selectors.sees_drafts(user)
+    clusters = _cluster_data(quotes)
     return {
         "article": {
             "id": article.pk,
@@ -227,16 +322,21 @@ def annotate_page_data(*, article: Article, user) -> dict[str, Any]:
             "version": article.version,
         },
         "paragraphs": [_paragraph_data(p) for p in paragraphs],
-        "quotes": [_quote_data(q) for q in quotes],
+        "quotes": [{**_quote_data(q), "cluster": clusters.get(q.pk)} for q in quotes],
         "speakers": [_speaker_data(s) for s in speakers],
         "annotations": [_annotation_data(a) for a in annotations],
-        "claims": [_claim_data(c, sees_drafts=sees_drafts) for c in claims],
+        "claims": claims,
+        "suggestions": _suggestion_data(article=article, paragraphs=paragraphs, claims=claims),
         "tags": _tag_data(tags),
         "spam_tag": SPAM_TAG,
         "colours": {"quote": QUOTE_COLOUR, "spam": SPAM_COLOUR},
         "limits": {"upload_bytes": settings.DATA_UPLOAD_MAX_MEMORY_SIZE},
         "user": {"id": user.pk, "username": user.get_username(), "is_superuser": user.is_superuser},
-        "can": {name: user.has_perm(permission) for name, permission in PAGE_PERMISSIONS.items()},
+        "can": {
+            **{name: user.has_perm(permission) for name, permission in PAGE_PERMISSIONS.items()},
+            "describe_claimant": access.can_claimant_describe(user),
+            "dismiss_suggestion": access.can_claim_create(user),
+        },
         "choices": {
             "status": list(AnnotationStatus.values),
             "quote_kind": list(QuoteKind.values),
@@ -248,6 +348,9 @@ def annotate_page_data(*, article: Article, user) -> dict[str, Any]:
             "quotes": reverse("api:quote-list"),
             "fact_checks": reverse("api:factcheck-list"),
             "speakers": reverse("api:speaker-list"),
+            "check_worthy": reverse("api:article-check-worthy", args=[article.pk]),
+            "dismiss": reverse("api:article-check-worthy-dismiss", args=[article.pk]),
+            "page_claims": reverse("admin:corpus_article_annotate_claims", args=[article.pk]),
         },
         "admin": {"speaker_add": reverse("admin:corpus_speaker_add")},
     }
@@ -278,6 +381,16 @@ def annotate_view(request: HttpRequest, object_id: int) -> TemplateResponse:
         "progress": work_queue.queue_progress(user=request.user) if assignment else None,
     }
     return TemplateResponse(request, "admin/annotations/annotate.html", context)
+
+
+@staff_member_required
+def annotate_claims_view(request: HttpRequest, object_id: int) -> JsonResponse:
+    """The article's claims as the annotate screen holds them, with what this user may do with each:
+    read again after every claim or fact-check change, so the rules stay in access.py."""
+    if not request.user.has_perm(VIEW_PERMISSION):
+        raise PermissionDenied("You need the permission to view articles to open the annotate screen.")
+    article = get_object_or_404(Article.objects.only("pk"), pk=object_id)
+    return JsonResponse({"claims": _claims_data(article=article, user=request.user)})
 
 
 @staff_member_required

@@ -138,11 +138,14 @@ class FactCheckSerializer(serializers.ModelSerializer):
 
 class ClaimSerializer(serializers.ModelSerializer):
     claimant = serializers.CharField(source="claimant.name", default=None, read_only=True, allow_null=True)
+    claimant_id = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="The claimant's speaker id (its name is claimant)."
+    )
     fact_check = serializers.SerializerMethodField()
 
     class Meta:
         model = Claim
-        fields = ["id", "article", "text", "claimant", "annotation", "fact_check", "version"]
+        fields = ["id", "article", "text", "claimant", "claimant_id", "annotation", "fact_check", "version"]
 
     @extend_schema_field(FactCheckSerializer(allow_null=True))
     def get_fact_check(self, obj: Claim) -> dict | None:
@@ -302,6 +305,12 @@ class AnnotationWriteSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=AnnotationStatus.choices, default=AnnotationStatus.DRAFT)
 
 
+NEW_CLAIMANT_HELP = (
+    "A claimant no speaker stands for yet, in the article's words ('a senior official who declined to be "
+    "named'): it becomes a speaker of the article. Instead of claimant."
+)
+
+
 class ClaimWriteSerializer(serializers.Serializer):
     article = serializers.PrimaryKeyRelatedField(queryset=Article.objects.all())
     text = serializers.CharField()
@@ -311,6 +320,7 @@ class ClaimWriteSerializer(serializers.Serializer):
     annotation = serializers.PrimaryKeyRelatedField(
         queryset=Annotation.objects.all(), allow_null=True, required=False, help_text="Annotation id."
     )
+    new_claimant = serializers.CharField(required=False, max_length=300, help_text=NEW_CLAIMANT_HELP)
 
 
 class ClaimUpdateSerializer(serializers.Serializer):
@@ -323,6 +333,7 @@ class ClaimUpdateSerializer(serializers.Serializer):
     annotation = serializers.PrimaryKeyRelatedField(
         queryset=Annotation.objects.all(), allow_null=True, required=False, help_text="Annotation id."
     )
+    new_claimant = serializers.CharField(required=False, max_length=300, help_text=NEW_CLAIMANT_HELP)
 
 
 class EvidenceSerializer(serializers.Serializer):

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from corpus.ingest.normalize import is_blank
 from corpus.ingest.types import ProcessedArticle
-from corpus.models import Anchor, Article, Origin, Paragraph, ParagraphRole, Quote, Speaker
+from corpus.models import Anchor, Article, Origin, Paragraph, ParagraphRole, Quote, Speaker, SpeakerKind
 from corpus.spans import span_context, span_validate
 from corpus.versioning import NOT_GIVEN, NotGiven, StaleVersion, versioned_delete, versioned_update
 from corpus.weburls import web_url_problem
@@ -351,6 +351,32 @@ def spam_annotations_create(*, items: list[tuple[Article, ProcessedArticle]]) ->
 # --- Claims and fact-checks ------------------------------------------------------------
 
 
+def _claimant_described(*, article_id: int, description: str, user) -> Speaker:
+    """A claimant no speaker stands for yet, known by how the article describes it ("a senior official
+    who declined to be named"): a speaker of that article only, found again by the same words."""
+    access.access_claimant_describe(user)
+    words = " ".join(description.split())
+    if not words:
+        raise ValidationError({"new_claimant": "describe the claimant in a few words."})
+    if len(words) > 300:
+        raise ValidationError(
+            {"new_claimant": f"at most 300 characters (this is {len(words)}); put the rest in a note."}
+        )
+    speaker, _ = Speaker.objects.get_or_create(
+        article_id=article_id,
+        name=words,
+        defaults={"kind": SpeakerKind.ANONYMOUS, "description": words},
+    )
+    return speaker
+
+
+def _one_claimant(claimant, new_claimant) -> None:
+    if claimant not in (None, NOT_GIVEN) and new_claimant:
+        raise ValidationError(
+            {"new_claimant": "choose a speaker or describe a new claimant, not both."}, code="two_claimants"
+        )
+
+
 @transaction.atomic
 def claim_create(
     *,
@@ -359,9 +385,14 @@ def claim_create(
     created_by,
     claimant: Speaker | None = None,
     annotation: Annotation | None = None,
+    new_claimant: str = "",
 ) -> Claim:
-    """Mark a claim; ``created_by`` is the acting user, who may change and withdraw it later."""
+    """Mark a claim; ``created_by`` is the acting user, who may change and withdraw it later. The
+    claimant is a speaker, or ``new_claimant``: a description that becomes a speaker of the article."""
     access.access_claim_create(created_by)
+    _one_claimant(claimant, new_claimant)
+    if new_claimant:
+        claimant = _claimant_described(article_id=article.pk, description=new_claimant, user=created_by)
     if annotation is not None and annotation.article_id != article.pk:
         raise ValidationError({"annotation": "the annotation belongs to another article."})
     if claimant is not None and claimant.article_id not in (None, article.pk):
@@ -391,9 +422,11 @@ def claim_update(
     article: Article | NotGiven = NOT_GIVEN,
     claimant: Speaker | NotGiven | None = NOT_GIVEN,
     annotation: Annotation | NotGiven | None = NOT_GIVEN,
+    new_claimant: str | None = None,
 ) -> Claim:
     """Change a claim's wording, article, claimant or annotation, only if nobody changed it since
-    ``expected_version``. Only the editor who marked it (or an administrator) changes it.
+    ``expected_version``. Only the editor who marked it (or an administrator) changes it. A claimant
+    described in words (``new_claimant``) becomes a speaker of the claim's article.
 
     A claim moves to another article only with its annotation (one on the new article, or none): a
     claim is never left pointing at a highlight in another text.
@@ -413,6 +446,9 @@ def claim_update(
     if article is not NOT_GIVEN and article.pk != claim.article_id:
         article_id = article.pk
         fields["article"] = article
+    _one_claimant(claimant, new_claimant)
+    if new_claimant:
+        claimant = _claimant_described(article_id=article_id, description=new_claimant, user=user)
     if claimant is not NOT_GIVEN:
         if claimant is not None and claimant.article_id not in (None, article_id):
             raise ValidationError({"claimant": "that speaker belongs to another article."})
@@ -480,7 +516,9 @@ def claim_delete(*, claim: Claim, expected_version: int, user) -> None:
     versioned_delete(claim, expected_version=expected_version)
 
 
-def _evidence_clean(evidence: list) -> list[dict]:
+def evidence_clean(evidence: list) -> list[dict]:
+    """A fact-check's evidence as stored: each item a web url with its title, publisher and accessed
+    date (strings); the forms check with it too, so a bad row is shown where it was typed."""
     if not isinstance(evidence, list):
         raise ValidationError({"evidence": "a list of {url, title, publisher, accessed}."})
     cleaned = []
@@ -511,7 +549,7 @@ def factcheck_create(
         author=author,
         verdict=verdict,
         rationale=rationale,
-        evidence=_evidence_clean(evidence or []),
+        evidence=evidence_clean(evidence or []),
     )
     fact_check.full_clean()
     fact_check.save()
@@ -547,7 +585,7 @@ def factcheck_update(
     if rationale is not None:
         changes["rationale"] = rationale
     if evidence is not None:
-        changes["evidence"] = _evidence_clean(evidence)
+        changes["evidence"] = evidence_clean(evidence)
     working = fact_check.working
     changes = {name: value for name, value in changes.items() if working[name] != value}
     fields: dict = {}

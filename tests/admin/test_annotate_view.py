@@ -285,7 +285,8 @@ def test_page_data_takes_one_query_for_the_speakers_whatever_their_number(editor
         Quote.objects.filter(pk=quote.pk).update(speaker=local)
     Speaker.objects.create(name="source without quote", kind="anonymous", article=article)
     editor.get_all_permissions()  # the permissions are cached on the user, as in a request
-    # Paragraphs, quotes, annotations, claims, tags, and (+1, on purpose) the speakers local to the article.
-    with django_assert_num_queries(6):
+    # Paragraphs, quotes, annotations, claims, tags, the check-worthy dismissals, and (+1, on purpose) the
+    # speakers local to the article.
+    with django_assert_num_queries(7):
         data = annotate_page_data(article=article, user=editor)
     assert len(data["speakers"]) == 3 + 3 + 1

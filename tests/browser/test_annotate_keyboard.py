@@ -173,6 +173,9 @@ def test_a_refused_save_keeps_tags_status_and_note(annotate_page, editor, articl
 
 
 def test_an_oversize_note_gets_a_clear_error(annotate_page, editor, article, vocabulary, settings):
+    # A lower limit than the default (the ingestion limit, 20 MB): a textarea of tens of megabytes keeps
+    # Chromium's main thread busy for longer than the test waits, and the message is the same.
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     page = annotate_page(editor, article)
     page.evaluate(SELECT_PASSAGE, "the plan")
@@ -224,3 +227,21 @@ def test_placing_an_orphan_opens_no_create_panel(annotate_page, editor, article,
     assert page.locator("#annotate-panel").count() == 0
     orphan.refresh_from_db()
     assert orphan.exact == "voted on Tuesday"
+
+
+def test_a_drag_from_a_role_label_to_past_the_column_still_annotates(
+    annotate_page, editor, article, vocabulary
+):
+    page = annotate_page(editor, article)
+    paragraph = page.locator(".para").nth(1)
+    label, words = paragraph.locator(".role-label"), paragraph.locator(".para-text")
+    start, end = label.bounding_box(), words.bounding_box()
+    page.mouse.move(start["x"] + 2, start["y"] + start["height"] / 2)
+    page.mouse.down()
+    # Released past the right edge of the text column, level with the paragraph's last line.
+    page.mouse.move(end["x"] + end["width"] + 60, end["y"] + end["height"] - 6, steps=8)
+    page.mouse.up()
+    panel = page.locator("#annotate-panel")
+    panel.wait_for()
+    excerpt = panel.locator(".panel-excerpt").inner_text()
+    assert excerpt.startswith("The council") and "wall" in excerpt, excerpt

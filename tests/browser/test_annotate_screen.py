@@ -140,9 +140,11 @@ def test_claim_is_fact_checked_by_the_editor_and_published_by_a_fact_checker(
     assert claim.annotation.exact == passage
 
     item = page.locator(f'#annotate-sidebar [data-claim-id="{claim.pk}"]')
-    item.locator(".verdict-select").select_option("mostly_false")
-    item.locator(".rationale-input").fill("The budget line says otherwise.")
     item.locator(".factcheck-create").click()
+    fact_panel = page.locator("#annotate-panel.factcheck-panel")
+    fact_panel.locator(".verdict-select").select_option("mostly_false")
+    fact_panel.locator(".rationale-input").fill("The budget line says otherwise.")
+    fact_panel.locator(".factcheck-save").click()
     item.locator(".factcheck-submit").click()
     item.locator(".factcheck-state", has_text="in review").wait_for()
     assert item.locator(".factcheck-publish").count() == 0  # the author cannot approve their own

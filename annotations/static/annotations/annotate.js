@@ -121,6 +121,8 @@
     speakers: new Map(), // every speaker the page knows (the article's, and any found by a search)
     articleSpeakers: new Set(), // ids of the speakers offered first: those of this article
     quoteNotices: new Map(), // quote id -> {level, text}: why the last correction was not saved
+    claimNotices: new Map(), // claim id -> {level, text}: why the last claimant was not saved
+    suggestions: [], // check-worthy sentences, best first, with unit offsets
   };
 
   function unitSpan(start, end) {
@@ -171,6 +173,7 @@
   for (const record of data.quotes) state.quotes.set(record.id, fromServerQuote(record));
   for (const record of data.annotations) state.annotations.set(record.id, fromServerAnnotation(record));
   for (const record of data.claims) state.claims.set(record.id, record);
+  state.suggestions = data.suggestions.map((record) => ({ ...record, ...unitSpan(record.start, record.end) }));
 
   const paragraphsById = new Map(state.paragraphs.map((paragraph) => [paragraph.id, paragraph]));
 
@@ -299,11 +302,60 @@
     speaker: (id) => `${data.api.speakers}${id}/`,
     speakerSearch: (name) => `${data.api.speakers}?${new URLSearchParams({ name, shared: "true", page_size: String(SPEAKER_PAGE) })}`,
     factCheck: (id) => `${data.api.fact_checks}${id}/`,
+    claim: (id) => `${data.api.claims}${id}/`,
   };
 
   // --- Messages ------------------------------------------------------------------------------------
 
   const messages = document.getElementById("annotate-messages");
+
+  /*
+   * Where the editor last acted (a click or a key on a control, a passage, an item of the sidebar), in
+   * page coordinates: a message shows there too, beside what it is about, as well as in the list in the
+   * corner that keeps it. The box is taken when the action starts, because the redraw that follows a
+   * save usually replaces the control itself.
+   */
+  let lastAction = null;
+  const TOAST_MS = { success: 4000, info: 6000, warning: 12000, error: 15000 };
+  let toast = null;
+  let toastTimer = 0;
+
+  function rememberAction(event) {
+    if (!(event.target instanceof Element) || event.target.closest(".annotate-toast, #annotate-messages")) return;
+    const element = event.target.closest("button, input, select, textarea, a, .side-item, .annotate-panel") || event.target;
+    const box = element.getBoundingClientRect();
+    if (!box.width && !box.height) return;
+    lastAction = { left: box.left + window.scrollX, top: box.top + window.scrollY, bottom: box.bottom + window.scrollY };
+  }
+  document.addEventListener("pointerdown", rememberAction, true);
+  document.addEventListener("keydown", rememberAction, true);
+
+  function dismissToast() {
+    clearTimeout(toastTimer);
+    if (toast) toast.remove();
+    toast = null;
+  }
+
+  /** The message beside the last action, kept in the window (below the control, or above it near the
+   * bottom edge). Screen readers hear it once, from the list; this copy is for the eyes. */
+  function showToast(textContent, level) {
+    dismissToast();
+    if (!lastAction) return;
+    toast = h("div", { class: `annotate-toast ${level}`, "aria-hidden": "true", title: "Click to close", onclick: dismissToast }, textContent);
+    document.body.append(toast);
+    const width = toast.offsetWidth;
+    const height = toast.offsetHeight;
+    const viewTop = window.scrollY;
+    const viewBottom = viewTop + document.documentElement.clientHeight;
+    const viewRight = window.scrollX + document.documentElement.clientWidth;
+    let top = lastAction.bottom + 6;
+    if (top + height > viewBottom - 8) top = lastAction.top - height - 6;
+    top = Math.min(Math.max(top, viewTop + 8), viewBottom - height - 8);
+    const left = Math.max(window.scrollX + 8, Math.min(lastAction.left, viewRight - width - 16));
+    toast.style.top = `${top}px`;
+    toast.style.left = `${left}px`;
+    toastTimer = setTimeout(dismissToast, TOAST_MS[level] || 6000);
+  }
 
   function notify(textContent, level = "info", { sticky = level !== "success" } = {}) {
     const item = h("li", { class: `${level} annotate-message`, role: level === "error" ? "alert" : "status" }, textContent);
@@ -311,6 +363,7 @@
     item.append(close);
     messages.append(item);
     if (!sticky) setTimeout(() => item.remove(), 5000);
+    showToast(textContent, level);
     return item;
   }
 
@@ -535,7 +588,7 @@
         form.requestSubmit();
         return;
       }
-      if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
+      if (!tags || typing || event.ctrlKey || event.metaKey || event.altKey) return;
       const tag = tagsByKey.get(event.key.toLowerCase());
       if (tag) {
         event.preventDefault();
@@ -813,7 +866,7 @@
       const claim = await api("POST", data.api.claims, {
         body: { article: data.article.id, text: targetText(target), annotation: annotation.id, claimant: quote ? quote.speaker_id : null },
       });
-      if (claim.ok) state.claims.set(claim.data.id, claim.data);
+      if (claim.ok) await reloadClaims();
       else notify(`The annotation was saved, but the claim was not: ${claim.problem}`, "error");
     }
     window.getSelection().removeAllRanges();
@@ -1175,17 +1228,20 @@
     notify(text, "error");
   }
 
+  const speakerIdOf = (speaker) => (speaker ? speaker.id : null);
+
   const quotesInAll = (count) => (count ? `${count} quote${count === 1 ? "" : "s"} in all` : "no quotes yet");
 
   const bySpeakerName = (a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: "base" }) || a.id - b.id;
 
   /**
-   * The speaker of a quote: a combobox whose list offers this article's speakers and "unknown speaker"
-   * at once, and the shared speakers whose names hold what the editor types (searched as they type).
-   * Moving through the list saves nothing; Enter or a click on a speaker saves it.
+   * A speaker chooser (a quote's speaker, a claim's claimant): a combobox whose list offers this
+   * article's speakers and "unknown speaker" at once, and the shared speakers whose names hold what the
+   * editor types (searched as they type); with `describeNew`, also what was typed as a new claimant
+   * known by its description. Moving through the list saves nothing; Enter or a click on an option
+   * hands it to `onChoose` ({speaker} or {described}).
    */
-  function speakerPicker(quote, noticeId) {
-    const base = `quote-${quote.id}-speaker`;
+  function speakerPicker({ base, label: labelText, hint, listLabel, currentId, noticeId, disabled, describeNew = false, noneLabel = "unknown speaker", onChoose }) {
     const listId = `${base}-options`;
     const statusId = `${base}-status`;
     const input = h("input", {
@@ -1200,13 +1256,12 @@
       "aria-expanded": "false",
       "aria-controls": listId,
       "aria-describedby": [statusId, noticeId].filter(Boolean).join(" "),
-      disabled: !can.change_quote,
+      disabled,
     });
     const label = h("label", { for: input.id, class: "speaker-field-label" },
-      "Speaker", h("span", { class: "visually-hidden" }, ` of quote ${quote.id}, now ${quote.speaker || "unknown"}`));
-    const list = h("div", { class: "speaker-options", id: listId, role: "listbox", "aria-label": `Speakers for quote ${quote.id}`, hidden: true });
+      labelText, h("span", { class: "visually-hidden" }, hint));
+    const list = h("div", { class: "speaker-options", id: listId, role: "listbox", "aria-label": listLabel, hidden: true });
     const status = h("p", { class: "speaker-status", id: statusId, role: "status" });
-    const currentId = quote.speaker_id ?? null;
     let open = false;
     let active = -1;
     let choices = []; // {speaker (null: unknown), element}, in the order shown
@@ -1214,7 +1269,23 @@
     let timer = 0;
     let controller = null;
 
-    const idOf = (speaker) => (speaker ? speaker.id : null);
+    const idOf = speakerIdOf;
+    const keyOf = (choice) => (choice.described ? `new:${choice.described}` : idOf(choice.speaker));
+
+    /** What was typed, offered as a claimant no speaker stands for yet. */
+    function describedOption(words) {
+      const index = choices.length;
+      const element = h("div", {
+        role: "option",
+        id: `${base}-option-${index}`,
+        class: "speaker-option speaker-option-new",
+        "aria-selected": "false",
+        onclick: () => choose(index),
+      }, h("span", { class: "speaker-option-name" }, `“${words}”`),
+      h("span", { class: "speaker-option-meta" }, "new claimant, described in these words · this article only"));
+      choices.push({ speaker: null, described: words, element });
+      return element;
+    }
 
     function option(speaker, here) {
       const index = choices.length;
@@ -1234,7 +1305,7 @@
         title: speaker && speaker.description ? speaker.description : null,
         dataset: { speakerId: speaker ? speaker.id : "" },
         onclick: () => choose(index),
-      }, h("span", { class: "speaker-option-name" }, speaker ? speaker.name : "unknown speaker"),
+      }, h("span", { class: "speaker-option-name" }, speaker ? speaker.name : noneLabel),
       meta ? h("span", { class: "speaker-option-meta" }, meta) : null);
       choices.push({ speaker, element });
       return element;
@@ -1249,7 +1320,7 @@
     function draw() {
       const query = input.value.trim();
       const folded = query.toLocaleLowerCase();
-      const keep = active >= 0 && choices[active] ? idOf(choices[active].speaker) : undefined;
+      const keep = active >= 0 && choices[active] ? keyOf(choices[active]) : undefined;
       const quotesHere = new Map();
       for (const other of state.quotes.values()) quotesHere.set(other.speaker_id, (quotesHere.get(other.speaker_id) || 0) + 1);
       const onArticle = [...state.articleSpeakers]
@@ -1259,11 +1330,13 @@
       choices = [];
       const groups = [];
       const local = [];
-      if (!folded || "unknown speaker".includes(folded)) local.push(option(null, 0));
+      if (!folded || noneLabel.includes(folded)) local.push(option(null, 0));
       for (const speaker of onArticle) local.push(option(speaker, quotesHere.get(speaker.id) || 0));
       if (local.length) groups.push(group(0, "On this article", local));
       const found = search.results && search.query === query ? search.results.filter((s) => !state.articleSpeakers.has(s.id)) : [];
       if (found.length) groups.push(group(1, "Other shared speakers", found.map((speaker) => option(speaker, 0))));
+      const taken = [...state.speakers.values()].some((speaker) => speaker.name.toLocaleLowerCase() === folded);
+      if (describeNew && query && !taken) groups.push(group(2, "New claimant", [describedOption(query.replace(/\s+/g, " "))]));
       list.replaceChildren(...groups);
 
       const parts = [local.length ? `${local.length} on this article.` : `None on this article matches “${query}”.`];
@@ -1285,7 +1358,7 @@
       }
       status.textContent = parts.join(" ");
 
-      let index = keep === undefined ? -1 : choices.findIndex((choice) => idOf(choice.speaker) === keep);
+      let index = keep === undefined ? -1 : choices.findIndex((choice) => keyOf(choice) === keep);
       if (index < 0 && query && choices.length) index = 0; // Enter takes the best match
       setActive(index);
     }
@@ -1362,11 +1435,7 @@
       if (!choice) return;
       closeList();
       input.value = "";
-      if (idOf(choice.speaker) === currentId) {
-        notify(`Quote ${quote.id} already has ${speakerPhrase(quote)}; nothing to save.`, "info", { sticky: false });
-        return;
-      }
-      correctQuote(quote, { speaker_id: idOf(choice.speaker) }, input, { speaker: choice.speaker });
+      onChoose(choice.described ? { described: choice.described } : { speaker: choice.speaker }, input);
     }
 
     input.addEventListener("input", () => {
@@ -1424,7 +1493,23 @@
         h("span", { class: "side-speaker" }, quote.speaker || "unknown speaker"),
         h("span", { class: "side-excerpt" }, quote.us === undefined ? `(orphaned) ${quote.exact || ""}` : excerpt(text.slice(quote.us, quote.ue), 90))),
       h("div", { class: "side-controls" }, kind, h("label", { class: "side-check" }, verified, " verified")),
-      speakerPicker(quote, noticeId),
+      speakerPicker({
+        base: `quote-${quote.id}-speaker`,
+        label: "Speaker",
+        hint: ` of quote ${quote.id}, now ${quote.speaker || "unknown"}`,
+        listLabel: `Speakers for quote ${quote.id}`,
+        currentId: quote.speaker_id ?? null,
+        noticeId,
+        disabled: !can.change_quote,
+        onChoose: ({ speaker }, input) => {
+          if (speakerIdOf(speaker) === (quote.speaker_id ?? null)) {
+            notify(`Quote ${quote.id} already has ${speakerPhrase(quote)}; nothing to save.`, "info", { sticky: false });
+            return;
+          }
+          correctQuote(quote, { speaker_id: speakerIdOf(speaker) }, input, { speaker });
+        },
+      }),
+      clusterLine(quote),
       notice
         ? h("p", { class: `quote-notice quote-notice-${notice.level}`, id: noticeId },
             notice.text,
@@ -1583,21 +1668,235 @@
       h("ul", { class: "side-list orphan-list" }, ...orphans.map(orphanItem)));
   }
 
+  // --- Claims: the claimant, and the fact-check written on the page ---------------------------------
+
+  /** Reads the article's claims again, with what this user may now do with each (the server's rules). */
+  async function reloadClaims() {
+    const result = await api("GET", data.api.page_claims);
+    if (!result.ok) {
+      notify(`Could not read the claims again: ${result.problem}`, "error");
+      return false;
+    }
+    state.claims = new Map(result.data.claims.map((claim) => [claim.id, claim]));
+    return true;
+  }
+
+  function claimNotice(claim, notice) {
+    if (notice) state.claimNotices.set(claim.id, notice);
+    else state.claimNotices.delete(claim.id);
+  }
+
+  /** Gives a claim a claimant: a speaker, nobody, or a new one described in words. A claim someone else
+   * changed first keeps their version; the editor's choice is said back to them, never forced. */
+  async function saveClaimant(claim, choice, control) {
+    const chosen = choice.described ? `“${choice.described}”` : choice.speaker ? `“${choice.speaker.name}”` : "no claimant";
+    if (!choice.described && speakerIdOf(choice.speaker) === (claim.claimant_id ?? null)) {
+      notify(`Claim ${claim.id} already has ${chosen}; nothing to save.`, "info", { sticky: false });
+      return;
+    }
+    const body = choice.described ? { new_claimant: choice.described } : { claimant: speakerIdOf(choice.speaker) };
+    control.disabled = true;
+    const result = await api("PATCH", urls.claim(claim.id), { body, ifMatch: etag(claim) });
+    control.disabled = false;
+    if (result.ok) {
+      if (choice.speaker) adoptSpeaker(choice.speaker);
+      else if (choice.described && result.data.claimant_id !== null) {
+        adoptSpeaker({ id: result.data.claimant_id, name: result.data.claimant, kind: "anonymous", description: choice.described, article: data.article.id });
+      }
+      await reloadClaims();
+      claimNotice(claim, null);
+      renderSidebar();
+      notify(`Claim ${claim.id}: claimed by ${result.data.claimant ? `“${result.data.claimant}”` : "nobody"} now.`, "success");
+      return;
+    }
+    if (result.status === 412) {
+      await reloadClaims();
+      const fresh = state.claims.get(claim.id);
+      const text = fresh
+        ? `Not saved: someone else changed claim ${claim.id} first (version ${fresh.version}, claimed by ${fresh.claimant ? `“${fresh.claimant}”` : "nobody"}). Your choice, ${chosen}, was not applied; choose it again if it still holds.`
+        : `Not saved: someone else withdrew claim ${claim.id}. Your choice was ${chosen}.`;
+      if (fresh) claimNotice(fresh, { level: "warning", text });
+      renderSidebar();
+      notify(text, "warning");
+      return;
+    }
+    const text = `Claim ${claim.id}: ${chosen} not saved: ${result.problem}`;
+    claimNotice(claim, { level: "error", text });
+    renderSidebar();
+    notify(text, "error");
+  }
+
+  /** Rows of evidence (url, title, publisher, accessed), added and removed one by one. */
+  function evidenceEditor(items, idBase) {
+    const rows = h("ol", { class: "evidence-rows" });
+    let made = 0;
+
+    function renumber() {
+      [...rows.children].forEach((row, index) => {
+        row.querySelector(".evidence-number").textContent = `Source ${index + 1}`;
+        row.querySelector(".evidence-remove").setAttribute("aria-label", `Remove source ${index + 1}`);
+      });
+      empty.hidden = rows.childElementCount > 0;
+    }
+
+    function input(kind, labelText, value, attributes = {}) {
+      const id = `${idBase}-${made}-${kind}`;
+      return h("span", { class: `evidence-field evidence-field-${kind}` },
+        h("label", { for: id }, labelText),
+        h("input", { id, class: `evidence-${kind}`, value: value || "", autocomplete: "off", ...attributes }));
+    }
+
+    function addRow(item = {}) {
+      made += 1;
+      const row = h("li", { class: "evidence-row" },
+        h("span", { class: "evidence-number" }),
+        input("url", "URL", item.url, { type: "url", placeholder: "https://…", required: true }),
+        input("title", "Title", item.title, { type: "text" }),
+        input("publisher", "Publisher", item.publisher, { type: "text" }),
+        input("accessed", "Accessed", item.accessed, { type: "date" }),
+        h("button", {
+          type: "button",
+          class: "button evidence-remove",
+          onclick: () => {
+            const next = row.nextElementSibling || row.previousElementSibling;
+            row.remove();
+            renumber();
+            (next ? next.querySelector(".evidence-url") : add).focus();
+          },
+        }, "Remove"));
+      rows.append(row);
+      renumber();
+      return row;
+    }
+
+    const empty = h("p", { class: "evidence-empty" }, "No evidence yet.");
+    const add = h("button", { type: "button", class: "button evidence-add", onclick: () => addRow().querySelector(".evidence-url").focus() }, "Add a source");
+    for (const item of items || []) addRow(item);
+    renumber();
+
+    const read = () =>
+      [...rows.children]
+        .map((row) => Object.fromEntries(["url", "title", "publisher", "accessed"].map((kind) => [kind, row.querySelector(`.evidence-${kind}`).value.trim()])))
+        .filter((item) => Object.values(item).some(Boolean));
+    return {
+      element: h("fieldset", { class: "evidence-editor" }, h("legend", {}, "Evidence"), empty, rows, add),
+      get value() {
+        return read();
+      },
+      set value(list) {
+        rows.replaceChildren();
+        for (const item of list) addRow(item);
+        renumber();
+      },
+    };
+  }
+
+  const verdictLabel = (verdict) => verdict.replace(/_/g, " ");
+
+  function evidenceSummary(items) {
+    if (!items || !items.length) return "no evidence";
+    return items.map((item) => [item.title || item.url, item.publisher, item.accessed].filter(Boolean).join(", ")).join("; ");
+  }
+
+  /**
+   * The panel to write a claim's fact-check, or change one this editor may change (their draft, one
+   * sent back to them): verdict, summary and evidence. A change someone else made first is refused;
+   * the fields keep everything this editor chose, and theirs is shown beside.
+   */
+  function openFactCheckPanel(claim, anchor) {
+    const returnTo = rememberFocus();
+    closePanel({ restore: false });
+    closePopover();
+    let base = claim.fact_check;
+    const idBase = `factcheck-${claim.id}`;
+    const verdict = h("select", { class: "verdict-select", id: `${idBase}-verdict` },
+      ...data.choices.verdict.map((value) => h("option", { value, selected: base ? value === base.verdict : false }, verdictLabel(value))));
+    const rationale = h("textarea", { class: "rationale-input", id: `${idBase}-rationale`, rows: 4, placeholder: "What the evidence shows, in a few sentences" });
+    rationale.value = base ? base.rationale : "";
+    const evidence = evidenceEditor(base ? base.evidence : [], idBase);
+    const error = h("div", { class: "panel-error", role: "alert" });
+    const version = h("span", { class: "panel-version" }, base ? `version ${base.version}` : "new");
+    const save = h("button", { type: "submit", class: "button default save-button factcheck-save" }, base ? "Save fact-check" : "Write fact-check");
+    const form = h("form", { class: "annotate-panel factcheck-panel", id: "annotate-panel", role: "dialog", "aria-label": "Fact-check", tabindex: "-1", novalidate: true },
+      h("p", { class: "panel-heading" }, base ? `Fact-check by ${base.author} · ${base.status.replace("_", " ")} · ` : "New fact-check · ", version),
+      h("blockquote", { class: "panel-excerpt" }, excerpt(claim.text, 200)),
+      base && base.review_comment && base.status === "draft" ? h("p", { class: "panel-sent-back" }, `Sent back: ${base.review_comment}`) : null,
+      h("p", { class: "panel-keys" }, "Ctrl+Enter saves · Esc cancels"),
+      h("div", { class: "panel-field" }, h("label", { class: "panel-label", for: verdict.id }, "Verdict"), verdict),
+      h("div", { class: "panel-field" }, h("label", { class: "panel-label", for: rationale.id }, "Summary"), rationale),
+      evidence.element,
+      error,
+      h("div", { class: "panel-actions" },
+        save,
+        h("button", { type: "button", class: "button cancel-button", onclick: closePanel }, "Cancel")),
+    );
+    const initial = JSON.stringify([verdict.value, rationale.value, evidence.value]);
+    form.isDirty = () => JSON.stringify([verdict.value, rationale.value, evidence.value]) !== initial;
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      error.replaceChildren();
+      const attempt = { verdict: verdict.value, rationale: rationale.value, evidence: evidence.value };
+      const missing = attempt.evidence.findIndex((item) => !item.url);
+      if (missing >= 0) {
+        error.textContent = `Source ${missing + 1} needs its URL (or remove the row).`;
+        return;
+      }
+      save.disabled = true;
+      const result = base
+        ? await api("PATCH", urls.factCheck(base.id), { body: attempt, ifMatch: etag(base) })
+        : await api("POST", data.api.fact_checks, { body: { claim: claim.id, ...attempt } });
+      save.disabled = false;
+      if (result.ok) {
+        await reloadClaims();
+        claimNotice(claim, null);
+        closePanel();
+        renderSidebar();
+        notify(`Fact-check ${result.data.id} saved (${verdictLabel(result.data.verdict)}, version ${result.data.version}).`, "success");
+        return;
+      }
+      if (result.status === 412 && base) {
+        await reloadClaims();
+        const fresh = (state.claims.get(claim.id) || {}).fact_check;
+        renderSidebar();
+        if (!fresh) {
+          error.textContent = "Not saved: this fact-check is gone (someone deleted it or its claim). Your text is still in the fields.";
+          return;
+        }
+        base = fresh;
+        version.textContent = `version ${fresh.version}`;
+        // The fields keep this editor's verdict, summary and evidence; saving again applies them over theirs.
+        error.append(
+          h("strong", {}, `Not saved: someone else changed this fact-check (now version ${fresh.version}). `),
+          "Your verdict, summary and evidence are kept in the fields; save again to apply them over theirs, or cancel.",
+          h("span", { class: "their-version" }, "Their version: ", verdictLabel(fresh.verdict), " · summary: ", h("q", {}, fresh.rationale || "(none)"), ` · evidence: ${evidenceSummary(fresh.evidence)}`),
+        );
+        notify(`Fact-check ${fresh.id} was changed by someone else; nothing was overwritten.`, "warning");
+        return;
+      }
+      error.textContent = result.problem;
+    });
+    panelKeys(form, null);
+    panel = form;
+    panelReturn = returnTo;
+    place(form, anchor);
+    verdict.focus();
+  }
+
+  /** Submit, approve or send back: each step names the version the editor read. */
   async function factCheckStep(claim, method, url, body, button) {
     button.disabled = true;
     const fact = claim.fact_check;
     const result = await api(method, url, { body, ifMatch: fact ? etag(fact) : undefined });
     button.disabled = false;
     if (result.ok) {
-      claim.fact_check = result.data;
-      renderAll();
+      await reloadClaims();
+      renderSidebar();
       notify(`Fact-check ${result.data.id}: ${result.data.status.replace("_", " ")}.`, "success");
       return;
     }
     if (result.status === 412 && fact) {
-      const fresh = await api("GET", urls.factCheck(fact.id));
-      if (fresh.ok) claim.fact_check = fresh.data;
-      renderAll();
+      await reloadClaims();
+      renderSidebar();
       notify(`Not saved: someone else changed fact-check ${fact.id} first; its fresh state is shown.`, "warning");
       return;
     }
@@ -1607,24 +1906,19 @@
   function factCheckControls(claim) {
     const fact = claim.fact_check;
     const controls = h("div", { class: "side-controls factcheck-controls" });
+    const open = (label, className) =>
+      h("button", { type: "button", class: `button ${className}`, onclick: (event) => openFactCheckPanel(claim, event.currentTarget) }, label);
     if (!fact) {
-      if (!can.add_factcheck) return null;
-      const verdict = h("select", { class: "verdict-select", "aria-label": "Verdict" },
-        ...data.choices.verdict.map((value) => h("option", { value }, value.replace(/_/g, " "))));
-      const rationale = h("textarea", { class: "rationale-input", rows: 2, placeholder: "Rationale", "aria-label": "Rationale" });
-      const create = h("button", { type: "button", class: "button factcheck-create" }, "Save fact-check");
-      create.addEventListener("click", () =>
-        factCheckStep(claim, "POST", data.api.fact_checks, { claim: claim.id, verdict: verdict.value, rationale: rationale.value }, create));
-      controls.append(verdict, rationale, create);
-      return controls;
+      if (can.add_factcheck) controls.append(open("Write fact-check", "factcheck-create"));
+      return controls.childElementCount ? controls : null;
     }
-    const isAuthor = fact.author === me.username;
-    if (fact.status === "draft" && can.change_factcheck && (isAuthor || me.is_superuser)) {
+    if (fact.may.change) controls.append(open("Edit fact-check", "factcheck-edit"));
+    if (fact.may.submit) {
       const submit = h("button", { type: "button", class: "button factcheck-submit" }, "Submit for review");
       submit.addEventListener("click", () => factCheckStep(claim, "POST", `${urls.factCheck(fact.id)}submit/`, undefined, submit));
       controls.append(submit);
     }
-    if (fact.status === "in_review" && can.review_factcheck && !isAuthor) {
+    if (fact.may.review) {
       const publish = h("button", { type: "button", class: "button default factcheck-publish" }, "Approve and publish");
       publish.addEventListener("click", () => factCheckStep(claim, "POST", `${urls.factCheck(fact.id)}publish/`, undefined, publish));
       const comment = h("input", { type: "text", class: "sendback-input", placeholder: "What needs to change", "aria-label": "Review comment" });
@@ -1638,21 +1932,168 @@
   function claimItem(claim) {
     const fact = claim.fact_check;
     const key = claim.annotation ? `a${claim.annotation}` : null;
+    const notice = state.claimNotices.get(claim.id);
+    const noticeId = notice ? `claim-${claim.id}-notice` : null;
     return h("li", { class: "side-item side-claim", dataset: { claimId: claim.id } },
       h("button", { type: "button", class: "side-jump", disabled: !key, onclick: () => key && flash(key) },
         h("span", { class: "side-excerpt" }, excerpt(claim.text, 120)),
-        h("span", { class: "side-meta" }, claim.claimant ? `claimed by ${claim.claimant}` : "claimant not set")),
+        h("span", { class: "side-meta claimant-name" }, claim.claimant ? `claimed by ${claim.claimant}` : "claimant not set")),
+      claim.may_change
+        ? speakerPicker({
+            base: `claim-${claim.id}-claimant`,
+            label: "Claimant",
+            hint: ` of claim ${claim.id}, now ${claim.claimant || "not set"}`,
+            listLabel: `Claimants for claim ${claim.id}`,
+            currentId: claim.claimant_id ?? null,
+            noticeId,
+            disabled: false,
+            describeNew: can.describe_claimant,
+            noneLabel: "no claimant",
+            onChoose: (choice, input) => saveClaimant(claim, choice, input),
+          })
+        : null,
+      notice
+        ? h("p", { class: `quote-notice quote-notice-${notice.level}`, id: noticeId }, notice.text,
+            h("button", { type: "button", class: "message-close", "aria-label": "Dismiss", onclick: () => {
+              claimNotice(claim, null);
+              renderSidebar();
+            } }, "×"))
+        : null,
       h("p", { class: "factcheck-state" },
         fact
           ? [
-              h("span", { class: `verdict verdict-${fact.verdict}` }, fact.verdict.replace(/_/g, " ")),
-              ` · ${fact.status.replace("_", " ")} · by ${fact.author}`,
+              h("span", { class: `verdict verdict-${fact.verdict}` }, verdictLabel(fact.verdict)),
+              ` · ${fact.status.replace("_", " ")}${fact.revision_status ? ` (revision ${fact.revision_status.replace("_", " ")})` : ""} · by ${fact.author} · v${fact.version}`,
               fact.reviewer ? ` · reviewed by ${fact.reviewer}` : "",
+              fact.rationale ? h("span", { class: "side-note factcheck-summary" }, excerpt(fact.rationale, 160)) : null,
+              fact.evidence && fact.evidence.length
+                ? h("ul", { class: "evidence-list" }, ...fact.evidence.map((item) =>
+                    h("li", {}, h("a", { href: safeUrl(item.url), target: "_blank", rel: "noopener noreferrer" }, item.title || item.url),
+                      [item.publisher, item.accessed ? `accessed ${item.accessed}` : null].filter(Boolean).length
+                        ? ` — ${[item.publisher, item.accessed ? `accessed ${item.accessed}` : null].filter(Boolean).join(", ")}`
+                        : "")))
+                : null,
               fact.review_comment && fact.status === "draft" ? h("span", { class: "side-note" }, `Sent back: ${fact.review_comment}`) : null,
             ]
           : "no fact-check yet"),
       factCheckControls(claim),
     );
+  }
+
+  /** Only web links become links: a stored "javascript:" URL stays text. */
+  function safeUrl(url) {
+    return /^https?:\/\//i.test(url || "") ? url : null;
+  }
+
+  // --- Where else a quote appears (its cluster) -----------------------------------------------------
+
+  function appearanceDate(iso) {
+    if (!iso) return "an undated day";
+    return new Date(iso).toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+  }
+
+  /** "Also in 3 other articles, first on 2 March 2024 (Xinhua)", the first appearance a link to it. */
+  function clusterLine(quote) {
+    const cluster = quote.cluster;
+    if (!cluster) return null;
+    const others = cluster.articles - 1;
+    const first = cluster.first;
+    const here = first && first.article === data.article.id;
+    const where = others > 0 ? `Also in ${others} other article${others === 1 ? "" : "s"}` : `Quoted ${cluster.size} times in this article`;
+    const when = first ? `first on ${appearanceDate(first.published_at)}${first.source ? ` (${first.source})` : ""}` : null;
+    return h("p", { class: "cluster-line", dataset: { clusterId: cluster.id } },
+      where,
+      when ? ", " : "",
+      when && !here ? h("a", { href: first.annotate, class: "cluster-first", title: first.title || first.url }, when) : when,
+      here && others > 0 ? " — here" : "",
+      cluster.speakers_disagree ? h("span", { class: "cluster-disagree" }, " · the articles name different speakers") : null);
+  }
+
+  // --- Check-worthy sentences, suggested by the machine ----------------------------------------------
+
+  /** Selects a suggested sentence in the article and brings it into view (the focus stays in the list). */
+  function showSuggestion(suggestion) {
+    const [startNode, startOffset] = domPoint(suggestion.us, false);
+    const [endNode, endOffset] = domPoint(suggestion.ue, true);
+    window.getSelection().setBaseAndExtent(startNode, startOffset, endNode, endOffset);
+    placeable = { us: suggestion.us, ue: suggestion.ue };
+    if (startNode.parentElement) startNode.parentElement.scrollIntoView({ block: "center", behavior: "smooth" });
+  }
+
+  function focusSuggestionAt(index) {
+    const items = sidebar.querySelectorAll(".side-suggestion .suggestion-jump");
+    const next = items[Math.min(index, items.length - 1)];
+    if (next) next.focus();
+  }
+
+  /** One key: the sentence becomes a span annotation tagged "claim" (a note, without that tag) and a claim. */
+  async function claimSuggestion(suggestion) {
+    if (!can.add_annotation || !can.add_claim) {
+      notify("You may not mark claims: that needs the Editor role.", "warning");
+      return;
+    }
+    const index = state.suggestions.indexOf(suggestion);
+    const tag = tagsBySlug.has("claim") ? ["claim"] : [];
+    const sink = { textContent: "" };
+    const ok = await saveNew(
+      { target: "span", us: suggestion.us, ue: suggestion.ue },
+      { tags: tag, note: tag.length ? "" : `Check-worthy: ${suggestion.reasons.join(", ")}`, status: "draft", claim: true },
+      sink,
+    );
+    if (!ok) {
+      notify(`Not made a claim: ${sink.textContent}`, "error");
+      return;
+    }
+    state.suggestions = state.suggestions.filter((other) => other !== suggestion);
+    renderSidebar();
+    focusSuggestionAt(index);
+  }
+
+  /** The other key: not worth checking; the server keeps that, so it is not suggested again. */
+  async function dismissSuggestion(suggestion) {
+    if (!can.dismiss_suggestion) {
+      notify("You may not dismiss suggestions: that needs the Editor role.", "warning");
+      return;
+    }
+    const index = state.suggestions.indexOf(suggestion);
+    const result = await api("POST", data.api.dismiss, { body: { start: suggestion.start, end: suggestion.end } });
+    if (!result.ok) {
+      notify(`Not dismissed: ${result.problem}`, "error");
+      return;
+    }
+    state.suggestions = state.suggestions.filter((other) => other !== suggestion);
+    renderSidebar();
+    notify(`Dismissed “${excerpt(suggestion.text, 60)}”: it is not suggested again.`, "success");
+    focusSuggestionAt(index);
+  }
+
+  function suggestionItem(suggestion) {
+    const item = h("li", { class: "side-item side-suggestion", dataset: { start: suggestion.start, end: suggestion.end } },
+      h("button", { type: "button", class: "side-jump suggestion-jump", "aria-keyshortcuts": "c x", onclick: () => showSuggestion(suggestion) },
+        h("span", { class: "side-excerpt" }, excerpt(suggestion.text, 160)),
+        h("span", { class: "side-meta" }, `score ${suggestion.score.toFixed(1)} · ${suggestion.reasons.join(", ")}`)),
+      h("div", { class: "side-controls" },
+        h("button", { type: "button", class: "button suggestion-claim", "aria-keyshortcuts": "c", onclick: () => claimSuggestion(suggestion) }, h("kbd", {}, "c"), " Make it a claim"),
+        h("button", { type: "button", class: "button suggestion-dismiss", "aria-keyshortcuts": "x", onclick: () => dismissSuggestion(suggestion) }, h("kbd", {}, "x"), " Dismiss")));
+    item.addEventListener("keydown", (event) => {
+      if (event.ctrlKey || event.metaKey || event.altKey || !(event.target instanceof HTMLButtonElement)) return;
+      const key = event.key.toLowerCase();
+      if (key === "c") {
+        event.preventDefault();
+        claimSuggestion(suggestion);
+      } else if (key === "x") {
+        event.preventDefault();
+        dismissSuggestion(suggestion);
+      }
+    });
+    return item;
+  }
+
+  function suggestionSection() {
+    if (!state.suggestions.length) return null;
+    return section("Worth checking", state.suggestions.length,
+      h("p", { class: "side-explain" }, "Sentences the machine ranks as checkable. On one: C makes it a claim, X dismisses it."),
+      h("ul", { class: "side-list suggestion-list" }, ...state.suggestions.map(suggestionItem)));
   }
 
   function renderSidebar() {
@@ -1668,6 +2109,7 @@
         orphans.length ? orphanSection(orphans) : null,
         section("Annotations", annotations.length, h("ul", { class: "side-list" }, ...annotations.map(annotationItem))),
         section("Claims", claims.length, h("ul", { class: "side-list" }, ...claims.map(claimItem))),
+        suggestionSection(),
         quoteSection(quotes),
       ].filter(Boolean),
     );
@@ -1916,7 +2358,58 @@
 
   let placing = null; // the orphan waiting for a passage: the next selection places it
 
+  /*
+   * A drag that starts on a paragraph's label (the gutter, which the browser does not select from)
+   * selects from the start of that paragraph to where the mouse is let go; let go past the end of a
+   * line, it counts at the edge of the text column.
+   */
+  let gutterDrag = null;
+
+  article.addEventListener("mousedown", (event) => {
+    gutterDrag = null;
+    if (event.button !== 0 || !(event.target instanceof Element) || event.target.closest("button")) return;
+    const gutter = event.target.closest(".para-gutter");
+    const body = gutter && gutter.parentElement.querySelector(".para-text");
+    if (body) gutterDrag = { body, x: event.clientX, y: event.clientY };
+  });
+
+  /** The text position under a point of the window, the point first moved into the nearest text column. */
+  function textPointAt(x, y) {
+    const bodies = [...article.querySelectorAll(".para-text")];
+    if (!bodies.length) return null;
+    const distance = (body) => {
+      const box = body.getBoundingClientRect();
+      return y < box.top ? box.top - y : y > box.bottom ? y - box.bottom : 0;
+    };
+    const body = bodies.reduce((best, other) => (distance(other) < distance(best) ? other : best));
+    const box = body.getBoundingClientRect();
+    const px = Math.min(Math.max(x, box.left + 1), box.right - 1);
+    const py = Math.min(Math.max(y, box.top + 1), box.bottom - 1);
+    const range = document.caretRangeFromPoint ? document.caretRangeFromPoint(px, py) : null;
+    if (!range || !body.contains(range.startContainer)) return null;
+    return [range.startContainer, range.startOffset];
+  }
+
+  function selectFromGutter(drag, x, y) {
+    const focus = textPointAt(x, y);
+    if (!focus) return;
+    const first = drag.body.querySelector(".seg");
+    const last = [...drag.body.querySelectorAll(".seg")].pop();
+    if (!first || !last) return;
+    const start = document.createRange();
+    start.setStart(first.firstChild, 0);
+    const upwards = start.comparePoint(focus[0], focus[1]) < 0;
+    const selection = window.getSelection();
+    if (upwards) selection.setBaseAndExtent(last.firstChild, last.textContent.length, focus[0], focus[1]);
+    else selection.setBaseAndExtent(first.firstChild, 0, focus[0], focus[1]);
+  }
+
   function onSelectionEnd(event) {
+    const drag = gutterDrag;
+    gutterDrag = null;
+    if (drag && Math.hypot(event.clientX - drag.x, event.clientY - drag.y) > 4 && window.getSelection().isCollapsed) {
+      selectFromGutter(drag, event.clientX, event.clientY);
+    }
     const controls = ".annotate-panel, .annotate-popover, .para-gutter, #annotate-sidebar, #annotate-toolbar, .annotate-labels, #annotate-messages, button, input, select, textarea, a";
     if (event.target instanceof Element && event.target.closest(controls)) return;
     // Let the browser settle the selection first.
