@@ -16,14 +16,24 @@ content holds a quotation mark. How they are judged:
 - *strict speaker*: the resolved speaker of our quote (the one overlapping most) is the gold source's
   person or group. A named source is right when the last name word of our speaker's canonical name is the
   gold source's last name word (possessive left out) and, when both give a first name, the first names
-  agree. A descriptive source (``the spokesperson``) is right when our speaker is a description or group
-  whose name shares the head noun, or, as a description may stand for a person named before ("the
-  senator"), when our speaker is the person a pronoun in its place would be judged to be (below). A pronoun source (``he``, ``she``, ``I``...) has no gold antecedent in
-  PolNeAR, so it is judged by the text: right only when the nearest mention before the pronoun, outside
-  quotation marks, of a person the gold names as a source in the article (a full name or its last word)
-  is our speaker's name. A quote not found, or found
-  without a speaker, counts as wrong. Sources PolNeAR leaves out (``Attribution-no-source``) are not
-  counted.
+  agree; the gold name is read from the source as written, and also as ``gold_name`` cleans it (its
+  first part that ends in a capitalized run, without titles, roles, states or a possessive owner:
+  "Governor Chris Christie - a Dallas Cowboys fan" is Chris Christie). A descriptive source (``the
+  spokesperson``) is right when our speaker is a description or group whose name shares the head noun,
+  or, as a description may stand for a person named before ("the senator"), when our speaker is the
+  person a pronoun in its place would be judged to be (below). A quote not found, or found without a
+  speaker, counts as wrong. Sources PolNeAR leaves out (``Attribution-no-source``) are not counted.
+- *pronoun sources* (``he``, ``she``, ``I``...) have no gold antecedent in PolNeAR, so the judge reads the
+  text, independently of the pipeline. The candidates are the mentions, outside quotation marks, of the
+  people the gold names as sources in the article (``gold_name``; each full name also found by its last
+  word; a one-word "name" the article also writes in lowercase, such as "Voters", is none). The pronoun
+  stands for the latest candidate before it that opens a clause (at a sentence or paragraph start, after
+  a comma, colon, dash or conjunction, or right after a cue verb as in "said Ann Cole," with its titles
+  and role words passed over; a possessive does not), else the latest candidate at all. For ``he`` and
+  ``she`` a candidate counts only when the article does not give it the other gender: a courtesy title
+  or gendered word before the name (Mr., Ms., Mrs., spokeswoman) decides, else the majority of the first
+  he/his/him or she/her after each of its mentions in the same sentence. Our speaker is right when it is
+  that person (same rule as a named source); with no candidate, the quote counts as wrong.
 
 The error table files each gold quote under the first shape of the attribution that applies (dash,
 ?/! before the attribution, appositive or colon, name forms, pronoun, description, nested or noisy, cue
@@ -52,13 +62,19 @@ _NOT_FIRST = wordset(
     """
     the a an in on at but and however yet so as if this that these those he she they we i his her their its
     our since after before when while for with from by to of mr mrs ms dr sen rep gov president former
-    republican democrat democratic gop presidential candidate nominee
+    republican democrat democratic gop presidential candidate nominee senator representative governor
+    secretary attorney general retired house senate speaker majority minority leader judge justice mayor
+    chairman chairwoman chair ceo lt col gen rev del vice first lady white press state one another top
+    about many some all both former u.s. us miss sir democrats republicans others millennials polls
+    monday tuesday wednesday thursday friday saturday sunday january february march april june july
+    august september october november december
     """
 )
 _ORG_WORDS = wordset(
     """
     center centre committee party news university institute association council department office house
-    senate congress court times post journal network foundation group campaign state states street
+    senate congress court times post journal network foundation group campaign state states street press
+    research team watch
     """
 )
 _DESCRIPTION_LEADS = wordset("the a an one some many several his her their its our")
@@ -212,30 +228,179 @@ def same_person(ours: str, gold_words: list[str]) -> bool:
     return not others or len(gold_words) == 1 or bool(others & {w.casefold() for w in gold_words[:-1]})
 
 
-def source_name_mentions(text: str, golds: list[GoldQuote]) -> list[tuple[int, str]]:
-    """Mentions, outside quotation marks, of the people the gold names as sources in this article.
+def gold_name(phrase: str) -> list[str]:
+    """The name words of the person a gold source names, or [] when it names no one person.
 
-    Each named (not pronoun, not descriptive) gold source gives a full name; any later occurrence of its
-    last word stands for it. Limiting the candidates to people the annotators marked as sources keeps
-    places, parties and organizations out of the antecedents.
+    The source is cut into its parts (commas, dashes, brackets); the first part that ends in a capitalized
+    run gives the name: the run, cut before ``of``/``in``/``at``/``for``/``who``..., without a possessive
+    owner ("Fox News' Bret Baier"), leading titles, parties, roles and states ("Former Attorney General
+    Eric Holder", "South Carolina Sen. Lindsey Graham"). A part ending in a lowercase word is a
+    description ("a spokesman for the campaign"); a run with an organization word, an all-capitals
+    headline and a plural people word ("Palestinians") name no person.
+    """
+    for part in _PARTS.split(_TAG.sub("", phrase)):
+        part = _CUT.split(f" {part.strip()} ")[0].strip().strip('"\u201c\u201d.')
+        words = part.split()
+        if not words or not words[-1][:1].isupper():
+            continue
+        run: list[str] = []
+        for word in reversed(words):
+            bare = word.strip('"\u201c\u201d')
+            if bare.endswith(("'s", "\u2019s", "'", "\u2019")) and run:
+                break  # "The New Republic's Jeet Heer": the owner is not the name
+            if not (bare[:1].isupper() or bare.casefold() in _PARTICLES):
+                break
+            run.insert(0, re.sub("['\u2019]s?$", "", bare).rstrip(".,"))
+        titled = [n for n, w in enumerate(run[:-1]) if w.casefold() in _NOT_FIRST]
+        if titled:
+            run = run[titled[-1] + 1 :]  # "Media Research Center President Brent Bozell"
+        while run and (
+            run[0].casefold() in _NOT_FIRST or run[0].casefold() in _STATES or run[0][:1].islower()
+        ):
+            run = run[1:]
+        if not run:
+            continue
+        if len(run) > 4:
+            return []
+        lowered = {w.casefold() for w in run}
+        if lowered & _ORG_WORDS or (len(run) > 1 and all(w.isupper() and len(w) > 3 for w in run)):
+            return []
+        if len(run) == 1 and (run[0].casefold().endswith(("ians", "icans", "ans")) or run[0].isupper()):
+            return []
+        return run
+    return []
+
+
+def source_name_mentions(text: str, golds: list[GoldQuote]) -> list[tuple[int, str, str | None, bool]]:
+    """Mentions, outside quotation marks, of the people the gold names as sources in this article, each
+    with the gender the article gives that person (below).
+
+    Each named (not pronoun, not descriptive) gold source gives a full name (``gold_name``); any
+    occurrence of its last word stands for it. Limiting the candidates to people the annotators marked as
+    sources keeps places, parties and organizations out of the antecedents.
     """
     names: dict[str, str] = {}
     for gold in golds:
         if gold.source is None or gold.source.text.casefold().strip() in _PRONOUNS:
             continue
-        words = _name_words(gold.source.text.split(",")[0])
-        while words and words[0].casefold().rstrip(".") in _NOT_FIRST:
-            words = words[1:]
-        if not words or words[-1].casefold() in _ORG_WORDS:
-            continue
+        words = gold_name(gold.source.text)
+        if not words or (len(words) == 1 and re.search(rf"\b{re.escape(words[0].casefold())}\b", text)):
+            continue  # "Voters", "Critics": a word the article also writes in lowercase names no one
+        # Of the forms of a name, the shortest full one ("Susan Sarandon", not "Liberal Oscar-winner
+        # Sarandon"); a surname alone only while no full form is known.
         known = names.get(words[-1])
-        if known is None or len(words) > len(known.split()):
+        if known is None or (len(words) > 1 and (len(known.split()) == 1 or len(words) < len(known.split()))):
             names[words[-1]] = " ".join(words)
     if not names:
         return []
     outside = _blank_quotes(text)
     pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in names) + r")\b")
-    return [(m.start(), names[m.group(1)]) for m in pattern.finditer(outside)]
+    found = [(m.start(), m.end(), m.group(1)) for m in pattern.finditer(outside)]
+    genders = _genders(outside, found)
+    return [(at, names[last], genders.get(last), _is_subject(outside, at, end)) for at, end, last in found]
+
+
+# The first names, initials and titles right before a surname ("Sen. Ann B. Cole"), on one line.
+_RUN_BEFORE = re.compile(
+    r"(?:(?:[A-Z][\w\u2019'-]*|[A-Z][a-z]{0,3}\.|[A-Z]\.|de|van|von|del|la|le|da|bin|al)[ \u00a0])+$"
+)
+_CLAUSE_WORDS = wordset("and but while as because when then so although though since after before")
+
+
+def _is_subject(outside: str, at: int, end: int) -> bool:
+    """Whether the mention opens a clause: at the start of a paragraph or sentence, or after a comma, a
+    colon, a dash or a conjunction, its first name and titles passed over; a possessive is not."""
+    if outside[end : end + 2] in ("'s", "\u2019s") or outside[end : end + 1] in ("'", "\u2019"):
+        return False
+    head = outside[max(0, at - 80) : at]
+    run = _RUN_BEFORE.search(head)
+    before = (head[: run.start()] if run else head).rstrip(" \u00a0")
+    words = before.split()
+    while words and words[-1].casefold() in _ROLES:  # "former Florida governor Jeb Bush"
+        before = before[: before.rfind(words[-1])]
+        run = _RUN_BEFORE.search(before)
+        before = (before[: run.start()] if run else before).rstrip(" \u00a0")
+        words = before.split()
+    if not before:
+        return True
+    if before[-1] in '.?!,;:\n\u2014\u2013"\u201d' or (bool(words) and words[-1].casefold() in _CLAUSE_WORDS):
+        return True
+    # "..., said Dennis Gaskin, a retiree": the subject after its verb.
+    return bool(words) and words[-1].casefold() in _CUES_BEFORE and outside[end : end + 1] in (",", ".")
+
+
+_ROLES = wordset(
+    """
+    former governor spokesman spokeswoman spokesperson chairman chairwoman senator candidate nominee rival
+    adviser aide president secretary director strategist pollster analyst professor manager leader host
+    anchor chief executive official lawmaker congressman congresswoman representative mayor judge
+    """
+)
+_CUES_BEFORE = wordset("said says added told asked wrote explained noted")
+
+
+_MALE, _FEMALE = "m", "f"
+_GENDERED = {
+    **dict.fromkeys(
+        wordset(
+            "mr mr. he him his spokesman congressman chairman businessman father husband son brother king "
+            "prince sir actor"
+        ),
+        _MALE,
+    ),
+    **dict.fromkeys(
+        wordset(
+            "mrs mrs. ms ms. miss she her hers spokeswoman congresswoman chairwoman businesswoman mother wife "
+            "daughter sister queen princess lady actress"
+        ),
+        _FEMALE,
+    ),
+}
+_PRONOUN_GENDER = {"he": _MALE, "him": _MALE, "his": _MALE, "she": _FEMALE, "her": _FEMALE}
+
+
+def _genders(outside: str, found: list[tuple[int, int, str]]) -> dict[str, str]:
+    """The gender the article itself gives each name: a courtesy title or a gendered word right before it
+    ("Mr. Ross", "spokeswoman Ann Cole") decides; else the first he/him/his or she/her after a mention, in
+    the rest of its sentence, is a vote, and the majority decides. Quoted words are left out."""
+    titled: dict[str, str] = {}
+    votes: dict[str, list[int]] = {}
+    for at, end, last in found:
+        before = outside[max(0, at - 40) : at].split()
+        # The word before the first name: "Ms. Ann Cole" has "Ann" right before "Cole".
+        for word in before[-2:][::-1]:
+            gender = _GENDERED.get(word.casefold())
+            if gender is not None and word.casefold() not in _PRONOUN_GENDER:
+                titled.setdefault(last, gender)
+                break
+        rest = re.split(r"[.?!](?:\s|$)", outside[end : end + 300], maxsplit=1)[0]
+        for word in re.findall(r"[A-Za-z]+", rest):
+            gender = _PRONOUN_GENDER.get(word.casefold())
+            if gender is not None:
+                tally = votes.setdefault(last, [0, 0])
+                tally[gender == _FEMALE] += 1
+                break
+    genders = dict(titled)
+    for last, (male, female) in votes.items():
+        if last not in genders and male != female:
+            genders[last] = _MALE if male > female else _FEMALE
+    return genders
+
+
+def antecedent(mentions: list[tuple[int, str, str | None, bool]], pronoun: str, before: int) -> str | None:
+    """The person a pronoun at offset ``before`` is judged to stand for: the nearest earlier mention that
+    opens a clause (a subject), else the nearest mention at all; for he or she, only mentions whose
+    gender, as the article gives it, is not the other one count."""
+    wanted = _PRONOUN_GENDER.get(pronoun.casefold())
+    agreeing = [
+        (name, subject)
+        for at, name, gender, subject in mentions
+        if at < before and (wanted is None or gender is None or gender == wanted)
+    ]
+    subjects = [name for name, subject in agreeing if subject]
+    if subjects:
+        return subjects[-1]
+    return agreeing[-1][0] if agreeing else None
 
 
 def _blank_quotes(text: str) -> str:
@@ -256,6 +421,18 @@ def _blank_quotes(text: str) -> str:
 
 
 _TAG = re.compile(r"\s*\([^)]*\)|,\s[RDI]-[A-Z][\w.]*(?:\s[A-Z][\w.]*)?(?=,|$)")
+_PARTS = re.compile(r"[,:;]|\s[\u2013\u2014-]+\s|[()]")
+_CUT = re.compile(r"\s(?:of|in|at|for|from|with|who|which|that|on|to|and|along|as)\s")
+_PARTICLES = wordset("de van von del la le da bin al")
+_STATES = wordset(
+    """
+    alabama alaska arizona arkansas california colorado connecticut delaware florida georgia hawaii idaho
+    illinois indiana iowa kansas kentucky louisiana maine maryland massachusetts michigan minnesota
+    mississippi missouri montana nebraska nevada ohio oklahoma oregon pennsylvania tennessee texas utah
+    vermont virginia washington wisconsin wyoming new north south west carolina dakota hampshire jersey
+    mexico york rhode island
+    """
+)
 _OF_PLACE = re.compile(r"\s+of\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?$")
 
 
@@ -266,19 +443,24 @@ def judge(ours, source: Span, raw: str, mentions: list[tuple[int, str]]) -> bool
     text = _OF_PLACE.sub("", _TAG.sub("", source.text).split(",")[0]).strip() or source.text.strip()
     lowered = text.casefold().strip(".,")
     if lowered in _PRONOUNS:
-        before = [name for at, name in mentions if at < source.start]
-        return bool(before) and same_person(ours.name, _name_words(before[-1]))
+        name = antecedent(mentions, lowered, source.start)
+        return name is not None and same_person(ours.name, _name_words(name))
     gold_words = _name_words(text)
     first = text.split()[0].casefold() if text.split() else ""
     if gold_words and not (first in _DESCRIPTION_LEADS and not text.split()[-1][:1].isupper()):
-        return same_person(ours.name, gold_words) or same_person(ours.name, _name_words(text.split(",")[0]))
+        named = gold_name(source.text)
+        return (
+            same_person(ours.name, gold_words)
+            or same_person(ours.name, _name_words(text.split(",")[0]))
+            or (bool(named) and same_person(ours.name, named))
+        )
     # A description: our speaker is one too, with the same head noun, or it stands for a person
     # ("the senator") and is judged as a pronoun is.
     head = re.sub("[^a-z]", "", text.split()[-1].casefold()) if text.split() else ""
     if ours.kind in ("anonymous", "group", "organization") and head[:5] in ours.name.casefold():
         return True
-    before = [name for at, name in mentions if at < source.start]
-    return ours.kind == "person" and bool(before) and same_person(ours.name, _name_words(before[-1]))
+    name = antecedent(mentions, "", source.start)
+    return ours.kind == "person" and name is not None and same_person(ours.name, _name_words(name))
 
 
 def kind_of(raw: str, quote: GoldQuote, cue_words: frozenset[str]) -> str:
