@@ -3,15 +3,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Q
 
-from .ingest.speakers import is_junk_person_name
-from .ingest.types import short_form
+from .ingest.speakers import is_junk_person_name, title_of
+from .ingest.types import SpeakerDirectory, SpeakerRef, short_form
 from .models import Origin, Quote, Speaker, SpeakerAlias, SpeakerKind, SpeakerMerge
 from .versioning import versioned_update
 
@@ -128,6 +128,97 @@ def _move_references(*, source: Speaker, target: Speaker, actor, reason: str) ->
     return moved, quote_ids
 
 
+# --- Surnames, as ingest files them ---------------------------------------------------------------
+
+
+def _surname_holders(surnames: Iterable[str], batch: Iterable[SpeakerRef] = ()) -> SpeakerDirectory:
+    """The shared persons whose name ends with one of ``surnames``, weighted by their quotes, and the
+    persons of ``batch`` about to be filed: what ``person_by_surname`` chooses among."""
+    wanted = Q()
+    for surname in surnames:
+        wanted |= Q(name__iendswith=f" {surname}")
+    directory = SpeakerDirectory()
+    rows = (
+        Speaker.objects.shared()
+        .filter(wanted, kind=SpeakerKind.PERSON)
+        .annotate(uses=Count("quotes"))
+        .values_list("name", "description", "uses")
+    )
+    for name, description, uses in rows:
+        directory.add(SpeakerRef(name, SpeakerKind.PERSON, description), weight=uses)
+    for ref in batch:
+        if ref.kind == SpeakerKind.PERSON and " " in ref.name.strip():
+            directory.add(SpeakerRef(ref.name.strip(), ref.kind, ref.description))
+    return directory
+
+
+def registry_surnames(names: dict[SpeakerRef, str]) -> None:
+    """File each bare surname of ``names`` (person refs -> the name to file them under) under the person
+    it means, as ``registry_file`` does for the pipeline: the one person carrying it, or the one quoted
+    far more than the others (``SpeakerDirectory.person_by_surname``). A surname an editor made an alias
+    of someone keeps going there, and one that means nobody for sure stays as it is. Two queries, and
+    none when no ref is a bare surname."""
+    bare = {
+        ref: name
+        for ref, name in names.items()
+        if ref.kind == SpeakerKind.PERSON and name and " " not in name
+    }
+    if not bare:
+        return
+    aliased = {
+        key
+        for key, target in SpeakerAlias.objects.filter(
+            key__in={n.casefold() for n in bare.values()}
+        ).values_list("key", "speaker__name")
+        if target.casefold() != key
+    }
+    surnames = {name for name in bare.values() if name.casefold() not in aliased}
+    if not surnames:
+        return
+    directory = _surname_holders(surnames, names)
+    for ref, name in bare.items():
+        if name in surnames:
+            meant = directory.person_by_surname(name, title_of(ref.description))
+            if meant is not None:
+                names[ref] = meant.name
+
+
+def registry_fold_surnames(people: Iterable[Speaker]) -> dict[int, Speaker]:
+    """The registry's records of a bare surname ("Obama", filed before anyone of that name was known)
+    merged into the person of ``people`` the surname now means, as a merge by no one; a record an editor
+    chose for a quote stays. One query when none is found. Returns merged id -> the person it joined."""
+    full = {
+        p.name.split()[-1].casefold(): p for p in people if p.kind == SpeakerKind.PERSON and " " in p.name
+    }
+    if not full:
+        return {}
+    bares = [
+        b
+        for b in Speaker.objects.shared().filter(
+            kind=SpeakerKind.PERSON, name__in=[p.name.split()[-1] for p in full.values()]
+        )
+        if b.name.casefold() in full
+    ]
+    if not bares:
+        return {}
+    touched = _editor_touched(ids=[b.pk for b in bares])
+    directory = _surname_holders([b.name for b in bares])
+    merged: dict[int, Speaker] = {}
+    for bare in bares:
+        meant = directory.person_by_surname(bare.name)
+        target = full[bare.name.casefold()]
+        if bare.pk in touched or meant is None or meant.name != target.name:
+            continue
+        merged[bare.pk] = _merge(
+            sources=[bare],
+            target=target,
+            actor=None,
+            expected_version=None,
+            reason="surname filed under its person",
+        )
+    return merged
+
+
 # --- The clean-up ----------------------------------------------------------------------------------
 
 
@@ -145,9 +236,12 @@ class CleanUp:
         )
 
 
-def _editor_touched() -> set[int]:
-    """Speakers an editor chose for a quote: never merged away nor removed by the clean-up."""
+def _editor_touched(ids: Sequence[int] | None = None) -> set[int]:
+    """Speakers an editor chose for a quote (of ``ids`` only, when given): never merged away nor removed
+    by the clean-up."""
     rows = Quote.objects.filter(Q(origin=Origin.EDITOR) | Q(corrected_by__isnull=False) | Q(verified=True))
+    if ids is not None:
+        rows = rows.filter(speaker_id__in=ids)
     return {pk for pk in rows.values_list("speaker_id", flat=True) if pk is not None}
 
 

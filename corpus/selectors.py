@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 
 from .clusters import APPEARANCE_ORDER
 from .ingest.types import SpeakerDirectory, SpeakerRef
@@ -40,10 +40,13 @@ def quote_cluster_members(cluster: QuoteCluster) -> list[Quote]:
 
 
 def speaker_directory() -> SpeakerDirectory:
-    """Every shared speaker with its aliases, as the text pipeline looks them up."""
+    """Every shared speaker with its aliases, as the text pipeline looks them up, weighted by its quotes
+    (which of several people a bare surname means)."""
     directory = SpeakerDirectory()
-    speakers = Speaker.objects.shared().prefetch_related(
-        Prefetch("aliases", queryset=SpeakerAlias.objects.only("speaker_id", "phrase"))
+    speakers = (
+        Speaker.objects.shared()
+        .annotate(uses=Count("quotes"))
+        .prefetch_related(Prefetch("aliases", queryset=SpeakerAlias.objects.only("speaker_id", "phrase")))
     )
     for speaker in speakers:
         directory.add(
@@ -52,7 +55,8 @@ def speaker_directory() -> SpeakerDirectory:
                 kind=speaker.kind,
                 description=speaker.description,
                 aliases=tuple(a.phrase for a in speaker.aliases.all()),
-            )
+            ),
+            weight=speaker.uses,
         )
     return directory
 

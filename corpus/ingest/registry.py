@@ -1,7 +1,9 @@
 """Registry figures: how clean the shared speaker registry comes out of a run of articles.
 
-The quotes' speakers are filed as ingest files them (``registry_file``: by name, by alias, a bare
-surname to the one person carrying it), then two things are counted: person records whose name names
+The quotes' speakers are filed as ingest files them (``registry_file``: a bare surname to the person it
+means, then by name, by alias; a record of a bare surname filed before its person was known joins that
+person once it is the one the surname means, as ``registry_fold_surnames`` merges it in the store), then
+two things are counted: person records whose name names
 nobody (``is_junk_person_name``: "The", "Obama Sees", "Rev"), and quotes filed off their person's main
 record ("Obama" or "Barack H. Obama" beside "Barack Obama").
 """
@@ -57,6 +59,11 @@ class RegistryRun:
                 continue
             filed = registry_file(self.directory, ref)
             self.records[(filed.name, filed.kind)] += 1
+            self.directory.weights[filed.name] = self.directory.weights.get(filed.name, 0) + 1
+            bare = self.directory.fold_surname(filed)
+            if bare is not None:
+                # As the store merges the bare surname's record into the person it now means.
+                self.records[(filed.name, filed.kind)] += self.records.pop((bare.name, bare.kind), 0)
 
     def figures(self, top: int = 5) -> RegistryFigures:
         return registry_figures(self.records, top=top)

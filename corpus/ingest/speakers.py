@@ -277,13 +277,23 @@ def shared_aliases(ref: SpeakerRef | Entity) -> tuple[str, ...]:
     return tuple(a for a in ref.aliases if not is_partial_name(a, ref.name))
 
 
+def title_of(description: str) -> str:
+    """The last title word of a description ("Sen." of "Texas Sen."), or ""."""
+    titles = [w for w in description.split() if _is_title(w)]
+    return titles[-1] if titles else ""
+
+
 def registry_file(directory: SpeakerDirectory, ref: SpeakerRef) -> SpeakerRef:
     """The registry's speaker for a shared ``ref``, filed the way ingest files it (``speakers_register``):
-    by name, then by alias, then a bare surname to the one person carrying it; else ``ref`` is added."""
-    known = directory.lookup(ref.name)
-    if known is None and ref.kind == "person" and " " not in ref.name.strip():
-        titles = [w for w in ref.description.split() if _is_title(w)]
-        known = directory.person_by_surname(ref.name, titles[-1] if titles else "")
+    a bare surname to the person it means (``person_by_surname``) unless an alias sends it elsewhere,
+    then by name, then by alias; else ``ref`` is added."""
+    known = None
+    if ref.kind == "person" and " " not in ref.name.strip():
+        known = directory.lookup(ref.name)
+        if known is None or known.name.casefold() == ref.name.casefold().strip():
+            known = directory.person_by_surname(ref.name, title_of(ref.description)) or known
+    if known is None:
+        known = directory.lookup(ref.name)
     if known is not None:
         if ref.description and not known.description:
             known = directory.describe(known, ref.description)  # as the store fills a missing description

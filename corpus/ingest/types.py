@@ -95,6 +95,10 @@ class ProcessedArticle:
 
 
 _HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "sir", "dame"})
+# A bare surname means the one of several people carrying it who is quoted this many times as often as
+# all the others together, and at least DOMINANT_MIN times.
+DOMINANT = 5
+DOMINANT_MIN = 5
 _SUFFIXES = frozenset({"jr.", "jr", "sr.", "sr", "ii", "iii", "iv"})
 
 
@@ -121,6 +125,8 @@ class SpeakerDirectory:
     by_alias: dict[str, SpeakerRef] = field(default_factory=dict)
     # Surname (casefolded last word) -> the names of the persons that carry it.
     surnames: dict[str, set[str]] = field(default_factory=dict)
+    # Name -> the quotes the registry files under it: which of several people a bare surname means.
+    weights: dict[str, int] = field(default_factory=dict)
 
     def lookup(self, phrase: str) -> SpeakerRef | None:
         key = phrase.casefold().strip()
@@ -129,9 +135,11 @@ class SpeakerDirectory:
             found = self.by_alias.get(short_form(key))
         return found
 
-    def add(self, speaker: SpeakerRef) -> None:
+    def add(self, speaker: SpeakerRef, weight: int = 0) -> None:
         for phrase in (speaker.name, *speaker.aliases):
             self.by_alias.setdefault(phrase.casefold().strip(), speaker)
+        if weight:
+            self.weights[speaker.name] = self.weights.get(speaker.name, 0) + weight
         words = speaker.name.split()
         if speaker.kind == "person" and len(words) > 1:
             self.surnames.setdefault(words[-1].casefold(), set()).add(speaker.name)
@@ -141,23 +149,61 @@ class SpeakerDirectory:
 
     def person_by_surname(self, surname: str, title: str = "") -> SpeakerRef | None:
         """The one person whose name ends with ``surname``; None when none or several do (two
-        registry persons named Clinton: a bare "Clinton" is not guessed). Among several, a title
-        ("President Obama") picks the one person whose description holds it."""
+        registry persons named Clinton: a bare "Clinton" is not guessed). The forms of one name
+        ("Donald J. Trump", "Donald Trump") are one person. Among several, a title ("President Obama")
+        picks the one person whose description holds it; without a title, or with a title no
+        description holds, one person quoted at least ``DOMINANT`` times as often as all the others
+        together is the one the surname means ("Trump" beside a "Melania Trump" quoted a few times). A
+        courtesy title alone ("Mr. Clinton") never picks among several: it may mean either."""
         names = self.surnames.get(surname.casefold().strip())
         if not names:
             return None
-        if len(names) == 1:
-            return self.lookup(next(iter(names)))
+        people: dict[str, list[str]] = {}
+        for name in sorted(names):
+            people.setdefault(short_form(name).casefold(), []).append(name)
+        if len(people) == 1:
+            return self.lookup(max(names, key=lambda n: (self.weights.get(n, 0), n)))
         word = title.casefold().strip(" .")
-        if not word or word in _HONORIFICS:
+        if word in _HONORIFICS:
             return None
-        fitting = [
-            ref
-            for name in sorted(names)
-            if (ref := self.lookup(name)) is not None
-            and word in ref.description.casefold().replace(".", " ").split()
-        ]
-        return fitting[0] if len(fitting) == 1 else None
+        if word:
+            fitting = [
+                ref
+                for name in sorted(names)
+                if (ref := self.lookup(name)) is not None
+                and word in ref.description.casefold().replace(".", " ").split()
+            ]
+            if len({short_form(ref.name).casefold() for ref in fitting}) == 1:
+                return fitting[0]
+        weights = sorted(
+            ((sum(self.weights.get(n, 0) for n in forms), forms) for forms in people.values()),
+            key=lambda pair: -pair[0],
+        )
+        best, forms = weights[0]
+        rest = sum(weight for weight, _forms in weights[1:])
+        if best >= DOMINANT_MIN and best >= DOMINANT * rest:
+            return self.lookup(max(forms, key=lambda n: (self.weights.get(n, 0), n)))
+        return None
+
+    def fold_surname(self, speaker: SpeakerRef) -> SpeakerRef | None:
+        """When ``speaker`` (a person with a full name) is now the one its bare surname means, the
+        registry's record of the bare surname, if any, is filed under it: the record is returned and
+        the surname finds ``speaker`` from now on."""
+        words = speaker.name.split()
+        if speaker.kind != "person" or len(words) < 2:
+            return None
+        surname = words[-1].casefold()
+        bare = self.by_alias.get(surname)
+        if bare is None or bare.kind != "person" or bare.name.casefold() != surname:
+            return None
+        meant = self.person_by_surname(surname)
+        if meant is None or meant.name != speaker.name:
+            return None
+        for key, ref in list(self.by_alias.items()):
+            if ref.name == bare.name and ref.kind == bare.kind:
+                self.by_alias[key] = meant
+        self.weights[speaker.name] = self.weights.get(speaker.name, 0) + self.weights.pop(bare.name, 0)
+        return bare
 
     def describe(self, speaker: SpeakerRef, description: str) -> SpeakerRef:
         """``speaker`` with ``description``, under every key that led to it."""
@@ -169,5 +215,7 @@ class SpeakerDirectory:
 
     def copy(self) -> SpeakerDirectory:
         return SpeakerDirectory(
-            dict(self.by_alias), {surname: set(names) for surname, names in self.surnames.items()}
+            dict(self.by_alias),
+            {surname: set(names) for surname, names in self.surnames.items()},
+            dict(self.weights),
         )

@@ -11,6 +11,7 @@ from ..models import (
     Speaker,
     SpeakerAlias,
 )
+from ..registry import registry_fold_surnames, registry_surnames
 
 
 def _speakers_for(
@@ -44,6 +45,7 @@ def speakers_register(*, refs: list[SpeakerRef]) -> dict[SpeakerRef, Speaker]:
     if not refs:
         return {}
     names = {ref: ref.name.strip()[:300] for ref in refs}
+    registry_surnames(names)
     by_name = {s.name: s for s in Speaker.objects.shared().filter(name__in=set(names.values()))}
     unknown = {n for n in names.values() if n not in by_name}
     if unknown:
@@ -66,6 +68,10 @@ def speakers_register(*, refs: list[SpeakerRef]) -> dict[SpeakerRef, Speaker]:
             ]
         )
         by_name.update({s.name: s for s in created})
+    folded = registry_fold_surnames([by_name[names[ref]] for ref in refs])
+    for name, speaker in list(by_name.items()):
+        if speaker.pk in folded:
+            by_name[name] = folded[speaker.pk]
     described = []
     for ref in refs:
         speaker = by_name[names[ref]]

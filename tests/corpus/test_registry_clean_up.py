@@ -27,8 +27,10 @@ def names() -> set[str]:
 
 
 def test_a_bare_surname_and_a_middle_initial_join_their_person():
-    ingest(said("Obama", 1), "https://example.org/1")
+    article = ingest(said("Obama", 1), "https://example.org/1")
     ingest(said("Barack Obama", 2), "https://example.org/2")
+    # As a run before ingest filed surnames under their person left it.
+    Quote.objects.filter(article=article).update(speaker=Speaker.objects.create(name="Obama"))
     ingest(said("James B. Comey", 3), "https://example.org/3")
     ingest(said("James Comey", 4), "https://example.org/4")
     ingest(said("James Comey", 5), "https://example.org/5")
@@ -38,17 +40,17 @@ def test_a_bare_surname_and_a_middle_initial_join_their_person():
     assert not {"Obama", "James B. Comey"} & names()
     assert Quote.objects.filter(speaker__name="Barack Obama").count() == 2
     assert Quote.objects.filter(speaker__name="James Comey").count() == 3
-    merge = SpeakerMerge.objects.get(source_name="Obama")
-    assert merge.actor is None and merge.reason == "registry clean-up"
+    merge = SpeakerMerge.objects.get(source_name="Obama", reason="registry clean-up")
+    assert merge.actor is None
     # A second run finds nothing left to do.
     call_command("reprocess", "--speakers", verbosity=0)
-    assert SpeakerMerge.objects.count() == 2
+    assert SpeakerMerge.objects.filter(reason="registry clean-up").count() == 2
 
 
 def test_a_surname_two_people_carry_is_left_alone():
-    ingest(said("Clinton", 1), "https://example.org/1")
     ingest(said("Hillary Clinton", 2), "https://example.org/2")
     ingest(said("Bill Clinton", 3), "https://example.org/3")
+    ingest(said("Clinton", 1), "https://example.org/1")
     call_command("reprocess", "--speakers", verbosity=0)
     assert {"Clinton", "Hillary Clinton", "Bill Clinton"} <= names()
     assert not SpeakerMerge.objects.exists()
@@ -57,10 +59,11 @@ def test_a_surname_two_people_carry_is_left_alone():
 def test_editors_choices_are_kept():
     editor = UserFactory(username="ed", groups=["Editor"])
     article = ingest(said("Obama", 1), "https://example.org/1")
-    ingest(said("Barack Obama", 2), "https://example.org/2")
     quote = article.quotes.get()
     bare = Speaker.objects.get(name="Obama")
     quote_correct(quote=quote, expected_version=quote.version, user=editor, speaker=bare)
+    quote.refresh_from_db()
+    ingest(said("Barack Obama", 2), "https://example.org/2")
     call_command("reprocess", "--all", verbosity=0)
     quote.refresh_from_db()
     assert quote.speaker_id == bare.pk and "Obama" in names()

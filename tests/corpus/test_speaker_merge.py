@@ -18,7 +18,8 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-# The article never gives the full name, so the machine files its quotes under a record "Obama".
+# The article never gives the full name; a run from before ingest filed a surname under its person left
+# its quotes under a record "Obama" (see ``two_records``).
 SHORT = (
     "Obama defends the trade deal\n"
     '"This deal is good for workers," Obama said on Monday.\n'
@@ -38,9 +39,10 @@ def ingest(body: str, url: str):
 
 @pytest.fixture
 def two_records():
-    short = ingest(SHORT, "https://example.org/short")
     full = ingest(FULL, "https://example.org/full")
-    alias = Speaker.objects.get(name="Obama")
+    short = ingest(SHORT, "https://example.org/short")
+    alias = Speaker.objects.create(name="Obama")
+    short.quotes.update(speaker=alias)
     target = Speaker.objects.get(name="Barack Obama")
     return short, full, alias, target
 

@@ -46,3 +46,30 @@ def test_evaluate_quotes_prints_the_registry_figures(capsys):
     call_command("evaluate_quotes", "tests/gold/seeds.json")
     out = capsys.readouterr().out
     assert "0 junk person name(s)" in out and "off their person's main record" in out
+
+
+def test_a_run_folds_a_bare_surname_filed_before_its_person():
+    run = RegistryRun()
+    run.add(process('Deal praised\n\n"It is good," Obama said on Tuesday.'))
+    run.add(process('Deal announced\n\n"It is done," Barack Obama said on Monday.'))
+    run.add(process('Deal signed\n\n"It is signed," Obama said on Friday.'))
+    figures = run.figures()
+    assert figures.off_main == 0 and figures.top[0][:2] == (3, "Barack Obama")
+    assert figures.top[0][2] == ["Barack Obama"]
+
+
+def test_a_run_files_a_surname_under_the_person_quoted_far_more():
+    run = RegistryRun()
+    for n in range(6):
+        run.add(process(f'Rally {n}\n\n"We will win," Dana Whitlock said on day {n}.'))
+    run.add(process('Gala\n\n"Thank you all," Rosa Whitlock said.'))
+    run.add(process('Debate\n\n"Nonsense," Whitlock said.'))
+    assert run.figures().counts == {"Dana Whitlock": 7, "Rosa Whitlock": 1}
+
+
+def test_a_run_leaves_a_surname_two_people_share_evenly():
+    run = RegistryRun()
+    run.add(process('Rally\n\n"We will win," Hillary Clinton said.'))
+    run.add(process('Gala\n\n"Thank you all," Bill Clinton said.'))
+    run.add(process('Debate\n\n"Nonsense," Clinton said.'))
+    assert run.figures().counts == {"Hillary Clinton": 1, "Bill Clinton": 1, "Clinton": 1}
