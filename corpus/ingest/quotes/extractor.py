@@ -270,10 +270,14 @@ class QuoteExtractor:
         _trim(self.text, found)
         self.found.append(found)
         attr = None
+        # "Trump seemed to suggest it: “...,” he told the paper": a pronoun may stand for a person
+        # named earlier in the same sentence.
+        sentence_start, self._cursor = self._cursor, p.start + pair.open
         if not pair.runs_on:
             attr = self._after_clause(s, masked, pair.close + 1, end, used)
         if attr is None:
             attr = self._before_clause(s, masked, start, pair.open, used)
+        self._cursor = sentence_start
         if attr is not None and attr.resolution.key is not None:
             self._set(found, attr, attr.rule, 0.95)
         elif attr is not None:
@@ -400,12 +404,14 @@ class QuoteExtractor:
     def _indirect(self, p: ParagraphSpec, s: str, tokens: list[Tok], used: set[int]) -> _Attribution | None:
         """Reported speech in one sentence; returns the sentence's attribution for partial quotes in it."""
         attribution: _Attribution | None = None
+        sentence_start = self._cursor
         for v, tok in enumerate(tokens):
             if tok.start in used:
                 continue
             low = tok.low
             if low in _TRIGGERS:
                 result = None
+                self._cursor = p.start + tok.start  # a pronoun subject stands for someone named before
                 if low == "according" and v + 1 < len(tokens) and tokens[v + 1].low == "to":
                     result = self._according_to(p, s, tokens, v)
                 elif low == "saying" and v > 0 and tokens[v - 1].text == ",":
@@ -420,6 +426,7 @@ class QuoteExtractor:
                     attribution = attribution or result
             if v > 2000:
                 break
+        self._cursor = sentence_start
         return attribution
 
     def _emit_indirect(
@@ -565,7 +572,9 @@ class QuoteExtractor:
         if p.role == "title":
             attr = self._headline_speaker(s, masked, start, end)
         if attr is None:
+            sentence_start, self._cursor = self._cursor, p.start + pair.open
             attr = self._cue_before(s, masked, start, pair.open, indexed)
+            self._cursor = sentence_start
         if attr is None and sentence_attr is not None:
             attr = _Attribution(sentence_attr.resolution, sentence_attr.cue, "partial-in-attributed-sentence")
         if attr is None or attr.resolution.key is None:

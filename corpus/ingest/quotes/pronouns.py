@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from ..speakers import ORG_WORDS, PLACES, ROLE_NOUNS, TITLE_WORDS, is_capitalized, wordset
 from .marks import find_pairs, mask
+from .subjects import _STATES
 
 MALE, FEMALE = "m", "f"
 _GENDER_OF_PRONOUN = {"he": MALE, "him": MALE, "his": MALE, "she": FEMALE, "her": FEMALE, "hers": FEMALE}
@@ -69,6 +70,10 @@ _CLAUSE_OPENERS = wordset(
     candidate nominee moderator host anchor leader rival opponent contender
     """
 )
+# Cue verbs that a speaker's name may follow ("..., said Ann Cole, a welder").
+_POSTPOSED_CUES = wordset(
+    "said says added adds asked asks told wrote writes explained noted continued recalled"
+)
 # Capitalized words that open sentences or name things, never people, at the start of a run.
 _NOT_NAME_START = wordset(
     """
@@ -81,9 +86,9 @@ _NOT_NAME_START = wordset(
     last next following once during despite instead according like just
     """
 )
-# "Trump says", "Trump has also": a lone name followed by a verb-like word.
+# "Trump says", "Trump has also", "Cruz openly admitted": a lone name followed by a verb-like word.
 _LONE_SUBJECT = re.compile(
-    r" (?:[a-z]+ed|says|tells|adds|has|had|is|was|will|would|also|then|did|does|can|could|wants|thinks)\b"
+    r" (?:[a-z]+ly )?(?:[a-z]+ed|says|tells|adds|has|had|is|was|will|would|also|then|did|does|can|could|wants|thinks)\b"
 )
 # Abbreviated titles and the nouns a later description uses for them ("Sen. Cruz" ... "the senator").
 _ROLE_OF = {
@@ -155,9 +160,7 @@ class PersonMentions:
         known = self._known
         pending: Mention | None = None  # the latest name, waiting for the first pronoun after it
         pending_end = 0
-        for match in _RUN.finditer(masked):
-            words = match.group().split()
-            at = match.start()
+        for at, run_end, words in _runs(masked):
             # Pronouns between the previous name and this one speak for the previous name's gender.
             if pending is not None:
                 self._vote(masked, pending_end, at, pending, votes)
@@ -181,12 +184,12 @@ class PersonMentions:
             if not name_words or not _person_like(name_words):
                 continue
             last = name_words[-1].casefold()
-            subject = _is_subject(masked, at, match.end(), previous_word, cut > 0)
+            subject = _is_subject(masked, at, run_end, previous_word, cut > 0)
             if (
                 len(name_words) == 1
                 and last not in known
                 and gender is None
-                and not (subject and _LONE_SUBJECT.match(masked, match.end()) and not last.endswith("ing"))
+                and not (subject and _LONE_SUBJECT.match(masked, run_end) and not last.endswith("ing"))
             ):
                 continue  # a lone capitalized word not introduced, titled nor acting: not evidence of a person
             name = " ".join(name_words) if len(name_words) > 1 else known.get(last, name_words[0])
@@ -207,7 +210,7 @@ class PersonMentions:
             if subject:
                 self.mentions.append(mention)
                 self.starts.append(mention.at)
-            pending, pending_end = mention, match.end()
+            pending, pending_end = mention, run_end
         if pending is not None:
             self._vote(masked, pending_end, len(masked), pending, votes)
 
@@ -269,6 +272,30 @@ def is_role_word(word: str) -> bool:
     return word in ROLE_NOUNS or word in TITLE_WORDS or word in _PARTY_ROLES or word in _ROLES
 
 
+def _runs(masked: str):
+    """The name runs of a paragraph as (start, end, words), a run cut after a word that ends a sentence
+    ("... the Freedom of Information Act. But Trump said": "Act." is no initial nor title)."""
+    for match in _RUN.finditer(masked):
+        at = match.start()
+        words = match.group().split()
+        begin = 0
+        for n, word in enumerate(words):
+            if (
+                n + 1 < len(words)
+                and _SENTENCE_END_WORD.fullmatch(word)
+                and word.casefold() not in TITLE_WORDS
+            ):
+                yield at, at + len(" ".join(words[begin : n + 1])), words[begin : n + 1]
+                at += len(" ".join(words[begin : n + 1])) + 1
+                while masked[at : at + 1] == " ":
+                    at += 1
+                begin = n + 1
+        yield at, match.end(), words[begin:]
+
+
+_SENTENCE_END_WORD = re.compile(r"[A-Z][a-z\u2019'\-]{2,}\.")
+
+
 def _bare(word: str) -> str:
     word = re.sub("['\u2019]s?$", "", word)
     return word.rstrip(".,") if not re.fullmatch(r"(?:[A-Z]\.)+", word) else word
@@ -280,6 +307,8 @@ def _person_like(words: list[str]) -> bool:
         return False
     if len(words) == 1 and words[0].casefold() in PLACES:
         return False
+    if " ".join(words).casefold() in _STATES:
+        return False  # "North Carolina would win"
     return len(words) <= 4 and all(is_capitalized(w) for w in words if len(w) > 3)
 
 
@@ -291,4 +320,6 @@ def _is_subject(masked: str, at: int, end: int, previous_word: str, titled: bool
     if titled or not previous_word or previous_word[-1] in ',;:(\u2014\u2013-.?!"\u201d':
         return True
     word = previous_word.casefold()
+    if word in _POSTPOSED_CUES:
+        return True  # "..., said Ann Cole": the subject after its verb
     return word in _CLAUSE_OPENERS or word in TITLE_WORDS or word in ROLE_NOUNS or word in _TITLE_GENDER

@@ -328,3 +328,63 @@ def test_transcript_noise_plugs_and_single_quoted_headings_are_not_quotes():
         )
     )
     assert [article.text[q.start : q.end] for q in article.quotes] == ["We cannot go on like this,"]
+
+
+# -- pronouns: who counts as a candidate ---------------------------------------------------------------
+
+
+def test_a_pronoun_after_a_quote_may_mean_the_subject_before_it_in_the_same_sentence():
+    article = process(
+        body(
+            "Councillor Ann Reyes opened the session.",
+            'At the hearing, Mayor Ito dismissed the plan: "It is a waste of money," she told the council.',
+        )
+    )
+    assert said(article, "It is a waste") == "Ito"
+
+
+def test_a_pronoun_in_reported_speech_may_mean_the_subject_earlier_in_its_sentence():
+    article = process(
+        body(
+            "Mr. Tom Fisher chaired the first debate.",
+            "Mayor Ann Ito is not worried about the vote; in fact, she said it \u201chelps\u201d her.",
+        )
+    )
+    assert said(article, "helps") == "Ann Ito"
+
+
+def test_a_speaker_named_after_the_verb_is_a_candidate_for_a_later_pronoun():
+    article = process(
+        body(
+            "Mr. Tom Fisher opened the meeting.",
+            '"We are ready for the season," said Omar Haddad, the coach.',
+            '"The players trained all week," he said.',
+        )
+    )
+    assert said(article, "The players trained") == "Omar Haddad"
+
+
+def test_a_lone_surname_before_an_adverb_and_a_verb_is_a_subject():
+    article = process(
+        body(
+            "Peter Lang opened the debate on Sunday.",
+            'Voss openly admitted that the pick was political. "It is about the primary," he said.',
+        )
+    )
+    assert said(article, "It is about the primary") == "Voss"
+
+
+def test_a_state_is_never_a_person_a_pronoun_can_mean():
+    article = process(
+        body(
+            "Peter Lang picked the winner of the game.",
+            'He argued that North Carolina would win. "With an eye to the primary," he said.',
+        )
+    )
+    assert said(article, "With an eye") == "Peter Lang"
+
+
+def test_a_name_run_stops_at_the_end_of_a_sentence():
+    people = PersonMentions()
+    people.add(0, "The files came out under the Public Records Act. But Brook was unmoved by them.")
+    assert [m.name for m in people.mentions] == ["Brook"]
