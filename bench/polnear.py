@@ -454,6 +454,9 @@ def judge(ours, source: Span, raw: str, mentions: list[tuple[int, str]]) -> bool
             or same_person(ours.name, _name_words(text.split(",")[0]))
             or (bool(named) and same_person(ours.name, named))
         )
+    named = gold_name(source.text)
+    if named and ours.kind == "person" and same_person(ours.name, named):
+        return True  # "her senior policy adviser, Jake Sullivan,": the description names the person
     # A description: our speaker is one too, with the same head noun, or it stands for a person
     # ("the senator") and is judged as a pronoun is.
     head = re.sub("[^a-z]", "", text.split()[-1].casefold()) if text.split() else ""
