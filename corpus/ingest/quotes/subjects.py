@@ -210,6 +210,11 @@ def sentence_subject(s: str, tokens: list[Tok]) -> str:
     k = 0
     while k < len(tokens) and (tokens[k].low in _CONNECTIVES or tokens[k].kind == "p"):
         k += 1
+    if k < len(tokens) and _opens_with_a_phrase(tokens[k]):
+        # "Speaking at a town hall in Salem, Trump went after Bush": the subject follows the comma.
+        comma = next((n for n in range(k + 1, min(len(tokens), k + 30)) if tokens[n].text == ","), None)
+        if comma is not None:
+            return sentence_subject(s, tokens[comma + 1 :])
     if k >= len(tokens):
         return ""
     if tokens[k].low in _PRONOUNS:
@@ -237,6 +242,14 @@ def sentence_subject(s: str, tokens: list[Tok]) -> str:
                 break
             end += 1
     return s[tokens[k].start : tokens[end].end]
+
+
+def _opens_with_a_phrase(tok: Tok) -> bool:
+    """A sentence opened by a participle ("Speaking at ...", "Citing ...") or a preposition ("In a
+    statement to ..."), whose subject comes after the first comma."""
+    return tok.kind == "w" and (
+        (tok.low.endswith("ing") and len(tok.low) > 5 and _is_cap(tok)) or tok.low in _PREPOSITIONS
+    )
 
 
 def _object_of_told(tokens: list[Tok], v: int) -> int:

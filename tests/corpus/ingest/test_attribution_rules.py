@@ -388,3 +388,15 @@ def test_a_name_run_stops_at_the_end_of_a_sentence():
     people = PersonMentions()
     people.add(0, "The files came out under the Public Records Act. But Brook was unmoved by them.")
     assert [m.name for m in people.mentions] == ["Brook"]
+
+
+def test_an_opening_participle_or_preposition_phrase_is_not_the_subject():
+    article = process(
+        body(
+            "Speaking at a town hall in Salem, Mayor Hana Ito went after the plan, calling it"
+            " \u201ca total waste of public money.\u201d",
+            "In a statement to the council, the treasurer, Omar Haddad, said: \u201cWe will review it.\u201d",
+        )
+    )
+    assert said(article, "a total waste") == "Hana Ito"
+    assert said(article, "We will review") == "Omar Haddad"
