@@ -574,6 +574,9 @@ class QuoteExtractor:
         if attr is None:
             sentence_start, self._cursor = self._cursor, p.start + pair.open
             attr = self._cue_before(s, masked, start, pair.open, indexed)
+            if attr is None and sentence_attr is None and not pair.runs_on:
+                # `Voters "think he will win," he said.`: the attribution right after the quote.
+                attr = self._after_clause(s, masked, pair.close + 1, end, set())
             self._cursor = sentence_start
         if attr is None and sentence_attr is not None:
             attr = _Attribution(sentence_attr.resolution, sentence_attr.cue, "partial-in-attributed-sentence")

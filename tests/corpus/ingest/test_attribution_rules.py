@@ -400,3 +400,13 @@ def test_an_opening_participle_or_preposition_phrase_is_not_the_subject():
     )
     assert said(article, "a total waste") == "Hana Ito"
     assert said(article, "We will review") == "Omar Haddad"
+
+
+def test_a_partial_quote_takes_the_attribution_right_after_it():
+    article = process(
+        body(
+            '"It is not easily labelled," said Omar Haddad, a former governor.'
+            ' Voters "think he is not worried about breaking eggs," he said.',
+        )
+    )
+    assert said(article, "think he is not worried") == "Omar Haddad"
