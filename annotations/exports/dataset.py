@@ -68,7 +68,7 @@ QUOTE_COLUMNS = (
     # The words a quote had when last placed: written only for an orphan (no offsets to cut them by).
     Case(When(start__isnull=True, then=F("exact")), output_field=TextField()),
     "paragraph_id", "continues_id", "speaker__name", "speaker__kind", "speaker_mention", "cue", "via__name",
-    "origin", "verified",
+    "origin", "verified", "cluster_id",
 )  # fmt: skip
 # One row per tag (a LEFT JOIN), the slug last: an annotation's rows come together.
 ANNOTATION_COLUMNS = (

@@ -131,7 +131,7 @@ def article_record(
     quote_items = []
     for (
         _, quote_id, kind, start, end, exact, paragraph_id, continues_id, speaker, speaker_kind,
-        speaker_mention, cue, via, origin, verified,
+        speaker_mention, cue, via, origin, verified, cluster,
     ) in quotes:  # fmt: skip
         if text is None:
             words = None
@@ -156,6 +156,7 @@ def article_record(
                 "origin": origin,
                 # SQLite hands booleans over as 0 / 1 (these rows are not converted).
                 "verified": bool(verified),
+                "cluster": cluster,
             }
         )
 

@@ -115,7 +115,7 @@ def _quotes(selection: Selection, size: int) -> Iterator[Rows]:
     columns = (
         "id", "article_id", "kind", "paragraph__position", "start", "end", "exact", "continues_id",
         "speaker_id", "speaker__name", "speaker__kind", "speaker_mention", "cue", "via_id", "via__name",
-        "origin", "verified",
+        "origin", "verified", "cluster_id",
     )  # fmt: skip
     texts = _Texts(selection) if with_text else None
     # Only ``verified`` would be converted (SQLite's 0/1): done here.
@@ -124,7 +124,7 @@ def _quotes(selection: Selection, size: int) -> Iterator[Rows]:
         rows = []
         for (
             pk, article_id, kind, paragraph, start, end, exact, continues_id, speaker_id, speaker,
-            speaker_kind, speaker_mention, cue, via_id, via, origin, verified,
+            speaker_kind, speaker_mention, cue, via_id, via, origin, verified, cluster_id,
         ) in block:  # fmt: skip
             words = None
             if with_text:
@@ -132,7 +132,7 @@ def _quotes(selection: Selection, size: int) -> Iterator[Rows]:
             rows.append(
                 (
                     pk, article_id, kind, paragraph, start, end, words, continues_id, speaker_id, speaker,
-                    speaker_kind, speaker_mention, cue, via_id, via, origin, bool(verified),
+                    speaker_kind, speaker_mention, cue, via_id, via, origin, bool(verified), cluster_id,
                 )
             )  # fmt: skip
         yield rows
@@ -258,7 +258,7 @@ TABLES: tuple[Table, ...] = (
             ("id", INT), ("article_id", INT), ("kind", STR), ("paragraph", INT), ("start", INT), ("end", INT),
             ("text", STR), ("continues_id", INT), ("speaker_id", INT), ("speaker", STR), ("speaker_kind", STR),
             ("speaker_mention", STR), ("cue", STR), ("via_id", INT), ("via", STR), ("origin", STR),
-            ("verified", BOOL),
+            ("verified", BOOL), ("cluster_id", INT),
         ),
         _quotes,
     ),

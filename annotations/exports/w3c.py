@@ -70,6 +70,7 @@ class _Links:
         self.paragraph = _iri_parts("api:paragraph-detail", site)
         self.speaker = _iri_parts("api:speaker-detail", site)
         self.fact_check = _iri_parts("api:factcheck-detail", site)
+        self.cluster = _iri_parts("api:quote-cluster-detail", site)
 
 
 def _link(parts: tuple[str, str], pk: int) -> str:
@@ -154,7 +155,7 @@ CLAIM_COLUMNS = (
 )  # fmt: skip
 QUOTE_COLUMNS = (
     "id", "article_id", "exact", "start", "end", "created_at", "updated_at", "kind", "speaker_mention", "cue",
-    "origin", "verified", "via_id", "speaker_id", "speaker__name", "speaker__kind",
+    "origin", "verified", "via_id", "speaker_id", "speaker__name", "speaker__kind", "cluster_id",
 )  # fmt: skip
 
 
@@ -225,7 +226,7 @@ def quote_document(row: tuple, options: ExportOptions, links: _Links | None = No
     """A quote (a row of QUOTE_COLUMNS) as an annotation of its own, the speaker as its body."""
     (
         pk, article_id, exact, start, end, created_at, updated_at, kind, speaker_mention, cue, origin,
-        verified, via_id, speaker_id, speaker_name, speaker_kind,
+        verified, via_id, speaker_id, speaker_name, speaker_kind, cluster_id,
     ) = row  # fmt: skip
     links = links or _Links()
     source = _link(links.article, article_id)
@@ -252,6 +253,9 @@ def quote_document(row: tuple, options: ExportOptions, links: _Links | None = No
     }
     if via_id is not None:
         document["relayedBy"] = _link(links.speaker, via_id)
+    if cluster_id is not None:
+        # The same words in other articles; a quote that stands alone has no such link.
+        document["quoteCluster"] = _link(links.cluster, cluster_id)
     if speaker_id is not None:
         document["body"] = _speaker_body(links, speaker_id, speaker_name, speaker_kind, purpose="identifying")
     document["target"] = target

@@ -235,7 +235,10 @@ def _chunk_records(
             "external_id": article.get("external_id") or "",
             "published_at": _iso(article.get("published_at")),
             "paragraphs": paragraphs.get(pk, []),
-            "quotes": [{**q, "continues": q.get("continues_id")} for q in quotes.get(pk, [])],
+            "quotes": [
+                {**q, "continues": q.get("continues_id"), "cluster": q.get("cluster_id")}
+                for q in quotes.get(pk, [])
+            ],
             "annotations": [{**a, "quote": a.get("quote_id")} for a in annotations.get(pk, [])],
             "claims": [],
         }

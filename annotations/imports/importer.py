@@ -42,12 +42,14 @@ from django.db.models import Model, Q
 from django.utils import timezone
 
 from corpus.bulk import Ids, RowWriter
+from corpus.clusters import clusters_refresh
 from corpus.ingest.types import LOCAL_SPEAKER_KINDS
 from corpus.models import (
     Anchor,
     Article,
     Paragraph,
     Quote,
+    QuoteCluster,
     Source,
     Speaker,
     SpeakerAlias,
@@ -85,7 +87,7 @@ PARAGRAPH_COLUMNS = ("id", "article_id", "position", "role", "rule", "start", "e
 SPEAKER_COLUMNS = ("id", "name", "kind", "description", "article_id")
 QUOTE_COLUMNS = (
     "id", "article_id", "paragraph_id", "kind", "start", "end", "exact", "anchor", "continues_id",
-    "speaker_id", "speaker_mention", "cue", "via_id", "origin", "verified",
+    "speaker_id", "speaker_mention", "cue", "via_id", "origin", "verified", "cluster_id",
 )  # fmt: skip
 QUOTE_CONTINUES = QUOTE_COLUMNS.index("continues_id")
 ANNOTATION_COLUMNS = (
@@ -133,7 +135,7 @@ class _Batch:
 
     LISTS = (
         "users", "sources", "tags", "speakers", "aliases", "articles", "paragraphs", "quotes",
-        "annotations", "links", "claims", "fact_checks", "kept",
+        "annotations", "links", "claims", "fact_checks", "kept", "clusters",
     )  # fmt: skip
 
     def __init__(self):
@@ -167,11 +169,12 @@ class Importer:
         self.journal: list[tuple[dict, str, Any]] = []
         self.ids = Ids()
         self.writer = RowWriter()
-        models = (Article, Quote, Annotation, Claim, FactCheck, Speaker, Tag)
+        models = (Article, Quote, QuoteCluster, Annotation, Claim, FactCheck, Speaker, Tag)
         # Ids are kept only in tables that were empty: anywhere else they could collide.
         self.keep_ids = {model for model in models if not model.objects.exists()}
         self.kept: set[type[Model]] = set()
         self.attempted: _Batch | None = None  # the batch last put together, for what the database refused
+        self.clusters: dict[int, int] = {}  # the export's cluster id -> this database's
         # Into an empty database nothing can match, so batches skip the look-ups; a record that
         # repeats one imported earlier is caught by the unique constraints and the batch redone.
         self.fresh = Article in self.keep_ids
@@ -314,10 +317,19 @@ class Importer:
                     self._import(pending, progress)
                     pending = []
             self._import(pending, progress)
+            self._finish_clusters()
         finally:
             # Also when the import stops half-way: the batches written keep their ids.
             self._reset_sequences()
         return self.result
+
+    @transaction.atomic
+    def _finish_clusters(self) -> None:
+        """Once every quote is in: count the recreated clusters and find their first appearance. A
+        cluster whose quotes the dataset holds in one article only (an export of some articles) is no
+        cluster here and is dissolved, as the machine's are."""
+        if self.clusters:
+            clusters_refresh(ids=self.clusters.values())
 
     def _import(self, items: list, progress) -> None:
         while items:
@@ -820,6 +832,7 @@ class Importer:
                 via,
                 _text(item.get("origin"), "machine"),
                 bool(item.get("verified")),
+                self._cluster(item.get("cluster"), f"quotes[{index}].cluster", fail, batch),
             ]
             new.append((item, row))
             by_export[item["id"]] = (pk, start, end, exact)
@@ -829,6 +842,20 @@ class Importer:
                 row[QUOTE_CONTINUES] = by_export[continues][0]
         batch.quotes.extend(row for _, row in new)
         return by_export
+
+    def _cluster(self, exported, field: str, fail, batch: _Batch) -> int | None:
+        """This database's cluster for the export's cluster id: the same id into an empty table, else a
+        new cluster, one for each exported id whatever the article."""
+        if exported is None:
+            return None
+        if type(exported) is not int:
+            fail(field, f"{exported!r} is not a cluster id")
+        pk = self.clusters.get(exported)
+        if pk is None:
+            pk = self._pk(QuoteCluster, exported)
+            batch.clusters.append(QuoteCluster(pk=pk))
+            self._remember(self.clusters, exported, pk)
+        return pk
 
     def _annotations(
         self, article_id, record, text, paragraphs, quotes, match, fail, batch
@@ -976,6 +1003,8 @@ class Importer:
         self._aliases(batch.aliases)
         self.writer.insert(Article, ARTICLE_COLUMNS, batch.articles, batch.now)
         self.writer.insert(Paragraph, PARAGRAPH_COLUMNS, batch.paragraphs, batch.now)
+        if batch.clusters:
+            QuoteCluster.objects.bulk_create(batch.clusters)
         self.writer.insert(Quote, QUOTE_COLUMNS, batch.quotes, batch.now)
         self.writer.insert(Annotation, ANNOTATION_COLUMNS, batch.annotations, batch.now)
         self.writer.insert(Annotation.tags.through, LINK_COLUMNS, batch.links, batch.now)

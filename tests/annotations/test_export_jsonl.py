@@ -46,6 +46,7 @@ QUOTE_KEYS = [
     "via",
     "origin",
     "verified",
+    "cluster",
 ]
 ANNOTATION_KEYS = [
     "id", "target", "paragraph", "quote", "start", "end", "exact", "tags", "note", "status", "origin", "author",

@@ -195,6 +195,7 @@ def _reference_records(options: ExportOptions) -> list[dict]:
                         "via": q.via.name if q.via else None,
                         "origin": q.origin,
                         "verified": q.verified,
+                        "cluster": q.cluster_id,
                     }
                     for q in quotes
                 ],
@@ -340,6 +341,8 @@ def _reference_w3c(options: ExportOptions) -> list[dict]:
         }
         if quote.via_id is not None:
             document["relayedBy"] = iri("api:speaker-detail", quote.via_id)
+        if quote.cluster_id is not None:
+            document["quoteCluster"] = iri("api:quote-cluster-detail", quote.cluster_id)
         if quote.speaker is not None:
             document["body"] = {
                 "id": iri("api:speaker-detail", quote.speaker_id),

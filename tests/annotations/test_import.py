@@ -15,7 +15,7 @@ from django.core.management.base import CommandError
 
 from annotations.imports.importer import dataset_import
 from annotations.models import Annotation, Claim, FactCheck, Tag
-from corpus.models import Article, Paragraph, Quote, Source, Speaker
+from corpus.models import Article, Paragraph, Quote, QuoteCluster, Source, Speaker
 from tests.annotations.datasets import article_lines, rewrite_articles
 
 pytestmark = pytest.mark.django_db
@@ -30,6 +30,7 @@ def _wipe() -> None:
     Paragraph.objects.all().delete()
     Speaker.objects.all().delete()
     Article.objects.all().delete()
+    QuoteCluster.objects.all().delete()
     Source.objects.all().delete()
     while Tag.objects.exists():
         Tag.objects.filter(children__isnull=True).delete()

@@ -20,7 +20,7 @@ from annotations.imports.from_tables import table_records
 from annotations.imports.importer import dataset_import
 from annotations.imports.reading import Dataset
 from annotations.models import Annotation, Claim, FactCheck, Tag
-from corpus.models import Article, Paragraph, Quote, Source, Speaker, SpeakerAlias
+from corpus.models import Article, Paragraph, Quote, QuoteCluster, Source, Speaker, SpeakerAlias
 from tests.annotations.datasets import article_lines, rewrite_articles
 from tests.factories import AnnotationFactory, ArticleFactory
 
@@ -54,6 +54,7 @@ def _wipe() -> None:
     Paragraph.objects.all().delete()
     Speaker.objects.all().delete()
     Article.objects.all().delete()
+    QuoteCluster.objects.all().delete()
     Source.objects.all().delete()
     while Tag.objects.exists():
         Tag.objects.filter(children__isnull=True).delete()
