@@ -145,7 +145,9 @@ class FolderTarget(Target):
 
     @contextmanager
     def open(self, name: str):
-        with (self.partial / name).open("wb") as stream:
+        path = self.partial / name
+        path.parent.mkdir(parents=True, exist_ok=True)  # a table's folder
+        with path.open("wb") as stream:
             yield stream
 
     def commit(self) -> None:

@@ -8,6 +8,7 @@ from collections.abc import Generator
 from datetime import datetime
 from typing import BinaryIO
 
+from . import datapackage
 from .records import rfc3339
 from .selection import Selection
 from .tables import BOOL, LIST, TS, Table, table_entries
@@ -73,6 +74,13 @@ def write_table(
     return count
 
 
-entries = table_entries(write_table, EXTENSION)
+_tables = table_entries(write_table, EXTENSION)
+
+
+def entries(selection: Selection, *, chunk_size: int) -> list[tuple[str, object]]:
+    """The dataset card and package descriptor, then each table in a folder of its own."""
+    return [*datapackage.entries("csv", EXTENSION), *_tables(selection, chunk_size=chunk_size)]
+
+
 # The rows each file will hold (what its writer yields in all), counted up front.
 sizes = table_sizes

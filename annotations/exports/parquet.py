@@ -12,9 +12,11 @@ writes only its version (``created_by``), fixed for a given pyarrow.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Generator
 from typing import TYPE_CHECKING, BinaryIO
 
+from . import datapackage
 from .manifest import HashingWriter
 from .selection import Selection
 from .tables import BOOL, INT, LIST, STR, TS, Table, table_entries
@@ -42,7 +44,34 @@ def schema_for(table: Table) -> pa.Schema:
         TS: pa.timestamp("us", tz="UTC"),
         LIST: pa.list_(pa.string()),
     }
-    return pa.schema([pa.field(name, types[kind], nullable=True) for name, kind in table.columns])
+    fields = [pa.field(name, types[kind], nullable=True) for name, kind in table.columns]
+    return pa.schema(fields, metadata={b"pandas": _pandas_metadata(table)})
+
+
+# What pandas restores each column as (pyarrow reads this when it makes a DataFrame): ids and offsets
+# as nullable Int64, not as floats once a null is among them.
+_PANDAS = {
+    INT: ("int64", "Int64", None),
+    STR: ("unicode", "object", None),
+    BOOL: ("bool", "bool", None),
+    TS: ("datetimetz", "datetime64[us]", {"timezone": "UTC"}),
+    LIST: ("list[unicode]", "object", None),
+}
+
+
+def _pandas_metadata(table: Table) -> bytes:
+    columns = [
+        {
+            "name": name,
+            "field_name": name,
+            "pandas_type": _PANDAS[kind][0],
+            "numpy_type": _PANDAS[kind][1],
+            "metadata": _PANDAS[kind][2],
+        }
+        for name, kind in table.columns
+    ]
+    document = {"index_columns": [], "column_indexes": [], "columns": columns}
+    return json.dumps(document, separators=(",", ":")).encode("utf-8")
 
 
 def write_table(
@@ -86,6 +115,13 @@ def write_table(
     return count
 
 
-entries = table_entries(write_table, EXTENSION)
+_tables = table_entries(write_table, EXTENSION)
+
+
+def entries(selection: Selection, *, chunk_size: int) -> list[tuple[str, object]]:
+    """The dataset card and package descriptor, then each table in a folder of its own."""
+    return [*datapackage.entries("parquet", EXTENSION), *_tables(selection, chunk_size=chunk_size)]
+
+
 # The rows each file will hold (what its writer yields in all), counted up front.
 sizes = table_sizes

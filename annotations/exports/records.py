@@ -21,7 +21,9 @@ import orjson
 
 from .selection import ExportOptions
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
+# Version 1: csv and parquet tables beside the manifest, quotes without their cluster.
+READABLE_VERSIONS = ("1", SCHEMA_VERSION)
 FULL = ExportOptions()
 EVIDENCE_KEYS = ("url", "title", "publisher", "accessed")
 

@@ -300,14 +300,19 @@ TABLES: tuple[Table, ...] = (
 )  # fmt: skip
 
 
+def table_path(table: Table, extension: str) -> str:
+    """Where a table's file is in an export: a folder of its own, which every reader can be pointed at."""
+    return f"{table.name}/{table.name}{extension}"
+
+
 def table_entries(write_table: Callable, extension: str) -> Callable[..., list[tuple[str, object]]]:
-    """A tabular format's entries: one file per table (``<table><extension>``), each written by the
-    format's ``write_table`` and counted in the manifest."""
+    """A tabular format's entries: one file per table in a folder of its own (``table_path``), each
+    written by the format's ``write_table`` and counted in the manifest."""
 
     def entries(selection: Selection, *, chunk_size: int) -> list[tuple[str, object]]:
         return [
             (
-                f"{table.name}{extension}",
+                table_path(table, extension),
                 lambda stream, table=table: _counted(
                     table, write_table(table, selection, stream, chunk_size=chunk_size)
                 ),

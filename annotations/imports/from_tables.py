@@ -57,8 +57,8 @@ def _table_tuples(dataset: Dataset, table: str, *, raw: bool = False) -> Iterato
     as the strings they are (``""`` for a null), for a reader that converts them itself."""
     columns = _columns(table)
     if dataset.format == "csv":
-        name = f"{table}.csv"
-        if not dataset.has(name):
+        name = _table_entry(dataset, table, ".csv")
+        if name is None:
             return
         with dataset.open(dataset.names[name]) as stream:
             reader = csv.reader(io.TextIOWrapper(stream, encoding="utf-8", newline=""))
@@ -78,8 +78,8 @@ def _table_tuples(dataset: Dataset, table: str, *, raw: bool = False) -> Iterato
                 except ValueError as exc:
                     raise DatasetError(f"{name} row {number}: {exc}.") from None
         return
-    name = f"{table}.parquet"
-    if not dataset.has(name):
+    name = _table_entry(dataset, table, ".parquet")
+    if name is None:
         return
     import pyarrow.parquet as pq
 
@@ -95,6 +95,14 @@ def _table_tuples(dataset: Dataset, table: str, *, raw: bool = False) -> Iterato
                     cell = [";".join(v) if v else "" for v in cell]
                 cells.append(cell)
             yield from zip(*cells, strict=True)
+
+
+def _table_entry(dataset: Dataset, table: str, extension: str) -> str | None:
+    """The entry of a table: in its own folder (schema version 2), or beside the manifest (version 1)."""
+    for entry in (f"{table}/{table}{extension}", f"{table}{extension}"):
+        if dataset.has(entry):
+            return entry
+    return None
 
 
 @contextmanager

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from ..exports.manifest import MANIFEST_NAME
-from ..exports.records import SCHEMA_VERSION
+from ..exports.records import READABLE_VERSIONS
 
 # Articles read, checked and written at a time; memory holds one batch whatever the size of the export.
 BATCH_SIZE = 500
@@ -72,10 +72,10 @@ class Dataset:
             except (UnicodeDecodeError, json.JSONDecodeError) as exc:
                 raise DatasetError(f"{name}: not valid JSON ({exc}).") from None
         version = manifest.get("schema_version")
-        if version != SCHEMA_VERSION:
+        if version not in READABLE_VERSIONS:
             raise DatasetError(
                 f"{name}: field 'schema_version': {version!r} is not a version this program reads "
-                f"({SCHEMA_VERSION!r}); import it with the version that wrote it."
+                f"({', '.join(map(repr, READABLE_VERSIONS))}); import it with the version that wrote it."
             )
         if manifest.get("format") not in ("jsonl", "csv", "parquet"):
             raise DatasetError(

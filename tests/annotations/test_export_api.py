@@ -102,7 +102,7 @@ def test_export_job_runs_and_its_file_downloads(corpus, django_capture_on_commit
     assert download.status_code == 200
     content = b"".join(download.streaming_content)
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        assert "annotations.parquet" in archive.namelist()
+        assert "annotations/annotations.parquet" in archive.namelist()
     job = ExportJob.objects.get(pk=job_id)
     assert job.requested_by == user and job.finished_at is not None and job.result.endswith(".zip")
 

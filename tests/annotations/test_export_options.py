@@ -68,7 +68,7 @@ def test_text_none_leaves_out_every_word_of_the_articles(tmp_path, corpus):
     folder = tmp_path / "tables"
     call_command("export", "--format", "csv", "--output", str(folder), "--text", "none", verbosity=0)
     for name in ("articles", "paragraphs", "quotes", "annotations"):
-        content = (folder / f"{name}.csv").read_text(encoding="utf-8")
+        content = (folder / name / f"{name}.csv").read_text(encoding="utf-8")
         assert "China is facing the worst international isolation" not in content, name
 
 
@@ -84,7 +84,7 @@ def test_anonymized_authors_are_stable_pseudonyms_everywhere(tmp_path, corpus):
     folder = tmp_path / "tables"
     call_command("export", "--format", "csv", "--output", str(folder), "--anonymize-authors", verbosity=0)
     for name in ("annotations", "fact_checks"):
-        content = (folder / f"{name}.csv").read_text(encoding="utf-8")
+        content = (folder / name / f"{name}.csv").read_text(encoding="utf-8")
         assert ",ed," not in content and ",rev," not in content and pseudonym("ed") in content
 
 

@@ -380,7 +380,9 @@ def _csv_tables(raw: bytes) -> dict[str, list[dict]]:
 
     with zipfile.ZipFile(io.BytesIO(raw)) as archive:
         return {
-            name.removesuffix(".csv"): list(csv.DictReader(io.StringIO(archive.read(name).decode("utf-8"))))
+            name.rsplit("/", 1)[-1].removesuffix(".csv"): list(
+                csv.DictReader(io.StringIO(archive.read(name).decode("utf-8")))
+            )
             for name in archive.namelist()
             if name.endswith(".csv")
         }

@@ -33,16 +33,16 @@ def _export(tmp_path, fmt: str, name: str, *extra: str):
 
 
 def _csv(folder, table: str) -> list[dict]:
-    with (folder / f"{table}.csv").open(encoding="utf-8", newline="") as stream:
+    with (folder / table / f"{table}.csv").open(encoding="utf-8", newline="") as stream:
         return list(csv.DictReader(stream))
 
 
 def test_csv_folder_has_every_table_joined_by_ids(tmp_path, corpus):
     folder = _export(tmp_path, "csv", "tables")
     assert sorted(p.name for p in folder.iterdir()) == sorted(
-        [*(f"{t}.csv" for t in TABLE_NAMES), "manifest.json"]
+        [*TABLE_NAMES, "README.md", "datapackage.json", "manifest.json"]
     )
-    raw = (folder / "articles.csv").read_bytes()
+    raw = (folder / "articles" / "articles.csv").read_bytes()
     assert raw.startswith(b"id,url,source,external_id,published_at,language,title,content_hash,text\r\n")
     articles = _csv(folder, "articles")
     assert [int(a["id"]) for a in articles] == [a.pk for a in corpus.articles]
@@ -84,17 +84,22 @@ def test_csv_zip_is_byte_identical_and_matches_its_manifest(tmp_path, corpus):
     assert first.read_bytes() == second.read_bytes()
     with zipfile.ZipFile(first) as archive:
         names = archive.namelist()
-        assert names == [*(f"{t}.csv" for t in TABLE_NAMES), "manifest.json"]
+        assert names == [
+            "README.md",
+            "datapackage.json",
+            *(f"{t}/{t}.csv" for t in TABLE_NAMES),
+            "manifest.json",
+        ]
         assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
         manifest = json.loads(archive.read("manifest.json"))
-        assert manifest["format"] == "csv" and manifest["schema_version"] == "1"
+        assert manifest["format"] == "csv" and manifest["schema_version"] == "2"
         assert "exported_at" not in json.dumps(manifest)
         for entry in manifest["files"]:
             data = archive.read(entry["name"])
             assert hashlib.sha256(data).hexdigest() == entry["sha256"] and len(data) == entry["bytes"]
         assert manifest["counts"]["articles"] == 2 and manifest["counts"]["fact_checks"] == 1
         assert manifest["counts"]["annotations"] == len(
-            list(csv.DictReader(io.StringIO(archive.read("annotations.csv").decode())))
+            list(csv.DictReader(io.StringIO(archive.read("annotations/annotations.csv").decode())))
         )
 
 
@@ -103,8 +108,8 @@ def test_parquet_tables_are_typed_and_byte_identical(tmp_path, corpus):
     second = _export(tmp_path, "parquet", "b.zip")
     assert first.read_bytes() == second.read_bytes()
     with zipfile.ZipFile(first) as archive:
-        tables = {t: pq.read_table(io.BytesIO(archive.read(f"{t}.parquet"))) for t in TABLE_NAMES}
-        metadata = pq.read_metadata(io.BytesIO(archive.read("annotations.parquet")))
+        tables = {t: pq.read_table(io.BytesIO(archive.read(f"{t}/{t}.parquet"))) for t in TABLE_NAMES}
+        metadata = pq.read_metadata(io.BytesIO(archive.read("annotations/annotations.parquet")))
     assert metadata.created_by.startswith("parquet-cpp-arrow")
     annotations = tables["annotations"]
     assert annotations.schema.field("id").type == pa.int64()
@@ -123,7 +128,7 @@ def test_parquet_row_groups_are_bounded_in_rows_and_bytes(tmp_path, corpus, monk
     from annotations.exports import parquet
 
     def groups(name: str) -> list[int]:
-        metadata = pq.read_metadata(tmp_path / name / "quotes.parquet")
+        metadata = pq.read_metadata(tmp_path / name / "quotes" / "quotes.parquet")
         assert metadata.num_rows == 44
         return [metadata.row_group(i).num_rows for i in range(metadata.num_row_groups)]
 
@@ -139,8 +144,8 @@ def test_parquet_row_groups_are_bounded_in_rows_and_bytes(tmp_path, corpus, monk
     _export(tmp_path, "parquet", "bytes", "--chunk-size", "10")
     assert groups("bytes") == [10, 10, 10, 10, 4]
     assert (
-        pq.read_table(tmp_path / "bytes" / "quotes.parquet").to_pylist()
-        == pq.read_table(tmp_path / "whole" / "quotes.parquet").to_pylist()
+        pq.read_table(tmp_path / "bytes" / "quotes" / "quotes.parquet").to_pylist()
+        == pq.read_table(tmp_path / "whole" / "quotes" / "quotes.parquet").to_pylist()
     )
 
 

@@ -40,7 +40,7 @@ def _files(path: Path) -> dict[str, bytes]:
     if path.suffix == ".zip":
         with zipfile.ZipFile(path) as archive:
             return {name: archive.read(name) for name in archive.namelist()}
-    return {p.name: p.read_bytes() for p in sorted(path.iterdir())}
+    return {p.relative_to(path).as_posix(): p.read_bytes() for p in sorted(path.rglob("*")) if p.is_file()}
 
 
 def _export(fmt: str, out: Path, *extra: str) -> Path:
@@ -160,9 +160,9 @@ def test_an_unknown_schema_version_is_refused(tmp_path, corpus):
 
 def test_a_changed_file_is_refused(tmp_path, corpus):
     path = _export("csv", tmp_path / "tables")
-    with (path / "claims.csv").open("a") as stream:
+    with (path / "claims" / "claims.csv").open("a") as stream:
         stream.write("99,1,x,,,\r\n")
-    with pytest.raises(CommandError, match=r"claims\.csv: its SHA-256 differs"):
+    with pytest.raises(CommandError, match=r"claims/claims\.csv: its SHA-256 differs"):
         call_command("import_dataset", str(path), verbosity=0)
 
 

@@ -80,7 +80,7 @@ def _files(path: Path) -> dict[str, bytes]:
             return {name: archive.read(name) for name in archive.namelist()}
     if path.is_file():
         return {p.name: p.read_bytes() for p in sorted(path.parent.iterdir())}
-    return {p.name: p.read_bytes() for p in sorted(path.iterdir())}
+    return {p.relative_to(path).as_posix(): p.read_bytes() for p in sorted(path.rglob("*")) if p.is_file()}
 
 
 def _counts(*, exported: bool = False) -> dict[str, int]:

@@ -1,0 +1,228 @@
+"""What a csv or parquet export says about itself, for the tools data users load it with.
+
+- ``datapackage.json``: a Frictionless Tabular Data Package. Each table is a resource at
+  ``TABLE/TABLE.csv`` (or ``.parquet``) with its field types, the csv dialect, its primary key and the
+  foreign keys that join it to the others, so ``frictionless validate datapackage.json`` checks the
+  whole export and a reader that follows the package gets typed columns.
+- ``README.md``: a dataset card whose YAML ``configs:`` name one configuration per table, so Hugging Face
+  ``datasets.load_dataset(FOLDER, "annotations")`` loads a table; for csv the card lists each table's
+  features, which ``datasets`` reads the cells as (``external_id`` "00123" stays a string).
+
+Both are made from ``tables.TABLES`` alone: no clock and no count, the same bytes for every export of
+the format (the manifest has the counts and the hashes).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Generator
+
+from .tables import BOOL, INT, LIST, STR, TABLES, TS, Table, table_path
+
+DATAPACKAGE_NAME = "datapackage.json"
+CARD_NAME = "README.md"
+
+# A paragraph is named by its article and position; the rest by their id.
+PRIMARY_KEYS: dict[str, list[str]] = {
+    "articles": ["id"],
+    "paragraphs": ["article_id", "position"],
+    "quotes": ["id"],
+    "annotations": ["id"],
+    "annotation_tags": ["annotation_id", "tag_id"],
+    "claims": ["id"],
+    "fact_checks": ["id"],
+    "evidence": ["fact_check_id", "position"],
+    "speakers": ["id"],
+    "speaker_aliases": ["speaker_id", "phrase"],
+    "tags": ["id"],
+}
+# (column, table it points into, that table's column); each holds whatever the filters leave out.
+FOREIGN_KEYS: dict[str, list[tuple[str, str, str]]] = {
+    "paragraphs": [("article_id", "articles", "id")],
+    "quotes": [
+        ("article_id", "articles", "id"),
+        ("continues_id", "quotes", "id"),
+        ("speaker_id", "speakers", "id"),
+        ("via_id", "speakers", "id"),
+    ],
+    "annotations": [("article_id", "articles", "id"), ("quote_id", "quotes", "id")],
+    "annotation_tags": [("annotation_id", "annotations", "id"), ("tag_id", "tags", "id")],
+    "claims": [
+        ("article_id", "articles", "id"),
+        ("claimant_id", "speakers", "id"),
+        ("annotation_id", "annotations", "id"),
+    ],
+    "fact_checks": [("claim_id", "claims", "id")],
+    "evidence": [("fact_check_id", "fact_checks", "id")],
+    "speakers": [("article_id", "articles", "id")],
+    "speaker_aliases": [("speaker_id", "speakers", "id")],
+    "tags": [("parent_id", "tags", "id")],
+}
+
+DESCRIPTIONS: dict[str, str] = {
+    "articles": "One row per article; text is the normalized text every offset points into (code points).",
+    "paragraphs": "Spans of an article's text with their role; named by (article_id, position).",
+    "quotes": "Quotations with their speaker; paragraph is the position of the paragraph they are in; "
+    "cluster_id names the quote cluster (the same words in other articles), empty when the quote stands alone.",
+    "annotations": "Editors' tags and notes on a span, a paragraph (paragraph: its position), a quote "
+    "(quote_id) or a whole article.",
+    "annotation_tags": "One row per tag of an annotation.",
+    "claims": "Checkable statements, on an annotation or not.",
+    "fact_checks": "A claim's verdict, rationale, status and reviewers.",
+    "evidence": "The sources a fact-check cites, in order.",
+    "speakers": "Speakers the exported quotes and claims name; article_id for a speaker local to one article.",
+    "speaker_aliases": "Other names of a speaker.",
+    "tags": "The controlled vocabulary, with its hierarchy (parent_id).",
+}
+
+_FRICTIONLESS = {INT: "integer", STR: "string", BOOL: "boolean", TS: "datetime", LIST: "list"}
+_HUGGING_FACE = {INT: "int64", STR: "string", BOOL: "bool", TS: "timestamp[s, tz=UTC]", LIST: "string"}
+
+
+def _field(name: str, kind: str) -> dict:
+    field: dict = {"name": name, "type": _FRICTIONLESS[kind]}
+    if kind == BOOL:
+        field.update(trueValues=["true"], falseValues=["false"])
+    elif kind == LIST:
+        field.update(delimiter=";", itemType="string")
+    return field
+
+
+def _resource(table: Table, extension: str) -> dict:
+    resource: dict = {
+        "name": table.name,
+        "path": table_path(table, extension),
+        "profile": "tabular-data-resource",
+        "description": DESCRIPTIONS[table.name],
+    }
+    if extension == ".csv":
+        resource.update(
+            format="csv",
+            mediatype="text/csv",
+            encoding="utf-8",
+            dialect={
+                "delimiter": ",",
+                "lineTerminator": "\r\n",
+                "quoteChar": '"',
+                "doubleQuote": True,
+                "header": True,
+            },
+        )
+    else:
+        resource.update(format="parquet", mediatype="application/vnd.apache.parquet")
+    schema: dict = {
+        "fields": [_field(name, kind) for name, kind in table.columns],
+        "missingValues": [""],
+        "primaryKey": PRIMARY_KEYS[table.name],
+    }
+    keys = FOREIGN_KEYS.get(table.name)
+    if keys:
+        schema["foreignKeys"] = [
+            {
+                "fields": [column],
+                # A key into its own table names no resource ("" in the specification).
+                "reference": {"resource": "" if into == table.name else into, "fields": [target]},
+            }
+            for column, into, target in keys
+        ]
+    resource["schema"] = schema
+    return resource
+
+
+def datapackage(fmt: str, extension: str) -> dict:
+    return {
+        "profile": "tabular-data-package",
+        "name": f"newsdesk-{fmt}",
+        "title": "Newsdesk annotated news corpus",
+        "description": "Articles, paragraphs, quotes and speakers, editors' annotations, claims and "
+        "fact-checks, joined by ids. Offsets are Unicode code points into articles.text, end exclusive. "
+        "manifest.json beside this file has the filters, the row counts and each file's SHA-256.",
+        "resources": [_resource(table, extension) for table in TABLES],
+    }
+
+
+def datapackage_bytes(fmt: str, extension: str) -> bytes:
+    return (json.dumps(datapackage(fmt, extension), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _yaml_string(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML string
+
+
+def card_bytes(fmt: str, extension: str) -> bytes:
+    """The dataset card: YAML front matter with one ``configs:`` entry per table, then what it holds."""
+    lines = ["---", f"pretty_name: {_yaml_string('Newsdesk annotated news corpus')}", "configs:"]
+    for table in TABLES:
+        lines += [
+            f"- config_name: {table.name}",
+            f"  data_files: {_yaml_string(f'{table.name}/*{extension}')}",
+        ]
+        if table.name == "articles":
+            lines.append("  default: true")
+        if extension == ".csv":
+            # Only an empty cell is a null (pandas, which datasets reads csv with, would take "NA" or
+            # "null" in a note for one).
+            lines += ["  keep_default_na: false", '  na_values: [""]']
+    if extension == ".csv":
+        # The columns' types, which datasets casts the cells it read to: nullable ids stay int64 with
+        # nulls, timestamps become timestamps. (As the builder's own features pandas would be handed
+        # them as dtypes, and pandas parses neither a nullable int64 nor a timestamp that way.)
+        lines.append("dataset_info:")
+        for table in TABLES:
+            lines += [f"- config_name: {table.name}", "  features:"]
+            for name, kind in table.columns:
+                lines.append(f"  - name: {_yaml_string(name)}")
+                lines.append(f"    dtype: {_HUGGING_FACE[kind]}")
+    lines += ["---", ""]
+    loading = (
+        [
+            "import pandas as pd, pyarrow.parquet as pq, duckdb, datasets",
+            'pd.read_parquet("EXPORT/annotations")',
+            'pq.read_table("EXPORT/annotations")',
+            'duckdb.read_parquet("EXPORT/annotations/*.parquet")',
+            'datasets.load_dataset("EXPORT", "annotations")',
+        ]
+        if extension == ".parquet"
+        else [
+            "import datasets, frictionless",
+            'datasets.load_dataset("EXPORT", "annotations")  # typed by the features above',
+            'frictionless.Package("EXPORT/datapackage.json").get_resource("annotations").to_pandas()',
+        ]
+    )
+    lines += [
+        "# Newsdesk annotated news corpus",
+        "",
+        f"A {fmt} export of a Newsdesk database: one folder per table, each holding that table's file. "
+        "`datapackage.json` gives every column's type and the keys that join the tables; `manifest.json` "
+        "the filters it was made with, the row counts and the SHA-256 of every file.",
+        "",
+        "```python",
+        *loading,
+        "```",
+        "",
+        "| table | what a row is |",
+        "|---|---|",
+        *(f"| `{table.name}` | {DESCRIPTIONS[table.name]} |" for table in TABLES),
+        "",
+        "Offsets (`start`, `end`) are Unicode code points into the article's `text`, the end exclusive: "
+        "`text[start:end]` is the span's words. Timestamps are UTC, to the second. Empty cells are nulls.",
+        "",
+    ]
+    return "\n".join(lines).encode("utf-8")
+
+
+def _static(data: bytes):
+    def write(stream) -> Generator[int, None, dict[str, int]]:
+        stream.write(data)
+        return {}
+        yield  # a generator like the tables' writers, though it has nothing to count
+
+    return write
+
+
+def entries(fmt: str, extension: str) -> list[tuple[str, object]]:
+    """The card and the package descriptor, first in the export."""
+    return [
+        (CARD_NAME, _static(card_bytes(fmt, extension))),
+        (DATAPACKAGE_NAME, _static(datapackage_bytes(fmt, extension))),
+    ]
