@@ -7,7 +7,9 @@
 
 The corpus comes from bench/generate.py. It is ingested once into SQLite (full cleaning and quote
 extraction) and given about ten editors' annotations per article and a published fact-check on every tenth;
-PostgreSQL gets a table-by-table copy of that database, ids kept. Exports, the COPY floor and the HTTP
+PostgreSQL gets a table-by-table copy of that database, ids kept. Ingestion runs with the ingest hooks
+and so with quote clustering on; the cluster look-up's queries are counted on the whole corpus, for one
+article's quotes and for a batch of 200 (bench/clusters.py), beside the same count on the ingest sample. Exports, the COPY floor and the HTTP
 figures run on those two databases. Ingestion and import_dataset are timed on the first
 ``--ingest-articles`` / ``--import-articles`` of the same corpus, each run into a fresh, empty database:
 loading the whole corpus several times over would not fit the time at today's rates.
@@ -41,6 +43,7 @@ from importlib import metadata
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from bench.clusters import write_probe
 from bench.common import DEFAULT_POSTGRES, REPO, django_setup, fresh_database, median, print_table, run_worker
 from bench.generate import write_jsonl
 
@@ -742,7 +745,15 @@ def suite(args: argparse.Namespace) -> None:
         build_url = keep.enter_context(fresh_database("sqlite", args.postgres_url))
         progress(f"building the corpus: ingesting {args.articles:,} articles")
         built = run_worker("bench.ingest", build_url, "--input", str(corpus))
-        progress(f"ingested in {built['seconds']:.0f} s; adding annotations")
+        progress(f"ingested in {built['seconds']:.0f} s; counting the cluster look-up's queries")
+        probes = [write_probe(folder / "probe-1.jsonl", 1), write_probe(folder / "probe-200.jsonl", 200)]
+        looked_up = run_worker("bench.clusters", build_url, "--probes", ",".join(map(str, probes)))
+        with fresh_database("sqlite", args.postgres_url) as small_url:
+            looked_up_small = run_worker(
+                "bench.clusters", small_url, "--input", str(sample), "--probes", ",".join(map(str, probes))
+            )
+        add_look_ups(results, looked_up_small, looked_up)
+        progress("adding annotations")
         annotated = worker(
             build_url, "--step", "annotate", "--annotations-per-article", str(args.annotations_per_article)
         )
@@ -780,6 +791,22 @@ def suite(args: argparse.Namespace) -> None:
     print_table(HEADERS, [row.cells() for row in results.rows])
 
 
+def add_look_ups(results: Results, sample: dict, full: dict) -> None:
+    """The clustering hook's queries for the same probe on the ingest sample and on the whole corpus:
+    the look-up is constant when they are equal."""
+    for small, large in zip(sample["probes"], full["probes"], strict=True):
+        per_quote = large["queries"] / large["quotes"] if large["quotes"] else 0.0
+        results.add(
+            "sqlite",
+            f"cluster look-up at {full['articles']:,} articles: {large['articles']} new article(s), "
+            f"{large['quotes']} quotes ({per_quote:.3f}/quote, {large['seconds'] * 1000:.0f} ms)",
+            str(large["queries"]),
+            unit="queries",
+            target=f"<= {small['queries']} (as at {sample['articles']:,} articles)",
+            met=large["queries"] <= small["queries"],
+        )
+
+
 def import_once(database_url: str, dataset: Path) -> dict:
     result = worker(database_url, "--step", "import", "--input", str(dataset))
     if result["failed"] or not result["created"]:
@@ -799,7 +826,7 @@ def measure_database(
     rate = median([r["articles"] / r["seconds"] for r in ingests])
     add(
         kind,
-        f"ingest ({ingests[0]['articles']:,} articles, {ingests[0]['jobs']} jobs)",
+        f"ingest ({ingests[0]['articles']:,} articles, {ingests[0]['jobs']} jobs, clustering on)",
         num(rate),
         unit="articles/s",
         target=f">= {TARGET_INGEST:,}",
