@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from corpus.events import event_send
 from corpus.ingest.normalize import is_blank
 from corpus.ingest.types import ProcessedArticle
 from corpus.models import Anchor, Article, Origin, Paragraph, ParagraphRole, Quote, Speaker, SpeakerKind
@@ -187,6 +188,7 @@ def annotation_create(
     annotation.full_clean()
     annotation.save()
     annotation.tags.set(resolved_tags)
+    event_send(name="annotation.created", ids=[annotation.pk])
     return annotation
 
 
@@ -254,6 +256,7 @@ def annotation_update(
     )
     if new_tags is not None:
         annotation.tags.set(new_tags)
+    event_send(name="annotation.changed", ids=[annotation.pk])
     return annotation
 
 
@@ -614,7 +617,9 @@ def factcheck_submit(*, fact_check: FactCheck, expected_version: int, user) -> F
         raise ValidationError(
             {"status": f"only a draft can be submitted for review; this one is {_state(fact_check)}."}
         )
-    return versioned_update(fact_check, expected_version=expected_version, user=user, fields=fields)
+    fact_check = versioned_update(fact_check, expected_version=expected_version, user=user, fields=fields)
+    event_send(name="factcheck.submitted", ids=[fact_check.pk])
+    return fact_check
 
 
 def _state(fact_check: FactCheck) -> str:
@@ -647,7 +652,9 @@ def factcheck_publish(*, fact_check: FactCheck, expected_version: int, user) -> 
         raise ValidationError(
             {"status": f"only a fact-check in review can be published; this one is {_state(fact_check)}."}
         )
-    return versioned_update(fact_check, expected_version=expected_version, user=user, fields=fields)
+    fact_check = versioned_update(fact_check, expected_version=expected_version, user=user, fields=fields)
+    event_send(name="factcheck.published", ids=[fact_check.pk])
+    return fact_check
 
 
 @transaction.atomic

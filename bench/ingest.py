@@ -1,9 +1,13 @@
 """Ingestion benchmark: articles/s and quotes/s with full cleaning and quote extraction.
 
-    python -m bench.ingest --articles 1000 --databases sqlite,postgres --repeat 3 [--jobs N]
+    python -m bench.ingest --articles 1000 --databases sqlite,postgres --repeat 3 [--jobs N] [--webhooks N]
 
 Each run ingests the generated corpus into a new, empty database, in a child process; the table shows the
 median of the runs. PostgreSQL is reached at --postgres-url (default: the local server).
+
+``--webhooks N`` runs each database again with N webhooks subscribed to ``article.ingested``: their
+deliveries are queued for the task worker (one per batch and webhook, see docs/webhooks.md) inside the
+timed run, and never sent.
 """
 
 from __future__ import annotations
@@ -18,7 +22,17 @@ from bench.common import DEFAULT_POSTGRES, REPO, django_setup, fresh_database, m
 from bench.generate import write_jsonl
 
 
-def worker(path: Path, jobs: int) -> dict:
+def _webhooks_register(count: int) -> None:
+    from django.contrib.auth import get_user_model
+
+    from webhooks.services import webhook_create
+
+    admin = get_user_model().objects.create_superuser("bench-admin", password=None)
+    for n in range(count):
+        webhook_create(user=admin, url=f"https://hooks{n}.example.invalid/", events=["article.ingested"])
+
+
+def worker(path: Path, jobs: int, webhooks: int = 0) -> dict:
     django_setup()
     from django.conf import settings
     from django.db import connection
@@ -28,6 +42,7 @@ def worker(path: Path, jobs: int) -> dict:
     from corpus.selectors import speaker_directory
     from corpus.services import batch_ingest
 
+    _webhooks_register(webhooks)
     records = read_path(path, max_bytes=settings.INGEST_MAX_BYTES * 100)
     directory = speaker_directory()
     started = time.perf_counter()
@@ -41,6 +56,7 @@ def worker(path: Path, jobs: int) -> dict:
         "quotes": Quote.objects.count(),
         "seconds": seconds,
         "jobs": jobs,
+        "webhooks": webhooks,
     }
 
 
@@ -56,24 +72,31 @@ def main() -> None:
         default=os.cpu_count() or 1,
         help="pipeline processes (ingest --jobs); default: cores",
     )
+    parser.add_argument(
+        "--webhooks", type=int, default=0, help="also run with this many webhooks on article.ingested"
+    )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--input", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        print(json.dumps(worker(args.input, args.jobs)))
+        print(json.dumps(worker(args.input, args.jobs, args.webhooks)))
         return
 
     corpus = write_jsonl(REPO / "var" / "bench" / f"ingest-{args.articles}.jsonl", args.articles)
     rows = []
     for kind in args.databases.split(","):
-        runs = []
-        for _ in range(args.repeat):
-            with fresh_database(kind, args.postgres_url) as url:
-                runs.append(run_worker("bench.ingest", url, "--input", str(corpus), "--jobs", str(args.jobs)))
-        seconds = median([r["seconds"] for r in runs])
-        articles, quotes = runs[0]["articles"], runs[0]["quotes"]
-        rows.append([kind, articles, quotes, seconds, articles / seconds, quotes / seconds])
-    print_table(["database", "articles", "quotes", "seconds (median)", "articles/s", "quotes/s"], rows)
+        for webhooks in sorted({0, args.webhooks}):
+            runs = []
+            for _ in range(args.repeat):
+                with fresh_database(kind, args.postgres_url) as url:
+                    options = ["--input", str(corpus), "--jobs", str(args.jobs), "--webhooks", str(webhooks)]
+                    runs.append(run_worker("bench.ingest", url, *options))
+            seconds = median([r["seconds"] for r in runs])
+            articles, quotes = runs[0]["articles"], runs[0]["quotes"]
+            rows.append([kind, webhooks, articles, quotes, seconds, articles / seconds, quotes / seconds])
+    print_table(
+        ["database", "webhooks", "articles", "quotes", "seconds (median)", "articles/s", "quotes/s"], rows
+    )
 
 
 if __name__ == "__main__":

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "api",
     "corpus",
     "annotations",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -337,6 +338,20 @@ CORPUS_ADMIN_MIXINS = {
     "ParagraphAdmin": ["annotations.admin.BulkTagging"],
     "QuoteAdmin": ["annotations.admin.BulkTagging"],
 }
+# Apps told of committed changes (corpus/events.py): webhooks queues a delivery to each subscriber.
+EVENT_HOOKS = ["webhooks.services.event_deliveries_queue"]
+
+# --- Webhooks (docs/webhooks.md) --------------------------------------------------------
+
+# Deliveries go over https; plain http only to this machine (localhost, 127.0.0.0/8, ::1), by default
+# in DEBUG only (`make run`; the test suite turns it on for its receiver on 127.0.0.1).
+WEBHOOKS_ALLOW_HTTP_LOOPBACK = env_bool("WEBHOOKS_ALLOW_HTTP_LOOPBACK", default=DEBUG)
+# Attempts per delivery, and the wait after the n-th failure: BASE x 4^(n-1) (1, 4, 16, 64, 256 min).
+WEBHOOKS_MAX_ATTEMPTS = int(os.environ.get("WEBHOOKS_MAX_ATTEMPTS", "6"))
+WEBHOOKS_RETRY_BASE_SECONDS = float(os.environ.get("WEBHOOKS_RETRY_BASE_SECONDS", "60"))
+WEBHOOKS_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOKS_TIMEOUT_SECONDS", "10"))
+# How much of a receiver's answer the delivery log keeps (characters).
+WEBHOOKS_RESPONSE_KEEP = 1000
 
 # --- Exports ---------------------------------------------------------------------------
 

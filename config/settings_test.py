@@ -11,6 +11,8 @@ os.environ.setdefault("ALLOWED_HOSTS", "localhost,127.0.0.1,testserver")
 # A fixed address for the ids the tests compute outside a request; tests/config/test_site.py clears it
 # to see it derived from the request.
 os.environ.setdefault("SITE_URL", "http://127.0.0.1:8000")
+# Webhook tests deliver to a receiver on 127.0.0.1 over plain http.
+os.environ.setdefault("WEBHOOKS_ALLOW_HTTP_LOOPBACK", "1")
 
 from .settings import *  # noqa: F403
 

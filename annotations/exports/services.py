@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from corpus.events import event_send
+
 from ..models import ExportJob, ExportJobStatus
 from .bundle import target_for
 from .dataset import CHUNK_SIZE
@@ -79,10 +81,12 @@ def export_job_run(*, job_id: int) -> ExportJob:
         ExportJob.objects.filter(pk=job.pk).update(
             status=ExportJobStatus.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
         )
+        event_send(name="export.finished", ids=[job.pk])
         raise
     ExportJob.objects.filter(pk=job.pk).update(
         status=ExportJobStatus.DONE, result=relative, manifest=manifest, error="", finished_at=timezone.now()
     )
+    event_send(name="export.finished", ids=[job.pk])
     job.refresh_from_db()
     return job
 

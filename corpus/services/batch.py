@@ -13,6 +13,7 @@ from django.db import DataError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from ..bulk import insert, reserve_ids, row_type, table
+from ..events import event_send
 from ..ingest.readers import ArticleInput, IngestError
 from ..ingest.types import LOCAL_SPEAKER_KINDS, ProcessedArticle, SpeakerDirectory, SpeakerRef
 from ..models import (
@@ -362,6 +363,8 @@ def _store_batch(ready, directory, default_source, default_language) -> dict[int
     items = list(zip(articles, processed_all, strict=True))
     for hook in _ingest_hooks():
         hook(items=items)
+    # One event for the batch: a listener makes one delivery of it, not one per article.
+    event_send(name="article.ingested", ids=[article.pk for article in articles])
     return {
         index: IngestResult(article=article, created=True, origin=record.origin)
         for article, (index, record, _) in zip(articles, ready, strict=True)

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 
+from ..events import event_send
 from ..ingest.readers import ArticleInput, IngestError
 from ..ingest.types import ProcessedArticle, SpeakerDirectory
 from ..models import (
@@ -110,6 +111,7 @@ def article_ingest(
     _store_processed(article=article, processed=processed, directory=directory)
     for hook in _ingest_hooks():
         hook(items=[(article, processed)])
+    event_send(name="article.ingested", ids=[article.pk])
     return IngestResult(article=article, created=True, origin=record.origin)
 
 

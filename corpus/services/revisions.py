@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from ..anchoring import Placement, PositionMap, reanchor
 from ..clusters import clusters_refresh, quotes_delete
+from ..events import event_send
 from ..ingest.readers import ArticleInput, IngestError
 from ..ingest.types import ProcessedArticle, SpeakerDirectory
 from ..models import (
@@ -154,4 +155,5 @@ def article_revise(
     for hook in _ingest_hooks():
         hook(items=[(article, processed)])
     clusters_refresh(ids=left_clusters)
+    event_send(name="article.revised", ids=[article.pk])
     return article
