@@ -29,8 +29,16 @@ def row_type(model: type[Model], *names: str) -> type[tuple]:
     name the model has no field for fails when the type is made."""
     row = namedtuple(f"{model.__name__}Row", names)
     row.model = model
-    row.columns = tuple(model._meta.get_field(name).column for name in names)
+    row.fields = tuple(model._meta.get_field(name) for name in names)
+    row.columns = tuple(field.column for field in row.fields)
     return row
+
+
+def row_from(row: type[tuple], instance: Model) -> tuple:
+    """``instance``'s values for the fields of ``row``, as the database stores them."""
+    return row._make(
+        field.get_db_prep_save(getattr(instance, field.attname), connection) for field in row.fields
+    )
 
 
 def table(model: type[Model]) -> str:

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, connection, transaction
 from django.utils import timezone
 
-from ..bulk import insert, reserve_ids, row_type, table
+from ..bulk import insert, reserve_ids, row_from, row_type, table
 from ..events import event_send
 from ..ingest.readers import ArticleInput, IngestError
 from ..ingest.types import LOCAL_SPEAKER_KINDS, ProcessedArticle, SpeakerDirectory, SpeakerRef
@@ -262,7 +262,7 @@ def _store_batch(ready, directory, default_source, default_language) -> dict[int
         )
         for _, record, processed in ready
     ]
-    _insert_articles(articles, now, stamp)
+    _insert_articles(articles, now)
     processed_all = [processed for _, _, processed in ready]
 
     paragraph_ids = iter(reserve_ids(Paragraph, sum(len(p.paragraphs) for p in processed_all)))
@@ -441,34 +441,11 @@ QuoteRow = row_type(
 )
 
 
-def _insert_articles(articles: list[Article], now, stamp) -> None:
+def _insert_articles(articles: list[Article], now) -> None:
     """Insert new articles (no ids yet) and give each instance the id the database chose."""
-    published_at, metadata = Article._meta.get_field("published_at"), Article._meta.get_field("metadata")
-    rows = []
     for article in articles:
         article.ingested_at = article.updated_at = now
-        rows.append(
-            ArticleRow(
-                source=article.source_id,
-                url=article.url,
-                external_id=article.external_id,
-                raw_text=article.raw_text,
-                content_hash=article.content_hash,
-                text=article.text,
-                title=article.title,
-                standfirst=article.standfirst,
-                byline=article.byline,
-                published_at=published_at.get_db_prep_save(article.published_at, connection),
-                language=article.language,
-                metadata=metadata.get_db_prep_save(article.metadata, connection),
-                pipeline_version=article.pipeline_version,
-                revision=article.revision,
-                ingested_at=stamp,
-                updated_at=stamp,
-                version=article.version,
-            )
-        )
-    insert(ArticleRow, rows)
+    insert(ArticleRow, [row_from(ArticleRow, article) for article in articles])
     ids: dict[str, int] = {}
     hashes = [a.content_hash for a in articles]
     with connection.cursor() as cursor:

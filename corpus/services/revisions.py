@@ -22,6 +22,7 @@ from ..models import (
 )
 from ..spans import span_context
 from .store import (
+    _content_fields,
     _ingest_hooks,
     _paragraph_rows,
     _quote_is_kept,
@@ -135,13 +136,7 @@ def article_revise(
         directory=directory,
     )
     Article.objects.filter(pk=article.pk).update(
-        raw_text=record.raw_text,
-        content_hash=record.content_hash,
-        text=processed.text,
-        title=processed.title,
-        standfirst=processed.standfirst,
-        byline=processed.byline or record.byline,
-        pipeline_version=processed.pipeline_version,
+        **_content_fields(record, processed),
         metadata={**article.metadata, **record.metadata, "format": record.format},
         revision=F("revision") + 1,
         version=F("version") + 1,

@@ -48,17 +48,25 @@ def _article_row(
         source=source,
         url=record.url,
         external_id=record.external_id,
-        raw_text=record.raw_text,
-        content_hash=record.content_hash,
-        text=processed.text,
-        title=processed.title,
-        standfirst=processed.standfirst,
-        byline=processed.byline or record.byline,
         published_at=record.published_at,
         language=language,
         metadata={**record.metadata, "format": record.format},
-        pipeline_version=processed.pipeline_version,
+        **_content_fields(record, processed),
     )
+
+
+def _content_fields(record: ArticleInput, processed: ProcessedArticle) -> dict:
+    """The fields an article takes from its input and from what the pipeline made of it: those a new
+    article starts with and a new revision replaces."""
+    return {
+        "raw_text": record.raw_text,
+        "content_hash": record.content_hash,
+        "text": processed.text,
+        "title": processed.title,
+        "standfirst": processed.standfirst,
+        "byline": processed.byline or record.byline,
+        "pipeline_version": processed.pipeline_version,
+    }
 
 
 def _paragraph_rows(article: Article, processed: ProcessedArticle) -> list[Paragraph]:

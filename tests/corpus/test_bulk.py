@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import FieldDoesNotExist
+from django.db import connection
 from django.utils import timezone
 
-from corpus.bulk import Ids, insert, reserve_ids, row_type
+from corpus.bulk import Ids, insert, reserve_ids, row_from, row_type
 from corpus.models import Quote, Speaker
 
 pytestmark = pytest.mark.django_db
@@ -49,3 +50,16 @@ def test_ids_handed_out_one_by_one_continue_past_those_written():
     ids.begin({Speaker: 3})
     taken = [ids.take(Speaker) for _ in range(3)]
     assert taken == sorted(taken) and taken[0] > written and len(set(taken)) == 3
+
+
+def test_a_row_from_an_instance_holds_what_the_database_stores():
+    now = timezone.now()
+    speaker = Speaker(name="Ada Obi", kind="anonymous", description="", created_at=now)
+    SpeakerRow = row_type(Speaker, "name", "kind", "version", "created_at")
+    row = row_from(SpeakerRow, speaker)
+    assert row == SpeakerRow(
+        name="Ada Obi",
+        kind="anonymous",
+        version=1,
+        created_at=Speaker._meta.get_field("created_at").get_db_prep_save(now, connection),
+    )
