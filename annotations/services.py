@@ -866,13 +866,14 @@ def checkworthy_suggestions(*, article: Article, limit: int | None = None) -> li
     dismissed."""
     from corpus.ingest.checkworthy import suggestions
 
-    spans = [
-        (p.start, p.end)
-        for p in article.paragraphs.filter(role__in=[ParagraphRole.BODY, ParagraphRole.STANDFIRST]).only(
-            "start", "end"
-        )
-    ]
-    dismissed = set(article.checkworthy_dismissals.values_list("text", flat=True))
+    # Plain tuples: model instances loaded with only() through the related manager would each read
+    # their deferred article_id back, one query per paragraph.
+    spans = list(
+        article.paragraphs.filter(role__in=[ParagraphRole.BODY, ParagraphRole.STANDFIRST])
+        .order_by("position")
+        .values_list("start", "end")
+    )
+    dismissed = set(article.checkworthy_dismissals.order_by().values_list("text", flat=True))
     found = [s for s in suggestions(article.text, spans) if s.text not in dismissed]
     return found[:limit] if limit is not None else found
 
