@@ -48,6 +48,17 @@ class ConcretePermissionsMixin:
     def has_module_permission(self, request):
         return self._concrete_perm(request, "view")
 
+    # A proxy keeps no history of its own: the record's history is on its model's pages.
+    def history_view(self, request, object_id, extra_context=None):
+        return HttpResponseRedirect(self._concrete_url("history", object_id))
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        return HttpResponseRedirect(self._concrete_url("simple_history", object_id, version_id))
+
+    def _concrete_url(self, view: str, *args) -> str:
+        opts = self.model._meta.concrete_model._meta
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=args)
+
 
 class ServiceRefused(Exception):
     """A service refused an admin save or delete: nothing was written; the reason goes to the user."""
@@ -139,6 +150,7 @@ class TagAdmin(ServiceAdminMixin, admin.ModelAdmin):
     list_select_related = ["parent"]
     autocomplete_fields = ["parent"]
     prepopulated_fields = {"slug": ["name"]}
+    ordering = ["slug"]  # the autocomplete pages through tags too: in a stable order
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(annotation_count=Count("annotations"))

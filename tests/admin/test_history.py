@@ -106,3 +106,34 @@ def test_a_change_of_tags_records_which_tags(client):
     html = client.get(f"/admin/annotations/annotation/{annotation.pk}/history/").content.decode()
     assert "tags: claim → claim, statistic" in html
     assert Annotation.objects.get().tags.count() == 0
+
+
+def test_the_queues_show_the_history_of_the_annotation_or_fact_check_they_list(client):
+    """The orphan queue and the review queue are proxies, which keep no history of their own: their
+    History link opens the record's history (it was a server error)."""
+    annotation, author = _edited_annotation()
+    Annotation.objects.filter(pk=annotation.pk).update(anchor="orphaned", start=None, end=None)
+    reviewer = UserFactory(username="checker", groups=["Fact-checker"], is_staff=True)
+    claim = services.claim_create(article=ArticleFactory(), text="The pier is new.", created_by=author)
+    fact_check = services.factcheck_create(claim=claim, author=author, verdict="false", rationale="r")
+    services.factcheck_submit(fact_check=fact_check, expected_version=1, user=author)
+    client.force_login(reviewer)
+    for queue, record, words in [
+        (
+            f"annotations/orphanedannotation/{annotation.pk}",
+            f"annotations/annotation/{annotation.pk}",
+            "second words",
+        ),
+        (
+            f"annotations/factcheckinreview/{fact_check.pk}",
+            f"annotations/factcheck/{fact_check.pk}",
+            "in_review",
+        ),
+    ]:
+        response = client.get(f"/admin/{queue}/history/", follow=True)
+        assert response.redirect_chain == [(f"/admin/{record}/history/", 302)]
+        assert response.status_code == 200 and words in response.content.decode()
+        oldest = response.context["page_obj"].object_list[-1]
+        version = client.get(f"/admin/{queue}/history/{oldest.history_id}/", follow=True)
+        assert version.redirect_chain == [(f"/admin/{record}/history/{oldest.history_id}/", 302)]
+        assert version.status_code == 200
