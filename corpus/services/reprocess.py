@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -13,11 +14,14 @@ from ..clusters import clusters_refresh, quotes_delete
 from ..ingest.readers import ArticleInput, IngestError, record_from_article
 from ..ingest.types import ProcessedArticle, SpeakerDirectory
 from ..models import (
+    Anchor,
     Article,
     Paragraph,
+    Quote,
 )
 from .ingest import IngestFailure
-from .store import _ingest_hooks, _quote_is_kept, _quotes_without, _referenced_quote_ids, _store_quotes
+from .speakers import _speakers_for
+from .store import _ingest_hooks, _quote_is_kept, _quote_rows, _quotes_without, _referenced_quote_ids
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -37,6 +41,7 @@ class ReprocessResult:
     roles_changed: int = 0
     rules_renamed: int = 0  # paragraphs whose role stayed and only the name of the rule deciding it changed
     quotes_new: int = 0
+    quotes_unchanged: int = 0  # machine quotes the run found again as they are: their rows stay
 
 
 def _reprocess_record(article: Article) -> ArticleInput:
@@ -100,13 +105,12 @@ def article_reprocess(
     existing = list(article.quotes.all())
     referenced = _referenced_quote_ids(article)
     kept = [q for q in existing if _quote_is_kept(q, referenced)]
-    replaced = [q for q in existing if not _quote_is_kept(q, referenced)]
-    left_clusters = quotes_delete(ids=[q.pk for q in replaced])
     kept_spans = {(q.start, q.end, q.kind) for q in kept}
-    new_quotes = _quotes_without(processed.quotes, lambda q: (q.start, q.end, q.kind) in kept_spans)
-    _store_quotes(
+    specs = _quotes_without(processed.quotes, lambda q: (q.start, q.end, q.kind) in kept_spans)
+    replaced, new_quotes, unchanged, left_clusters = _machine_quotes_update(
         article=article,
-        processed=replace(processed, quotes=new_quotes),
+        processed=replace(processed, quotes=specs),
+        replaceable=[q for q in existing if not _quote_is_kept(q, referenced)],
         paragraphs=paragraphs,
         directory=directory,
     )
@@ -131,12 +135,79 @@ def article_reprocess(
         quotes_kept=len(kept),
         message=(
             f"article {article.pk}: {paragraphs_said}, "
-            f"{len(replaced)} machine quote(s) replaced by {len(new_quotes)}, {len(kept)} kept."
+            f"{len(replaced)} machine quote(s) replaced by {len(new_quotes)}, {unchanged} unchanged, "
+            f"{len(kept)} kept."
         ),
         roles_changed=roles_changed,
         rules_renamed=rules_renamed,
         quotes_new=len(new_quotes),
+        quotes_unchanged=unchanged,
     )
+
+
+def _same(quote: Quote) -> tuple:
+    """What a machine quote stores, but its links to other quotes and its pipeline version (an empty
+    anchor, as the batched ingest writes it, is a placed one)."""
+    return (
+        quote.paragraph_id, quote.kind, quote.start, quote.end, quote.exact, quote.anchor or Anchor.PLACED,
+        quote.anchor_score,
+        quote.speaker_id, quote.speaker_mention, quote.cue, quote.via_id, quote.confidence, quote.rule,
+    )  # fmt: skip
+
+
+def _machine_quotes_update(
+    *,
+    article: Article,
+    processed: ProcessedArticle,
+    replaceable: list[Quote],
+    paragraphs: dict[int, Paragraph],
+    directory: SpeakerDirectory | None,
+) -> tuple[list[Quote], list[Quote], int, set[int]]:
+    """Bring the article's replaceable machine quotes to what the pipeline found (``processed.quotes``):
+    a row that is what a quote found would store, its continuation included, stays as it is (its
+    pipeline version brought up to date, no history written); the other rows are deleted and the quotes
+    no row stands for are inserted. Returns the rows deleted, the rows inserted, how many stayed, and
+    the clusters the deleted rows were in."""
+    specs = processed.quotes
+    refs = [r for q in specs for r in (q.speaker, q.via) if r is not None]
+    speakers = _speakers_for(article=article, refs=refs, directory=directory)
+    rows = _quote_rows(article, processed, paragraphs, speakers)
+    candidates: dict[tuple, list[Quote]] = defaultdict(list)
+    for quote in replaceable:
+        candidates[_same(quote)].append(quote)
+    matched: list[Quote | None] = [
+        candidates[key].pop(0) if candidates.get(key := _same(row)) else None for row in rows
+    ]
+    # A row stays only if it continues the row that stays for the quote it continues (or nothing, as
+    # the quote found): unmatching one can unmatch a row that continues it, so until nothing moves.
+    moved = True
+    while moved:
+        moved = False
+        for i, (spec, quote) in enumerate(zip(specs, matched, strict=True)):
+            if quote is None:
+                continue
+            target = matched[spec.continues] if spec.continues is not None else None
+            lost = spec.continues is not None and target is None
+            if lost or quote.continues_id != (target.pk if target is not None else None):
+                matched[i], moved = None, True
+    staying = {quote.pk for quote in matched if quote is not None}
+    deleted = [quote for quote in replaceable if quote.pk not in staying]
+    left_clusters = quotes_delete(ids=[quote.pk for quote in deleted])
+    inserted = Quote.objects.bulk_create(
+        [row for row, quote in zip(rows, matched, strict=True) if quote is None]
+    )
+    final = [quote if quote is not None else row for row, quote in zip(rows, matched, strict=True)]
+    continuing = []
+    for spec, row, quote in zip(specs, rows, matched, strict=True):
+        if quote is None and spec.continues is not None:
+            row.continues = final[spec.continues]
+            continuing.append(row)
+    if continuing:
+        Quote.objects.bulk_update(continuing, ["continues"])
+    stale = [q.pk for q in matched if q is not None and q.pipeline_version != processed.pipeline_version]
+    if stale:
+        Quote.objects.filter(pk__in=stale).update(pipeline_version=processed.pipeline_version)
+    return deleted, inserted, len(staying), left_clusters
 
 
 def articles_reprocess(
@@ -146,7 +217,7 @@ def articles_reprocess(
     per article.
 
     ``jobs`` above 1 runs the text pipeline in that many worker processes, a batch ahead of the writes
-    (as ``batch_ingest`` does): the workers read the next batch's raw texts while this one is stored.
+    (as ``articles_ingest`` does): the workers read the next batch's raw texts while this one is stored.
     """
 
     def one(pk: int, processed=None) -> ReprocessResult | IngestFailure:

@@ -139,3 +139,48 @@ def test_a_renamed_rule_is_reported_as_such_not_as_a_changed_role(capsys):
     assert "Paragraphs: 0 role(s) changed, 1 kept their role under a renamed rule." in out
     paragraph.refresh_from_db()
     assert paragraph.rule != "a-rule-since-renamed"
+
+
+def test_a_quote_found_again_as_it_is_keeps_its_row_and_writes_no_history(capsys):
+    """Re-processing rewrites only what changed: the rows of quotes the pipeline finds again stay (their
+    pipeline version brought up to date), with no history row for a delete and an insert."""
+    from corpus.ingest.pipeline import PIPELINE_VERSION
+
+    article, _ = _setup()
+    call_command("reprocess", str(article.pk), verbosity=0)  # with the speaker directory, as a run has it
+    rows = sorted(article.quotes.values_list("pk", "start", "end", "kind", "speaker_id", "continues_id"))
+    history = Quote.history.count()
+    Article.objects.filter(pk=article.pk).update(pipeline_version="0")
+    Quote.objects.filter(article=article).update(pipeline_version="0")
+    call_command("reprocess", "--outdated")
+    assert (
+        sorted(article.quotes.values_list("pk", "start", "end", "kind", "speaker_id", "continues_id")) == rows
+    )
+    assert Quote.history.count() == history
+    assert set(article.quotes.values_list("pipeline_version", flat=True)) == {PIPELINE_VERSION}
+    assert f"0 replaced by 0, {len(rows)} unchanged, 0 kept." in capsys.readouterr().out
+
+
+def test_only_the_quotes_that_changed_are_replaced_and_continuations_follow_them(capsys):
+    _setup()
+    call_command("reprocess", "--all", verbosity=0)  # with the speaker directory, as a run has it
+    article = Article.objects.get()
+    vasquez, pier, reyes = article.quotes.filter(kind="direct").order_by("start")
+    # What an older pipeline would have stored: another cue on the first quote, which the second continues.
+    Quote.objects.filter(pk=vasquez.pk).update(cue="whispered")
+    continued = Quote.objects.get(pk=pier.pk).continues_id == vasquez.pk
+    deletes = Quote.history.filter(history_type="-").count()
+    call_command("reprocess", str(article.pk), verbosity=2)
+    out = capsys.readouterr().out
+    after = {q.pk: q for q in article.quotes.all()}
+    assert reyes.pk in after and vasquez.pk not in after
+    (fresh,) = [q for q in after.values() if (q.start, q.end) == (vasquez.start, vasquez.end)]
+    assert fresh.cue == vasquez.cue
+    replaced = 2 if continued else 1  # a continuation of a replaced quote is replaced with it
+    assert f"{replaced} machine quote(s) replaced by {replaced}" in out
+    assert Quote.history.filter(history_type="-").count() == deletes + replaced
+    if continued:
+        (second,) = [q for q in after.values() if (q.start, q.end) == (pier.start, pier.end)]
+        assert second.continues_id == fresh.pk
+    else:
+        assert pier.pk in after

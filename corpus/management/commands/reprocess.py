@@ -85,7 +85,7 @@ class Command(BaseCommand):
             jobs = _cores() if len(pks) >= PARALLEL_FROM else 1
         out, err = self.stdout._out, self.stderr._out
         totals = dict.fromkeys(
-            ("changed", "unchanged", "failed", "roles", "rules", "replaced", "new", "kept"), 0
+            ("changed", "unchanged", "failed", "roles", "rules", "replaced", "new", "same", "kept"), 0
         )
         started = time.monotonic()
         progress = tqdm(
@@ -103,6 +103,7 @@ class Command(BaseCommand):
                 totals["rules"] += result.rules_renamed
                 totals["replaced"] += result.quotes_replaced
                 totals["new"] += result.quotes_new
+                totals["same"] += result.quotes_unchanged
                 totals["kept"] += result.quotes_kept
                 if verbosity >= 2:
                     progress.write(result.message, file=out)
@@ -114,7 +115,7 @@ class Command(BaseCommand):
             f"{totals['unchanged']:,} unchanged, {totals['failed']:,} failed. "
             f"Paragraphs: {totals['roles']:,} role(s) changed, {totals['rules']:,} kept their role under a "
             f"renamed rule. Machine quotes: {totals['replaced']:,} replaced by {totals['new']:,}, "
-            f"{totals['kept']:,} kept."
+            f"{totals['same']:,} unchanged, {totals['kept']:,} kept."
         )
         if totals["failed"]:
             raise CommandError(summary)
