@@ -18,11 +18,17 @@ they wrote or co-wrote: a verdict is published only after a second person approv
   neither author nor co-author approves (publishes) or sends back. Reviewers withdraw a published
   fact-check. Only a draft is deleted, by its author or an administrator.
 - Tags: the vocabulary is the administrators' (the roles hold no tag permission beyond reading).
+- Projects: reviewers and administrators set them up and close articles for curation. In a project
+  each annotator writes a layer of their own, with the project's tags, on the project's open articles;
+  that layer is hidden from everyone but its author, the project's curators and administrators until
+  the article is closed for curation (``annotation_layer_visibility``: the one rule every door reads
+  through). A closed article's layers are frozen; its curators publish the curated layer.
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q
 
 from corpus.models import Origin
 
@@ -244,3 +250,74 @@ def access_tag_delete(user) -> None:
 
 def access_tag_add(user) -> None:
     _require(_has(user, "add_tag"), "The vocabulary is changed by administrators only.")
+
+
+# --- Projects ---------------------------------------------------------------------------------
+
+
+def annotation_layer_visibility(user) -> Q:
+    """The annotations whose layer ``user`` may see, as a condition on Annotation (or its history,
+    which has the same columns): the shared desk and curated layers; an annotator's own layer; every
+    layer of a project the user curates; the layers of an article closed for curation. Anonymous
+    readers see the desk and curated layers only. Applied on top of the draft rules
+    (``AnnotationQuerySet.visible_to``), by the API, the admin, the annotate screen and the exports."""
+    from .models import AnnotationProject, ProjectArticle, ProjectArticleState
+
+    shared = Q(project__isnull=True) | Q(curated=True)
+    if not _active(user):
+        return shared
+    if is_administrator(user):
+        return Q()
+    curates = AnnotationProject.curators.through.objects.filter(
+        annotationproject_id=OuterRef("project_id"), user_id=user.pk
+    )
+    closed = ProjectArticle.objects.filter(
+        project_id=OuterRef("project_id"), article_id=OuterRef("article_id")
+    ).exclude(state=ProjectArticleState.OPEN)
+    return shared | Q(author_id=user.pk) | Q(Exists(curates)) | Q(Exists(closed))
+
+
+def can_project_manage(user) -> bool:
+    """Set up a project, change it, add articles, assign them, close them for curation."""
+    return is_administrator(user) or is_reviewer(user)
+
+
+def access_project_manage(user) -> None:
+    _require(can_project_manage(user), "Only reviewers and administrators set up annotation projects.")
+
+
+def is_project_annotator(user, project) -> bool:
+    return _active(user) and project.annotators.filter(pk=user.pk).exists()
+
+
+def is_project_curator(user, project) -> bool:
+    return is_administrator(user) or (_active(user) and project.curators.filter(pk=user.pk).exists())
+
+
+def access_project_annotate(user, project, entry) -> None:
+    """Write in one's layer: an annotator of the project, on one of its articles that is still open."""
+    from .models import ProjectArticleState
+
+    _require(
+        is_project_annotator(user, project),
+        f"You are not an annotator of the project {project.name!r}.",
+    )
+    if entry is None:
+        raise PermissionDenied(f"That article is not part of the project {project.name!r}.")
+    _require(
+        entry.state == ProjectArticleState.OPEN,
+        f"The article is {entry.get_state_display()} in the project {project.name!r}: "
+        "its layers no longer change.",
+    )
+
+
+def access_project_curate(user, project, entry) -> None:
+    from .models import ProjectArticleState
+
+    _require(is_project_curator(user, project), f"You are not a curator of the project {project.name!r}.")
+    if entry is None:
+        raise PermissionDenied(f"That article is not part of the project {project.name!r}.")
+    _require(
+        entry.state != ProjectArticleState.OPEN,
+        "The article is still open for annotation: close it for curation first.",
+    )

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 
@@ -237,6 +237,8 @@ class AnnotationAdmin(ServiceAdminMixin, VersionedAdminMixin, HistoryAdmin):
         "origin",
         "rule",
         "author",
+        "project",
+        "curated",
         "anchor",
         "anchor_score",
         "created_at",
@@ -248,9 +250,31 @@ class AnnotationAdmin(ServiceAdminMixin, VersionedAdminMixin, HistoryAdmin):
     actions = ["publish_selected", "reject_selected", "delete_selected"]
 
     def get_queryset(self, request):
+        # Another annotator's hidden layer is not in the changelist, the change page, the autocomplete
+        # or the history (which reads this queryset first).
         return (
-            super().get_queryset(request).defer("article__raw_text", "article__text").prefetch_related("tags")
+            super()
+            .get_queryset(request)
+            .filter(access.annotation_layer_visibility(request.user))
+            .defer("article__raw_text", "article__text")
+            .prefetch_related("tags")
         )
+
+    def get_history_queryset(self, request, history_manager, pk_name: str, object_id):
+        # Deleted annotations too: their history rows carry the same project, author and article.
+        return (
+            super()
+            .get_history_queryset(request, history_manager, pk_name, object_id)
+            .filter(access.annotation_layer_visibility(request.user))
+        )
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        visible = self.get_history_queryset(
+            request, self.model.history, self.model._meta.pk.attname, object_id
+        )
+        if not visible.filter(history_id=version_id).exists():
+            raise Http404("No such version.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def get_readonly_fields(self, request, obj=None):
         # An annotation stays on the article it was made on.

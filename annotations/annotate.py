@@ -29,6 +29,7 @@ from corpus.models import Article, Paragraph, ParagraphRole, Quote, QuoteKind, S
 from . import access, selectors, work_queue
 from .models import (
     Annotation,
+    AnnotationProject,
     AnnotationStatus,
     Assignment,
     AssignmentState,
@@ -227,6 +228,19 @@ def _claim_data(claim: Claim, *, user, sees_drafts: bool) -> dict[str, Any]:
     }
 
 
+def _subtree(tags: list[Tag], root_id: int) -> list[Tag]:
+    """The tags at and below ``root_id``, walked in memory over the loaded vocabulary."""
+    children: dict[int | None, list[Tag]] = {}
+    for tag in tags:
+        children.setdefault(tag.parent_id, []).append(tag)
+    found = [tag for tag in tags if tag.pk == root_id]
+    frontier = list(found)
+    while frontier:
+        frontier = [child for tag in frontier for child in children.get(tag.pk, []) if child not in found]
+        found.extend(frontier)
+    return found
+
+
 def _claims_data(*, article: Article, user) -> list[dict[str, Any]]:
     """The article's claims as the page shows them, in two queries: the claims with their fact-checks,
     and the co-authors of those fact-checks (which the rules ask about)."""
@@ -301,11 +315,12 @@ def _suggestion_data(*, article: Article, paragraphs: list[Paragraph], claims: l
     ][:SUGGESTIONS_SHOWN]
 
 
-def annotate_page_data(*, article: Article, user) -> dict[str, Any]:
+def annotate_page_data(*, article: Article, user, project: AnnotationProject | None = None) -> dict[str, Any]:
     """Everything the annotate screen shows and may change, in a fixed number of queries whatever the
     size of the article (plus the user's permissions, cached on the user): paragraphs, quotes, the
     article's own speakers, annotations, claims, tags and check-worthy dismissals, and when there are
-    any, the quotes' clusters and the fact-checks' co-authors."""
+    any, the quotes' clusters and the fact-checks' co-authors. With a ``project`` (the annotator's
+    assignment is in one), the screen writes into the user's layer there, with the project's tags."""
     paragraphs = list(article.paragraphs.order_by("position"))
     quotes = list(Quote.objects.with_related().filter(article=article).order_by("start", "end", "id"))
     speakers = _article_speakers(article, quotes)
@@ -313,6 +328,8 @@ def annotate_page_data(*, article: Article, user) -> dict[str, Any]:
     claims = _claims_data(article=article, user=user)
     tags = list(selectors.tag_list())
     clusters = _cluster_data(quotes)
+    if project is not None:
+        tags = _subtree(tags, project.tag_root_id)
     return {
         "article": {
             "id": article.pk,
@@ -353,6 +370,11 @@ def annotate_page_data(*, article: Article, user) -> dict[str, Any]:
             "page_claims": reverse("admin:corpus_article_annotate_claims", args=[article.pk]),
         },
         "admin": {"speaker_add": reverse("admin:corpus_speaker_add")},
+        "project": (
+            {"id": project.pk, "name": project.name, "guidelines": project.guidelines}
+            if project is not None
+            else None
+        ),
     }
 
 
@@ -362,8 +384,11 @@ def annotate_view(request: HttpRequest, object_id: int) -> TemplateResponse:
     if not request.user.has_perm(VIEW_PERMISSION):
         raise PermissionDenied("You need the permission to view articles to open the annotate screen.")
     article = get_object_or_404(Article.objects.defer("raw_text", "metadata"), pk=object_id)
-    data = annotate_page_data(article=article, user=request.user)
-    assignment = Assignment.objects.filter(article=article, assignee=request.user).first()
+    assignment = (
+        Assignment.objects.filter(article=article, assignee=request.user).select_related("project").first()
+    )
+    project = assignment.project if assignment is not None else None
+    data = annotate_page_data(article=article, user=request.user, project=project)
     get_token(request)  # the script reads the csrftoken cookie; make sure the response sets it
     context = {
         **admin.site.each_context(request),
@@ -378,6 +403,7 @@ def annotate_view(request: HttpRequest, object_id: int) -> TemplateResponse:
         # The article needs the width; the admin's app list is one click away in the breadcrumbs.
         "is_nav_sidebar_enabled": False,
         "assignment": assignment,
+        "project": project,
         "progress": work_queue.queue_progress(user=request.user) if assignment else None,
     }
     return TemplateResponse(request, "admin/annotations/annotate.html", context)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
@@ -90,6 +90,14 @@ class Annotation(models.Model):
     rule = models.CharField(
         max_length=80, blank=True, help_text="For machine annotations: the rule that made it."
     )
+    # Empty: the shared desk. In a project, an annotation is its author's layer (hidden from the other
+    # annotators until the article is closed for curation) or, curated, part of the published layer.
+    project = models.ForeignKey(
+        "AnnotationProject", on_delete=models.PROTECT, null=True, blank=True, related_name="annotations"
+    )
+    curated = models.BooleanField(
+        default=False, help_text="Part of the project's curated (published) layer, not an annotator's."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
@@ -117,6 +125,9 @@ class Annotation(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(origin="editor") | Q(author__isnull=False), name="annotation_editor_has_author"
+            ),
+            models.CheckConstraint(
+                condition=Q(curated=False) | Q(project__isnull=False), name="annotation_curated_in_project"
             ),
         ]
         indexes = [
@@ -334,6 +345,14 @@ class Assignment(models.Model):
     """An article given to an editor to annotate: the editor's work queue, with the state of each."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="assignments")
+    project = models.ForeignKey(
+        "AnnotationProject",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="assignments",
+        help_text="Empty: the shared desk. Set: the editor annotates the article in this project's layer.",
+    )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments"
     )
@@ -353,3 +372,106 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article} → {self.assignee} ({self.get_state_display()})"
+
+
+class AnnotationProject(models.Model):
+    """A second way of working beside the shared desk: each annotator annotates the project's articles
+    in a layer of their own, with the project's tags, and curators turn the layers into one published
+    layer. Agreement between the layers is measured in ``agreement.py``."""
+
+    name = models.CharField(max_length=200, unique=True)
+    guidelines = models.TextField(blank=True, help_text="What the annotators are asked to mark, and how.")
+    tag_root = models.ForeignKey(
+        Tag,
+        on_delete=models.PROTECT,
+        related_name="projects",
+        verbose_name="tag set",
+        help_text="The project's tags: this tag and every tag below it.",
+    )
+    articles = models.ManyToManyField(
+        Article, through="ProjectArticle", related_name="annotation_projects", blank=True
+    )
+    annotators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="annotation_projects", blank=True
+    )
+    curators = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="curated_projects", blank=True)
+    annotators_per_article = models.PositiveSmallIntegerField(
+        default=2,
+        validators=[MinValueValidator(1)],
+        help_text="How many annotators annotate each article independently (two or more to measure agreement).",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = "annotation project"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(annotators_per_article__gte=1), name="project_annotators_per_article_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProjectArticleState(models.TextChoices):
+    OPEN = "open"
+    CLOSED = "closed", "closed for curation"
+    CURATED = "curated"
+
+
+class ProjectArticle(models.Model):
+    """An article of a project and where it stands: annotators annotate it while it is open; closing it
+    for curation ends that and shows the layers to the project; curating it publishes one layer."""
+
+    project = models.ForeignKey(AnnotationProject, on_delete=models.CASCADE, related_name="entries")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="project_entries")
+    state = models.CharField(
+        max_length=10, choices=ProjectArticleState.choices, default=ProjectArticleState.OPEN
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    curated_at = models.DateTimeField(null=True, blank=True)
+    curated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["project_id", "article_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "article"], name="project_article_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article} in {self.project} ({self.get_state_display()})"
+
+
+class CurationChoice(models.TextChoices):
+    AGREED = "agreed", "every layer agreed"
+    PICKED = "picked", "picked from the layers"
+    EDITED = "edited", "edited by the curator"
+    REJECTED = "rejected", "left out"
+
+
+class CurationDecision(models.Model):
+    """Who chose what: one curator's decision on one passage (or label) of an article in a project,
+    the layer annotations it was made from, and the curated annotation it produced (none when left out)."""
+
+    project = models.ForeignKey(AnnotationProject, on_delete=models.CASCADE, related_name="decisions")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="curation_decisions")
+    curator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    choice = models.CharField(max_length=10, choices=CurationChoice.choices)
+    sources = models.ManyToManyField(Annotation, related_name="curation_sources", blank=True)
+    result = models.ForeignKey(
+        Annotation, on_delete=models.SET_NULL, null=True, blank=True, related_name="curation_decisions"
+    )
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["project_id", "article_id", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_choice_display()} by {self.curator} on article {self.article_id}"

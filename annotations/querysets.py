@@ -26,12 +26,16 @@ class AnnotationQuerySet(models.QuerySet):
 
     def visible_to(self, user) -> AnnotationQuerySet:
         """Anonymous users see published annotations; signed-in users also their own and, with
-        the view permission, everyone's."""
+        the view permission, everyone's. In projects, only the layers ``user`` may see
+        (``access.annotation_layer_visibility``)."""
+        from .access import annotation_layer_visibility
+
+        layers = annotation_layer_visibility(user)
         if user is None or not user.is_authenticated:
-            return self.published()
+            return self.published().filter(layers)
         if user.has_perm("annotations.view_annotation"):
-            return self
-        return self.filter(Q(status="published") | Q(author=user))
+            return self.filter(layers)
+        return self.filter(Q(status="published") | Q(author=user)).filter(layers)
 
     def with_related(self) -> AnnotationQuerySet:
         return self.select_related("author").prefetch_related("tags")

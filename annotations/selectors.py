@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from corpus import selectors as corpus_selectors
 from corpus.models import Article, Paragraph, Quote
 
-from .models import Annotation, Claim, FactCheck, FactCheckStatus, Tag
+from .models import Annotation, AnnotationProject, Claim, FactCheck, FactCheckStatus, ProjectArticle, Tag
 
 
 def sees_drafts(user) -> bool:
@@ -41,6 +42,19 @@ def claim_list(*, user) -> QuerySet[Claim]:
     if sees_drafts(user):
         return queryset
     return queryset.filter(fact_check__status=FactCheckStatus.PUBLISHED)
+
+
+def project_list() -> QuerySet[AnnotationProject]:
+    """Projects with their articles (and states), root tag, annotators and curators, in four queries."""
+    return (
+        AnnotationProject.objects.select_related("tag_root")
+        .prefetch_related(
+            Prefetch("entries", queryset=ProjectArticle.objects.order_by("article_id")),
+            Prefetch("annotators", queryset=get_user_model().objects.order_by("username")),
+            Prefetch("curators", queryset=get_user_model().objects.order_by("username")),
+        )
+        .order_by("name", "id")
+    )
 
 
 def tag_list() -> QuerySet[Tag]:

@@ -16,6 +16,7 @@ from corpus.serializers import ArticleListSerializer, NestedParagraphSerializer,
 from . import selectors
 from .models import (
     Annotation,
+    AnnotationProject,
     AnnotationStatus,
     AnnotationTarget,
     Claim,
@@ -75,11 +76,17 @@ class AnnotationSerializer(serializers.ModelSerializer):
             "author",
             "anchor",
             "anchor_score",
+            "project",
+            "curated",
             "created_at",
             "updated_at",
             "version",
         ]
-        read_only_fields = ["anchor", "anchor_score"]
+        read_only_fields = ["anchor", "anchor_score", "project", "curated"]
+        extra_kwargs = {
+            "project": {"help_text": "The annotation project whose layer it is in; null on the shared desk."},
+            "curated": {"help_text": "Part of the project's curated (published) layer."},
+        }
 
     @extend_schema_field(serializers.ListField(child=serializers.SlugField()))
     def get_tags(self, obj: Annotation) -> list[str]:
@@ -303,6 +310,13 @@ class AnnotationWriteSerializer(serializers.Serializer):
     tags = serializers.ListField(child=serializers.SlugField(), default=list, help_text="Tag slugs.")
     note = serializers.CharField(allow_blank=True, default="", trim_whitespace=False)
     status = serializers.ChoiceField(choices=AnnotationStatus.choices, default=AnnotationStatus.DRAFT)
+    project = serializers.PrimaryKeyRelatedField(
+        queryset=AnnotationProject.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text="An annotation project (id) whose annotator you are: the annotation goes into your "
+        "layer there. Left out: the shared desk.",
+    )
 
 
 NEW_CLAIMANT_HELP = (
@@ -377,3 +391,83 @@ class CheckWorthySerializer(serializers.Serializer):
 class CheckWorthyDismissSerializer(serializers.Serializer):
     start = serializers.IntegerField(min_value=0)
     end = serializers.IntegerField(min_value=1)
+
+
+# --- Annotation projects ------------------------------------------------------------------------
+
+
+class ProjectArticleSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="article_id", help_text="Article id.")
+    state = serializers.CharField(help_text="open, closed (for curation) or curated.")
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    """A project's set-up; the tag set is its root and every tag below it (slugs), read from the
+    vocabulary the view loads once (``tag_children`` in the context)."""
+
+    articles = ProjectArticleSerializer(source="entries", many=True, read_only=True)
+    tag_root = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    tags = serializers.SerializerMethodField()
+    annotators = serializers.SlugRelatedField(slug_field="username", many=True, read_only=True)
+    curators = serializers.SlugRelatedField(slug_field="username", many=True, read_only=True)
+
+    class Meta:
+        model = AnnotationProject
+        fields = [
+            "id",
+            "name",
+            "guidelines",
+            "tag_root",
+            "tags",
+            "articles",
+            "annotators",
+            "curators",
+            "annotators_per_article",
+        ]
+
+    @extend_schema_field(serializers.ListField(child=serializers.SlugField()))
+    def get_tags(self, obj: AnnotationProject) -> list[str]:
+        children, slugs = self.context["tag_children"], self.context["tag_slugs"]
+        found, frontier = [obj.tag_root_id], [obj.tag_root_id]
+        while frontier:
+            frontier = [child for pk in frontier for child in children.get(pk, ())]
+            found.extend(frontier)
+        return sorted(slugs[pk] for pk in found)
+
+
+class AgreementFigureSerializer(serializers.Serializer):
+    value = serializers.FloatField(allow_null=True, help_text="The coefficient; null where undefined.")
+    items = serializers.IntegerField(help_text="Items measured (units with two ratings or more).")
+    observed = serializers.FloatField(allow_null=True, required=False, help_text="Observed agreement.")
+    expected = serializers.FloatField(
+        allow_null=True, required=False, help_text="Agreement expected by chance."
+    )
+    raters_per_item = serializers.IntegerField(required=False, help_text="Fleiss: ratings on each item.")
+    values = serializers.IntegerField(required=False, help_text="Krippendorff: pairable values.")
+    categories = serializers.DictField(child=serializers.IntegerField(), help_text="Ratings per category.")
+
+
+class AgreementRowSerializer(serializers.Serializer):
+    tag = serializers.SlugField(allow_null=True, help_text="A tag of the project; null: overall.")
+    unit = serializers.ChoiceField(choices=["article", "paragraph", "token", "span_exact", "span_overlap"])
+    annotators = serializers.IntegerField()
+    cohen_kappa = AgreementFigureSerializer(allow_null=True, help_text="Only with exactly two annotators.")
+    fleiss_kappa = AgreementFigureSerializer(allow_null=True)
+    krippendorff_alpha = AgreementFigureSerializer(help_text="Nominal.")
+
+
+class AgreementPairSerializer(serializers.Serializer):
+    a = serializers.CharField()
+    b = serializers.CharField()
+    cohen_kappa = AgreementFigureSerializer()
+
+
+class AgreementSerializer(serializers.Serializer):
+    project = serializers.IntegerField()
+    articles = serializers.IntegerField(help_text="Articles measured: those closed for curation or curated.")
+    annotators = serializers.ListField(child=serializers.CharField())
+    rows = AgreementRowSerializer(many=True)
+    pairs = serializers.DictField(
+        child=AgreementPairSerializer(many=True),
+        help_text="Per unit: Cohen's kappa of each pair of annotators.",
+    )

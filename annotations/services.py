@@ -24,10 +24,11 @@ from corpus.spans import span_context, span_validate
 from corpus.versioning import NOT_GIVEN, NotGiven, StaleVersion, versioned_delete, versioned_update
 from corpus.weburls import web_url_problem
 
-from . import access
+from . import access, projects
 from .access import REVIEW_PERMISSION  # noqa: F401 (the doors read it from here)
 from .models import (
     Annotation,
+    AnnotationProject,
     AnnotationStatus,
     AnnotationTarget,
     CheckWorthyDismissal,
@@ -155,17 +156,25 @@ def annotation_create(
     status: str = AnnotationStatus.DRAFT,
     origin: str = Origin.EDITOR,
     rule: str = "",
+    project: AnnotationProject | None = None,
 ) -> Annotation:
     """Create an annotation on a span, paragraph, quote or the whole article.
 
     ``exact`` must equal ``text[start:end]`` (it is derived when omitted). The author is the acting
-    user; only the system (ingestion, imports) makes machine annotations, which have none.
+    user; only the system (ingestion, imports) makes machine annotations, which have none. With a
+    ``project``, the annotation goes into the author's own layer of that project.
     """
     if origin == Origin.EDITOR and author is None:
         raise ValidationError({"author": "an editor's annotation needs an author."})
     if author is not None:
         access.access_annotation_create(author)
     resolved_tags = _tags_resolve(tags)
+    if project is not None:
+        if author is None:
+            raise ValidationError({"project": "a project's layers are its annotators'."})
+        projects.layer_write_check(
+            project=project, article_id=article.pk, user=author, tags=resolved_tags, status=status
+        )
     if not resolved_tags and is_blank(note):
         raise ValidationError({"tags": "give at least one tag or a note."}, code="empty_annotation")
     annotation = Annotation(
@@ -175,6 +184,7 @@ def annotation_create(
         status=status,
         origin=origin,
         rule=rule,
+        project=project,
         **_target_fields(
             article=article,
             target=target,
@@ -213,6 +223,8 @@ def annotation_update(
     Its author changes it (status included); machine annotations are the reviewers' to publish or reject.
     """
     access.access_annotation_change(user, annotation)
+    new_tags = _tags_resolve(tags) if tags is not None else None
+    _project_check(annotation, user=user, tags=new_tags, status=status)
     fields: dict = {}
     moves = any(v is not NOT_GIVEN for v in (start, end, paragraph, quote)) or target is not None
     if moves:
@@ -249,7 +261,6 @@ def annotation_update(
     for name, value in fields.items():
         setattr(candidate, name, value)
     candidate.full_clean(exclude=["article", "author", "paragraph", "quote"], validate_unique=False)
-    new_tags = _tags_resolve(tags) if tags is not None else None
     reason = _tags_change(annotation, new_tags) if new_tags is not None else ""
     versioned_update(
         annotation, expected_version=expected_version, fields=fields, user=user, change_reason=reason
@@ -258,6 +269,21 @@ def annotation_update(
         annotation.tags.set(new_tags)
     event_send(name="annotation.changed", ids=[annotation.pk])
     return annotation
+
+
+def _project_check(annotation: Annotation, *, user, tags: list[Tag] | None, status: str | None) -> None:
+    """A layer changes only while its article is open in the project; the curated layer is its curators'."""
+    if annotation.project_id is None:
+        return
+    if annotation.curated:
+        entry = projects.project_entry(annotation.project, annotation.article_id)
+        access.access_project_curate(user, annotation.project, entry)
+        if tags is not None:
+            projects.project_tags_check(annotation.project, tags)
+        return
+    projects.layer_write_check(
+        project=annotation.project, article_id=annotation.article_id, user=user, tags=tags, status=status
+    )
 
 
 def _tags_change(annotation: Annotation, tags: list[Tag]) -> str:
@@ -298,6 +324,7 @@ def annotation_delete(*, annotation: Annotation, expected_version: int, user) ->
     place in the text. Withdraw the fact-check (``factcheck_withdraw``) first.
     """
     access.access_annotation_delete(user, annotation)
+    _project_check(annotation, user=user, tags=None, status=None)
     _highlight_check(annotation, doing="deleting the highlight")
     versioned_delete(annotation, expected_version=expected_version)
 

@@ -9,6 +9,7 @@ router.register("tags", views.TagViewSet, basename="tag")
 router.register("annotations", views.AnnotationViewSet, basename="annotation")
 router.register("claims", views.ClaimViewSet, basename="claim")
 router.register("fact-checks", views.FactCheckViewSet, basename="factcheck")
+router.register("projects", views.ProjectViewSet, basename="project")
 
 urlpatterns = [
     *router.urls,

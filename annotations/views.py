@@ -24,11 +24,12 @@ from corpus import services as corpus_services
 from corpus.models import Article, ArticleRevision
 from corpus.serializers import ArticleIngestSerializer, RevisionDetailSerializer, RevisionSerializer
 
-from . import selectors, services
+from . import agreement, selectors, services
 from .filters import AnnotationFilter, ArticleFilter, ClaimFilter, FactCheckFilter
-from .models import Annotation, Claim, FactCheck
+from .models import Annotation, AnnotationProject, Claim, FactCheck, Tag
 from .permissions import FactCheckRules, OwnWork
 from .serializers import (
+    AgreementSerializer,
     AnnotationListSerializer,
     AnnotationSerializer,
     AnnotationWriteSerializer,
@@ -43,6 +44,7 @@ from .serializers import (
     FactCheckSerializer,
     FactCheckUpdateSerializer,
     FactCheckWriteSerializer,
+    ProjectSerializer,
     SendBackSerializer,
     TagSerializer,
     WithdrawSerializer,
@@ -244,6 +246,7 @@ class TagViewSet(viewsets.ReadOnlyModelViewSet):
 def _annotation_changes(data: dict, *, partial: bool) -> dict:
     """Service keyword arguments from validated input; PATCH passes only what was sent."""
     data.pop("article", None)
+    data.pop("project", None)
     if not partial:
         data.setdefault("start", None)
         data.setdefault("end", None)
@@ -306,6 +309,10 @@ class AnnotationViewSet(viewsets.ModelViewSet):
         data = _validated(AnnotationWriteSerializer, request.data, partial=partial)
         if "article" in data and data["article"].pk != annotation.article_id:
             raise exceptions.ValidationError({"article": ["An annotation cannot move to another article."]})
+        if "project" in data and getattr(data["project"], "pk", None) != annotation.project_id:
+            raise exceptions.ValidationError(
+                {"project": ["An annotation stays in the layer it was made in."]}
+            )
         services.annotation_update(
             annotation=annotation,
             expected_version=version,
@@ -475,3 +482,38 @@ class FactCheckViewSet(viewsets.ReadOnlyModelViewSet):
             fact_check=fact_check, expected_version=version, user=request.user, reason=reason
         )
         return self._respond(fact_check)
+
+
+# --- Annotation projects ---------------------------------------------------------------------------
+
+
+class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
+    """Annotation projects: articles (with their state), tag set, annotators, annotators per article and
+    guidelines; and the agreement of their layers."""
+
+    serializer_class = ProjectSerializer
+    filterset_class = None
+    ordering_fields = ["name", "id"]
+
+    def get_queryset(self):
+        return selectors.project_list()
+
+    def get_serializer_context(self) -> dict:
+        context = super().get_serializer_context()
+        if self.action in ("list", "retrieve"):
+            children: dict[int | None, list[int]] = {}
+            slugs: dict[int, str] = {}
+            for pk, parent_id, slug in Tag.objects.values_list("pk", "parent_id", "slug"):
+                children.setdefault(parent_id, []).append(pk)
+                slugs[pk] = slug
+            context.update(tag_children=children, tag_slugs=slugs)
+        return context
+
+    @extend_schema(
+        summary="Inter-annotator agreement, per tag and overall, on the articles closed for curation",
+        responses=AgreementSerializer,
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
+    def agreement(self, request, pk=None):
+        project = get_object_or_404(AnnotationProject.objects.only("pk", "tag_root"), pk=_db_int(pk))
+        return Response(AgreementSerializer(agreement.project_agreement(project)).data)

@@ -840,6 +840,8 @@
 
   async function saveNew(target, values, error) {
     const payload = { article: data.article.id, target: target.target, tags: values.tags, note: values.note, status: values.status };
+    // In a project, what the annotator writes goes into their own layer there.
+    if (data.project) payload.project = data.project.id;
     if (target.target === "span") {
       payload.start = toPoints(text, target.us);
       payload.end = toPoints(text, target.ue);
