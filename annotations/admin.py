@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseRedirect
+from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.html import format_html
 
@@ -18,10 +19,11 @@ from corpus.models import Anchor, Article
 from corpus.spans import span_validate
 from corpus.versioning import StaleVersion
 
-from . import access, admin_exports, annotate, review, services, work_queue
+from . import access, admin_exports, annotate, projects, review, services, work_queue
 from .forms import EvidenceWidget
 from .models import (
     Annotation,
+    AnnotationProject,
     AnnotationStatus,
     AnnotationTarget,
     Assignment,
@@ -30,6 +32,8 @@ from .models import (
     FactCheckInReview,
     FactCheckStatus,
     OrphanedAnnotation,
+    ProjectArticle,
+    ProjectArticleState,
     Tag,
 )
 
@@ -688,7 +692,7 @@ class ArticleAnnotating:
 
     change_form_template = "admin/annotations/article_change_form.html"
     extra_list_display = ["annotation_count", "annotate_link"]
-    extra_actions = ["export_selected", "assign_selected"]
+    extra_actions = ["export_selected", "assign_selected", "add_to_project"]
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -730,6 +734,11 @@ class ArticleAnnotating:
                 name="corpus_article_annotate_claims",
             ),
             path(
+                "<int:object_id>/curate/<int:project_id>/",
+                self.admin_site.admin_view(annotate.curation_view),
+                name="corpus_article_curate",
+            ),
+            path(
                 "<int:object_id>/annotate/step/",
                 self.admin_site.admin_view(annotate.assignment_step_view),
                 name="corpus_article_annotate_step",
@@ -761,6 +770,31 @@ class ArticleAnnotating:
 
     def has_assign_permission(self, request) -> bool:
         return work_queue.can_assign(request.user)
+
+    @admin.action(description="Add selected articles to an annotation project", permissions=["assign"])
+    def add_to_project(self, request, queryset):
+        form = AddToProjectForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            return action_form_page(
+                self,
+                request,
+                queryset,
+                form=form,
+                title="Add to an annotation project",
+                action="add_to_project",
+            )
+        project = form.cleaned_data["project"]
+        try:
+            added = projects.project_articles_add(
+                project=project,
+                article_ids=queryset.order_by().values_list("pk", flat=True),
+                user=request.user,
+            )
+        except PermissionDenied as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return None
+        self.message_user(request, f"{added} article(s) added to {project}.", messages.SUCCESS)
+        return None
 
     @admin.action(description="Export selected articles", permissions=["view"])
     def export_selected(self, request, queryset):
@@ -860,3 +894,168 @@ class AssignmentAdmin(admin.ModelAdmin):
     def article_link(self, obj: Assignment) -> str:
         url = reverse("admin:corpus_article_annotate", args=[obj.article_id])
         return format_html('<a href="{}">{}</a>', url, obj.article)
+
+
+# --- Annotation projects -------------------------------------------------------------------------
+
+
+class ProjectArticleInline(admin.TabularInline):
+    """The project's articles and where each stands; added from the article list, closed by curators."""
+
+    model = ProjectArticle
+    fields = ["article", "state", "closed_at", "curated_at", "curated_by"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("article", "curated_by")
+            .defer("article__raw_text", "article__text", "article__metadata")
+        )
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class AnnotationProjectForm(forms.ModelForm):
+    class Meta:
+        model = AnnotationProject
+        fields = ["name", "guidelines", "tag_root", "annotators", "annotators_per_article", "curators"]
+
+
+@admin.register(AnnotationProject)
+class AnnotationProjectAdmin(admin.ModelAdmin):
+    """Projects: their set-up, their articles' states, and the agreement of the layers as a table (per
+    tag and overall, for every unit) and a matrix of annotator pairs. Saves through ``project_save``."""
+
+    form = AnnotationProjectForm
+    list_display = ["name", "tag_root", "annotators_per_article", "article_count", "curated_count"]
+    list_select_related = ["tag_root"]
+    search_fields = ["name"]
+    filter_horizontal = ["annotators", "curators"]
+    autocomplete_fields = ["tag_root"]
+    inlines = [ProjectArticleInline]
+    readonly_fields = ["agreement_table"]
+    fieldsets = [
+        (None, {"fields": ["name", "tag_root", "guidelines"]}),
+        ("People", {"fields": ["annotators", "annotators_per_article", "curators"]}),
+        ("Agreement", {"fields": ["agreement_table"]}),
+    ]
+    actions = ["assign_selected"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                article_count=Count("entries", distinct=True),
+                curated_count=Count(
+                    "entries", filter=Q(entries__state=ProjectArticleState.CURATED), distinct=True
+                ),
+            )
+        )
+
+    @admin.display(description="articles", ordering="article_count")
+    def article_count(self, obj: AnnotationProject) -> int:
+        return obj.article_count
+
+    @admin.display(description="curated", ordering="curated_count")
+    def curated_count(self, obj: AnnotationProject) -> int:
+        return obj.curated_count
+
+    def has_add_permission(self, request):
+        return access.can_project_manage(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return access.can_project_manage(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("annotations.view_annotation") or access.can_project_manage(request.user)
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        try:
+            saved = projects.project_save(
+                user=request.user,
+                project=AnnotationProject.objects.get(pk=obj.pk) if change else None,
+                name=data["name"],
+                tag_root=data["tag_root"],
+                guidelines=data["guidelines"],
+                annotators_per_article=data["annotators_per_article"],
+                annotators=data["annotators"],
+                curators=data["curators"],
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            raise ServiceRefused(
+                exc if isinstance(exc, ValidationError) else ValidationError(str(exc))
+            ) from None
+        obj.pk = saved.pk
+        obj.__dict__.update({k: v for k, v in saved.__dict__.items() if not k.startswith("_")})
+
+    def save_related(self, request, form, formsets, change):
+        # project_save set the people; the inline is read-only.
+        pass
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ServiceRefused as refused:
+            self.message_user(request, f"Not saved: {refused}", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    @admin.display(description="agreement")
+    def agreement_table(self, obj: AnnotationProject) -> str:
+        if obj.pk is None:
+            return "Measured once articles are closed for curation."
+        return render_to_string(
+            "admin/annotations/agreement_table.html", {"figures": agreement_for_display(obj)}
+        )
+
+    @admin.action(description="Assign the open articles in the work queue", permissions=["change"])
+    def assign_selected(self, request, queryset):
+        for project in queryset:
+            try:
+                added = projects.project_assign(project=project, user=request.user)
+            except (ValidationError, PermissionDenied) as exc:
+                text = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+                self.message_user(request, f"{project}: {text}", messages.ERROR)
+                continue
+            self.message_user(
+                request, f"{project}: {added} assignment(s) added to the work queue.", messages.SUCCESS
+            )
+
+
+def agreement_for_display(project: AnnotationProject) -> dict:
+    """The project's figures arranged for the admin: one table row per (tag, unit), three coefficients each;
+    and per unit a matrix of Cohen's kappa for each pair of annotators."""
+    from .agreement import project_agreement
+
+    figures = project_agreement(project)
+    names = figures["annotators"]
+    matrices = []
+    for unit, pairs in figures["pairs"].items():
+        kappa = {(p["a"], p["b"]): p["cohen_kappa"] for p in pairs}
+        kappa.update({(b, a): v for (a, b), v in list(kappa.items())})
+        matrices.append(
+            {
+                "unit": unit,
+                "rows": [(a, [kappa.get((a, b)) if a != b else None for b in names]) for a in names],
+            }
+        )
+    for row in figures["rows"]:
+        row["cells"] = [row["cohen_kappa"], row["fleiss_kappa"], row["krippendorff_alpha"]]
+    return {**figures, "matrices": matrices}
+
+
+class AddToProjectForm(forms.Form):
+    project = forms.ModelChoiceField(queryset=AnnotationProject.objects.order_by("name"))

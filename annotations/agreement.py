@@ -264,20 +264,19 @@ def agreement_table(units: Mapping[str, list[dict[str, frozenset[str]]]], tags: 
 # --- A project's figures ----------------------------------------------------------------------
 
 
-def project_agreement(project) -> dict:
-    """The agreement of a project's layers on its articles closed for curation or curated, in a fixed
-    number of queries whatever the number of articles: the table, the pair matrix, and what was measured."""
+def project_agreement(project, *, among=None) -> dict:
+    """The agreement of a project's layers on its articles closed for curation or curated (and in the
+    queryset ``among``, if given), in a fixed number of queries whatever the number of articles: the
+    table, the pair matrix, and what was measured."""
     from corpus.models import Article, Paragraph
 
     from .models import Annotation, Assignment, ProjectArticle, ProjectArticleState
     from .projects import project_tags
 
-    article_ids = list(
-        ProjectArticle.objects.filter(project=project)
-        .exclude(state=ProjectArticleState.OPEN)
-        .order_by("article_id")
-        .values_list("article_id", flat=True)
-    )
+    entries = ProjectArticle.objects.filter(project=project).exclude(state=ProjectArticleState.OPEN)
+    if among is not None:
+        entries = entries.filter(article_id__in=among.order_by().values("pk"))
+    article_ids = list(entries.order_by("article_id").values_list("article_id", flat=True))
     annotators: dict[int, set[str]] = defaultdict(set)
     for article_id, name in Assignment.objects.filter(
         project=project, article_id__in=article_ids

@@ -26,7 +26,7 @@ from corpus import selectors as corpus_selectors
 from corpus.ingest import checkworthy
 from corpus.models import Article, Paragraph, ParagraphRole, Quote, QuoteKind, Speaker
 
-from . import access, selectors, work_queue
+from . import access, projects, selectors, work_queue
 from .models import (
     Annotation,
     AnnotationProject,
@@ -36,6 +36,8 @@ from .models import (
     Claim,
     FactCheck,
     FactCheckStatus,
+    ProjectArticle,
+    ProjectArticleState,
     Tag,
     Verdict,
 )
@@ -404,9 +406,72 @@ def annotate_view(request: HttpRequest, object_id: int) -> TemplateResponse:
         "is_nav_sidebar_enabled": False,
         "assignment": assignment,
         "project": project,
+        "curations": _curations(article=article, user=request.user),
         "progress": work_queue.queue_progress(user=request.user) if assignment else None,
     }
     return TemplateResponse(request, "admin/annotations/annotate.html", context)
+
+
+def _curations(*, article: Article, user) -> list[ProjectArticle]:
+    """The projects in which ``user`` may curate this article now (closed for curation)."""
+    entries = ProjectArticle.objects.filter(article=article, state=ProjectArticleState.CLOSED)
+    if not user.is_superuser:
+        entries = entries.filter(project__curators=user)
+    return list(entries.select_related("project").order_by("project__name"))
+
+
+@staff_member_required
+def curation_view(
+    request: HttpRequest, object_id: int, project_id: int
+) -> TemplateResponse | HttpResponseRedirect:
+    """The layers of a closed article side by side, one row per passage: what every annotator agreed on
+    comes pre-accepted, disagreements are highlighted; the curator takes a version, writes the tags, or
+    leaves the passage out, and publishing makes the result the project's curated layer."""
+    article = get_object_or_404(Article.objects.defer("raw_text", "metadata"), pk=object_id)
+    project = get_object_or_404(AnnotationProject.objects.select_related("tag_root"), pk=project_id)
+    entry = projects.project_entry(project, article.pk)
+    try:
+        access.access_project_curate(request.user, project, entry)
+    except PermissionDenied as refused:
+        messages.error(request, str(refused))
+        return HttpResponseRedirect(reverse("admin:corpus_article_annotate", args=[article.pk]))
+    units = projects.curation_units(project=project, article=article)
+    annotators = sorted({name for unit in units for name in unit["layers"]})
+    if request.method == "POST":
+        picks = []
+        for index in range(len(units)):
+            value = request.POST.get(f"unit-{index}", "")
+            if value == "leave":
+                picks.append({"leave": True})
+            elif value == "edit":
+                picks.append({"tags": request.POST.get(f"tags-{index}", "").split()})
+            else:
+                picks.append({"take": value.removeprefix("take:")})
+        try:
+            made = projects.curation_publish(
+                project=project, article=article, curator=request.user, picks=picks
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            text = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+            messages.error(request, f"Not published: {text}")
+        else:
+            messages.success(request, f"Curated: {made} annotation(s) published as the project's layer.")
+            return HttpResponseRedirect(reverse("admin:corpus_article_annotate", args=[article.pk]))
+    rows = []
+    for index, unit in enumerate(units):
+        versions = [(name, unit["layers"].get(name)) for name in annotators]
+        rows.append({"index": index, "unit": unit, "versions": versions, "first": next(iter(unit["layers"]))})
+    context = {
+        **admin.site.each_context(request),
+        "title": f"Curate: {article}",
+        "article": article,
+        "project": project,
+        "opts": Article._meta,
+        "annotators": annotators,
+        "rows": rows,
+        "state": entry.get_state_display() if entry else "",
+    }
+    return TemplateResponse(request, "admin/annotations/curate.html", context)
 
 
 @staff_member_required

@@ -375,3 +375,74 @@ def project_article_curated(*, project: AnnotationProject, article: Article, cur
     entry.curated_by = curator
     entry.save(update_fields=["state", "curated_at", "curated_by"])
     return entry
+
+
+@transaction.atomic
+def curation_publish(*, project: AnnotationProject, article: Article, curator, picks: Sequence[dict]) -> int:
+    """Resolve every unit of a closed article at once and publish the curated layer.
+
+    ``picks`` holds, for each unit of ``curation_units`` (by position), ``{"take": USERNAME}`` (that
+    annotator's version: "agreed" where all agreed, "picked" otherwise), ``{"tags": [...]}`` (the
+    curator's own tags: "edited") or ``{"leave": True}`` ("left out"). Each becomes a decision that
+    records who chose what; the article is then curated. How many curated annotations were made."""
+    entry = ProjectArticle.objects.select_for_update().filter(project=project, article=article).first()
+    access.access_project_curate(curator, project, entry)
+    units = curation_units(project=project, article=article)
+    if len(picks) != len(units):
+        raise ValidationError({"picks": f"{len(units)} passage(s) to decide, {len(picks)} decision(s) sent."})
+    layers = {
+        a.pk: a
+        for a in Annotation.objects.filter(project=project, article=article, curated=False)
+        .select_related("author", "paragraph", "quote")
+        .prefetch_related("tags")
+    }
+    made = 0
+    for unit, pick in zip(units, picks, strict=True):
+        sources = [layers[pk] for pk in unit["sources"]]
+        if pick.get("leave"):
+            curation_decide(
+                project=project,
+                article=article,
+                curator=curator,
+                choice=CurationChoice.REJECTED,
+                sources=sources,
+            )
+            continue
+        if "tags" in pick:
+            base = sources[0]
+            curation_decide(
+                project=project,
+                article=article,
+                curator=curator,
+                choice=CurationChoice.EDITED,
+                sources=sources,
+                target=base.target,
+                start=base.start,
+                end=base.end,
+                paragraph=base.paragraph,
+                quote=base.quote,
+                tags=list(pick["tags"]),
+            )
+            made += 1
+            continue
+        taken = [a for a in sources if a.author.username == pick.get("take")]
+        if not taken:
+            where = unit["exact"] or unit["target"]
+            raise ValidationError(
+                {"picks": f"choose a version, your tags or leave it out for the passage {where!r}."},
+                code="undecided",
+            )
+        version = unit["layers"][pick["take"]]
+        choice = CurationChoice.AGREED if unit["agreed"] else CurationChoice.PICKED
+        curation_decide(
+            project=project,
+            article=article,
+            curator=curator,
+            choice=choice,
+            sources=taken if choice == CurationChoice.PICKED else sources,
+            tags=version,
+            note=taken[0].note,
+        )
+        made += 1
+    project_article_curated(project=project, article=article, curator=curator)
+    return made

@@ -45,7 +45,9 @@ class HashingWriter(io.RawIOBase):
         pass
 
 
-def manifest_build(*, fmt: str, options: ExportOptions, counts: dict[str, int], files: list[dict]) -> dict:
+def manifest_build(
+    *, fmt: str, options: ExportOptions, counts: dict[str, int], files: list[dict], projects: list[dict] = ()
+) -> dict:
     return {
         "format": fmt,
         "schema_version": SCHEMA_VERSION,
@@ -55,11 +57,53 @@ def manifest_build(*, fmt: str, options: ExportOptions, counts: dict[str, int], 
             "include_orphans": options.include_orphans,
             "text": options.text,
             "anonymize_authors": options.anonymize_authors,
+            "layers": options.layers,
         },
         "counts": counts,
         "files": files,
+        "projects": list(projects),
     }
+
+
+def manifest_projects(selection) -> list[dict]:
+    """The annotation projects of the exported articles: what each holds in the export and the
+    agreement of its layers (``annotations.agreement``), for a dataset's reliability report."""
+    from ..agreement import project_agreement
+    from ..models import AnnotationProject, ProjectArticleState
+
+    chosen = (
+        AnnotationProject.objects.filter(entries__article_id__in=selection.articles.order_by().values("pk"))
+        .distinct()
+        .order_by("id")
+    )
+    out = []
+    for project in chosen:
+        entries = project.entries.filter(article_id__in=selection.articles.order_by().values("pk"))
+        states = {state: 0 for state in ProjectArticleState.values}
+        for state in entries.values_list("state", flat=True):
+            states[state] += 1
+        figures = project_agreement(project, among=selection.articles)
+        _pseudonymize(figures, selection.options)
+        out.append(
+            {
+                "id": project.pk,
+                "name": project.name,
+                "guidelines": project.guidelines,
+                "annotators_per_article": project.annotators_per_article,
+                "articles": states,
+                "agreement": {key: figures[key] for key in ("articles", "annotators", "rows", "pairs")},
+            }
+        )
+    return out
 
 
 def manifest_encode(manifest: dict) -> bytes:
     return (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _pseudonymize(figures: dict, options: ExportOptions) -> None:
+    """Annotators named as the export names authors (pseudonyms with --anonymize-authors)."""
+    figures["annotators"] = [options.author(name) for name in figures["annotators"]]
+    for pairs in figures["pairs"].values():
+        for pair in pairs:
+            pair["a"], pair["b"] = options.author(pair["a"]), options.author(pair["b"])

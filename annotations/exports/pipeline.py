@@ -18,7 +18,7 @@ from corpus.models import Article
 from . import claimreview, csv, jsonl, parquet, w3c
 from .bundle import ByteQueue, StreamTarget, Target, ZipTarget
 from .dataset import CHUNK_SIZE
-from .manifest import HashingWriter, manifest_build, manifest_encode
+from .manifest import HashingWriter, manifest_build, manifest_encode, manifest_projects
 from .selection import ExportOptions, Selection
 
 FORMATS: dict[str, ModuleType] = {
@@ -49,7 +49,9 @@ def export_steps(
                     stream = HashingWriter(raw)
                     counts.update((yield from write(stream)))
                 files.append({"name": name, "bytes": stream.size, "sha256": stream.sha256.hexdigest()})
-        manifest = manifest_build(fmt=fmt, options=options, counts=counts, files=files)
+        manifest = manifest_build(
+            fmt=fmt, options=options, counts=counts, files=files, projects=manifest_projects(selection)
+        )
         target.write_manifest(manifest_encode(manifest))
         target.commit()
     except BaseException:

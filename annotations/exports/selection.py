@@ -18,16 +18,28 @@ from functools import cached_property, lru_cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from corpus.filters import ArticleFilter
 from corpus.models import Anchor, Article, Paragraph, Quote, Speaker, SpeakerAlias
 
 from ..filters import AnnotationFilter
-from ..models import Annotation, AnnotationStatus, Claim, FactCheck, FactCheckStatus, Tag
+from ..models import (
+    Annotation,
+    AnnotationStatus,
+    Claim,
+    FactCheck,
+    FactCheckStatus,
+    ProjectArticleState,
+    Tag,
+)
 
 TEXT_FULL = "full"
 TEXT_NONE = "none"
+# Annotation projects: by default only their curated (published) layer; "all" adds each annotator's
+# layer on the articles closed for curation or curated (an open article's layers are never exported).
+LAYERS_CURATED = "curated"
+LAYERS_ALL = "all"
 
 # Filter name -> (FilterSet field, which FilterSet). The order is the manifest's order.
 ARTICLE_FILTERS = {
@@ -64,8 +76,13 @@ class ExportOptions:
     include_orphans: bool = False
     text: str = TEXT_FULL
     anonymize_authors: bool = False
+    layers: str = LAYERS_CURATED
 
     def __post_init__(self):
+        if self.layers not in (LAYERS_CURATED, LAYERS_ALL):
+            raise ValidationError(
+                f"layers must be {LAYERS_CURATED!r} or {LAYERS_ALL!r}.", code="invalid_layers"
+            )
         unknown = set(self.filters) - set(FILTER_NAMES)
         if unknown:
             raise ValidationError(f"unknown filter(s): {', '.join(sorted(unknown))}.", code="unknown_filter")
@@ -118,8 +135,18 @@ class Selection:
         queryset = Annotation.objects.all()
         if not self.options.include_orphans:
             queryset = queryset.exclude(anchor=Anchor.ORPHANED)
+        kept = Q(project__isnull=True) | Q(curated=True)
         if not self.options.include_drafts:
-            queryset = queryset.filter(status=AnnotationStatus.PUBLISHED)
+            kept &= Q(status=AnnotationStatus.PUBLISHED)
+        if self.options.layers == LAYERS_ALL:
+            # The annotators' layers, drafts as they stay, of the articles whose layers are final.
+            final = Annotation.objects.filter(
+                curated=False,
+                project__entries__article_id=F("article_id"),
+                project__entries__state__in=[ProjectArticleState.CLOSED, ProjectArticleState.CURATED],
+            )
+            kept |= Q(pk__in=final.values("pk"))
+        queryset = queryset.filter(kept)
         data = {
             key: self.options.filters[name]
             for name, key in ANNOTATION_FILTERS.items()

@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from ..models import AnnotationStatus, ExportJob
 from .pipeline import FORMATS
-from .selection import TEXT_FULL, TEXT_NONE, ExportOptions
+from .selection import LAYERS_ALL, LAYERS_CURATED, TEXT_FULL, TEXT_NONE, ExportOptions
 
 
 class ExportQuerySerializer(serializers.Serializer):
@@ -33,6 +33,12 @@ class ExportQuerySerializer(serializers.Serializer):
         default=False, help_text="Needs the view permission on annotations."
     )
     include_orphans = serializers.BooleanField(default=False)
+    layers = serializers.ChoiceField(
+        choices=[LAYERS_CURATED, LAYERS_ALL],
+        default=LAYERS_CURATED,
+        help_text="Annotation projects: the curated layer only, or every annotator's layer too (on articles "
+        "closed for curation); all needs the view permission on annotations.",
+    )
 
     FILTERS = ("source", "language", "since", "until", "tag", "status", "speaker", "article")
 
@@ -44,6 +50,7 @@ class ExportQuerySerializer(serializers.Serializer):
             include_orphans=data["include_orphans"],
             text=data["text"],
             anonymize_authors=data["anonymize_authors"],
+            layers=data["layers"],
         )
 
 

@@ -37,6 +37,7 @@ def options_from_job(job: ExportJob) -> ExportOptions:
         include_orphans=bool(data.get("include_orphans")),
         text=data.get("text", "full"),
         anonymize_authors=bool(data.get("anonymize_authors")),
+        layers=data.get("layers", "curated"),
     )
 
 

@@ -20,7 +20,7 @@ from ..models import ExportJob
 from ..selectors import sees_drafts
 from . import services
 from .pipeline import FORMATS, content_type, filename, stream_bytes
-from .selection import ExportOptions, Selection
+from .selection import LAYERS_ALL, ExportOptions, Selection
 from .selectors import export_job_list
 from .serializers import ExportJobCreateSerializer, ExportJobSerializer, ExportQuerySerializer
 
@@ -43,6 +43,8 @@ def _options(serializer_class, request, data) -> ExportOptions:
     options = _checked(serializer.options)
     if options.include_drafts and not sees_drafts(request.user):
         raise exceptions.PermissionDenied("include_drafts needs the view permission on annotations.")
+    if options.layers == LAYERS_ALL and not sees_drafts(request.user):
+        raise exceptions.PermissionDenied("layers=all needs the view permission on annotations.")
     # Filters are checked now, before the first byte: a stream cannot turn into a 400 halfway.
     _checked(lambda: (Selection(options).articles, Selection(options).annotations))
     return options

@@ -11,7 +11,7 @@ from tqdm import tqdm
 from annotations.exports.bundle import target_for
 from annotations.exports.dataset import CHUNK_SIZE
 from annotations.exports.pipeline import FORMATS, export_rows, export_steps, run
-from annotations.exports.selection import TEXT_FULL, TEXT_NONE, ExportOptions
+from annotations.exports.selection import LAYERS_ALL, LAYERS_CURATED, TEXT_FULL, TEXT_NONE, ExportOptions
 
 
 class _TextSink:
@@ -74,6 +74,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--anonymize-authors", action="store_true", help="Replace usernames with stable pseudonyms."
         )
+        parser.add_argument(
+            "--layers",
+            choices=[LAYERS_CURATED, LAYERS_ALL],
+            default=LAYERS_CURATED,
+            help="Annotation projects: only the curated layer (the default), or every annotator's layer too "
+            "on the articles closed for curation or curated.",
+        )
         parser.add_argument("--chunk-size", type=int, default=CHUNK_SIZE, help="Articles or rows per query.")
 
     def handle(self, *args, fmt: str, output: str, article_ids: list[int] | None, chunk_size: int, **options):
@@ -90,6 +97,7 @@ class Command(BaseCommand):
                 include_orphans=options["include_orphans"],
                 text=options["text"],
                 anonymize_authors=options["anonymize_authors"],
+                layers=options["layers"],
             )
             target = target_for(output, tabular=FORMATS[fmt].TABULAR, stdout=_TextSink(sys.stdout))
         except (ValidationError, ValueError) as exc:

@@ -1,0 +1,200 @@
+"""Curation turns a closed article's layers into the project's published layer, recording who chose
+what; the exports carry the curated layer (or every finished layer with --layers all) and the agreement
+in their manifest, and never an open article's layers."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
+from rest_framework.test import APIClient
+
+from annotations import projects
+from annotations.models import Annotation, CurationDecision, ProjectArticleState
+from tests.annotations.projects_setup import project_setup
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def layered():
+    """Two layers on the first article: one agreement, one disagreement, one passage only ann2 marked."""
+    setup = project_setup()
+    article = setup.articles[0]
+    setup.span(article, "ann1", "The city council", "blame")
+    setup.span(article, "ann2", "The city council", "blame")
+    setup.span(article, "ann1", "Opponents", "praise")
+    setup.span(article, "ann2", "Opponents", "blame")
+    setup.span(article, "ann2", "the harbour", "praise", note="the harbour itself?")
+    setup.span(setup.articles[1], "ann1", "The city council", "praise", note="open layer")
+    return setup
+
+
+def _units(setup):
+    return {u["exact"]: u for u in projects.curation_units(project=setup.project, article=setup.articles[0])}
+
+
+def test_units_put_the_layers_side_by_side_and_mark_agreement(layered):
+    units = _units(layered)
+    assert units["The city council"]["layers"] == {"ann1": ["blame"], "ann2": ["blame"]}
+    assert units["The city council"]["agreed"] is True
+    assert units["Opponents"]["layers"] == {"ann1": ["praise"], "ann2": ["blame"]}
+    assert units["Opponents"]["agreed"] is False
+    assert units["the harbour"]["agreed"] is False
+
+
+def _picks(setup, by_exact: dict) -> list[dict]:
+    units = projects.curation_units(project=setup.project, article=setup.articles[0])
+    return [by_exact[u["exact"]] for u in units]
+
+
+def test_curation_publishes_the_chosen_layer_and_records_who_chose_what(layered):
+    setup, article = layered, layered.articles[0]
+    curator = setup.people["curator"]
+    with pytest.raises(PermissionDenied, match="still open"):
+        projects.curation_publish(project=setup.project, article=article, curator=curator, picks=[])
+    setup.close(article)
+    with pytest.raises(PermissionDenied, match="not a curator"):
+        projects.curation_publish(
+            project=setup.project, article=article, curator=setup.people["ann1"], picks=[]
+        )
+    picks = _picks(
+        setup,
+        {
+            "The city council": {"take": "ann1"},
+            "Opponents": {"take": "ann2"},
+            "the harbour": {"leave": True},
+        },
+    )
+    assert (
+        projects.curation_publish(project=setup.project, article=article, curator=curator, picks=picks) == 2
+    )
+    curated = Annotation.objects.filter(project=setup.project, curated=True).order_by("start")
+    assert [(a.exact, sorted(t.slug for t in a.tags.all()), a.status, a.author) for a in curated] == [
+        ("The city council", ["blame"], "published", curator),
+        ("Opponents", ["blame"], "published", curator),
+    ]
+    decisions = {
+        d.choice: (d.curator.username, sorted(s.author.username for s in d.sources.all()), d.result)
+        for d in CurationDecision.objects.filter(article=article)
+    }
+    assert decisions["agreed"][:2] == ("curator", ["ann1", "ann2"])
+    assert decisions["picked"][:2] == ("curator", ["ann2"])
+    assert decisions["rejected"] == ("curator", ["ann2"], None)
+    assert setup.project.entries.get(article=article).state == ProjectArticleState.CURATED
+    # The curated layer is public; the layers stay what they were, unpublished.
+    public = Annotation.objects.visible_to(None).filter(article=article)
+    assert sorted(a.exact for a in public) == ["Opponents", "The city council"]
+
+
+def test_an_undecided_disagreement_publishes_nothing(layered):
+    setup, article = layered, layered.articles[0]
+    setup.close(article)
+    picks = _picks(
+        setup,
+        {"The city council": {"take": "ann1"}, "Opponents": {"take": ""}, "the harbour": {"leave": True}},
+    )
+    with pytest.raises(ValidationError, match="choose a version"):
+        projects.curation_publish(
+            project=setup.project, article=article, curator=setup.people["curator"], picks=picks
+        )
+    assert not Annotation.objects.filter(curated=True).exists()
+    assert not CurationDecision.objects.exists()
+
+
+def test_the_curation_page_shows_the_layers_and_publishes_the_edit(client, layered):
+    setup, article = layered, layered.articles[0]
+    setup.close(article)
+    client.force_login(setup.people["curator"])
+    annotate = client.get(f"/admin/corpus/article/{article.pk}/annotate/").content.decode()
+    url = f"/admin/corpus/article/{article.pk}/curate/{setup.project.pk}/"
+    assert url in annotate
+    page = client.get(url).content.decode()
+    assert (
+        page.count('class="curation-unit disagreed"') == 2 and page.count('class="curation-unit agreed"') == 1
+    )
+    assert "the harbour" in page
+    units = projects.curation_units(project=setup.project, article=article)
+    form = {}
+    for index, unit in enumerate(units):
+        if unit["exact"] == "Opponents":
+            form[f"unit-{index}"], form[f"tags-{index}"] = "edit", "blame praise"
+        elif unit["exact"] == "the harbour":
+            form[f"unit-{index}"] = "leave"
+        else:
+            form[f"unit-{index}"] = "take:ann2"
+    response = client.post(url, form, follow=True)
+    assert "Curated: 2 annotation(s) published" in response.content.decode()
+    edited = CurationDecision.objects.get(choice="edited").result
+    assert sorted(t.slug for t in edited.tags.all()) == ["blame", "praise"]
+    # Another annotator is no curator: sent back with the reason.
+    client.force_login(setup.people["ann1"])
+    refused = client.get(url, follow=True).content.decode()
+    assert "not a curator" in refused
+
+
+def _export(tmp_path, *extra) -> tuple[list[dict], dict]:
+    out = tmp_path / "out.jsonl"
+    call_command("export", "--format", "jsonl", "--output", str(out), *extra, verbosity=0)
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    manifest = json.loads((tmp_path / "out.jsonl.manifest.json").read_text(encoding="utf-8"))
+    return records, manifest
+
+
+def _notes_and_exacts(records) -> list[tuple[str, str, str]]:
+    return sorted((a["exact"], a["author"], a["status"]) for r in records for a in r["annotations"])
+
+
+def test_exports_carry_the_curated_layer_by_default_and_every_finished_layer_on_request(tmp_path, layered):
+    setup, article = layered, layered.articles[0]
+    setup.close(article)
+    picks = _picks(
+        setup,
+        {"The city council": {"take": "ann1"}, "Opponents": {"take": "ann2"}, "the harbour": {"leave": True}},
+    )
+    projects.curation_publish(
+        project=setup.project, article=article, curator=setup.people["curator"], picks=picks
+    )
+    records, manifest = _export(tmp_path, "--include-drafts")
+    assert _notes_and_exacts(records) == [
+        ("Opponents", "curator", "published"),
+        ("The city council", "curator", "published"),
+    ]
+    assert manifest["options"]["layers"] == "curated"
+    (project,) = manifest["projects"]
+    assert (project["name"], project["articles"]) == (
+        "Blame in harbour coverage",
+        {"open": 1, "closed": 0, "curated": 1},
+    )
+    rows = {(r["tag"], r["unit"]): r for r in project["agreement"]["rows"]}
+    exact = rows[(None, "span_exact")]["cohen_kappa"]
+    # The city council: blame/blame; Opponents: praise/blame; the harbour: none/praise.
+    assert (exact["items"], exact["observed"]) == (3, round(1 / 3, 6))
+    assert project["agreement"]["annotators"] == ["ann1", "ann2"]
+
+    everything, manifest = _export(tmp_path, "--layers", "all")
+    exacts = _notes_and_exacts(everything)
+    assert ("the harbour", "ann2", "draft") in exacts and ("Opponents", "ann1", "draft") in exacts
+    assert manifest["options"]["layers"] == "all"
+    # The second article is still open: its layer is in no export.
+    assert all("open layer" not in a["note"] for r in everything for a in r["annotations"])
+
+
+def test_anonymized_exports_name_the_annotators_of_the_agreement_by_pseudonym(tmp_path, layered):
+    layered.close(layered.articles[0])
+    _, manifest = _export(tmp_path, "--anonymize-authors")
+    agreement = manifest["projects"][0]["agreement"]
+    assert all(name.startswith("annotator-") for name in agreement["annotators"])
+    assert "ann1" not in json.dumps(manifest)
+
+
+def test_every_layer_through_the_api_needs_the_view_permission(layered):
+    assert APIClient().get("/api/exports/jsonl/", {"layers": "all"}).status_code == 403
+    viewer = APIClient()
+    viewer.force_authenticate(layered.people["viewer"])
+    response = viewer.get("/api/exports/jsonl/", {"layers": "all"})
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content).decode()
+    assert "open layer" not in body
