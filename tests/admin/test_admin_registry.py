@@ -28,6 +28,6 @@ def test_what_annotations_adds_comes_after_the_corpus_columns_and_actions():
         "annotation_count",
         "annotate_link",
     ]
-    assert article_admin.actions[-2:] == ["export_selected", "assign_selected"]
+    assert article_admin.actions[-3:] == ["export_selected", "assign_selected", "add_to_project"]
     assert admin.site._registry[Quote].actions == [*corpus_admin.QuoteAdmin.actions, "tag_selected"]
     assert admin.site._registry[Paragraph].actions == [*corpus_admin.ParagraphAdmin.actions, "tag_selected"]
