@@ -73,6 +73,13 @@ class Read(NamedTuple):
     snapshot: bool = False  # an export, read on PostgreSQL in one transaction
 
 
+def _project(c: Corpus):
+    from annotations.models import AnnotationProject, Tag
+
+    found = _one(AnnotationProject)
+    return found or AnnotationProject.objects.create(name="a project", tag_root=_one(Tag))
+
+
 def _published(c: Corpus) -> FactCheck:
     return _one(FactCheck, claim__article=c.article, status="published")
 
@@ -155,21 +162,27 @@ READS: dict[str, Read] = {
     "exportjob-detail": Read(lambda c: f"/api/exports/jobs/{_one(ExportJob).pk}/", None, 4),
     # the job; the file is read from disk
     "exportjob-download": Read(lambda c: f"/api/exports/jobs/{_done_job(c).pk}/download/", None, 4),
-    # The exports count their snapshot's three statements (see above), then: articles, paragraphs,
+    # The exports count their snapshot's three statements (see above), the manifest's annotation
+    # projects (none here: one query), then: articles, paragraphs,
     # quotes, annotations, claims: one query each per chunk of articles (one chunk
     # at this size; a larger corpus takes a query more per chunk, never per row)
-    "export-stream jsonl": Read(lambda c: "/api/exports/jsonl/", 10, 11, snapshot=True),
+    "export-stream jsonl": Read(lambda c: "/api/exports/jsonl/", 11, 12, snapshot=True),
     # a file per table: articles, paragraphs and the articles' texts to cut them from, quotes and the
     # texts again, annotations, their tags, claims, fact-checks, evidence, speakers, aliases, tags
-    "export-stream csv": Read(lambda c: "/api/exports/csv/", 18, 19, snapshot=True),
-    "export-stream parquet": Read(lambda c: "/api/exports/parquet/", 18, 19, snapshot=True),
+    "export-stream csv": Read(lambda c: "/api/exports/csv/", 19, 20, snapshot=True),
+    "export-stream parquet": Read(lambda c: "/api/exports/parquet/", 19, 20, snapshot=True),
     # the annotations' and quotes' totals, annotations, their claims, quotes
-    "export-stream w3c": Read(lambda c: "/api/exports/w3c/", 10, 11, snapshot=True),
+    "export-stream w3c": Read(lambda c: "/api/exports/w3c/", 11, 12, snapshot=True),
     # the published fact-checks with their claims, the quotes the claims were found in
-    "export-stream claimreview": Read(lambda c: "/api/exports/claimreview/", 7, 8, snapshot=True),
+    "export-stream claimreview": Read(lambda c: "/api/exports/claimreview/", 8, 9, snapshot=True),
     "export-stream with drafts": Read(
-        lambda c: "/api/exports/jsonl/?include_drafts=1", None, 12, snapshot=True
+        lambda c: "/api/exports/jsonl/?include_drafts=1", None, 13, snapshot=True
     ),  # + perms
+    # the page's count, projects, their articles, annotators, curators, the vocabulary
+    "project-list": Read(lambda c: (_project(c), "/api/projects/")[1], 8, 9),
+    "project-detail": Read(lambda c: f"/api/projects/{_project(c).pk}/", 7, 8),
+    # the project, its closed articles and what is read of them, the project's tags
+    "project-agreement": Read(lambda c: f"/api/projects/{_project(c).pk}/agreement/", 7, 8),
     # the front page reads nothing; the health check asks each database for SELECT 1
     "home": Read(lambda c: "/", 0, 0, throttled=False),
     "healthz": Read(lambda c: "/healthz", 1, 1, throttled=False),
