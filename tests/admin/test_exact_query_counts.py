@@ -25,9 +25,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django_tasks_db.models import DBTaskResult
 from rest_framework.authtoken.models import Token
 
-from annotations import services, work_queue
+from annotations import projects, services, work_queue
 from annotations.exports.tasks import export_job_task
-from annotations.models import Annotation, Assignment, Claim, ExportJob, FactCheck, Tag
+from annotations.models import Annotation, AnnotationProject, Assignment, Claim, ExportJob, FactCheck, Tag
 from corpus import registry
 from corpus import services as corpus_services
 from corpus.models import (
@@ -42,6 +42,8 @@ from corpus.models import (
 )
 from tests.factories import UserFactory
 from tests.query_counts import Corpus, grow, rows_kept_until_exit
+from webhooks import services as webhook_services
+from webhooks.models import Delivery, Webhook
 
 
 def _desk(round_: int, corpus: Corpus) -> None:
@@ -82,6 +84,24 @@ def _desk(round_: int, corpus: Corpus) -> None:
         group.permissions.add(*Permission.objects.filter(codename__in=["view_article", "view_quote"]))
     for job in ExportJob.objects.filter(task_id=""):
         export_job_task.enqueue(job_id=job.pk)
+    # A project over this round's articles, with an annotator and a curator.
+    project = projects.project_save(
+        user=root,
+        name=f"Project {round_}",
+        tag_root=_first(Tag, slug="topic-0"),
+        annotators=[desk],
+        annotators_per_article=1,
+        curators=[root],
+    )
+    projects.project_articles_add(project=project, article_ids=[a.pk for a in articles], user=root)
+    # The first is closed for curation, so the curator's page opens.
+    projects.project_article_close(project=project, article=articles[0], user=root)
+    # A webhook and two deliveries in its log.
+    webhook, _secret = webhook_services.webhook_create(
+        user=root, url=f"https://hooks.example.org/{round_}", events=["article.ingested"]
+    )
+    for n in range(2):
+        Delivery.objects.create(webhook=webhook, event="ping", body=f'{{"n": {n}}}')
     # Two speakers named in this round's articles become aliases of another.
     named = list(
         Speaker.objects.filter(article__isnull=True).exclude(name="Helena Vasquez").order_by("-id")[:2]
@@ -177,6 +197,9 @@ MODELS: dict[str, tuple[Callable[[Corpus], object], str | None, Callable[[Corpus
         None,
         lambda c: "?queue_name__exact=default",
     ),
+    "annotations/annotationproject": (lambda c: _first(AnnotationProject), "Project", None),
+    "webhooks/webhook": (lambda c: _first(Webhook), "hooks", lambda c: "?is_active__exact=1"),
+    "webhooks/delivery": (lambda c: _first(Delivery), None, lambda c: "?status__exact=pending"),
     "axes/accessattempt": (lambda c: _first(AccessAttempt), "guess", lambda c: _range("attempt_time")),
     "axes/accesslog": (lambda c: _first(AccessLog), "guess", lambda c: _range("attempt_time")),
     "axes/accessfailurelog": (lambda c: _first(AccessFailureLog), "guess", lambda c: "?locked_out__exact=0"),
@@ -228,6 +251,11 @@ PAGES.update(
         "corpus_article_export": lambda c: "/admin/corpus/article/export/",
         "corpus_article_annotate": lambda c: f"/admin/corpus/article/{c.article.pk}/annotate/",
         "annotations_factcheckinreview_review": _review,
+        "corpus_article_annotate_claims": lambda c: f"/admin/corpus/article/{c.article.pk}/annotate/claims/",
+        "corpus_article_curate": lambda c: (
+            f"/admin/corpus/article/{_first(AnnotationProject).entries.filter(state='closed').first().article_id}"
+            f"/curate/{_first(AnnotationProject).pk}/"
+        ),
         "admin-dashboard": lambda c: "/admin/dashboard/",
         "work queue": lambda c: "/admin/annotations/assignment/?mine=1",
         "autocomplete tags": _autocomplete("annotations", "annotation", "tags", "cl"),
@@ -256,7 +284,7 @@ COUNTS: dict[str, tuple[int, int | None]] = {
     "annotations_annotation_changelist filtered": (7, 9),
     "annotations_annotation_changelist searched": (7, 9),
     "annotations_annotation_history": (6, 8),
-    "annotations_annotation_simple_history": (8, 10),
+    "annotations_annotation_simple_history": (9, 11),
     "annotations_assignment_change": (3, 5),
     "annotations_assignment_changelist": (6, 8),
     "annotations_assignment_changelist filtered": (6, 8),
@@ -327,7 +355,7 @@ COUNTS: dict[str, tuple[int, int | None]] = {
     "axes_accesslog_changelist filtered": (8, None),
     "axes_accesslog_changelist searched": (8, None),
     "axes_accesslog_history": (4, None),
-    "corpus_article_annotate": (11, 14),
+    "corpus_article_annotate": (15, 18),
     "corpus_article_change": (7, 8),
     "corpus_article_changelist": (9, 11),
     "corpus_article_changelist filtered": (9, 11),
@@ -374,6 +402,21 @@ COUNTS: dict[str, tuple[int, int | None]] = {
     "password_change": (2, 4),
     "annotations_factcheckinreview_review": (6, 8),  # the non-superuser is a fact-checker here
     "work queue": (6, 8),
+    "annotations_annotationproject_changelist": (5, 7),
+    "annotations_annotationproject_changelist searched": (5, 7),
+    "annotations_annotationproject_change": (19, 15),
+    "annotations_annotationproject_history": (4, 6),
+    "webhooks_webhook_changelist": (5, None),
+    "webhooks_webhook_changelist searched": (5, None),
+    "webhooks_webhook_changelist filtered": (5, None),
+    "webhooks_webhook_change": (4, None),
+    "webhooks_webhook_history": (4, None),
+    "webhooks_delivery_changelist": (7, None),
+    "webhooks_delivery_changelist filtered": (7, None),
+    "webhooks_delivery_change": (3, None),
+    "webhooks_delivery_history": (4, None),
+    "corpus_article_annotate_claims": (5, 7),
+    "corpus_article_curate": (7, None),
 }
 # Only fact-checkers review: on the review screen the non-superuser is one.
 FACT_CHECKER_PAGES = {"annotations_factcheckinreview_review"}
@@ -391,6 +434,7 @@ NOT_PAGES = {
     "autocomplete",
     "app_list",
     "corpus_article_annotate_step",
+    "webhooks_webhook_test",  # the change form's POST-only "Send a test event"
 }
 
 

@@ -64,7 +64,7 @@ def test_session_writes_need_csrf():
     assert allowed.status_code == 200
 
 
-def test_throttling_answers_429(settings, client):
+def test_throttling_answers_429(settings, client, throttle_clock):
     rates = {"anon": "3/minute", "user": "5/minute"}
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
     codes = [client.get("/api/sources/").status_code for _ in range(4)]

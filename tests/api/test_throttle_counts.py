@@ -200,7 +200,7 @@ def test_concurrent_requests_sweeping_the_same_rows(rates):
     assert counts == {f"throttle_anon_203.0.113.{n}": 40 for n in range(8)}
 
 
-def test_without_trusted_proxies_a_forwarded_for_is_ignored(rates, settings, client):
+def test_without_trusted_proxies_a_forwarded_for_is_ignored(rates, settings, client, throttle_clock):
     # The default: no proxy in front, so X-Forwarded-For is whatever the client chose to write.
     settings.TRUSTED_PROXIES = 0
     rates(anon="3/minute")
@@ -216,7 +216,9 @@ def test_without_trusted_proxies_a_forwarded_for_is_ignored(rates, settings, cli
     assert len(keys) == 2 and all(key.endswith("203.0.113.7") for key in keys), keys
 
 
-def test_behind_a_trusted_proxy_each_forwarded_client_is_counted_apart(rates, settings, client):
+def test_behind_a_trusted_proxy_each_forwarded_client_is_counted_apart(
+    rates, settings, client, throttle_clock
+):
     settings.TRUSTED_PROXIES = 1
     rates(anon="1/minute")
     first = client.get("/api/tags/", HTTP_X_FORWARDED_FOR="198.51.100.1", REMOTE_ADDR="10.0.0.2")
@@ -314,7 +316,9 @@ def test_in_redis_a_window_expires_after_two_windows(rates, shared_cache):
     assert 0 < client.ttl(key) <= 2 * MINUTE + 1
 
 
-def test_through_the_api_a_refused_request_is_a_429_and_nothing_is_written(rates, shared_cache, api_client):
+def test_through_the_api_a_refused_request_is_a_429_and_nothing_is_written(
+    rates, shared_cache, api_client, throttle_clock
+):
     rates(anon="2/minute")
     statuses = [api_client.get("/api/tags/").status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
