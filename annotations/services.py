@@ -421,6 +421,7 @@ def claim_create(
     claimant is a speaker, or ``new_claimant``: a description that becomes a speaker of the article."""
     access.access_claim_create(created_by)
     _one_claimant(claimant, new_claimant)
+    _annotation_seen_check(annotation, created_by)
     if new_claimant:
         claimant = _claimant_described(article_id=article.pk, description=new_claimant, user=created_by)
     if annotation is not None and annotation.article_id != article.pk:
@@ -435,6 +436,13 @@ def claim_create(
     claim.full_clean()
     claim.save()
     return claim
+
+
+def _annotation_seen_check(annotation: Annotation | None, user) -> None:
+    """A claim names only an annotation its author may see: another annotator's hidden project layer
+    is answered as if it did not exist, so a claim cannot even tell that it is there."""
+    if annotation is not None and not Annotation.objects.visible_to(user).filter(pk=annotation.pk).exists():
+        raise ValidationError({"annotation": f"no annotation {annotation.pk}."}, code="does_not_exist")
 
 
 def _claim_fact_check(claim: Claim) -> FactCheck | None:
@@ -493,6 +501,7 @@ def claim_update(
         }
     )
     if annotation is not NOT_GIVEN:
+        _annotation_seen_check(annotation, user)
         if annotation is not None and annotation.article_id != article_id:
             if "article" in fields and annotation.pk == claim.annotation_id:
                 raise stays_behind

@@ -238,3 +238,34 @@ def test_closing_is_for_curators_and_managers(setup):
         project=setup.project, article=article, user=setup.people["curator"]
     )
     assert entry.state == ProjectArticleState.CLOSED
+
+
+# --- Claims name only annotations their author may see --------------------------------------------
+
+
+def test_a_claim_cannot_name_another_annotators_hidden_annotation_and_is_told_it_does_not_exist(
+    setup, hidden
+):
+    article = setup.articles[0]
+    other = setup.people["ann2"]
+    with pytest.raises(ValidationError) as hidden_error:
+        services.claim_create(article=article, text="A claim", created_by=other, annotation=hidden)
+    missing = Annotation(pk=hidden.pk + 1000, article=article)
+    with pytest.raises(ValidationError) as missing_error:
+        services.claim_create(article=article, text="A claim", created_by=other, annotation=missing)
+    # The same answer for a hidden annotation as for one that does not exist, bar the id.
+    assert hidden_error.value.message_dict["annotation"] == [f"no annotation {hidden.pk}."]
+    assert missing_error.value.message_dict["annotation"] == [f"no annotation {missing.pk}."]
+    # Through the API, too; and moving one's own claim onto it is refused the same way.
+    answer = _api(other).post(
+        "/api/claims/", {"article": article.pk, "text": "A claim", "annotation": hidden.pk}, format="json"
+    )
+    assert answer.status_code == 400 and "annotation" in answer.json(), answer.content
+    claim = services.claim_create(article=article, text="A claim", created_by=other)
+    with pytest.raises(ValidationError):
+        services.claim_update(claim=claim, expected_version=claim.version, user=other, annotation=hidden)
+    # Its author may.
+    mine = services.claim_create(
+        article=article, text="A claim", created_by=setup.people["ann1"], annotation=hidden
+    )
+    assert mine.annotation_id == hidden.pk

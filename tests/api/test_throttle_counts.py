@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from api.models import ThrottleCount
 from api.throttling import AnonThrottle, UserThrottle
+from tests.api.conftest import ThrottleClock as Clock
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,14 +29,6 @@ def rates(settings):
         }
 
     return set_rates
-
-
-class Clock:
-    def __init__(self, now: float):
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def _request(user=None, address: str = "203.0.113.7"):
