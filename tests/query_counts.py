@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver
 
 from annotations import services
 from annotations.exports.selection import ExportOptions
@@ -25,6 +26,16 @@ def rows_kept_until_exit(django_db_blocker) -> Iterator[None]:
     with django_db_blocker.unblock(), transaction.atomic():
         yield
         transaction.set_rollback(True)
+
+
+def named_routes(patterns=None, prefix: str = "") -> Iterator[tuple[str, str]]:
+    """Every named route of the URLconf as (its path pattern, its name): what the exact-count
+    tests check they cover."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            yield from named_routes(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield prefix + str(pattern.pattern), pattern.name
 
 
 def throttle_statements(connection) -> int:

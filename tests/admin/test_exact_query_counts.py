@@ -21,7 +21,6 @@ import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.models import Group, Permission
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
 from django_tasks_db.models import DBTaskResult
 from rest_framework.authtoken.models import Token
 
@@ -41,7 +40,7 @@ from corpus.models import (
     SpeakerAlias,
 )
 from tests.factories import UserFactory
-from tests.query_counts import Corpus, grow, rows_kept_until_exit
+from tests.query_counts import Corpus, grow, named_routes, rows_kept_until_exit
 from webhooks import services as webhook_services
 from webhooks.models import Delivery, Webhook
 
@@ -438,18 +437,10 @@ NOT_PAGES = {
 }
 
 
-def _routes(patterns, prefix: str = ""):
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            yield from _routes(pattern.url_patterns, prefix + str(pattern.pattern))
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            yield prefix + str(pattern.pattern), pattern.name
-
-
 def test_every_admin_page_has_its_count():
     pages = {
         name
-        for route, name in _routes(get_resolver().url_patterns)
+        for route, name in named_routes()
         if route.startswith("admin/") and name not in NOT_PAGES and not name.endswith(NOT_PAGES_SUFFIXES)
     }
     counted = {name.split()[0] for name in COUNTS}

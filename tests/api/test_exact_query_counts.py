@@ -29,12 +29,11 @@ from typing import NamedTuple
 
 import pytest
 from django.db import connection
-from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
 from annotations.models import Annotation, ExportJob, FactCheck
 from corpus.models import Paragraph, Quote, QuoteCluster, Source, Speaker
-from tests.query_counts import DOWNLOAD, Corpus, grow, rows_kept_until_exit, throttle_statements
+from tests.query_counts import DOWNLOAD, Corpus, grow, named_routes, rows_kept_until_exit, throttle_statements
 
 
 @pytest.fixture(scope="module")
@@ -208,16 +207,8 @@ NOT_READS = {
 }
 
 
-def _routes(patterns, prefix: str = ""):
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            yield from _routes(pattern.url_patterns, prefix + str(pattern.pattern))
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            yield prefix + str(pattern.pattern), pattern.name
-
-
 def test_every_read_outside_the_admin_has_its_count():
-    doors = {name for route, name in _routes(get_resolver().url_patterns) if not route.startswith("admin/")}
+    doors = {name for route, name in named_routes() if not route.startswith("admin/")}
     assert doors - NOT_READS == {name.split()[0] for name in READS}
 
 
