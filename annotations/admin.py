@@ -697,8 +697,10 @@ class ArticleAnnotating:
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         if request.resolver_match and request.resolver_match.url_name == "corpus_article_changelist":
+            # Only what this reader may see: another annotator's hidden layer is not even a number.
             counted = (
-                Annotation.objects.filter(article=OuterRef("pk"))
+                Annotation.objects.visible_to(request.user)
+                .filter(article=OuterRef("pk"))
                 .order_by()
                 .values("article")
                 .annotate(n=Count("*"))

@@ -112,10 +112,10 @@ def most_quoted_speakers(articles: QuerySet | None) -> Chart:
     )
 
 
-def annotations_by_tag(articles: QuerySet | None) -> Chart:
+def annotations_by_tag(articles: QuerySet | None, *, user) -> Chart:
     statuses = list(AnnotationStatus.values)
     rows = (
-        within(Annotation.objects.all(), "article", articles)
+        within(Annotation.objects.visible_to(user), "article", articles)
         .values("tags__slug", "status")
         .annotate(n=Count("pk"))
         .order_by("tags__slug", "status")
@@ -178,13 +178,13 @@ def review_queue_age(articles: QuerySet | None, *, now: datetime) -> Chart:
     )
 
 
-def editors_throughput(articles: QuerySet | None) -> Chart:
+def editors_throughput(articles: QuerySet | None, *, user) -> Chart:
     """Per editor: annotations written, quotes corrected, fact-checks written and fact-checks reviewed."""
     series = ["annotations", "quote corrections", "fact-checks written", "fact-checks reviewed"]
     counts = [
-        within(Annotation.objects.filter(author__isnull=False), "article", articles).values_list(
-            "author__username"
-        ),
+        within(
+            Annotation.objects.visible_to(user).filter(author__isnull=False), "article", articles
+        ).values_list("author__username"),
         within(Quote.objects.filter(corrected_by__isnull=False), "article", articles).values_list(
             "corrected_by__username"
         ),
@@ -249,15 +249,17 @@ def quality_shares(chart: Chart) -> list[tuple[str, int, list[str]]]:
     return shares
 
 
-def dashboard_charts(*, source=None, ingested_from=None, ingested_to=None, now=None) -> list[Chart]:
+def dashboard_charts(*, user, source=None, ingested_from=None, ingested_to=None, now=None) -> list[Chart]:
+    """The charts over the articles the filter picks; annotations count only where ``user`` may see
+    them (another annotator's hidden project layer is not counted)."""
     articles = selected_articles(source=source, ingested_from=ingested_from, ingested_to=ingested_to)
     return [
         articles_over_time(articles, by_day=_by_day(ingested_from, ingested_to)),
         most_quoted_speakers(articles),
-        annotations_by_tag(articles),
+        annotations_by_tag(articles, user=user),
         verdicts(articles),
         review_queue_age(articles, now=now or timezone.now()),
-        editors_throughput(articles),
+        editors_throughput(articles, user=user),
         machine_quote_quality(articles),
     ]
 
@@ -268,7 +270,9 @@ def dashboard_view(request: HttpRequest) -> TemplateResponse:
         raise PermissionDenied("You need the permission to view articles to see the dashboard.")
     form = DashboardFilter(request.GET or None)
     chosen = form.cleaned_data if form.is_valid() else {}
-    charts = dashboard_charts(**chosen) if form.is_bound is False or form.is_valid() else []
+    charts = (
+        dashboard_charts(user=request.user, **chosen) if form.is_bound is False or form.is_valid() else []
+    )
     quality = next((chart for chart in charts if chart.slug == "quality"), None)
     context = {
         **admin.site.each_context(request),

@@ -203,6 +203,29 @@ def test_admin_changelist_change_page_history_and_lookup_hide_the_layer(client, 
     assert client.get(f"/admin/annotations/annotation/{hidden.pk}/history/").status_code == 200
 
 
+def test_another_annotators_hidden_layer_is_not_counted_in_the_article_list_or_the_dashboard(
+    client, setup, hidden
+):
+    article = setup.articles[0]
+    setup.span(article, "ann2", "The city council", "praise")
+    client.force_login(setup.people["ann2"])
+    changelist = client.get("/admin/corpus/article/").content.decode()
+    (row,) = [r for r in changelist.split("<tr") if f"/admin/corpus/article/{article.pk}/change/" in r]
+    # ann2 sees their own annotation, not ann1's.
+    assert re.search(r'<td class="field-annotation_count">(\d+)</td>', row).group(1) == "1"
+    charts = {chart.slug: chart for chart in client.get("/admin/dashboard/").context["charts"]}
+    assert [label for label, _ in charts["tags"].rows] == ["praise"]
+    assert [label for label, _ in charts["throughput"].rows] == ["ann2"]
+    # Once the article is closed for curation, both layers are seen and counted.
+    setup.close(article)
+    changelist = client.get("/admin/corpus/article/").content.decode()
+    (row,) = [r for r in changelist.split("<tr") if f"/admin/corpus/article/{article.pk}/change/" in r]
+    assert re.search(r'<td class="field-annotation_count">(\d+)</td>', row).group(1) == "2"
+    charts = {chart.slug: chart for chart in client.get("/admin/dashboard/").context["charts"]}
+    assert sorted(label for label, _ in charts["tags"].rows) == ["blame", "praise"]
+    assert sorted(label for label, _ in charts["throughput"].rows) == ["ann1", "ann2"]
+
+
 def test_admin_history_of_a_deleted_layer_annotation_stays_hidden(client, setup, hidden):
     pk = hidden.pk
     services.annotation_delete(annotation=hidden, expected_version=hidden.version, user=setup.people["ann1"])
