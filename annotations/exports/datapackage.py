@@ -5,8 +5,9 @@
   foreign keys that join it to the others, so ``frictionless validate datapackage.json`` checks the
   whole export and a reader that follows the package gets typed columns.
 - ``README.md``: a dataset card whose YAML ``configs:`` name one configuration per table, so Hugging Face
-  ``datasets.load_dataset(FOLDER, "annotations")`` loads a table; for csv the card lists each table's
-  features, which ``datasets`` reads the cells as (``external_id`` "00123" stays a string).
+  ``datasets.load_dataset(FOLDER, "annotations")`` loads a table; for csv each configuration reads every
+  cell as text and ``dataset_info`` gives the types it is cast to (``external_id`` "00123" stays
+  "00123", a nullable id an int64 with nulls).
 
 Both are made from ``tables.TABLES`` alone: no clock and no count, the same bytes for every export of
 the format (the manifest has the counts and the hashes).
@@ -161,12 +162,16 @@ def card_bytes(fmt: str, extension: str) -> bytes:
             lines.append("  default: true")
         if extension == ".csv":
             # Only an empty cell is a null (pandas, which datasets reads csv with, would take "NA" or
-            # "null" in a note for one).
-            lines += ["  keep_default_na: false", '  na_values: [""]']
+            # "null" in a note for one). The configuration's features are what pandas is told to read
+            # each cell as: text, every one, so that nothing is guessed ("00123" read as the number 123).
+            lines += ["  keep_default_na: false", '  na_values: [""]', "  features:"]
+            for name, _kind in table.columns:
+                lines += [f"  - name: {_yaml_string(name)}", "    dtype: string"]
     if extension == ".csv":
-        # The columns' types, which datasets casts the cells it read to: nullable ids stay int64 with
-        # nulls, timestamps become timestamps. (As the builder's own features pandas would be handed
-        # them as dtypes, and pandas parses neither a nullable int64 nor a timestamp that way.)
+        # The columns' types, which datasets casts that text to as it writes the table: nullable ids
+        # stay int64 with nulls, timestamps become timestamps. (Given as the configuration's features,
+        # they would go to pandas as dtypes, and pandas reads neither a nullable int64 nor a timestamp
+        # that way.)
         lines.append("dataset_info:")
         for table in TABLES:
             lines += [f"- config_name: {table.name}", "  features:"]
@@ -176,17 +181,47 @@ def card_bytes(fmt: str, extension: str) -> bytes:
     lines += ["---", ""]
     loading = (
         [
+            "```python",
             "import pandas as pd, pyarrow.parquet as pq, duckdb, datasets",
             'pd.read_parquet("EXPORT/annotations")',
             'pq.read_table("EXPORT/annotations")',
             'duckdb.read_parquet("EXPORT/annotations/*.parquet")',
             'datasets.load_dataset("EXPORT", "annotations")',
+            "```",
         ]
         if extension == ".parquet"
         else [
-            "import datasets, frictionless",
-            'datasets.load_dataset("EXPORT", "annotations")  # typed by the features above',
-            'frictionless.Package("EXPORT/datapackage.json").get_resource("annotations").to_pandas()',
+            "With pandas, each column read as the type `datapackage.json` declares (a csv one-liner without "
+            'them guesses: dates as text, nullable ids as floats, "00123" as 123):',
+            "",
+            "```python",
+            "import json, pathlib",
+            "import pandas as pd",
+            "",
+            'PANDAS = {"integer": "Int64", "string": "string", "boolean": "boolean", "list": "string"}',
+            'package = json.loads(pathlib.Path("EXPORT/datapackage.json").read_text(encoding="utf-8"))',
+            "",
+            "",
+            "def read_table(name):",
+            '    fields = next(r for r in package["resources"] if r["name"] == name)["schema"]["fields"]',
+            "    return pd.read_csv(",
+            '        f"EXPORT/{name}/{name}.csv",',
+            '        dtype={f["name"]: PANDAS[f["type"]] for f in fields if f["type"] != "datetime"},',
+            '        parse_dates=[f["name"] for f in fields if f["type"] == "datetime"],',
+            "        keep_default_na=False,  # only an empty cell is a null",
+            '        na_values=[""],',
+            "    )",
+            "",
+            "",
+            'articles = read_table("articles")',
+            "```",
+            "",
+            "With Hugging Face `datasets`, typed by the features above (every cell read as text, then cast):",
+            "",
+            "```python",
+            "import datasets",
+            'datasets.load_dataset("EXPORT", "articles")',
+            "```",
         ]
     )
     lines += [
@@ -196,9 +231,7 @@ def card_bytes(fmt: str, extension: str) -> bytes:
         "`datapackage.json` gives every column's type and the keys that join the tables; `manifest.json` "
         "the filters it was made with, the row counts and the SHA-256 of every file.",
         "",
-        "```python",
         *loading,
-        "```",
         "",
         "| table | what a row is |",
         "|---|---|",

@@ -132,6 +132,7 @@ def test_parquet_tables_load_typed_with_pandas_pyarrow_duckdb_and_datasets(tmp_p
             else:
                 assert feature.dtype == str(PYARROW[kind]), (name, feature)
 
+    _check_external_ids(_load_dataset(out, "articles", tmp_path)["external_id"])
     articles = pd.read_parquet(out / "articles")
     _check_external_ids(articles["external_id"])
     quotes = pd.read_parquet(out / "quotes")
@@ -198,11 +199,40 @@ def test_csv_tables_load_typed_through_the_datapackage_and_the_card(tmp_path, ri
         assert {n: loaded.features[n].dtype for n in table.column_names} == {
             n: HUGGING_FACE_CSV[k] for n, k in table.columns
         }
-    # datasets reads csv cells with pandas' guesses before it casts them: an all-digit external_id loses
-    # its zeros there (docs/exports.md says so); the typed readers keep it.
-    _check_external_ids(
-        pd.read_csv(out / "articles/articles.csv", dtype={"external_id": "string"})["external_id"]
-    )
+    # The card's configs read every cell as text, so nothing is guessed before the cast to the types of
+    # its dataset_info: an all-digit external_id keeps its zeros, a note "NA" stays a note.
+    articles = _load_dataset(out, "articles", tmp_path)
+    _check_external_ids(articles["external_id"])
+    wire = next(row for row in articles if row["external_id"] == "00123")
+    assert wire["published_at"] == datetime(2026, 3, 2, 8, 30, tzinfo=UTC)
+    quotes = _load_dataset(out, "quotes", tmp_path)
+    assert None in quotes["continues_id"] and all(isinstance(n, int) for n in quotes["id"])
+
+
+def _card_code(card: str) -> str:
+    return card.split("```python\n", 1)[1].split("```", 1)[0]
+
+
+def test_the_csv_cards_pandas_lines_read_the_declared_types(tmp_path, rich):
+    """The dataset card's pandas lines, run as they are written: each column with its type from
+    datapackage.json."""
+    out = _export(tmp_path, "csv")
+    code = _card_code((out / "README.md").read_text()).replace("EXPORT", str(out))
+    scope: dict = {}
+    exec(compile(code, "README.md", "exec"), scope)
+    articles = scope["articles"]
+    assert str(articles["id"].dtype) == "Int64" and str(articles["external_id"].dtype) == "string"
+    _check_external_ids(articles["external_id"])
+    assert str(articles["published_at"].dtype).startswith("datetime64[")
+    for table in TABLES:
+        frame = scope["read_table"](table.name)
+        for name, kind in table.columns:
+            dtype = str(frame[name].dtype)
+            if kind == TS:
+                assert dtype.startswith("datetime64[") or frame[name].isna().all(), (table.name, name)
+            else:
+                expected = {INT: "Int64", STR: "string", BOOL: "boolean", LIST: "string"}[kind]
+                assert dtype == expected, (table.name, name, dtype)
 
 
 def test_the_datapackage_is_valid_and_its_keys_hold(tmp_path, rich):
