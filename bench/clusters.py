@@ -1,15 +1,23 @@
-"""Quote clusters as the corpus grows: ingestion with clustering on, and the cluster look-up's queries.
+"""Quote clusters as the corpus grows: ingestion with clustering on, and the clustering hook's cost.
 
     python -m bench.clusters --articles 100000 --checkpoints 1000,10000,100000 [--databases sqlite]
+    python -m bench.clusters --cpu 2000 [--repeat 3] [--databases sqlite,postgres]
 
 One database per kind is filled with the generated corpus (bench/generate.py) in steps, ingested the way
 ``manage.py ingest`` does it (batches, the pipeline in ``--jobs`` processes, the ingest hooks and so the
-clustering on). At each checkpoint a probe is ingested and rolled back, so every checkpoint sees the same
-probe: one article, then ``--probe`` articles, from another seed of the generator (other urls), whose
-quotes repeat words the corpus has said many times. The table shows, per checkpoint, the ingestion rate
-of the step that reached it and the clustering hook's queries (``corpus.clusters._cluster_new_quotes``:
-fingerprints, candidates, verification, assignment and the clusters' refresh) for the probe's quotes.
-A look-up that scanned the corpus would show growing queries or time; fingerprints cap the candidates.
+clustering on). The generator says the same sentences in many articles, so its largest clusters hold a
+quote of most articles: the worst case for a hook that recounted a cluster's members. At each checkpoint a
+probe is ingested and rolled back, so every checkpoint sees the same probe: one article, then ``--probe``
+articles, from another seed of the generator (other urls), whose quotes repeat words the corpus has said
+many times. The tables show, per checkpoint, the step's ingestion rate and the clustering hook's time per
+quote over the step, and for the probe the hook's queries (``corpus.clusters._cluster_new_quotes``:
+fingerprints, candidates, verification, assignment and the clusters' figures) and time per quote. A hook
+whose work grew with the corpus or with its clusters would show growing queries or time per quote. The
+load average is printed beside each figure: the machine may be shared.
+
+``--cpu N`` ingests N generated articles into a fresh database with the pipeline in the ingesting process
+(``--jobs 1``), with the clustering hook and without it, back to back ``--repeat`` times, and prints the
+CPU time per article of each (the process's own CPU: SQLite's work is in it, a PostgreSQL server's is not).
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import time
 from itertools import pairwise
 from pathlib import Path
@@ -107,32 +116,63 @@ def probe(paths: list[Path]) -> list[dict]:
     return figures
 
 
-def worker(step: Path | None, probes: list[Path], jobs: int) -> dict:
-    """Ingest ``step`` (if given) into the database, then probe the cluster look-up."""
+CLUSTERING = "corpus.clusters.quotes_cluster"
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and of the pipeline's worker processes it has waited for."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def worker(step: Path | None, probes: list[Path], jobs: int, clustering: bool = True) -> dict:
+    """Ingest ``step`` (if given) into the database, timing the clustering hook, then probe it."""
     django_setup()
     from django.conf import settings
     from django.db import connection
 
+    from corpus import clusters
     from corpus.ingest.readers import read_path
     from corpus.models import Article, Quote, QuoteCluster
     from corpus.selectors import speaker_directory
     from corpus.services import batch_ingest
 
-    assert "corpus.clusters.quotes_cluster" in settings.INGEST_HOOKS, "clustering is off"
+    if not clustering:
+        settings.INGEST_HOOKS = [hook for hook in settings.INGEST_HOOKS if hook != CLUSTERING]
+    assert (CLUSTERING in settings.INGEST_HOOKS) == clustering
     records = read_path(step, max_bytes=settings.INGEST_MAX_BYTES * 100) if step else []
-    started = time.perf_counter()
-    for _ in batch_ingest(records=records, directory=speaker_directory(), jobs=jobs):
-        pass
-    seconds = time.perf_counter() - started
+    hook = {"seconds": 0.0, "calls": 0}
+    original = clusters._cluster_new_quotes
+
+    def timed(article_ids: list[int]) -> None:
+        started = time.perf_counter()
+        original(article_ids)
+        hook["seconds"] += time.perf_counter() - started
+        hook["calls"] += 1
+
+    quotes_before = Quote.objects.filter(kind__in=clusters.CLUSTERED_KINDS).count()
+    clusters._cluster_new_quotes = timed
+    cpu, started = _cpu(), time.perf_counter()
+    try:
+        for _ in batch_ingest(records=records, directory=speaker_directory(), jobs=jobs):
+            pass
+    finally:
+        clusters._cluster_new_quotes = original
+    seconds, cpu = time.perf_counter() - started, _cpu() - cpu
     return {
         "vendor": connection.vendor,
         "ingested": len(records),
         "seconds": seconds,
+        "cpu": cpu,
+        "load": os.getloadavg()[0],
+        "hook_seconds": hook["seconds"],
+        "step_quotes": Quote.objects.filter(kind__in=clusters.CLUSTERED_KINDS).count() - quotes_before,
         "articles": Article.objects.count(),
         "quotes": Quote.objects.count(),
         "clusters": QuoteCluster.objects.count(),
         "largest": QuoteCluster.objects.order_by("-size").values_list("size", flat=True).first() or 0,
         "probes": probe(probes),
+        "probe_load": os.getloadavg()[0],
     }
 
 
@@ -140,6 +180,7 @@ def rows_for(kind: str, figures: dict) -> list[list[object]]:
     rows = []
     for found in figures["probes"]:
         per_quote = found["queries"] / found["quotes"] if found["quotes"] else 0.0
+        ms_per_quote = found["seconds"] * 1000 / found["quotes"] if found["quotes"] else 0.0
         rows.append(
             [
                 kind,
@@ -151,6 +192,8 @@ def rows_for(kind: str, figures: dict) -> list[list[object]]:
                 found["queries"],
                 f"{per_quote:.3f}",
                 f"{found['seconds'] * 1000:.0f}",
+                f"{ms_per_quote:.3f}",
+                f"{figures['probe_load']:.1f}",
             ]
         )
     return rows
@@ -166,7 +209,59 @@ HEADERS = [
     "hook queries",
     "queries/quote",
     "hook ms",
+    "hook ms/quote",
+    "load",
 ]
+STEP_HEADERS = [
+    "database",
+    "corpus articles",
+    "step articles",
+    "ingest articles/s (clustering on)",
+    "hook ms/quote over the step",
+    "load",
+]
+
+
+def cpu_compare(args) -> None:
+    """CPU per article with and without the clustering hook, back to back on the same articles."""
+    folder = REPO / "var" / "bench"
+    [corpus] = write_slices(folder / "cpu", [args.cpu])
+    rows = []
+    for kind in args.databases.split(","):
+        for turn in range(args.repeat):
+            for clustering in (True, False) if turn % 2 == 0 else (False, True):
+                with fresh_database(kind, args.postgres_url) as url:
+                    options = ["--input", str(corpus), "--jobs", "1"]
+                    figures = run_worker(
+                        "bench.clusters", url, *options, *([] if clustering else ["--no-clustering"])
+                    )
+                rows.append(
+                    [
+                        kind,
+                        turn + 1,
+                        "on" if clustering else "off",
+                        figures["ingested"],
+                        f"{figures['cpu'] * 1000 / figures['ingested']:.3f}",
+                        f"{figures['hook_seconds'] * 1000 / figures['ingested']:.3f}",
+                        f"{figures['ingested'] / figures['seconds']:,.0f}",
+                        f"{figures['load']:.1f}",
+                    ]
+                )
+                print(" | ".join(map(str, rows[-1])), flush=True)
+    print()
+    print_table(
+        [
+            "database",
+            "turn",
+            "clustering",
+            "articles",
+            "CPU ms/article",
+            "hook ms/article",
+            "articles/s (wall, --jobs 1)",
+            "load",
+        ],
+        rows,
+    )
 
 
 def main() -> None:
@@ -179,13 +274,19 @@ def main() -> None:
     parser.add_argument("--databases", default="sqlite")
     parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--cpu", type=int, help="compare CPU per article with and without clustering")
+    parser.add_argument("--repeat", type=int, default=3, help="turns of the --cpu comparison")
+    parser.add_argument("--no-clustering", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--input", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--probes", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         probes = [Path(p) for p in args.probes.split(",")] if args.probes else []
-        print(json.dumps(worker(args.input, probes, args.jobs)))
+        print(json.dumps(worker(args.input, probes, args.jobs, clustering=not args.no_clustering)))
+        return
+    if args.cpu:
+        cpu_compare(args)
         return
 
     if args.checkpoints:
@@ -202,7 +303,7 @@ def main() -> None:
         write_probe(folder / "probe-1.jsonl", 1),
         write_probe(folder / f"probe-{args.probe}.jsonl", args.probe),
     ]
-    rows, rates = [], []
+    rows, steps_rows = [], []
     for kind in args.databases.split(","):
         with fresh_database(kind, args.postgres_url) as url:
             for step in steps:
@@ -210,15 +311,23 @@ def main() -> None:
                     "bench.clusters", url, "--input", str(step), "--probes", ",".join(map(str, probes)),
                     "--jobs", str(args.jobs),
                 )  # fmt: skip
-                rates.append((kind, figures["articles"], figures["ingested"] / figures["seconds"]))
-                rows.extend(rows_for(kind, figures))
-                print(
-                    f"{kind}: {figures['articles']:,} articles, ingested the last {figures['ingested']:,} at "
-                    f"{figures['ingested'] / figures['seconds']:,.0f} articles/s (clustering on)",
-                    flush=True,
+                hook_per_quote = (
+                    figures["hook_seconds"] * 1000 / figures["step_quotes"] if figures["step_quotes"] else 0.0
                 )
+                steps_rows.append(
+                    [
+                        kind,
+                        figures["articles"],
+                        figures["ingested"],
+                        f"{figures['ingested'] / figures['seconds']:,.0f}",
+                        f"{hook_per_quote:.3f}",
+                        f"{figures['load']:.1f}",
+                    ]
+                )
+                rows.extend(rows_for(kind, figures))
+                print(" | ".join(map(str, steps_rows[-1])), flush=True)
     print()
-    print_table(["database", "corpus articles", "ingest articles/s of the step (clustering on)"], rates)
+    print_table(STEP_HEADERS, steps_rows)
     print()
     print_table(HEADERS, rows)
 

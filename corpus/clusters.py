@@ -35,7 +35,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models import Count, F, Min, OuterRef, Subquery
 
 from .models import Article, Quote, QuoteCluster, QuoteFingerprint, QuoteKind
 from .versioning import versioned_update
@@ -127,7 +127,37 @@ class _Member:
     article_id: int
     cluster_id: int | None
     fixed: bool
+    speaker_id: int | None
+    appearance: tuple  # sorts as APPEARANCE_ORDER does
     shape: Shape
+
+
+# What the hook reads of a quote: enough to match it and to keep its cluster's figures.
+_MEMBER_FIELDS = (
+    "id",
+    "article_id",
+    "exact",
+    "cluster_id",
+    "cluster_fixed",
+    "speaker_id",
+    "article__published_at",
+    "article__ingested_at",
+)
+
+
+def _appearance(published_at, ingested_at, pk: int) -> tuple:
+    """A quote's place in APPEARANCE_ORDER: dated before undated, then by date, ingest time and id."""
+    return (published_at is None, published_at, ingested_at, pk)
+
+
+def _member(row: tuple) -> _Member | None:
+    pk, article_id, exact, cluster_id, fixed, speaker_id, published_at, ingested_at = row
+    shape = Shape.of(exact)
+    if shape is None:
+        return None
+    return _Member(
+        pk, article_id, cluster_id, fixed, speaker_id, _appearance(published_at, ingested_at, pk), shape
+    )
 
 
 def _chunks(values: Sequence, size: int = QUERY_CHUNK) -> Iterable[Sequence]:
@@ -140,7 +170,8 @@ def quotes_cluster(*, items: Sequence[tuple[Article, object]]) -> None:
     articles that have the same words.
 
     Called inside the batch's transaction with the articles just written (or re-processed, or revised);
-    a fixed number of queries per chunk of quotes, whatever the size of the corpus.
+    a fixed number of queries per chunk of quotes, whatever the size of the corpus, and work that does
+    not grow with the clusters joined: their figures follow from the joining quotes alone.
     """
     _cluster_new_quotes([article.pk for article, _ in items])
 
@@ -151,7 +182,7 @@ def _cluster_new_quotes(article_ids: list[int]) -> None:
         rows.extend(
             Quote.objects.filter(article_id__in=chunk, kind__in=CLUSTERED_KINDS, start__isnull=False)
             .order_by()
-            .values_list("id", "article_id", "exact", "cluster_id", "cluster_fixed")
+            .values_list(*_MEMBER_FIELDS)
         )
     if not rows:
         return
@@ -159,11 +190,9 @@ def _cluster_new_quotes(article_ids: list[int]) -> None:
     for chunk in _chunks([pk for pk, *_ in rows]):
         known.update(QuoteFingerprint.objects.filter(quote_id__in=chunk).values_list("quote_id", flat=True))
     new: dict[int, _Member] = {}
-    for pk, article_id, exact, cluster_id, fixed in rows:
-        shape = Shape.of(exact)
-        if shape is None or pk in known:
-            continue
-        new[pk] = _Member(pk, article_id, cluster_id, fixed, shape)
+    for row in rows:
+        if row[0] not in known and (member := _member(row)) is not None:
+            new[member.pk] = member
     if not new:
         return
     # Candidates through the index: the quotes that hold a fingerprint of a new quote. A fingerprint is
@@ -187,12 +216,9 @@ def _cluster_new_quotes(article_ids: list[int]) -> None:
     candidates = {q for ids in by_print.values() for q in ids} - new.keys()
     others: dict[int, _Member] = {}
     for chunk in _chunks(sorted(candidates)):
-        for pk, article_id, exact, cluster_id, fixed in Quote.objects.filter(pk__in=chunk).values_list(
-            "id", "article_id", "exact", "cluster_id", "cluster_fixed"
-        ):
-            shape = Shape.of(exact)
-            if shape is not None:
-                others[pk] = _Member(pk, article_id, cluster_id, fixed, shape)
+        for row in Quote.objects.filter(pk__in=chunk).order_by().values_list(*_MEMBER_FIELDS):
+            if (member := _member(row)) is not None:
+                others[member.pk] = member
     members = {**others, **new}
 
     # Union-find over verified pairs of different articles, each pair seen once.
@@ -243,13 +269,14 @@ def _assign(groups: Iterable[list[int]], members: dict[int, _Member], best: dict
     reached = sorted({m.cluster_id for g in groups for pk in g if (m := members[pk]).cluster_id is not None})
     locked: set[int] = set()
     for chunk in _chunks(reached):
+        # Through the partial index of placed quotes (quote_cluster_fixed_idx): not the clusters' members.
         locked.update(
-            Quote.objects.filter(cluster_id__in=chunk, cluster_fixed=True).values_list(
-                "cluster_id", flat=True
-            )
+            Quote.objects.filter(cluster_id__in=chunk, cluster_fixed=True)
+            .order_by()
+            .values_list("cluster_id", flat=True)
         )
-    placements: dict[int, int | None] = {}  # quote -> cluster id (None: a cluster made below)
-    fresh: list[list[int]] = []  # groups that need a new cluster
+    placements: dict[int, int] = {}  # quote -> cluster id
+    fresh: list[list[_Member]] = []  # the quotes of each new cluster
     merges: dict[int, list[int]] = {}  # surviving cluster -> clusters merged into it
     for group in groups:
         clusters = sorted({members[pk].cluster_id for pk in group if members[pk].cluster_id is not None})
@@ -262,7 +289,9 @@ def _assign(groups: Iterable[list[int]], members: dict[int, _Member], best: dict
                         placements[pk] = target
             continue
         if not clusters:
-            fresh.append(group)
+            placed = [members[pk] for pk in group if not members[pk].fixed]
+            if len({m.article_id for m in placed}) > 1:
+                fresh.append(placed)
             continue
         target, rest = clusters[0], clusters[1:]
         if rest:
@@ -270,11 +299,10 @@ def _assign(groups: Iterable[list[int]], members: dict[int, _Member], best: dict
         for pk in group:
             if members[pk].cluster_id != target and not members[pk].fixed:
                 placements[pk] = target
-    made = QuoteCluster.objects.bulk_create([QuoteCluster() for _ in fresh])
-    for group, cluster in zip(fresh, made, strict=True):
-        for pk in group:
-            if not members[pk].fixed:
-                placements[pk] = cluster.pk
+    made = QuoteCluster.objects.bulk_create([_cluster_of(placed) for placed in fresh])
+    for placed, cluster in zip(fresh, made, strict=True):
+        for member in placed:
+            placements[member.pk] = cluster.pk
     for target, rest in merges.items():
         Quote.objects.filter(cluster_id__in=rest).update(cluster_id=target)
     if merges:
@@ -286,13 +314,115 @@ def _assign(groups: Iterable[list[int]], members: dict[int, _Member], best: dict
     for cluster, quote_ids in sorted(by_cluster.items()):
         for chunk in _chunks(quote_ids):
             Quote.objects.filter(pk__in=chunk).update(cluster_id=cluster)
-    clusters_refresh(ids={*placements.values(), *merges, *(c.pk for c in made)})
+    # The clusters made here were counted from their quotes; a merge is counted again (it is rare, and
+    # costs what moving the merged quotes costs); every other cluster takes in its joining quotes.
+    made_ids = {cluster.pk for cluster in made}
+    joins: dict[int, list[_Member]] = defaultdict(list)
+    for pk, cluster in placements.items():
+        if cluster not in made_ids and cluster not in merges and members[pk].cluster_id is None:
+            joins[cluster].append(members[pk])
+    _clusters_grow(joins)
+    if merges:
+        clusters_refresh(ids=merges)
+
+
+def _cluster_of(placed: Sequence[_Member]) -> QuoteCluster:
+    """A new cluster with its figures, from all its quotes (they are all here)."""
+    speakers = {m.speaker_id for m in placed if m.speaker_id is not None}
+    return QuoteCluster(
+        first_quote_id=min(placed, key=lambda m: m.appearance).pk,
+        size=len(placed),
+        articles=len({m.article_id for m in placed}),
+        speakers_disagree=len(speakers) > 1,
+        speaker_id=next(iter(speakers)) if len(speakers) == 1 else None,
+    )
+
+
+_CLUSTER_FIGURES = ["first_quote", "size", "articles", "speakers_disagree", "speaker"]
+
+
+def _clusters_grow(joins: dict[int, list[_Member]]) -> None:
+    """Existing clusters take in quotes that were in none (already placed in them): each cluster's size,
+    articles, first appearance and speakers follow from its row, its first quote's date and the joining
+    quotes alone, whatever its size. Three queries for all the clusters of a batch."""
+    if not joins:
+        return
+    joining = {m.pk for ms in joins.values() for m in ms}
+    articles = sorted({m.article_id for ms in joins.values() for m in ms})
+    # The joining articles' quotes (read by article, never by cluster): is an article already counted?
+    counted: set[tuple[int, int]] = set()
+    for chunk in _chunks(articles):
+        for pk, article_id, cluster_id in (
+            Quote.objects.filter(article_id__in=chunk)
+            .order_by()
+            .values_list("id", "article_id", "cluster_id")
+        ):
+            if pk not in joining and cluster_id is not None:
+                counted.add((cluster_id, article_id))
+    changed, unknown_first = [], []
+    for chunk in _chunks(sorted(joins)):
+        for cluster in QuoteCluster.objects.filter(pk__in=chunk).select_related("first_quote__article"):
+            joined = joins[cluster.pk]
+            cluster.size += len(joined)
+            cluster.articles += len(
+                {m.article_id for m in joined if (cluster.pk, m.article_id) not in counted}
+            )
+            earliest = min(joined, key=lambda m: m.appearance)
+            first = cluster.first_quote
+            if first is None:
+                unknown_first.append(cluster.pk)  # its earliest quote was deleted and not yet replaced
+            elif earliest.appearance < _appearance(
+                first.article.published_at, first.article.ingested_at, first.pk
+            ):
+                cluster.first_quote_id = earliest.pk
+            for member in joined:
+                if member.speaker_id is None or cluster.speakers_disagree:
+                    continue
+                if cluster.speaker_id is None:
+                    cluster.speaker_id = member.speaker_id
+                elif cluster.speaker_id != member.speaker_id:
+                    cluster.speakers_disagree, cluster.speaker_id = True, None
+            changed.append(cluster)
+    QuoteCluster.objects.bulk_update(changed, _CLUSTER_FIGURES, batch_size=500)
+    clusters_firsts_recount(unknown_first)
+
+
+def clusters_firsts_recount(ids: Sequence[int]) -> None:
+    """Find the first appearance again among all the members: only when the earliest one left."""
+    first = Quote.objects.filter(cluster_id=OuterRef("pk")).order_by(*APPEARANCE_ORDER).values("id")[:1]
+    for chunk in _chunks(sorted(set(ids))):
+        found = list(QuoteCluster.objects.filter(pk__in=chunk).annotate(first=Subquery(first)))
+        for cluster in found:
+            cluster.first_quote_id = cluster.first
+        QuoteCluster.objects.bulk_update(found, ["first_quote"], batch_size=500)
+
+
+def clusters_speakers_recount(*, ids: Iterable[int]) -> None:
+    """Read which speakers the clusters' quotes name again: after a quote's speaker is corrected, speakers
+    are merged, or the quote that named the cluster's speaker (or disagreed with it) left."""
+    ids = sorted({pk for pk in ids if pk is not None})
+    for chunk in _chunks(ids):
+        named: dict[int, set[int]] = defaultdict(set)
+        for cluster_id, speaker_id in (
+            Quote.objects.filter(cluster_id__in=chunk, speaker__isnull=False)
+            .order_by()
+            .values_list("cluster_id", "speaker_id")
+            .distinct()
+        ):
+            named[cluster_id].add(speaker_id)
+        found = list(QuoteCluster.objects.filter(pk__in=chunk))
+        for cluster in found:
+            speakers = named[cluster.pk]
+            cluster.speakers_disagree = len(speakers) > 1
+            cluster.speaker_id = next(iter(speakers)) if len(speakers) == 1 else None
+        QuoteCluster.objects.bulk_update(found, ["speakers_disagree", "speaker"], batch_size=500)
 
 
 def clusters_refresh(*, ids: Iterable[int]) -> None:
-    """Recount clusters and find their first appearance again; a cluster left with quotes of one article
-    only (its others taken down or revised away) is dissolved. The database counts and orders the members,
-    so a cluster of thousands of quotes costs the same queries as one of two."""
+    """Recount clusters from all their members and find their first appearance again; a cluster left with
+    quotes of one article only is dissolved. For editors' merges and splits, machine merges and imports,
+    where quotes move in numbers; quotes joining and leaving one by one keep the figures instead
+    (``_clusters_grow``, ``quotes_delete``)."""
     ids = sorted(set(ids))
     changed, dissolved = [], []
     first = Quote.objects.filter(cluster_id=OuterRef("pk")).order_by(*APPEARANCE_ORDER).values("id")[:1]
@@ -305,6 +435,7 @@ def clusters_refresh(*, ids: Iterable[int]) -> None:
                 size=Count("id"),
                 articles=Count("article_id", distinct=True),
                 speakers=Count("speaker_id", distinct=True),
+                speaker=Min("speaker_id"),
             )
             .order_by()
         }
@@ -316,27 +447,84 @@ def clusters_refresh(*, ids: Iterable[int]) -> None:
             cluster.first_quote_id = cluster.first
             cluster.size, cluster.articles = row["size"], row["articles"]
             cluster.speakers_disagree = row["speakers"] > 1
+            cluster.speaker_id = row["speaker"] if row["speakers"] == 1 else None
             changed.append(cluster)
-    QuoteCluster.objects.bulk_update(
-        changed, ["first_quote", "size", "articles", "speakers_disagree"], batch_size=500
-    )
-    for chunk in _chunks(dissolved):
+    QuoteCluster.objects.bulk_update(changed, _CLUSTER_FIGURES, batch_size=500)
+    _dissolve(dissolved)
+
+
+def _dissolve(ids: Sequence[int]) -> None:
+    for chunk in _chunks(ids):
         Quote.objects.filter(cluster_id__in=chunk).update(cluster=None)
-    for chunk in _chunks(dissolved):
+    for chunk in _chunks(ids):
         QuoteCluster.objects.filter(pk__in=chunk).delete()
 
 
-def quotes_delete(*, ids: Sequence[int]) -> set[int]:
-    """Delete quotes (re-processing and revisions replace the machine's) and return the clusters they were
-    in, for ``clusters_refresh`` once the article's new quotes have been clustered: a quote replaced by
-    the same words keeps the cluster going, words that now stand in one article no longer make one."""
-    clusters: set[int] = set()
-    for chunk in _chunks(list(ids)):
-        clusters.update(
-            Quote.objects.filter(pk__in=chunk, cluster__isnull=False).values_list("cluster_id", flat=True)
+def clusters_settle(*, ids: Iterable[int]) -> None:
+    """Dissolve the clusters left with quotes of one article only (their others taken down or revised
+    away), from their kept counts: called once an article's new quotes have been clustered, so words
+    replaced by the same words keep their cluster."""
+    ids = sorted(set(ids))
+    alone = []
+    for chunk in _chunks(ids):
+        alone.extend(QuoteCluster.objects.filter(pk__in=chunk, articles__lt=2).values_list("pk", flat=True))
+    _dissolve(alone)
+
+
+def cluster_members(quotes) -> list[tuple[int, int, int, int | None]]:
+    """``(quote, cluster, article, speaker)`` of the clustered quotes among ``quotes`` (a queryset), read
+    before they are deleted, for ``clusters_leave`` after."""
+    return list(
+        quotes.filter(cluster__isnull=False)
+        .order_by()
+        .values_list("id", "cluster_id", "article_id", "speaker_id")
+    )
+
+
+def clusters_leave(removed: Sequence[tuple[int, int, int, int | None]]) -> set[int]:
+    """The clusters' figures once the ``removed`` quotes (``cluster_members``) are deleted: sizes and
+    articles from the leaving quotes; the first appearance found again only when it left, the speakers
+    read again only when a leaving quote named the cluster's speaker or one of its disagreeing ones.
+    Returns the clusters touched, for ``clusters_settle``."""
+    if not removed:
+        return set()
+    by_cluster: dict[int, list[tuple]] = defaultdict(list)
+    for row in removed:
+        by_cluster[row[1]].append(row)
+    remaining: set[tuple[int, int]] = set()  # read by article, never by cluster
+    for chunk in _chunks(sorted({article for _, _, article, _ in removed})):
+        remaining.update(
+            Quote.objects.filter(article_id__in=chunk).order_by().values_list("cluster_id", "article_id")
         )
+    changed, refirst, respeak = [], [], []
+    for chunk in _chunks(sorted(by_cluster)):
+        for cluster in QuoteCluster.objects.filter(pk__in=chunk):
+            gone = by_cluster[cluster.pk]
+            cluster.size = max(cluster.size - len(gone), 0)
+            lost = {article for _, _, article, _ in gone if (cluster.pk, article) not in remaining}
+            cluster.articles = max(cluster.articles - len(lost), 0)
+            if cluster.first_quote_id is None or cluster.first_quote_id in {pk for pk, *_ in gone}:
+                refirst.append(cluster.pk)
+            speakers = {speaker for *_, speaker in gone if speaker is not None}
+            if speakers and (cluster.speakers_disagree or cluster.speaker_id in speakers):
+                respeak.append(cluster.pk)
+            changed.append(cluster)
+    QuoteCluster.objects.bulk_update(changed, ["size", "articles"], batch_size=500)
+    clusters_firsts_recount(refirst)
+    clusters_speakers_recount(ids=respeak)
+    return set(by_cluster)
+
+
+def quotes_delete(*, ids: Sequence[int]) -> set[int]:
+    """Delete quotes (re-processing and revisions replace the machine's), keep their clusters' figures,
+    and return the clusters they were in, for ``clusters_settle`` once the article's new quotes have been
+    clustered: a quote replaced by the same words keeps the cluster going, words that now stand in one
+    article no longer make one."""
+    removed = []
+    for chunk in _chunks(list(ids)):
+        removed.extend(cluster_members(Quote.objects.filter(pk__in=chunk)))
         Quote.objects.filter(pk__in=chunk).delete()
-    return clusters
+    return clusters_leave(removed)
 
 
 # --- Editors' decisions --------------------------------------------------------------------------

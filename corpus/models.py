@@ -317,7 +317,12 @@ class Quote(models.Model):
                 condition=Q(confidence__gte=0) & Q(confidence__lte=1), name="quote_confidence_0_1"
             ),
         ]
-        indexes = [models.Index(fields=["article", "start", "end"]), models.Index(fields=["speaker", "kind"])]
+        indexes = [
+            models.Index(fields=["article", "start", "end"]),
+            models.Index(fields=["speaker", "kind"]),
+            # Whether a cluster holds a quote an editor placed, without reading its other members.
+            models.Index(fields=["cluster"], condition=Q(cluster_fixed=True), name="quote_cluster_fixed_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} quote {self.pk} in article {self.article_id}"
@@ -347,6 +352,15 @@ class QuoteCluster(models.Model):
     articles = models.PositiveIntegerField(default=0, help_text="In how many articles.")
     speakers_disagree = models.BooleanField(
         default=False, help_text="Its quotes name different speakers: the same words, attributed to others."
+    )
+    speaker = models.ForeignKey(
+        "Speaker",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The one speaker its quotes name (empty when none is named or they disagree), so a "
+        "joining quote is checked against it rather than against every member.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Q
 
+from .clusters import clusters_speakers_recount
 from .ingest.speakers import is_junk_person_name, title_of
 from .ingest.types import SpeakerDirectory, SpeakerRef, short_form
 from .models import Origin, Quote, Speaker, SpeakerAlias, SpeakerKind, SpeakerMerge
@@ -91,6 +92,13 @@ def _merge(
             reason=change_reason,
         )
         source.delete()
+        # Quotes that disagreed only through the two names now agree.
+        if quote_ids:
+            clusters_speakers_recount(
+                ids=Quote.objects.filter(speaker=fresh, cluster__isnull=False).values_list(
+                    "cluster_id", flat=True
+                )
+            )
     return fresh
 
 

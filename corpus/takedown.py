@@ -13,7 +13,7 @@ from collections import defaultdict
 from django.db import router, transaction
 from django.db.models.deletion import Collector
 
-from .clusters import clusters_refresh
+from .clusters import cluster_members, clusters_leave, clusters_settle
 from .models import Article, Takedown
 
 
@@ -42,9 +42,9 @@ def article_takedown(*, article: Article, by, reason: str) -> tuple[Takedown, di
         reason=reason,
     )
     record.full_clean()
-    clusters = set(article.quotes.filter(cluster__isnull=False).values_list("cluster_id", flat=True))
+    leaving = cluster_members(article.quotes.all())
     _, deleted = article.delete()
-    clusters_refresh(ids=clusters)  # the same words elsewhere may now stand alone
+    clusters_settle(ids=clusters_leave(leaving))  # the same words elsewhere may now stand alone
     for model, pks in doomed.items():
         history = _history_model(model)
         if history is not None:

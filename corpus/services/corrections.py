@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from ..clusters import clusters_speakers_recount
 from ..models import (
     Paragraph,
     ParagraphRole,
@@ -49,7 +50,11 @@ def quote_correct(
         fields["corrected_by"] = user
     quote = versioned_update(quote, expected_version=expected_version, fields=fields, user=user)
     if "speaker" in fields and quote.speaker_id != previous_speaker_id:
-        _chain_follow_speaker(quote, previous_speaker_id=previous_speaker_id, user=user)
+        chain = _chain_follow_speaker(quote, previous_speaker_id=previous_speaker_id, user=user)
+        # The same words in other articles: do their speakers still agree?
+        clusters_speakers_recount(
+            ids=Quote.objects.filter(pk__in=[quote.pk, *chain]).values_list("cluster_id", flat=True)
+        )
     return quote
 
 
@@ -76,10 +81,11 @@ def _continuation_chain(quote: Quote) -> set[int]:
     return seen - {quote.pk}
 
 
-def _chain_follow_speaker(quote: Quote, *, previous_speaker_id: int | None, user) -> None:
+def _chain_follow_speaker(quote: Quote, *, previous_speaker_id: int | None, user) -> set[int]:
+    """The chain's quotes that still named the previous speaker follow; returns the chain."""
     chain = _continuation_chain(quote)
     if not chain:
-        return
+        return chain
     followers = Quote.objects.filter(pk__in=chain, speaker_id=previous_speaker_id).select_for_update()
     for follower in followers.order_by("pk"):
         versioned_update(
@@ -88,6 +94,7 @@ def _chain_follow_speaker(quote: Quote, *, previous_speaker_id: int | None, user
             fields={"speaker": quote.speaker, "corrected_by": user},
             user=user,
         )
+    return chain
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 
-from ..clusters import clusters_refresh, quotes_delete
+from ..clusters import clusters_settle, quotes_delete
 from ..ingest.readers import ArticleInput, IngestError, record_from_article
 from ..ingest.types import ProcessedArticle, SpeakerDirectory
 from ..models import (
@@ -123,7 +123,7 @@ def article_reprocess(
     article.refresh_from_db()
     for hook in _ingest_hooks():
         hook(items=[(article, processed)])
-    clusters_refresh(ids=left_clusters)
+    clusters_settle(ids=left_clusters)
     changed = bool(changed_paragraphs or replaced or new_quotes)
     paragraphs_said = f"{roles_changed} paragraph role(s) changed"
     if rules_renamed:

@@ -9,7 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from ..anchoring import Placement, PositionMap, reanchor
-from ..clusters import clusters_refresh, quotes_delete
+from ..clusters import clusters_firsts_recount, clusters_settle, quotes_delete
 from ..events import event_send
 from ..ingest.readers import ArticleInput, IngestError
 from ..ingest.types import ProcessedArticle, SpeakerDirectory
@@ -88,7 +88,7 @@ def article_revise(
         raise IngestError(
             f"{record.origin}: another article already has exactly this content; nothing was written."
         )
-    old_text = article.text
+    old_text, published_before = article.text, article.published_at
     ArticleRevision.objects.create(
         article=article,
         number=article.revision,
@@ -149,6 +149,11 @@ def article_revise(
     Paragraph.objects.filter(pk__in=old_paragraphs).delete()
     for hook in _ingest_hooks():
         hook(items=[(article, processed)])
-    clusters_refresh(ids=left_clusters)
+    clusters_settle(ids=left_clusters)
+    if article.published_at != published_before:
+        # Its quotes kept in clusters now appear at another date: which came first may have changed.
+        clusters_firsts_recount(
+            article.quotes.filter(cluster__isnull=False).values_list("cluster_id", flat=True)
+        )
     event_send(name="article.revised", ids=[article.pk])
     return article

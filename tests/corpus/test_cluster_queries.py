@@ -14,7 +14,8 @@ from tests.corpus.test_clusters import WALL, _record
 pytestmark = pytest.mark.django_db
 
 # The quotes and their fingerprints read, the candidates found through the index and read, the cluster
-# checked for editors' decisions and joined, and recounted: the same at any corpus size.
+# checked for editors' decisions and joined, its figures kept from the joining quote: the same at any
+# corpus size.
 LOOK_UP_QUERIES = 9
 # While fewer than FINGERPRINT_CAP quotes hold a fingerprint, the new quote's are written too: one insert.
 WITH_FINGERPRINTS = LOOK_UP_QUERIES + 1
@@ -28,9 +29,11 @@ def _corpus(size: int) -> None:
 
 
 def _unclustered(article: Article) -> None:
-    """As the article stands before the hook has run on it: no fingerprint, no cluster."""
+    """As the article stands before the hook has run on it: no fingerprint, no cluster, and the cluster
+    counted without it."""
     QuoteFingerprint.objects.filter(quote__article=article).delete()
     Quote.objects.filter(article=article).update(cluster=None)
+    clusters.clusters_refresh(ids=QuoteCluster.objects.values_list("pk", flat=True))
 
 
 @pytest.mark.parametrize(
