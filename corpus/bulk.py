@@ -179,7 +179,7 @@ class Ids:
 
 
 class RowWriter:
-    """Rows into a table, the columns given and every other one at its default: a binary ``COPY`` on
+    """Rows into a table, the columns their type names and every other one at its default: a binary ``COPY`` on
     PostgreSQL, one prepared ``INSERT`` for all the rows elsewhere."""
 
     def __init__(self):
@@ -188,11 +188,14 @@ class RowWriter:
         # A JSON column takes the object itself in a binary COPY, its text elsewhere.
         self.metadata = {"format": "dataset"} if self.postgres else json.dumps({"format": "dataset"})
 
-    def insert(self, model: type[Model], columns: tuple[str, ...], rows: list, now: datetime) -> None:
+    def insert(self, row: type[tuple], rows: list[tuple], now: datetime) -> None:
+        """Insert ``rows`` of ``row``'s type (``row_type``); every column the type leaves out but the id
+        gets the model's default, and the timestamps ``now``."""
         if not rows:
             return
-        fields = {f.attname: f for f in model._meta.concrete_fields}
-        rest = [f for f in model._meta.concrete_fields if f.attname not in columns and not f.primary_key]
+        model = row.model
+        given = {f.attname for f in row.fields}
+        rest = [f for f in model._meta.concrete_fields if f.attname not in given and not f.primary_key]
         defaults = tuple(
             f.get_db_prep_save(
                 now
@@ -202,7 +205,7 @@ class RowWriter:
             )
             for f in rest
         )
-        names = [f.column for f in [*(fields[c] for c in columns), *rest]]
+        names = [*row.columns, *(f.column for f in rest)]
         qn = connection.ops.quote_name
         table = model._meta.db_table
         sql_names = ", ".join(qn(name) for name in names)
@@ -214,13 +217,13 @@ class RowWriter:
                     with connection.wrap_database_errors, cursor.cursor.copy(statement) as copy:
                         copy.set_types([types[name] for name in names])
                         write = copy.write_row
-                        for row in rows:
-                            write((*row, *defaults))
+                        for values in rows:
+                            write((*values, *defaults))
                 else:
                     marks = ", ".join(["%s"] * len(names))
                     cursor.executemany(
                         f"INSERT INTO {qn(table)} ({sql_names}) VALUES ({marks})",
-                        [(*row, *defaults) for row in rows],
+                        [(*values, *defaults) for values in rows],
                     )
         except (TypeError, ValueError, AttributeError, OverflowError) as exc:
             # A value the column cannot take (a number far too large, a list where text goes).
