@@ -317,12 +317,16 @@ def _suggestion_data(*, article: Article, paragraphs: list[Paragraph], claims: l
     ][:SUGGESTIONS_SHOWN]
 
 
-def annotate_page_data(*, article: Article, user, project: AnnotationProject | None = None) -> dict[str, Any]:
+def annotate_page_data(
+    *, article: Article, user, project: AnnotationProject | None = None, curation: dict | None = None
+) -> dict[str, Any]:
     """Everything the annotate screen shows and may change, in a fixed number of queries whatever the
     size of the article (plus the user's permissions, cached on the user): paragraphs, quotes, the
     article's own speakers, annotations, claims, tags and check-worthy dismissals, and when there are
     any, the quotes' clusters and the fact-checks' co-authors. With a ``project`` (the annotator's
-    assignment is in one), the screen writes into the user's layer there, with the project's tags."""
+    assignment is in one), the screen writes into the user's layer there, with the project's tags. With a
+    ``curation`` (``projects.curation_layers``, which only a curator gets), the screen puts the layers
+    side by side for the curator to resolve."""
     paragraphs = list(article.paragraphs.order_by("position"))
     quotes = list(Quote.objects.with_related().filter(article=article).order_by("start", "end", "id"))
     speakers = _article_speakers(article, quotes)
@@ -377,6 +381,7 @@ def annotate_page_data(*, article: Article, user, project: AnnotationProject | N
             if project is not None
             else None
         ),
+        "curation": curation,
     }
 
 
@@ -390,7 +395,9 @@ def annotate_view(request: HttpRequest, object_id: int) -> TemplateResponse:
         Assignment.objects.filter(article=article, assignee=request.user).select_related("project").first()
     )
     project = assignment.project if assignment is not None else None
-    data = annotate_page_data(article=article, user=request.user, project=project)
+    curations = _curations(article=article, user=request.user)
+    curation = _curation(request, article=article, curations=curations)
+    data = annotate_page_data(article=article, user=request.user, project=project, curation=curation)
     get_token(request)  # the script reads the csrftoken cookie; make sure the response sets it
     context = {
         **admin.site.each_context(request),
@@ -406,7 +413,9 @@ def annotate_view(request: HttpRequest, object_id: int) -> TemplateResponse:
         "is_nav_sidebar_enabled": False,
         "assignment": assignment,
         "project": project,
-        "curations": _curations(article=article, user=request.user),
+        "curations": curations,
+        "curation": curation,
+        "curation_rows": _curation_rows(curation) if curation else [],
         "progress": work_queue.queue_progress(user=request.user) if assignment else None,
     }
     return TemplateResponse(request, "admin/annotations/annotate.html", context)
@@ -417,7 +426,31 @@ def _curations(*, article: Article, user) -> list[ProjectArticle]:
     entries = ProjectArticle.objects.filter(article=article, state=ProjectArticleState.CLOSED)
     if not user.is_superuser:
         entries = entries.filter(project__curators=user)
-    return list(entries.select_related("project").order_by("project__name"))
+    return list(entries.select_related("project__tag_root").order_by("project__name"))
+
+
+def _curation(request: HttpRequest, *, article: Article, curations: list[ProjectArticle]) -> dict | None:
+    """The layers side by side when the user curates this article: in the project named by ``?curate=``,
+    else the first one closed for curation. The service decides again whether they may."""
+    if not curations:
+        return None
+    chosen = request.GET.get("curate", "")
+    entry = next((e for e in curations if str(e.project_id) == chosen), curations[0])
+    curation = projects.curation_layers(
+        project=entry.project, article=article, user=request.user, entry=entry
+    )
+    curation["action"] = reverse("admin:corpus_article_curate", args=[article.pk, entry.project_id])
+    return curation
+
+
+def _curation_rows(curation: dict) -> list[dict]:
+    """One row per passage for the side-by-side table: each annotator's version (None where they marked
+    nothing), and whose version an agreement comes pre-accepted with."""
+    rows = []
+    for index, unit in enumerate(curation["units"]):
+        versions = [(name, unit["layers"].get(name)) for name in curation["annotators"]]
+        rows.append({"index": index, "unit": unit, "versions": versions, "first": next(iter(unit["layers"]))})
+    return rows
 
 
 @staff_member_required
@@ -430,13 +463,14 @@ def curation_view(
     article = get_object_or_404(Article.objects.defer("raw_text", "metadata"), pk=object_id)
     project = get_object_or_404(AnnotationProject.objects.select_related("tag_root"), pk=project_id)
     entry = projects.project_entry(project, article.pk)
+    annotate_url = reverse("admin:corpus_article_annotate", args=[article.pk])
     try:
-        access.access_project_curate(request.user, project, entry)
+        curation = projects.curation_layers(project=project, article=article, user=request.user, entry=entry)
     except PermissionDenied as refused:
         messages.error(request, str(refused))
-        return HttpResponseRedirect(reverse("admin:corpus_article_annotate", args=[article.pk]))
-    units = projects.curation_units(project=project, article=article)
-    annotators = sorted({name for unit in units for name in unit["layers"]})
+        return HttpResponseRedirect(annotate_url)
+    curation["action"] = request.path
+    units = curation["units"]
     if request.method == "POST":
         picks = []
         for index in range(len(units)):
@@ -454,21 +488,19 @@ def curation_view(
         except (ValidationError, PermissionDenied) as exc:
             text = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
             messages.error(request, f"Not published: {text}")
+            if request.POST.get("next") == "annotate":  # the annotate screen's form: back to it
+                return HttpResponseRedirect(annotate_url)
         else:
             messages.success(request, f"Curated: {made} annotation(s) published as the project's layer.")
-            return HttpResponseRedirect(reverse("admin:corpus_article_annotate", args=[article.pk]))
-    rows = []
-    for index, unit in enumerate(units):
-        versions = [(name, unit["layers"].get(name)) for name in annotators]
-        rows.append({"index": index, "unit": unit, "versions": versions, "first": next(iter(unit["layers"]))})
+            return HttpResponseRedirect(annotate_url)
     context = {
         **admin.site.each_context(request),
         "title": f"Curate: {article}",
         "article": article,
         "project": project,
         "opts": Article._meta,
-        "annotators": annotators,
-        "rows": rows,
+        "curation": curation,
+        "curation_rows": _curation_rows(curation),
         "state": entry.get_state_display() if entry else "",
     }
     return TemplateResponse(request, "admin/annotations/curate.html", context)

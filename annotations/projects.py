@@ -258,6 +258,23 @@ def curation_units(*, project: AnnotationProject, article: Article) -> list[dict
     return result
 
 
+def curation_layers(*, project: AnnotationProject, article: Article, user, entry=None) -> dict:
+    """What a curator sees of a closed article, wherever they curate it (the annotate screen or the
+    curation page): the annotators whose layers are compared, one unit per passage with each layer's
+    tags there and whether they agree, and the project's tags for an edit. Refused to anyone but the
+    project's curators (and administrators), and while the article is open: no other door shows the
+    layers side by side."""
+    entry = entry if entry is not None else project_entry(project, article.pk)
+    access.access_project_curate(user, project, entry)
+    units = curation_units(project=project, article=article)
+    return {
+        "project": {"id": project.pk, "name": project.name},
+        "annotators": sorted({name for unit in units for name in unit["layers"]}),
+        "units": units,
+        "tags": sorted(project_tags(project).values_list("slug", flat=True)),
+    }
+
+
 @transaction.atomic
 def curation_decide(
     *,

@@ -93,6 +93,17 @@ def _desk(round_: int, corpus: Corpus) -> None:
         curators=[root],
     )
     projects.project_articles_add(project=project, article_ids=[a.pk for a in articles], user=root)
+    projects.project_assign(project=project, user=root)
+    # The annotator's layer on the first: two passages, for the curator to resolve.
+    for paragraph in articles[0].paragraphs.order_by("position")[1:3]:
+        services.annotation_create(
+            article=articles[0],
+            author=desk,
+            start=paragraph.start,
+            end=paragraph.start + 4,
+            tags=["topic-0"],
+            project=project,
+        )
     # The first is closed for curation, so the curator's page opens.
     projects.project_article_close(project=project, article=articles[0], user=root)
     # A webhook and two deliveries in its log.
@@ -249,6 +260,11 @@ PAGES.update(
         "password_change": lambda c: "/admin/password_change/",
         "corpus_article_export": lambda c: "/admin/corpus/article/export/",
         "corpus_article_annotate": lambda c: f"/admin/corpus/article/{c.article.pk}/annotate/",
+        # The curator's annotate screen of an article closed for curation: the layers side by side.
+        "corpus_article_annotate curating": lambda c: (
+            f"/admin/corpus/article/{_first(AnnotationProject).entries.filter(state='closed').first().article_id}"
+            "/annotate/"
+        ),
         "annotations_factcheckinreview_review": _review,
         "corpus_article_annotate_claims": lambda c: f"/admin/corpus/article/{c.article.pk}/annotate/claims/",
         "corpus_article_curate": lambda c: (
@@ -355,6 +371,7 @@ COUNTS: dict[str, tuple[int, int | None]] = {
     "axes_accesslog_changelist searched": (8, None),
     "axes_accesslog_history": (4, None),
     "corpus_article_annotate": (15, 18),
+    "corpus_article_annotate curating": (20, 18),  # the editor is the annotator, no curator
     "corpus_article_change": (7, 8),
     "corpus_article_changelist": (9, 11),
     "corpus_article_changelist filtered": (9, 11),
@@ -403,7 +420,7 @@ COUNTS: dict[str, tuple[int, int | None]] = {
     "work queue": (6, 8),
     "annotations_annotationproject_changelist": (5, 7),
     "annotations_annotationproject_changelist searched": (5, 7),
-    "annotations_annotationproject_change": (19, 15),
+    "annotations_annotationproject_change": (20, 16),
     "annotations_annotationproject_history": (4, 6),
     "webhooks_webhook_changelist": (5, None),
     "webhooks_webhook_changelist searched": (5, None),
@@ -415,7 +432,7 @@ COUNTS: dict[str, tuple[int, int | None]] = {
     "webhooks_delivery_change": (3, None),
     "webhooks_delivery_history": (4, None),
     "corpus_article_annotate_claims": (5, 7),
-    "corpus_article_curate": (7, None),
+    "corpus_article_curate": (10, None),
 }
 # Only fact-checkers review: on the review screen the non-superuser is one.
 FACT_CHECKER_PAGES = {"annotations_factcheckinreview_review"}

@@ -5,6 +5,7 @@ in their manifest, and never an open article's layers."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -198,3 +199,93 @@ def test_every_layer_through_the_api_needs_the_view_permission(layered):
     assert response.status_code == 200
     body = b"".join(response.streaming_content).decode()
     assert "open layer" not in body
+
+
+# --- Curating on the annotate screen ------------------------------------------------------------
+
+DATA = re.compile(r'<script id="annotate-data" type="application/json">(.*?)</script>', re.S)
+
+
+def _annotate(client, article) -> tuple[str, dict]:
+    response = client.get(f"/admin/corpus/article/{article.pk}/annotate/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    return page, json.loads(DATA.search(page).group(1))
+
+
+def test_the_curator_resolves_the_layers_on_the_annotate_screen(client, layered):
+    setup, article = layered, layered.articles[0]
+    setup.close(article)
+    client.force_login(setup.people["curator"])
+    page, data = _annotate(client, article)
+    curation = data["curation"]
+    assert curation["project"] == {"id": setup.project.pk, "name": "Blame in harbour coverage"}
+    assert curation["annotators"] == ["ann1", "ann2"]
+    assert curation["action"] == f"/admin/corpus/article/{article.pk}/curate/{setup.project.pk}/"
+    units = {u["exact"]: u for u in curation["units"]}
+    assert units["Opponents"]["layers"] == {"ann1": ["praise"], "ann2": ["blame"]}
+    assert [units[e]["agreed"] for e in ("The city council", "Opponents", "the harbour")] == [
+        True,
+        False,
+        False,
+    ]
+    start = article.text.index("Opponents")
+    assert (units["Opponents"]["start"], units["Opponents"]["end"]) == (start, start + len("Opponents"))
+    # The layers side by side on the screen itself: a column per annotator, agreements pre-accepted,
+    # disagreements said in words as well as drawn.
+    form = re.search(r'<form[^>]*id="curation-form".*?</form>', page, re.S).group(0)
+    assert f'action="{curation["action"]}"' in form
+    assert re.findall(r'<th scope="col">(\w+)</th>', form)[1:3] == ["ann1", "ann2"]
+    assert (
+        form.count('class="curation-unit agreed"') == 1 and form.count('class="curation-unit disagreed"') == 2
+    )
+    assert form.count(">disagreement<") == 2
+    agreed_index = curation["units"].index(units["The city council"])
+    assert re.search(rf'name="unit-{agreed_index}" value="take:ann1"[^>]* checked', form)
+    # The choices go through the same service as the curation page, and come back to this screen.
+    choices = {}
+    for index, unit in enumerate(curation["units"]):
+        if unit["exact"] == "Opponents":
+            choices[f"unit-{index}"] = "take:ann2"
+        elif unit["exact"] == "the harbour":
+            choices[f"unit-{index}"] = "leave"
+        else:
+            choices[f"unit-{index}"] = "take:ann1"
+    response = client.post(curation["action"], {**choices, "next": "annotate"})
+    assert response.status_code == 302
+    assert response.url == f"/admin/corpus/article/{article.pk}/annotate/"
+    decisions = {d.sources.first().exact: d for d in CurationDecision.objects.filter(article=article)}
+    assert {exact: (d.choice, d.curator.username) for exact, d in decisions.items()} == {
+        "The city council": ("agreed", "curator"),
+        "Opponents": ("picked", "curator"),
+        "the harbour": ("rejected", "curator"),
+    }
+    assert [a.author.username for a in decisions["Opponents"].sources.all()] == ["ann2"]
+    # Curated: the screen shows the published layer and no longer curates.
+    page, data = _annotate(client, article)
+    assert data["curation"] is None and 'id="curation-form"' not in page
+    curated = {a["exact"]: a for a in data["annotations"] if a["status"] == "published"}
+    assert curated["Opponents"]["tags"] == ["blame"] and curated["Opponents"]["author"] == "curator"
+
+
+def test_only_a_curator_gets_the_layers_side_by_side(client, layered):
+    setup, article = layered, layered.articles[0]
+    client.force_login(setup.people["ann2"])
+    page, data = _annotate(client, article)
+    assert data["curation"] is None
+    assert {a["author"] for a in data["annotations"]} == {"ann2"}
+    setup.close(article)
+    for who in ("ann1", "ann2", "outsider", "viewer"):
+        client.force_login(setup.people[who])
+        page, data = _annotate(client, article)
+        assert data["curation"] is None and 'id="curation-form"' not in page, who
+        with pytest.raises(PermissionDenied):
+            projects.curation_layers(project=setup.project, article=article, user=setup.people[who])
+    # The annotate screen's data endpoint carries no layer either.
+    claims = client.get(f"/admin/corpus/article/{article.pk}/annotate/claims/").json()
+    assert "praise" not in json.dumps(claims)
+    # A choice posted by someone else is refused by the service: nothing published, nothing recorded.
+    client.force_login(setup.people["ann1"])
+    url = f"/admin/corpus/article/{article.pk}/curate/{setup.project.pk}/"
+    client.post(url, {"unit-0": "take:ann1", "unit-1": "take:ann1", "unit-2": "leave", "next": "annotate"})
+    assert not CurationDecision.objects.exists() and not Annotation.objects.filter(curated=True).exists()

@@ -1,6 +1,8 @@
 """An annotation project in a real browser: two annotators annotate the same article from their queue, each
-unable to see the other's layer; the curator resolves the disagreement on the curation page; the export
-carries the curated layer and the agreement in its manifest."""
+unable to see the other's layer; the curator resolves the disagreement on the annotate screen itself, by
+keyboard (the layers side by side, the agreement pre-accepted, the disagreement marked in words and in the
+text); the export carries the curated layer and the agreement in its manifest. axe checks the annotate
+screen in curation mode and the curation page."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from django.core.management import call_command
 from annotations.models import Annotation, CurationDecision
 from tests.annotations.projects_setup import project_setup
 from tests.browser.helpers import SELECT_PASSAGE
+from tests.browser.test_accessibility import _assert_no_serious_violations
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -52,15 +55,53 @@ def test_two_layers_are_curated_and_exported_with_their_agreement(annotate_page,
 
     setup.close(article)
 
+    # The second annotator is no curator: no layers side by side for them.
+    second.reload()
+    second.wait_for_selector("#annotate-root[data-ready=true]")
+    assert second.locator("#curation-panel, #curation-form").count() == 0
+
     curator = annotate_page(setup.people["curator"], article)
-    curator.locator(".curation-link a").click()
+    curator.wait_for_selector("#curation-form[data-ready=true]")
+    panel = curator.locator("#curation-panel")
+    assert panel.locator("thead th").all_text_contents()[1:3] == ["ann1", "ann2"]
+    agreed = panel.locator("tr.curation-unit.agreed")
+    assert agreed.count() == 1 and agreed.locator("input:checked").get_attribute("value") == "take:ann1"
+    disagreement = panel.locator("tr.curation-unit.disagreed")
+    assert disagreement.count() == 1
+    assert "Opponents" in disagreement.inner_text() and "disagreement" in disagreement.inner_text()
+    # Both passages are marked in the text, each with its sign.
+    marked = curator.evaluate(
+        """() => ["cur-agreed", "cur-disagreed"].map((name) =>
+             [...document.querySelectorAll(`#annotate-article .seg.${name}`)].map((s) => s.textContent).join(""))"""
+    )
+    assert marked == ["The city council", "Opponents"]
+    _assert_no_serious_violations(curator)
+
+    # By keyboard: from the agreement, j goes to the disagreement (its passage becomes the current one),
+    # an arrow takes the second annotator's version, whose tags fill the edit field.
+    agreed.locator("input:checked").focus()
+    curator.keyboard.press("j")
+    assert curator.evaluate("document.activeElement.value") == "take:ann1"
+    current = curator.locator("#annotate-article .seg.cur-current")
+    assert "".join(current.all_inner_texts()) == "Opponents"
+    curator.keyboard.press("ArrowRight")
+    assert disagreement.locator("input:checked").get_attribute("value") == "take:ann2"
+    assert disagreement.locator("input.curation-tags").input_value() == "blame"
+
+    # The same layers on the curation page of their own pass axe too.
+    annotate_url = curator.url
+    curator.goto(annotate_url.replace("/annotate/", f"/curate/{setup.project.pk}/"))
     curator.locator("#curation").wait_for()
-    assert curator.locator("tr.curation-unit.agreed").count() == 1
-    disagreement = curator.locator("tr.curation-unit.disagreed")
-    assert disagreement.count() == 1 and "Opponents" in disagreement.inner_text()
+    _assert_no_serious_violations(curator)
+    curator.go_back()
+    curator.wait_for_selector("#curation-form[data-ready=true]")
     disagreement.locator('input[value="take:ann2"]').check()
-    curator.locator("#curation input[type=submit]").click()
+
+    panel.locator("input[type=submit]").press("Enter")
     curator.locator(".messagelist li.success", has_text="Curated: 2 annotation(s) published").wait_for()
+    curator.wait_for_selector("#annotate-root[data-ready=true]")
+    assert curator.url == annotate_url
+    assert curator.locator("#curation-panel").count() == 0
 
     curated = Annotation.objects.filter(project=setup.project, curated=True).order_by("start")
     assert [(a.exact, [t.slug for t in a.tags.all()], a.status) for a in curated] == [
