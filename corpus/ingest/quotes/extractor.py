@@ -180,6 +180,20 @@ class QuoteExtractor:
             tokens = self._tokens(masked, start, min(end, start + _SENTENCE_LIMIT))
             if p.role != "title":
                 sentence_attr = self._indirect(p, s, tokens, used_cues)
+            if sentence_attr is not None and sentence_attr.resolution.key is not None:
+                # `Rubio said that once the Senate goes on recess, “I intend to ...”`: a quotation the
+                # sentence's own reported speech carries is that speaker's.
+                for found in self.found[first_found:]:
+                    if (
+                        found.kind == "direct"
+                        and found.speaker is None
+                        and p.start + start <= found.start < p.start + end
+                        and (
+                            found.rule == "unattributed"
+                            or (found.rule == "unresolved-speaker" and not _names_someone(found.mention))
+                        )
+                    ):
+                        self._set(found, sentence_attr, "direct-in-attributed-sentence", 0.75)
             starts = [t.start for t in tokens] if partial_pairs else []
             for pair in partial_pairs:
                 self._partial(p, s, masked, pair, (start, end), (tokens, starts), sentence_attr)
@@ -375,7 +389,8 @@ class QuoteExtractor:
             tokens = tokens[:-1]
         if not tokens:
             return None
-        attr = self._cue_before_quote(s, tokens, used)
+        whole = self._tokens(masked, begin, open_at)
+        attr = self._cue_before_quote(s, tokens, used, whole[: len(whole) - len(tokens)])
         if attr is None and colon and last_quote < 0:
             # "She turned to the committee: “...”": whoever the sentence is about introduces the quote.
             phrase = sentence_subject(s, tokens)
@@ -385,15 +400,21 @@ class QuoteExtractor:
                 return _Attribution(self._resolve(phrase), cue, "colon-introduction")
         return attr
 
-    def _cue_before_quote(self, s: str, tokens: list[Tok], used: set[int]) -> _Attribution | None:
+    def _cue_before_quote(
+        self, s: str, tokens: list[Tok], used: set[int], earlier: list[Tok]
+    ) -> _Attribution | None:
+        """A cue among the last words before a quote; ``earlier`` are the sentence's tokens before
+        ``tokens`` (up to and including an earlier quote)."""
         for v in range(len(tokens) - 1, max(-1, len(tokens) - 8), -1):
             tok = tokens[v]
-            if tok.low in CUE_VERBS:
+            if tok.low in CUE_VERBS and (v == 0 or not tok.text[0].isupper()):  # not "the United States"
                 used.add(tok.start)
                 cue, _ = _cue_text(s, tokens, v)
                 if tok.low in CUE_PARTICIPLES:
-                    # "Lee left the room, adding: “...”": the participle's subject is the sentence's.
-                    phrase = sentence_subject(s, tokens[:v]) if v else ""
+                    # "Lee left the room, adding: “...”": the participle's subject is the sentence's,
+                    # before any earlier quote of it (`Lee called it “messy,” adding, “...”`).
+                    own = tokens[:v] if any(t.kind == "w" for t in tokens[:v]) else []
+                    phrase = sentence_subject(s, own or earlier + tokens[:v]) if v or earlier else ""
                 else:
                     phrase = subject_before(s, tokens[:v]) if v else subject_after(s, tokens[v + 1 :])
                 return _Attribution(self._resolve(phrase), cue, "attribution-then-quote")
@@ -438,11 +459,32 @@ class QuoteExtractor:
         if attr.resolution.key is None or attr.resolution.confidence == _DESCRIBED:
             return
         found = Found("indirect", p.start + first.start, p.start + last.end, p.position)
+        self._stop_before_direct(found)
         _trim(self.text, found)
         if found.end - found.start < 8:
             return
         self.found.append(found)
         self._set(found, attr, attr.rule, confidence)
+
+    def _stop_before_direct(self, found: Found) -> None:
+        """Reported speech ends where a direct quotation of the sentence begins ("posted a comment,
+        saying, “...”"; "denies — “...?” asked Dunn"): the quotation is a quote of its own."""
+        for other in reversed(self.found):
+            if other.paragraph != found.paragraph:
+                break
+            if (
+                other.kind == "direct"
+                and found.start + 1 < other.start <= found.end
+                and self.text[found.start : other.start - 1].rstrip()[-1:] in _INTRODUCING
+            ):
+                found.end = min(found.end, other.start - 1)
+        if found.end < found.start + 8:
+            return
+        tail = self.text[found.start : found.end].rstrip(" ,:;\u2014\u2013-")
+        words = tail.rsplit(None, 1)
+        if len(words) == 2 and words[1].casefold() in CUE_PARTICIPLES:
+            tail = words[0].rstrip(" ,:;\u2014\u2013-")
+        found.end = found.start + len(tail)
 
     def _speech_cue(self, p: ParagraphSpec, s: str, tokens: list[Tok], v: int) -> _Attribution | None:
         cue, after_cue = _cue_text(s, tokens, v)
@@ -470,6 +512,8 @@ class QuoteExtractor:
         else:
             if not _only_adverbials(tokens[after_cue:]):
                 return None
+            if any(t.low in ("that", "which") for t in tokens[comma + 1 : v]):
+                return None  # "..., a charge that party leaders denied": the verb is a relative clause's
             phrase = _strip_trailing_adverbials(s, tokens[comma + 1 : v])
         if not phrase:
             return None
@@ -609,7 +653,7 @@ class QuoteExtractor:
         before = bisect_left(starts, open_at)
         for v in range(before - 1, max(-1, before - 80), -1):
             tok = tokens[v]
-            if tok.low in CUE_PAST or tok.low in PARTIAL_VERBS:
+            if (tok.low in CUE_PAST or tok.low in PARTIAL_VERBS) and not tok.text[0].isupper():
                 if tok.low.endswith("ing"):
                     phrase = sentence_subject(s, tokens[: min(v, 40)])
                 else:
@@ -846,6 +890,8 @@ class QuoteExtractor:
 
 
 _DASHES = "\u2015\u2014\u2013"
+# Marks after which a quotation opens a statement of its own (", saying, “...”", ": “...”").
+_INTRODUCING = ",:" + _DASHES
 _DESCRIPTION_LEADS = wordset("the a an one another")
 _RELATIVES = wordset("who whom whose which that")
 _STAGE_DIRECTION = re.compile(r"[(\[][A-Z][A-Z ,'\-]+[)\]]")
@@ -877,6 +923,13 @@ def _whole_sentence(content: str, words: list[str]) -> bool:
     """A capitalized run of at least three words ending as a sentence (or its first clause) does."""
     first = content.lstrip("[ ")[:1]
     return len(words) >= 3 and first.isupper() and content.rstrip()[-1:] in ".?!,"
+
+
+def _names_someone(mention: str) -> bool:
+    """Whether an unresolved mention is a name ("Omar Haddad said"), not a clause's leftovers ("but",
+    "the caption which")."""
+    words = mention.split()
+    return bool(words) and words[-1][:1].isupper() and words[-1].casefold() not in _PRONOUNS
 
 
 def _agrees(name: str, pronoun: str) -> bool:

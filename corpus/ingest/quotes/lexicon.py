@@ -62,7 +62,9 @@ _CUE_BASES = """
 _FORMS = [(b, _inflect(b)) for b in _CUE_BASES.split() if b not in _IRREGULAR] + [
     (base, set(forms.split()) | {base, base + "s"}) for base, forms in _IRREGULAR.items()
 ]
-_NOT_CUES = wordset("start starts started starting begin begins think put puts writing reading shot")
+_NOT_CUES = wordset(
+    "start starts started starting begin begins think thinks thought put puts writing reading shot"
+)
 # A bare base form is a noun as often as a verb ("demand", "comment"): only those already spoken for.
 CUE_VERBS = (
     frozenset(form for base, forms in _FORMS for form in forms if form != base) | SPEECH_VERBS

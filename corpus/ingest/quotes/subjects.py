@@ -5,7 +5,17 @@ from __future__ import annotations
 
 import re
 
-from ..speakers import ORG_PREMOD_HEADS, ORG_WORDS, ROLE_NOUNS, TITLE_WORDS, is_capitalized, wordset
+from ..speakers import (
+    ANON_HEADS,
+    GROUP_NOUNS,
+    INSTITUTION_HEADS,
+    ORG_PREMOD_HEADS,
+    ORG_WORDS,
+    ROLE_NOUNS,
+    TITLE_WORDS,
+    is_capitalized,
+    wordset,
+)
 from .lexicon import (
     _ADVERBIAL_STARTS,
     _AUX_ADV,
@@ -26,13 +36,32 @@ from .tokens import Tok, _is_cap
 def _skip_back_adverbials(tokens: list[Tok], i: int) -> int:
     while i >= 0:
         low = tokens[i].low
-        if low in _AUX_ADV:
+        if low in _AUX_ADV or _is_adverb(tokens[i]):
             i -= 1
         elif low in _TIME_NOUNS and i >= 1 and tokens[i - 1].low in _TIME_LEADS:
             i -= 2
         else:
             break
     return i
+
+
+def _is_adverb(tok: Tok) -> bool:
+    """ "similarly", "openly", "repeatedly": a lowercase -ly word between a subject and its verb."""
+    low = tok.low
+    return (
+        tok.kind == "w"
+        and len(low) >= 6
+        and low.endswith("ly")
+        and tok.text[0].islower()
+        and low not in _LY_NOUNS
+    )
+
+
+_DETERMINERS = wordset("the a an")
+_HEAD_NOUNS = (
+    ROLE_NOUNS | ANON_HEADS | INSTITUTION_HEADS | GROUP_NOUNS | ORG_PREMOD_HEADS | wordset("campaign")
+)
+_LY_NOUNS = wordset("family assembly monopoly anomaly supply rally ally butterfly homily")
 
 
 def subject_before(s: str, tokens: list[Tok]) -> str:
@@ -212,7 +241,12 @@ def sentence_subject(s: str, tokens: list[Tok]) -> str:
         k += 1
     if k < len(tokens) and _opens_with_a_phrase(tokens[k]):
         # "Speaking at a town hall in Salem, Trump went after Bush": the subject follows the comma.
-        comma = next((n for n in range(k + 1, min(len(tokens), k + 30)) if tokens[n].text == ","), None)
+        commas = [n for n in range(k + 1, min(len(tokens), k + 30)) if tokens[n].text == ","]
+        # "In a wide-ranging, in-prison interview, Lazar said": the comma the subject follows.
+        comma = next(
+            (n for n in commas if n + 1 < len(tokens) and _opens_subject(tokens[n + 1])),
+            commas[0] if commas else None,
+        )
         if comma is not None:
             return sentence_subject(s, tokens[comma + 1 :])
     if k >= len(tokens):
@@ -220,7 +254,20 @@ def sentence_subject(s: str, tokens: list[Tok]) -> str:
     if tokens[k].low in _PRONOUNS:
         return tokens[k].text
     end = k
-    if _is_cap(tokens[k]):
+    if tokens[k].low in _DETERMINERS and k + 1 < len(tokens) and _is_cap(tokens[k + 1]):
+        # "The Clinton Foundation", "the Democrat convention committee": the name after its article,
+        # and a head noun after the name.
+        end = k + 1
+        while end + 1 < len(tokens) and _is_cap(tokens[end + 1]):
+            end += 1
+        for j in range(end + 1, min(len(tokens), end + 4)):
+            word = tokens[j]
+            if word.kind != "w" or word.low in _CLAUSE_VERBS or word.low in CUE_VERBS or _is_cap(word):
+                break
+            if word.low in _HEAD_NOUNS:
+                end = j
+        return s[tokens[k].start : tokens[end].end]
+    if _is_cap(tokens[end]) and tokens[end].low not in _DETERMINERS:
         while end + 1 < len(tokens) and (
             _is_cap(tokens[end + 1])
             or (
@@ -238,10 +285,16 @@ def sentence_subject(s: str, tokens: list[Tok]) -> str:
                 or nxt.low in _CLAUSE_VERBS
                 or nxt.low.endswith("ed")
                 or nxt.low in SPEECH_VERBS
+                or nxt.low in _AUX_ADV
+                or _is_adverb(nxt)
             ):
                 break
             end += 1
     return s[tokens[k].start : tokens[end].end]
+
+
+def _opens_subject(tok: Tok) -> bool:
+    return tok.kind == "w" and (_is_cap(tok) or tok.low in _PRONOUNS or tok.low in _DETERMINERS)
 
 
 def _opens_with_a_phrase(tok: Tok) -> bool:
@@ -343,7 +396,8 @@ def _ends_with_cue(before: str) -> bool:
     """ "He said," / "she added:" / "Smith told reporters" right before the mark opens a full quote."""
     tail = before[-60:].rstrip(",:").split()
     return bool(tail) and (
-        tail[-1].casefold() in CUE_VERBS or (len(tail) > 1 and tail[-2].casefold() in ("told", "telling"))
+        (tail[-1].casefold() in CUE_VERBS and (len(tail) == 1 or not tail[-1][:1].isupper()))
+        or (len(tail) > 1 and tail[-2].casefold() in ("told", "telling"))
     )
 
 

@@ -410,3 +410,84 @@ def test_a_partial_quote_takes_the_attribution_right_after_it():
         )
     )
     assert said(article, "think he is not worried") == "Omar Haddad"
+
+
+# -- subjects and cues around a quote --------------------------------------------------------------------------
+
+
+def test_an_adverb_between_the_subject_and_its_verb_is_passed_over():
+    article = process(body('Ana Ruiz similarly warned that the plan would "hurt farms."'))
+    assert said(article, "hurt farms") == "Ana Ruiz"
+
+
+def test_reported_speech_stops_where_a_quotation_of_its_own_begins():
+    article = process(body('Ana Ruiz posted a note of her own, saying, "We are so happy to be here!"'))
+    texts = [(q.kind, article.text[q.start : q.end]) for q in article.quotes]
+    assert ("direct", "We are so happy to be here!") in texts
+    assert all("happy" not in text for kind, text in texts if kind == "indirect")
+    assert said(article, "We are so happy") == "Ana Ruiz"
+
+
+def test_a_verb_of_a_relative_clause_after_a_comma_attributes_nothing():
+    article = process(
+        body(
+            'Lee Park complained that the vote had been "rigged" against him, a charge that party leaders denied.'
+        )
+    )
+    names = {q.speaker.name for q in article.quotes if q.speaker}
+    assert names == {"Lee Park"}
+
+
+def test_thinks_is_not_a_cue_and_the_speech_verb_before_the_quote_speaks():
+    article = process(
+        body('Governor Ray Hollis said "it makes me angry" every time he thinks about the flood victims.')
+    )
+    assert said(article, "it makes me angry") == "Ray Hollis"
+
+
+def test_a_participle_after_an_earlier_quote_takes_the_subject_of_the_sentence():
+    article = process(body('Hana Ito said the vote could be "close," adding, "Every ballot counts."'))
+    assert said(article, "Every ballot counts") == "Hana Ito"
+
+
+def test_a_quotation_in_a_sentence_of_reported_speech_takes_its_speaker():
+    article = process(
+        body(
+            'Omar Diaz joked that the town was his answer, but went on to say, "There are places here that worry me."'
+        )
+    )
+    assert said(article, "There are places here") == "Omar Diaz"
+
+
+def test_a_capitalized_word_is_not_a_cue_verb():
+    article = process(body('Rep. Ann Cole said the United States "must do far more at home."'))
+    assert said(article, "must do far more") == "Ann Cole"
+
+
+def test_the_subject_follows_the_comma_that_closes_an_opening_phrase():
+    article = process(
+        body(
+            'In a long, candid interview with reporter Max Bell last year, Ana Ruiz said she would run and added, "I will win."'
+        )
+    )
+    assert said(article, "I will win") == "Ana Ruiz"
+
+
+def test_a_description_after_its_article_keeps_its_head_noun():
+    article = process(
+        body(
+            "In a release on Monday, the Harbor union committee said about its plan:",
+            '"We will not accept the cuts. The workers deserve better."',
+        )
+    )
+    assert said(article, "We will not accept") == "the Harbor union committee"
+
+
+def test_a_sentence_opened_by_the_and_a_role_is_not_a_name():
+    article = process(
+        body(
+            "Mayor Hana Ito spoke at the library on Monday.",
+            'The mayor noted that she had taught law, and added: "I know a little about this."',
+        )
+    )
+    assert said(article, "I know a little") == "Hana Ito"
