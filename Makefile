@@ -40,9 +40,12 @@ lock:
 	mv requirements.lock.new requirements.lock && rm -rf .lock-venv
 
 ## run: set up, load the vocabulary, speakers and seed corpus, and serve on http://127.0.0.1:8000/
+# Beside the server runs the webhook sender (docs/webhooks.md): tasks run in the server's process here,
+# so a delivery's retry waits for it; it ends with the server.
+WEBHOOKS_EVERY ?= 30
 run: export DEBUG ?= 1
 run: setup
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(PY) manage.py send_webhooks --every $(WEBHOOKS_EVERY) & sender=$$!; trap 'kill $$sender 2>/dev/null' EXIT INT TERM; $(PY) manage.py runserver $(HOST):$(PORT)
 
 ## setup: everything `run` does before serving, in one process that skips what is done (safe to repeat)
 setup: export DEBUG ?= 1

@@ -326,7 +326,13 @@ def annotation_delete(*, annotation: Annotation, expected_version: int, user) ->
     access.access_annotation_delete(user, annotation)
     _project_check(annotation, user=user, tags=None, status=None)
     _highlight_check(annotation, doing="deleting the highlight")
+    gone = {"id": annotation.pk, "article": annotation.article_id, "version": annotation.version}
     versioned_delete(annotation, expected_version=expected_version)
+    event_send(name="annotation.deleted", data=[{"annotation": gone, "deleted_by": _username(user)}])
+
+
+def _username(user) -> str | None:
+    return user.get_username() if user is not None and user.is_authenticated else None
 
 
 def spam_annotations_create(*, items: list[tuple[Article, ProcessedArticle]]) -> None:
@@ -435,6 +441,7 @@ def claim_create(
     )
     claim.full_clean()
     claim.save()
+    event_send(name="claim.created", ids=[claim.pk])
     return claim
 
 
@@ -518,6 +525,7 @@ def claim_update(
             {"claim": "its fact-check is in review; change the claim after it is published or sent back."}
         )
     claim = versioned_update(claim, expected_version=expected_version, user=user, fields=fields)
+    event_send(name="claim.changed", ids=[claim.pk])
     if fact_check is not None and fact_check.status == FactCheckStatus.PUBLISHED:
         versioned_update(
             fact_check,
@@ -552,7 +560,9 @@ def claim_delete(*, claim: Claim, expected_version: int, user) -> None:
             )
         if fact_check.author_id != getattr(user, "pk", None) and not getattr(user, "is_superuser", False):
             raise ValidationError({"claim": "someone else has a draft fact-check of it."})
+    gone = {"id": claim.pk, "article": claim.article_id, "version": claim.version}
     versioned_delete(claim, expected_version=expected_version)
+    event_send(name="claim.deleted", data=[{"claim": gone, "deleted_by": _username(user)}])
 
 
 def evidence_clean(evidence: list) -> list[dict]:

@@ -350,6 +350,8 @@ WEBHOOKS_ALLOW_HTTP_LOOPBACK = env_bool("WEBHOOKS_ALLOW_HTTP_LOOPBACK", default=
 WEBHOOKS_MAX_ATTEMPTS = int(os.environ.get("WEBHOOKS_MAX_ATTEMPTS", "6"))
 WEBHOOKS_RETRY_BASE_SECONDS = float(os.environ.get("WEBHOOKS_RETRY_BASE_SECONDS", "60"))
 WEBHOOKS_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOKS_TIMEOUT_SECONDS", "10"))
+# How long `send_webhooks` keeps delivered and failed deliveries in the log (0: for ever).
+WEBHOOKS_LOG_RETENTION_DAYS = float(os.environ.get("WEBHOOKS_LOG_RETENTION_DAYS", "30"))
 # How much of a receiver's answer the delivery log keeps (characters).
 WEBHOOKS_RESPONSE_KEEP = 1000
 

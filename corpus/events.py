@@ -7,7 +7,9 @@ one, and the corpus never imports the apps that listen. A listener that fails is
 undo or fail the change (``robust``): the change has been committed already.
 
 Events carry ids rather than objects: a listener reads what it needs, once, for the whole list (an
-ingest batch sends one event for all of its articles).
+ingest batch sends one event for all of its articles). What no longer exists at the commit (a deletion)
+or was never a row (an import's counts) travels as ``data`` instead, written by the service that did it:
+one dict per object, read nowhere else.
 """
 
 from __future__ import annotations
@@ -29,11 +31,12 @@ def _event_hooks() -> tuple[Callable[..., None], ...]:
     return tuple(import_string(path) for path in getattr(settings, "EVENT_HOOKS", ()))
 
 
-def event_send(*, name: str, ids: Iterable[int]) -> None:
-    """Call every ``EVENT_HOOKS`` function with ``event=name, ids=[...]`` after the current transaction
-    commits (at once outside a transaction)."""
+def event_send(*, name: str, ids: Iterable[int] = (), data: Iterable[dict] | None = None) -> None:
+    """Call every ``EVENT_HOOKS`` function with ``event=name, ids=[...]`` (and ``data=[...]`` when given)
+    after the current transaction commits (at once outside a transaction)."""
     ids = list(ids)
-    if not ids:
+    extra = {} if data is None else {"data": list(data)}
+    if not ids and not extra.get("data"):
         return
     for hook in _event_hooks():
-        transaction.on_commit(partial(hook, event=name, ids=ids), robust=True)
+        transaction.on_commit(partial(hook, event=name, ids=ids, **extra), robust=True)

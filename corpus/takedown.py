@@ -14,6 +14,7 @@ from django.db import router, transaction
 from django.db.models.deletion import Collector
 
 from .clusters import cluster_members, clusters_leave, clusters_settle
+from .events import event_send
 from .models import Article, Takedown
 
 
@@ -50,6 +51,18 @@ def article_takedown(*, article: Article, by, reason: str) -> tuple[Takedown, di
         if history is not None:
             history.objects.filter(**{f"{model._meta.pk.attname}__in": pks}).delete()
     record.save()
+    # Receivers learn which article to forget, not why (the reason stays in the takedown record).
+    gone = {
+        "id": record.article_id,
+        "url": record.url,
+        "source": record.source or None,
+        "external_id": record.external_id,
+        "content_hash": record.content_hash,
+    }
+    event_send(
+        name="article.deleted",
+        data=[{"article": gone, "takedown": {"id": record.pk, "by": by.get_username(), "at": record.at}}],
+    )
     return record, deleted
 
 

@@ -16,11 +16,18 @@ class Event(models.TextChoices):
 
     ARTICLE_INGESTED = "article.ingested", "Article ingested"
     ARTICLE_REVISED = "article.revised", "Article revised"
+    ARTICLE_REPROCESSED = "article.reprocessed", "Article reprocessed"
+    ARTICLE_DELETED = "article.deleted", "Article deleted (taken down)"
     ANNOTATION_CREATED = "annotation.created", "Annotation created"
     ANNOTATION_CHANGED = "annotation.changed", "Annotation changed"
+    ANNOTATION_DELETED = "annotation.deleted", "Annotation deleted"
+    CLAIM_CREATED = "claim.created", "Claim created"
+    CLAIM_CHANGED = "claim.changed", "Claim changed"
+    CLAIM_DELETED = "claim.deleted", "Claim withdrawn"
     FACTCHECK_SUBMITTED = "factcheck.submitted", "Fact-check submitted for review"
     FACTCHECK_PUBLISHED = "factcheck.published", "Fact-check published"
     EXPORT_FINISHED = "export.finished", "Export finished"
+    DATASET_IMPORTED = "dataset.imported", "Dataset imported"
 
 
 # Sent by the admin's "Send a test event" only; no one subscribes to it.

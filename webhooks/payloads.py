@@ -8,9 +8,10 @@ is left out; an event left with nothing to say makes no delivery.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from annotations.exports.records import rfc3339
-from annotations.models import Annotation, ExportJob, FactCheck
+from annotations.models import Annotation, Claim, ExportJob, FactCheck
 from corpus.models import Article
 
 from .models import Event
@@ -90,6 +91,44 @@ def _fact_checks(ids: Sequence[int]) -> list[dict]:
     return [{"fact_check": _fact_check(fact_check)} for fact_check in rows]
 
 
+def _claims(ids: Sequence[int]) -> list[dict]:
+    rows = Claim.objects.filter(pk__in=ids).select_related("claimant", "created_by").order_by("id")
+    return [
+        {
+            "claim": {
+                "id": claim.pk,
+                "article": claim.article_id,
+                "text": claim.text,
+                "claimant": claim.claimant.name if claim.claimant_id else None,
+                "annotation": claim.annotation_id,
+                "author": claim.created_by.username if claim.created_by_id else None,
+                "version": claim.version,
+            }
+        }
+        for claim in rows
+    ]
+
+
+def _plain(value):
+    """What a service wrote for an event, with its times as RFC 3339 UTC."""
+    if isinstance(value, datetime):
+        return rfc3339(value)
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    return value
+
+
+# What no longer exists at the commit, or was never a row: the service's own words for it.
+WRITTEN_BY_THE_SERVICE = {
+    Event.ARTICLE_DELETED,
+    Event.ANNOTATION_DELETED,
+    Event.CLAIM_DELETED,
+    Event.DATASET_IMPORTED,
+}
+
+
 def _exports(ids: Sequence[int]) -> list[dict]:
     rows = ExportJob.objects.filter(pk__in=ids).select_related("requested_by").order_by("id")
     return [
@@ -108,10 +147,12 @@ def _exports(ids: Sequence[int]) -> list[dict]:
     ]
 
 
-def event_data(*, event: str, ids: Sequence[int]) -> list[dict]:
-    """The ``data`` of each delivery the event makes (per webhook): one for an ingest batch, one per
-    object otherwise."""
-    if event == Event.ARTICLE_INGESTED:
+def event_data(*, event: str, ids: Sequence[int], data: Sequence[dict] | None = None) -> list[dict]:
+    """The ``data`` of each delivery the event makes (per webhook): one for an ingest or reprocess
+    batch, one per object otherwise."""
+    if event in WRITTEN_BY_THE_SERVICE:
+        return [_plain(item) for item in data or ()]
+    if event in (Event.ARTICLE_INGESTED, Event.ARTICLE_REPROCESSED):
         articles = _articles(ids)
         return [{"articles": articles}] if articles else []
     if event == Event.ARTICLE_REVISED:
@@ -120,6 +161,8 @@ def event_data(*, event: str, ids: Sequence[int]) -> list[dict]:
         return _annotations(ids)
     if event in (Event.FACTCHECK_SUBMITTED, Event.FACTCHECK_PUBLISHED):
         return _fact_checks(ids)
+    if event in (Event.CLAIM_CREATED, Event.CLAIM_CHANGED):
+        return _claims(ids)
     if event == Event.EXPORT_FINISHED:
         return _exports(ids)
     raise ValueError(f"{event!r} is not a webhook event")

@@ -7,7 +7,8 @@ their events (``corpus.events.event_send``) and it hears them once they are comm
 A delivery is one row written before it is sent (its body fixed, its id the receiver's idempotency
 key) and one task on the task queue (django-tasks, as the export jobs) that makes one attempt. A failed
 attempt is tried again after ``retry_delay(attempts)``: as a deferred task where the backend defers
-(the database worker), else by ``manage.py send_webhooks``, which sends whatever is due.
+(the database worker), else by ``manage.py send_webhooks``, which sends whatever is due (``make run``
+keeps it running beside the server) and prunes the log (``deliveries_prune``).
 """
 
 from __future__ import annotations
@@ -139,8 +140,12 @@ def webhook_test_send(*, user, webhook: Webhook, now: datetime | None = None) ->
 # --- Events -----------------------------------------------------------------------------------
 
 
-def event_deliveries_queue(*, event: str, ids: Sequence[int], now: datetime | None = None) -> list[Delivery]:
+def event_deliveries_queue(
+    *, event: str, ids: Sequence[int], data: Sequence[dict] | None = None, now: datetime | None = None
+) -> list[Delivery]:
     """One delivery of ``event`` per webhook that wants it (per object; one for an ingest batch).
+    ``data``, given for what no longer exists (deletions) or was never a row (an import), is what each
+    delivery says, as the service wrote it.
 
     Called after the change committed (``EVENT_HOOKS``): rows and tasks only, so an ingest of
     thousands of articles queues one delivery per batch and webhook and goes on. (Where tasks run
@@ -149,10 +154,10 @@ def event_deliveries_queue(*, event: str, ids: Sequence[int], now: datetime | No
     webhooks = [webhook for webhook in Webhook.objects.filter(is_active=True) if webhook.wants(event)]
     if not webhooks:
         return []
-    data = event_data(event=event, ids=ids)
+    items = event_data(event=event, ids=ids, data=data)
     with transaction.atomic():
         return _deliveries_create(
-            [(webhook, event, item) for webhook in webhooks for item in data], now=now or timezone.now()
+            [(webhook, event, item) for webhook in webhooks for item in items], now=now or timezone.now()
         )
 
 
@@ -293,6 +298,27 @@ def deliveries_due_send(*, clock: Clock = timezone.now, limit: int = 500) -> lis
         if delivery is not None:
             attempted.append(delivery)
     return attempted
+
+
+def log_retention() -> timedelta | None:
+    """How long a finished delivery stays in the log (WEBHOOKS_LOG_RETENTION_DAYS); None keeps it all."""
+    days = float(getattr(settings, "WEBHOOKS_LOG_RETENTION_DAYS", 30) or 0)
+    return timedelta(days=days) if days > 0 else None
+
+
+def deliveries_prune(*, now: datetime | None = None) -> int:
+    """Delete the delivered and failed deliveries whose last attempt (or, never tried, whose creation)
+    is older than the retention; return how many. A delivery still waiting to be sent stays, however
+    old: it is work, not history."""
+    keep = log_retention()
+    if keep is None:
+        return 0
+    cutoff = (now or timezone.now()) - keep
+    finished = Delivery.objects.filter(status__in=[DeliveryStatus.DELIVERED, DeliveryStatus.FAILED])
+    deleted, _ = finished.filter(
+        Q(last_attempt_at__lt=cutoff) | Q(last_attempt_at__isnull=True, created_at__lt=cutoff)
+    ).delete()
+    return deleted
 
 
 @transaction.atomic

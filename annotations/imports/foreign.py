@@ -33,6 +33,7 @@ from django.utils.text import slugify
 
 from corpus import selectors as corpus_selectors
 from corpus.anchoring import reanchor
+from corpus.events import event_send
 from corpus.ingest.readers import ArticleInput, IngestError
 from corpus.services import article_ingest
 
@@ -303,6 +304,18 @@ def foreign_import(*, path: Path, fmt: str, user, tag_map: dict[str, str] | None
             result.errors.append(f"{document.origin}: {messages}; nothing of this document was written.")
         except PermissionDenied as exc:
             result.errors.append(f"{document.origin}: {exc}; nothing of this document was written.")
+    if result.articles:
+        summary = {
+            "from": fmt,
+            "format": None,
+            "articles": result.articles,
+            "created": None,
+            "merged": None,
+            "failed": len(result.errors),
+            "counts": {"annotations": result.annotations} if result.annotations else {},
+            "by": user.get_username(),
+        }
+        event_send(name="dataset.imported", data=[{"import": summary}])
     return result
 
 

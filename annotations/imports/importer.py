@@ -41,6 +41,7 @@ from django.db.models import Model
 
 from corpus.bulk import RowWriter
 from corpus.clusters import clusters_refresh
+from corpus.events import event_send
 from corpus.models import Article, Paragraph, Quote, Speaker
 
 from ..models import Annotation, Claim, FactCheck
@@ -211,4 +212,17 @@ def dataset_import(
     records = (
         jsonl_records(dataset) if dataset.format == "jsonl" else table_records(dataset, chunk_size=batch_size)
     )
-    return importer.run(records, progress)
+    result = importer.run(records, progress)
+    if result.created or result.merged:
+        summary = {
+            "from": None,
+            "format": dataset.format,
+            "articles": result.created + result.merged,
+            "created": result.created,
+            "merged": result.merged,
+            "failed": result.failed,
+            "counts": dict(sorted((name, n) for name, n in result.counts.items() if n)),
+            "by": None,
+        }
+        event_send(name="dataset.imported", data=[{"import": summary}])
+    return result

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 
 from ..clusters import clusters_settle, quotes_delete
+from ..events import event_send
 from ..ingest.readers import ArticleInput, IngestError, record_from_article
 from ..ingest.types import ProcessedArticle, SpeakerDirectory
 from ..models import (
@@ -214,25 +215,36 @@ def articles_reprocess(
     *, pks: Sequence[int], directory: SpeakerDirectory | None = None, jobs: int = 1, batch_size: int = 100
 ) -> Iterator[ReprocessResult | IngestFailure]:
     """``article_reprocess`` for each of ``pks`` in order, one transaction each; a result or a failure
-    per article.
+    per article. The articles a batch changed are one ``article.reprocessed`` event, once the batch is
+    written (as an ingest batch is one ``article.ingested``).
 
     ``jobs`` above 1 runs the text pipeline in that many worker processes, a batch ahead of the writes
     (as ``articles_ingest`` does): the workers read the next batch's raw texts while this one is stored.
     """
 
+    changed: list[int] = []
+
     def one(pk: int, processed=None) -> ReprocessResult | IngestFailure:
         try:
-            return article_reprocess(article=Article(pk=pk), directory=directory, processed=processed)
+            result = article_reprocess(article=Article(pk=pk), directory=directory, processed=processed)
         except Article.DoesNotExist:
             return IngestFailure(origin=f"article {pk}", message=f"article {pk}: it no longer exists.")
         except IngestError as exc:
             return IngestFailure(origin=f"article {pk}", message=str(exc))
+        if result.changed:
+            changed.append(pk)
+        return result
+
+    def told() -> None:
+        event_send(name="article.reprocessed", ids=changed)
+        changed.clear()
 
     batches = [list(pks[i : i + batch_size]) for i in range(0, len(pks), batch_size)]
     if jobs <= 1:
         for batch in batches:
             for pk in batch:
                 yield one(pk)
+            told()
         return
     from concurrent.futures import ProcessPoolExecutor
 
@@ -245,6 +257,7 @@ def articles_reprocess(
         for pk in batch:
             future, position, content_hash = ahead.get(pk, (None, 0, ""))
             yield one(pk, (content_hash, future.result()[position]) if future is not None else None)
+        told()
 
     try:
         pending = None

@@ -158,7 +158,7 @@ def test_the_list_pins_its_query_count(client, admin_user, hook, django_assert_n
     with django_assert_num_queries(5):
         page = client.get(LIST)
     assert first.context["cl"].result_count == 1 and page.context["cl"].result_count == 4
-    assert "article.ingested, article.revised, annotation.created" in first.content.decode()
+    assert "article.ingested, article.revised, article.reprocessed, article.deleted" in first.content.decode()
 
 
 def test_the_test_event_action_reaches_the_receiver(
