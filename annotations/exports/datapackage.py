@@ -66,7 +66,8 @@ DESCRIPTIONS: dict[str, str] = {
     "quotes": "Quotations with their speaker; paragraph is the position of the paragraph they are in; "
     "cluster_id names the quote cluster (the same words in other articles), empty when the quote stands alone.",
     "annotations": "Editors' tags and notes on a span, a paragraph (paragraph: its position), a quote "
-    "(quote_id) or a whole article.",
+    "(quote_id) or a whole article; in an annotation project (project_id), the `layer` it is in: the "
+    "project's curated layer or its author's own annotator layer (empty on the shared desk).",
     "annotation_tags": "One row per tag of an annotation.",
     "claims": "Checkable statements, on an annotation or not.",
     "fact_checks": "A claim's verdict, rationale, status and reviewers.",
@@ -76,12 +77,27 @@ DESCRIPTIONS: dict[str, str] = {
     "tags": "The controlled vocabulary, with its hierarchy (parent_id).",
 }
 
+# Columns whose meaning their name does not say.
+FIELD_DESCRIPTIONS: dict[tuple[str, str], str] = {
+    (
+        "annotations",
+        "project_id",
+    ): "The annotation project the annotation was made in; empty on the shared desk.",
+    (
+        "annotations",
+        "layer",
+    ): "In a project: curated (the project's published layer, written by a curator) or "
+    "annotator (the author's own layer, exported with --layers all); empty on the shared desk.",
+}
+
 _FRICTIONLESS = {INT: "integer", STR: "string", BOOL: "boolean", TS: "datetime", LIST: "list"}
 _HUGGING_FACE = {INT: "int64", STR: "string", BOOL: "bool", TS: "timestamp[s, tz=UTC]", LIST: "string"}
 
 
-def _field(name: str, kind: str) -> dict:
+def _field(table: str, name: str, kind: str) -> dict:
     field: dict = {"name": name, "type": _FRICTIONLESS[kind]}
+    if (table, name) in FIELD_DESCRIPTIONS:
+        field["description"] = FIELD_DESCRIPTIONS[(table, name)]
     if kind == BOOL:
         field.update(trueValues=["true"], falseValues=["false"])
     elif kind == LIST:
@@ -112,7 +128,7 @@ def _resource(table: Table, extension: str) -> dict:
     else:
         resource.update(format="parquet", mediatype="application/vnd.apache.parquet")
     schema: dict = {
-        "fields": [_field(name, kind) for name, kind in table.columns],
+        "fields": [_field(table.name, name, kind) for name, kind in table.columns],
         "missingValues": [""],
         "primaryKey": PRIMARY_KEYS[table.name],
     }

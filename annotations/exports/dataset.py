@@ -73,7 +73,7 @@ QUOTE_COLUMNS = (
 # One row per tag (a LEFT JOIN), the slug last: an annotation's rows come together.
 ANNOTATION_COLUMNS = (
     "article_id", "id", "target", "paragraph__position", "quote_id", "start", "end", "exact", "note", "status",
-    "origin", "author__username", "tags__slug",
+    "origin", "author__username", "project_id", "curated", "tags__slug",
 )  # fmt: skip
 CLAIM_COLUMNS = (
     "article_id", "id", "text", "claimant__name", "annotation_id", "fact_check__id", "fact_check__verdict",

@@ -48,6 +48,18 @@ class Authors(dict):
         return name
 
 
+LAYER_CURATED = "curated"
+LAYER_ANNOTATOR = "annotator"
+
+
+def layer_of(project_id: int | None, curated: bool) -> str | None:
+    """The layer an annotation is in: none on the shared desk; in an annotation project, the project's
+    curated (published) layer, or the layer of the annotator who is its author."""
+    if project_id is None:
+        return None
+    return LAYER_CURATED if curated else LAYER_ANNOTATOR
+
+
 def rfc3339(value: datetime | None) -> str | None:
     if value is None:
         return None
@@ -165,7 +177,8 @@ def article_record(
     annotation_items: list[dict] = []
     last_id = None
     for (
-        _, annotation_id, target, position, quote_id, start, end, exact, note, status, origin, username, slug,
+        _, annotation_id, target, position, quote_id, start, end, exact, note, status, origin, username,
+        project_id, curated, slug,
     ) in annotations:  # fmt: skip
         if annotation_id == last_id:  # one more tag of the annotation just made
             tags = annotation_items[-1]["tags"]
@@ -187,6 +200,8 @@ def article_record(
                 "status": status,
                 "origin": origin,
                 "author": authors[username],
+                "project": project_id,
+                "layer": layer_of(project_id, curated),
             }
         )
 

@@ -22,7 +22,7 @@ from corpus.models import Article
 
 from ..models import Annotation
 from .dataset import row_blocks, tagged_blocks
-from .records import evidence_items
+from .records import evidence_items, layer_of
 from .selection import Selection
 
 Rows = list[tuple]
@@ -143,7 +143,8 @@ def _annotations(selection: Selection, size: int) -> Iterator[Rows]:
     options = selection.options
     columns = (
         "id", "article_id", "target", "paragraph__position", "quote_id", "start", "end",
-        "exact" if options.with_text else _NULL, "note", "status", "origin", "author__username", "tags__slug",
+        "exact" if options.with_text else _NULL, "note", "status", "origin", "author__username", "project_id",
+        "curated", "tags__slug",
     )  # fmt: skip
     authors: dict[str | None, str | None] = {}
     blocks = row_blocks(selection.annotations.values_list(*columns), size=size)
@@ -153,7 +154,7 @@ def _annotations(selection: Selection, size: int) -> Iterator[Rows]:
             username = row[11]
             if username not in authors:
                 authors[username] = options.author(username)
-            rows.append((*row[:8], slugs, *row[8:11], authors[username]))
+            rows.append((*row[:8], slugs, *row[8:11], authors[username], row[12], layer_of(row[12], row[13])))
         yield rows
 
 
@@ -267,7 +268,7 @@ TABLES: tuple[Table, ...] = (
         (
             ("id", INT), ("article_id", INT), ("target", STR), ("paragraph", INT), ("quote_id", INT),
             ("start", INT), ("end", INT), ("exact", STR), ("tags", LIST), ("note", STR), ("status", STR),
-            ("origin", STR), ("author", STR),
+            ("origin", STR), ("author", STR), ("project_id", INT), ("layer", STR),
         ),
         _annotations,
     ),

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
-from annotations import projects
+from annotations import projects, services
 from annotations.models import Annotation, CurationDecision, ProjectArticleState
 from tests.annotations.projects_setup import project_setup
 
@@ -289,3 +289,83 @@ def test_only_a_curator_gets_the_layers_side_by_side(client, layered):
     url = f"/admin/corpus/article/{article.pk}/curate/{setup.project.pk}/"
     client.post(url, {"unit-0": "take:ann1", "unit-1": "take:ann1", "unit-2": "leave", "next": "annotate"})
     assert not CurationDecision.objects.exists() and not Annotation.objects.filter(curated=True).exists()
+
+
+def _curated(setup) -> None:
+    article = setup.articles[0]
+    setup.close(article)
+    picks = _picks(
+        setup,
+        {"The city council": {"take": "ann1"}, "Opponents": {"take": "ann2"}, "the harbour": {"leave": True}},
+    )
+    projects.curation_publish(
+        project=setup.project, article=article, curator=setup.people["curator"], picks=picks
+    )
+
+
+def test_every_exported_annotation_says_which_layer_it_is_in(tmp_path, layered):
+    import csv
+
+    import pyarrow.parquet as pq
+
+    setup = layered
+    # The curator also annotates: the author alone no longer tells the layers apart.
+    setup.project.annotators.add(setup.people["curator"])
+    setup.span(setup.articles[0], "curator", "the harbour", "blame")
+    _curated(setup)
+    desk = services.annotation_create(
+        article=setup.articles[0], author=setup.people["outsider"], target="article", note="desk"
+    )
+    project = setup.project.pk
+    expected = {
+        ("Opponents", "curator", project, "curated"),
+        ("The city council", "curator", project, "curated"),
+        ("Opponents", "ann1", project, "annotator"),
+        ("Opponents", "ann2", project, "annotator"),
+        ("The city council", "ann1", project, "annotator"),
+        ("The city council", "ann2", project, "annotator"),
+        ("the harbour", "ann2", project, "annotator"),
+        ("the harbour", "curator", project, "annotator"),
+        (None, "outsider", None, None),
+    }
+    records, _ = _export(tmp_path, "--layers", "all", "--include-drafts")
+    annotations = [a for r in records for a in r["annotations"]]
+    assert {(a["exact"] or None, a["author"], a["project"], a["layer"]) for a in annotations} == expected
+    assert list(annotations[0])[-3:] == ["author", "project", "layer"]
+    assert any(a["id"] == desk.pk and a["layer"] is None for a in annotations)
+
+    for fmt in ("csv", "parquet"):
+        folder = tmp_path / fmt
+        call_command(
+            "export",
+            "--format",
+            fmt,
+            "--output",
+            str(folder),
+            "--layers",
+            "all",
+            "--include-drafts",
+            verbosity=0,
+        )
+        if fmt == "csv":
+            with (folder / "annotations" / "annotations.csv").open(encoding="utf-8", newline="") as stream:
+                rows = list(csv.DictReader(stream))
+            found = {
+                (
+                    r["exact"] or None,
+                    r["author"],
+                    int(r["project_id"]) if r["project_id"] else None,
+                    r["layer"] or None,
+                )
+                for r in rows
+            }
+        else:
+            rows = pq.read_table(folder / "annotations" / "annotations.parquet").to_pylist()
+            found = {(r["exact"] or None, r["author"], r["project_id"], r["layer"]) for r in rows}
+        assert found == expected, fmt
+        package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+        (table,) = [r for r in package["resources"] if r["name"] == "annotations"]
+        fields = {f["name"]: f for f in table["schema"]["fields"]}
+        assert fields["project_id"]["type"] == "integer" and fields["layer"]["type"] == "string"
+        assert "curated" in fields["layer"]["description"]
+        assert "`layer`" in (folder / "README.md").read_text(encoding="utf-8")

@@ -50,6 +50,7 @@ QUOTE_KEYS = [
 ]
 ANNOTATION_KEYS = [
     "id", "target", "paragraph", "quote", "start", "end", "exact", "tags", "note", "status", "origin", "author",
+    "project", "layer",
 ]  # fmt: skip
 CLAIM_KEYS = ["id", "text", "claimant", "annotation", "fact_check"]
 FACT_CHECK_KEYS = ["verdict", "rationale", "evidence", "status", "author", "reviewer", "published_at"]

@@ -213,6 +213,8 @@ def _reference_records(options: ExportOptions) -> list[dict]:
                         "status": a.status,
                         "origin": a.origin,
                         "author": options.author(a.author.username if a.author else None),
+                        "project": a.project_id,
+                        "layer": None if a.project_id is None else ("curated" if a.curated else "annotator"),
                     }
                     for a in annotations
                 ],
