@@ -18,6 +18,13 @@ Cohen's kappa is given where exactly two annotators rated the items, Fleiss' kap
 the most ratings (it needs the same number on each), Krippendorff's alpha (nominal, from the maintained
 ``krippendorff`` package) over everything, missing ratings included. Each figure comes with the counts
 behind it; a figure that is undefined (one category only) is null, with its counts.
+
+Krippendorff's unitizing alpha (alpha_u, for spans placed on a continuum) is not computed. The
+``krippendorff`` package implements alpha on items given in advance, not alpha_u; and a figure of our own
+would have to be checked against the worked unitizing examples of the literature (Krippendorff 2004,
+2013), whose data and results are not at hand to pin in a test. A coefficient that cannot be checked
+would not be reported. Spans are measured instead through ``token`` (every word an item: the nearest to
+alpha_u's comparison along the text) and through ``span_exact`` and ``span_overlap`` with nominal alpha.
 """
 
 from __future__ import annotations
