@@ -721,7 +721,9 @@ def factcheck_send_back(*, fact_check: FactCheck, expected_version: int, user, c
     if is_blank(comment):
         raise ValidationError({"review_comment": "say what needs to change."})
     fields["review_comment"] = comment.strip()
-    return versioned_update(fact_check, expected_version=expected_version, user=user, fields=fields)
+    fact_check = versioned_update(fact_check, expected_version=expected_version, user=user, fields=fields)
+    event_send(name="factcheck.sent_back", ids=[fact_check.pk])
+    return fact_check
 
 
 @transaction.atomic
@@ -746,7 +748,9 @@ def factcheck_withdraw(*, fact_check: FactCheck, expected_version: int, user, re
         "modified_at": None,
         "review_comment": f"Withdrawn: {reason.strip()}",
     }
-    return versioned_update(fact_check, expected_version=expected_version, user=user, fields=fields)
+    fact_check = versioned_update(fact_check, expected_version=expected_version, user=user, fields=fields)
+    event_send(name="factcheck.withdrawn", ids=[fact_check.pk])
+    return fact_check
 
 
 @transaction.atomic

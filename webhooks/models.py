@@ -26,6 +26,8 @@ class Event(models.TextChoices):
     CLAIM_DELETED = "claim.deleted", "Claim withdrawn"
     FACTCHECK_SUBMITTED = "factcheck.submitted", "Fact-check submitted for review"
     FACTCHECK_PUBLISHED = "factcheck.published", "Fact-check published"
+    FACTCHECK_SENT_BACK = "factcheck.sent_back", "Fact-check sent back to its author"
+    FACTCHECK_WITHDRAWN = "factcheck.withdrawn", "Fact-check withdrawn from publication"
     EXPORT_FINISHED = "export.finished", "Export finished"
     DATASET_IMPORTED = "dataset.imported", "Dataset imported"
 

@@ -159,7 +159,12 @@ def event_data(*, event: str, ids: Sequence[int], data: Sequence[dict] | None = 
         return [{"article": article} for article in _articles(ids)]
     if event in (Event.ANNOTATION_CREATED, Event.ANNOTATION_CHANGED):
         return _annotations(ids)
-    if event in (Event.FACTCHECK_SUBMITTED, Event.FACTCHECK_PUBLISHED):
+    if event in (
+        Event.FACTCHECK_SUBMITTED,
+        Event.FACTCHECK_PUBLISHED,
+        Event.FACTCHECK_SENT_BACK,
+        Event.FACTCHECK_WITHDRAWN,
+    ):
         return _fact_checks(ids)
     if event in (Event.CLAIM_CREATED, Event.CLAIM_CHANGED):
         return _claims(ids)

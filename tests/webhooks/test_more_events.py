@@ -279,3 +279,98 @@ def test_dataset_imported_from_doccano_by_the_command(
             "by": "ed",
         }
     }
+
+
+# --- factcheck.sent_back, factcheck.withdrawn ---------------------------------------------------
+
+
+@pytest.fixture
+def checks(editor):
+    """A fact-check in review and a published one, by the editor, reviewed by "rev"."""
+    reviewer = UserFactory(username="rev", groups=["Fact-checker"], is_staff=True)
+    article = ArticleFactory()
+    made = []
+    for words in ("The plan was rushed.", "Crime fell."):
+        claim = annotation_services.claim_create(article=article, text=words, created_by=editor)
+        check = annotation_services.factcheck_create(claim=claim, author=editor, verdict="misleading")
+        made.append(annotation_services.factcheck_submit(fact_check=check, expected_version=1, user=editor))
+    published = annotation_services.factcheck_publish(fact_check=made[1], expected_version=2, user=reviewer)
+    return reviewer, made[0], published
+
+
+def _fact_check_data(check, **changes) -> dict:
+    return {
+        "id": check.pk,
+        "claim": check.claim_id,
+        "article": check.claim.article_id,
+        "claim_text": check.claim.text,
+        "verdict": "misleading",
+        "status": "draft",
+        "revision_status": None,
+        "author": "ed",
+        "reviewer": None,
+        "published_at": None,
+        "modified_at": None,
+        **changes,
+    }
+
+
+def test_factcheck_sent_back_and_withdrawn_through_the_api(
+    hook, receiver, checks, immediate_tasks, django_capture_on_commit_callbacks
+):
+    _, secret = hook
+    reviewer, in_review, published = checks
+    client = client_for(reviewer)
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = client.post(
+            f"/api/fact-checks/{in_review.pk}/send-back/",
+            {"comment": "Which plan?"},
+            format="json",
+            HTTP_IF_MATCH=f'"{in_review.pk}-2"',
+        )
+    assert answer.status_code == 200, answer.content
+    payload = _only(receiver, secret)
+    assert payload["event"] == "factcheck.sent_back"
+    assert payload["data"] == {"fact_check": _fact_check_data(in_review, version=3)}
+
+    receiver.requests.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = client.post(
+            f"/api/fact-checks/{published.pk}/withdraw/",
+            {"reason": "A source recanted."},
+            format="json",
+            HTTP_IF_MATCH=f'"{published.pk}-3"',
+        )
+    assert answer.status_code == 200, answer.content
+    payload = _only(receiver, secret)
+    assert payload["event"] == "factcheck.withdrawn"
+    assert payload["data"] == {"fact_check": _fact_check_data(published, version=4)}
+
+
+def test_factcheck_sent_back_and_withdrawn_in_the_admin(
+    hook, receiver, checks, immediate_tasks, django_capture_on_commit_callbacks
+):
+    _, secret = hook
+    reviewer, in_review, published = checks
+    client = _admin_client(reviewer)
+    for action, check, extra, event in (
+        ("send_back_selected", in_review, {"comment": "Which plan?"}, "factcheck.sent_back"),
+        ("withdraw_selected", published, {"reason": "A source recanted."}, "factcheck.withdrawn"),
+    ):
+        receiver.requests.clear()
+        version = check.version
+        with django_capture_on_commit_callbacks(execute=True):
+            answer = client.post(
+                "/admin/annotations/factcheck/",
+                {
+                    "action": action,
+                    "_selected_action": [check.pk],
+                    "apply": "1",
+                    f"version-{check.pk}": version,
+                    **extra,
+                },
+            )
+        assert answer.status_code == 302, answer.content
+        payload = _only(receiver, secret)
+        assert payload["event"] == event
+        assert payload["data"] == {"fact_check": _fact_check_data(check, version=version + 1)}
