@@ -274,14 +274,17 @@ class Server:
 
 
 @contextmanager
-def gunicorn(db: ChildDatabase, log_dir: Path, *, workers: int = 2, **env: str) -> Iterator[Server]:
-    """gunicorn with the project's config on a free 127.0.0.1 port; stopped by its PID afterwards."""
+def gunicorn(
+    db: ChildDatabase, log_dir: Path, *, workers: int = 2, app: str = "config.wsgi", **env: str
+) -> Iterator[Server]:
+    """gunicorn with the project's config on a free 127.0.0.1 port; stopped by its PID afterwards.
+    ``app`` is the WSGI application it serves (the project's, unless a test wraps it)."""
     port = free_port()
     log = log_dir / f"gunicorn-{port}.log"
     server_env = db.env(GUNICORN_BIND=f"127.0.0.1:{port}", GUNICORN_WORKERS=str(workers), **env)
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py", "config.wsgi"],
+            [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py", app],
             cwd=REPO,
             env=server_env,
             stdout=out,

@@ -7,9 +7,12 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import pytest
@@ -22,6 +25,7 @@ pytestmark = pytest.mark.slow
 
 ARTICLES = 400
 PER_FILE = 8
+BATCH = 40  # articles per transaction: ten batches
 
 
 def _write_folder(folder: Path) -> set[str]:
@@ -43,34 +47,74 @@ def _consistent(db: ChildDatabase) -> dict:
     return state
 
 
+@contextmanager
+def _writes_held(db: ChildDatabase) -> Iterator[None]:
+    """Hold back the ingest's next batch until exit. On SQLite: the database's write lock (BEGIN
+    IMMEDIATE), which the ingest's next transaction waits for at its start. On PostgreSQL: a lock on the
+    quote table, so that the next batch writes its articles and paragraphs, then waits to write its
+    quotes, with its transaction open."""
+    if db.kind == "sqlite":
+        with closing(sqlite3.connect(db.path, timeout=60, isolation_level=None)) as conn:
+            conn.execute("BEGIN IMMEDIATE")  # waits for a batch being written to commit
+            try:
+                yield
+            finally:
+                conn.execute("ROLLBACK")
+        return
+    import psycopg
+
+    with psycopg.connect(dbname=db.name, **db.pg) as conn:
+        conn.execute("LOCK TABLE corpus_quote IN SHARE MODE")  # waits for a batch being written to commit
+        try:
+            yield
+        finally:
+            conn.rollback()
+
+
+# PostgreSQL: the ingest's connection waits for the quote table (what _writes_held holds).
+WAITING_FOR_QUOTES = (
+    "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+    "WHERE NOT l.granted AND c.relname = 'corpus_quote' "
+    "AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+)
+
+
 def test_killed_ingest_leaves_whole_articles_and_a_rerun_completes_the_folder(child_db, tmp_path):
     folder = tmp_path / "corpus"
     urls = _write_folder(folder)
-    command = [sys.executable, "manage.py", "ingest", str(folder), "-v0"]
+    command = [sys.executable, "manage.py", "ingest", str(folder), "--batch-size", str(BATCH), "-v0"]
     with (tmp_path / "ingest.log").open("wb") as log:
         process = subprocess.Popen(
             command, cwd=REPO, env=child_db.env(), stdout=log, stderr=subprocess.STDOUT
         )
     try:
-        # Wait until some articles are in (bounded), then kill it mid-folder.
-        deadline = time.monotonic() + 240
-        stored = 0
-        while process.poll() is None and time.monotonic() < deadline:
+        # The first batch is in: hold the next ones back, so that the kill comes at a known point, with
+        # whole batches stored and the ingest not done (whatever the speed of the machine).
+        assert _poll(
+            lambda: (
+                process.poll() is not None or child_db.scalar("SELECT count(*) FROM corpus_article") >= BATCH
+            ),
+            timeout=240,
+        ), "no batch stored in time"
+        with _writes_held(child_db):
+            if child_db.kind == "postgres":  # the next batch is half written, its transaction open
+                assert _poll(
+                    lambda: process.poll() is not None or child_db.scalar(WAITING_FOR_QUOTES) > 0,
+                    timeout=240,
+                ), "the ingest did not come to its next batch's quotes"
             stored = child_db.scalar("SELECT count(*) FROM corpus_article")
-            if stored >= ARTICLES // 8:
-                break
-            time.sleep(0.02)
-        assert process.poll() is None, "ingest finished before it could be killed; raise ARTICLES"
-        process.send_signal(signal.SIGKILL)
-        process.wait(timeout=30)
+            assert process.poll() is None, "ingest finished before it could be held; raise ARTICLES"
+            process.send_signal(signal.SIGKILL)
+            process.wait(timeout=30)
     finally:
         if process.poll() is None:
             process.kill()
             process.wait(timeout=30)
     assert process.returncode == -signal.SIGKILL
+    assert 0 < stored < ARTICLES and stored % BATCH == 0, stored
 
     interrupted = _consistent(child_db)
-    assert 0 < interrupted["articles"] < ARTICLES, interrupted["articles"]
+    assert interrupted["articles"] == stored  # the batch being written when killed left nothing
 
     rerun = child_db.manage("ingest", str(folder), "-v0", check=False)
     assert rerun.returncode == 0, rerun.stderr[-3000:]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import secrets
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +19,7 @@ pytestmark = pytest.mark.slow
 MARK = f"marker{secrets.token_hex(6)}"  # in every draft, never in an anonymous answer
 PASSWORD = f"pw-{secrets.token_hex(12)}"
 LOCKOUT_LIMIT = 3
-COOLOFF_SECONDS = 8
+COOLOFF_MINUTES = 10  # far longer than the test: the lockout cannot end by itself meanwhile
 
 SETUP = r"""
 from rest_framework.authtoken.models import Token
@@ -75,7 +74,7 @@ def world(_template, tmp_path_factory) -> Iterator[World]:
         env = {
             "AXES_ENABLED": "1",
             "AXES_FAILURE_LIMIT": str(LOCKOUT_LIMIT),
-            "AXES_COOLOFF_MINUTES": str(COOLOFF_SECONDS / 60),
+            "AXES_COOLOFF_MINUTES": str(COOLOFF_MINUTES),
             "API_THROTTLE_ANON": "100000/minute",
             "API_THROTTLE_USER": "100000/minute",
         }
@@ -134,10 +133,22 @@ def test_admin_login_locks_out_the_username_from_that_address_then_cools_off(wor
     assert locked.status_code == 429, locked.status_code  # even the right password, while locked
     _, other = _login(base, "root", PASSWORD)
     assert other.status_code == 302  # another username from the same address is not locked
-    # Every attempt during the lockout starts the cool-off again, so wait it out without trying.
-    time.sleep(COOLOFF_SECONDS + 1)
+    # The cool-off passes: the failed attempts are made as old as it (every attempt during the lockout
+    # would start it again, so it is not waited out by trying, and not on the wall clock either).
+    world.db.script(AGE_ATTEMPTS.format(username="checker", minutes=COOLOFF_MINUTES))
     _, response = _login(base, "checker", PASSWORD)
     assert response.status_code == 302
+
+
+AGE_ATTEMPTS = """
+from datetime import timedelta
+from django.db.models import F
+from axes.models import AccessAttempt
+aged = AccessAttempt.objects.filter(username={username!r}).update(
+    attempt_time=F("attempt_time") - timedelta(minutes={minutes}, seconds=1)
+)
+assert aged >= 1, aged
+"""
 
 
 def _anonymous_get_paths(base: str, ids: dict) -> list[str]:
@@ -250,15 +261,21 @@ def _blobs(target: Path) -> Iterator[bytes]:
         yield target.read_bytes()
 
 
+# The throttles' clock stands still in these servers: on the wall clock a minute that turns mid-test
+# starts a new window, and the sixth request may pass.
+STILL_CLOCK = "tests.faults.still_clock:application"
+
+
 def test_throttling_answers_429_with_retry_after(child_db, tmp_path):
     # Several workers, fresh connections: the count is shared (a table of the database), not per worker.
-    with gunicorn(child_db, tmp_path, workers=3, API_THROTTLE_ANON="5/minute") as server:
+    with gunicorn(child_db, tmp_path, workers=3, app=STILL_CLOCK, API_THROTTLE_ANON="5/minute") as server:
         codes = []
         for _ in range(20):
             response = requests.get(f"{server.url}/api/tags/", timeout=30, headers={"Connection": "close"})
             codes.append(response.status_code)
             if response.status_code == 429:
-                assert int(response.headers["Retry-After"]) > 0
+                # Ten seconds into the still clock's minute, with nothing before it: the window ends in 50.
+                assert response.headers["Retry-After"] == "50"
                 assert "throttled" in response.json()["detail"].lower()
                 break
         assert codes == [200] * 5 + [429], codes
@@ -266,7 +283,9 @@ def test_throttling_answers_429_with_retry_after(child_db, tmp_path):
 
 def test_a_spoofed_forwarded_for_does_not_escape_the_throttle(child_db, tmp_path):
     # No trusted proxy (the default): X-Forwarded-For is the client's own words and counts for nothing.
-    with gunicorn(child_db, tmp_path, workers=2, API_THROTTLE_ANON="5/minute", TRUSTED_PROXIES="0") as server:
+    with gunicorn(
+        child_db, tmp_path, workers=2, app=STILL_CLOCK, API_THROTTLE_ANON="5/minute", TRUSTED_PROXIES="0"
+    ) as server:
         codes = []
         for _ in range(8):
             spoofed = ".".join(str(secrets.randbelow(254) + 1) for _ in range(4))
