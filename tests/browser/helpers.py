@@ -71,3 +71,34 @@ def assert_no_injected_script_ran(page) -> None:
     page.wait_for_function("window.__control === 1")
     page.evaluate("document.getElementById('xss-probe').remove()")
     assert page.evaluate("typeof window.__xss") == "undefined"
+
+
+def leave_and_refuse(page, leave) -> list[str]:
+    """Leave the page with a note half written (``leave()`` clicks what leaves), dismiss the question the
+    page asks, and check that the page stays: the questions asked, by type.
+
+    Nothing is slept: the question is waited for, then a control request is made from the page and its
+    answer awaited. A navigation let through would have sent its request before the control's answer
+    came back (and the page running the control would be gone), so none seen by then means none sent."""
+    asked: list[str] = []
+    navigations: list[str] = []
+
+    def dismiss(dialog) -> None:
+        asked.append(dialog.type)
+        dialog.dismiss()
+
+    def record(request) -> None:
+        if request.is_navigation_request() and request.frame == page.main_frame:
+            navigations.append(request.url)
+
+    page.on("dialog", dismiss)
+    page.on("request", record)
+    try:
+        with page.expect_event("dialog"):
+            leave()
+        assert page.evaluate("() => fetch('/healthz').then((response) => response.status)") == 200
+    finally:
+        page.remove_listener("request", record)
+        page.remove_listener("dialog", dismiss)
+    assert navigations == [], navigations
+    return asked

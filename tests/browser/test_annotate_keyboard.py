@@ -8,7 +8,7 @@ import pytest
 
 from annotations import services
 from annotations.models import Annotation
-from tests.browser.helpers import SELECT_PASSAGE
+from tests.browser.helpers import SELECT_PASSAGE, leave_and_refuse
 from tests.factories import TagFactory
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -198,15 +198,7 @@ def test_a_half_written_note_is_not_lost_without_a_question(annotate_page, edito
     panel = page.locator("#annotate-panel")
     panel.locator(".note-input").click()
     page.keyboard.type("half a thought")
-    asked: list[str] = []
-
-    def dismiss(dialog):
-        asked.append(dialog.type)
-        dialog.dismiss()
-
-    page.on("dialog", dismiss)
-    page.locator(".breadcrumbs a").first.click()
-    page.wait_for_timeout(500)
+    asked = leave_and_refuse(page, lambda: page.locator(".breadcrumbs a").first.click())
     assert asked == ["beforeunload"]
     assert panel.locator(".note-input").input_value() == "half a thought"
 

@@ -7,7 +7,7 @@ import pytest
 
 from annotations import work_queue
 from annotations.models import Assignment
-from tests.browser.helpers import SELECT_PASSAGE
+from tests.browser.helpers import SELECT_PASSAGE, leave_and_refuse
 from tests.browser.test_accessibility import _screenshot
 from tests.factories import ArticleFactory, TagFactory
 
@@ -53,15 +53,7 @@ def test_done_next_asks_before_a_half_written_note_is_lost(annotate_page, editor
     page = annotate_page(editor, first)
     page.evaluate(SELECT_PASSAGE, "the plan")
     page.locator("#annotate-panel .note-input").fill("Half a thought")
-    asked = []
-
-    def answer(dialog):
-        asked.append(dialog.type)
-        dialog.dismiss()
-
-    page.on("dialog", answer)
-    page.locator("#queue-bar .queue-next").click()
-    page.wait_for_timeout(300)  # the question is answered at once; give the refused navigation its turn
+    asked = leave_and_refuse(page, lambda: page.locator("#queue-bar .queue-next").click())
     assert asked == ["beforeunload"]
     assert page.locator("#annotate-panel .note-input").input_value() == "Half a thought"
     assert _state(first, editor) == "new"
