@@ -106,12 +106,17 @@ READS: dict[str, Read] = {
     "article-list expanded": Read(
         lambda c: "/api/articles/?expand=paragraphs,quotes,annotations,claims", 9, 11
     ),
+    "article-list annotations": Read(lambda c: "/api/articles/?expand=annotations", 6, 8),  # + tags
     "article-list searched": Read(lambda c: "/api/articles/?q=harbour&expand=quotes", 5, 7),
+    "article-list searched alone": Read(
+        lambda c: "/api/articles/?q=harbour", 4, 6
+    ),  # the search in the count
     # ... the tag asked for, the tag tree (for its descendants)
     "article-list filtered": Read(lambda c: "/api/articles/?tag=claim-0&verdict=false&role=body", 6, 8),
     "article-list cursor": Read(lambda c: "/api/articles/?cursor=", 3, 5),  # a cursor page has no count
     # perms; the article, paragraphs, quotes, annotations, their tags, claims
     "article-detail": Read(lambda c: f"/api/articles/{c.article.pk}/", 8, 10),
+    "article-detail quotes": Read(lambda c: f"/api/articles/{c.article.pk}/?expand=quotes", 4, 6),
     # the article's text, its body paragraphs, the dismissed sentences
     "article-check-worthy": Read(lambda c: f"/api/articles/{c.article.pk}/check-worthy/", 5, 6),
     # the article, its revisions
