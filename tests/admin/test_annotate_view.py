@@ -6,8 +6,6 @@ import json
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from annotations import services
 from annotations.annotate import annotate_page_data
@@ -180,50 +178,6 @@ def test_orphans_are_in_the_page_data_with_null_offsets(client, article, editor)
     assert (got["start"], got["end"], got["exact"], got["anchor"]) == (None, None, passage, "orphaned")
     assert (got["note"], got["author"], got["version"]) == ("gone 🌊", "editor", orphan.version)
     assert (by_id[placed.pk]["start"], by_id[placed.pk]["end"], by_id[placed.pk]["anchor"]) == (0, 7, "")
-
-
-def _populate(article: Article, *, author, claims: int, orphans: int = 0) -> None:
-    tag = TagFactory(slug="claim")
-    paragraphs = list(article.paragraphs.order_by("position"))
-    for paragraph in paragraphs:
-        annotation = services.annotation_create(
-            article=article, author=author, start=paragraph.start, end=paragraph.start + 2, tags=[tag.slug]
-        )
-        services.annotation_create(
-            article=article, author=author, target="paragraph", paragraph=paragraph, note="p"
-        )
-        if claims:
-            claims -= 1
-            claim = services.claim_create(
-                article=article, text="a claim", created_by=author, annotation=annotation
-            )
-            services.factcheck_create(claim=claim, author=author, verdict="false")
-        if orphans:
-            orphans -= 1
-            _orphan(annotation)
-
-
-def _queries(client, article: Article) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(_url(article))
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
-
-
-def test_query_count_does_not_grow_with_paragraphs_quotes_and_annotations(client, editor):
-    small = ArticleFactory(body='Short\n"One," said Helena Vasquez.\n')
-    big = ArticleFactory(
-        body="Long 🌊 title\n"
-        + "\n".join(f'"Quote {i} 😀," said Helena Vasquez. Paragraph {i} goes on.' for i in range(12))
-    )
-    _populate(small, author=editor, claims=1, orphans=1)
-    _populate(big, author=editor, claims=8, orphans=6)
-    assert big.paragraphs.count() > 3 * small.paragraphs.count()
-    assert big.quotes.count() > 3 * small.quotes.count()
-    assert Annotation.objects.filter(article=big, anchor="orphaned", start__isnull=True).count() == 6
-    client.force_login(editor)
-    _queries(client, small)  # warm the session and the content types
-    assert _queries(client, big) == _queries(client, small)
 
 
 # --- The speakers a quote's speaker can be corrected to ------------------------------------------------

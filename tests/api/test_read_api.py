@@ -1,76 +1,13 @@
-"""The read API: shapes, visibility of drafts, and query counts that do not grow with rows."""
+"""The read API: shapes and visibility of drafts. (Query counts: test_exact_query_counts.py.)"""
 
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from annotations import services
-from tests.factories import AnnotationFactory, ArticleFactory, TagFactory, UserFactory
+from tests.factories import AnnotationFactory, ArticleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-LIST_ENDPOINTS = [
-    "/api/articles/",
-    "/api/paragraphs/",
-    "/api/quotes/",
-    "/api/speakers/",
-    "/api/sources/",
-    "/api/tags/",
-    "/api/annotations/",
-    "/api/claims/",
-    "/api/fact-checks/",
-]
-
-
-def _populate(n: int) -> None:
-    """n more articles, each with a tagged annotation, a claim and a published fact-check."""
-    author = UserFactory(username="author", groups=["Fact-checker"])
-    reviewer = UserFactory(username="reviewer", groups=["Fact-checker"])
-    tag = TagFactory(slug="claim")
-    for _ in range(n):
-        annotation = AnnotationFactory(author=author, tags=[tag.slug])
-        claim = services.claim_create(
-            article=annotation.article, text="a claim", created_by=author, annotation=annotation
-        )
-        fact_check = services.factcheck_create(claim=claim, author=author, verdict="false")
-        services.factcheck_submit(fact_check=fact_check, expected_version=1, user=author)
-        services.factcheck_publish(fact_check=fact_check, expected_version=2, user=reviewer)
-
-
-def _queries(client, url: str, user=None) -> int:
-    if user is not None:
-        # A fresh user object, as each real request loads one: no permission cache carried over.
-        client.force_authenticate(type(user).objects.get(pk=user.pk))
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, response.content
-    return len(ctx.captured_queries)
-
-
-@pytest.mark.parametrize("url", LIST_ENDPOINTS)
-@pytest.mark.parametrize("who", ["anonymous", "viewer"])
-def test_list_query_count_does_not_grow_with_rows(api_client, url, who):
-    _populate(2)
-    user = UserFactory(username="viewer", groups=["Viewer"]) if who == "viewer" else None
-    few = _queries(api_client, url, user)
-    _populate(6)
-    many = _queries(api_client, url, user)
-    assert many == few, f"{url}: {few} queries with 2 articles, {many} with 8"
-
-
-def test_article_detail_query_count_does_not_grow(api_client):
-    _populate(1)
-    first = ArticleFactory(
-        body="Headline\n" + "\n".join(f'"Quote {i}," said Helena Vasquez.' for i in range(3))
-    )
-    big = ArticleFactory(
-        body="Headline\n" + "\n".join(f'"Quote {i}," said Helena Vasquez.' for i in range(30))
-    )
-    assert _queries(api_client, f"/api/articles/{first.pk}/") == _queries(
-        api_client, f"/api/articles/{big.pk}/"
-    )
 
 
 def test_article_detail_nests_everything_with_consistent_spans(api_client, seeded):

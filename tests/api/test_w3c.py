@@ -7,8 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from annotations import w3c
 from annotations.models import Annotation
@@ -357,20 +355,3 @@ def test_target_outside_this_site_is_refused():
     }
     response = client.post("/api/w3c/annotations/", document, format="json")
     assert response.status_code == 400 and "target" in response.json()
-
-
-def test_container_query_count_does_not_grow(client):
-    author = make_user("editor")
-    TagFactory(slug="budget")
-    article = ArticleFactory()
-    AnnotationFactory(article=article, author=author, tags=["budget"])
-
-    def count() -> int:
-        with CaptureQueriesContext(connection) as ctx:
-            assert client.get("/api/w3c/annotations/").status_code == 200
-        return len(ctx.captured_queries)
-
-    few = count()
-    for _ in range(10):
-        AnnotationFactory(article=article, author=author, tags=["budget"])
-    assert count() == few
