@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from ..speakers import DOC_HEADS, ArticleSpeakers, Resolution, wordset
 from ..types import ParagraphSpec
 from .lexicon import (
+    _AUX_ADV,
     _CONNECTIVES,
     _CORE_SPEECH,
     _DATA_SOURCES,
@@ -334,8 +335,19 @@ class QuoteExtractor:
                 if v == 0:
                     phrase = subject_after(s, tokens[1:])
                 else:
-                    phrase = s[tokens[0].start : tokens[v - 1].end]
-                    phrase = _strip_trailing_adverbials(s, tokens[:v]) or phrase
+                    words = tokens[:v]
+                    comma = max((n for n, t in enumerate(words) if t.text == ","), default=-1)
+                    runs_on = comma > 0 and words[0].kind == "w" and words[0].text[0].islower()
+                    if runs_on and comma == v - 1:
+                        # `“...” if she lost, said Ed Stone`: the quote's sentence runs on before its
+                        # attribution; the subject follows the verb.
+                        phrase = subject_after(s, tokens[v + 1 :])
+                    else:
+                        if runs_on:
+                            # `“...” because she would win, he said`: the subject is after the comma.
+                            words = words[comma + 1 :]
+                        phrase = s[words[0].start : words[-1].end]
+                        phrase = _strip_trailing_adverbials(s, words) or phrase
                 resolution = self._resolve(phrase)
                 self._note_document(s, tokens[after_cue:], resolution)
                 return _Attribution(resolution, cue, "quote-then-attribution")
@@ -624,6 +636,8 @@ class QuoteExtractor:
             self._cursor = sentence_start
         if attr is None and sentence_attr is not None:
             attr = _Attribution(sentence_attr.resolution, sentence_attr.cue, "partial-in-attributed-sentence")
+        if attr is None and p.role != "title":
+            attr = self._acting_subject(s, pair.open, indexed)
         if attr is None or attr.resolution.key is None:
             words = self.text[found.start : found.end].split()
             if len(words) <= 3:
@@ -662,6 +676,43 @@ class QuoteExtractor:
                     continue
                 return _Attribution(self._resolve(phrase), tok.text, "partial-cue-subject")
         return None
+
+    def _acting_subject(
+        self, s: str, open_at: int, indexed: tuple[list[Tok], list[int]]
+    ) -> _Attribution | None:
+        """`Rubio also bemoaned a climate in which people "hate each other"`: with no cue verb, the
+        person who is the subject of the sentence's verb is who the quoted words are from. Only a
+        person (or "he"/"she" standing for one) acting in the active voice counts."""
+        tokens, starts = indexed
+        before = tokens[: bisect_left(starts, open_at)]
+        if not before or any(t.kind == "q" for t in before):
+            return None
+        # "Clinton proposed a debate, but the campaign rejected it as "ludicrous"": the last clause's.
+        turn = max((n for n, t in enumerate(before) if t.low in _CLAUSE_TURNS), default=-1)
+        if 0 < turn < len(before) - 1:
+            before = before[turn + 1 :]
+        phrase = sentence_subject(s, before)
+        if not phrase or phrase.split()[0].casefold().endswith("ing"):
+            return None
+        end = s.find(phrase, before[0].start) + len(phrase)
+        rest = [t for t in before if t.start >= end]
+        while rest and (rest[0].low in _AUX_ADV or rest[0].low.endswith("ly")):
+            rest = rest[1:]
+        if not rest or rest[0].kind != "w":
+            return None
+        verb = rest[0].low
+        if verb in _FINITE:
+            # "Lee has long argued ...": an auxiliary with its verb; "Lee is the "kind-hearted" man" or
+            # "Lee was accused of ..." describes Lee, who is not speaking.
+            rest = [t for t in rest[1:3] if t.low not in _AUX_ADV and not t.low.endswith("ly")]
+            if verb in _BE or not rest or not rest[0].low.endswith("ed"):
+                return None
+        elif not verb.endswith(("ed", "s")) or verb.endswith("ss"):
+            return None
+        resolution = self._resolve(phrase)
+        if resolution.key is None or self.speakers.entity(resolution.key).kind != "person":
+            return None
+        return _Attribution(resolution, rest[0].text, "partial-sentence-subject")
 
     def _headline_speaker(self, s: str, masked: str, start: int, end: int) -> _Attribution | None:
         key = (start, end)
@@ -890,6 +941,10 @@ class QuoteExtractor:
 
 
 _DASHES = "\u2015\u2014\u2013"
+_BE = wordset("is was are were be been being")
+_CLAUSE_TURNS = wordset("but while whereas although though yet")
+# Finite verbs that do not end as past tenses or third persons do.
+_FINITE = wordset("has had is was are were will would can could did does do may might should must")
 # Marks after which a quotation opens a statement of its own (", saying, “...”", ": “...”").
 _INTRODUCING = ",:" + _DASHES
 _DESCRIPTION_LEADS = wordset("the a an one another")

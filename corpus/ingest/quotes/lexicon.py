@@ -95,7 +95,7 @@ _HEADLINE_VERBS = SPEECH_VERBS | PARTIAL_VERBS | wordset("wants defends rejects 
 _TRIGGERS = SPEECH_VERBS | DOC_HEADS | wordset("according saying quoted")
 _AUX_ADV = wordset(
     """
-    has have had also then later repeatedly once again previously reportedly publicly recently earlier first
+    has have had did does do also then later repeatedly once again previously reportedly publicly recently earlier first
     further would will always often never even already still now separately privately yesterday today
     """
 )

@@ -18,8 +18,8 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 
-from ..speakers import ORG_WORDS, PLACES, ROLE_NOUNS, TITLE_WORDS, is_capitalized, wordset
-from .marks import find_pairs, mask
+from ..speakers import ORG_WORDS, PLACES, PREPOSITIONS, ROLE_NOUNS, TITLE_WORDS, is_capitalized, wordset
+from .marks import MASK, find_pairs, mask
 from .subjects import _STATES
 
 MALE, FEMALE = "m", "f"
@@ -66,7 +66,7 @@ _WORD = re.compile(r"[\w\u2019'.\-]+")
 # Lowercase words after which a name still opens a clause ("... and Cruz said", "that Ito would").
 _CLAUSE_OPENERS = wordset(
     """
-    and but or that when while as because though although if since so yet then whether where who
+    and but or when while as because though although since so yet then
     candidate nominee moderator host anchor leader rival opponent contender
     """
 )
@@ -184,7 +184,8 @@ class PersonMentions:
             if not name_words or not _person_like(name_words):
                 continue
             last = name_words[-1].casefold()
-            subject = _is_subject(masked, at, run_end, previous_word, cut > 0)
+            titled = any(w in TITLE_WORDS or w in _TITLE_GENDER for w in lead[:cut])
+            subject = _is_subject(masked, at, run_end, previous_word, titled)
             if (
                 len(name_words) == 1
                 and last not in known
@@ -321,5 +322,23 @@ def _is_subject(masked: str, at: int, end: int, previous_word: str, titled: bool
         return True
     word = previous_word.casefold()
     if word in _POSTPOSED_CUES:
-        return True  # "..., said Ann Cole": the subject after its verb
-    return word in _CLAUSE_OPENERS or word in TITLE_WORDS or word in ROLE_NOUNS or word in _TITLE_GENDER
+        # "..., said Ann Cole": the subject after its verb; in "Warren said Trump was ..." the name
+        # after the verb is the reported clause's, and "told Ann Cole" names the listener.
+        head = masked[max(0, at - 40) : at].rstrip()
+        head = head[: len(head) - len(previous_word)].rstrip()
+        return word != "told" and head[-1:] in ',"\u201d' + MASK
+    if word in _CLAUSE_OPENERS or word in TITLE_WORDS or word in ROLE_NOUNS or word in _TITLE_GENDER:
+        return True
+    # "Conservative icon Ann Cole, who ...": a few words describing the name open the sentence.
+    head = masked[max(0, at - 50) : at]
+    cut = max(head.rfind(". "), head.rfind("\n"))
+    if cut < 0 and at > 50:
+        return False
+    words = head[cut + 1 :].split()
+    return 1 <= len(words) <= 3 and all(
+        w.isalpha()
+        and w.casefold() not in _NOT_NAME_START
+        and w.casefold() not in PREPOSITIONS
+        and not w.endswith(("ed", "ing"))
+        for w in words
+    )

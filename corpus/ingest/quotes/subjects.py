@@ -301,8 +301,14 @@ def _opens_with_a_phrase(tok: Tok) -> bool:
     """A sentence opened by a participle ("Speaking at ...", "Citing ...") or a preposition ("In a
     statement to ..."), whose subject comes after the first comma."""
     return tok.kind == "w" and (
-        (tok.low.endswith("ing") and len(tok.low) > 5 and _is_cap(tok)) or tok.low in _PREPOSITIONS
+        (tok.low.endswith("ing") and len(tok.low) > 5 and _is_cap(tok))
+        or tok.low in _PREPOSITIONS
+        or (tok.low in _CLAUSE_LEADS and _is_cap(tok))
     )
+
+
+# Subordinators that open a sentence with a clause of their own ("While the donor ..., he said").
+_CLAUSE_LEADS = wordset("while when although though because since if as once unless until whereas")
 
 
 def _object_of_told(tokens: list[Tok], v: int) -> int:

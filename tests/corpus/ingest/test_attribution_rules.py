@@ -491,3 +491,93 @@ def test_a_sentence_opened_by_the_and_a_role_is_not_a_name():
         )
     )
     assert said(article, "I know a little") == "Hana Ito"
+
+
+# -- who is a candidate for "he" and "she" ---------------------------------------------------------------------
+
+
+def test_a_name_after_said_without_a_comma_is_the_reported_clause_not_the_speaker():
+    article = process(
+        body(
+            'Ada Lind said Omar Park was "a fraud from the start."',
+            '"He preyed on people," she continued.',
+        )
+    )
+    assert said(article, "He preyed on people") == "Ada Lind"
+
+
+def test_the_listener_after_told_is_no_candidate():
+    article = process(
+        body(
+            '"That is a real concern," Rita Vance told Max Oduya on Monday.',
+            '"I think he would back her," she said.',
+        )
+    )
+    assert said(article, "I think he would") == "Rita Vance"
+
+
+def test_the_subject_of_a_that_clause_is_no_candidate():
+    article = process(
+        body(
+            "Rita Vance appeared to say that Dana Cole could win the seat.",
+            '"It will be close," she said.',
+        )
+    )
+    assert said(article, "It will be close") == "Rita Vance"
+
+
+def test_a_name_opened_by_a_few_describing_words_is_a_candidate():
+    article = process(
+        body(
+            "Conservative icon Ada Lind, who died Monday, used her last column to praise the plan.",
+            '"It reminds me of the old days," she wrote.',
+        )
+    )
+    assert said(article, "It reminds me") == "Ada Lind"
+
+
+def test_words_closing_a_quote_before_its_attribution_are_not_the_subject():
+    article = process(
+        body(
+            '"Many would call that a loss" if the count held, said Ed Stone, an analyst.'
+            ' "It would seal the deal" because the delegates would follow, he said.'
+        )
+    )
+    assert said(article, "It would seal the deal") == "Ed Stone"
+
+
+def test_an_event_is_no_candidate_for_she():
+    text = "Ada Lind spoke at the Democratic National Convention."
+    mentions = PersonMentions.of_text(text, [(0, len(text))])
+    assert [m.name for m in mentions.mentions] == ["Ada Lind"]
+
+
+# -- partial quotes: the person acting in the sentence --------------------------------------------------------
+
+
+def test_did_say_is_a_cue_with_its_subject():
+    article = process(body('Omar Park did say the deal was "very charming."'))
+    assert said(article, "very charming") == "Omar Park"
+
+
+def test_a_subordinate_clause_before_the_subject_is_passed_over():
+    article = process(
+        body('While the vote was close, Omar Park left the hall, saying the result was "a disgrace."')
+    )
+    assert said(article, "a disgrace") == "Omar Park"
+
+
+def test_a_short_quote_goes_to_the_person_acting_in_the_sentence():
+    article = process(body('Dana Cole also bemoaned a climate in which people "hate each other."'))
+    assert said(article, "hate each other") == "Dana Cole"
+
+
+def test_a_person_described_or_a_later_clause_does_not_speak_the_quote():
+    article = process(
+        body(
+            'To Lee, Dana Cole is the "kind-hearted" neighbor.',
+            'Dana Cole proposed a debate, but the union rejected the idea as "ludicrous."',
+            'Dana Cole was accused of "lying."',
+        )
+    )
+    assert all(q.speaker is None or q.speaker.name != "Dana Cole" for q in article.quotes)
