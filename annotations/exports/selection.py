@@ -225,7 +225,8 @@ class Selection:
             kept &= Q(annotation__status=AnnotationStatus.PUBLISHED)
         if not self.options.include_orphans:
             kept &= ~Q(annotation__anchor=Anchor.ORPHANED)
-        queryset = queryset.filter(Q(annotation__isnull=True) | kept)
+        if kept:  # Q(...) | Q() is Q(...) alone: with nothing to leave out, no filter at all
+            queryset = queryset.filter(Q(annotation__isnull=True) | kept)
         return queryset.order_by("id")
 
     @cached_property

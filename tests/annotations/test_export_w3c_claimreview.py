@@ -200,3 +200,14 @@ def test_public_page_embeds_the_claimreview_safely(client, corpus):
 def test_public_page_is_404_for_unpublished(client, corpus):
     assert client.get(f"/fact-checks/{corpus.draft_fact_check.pk}/").status_code == 404
     assert client.get("/fact-checks/999999/").status_code == 404
+
+
+def test_drafts_and_orphans_included_keep_the_claims_on_annotations(tmp_path, corpus):
+    """With drafts and orphans both included, nothing leaves a claim out: a claim on an annotation is
+    exported, and its published fact-check still makes the one ClaimReview."""
+    [review] = _claimreviews(tmp_path, "--include-drafts", "--include-orphans")
+    assert review["url"] == f"{site_url()}/fact-checks/{corpus.fact_check.pk}/"
+    out = tmp_path / "corpus.jsonl"
+    call_command("export", "--format", "jsonl", "--output", str(out), "--include-drafts", "--include-orphans")
+    claims = [c for line in out.read_text().splitlines() for c in json.loads(line)["claims"]]
+    assert corpus.fact_check.claim_id in {c["id"] for c in claims}
