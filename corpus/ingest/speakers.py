@@ -449,9 +449,9 @@ class ArticleSpeakers:
             # where they work, kept in the description, not their name.
             return self._anonymous(affiliated, phrase, phrase)
 
-        known = self._known(phrase)
+        known, mention = self._known(phrase)
         if known is not None:
-            return Resolution(known, phrase, 0.9)
+            return Resolution(known, mention, 0.9)
 
         words = phrase.split()
         if _strip_possessive(words[-1]).casefold() in GROUP_NOUNS and not any(
@@ -463,21 +463,24 @@ class ArticleSpeakers:
             return self._named(words, run_start, appositive, relative)
         return self._unnamed(phrase, words, relative)
 
-    def _known(self, phrase: str) -> int | None:
+    def _known(self, phrase: str) -> tuple[int | None, str]:
+        """A speaker the article or the registry already has for ``phrase``, and the mention to record."""
         lowered = phrase.casefold()
         bare = lowered.removeprefix("the ")
         for candidate in (lowered, bare):
             key = self._by_alias.get(candidate)
             if key is not None:
-                return key
+                return key, phrase
         if _is_lone_surname(phrase):
             # "Clinton", "Mrs. Clinton": the article's own people come before the registry's (``_named``).
-            return None
+            return None, phrase
         for candidate in (phrase, phrase.removeprefix("the ").removeprefix("The ")):
             key = self._from_directory(candidate)
             if key is not None:
-                return key
-        return None
+                # The mention is the one a first reading without the registry records ("the Northgate
+                # Herald" as "Northgate Herald"), so a re-run with a fuller registry writes the same row.
+                return key, candidate
+        return None, phrase
 
     def _named(self, words: list[str], run_start: int, appositive: str, relative: str) -> Resolution:
         run = [_strip_possessive(w) for w in words[run_start:]]
@@ -528,8 +531,9 @@ class ArticleSpeakers:
                 full = self._full_name_for(name)
                 if full:
                     key = self._by_alias.get(full.casefold())
-                    if key is None:
-                        key = self._from_directory(full)
+        in_article = key is not None
+        if key is None and full:
+            key = self._from_directory(full)
         if key is None and full is None:
             key = self._from_directory(written)
             if key is None and single and self.directory is not None:
@@ -544,10 +548,11 @@ class ArticleSpeakers:
                         key = self._from_directory(ref.name)
             if key is None:
                 key = self._from_directory(name)
-        confidence = 0.95
         if key is None:
             key = self._new(full or name, kind)
-            confidence = 0.9 if full else 0.85
+        # How sure the attribution is follows from what the article says, never from whether the registry
+        # already knew the name: ingesting and re-processing the same text give the same confidence.
+        confidence = 0.95 if in_article or not single else 0.9 if full else 0.85
         entity = self.entities[key]
         if description and not entity.description:
             entity.description = description

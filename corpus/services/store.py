@@ -3,7 +3,7 @@ add to ingestion and revisions, and which machine quotes a new run keeps."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from functools import cache
 
@@ -137,17 +137,21 @@ def _link_continuations(specs: list[QuoteSpec], quotes: list[Quote]) -> None:
         Quote.objects.bulk_update(continuing, ["continues"])
 
 
-def _referenced_quote_ids(article: Article) -> set[int]:
-    """Quotes that something outside the corpus points at (an annotation on the quote, say): replacing
-    them would cascade into other apps' data, so they are kept. Found generically, through the model's
-    reverse relations, so the corpus need not know who points at it."""
+def _referenced_quote_ids(article: Article | Iterable[int]) -> set[int]:
+    """Quotes of an article (or of the articles with these ids) that something outside the corpus points
+    at (an annotation on the quote, say): replacing them would cascade into other apps' data, so they are
+    kept. Found generically, through the model's reverse relations, so the corpus need not know who
+    points at it."""
     ids: set[int] = set()
+    articles = {"article": article} if isinstance(article, Article) else {"article__in": list(article)}
     for relation in Quote._meta.related_objects:
         if relation.related_model._meta.app_label == Quote._meta.app_label:
             continue  # the corpus's own (continuations, fingerprints, clusters) are rebuilt with the quotes
         field = relation.field.name
         ids.update(
-            relation.related_model._default_manager.filter(**{f"{field}__article": article})
+            relation.related_model._default_manager.filter(
+                **{f"{field}__{lookup}": value for lookup, value in articles.items()}
+            )
             .exclude(**{f"{field}__isnull": True})
             .values_list(f"{field}_id", flat=True)
         )

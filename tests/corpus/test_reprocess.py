@@ -184,3 +184,139 @@ def test_only_the_quotes_that_changed_are_replaced_and_continuations_follow_them
         assert second.continues_id == fresh.pk
     else:
         assert pier.pk in after
+
+
+def _rows() -> list:
+    """Every stored row re-processing may touch, with its id."""
+    from corpus.models import Paragraph
+
+    quotes = Quote.objects.order_by("id").values_list(
+        "id", "article_id", "paragraph_id", "kind", "start", "end", "exact", "anchor", "anchor_score",
+        "continues_id", "speaker_id", "speaker_mention", "cue", "via_id", "confidence", "rule", "origin",
+        "verified", "corrected_by_id", "cluster_id", "pipeline_version", "version",
+    )  # fmt: skip
+    paragraphs = Paragraph.objects.order_by("id").values_list("id", "article_id", "position", "role", "rule")
+    articles = Article.objects.order_by("id").values_list(
+        "id", "title", "standfirst", "byline", "pipeline_version", "updated_at"
+    )
+    speakers = Speaker.objects.order_by("id").values_list("id", "name", "kind", "description", "article_id")
+    annotations = Annotation.objects.order_by("id").values_list("id", "start", "end", "quote_id", "rule")
+    return [list(rows) for rows in (quotes, paragraphs, articles, speakers, annotations)]
+
+
+def _generated(tmp_path, count: int, seed: int):
+    import json
+
+    from bench.generate import articles
+
+    path = tmp_path / f"generated-{seed}.jsonl"
+    path.write_text("".join(json.dumps(record) + "\n" for record in articles(count, seed=seed)))
+    return path
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_reprocess_right_after_ingest_changes_nothing(tmp_path, capsys, jobs):
+    """Ingest and re-processing make the same rows from the same text, whatever the speaker registry
+    held when each ran: re-processing what was just ingested rewrites nothing and writes no history."""
+    from tests.conftest import SEEDS
+
+    call_command("ingest", str(SEEDS), verbosity=0)
+    call_command("ingest", str(_generated(tmp_path, 40, seed=7)), verbosity=0)
+    before, history = _rows(), Quote.history.count()
+    quotes = len(before[0])
+    capsys.readouterr()
+    call_command("reprocess", "--all", "--jobs", jobs)
+    out = capsys.readouterr().out
+    after = _rows()
+    for old, new in zip(before, after, strict=True):
+        assert [row for row in new if row not in old] == [] and len(new) == len(old)
+    assert Quote.history.count() == history
+    assert "42 article(s) re-processed" in out and "42 unchanged, 0 failed" in out
+    assert f"Machine quotes: 0 replaced by 0, {quotes:,} unchanged, 0 kept." in out
+
+
+def _outdate() -> None:
+    """What an older pipeline would have left, the same whatever the rows' ids: other rule names, one
+    role off, every third article without machine quotes, every fifth quote with another cue."""
+    from corpus.models import Paragraph
+
+    Paragraph.objects.exclude(rule="editor").update(rule="older-rule")
+    first = Paragraph.objects.filter(role="body").order_by("article_id", "position").first()
+    Paragraph.objects.filter(pk=first.pk).update(role="caption")
+    articles = list(Article.objects.order_by("id").values_list("pk", flat=True))
+    machine = Quote.objects.filter(origin="machine", verified=False, corrected_by=None, annotations=None)
+    machine.filter(article_id__in=articles[::3]).delete()
+    spans = list(machine.order_by("article_id", "start", "end", "kind").values_list("pk", flat=True))
+    Quote.objects.filter(pk__in=spans[::5]).update(cue="whispered")
+    Article.objects.update(pipeline_version="0")
+
+
+def _canonical(history_after: int) -> list:
+    """The corpus as re-processing leaves it, ids aside: spans, speakers, continuations, and the history
+    written after the history row ``history_after``."""
+    from corpus.models import Paragraph
+
+    spans = {q.pk: (q.article_id, q.start, q.end, q.kind) for q in Quote.objects.all()}
+    quotes = sorted(
+        (
+            spans[q.pk],
+            q.speaker.name if q.speaker else None,
+            q.via.name if q.via else None,
+            q.speaker_mention,
+            q.cue,
+            q.confidence,
+            q.rule,
+            q.origin,
+            q.verified,
+            q.pipeline_version,
+            spans.get(q.continues_id),
+        )
+        for q in Quote.objects.select_related("speaker", "via")
+    )
+    paragraphs = list(
+        Paragraph.objects.order_by("article_id", "position").values_list("article_id", "role", "rule")
+    )
+    speakers = sorted(Speaker.objects.values_list("name", "kind", "description", "article_id"), key=str)
+    history = sorted(
+        Quote.history.filter(history_id__gt=history_after).values_list(
+            "history_type", "article_id", "start", "end", "kind", "cue"
+        )
+    )
+    return [quotes, paragraphs, speakers, history]
+
+
+def test_reprocess_in_batches_gives_what_one_article_at_a_time_gives(tmp_path):
+    """Many articles per transaction, or one: the same rows, the same history, editors' work kept."""
+    from corpus.selectors import speaker_directory
+    from corpus.services import articles_reprocess
+    from tests.conftest import SEEDS
+
+    call_command("ingest", str(SEEDS), verbosity=0)
+    call_command("ingest", str(_generated(tmp_path, 45, seed=11)), verbosity=0)
+    editor = UserFactory(groups=["Editor"])
+    corrected, verified, annotated = Quote.objects.filter(kind="direct").order_by("id")[:3]
+    quote_correct(quote=corrected, expected_version=corrected.version, user=editor, speaker=Speaker.objects.create(name="Somebody Else"))  # fmt: skip
+    quote_correct(quote=verified, expected_version=verified.version, user=editor, verified=True)
+    annotation_services.annotation_create(
+        article=annotated.article, author=editor, target="quote", quote=annotated, note="check"
+    )
+    paragraph = Article.objects.order_by("id").last().paragraphs.get(position=1)
+    paragraph_set_role(paragraph=paragraph, expected_version=1, role="standfirst")
+    pks = list(Article.objects.order_by("id").values_list("pk", flat=True))
+
+    def run(batch_size: int) -> tuple[list, list]:
+        _outdate()
+        history = Quote.history.order_by("-history_id").values_list("history_id", flat=True).first() or 0
+        results = list(articles_reprocess(pks=pks, directory=speaker_directory(), batch_size=batch_size))
+        said = [(r.article.pk, r.message, r.changed) for r in results]
+        return _canonical(history), said
+
+    one_by_one, said_one = run(batch_size=1)
+    batched, said_batched = run(batch_size=20)
+    assert batched == one_by_one
+    assert said_batched == said_one  # per article: the same counts, the same message
+    assert {corrected.pk, verified.pk, annotated.pk} <= set(Quote.objects.values_list("pk", flat=True))
+    assert Quote.objects.get(pk=corrected.pk).speaker.name == "Somebody Else"
+    assert paragraph.article.paragraphs.get(position=1).role == "standfirst"
+    assert sum(changed for _, _, changed in said_batched) == len(pks)  # every article had a rule renamed
+    assert any(", 0 machine quote(s)" not in message for _, message, _ in said_batched)
