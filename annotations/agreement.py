@@ -34,8 +34,6 @@ import itertools
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Mapping, Sequence
 
-import krippendorff
-import numpy as np
 import regex
 
 NONE_LABEL = "(none)"
@@ -109,6 +107,10 @@ def krippendorff_alpha(items: Sequence[Item], annotators: Sequence[str]) -> dict
     counts = Counter(value for item in pairable for value in item.values())
     value = None
     if pairable and len(counts) > 1:
+        # numpy and krippendorff cost most of a second to import: only here, not for every command.
+        import krippendorff
+        import numpy as np
+
         data = np.full((len(annotators), len(pairable)), np.nan)
         row = {name: index for index, name in enumerate(annotators)}
         for column, item in enumerate(pairable):

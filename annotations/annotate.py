@@ -23,7 +23,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from corpus import selectors as corpus_selectors
-from corpus.ingest import checkworthy
 from corpus.models import Article, Paragraph, ParagraphRole, Quote, QuoteKind, Speaker
 
 from . import access, projects, selectors, work_queue
@@ -304,6 +303,8 @@ def _suggestion_data(*, article: Article, paragraphs: list[Paragraph], claims: l
     spans = [(p.start, p.end) for p in paragraphs if p.role in (ParagraphRole.BODY, ParagraphRole.STANDFIRST)]
     dismissed = set(article.checkworthy_dismissals.values_list("text", flat=True))
     claimed = {claim["text"] for claim in claims}
+    from corpus.ingest.checkworthy import suggestions  # its word lists load with it: not at start-up
+
     return [
         {
             "start": found.start,
@@ -312,7 +313,7 @@ def _suggestion_data(*, article: Article, paragraphs: list[Paragraph], claims: l
             "score": found.score,
             "reasons": list(found.reasons),
         }
-        for found in checkworthy.suggestions(article.text, spans)
+        for found in suggestions(article.text, spans)
         if found.text not in dismissed and found.text not in claimed
     ][:SUGGESTIONS_SHOWN]
 
