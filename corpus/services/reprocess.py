@@ -149,8 +149,11 @@ def _reprocess_batch(
         return [outcome[pk] for pk in pks]
 
     ids = [article.pk for article, _ in work]
-    paragraphs: dict[int, dict[int, Paragraph]] = defaultdict(dict)
-    for paragraph in Paragraph.objects.filter(article_id__in=ids):
+    paragraphs: dict[int, dict[int, StoredParagraph]] = defaultdict(dict)
+    for paragraph in map(
+        StoredParagraph._make,
+        Paragraph.objects.filter(article_id__in=ids).values_list(*StoredParagraph._fields),
+    ):
         paragraphs[paragraph.article_id][paragraph.position] = paragraph
     existing: dict[int, list[Stored]] = defaultdict(list)
     # In the model's order (article, start, end, id), as plain tuples: building thousands of model
@@ -159,19 +162,19 @@ def _reprocess_batch(
         existing[quote.article_id].append(quote)
     referenced = _referenced_quote_ids(ids)
 
-    changed_paragraphs: list[Paragraph] = []
+    # One UPDATE per (role, rule) pair: a batch has a few dozen, where a bulk_update spells out a CASE
+    # for every paragraph.
+    decided: dict[tuple[str, str], list[int]] = defaultdict(list)
     plans: list[_Plan] = []
     for article, processed in work:
         own = paragraphs[article.pk]
-        changed = []
-        roles_changed = 0
+        changed = roles_changed = 0
         for spec in processed.paragraphs:
             paragraph = own[spec.position]
             if paragraph.rule != "editor" and (paragraph.role, paragraph.rule) != (spec.role, spec.rule):
                 roles_changed += paragraph.role != spec.role
-                paragraph.role, paragraph.rule = spec.role, spec.rule
-                changed.append(paragraph)
-        changed_paragraphs.extend(changed)
+                decided[(spec.role, spec.rule)].append(paragraph.pk)
+                changed += 1
         quotes = existing[article.pk]
         kept = [q for q in quotes if _quote_is_kept(q, referenced)]
         kept_spans = {(q.start, q.end, q.kind) for q in kept}
@@ -187,14 +190,9 @@ def _reprocess_batch(
                 deleted=[q for q in quotes if not _quote_is_kept(q, referenced)],
                 kept=len(kept),
                 roles_changed=roles_changed,
-                paragraphs_changed=len(changed),
+                paragraphs_changed=changed,
             )
         )
-    # One UPDATE per (role, rule) pair: a batch has a few dozen, where a bulk_update spells out a CASE
-    # for every paragraph.
-    decided: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for paragraph in changed_paragraphs:
-        decided[(paragraph.role, paragraph.rule)].append(paragraph.pk)
     for (role, rule), paragraph_ids in decided.items():
         for chunk in _chunks(paragraph_ids):
             Paragraph.objects.filter(pk__in=chunk).update(role=role, rule=rule)
@@ -324,7 +322,8 @@ def _quotes_delete(*, ids: list[int]) -> set[int]:
     return clusters_leave(removed)
 
 
-# A stored quote, as re-processing reads it.
+# A stored paragraph and quote, as re-processing reads them.
+StoredParagraph = namedtuple("StoredParagraph", "pk article_id position role rule")
 Stored = namedtuple(
     "Stored",
     "pk article_id paragraph_id kind start end exact anchor anchor_score speaker_id speaker_mention cue "
@@ -342,7 +341,7 @@ def _same(quote: Stored) -> tuple:
     )  # fmt: skip
 
 
-def _found(spec, text: str, paragraphs: dict[int, Paragraph], speakers: dict) -> tuple:
+def _found(spec, text: str, paragraphs: dict[int, StoredParagraph], speakers: dict) -> tuple:
     """``_same`` of the row ``store._quote_rows`` would write for a quote found."""
     speaker = speakers.get(spec.speaker) if spec.speaker else None
     via = speakers.get(spec.via) if spec.via else None

@@ -103,12 +103,14 @@ def _store_quotes(
 
 
 def _quote_rows(
-    article: Article, processed: ProcessedArticle, paragraphs: dict[int, Paragraph], speakers: dict
+    article: Article, processed: ProcessedArticle, paragraphs: dict, speakers: dict
 ) -> list[Quote]:
+    """The rows of the quotes found; ``paragraphs`` maps a position to its paragraph (anything with a
+    ``pk``)."""
     return [
         Quote(
             article=article,
-            paragraph=paragraphs[q.paragraph],
+            paragraph_id=paragraphs[q.paragraph].pk,
             kind=q.kind,
             start=q.start,
             end=q.end,
