@@ -19,12 +19,12 @@ the most ratings (it needs the same number on each), Krippendorff's alpha (nomin
 ``krippendorff`` package) over everything, missing ratings included. Each figure comes with the counts
 behind it; a figure that is undefined (one category only) is null, with its counts.
 
-Krippendorff's unitizing alpha (alpha_u, for spans placed on a continuum) is not computed. The
-``krippendorff`` package implements alpha on items given in advance, not alpha_u; and a figure of our own
-would have to be checked against the worked unitizing examples of the literature (Krippendorff 2004,
-2013), whose data and results are not at hand to pin in a test. A coefficient that cannot be checked
-would not be reported. Spans are measured instead through ``token`` (every word an item: the nearest to
-alpha_u's comparison along the text) and through ``span_exact`` and ``span_overlap`` with nominal alpha.
+Spans are also measured by Krippendorff's unitizing alpha (alpha_u, ``unitized_alpha``): the article's
+text is the continuum, each tag a category, and an annotator's spans of a tag their units there (the
+gaps between them the rest). It is written by hand (the ``krippendorff`` package does not have it),
+after Krippendorff (2004, ch. 11), and checked in the tests against that book's worked example
+(p. 254). ``project_unitized`` gives it per article and, when the same annotators had every article,
+over all of them end to end.
 """
 
 from __future__ import annotations
@@ -157,6 +157,107 @@ def pair_matrix(items: Sequence[Item]) -> list[dict]:
         if both:
             rows.append({"a": a, "b": b, "cohen_kappa": cohen_kappa(both)})
     return rows
+
+
+# --- Krippendorff's unitizing alpha ----------------------------------------------------------------
+
+
+def _segments(units: list[tuple[int, int]], begin: int, end: int) -> list[tuple[int, int, bool]]:
+    """A coder's continuum cut into (start, end, is_unit): their units (overlapping ones joined, as
+    alpha_u wants a partition) and the gaps between them."""
+    merged: list[list[int]] = []
+    for start, stop in sorted(units):
+        if merged and start < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], stop)
+        else:
+            merged.append([start, stop])
+    cut, at = [], begin
+    for start, stop in merged:
+        if start > at:
+            cut.append((at, start, False))
+        cut.append((start, stop, True))
+        at = stop
+    if at < end:
+        cut.append((at, end, False))
+    return cut
+
+
+def _distance(g: tuple[int, int, bool], h: tuple[int, int, bool]) -> int:
+    """Krippendorff's squared distance of two overlapping segments of two coders."""
+    if g[2] and h[2]:
+        return (g[0] - h[0]) ** 2 + (g[1] - h[1]) ** 2
+    if g[2] and h[0] <= g[0] and g[1] <= h[1]:
+        return (g[1] - g[0]) ** 2
+    if h[2] and g[0] <= h[0] and h[1] <= g[1]:
+        return (h[1] - h[0]) ** 2
+    return 0
+
+
+def _observed(cuts: list[list[tuple[int, int, bool]]], length: int) -> float:
+    total = 0
+    for a, b in itertools.combinations(cuts, 2):
+        x = y = 0  # both partition the continuum: walk them side by side
+        while x < len(a) and y < len(b):
+            if a[x][0] < b[y][1] and b[y][0] < a[x][1]:
+                total += 2 * _distance(a[x], b[y])  # each ordered pair of coders
+            if a[x][1] <= b[y][1]:
+                x += 1
+            else:
+                y += 1
+    m = len(cuts)
+    return total / (m * (m - 1) * length**2)
+
+
+def _expected(cuts: list[list[tuple[int, int, bool]]], length: int) -> float:
+    m = len(cuts)
+    units = [stop - start for cut in cuts for start, stop, unit in cut if unit]
+    gaps = sorted(stop - start for cut in cuts for start, stop, unit in cut if not unit)
+    # For a unit of length l: the sum of (gap - l + 1) over the gaps at least as long, from suffix sums.
+    suffix = [*itertools.accumulate(reversed(gaps))][::-1]
+    suffix.append(0)
+    numerator = 0.0
+    for size in units:
+        at = bisect.bisect_left(gaps, size)
+        within = suffix[at] - (len(gaps) - at) * (size - 1)
+        numerator += (len(units) - 1) / 3 * (2 * size**3 - 3 * size**2 + size) + size**2 * within
+    denominator = m * length * (m * length - 1) - sum(size * (size - 1) for size in units)
+    return 2 / length * numerator / denominator
+
+
+def unitized_alpha(
+    units: Sequence[tuple[str, str, int, int]],
+    *,
+    begin: int,
+    length: int,
+    annotators: Sequence[str] | None = None,
+) -> dict:
+    """Krippendorff's alpha_u for coders who cut one continuum (``begin``, ``length``) into units of
+    categories: ``units`` holds (annotator, category, start, length). Per category, the observed and
+    expected disagreement (Krippendorff 2004, ch. 11) and alpha; overall, one minus the summed observed
+    over the summed expected disagreements. An annotator who marked nothing of a category is a coder
+    whose continuum is one gap there."""
+    names = sorted(set(annotators or ()) | {name for name, *_ in units})
+    if len(names) < 2:
+        return {"value": None, "annotators": len(names), "units": len(units), "categories": {}}
+    end = begin + length
+    categories = {}
+    observed_sum = expected_sum = 0.0
+    for category in sorted({c for _, c, _, _ in units}):
+        cuts = [
+            _segments([(s, s + n) for who, c, s, n in units if who == name and c == category], begin, end)
+            for name in names
+        ]
+        observed, expected = _observed(cuts, length), _expected(cuts, length)
+        observed_sum += observed
+        expected_sum += expected
+        categories[category] = {
+            "value": 1 - observed / expected if expected else None,
+            "observed": observed,
+            "expected": expected,
+            "units": sum(1 for _, c, _, _ in units if c == category),
+        }
+    value = 1 - observed_sum / expected_sum if expected_sum else None
+    return {"value": value, "annotators": len(names), "units": len(units), "categories": categories}
 
 
 # --- Items of each unit, from the layers -------------------------------------------------------
@@ -325,4 +426,45 @@ def project_agreement(project, *, among=None) -> dict:
         "articles": len(article_ids),
         "annotators": sorted(set().union(*annotators.values())) if annotators else [],
         **table,
+        "unitized": project_unitized(articles, ids=article_ids),
+    }
+
+
+def project_unitized(articles: Sequence[dict], *, ids: Sequence[int]) -> dict:
+    """Krippendorff's alpha_u of the span layers, a tag a category, the article's text the continuum:
+    for each article, and over all of them as one continuum (the articles end to end) when the same
+    annotators had every one (alpha_u takes every coder to have cut the whole continuum)."""
+    per_article, pooled_units, offset = [], [], 0
+    for pk, article in zip(ids, articles, strict=True):
+        names = article["annotators"]
+        units = [
+            (name, tag, start, end - start)
+            for name, target, start, end, _paragraph, tags in article["layers"]
+            if target == "span" and start is not None and name in names
+            for tag in sorted(tags)
+        ]
+        length = len(article["text"])
+        found = unitized_alpha(units, begin=0, length=length, annotators=names) if length else None
+        per_article.append({"article": pk, "annotators": names, **_unitized_rounded(found)})
+        pooled_units += [(name, tag, start + offset, n) for name, tag, start, n in units]
+        offset += length
+    same = len({tuple(article["annotators"]) for article in articles}) == 1
+    pooled = None
+    if same and offset:
+        pooled = _unitized_rounded(
+            unitized_alpha(pooled_units, begin=0, length=offset, annotators=articles[0]["annotators"])
+        )
+    return {"articles": per_article, "pooled": pooled}
+
+
+def _unitized_rounded(found: dict | None) -> dict:
+    if found is None:
+        return {"value": None, "units": 0, "categories": {}}
+    return {
+        "value": _rounded(found["value"]),
+        "units": found["units"],
+        "categories": {
+            name: {key: _rounded(v) if key != "units" else v for key, v in figures.items()}
+            for name, figures in found["categories"].items()
+        },
     }

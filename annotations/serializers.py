@@ -471,3 +471,8 @@ class AgreementSerializer(serializers.Serializer):
         child=AgreementPairSerializer(many=True),
         help_text="Per unit: Cohen's kappa of each pair of annotators.",
     )
+    unitized = serializers.JSONField(
+        help_text="Krippendorff's unitizing alpha of the span layers (each tag a category): per article "
+        "(value, units, and per category value, observed and expected disagreement), and pooled over the "
+        "articles end to end when the same annotators had every one (else null)."
+    )

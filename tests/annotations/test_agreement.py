@@ -6,8 +6,10 @@ import re
 from collections import Counter
 
 import pytest
+from rest_framework.test import APIClient
 
-from annotations import agreement
+from annotations import agreement, projects
+from annotations.models import Assignment
 from tests.annotations.projects_setup import project_setup
 
 # Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability", section C: four observers, twelve
@@ -90,6 +92,42 @@ def test_cohen_kappa_equals_the_sas_freq_agree_example():
     assert figure["value"] == pytest.approx(0.4842, abs=5e-5)
 
 
+# Krippendorff (2004), Content Analysis, 2nd ed., p. 254: two coders unitize the stretch 150-450 into
+# units of the categories c and k (begin, length).
+UNITIZED_2004 = [
+    ("i", "c", 225, 70), ("i", "c", 370, 30),
+    ("j", "c", 220, 80), ("j", "c", 355, 20), ("j", "c", 400, 20),
+    ("i", "k", 180, 60), ("i", "k", 300, 50),
+    ("j", "k", 180, 60), ("j", "k", 300, 50),
+]  # fmt: skip
+
+
+def test_unitized_alpha_equals_krippendorff_2004():
+    found = agreement.unitized_alpha(UNITIZED_2004, begin=150, length=300)
+    c, k = found["categories"]["c"], found["categories"]["k"]
+    # The book's figures, to the places it gives them.
+    assert (round(c["observed"], 4), round(c["expected"], 4), round(c["value"], 4)) == (
+        0.0144,
+        0.0532,
+        0.7286,
+    )
+    assert (round(k["observed"], 4), round(k["expected"], 4), k["value"]) == (0.0, 0.049, 1.0)
+    # The book divides its rounded disagreements (1 - .0144 / (.0532 + .0490) = .8591); unrounded, .8587.
+    assert round(found["value"], 3) == 0.859
+    assert found["annotators"] == 2 and found["units"] == 9
+
+
+def test_unitized_alpha_distances_are_krippendorffs():
+    # A unit inside the other coder's gap counts its squared length; overlapping units the squared
+    # differences of their ends; a unit that only overlaps a gap, nothing.
+    two = agreement.unitized_alpha([("i", "x", 5, 6), ("j", "x", 4, 2)], begin=0, length=20)
+    assert two["categories"]["x"]["observed"] == pytest.approx(2 * 26 / (2 * 20**2))
+    inside = agreement.unitized_alpha([("i", "x", 5, 2)], begin=0, length=20, annotators=["i", "j"])
+    assert inside["categories"]["x"]["observed"] == pytest.approx(2 * 4 / (2 * 20**2))
+    same = agreement.unitized_alpha([("i", "x", 5, 6), ("j", "x", 5, 6)], begin=0, length=20)
+    assert same["categories"]["x"]["value"] == 1.0
+
+
 def test_undefined_figures_are_null_with_their_counts():
     figure = agreement.cohen_kappa([("a", "a"), ("a", "a")])
     assert (figure["value"], figure["items"], figure["observed"]) == (None, 2, 1.0)
@@ -146,3 +184,37 @@ def test_project_agreement_measures_the_closed_articles_layers():
     token = rows[(None, "token")]["cohen_kappa"]
     assert token["items"] == words and token["observed"] == pytest.approx((words - 1) / words, abs=1e-6)
     assert [(p["a"], p["b"]) for p in figures["pairs"]["token"]] == [("ann1", "ann2")]
+
+
+@pytest.mark.django_db
+def test_project_agreement_gives_unitized_alpha_per_article_and_pooled():
+    setup = project_setup()
+    first, second = setup.articles
+    setup.span(first, "ann1", "The city council", "blame")
+    setup.span(first, "ann2", "The city council", "blame")
+    setup.span(first, "ann1", "Opponents", "praise")
+    setup.close(first)
+    unitized = agreement.project_agreement(setup.project)["unitized"]
+    (only,) = unitized["articles"]
+    assert (only["article"], only["annotators"], only["units"]) == (first.pk, ["ann1", "ann2"], 3)
+    # "blame": the same unit in both layers; "praise": a unit inside the other annotator's gap.
+    assert only["categories"]["blame"]["observed"] == 0 and only["categories"]["blame"]["value"] == 1
+    praise = only["categories"]["praise"]
+    length = len(first.text)
+    assert praise["observed"] == pytest.approx(2 * len("Opponents") ** 2 / (2 * length**2), abs=1e-6)
+    assert praise["value"] < 0.5
+    assert unitized["pooled"]["value"] == only["value"]
+    api = APIClient()
+    api.force_authenticate(setup.people["chief"])
+    served = api.get(f"/api/projects/{setup.project.pk}/agreement/").json()["unitized"]
+    assert served["articles"][0]["categories"]["praise"]["value"] == praise["value"]
+    # Articles with different annotators are measured one by one, not pooled.
+    setup.project.annotators.add(setup.people["curator"])
+    projects.project_assign(project=setup.project, user=setup.people["chief"])
+    Assignment.objects.filter(article=second, assignee__username="ann2").update(
+        assignee=setup.people["curator"]
+    )
+    setup.close(second)
+    unitized = agreement.project_agreement(setup.project)["unitized"]
+    assert [a["annotators"] for a in unitized["articles"]] == [["ann1", "ann2"], ["ann1", "curator"]]
+    assert unitized["pooled"] is None
