@@ -395,14 +395,22 @@
         colour: isSpam(annotation) ? data.colours.spam : annotationColour(annotation),
       });
     }
+    // Check-worthy sentences: marked apart from the highlights (a dashed line over the text and a label).
+    for (const suggestion of state.suggestions) {
+      items.push({ key: suggestionKey(suggestion), kind: "suggestion", us: suggestion.us, ue: suggestion.ue, record: suggestion });
+    }
     // Longer items first: outer highlights take the lower bands, inner ones sit closest to the text.
     items.sort((a, b) => b.ue - b.us - (a.ue - a.us) || a.us - b.us || a.key.localeCompare(b.key));
     return items;
   }
 
+  function suggestionKey(suggestion) {
+    return `s${suggestion.start}-${suggestion.end}`;
+  }
+
   function decorate(segment, covering) {
     segment.classList.add("hl");
-    const bands = covering.slice(0, 5);
+    const bands = covering.filter((item) => item.kind !== "suggestion").slice(0, 5);
     // One underline band per item, stacked below the text: each stays visible where items overlap.
     const shadows = bands
       .slice()
@@ -419,11 +427,20 @@
       segment.classList.add("hl-quote");
     }
     if (covering.some((item) => item.kind === "spam")) segment.classList.add("hl-spam");
+    const suggested = covering.find((item) => item.kind === "suggestion");
+    if (suggested) {
+      segment.classList.add("hl-suggestion");
+      segment.setAttribute("aria-description", describe(suggested));
+    }
     if (covering.length > 1) segment.classList.add("hl-overlap");
     segment.title = covering.map(describe).join("\n");
   }
 
   function describe(item) {
+    if (item.kind === "suggestion") {
+      const suggestion = item.record;
+      return `check-worthy, score ${suggestion.score.toFixed(1)}: ${suggestion.reasons.join(", ")} — C makes it a claim, X dismisses it`;
+    }
     if (item.kind === "quote") {
       const quote = item.record;
       return `${quote.kind} quote — ${quote.speaker || "unknown speaker"}${quote.verified ? " (verified)" : ""}`;
@@ -453,6 +470,9 @@
           if (item.kind === "quote" && item.us === from) {
             // The label is an empty element drawn by CSS: it adds no text to select or to count.
             body.append(h("span", { class: "speaker-label", "data-label": item.record.speaker || "unknown speaker", "aria-hidden": "true" }));
+          }
+          if (item.kind === "suggestion" && item.us === from) {
+            body.append(h("span", { class: "suggestion-label", "data-label": "check?", "aria-hidden": "true" }));
           }
         }
         const covering = inside.filter((item) => item.us <= from && item.ue >= to);
@@ -1044,6 +1064,15 @@
     return card;
   }
 
+  function suggestionCard(suggestion) {
+    return h("div", { class: "card card-suggestion", dataset: { start: suggestion.start, end: suggestion.end } },
+      h("p", { class: "card-title" }, "Worth checking"),
+      h("p", { class: "card-meta" }, `score ${suggestion.score.toFixed(1)} · ${suggestion.reasons.join(", ")}`),
+      h("div", { class: "card-actions" },
+        h("button", { type: "button", class: "button suggestion-claim", "aria-keyshortcuts": "c", onclick: () => { closePopover(); claimSuggestion(suggestion, { from: "text" }); } }, h("kbd", {}, "c"), " Make it a claim"),
+        h("button", { type: "button", class: "button suggestion-dismiss", "aria-keyshortcuts": "x", onclick: () => { closePopover(); dismissSuggestion(suggestion, { from: "text" }); } }, h("kbd", {}, "x"), " Dismiss")));
+  }
+
   function openPopover(segment) {
     closePopover();
     const covering = segmentItems.get(segment) || [];
@@ -1051,7 +1080,10 @@
     const cards = covering
       .slice()
       .reverse()
-      .map((item) => (item.kind === "quote" ? quoteCard(item.record, segment) : annotationCard(item.record, segment)));
+      .map((item) =>
+        item.kind === "quote" ? quoteCard(item.record, segment)
+        : item.kind === "suggestion" ? suggestionCard(item.record)
+        : annotationCard(item.record, segment));
     popover = h("div", { class: "annotate-popover", id: "annotate-popover", role: "dialog", "aria-label": "Highlights here" },
       h("button", { type: "button", class: "popover-close", "aria-label": "Close", onclick: closePopover }, "×"),
       ...cards);
@@ -2029,7 +2061,13 @@
   }
 
   /** One key: the sentence becomes a span annotation tagged "claim" (a note, without that tag) and a claim. */
-  async function claimSuggestion(suggestion) {
+  /** After a suggestion is acted on: the list's next one keeps the focus, or the text keeps it. */
+  function focusAfterSuggestion(index, from) {
+    if (from === "text") article.focus({ preventScroll: true });
+    else focusSuggestionAt(index);
+  }
+
+  async function claimSuggestion(suggestion, { from = "list" } = {}) {
     if (!can.add_annotation || !can.add_claim) {
       notify("You may not mark claims: that needs the Editor role.", "warning");
       return;
@@ -2047,12 +2085,13 @@
       return;
     }
     state.suggestions = state.suggestions.filter((other) => other !== suggestion);
+    renderArticle();
     renderSidebar();
-    focusSuggestionAt(index);
+    focusAfterSuggestion(index, from);
   }
 
   /** The other key: not worth checking; the server keeps that, so it is not suggested again. */
-  async function dismissSuggestion(suggestion) {
+  async function dismissSuggestion(suggestion, { from = "list" } = {}) {
     if (!can.dismiss_suggestion) {
       notify("You may not dismiss suggestions: that needs the Editor role.", "warning");
       return;
@@ -2064,9 +2103,11 @@
       return;
     }
     state.suggestions = state.suggestions.filter((other) => other !== suggestion);
+    if (kb.active === suggestionKey(suggestion)) kb.active = null;
+    renderArticle();
     renderSidebar();
     notify(`Dismissed “${excerpt(suggestion.text, 60)}”: it is not suggested again.`, "success");
-    focusSuggestionAt(index);
+    focusAfterSuggestion(index, from);
   }
 
   function suggestionItem(suggestion) {
@@ -2301,7 +2342,18 @@
     flash(target.key, { scroll: true });
     for (const segment of article.querySelectorAll(".seg.kb-active")) segment.classList.remove("kb-active");
     for (const segment of elementsByKey.get(target.key) || []) segment.classList.add("kb-active");
-    announcer.textContent = `${describe(target)}: “${excerpt(text.slice(target.us, target.ue), 80)}”. Enter opens it.`;
+    const then = target.kind === "suggestion" ? "C makes it a claim, X dismisses it, Enter opens it." : "Enter opens it.";
+    announcer.textContent = `${describe(target)}: “${excerpt(text.slice(target.us, target.ue), 80)}”. ${then}`;
+  }
+
+  /** The check-worthy sentence the keyboard is on: the highlight J and K stepped to, else the caret's. */
+  function suggestionAtCaret() {
+    if (kb.active && kb.active.startsWith("s")) {
+      const active = state.suggestions.find((suggestion) => suggestionKey(suggestion) === kb.active);
+      if (active) return active;
+    }
+    if (kb.caret === null) return null;
+    return state.suggestions.find((suggestion) => suggestion.us <= kb.caret && kb.caret < suggestion.ue) || null;
   }
 
   function openActiveHighlight() {
@@ -2316,7 +2368,7 @@
   }
 
   article.tabIndex = 0;
-  article.setAttribute("aria-label", "Article text. Arrow keys move, Shift with them selects (Ctrl for words, Up and Down for paragraphs); Enter or A annotates the selection; J and K go to the next and previous highlight.");
+  article.setAttribute("aria-label", "Article text. Arrow keys move, Shift with them selects (Ctrl for words, Up and Down for paragraphs); Enter or A annotates the selection; J and K go to the next and previous highlight; on a sentence marked worth checking, C makes it a claim and X dismisses it.");
   article.addEventListener("focus", () => {
     if (kb.caret === null) kb.caret = state.paragraphs.length ? state.paragraphs[0].us : 0;
     showCaret();
@@ -2350,6 +2402,12 @@
     } else if (key === "j" || key === "k") {
       event.preventDefault();
       moveToHighlight(key === "j" ? 1 : -1);
+    } else if ((key === "c" || key === "x") && suggestionAtCaret()) {
+      // On a marked sentence (reached with J and K, or with the caret in it), as in the list.
+      event.preventDefault();
+      const suggestion = suggestionAtCaret();
+      if (key === "c") claimSuggestion(suggestion, { from: "text" });
+      else dismissSuggestion(suggestion, { from: "text" });
     } else if (event.key === "Escape" && kb.anchor !== null) {
       kb.anchor = null;
       showCaret();
