@@ -176,6 +176,14 @@ def quotes_cluster(*, items: Sequence[tuple[Article, object]]) -> None:
     _cluster_new_quotes([article.pk for article, _ in items])
 
 
+def articles_cluster(*, article_ids: Iterable[int], chunk: int = 2000) -> None:
+    """The ingest hook's work for articles written another way (an import): their quotes without
+    fingerprints get them, and clusters, as if just ingested; ``chunk`` articles at a time."""
+    ids = sorted(set(article_ids))
+    for part in _chunks(ids, chunk):
+        _cluster_new_quotes(list(part))
+
+
 def _cluster_new_quotes(article_ids: list[int]) -> None:
     rows = []
     for chunk in _chunks(article_ids):

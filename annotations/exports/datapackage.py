@@ -64,7 +64,8 @@ DESCRIPTIONS: dict[str, str] = {
     "articles": "One row per article; text is the normalized text every offset points into (code points).",
     "paragraphs": "Spans of an article's text with their role; named by (article_id, position).",
     "quotes": "Quotations with their speaker; paragraph is the position of the paragraph they are in; "
-    "cluster_id names the quote cluster (the same words in other articles), empty when the quote stands alone.",
+    "cluster_id names the quote cluster (the same words in other articles), empty when the quote stands alone; "
+    "cluster_fixed is true when an editor put the quote in its cluster or took it out (the machine leaves it there).",
     "annotations": "Editors' tags and notes on a span, a paragraph (paragraph: its position), a quote "
     "(quote_id) or a whole article; in an annotation project (project_id), the `layer` it is in: the "
     "project's curated layer or its author's own annotator layer (empty on the shared desk).",
@@ -79,6 +80,15 @@ DESCRIPTIONS: dict[str, str] = {
 
 # Columns whose meaning their name does not say.
 FIELD_DESCRIPTIONS: dict[tuple[str, str], str] = {
+    (
+        "quotes",
+        "cluster_id",
+    ): "The quote cluster: the same words quoted in other articles. Empty when the quote stands alone.",
+    (
+        "quotes",
+        "cluster_fixed",
+    ): "An editor put the quote in its cluster (cluster_id) or took it out of one (an "
+    "empty cluster_id): re-running the machine leaves it there.",
     (
         "annotations",
         "project_id",

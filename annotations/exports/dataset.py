@@ -68,7 +68,7 @@ QUOTE_COLUMNS = (
     # The words a quote had when last placed: written only for an orphan (no offsets to cut them by).
     Case(When(start__isnull=True, then=F("exact")), output_field=TextField()),
     "paragraph_id", "continues_id", "speaker__name", "speaker__kind", "speaker_mention", "cue", "via__name",
-    "origin", "verified", "cluster_id",
+    "origin", "verified", "cluster_id", "cluster_fixed",
 )  # fmt: skip
 # One row per tag (a LEFT JOIN), the slug last: an annotation's rows come together.
 ANNOTATION_COLUMNS = (
@@ -166,7 +166,7 @@ def _streams(selection: Selection) -> tuple[Stream, Stream, Stream, Stream]:
     annotations = selection.of_articles(selection.annotations)
     return (
         Stream(selection.paragraphs.values_list(*PARAGRAPH_COLUMNS)),
-        # Only ``verified`` would be converted (SQLite's 0/1): records.py does it.
+        # Only ``verified`` and ``cluster_fixed`` would be converted (SQLite's 0/1): records.py does it.
         Stream(selection.quotes.order_by(*SPAN_ORDER).values_list(*QUOTE_COLUMNS), convert=False),
         Stream(annotations.order_by(*SPAN_ORDER).values_list(*ANNOTATION_COLUMNS)),
         Stream(selection.claims.order_by("article_id", "id").values_list(*CLAIM_COLUMNS)),

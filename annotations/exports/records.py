@@ -145,7 +145,7 @@ def article_record(
     quote_items = []
     for (
         _, quote_id, kind, start, end, exact, paragraph_id, continues_id, speaker, speaker_kind,
-        speaker_mention, cue, via, origin, verified, cluster,
+        speaker_mention, cue, via, origin, verified, cluster, cluster_fixed,
     ) in quotes:  # fmt: skip
         if text is None:
             words = None
@@ -171,6 +171,8 @@ def article_record(
                 # SQLite hands booleans over as 0 / 1 (these rows are not converted).
                 "verified": bool(verified),
                 "cluster": cluster,
+                # An editor put it in its cluster or took it out: a re-run of the machine leaves it there.
+                "cluster_fixed": bool(cluster_fixed),
             }
         )
 

@@ -115,16 +115,16 @@ def _quotes(selection: Selection, size: int) -> Iterator[Rows]:
     columns = (
         "id", "article_id", "kind", "paragraph__position", "start", "end", "exact", "continues_id",
         "speaker_id", "speaker__name", "speaker__kind", "speaker_mention", "cue", "via_id", "via__name",
-        "origin", "verified", "cluster_id",
+        "origin", "verified", "cluster_id", "cluster_fixed",
     )  # fmt: skip
     texts = _Texts(selection) if with_text else None
-    # Only ``verified`` would be converted (SQLite's 0/1): done here.
+    # Only ``verified`` and ``cluster_fixed`` would be converted (SQLite's 0/1): done here.
     for block in row_blocks(selection.quotes.values_list(*columns), size=size, convert=False):
         text = texts.of(set(map(_SECOND, block))) if texts is not None else {}
         rows = []
         for (
             pk, article_id, kind, paragraph, start, end, exact, continues_id, speaker_id, speaker,
-            speaker_kind, speaker_mention, cue, via_id, via, origin, verified, cluster_id,
+            speaker_kind, speaker_mention, cue, via_id, via, origin, verified, cluster_id, cluster_fixed,
         ) in block:  # fmt: skip
             words = None
             if with_text:
@@ -133,6 +133,7 @@ def _quotes(selection: Selection, size: int) -> Iterator[Rows]:
                 (
                     pk, article_id, kind, paragraph, start, end, words, continues_id, speaker_id, speaker,
                     speaker_kind, speaker_mention, cue, via_id, via, origin, bool(verified), cluster_id,
+                    bool(cluster_fixed),
                 )
             )  # fmt: skip
         yield rows
@@ -259,7 +260,7 @@ TABLES: tuple[Table, ...] = (
             ("id", INT), ("article_id", INT), ("kind", STR), ("paragraph", INT), ("start", INT), ("end", INT),
             ("text", STR), ("continues_id", INT), ("speaker_id", INT), ("speaker", STR), ("speaker_kind", STR),
             ("speaker_mention", STR), ("cue", STR), ("via_id", INT), ("via", STR), ("origin", STR),
-            ("verified", BOOL), ("cluster_id", INT),
+            ("verified", BOOL), ("cluster_id", INT), ("cluster_fixed", BOOL),
         ),
         _quotes,
     ),

@@ -198,6 +198,7 @@ class ArticleRecords:
                 origin=as_text(item.get("origin"), "machine"),
                 verified=bool(item.get("verified")),
                 cluster=names.cluster(item.get("cluster"), f"quotes[{index}].cluster", fail, batch),
+                cluster_fixed=bool(item.get("cluster_fixed")),
             )
             new.append((item, row))
             by_export[item["id"]] = QuoteRef(pk, start, end, exact)

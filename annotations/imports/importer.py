@@ -36,11 +36,12 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Model
 
 from corpus.bulk import RowWriter
-from corpus.clusters import clusters_refresh
+from corpus.clusters import articles_cluster, clusters_refresh
 from corpus.events import event_send
 from corpus.models import Article, Paragraph, Quote, Speaker
 
@@ -53,6 +54,8 @@ from .matching import distinct_prefix, first_repeat, matches_find
 from .names import Names
 from .reading import BATCH_SIZE, Dataset, DatasetError, jsonl_records
 from .writing import WRITE_ERRORS, Batch, batch_write, clash, sequences_reset
+
+CLUSTERING = "corpus.clusters.quotes_cluster"
 
 
 @dataclass
@@ -76,6 +79,7 @@ class Importer:
         self.writer = RowWriter()
         self.records = ArticleRecords(self.names, self.writer.metadata)
         self.attempted: Batch | None = None  # the batch last put together, for what the database refused
+        self.quoted: set[int] = set()  # the articles that got new quotes, to cluster once all are in
         # Into an empty database nothing can match, so batches skip the look-ups; a record that
         # repeats one imported earlier is caught by the unique constraints and the batch redone.
         self.fresh = Article in self.names.keep_ids
@@ -103,9 +107,13 @@ class Importer:
     def _finish_clusters(self) -> None:
         """Once every quote is in: count the recreated clusters and find their first appearance. A
         cluster whose quotes the dataset holds in one article only (an export of some articles) is no
-        cluster here and is dissolved, as the machine's are."""
+        cluster here and is dissolved, as the machine's are. Then the new quotes get fingerprints and
+        clusters as ingested ones do (when ingestion clusters): they join the clusters of the same words
+        already here, the editors' decisions (``cluster_fixed``) kept, and later articles find them."""
         if self.names.clusters:
             clusters_refresh(ids=self.names.clusters.values())
+        if self.quoted and CLUSTERING in getattr(settings, "INGEST_HOOKS", ()):
+            articles_cluster(article_ids=self.quoted)
 
     def _import(self, items: list, progress) -> None:
         while items:
@@ -169,6 +177,7 @@ class Importer:
         for name in ("users", "tags", "speakers", "quotes", "annotations", "claims", "fact_checks"):
             if getattr(batch, name):
                 result.counts[name] += len(getattr(batch, name))
+        self.quoted.update(row.article for row in batch.quotes)
 
     def _wanted(self, items: list, matches: list) -> dict[type[Model], int]:
         """How many new ids each table will likely need for this batch (more are fetched if not)."""

@@ -31,7 +31,7 @@ SpeakerRow = row_type(Speaker, "id", "name", "kind", "description", "article")
 QuoteRow = row_type(
     Quote,
     "id", "article", "paragraph", "kind", "start", "end", "exact", "anchor", "continues", "speaker",
-    "speaker_mention", "cue", "via", "origin", "verified", "cluster",
+    "speaker_mention", "cue", "via", "origin", "verified", "cluster", "cluster_fixed",
 )  # fmt: skip
 AnnotationRow = row_type(
     Annotation,

@@ -69,7 +69,7 @@ def test_jsonl_quotes_name_their_cluster(tmp_path, clustered):
     seen = []
     for line in (out / "articles.jsonl").read_text().splitlines():
         for quote in json.loads(line)["quotes"]:
-            assert list(quote)[-1] == "cluster"
+            assert list(quote)[-2:] == ["cluster", "cluster_fixed"]
             assert quote["cluster"] == expected[quote["id"]]
             seen.append(quote["cluster"])
     assert None in seen and len({c for c in seen if c is not None}) == 2
@@ -89,7 +89,7 @@ def test_the_quotes_table_has_a_cluster_id(tmp_path, clustered, fmt):
     out = _export(fmt, tmp_path / "tables")
     expected = _clusters_by_quote()
     rows = _table(out, fmt, "quotes")
-    assert list(rows[0])[-1] == "cluster_id"
+    assert list(rows[0])[-2:] == ["cluster_id", "cluster_fixed"]
     for row in rows:
         cluster = row["cluster_id"]
         if fmt == "csv":
@@ -137,7 +137,9 @@ def test_export_import_export_keeps_the_clusters(tmp_path, clustered, fmt, name)
     assert _files(second) == before
 
 
-def test_into_a_database_with_other_clusters_the_membership_comes_back(tmp_path, clustered):
+def test_into_a_database_with_other_clusters_the_clusters_come_back_and_the_same_words_join(
+    tmp_path, clustered
+):
     before_rows = _membership()
     first = _export("jsonl", tmp_path / "first")
     _wipe_all()
@@ -147,8 +149,21 @@ def test_into_a_database_with_other_clusters_the_membership_comes_back(tmp_path,
     other = set(QuoteCluster.objects.values_list("id", flat=True))
     result = dataset_import(path=first)
     assert result.errors == []
-    imported = [row for row in _membership() if not row[0][0][0].startswith("https://x.example")]
-    assert imported == before_rows
+    after = _membership()
+
+    def holding(url: str, rows: list) -> list:
+        return [row for row in rows if url in {member[0] for member in row[0]}]
+
+    assert holding("https://a.example/1", after) == holding("https://a.example/1", before_rows)
+    # The same words were in the database already: the imported quotes join that cluster, as ingesting
+    # the articles would have.
+    [cost] = holding("https://c.example/3", after)
+    assert {member[0] for member in cost[0]} == {
+        "https://c.example/3",
+        "https://d.example/4",
+        "https://x.example/1",
+        "https://y.example/2",
+    }
     assert other <= set(QuoteCluster.objects.values_list("id", flat=True))
 
 

@@ -47,6 +47,7 @@ QUOTE_KEYS = [
     "origin",
     "verified",
     "cluster",
+    "cluster_fixed",
 ]
 ANNOTATION_KEYS = [
     "id", "target", "paragraph", "quote", "start", "end", "exact", "tags", "note", "status", "origin", "author",

@@ -196,6 +196,7 @@ def _reference_records(options: ExportOptions) -> list[dict]:
                         "origin": q.origin,
                         "verified": q.verified,
                         "cluster": q.cluster_id,
+                        "cluster_fixed": q.cluster_fixed,
                     }
                     for q in quotes
                 ],
