@@ -37,11 +37,11 @@ def _cpu() -> float:
 
 def _timed(pks: list[int], jobs: int) -> tuple[float, float, int]:
     from corpus.selectors import speaker_directory
-    from corpus.services import IngestFailure, articles_reprocess
+    from corpus.services import IngestFailure, batch_reprocess
 
     cpu, started = _cpu(), time.perf_counter()
     failed = 0
-    for result in articles_reprocess(pks=pks, directory=speaker_directory(), jobs=jobs):
+    for result in batch_reprocess(pks=pks, directory=speaker_directory(), jobs=jobs):
         failed += isinstance(result, IngestFailure)
     return time.perf_counter() - started, _cpu() - cpu, failed
 

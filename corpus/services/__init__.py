@@ -17,7 +17,7 @@ from .inputs import (
     article_input_from_text,
     article_input_from_upload,
 )
-from .reprocess import ReprocessResult, article_reprocess, articles_reprocess
+from .reprocess import ReprocessResult, article_reprocess, batch_reprocess
 from .revisions import Revision, article_revise
 from .speakers import speakers_register
 from .store import source_get_or_create
@@ -37,8 +37,8 @@ __all__ = [
     "article_input_from_upload",
     "article_reprocess",
     "article_revise",
-    "articles_reprocess",
     "batch_ingest",
+    "batch_reprocess",
     "paragraph_set_role",
     "quote_correct",
     "source_get_or_create",

@@ -380,7 +380,7 @@ def _match_quotes(
     return matched, [quote for quote in replaceable if quote.pk not in staying]
 
 
-def articles_reprocess(
+def batch_reprocess(
     *, pks: Sequence[int], directory: SpeakerDirectory | None = None, jobs: int = 1, batch_size: int = 200
 ) -> Iterator[ReprocessResult | IngestFailure]:
     """Re-process each of ``pks``, in order: a result or a failure per article.

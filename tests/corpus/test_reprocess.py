@@ -288,7 +288,7 @@ def _canonical(history_after: int) -> list:
 def test_reprocess_in_batches_gives_what_one_article_at_a_time_gives(tmp_path):
     """Many articles per transaction, or one: the same rows, the same history, editors' work kept."""
     from corpus.selectors import speaker_directory
-    from corpus.services import articles_reprocess
+    from corpus.services import batch_reprocess
     from tests.conftest import SEEDS
 
     call_command("ingest", str(SEEDS), verbosity=0)
@@ -307,7 +307,7 @@ def test_reprocess_in_batches_gives_what_one_article_at_a_time_gives(tmp_path):
     def run(batch_size: int) -> tuple[list, list]:
         _outdate()
         history = Quote.history.order_by("-history_id").values_list("history_id", flat=True).first() or 0
-        results = list(articles_reprocess(pks=pks, directory=speaker_directory(), batch_size=batch_size))
+        results = list(batch_reprocess(pks=pks, directory=speaker_directory(), batch_size=batch_size))
         said = [(r.article.pk, r.message, r.changed) for r in results]
         return _canonical(history), said
 

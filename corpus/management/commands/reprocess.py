@@ -17,7 +17,7 @@ from tqdm import tqdm
 from corpus.ingest.pipeline import PIPELINE_VERSION
 from corpus.models import Article
 from corpus.selectors import speaker_directory
-from corpus.services import IngestFailure, articles_reprocess, speakers_clean_up
+from corpus.services import IngestFailure, batch_reprocess, speakers_clean_up
 
 # From this many articles on, the pipeline runs in one process per core unless --jobs says otherwise.
 PARALLEL_FROM = 200
@@ -92,7 +92,7 @@ class Command(BaseCommand):
             total=len(pks), unit="article", disable=None if len(pks) > 20 and verbosity else True, file=err
         )
         with progress:
-            for result in articles_reprocess(pks=pks, directory=speaker_directory(), jobs=jobs):
+            for result in batch_reprocess(pks=pks, directory=speaker_directory(), jobs=jobs):
                 progress.update(1)
                 if isinstance(result, IngestFailure):
                     totals["failed"] += 1
