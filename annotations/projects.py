@@ -294,7 +294,8 @@ def curation_decide(
     """One curator's decision on a passage: take what every layer agreed on, pick one layer's
     annotation, write an edited one, or leave it out. The result joins the curated (published) layer;
     the decision records who chose what from which layer annotations."""
-    from .services import _tags_resolve, _target_fields
+    from .services.annotations import target_fields
+    from .services.tags import tags_resolve
 
     entry = ProjectArticle.objects.select_for_update().filter(project=project, article=article).first()
     access.access_project_curate(curator, project, entry)
@@ -314,7 +315,7 @@ def curation_decide(
         if choice == CurationChoice.EDITED or base is None:
             if target is None:
                 raise ValidationError({"target": "an edited annotation needs its target."})
-            fields = _target_fields(
+            fields = target_fields(
                 article=article,
                 target=target,
                 start=start,
@@ -323,13 +324,13 @@ def curation_decide(
                 paragraph=paragraph,
                 quote=quote,
             )
-            resolved = _tags_resolve(tags or ())
+            resolved = tags_resolve(tags or ())
         else:
             fields = {
                 name: getattr(base, name)
                 for name in ("target", "start", "end", "exact", "prefix", "suffix", "paragraph", "quote")
             }
-            resolved = list(base.tags.all()) if tags is None else _tags_resolve(tags)
+            resolved = list(base.tags.all()) if tags is None else tags_resolve(tags)
             note = note or base.note
         project_tags_check(project, resolved)
         if not resolved and not note.strip():
