@@ -1,3 +1,5 @@
+"""Sources, articles (added by ingestion, never edited in place), their revisions and paragraphs."""
+
 from __future__ import annotations
 
 import re
@@ -5,7 +7,7 @@ import re
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import F, Subquery, Value
 from django.db.models.functions import Least, Substr
@@ -13,57 +15,22 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.module_loading import import_string
 
-from . import clusters, registry, services
-from .admin_actions import action_form_page, action_with_form
-from .admin_history import HistoryAdmin
-from .admin_search import TextSearchMixin, article_text_matching, span_matching
-from .admin_versioning import VersionedAdminMixin
-from .ingest.readers import IngestError
-from .models import (
+from .. import services
+from ..admin_actions import action_with_form
+from ..admin_search import TextSearchMixin, article_text_matching, span_matching
+from ..admin_versioning import VersionedAdminMixin
+from ..ingest.readers import IngestError
+from ..models import (
     Article,
     ArticleRevision,
     Paragraph,
     ParagraphRole,
     Quote,
-    QuoteCluster,
     Source,
-    Speaker,
-    SpeakerAlias,
 )
-from .selectors import revision_diff
-from .versioning import StaleVersion
-
-
-def extended(admin_class: type[admin.ModelAdmin]) -> type[admin.ModelAdmin]:
-    """``admin_class`` with what apps built on the corpus add to its pages: the mixins named for it in
-    ``CORPUS_ADMIN_MIXINS`` (by the class's name), before it in the MRO, their ``extra_list_display`` after
-    its columns and their ``extra_actions`` after its actions. The corpus imports none of them."""
-    paths = getattr(settings, "CORPUS_ADMIN_MIXINS", {}).get(admin_class.__name__, ())
-    mixins = tuple(import_string(path) for path in paths)
-    if not mixins:
-        return admin_class
-    return type(
-        admin_class.__name__,
-        (*mixins, admin_class),
-        {
-            "__module__": admin_class.__module__,
-            "__doc__": admin_class.__doc__,
-            "list_display": [
-                *admin_class.list_display,
-                *(name for mixin in mixins for name in getattr(mixin, "extra_list_display", ())),
-            ],
-            "actions": [
-                *(admin_class.actions or []),
-                *(name for mixin in mixins for name in getattr(mixin, "extra_actions", ())),
-            ],
-        },
-    )
-
-
-def _excerpt(text: str, length: int = 90) -> str:
-    return text if len(text) <= length else text[: length - 1] + "…"
+from ..selectors import revision_diff
+from .base import shorten
 
 
 @admin.register(Source)
@@ -118,7 +85,7 @@ class ParagraphInline(LimitedInlineMixin, admin.TabularInline):
 
     @admin.display(description="text")
     def excerpt(self, obj: Paragraph) -> str:
-        return _excerpt(obj.span_text)
+        return shorten(obj.span_text)
 
 
 class QuoteInline(LimitedInlineMixin, admin.TabularInline):
@@ -156,7 +123,7 @@ class QuoteInline(LimitedInlineMixin, admin.TabularInline):
 
     @admin.display(description="quote")
     def excerpt(self, obj: Quote) -> str:
-        return _excerpt(obj.span_text, 120)
+        return shorten(obj.span_text, 120)
 
 
 class ArticleRevisionInline(admin.TabularInline):
@@ -372,7 +339,7 @@ class ArticleAdmin(TextSearchMixin, VersionedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="title", ordering="title")
     def title_excerpt(self, obj: Article) -> str:
-        return _excerpt(obj.title or f"Article {obj.pk}")
+        return shorten(obj.title or f"Article {obj.pk}")
 
     @admin.display(description="paragraphs", ordering="paragraph_count")
     def paragraph_count(self, obj: Article) -> int:
@@ -435,309 +402,3 @@ class ParagraphAdmin(TextSearchMixin, VersionedAdminMixin, admin.ModelAdmin):
     @admin.display(description="text")
     def paragraph_text(self, obj: Paragraph) -> str:
         return obj.text
-
-
-class SpeakerMergeForm(forms.Form):
-    target = forms.TypedChoiceField(
-        coerce=int, label="Keep", help_text="The others move into this one and their names become aliases."
-    )
-
-    def __init__(self, *args, choices, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["target"].choices = choices
-
-
-class SpeakerAliasInline(admin.TabularInline):
-    model = SpeakerAlias
-    fields = ["phrase"]
-    extra = 1
-
-
-@admin.register(Speaker)
-class SpeakerAdmin(VersionedAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "kind", "description_excerpt", "article", "quote_count"]
-    list_filter = ["kind"]
-    search_fields = ["name", "aliases__phrase", "description"]
-    list_select_related = ["article"]
-    raw_id_fields = ["article"]
-    readonly_fields = ["version", "created_at"]
-    inlines = [SpeakerAliasInline]
-
-    actions = ["merge_speakers"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).with_counts()
-
-    @admin.action(description="Merge the selected speakers into one", permissions=["merge"])
-    def merge_speakers(self, request, queryset):
-        """Pick which of the selected speakers stays; the others are folded into it."""
-        choices = [(s.pk, f"{s.name} ({s.get_kind_display()}, {s.quote_count} quotes)") for s in queryset]
-        form = SpeakerMergeForm(request.POST if "apply" in request.POST else None, choices=choices)
-        if "apply" in request.POST and form.is_valid():
-            target = next(s for s in queryset if s.pk == int(form.cleaned_data["target"]))
-            sources = [s for s in queryset if s.pk != target.pk]
-            try:
-                services.speakers_merge(sources=sources, target=target, actor=request.user)
-            except ValidationError as error:
-                self.message_user(request, " ".join(error.messages), messages.ERROR)
-                return None
-            self.message_user(
-                request, f"{len(sources)} speaker(s) merged into {target.name}.", messages.SUCCESS
-            )
-            return None
-        return action_form_page(
-            self, request, queryset, form=form, title="Merge speakers", action="merge_speakers"
-        )
-
-    def has_merge_permission(self, request) -> bool:
-        return registry.speaker_may_merge(request.user)
-
-    @admin.display(description="description")
-    def description_excerpt(self, obj: Speaker) -> str:
-        return _excerpt(obj.description, 60)
-
-    @admin.display(description="quotes", ordering="quote_count")
-    def quote_count(self, obj: Speaker) -> int:
-        return obj.quote_count
-
-
-@admin.register(SpeakerAlias)
-class SpeakerAliasAdmin(admin.ModelAdmin):
-    list_display = ["phrase", "speaker"]
-    search_fields = ["phrase", "speaker__name"]
-    list_select_related = ["speaker"]
-    autocomplete_fields = ["speaker"]
-
-
-class SpeakerKindFilter(admin.ChoicesFieldListFilter):
-    """The speaker's kind, titled apart from the quote's own kind."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.title = "speaker kind"
-
-
-class QuoteAdmin(TextSearchMixin, VersionedAdminMixin, HistoryAdmin):
-    list_display = [
-        "excerpt",
-        "kind",
-        "speaker",
-        "speaker_mention",
-        "cue",
-        "via",
-        "confidence",
-        "verified",
-        "origin",
-        "article",
-    ]
-    list_filter = ["kind", "verified", "origin", "anchor", ("speaker__kind", SpeakerKindFilter)]
-    # Not the article's title: a name in it ("Xi") would match nearly every quote of the article.
-    search_fields = ["speaker__name", "speaker_mention", "cue"]
-    search_help_text = "Searches the quote's own words, its speaker, the mention as written and the cue."
-    list_select_related = ["speaker", "via", "article"]
-    autocomplete_fields = ["speaker", "via"]
-    raw_id_fields = ["article", "paragraph", "continues"]
-    readonly_fields = [
-        "article",
-        "paragraph",
-        "start",
-        "end",
-        "quote_text",
-        "continues",
-        "origin",
-        "rule",
-        "confidence",
-        "pipeline_version",
-        "corrected_by",
-        "version",
-        "speaker_mention",
-        "cue",
-        "via",
-        "anchor",
-    ]
-    actions = ["mark_verified", "take_out_of_cluster"]
-    fields = [
-        "article",
-        "paragraph",
-        "quote_text",
-        "start",
-        "end",
-        "kind",
-        "speaker",
-        "speaker_mention",
-        "cue",
-        "via",
-        "continues",
-        "verified",
-        "confidence",
-        "rule",
-        "origin",
-        "corrected_by",
-        "pipeline_version",
-        "anchor",
-        "version",
-    ]
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .defer("article__raw_text", "article__text", "article__metadata")
-            .annotate(span_text=Substr("article__text", F("start") + 1, F("end") - F("start")))
-        )
-
-    def text_search(self, words: str) -> models.Q:
-        return span_matching(words)
-
-    def has_add_permission(self, request):
-        return False  # quotes come from extraction; editors correct them
-
-    def save_model(self, request, obj, form, change):
-        data = form.cleaned_data
-        changes = {name: data[name] for name in ("speaker", "kind", "verified") if name in form.changed_data}
-        services.quote_correct(
-            quote=obj, expected_version=data["expected_version"], user=request.user, **changes
-        )
-
-    @admin.action(
-        description="Take selected out of their cluster (not the same words)", permissions=["change"]
-    )
-    def take_out_of_cluster(self, request, queryset):
-        by_cluster: dict[int, list[Quote]] = {}
-        for quote in queryset.filter(cluster__isnull=False).select_related("cluster"):
-            by_cluster.setdefault(quote.cluster_id, []).append(quote)
-        done = 0
-        for quotes in by_cluster.values():
-            cluster = quotes[0].cluster
-            try:
-                clusters.quote_cluster_split(
-                    cluster=cluster, expected_version=cluster.version, quotes=quotes, actor=request.user
-                )
-                done += len(quotes)
-            except (PermissionDenied, ValidationError, StaleVersion) as exc:
-                text = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-                self.message_user(request, f"{cluster}: {text}", messages.ERROR)
-        self.message_user(request, f"{done} quote(s) taken out of their cluster.")
-
-    @admin.action(description="Mark selected quotes verified", permissions=["change"])
-    def mark_verified(self, request, queryset):
-        done = stale = 0
-        for quote in queryset:
-            try:
-                services.quote_correct(
-                    quote=quote, expected_version=quote.version, user=request.user, verified=True
-                )
-                done += 1
-            except StaleVersion:
-                stale += 1
-        self.message_user(request, f"{done} quote(s) marked verified.")
-        if stale:
-            self.message_user(
-                request, f"{stale} quote(s) changed meanwhile and were left as they are.", "warning"
-            )
-
-    @admin.display(description="quote")
-    def excerpt(self, obj: Quote) -> str:
-        return _excerpt(obj.span_text, 80)
-
-    @admin.display(description="text")
-    def quote_text(self, obj: Quote) -> str:
-        return format_html("<blockquote>{}</blockquote>", obj.text)
-
-
-class ClusterMemberInline(admin.TabularInline):
-    model = Quote
-    fk_name = "cluster"
-    fields = ["article", "kind", "exact", "speaker", "cluster_fixed"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = True
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("article", "speaker")
-            .defer("article__raw_text", "article__text", "article__metadata")
-        )
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(QuoteCluster)
-class QuoteClusterAdmin(admin.ModelAdmin):
-    """The same words across articles, the largest first. Merging says "these are the same words";
-    taking quotes out (on the quotes list) says they are not. Editors' decisions stay over re-runs."""
-
-    list_display = ["__str__", "first_words", "size", "articles", "speakers_disagree", "first_appearance"]
-    list_filter = ["speakers_disagree"]
-    list_select_related = ["first_quote__article"]
-    ordering = ["-size", "id"]
-    fields = ["size", "articles", "speakers_disagree", "first_quote", "version"]
-    readonly_fields = fields
-    inlines = [ClusterMemberInline]
-    actions = ["merge_selected"]
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .defer(
-                "first_quote__article__raw_text",
-                "first_quote__article__text",
-                "first_quote__article__metadata",
-            )
-        )
-
-    # Clusters are made by the machine and changed by editors through merges and splits of quotes: the
-    # quotes' permissions decide.
-    def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("corpus.view_quote") or request.user.has_perm("corpus.change_quote")
-
-    def has_module_permission(self, request):
-        return self.has_view_permission(request)
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.has_perm("corpus.change_quote")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description="words")
-    def first_words(self, obj: QuoteCluster) -> str:
-        return _excerpt(obj.first_quote.exact, 80) if obj.first_quote else "—"
-
-    @admin.display(description="first appearance")
-    def first_appearance(self, obj: QuoteCluster):
-        if obj.first_quote is None:
-            return "—"
-        article = obj.first_quote.article
-        when = article.published_at.date().isoformat() if article.published_at else "undated"
-        return format_html("{} ({})", _excerpt(article.title or article.url or str(article.pk), 60), when)
-
-    @admin.action(description="Merge selected clusters (the same words)", permissions=["change"])
-    def merge_selected(self, request, queryset):
-        chosen = list(queryset.order_by("-size", "id"))
-        if len(chosen) < 2:
-            self.message_user(request, "Select two clusters or more to merge.", messages.WARNING)
-            return
-        target, sources = chosen[0], chosen[1:]
-        try:
-            clusters.quote_clusters_merge(
-                target=target, expected_version=target.version, sources=sources, actor=request.user
-            )
-        except (PermissionDenied, ValidationError, StaleVersion) as exc:
-            text = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-            self.message_user(request, text, messages.ERROR)
-            return
-        self.message_user(request, f"{len(sources)} cluster(s) merged into cluster {target.pk}.")
-
-
-# Registered last, with what other apps add (``extended``), so those apps need not register them again.
-for model, model_admin in ((Article, ArticleAdmin), (Paragraph, ParagraphAdmin), (Quote, QuoteAdmin)):
-    admin.site.register(model, extended(model_admin))
