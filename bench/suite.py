@@ -17,50 +17,32 @@ loading the whole corpus several times over would not fit the time at today's ra
 Every worker is a child process with a fresh database (bench/common.py); the API is served by gunicorn
 with the deployment's settings, started and stopped here by its process id, and driven over loopback by
 stdlib clients. Each figure is the median of ``--repeat`` runs; the table prints each target beside it.
+The workers are in bench/suite_workers.py, the HTTP server and clients in bench/suite_http.py.
 """
 
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
-import math
 import os
 import platform
-import signal
-import socket
 import sqlite3
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections import Counter
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from bench.clusters import write_probe
-from bench.common import DEFAULT_POSTGRES, REPO, django_setup, fresh_database, median, print_table, run_worker
+from bench.common import DEFAULT_POSTGRES, REPO, fresh_database, median, print_table, run_worker
 from bench.generate import write_jsonl
+from bench.suite_http import SEARCH_QUERIES, child_env, gunicorn, http_run
+from bench.suite_workers import WRITE_CLIENTS, annotate_worker, clone_worker, import_worker, prepare_worker
 
 ALL_FORMATS = ["jsonl", "csv", "parquet", "w3c", "claimreview"]
-WRITE_CLIENTS = 8
-# Rare (one match or none), common, and multi-word queries; the same mix on every run.
-SEARCH_QUERIES = [
-    "zeppelin",
-    "2007",
-    "council",
-    "budget",
-    "harbour repairs",
-    '"flood defences"',
-    "fraud trial verdict",
-    "chief economist Tanaka",
-]
-TAGS = ["context", "statistic", "source-check", "opinion", "correction"]
 MB = 1_000_000
 
 # Targets for PostgreSQL, 10,000 articles, a 2-core machine (the project's issue); shown on both databases.
@@ -108,256 +90,14 @@ FLOOR_QUERIES = {
 }
 
 
-# --- Workers (child processes, one database each) ------------------------------------------------
-
-
-def annotate_worker(per_article: int) -> dict:
-    """Setup, not measured: editors' annotations in bulk, and a published fact-check on every tenth article."""
-    django_setup()
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
-    from django.db import transaction
-    from django.db.models import F
-    from django.utils import timezone
-
-    from annotations.models import Annotation, Claim, FactCheck, Tag
-    from corpus.models import Article, Paragraph
-    from corpus.spans import span_context
-
-    started = time.perf_counter()
-    User = get_user_model()
-    editor, _ = User.objects.get_or_create(username="bench-editor", defaults={"is_staff": True})
-    editor.groups.add(Group.objects.get(name="Editor"))
-    reviewer, _ = User.objects.get_or_create(username="bench-reviewer", defaults={"is_staff": True})
-    reviewer.groups.add(Group.objects.get(name="Fact-checker"))
-    tags = [Tag.objects.get_or_create(slug=slug, defaults={"name": slug})[0] for slug in TAGS]
-    through = Annotation.tags.through
-    now = timezone.now()
-    ids = list(Article.objects.order_by("id").values_list("id", flat=True))
-    for offset in range(0, len(ids), 500):
-        chunk = ids[offset : offset + 500]
-        texts = dict(Article.objects.filter(id__in=chunk).values_list("id", "text"))
-        spans: dict[int, list[tuple[int, int]]] = {}
-        for article_id, start, end in (
-            Paragraph.objects.filter(article_id__in=chunk, end__gt=F("start"))
-            .order_by("article_id", "position")
-            .values_list("article_id", "start", "end")
-        ):
-            spans.setdefault(article_id, []).append((start, end))
-        annotations = []
-        firsts = []  # the first annotation of every tenth article carries a fact-checked claim
-        for article_id in chunk:
-            text, places = texts[article_id], spans.get(article_id, [])
-            for index in range(min(per_article, len(places)) if places else 0):
-                start, end = places[(index + 1) % len(places)]
-                end = min(end, start + 40 + 7 * index)
-                prefix, suffix = span_context(text=text, start=start, end=end)
-                annotations.append(
-                    Annotation(
-                        article_id=article_id,
-                        target="span",
-                        start=start,
-                        end=end,
-                        exact=text[start:end],
-                        prefix=prefix,
-                        suffix=suffix,
-                        author=editor,
-                        status="draft" if index == per_article - 1 else "published",
-                        origin="editor",
-                        note=f"Checked against the {TAGS[index % len(TAGS)]} desk's notes, item {index}.",
-                    )
-                )
-                if index == 0 and article_id % 10 == 0:
-                    firsts.append(annotations[-1])
-        with transaction.atomic():
-            Annotation.objects.bulk_create(annotations, batch_size=2000)
-            through.objects.bulk_create(
-                [
-                    through(annotation_id=a.pk, tag_id=tags[i % len(tags)].pk)
-                    for i, a in enumerate(annotations)
-                ],
-                batch_size=5000,
-            )
-            claims = Claim.objects.bulk_create(
-                [
-                    Claim(article_id=a.article_id, text=a.exact, annotation=a, created_by=editor)
-                    for a in firsts
-                ]
-            )
-            FactCheck.objects.bulk_create(
-                [
-                    FactCheck(
-                        claim=claim,
-                        verdict="mixed",
-                        rationale="Both sides have a point.",
-                        author=editor,
-                        reviewer=reviewer,
-                        status="published",
-                        published_at=now,
-                    )
-                    for claim in claims
-                ]
-            )
-    return {
-        "articles": len(ids),
-        "annotations": Annotation.objects.count(),
-        "claims": Claim.objects.count(),
-        "seconds": time.perf_counter() - started,
-    }
-
-
-def clone_worker(source: Path) -> dict:
-    """Setup, not measured: copy every table of the SQLite build database into this PostgreSQL one, ids kept.
-
-    Loading the same corpus through ingestion or import_dataset again would take most of the run.
-    """
-    django_setup()
-    from django.apps import apps
-    from django.core.management.color import no_style
-    from django.db import connection
-
-    models = [m for m in apps.get_models(include_auto_created=True) if m._meta.managed and not m._meta.proxy]
-    tables = {m._meta.db_table: [f.column for f in m._meta.local_concrete_fields] for m in models}
-    source_db = sqlite3.connect(source)
-    started = time.perf_counter()
-    rows = 0
-    with connection.cursor() as cursor:
-        # Foreign keys are checked by triggers; the copy is consistent, so they are skipped while it runs.
-        cursor.execute("SET session_replication_role = replica")
-        cursor.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " CASCADE")
-        for table, columns in tables.items():
-            names = ", ".join(f'"{c}"' for c in columns)
-            with cursor.cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
-                for row in source_db.execute(f'SELECT {names} FROM "{table}"'):
-                    copy.write_row(row)
-                    rows += 1
-        cursor.execute("SET session_replication_role = DEFAULT")
-        for sql in connection.ops.sequence_reset_sql(no_style(), models):
-            cursor.execute(sql)
-        # As autovacuum leaves a database some time after a bulk load (PostgreSQL 13 and later vacuum
-        # insert-only tables too): statistics, and the visibility map without which a COUNT reads every
-        # row of the table instead of its primary key's index.
-        cursor.execute("VACUUM (ANALYZE)")
-    source_db.close()
-    return {"rows": rows, "seconds": time.perf_counter() - started}
-
-
-def import_worker(path: Path) -> dict:
-    """``import_dataset`` into this (empty) database, timed without Django's start-up and migrations."""
-    django_setup()
-    from django.db import connection
-
-    from annotations.imports.importer import dataset_import
-    from annotations.models import Annotation
-
-    started = time.perf_counter()
-    result = dataset_import(path=path)
-    seconds = time.perf_counter() - started
-    return {
-        "vendor": connection.vendor,
-        "created": result.created,
-        "failed": result.failed,
-        "errors": result.errors[:3],
-        "annotations": Annotation.objects.count(),
-        "seconds": seconds,
-    }
-
-
-def prepare_worker(articles: int, write_iterations: int) -> dict:
-    """What the HTTP clients need (a token, ids, the deep cursor), and query counts through the test client."""
-    django_setup()
-    from io import StringIO
-
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
-    from django.core.management import call_command
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    from annotations import services
-    from annotations.exports.pipeline import FORMATS
-    from annotations.models import Annotation, Tag
-    from corpus.models import Article, Paragraph
-
-    user, _ = get_user_model().objects.get_or_create(username="bench-api", defaults={"is_staff": True})
-    user.groups.add(Group.objects.get(name="Editor"))
-    out = StringIO()
-    call_command("api_token", "bench-api", stdout=out, stderr=StringIO())
-    token = out.getvalue().strip()
-    Tag.objects.get_or_create(slug="bench", defaults={"name": "bench"})
-
-    total = Annotation.objects.count()
-    step = max(1, total // 200)
-    detail_ids = list(Annotation.objects.order_by("id").values_list("id", flat=True)[::step][:200])
-    wanted = WRITE_CLIENTS * write_iterations
-    article_ids = Article.objects.order_by("id").values_list("id", flat=True)
-    picks = list(article_ids[:: max(1, articles // max(1, wanted))][:wanted])
-    places = []
-    for article_id in picks:
-        paragraph = Paragraph.objects.filter(article_id=article_id, role="body").order_by("position").first()
-        if paragraph is not None and paragraph.end - paragraph.start > 20:
-            places.append([article_id, paragraph.start + 5, paragraph.start + 20])
-    first = places[0]
-    hot = services.annotation_create(
-        article=Article.objects.get(pk=first[0]), author=user, start=first[1], end=first[2], tags=["bench"]
-    )
-
-    client = Client(headers={"Authorization": f"Token {token}", "Accept": "application/json"})
-
-    def queries(path: str) -> tuple[int, dict]:
-        with CaptureQueriesContext(connection) as captured:
-            response = client.get(path)
-        if response.status_code != 200:
-            raise SystemExit(f"GET {path}: {response.status_code} {response.content[:300]!r}")
-        return len(captured), response.json()
-
-    counts = {}
-    counts["list_10"], _ = queries("/api/articles/?page_size=10")
-    counts["list_100"], _ = queries("/api/articles/?page_size=100")
-    # Walk 90% of the corpus with the cursor; the page reached is the deep page.
-    pages = max(1, math.ceil(0.9 * articles / 100))
-    path = "/api/articles/?cursor=&page_size=100"
-    for _ in range(pages):
-        _, body = queries(path)
-        if not body["next"]:
-            break
-        parts = urlsplit(body["next"])
-        path = f"{parts.path}?{parts.query}"
-    counts["deep"], _ = queries(path)
-    counts["detail"], _ = queries(f"/api/annotations/{detail_ids[len(detail_ids) // 2]}/")
-    counts["search"], _ = queries("/api/articles/?q=council")
-    return {
-        "vendor": connection.vendor,
-        "token": token,
-        "detail_ids": detail_ids,
-        "places": places,
-        "hot": hot.pk,
-        "deep_path": path,
-        "queries": counts,
-        "formats": sorted(FORMATS),
-    }
-
-
 # --- Children and measurements from the parent ---------------------------------------------------
-
-
-def _env(database_url: str, **extra: str) -> dict[str, str]:
-    return {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "DEBUG": "0",
-        "SECRET_KEY": "bench-only",
-        "LOG_LEVEL": "WARNING",
-        **extra,
-    }
 
 
 def manage(database_url: str, *args: str) -> None:
     done = subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=REPO,
-        env=_env(database_url),
+        env=child_env(database_url),
         capture_output=True,
         text=True,
         check=False,
@@ -387,7 +127,7 @@ def export_measure(database_url: str, fmt: str) -> dict:
         child = subprocess.Popen(
             [sys.executable, "manage.py", "export", "--format", fmt, "--output", str(out)],
             cwd=REPO,
-            env=_env(database_url),
+            env=child_env(database_url),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -409,216 +149,6 @@ def copy_floor(database_url: str) -> float:
                 for _ in copy:
                     pass
         return time.perf_counter() - started
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@contextmanager
-def gunicorn(database_url: str) -> Iterator[int]:
-    """gunicorn with the deployment's config on a free loopback port; stopped by its PID afterwards."""
-    port = free_port()
-    with tempfile.TemporaryDirectory() as var_dir:
-        log = Path(var_dir) / "gunicorn.log"
-        env = _env(
-            database_url,
-            GUNICORN_BIND=f"127.0.0.1:{port}",
-            ALLOWED_HOSTS="127.0.0.1",
-            SECURE_SSL_REDIRECT="0",
-            API_THROTTLE_ANON="1000000/minute",
-            API_THROTTLE_USER="1000000/minute",
-            VAR_DIR=var_dir,  # no static files are collected: the API serves none
-        )
-        with log.open("wb") as sink:
-            server = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py", "config.wsgi"],
-                cwd=REPO,
-                env=env,
-                stdout=sink,
-                stderr=subprocess.STDOUT,
-            )
-        try:
-            _wait_ready(port, server, log)
-            yield port
-        finally:
-            if server.poll() is None:
-                os.kill(server.pid, signal.SIGTERM)
-                try:
-                    server.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    os.kill(server.pid, signal.SIGKILL)
-                    server.wait()
-
-
-def _wait_ready(port: int, server: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"gunicorn exited ({server.returncode}):\n{log.read_text()[-3000:]}")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", "/healthz", headers={"Host": "127.0.0.1"})
-            if conn.getresponse().status == 200:
-                conn.close()
-                return
-            conn.close()
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise SystemExit(f"gunicorn did not answer /healthz within 60 s:\n{log.read_text()[-3000:]}")
-
-
-class Api:
-    """One keep-alive connection (http.client reconnects when the server closes it)."""
-
-    def __init__(self, port: int, token: str):
-        self.port = port
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        self.headers = {"Authorization": f"Token {token}", "Accept": "application/json"}
-
-    def call(
-        self, method: str, path: str, body: dict | None = None, headers: dict | None = None
-    ) -> tuple[int, str, bytes, float]:
-        payload = json.dumps(body).encode() if body is not None else None
-        sent = {**self.headers, **(headers or {})}
-        if payload is not None:
-            sent["Content-Type"] = "application/json"
-        for attempt in (1, 2):
-            started = time.perf_counter()
-            try:
-                self.conn.request(method, path, body=payload, headers=sent)
-                response = self.conn.getresponse()
-                data = response.read()
-                return (
-                    response.status,
-                    response.getheader("ETag", ""),
-                    data,
-                    (time.perf_counter() - started) * 1000,
-                )
-            except (http.client.HTTPException, ConnectionError):
-                # A worker recycled (max_requests) between our requests: reconnect once.
-                self.conn.close()
-                if attempt == 2:
-                    raise
-        raise AssertionError("unreachable")
-
-    def timed(self, path: str, count: int) -> list[float]:
-        times = []
-        for _ in range(count):
-            status, _, data, ms = self.call("GET", path)
-            if status != 200:
-                raise SystemExit(f"GET {path}: {status} {data[:300]!r}")
-            times.append(ms)
-        return times
-
-    def close(self) -> None:
-        self.conn.close()
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
-
-
-def http_run(port: int, prep: dict, *, reads: int, write_iterations: int) -> dict:
-    """One run of the read and write figures against a running server."""
-    api = Api(port, prep["token"])
-    first = "/api/articles/?page_size=100"
-    api.timed(first, 15)  # every worker imports lazily and opens its connection on its first requests
-    api.timed(prep["deep_path"], 5)
-    results: dict[str, list[float]] = {
-        "first": api.timed(first, reads),
-        "deep": api.timed(prep["deep_path"], reads),
-        "detail": [],
-        "search": [],
-    }
-    for index in range(reads * 2):
-        ids = prep["detail_ids"]
-        results["detail"] += api.timed(f"/api/annotations/{ids[index % len(ids)]}/", 1)
-    for _ in range(max(1, reads // 8)):
-        for query in SEARCH_QUERIES:
-            results["search"] += api.timed(f"/api/articles/?q={_quote(query)}", 1)
-    api.close()
-    summary = {name: (percentile(v, 0.5), percentile(v, 0.95)) for name, v in results.items()}
-    summary["writes"] = write_run(port, prep, iterations=write_iterations)
-    return summary
-
-
-def _quote(query: str) -> str:
-    from urllib.parse import quote
-
-    return quote(query)
-
-
-def write_run(port: int, prep: dict, *, iterations: int) -> dict:
-    """8 clients each create an annotation, PATCH it with its ETag, then PATCH one shared annotation with
-    the ETag they last saw: a 412 there is the optimistic lock doing its job (they re-read and go on)."""
-    counts: Counter[str] = Counter()
-    lock = threading.Lock()
-    places = prep["places"]
-    hot = prep["hot"]
-
-    def client(number: int) -> None:
-        api = Api(port, prep["token"])
-        local: Counter[str] = Counter()
-        hot_etag = ""
-        try:
-            for index in range(iterations):
-                article, start, end = places[(number * iterations + index) % len(places)]
-                status, etag, _, _ = api.call(
-                    "POST",
-                    "/api/annotations/",
-                    {"article": article, "start": start, "end": end, "tags": ["bench"], "note": "bench"},
-                )
-                local[_kind(status)] += 1
-                if status == 201:
-                    created = etag.strip('"').split("-")[0]
-                    status, _, _, _ = api.call(
-                        "PATCH",
-                        f"/api/annotations/{created}/",
-                        {"note": f"edited {index}"},
-                        {"If-Match": etag},
-                    )
-                    local[_kind(status)] += 1
-                if not hot_etag:
-                    status, hot_etag, _, _ = api.call("GET", f"/api/annotations/{hot}/")
-                    local[_kind(status)] += 1
-                status, etag, _, _ = api.call(
-                    "PATCH",
-                    f"/api/annotations/{hot}/",
-                    {"note": f"client {number} {index}"},
-                    {"If-Match": hot_etag},
-                )
-                local[_kind(status)] += 1
-                hot_etag = etag if status == 200 else ""
-        finally:
-            api.close()
-            with lock:
-                counts.update(local)
-
-    threads = [threading.Thread(target=client, args=(n,), daemon=True) for n in range(WRITE_CLIENTS)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=600)
-    seconds = time.perf_counter() - started
-    total = sum(counts.values())
-    return {
-        "per_second": total / seconds,
-        "2xx": counts["2xx"],
-        "412": counts["412"],
-        "other": counts["other"],
-    }
-
-
-def _kind(status: int) -> str:
-    if 200 <= status < 300:
-        return "2xx"
-    return "412" if status == 412 else "other"
 
 
 # --- The table -------------------------------------------------------------------------------------
