@@ -1,3 +1,5 @@
+# Over 500 lines, by a little, on purpose: one viewset per resource of this app's API with the few
+# helpers they share; the W3C container is apart already (w3c_views.py).
 """Endpoints for articles with everything on them, tags, annotations, claims and fact-checks (the W3C
 annotation container is ``w3c_views``).
 

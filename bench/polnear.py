@@ -1,3 +1,6 @@
+# Over 500 lines: one scoring script, read top to bottom (the standoff files, offsets aligned, the
+# gold speaker's name, the judgement, the tally), whose judging rules change with the attribution
+# rules it scores.
 """Score quote attribution on a local copy of one split of the PolNeAR corpus.
 
     python -m bench.polnear PATH_TO_SPLIT [--misses KIND] [--limit N]

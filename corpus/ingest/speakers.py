@@ -1,3 +1,6 @@
+# Over 500 lines: the phrase rules (name runs, titles, descriptions, pronouns) and ArticleSpeakers,
+# which applies them, are tuned together against the attribution gold files; they are to be split
+# once that tuning settles, not moved under it.
 """Who is speaking: turn a noun phrase as written into one speaker of the article.
 
 A phrase such as "Beijing-based independent analyst Wu Qiang", "Pang", "he",
