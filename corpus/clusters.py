@@ -1,3 +1,6 @@
+# Over 500 lines: matching, the ingest hook, the recounts and the editors' merges and splits all keep
+# the same figures of a cluster (size, articles, first appearance, speakers), kept in one module so
+# that they cannot drift apart.
 """The same quote across articles: fingerprints, matching and clusters.
 
 Two outlets quoting the same words rarely quote them identically: one trims the start, one puts
