@@ -1,3 +1,5 @@
+# Over 500 lines: one short test per attribution rule, added to while the rules are being tuned; to be
+# split by family of rule (subjects, pronouns, intermediaries) once they settle.
 """Attribution rules on invented sentences: who is speaking, by the patterns of real political news."""
 
 from __future__ import annotations
