@@ -15,16 +15,19 @@ there (for spans, only over the items where someone used the tag). The articles 
 closed for curation or curated; their annotators are those the work queue gave them in the project.
 
 Cohen's kappa is given where exactly two annotators rated the items, Fleiss' kappa over the items with
-the most ratings (it needs the same number on each), Krippendorff's alpha (nominal, from the maintained
-``krippendorff`` package) over everything, missing ratings included. Each figure comes with the counts
-behind it; a figure that is undefined (one category only) is null, with its counts.
+the most ratings (it needs the same number on each), Krippendorff's alpha (nominal, from the coincidence
+matrix) over everything, missing ratings included. Each figure comes with the counts behind it; a figure
+that is undefined (one category only) is null, with its counts.
 
 Spans are also measured by Krippendorff's unitizing alpha (alpha_u, ``unitized_alpha``): the article's
 text is the continuum, each tag a category, and an annotator's spans of a tag their units there (the
-gaps between them the rest). It is written by hand (the ``krippendorff`` package does not have it),
-after Krippendorff (2004, ch. 11), and checked in the tests against that book's worked example
-(p. 254). ``project_unitized`` gives it per article and, when the same annotators had every article,
-over all of them end to end.
+gaps between them the rest), after Krippendorff (2004, ch. 11). ``project_unitized`` gives it per article
+and, when the same annotators had every article, over all of them end to end.
+
+Every coefficient is worked out here, in plain Python, and checked in the tests against worked examples
+from the literature (Cohen, Fleiss 1971, Krippendorff 2011 and 2004 p. 254). The ``krippendorff`` package
+on PyPI computes the nominal alpha but not alpha_u, and it is GPL-3.0 while this project is MIT; the
+nominal alpha is a few lines over the coincidence matrix, and needs no numpy.
 """
 
 from __future__ import annotations
@@ -99,30 +102,36 @@ def fleiss_kappa(table: Sequence[Mapping[Hashable, int]]) -> dict:
 
 
 def krippendorff_alpha(items: Sequence[Item], annotators: Sequence[str]) -> dict:
-    """Krippendorff's alpha (nominal) over items rated by any of ``annotators``; missing ratings allowed."""
-    categories = sorted({value for item in items for value in item.values()}, key=str)
-    code = {value: index for index, value in enumerate(categories)}
-    pairable = [item for item in items if len(item) > 1]
-    values = sum(len(item) for item in pairable)
-    counts = Counter(value for item in pairable for value in item.values())
+    """Krippendorff's alpha (nominal) over items rated by any of ``annotators``; missing ratings allowed.
+
+    From the coincidence matrix (Krippendorff 2011, "Computing Krippendorff's alpha-reliability"): each
+    pairable item (two values or more) adds, for every ordered pair of its values from different
+    annotators, 1/(m-1) to the pair's cell, m being the item's number of values. With n_c the total of
+    category c and n of all, alpha = 1 - (n - 1) * (disagreeing coincidences) / (sum over c != k of
+    n_c * n_k). ``annotators`` only bounds who counts; an item's values are its annotators' ones.
+    """
+    allowed = set(annotators)
+    pairable = []
+    for item in items:
+        values = [value for name, value in item.items() if name in allowed]
+        if len(values) > 1:
+            pairable.append(values)
+    n = sum(len(values) for values in pairable)
+    counts = Counter(value for values in pairable for value in values)
     value = None
     if pairable and len(counts) > 1:
-        # numpy and krippendorff cost most of a second to import: only here, not for every command.
-        import krippendorff
-        import numpy as np
-
-        data = np.full((len(annotators), len(pairable)), np.nan)
-        row = {name: index for index, name in enumerate(annotators)}
-        for column, item in enumerate(pairable):
-            for name, label in item.items():
-                data[row[name], column] = code[label]
-        value = krippendorff.alpha(
-            reliability_data=data, level_of_measurement="nominal", value_domain=list(range(len(categories)))
-        )
+        # Disagreeing coincidences: in an item with m values of which m_c are c, the ordered pairs of
+        # different categories number m*m - sum(m_c*m_c), each weighing 1/(m-1).
+        observed = 0.0
+        for values in pairable:
+            m = len(values)
+            observed += (m * m - sum(k * k for k in Counter(values).values())) / (m - 1)
+        expected = n * n - sum(k * k for k in counts.values())
+        value = 1 - (n - 1) * observed / expected
     return {
         "value": _rounded(value),
         "items": len(pairable),
-        "values": values,
+        "values": n,
         "categories": {str(c): counts[c] for c in sorted(counts, key=str)},
     }
 

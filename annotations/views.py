@@ -27,6 +27,7 @@ from corpus.models import Article, ArticleRevision
 from corpus.serializers import ArticleIngestSerializer, RevisionDetailSerializer, RevisionSerializer
 
 from . import selectors, services
+from .agreement import project_agreement
 from .filters import AnnotationFilter, ArticleFilter, ClaimFilter, FactCheckFilter
 from .models import Annotation, AnnotationProject, Claim, FactCheck, Tag
 from .permissions import FactCheckRules, OwnWork
@@ -518,6 +519,4 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
     def agreement(self, request, pk=None):
         project = get_object_or_404(AnnotationProject.objects.only("pk", "tag_root"), pk=_db_int(pk))
-        from .agreement import project_agreement  # numpy and krippendorff: imported where used
-
         return Response(AgreementSerializer(project_agreement(project)).data)

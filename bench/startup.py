@@ -22,7 +22,7 @@ import tempfile
 from bench.common import REPO, median, print_table
 
 TARGET_RATIO = 2.5
-HEAVY = ("trafilatura", "pyarrow", "lxml", "numpy", "krippendorff")
+HEAVY = ("trafilatura", "pyarrow", "lxml", "numpy")
 
 BARE = """
 import django

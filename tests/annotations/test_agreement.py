@@ -62,6 +62,25 @@ def test_krippendorff_alpha_equals_the_2011_nominal_example():
     assert (figure["items"], figure["values"]) == (11, 40)
 
 
+def test_krippendorff_alpha_equals_the_2011_binary_example():
+    # Krippendorff (2011), example A: two observers, ten units, binary values, no missing data;
+    # alpha = 0.095 as printed.
+    first = [0, 1, 0, 0, 0, 0, 0, 0, 1, 0]
+    second = [1, 1, 1, 0, 0, 1, 0, 0, 0, 0]
+    figure = agreement.krippendorff_alpha(
+        [{"A": a, "B": b} for a, b in zip(first, second, strict=True)], ["A", "B"]
+    )
+    assert figure["value"] == pytest.approx(0.095, abs=5e-4)
+    assert (figure["items"], figure["values"], figure["categories"]) == (10, 20, {"0": 14, "1": 6})
+
+
+def test_krippendorff_alpha_counts_only_the_annotators_named():
+    items = [{"A": "x", "B": "x", "C": "y"}, {"A": "y", "B": "y", "C": "y"}, {"A": "x", "C": "x"}]
+    assert agreement.krippendorff_alpha(items, ["A", "B"])["value"] == 1.0
+    assert agreement.krippendorff_alpha(items, ["A", "B"])["items"] == 2
+    assert agreement.krippendorff_alpha(items, ["A", "B", "C"])["value"] < 1.0
+
+
 def test_fleiss_kappa_equals_fleiss_1971():
     table = [Counter(row) for row in FLEISS_1971]
     figure = agreement.fleiss_kappa(table)

@@ -1,7 +1,7 @@
 """Start-up stays light: loading the apps, their admin, URLs, views and every management command (what
 ``manage.py check`` and any command does before it starts) imports none of the heavy libraries. They are
 imported where they are used: trafilatura and lxml when an HTML page is read, pyarrow when a parquet file
-is written or read, numpy and krippendorff when annotators' agreement is worked out."""
+is written or read; numpy only with those that bring it (pandas, pyarrow)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import sys
 
 from tests.conftest import REPO
 
-HEAVY = ("trafilatura", "pyarrow", "lxml", "numpy", "krippendorff")
+HEAVY = ("trafilatura", "pyarrow", "lxml", "numpy")
 
 PROBE = """
 import importlib, json, pkgutil, sys
