@@ -20,6 +20,7 @@ from .lexicon import (
     _HEADLINE_VERBS,
     _PREPOSITIONS,
     _PRONOUNS,
+    _SUBORDINATORS,
     _TRIGGERS,
     CUE_FINITE,
     CUE_PARTICIPLES,
@@ -337,7 +338,7 @@ class QuoteExtractor:
                 else:
                     words = tokens[:v]
                     comma = max((n for n, t in enumerate(words) if t.text == ","), default=-1)
-                    runs_on = comma > 0 and words[0].kind == "w" and words[0].text[0].islower()
+                    runs_on = comma > 0 and (words[0].low in _SUBORDINATORS or words[0].low in _PREPOSITIONS)
                     if runs_on and comma == v - 1:
                         # `“...” if she lost, said Ed Stone`: the quote's sentence runs on before its
                         # attribution; the subject follows the verb.

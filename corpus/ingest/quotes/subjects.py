@@ -76,6 +76,9 @@ def subject_before(s: str, tokens: list[Tok]) -> str:
         return ""
     if tok.low in _PRONOUNS:
         return tok.text
+    if tok.low == "to" and i > 1 and tokens[i - 1].low.endswith("ed") and tokens[i - 1].kind == "w":
+        # "O'Malley interjected to say", "Lee rushed to say": the subject of the verb before "to".
+        return subject_before(s, tokens[: i - 1])
     if tok.low in ("and", "but") and i > 0:
         # "Quinn called the move ... and said ...": both verbs share the sentence's subject.
         return sentence_subject(s, tokens[:i])
@@ -123,6 +126,12 @@ def _appositive_subject(s: str, tokens: list[Tok], comma: int) -> str:
             j -= 1
         return s[tokens[_premodifier_start(tokens, j)].start : tokens[comma - 1].end]
     inner = tokens[k + 1 : comma]
+    if inner and inner[0].low in ("who", "whose") and _is_cap(tokens[k - 1]):
+        # "O'Malley, who signed the gun laws, interjected": the name before the relative clause.
+        j = k - 1
+        while j > 0 and _is_cap(tokens[j - 1]):
+            j -= 1
+        return s[tokens[_premodifier_start(tokens, j)].start : tokens[k - 1].end]
     if inner and (inner[0].low in ("a", "an") or all(_is_cap(t) for t in inner)):
         head = _general_subject(s, tokens[:k], k - 1) if tokens[k - 1].kind == "w" else ""
         appositive = s[inner[0].start : inner[-1].end]
@@ -237,7 +246,8 @@ def subject_after(s: str, tokens: list[Tok]) -> str:
 def sentence_subject(s: str, tokens: list[Tok]) -> str:
     """The subject at the start of a sentence, for "..., saying ..." ("Gu from Nanjing University")."""
     k = 0
-    while k < len(tokens) and (tokens[k].low in _CONNECTIVES or tokens[k].kind == "p"):
+    # A quote opening the sentence is passed over (`“...,” Graham said on radio, adding, ...`).
+    while k < len(tokens) and (tokens[k].low in _CONNECTIVES or tokens[k].kind in ("p", "q")):
         k += 1
     if k < len(tokens) and _opens_with_a_phrase(tokens[k]):
         # "Speaking at a town hall in Salem, Trump went after Bush": the subject follows the comma.
@@ -304,10 +314,13 @@ def _opens_with_a_phrase(tok: Tok) -> bool:
         (tok.low.endswith("ing") and len(tok.low) > 5 and _is_cap(tok))
         or tok.low in _PREPOSITIONS
         or (tok.low in _CLAUSE_LEADS and _is_cap(tok))
+        # "Here in Columbia, Sanders ...", "Asked which county ..., he demurred", "Last month, ..."
+        or (_is_cap(tok) and tok.low in _PHRASE_LEADS)
     )
 
 
 # Subordinators that open a sentence with a clause of their own ("While the donor ..., he said").
+_PHRASE_LEADS = wordset("here even asked last meanwhile instead indeed nevertheless")
 _CLAUSE_LEADS = wordset("while when although though because since if as once unless until whereas")
 
 

@@ -583,3 +583,39 @@ def test_a_person_described_or_a_later_clause_does_not_speak_the_quote():
         )
     )
     assert all(q.speaker is None or q.speaker.name != "Dana Cole" for q in article.quotes)
+
+
+def test_a_verb_before_to_say_carries_the_subject():
+    article = process(
+        body(
+            'Omar Park, who signed the gun laws as governor, interjected to say: "They have both been'
+            ' inconsistent on this."'
+        )
+    )
+    assert said(article, "They have both") == "Omar Park"
+
+
+def test_a_sentence_opened_by_here_takes_its_subject_after_the_comma():
+    article = process(
+        body('Here in Salem, Omar Park stepped up his attacks, saying, "We have to do much better."')
+    )
+    assert said(article, "We have to do") == "Omar Park"
+
+
+def test_a_participle_after_a_quote_opening_the_sentence_takes_the_attribution_subject():
+    article = process(
+        body(
+            '"I think Ana Ruiz would be the best pick," Omar Park said on the "Morning Show," adding,'
+            ' "Her problem is that nobody knows her."'
+        )
+    )
+    assert said(article, "Her problem is") == "Omar Park"
+
+
+def test_a_description_and_name_after_a_quote_speak_whatever_follows_the_verb():
+    article = process(
+        body(
+            '"Is the mayor going to resign now?" the county chairman, Omar Park, wrote Sunday after the vote.'
+        )
+    )
+    assert said(article, "Is the mayor") == "Omar Park"
