@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 
 from corpus import selectors as corpus_selectors
 from corpus.models import Article, Paragraph, ParagraphRole, Quote, QuoteKind, Speaker
+from corpus.serializers import NestedParagraphSerializer, QuoteSerializer, SpeakerSummarySerializer
 
 from . import access, projects, selectors, work_queue
 from .models import (
@@ -43,6 +44,7 @@ from .models import (
     Verdict,
 )
 from .palette import QUOTE_COLOUR, SPAM_COLOUR, display_colours
+from .serializers import AnnotationSerializer, CheckWorthySerializer
 from .services import REVIEW_PERMISSION, SPAM_TAG
 
 VIEW_PERMISSION = "corpus.view_article"
@@ -105,52 +107,6 @@ def _tag_data(tags: list[Tag]) -> list[dict[str, Any]]:
     ]
 
 
-def _paragraph_data(paragraph: Paragraph) -> dict[str, Any]:
-    return {
-        "id": paragraph.pk,
-        "position": paragraph.position,
-        "role": paragraph.role,
-        "rule": paragraph.rule,
-        "start": paragraph.start,
-        "end": paragraph.end,
-        "version": paragraph.version,
-    }
-
-
-def _quote_data(quote: Quote) -> dict[str, Any]:
-    speaker = quote.speaker
-    return {
-        "id": quote.pk,
-        "kind": quote.kind,
-        "start": quote.start,
-        "end": quote.end,
-        "paragraph": quote.paragraph.position if quote.paragraph_id else None,
-        "continues": quote.continues_id,
-        "speaker": speaker.name if speaker else None,
-        "speaker_id": quote.speaker_id,
-        "speaker_kind": speaker.kind if speaker else None,
-        "speaker_description": speaker.description if speaker else "",
-        "speaker_mention": quote.speaker_mention,
-        "cue": quote.cue,
-        "via": quote.via.name if quote.via_id else None,
-        "origin": quote.origin,
-        "verified": quote.verified,
-        "anchor": quote.anchor,
-        "version": quote.version,
-    }
-
-
-def _speaker_data(speaker: Speaker) -> dict[str, Any]:
-    # The same fields as the API's speakers (less aliases and counts): the script mixes both.
-    return {
-        "id": speaker.pk,
-        "name": speaker.name,
-        "kind": speaker.kind,
-        "description": speaker.description,
-        "article": speaker.article_id,
-    }
-
-
 def _article_speakers(article: Article, quotes: list[Quote]) -> list[Speaker]:
     """The speakers an editor most likely wants for a quote of this article: those of its quotes
     (already loaded with them, intermediaries included) and the ones local to it, in one query."""
@@ -164,25 +120,11 @@ def _article_speakers(article: Article, quotes: list[Quote]) -> list[Speaker]:
     return sorted(found.values(), key=lambda speaker: (speaker.name.casefold(), speaker.pk))
 
 
-def _annotation_data(annotation: Annotation) -> dict[str, Any]:
-    # An orphan (anchor "orphaned") comes with null offsets and the words it was on in exact.
-    return {
-        "id": annotation.pk,
-        "target": annotation.target,
-        "start": annotation.start,
-        "end": annotation.end,
-        "exact": annotation.exact,
-        "paragraph": annotation.paragraph_id,
-        "quote": annotation.quote_id,
-        "tags": sorted(tag.slug for tag in annotation.tags.all()),
-        "note": annotation.note,
-        "status": annotation.status,
-        "origin": annotation.origin,
-        "rule": annotation.rule,
-        "anchor": annotation.anchor,
-        "author": annotation.author.username if annotation.author_id else None,
-        "version": annotation.version,
-    }
+def _annotation_data(annotations: list[Annotation]) -> list[dict[str, Any]]:
+    """As the API's annotations, with the rule that made a machine annotation (the screen says it). An
+    orphan (anchor "orphaned") comes with null offsets and the words it was on in exact."""
+    rows = AnnotationSerializer(annotations, many=True).data
+    return [{**row, "rule": annotation.rule} for row, annotation in zip(rows, annotations, strict=True)]
 
 
 def _fact_check_data(fact_check: FactCheck, *, user) -> dict[str, Any]:
@@ -268,7 +210,8 @@ def _has_fact_check(claim: Claim) -> bool:
 
 
 def _cluster_data(quotes: list[Quote]) -> dict[int, dict[str, Any]]:
-    """For each clustered quote, where else its words are: the cluster's size in articles and its first
+    """By cluster id, for the clusters the quotes are in (a quote names its own, as in the API), where
+    else their words are: the cluster's size in articles and its first
     appearance (date, source, article), in one query whatever the number of quotes."""
     ids = {quote.cluster_id for quote in quotes if quote.cluster_id is not None}
     if not ids:
@@ -296,7 +239,7 @@ def _cluster_data(quotes: list[Quote]) -> dict[int, dict[str, Any]]:
                 "annotate": reverse("admin:corpus_article_annotate", args=[first_article.pk]),
             },
         }
-    return {quote.pk: found[quote.cluster_id] for quote in quotes if quote.cluster_id in found}
+    return found
 
 
 def _suggestion_data(*, article: Article, paragraphs: list[Paragraph], claims: list[dict]) -> list[dict]:
@@ -307,17 +250,12 @@ def _suggestion_data(*, article: Article, paragraphs: list[Paragraph], claims: l
     claimed = {claim["text"] for claim in claims}
     from corpus.ingest.checkworthy import suggestions  # its word lists load with it: not at start-up
 
-    return [
-        {
-            "start": found.start,
-            "end": found.end,
-            "text": found.text,
-            "score": found.score,
-            "reasons": list(found.reasons),
-        }
+    shown = [
+        found
         for found in suggestions(article.text, spans)
         if found.text not in dismissed and found.text not in claimed
     ][:SUGGESTIONS_SHOWN]
+    return CheckWorthySerializer(shown, many=True).data
 
 
 def annotate_page_data(
@@ -347,10 +285,13 @@ def annotate_page_data(
             "language": article.language,
             "version": article.version,
         },
-        "paragraphs": [_paragraph_data(p) for p in paragraphs],
-        "quotes": [{**_quote_data(q), "cluster": clusters.get(q.pk)} for q in quotes],
-        "speakers": [_speaker_data(s) for s in speakers],
-        "annotations": [_annotation_data(a) for a in annotations],
+        "paragraphs": NestedParagraphSerializer(
+            paragraphs, many=True, context={"article_text": article.text}
+        ).data,
+        "quotes": QuoteSerializer(quotes, many=True, context={"article_text": article.text}).data,
+        "clusters": clusters,
+        "speakers": SpeakerSummarySerializer(speakers, many=True).data,
+        "annotations": _annotation_data(annotations),
         "claims": claims,
         "suggestions": _suggestion_data(article=article, paragraphs=paragraphs, claims=claims),
         "tags": _tag_data(tags),

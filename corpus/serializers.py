@@ -94,12 +94,20 @@ class QuoteSerializer(serializers.ModelSerializer):
         return obj.span_text  # annotated by the list queryset
 
 
-class SpeakerSerializer(serializers.ModelSerializer):
-    aliases = serializers.SlugRelatedField(slug_field="phrase", many=True, read_only=True)
-    quote_count = serializers.IntegerField(read_only=True)
+class SpeakerSummarySerializer(serializers.ModelSerializer):
+    """A speaker less its aliases and quote count, which take queries of their own: for pages that
+    name the speakers they have already read (the annotate screen)."""
 
     class Meta:
         model = Speaker
+        fields = ["id", "name", "kind", "description", "article", "version"]
+
+
+class SpeakerSerializer(SpeakerSummarySerializer):
+    aliases = serializers.SlugRelatedField(slug_field="phrase", many=True, read_only=True)
+    quote_count = serializers.IntegerField(read_only=True)
+
+    class Meta(SpeakerSummarySerializer.Meta):
         fields = ["id", "name", "kind", "description", "aliases", "article", "quote_count", "version"]
 
 

@@ -40,14 +40,15 @@ def test_a_clustered_quote_says_where_else_and_where_first_in_one_query():
     editor = _staff("editor")
     data = annotate_page_data(article=later, user=editor)
     (quote,) = [q for q in data["quotes"] if q["id"] == _quote(later, "We cannot wait").pk]
-    cluster = quote["cluster"]
-    assert cluster["articles"] == 3
+    cluster = data["clusters"][quote["cluster"]]
+    assert cluster["id"] == quote["cluster"] and cluster["articles"] == 3
     assert cluster["first"]["article"] == first.pk
     assert cluster["first"]["published_at"].startswith("2024-03-02")
     assert cluster["first"]["source"] == "tests"
     assert cluster["first"]["annotate"] == f"/admin/corpus/article/{first.pk}/annotate/"
     alone = ArticleFactory(body='Title\n"Nobody else said this at all, ever," said Jo Bloggs.')
-    assert all(q["cluster"] is None for q in annotate_page_data(article=alone, user=editor)["quotes"])
+    alone_data = annotate_page_data(article=alone, user=editor)
+    assert all(q["cluster"] is None for q in alone_data["quotes"]) and alone_data["clusters"] == {}
 
 
 def test_page_queries_stay_fixed_with_clusters_claims_fact_checks_and_suggestions(django_assert_num_queries):
@@ -63,7 +64,7 @@ def test_page_queries_stay_fixed_with_clusters_claims_fact_checks_and_suggestion
     with django_assert_num_queries(9):
         data = annotate_page_data(article=article, user=editor)
     assert len(data["claims"]) == 3 and data["suggestions"]
-    assert all(q["cluster"] for q in data["quotes"])
+    assert all(q["cluster"] in data["clusters"] for q in data["quotes"])
 
 
 def test_suggestions_leave_out_dismissed_sentences_and_claims_already_marked():

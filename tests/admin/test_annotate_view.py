@@ -206,6 +206,7 @@ def test_page_data_offers_the_speakers_of_the_article(client, article, editor):
             "kind": "anonymous",
             "description": "",
             "article": article.pk,
+            "version": 1,
         },
         {
             "id": relay.pk,
@@ -213,6 +214,7 @@ def test_page_data_offers_the_speakers_of_the_article(client, article, editor):
             "kind": "organization",
             "description": "",
             "article": None,
+            "version": 1,
         },
         {
             "id": vasquez.pk,
@@ -220,6 +222,7 @@ def test_page_data_offers_the_speakers_of_the_article(client, article, editor):
             "kind": vasquez.kind,
             "description": vasquez.description,
             "article": None,
+            "version": vasquez.version,
         },
     ]
     assert data["quotes"][0]["speaker_id"] == vasquez.pk

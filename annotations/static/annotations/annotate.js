@@ -2028,7 +2028,8 @@
 
   /** "Also in 3 other articles, first on 2 March 2024 (Xinhua)", the first appearance a link to it. */
   function clusterLine(quote) {
-    const cluster = quote.cluster;
+    // A quote names its cluster by id, as the API's do; what the page knows of it is in data.clusters.
+    const cluster = quote.cluster === null || quote.cluster === undefined ? null : data.clusters[quote.cluster];
     if (!cluster) return null;
     const others = cluster.articles - 1;
     const first = cluster.first;
