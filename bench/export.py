@@ -62,6 +62,7 @@ def load(path: Path) -> dict:
         article_ingest(record=record, directory=directory)
     User = get_user_model()
     editor = User.objects.create(username="bench-editor")
+    editor.groups.add(Group.objects.get(name="Editor"))
     reviewer = User.objects.create(username="bench-reviewer")
     reviewer.groups.add(Group.objects.get(name="Fact-checker"))
     Tag.objects.get_or_create(slug="claim", defaults={"name": "claim"})
