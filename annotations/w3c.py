@@ -81,7 +81,8 @@ def to_w3c(annotation: Annotation, *, drafts: bool = False) -> dict[str, Any]:
         quote.start if quote else None, quote.end if quote else None,
         annotation.paragraph_id, annotation.quote_id,
         annotation.author.username if annotation.author else None, annotation.rule,
-        annotation.created_at, annotation.updated_at, annotation.note,
+        annotation.created_at, annotation.updated_at, annotation.note, annotation.project_id,
+        annotation.curated,
     )  # fmt: skip
     claims = []
     for claim in annotation.claims.all():

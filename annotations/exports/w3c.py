@@ -25,7 +25,7 @@ from .. import w3c
 from ..models import AnnotationTarget
 from .claimreview import VERDICT_WORDS, rating
 from .dataset import Stream, row_blocks, tagged_blocks
-from .records import encode
+from .records import encode, layer_of
 from .selection import ExportOptions, Selection
 
 EXTENSION = ".jsonld"
@@ -71,6 +71,7 @@ class _Links:
         self.speaker = _iri_parts("api:speaker-detail", site)
         self.fact_check = _iri_parts("api:factcheck-detail", site)
         self.cluster = _iri_parts("api:quote-cluster-detail", site)
+        self.project = _iri_parts("api:project-detail", site)
 
 
 def _link(parts: tuple[str, str], pk: int) -> str:
@@ -147,7 +148,7 @@ def _motivation(bodies: list[dict]) -> str | list[str]:
 ANNOTATION_COLUMNS = (
     "id", "article_id", "target", "start", "end", "exact", "prefix", "suffix", "paragraph__start",
     "paragraph__end", "quote__start", "quote__end", "paragraph_id", "quote_id", "author__username", "rule",
-    "created_at", "updated_at", "note", "tags__slug",
+    "created_at", "updated_at", "note", "project_id", "curated", "tags__slug",
 )  # fmt: skip
 CLAIM_COLUMNS = (
     "annotation_id", "text", "fact_check__id", "fact_check__verdict", "fact_check__rationale",
@@ -171,6 +172,7 @@ def annotation_document(
     (
         pk, article_id, target, start, end, exact, prefix, suffix, paragraph_start, paragraph_end,
         quote_start, quote_end, paragraph_id, quote_id, username, rule, created_at, updated_at, note,
+        project_id, curated,
     ) = row  # fmt: skip
     links = links or _Links()
     bodies: list[dict[str, Any]] = [
@@ -209,7 +211,7 @@ def annotation_document(
         }
     else:
         creator = {"type": "Software", "name": rule or "newsdesk pipeline"}
-    return {
+    document = {
         "@context": links.contexts,
         "id": _link(links.annotation, pk),
         "type": "Annotation",
@@ -220,6 +222,11 @@ def annotation_document(
         "body": bodies[0] if len(bodies) == 1 else bodies,
         "target": _redact_target(selected, options),
     }
+    if project_id is not None:
+        # An annotation project's layer, as the JSONL's ``project``/``layer`` (none on the shared desk).
+        document["annotationProject"] = _link(links.project, project_id)
+        document["layer"] = layer_of(project_id, curated)
+    return document
 
 
 def quote_document(row: tuple, options: ExportOptions, links: _Links | None = None) -> dict[str, Any]:

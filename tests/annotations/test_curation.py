@@ -15,6 +15,7 @@ from rest_framework.test import APIClient
 from annotations import projects, services
 from annotations.models import Annotation, CurationDecision, ProjectArticleState
 from tests.annotations.projects_setup import project_setup
+from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -181,6 +182,44 @@ def test_exports_carry_the_curated_layer_by_default_and_every_finished_layer_on_
     assert manifest["options"]["layers"] == "all"
     # The second article is still open: its layer is in no export.
     assert all("open layer" not in a["note"] for r in everything for a in r["annotations"])
+
+
+def test_w3c_exports_and_the_api_say_which_layer_an_annotation_is_in(tmp_path, layered):
+    setup, article = layered, layered.articles[0]
+    setup.close(article)
+    picks = _picks(
+        setup,
+        {"The city council": {"take": "ann1"}, "Opponents": {"take": "ann2"}, "the harbour": {"leave": True}},
+    )
+    projects.curation_publish(
+        project=setup.project, article=article, curator=setup.people["curator"], picks=picks
+    )
+    desk = services.annotation_create(
+        article=ArticleFactory(), author=setup.people["outsider"], start=0, end=3, tags=["elsewhere"]
+    )
+    out = tmp_path / "w3c.jsonld"
+    call_command(
+        "export", "--format", "w3c", "--layers", "all", "--include-drafts", "--output", str(out), verbosity=0
+    )
+    items = json.loads(out.read_text(encoding="utf-8"))["first"]["items"]
+    annotations = {
+        item["id"].rstrip("/").rsplit("/", 1)[1]: item for item in items if "/w3c/annotations/" in item["id"]
+    }
+    project_iri = f"http://127.0.0.1:8000/api/projects/{setup.project.pk}/"
+    layers = {}
+    for row in Annotation.objects.filter(project=setup.project, article=article):
+        document = annotations[str(row.pk)]
+        assert document["annotationProject"] == project_iri
+        layers[(row.exact, row.author.username)] = document["layer"]
+    assert layers[("Opponents", "curator")] == "curated"
+    assert layers[("Opponents", "ann1")] == layers[("the harbour", "ann2")] == "annotator"
+    assert "annotationProject" not in annotations[str(desk.pk)] and "layer" not in annotations[str(desk.pk)]
+    # The API's document of an annotation is the export's (one mapping).
+    curated = Annotation.objects.get(project=setup.project, curated=True, exact="Opponents")
+    client = APIClient()
+    client.force_authenticate(setup.people["curator"])
+    answer = client.get(f"/api/w3c/annotations/{curated.pk}/").json()
+    assert (answer["annotationProject"], answer["layer"]) == (project_iri, "curated")
 
 
 def test_anonymized_exports_name_the_annotators_of_the_agreement_by_pseudonym(tmp_path, layered):
