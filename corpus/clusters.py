@@ -38,7 +38,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Min, OuterRef, Subquery
+from django.db.models import Count, Exists, F, Min, OuterRef, Subquery
 
 from .models import Article, Quote, QuoteCluster, QuoteFingerprint, QuoteKind
 from .versioning import versioned_update
@@ -188,21 +188,21 @@ def articles_cluster(*, article_ids: Iterable[int], chunk: int = 2000) -> None:
 
 
 def _cluster_new_quotes(article_ids: list[int]) -> None:
+    # Only the quotes without a fingerprint: a quote that has one was placed when it was written, and
+    # keeps its place while its words and speaker stay (re-processing keeps such a quote's row). One
+    # query, through the fingerprints' quote index, that returns nothing when nothing is new.
+    printed = QuoteFingerprint.objects.filter(quote_id=OuterRef("pk"))
     rows = []
     for chunk in _chunks(article_ids):
         rows.extend(
             Quote.objects.filter(article_id__in=chunk, kind__in=CLUSTERED_KINDS, start__isnull=False)
+            .exclude(Exists(printed))
             .order_by()
             .values_list(*_MEMBER_FIELDS)
         )
-    if not rows:
-        return
-    known = set()
-    for chunk in _chunks([pk for pk, *_ in rows]):
-        known.update(QuoteFingerprint.objects.filter(quote_id__in=chunk).values_list("quote_id", flat=True))
     new: dict[int, _Member] = {}
     for row in rows:
-        if row[0] not in known and (member := _member(row)) is not None:
+        if (member := _member(row)) is not None:
             new[member.pk] = member
     if not new:
         return

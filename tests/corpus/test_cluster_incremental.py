@@ -19,10 +19,10 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-# The quotes read with their articles' dates, their fingerprints, the candidates through the index and
+# The quotes without fingerprints read with their articles' dates, the candidates through the index and
 # read, the cluster checked for editors' decisions (through the partial index of placed quotes), the quote
 # placed, the cluster and its first quote read, the joining article's quotes, the cluster written.
-JOIN_QUERIES = 9
+JOIN_QUERIES = 8
 # While fewer than FINGERPRINT_CAP quotes hold a fingerprint, the joining quote's are written too.
 WITH_FINGERPRINTS = JOIN_QUERIES + 1
 

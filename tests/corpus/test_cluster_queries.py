@@ -13,10 +13,10 @@ from tests.corpus.test_clusters import WALL, _record
 
 pytestmark = pytest.mark.django_db
 
-# The quotes and their fingerprints read, the candidates found through the index and read, the cluster
+# The quotes without fingerprints read, the candidates found through the index and read, the cluster
 # checked for editors' decisions and joined, its figures kept from the joining quote: the same at any
 # corpus size.
-LOOK_UP_QUERIES = 9
+LOOK_UP_QUERIES = 8
 # While fewer than FINGERPRINT_CAP quotes hold a fingerprint, the new quote's are written too: one insert.
 WITH_FINGERPRINTS = LOOK_UP_QUERIES + 1
 
