@@ -422,7 +422,13 @@ def curation_view(
             if value == "leave":
                 picks.append({"leave": True})
             elif value == "edit":
-                picks.append({"tags": request.POST.get(f"tags-{index}", "").split()})
+                picks.append(
+                    {
+                        "tags": request.POST.get(f"tags-{index}", "").split(),
+                        "start": request.POST.get(f"start-{index}", "").strip(),
+                        "end": request.POST.get(f"end-{index}", "").strip(),
+                    }
+                )
             else:
                 picks.append({"take": value.removeprefix("take:")})
         try:

@@ -22,6 +22,7 @@ from .models import (
     Annotation,
     AnnotationProject,
     AnnotationStatus,
+    AnnotationTarget,
     Assignment,
     CurationChoice,
     CurationDecision,
@@ -395,14 +396,37 @@ def project_article_curated(*, project: AnnotationProject, article: Article, cur
     return entry
 
 
+def _pick_bounds(pick: dict, base: Annotation, position: int) -> tuple[int | None, int | None]:
+    """The bounds of an edited passage: the ``start`` and ``end`` the curator sent (whole numbers, in code
+    points of the article's text), each falling back to the taken version's own where not sent. Only a
+    span has bounds; the service that writes the annotation checks them against the text."""
+    bounds = {"start": base.start, "end": base.end}
+    for name in bounds:
+        value = pick.get(name)
+        if value is None or value == "":
+            continue
+        if base.target != AnnotationTarget.SPAN:
+            raise ValidationError(
+                {name: f"passage {position} is a {base.target} annotation: it has no {name} to change."}
+            )
+        try:
+            bounds[name] = int(value)
+        except (TypeError, ValueError):
+            raise ValidationError(
+                {name: f"passage {position}: {name}={value!r} is not a whole number of code points."}
+            ) from None
+    return bounds["start"], bounds["end"]
+
+
 @transaction.atomic
 def curation_publish(*, project: AnnotationProject, article: Article, curator, picks: Sequence[dict]) -> int:
     """Resolve every unit of a closed article at once and publish the curated layer.
 
     ``picks`` holds, for each unit of ``curation_units`` (by position), ``{"take": USERNAME}`` (that
     annotator's version: "agreed" where all agreed, "picked" otherwise), ``{"tags": [...]}`` (the
-    curator's own tags: "edited") or ``{"leave": True}`` ("left out"). Each becomes a decision that
-    records who chose what; the article is then curated. How many curated annotations were made."""
+    curator's own tags: "edited", optionally with new ``start`` and ``end`` for a span, which the edited
+    annotation and so its decision carry) or ``{"leave": True}`` ("left out"). Each becomes a decision
+    that records who chose what; the article is then curated. How many curated annotations were made."""
     entry = ProjectArticle.objects.select_for_update().filter(project=project, article=article).first()
     access.access_project_curate(curator, project, entry)
     units = curation_units(project=project, article=article)
@@ -415,7 +439,7 @@ def curation_publish(*, project: AnnotationProject, article: Article, curator, p
         .prefetch_related("tags")
     }
     made = 0
-    for unit, pick in zip(units, picks, strict=True):
+    for position, (unit, pick) in enumerate(zip(units, picks, strict=True), start=1):
         sources = [layers[pk] for pk in unit["sources"]]
         if pick.get("leave"):
             curation_decide(
@@ -428,6 +452,7 @@ def curation_publish(*, project: AnnotationProject, article: Article, curator, p
             continue
         if "tags" in pick:
             base = sources[0]
+            start, end = _pick_bounds(pick, base, position)
             curation_decide(
                 project=project,
                 article=article,
@@ -435,8 +460,8 @@ def curation_publish(*, project: AnnotationProject, article: Article, curator, p
                 choice=CurationChoice.EDITED,
                 sources=sources,
                 target=base.target,
-                start=base.start,
-                end=base.end,
+                start=start,
+                end=end,
                 paragraph=base.paragraph,
                 quote=base.quote,
                 tags=list(pick["tags"]),

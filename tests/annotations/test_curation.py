@@ -408,3 +408,102 @@ def test_every_exported_annotation_says_which_layer_it_is_in(tmp_path, layered):
         assert fields["project_id"]["type"] == "integer" and fields["layer"]["type"] == "string"
         assert "curated" in fields["layer"]["description"]
         assert "`layer`" in (folder / "README.md").read_text(encoding="utf-8")
+
+
+def test_an_edit_with_new_bounds_publishes_them_and_records_them_in_the_decision(layered):
+    setup, article = layered, layered.articles[0]
+    setup.close(article)
+    start = article.text.index("Opponents")
+    end = start + len("Opponents") + 4  # widened by the next four code points
+    picks = _picks(
+        setup,
+        {
+            "The city council": {"take": "ann1"},
+            "Opponents": {"tags": ["blame"], "start": start, "end": end},
+            "the harbour": {"leave": True},
+        },
+    )
+    curator = setup.people["curator"]
+    assert (
+        projects.curation_publish(project=setup.project, article=article, curator=curator, picks=picks) == 2
+    )
+    decision = CurationDecision.objects.get(choice="edited")
+    edited = decision.result
+    assert (decision.curator, sorted(s.author.username for s in decision.sources.all())) == (
+        curator,
+        ["ann1", "ann2"],
+    )
+    assert (edited.start, edited.end, edited.exact) == (start, end, article.text[start:end])
+    assert edited.exact != "Opponents" and edited.exact.startswith("Opponents")
+    assert edited.prefix == article.text[max(0, start - len(edited.prefix)) : start]
+    assert edited.suffix == article.text[end : end + len(edited.suffix)] and edited.suffix
+    assert edited.status == "published" and edited.curated
+
+
+@pytest.mark.parametrize(
+    ("bounds", "field", "message"),
+    [
+        ({"start": -1}, "start", "negative"),
+        ({"end": 10**6}, "end", "past the end"),
+        ({"start": 5, "end": 5}, "end", "greater than start"),
+        ({"start": "five"}, "start", "whole number"),
+    ],
+)
+def test_bad_bounds_are_refused_naming_the_field_and_nothing_is_written(layered, bounds, field, message):
+    setup, article = layered, layered.articles[0]
+    setup.close(article)
+    picks = _picks(
+        setup,
+        {
+            "The city council": {"take": "ann1"},
+            "Opponents": {"tags": ["blame"], **bounds},
+            "the harbour": {"leave": True},
+        },
+    )
+    with pytest.raises(ValidationError, match=message) as refused:
+        projects.curation_publish(
+            project=setup.project, article=article, curator=setup.people["curator"], picks=picks
+        )
+    assert field in refused.value.message_dict
+    assert not Annotation.objects.filter(curated=True).exists()
+    assert not CurationDecision.objects.exists()
+    assert setup.project.entries.get(article=article).state == ProjectArticleState.CLOSED
+
+
+def test_the_curation_post_sets_new_bounds_from_both_screens(client, layered):
+    setup, article = layered, layered.articles[0]
+    setup.close(article)
+    client.force_login(setup.people["curator"])
+    url = f"/admin/corpus/article/{article.pk}/curate/{setup.project.pk}/"
+    units = projects.curation_units(project=setup.project, article=article)
+    index = next(i for i, u in enumerate(units) if u["exact"] == "Opponents")
+    annotate = client.get(f"/admin/corpus/article/{article.pk}/annotate/").content.decode()
+    page = client.get(url).content.decode()
+    for screen in (annotate, page):
+        assert f'name="start-{index}"' in screen and f'value="{units[index]["start"]}"' in screen
+        assert f'name="end-{index}"' in screen and f'value="{units[index]["end"]}"' in screen
+
+    def form(start, end, via=None):
+        data = {f"unit-{i}": "take:ann2" for i in range(len(units))}
+        data[f"unit-{index}"], data[f"tags-{index}"] = "edit", "praise"
+        data[f"start-{index}"], data[f"end-{index}"] = str(start), str(end)
+        if via:
+            data["next"] = via
+        return data
+
+    start = units[index]["start"]
+    # A bad end from the annotate screen: back to it with the field named, nothing published.
+    refused = client.post(url, form(start, 10**6, via="annotate"), follow=True).content.decode()
+    assert "Not published" in refused and "end=1000000 is past the end" in refused
+    assert not CurationDecision.objects.exists()
+    # From the curation page: start after end is refused there.
+    refused = client.post(url, form(start + 3, start + 1)).content.decode()
+    assert "Not published" in refused and "must be greater than start" in refused
+    assert not Annotation.objects.filter(curated=True).exists()
+    # Widened by the curator: the published annotation carries the new bounds and words.
+    response = client.post(url, form(start, units[index]["end"] + 4, via="annotate"), follow=True)
+    assert "Curated: 3 annotation(s) published" in response.content.decode()
+    edited = CurationDecision.objects.get(choice="edited").result
+    assert (edited.start, edited.end) == (start, units[index]["end"] + 4)
+    assert edited.exact == article.text[start : units[index]["end"] + 4]
+    assert [t.slug for t in edited.tags.all()] == ["praise"]

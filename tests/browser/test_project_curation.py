@@ -128,3 +128,57 @@ def test_two_layers_are_curated_and_exported_with_their_agreement(annotate_page,
     assert project["articles"] == {"open": 0, "closed": 0, "curated": 1}
     for page in (first, second, curator):
         assert page.script_errors == []
+
+
+def test_the_curator_widens_a_passage_and_the_export_carries_the_new_words(annotate_page, tmp_path):
+    setup = project_setup()
+    article = setup.articles[0]
+    setup.span(article, "ann1", "Opponents", "praise")
+    setup.span(article, "ann2", "Opponents", "blame")
+    setup.close(article)
+    start = article.text.index("Opponents")
+    wider = "Opponents said the plan"
+    assert article.text[start : start + len(wider)] == wider
+
+    curator = annotate_page(setup.people["curator"], article)
+    curator.wait_for_selector("#curation-form[data-ready=true]")
+    row = curator.locator("#curation-panel tr.curation-unit.disagreed")
+    words = row.locator("output.curation-words")
+    assert words.inner_text() == "“Opponents”"
+    # By keyboard: take the second version, tab on to the bounds and move the end; the words follow live.
+    row.locator('input[value="take:ann2"]').check()
+    assert row.locator("input.curation-tags").input_value() == "blame"
+    end = row.locator("input.curation-end")
+    assert end.input_value() == str(start + len("Opponents"))
+    end.focus()
+    curator.keyboard.press("Control+a")
+    curator.keyboard.type(str(start))
+    assert "end must be after start" in words.inner_text()
+    assert row.locator('input[value="edit"]').is_checked()
+    curator.keyboard.press("Control+a")
+    curator.keyboard.type(str(start + len(wider)))
+    assert words.inner_text() == f"“{wider}”"
+    curator.keyboard.press("Enter")  # submits the form
+    curator.locator(".messagelist li.success", has_text="Curated: 1 annotation(s) published").wait_for()
+
+    (decision,) = CurationDecision.objects.select_related("result")
+    assert (decision.choice, decision.curator.username) == ("edited", "curator")
+    assert (decision.result.start, decision.result.end, decision.result.exact) == (
+        start,
+        start + len(wider),
+        wider,
+    )
+    out = tmp_path / "dataset.jsonl"
+    call_command(
+        "export", "--format", "jsonl", "--output", str(out), "--article", str(article.pk), verbosity=0
+    )
+    (record,) = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    (annotation,) = record["annotations"]
+    assert (annotation["exact"], annotation["start"], annotation["end"], annotation["tags"]) == (
+        wider,
+        start,
+        start + len(wider),
+        ["blame"],
+    )
+    assert decision.result.suffix.startswith(" was rushed")
+    assert curator.script_errors == []

@@ -3,7 +3,9 @@
  * the curation service) joined to the text. Every passage of the table is marked in the article as
  * agreed or disagreed (drawn and labelled, not by colour alone); a row in focus marks its passage as the
  * current one; j and k move to the next and previous disagreement; taking a version fills the row's edit
- * field with its tags, so an edit starts from that version.
+ * field with its tags, so an edit starts from that version. An edit may also move the passage's bounds
+ * (start and end, in code points of the article's text, as the service counts them): the words between
+ * them are shown live beside the fields, and changing a bound chooses the edit.
  *
  * The passages are found through the layer annotations the annotate screen draws (data-items "a<id>"),
  * so no offset is converted here. The screen redraws the article after a change: the marks follow.
@@ -15,8 +17,11 @@
   const form = document.getElementById("curation-form");
   const article = document.getElementById("annotate-article");
   if (!source || !form || !article) return;
-  const curation = JSON.parse(source.textContent).curation;
+  const data = JSON.parse(source.textContent);
+  const curation = data.curation;
   if (!curation) return;
+  // Code points, not UTF-16 units: the offsets the service checks.
+  const points = Array.from((data.article && data.article.text) || "");
 
   const rows = [...form.querySelectorAll("tr.curation-unit")];
   let current = null;
@@ -65,10 +70,32 @@
     if (unit && tags) tags.value = (unit.layers[input.value.slice(5)] || []).join(" ");
   });
 
-  // An edit starts when its field is written in.
+  // The words between a row's bounds, or why there are none.
+  function showWords(row) {
+    const start = row.querySelector("input.curation-start");
+    const end = row.querySelector("input.curation-end");
+    const words = row.querySelector("output.curation-words");
+    if (!start || !end || !words) return;
+    const from = Number(start.value);
+    const to = Number(end.value);
+    if (start.value === "" || end.value === "" || !Number.isInteger(from) || !Number.isInteger(to)) {
+      words.textContent = "start and end must be whole numbers";
+    } else if (from < 0 || to > points.length) {
+      words.textContent = `outside the text (0 to ${points.length})`;
+    } else if (from >= to) {
+      words.textContent = "end must be after start";
+    } else {
+      words.textContent = `“${points.slice(from, to).join("")}”`;
+    }
+  }
+
+  // An edit starts when its field is written in: its tags or its bounds.
   form.addEventListener("input", (event) => {
     const field = event.target;
-    if (!(field instanceof HTMLInputElement) || !field.classList.contains("curation-tags")) return;
+    if (!(field instanceof HTMLInputElement)) return;
+    const bound = field.classList.contains("curation-start") || field.classList.contains("curation-end");
+    if (bound) showWords(field.closest("tr.curation-unit"));
+    if (!bound && !field.classList.contains("curation-tags")) return;
     const edit = field.closest("tr.curation-unit").querySelector('input[type="radio"][value="edit"]');
     if (edit) edit.checked = true;
   });
@@ -81,7 +108,7 @@
   form.addEventListener("keydown", (event) => {
     if (event.key !== "j" && event.key !== "k") return;
     if (event.altKey || event.ctrlKey || event.metaKey) return;
-    if (event.target instanceof HTMLInputElement && event.target.type === "text") return;
+    if (event.target instanceof HTMLInputElement && ["text", "number"].includes(event.target.type)) return;
     const row = event.target instanceof Element ? event.target.closest("tr.curation-unit") : null;
     const at = row ? rows.indexOf(row) : -1;
     const step = event.key === "j" ? 1 : -1;
