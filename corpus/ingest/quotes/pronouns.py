@@ -158,9 +158,11 @@ class PersonMentions:
         """Read one paragraph (starting at offset ``start``, its quotes masked), after the ones before it."""
         votes = self._votes
         known = self._known
-        pending: Mention | None = None  # the latest name, waiting for the first pronoun after it
+        pending: Mention | None = None  # the latest subject named, waiting for the first pronoun after it
         pending_end = 0
         for at, run_end, words in _runs(masked):
+            if len(words) == 1 and words[0].casefold() in _GENDER_OF_PRONOUN:
+                continue  # "She" opening a sentence is no name: it is read as the pending name's vote
             # Pronouns between the previous name and this one speak for the previous name's gender.
             if pending is not None:
                 self._vote(masked, pending_end, at, pending, votes)
@@ -211,7 +213,9 @@ class PersonMentions:
             if subject:
                 self.mentions.append(mention)
                 self.starts.append(mention.at)
-            pending, pending_end = mention, run_end
+            # A pronoun after a name that is not a subject ("thanked Omar Diaz. She ...") most often
+            # refers to someone else: only a subject's name waits for a vote; any name ends the wait.
+            pending, pending_end = (mention if subject else None), run_end
         if pending is not None:
             self._vote(masked, pending_end, len(masked), pending, votes)
 

@@ -55,6 +55,18 @@ def test_gender_from_courtesy_titles_and_following_pronouns():
     assert [m.name for m in mentions.mentions] == ["Abel Stone", "Rita Vance", "Abel Stone"]
 
 
+def test_a_pronoun_after_a_name_that_is_not_a_subject_is_no_gender_vote_for_it():
+    text = "Nora Quill thanked Omar Diaz for the report, and she said the figures were clear."
+    mentions = PersonMentions.of_text(text, [(0, len(text))])
+    assert mentions.gender_of("diaz") is None
+
+
+def test_a_pronoun_opening_the_next_sentence_is_a_gender_vote_for_the_subject_before_it():
+    text = "Omar Diaz arrived late at the hearing. He apologized to the panel."
+    mentions = PersonMentions.of_text(text, [(0, len(text))])
+    assert mentions.gender_of("diaz") == MALE
+
+
 def test_names_governed_by_a_preposition_or_a_possessive_are_not_subjects():
     text = "Lee Park met with Omar Diaz. Diaz's office declined to comment."
     mentions = PersonMentions.of_text(text, [(0, len(text))])
