@@ -44,7 +44,7 @@ from .models import (
     Verdict,
 )
 from .palette import QUOTE_COLOUR, SPAM_COLOUR, display_colours
-from .serializers import AnnotationSerializer, CheckWorthySerializer
+from .serializers import AnnotationSerializer, CheckWorthySerializer, ClaimSerializer
 from .services import REVIEW_PERMISSION, SPAM_TAG
 
 VIEW_PERMISSION = "corpus.view_article"
@@ -127,50 +127,32 @@ def _annotation_data(annotations: list[Annotation]) -> list[dict[str, Any]]:
     return [{**row, "rule": annotation.rule} for row, annotation in zip(rows, annotations, strict=True)]
 
 
-def _fact_check_data(fact_check: FactCheck, *, user) -> dict[str, Any]:
-    # The verdict, rationale and evidence the writers work on (a published one's pending revision, if
-    # any), and what this user may do with it, decided by the rules in access.py.
-    working = fact_check.working
+def _fact_check_may(fact_check: FactCheck, *, user) -> dict[str, bool]:
+    """What this user may do with a fact-check, decided by the rules in access.py."""
     return {
-        "id": fact_check.pk,
-        "claim": fact_check.claim_id,
-        "verdict": working["verdict"],
-        "rationale": working["rationale"],
-        "evidence": working["evidence"],
-        "status": fact_check.status,
-        "revision_status": fact_check.revision_status,
-        "author": fact_check.author.username,
-        "reviewer": fact_check.reviewer.username if fact_check.reviewer_id else None,
-        "review_comment": fact_check.review_comment,
-        "version": fact_check.version,
-        "may": {
-            "change": access.can_factcheck_change(user, fact_check),
-            "submit": access.can_factcheck_submit(user, fact_check)
-            and FactCheckStatus.DRAFT in (fact_check.status, fact_check.revision_status),
-            "review": access.can_factcheck_review(user, fact_check) and fact_check.awaits_review,
-        },
+        "change": access.can_factcheck_change(user, fact_check),
+        "submit": access.can_factcheck_submit(user, fact_check)
+        and FactCheckStatus.DRAFT in (fact_check.status, fact_check.revision_status),
+        "review": access.can_factcheck_review(user, fact_check) and fact_check.awaits_review,
     }
 
 
-def _claim_data(claim: Claim, *, user, sees_drafts: bool) -> dict[str, Any]:
-    try:
-        fact_check = claim.fact_check
-    except Claim.fact_check.RelatedObjectDoesNotExist:
-        fact_check = None
+def _claim_data(claim: Claim, row: dict[str, Any], *, user) -> dict[str, Any]:
+    """The API's claim (``row``), and beside it what the screen adds: ``may_change`` for the claim and,
+    on its fact-check, ``may`` (what this user may do with it) and ``working`` (the verdict, rationale and
+    evidence the writers edit: the pending ``revision`` if the API shows one, else the fact-check's own)."""
+    fact_check = claim.fact_check if _has_fact_check(claim) else None
     # A claim under review is frozen (claim_update refuses it): no claimant picker meanwhile.
     frozen = fact_check is not None and fact_check.awaits_review
-    if fact_check is not None and fact_check.status != "published" and not sees_drafts:
-        fact_check = None
-    return {
-        "id": claim.pk,
-        "text": claim.text,
-        "claimant": claim.claimant.name if claim.claimant_id else None,
-        "claimant_id": claim.claimant_id,
-        "annotation": claim.annotation_id,
-        "version": claim.version,
-        "may_change": access.can_claim_change(user, claim) and not frozen,
-        "fact_check": _fact_check_data(fact_check, user=user) if fact_check else None,
-    }
+    fact = row["fact_check"]
+    if fact is not None:
+        working = fact["revision"] or fact
+        fact = {
+            **fact,
+            "may": _fact_check_may(fact_check, user=user),
+            "working": {key: working[key] for key in ("verdict", "rationale", "evidence")},
+        }
+    return {**row, "fact_check": fact, "may_change": access.can_claim_change(user, claim) and not frozen}
 
 
 def _subtree(tags: list[Tag], root_id: int) -> list[Tag]:
@@ -198,8 +180,8 @@ def _claims_data(*, article: Article, user) -> list[dict[str, Any]]:
             co_authors[fact_check_id].add(user_id)
         for fact_check in fact_checks:
             fact_check._co_author_ids = co_authors[fact_check.pk]
-    sees_drafts = selectors.sees_drafts(user)
-    return [_claim_data(claim, user=user, sees_drafts=sees_drafts) for claim in claims]
+    rows = ClaimSerializer(claims, many=True, context={"reader": user}).data
+    return [_claim_data(claim, row, user=user) for claim, row in zip(claims, rows, strict=True)]
 
 
 def _has_fact_check(claim: Claim) -> bool:

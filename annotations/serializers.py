@@ -44,6 +44,14 @@ class SnippetMixin(serializers.Serializer):
         return snippet_cut(getattr(obj, self.snippet_source), q) if q else None
 
 
+def _reader(context: dict):
+    """Who reads: the request's user, or the ``reader`` given where there is no request (the annotate
+    screen builds its data from these serializers for the user it is drawn for)."""
+    if "reader" in context:
+        return context["reader"]
+    return getattr(context.get("request"), "user", None)
+
+
 class TagSerializer(serializers.ModelSerializer):
     parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
@@ -119,8 +127,7 @@ class FactCheckSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(FactCheckRevisionSerializer(allow_null=True))
     def get_revision(self, obj: FactCheck) -> dict | None:
-        request = self.context.get("request")
-        if obj.revision is None or not sees_drafts(getattr(request, "user", None)):
+        if obj.revision is None or not sees_drafts(_reader(self.context)):
             return None
         return {**obj.revision, "status": obj.revision_status}
 
@@ -160,8 +167,7 @@ class ClaimSerializer(serializers.ModelSerializer):
             fact_check = obj.fact_check
         except Claim.fact_check.RelatedObjectDoesNotExist:
             return None
-        request = self.context.get("request")
-        if fact_check.status != FactCheckStatus.PUBLISHED and not sees_drafts(getattr(request, "user", None)):
+        if fact_check.status != FactCheckStatus.PUBLISHED and not sees_drafts(_reader(self.context)):
             return None
         return FactCheckSerializer(fact_check, context=self.context).data
 

@@ -8,10 +8,12 @@ import json
 import re
 
 import pytest
+from django.contrib.auth.models import User
 from rest_framework.test import APIClient
 
 from annotations import services
 from corpus.models import Speaker
+from tests.api.conftest import make_user
 from tests.factories import ArticleFactory, TagFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -100,3 +102,37 @@ def test_quotes_are_the_apis_with_their_clusters_beside_them(page_and_api):
         _same_as(item, expected)
     # Where else a quote's words appear: by the cluster's id, as the quote names it.
     assert set(page["clusters"]) == {str(q["cluster"]) for q in page["quotes"] if q["cluster"] is not None}
+
+
+def test_claims_and_fact_checks_are_the_apis_with_what_the_screen_adds_beside_them(page_and_api):
+    article, _page, api = page_and_api
+    editor = User.objects.get(username="editor")
+    checker = make_user("factchecker", "checker")
+    bare = services.claim_create(article=article, text="4 million euros", created_by=editor)
+    claim = services.claim_create(article=article, text="rose by 12 percent", created_by=editor)
+    fact_check = services.factcheck_create(claim=claim, author=editor, verdict="false", rationale="r")
+    fact_check = services.factcheck_submit(fact_check=fact_check, expected_version=1, user=editor)
+    fact_check = services.factcheck_publish(fact_check=fact_check, expected_version=2, user=checker)
+    # A change to the published verdict waits in its revision: that is the verdict the screen edits.
+    services.factcheck_update(
+        fact_check=fact_check, expected_version=3, user=editor, verdict="true", rationale="later"
+    )
+    page = json.loads(
+        DATA.search(api.get(f"/admin/corpus/article/{article.pk}/annotate/").content.decode())[1]
+    )
+    answer = {row["id"]: row for row in api.get(f"/api/claims/?article={article.pk}").json()["results"]}
+    assert {item["id"] for item in page["claims"]} == set(answer) == {bare.pk, claim.pk}
+    for item in page["claims"]:
+        expected = dict(answer[item["id"]])
+        expected.pop("snippet", None)
+        found, fact = dict(item), item["fact_check"]
+        if fact is not None:
+            found["fact_check"] = {key: value for key, value in fact.items() if key not in {"may", "working"}}
+            assert set(fact) - set(expected["fact_check"]) == {"may", "working"}
+        _same_as(found, expected, own={"may_change"})
+    fact = next(item for item in page["claims"] if item["id"] == claim.pk)["fact_check"]
+    assert fact["verdict"] == "false" and fact["revision"]["verdict"] == "true"
+    assert fact["working"] == {"verdict": "true", "rationale": "later", "evidence": []}
+    # The claims endpoint the screen reads again after each change answers the same rows.
+    again = api.get(f"/admin/corpus/article/{article.pk}/annotate/claims/").json()["claims"]
+    assert again == page["claims"]

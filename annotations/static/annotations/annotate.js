@@ -1844,10 +1844,10 @@
     let base = claim.fact_check;
     const idBase = `factcheck-${claim.id}`;
     const verdict = h("select", { class: "verdict-select", id: `${idBase}-verdict` },
-      ...data.choices.verdict.map((value) => h("option", { value, selected: base ? value === base.verdict : false }, verdictLabel(value))));
+      ...data.choices.verdict.map((value) => h("option", { value, selected: base ? value === base.working.verdict : false }, verdictLabel(value))));
     const rationale = h("textarea", { class: "rationale-input", id: `${idBase}-rationale`, rows: 4, placeholder: "What the evidence shows, in a few sentences" });
-    rationale.value = base ? base.rationale : "";
-    const evidence = evidenceEditor(base ? base.evidence : [], idBase);
+    rationale.value = base ? base.working.rationale : "";
+    const evidence = evidenceEditor(base ? base.working.evidence : [], idBase);
     const error = h("div", { class: "panel-error", role: "alert" });
     const version = h("span", { class: "panel-version" }, base ? `version ${base.version}` : "new");
     const save = h("button", { type: "submit", class: "button default save-button factcheck-save" }, base ? "Save fact-check" : "Write fact-check");
@@ -1902,7 +1902,7 @@
         error.append(
           h("strong", {}, `Not saved: someone else changed this fact-check (now version ${fresh.version}). `),
           "Your verdict, summary and evidence are kept in the fields; save again to apply them over theirs, or cancel.",
-          h("span", { class: "their-version" }, "Their version: ", verdictLabel(fresh.verdict), " · summary: ", h("q", {}, fresh.rationale || "(none)"), ` · evidence: ${evidenceSummary(fresh.evidence)}`),
+          h("span", { class: "their-version" }, "Their version: ", verdictLabel(fresh.working.verdict), " · summary: ", h("q", {}, fresh.working.rationale || "(none)"), ` · evidence: ${evidenceSummary(fresh.working.evidence)}`),
         );
         notify(`Fact-check ${fresh.id} was changed by someone else; nothing was overwritten.`, "warning");
         return;
@@ -1996,12 +1996,12 @@
       h("p", { class: "factcheck-state" },
         fact
           ? [
-              h("span", { class: `verdict verdict-${fact.verdict}` }, verdictLabel(fact.verdict)),
-              ` · ${fact.status.replace("_", " ")}${fact.revision_status ? ` (revision ${fact.revision_status.replace("_", " ")})` : ""} · by ${fact.author} · v${fact.version}`,
+              h("span", { class: `verdict verdict-${fact.working.verdict}` }, verdictLabel(fact.working.verdict)),
+              ` · ${fact.status.replace("_", " ")}${fact.revision ? ` (revision ${fact.revision.status.replace("_", " ")})` : ""} · by ${fact.author} · v${fact.version}`,
               fact.reviewer ? ` · reviewed by ${fact.reviewer}` : "",
-              fact.rationale ? h("span", { class: "side-note factcheck-summary" }, excerpt(fact.rationale, 160)) : null,
-              fact.evidence && fact.evidence.length
-                ? h("ul", { class: "evidence-list" }, ...fact.evidence.map((item) =>
+              fact.working.rationale ? h("span", { class: "side-note factcheck-summary" }, excerpt(fact.working.rationale, 160)) : null,
+              fact.working.evidence.length
+                ? h("ul", { class: "evidence-list" }, ...fact.working.evidence.map((item) =>
                     h("li", {}, h("a", { href: safeUrl(item.url), target: "_blank", rel: "noopener noreferrer" }, item.title || item.url),
                       [item.publisher, item.accessed ? `accessed ${item.accessed}` : null].filter(Boolean).length
                         ? ` — ${[item.publisher, item.accessed ? `accessed ${item.accessed}` : null].filter(Boolean).join(", ")}`
