@@ -1,5 +1,3 @@
-# Over 500 lines for now: most of it builds the page's JSON by hand, which the API's serializers are
-# to build instead; splitting it first would only move that code twice.
 """The annotate screen: an article as a reader sees it, with quotes and annotations highlighted.
 
 The page is server-rendered; a small script (static/annotations/annotate.js) draws the highlights and
