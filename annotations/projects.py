@@ -295,7 +295,7 @@ def curation_decide(
     """One curator's decision on a passage: take what every layer agreed on, pick one layer's
     annotation, write an edited one, or leave it out. The result joins the curated (published) layer;
     the decision records who chose what from which layer annotations."""
-    from .services.annotations import target_fields
+    from .services.annotations import annotation_content_check, target_fields
     from .services.tags import tags_resolve
 
     entry = ProjectArticle.objects.select_for_update().filter(project=project, article=article).first()
@@ -334,8 +334,7 @@ def curation_decide(
             resolved = list(base.tags.all()) if tags is None else tags_resolve(tags)
             note = note or base.note
         project_tags_check(project, resolved)
-        if not resolved and not note.strip():
-            raise ValidationError({"tags": "give at least one tag or a note."}, code="empty_annotation")
+        annotation_content_check(resolved, note)
         result = Annotation(
             article=article,
             author=curator,

@@ -70,6 +70,13 @@ def target_fields(
     return fields
 
 
+def annotation_content_check(tags, note: str) -> None:
+    """An annotation says something: a tag, or a note a reader can see (``is_blank`` text is none).
+    Every way of writing one calls this: the annotation services and curation."""
+    if not tags and is_blank(note):
+        raise ValidationError({"tags": "give at least one tag or a note."}, code="empty_annotation")
+
+
 @transaction.atomic
 def annotation_create(
     *,
@@ -105,8 +112,7 @@ def annotation_create(
         projects.layer_write_check(
             project=project, article_id=article.pk, user=author, tags=resolved_tags, status=status
         )
-    if not resolved_tags and is_blank(note):
-        raise ValidationError({"tags": "give at least one tag or a note."}, code="empty_annotation")
+    annotation_content_check(resolved_tags, note)
     annotation = Annotation(
         article=article,
         author=author,

@@ -507,3 +507,27 @@ def test_the_curation_post_sets_new_bounds_from_both_screens(client, layered):
     assert (edited.start, edited.end) == (start, units[index]["end"] + 4)
     assert edited.exact == article.text[start : units[index]["end"] + 4]
     assert [t.slug for t in edited.tags.all()] == ["praise"]
+
+
+def test_an_edit_with_no_tags_and_an_invisible_note_is_refused_as_every_door_refuses_it(layered):
+    setup, article = layered, layered.articles[0]
+    setup.close(article)
+    start = article.text.index("Opponents")
+    with pytest.raises(ValidationError, match="at least one tag or a note"):
+        projects.curation_decide(
+            project=setup.project,
+            article=article,
+            curator=setup.people["curator"],
+            choice="edited",
+            target="span",
+            start=start,
+            end=start + len("Opponents"),
+            tags=[],
+            note="\u200b",
+        )
+    assert not Annotation.objects.filter(curated=True).exists()
+    # The same note through the annotation service, the door of the API, the admin and the annotate screen.
+    with pytest.raises(ValidationError, match="at least one tag or a note"):
+        services.annotation_create(
+            article=article, author=setup.people["outsider"], start=0, end=3, note="\u200b"
+        )
