@@ -163,10 +163,6 @@ class PersonMentions:
         for at, run_end, words in _runs(masked):
             if len(words) == 1 and words[0].casefold() in _GENDER_OF_PRONOUN:
                 continue  # "She" opening a sentence is no name: it is read as the pending name's vote
-            # Pronouns between the previous name and this one speak for the previous name's gender.
-            if pending is not None:
-                self._vote(masked, pending_end, at, pending, votes)
-                pending = None
             lead = [w.casefold() for w in words]
             cut = 0
             gender = None
@@ -184,10 +180,12 @@ class PersonMentions:
             name_words = [_bare(w) for w in words[cut:]]
             name_words = [w for w in name_words if w]
             if not name_words or not _person_like(name_words):
-                continue
+                continue  # a capitalized word that names no one ("Tuesday's") leaves the wait open
             last = name_words[-1].casefold()
             titled = any(w in TITLE_WORDS or w in _TITLE_GENDER for w in lead[:cut])
-            subject = _is_subject(masked, at, run_end, previous_word, titled)
+            # "Of Diaz, Vance said": a name governed by a preposition is no subject.
+            governed = any(w.rstrip(".") in _GOVERNING for w in lead[:cut])
+            subject = not governed and _is_subject(masked, at, run_end, previous_word, titled)
             if (
                 len(name_words) == 1
                 and last not in known
@@ -205,6 +203,10 @@ class PersonMentions:
             }
             known_roles = self._roles.setdefault(last, set())
             known_roles |= roles
+            # Pronouns between the previous name and this one speak for the previous name's gender.
+            if pending is not None:
+                self._vote(masked, pending_end, at, pending, votes)
+                pending = None
             mention = Mention(
                 start + at + sum(len(w) + 1 for w in words[:cut]), name, last, frozenset(known_roles)
             )
@@ -308,8 +310,8 @@ def _bare(word: str) -> str:
 
 def _person_like(words: list[str]) -> bool:
     lowered = {w.casefold().rstrip(".") for w in words}
-    if lowered & ORG_WORDS:
-        return False
+    if lowered & ORG_WORDS or lowered & _NOT_IN_NAMES:
+        return False  # "Had I known": a pronoun is in no name
     if len(words) == 1 and words[0].casefold() in PLACES:
         return False
     if " ".join(words).casefold() in _STATES:
@@ -320,9 +322,17 @@ def _person_like(words: list[str]) -> bool:
 def _is_subject(masked: str, at: int, end: int, previous_word: str, titled: bool) -> bool:
     """A name opens a clause: at a sentence start, after punctuation or a clause opener, or after a
     title or role word ("candidate Ann Cole"); a possessive ("Ito's plan") is not a subject."""
-    if masked[end : end + 2] in ("\u2019s", "'s") or masked[end - 2 : end] in ("\u2019s", "'s"):
-        return False
-    if titled or not previous_word or previous_word[-1] in ',;:(\u2014\u2013-.?!"\u201d':
+    if masked[end : end + 2] in ("\u2019s", "'s") or masked[end - 2 : end] in (
+        "\u2019s",
+        "'s",
+        "s'",
+        "s\u2019",
+    ):
+        return False  # "Ito's plan", "Sanders' plan"
+    if titled:
+        # "Senator Omar Diaz said", but "attacks from Senator Omar Diaz": the title's own place decides.
+        return _opens_clause(masked, at)
+    if not previous_word or previous_word[-1] in ',;:(\u2014\u2013-.?!"\u201d':
         return True
     word = previous_word.casefold()
     if word in _POSTPOSED_CUES:
@@ -331,18 +341,46 @@ def _is_subject(masked: str, at: int, end: int, previous_word: str, titled: bool
         head = masked[max(0, at - 40) : at].rstrip()
         head = head[: len(head) - len(previous_word)].rstrip()
         return word != "told" and head[-1:] in ',"\u201d' + MASK
-    if word in _CLAUSE_OPENERS or word in TITLE_WORDS or word in ROLE_NOUNS or word in _TITLE_GENDER:
+    if word in _CLAUSE_OPENERS:
         return True
-    # "Conservative icon Ann Cole, who ...": a few words describing the name open the sentence.
-    head = masked[max(0, at - 50) : at]
-    cut = max(head.rfind(". "), head.rfind("\n"))
-    if cut < 0 and at > 50:
-        return False
-    words = head[cut + 1 :].split()
-    return 1 <= len(words) <= 3 and all(
-        w.isalpha()
-        and w.casefold() not in _NOT_NAME_START
-        and w.casefold() not in PREPOSITIONS
-        and not w.endswith(("ed", "ing"))
-        for w in words
-    )
+    # "Conservative icon Ann Cole, who ...", "Ohio, 62-year-old Brenda Marsh railed", "lost her daughter
+    # Jessie Moss": a few words describing the name, after the start of a clause or not.
+    return _opens_clause(masked, at)
+
+
+def _opens_clause(masked: str, at: int) -> bool:
+    """Whether the words right before offset ``at`` (a name, or the title before it) only describe it, back
+    to the start of a clause: at most four words, none of them a preposition, a possessive or a verb."""
+    head = masked[max(0, at - 60) : at]
+    words = head.split()
+    if at > 60 and words:
+        words = words[1:]  # the first word may be cut
+    for n, word in enumerate(reversed(words)):
+        if word[-1] in _CLAUSE_MARKS:
+            return True
+        if n >= 4:
+            return False
+        low = word.casefold()
+        if low in _CLAUSE_OPENERS:
+            return True
+        if (
+            low in _GOVERNING
+            or low in _POSSESSIVES
+            or low in _POSTPOSED_CUES
+            or (low.endswith(("ed", "ing")) and low not in _DESCRIBING and word[0].islower())
+        ):
+            return False
+    return len(words) < 5
+
+
+_CLAUSE_MARKS = ',;:(\u2014\u2013.?!"\u201d' + MASK
+_POSSESSIVES = wordset("his her their its our my your whose")
+# Words in -ed and -ing that describe a person rather than act on one ("former embattled governor").
+_DESCRIBING = wordset(
+    "retired embattled indicted elected acclaimed unnamed renowned noted famed celebrated longtime "
+    "leading ranking outgoing incoming governing sitting reigning presiding disgraced"
+)
+# Prepositions that govern a name ("Of Diaz, Vance said", "attacks from Senator Diaz"); "after" and
+# "before" may open a clause of their own ("After Diaz won, ...").
+_GOVERNING = PREPOSITIONS - wordset("after before following")
+_NOT_IN_NAMES = wordset("i we you they it me")
