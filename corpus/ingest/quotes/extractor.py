@@ -137,7 +137,7 @@ class QuoteExtractor:
                 self._unread.append((p.start, s))
             return  # nothing quoted and nothing reported: no rule below would fire
         masked = mask(s, pairs) if pairs else s
-        if "-" in masked:
+        if "-" in masked or "(" in masked:
             masked = blank_party_tags(masked)
         if p.role != "title":  # headlines capitalize every word: no evidence of who is a person
             self._unread.append((p.start, masked))
@@ -331,6 +331,9 @@ class QuoteExtractor:
                 used.add(tok.start)
                 return _Attribution(self.speakers.resolve(phrase), "according to", "quote-then-according-to")
             if tok.low in CUE_FINITE:
+                if v and all(t.low in _JOINING for t in tokens[:v]):
+                    # `She declared “...” and said ...`: a second verb of the subject before the quote.
+                    return None
                 used.add(tok.start)
                 cue, after_cue = _cue_text(s, tokens, v)
                 if v == 0:
@@ -481,15 +484,19 @@ class QuoteExtractor:
 
     def _stop_before_direct(self, found: Found) -> None:
         """Reported speech ends where a direct quotation of the sentence begins ("posted a comment,
-        saying, “...”"; "denies — “...?” asked Dunn"): the quotation is a quote of its own."""
+        saying, “...”"; "denies — “...?” asked Dunn"; "tweeted thanks, adding “...”"): the quotation is a
+        quote of its own. Reported speech that is nothing but the quotation ("said “...,” he said") is
+        not kept beside it."""
         for other in reversed(self.found):
             if other.paragraph != found.paragraph:
                 break
-            if (
-                other.kind == "direct"
-                and found.start + 1 < other.start <= found.end
-                and self.text[found.start : other.start - 1].rstrip()[-1:] in _INTRODUCING
-            ):
+            if other.kind != "direct" or not found.start < other.start <= found.end:
+                continue
+            if other.start - 1 <= found.start:
+                found.end = found.start
+                continue
+            lead = self.text[found.start : other.start - 1].rstrip()
+            if lead[-1:] in _INTRODUCING or lead.rsplit(None, 1)[-1].casefold() in CUE_PARTICIPLES:
                 found.end = min(found.end, other.start - 1)
         if found.end < found.start + 8:
             return
@@ -944,6 +951,8 @@ class QuoteExtractor:
 _DASHES = "\u2015\u2014\u2013"
 _BE = wordset("is was are were be been being")
 _CLAUSE_TURNS = wordset("but while whereas although though yet")
+# Words that join a second verb to the subject of the first ("... and then said").
+_JOINING = wordset("and but or then also later")
 # Finite verbs that do not end as past tenses or third persons do.
 _FINITE = wordset("has had is was are were will would can could did does do may might should must")
 # Marks after which a quotation opens a statement of its own (", saying, “...”", ": “...”").
@@ -964,14 +973,14 @@ _NOT_DESCRIBED = wordset(
 # Words that open a sentence without naming who speaks ("In a statement: ...", "Here is the text: ...").
 _NOT_INTRODUCERS = wordset("in on at as for with from by to of here there this that it these those what")
 _PARTY_TAG = re.compile(
-    r"\s\((?:[RDI]|Ind|Rep|Dem)\.?-[A-Z][A-Za-z.]*(?:\s[A-Z][A-Za-z.]*)?\)"
+    r"\s\((?:[RDI]|Ind|Rep|Dem)\.?(?:-[A-Z][A-Za-z.]*(?:\s[A-Z][A-Za-z.]*)?)?\)"
     r"|,\s(?:[RDI])-[A-Z][A-Za-z.]*(?:\s[A-Z][A-Za-z.]*)?(?=,)"
 )
 
 
 def blank_party_tags(masked: str) -> str:
-    """ "Rep. Ann Cole (D-Ore.) said", "Sen. Ted Cruz, R-Texas, said": the party and state tag is blanked
-    (same length, so offsets hold) so that the name meets its verb."""
+    """ "Rep. Ann Cole (D-Ore.) said", "Gov. Al Hill (R) said", "Sen. Ted Cruz, R-Texas, said": the party
+    (and state) tag is blanked (same length, so offsets hold) so that the name meets its verb."""
     return _PARTY_TAG.sub(lambda m: " " * len(m.group()), masked)
 
 

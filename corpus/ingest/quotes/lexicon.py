@@ -97,6 +97,7 @@ _AUX_ADV = wordset(
     """
     has have had did does do also then later repeatedly once again previously reportedly publicly recently earlier first
     further would will always often never even already still now separately privately yesterday today
+    however meanwhile too
     """
 )
 _TIME_NOUNS = wordset(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .lexicon import _ABBREVIATIONS, _WORK_WORDS, CUE_FINITE
+from .lexicon import _ABBREVIATIONS, _WORK_WORDS, CUE_FINITE, CUE_VERBS
 
 MASK = "\u25a1"
 _OPEN_DOUBLE = "\u201c\u201e\u00ab"
@@ -170,8 +170,19 @@ def _first_mark(s: str) -> int:
 
 
 def _names_a_work(before: str) -> bool:
-    words = before[-60:].casefold().split()
-    return any(w.strip(",") in _WORK_WORDS for w in words[-3:])
+    """ "the film “...”", "his book, “...”": a work word among the last words before the mark, with no
+    cue verb after it ("Holding a book, Lee said, “...”" quotes Lee) nor a verb that names the work
+    ("called the show “...”" says what the show is)."""
+    tail = [w.strip(",:") for w in before[-60:].casefold().split()[-3:]]
+    for n in range(len(tail) - 1, -1, -1):
+        if tail[n] in CUE_VERBS:
+            return False
+        if tail[n] in _WORK_WORDS:
+            return not any(w in _CALLING for w in tail[max(0, n - 2) : n])
+    return False
+
+
+_CALLING = frozenset(("called", "calls", "calling", "dubbed", "labeled", "labelled", "branded"))
 
 
 def _title_case(words: list[str]) -> bool:

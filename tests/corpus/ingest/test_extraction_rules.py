@@ -1,0 +1,86 @@
+"""Extraction rules on invented sentences: which quotations are found, of which kind, and which words of
+the sentence attribute them (cue verbs, appositives, colons, name forms)."""
+
+from __future__ import annotations
+
+from corpus.ingest.pipeline import process
+from corpus.ingest.types import ProcessedArticle
+
+
+def body(*paragraphs: str) -> str:
+    return "Headline for the test article\n" + "\n".join(paragraphs)
+
+
+def quotes_at(article: ProcessedArticle, text: str) -> list[tuple[str, str | None]]:
+    """(kind, speaker) of every quote whose span holds ``text``, in order."""
+    return [
+        (q.kind, q.speaker.name if q.speaker else None)
+        for q in article.quotes
+        if text in article.text[q.start : q.end]
+    ]
+
+
+# -- a direct quotation is not also reported speech ------------------------------------------------------------
+
+
+def test_reported_speech_stops_before_a_quotation_its_cue_word_introduces():
+    article = process(
+        body(
+            'Ada Lind tweeted thanks to the volunteers, adding "to all of you who knocked on doors: thank you!"'
+        )
+    )
+    assert quotes_at(article, "knocked on doors") == [("direct", "Ada Lind")]
+
+
+def test_a_quotation_that_is_all_a_cue_reports_is_direct_only():
+    article = process(
+        body(
+            "Omar Park spoke to the farmers.",
+            'Asked about the vote, Park said "We never counted on their support in the first place," he said.',
+        )
+    )
+    assert quotes_at(article, "We never counted") == [("direct", "Omar Park")]
+
+
+# -- attribution after the quote -------------------------------------------------------------------------------
+
+
+def test_a_verb_joined_by_and_after_a_quote_is_not_its_attribution():
+    article = process(body('Ada Lind cheered "What a night for this city!" and said the count would go on.'))
+    assert quotes_at(article, "What a night") == [("direct", "Ada Lind")]
+
+
+def test_a_work_word_before_the_cue_does_not_make_the_quote_a_title():
+    article = process(
+        body(
+            'Holding open a book, Omar Park said, "I just want to ask you if you know this person."',
+            'Dana Cole called the show "the most serious news program on the air."',
+            'She starred in the show "Late Nights."',
+        )
+    )
+    assert quotes_at(article, "I just want") == [("direct", "Omar Park")]
+    assert quotes_at(article, "most serious news") == [("partial", "Dana Cole")]
+    assert quotes_at(article, "Late Nights") == []
+
+
+# -- name forms -------------------------------------------------------------------------------------------------
+
+
+def test_a_party_tag_without_a_state_is_passed_over():
+    article = process(
+        body(
+            "Governor Phil Bryant spoke on Monday.",
+            'Gov. Phil Bryant (R) said he expects an "aggressive appeal" of the ruling.',
+        )
+    )
+    assert ("partial", "Phil Bryant") in quotes_at(article, "aggressive appeal")
+
+
+def test_however_between_a_name_and_its_verb_is_passed_over():
+    article = process(
+        body(
+            "Defense Secretary Ash Carter spoke in Singapore.",
+            'Carter however said he would welcome a "principled security network" for Asia.',
+        )
+    )
+    assert ("partial", "Ash Carter") in quotes_at(article, "principled security")
