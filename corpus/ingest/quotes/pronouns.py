@@ -119,7 +119,7 @@ _SENTENCE_BREAK = re.compile(r"[.?!]\s+(?=[A-Z\u201c\"])|\n")
 class Mention:
     at: int  # offset in the article text
     name: str  # the name as written, titles left out
-    last: str  # its last word, casefolded: the key of gender evidence and of later surname mentions
+    last: str  # its last word, casefolded: the key of later surname mentions
     roles: frozenset[str] = frozenset()  # titles and role words written with it ("senator", "candidate")
 
 
@@ -132,7 +132,8 @@ class PersonMentions:
         self._titled: dict[str, str] = {}  # gender from a courtesy title or a gendered role word
         self._votes: dict[str, dict[str, int]] = {}  # gender from the pronouns after the name
         self._roles: dict[str, set[str]] = {}
-        self._known: dict[str, str] = {}  # last word -> the full name it stands for
+        self._known: dict[str, str] = {}  # last word -> the first full name it stands for
+        self._family: dict[str, list[str]] = {}  # last word -> the full names with it, in order
 
     @classmethod
     def of_text(cls, text: str, spans: list[tuple[int, int]]) -> PersonMentions:
@@ -144,11 +145,14 @@ class PersonMentions:
             people.add(start, mask(block, pairs) if pairs else block)
         return people
 
-    def gender_of(self, last: str) -> str | None:
-        titled = self._titled.get(last)
+    def gender_of(self, name: str) -> str | None:
+        """The gender the article gives a person, by full name or by a surname it introduced."""
+        key = name.casefold()
+        key = self._known.get(key, name).casefold() if " " not in key else key
+        titled = self._titled.get(key)
         if titled is not None:
             return titled
-        counts = self._votes.get(last)
+        counts = self._votes.get(key)
         if not counts:
             return None
         male, female = counts.get(MALE, 0), counts.get(FEMALE, 0)
@@ -170,6 +174,8 @@ class PersonMentions:
                 lead[cut].rstrip(".") in _NOT_NAME_START
                 or lead[cut] in TITLE_WORDS
                 or lead[cut] in _TITLE_GENDER
+                # "Comedian Sarah Quill", "Virginia Gov. Terry Hale": a role or a state before a full name
+                or (len(words) - cut > 2 and (lead[cut] in ROLE_NOUNS or lead[cut] in _STATES))
             ):
                 gender = _TITLE_GENDER.get(lead[cut], gender)
                 cut += 1
@@ -193,25 +199,25 @@ class PersonMentions:
                 and not (subject and _LONE_SUBJECT.match(masked, run_end) and not last.endswith("ing"))
             ):
                 continue  # a lone capitalized word not introduced, titled nor acting: not evidence of a person
-            name = " ".join(name_words) if len(name_words) > 1 else known.get(last, name_words[0])
-            known[last] = name
+            # Pronouns between the previous name and this one speak for the previous name's gender.
+            if pending is not None:
+                self._vote(masked, pending_end, at, pending, votes)
+                pending = None
+            name = self._full_name(name_words, last, gender)
+            key = name.casefold()
             roles = {_ROLE_OF.get(w.rstrip("."), w.rstrip(".")) for w in lead[:cut]}
             if previous_word.isalpha():
                 roles.add(_ROLE_OF.get(previous_word, previous_word))
             roles = {
                 r for r in roles if r in ROLE_NOUNS or r in TITLE_WORDS or r in _PARTY_ROLES or r in _ROLES
             }
-            known_roles = self._roles.setdefault(last, set())
+            known_roles = self._roles.setdefault(key, set())
             known_roles |= roles
-            # Pronouns between the previous name and this one speak for the previous name's gender.
-            if pending is not None:
-                self._vote(masked, pending_end, at, pending, votes)
-                pending = None
             mention = Mention(
                 start + at + sum(len(w) + 1 for w in words[:cut]), name, last, frozenset(known_roles)
             )
             if gender is not None:
-                self._titled.setdefault(last, gender)
+                self._titled.setdefault(key, gender)
             if subject:
                 self.mentions.append(mention)
                 self.starts.append(mention.at)
@@ -235,7 +241,7 @@ class PersonMentions:
                 continue
             gender = _GENDER_OF_PRONOUN.get(word)
             if gender is not None:
-                counts = votes.setdefault(mention.last, {})
+                counts = votes.setdefault(mention.name.casefold(), {})
                 counts[gender] = counts.get(gender, 0) + 1
                 return
 
@@ -248,15 +254,41 @@ class PersonMentions:
         seen: list[str] = []
         found: list[Mention] = []
         for mention in reversed(self.mentions[:index]):
-            if mention.last in seen:
+            key = mention.name.casefold()
+            if key in seen:
                 continue
-            seen.append(mention.last)
-            gender = self.gender_of(mention.last)
+            seen.append(key)
+            gender = self.gender_of(key)
             if wanted is None or gender is None or gender == wanted:
                 found.append(mention)
             if len(seen) >= 3:
                 break
         return found
+
+    def _full_name(self, words: list[str], last: str, gender: str | None) -> str:
+        """The person a name run stands for. A full name is one of the family of its surname, unless it
+        writes a name already known more fully or more briefly ("Jeb Bush", "Gov Jeb Bush"); a surname
+        alone is the first full name introduced with it (the article's main person of that name), or,
+        after a courtesy title, the first of that gender ("Mr. Vance" among Ivy and Donald Vance)."""
+        family = self._family.setdefault(last, [])
+        if len(words) == 1:
+            if not family:
+                self._known.setdefault(last, words[0])
+                return self._known[last]
+            if gender is not None:
+                for wanted in (gender, None):
+                    chosen = next((n for n in family if self.gender_of(n.casefold()) == wanted), None)
+                    if chosen is not None:
+                        return chosen
+            return family[0]
+        for known in family:
+            if _same_person(known.split(), words):
+                return known
+        name = " ".join(words)
+        family.append(name)
+        if " " not in self._known.get(last, ""):
+            self._known[last] = name
+        return name
 
     def by_role(self, head: str, before: int) -> Mention | None:
         """ "the senator", "the Wisconsin Republican": the latest person before offset ``before`` named
@@ -308,6 +340,12 @@ def _bare(word: str) -> str:
     return word.rstrip(".,") if not re.fullmatch(r"(?:[A-Z]\.)+", word) else word
 
 
+def _same_person(known: list[str], words: list[str]) -> bool:
+    """ "Hillary Rodham Clinton" and "Hillary Clinton", "Jeb Bush" and "Gov Jeb Bush" are one person."""
+    shorter, longer = sorted((known, words), key=len)
+    return longer[-len(shorter) :] == shorter or known[0] == words[0]
+
+
 def _person_like(words: list[str]) -> bool:
     lowered = {w.casefold().rstrip(".") for w in words}
     if lowered & ORG_WORDS or lowered & _NOT_IN_NAMES:
@@ -329,6 +367,8 @@ def _is_subject(masked: str, at: int, end: int, previous_word: str, titled: bool
         "s\u2019",
     ):
         return False  # "Ito's plan", "Sanders' plan"
+    if previous_word in _ARTICLES:
+        return False  # "an Orlando Republican", "a Park supporter": a description
     if titled:
         # "Senator Omar Diaz said", but "attacks from Senator Omar Diaz": the title's own place decides.
         return _opens_clause(masked, at)
@@ -340,7 +380,9 @@ def _is_subject(masked: str, at: int, end: int, previous_word: str, titled: bool
         # after the verb is the reported clause's, and "told Ann Cole" names the listener.
         head = masked[max(0, at - 40) : at].rstrip()
         head = head[: len(head) - len(previous_word)].rstrip()
-        return word != "told" and head[-1:] in ',"\u201d' + MASK
+        # "..., says Libya is the biggest": a name with a verb after it is the reported clause's.
+        after = masked[end : end + 1]
+        return word != "told" and head[-1:] in ',"\u201d' + MASK and after in ("", ",", ".", MASK)
     if word in _CLAUSE_OPENERS:
         return True
     # "Conservative icon Ann Cole, who ...", "Ohio, 62-year-old Brenda Marsh railed", "lost her daughter
@@ -365,6 +407,7 @@ def _opens_clause(masked: str, at: int) -> bool:
             return True
         if (
             low in _GOVERNING
+            or (low in _NOT_NAME_START and low not in _PARTY_WORDS)  # "if Dana Cole wins"
             or low in _POSSESSIVES
             or low in _POSTPOSED_CUES
             or (low.endswith(("ed", "ing")) and low not in _DESCRIBING and word[0].islower())
@@ -374,6 +417,8 @@ def _opens_clause(masked: str, at: int) -> bool:
 
 
 _CLAUSE_MARKS = ',;:(\u2014\u2013.?!"\u201d' + MASK
+_ARTICLES = wordset("a an the")
+_PARTY_WORDS = wordset("republican republicans democrat democrats democratic gop")
 _POSSESSIVES = wordset("his her their its our my your whose")
 # Words in -ed and -ing that describe a person rather than act on one ("former embattled governor").
 _DESCRIBING = wordset(

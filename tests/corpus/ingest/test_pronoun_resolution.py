@@ -6,7 +6,7 @@ The candidates are the people an article names as subjects; gender comes from th
 from __future__ import annotations
 
 from corpus.ingest.pipeline import process
-from corpus.ingest.quotes.pronouns import FEMALE, PersonMentions
+from corpus.ingest.quotes.pronouns import FEMALE, MALE, PersonMentions
 from corpus.ingest.types import ProcessedArticle
 
 
@@ -93,3 +93,62 @@ def test_she_after_of_someone_goes_to_the_woman_speaking():
         )
     )
     assert said(article, "He is highlighting") == "Rita Vance"
+
+
+# -- people who share a surname -----------------------------------------------------------------------------
+
+
+def test_relatives_who_share_a_surname_keep_their_own_gender():
+    text = "Donald Vance opened the rally. Ivy Vance said she was proud. Vance said he would not quit."
+    mentions = mentions_of(text)
+    assert [m.name for m in mentions.mentions] == ["Donald Vance", "Ivy Vance", "Donald Vance"]
+    assert (mentions.gender_of("Donald Vance"), mentions.gender_of("Ivy Vance")) == (MALE, FEMALE)
+
+
+def test_a_courtesy_title_picks_the_relative_of_its_gender():
+    text = "Ivy Vance spoke first. Donald Vance said he agreed. Mr. Vance left early."
+    assert mentions_of(text).mentions[-1].name == "Donald Vance"
+
+
+def test_he_after_a_relative_spoke_goes_to_the_man_of_the_family():
+    article = process(
+        body(
+            "Senator Donald Vance opened the rally in Akron.",
+            "His daughter, Ivy Vance, said she was proud of the campaign.",
+            "Later Vance said he would not quit.",
+            '"We will win this state," he said.',
+        )
+    )
+    assert said(article, "We will win this state") == "Donald Vance"
+
+
+# -- what is no subject, and what is no part of a name ------------------------------------------------------
+
+
+def test_a_name_after_an_article_is_a_description_not_a_subject():
+    mentions = mentions_of(
+        "Todd Wilcox, an Orlando Republican who founded a firm, spoke. Lee Park, a Park supporter, left."
+    )
+    assert [m.name for m in mentions.mentions] == ["Todd Wilcox", "Lee Park"]
+
+
+def test_a_place_after_says_in_a_clause_is_no_speaker():
+    mentions = mentions_of("Omar Diaz, an expert at the institute, says Libya is the biggest trouble spot.")
+    assert [m.name for m in mentions.mentions] == ["Omar Diaz"]
+
+
+def test_the_subject_of_a_subordinate_clause_is_no_candidate():
+    mentions = mentions_of(
+        "Ohio Gov. Ray Hollis predicted the party would win if Dana Cole wins the primary."
+    )
+    assert [m.name for m in mentions.mentions] == ["Ray Hollis"]
+
+
+def test_a_state_and_a_role_before_a_name_are_no_part_of_it():
+    mentions = mentions_of("Comedian Sarah Quill spoke. Then Virginia Gov. Terry Hale spoke.")
+    assert [m.name for m in mentions.mentions] == ["Sarah Quill", "Terry Hale"]
+
+
+def test_a_party_word_describing_a_name_keeps_it_a_subject():
+    mentions = mentions_of("On Monday, Democratic presidential front-runner Hana Ito stretched the truth.")
+    assert [m.name for m in mentions.mentions] == ["Hana Ito"]
