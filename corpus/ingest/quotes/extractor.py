@@ -21,6 +21,7 @@ from .lexicon import (
     _PREPOSITIONS,
     _PRONOUNS,
     _SUBORDINATORS,
+    _TIME_NOUNS,
     _TRIGGERS,
     CUE_FINITE,
     CUE_PARTICIPLES,
@@ -408,6 +409,9 @@ class QuoteExtractor:
         whole = self._tokens(masked, begin, open_at)
         attr = self._cue_before_quote(s, tokens, used, whole[: len(whole) - len(tokens)])
         if attr is None and colon and last_quote < 0:
+            named = self._colon_name(s, masked, tokens)
+            if named is not None:
+                return named
             # "She turned to the committee: “...”": whoever the sentence is about introduces the quote.
             phrase = sentence_subject(s, tokens)
             if phrase and tokens[0].low not in _NOT_INTRODUCERS:
@@ -415,6 +419,21 @@ class QuoteExtractor:
                 cue = s[after : tokens[-1].end].strip(" ,")
                 return _Attribution(self._resolve(phrase), cue, "colon-introduction")
         return attr
+
+    def _colon_name(self, s: str, masked: str, tokens: list[Tok]) -> _Attribution | None:
+        """ "Polls caught the shift - Dana Cole: “...”" (a name alone after a dash) and "According to
+        Ben Ortiz: “...”" name who the quote after the colon is from."""
+        if len(tokens) > 2 and tokens[0].low == "according" and tokens[1].low == "to":
+            phrase = subject_after(s, tokens[2:])
+            return _Attribution(self._resolve(phrase), "according to", "according-to") if phrase else None
+        stretch = masked[tokens[0].start : tokens[-1].end]
+        dash = max(stretch.rfind(" - "), *(stretch.rfind(d) for d in _DASHES))
+        if dash < 0:
+            return None
+        run = [t for t in tokens if t.start > tokens[0].start + dash]
+        if 0 < len(run) <= 5 and _is_cap(run[0]) and all(_is_cap(t) or t.low in ("and", "&") for t in run):
+            return _Attribution(self._resolve(s[run[0].start : run[-1].end]), ":", "colon-introduction")
+        return None
 
     def _cue_before_quote(
         self, s: str, tokens: list[Tok], used: set[int], earlier: list[Tok]
@@ -430,7 +449,9 @@ class QuoteExtractor:
                     # "Lee left the room, adding: “...”": the participle's subject is the sentence's,
                     # before any earlier quote of it (`Lee called it “messy,” adding, “...”`).
                     own = tokens[:v] if any(t.kind == "w" for t in tokens[:v]) else []
-                    phrase = sentence_subject(s, own or earlier + tokens[:v]) if v or earlier else ""
+                    phrase = _trailing_subject(s, own) if own else ""
+                    if not phrase:
+                        phrase = sentence_subject(s, own or earlier + tokens[:v]) if v or earlier else ""
                 else:
                     phrase = subject_before(s, tokens[:v]) if v else subject_after(s, tokens[v + 1 :])
                 return _Attribution(self._resolve(phrase), cue, "attribution-then-quote")
@@ -590,7 +611,7 @@ class QuoteExtractor:
     def _saying(self, p: ParagraphSpec, s: str, tokens: list[Tok], v: int) -> _Attribution | None:
         if _content_after(tokens, v + 1) is None:
             return None
-        phrase = sentence_subject(s, tokens[: min(v - 1, 40)])
+        phrase = _trailing_subject(s, tokens[:v]) or sentence_subject(s, tokens[: min(v - 1, 40)])
         if not phrase:
             return None
         attr = _Attribution(self._resolve(phrase), "saying", "saying-participle")
@@ -677,7 +698,7 @@ class QuoteExtractor:
             tok = tokens[v]
             if (tok.low in CUE_PAST or tok.low in PARTIAL_VERBS) and not tok.text[0].isupper():
                 if tok.low.endswith("ing"):
-                    phrase = sentence_subject(s, tokens[: min(v, 40)])
+                    phrase = _trailing_subject(s, tokens[:v]) or sentence_subject(s, tokens[: min(v, 40)])
                 else:
                     phrase = subject_before(s, tokens[max(0, v - 80) : v])
                 if not phrase:
@@ -982,6 +1003,29 @@ def blank_party_tags(masked: str) -> str:
     """ "Rep. Ann Cole (D-Ore.) said", "Gov. Al Hill (R) said", "Sen. Ted Cruz, R-Texas, said": the party
     (and state) tag is blanked (same length, so offsets hold) so that the name meets its verb."""
     return _PARTY_TAG.sub(lambda m: " " * len(m.group()), masked)
+
+
+def _trailing_subject(s: str, tokens: list[Tok]) -> str:
+    """The subject of an attribution that ends ``tokens`` as a clause of its own ("..., Dana Cole said,"
+    or "..., said Ben Ortiz, a friend,"), before a participle that goes on with it ("adding, “...”"); ""
+    when there is none."""
+    end = len(tokens) - 1 if tokens and tokens[-1].text == "," else len(tokens)
+    for k in range(end - 1, max(-1, end - 20), -1):
+        tok = tokens[k]
+        if tok.kind == "q":
+            return ""
+        if tok.low not in SPEECH_VERBS or tok.text[0].isupper():
+            continue
+        if k > 0 and tokens[k - 1].text == ",":
+            return subject_after(s, tokens[k + 1 : end]) if k + 1 < end and _is_cap(tokens[k + 1]) else ""
+        _, after_cue = _cue_text(s, tokens[:end], k)
+        if not k or any(t.low not in _TIME_NOUNS and t.low not in _AUX_ADV for t in tokens[after_cue:end]):
+            return ""  # "..., Lee said Thursday, adding": nothing but the time may follow the verb
+        phrase = subject_before(s, tokens[:k])
+        at = s.rfind(phrase, tokens[0].start, tok.start) if phrase else -1
+        first = next((n for n in range(k) if tokens[n].start >= at), 0) if at >= 0 else 0
+        return phrase if first > 0 and tokens[first - 1].text == "," else ""
+    return ""
 
 
 def _whole_sentence(content: str, words: list[str]) -> bool:

@@ -106,7 +106,7 @@ _TIME_NOUNS = wordset(
     sunday january february march april may june july august september october november december
     """
 )
-_TIME_LEADS = wordset("last this next on early late earlier")
+_TIME_LEADS = wordset("last this next on early late earlier later")
 _PREPOSITIONS = wordset(
     """
     in at of from on for with by near to into across over under about against between among through during

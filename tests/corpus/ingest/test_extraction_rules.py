@@ -84,3 +84,40 @@ def test_however_between_a_name_and_its_verb_is_passed_over():
         )
     )
     assert ("partial", "Ash Carter") in quotes_at(article, "principled security")
+
+
+# -- appositives and colon introductions ------------------------------------------------------------------------
+
+
+def test_a_participle_after_a_trailing_attribution_takes_its_speaker():
+    article = process(
+        body(
+            'Ada Lind and Omar Park will meet next week, Dana Cole said, adding, "They need to sit down and talk."',
+            'Omar Park left early, said Ben Ortiz, a longtime friend, adding, "He was not feeling well."',
+        )
+    )
+    assert quotes_at(article, "They need to sit") == [("direct", "Dana Cole")]
+    assert quotes_at(article, "He was not feeling") == [("direct", "Ben Ortiz")]
+
+
+def test_a_weekday_after_later_is_passed_over_before_the_verb():
+    article = process(body('Ben Ortiz later Thursday told reporters: "Both of them are meeting next week."'))
+    assert quotes_at(article, "Both of them") == [("direct", "Ben Ortiz")]
+
+
+def test_a_name_after_a_dash_introduces_the_quote_after_its_colon():
+    article = process(
+        body(
+            'Late polls caught the shift - Dana Cole: "Keep on contacting voters as late as possible."',
+            'According to Ben Ortiz: "The count is not over yet, and nobody should say it is."',
+        )
+    )
+    assert quotes_at(article, "Keep on contacting") == [("direct", "Dana Cole")]
+    assert quotes_at(article, "The count is not over") == [("direct", "Ben Ortiz")]
+
+
+def test_a_participle_after_a_trailing_attribution_carries_its_speaker_to_partial_quotes():
+    article = process(
+        body('Ada Lind will run again, Dana Cole said, calling the plan "a waste of everyone\'s time."')
+    )
+    assert quotes_at(article, "a waste of") == [("partial", "Dana Cole")]
