@@ -24,7 +24,12 @@ from django.views.decorators.http import require_POST
 
 from corpus import selectors as corpus_selectors
 from corpus.models import Article, Paragraph, ParagraphRole, Quote, QuoteKind, Speaker
-from corpus.serializers import NestedParagraphSerializer, QuoteSerializer, SpeakerSummarySerializer
+from corpus.serializers import (
+    ArticleHeaderSerializer,
+    NestedParagraphSerializer,
+    QuoteSerializer,
+    SpeakerSummarySerializer,
+)
 
 from . import access, projects, selectors, work_queue
 from .models import (
@@ -42,7 +47,7 @@ from .models import (
     Verdict,
 )
 from .palette import QUOTE_COLOUR, SPAM_COLOUR, display_colours
-from .serializers import AnnotationSerializer, CheckWorthySerializer, ClaimSerializer
+from .serializers import AnnotationSerializer, CheckWorthySerializer, ClaimSerializer, TagSerializer
 from .services import REVIEW_PERMISSION, SPAM_TAG
 
 VIEW_PERMISSION = "corpus.view_article"
@@ -81,8 +86,10 @@ SHORTCUT_KEYS = "1234567890qwertyuiopsdfghlzxcvbnm"
 
 
 def _tag_data(tags: list[Tag]) -> list[dict[str, Any]]:
-    """The vocabulary in the order of the label bar (each parent followed by its children), each tag with
-    the colour the screen draws it in and its shortcut key; the spam tag has the spam colour and no key."""
+    """The API's tags in the order of the label bar (each parent followed by its children), and beside
+    each what the screen adds: its ``path``, the ``display_colour`` the screen draws it in (the stored
+    ``colour`` moved apart from the quote, spam and selection marks and from the others) and its
+    ``shortcut`` key; the spam tag is drawn in the spam colour and has no key."""
     paths = _tag_paths(tags)
     ordered = sorted(tags, key=lambda tag: [part.casefold() for part in paths[tag.pk].split(" › ")])
     labelled = [tag for tag in ordered if tag.slug != SPAM_TAG]
@@ -90,18 +97,15 @@ def _tag_data(tags: list[Tag]) -> list[dict[str, Any]]:
         zip((tag.pk for tag in labelled), display_colours(t.colour for t in labelled), strict=True)
     )
     keys = dict(zip((tag.pk for tag in labelled), SHORTCUT_KEYS, strict=False))
+    rows = TagSerializer(ordered, many=True).data
     return [
         {
-            "slug": tag.slug,
-            "name": tag.name,
+            **row,
             "path": paths[tag.pk],
-            "parent": tag.parent.slug if tag.parent_id else None,
-            "colour": colours.get(tag.pk, SPAM_COLOUR),
-            "stored_colour": tag.colour,
+            "display_colour": colours.get(tag.pk, SPAM_COLOUR),
             "shortcut": keys.get(tag.pk),
-            "description": tag.description,
         }
-        for tag in ordered
+        for row, tag in zip(rows, ordered, strict=True)
     ]
 
 
@@ -258,13 +262,7 @@ def annotate_page_data(
     if project is not None:
         tags = _subtree(tags, project.tag_root_id)
     return {
-        "article": {
-            "id": article.pk,
-            "title": article.title,
-            "text": article.text,
-            "language": article.language,
-            "version": article.version,
-        },
+        "article": ArticleHeaderSerializer(article).data,
         "paragraphs": NestedParagraphSerializer(
             paragraphs, many=True, context={"article_text": article.text}
         ).data,

@@ -219,6 +219,15 @@ class ArticleListSerializer(LeanRepresentation, serializers.ModelSerializer):
         ]
 
 
+class ArticleHeaderSerializer(serializers.ModelSerializer):
+    """The fields of an article's detail that a screen showing its text needs, and no count: what the
+    annotate screen embeds, each with the value the API's article detail gives it."""
+
+    class Meta:
+        model = Article
+        fields = ["id", "title", "text", "language", "version"]
+
+
 class SpeakerQuoteSerializer(QuoteSerializer):
     """A quote in "everything X said": where it was said, and the paragraph around it."""
 

@@ -1,6 +1,6 @@
-"""The annotate screen's data is the API's: what it embeds of paragraphs, speakers, annotations and
-check-worthy sentences is what the API answers for the same rows, field for field (the screen's own
-additions aside), so the screen's script and API clients read one shape."""
+"""The annotate screen's data is the API's: what it embeds of the article, paragraphs, speakers, tags,
+annotations and check-worthy sentences is what the API answers for the same rows, field for field (the
+screen's own additions aside), so the screen's script and API clients read one shape."""
 
 from __future__ import annotations
 
@@ -58,6 +58,22 @@ def _same_as(item: dict, answer: dict, *, own: set[str] = frozenset()) -> None:
     """Every field the API answers, with the API's value; nothing else but the screen's ``own``."""
     assert {key: item[key] for key in answer} == answer
     assert set(item) - set(answer) <= own, set(item) - set(answer)
+
+
+def test_article_header_is_the_apis(page_and_api):
+    article, page, api = page_and_api
+    answer = api.get(f"/api/articles/{article.pk}/").json()
+    assert set(page["article"]) == {"id", "title", "text", "language", "version"}
+    assert page["article"] == {key: answer[key] for key in page["article"]}
+    assert page["article"]["text"] == article.text
+
+
+def test_tags_are_the_apis_with_their_path_drawn_colour_and_key_beside_them(page_and_api):
+    _article, page, api = page_and_api
+    assert "claim" in {tag["slug"] for tag in page["tags"]}
+    for item in page["tags"]:
+        answer = api.get(f"/api/tags/{item['slug']}/").json()
+        _same_as(item, answer, own={"path", "display_colour", "shortcut"})
 
 
 def test_paragraphs_are_the_apis(page_and_api):

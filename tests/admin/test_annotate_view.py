@@ -10,6 +10,7 @@ import pytest
 from annotations import services
 from annotations.annotate import annotate_page_data
 from annotations.models import Annotation
+from annotations.palette import QUOTE_COLOUR, SPAM_COLOUR
 from corpus.models import Article, Quote, Speaker
 from tests.factories import ArticleFactory, TagFactory, UserFactory
 
@@ -143,6 +144,16 @@ def test_tags_carry_hierarchical_names_and_colours(client, article, editor):
     tags = {t["slug"]: t for t in _page_data(client.get(_url(article)))["tags"]}
     assert tags["framing-wolf-warrior"]["path"] == "framing › wolf-warrior diplomacy"
     assert tags["framing-wolf-warrior"]["colour"] == "#64b5f6"
+
+
+def test_a_tag_keeps_its_stored_colour_beside_the_one_the_screen_draws(client, article, editor):
+    # Stored in the quote mark's colour: the screen draws it in another, the API's field keeps the stored.
+    TagFactory(slug="framing", name="framing", colour=QUOTE_COLOUR)
+    client.force_login(editor)
+    tags = {t["slug"]: t for t in _page_data(client.get(_url(article)))["tags"]}
+    assert tags["framing"]["colour"] == QUOTE_COLOUR
+    assert tags["framing"]["display_colour"] not in {QUOTE_COLOUR, SPAM_COLOUR}
+    assert tags["framing"]["shortcut"] == "1"
 
 
 def test_user_text_is_escaped_in_the_page(client, article, editor):

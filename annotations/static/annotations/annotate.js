@@ -109,7 +109,9 @@
   const can = data.can;
   // Colours end up in style attributes: only #rrggbb gets there.
   const safeColour = (colour) => (/^#[0-9a-f]{6}$/i.test(colour) ? colour : "#bdbdbd");
-  const tagsBySlug = new Map(data.tags.map((tag) => [tag.slug, { ...tag, colour: safeColour(tag.colour) }]));
+  // A tag is the API's, with the screen's path, shortcut and display_colour beside it; here its colour
+  // is the one the screen draws it in (the stored one moved apart from the marks and the other tags).
+  const tagsBySlug = new Map(data.tags.map((tag) => [tag.slug, { ...tag, colour: safeColour(tag.display_colour) }]));
   data.tags = [...tagsBySlug.values()];
   const tagsByKey = new Map(data.tags.filter((tag) => tag.shortcut).map((tag) => [tag.shortcut, tag]));
 
