@@ -842,6 +842,9 @@ class QuoteExtractor:
             return self._resolve_pronoun(phrase.strip(), lowered)
         if lowered in ("i", "we"):
             return self._resolve_first_person(phrase.strip(), lowered)
+        if "-" in phrase:
+            # "Sen. Omar Park (D-Ill.), noting ...": the tag is no part of the name or its appositive.
+            phrase = _PARTY_TAG.sub("", phrase)
         words = lowered.split()
         if 2 <= len(words) <= 12 and words[0] in _DESCRIPTION_LEADS and phrase.split()[-1].islower():
             return self._resolve_description(phrase.strip(), words)

@@ -458,7 +458,9 @@ def person_of_org(phrase: str) -> str:
         run -= 1
     names = person[run:]
     lowered = {w.casefold().rstrip(".,") for w in org}
-    if len(names) < 2 or not (state or lowered & ORG_WORDS):
+    # "Dana Cole of Cheyenne": a full name from a town (one capitalized word) is the person too.
+    town = len(org) == 1 and is_capitalized(org[0]) and len(person) == len(names)
+    if len(names) < 2 or not (state or town or lowered & ORG_WORDS):
         return phrase
     if {w.casefold() for w in names} & ORG_WORDS:
         return phrase

@@ -121,3 +121,18 @@ def test_a_participle_after_a_trailing_attribution_carries_its_speaker_to_partia
         body('Ada Lind will run again, Dana Cole said, calling the plan "a waste of everyone\'s time."')
     )
     assert quotes_at(article, "a waste of") == [("partial", "Dana Cole")]
+
+
+def test_a_party_tag_inside_a_name_with_an_appositive_is_no_part_of_the_name():
+    article = process(
+        body(
+            'But Sen. Omar Park (D-Ill.), noting the size of the crowd, said, "Let me tell you, this is a'
+            ' movement."'
+        )
+    )
+    assert quotes_at(article, "Let me tell you") == [("direct", "Omar Park")]
+
+
+def test_a_full_name_of_a_town_is_the_person():
+    article = process(body('"I know her father slightly," said Dana Cole of Cheyenne.'))
+    assert quotes_at(article, "I know her father") == [("direct", "Dana Cole")]
