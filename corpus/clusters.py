@@ -29,22 +29,24 @@ another.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from hashlib import blake2b
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, F, Min, OuterRef, Subquery
 
+from .bulk import UPDATE_ROWS, update_column, update_rows
 from .models import Article, Quote, QuoteCluster, QuoteFingerprint, QuoteKind
 from .versioning import versioned_update
 
-SHINGLE = 3  # words per hashed n-gram
-WINDOW = 4  # winnowing window, in n-grams
+SHINGLE = 3  # words per hashed n-gram (``shingles`` is written for 3)
+WINDOW = 4  # winnowing window, in n-grams (``fingerprints`` is written for 4)
 MIN_RUN = SHINGLE + WINDOW - 1  # a shared run of this many tokens always shares a fingerprint
 MIN_TOKENS = 6  # shorter quotes are too common to say where else they were said
 MIN_SHARED = 4  # 3-grams in common (six words in a row) ...
@@ -70,13 +72,18 @@ def tokens(text: str) -> list[list[str]]:
 
 def _hash(gram: str) -> int:
     # Stable across processes and versions (Python's hash() is salted), signed to fit a BigIntegerField.
-    return int.from_bytes(hashlib.blake2b(gram.encode(), digest_size=8).digest(), "big", signed=True)
+    return int.from_bytes(blake2b(gram.encode(), digest_size=8).digest(), "big", signed=True)
 
 
 def shingles(segments: Sequence[Sequence[str]]) -> list[list[int]]:
-    """The hashes of every 3-gram, segment by segment."""
+    """The hashes of every 3-gram, segment by segment (``_hash`` of each, written out: this runs for
+    every quote ingested)."""
+    from_bytes = int.from_bytes
     return [
-        [_hash(" ".join(segment[i : i + SHINGLE])) for i in range(len(segment) - SHINGLE + 1)]
+        [
+            from_bytes(blake2b(f"{a} {b} {c}".encode(), digest_size=8).digest(), "big", signed=True)
+            for a, b, c in zip(segment, segment[1:], segment[2:], strict=False)
+        ]
         for segment in segments
         if len(segment) >= SHINGLE
     ]
@@ -90,8 +97,7 @@ def fingerprints(hashed: Sequence[Sequence[int]]) -> set[int]:
         if len(segment) <= WINDOW:
             chosen.add(min(segment))
             continue
-        for i in range(len(segment) - WINDOW + 1):
-            chosen.add(min(segment[i : i + WINDOW]))
+        chosen.update(map(min, segment, segment[1:], segment[2:], segment[3:]))
     return chosen
 
 
@@ -104,13 +110,20 @@ class Shape:
 
     @classmethod
     def of(cls, text: str) -> Shape | None:
-        segments = tokens(text)
-        if sum(len(s) for s in segments) < MIN_TOKENS:
-            return None
-        hashed = shingles(segments)
-        if not hashed:
-            return None
-        return cls(grams=frozenset(h for s in hashed for h in s), prints=frozenset(fingerprints(hashed)))
+        return _shape_of(text)
+
+
+@lru_cache(maxsize=1 << 13)
+def _shape_of(text: str) -> Shape | None:
+    # Remembered by text (a Shape is immutable): the quotes that hold a fingerprint are read again as
+    # candidates by every batch that repeats their words, and syndicated copy repeats whole quotes.
+    segments = tokens(text)
+    if sum(len(s) for s in segments) < MIN_TOKENS:
+        return None
+    hashed = shingles(segments)
+    if not hashed:
+        return None
+    return Shape(grams=frozenset().union(*hashed), prints=frozenset(fingerprints(hashed)))
 
 
 def same_words(a: Shape, b: Shape) -> bool:
@@ -232,38 +245,40 @@ def _cluster_new_quotes(article_ids: list[int]) -> None:
                 others[member.pk] = member
     members = {**others, **new}
 
-    # Union-find over verified pairs of different articles, each pair seen once.
+    # Union-find over verified pairs of different articles, each pair seen once. Every quote compared
+    # with another article's is in ``parent``, matched or not (one left alone is a group of its own).
     parent: dict[int, int] = {}
 
     def find(x: int) -> int:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
+        while (up := parent[x]) != x:
+            parent[x] = parent[up]
             x = parent[x]
         return x
 
-    best: dict[
-        int, tuple[float, int]
-    ] = {}  # each new quote's best match: where it goes when clusters stay apart
+    # Each new quote's best match: where it goes when clusters stay apart.
+    best: dict[int, tuple[float, int]] = {}
     for quote in new.values():
-        seen: set[int] = set()
+        pk, article_id, grams = quote.pk, quote.article_id, quote.shape.grams
+        seen = {pk}
         for value in quote.shape.prints:
             for other_pk in by_print[value]:
-                if other_pk == quote.pk or other_pk in seen:
+                if other_pk in seen:
                     continue
                 seen.add(other_pk)
                 other = members.get(other_pk)
-                if other is None or other.article_id == quote.article_id:
+                if other is None or other.article_id == article_id:
                     continue
-                if find(quote.pk) == find(other_pk) and quote.pk in best:
+                parent.setdefault(pk, pk)
+                parent.setdefault(other_pk, other_pk)
+                if pk in best and find(pk) == find(other_pk):
                     continue  # already together through another quote
-                if not same_words(quote.shape, other.shape):
+                # same_words(), written out with the share it counts kept as the score
+                shared = len(grams & other.shape.grams)
+                if shared < MIN_SHARED or shared / min(len(grams), len(other.shape.grams)) < MIN_CONTAINMENT:
                     continue
-                find(quote.pk), find(other.pk)
-                parent[find(quote.pk)] = find(other.pk)
-                score = len(quote.shape.grams & other.shape.grams)
-                if score > best.get(quote.pk, (0, 0))[0]:
-                    best[quote.pk] = (score, other.pk)
+                parent[find(pk)] = find(other_pk)
+                if shared > best.get(pk, (0, 0))[0]:
+                    best[pk] = (shared, other_pk)
     if not parent:
         return
     groups: dict[int, list[int]] = defaultdict(list)
@@ -324,7 +339,7 @@ def _assign(groups: Iterable[list[int]], members: dict[int, _Member], best: dict
         by_cluster[cluster].append(pk)
     for cluster, quote_ids in sorted(by_cluster.items()):
         for chunk in _chunks(quote_ids):
-            Quote.objects.filter(pk__in=chunk).update(cluster_id=cluster)
+            update_column(Quote, "cluster", cluster, chunk)
     # The clusters made here were counted from their quotes; a merge is counted again (it is rare, and
     # costs what moving the merged quotes costs); every other cluster takes in its joining quotes.
     made_ids = {cluster.pk for cluster in made}
@@ -394,7 +409,8 @@ def _clusters_grow(joins: dict[int, list[_Member]]) -> None:
                 elif cluster.speaker_id != member.speaker_id:
                     cluster.speakers_disagree, cluster.speaker_id = True, None
             changed.append(cluster)
-    QuoteCluster.objects.bulk_update(changed, _CLUSTER_FIGURES, batch_size=500)
+    for chunk in _chunks(changed, UPDATE_ROWS):
+        update_rows(chunk, _CLUSTER_FIGURES)
     clusters_firsts_recount(unknown_first)
 
 

@@ -8,8 +8,8 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
 from django.utils import timezone
 
-from corpus.bulk import Ids, insert, reserve_ids, row_from, row_type
-from corpus.models import Quote, Speaker
+from corpus.bulk import UPDATE_ROWS, Ids, insert, reserve_ids, row_from, row_type, update_column, update_rows
+from corpus.models import Quote, QuoteCluster, Speaker
 
 pytestmark = pytest.mark.django_db
 
@@ -63,3 +63,52 @@ def test_a_row_from_an_instance_holds_what_the_database_stores():
         version=1,
         created_at=Speaker._meta.get_field("created_at").get_db_prep_save(now, connection),
     )
+
+
+def _clusters(count: int) -> list[QuoteCluster]:
+    return QuoteCluster.objects.bulk_create([QuoteCluster(size=n + 2, articles=2) for n in range(count)])
+
+
+def test_update_rows_writes_what_bulk_update_writes_in_one_statement_and_leaves_the_timestamps(
+    django_assert_num_queries,
+):
+    speaker = Speaker.objects.create(name="Ada Obi")
+    ours, theirs = _clusters(3), _clusters(3)
+    for mine, other, (size, disagree, who) in zip(
+        ours, theirs, [(7, True, None), (0, False, speaker.pk), (2**31 - 1, False, None)], strict=True
+    ):
+        for cluster in (mine, other):
+            cluster.size, cluster.speakers_disagree, cluster.speaker_id = size, disagree, who
+    stamps = dict(QuoteCluster.objects.values_list("pk", "updated_at"))
+    fields = ["size", "speakers_disagree", "speaker"]
+    with django_assert_num_queries(1):
+        update_rows(ours, fields)
+    QuoteCluster.objects.bulk_update(theirs, fields)
+    written = {c.pk: c for c in QuoteCluster.objects.all()}
+    for mine, other in zip(ours, theirs, strict=True):
+        assert (written[mine.pk].size, written[mine.pk].speakers_disagree, written[mine.pk].speaker_id) == (
+            written[other.pk].size,
+            written[other.pk].speakers_disagree,
+            written[other.pk].speaker_id,
+        )
+        assert written[mine.pk].size == mine.size
+    assert dict(QuoteCluster.objects.values_list("pk", "updated_at")) == stamps
+    update_rows([], fields)  # nothing to write: no statement
+    with pytest.raises(ValueError):
+        update_rows(_clusters(UPDATE_ROWS + 1), ["size"])
+
+
+def test_update_column_sets_one_column_of_the_rows_named_and_no_other(django_assert_num_queries):
+    first, second, third = _clusters(3)
+    speaker = Speaker.objects.create(name="Bo Lind")
+    with django_assert_num_queries(1):
+        update_column(QuoteCluster, "speaker", speaker.pk, [first.pk, third.pk])
+    assert dict(QuoteCluster.objects.values_list("pk", "speaker_id")) == {
+        first.pk: speaker.pk,
+        second.pk: None,
+        third.pk: speaker.pk,
+    }
+    update_column(QuoteCluster, "speaker", None, [first.pk])
+    assert QuoteCluster.objects.get(pk=first.pk).speaker_id is None
+    with django_assert_num_queries(0):
+        update_column(QuoteCluster, "speaker", speaker.pk, [])

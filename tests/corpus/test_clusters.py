@@ -78,6 +78,37 @@ def test_any_shared_run_of_min_run_words_shares_a_fingerprint():
         assert a & b
 
 
+def test_fingerprints_are_the_stored_ones_each_3_gram_hashed_and_each_window_s_smallest():
+    """The values stored in the fingerprint index do not change from one version to the next: every
+    3-gram's BLAKE2b hash, the smallest of every window of WINDOW of them (written out for speed in
+    ``shingles`` and ``fingerprints``, checked here against the definition)."""
+    assert clusters._hash("we will not") == -4562750296298480845
+    rng = random.Random(11)
+    vocabulary = ["we", "will", "not", "don't", "pay", "sea", "road", "a", "the", "winter"]
+    for _ in range(200):
+        segments = [rng.choices(vocabulary, k=rng.randint(0, 12)) for _ in range(rng.randint(1, 3))]
+        hashed = [
+            [
+                clusters._hash(" ".join(s[i : i + clusters.SHINGLE]))
+                for i in range(len(s) - clusters.SHINGLE + 1)
+            ]
+            for s in segments
+            if len(s) >= clusters.SHINGLE
+        ]
+        assert clusters.shingles(segments) == hashed
+        expected = set()
+        for s in hashed:
+            windows = [s[i : i + clusters.WINDOW] for i in range(len(s) - clusters.WINDOW + 1)] or [s]
+            expected.update(min(w) for w in windows)
+        assert clusters.fingerprints(hashed) == expected
+
+
+def test_a_shape_is_the_same_read_again():
+    first = clusters.Shape.of(WALL)
+    assert clusters.Shape.of(WALL) == first
+    assert clusters.Shape.of(WALL + " More.") != first
+
+
 def test_same_words_accepts_trimmed_and_partial_quotes_and_refuses_stock_phrases():
     whole = clusters.Shape.of(WALL.split("”")[0].lstrip("“"))
     partial = clusters.Shape.of("we will not ask the fishermen to pay for it")
