@@ -239,7 +239,13 @@ class QuoteExtractor:
         after = after_raw.strip()
         if _names_a_work(before):
             return None
-        opens_clause = not before or before.endswith(":") or _ends_with_cue(before)
+        opens_clause = (
+            not before
+            or before.endswith(":")
+            or _ends_with_cue(before)
+            # "Yet, “it is hard ...,” added Lee": a connective of the writer's opens the sentence.
+            or (before.endswith(",") and before[:-1].casefold() in _CONNECTIVES)
+        )
         if pair.runs_on:
             return "direct" if opens_clause else None
         closes_clause = (
@@ -265,9 +271,11 @@ class QuoteExtractor:
     def _is_attribution(self, masked: str, at: int, length: int) -> bool:
         """Whether the text after a quote (``length`` characters from ``at``, blanks around it left out)
         begins as an attribution."""
-        tokens = self._tokens(masked, at, at + min(length, 200))
+        tokens = self._tokens(masked, at, at + min(length, 300))
         if tokens and tokens[0].text == ",":
             tokens = tokens[1:]
+        if _appositive_cue(tokens) is not None:
+            return True
         for n, tok in enumerate(tokens[:12]):
             if tok.low in CUE_FINITE or tok.low == "according" or tok.low == "quoted":
                 return True
@@ -326,11 +334,14 @@ class QuoteExtractor:
         attr = self._intermediary(s, tokens, used)
         if attr is not None:
             return attr
-        for v, tok in enumerate(tokens[:12]):
+        late = _appositive_cue(tokens)
+        for v, tok in enumerate(tokens[:12] if late is None else tokens[: late + 1]):
             if tok.low == "according" and v + 1 < len(tokens) and tokens[v + 1].low == "to":
                 phrase = subject_after(s, tokens[v + 2 :])
                 used.add(tok.start)
                 return _Attribution(self.speakers.resolve(phrase), "according to", "quote-then-according-to")
+            if late is not None and v < late:
+                continue
             if tok.low in CUE_FINITE:
                 if v and all(t.low in _JOINING for t in tokens[:v]):
                     # `She declared “...” and said ...`: a second verb of the subject before the quote.
@@ -1006,6 +1017,24 @@ def blank_party_tags(masked: str) -> str:
     """ "Rep. Ann Cole (D-Ore.) said", "Gov. Al Hill (R) said", "Sen. Ted Cruz, R-Texas, said": the party
     (and state) tag is blanked (same length, so offsets hold) so that the name meets its verb."""
     return _PARTY_TAG.sub(lambda m: " " * len(m.group()), masked)
+
+
+def _appositive_cue(tokens: list[Tok]) -> int | None:
+    """Index of the cue verb of "Dana Cole, the Democratic chair of ... County, said" after a quote: a
+    name, an appositive between commas longer than the usual window, then the verb; None otherwise."""
+    if len(tokens) < 13 or not _is_cap(tokens[0]):
+        return None
+    first = next((n for n in range(1, 6) if tokens[n].text == ","), None)
+    if first is None or not all(_is_cap(t) for t in tokens[:first]):
+        return None
+    for n in range(first + 1, min(len(tokens) - 1, first + 40)):
+        tok = tokens[n]
+        if tok.kind == "q" or tok.text in ";:":
+            return None
+        if tok.text == ",":
+            verb = tokens[n + 1]
+            return n + 1 if n + 1 >= 11 and verb.low in CUE_FINITE and verb.text.islower() else None
+    return None
 
 
 def _trailing_subject(s: str, tokens: list[Tok]) -> str:

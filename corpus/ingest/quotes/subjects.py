@@ -459,7 +459,7 @@ def person_of_org(phrase: str) -> str:
     names = person[run:]
     lowered = {w.casefold().rstrip(".,") for w in org}
     # "Dana Cole of Cheyenne": a full name from a town (one capitalized word) is the person too.
-    town = len(org) == 1 and is_capitalized(org[0]) and len(person) == len(names)
+    town = len(org) == 1 and is_capitalized(org[0])
     if len(names) < 2 or not (state or town or lowered & ORG_WORDS):
         return phrase
     if {w.casefold() for w in names} & ORG_WORDS:

@@ -136,3 +136,23 @@ def test_a_party_tag_inside_a_name_with_an_appositive_is_no_part_of_the_name():
 def test_a_full_name_of_a_town_is_the_person():
     article = process(body('"I know her father slightly," said Dana Cole of Cheyenne.'))
     assert quotes_at(article, "I know her father") == [("direct", "Dana Cole")]
+
+
+def test_a_long_appositive_between_the_name_and_the_verb_after_a_quote():
+    article = process(
+        body(
+            '"They expect us to know this," Dana Cole, the Democratic chair of the Palm Beach County party'
+            " office, said of the visitors."
+        )
+    )
+    assert quotes_at(article, "They expect us") == [("direct", "Dana Cole")]
+
+
+def test_a_connective_before_a_quote_does_not_make_it_a_fragment():
+    article = process(body('Yet, "it is hard to make a causal link," added Omar Park, a former adviser.'))
+    assert quotes_at(article, "it is hard") == [("direct", "Omar Park")]
+
+
+def test_a_name_of_a_town_after_role_words_is_the_person():
+    article = process(body('"I do not know where he stands," said undecided voter Dana Cole of Derry.'))
+    assert quotes_at(article, "I do not know") == [("direct", "Dana Cole")]
