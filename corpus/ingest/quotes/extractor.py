@@ -871,7 +871,7 @@ class QuoteExtractor:
         head_words = words[:cut]
         head = head_words[-1].strip(",").removesuffix("\u2019s").removesuffix("'s")
         if words[0] == "the" and is_role_word(head):
-            mention = self._mentions().by_role(head, self._cursor)
+            mention = self._mentions().by_role(head, self._cursor, written.split()[1 : len(head_words) - 1])
             if mention is not None:
                 resolution = self.speakers.resolve(mention.name)
                 if resolution.key is not None:

@@ -16,9 +16,19 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..speakers import ORG_WORDS, PLACES, PREPOSITIONS, ROLE_NOUNS, TITLE_WORDS, is_capitalized, wordset
+from ..speakers import (
+    ORG_WORDS,
+    PLACE_OPENERS,
+    PLACES,
+    PREPOSITIONS,
+    ROLE_NOUNS,
+    TITLE_WORDS,
+    is_capitalized,
+    wordset,
+)
 from .marks import MASK, find_pairs, mask
 from .subjects import _STATES
 
@@ -104,9 +114,11 @@ _ROLE_OF = {
     "republicans": "republican",
     "democratic": "democrat",
     "democrats": "democrat",
+    "gop": "republican",
     "spokeswoman": "spokesman",
     "spokesperson": "spokesman",
 }
+_RANKS = wordset("former vice")
 _PARTY_ROLES = wordset("republican democrat democratic")
 _ROLES = frozenset(_ROLE_OF.values()) | wordset(
     "nominee front-runner frontrunner billionaire mogul businessman"
@@ -181,6 +193,14 @@ class PersonMentions:
                 cut += 1
             before = masked[max(0, at - 30) : at].split()
             previous_word = before[-1].casefold() if before else ""
+            if (
+                cut == 0
+                and previous_word == "of"
+                and len(before) > 1
+                and _is_title_word(before[-2])
+                and len(words) > 2
+            ):
+                cut += 1  # "Chief of Staff Katie Walsh": the word after "of" ends the title
             if gender is None and previous_word in _TITLE_GENDER:
                 gender = _TITLE_GENDER[previous_word]
             name_words = [_bare(w) for w in words[cut:]]
@@ -205,12 +225,16 @@ class PersonMentions:
                 pending = None
             name = self._full_name(name_words, last, gender)
             key = name.casefold()
-            roles = {_ROLE_OF.get(w.rstrip("."), w.rstrip(".")) for w in lead[:cut]}
-            if previous_word.isalpha():
-                roles.add(_ROLE_OF.get(previous_word, previous_word))
-            roles = {
-                r for r in roles if r in ROLE_NOUNS or r in TITLE_WORDS or r in _PARTY_ROLES or r in _ROLES
-            }
+            # Titles and roles written with the name, before it ("former Florida governor Jeb Bush",
+            # "Former Secretary of State Ann Cole") or as an appositive ("Ann Cole, the former
+            # secretary of state,"), with the places and parties that describe them.
+            written = [
+                w.rstrip(".")
+                for w, o in zip(lead[:cut], words[:cut], strict=True)
+                if _describes(w.rstrip("."), o)
+            ]
+            written += _described_before(masked, at) + _appositive_after(masked, run_end)
+            roles = {_ROLE_OF.get(w, w) for w in written}
             known_roles = self._roles.setdefault(key, set())
             known_roles |= roles
             mention = Mention(
@@ -290,15 +314,32 @@ class PersonMentions:
             self._known[last] = name
         return name
 
-    def by_role(self, head: str, before: int) -> Mention | None:
+    def by_role(self, head: str, before: int, modifiers: Iterable[str] = ()) -> Mention | None:
         """ "the senator", "the Wisconsin Republican": the latest person before offset ``before`` named
-        with that title or role word."""
+        with that title or role word.
+
+        The capitalized ``modifiers`` as written ("the Senate Democratic leader") must describe the
+        person too, but for a place ("the Florida senator"), which may be left unwritten with the name:
+        then a person the article gives no place will do, and a senator of Vermont will not."""
         head = _ROLE_OF.get(head, head)
+        lowered = {m.casefold().rstrip(",") for m in modifiers}
+        written = [m.casefold().rstrip(",") for m in modifiers if m[:1].isupper()]
+        places = {m for m in written if m in _STATES or m in PLACE_OPENERS}
+        # "the former president" is no sitting one; "the president" is no vice president.
+        others = {_ROLE_OF.get(m, m) for m in written if m not in places} | (lowered & _RANKS)
         index = bisect_left(self.starts, before)
+        fallback = None
         for mention in reversed(self.mentions[:index]):
-            if head in mention.roles:
+            if head not in mention.roles or not others <= mention.roles:
+                continue
+            if "vice" in mention.roles and "vice" not in lowered:
+                continue
+            own = {r for r in mention.roles if r in _STATES or r in PLACE_OPENERS}
+            if places <= own:
                 return mention
-        return None
+            if not own and fallback is None:
+                fallback = mention
+        return fallback
 
     def antecedent(self, pronoun: str, before: int) -> Mention | None:
         found = self.antecedents(pronoun, before)
@@ -309,6 +350,55 @@ def is_role_word(word: str) -> bool:
     """Whether "the <word>" may stand for a person named with that title or role ("the senator")."""
     word = _ROLE_OF.get(word, word)
     return word in ROLE_NOUNS or word in TITLE_WORDS or word in _PARTY_ROLES or word in _ROLES
+
+
+def _described_before(masked: str, at: int) -> list[str]:
+    """The words describing a name right before it ("former Florida governor", "Former Secretary of
+    State"): titles, roles, places, parties and a few describing words, back to the first other word."""
+    words = masked[max(0, at - 60) : at].split()[-5:]
+    words.reverse()
+    found: list[str] = []
+    for n, word in enumerate(words):
+        if word[-1] in _CLAUSE_MARKS:
+            break
+        low = word.casefold().rstrip(".")
+        if low == "of" and n + 1 < len(words) and _is_title_word(words[n + 1]):
+            continue  # "Secretary of State"
+        if not _describes(low, word):
+            break
+        found.append(low)
+    return found
+
+
+def _appositive_after(masked: str, end: int) -> list[str]:
+    """ "Ann Cole, the former secretary of state, said": the words of an appositive after a name, up to
+    its closing comma or relative clause; a clause ("Cole, the candidate stated that ...") is none."""
+    if masked[end : end + 2] != ", ":
+        return []
+    tail = masked[end + 2 : end + 90]
+    words = tail.split(None, 1)
+    if not words or words[0].casefold() not in _ARTICLES:
+        return []
+    stops = [n for n in (tail.find(","), tail.find(" who ")) if n >= 0]
+    if not stops:
+        return []
+    found = [w.casefold().rstrip(".") for w in tail[: min(stops)].split()[1:]]
+    if len(found) > 8 or not all(w == "of" or _describes(w, w) for w in found):
+        return []
+    return found
+
+
+def _describes(low: str, word: str) -> bool:
+    """Whether a word may describe a person by title, role, place or party ("former", "Florida",
+    "senator", "Democratic", "presidential")."""
+    return (
+        is_role_word(low)
+        or low in _STATES
+        or low in PLACE_OPENERS
+        or low in _DESCRIBING
+        or low in _PARTY_WORDS
+        or (word[:1].isupper() and low not in _NOT_NAME_START)
+    )
 
 
 def _runs(masked: str):
@@ -397,7 +487,8 @@ def _opens_clause(masked: str, at: int) -> bool:
     words = head.split()
     if at > 60 and words:
         words = words[1:]  # the first word may be cut
-    for n, word in enumerate(reversed(words)):
+    words.reverse()
+    for n, word in enumerate(words):
         if word[-1] in _CLAUSE_MARKS:
             return True
         if n >= 4:
@@ -405,6 +496,8 @@ def _opens_clause(masked: str, at: int) -> bool:
         low = word.casefold()
         if low in _CLAUSE_OPENERS:
             return True
+        if low == "of" and n + 1 < len(words) and _is_title_word(words[n + 1]):
+            continue  # "Secretary of State Ann Cole", "Director of National Intelligence Ann Cole"
         if (
             low in _GOVERNING
             or (low in _NOT_NAME_START and low not in _PARTY_WORDS)  # "if Dana Cole wins"
@@ -416,12 +509,18 @@ def _opens_clause(masked: str, at: int) -> bool:
     return len(words) < 5
 
 
+def _is_title_word(word: str) -> bool:
+    low = word.casefold()
+    return word[:1].isupper() and (low in TITLE_WORDS or low in ROLE_NOUNS)
+
+
 _CLAUSE_MARKS = ',;:(\u2014\u2013.?!"\u201d' + MASK
 _ARTICLES = wordset("a an the")
 _PARTY_WORDS = wordset("republican republicans democrat democrats democratic gop")
 _POSSESSIVES = wordset("his her their its our my your whose")
 # Words in -ed and -ing that describe a person rather than act on one ("former embattled governor").
 _DESCRIBING = wordset(
+    "former presidential congressional state federal senior top chief deputy assistant acting interim "
     "retired embattled indicted elected acclaimed unnamed renowned noted famed celebrated longtime "
     "leading ranking outgoing incoming governing sitting reigning presiding disgraced"
 )

@@ -152,3 +152,68 @@ def test_a_state_and_a_role_before_a_name_are_no_part_of_it():
 def test_a_party_word_describing_a_name_keeps_it_a_subject():
     mentions = mentions_of("On Monday, Democratic presidential front-runner Hana Ito stretched the truth.")
     assert [m.name for m in mentions.mentions] == ["Hana Ito"]
+
+
+# -- descriptions that name a role of a person introduced earlier -------------------------------------------
+
+
+def test_a_role_written_as_an_appositive_is_evidence_for_the_description():
+    article = process(
+        body(
+            "Hana Ito, the former secretary of state, toured the plant on Monday.",
+            "Omar Diaz spoke next.",
+            '"We can do better," the former secretary of state said.',
+        )
+    )
+    assert said(article, "We can do better") == "Hana Ito"
+
+
+def test_a_role_with_of_before_a_name_is_evidence_and_keeps_the_name_a_subject():
+    article = process(
+        body(
+            "Former Secretary of State Hana Ito toured the plant on Monday.",
+            '"We can do better," the former secretary of state said.',
+        )
+    )
+    assert said(article, "We can do better") == "Hana Ito"
+
+
+def test_a_description_with_a_state_skips_a_person_of_another_state():
+    article = process(
+        body(
+            "Florida Sen. Marco Reyes spoke first.",
+            "Then Vermont Sen. Bernard Sands spoke.",
+            '"We will win this state," the Florida senator said.',
+        )
+    )
+    assert said(article, "We will win this state") == "Marco Reyes"
+
+
+def test_a_description_no_one_fits_stays_a_description():
+    article = process(
+        body(
+            "Vermont Sen. Bernard Sands spoke.",
+            '"We will win this state," the Florida senator said.',
+        )
+    )
+    assert said(article, "We will win this state") != "Bernard Sands"
+
+
+def test_the_word_after_a_title_and_of_is_no_part_of_the_name():
+    mentions = mentions_of("Chief of Staff Katie Warsh explained the plan.")
+    assert [m.name for m in mentions.mentions] == ["Katie Warsh"]
+    mentions = mentions_of("Secretary of State John F. Kerry said the vote was flawed.")
+    assert [m.name for m in mentions.mentions] == ["John F. Kerry"]
+
+
+def test_the_former_president_is_no_vice_president():
+    article = process(
+        body(
+            "Former President Ray Hollis spoke in Akron.",
+            "Vice President Omar Diaz spoke next.",
+            '"We will carry this state," the former president said.',
+            '"We will not," the vice president said.',
+        )
+    )
+    assert said(article, "We will carry") == "Ray Hollis"
+    assert said(article, "We will not") == "Omar Diaz"
