@@ -157,6 +157,7 @@ CLAIM_COLUMNS = (
 QUOTE_COLUMNS = (
     "id", "article_id", "exact", "start", "end", "created_at", "updated_at", "kind", "speaker_mention", "cue",
     "origin", "verified", "via_id", "speaker_id", "speaker__name", "speaker__kind", "cluster_id",
+    "cluster_fixed",
 )  # fmt: skip
 
 
@@ -233,7 +234,7 @@ def quote_document(row: tuple, options: ExportOptions, links: _Links | None = No
     """A quote (a row of QUOTE_COLUMNS) as an annotation of its own, the speaker as its body."""
     (
         pk, article_id, exact, start, end, created_at, updated_at, kind, speaker_mention, cue, origin,
-        verified, via_id, speaker_id, speaker_name, speaker_kind, cluster_id,
+        verified, via_id, speaker_id, speaker_name, speaker_kind, cluster_id, cluster_fixed,
     ) = row  # fmt: skip
     links = links or _Links()
     source = _link(links.article, article_id)
@@ -263,6 +264,9 @@ def quote_document(row: tuple, options: ExportOptions, links: _Links | None = No
     if cluster_id is not None:
         # The same words in other articles; a quote that stands alone has no such link.
         document["quoteCluster"] = _link(links.cluster, cluster_id)
+    # Whether an editor put the quote in its cluster or took it out (the JSONL's ``cluster_fixed``):
+    # always said, as ``verified`` is, since a quote taken out of every cluster names none.
+    document["clusterFixed"] = bool(cluster_fixed)
     if speaker_id is not None:
         document["body"] = _speaker_body(links, speaker_id, speaker_name, speaker_kind, purpose="identifying")
     document["target"] = target
@@ -292,7 +296,7 @@ def _annotation_documents(selection: Selection, size: int) -> Iterator[list[dict
 
 def _quote_documents(selection: Selection, size: int) -> Iterator[list[dict[str, Any]]]:
     options, links = selection.options, _Links()
-    # Unconverted: only the timestamps and ``verified`` would be (SQLite), and are done here.
+    # Unconverted: only the timestamps, ``verified`` and ``cluster_fixed`` would be (SQLite), and are done here.
     quotes = selection.quotes.values_list(*QUOTE_COLUMNS)
     for rows in row_blocks(quotes, size=size, convert=False):
         yield [quote_document(row, options, links) for row in rows]

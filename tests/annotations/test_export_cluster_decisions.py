@@ -11,8 +11,9 @@ import pytest
 from annotations.imports.importer import dataset_import
 from corpus import clusters
 from corpus.models import Quote, QuoteCluster, QuoteFingerprint
-from tests.annotations.test_export_clusters import COST, _export, _membership, _table, _wipe_all
+from tests.annotations.test_export_clusters import COST, REPO, _export, _membership, _table, _wipe_all
 from tests.api.conftest import make_user
+from tests.api.test_w3c import assert_valid_annotation, wpt  # noqa: F401
 from tests.corpus.test_clusters import WALL, _ingest, _quote
 
 pytestmark = pytest.mark.django_db
@@ -131,3 +132,57 @@ def test_an_article_ingested_after_an_import_joins_the_imported_cluster(tmp_path
     assert _quote(late, "We cannot wait").cluster_id == cluster.pk
     cluster.refresh_from_db()
     assert cluster.size == size + 1
+
+
+def _w3c_quotes(folder) -> dict[int, dict]:
+    """The W3C export's quote annotations, by quote id."""
+    document = json.loads((folder / "annotations.jsonld").read_text())
+    return {
+        int(item["id"].split("/api/quotes/")[1].split("/")[0]): item
+        for item in document["first"]["items"]
+        if item["motivation"] == "identifying"
+    }
+
+
+def test_w3c_quotes_say_whether_an_editor_fixed_their_cluster_and_pass_the_wpt_schemas(
+    tmp_path,
+    decided,
+    wpt,  # noqa: F811
+):
+    fixed = dict(Quote.objects.values_list("id", "cluster_fixed"))
+    quotes = _w3c_quotes(_export("w3c", tmp_path / "w3c"))
+    assert set(quotes) == set(fixed)
+    for pk, item in quotes.items():
+        # Always said, as ``verified`` is: false is a fact too (the machine placed it, or nobody did).
+        assert item["clusterFixed"] is fixed[pk]
+        assert_valid_annotation(wpt, item)
+    # An editor's decision stands on quotes in a cluster and on a quote taken out of every cluster.
+    assert any(item["clusterFixed"] and "quoteCluster" not in item for item in quotes.values())
+    assert any(item["clusterFixed"] and "quoteCluster" in item for item in quotes.values())
+    context = json.loads((REPO / "annotations" / "static" / "annotations" / "context.jsonld").read_text())
+    assert context["@context"]["clusterFixed"] == {
+        "@id": "nd:clusterFixed",
+        "@type": "http://www.w3.org/2001/XMLSchema#boolean",
+    }
+
+
+def test_w3c_cluster_decisions_are_the_same_after_an_export_and_an_import(tmp_path, decided):
+    """The W3C export's clusterFixed and quoteCluster say what the JSONL's cluster_fixed and cluster
+    say, and an import of that JSONL gives them back: the W3C export after it says the same."""
+    before = _w3c_quotes(_export("w3c", tmp_path / "w3c-before"))
+    dataset = _export("jsonl", tmp_path / "dataset")
+    for line in (dataset / "articles.jsonl").read_text().splitlines():
+        for quote in json.loads(line)["quotes"]:
+            item = before[quote["id"]]
+            assert item["clusterFixed"] is quote["cluster_fixed"]
+            assert item.get("quoteCluster", "").endswith(f"/api/quote-clusters/{quote['cluster']}/") or (
+                quote["cluster"] is None and "quoteCluster" not in item
+            )
+    _wipe_all()
+    assert dataset_import(path=dataset).errors == []
+    after = _w3c_quotes(_export("w3c", tmp_path / "w3c-after"))
+
+    def decisions(items: dict[int, dict]) -> dict[int, tuple]:
+        return {pk: (item["clusterFixed"], item.get("quoteCluster")) for pk, item in items.items()}
+
+    assert decisions(after) == decisions(before)

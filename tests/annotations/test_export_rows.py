@@ -346,6 +346,7 @@ def _reference_w3c(options: ExportOptions) -> list[dict]:
             document["relayedBy"] = iri("api:speaker-detail", quote.via_id)
         if quote.cluster_id is not None:
             document["quoteCluster"] = iri("api:quote-cluster-detail", quote.cluster_id)
+        document["clusterFixed"] = quote.cluster_fixed
         if quote.speaker is not None:
             document["body"] = {
                 "id": iri("api:speaker-detail", quote.speaker_id),
