@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Q
+from django.db.models.deletion import Collector
 
 from .clusters import clusters_speakers_recount
 from .ingest.speakers import is_junk_person_name, title_of
@@ -35,6 +36,25 @@ def speakers_merge(
     if not speaker_may_merge(actor):
         raise PermissionDenied("Only editors and administrators merge speakers.")
     return _merge(sources=sources, target=target, actor=actor, expected_version=expected_version)
+
+
+@transaction.atomic
+def speakers_delete(*, speakers: Iterable[Speaker]) -> None:
+    """Delete speakers (from the admin): their quotes keep their words and name nobody, and the clusters
+    those quotes are in are read again for their one speaker and for whether their speakers disagree."""
+    speakers = list(speakers)
+    ids = sorted({speaker.pk for speaker in speakers})
+    touched = list(
+        Quote.objects.filter(speaker_id__in=ids, cluster__isnull=False)
+        .order_by()
+        .values_list("cluster_id", flat=True)
+        .distinct()
+    )
+    # As ``Model.delete`` does it, for all of them at once (the rows are here: not read again).
+    collector = Collector(using=Speaker.objects.db)
+    collector.collect(speakers)
+    collector.delete()
+    clusters_speakers_recount(ids=touched)
 
 
 def _merge(

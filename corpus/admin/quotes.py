@@ -107,6 +107,10 @@ class QuoteAdmin(TextSearchMixin, VersionedAdminMixin, HistoryAdmin):
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         changes = {name: data[name] for name in ("speaker", "kind", "verified") if name in form.changed_data}
+        # The form has already put its values on ``obj``: the service is given the quote as it was, so
+        # that it sees what changed (a new speaker rechecks the cluster and moves the quotation's chain).
+        for name in changes:
+            setattr(obj, obj._meta.get_field(name).attname, form.initial.get(name))
         services.quote_correct(
             quote=obj, expected_version=data["expected_version"], user=request.user, **changes
         )

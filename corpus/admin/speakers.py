@@ -68,6 +68,12 @@ class SpeakerAdmin(VersionedAdminMixin, admin.ModelAdmin):
             self, request, queryset, form=form, title="Merge speakers", action="merge_speakers"
         )
 
+    def delete_model(self, request, obj):
+        registry.speakers_delete(speakers=[obj])
+
+    def delete_queryset(self, request, queryset):
+        registry.speakers_delete(speakers=queryset)
+
     def has_merge_permission(self, request) -> bool:
         return registry.speaker_may_merge(request.user)
 

@@ -100,3 +100,20 @@ def test_a_stale_correction_changes_no_link():
         quote_correct(quote=head, expected_version=head.version + 1, user=editor, speaker=coach)
     assert _speakers(chain) == before
     assert set(Quote.objects.filter(pk__in=[q.pk for q in chain]).values_list("version", flat=True)) == {1}
+
+
+def test_a_new_speaker_chosen_in_the_admin_goes_to_the_whole_chain(client):
+    """The admin's change form corrects through the same service: the form's values are not taken for
+    what the quote was, so the rest of the quotation follows."""
+    _, chain, others = _chain()
+    other_speakers = _speakers(others)
+    client.force_login(UserFactory(is_staff=True, groups=["Editor"]))
+    coach = Speaker.objects.create(name="Luis Ortega", description="head coach")
+    quote = chain[0]
+    response = client.post(
+        f"/admin/corpus/quote/{quote.pk}/change/",
+        {"kind": quote.kind, "speaker": coach.pk, "expected_version": quote.version},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert _speakers(chain) == [coach.pk] * len(chain)
+    assert _speakers(others) == other_speakers
