@@ -293,6 +293,7 @@ def annotate_page_data(
             "quotes": reverse("api:quote-list"),
             "fact_checks": reverse("api:factcheck-list"),
             "speakers": reverse("api:speaker-list"),
+            "quote_clusters": reverse("api:quote-cluster-list"),
             "check_worthy": reverse("api:article-check-worthy", args=[article.pk]),
             "dismiss": reverse("api:article-check-worthy-dismiss", args=[article.pk]),
             "page_claims": reverse("admin:corpus_article_annotate_claims", args=[article.pk]),

@@ -239,6 +239,36 @@ def test_a_clustered_quote_says_where_else_and_links_its_first_appearance(annota
     )
 
 
+def test_a_corrected_speaker_updates_the_clusters_disagreement_without_a_reload(annotate_page, editor, desk):
+    """The same words given to someone else here: the cluster line says the articles now name different
+    speakers as soon as the correction is saved, and stops saying it when the speaker is put back."""
+    _, article = desk
+    reyes = Speaker.objects.create(name="Tom Reyes", description="councillor")
+    quote = next(q for q in article.quotes.all() if "We cannot wait" in q.exact)
+    page = annotate_page(editor, article)
+    item = page.locator(f'#annotate-sidebar .side-quote[data-quote-id="{quote.pk}"]')
+    line = item.locator(".cluster-line")
+    line.wait_for()
+    assert "different speakers" not in line.inner_text()
+    box = page.get_by_role("combobox", name=f"Speaker of quote {quote.pk}")
+    box.click()
+    box.press_sequentially("reye", delay=30)
+    item.get_by_role("group", name="Other shared speakers").get_by_role("option", name="Tom Reyes").click()
+    page.locator("#annotate-messages li.success", has_text="speaker “Tom Reyes” now").wait_for()
+    quote.refresh_from_db()
+    assert quote.speaker == reyes and quote.cluster.speakers_disagree is True
+    item.locator(".cluster-line .cluster-disagree").wait_for()
+    assert line.inner_text().endswith("· the articles name different speakers")
+    box = page.get_by_role("combobox", name=f"Speaker of quote {quote.pk}")
+    box.click()
+    box.press_sequentially("vasq", delay=30)
+    item.get_by_role("option", name="Helena Vasquez").first.click()
+    page.locator("#annotate-messages li.success", has_text="speaker “Helena Vasquez” now").wait_for()
+    item.locator(".cluster-line .cluster-disagree").wait_for(state="detached")
+    assert "different speakers" not in item.locator(".cluster-line").inner_text()
+    assert page.script_errors == []
+
+
 def test_suggestions_become_claims_or_are_dismissed_with_one_key_or_a_click(annotate_page, editor, desk):
     _, article = desk
     page = annotate_page(editor, article)

@@ -305,6 +305,7 @@
     speakerSearch: (name) => `${data.api.speakers}?${new URLSearchParams({ name, shared: "true", page_size: String(SPEAKER_PAGE) })}`,
     factCheck: (id) => `${data.api.fact_checks}${id}/`,
     claim: (id) => `${data.api.claims}${id}/`,
+    cluster: (id) => `${data.api.quote_clusters}${id}/`,
   };
 
   // --- Messages ------------------------------------------------------------------------------------
@@ -1205,6 +1206,24 @@
   }
 
   /**
+   * Reads again the clusters the quote and the rest of its quotation are in: a new speaker can make the
+   * same words in other articles name different speakers, or the same one again.
+   */
+  async function refreshClusters(id) {
+    const ids = new Set();
+    for (const pk of [id, ...chainOf(id)]) {
+      const quote = state.quotes.get(pk);
+      if (quote && quote.cluster !== null && quote.cluster !== undefined && data.clusters[quote.cluster]) ids.add(quote.cluster);
+    }
+    for (const cluster of ids) {
+      const result = await api("GET", urls.cluster(cluster));
+      if (!result.ok) continue;
+      const { size, articles, speakers_disagree: disagree } = result.data;
+      data.clusters[cluster] = { ...data.clusters[cluster], size, articles, speakers_disagree: disagree };
+    }
+  }
+
+  /**
    * Saves a correction of a quote (kind, verified or speaker) with the version the page shows; a change
    * someone else made first is never overwritten: their version is shown, with a note in the quote's item.
    */
@@ -1232,6 +1251,7 @@
       // The server gives a new speaker to the rest of a quotation that runs over several paragraphs:
       // those quotes are read again, so that the page shows their speaker and holds their new version.
       const followed = "speaker_id" in changes ? await refreshChain(quote.id) : 0;
+      if ("speaker_id" in changes) await refreshClusters(quote.id);
       settle(null);
       const what = "speaker_id" in changes ? `: ${speakerPhrase(fresh)} now` : "";
       const rest = followed ? `, with the ${followed} quote${followed === 1 ? "" : "s"} that continue${followed === 1 ? "s" : ""} it` : "";
