@@ -588,7 +588,8 @@ def quote_cluster_split(
 ) -> QuoteCluster | None:
     """Take quotes out of ``cluster`` (read at ``expected_version``): the editor says they are not the same
     words as the rest. Quotes of two or more articles taken out together form a cluster of their own,
-    which is returned; the quotes stay where the editor put them whatever the machine finds later."""
+    which is returned; the quotes taken out and those left stay where the editor put them whatever the
+    machine finds later."""
     _may_curate(actor)
     if not quotes:
         raise ValidationError({"quotes": "name the quotes to take out."})
@@ -601,6 +602,9 @@ def quote_cluster_split(
     articles = {q.article_id for q in quotes}
     new = QuoteCluster.objects.create() if len(articles) > 1 else None
     Quote.objects.filter(pk__in=ids).update(cluster=new, cluster_fixed=True)
+    # The quotes left behind are the editor's decision too (not the same words as those taken out): placed
+    # by no one, a re-run that finds them anew would put them with the quotes taken out.
+    Quote.objects.filter(cluster_id=cluster.pk).update(cluster_fixed=True)
     clusters_refresh(ids=[*previous, *([new.pk] if new else [])])
     if new is not None and QuoteCluster.objects.filter(pk=new.pk).exists():
         new.refresh_from_db()
