@@ -164,8 +164,8 @@ def claim_review(
     """A published fact-check as ClaimReview. Reads ``claim``, ``claim.claimant``, ``claim.article`` and
     ``claim.annotation``: select them with the fact-check. ``quoted`` (from ``quoted_in``): the quote the
     claim stands in. Without a claimant, its speaker is the claim's author; when other articles quote the
-    same words, ``firstAppearance`` is the earliest of them and ``appearance`` lists them all, this
-    article first."""
+    same words, ``firstAppearance`` is the earliest of them, its date the claim's ``datePublished``, and
+    ``appearance`` lists them all, this article first."""
     with_text = options.with_text if options is not None else True
     claim = fact_check.claim
     article = claim.article
@@ -174,8 +174,12 @@ def claim_review(
         item["author"] = _author(claim.claimant)
     elif quoted is not None and quoted.speaker is not None:
         item["author"] = _author(quoted.speaker)
-    if article.published_at:
-        item["datePublished"] = _date(article.published_at)
+    # When the claim was made: words other articles quoted earlier were made public on their first
+    # appearance (the earliest dated one, APPEARANCE_ORDER putting undated articles last).
+    first = quoted.appearances[0] if quoted is not None and quoted.appearances else None
+    made = first.published_at if first is not None and first.published_at else article.published_at
+    if made:
+        item["datePublished"] = _date(made)
     here = _creative_work(article, with_text=with_text)
     if quoted is not None and quoted.appearances:
         elsewhere = [_creative_work(a, with_text=with_text) for a in quoted.appearances if a.pk != article.pk]

@@ -79,3 +79,36 @@ def test_public_page_query_count(client, published, django_assert_num_queries):
         assert client.get(f"/fact-checks/{reviews[later.pk].pk}/").status_code == 200
     with django_assert_num_queries(2):
         assert client.get(f"/fact-checks/{reviews[alone.pk].pk}/").status_code == 200
+
+
+def test_a_clustered_claims_date_is_when_its_words_first_appeared(tmp_path, published):
+    """The Claim's datePublished is when the claim was made: for words other articles quoted earlier, the
+    first appearance's date, not the date of the article the fact-check happens to be on."""
+    _, later, alone, reviews = published
+    graph = _graph(tmp_path)
+    clustered = next(r for url, r in graph.items() if url.endswith(f"/fact-checks/{reviews[later.pk].pk}/"))
+    item = clustered["itemReviewed"]
+    assert item["firstAppearance"]["datePublished"] == "2026-03-01"
+    assert item["datePublished"] == "2026-03-01"
+    single = next(r for url, r in graph.items() if url.endswith(f"/fact-checks/{reviews[alone.pk].pk}/"))
+    assert "datePublished" not in single["itemReviewed"]  # an undated article: no date is made up
+
+
+def test_a_claim_on_the_first_appearance_keeps_its_own_date(tmp_path, published):
+    first, _, _, _ = published
+    author = UserFactory(username="ed2", groups=["Fact-checker"])
+    reviewer = UserFactory(username="rev2", groups=["Fact-checker"])
+    words = "we will not ask the fishermen"
+    start = first.text.index(words)
+    annotation = services.annotation_create(
+        article=first, author=author, start=start, end=start + len(words), tags=[], note="check",
+        status="published",
+    )  # fmt: skip
+    claim = services.claim_create(article=first, text=words, created_by=author, annotation=annotation)
+    fact_check = services.factcheck_create(claim=claim, author=author, verdict="false")
+    services.factcheck_submit(fact_check=fact_check, expected_version=1, user=author)
+    review = services.factcheck_publish(fact_check=fact_check, expected_version=2, user=reviewer)
+    graph = _graph(tmp_path)
+    item = next(r for url, r in graph.items() if url.endswith(f"/fact-checks/{review.pk}/"))["itemReviewed"]
+    assert item["datePublished"] == item["firstAppearance"]["datePublished"] == "2026-03-01"
+    assert [w["url"] for w in item["appearance"]] == ["https://first.example/1", "https://later.example/2"]
