@@ -39,6 +39,18 @@ def quote_cluster_members(cluster: QuoteCluster) -> list[Quote]:
     )
 
 
+def quote_cluster_speakers(cluster: QuoteCluster) -> list[dict]:
+    """Who a cluster's quotes name, with how many of its quotes each, the most quoted first: counted over
+    every member, not only the ``CLUSTER_MEMBERS_SHOWN`` listed, in one query whatever its size."""
+    rows = (
+        Quote.objects.filter(cluster=cluster, speaker__isnull=False)
+        .values("speaker_id", "speaker__name")
+        .annotate(quotes=Count("id"))
+        .order_by("-quotes", "speaker__name", "speaker_id")
+    )
+    return [{"id": row["speaker_id"], "name": row["speaker__name"], "quotes": row["quotes"]} for row in rows]
+
+
 def speaker_directory() -> SpeakerDirectory:
     """Every shared speaker with its aliases, as the text pipeline looks them up, weighted by its quotes
     (which of several people a bare surname means)."""

@@ -131,7 +131,8 @@ class QuoteViewSet(VersionedRetrieveMixin, viewsets.ReadOnlyModelViewSet):
 
 def _cluster_response(cluster: QuoteCluster):
     members = selectors.quote_cluster_members(cluster)
-    data = QuoteClusterSerializer(cluster, context={"members": members}).data
+    speakers = selectors.quote_cluster_speakers(cluster)
+    data = QuoteClusterSerializer(cluster, context={"members": members, "speakers": speakers}).data
     return versioned_response(data, cluster)
 
 

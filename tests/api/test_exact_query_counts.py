@@ -129,9 +129,9 @@ READS: dict[str, Read] = {
     "quote-list": Read(lambda c: "/api/quotes/", 4, 5),  # count, page with speakers
     "quote-list filtered": Read(lambda c: "/api/quotes/?kind=direct&cursor=", 3, 4),
     "quote-detail": Read(lambda c: f"/api/quotes/{_one(Quote, article=c.article).pk}/", 3, 4),
-    # the quote's cluster id, the cluster with its first quote, the members
+    # the quote's cluster id, the cluster with its first quote, the members, the speakers of all members
     "quote-cluster": Read(
-        lambda c: f"/api/quotes/{_one(Quote, article=c.article, cluster__isnull=False).pk}/cluster/", 5, 6
+        lambda c: f"/api/quotes/{_one(Quote, article=c.article, cluster__isnull=False).pk}/cluster/", 6, 7
     ),
     # count, page with quote counts, aliases
     "speaker-list": Read(lambda c: "/api/speakers/", 5, 6),
@@ -142,7 +142,8 @@ READS: dict[str, Read] = {
     "source-list": Read(lambda c: "/api/sources/", 4, 5),
     "source-detail": Read(lambda c: f"/api/sources/{_one(Source).pk}/", 3, 4),
     "quote-cluster-list": Read(lambda c: "/api/quote-clusters/", 4, 5),  # count, page with first quotes
-    "quote-cluster-detail": Read(lambda c: f"/api/quote-clusters/{_cluster(c).pk}/", 4, 5),  # + members
+    # + members, the speakers of all members
+    "quote-cluster-detail": Read(lambda c: f"/api/quote-clusters/{_cluster(c).pk}/", 5, 6),
     "tag-list": Read(lambda c: "/api/tags/", 4, 5),  # count, page with parents
     "tag-detail": Read(lambda c: "/api/tags/claim-0/", 3, 4),
     # perms (drafts); count, page, tags

@@ -276,8 +276,9 @@ def test_api_quote_cluster_and_filter(two_clusters):
     client = client_for(None)
     with CaptureQueriesContext(connection) as captured:
         response = client.get(f"/api/quotes/{quote.pk}/cluster/")
-    # The quote, the cluster with its first appearance, the members (the throttles' own are theirs).
-    assert len([q for q in captured if "throttlecount" not in q["sql"]]) == 3
+    # The quote, the cluster with its first appearance, the members, the speakers counted over all of them
+    # (the throttles' own are theirs).
+    assert len([q for q in captured if "throttlecount" not in q["sql"]]) == 4
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["id"] == quote.cluster_id and body["size"] == 2 and body["articles"] == 2
@@ -325,3 +326,33 @@ def test_api_merge_and_split_need_an_editor_and_if_match(two_clusters):
     )
     assert split.status_code == 200 and split.json()["size"] == 2
     assert editor.get("/api/quote-clusters/").json()["count"] == 2
+
+
+@pytest.mark.django_db
+def test_api_cluster_speakers_count_every_member_not_only_those_shown(monkeypatch):
+    """A cluster larger than the members listed still names every speaker its quotes name, with their
+    counts: the list agrees with ``speakers_disagree`` whatever the cluster's size."""
+    from corpus import selectors
+
+    a = _ingest("https://a.example/1", WALL, "2026-03-01T08:00:00Z")
+    _ingest("https://b.example/2", f"Again: {WALL}", "2026-03-02T08:00:00Z")
+    _ingest(
+        "https://c.example/3",
+        '"We cannot wait another winter while the sea eats the road," said councillor Tom Reyes.',
+        "2026-03-03T08:00:00Z",
+    )
+    monkeypatch.setattr(selectors, "CLUSTER_MEMBERS_SHOWN", 2)
+    quote = _quote(a, "We cannot wait")
+    client = client_for(None)
+    for url in (f"/api/quotes/{quote.pk}/cluster/", f"/api/quote-clusters/{quote.cluster_id}/"):
+        body = client.get(url).json()
+        assert body["speakers_disagree"] is True and body["size"] == 3
+        assert len(body["members"]) == 2  # the two earliest, both Vasquez's
+        assert body["speakers"] == [
+            {"id": quote.speaker_id, "name": "Helena Vasquez", "quotes": 2},
+            {
+                "id": Quote.objects.get(article__url="https://c.example/3").speaker_id,
+                "name": "Tom Reyes",
+                "quotes": 1,
+            },
+        ]
