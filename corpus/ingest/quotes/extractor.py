@@ -28,6 +28,7 @@ from .lexicon import (
     CUE_PAST,
     CUE_VERBS,
     PARTIAL_VERBS,
+    PHRASAL_CUES,
     SPEECH_VERBS,
 )
 from .marks import (
@@ -277,7 +278,7 @@ class QuoteExtractor:
         if _appositive_cue(tokens) is not None:
             return True
         for n, tok in enumerate(tokens[:12]):
-            if tok.low in CUE_FINITE or tok.low == "according" or tok.low == "quoted":
+            if tok.low in CUE_FINITE or tok.low == "according" or tok.low == "quoted" or _phrasal(tokens, n):
                 return True
             if tok.kind == "q":
                 return False
@@ -342,12 +343,12 @@ class QuoteExtractor:
                 return _Attribution(self.speakers.resolve(phrase), "according to", "quote-then-according-to")
             if late is not None and v < late:
                 continue
-            if tok.low in CUE_FINITE:
+            if tok.low in CUE_FINITE or _phrasal(tokens, v):
                 if v and all(t.low in _JOINING for t in tokens[:v]):
                     # `She declared “...” and said ...`: a second verb of the subject before the quote.
                     return None
                 used.add(tok.start)
-                cue, after_cue = _cue_text(s, tokens, v)
+                cue, after_cue = _cue_at(s, tokens, v)
                 if v == 0:
                     phrase = subject_after(s, tokens[1:])
                 else:
@@ -453,9 +454,13 @@ class QuoteExtractor:
         ``tokens`` (up to and including an earlier quote)."""
         for v in range(len(tokens) - 1, max(-1, len(tokens) - 8), -1):
             tok = tokens[v]
-            if tok.low in CUE_VERBS and (v == 0 or not tok.text[0].isupper()):  # not "the United States"
+            phrasal = _phrasal(tokens, v) and v + 2 == len(
+                tokens
+            )  # "Lee shot back, “...”", not "goes on recess"
+            if (tok.low in CUE_VERBS or phrasal) and (v == 0 or not tok.text[0].isupper()):
+                # (a capitalized word is no cue: "the United States")
                 used.add(tok.start)
-                cue, _ = _cue_text(s, tokens, v)
+                cue, _ = _cue_at(s, tokens, v)
                 if tok.low in CUE_PARTICIPLES:
                     # "Lee left the room, adding: “...”": the participle's subject is the sentence's,
                     # before any earlier quote of it (`Lee called it “messy,” adding, “...”`).
@@ -1017,6 +1022,19 @@ def blank_party_tags(masked: str) -> str:
     """ "Rep. Ann Cole (D-Ore.) said", "Gov. Al Hill (R) said", "Sen. Ted Cruz, R-Texas, said": the party
     (and state) tag is blanked (same length, so offsets hold) so that the name meets its verb."""
     return _PARTY_TAG.sub(lambda m: " " * len(m.group()), masked)
+
+
+def _phrasal(tokens: list[Tok], v: int) -> bool:
+    """ "shot back", "went on", "put it": a verb that attributes with the particle after it."""
+    particle = PHRASAL_CUES.get(tokens[v].low)
+    return particle is not None and v + 1 < len(tokens) and tokens[v + 1].low == particle
+
+
+def _cue_at(s: str, tokens: list[Tok], v: int) -> tuple[str, int]:
+    """The cue as written from ``tokens[v]`` and the index after it, a particle included."""
+    if _phrasal(tokens, v):
+        return s[tokens[v].start : tokens[v + 1].end], v + 2
+    return _cue_text(s, tokens, v)
 
 
 def _appositive_cue(tokens: list[Tok]) -> int | None:

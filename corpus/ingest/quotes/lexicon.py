@@ -58,6 +58,7 @@ _CUE_BASES = """
     wonder tout brag cheer beg implore summarize summarise clarify elaborate inform advise disclose reveal
     preach rail begin start explain counsel caution concur object protest fume seethe snarl sneer taunt tease
     greet chirp text email message write blog reason surmise speculate estimate acknowledge recite
+    urge press react beam confess mention intone gripe
     """
 _FORMS = [(b, _inflect(b)) for b in _CUE_BASES.split() if b not in _IRREGULAR] + [
     (base, set(forms.split()) | {base, base + "s"}) for base, forms in _IRREGULAR.items()
@@ -69,6 +70,22 @@ _NOT_CUES = wordset(
 CUE_VERBS = (
     frozenset(form for base, forms in _FORMS for form in forms if form != base) | SPEECH_VERBS
 ) - _NOT_CUES
+# Verbs that attribute with their particle ("Lee shot back, “...”", "“...,” Lee went on", "as Lee put it").
+PHRASAL_CUES = {
+    "shot": "back",
+    "shoots": "back",
+    "fired": "back",
+    "fires": "back",
+    "hit": "back",
+    "hits": "back",
+    "pushed": "back",
+    "chimed": "in",
+    "chimes": "in",
+    "went": "on",
+    "goes": "on",
+    "put": "it",
+    "puts": "it",
+}
 # The participles among them ("..., adding, “...”"): their subject is the sentence's.
 CUE_PARTICIPLES = frozenset(w for w in CUE_VERBS if w.endswith("ing"))
 # Cue verbs that may stand after a quote ("“...,” Lee asked"): all but the participles.

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .lexicon import _ABBREVIATIONS, _WORK_WORDS, CUE_FINITE, CUE_VERBS
+from .lexicon import _ABBREVIATIONS, _WORK_WORDS, CUE_FINITE, CUE_VERBS, PHRASAL_CUES
 
 MASK = "\u25a1"
 _OPEN_DOUBLE = "\u201c\u201e\u00ab"
@@ -156,12 +156,16 @@ _NEXT_WORDS = re.compile(r"[\w\u2019'.\-]+")
 
 
 def _names_cue(masked: str, at: int) -> bool:
-    """Whether one of the next five words is a cue verb ("Lee asked", "asked Lee", "the mayor shouted")."""
+    """Whether one of the next five words is a cue verb ("Lee asked", "asked Lee", "the mayor shouted",
+    "Lee went on")."""
+    previous = ""
     for n, match in enumerate(_NEXT_WORDS.finditer(masked, at, at + 120)):
-        if n >= 5:
+        if n >= 6:
             return False
-        if match.group().casefold().rstrip(".") in CUE_FINITE:
+        word = match.group().casefold().rstrip(".")
+        if (word in CUE_FINITE and n < 5) or PHRASAL_CUES.get(previous) == word:
             return True
+        previous = word
     return False
 
 

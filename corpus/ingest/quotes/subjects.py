@@ -458,8 +458,13 @@ def person_of_org(phrase: str) -> str:
         run -= 1
     names = person[run:]
     lowered = {w.casefold().rstrip(".,") for w in org}
-    # "Dana Cole of Cheyenne": a full name from a town (one capitalized word) is the person too.
-    town = len(org) == 1 and is_capitalized(org[0])
+    # "Dana Cole of Cheyenne", "... of Madison, Alabama": a full name from a town is the person too.
+    place = org[: next((n for n, w in enumerate(org) if w in ("who", "whose", "which")), len(org))]
+    town = (
+        1 <= len(place) <= 2
+        and all(is_capitalized(w) for w in place)
+        and (len(place) == 1 or place[0].endswith(","))
+    )
     if len(names) < 2 or not (state or town or lowered & ORG_WORDS):
         return phrase
     if {w.casefold() for w in names} & ORG_WORDS:

@@ -156,3 +156,39 @@ def test_a_connective_before_a_quote_does_not_make_it_a_fragment():
 def test_a_name_of_a_town_after_role_words_is_the_person():
     article = process(body('"I do not know where he stands," said undecided voter Dana Cole of Derry.'))
     assert quotes_at(article, "I do not know") == [("direct", "Dana Cole")]
+
+
+# -- cue verbs ----------------------------------------------------------------------------------------------------
+
+
+def test_more_verbs_attribute_a_quote_before_or_after_it():
+    article = process(
+        body(
+            '"Compare that to the other side. Compare him to the mayor," Omar Park urged.',
+            '"Would it be negotiable?" Dana Cole pressed.',
+            '"This is fantastic!" beamed Ada Lind of Madison, Alabama, who came early.',
+        )
+    )
+    assert quotes_at(article, "Compare that") == [("direct", "Omar Park")]
+    assert quotes_at(article, "Would it be") == [("direct", "Dana Cole")]
+    assert quotes_at(article, "This is fantastic") == [("direct", "Ada Lind")]
+
+
+def test_a_verb_with_its_particle_is_a_cue():
+    article = process(
+        body(
+            'After the debate, Ada Lind shot back, "I suppose I could have stayed home."',
+            '"You know, it happens, right?" Omar Park went on.',
+            'As Dana Cole put it, "Hello, it is the new mayor."',
+        )
+    )
+    assert quotes_at(article, "I suppose") == [("direct", "Ada Lind")]
+    assert quotes_at(article, "You know, it happens") == [("direct", "Omar Park")]
+    assert quotes_at(article, "Hello, it is") == [("direct", "Dana Cole")]
+
+
+def test_a_particle_verb_inside_the_sentence_before_a_quote_is_no_cue():
+    article = process(
+        body('Omar Park said that once the Senate goes on recess, "I intend to do as much as I can."')
+    )
+    assert quotes_at(article, "I intend to do") == [("direct", "Omar Park")]
