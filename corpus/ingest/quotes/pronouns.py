@@ -187,7 +187,10 @@ class PersonMentions:
                 or lead[cut] in TITLE_WORDS
                 or lead[cut] in _TITLE_GENDER
                 # "Comedian Sarah Quill", "Virginia Gov. Terry Hale": a role or a state before a full name
-                or (len(words) - cut > 2 and (lead[cut] in ROLE_NOUNS or lead[cut] in _STATES))
+                or (
+                    len(words) - cut > 2
+                    and (lead[cut] in ROLE_NOUNS or lead[cut] in _STATES or lead[cut] in _OFFICE_WORDS)
+                )
             ):
                 gender = _TITLE_GENDER.get(lead[cut], gender)
                 cut += 1
@@ -205,6 +208,8 @@ class PersonMentions:
                 gender = _TITLE_GENDER[previous_word]
             name_words = [_bare(w) for w in words[cut:]]
             name_words = [w for w in name_words if w]
+            while len(name_words) > 2 and name_words[-1].casefold() in _WEEKDAYS:
+                name_words.pop()  # "Senator Ted Moss Wednesday said"
             if not name_words or not _person_like(name_words):
                 continue  # a capitalized word that names no one ("Tuesday's") leaves the wait open
             last = name_words[-1].casefold()
@@ -217,6 +222,7 @@ class PersonMentions:
                 and last not in known
                 and gender is None
                 and not (subject and _LONE_SUBJECT.match(masked, run_end) and not last.endswith("ing"))
+                and not (subject and masked.startswith(", who ", run_end))  # "Zola, who was honored"
             ):
                 continue  # a lone capitalized word not introduced, titled nor acting: not evidence of a person
             # Pronouns between the previous name and this one speak for the previous name's gender.
@@ -439,7 +445,12 @@ def _same_person(known: list[str], words: list[str]) -> bool:
 def _person_like(words: list[str]) -> bool:
     lowered = {w.casefold().rstrip(".") for w in words}
     if lowered & ORG_WORDS or lowered & _NOT_IN_NAMES:
-        return False  # "Had I known": a pronoun is in no name
+        return False  # "Had I known", "Super Tuesday", "White House", "Congressional Republicans"
+    if any(len(w) > 3 and w.isupper() for w in words):
+        return False  # "ATLANTIC CITY", "KING-TV": a dateline or a call sign
+    first, last = words[0].casefold().rstrip("."), words[-1].casefold().rstrip(".")
+    if (last in TITLE_WORDS or last in ROLE_NOUNS) and (first in _STATES or first in PLACE_OPENERS):
+        return False  # "Florida Secretary": a title with no name (but "Billie Jean King")
     if len(words) == 1 and words[0].casefold() in PLACES:
         return False
     if " ".join(words).casefold() in _STATES:
@@ -516,6 +527,9 @@ def _is_title_word(word: str) -> bool:
 
 _CLAUSE_MARKS = ',;:(\u2014\u2013.?!"\u201d' + MASK
 _ARTICLES = wordset("a an the")
+# Words of an office before a name ("House Majority Leader Kevin Moss", "White House Press Secretary").
+_OFFICE_WORDS = wordset("house senate white majority minority speaker whip press")
+_WEEKDAYS = wordset("monday tuesday wednesday thursday friday saturday sunday")
 _PARTY_WORDS = wordset("republican republicans democrat democrats democratic gop")
 _POSSESSIVES = wordset("his her their its our my your whose")
 # Words in -ed and -ing that describe a person rather than act on one ("former embattled governor").
@@ -527,4 +541,13 @@ _DESCRIBING = wordset(
 # Prepositions that govern a name ("Of Diaz, Vance said", "attacks from Senator Diaz"); "after" and
 # "before" may open a clause of their own ("After Diaz won, ...").
 _GOVERNING = PREPOSITIONS - wordset("after before following")
-_NOT_IN_NAMES = wordset("i we you they it me")
+_NOT_IN_NAMES = (
+    wordset(
+        """
+        i we you they it me several neither either another other every each house street avenue movement
+        friends presumptive congressional
+        monday tuesday wednesday thursday friday saturday sunday
+        """
+    )
+    | _PARTY_WORDS
+)

@@ -217,3 +217,38 @@ def test_the_former_president_is_no_vice_president():
     )
     assert said(article, "We will carry") == "Ray Hollis"
     assert said(article, "We will not") == "Omar Diaz"
+
+
+# -- capitalized runs that name no person -------------------------------------------------------------------
+
+
+def test_runs_that_name_no_person_are_no_candidates():
+    text = (
+        "ATLANTIC CITY was quiet. Super Tuesday came. The White House said nothing. Several Cruz aides left. "
+        "Presumptive Democratic nominee Hana Ito spoke. Congressional Republicans balked. "
+        "Neither candidate spoke. Ohio Secretary of State Jon Husted spoke."
+    )
+    assert [m.name for m in mentions_of(text).mentions] == ["Hana Ito", "Jon Husted"]
+
+
+def test_a_weekday_after_a_name_is_no_part_of_it():
+    mentions = mentions_of("Senator Ted Moss Wednesday said the plan would fail.")
+    assert [m.name for m in mentions.mentions] == ["Ted Moss"]
+
+
+def test_a_single_name_with_a_who_clause_is_a_person():
+    article = process(
+        body(
+            '"Keep the faith," Ana Ruiz said.',
+            "Meanwhile Zola, who was honored with the top award, spoke about self-love.",
+            '"Love yourself first," she said.',
+        )
+    )
+    assert said(article, "Love yourself first") == "Zola"
+
+
+def test_an_office_before_a_name_is_no_part_of_it_and_a_title_may_be_a_surname():
+    text = (
+        "Then House Speaker Paul Rowan spoke, and House Majority Leader Kevin Moss and Billie Jean King left."
+    )
+    assert [m.name for m in mentions_of(text).mentions] == ["Paul Rowan", "Kevin Moss", "Billie Jean King"]
