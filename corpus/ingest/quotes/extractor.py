@@ -858,7 +858,7 @@ class QuoteExtractor:
             return self._resolve_pronoun(phrase.strip(), lowered)
         if lowered in ("i", "we"):
             return self._resolve_first_person(phrase.strip(), lowered)
-        if "-" in phrase:
+        if "-" in phrase or "(" in phrase:
             # "Sen. Omar Park (D-Ill.), noting ...": the tag is no part of the name or its appositive.
             phrase = _PARTY_TAG.sub("", phrase)
         words = lowered.split()
@@ -1049,9 +1049,9 @@ def _appositive_cue(tokens: list[Tok]) -> int | None:
         tok = tokens[n]
         if tok.kind == "q" or tok.text in ";:":
             return None
-        if tok.text == ",":
-            verb = tokens[n + 1]
-            return n + 1 if n + 1 >= 11 and verb.low in CUE_FINITE and verb.text.islower() else None
+        # "Harry Bond, 30, of Raleigh, N.C., who was polled, said": the verb after the last comma.
+        if tok.text == "," and tokens[n + 1].low in CUE_FINITE and tokens[n + 1].text.islower():
+            return n + 1 if n + 1 >= 11 else None
     return None
 
 

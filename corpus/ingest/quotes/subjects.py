@@ -465,7 +465,9 @@ def person_of_org(phrase: str) -> str:
         and all(is_capitalized(w) for w in place)
         and (len(place) == 1 or place[0].endswith(","))
     )
-    if len(names) < 2 or not (state or town or lowered & ORG_WORDS):
+    # "Robert Antonacci of the New York delegation": any group a full name is "of" leaves the person.
+    delegation = bool(org) and org[-1].islower() and org[-1].isalpha()
+    if len(names) < 2 or not (state or town or delegation or lowered & ORG_WORDS):
         return phrase
     if {w.casefold() for w in names} & ORG_WORDS:
         return phrase

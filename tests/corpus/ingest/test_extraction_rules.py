@@ -192,3 +192,23 @@ def test_a_particle_verb_inside_the_sentence_before_a_quote_is_no_cue():
         body('Omar Park said that once the Senate goes on recess, "I intend to do as much as I can."')
     )
     assert quotes_at(article, "I intend to do") == [("direct", "Omar Park")]
+
+
+def test_a_name_with_age_place_and_relative_clause_before_the_verb_after_a_quote():
+    article = process(
+        body(
+            '"Both of them scare me," Omar Park, 30, of Raleigh, N.C., who was among those polled, said Monday.'
+        )
+    )
+    assert quotes_at(article, "Both of them") == [("direct", "Omar Park")]
+
+
+def test_a_full_name_of_a_delegation_and_a_party_letter_leave_the_person():
+    article = process(
+        body(
+            '"There is just a passion for him," said Omar Park of the New York delegation.',
+            '"He is obviously struggling," said former governor Ben Ortiz (D), a Clinton supporter.',
+        )
+    )
+    assert quotes_at(article, "There is just") == [("direct", "Omar Park")]
+    assert quotes_at(article, "He is obviously") == [("direct", "Ben Ortiz")]
