@@ -35,10 +35,18 @@ def row_type(model: type[Model], *names: str) -> type[tuple]:
     return row
 
 
-def row_from(row: type[tuple], instance: Model) -> tuple:
-    """``instance``'s values for the fields of ``row``, as the database stores them."""
+def row_from(row: type[tuple], instance: Model, prepared: dict[str, object] | None = None) -> tuple:
+    """``instance``'s values for the fields of ``row``, as the database stores them. ``prepared`` gives
+    some of them already so (by field name), for a value many rows share: a batch's one timestamp."""
+    if not prepared:
+        return row._make(
+            field.get_db_prep_save(getattr(instance, field.attname), connection) for field in row.fields
+        )
     return row._make(
-        field.get_db_prep_save(getattr(instance, field.attname), connection) for field in row.fields
+        prepared[field.name]
+        if field.name in prepared
+        else field.get_db_prep_save(getattr(instance, field.attname), connection)
+        for field in row.fields
     )
 
 
@@ -96,6 +104,24 @@ def insert(row: type[tuple], rows: list[tuple]) -> None:
         else:
             placeholders = ", ".join(["%s"] * len(row.columns))
             cursor.executemany(f"INSERT INTO {table(row.model)} ({names}) VALUES ({placeholders})", rows)
+
+
+def insert_values(row: type[tuple], rows: Sequence[tuple], batch_size: int = 2000) -> None:
+    """Insert ``rows`` (of ``row``'s type, values as the database stores them) with the statements
+    ``bulk_create(batch_size=...)`` sends, ``INSERT ... VALUES (...), (...)`` per ``batch_size`` rows, and
+    without a model instance per row. Unlike ``insert``, every statement goes through Django's cursor on
+    every database, so the statements counted are ``bulk_create``'s."""
+    if not rows:
+        return
+    names = ", ".join(connection.ops.quote_name(column) for column in row.columns)
+    marks = f"({', '.join(['%s'] * len(row.columns))})"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), batch_size):
+            part = rows[start : start + batch_size]
+            cursor.execute(
+                f"INSERT INTO {table(row.model)} ({names}) VALUES {', '.join([marks] * len(part))}",
+                [value for values in part for value in values],
+            )
 
 
 def update_column(model: type[Model], name: str, value, ids: Sequence[int]) -> None:

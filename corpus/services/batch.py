@@ -445,7 +445,9 @@ def _insert_articles(articles: list[Article], now) -> None:
     """Insert new articles (no ids yet) and give each instance the id the database chose."""
     for article in articles:
         article.ingested_at = article.updated_at = now
-    insert(ArticleRow, [row_from(ArticleRow, article) for article in articles])
+    stamp = Article._meta.get_field("ingested_at").get_db_prep_save(now, connection)
+    prepared = {"ingested_at": stamp, "updated_at": stamp}
+    insert(ArticleRow, [row_from(ArticleRow, article, prepared) for article in articles])
     ids: dict[str, int] = {}
     hashes = [a.content_hash for a in articles]
     with connection.cursor() as cursor:

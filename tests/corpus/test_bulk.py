@@ -8,8 +8,19 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
 from django.utils import timezone
 
-from corpus.bulk import UPDATE_ROWS, Ids, insert, reserve_ids, row_from, row_type, update_column, update_rows
-from corpus.models import Quote, QuoteCluster, Speaker
+from corpus.bulk import (
+    UPDATE_ROWS,
+    Ids,
+    insert,
+    insert_values,
+    reserve_ids,
+    row_from,
+    row_type,
+    update_column,
+    update_rows,
+)
+from corpus.models import Quote, QuoteCluster, QuoteFingerprint, Speaker
+from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -63,6 +74,25 @@ def test_a_row_from_an_instance_holds_what_the_database_stores():
         version=1,
         created_at=Speaker._meta.get_field("created_at").get_db_prep_save(now, connection),
     )
+
+
+def test_a_row_from_an_instance_takes_the_values_already_prepared():
+    now = timezone.now()
+    speaker = Speaker(name="Ada Obi", kind="anonymous", description="", created_at=now)
+    SpeakerRow = row_type(Speaker, "name", "kind", "version", "created_at")
+    row = row_from(SpeakerRow, speaker, {"created_at": "given"})
+    assert row == SpeakerRow(name="Ada Obi", kind="anonymous", version=1, created_at="given")
+
+
+def test_insert_values_writes_the_rows_in_the_statements_bulk_create_sends(django_assert_num_queries):
+    quote = ArticleFactory().quotes.first()
+    FingerprintRow = row_type(QuoteFingerprint, "quote", "value")
+    rows = [FingerprintRow(quote=quote.pk, value=value) for value in range(-(2**63), -(2**63) + 5)]
+    with django_assert_num_queries(3):  # as bulk_create(batch_size=2) would: 2 + 2 + 1 rows
+        insert_values(FingerprintRow, rows, batch_size=2)
+    assert sorted(QuoteFingerprint.objects.values_list("quote_id", "value")) == [tuple(r) for r in rows]
+    with django_assert_num_queries(0):
+        insert_values(FingerprintRow, [])
 
 
 def _clusters(count: int) -> list[QuoteCluster]:
