@@ -246,6 +246,7 @@ class QuoteExtractor:
             or _ends_with_cue(before)
             # "Yet, “it is hard ...,” added Lee": a connective of the writer's opens the sentence.
             or (before.endswith(",") and before[:-1].casefold() in _CONNECTIVES)
+            or self._resumes(masked, max(start, pair.open - _WINDOW), pair.open)
         )
         if pair.runs_on:
             return "direct" if opens_clause else None
@@ -268,6 +269,21 @@ class QuoteExtractor:
             # attribution looks like ("Sanders asks at a school, “Any questions I can answer?”").
             return "direct"
         return "partial"
+
+    def _resumes(self, masked: str, begin: int, open_at: int) -> bool:
+        """Whether the quotation opening at ``open_at`` resumes one its attribution interrupted
+        ("“These people know words,” said Lee, speaking of politicians, “and leave ...”")."""
+        before = masked[begin:open_at]
+        if not before.rstrip().endswith(","):
+            return False
+        close = max(before.rfind(mark) for mark in _DOUBLE_MARKS)
+        if close < 1 or before[close - 1] != "," or len(before) - close > 160:
+            return (
+                False  # the first part ends on its comma ("“The risk,” says ..."), the attribution is short
+            )
+        between = before[close + 1 :]
+        lead = len(between) - len(between.lstrip(" ,"))
+        return self._is_attribution(masked, begin + close + 1 + lead, len(between.strip()))
 
     def _is_attribution(self, masked: str, at: int, length: int) -> bool:
         """Whether the text after a quote (``length`` characters from ``at``, blanks around it left out)
@@ -989,6 +1005,7 @@ class QuoteExtractor:
 
 
 _DASHES = "\u2015\u2014\u2013"
+_DOUBLE_MARKS = '"\u201c\u201d\u201e\u00ab\u00bb'
 _BE = wordset("is was are were be been being")
 _CLAUSE_TURNS = wordset("but while whereas although though yet")
 # Words that join a second verb to the subject of the first ("... and then said").

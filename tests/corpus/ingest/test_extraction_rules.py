@@ -212,3 +212,28 @@ def test_a_full_name_of_a_delegation_and_a_party_letter_leave_the_person():
     )
     assert quotes_at(article, "There is just") == [("direct", "Omar Park")]
     assert quotes_at(article, "He is obviously") == [("direct", "Ben Ortiz")]
+
+
+# -- a quotation interrupted by its attribution --------------------------------------------------------------------
+
+
+def test_a_quotation_resumed_after_its_attribution_is_direct():
+    article = process(
+        body(
+            '"These people know how to use words," said Omar Park, speaking of politicians, "and leave'
+            ' themselves room to move."',
+            '"The risk," says Dana Cole, an economist at the state university, "is that prices rise first."',
+        )
+    )
+    assert quotes_at(article, "and leave themselves") == [("direct", "Omar Park")]
+    assert quotes_at(article, "is that prices") == [("direct", "Dana Cole")]
+
+
+def test_a_fragment_after_a_quote_that_did_not_break_off_on_a_comma_stays_partial():
+    article = process(
+        body(
+            'Ada Lind touted the record, "the longest expansion in our history" and promised, because in her'
+            ' words, "he knows how to do it."'
+        )
+    )
+    assert [kind for kind, _ in quotes_at(article, "he knows how")] == ["partial"]
