@@ -41,7 +41,7 @@ from .marks import (
     mask,
     split_sentences,
 )
-from .pronouns import PersonMentions, is_role_word
+from .pronouns import PersonMentions, is_description, is_role_word
 from .subjects import (
     _content_after,
     _cue_text,
@@ -878,7 +878,7 @@ class QuoteExtractor:
             # "Sen. Omar Park (D-Ill.), noting ...": the tag is no part of the name or its appositive.
             phrase = _PARTY_TAG.sub("", phrase)
         words = lowered.split()
-        if 2 <= len(words) <= 12 and words[0] in _DESCRIPTION_LEADS and phrase.split()[-1].islower():
+        if is_description(phrase):
             return self._resolve_description(phrase.strip(), words)
         return self.speakers.resolve(person_of_org(phrase))
 
@@ -890,6 +890,8 @@ class QuoteExtractor:
             (n for n, w in enumerate(words) if n and (w in _PREPOSITIONS or w in _RELATIVES)), len(words)
         )
         head_words = words[:cut]
+        if len(head_words) > 2 and head_words[-1] in _POSTMODIFIERS:
+            head_words = head_words[:-1]  # "one Democrat familiar with the talks": a Democrat
         head = head_words[-1].strip(",").removesuffix("\u2019s").removesuffix("'s")
         if words[0] == "the" and is_role_word(head):
             mention = self._mentions().by_role(head, self._cursor, written.split()[1 : len(head_words) - 1])
@@ -897,7 +899,10 @@ class QuoteExtractor:
                 resolution = self.speakers.resolve(mention.name)
                 if resolution.key is not None:
                     return Resolution(resolution.key, written, 0.75)
-        resolution = self.speakers.resolve(phrase)
+        # "the New York developer, who campaigned ...": the head phrase, without its relative clause.
+        # ("A city employee who" before "asked" stays as written: the verb is the relative clause's.)
+        relative = next((n for n, w in enumerate(words[:-1]) if n and w in _RELATIVES), len(words))
+        resolution = self.speakers.resolve(" ".join(phrase.split()[:relative]).rstrip(","))
         if resolution.key is not None:
             return resolution
         if not head.isalpha() or head in _NOT_DESCRIBED or len(head_words) < 2:
@@ -1019,6 +1024,7 @@ _RELATIVES = wordset("who whom whose which that")
 _STAGE_DIRECTION = re.compile(r"[(\[][A-Z][A-Z ,'\-]+[)\]]")
 _FOLLOW = re.compile(r"Follow\b[^\n]{0,120}@\w", re.IGNORECASE)
 _BY = re.compile(r"^(?:by|written by|words by)\s+", re.IGNORECASE)
+_POSTMODIFIERS = wordset("familiar involved close knowledgeable briefed aware")
 _DESCRIBED = 0.55  # the confidence of a speaker found by description alone
 # Heads that make a phrase something other than a speaker ("the statement", "a lot of people").
 _NOT_DESCRIBED = wordset(

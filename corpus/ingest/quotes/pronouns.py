@@ -343,13 +343,32 @@ class PersonMentions:
             own = {r for r in mention.roles if r in _STATES or r in PLACE_OPENERS}
             if places <= own:
                 return mention
-            if not own and fallback is None:
-                fallback = mention
+            if not own and fallback is None and head not in _PARTY_ROLES:
+                fallback = mention  # but "the Wisconsin Republican" is not any Republican
         return fallback
 
     def antecedent(self, pronoun: str, before: int) -> Mention | None:
         found = self.antecedents(pronoun, before)
         return found[0] if found else None
+
+
+def is_description(phrase: str) -> bool:
+    """Whether a subject phrase describes a speaker rather than names one: "the New York developer, who
+    ...", "one senior Democrat", "the 46-year-old", "his colleague", "this source"."""
+    head = _DESCRIPTION_END.split(phrase.strip(), maxsplit=1)[0].split()
+    if not 2 <= len(head) <= 12:
+        return False
+    first, last = head[0].casefold(), head[-1]
+    if first in _POSSESSIVES:
+        return last.casefold() in ROLE_NOUNS or last.casefold() in _RELATIVES
+    return first in _DESCRIPTION_LEADS and (last.islower() or last.casefold() in _PARTY_WORDS)
+
+
+# A relative clause after a description ("the New York businessman, who ..."); a comma alone may lead to
+# a name ("“...,” the dawn of the movement, Bozell says").
+_DESCRIPTION_END = re.compile(r",?\s(?:who|whom|whose|which|that)\s")
+_DESCRIPTION_LEADS = wordset("the a an one another this")
+_RELATIVES = wordset("wife husband son daughter father mother brother sister friend colleague spouse partner")
 
 
 def is_role_word(word: str) -> bool:

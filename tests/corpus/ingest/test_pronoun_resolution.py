@@ -252,3 +252,61 @@ def test_an_office_before_a_name_is_no_part_of_it_and_a_title_may_be_a_surname()
         "Then House Speaker Paul Rowan spoke, and House Majority Leader Kevin Moss and Billie Jean King left."
     )
     assert [m.name for m in mentions_of(text).mentions] == ["Paul Rowan", "Kevin Moss", "Billie Jean King"]
+
+
+# -- descriptions kept as speakers of the article -----------------------------------------------------------
+
+
+def kinds(article: ProcessedArticle, text: str) -> tuple[str | None, str | None]:
+    quote = next(q for q in article.quotes if article.text[q.start : q.end].startswith(text))
+    return (quote.speaker.name, quote.speaker.kind) if quote.speaker else (None, None)
+
+
+def test_a_description_with_a_relative_clause_after_it_is_a_described_speaker():
+    article = process(
+        body('"We cannot deal with them," said the New York businessman, who campaigned in Akron on Monday.')
+    )
+    assert kinds(article, "We cannot deal") == ("the businessman", "anonymous")
+
+
+def test_a_party_word_describes_a_speaker():
+    article = process(
+        body(
+            "Republican presidential candidate Ben Osei toured Ohio.",
+            '"It drives the prices up," the Republican said.',
+            '"The campaign has been reluctant," one senior Democrat said.',
+        )
+    )
+    assert said(article, "It drives the prices up") == "Ben Osei"
+    assert kinds(article, "The campaign has been") == ("the democrat", "anonymous")
+
+
+def test_a_description_with_a_name_after_its_comma_is_no_description():
+    article = process(body('"It is reminiscent of the 1960s," the dawn of the movement, Brent Bozell says.'))
+    assert said(article, "It is reminiscent") == "Brent Bozell"
+
+
+def test_a_description_with_an_adjective_after_its_head_keeps_the_head():
+    article = process(body('"They are nervous," said one Democrat familiar with the talks.'))
+    assert kinds(article, "They are nervous") == ("the democrat", "anonymous")
+
+
+def test_a_party_description_with_a_state_needs_the_state():
+    article = process(
+        body(
+            "Republican nominee Don Tramp spoke first.",
+            '"We will win," the Wisconsin Republican said.',
+        )
+    )
+    assert said(article, "We will win") != "Don Tramp"
+
+
+def test_a_possessive_role_and_this_source_are_described_speakers():
+    article = process(
+        body(
+            '"He taught me everything," his colleague wrote on Facebook.',
+            '"The staff do not like him," this source told the paper.',
+        )
+    )
+    assert kinds(article, "He taught me") == ("the colleague", "anonymous")
+    assert kinds(article, "The staff do not") == ("the source", "anonymous")
