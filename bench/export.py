@@ -3,22 +3,38 @@
     python -m bench.export                      # 10,000 articles
     python -m bench.export --articles 100000    # the large run
     python -m bench.export --databases sqlite --formats jsonl,csv
+    python -m bench.export --keep --repeat 3    # load once, keep the databases, reuse them next time
 
 The generated corpus is loaded once per database through the ingestion service (with an editor's
 annotation, claim and published fact-check on every tenth article); each export then runs in a child
-process of its own, so its peak memory (VmHWM) is its own and not the loader's.
+process of its own, so its peak memory (VmHWM) is its own and not the loader's. Loading takes most of a
+run: with ``--keep`` the loaded databases stay
+(SQLite in var/bench/, PostgreSQL as ``bench_export_<articles>`` on the server of --postgres-url) and a
+later ``--keep`` run exports from them without loading again. ``--drop`` removes them. Each line says
+the CPU seconds of the export beside its wall-clock seconds, and the load average when it ran.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from bench.common import DEFAULT_POSTGRES, REPO, django_setup, fresh_database, print_table, run_worker
+from bench.common import (
+    DEFAULT_POSTGRES,
+    REPO,
+    django_setup,
+    fresh_database,
+    median,
+    print_table,
+    run_worker,
+)
 from bench.generate import write_jsonl
 
 FORMATS = ["jsonl", "csv", "parquet", "w3c", "claimreview"]
@@ -54,12 +70,14 @@ def load(path: Path) -> dict:
     from corpus.ingest.readers import read_path
     from corpus.models import Article
     from corpus.selectors import speaker_directory
-    from corpus.services import article_ingest
+    from corpus.services import batch_ingest
 
     directory = speaker_directory()
     started = time.perf_counter()
-    for record in read_path(path, max_bytes=settings.INGEST_MAX_BYTES * 1000):
-        article_ingest(record=record, directory=directory)
+    records = read_path(path, max_bytes=settings.INGEST_MAX_BYTES * 1000)
+    # What ``ingest`` runs: batches per transaction, the pipeline in a process per core.
+    for _ in batch_ingest(records=records, directory=directory, jobs=os.cpu_count() or 1):
+        pass
     User = get_user_model()
     editor = User.objects.create(username="bench-editor")
     editor.groups.add(Group.objects.get(name="Editor"))
@@ -101,11 +119,71 @@ def export(fmt: str) -> dict:
     baseline = _peak_mib()
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / OUTPUTS[fmt]
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), _cpu()
         manifest = export_write(fmt=fmt, options=ExportOptions(), output=out)
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, _cpu() - cpu
         size = sum(f["bytes"] for f in manifest["files"])
-    return {"seconds": seconds, "peak_mib": _peak_mib(), "baseline_mib": baseline, "bytes": size}
+    return {
+        "seconds": seconds,
+        "cpu": cpu,
+        "peak_mib": _peak_mib(),
+        "baseline_mib": baseline,
+        "bytes": size,
+        "load": os.getloadavg()[0],
+    }
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and of the children it waited for (an export's helper processes)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+@contextmanager
+def kept_database(kind: str, articles: int, postgres_url: str) -> Iterator[tuple[str, bool]]:
+    """(DATABASE_URL, whether it is loaded already) of the database a ``--keep`` run keeps."""
+    name = f"bench_export_{articles}"
+    if kind == "sqlite":
+        path = REPO / "var" / "bench" / f"{name}.sqlite3"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        yield f"sqlite:///{path}", path.with_suffix(".loaded").exists()
+        return
+    import psycopg
+
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        found = conn.execute("SELECT datname FROM pg_database WHERE datname = %s", [name]).fetchone()
+        loaded = bool(found) and bool(
+            conn.execute(
+                "SELECT shobj_description(oid, 'pg_database') = 'loaded' FROM pg_database WHERE datname = %s",
+                [name],
+            ).fetchone()[0]
+        )
+        if not loaded:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+    yield postgres_url.rsplit("/", 1)[0] + f"/{name}", loaded
+
+
+def kept_mark(kind: str, articles: int, postgres_url: str) -> None:
+    """Say that the kept database is loaded (a load cut short is loaded again next time)."""
+    name = f"bench_export_{articles}"
+    if kind == "sqlite":
+        (REPO / "var" / "bench" / f"{name}.loaded").touch()
+        return
+    import psycopg
+
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        conn.execute(f"COMMENT ON DATABASE \"{name}\" IS 'loaded'")
+
+
+def kept_drop(articles: int, postgres_url: str) -> None:
+    name = f"bench_export_{articles}"
+    for suffix in (".sqlite3", ".loaded"):
+        (REPO / "var" / "bench" / f"{name}{suffix}").unlink(missing_ok=True)
+    import psycopg
+
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def main() -> None:
@@ -115,7 +193,14 @@ def main() -> None:
     )
     parser.add_argument("--databases", default="sqlite,postgres")
     parser.add_argument("--formats", default=",".join(FORMATS))
-    parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES)
+    parser.add_argument(
+        "--postgres-url", default=DEFAULT_POSTGRES, help="the server's admin database (it creates its own)"
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="exports per format; the table shows the median"
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the loaded databases and reuse kept ones")
+    parser.add_argument("--drop", action="store_true", help="drop the kept databases of --articles and stop")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--load", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--export", help=argparse.SUPPRESS)
@@ -124,24 +209,39 @@ def main() -> None:
         print(json.dumps(load(args.load) if args.load else export(args.export)))
         return
 
+    if args.drop:
+        kept_drop(args.articles, args.postgres_url)
+        return
     corpus = write_jsonl(REPO / "var" / "bench" / f"export-{args.articles}.jsonl", args.articles)
     rows = []
     for kind in args.databases.split(","):
-        with fresh_database(kind, args.postgres_url) as url:
-            loaded = run_worker("bench.export", url, "--load", str(corpus))
-            print(f"{kind}: loaded {loaded['articles']:,} articles in {loaded['seconds']:.0f} s", flush=True)
+        if args.keep:
+            database = kept_database(kind, args.articles, args.postgres_url)
+        else:
+            database = _loading(fresh_database(kind, args.postgres_url))
+        with database as (url, loaded):
+            if loaded:
+                print(f"{kind}: reusing the kept database of {args.articles:,} articles", flush=True)
+            else:
+                done = run_worker("bench.export", url, "--load", str(corpus))
+                print(f"{kind}: loaded {done['articles']:,} articles in {done['seconds']:.0f} s", flush=True)
+                if args.keep:
+                    kept_mark(kind, args.articles, args.postgres_url)
             for fmt in args.formats.split(","):
-                result = run_worker("bench.export", url, "--export", fmt)
+                runs = [run_worker("bench.export", url, "--export", fmt) for _ in range(args.repeat)]
+                result = sorted(runs, key=lambda r: r["seconds"])[len(runs) // 2]
                 rows.append(
                     [
                         kind,
                         fmt,
-                        loaded["articles"],
-                        result["seconds"],
-                        loaded["articles"] / result["seconds"],
-                        result["peak_mib"],
+                        args.articles,
+                        median([r["seconds"] for r in runs]),
+                        median([r["cpu"] for r in runs]),
+                        args.articles / median([r["seconds"] for r in runs]),
+                        max(r["peak_mib"] for r in runs),
                         result["peak_mib"] - result["baseline_mib"],
                         result["bytes"] / 2**20,
+                        result["load"],
                     ]
                 )
     print_table(
@@ -150,13 +250,21 @@ def main() -> None:
             "format",
             "articles",
             "seconds",
+            "CPU s",
             "articles/s",
             "peak RSS MiB",
             "over start MiB",
             "output MiB",
+            "load avg",
         ],
         rows,
     )
+
+
+@contextmanager
+def _loading(database) -> Iterator[tuple[str, bool]]:
+    with database as url:
+        yield url, False
 
 
 if __name__ == "__main__":
