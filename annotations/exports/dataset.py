@@ -24,7 +24,7 @@ from django.db.models.sql.constants import MULTI
 
 from corpus.models import Article
 
-from .records import Authors, article_line
+from .records import Authors, Rfc3339, article_line
 from .selection import ExportOptions, Selection
 
 CHUNK_SIZE = 200
@@ -63,7 +63,9 @@ def _after(keys: Sequence[str], values: tuple) -> Q:
 
 
 # The columns read per table, the id of the article first; records.py unpacks the rows in this order.
-ARTICLE_COLUMNS = ("id", "url", "source__name", "published_at", "language", "content_hash")
+# ``published_at`` unconverted, as ``records.rfc3339`` takes it (the text PostgreSQL writes, SQLite's
+# stored text).
+ARTICLE_COLUMNS = ("id", "url", "source__name", Rfc3339("published_at"), "language", "content_hash")
 TEXT_COLUMNS = ("title", "text")
 PARAGRAPH_COLUMNS = ("article_id", "id", "position", "role", "rule", "start", "end")
 QUOTE_COLUMNS = (

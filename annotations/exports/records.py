@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import orjson
+from django.db.models import Func, TextField
 
 from .selection import ExportOptions
 
@@ -60,10 +61,46 @@ def layer_of(project_id: int | None, curated: bool) -> str | None:
     return LAYER_CURATED if curated else LAYER_ANNOTATOR
 
 
-def rfc3339(value: datetime | None) -> str | None:
+def rfc3339(value: datetime | str | None) -> str | None:
+    """A timestamp as records write it: UTC, whole seconds (cut, not rounded), ``Z``. It comes as a
+    datetime, or as text as the database hands it over when read through ``Rfc3339``: already written
+    (PostgreSQL), or as SQLite stores it (UTC, ``YYYY-MM-DD HH:MM:SS[.ffffff]``), cut rather than parsed
+    from the year 1000 on."""
     if value is None:
         return None
+    if isinstance(value, str):
+        if len(value) == 20 and value[10] == "T":
+            return value
+        if len(value) in (19, 26) and value[10] == " " and value[0] != "0":
+            return f"{value[:10]}T{value[11:19]}Z"
+        value = datetime.fromisoformat(value)
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class Rfc3339(Func):
+    """A timestamp column read for ``rfc3339`` as text, not as a datetime the driver builds and Python
+    formats again (which costs more than the rest of a W3C quote document): on PostgreSQL the database
+    writes it (``to_char``), for years from 1000 on, as ``strftime``'s ``%Y`` has no fixed width below;
+    on SQLite the stored text (a cast, so that the driver does not parse it by the column's type)."""
+
+    output_field = TextField()
+
+    def as_sql(self, compiler, connection, **extra):
+        return compiler.compile(self.source_expressions[0])
+
+    def as_sqlite(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"CAST({sql} AS TEXT)", params
+
+    def as_postgresql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        text = f"to_char({sql} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+        return (
+            f"CASE WHEN {sql} >= TIMESTAMPTZ '1000-01-01 00:00:00+00' THEN {text} ELSE {sql}::text END",
+            (*params, *params, *params),
+        )
 
 
 def evidence_items(evidence: list[dict]) -> list[dict]:

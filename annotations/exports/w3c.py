@@ -11,7 +11,7 @@ TextPositionSelector remains.
 from __future__ import annotations
 
 from collections.abc import Generator, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import cache
 from typing import Any, BinaryIO
 
@@ -25,7 +25,7 @@ from .. import w3c
 from ..models import AnnotationTarget
 from .claimreview import VERDICT_WORDS, rating
 from .dataset import Stream, row_blocks, tagged_blocks
-from .records import encode, layer_of
+from .records import Rfc3339, encode, layer_of, rfc3339
 from .selection import ExportOptions, Selection
 
 EXTENSION = ".jsonld"
@@ -79,19 +79,12 @@ def _link(parts: tuple[str, str], pk: int) -> str:
 
 
 def _timestamp(value: datetime | str) -> str:
-    """``annotations.w3c``'s RFC 3339 time (UTC, whole seconds) of a timestamp as the database driver
-    hands it over, without its ``strftime`` (two per item cost a sixth of the export). PostgreSQL's is a
-    datetime in UTC (Django's connection time zone); SQLite's the text Django stored in UTC,
-    ``YYYY-MM-DD HH:MM:SS[.ffffff]``, cut rather than parsed."""
-    if isinstance(value, str):
-        if len(value) in (19, 26) and value[10] == " ":
-            return f"{value[:10]}T{value[11:19]}Z"
-        value = datetime.fromisoformat(value)
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
-    if value.utcoffset() == _ZERO and value.year >= 1000:
+    """``annotations.w3c``'s RFC 3339 time (UTC, whole seconds) of a timestamp as it comes: read through
+    ``Rfc3339`` (text: PostgreSQL's written, SQLite's cut) or a datetime (the API's instances), formatted
+    without ``strftime`` when it is in UTC."""
+    if isinstance(value, datetime) and value.utcoffset() == _ZERO and value.year >= 1000:
         return value.isoformat(timespec="seconds")[:19] + "Z"
-    return w3c._timestamp(value)
+    return rfc3339(value)
 
 
 _ZERO = timedelta(0)
@@ -148,14 +141,15 @@ def _motivation(bodies: list[dict]) -> str | list[str]:
 ANNOTATION_COLUMNS = (
     "id", "article_id", "target", "start", "end", "exact", "prefix", "suffix", "paragraph__start",
     "paragraph__end", "quote__start", "quote__end", "paragraph_id", "quote_id", "author__username", "rule",
-    "created_at", "updated_at", "note", "project_id", "curated", "tags__slug",
+    Rfc3339("created_at"), Rfc3339("updated_at"), "note", "project_id", "curated", "tags__slug",
 )  # fmt: skip
 CLAIM_COLUMNS = (
     "annotation_id", "text", "fact_check__id", "fact_check__verdict", "fact_check__rationale",
     "fact_check__status",
 )  # fmt: skip
 QUOTE_COLUMNS = (
-    "id", "article_id", "exact", "start", "end", "created_at", "updated_at", "kind", "speaker_mention", "cue",
+    "id", "article_id", "exact", "start", "end", Rfc3339("created_at"), Rfc3339("updated_at"), "kind",
+    "speaker_mention", "cue",
     "origin", "verified", "via_id", "speaker_id", "speaker__name", "speaker__kind", "cluster_id",
     "cluster_fixed",
 )  # fmt: skip
