@@ -18,6 +18,8 @@ from corpus.models import Article
 from . import claimreview, csv, jsonl, parquet, w3c
 from .bundle import ByteQueue, StreamTarget, Target, ZipTarget
 from .dataset import CHUNK_SIZE
+from .halves import plan as halves_plan
+from .halves import write_articles as halves_write
 from .manifest import HashingWriter, manifest_build, manifest_encode, manifest_projects
 from .selection import ExportOptions, Selection
 
@@ -31,9 +33,12 @@ FORMATS: dict[str, ModuleType] = {
 
 
 def export_steps(
-    *, fmt: str, options: ExportOptions, target: Target, chunk_size: int = CHUNK_SIZE
+    *, fmt: str, options: ExportOptions, target: Target, chunk_size: int = CHUNK_SIZE, halves: bool = False
 ) -> Generator[int, None, dict]:
-    """Write the export into ``target``; yields rows written per chunk, returns the manifest."""
+    """Write the export into ``target``; yields rows written per chunk, returns the manifest.
+
+    ``halves``: a large JSONL's article lines may be made in two processes (``halves.py``); for a
+    command or a job writing a file, not for a response streamed from a server's worker."""
     module = FORMATS[fmt]
     selection = Selection(options)
     entries = module.entries(selection, chunk_size=chunk_size)
@@ -42,7 +47,13 @@ def export_steps(
     counts: dict[str, int] = {}
     files: list[dict] = []
     try:
-        with _reading():
+        with _reading() as own:
+            split = halves_plan(selection, own_transaction=own) if halves and module is jsonl else None
+            if split is not None:
+                entries[0] = (
+                    entries[0][0],
+                    lambda stream: halves_write(selection, split, stream, chunk_size=chunk_size),
+                )
             for index, (entry, write) in enumerate(entries):
                 name = target.name_for(entry, main=index == 0)
                 with target.open(name) as raw:
@@ -61,16 +72,17 @@ def export_steps(
 
 
 @contextmanager
-def _reading() -> Iterator[None]:
+def _reading() -> Iterator[bool]:
     """On PostgreSQL the export reads in one transaction (REPEATABLE READ when it opens it), on the
     database it reads from: its tables
     stream from server-side cursors, and outside a transaction those are declared WITH HOLD, which has
     PostgreSQL copy each query's whole result aside before the first row (gigabytes of temporary files
-    for a large corpus). SQLite streams as it is; a transaction there would take the write lock."""
+    for a large corpus). SQLite streams as it is; a transaction there would take the write lock.
+    Gives whether the transaction is the export's own (False on SQLite)."""
     alias = router.db_for_read(Article)
     connection = connections[alias]
     if connection.vendor != "postgresql":
-        yield
+        yield False
         return
     own = not connection.in_atomic_block
     with transaction.atomic(using=alias):
@@ -82,7 +94,7 @@ def _reading() -> Iterator[None]:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             # Every row of every cursor is read: plan for the whole result, not for its first tenth.
             cursor.execute("SET LOCAL cursor_tuple_fraction = 1")
-        yield
+        yield own
 
 
 def export_rows(*, fmt: str, options: ExportOptions) -> int:

@@ -26,7 +26,8 @@ def export_write(
     if fmt not in FORMATS:
         raise ValidationError({"format": f"{fmt!r} is not one of {', '.join(sorted(FORMATS))}."})
     target = target_for(output, tabular=FORMATS[fmt].TABULAR)
-    return run(export_steps(fmt=fmt, options=options, target=target, chunk_size=chunk_size), progress)
+    steps = export_steps(fmt=fmt, options=options, target=target, chunk_size=chunk_size, halves=True)
+    return run(steps, progress)
 
 
 def options_from_job(job: ExportJob) -> ExportOptions:

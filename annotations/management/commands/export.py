@@ -102,7 +102,9 @@ class Command(BaseCommand):
             target = target_for(output, tabular=FORMATS[fmt].TABULAR, stdout=_TextSink(sys.stdout))
         except (ValidationError, ValueError) as exc:
             raise CommandError(_message(exc)) from None
-        steps = export_steps(fmt=fmt, options=export_options, target=target, chunk_size=chunk_size)
+        steps = export_steps(
+            fmt=fmt, options=export_options, target=target, chunk_size=chunk_size, halves=True
+        )
         if output == "-":
             try:
                 run(steps)
