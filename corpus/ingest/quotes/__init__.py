@@ -2,9 +2,9 @@
 
 Each paragraph is scanned once for quotation marks (``marks``); quoted stretches are then masked
 so that sentence splitting and cue finding never look inside a quote. Attribution (``subjects``,
-``extractor``) reads a bounded window of tokens (``tokens``) around each quote or cue, with the
-words of ``lexicon``, which keeps the whole pass linear in the length of the text, however hostile
-the input.
+``clauses``, ``extractor`` and its reported-speech rules in ``reported``) reads a bounded window of
+tokens (``tokens``) around each quote or cue, with the words of ``lexicon``, which keeps the whole pass
+linear in the length of the text, however hostile the input.
 """
 
 from .extractor import Found, QuoteExtractor

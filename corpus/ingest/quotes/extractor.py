@@ -1,35 +1,43 @@
 """The extractor: reads an article's paragraphs in order and attributes each quote.
 
-One class of about 850 lines, kept whole on purpose: its rules share the state of the article being
+One class of about 750 lines, kept whole on purpose: its rules share the state of the article being
 read (the speakers, the last speaker of each paragraph, an open quotation chain, the token indexes).
+Its reported-speech rules are in ``reported`` (a base of the class), what it finds in ``found``, and
+the rules that read the words around a quote without that state in ``clauses``.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, field
 
 from ..speakers import DOC_HEADS, ArticleSpeakers, Resolution, wordset
 from ..types import ParagraphSpec
+from .clauses import (
+    _PARTY_TAG,
+    _appositive_cue,
+    _cue_at,
+    _names_someone,
+    _phrasal,
+    _trailing_subject,
+    _whole_sentence,
+    blank_party_tags,
+)
+from .clauses import DASHES as _DASHES
+from .found import DESCRIBED as _DESCRIBED
+from .found import Found, _Attribution, _trim
 from .lexicon import (
     _AUX_ADV,
     _CONNECTIVES,
-    _CORE_SPEECH,
-    _DATA_SOURCES,
     _HEADLINE_VERBS,
     _PREPOSITIONS,
-    _PRONOUNS,
     _SUBORDINATORS,
-    _TIME_NOUNS,
     _TRIGGERS,
     CUE_FINITE,
     CUE_PARTICIPLES,
     CUE_PAST,
     CUE_VERBS,
     PARTIAL_VERBS,
-    PHRASAL_CUES,
-    SPEECH_VERBS,
 )
 from .marks import (
     _ALL_MARKS,
@@ -42,13 +50,10 @@ from .marks import (
     split_sentences,
 )
 from .pronouns import PersonMentions, is_description, is_role_word
+from .reported import ReportedSpeech
 from .subjects import (
-    _content_after,
     _cue_text,
     _ends_with_cue,
-    _enough_content,
-    _first_content,
-    _last_word,
     _only_adverbials,
     _strip_trailing_adverbials,
     person_of_org,
@@ -67,34 +72,10 @@ _INDEX_LIMIT = 20000
 _WORD_RUN = re.compile(r"\w+")
 
 
-@dataclass(slots=True)
-class Found:
-    kind: str
-    start: int
-    end: int
-    paragraph: int
-    speaker: int | None = None
-    mention: str = ""
-    cue: str = ""
-    via: int | None = None
-    confidence: float = 0.0
-    rule: str = ""
-    continues: Found | None = None
-    chain: list[Found] = field(default_factory=list)
-
-
 # -- the extractor -----------------------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class _Attribution:
-    resolution: Resolution
-    cue: str
-    rule: str
-    via: Resolution | None = None
-
-
-class QuoteExtractor:
+class QuoteExtractor(ReportedSpeech):
     """Reads the paragraphs in order, keeping the speakers of the article up to date as it goes."""
 
     def __init__(self, text: str, paragraphs: list[ParagraphSpec], speakers: ArticleSpeakers) -> None:
@@ -489,185 +470,6 @@ class QuoteExtractor:
                 return _Attribution(self._resolve(phrase), cue, "attribution-then-quote")
         return None
 
-    # -- indirect speech -------------------------------------------------------------------------------
-
-    def _indirect(self, p: ParagraphSpec, s: str, tokens: list[Tok], used: set[int]) -> _Attribution | None:
-        """Reported speech in one sentence; returns the sentence's attribution for partial quotes in it."""
-        attribution: _Attribution | None = None
-        sentence_start = self._cursor
-        for v, tok in enumerate(tokens):
-            if tok.start in used:
-                continue
-            low = tok.low
-            if low in _TRIGGERS:
-                result = None
-                self._cursor = p.start + tok.start  # a pronoun subject stands for someone named before
-                if low == "according" and v + 1 < len(tokens) and tokens[v + 1].low == "to":
-                    result = self._according_to(p, s, tokens, v)
-                elif low == "saying" and v > 0 and tokens[v - 1].text == ",":
-                    result = self._saying(p, s, tokens, v)
-                elif low == "quoted":
-                    result = self._quoted_as_saying_forward(p, s, tokens, v)
-                elif low in SPEECH_VERBS and tok.text == low:
-                    result = self._speech_cue(p, s, tokens, v)
-                elif low in DOC_HEADS and v + 2 < len(tokens) and tokens[v + 1].low == "by":
-                    self._note_document_author(s, tokens, v)
-                if result is not None:
-                    attribution = attribution or result
-            if v > 2000:
-                break
-        self._cursor = sentence_start
-        return attribution
-
-    def _emit_indirect(
-        self, p: ParagraphSpec, s: str, first: Tok, last: Tok, attr: _Attribution, confidence: float
-    ) -> None:
-        # Reported speech without anyone to report it is most often a cue word used otherwise.
-        # A speaker known only by a description is enough to say who a quote is from, not to make a
-        # sentence around a cue word reported speech.
-        if attr.resolution.key is None or attr.resolution.confidence == _DESCRIBED:
-            return
-        found = Found("indirect", p.start + first.start, p.start + last.end, p.position)
-        self._stop_before_direct(found)
-        _trim(self.text, found)
-        if found.end - found.start < 8:
-            return
-        self.found.append(found)
-        self._set(found, attr, attr.rule, confidence)
-
-    def _stop_before_direct(self, found: Found) -> None:
-        """Reported speech ends where a direct quotation of the sentence begins ("posted a comment,
-        saying, “...”"; "denies — “...?” asked Dunn"; "tweeted thanks, adding “...”"): the quotation is a
-        quote of its own. Reported speech that is nothing but the quotation ("said “...,” he said") is
-        not kept beside it."""
-        for other in reversed(self.found):
-            if other.paragraph != found.paragraph:
-                break
-            if other.kind != "direct" or not found.start < other.start <= found.end:
-                continue
-            if other.start - 1 <= found.start:
-                found.end = found.start
-                continue
-            lead = self.text[found.start : other.start - 1].rstrip()
-            if lead[-1:] in _INTRODUCING or lead.rsplit(None, 1)[-1].casefold() in CUE_PARTICIPLES:
-                found.end = min(found.end, other.start - 1)
-        if found.end < found.start + 8:
-            return
-        tail = self.text[found.start : found.end].rstrip(" ,:;\u2014\u2013-")
-        words = tail.rsplit(None, 1)
-        if len(words) == 2 and words[1].casefold() in CUE_PARTICIPLES:
-            tail = words[0].rstrip(" ,:;\u2014\u2013-")
-        found.end = found.start + len(tail)
-
-    def _speech_cue(self, p: ParagraphSpec, s: str, tokens: list[Tok], v: int) -> _Attribution | None:
-        cue, after_cue = _cue_text(s, tokens, v)
-        content = _content_after(tokens, after_cue)
-        if content is not None and v > 0:
-            phrase = subject_before(s, tokens[max(0, v - 80) : v])
-            # "It also suggests ...": things suggest and note; only organizations "say" as "it".
-            if not phrase or (phrase.casefold() == "it" and tokens[v].low not in _CORE_SPEECH):
-                return None
-            resolution = self._resolve(phrase)
-            self._note_document(s, tokens[after_cue:content], resolution)
-            attr = _Attribution(resolution, cue, "said-that")
-            self._emit_indirect(p, s, tokens[content], _last_word(tokens), attr, 0.85)
-            return attr
-        # "<content>, X said [adverbials]." or "<content>, said X."
-        comma = next((n for n in range(v - 1, max(-1, v - 12), -1) if tokens[n].text == ","), None)
-        if comma is None or comma == 0:
-            self._note_subject(s, tokens, v)
-            return None
-        if v == comma + 1:
-            if v + 1 >= len(tokens) or tokens[v + 1].low in _PREPOSITIONS:
-                self._note_subject(s, tokens, v)
-                return None
-            phrase = subject_after(s, tokens[v + 1 :])
-        else:
-            if not _only_adverbials(tokens[after_cue:]):
-                return None
-            if any(t.low in ("that", "which") for t in tokens[comma + 1 : v]):
-                return None  # "..., a charge that party leaders denied": the verb is a relative clause's
-            phrase = _strip_trailing_adverbials(s, tokens[comma + 1 : v])
-        if not phrase:
-            return None
-        content_tokens = tokens[:comma]
-        if comma + 1 < v and tokens[comma + 1].kind == "q" and tokens[comma + 1].start == tokens[comma].end:
-            # `The department "lacks ...," the audit said`: the comma sits inside the closing mark.
-            content_tokens = tokens[: comma + 2]
-        first = _first_content(content_tokens)
-        if first is None or not _enough_content(content_tokens[first:]):
-            return None
-        resolution = self._resolve(phrase)
-        self._note_document(s, tokens[after_cue:], resolution)
-        attr = _Attribution(resolution, cue, "trailing-attribution")
-        self._emit_indirect(p, s, content_tokens[first], content_tokens[-1], attr, 0.85)
-        return attr
-
-    def _note_subject(self, s: str, tokens: list[Tok], v: int) -> None:
-        """ "Dr. Nadia Osei cautioned against ...": no reported content, but she is who "she" means next."""
-        if v == 0:
-            return
-        phrase = subject_before(s, tokens[:v])
-        if phrase and phrase.casefold() not in _PRONOUNS:
-            resolution = self._resolve(phrase)
-            if resolution.key is not None and self.speakers.entity(resolution.key).kind == "person":
-                self.speakers.note(resolution.key)
-
-    def _according_to(self, p: ParagraphSpec, s: str, tokens: list[Tok], v: int) -> _Attribution | None:
-        rest = tokens[v + 2 :]
-        source_end = next((n for n, t in enumerate(rest) if t.kind != "w"), len(rest))
-        if source_end and rest[source_end - 1].low in _DATA_SOURCES:
-            # "according to industry figures": data, not anybody's words.
-            return None
-        comma = next((n for n, t in enumerate(rest) if t.text == ","), None)
-        if v == 0 or (v == 1 and tokens[0].kind != "w"):
-            # "According to X, <content>."
-            if comma is None or comma + 1 >= len(rest):
-                return None
-            phrase = s[rest[0].start : rest[comma - 1].end] if comma else ""
-            resolution = self._resolve(phrase)
-            attr = _Attribution(resolution, "according to", "according-to")
-            self._emit_indirect(p, s, rest[comma + 1], _last_word(rest), attr, 0.85)
-            return attr
-        if v > 0 and tokens[v - 1].text == ",":
-            content_tokens = tokens[: v - 1]
-            first = _first_content(content_tokens)
-            if first is None or not _enough_content(content_tokens[first:]):
-                return None
-            resolution = self._resolve(subject_after(s, rest))
-            attr = _Attribution(resolution, "according to", "according-to")
-            self._emit_indirect(p, s, content_tokens[first], content_tokens[-1], attr, 0.85)
-            return attr
-        return None
-
-    def _saying(self, p: ParagraphSpec, s: str, tokens: list[Tok], v: int) -> _Attribution | None:
-        if _content_after(tokens, v + 1) is None:
-            return None
-        phrase = _trailing_subject(s, tokens[:v]) or sentence_subject(s, tokens[: min(v - 1, 40)])
-        if not phrase:
-            return None
-        attr = _Attribution(self._resolve(phrase), "saying", "saying-participle")
-        self._emit_indirect(
-            p, s, tokens[_content_after(tokens, v + 1) or v + 1], _last_word(tokens), attr, 0.75
-        )
-        return attr
-
-    def _quoted_as_saying_forward(
-        self, p: ParagraphSpec, s: str, tokens: list[Tok], v: int
-    ) -> _Attribution | None:
-        attr = self._intermediary(s, tokens, set())
-        if attr is None:
-            return None
-        saying = next((n for n in range(v, len(tokens)) if tokens[n].low == "saying"), None)
-        if saying is None:
-            return None
-        content = _content_after(tokens, saying + 1)
-        if content is None:
-            return None
-        attr = _Attribution(attr.resolution, attr.cue, "quoted-as-saying", attr.via)
-        self._emit_indirect(p, s, tokens[content], _last_word(tokens), attr, 0.85)
-        return attr
-
     # -- partial quotes --------------------------------------------------------------------------------
 
     def _partial(
@@ -1009,7 +811,6 @@ class QuoteExtractor:
         found.confidence = round(min(confidence, source.confidence or confidence), 2)
 
 
-_DASHES = "\u2015\u2014\u2013"
 _DOUBLE_MARKS = '"\u201c\u201d\u201e\u00ab\u00bb'
 _BE = wordset("is was are were be been being")
 _CLAUSE_TURNS = wordset("but while whereas although though yet")
@@ -1017,15 +818,12 @@ _CLAUSE_TURNS = wordset("but while whereas although though yet")
 _JOINING = wordset("and but or then also later")
 # Finite verbs that do not end as past tenses or third persons do.
 _FINITE = wordset("has had is was are were will would can could did does do may might should must")
-# Marks after which a quotation opens a statement of its own (", saying, “...”", ": “...”").
-_INTRODUCING = ",:" + _DASHES
 _DESCRIPTION_LEADS = wordset("the a an one another")
 _RELATIVES = wordset("who whom whose which that")
 _STAGE_DIRECTION = re.compile(r"[(\[][A-Z][A-Z ,'\-]+[)\]]")
 _FOLLOW = re.compile(r"Follow\b[^\n]{0,120}@\w", re.IGNORECASE)
 _BY = re.compile(r"^(?:by|written by|words by)\s+", re.IGNORECASE)
 _POSTMODIFIERS = wordset("familiar involved close knowledgeable briefed aware")
-_DESCRIBED = 0.55  # the confidence of a speaker found by description alone
 # Heads that make a phrase something other than a speaker ("the statement", "a lot of people").
 _NOT_DESCRIBED = wordset(
     """
@@ -1035,83 +833,6 @@ _NOT_DESCRIBED = wordset(
 )
 # Words that open a sentence without naming who speaks ("In a statement: ...", "Here is the text: ...").
 _NOT_INTRODUCERS = wordset("in on at as for with from by to of here there this that it these those what")
-_PARTY_TAG = re.compile(
-    r"\s\((?:[RDI]|Ind|Rep|Dem)\.?(?:-[A-Z][A-Za-z.]*(?:\s[A-Z][A-Za-z.]*)?)?\)"
-    r"|,\s(?:[RDI])-[A-Z][A-Za-z.]*(?:\s[A-Z][A-Za-z.]*)?(?=,)"
-)
-
-
-def blank_party_tags(masked: str) -> str:
-    """ "Rep. Ann Cole (D-Ore.) said", "Gov. Al Hill (R) said", "Sen. Ted Cruz, R-Texas, said": the party
-    (and state) tag is blanked (same length, so offsets hold) so that the name meets its verb."""
-    return _PARTY_TAG.sub(lambda m: " " * len(m.group()), masked)
-
-
-def _phrasal(tokens: list[Tok], v: int) -> bool:
-    """ "shot back", "went on", "put it": a verb that attributes with the particle after it."""
-    particle = PHRASAL_CUES.get(tokens[v].low)
-    return particle is not None and v + 1 < len(tokens) and tokens[v + 1].low == particle
-
-
-def _cue_at(s: str, tokens: list[Tok], v: int) -> tuple[str, int]:
-    """The cue as written from ``tokens[v]`` and the index after it, a particle included."""
-    if _phrasal(tokens, v):
-        return s[tokens[v].start : tokens[v + 1].end], v + 2
-    return _cue_text(s, tokens, v)
-
-
-def _appositive_cue(tokens: list[Tok]) -> int | None:
-    """Index of the cue verb of "Dana Cole, the Democratic chair of ... County, said" after a quote: a
-    name, an appositive between commas longer than the usual window, then the verb; None otherwise."""
-    if len(tokens) < 13 or not _is_cap(tokens[0]):
-        return None
-    first = next((n for n in range(1, 6) if tokens[n].text == ","), None)
-    if first is None or not all(_is_cap(t) for t in tokens[:first]):
-        return None
-    for n in range(first + 1, min(len(tokens) - 1, first + 40)):
-        tok = tokens[n]
-        if tok.kind == "q" or tok.text in ";:":
-            return None
-        # "Harry Bond, 30, of Raleigh, N.C., who was polled, said": the verb after the last comma.
-        if tok.text == "," and tokens[n + 1].low in CUE_FINITE and tokens[n + 1].text.islower():
-            return n + 1 if n + 1 >= 11 else None
-    return None
-
-
-def _trailing_subject(s: str, tokens: list[Tok]) -> str:
-    """The subject of an attribution that ends ``tokens`` as a clause of its own ("..., Dana Cole said,"
-    or "..., said Ben Ortiz, a friend,"), before a participle that goes on with it ("adding, “...”"); ""
-    when there is none."""
-    end = len(tokens) - 1 if tokens and tokens[-1].text == "," else len(tokens)
-    for k in range(end - 1, max(-1, end - 20), -1):
-        tok = tokens[k]
-        if tok.kind == "q":
-            return ""
-        if tok.low not in SPEECH_VERBS or tok.text[0].isupper():
-            continue
-        if k > 0 and tokens[k - 1].text == ",":
-            return subject_after(s, tokens[k + 1 : end]) if k + 1 < end and _is_cap(tokens[k + 1]) else ""
-        _, after_cue = _cue_text(s, tokens[:end], k)
-        if not k or any(t.low not in _TIME_NOUNS and t.low not in _AUX_ADV for t in tokens[after_cue:end]):
-            return ""  # "..., Lee said Thursday, adding": nothing but the time may follow the verb
-        phrase = subject_before(s, tokens[:k])
-        at = s.rfind(phrase, tokens[0].start, tok.start) if phrase else -1
-        first = next((n for n in range(k) if tokens[n].start >= at), 0) if at >= 0 else 0
-        return phrase if first > 0 and tokens[first - 1].text == "," else ""
-    return ""
-
-
-def _whole_sentence(content: str, words: list[str]) -> bool:
-    """A capitalized run of at least three words ending as a sentence (or its first clause) does."""
-    first = content.lstrip("[ ")[:1]
-    return len(words) >= 3 and first.isupper() and content.rstrip()[-1:] in ".?!,"
-
-
-def _names_someone(mention: str) -> bool:
-    """Whether an unresolved mention is a name ("Omar Haddad said"), not a clause's leftovers ("but",
-    "the caption which")."""
-    words = mention.split()
-    return bool(words) and words[-1][:1].isupper() and words[-1].casefold() not in _PRONOUNS
 
 
 def _agrees(name: str, pronoun: str) -> bool:
@@ -1134,13 +855,3 @@ def _may_report(s: str) -> bool:
     if s.isascii():  # case folding is lowering, letter by letter, and keeps every run as it is
         return not _TRIGGERS.isdisjoint(_WORD_RUN.findall(s.lower()))
     return any(word.casefold() in _TRIGGERS for word in set(_WORD_RUN.findall(s)))
-
-
-def _trim(text: str, found: Found) -> None:
-    """Keep a span tight: no surrounding spaces (its text must equal the text between offsets)."""
-    while found.start < found.end and text[found.start].isspace():
-        found.start += 1
-    while found.end > found.start and (
-        text[found.end - 1].isspace() or (text[found.end - 1] in ".;:" and found.kind == "indirect")
-    ):
-        found.end -= 1

@@ -1,0 +1,231 @@
+"""Reported (indirect) speech: "X said that ...", "..., X said.", "according to X, ...", ", saying ...",
+"Xinhua quoted X as saying ...".
+
+A part of ``QuoteExtractor`` (it is one of its bases), kept apart because these rules read a sentence
+for its speech verbs rather than for its quotation marks; they share the extractor's state: the text,
+the quotes found so far, the speakers, where the clause being attributed starts (``_cursor``), and its
+``_resolve``, ``_set``, ``_intermediary`` and ``_note_document*`` steps.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..speakers import DOC_HEADS
+from ..types import ParagraphSpec
+from .clauses import DASHES, _trailing_subject
+from .found import DESCRIBED, Found, _Attribution, _trim
+from .lexicon import (
+    _CORE_SPEECH,
+    _DATA_SOURCES,
+    _PREPOSITIONS,
+    _PRONOUNS,
+    _TRIGGERS,
+    CUE_PARTICIPLES,
+    SPEECH_VERBS,
+)
+from .subjects import (
+    _content_after,
+    _cue_text,
+    _enough_content,
+    _first_content,
+    _last_word,
+    _only_adverbials,
+    _strip_trailing_adverbials,
+    sentence_subject,
+    subject_after,
+    subject_before,
+)
+from .tokens import Tok
+
+if TYPE_CHECKING:
+    from ..speakers import ArticleSpeakers
+
+# Marks after which a quotation opens a statement of its own (", saying, “...”", ": “...”").
+_INTRODUCING = ",:" + DASHES
+
+
+class ReportedSpeech:
+    """The reported-speech rules of ``QuoteExtractor``."""
+
+    text: str
+    found: list[Found]
+    speakers: ArticleSpeakers
+    _cursor: int
+
+    def _indirect(self, p: ParagraphSpec, s: str, tokens: list[Tok], used: set[int]) -> _Attribution | None:
+        """Reported speech in one sentence; returns the sentence's attribution for partial quotes in it."""
+        attribution: _Attribution | None = None
+        sentence_start = self._cursor
+        for v, tok in enumerate(tokens):
+            if tok.start in used:
+                continue
+            low = tok.low
+            if low in _TRIGGERS:
+                result = None
+                self._cursor = p.start + tok.start  # a pronoun subject stands for someone named before
+                if low == "according" and v + 1 < len(tokens) and tokens[v + 1].low == "to":
+                    result = self._according_to(p, s, tokens, v)
+                elif low == "saying" and v > 0 and tokens[v - 1].text == ",":
+                    result = self._saying(p, s, tokens, v)
+                elif low == "quoted":
+                    result = self._quoted_as_saying_forward(p, s, tokens, v)
+                elif low in SPEECH_VERBS and tok.text == low:
+                    result = self._speech_cue(p, s, tokens, v)
+                elif low in DOC_HEADS and v + 2 < len(tokens) and tokens[v + 1].low == "by":
+                    self._note_document_author(s, tokens, v)
+                if result is not None:
+                    attribution = attribution or result
+            if v > 2000:
+                break
+        self._cursor = sentence_start
+        return attribution
+
+    def _emit_indirect(
+        self, p: ParagraphSpec, s: str, first: Tok, last: Tok, attr: _Attribution, confidence: float
+    ) -> None:
+        # Reported speech without anyone to report it is most often a cue word used otherwise.
+        # A speaker known only by a description is enough to say who a quote is from, not to make a
+        # sentence around a cue word reported speech.
+        if attr.resolution.key is None or attr.resolution.confidence == DESCRIBED:
+            return
+        found = Found("indirect", p.start + first.start, p.start + last.end, p.position)
+        self._stop_before_direct(found)
+        _trim(self.text, found)
+        if found.end - found.start < 8:
+            return
+        self.found.append(found)
+        self._set(found, attr, attr.rule, confidence)
+
+    def _stop_before_direct(self, found: Found) -> None:
+        """Reported speech ends where a direct quotation of the sentence begins ("posted a comment,
+        saying, “...”"; "denies — “...?” asked Dunn"; "tweeted thanks, adding “...”"): the quotation is a
+        quote of its own. Reported speech that is nothing but the quotation ("said “...,” he said") is
+        not kept beside it."""
+        for other in reversed(self.found):
+            if other.paragraph != found.paragraph:
+                break
+            if other.kind != "direct" or not found.start < other.start <= found.end:
+                continue
+            if other.start - 1 <= found.start:
+                found.end = found.start
+                continue
+            lead = self.text[found.start : other.start - 1].rstrip()
+            if lead[-1:] in _INTRODUCING or lead.rsplit(None, 1)[-1].casefold() in CUE_PARTICIPLES:
+                found.end = min(found.end, other.start - 1)
+        if found.end < found.start + 8:
+            return
+        tail = self.text[found.start : found.end].rstrip(" ,:;\u2014\u2013-")
+        words = tail.rsplit(None, 1)
+        if len(words) == 2 and words[1].casefold() in CUE_PARTICIPLES:
+            tail = words[0].rstrip(" ,:;\u2014\u2013-")
+        found.end = found.start + len(tail)
+
+    def _speech_cue(self, p: ParagraphSpec, s: str, tokens: list[Tok], v: int) -> _Attribution | None:
+        cue, after_cue = _cue_text(s, tokens, v)
+        content = _content_after(tokens, after_cue)
+        if content is not None and v > 0:
+            phrase = subject_before(s, tokens[max(0, v - 80) : v])
+            # "It also suggests ...": things suggest and note; only organizations "say" as "it".
+            if not phrase or (phrase.casefold() == "it" and tokens[v].low not in _CORE_SPEECH):
+                return None
+            resolution = self._resolve(phrase)
+            self._note_document(s, tokens[after_cue:content], resolution)
+            attr = _Attribution(resolution, cue, "said-that")
+            self._emit_indirect(p, s, tokens[content], _last_word(tokens), attr, 0.85)
+            return attr
+        # "<content>, X said [adverbials]." or "<content>, said X."
+        comma = next((n for n in range(v - 1, max(-1, v - 12), -1) if tokens[n].text == ","), None)
+        if comma is None or comma == 0:
+            self._note_subject(s, tokens, v)
+            return None
+        if v == comma + 1:
+            if v + 1 >= len(tokens) or tokens[v + 1].low in _PREPOSITIONS:
+                self._note_subject(s, tokens, v)
+                return None
+            phrase = subject_after(s, tokens[v + 1 :])
+        else:
+            if not _only_adverbials(tokens[after_cue:]):
+                return None
+            if any(t.low in ("that", "which") for t in tokens[comma + 1 : v]):
+                return None  # "..., a charge that party leaders denied": the verb is a relative clause's
+            phrase = _strip_trailing_adverbials(s, tokens[comma + 1 : v])
+        if not phrase:
+            return None
+        content_tokens = tokens[:comma]
+        if comma + 1 < v and tokens[comma + 1].kind == "q" and tokens[comma + 1].start == tokens[comma].end:
+            # `The department "lacks ...," the audit said`: the comma sits inside the closing mark.
+            content_tokens = tokens[: comma + 2]
+        first = _first_content(content_tokens)
+        if first is None or not _enough_content(content_tokens[first:]):
+            return None
+        resolution = self._resolve(phrase)
+        self._note_document(s, tokens[after_cue:], resolution)
+        attr = _Attribution(resolution, cue, "trailing-attribution")
+        self._emit_indirect(p, s, content_tokens[first], content_tokens[-1], attr, 0.85)
+        return attr
+
+    def _note_subject(self, s: str, tokens: list[Tok], v: int) -> None:
+        """ "Dr. Nadia Osei cautioned against ...": no reported content, but she is who "she" means next."""
+        if v == 0:
+            return
+        phrase = subject_before(s, tokens[:v])
+        if phrase and phrase.casefold() not in _PRONOUNS:
+            resolution = self._resolve(phrase)
+            if resolution.key is not None and self.speakers.entity(resolution.key).kind == "person":
+                self.speakers.note(resolution.key)
+
+    def _according_to(self, p: ParagraphSpec, s: str, tokens: list[Tok], v: int) -> _Attribution | None:
+        rest = tokens[v + 2 :]
+        source_end = next((n for n, t in enumerate(rest) if t.kind != "w"), len(rest))
+        if source_end and rest[source_end - 1].low in _DATA_SOURCES:
+            # "according to industry figures": data, not anybody's words.
+            return None
+        comma = next((n for n, t in enumerate(rest) if t.text == ","), None)
+        if v == 0 or (v == 1 and tokens[0].kind != "w"):
+            # "According to X, <content>."
+            if comma is None or comma + 1 >= len(rest):
+                return None
+            phrase = s[rest[0].start : rest[comma - 1].end] if comma else ""
+            resolution = self._resolve(phrase)
+            attr = _Attribution(resolution, "according to", "according-to")
+            self._emit_indirect(p, s, rest[comma + 1], _last_word(rest), attr, 0.85)
+            return attr
+        if v > 0 and tokens[v - 1].text == ",":
+            content_tokens = tokens[: v - 1]
+            first = _first_content(content_tokens)
+            if first is None or not _enough_content(content_tokens[first:]):
+                return None
+            resolution = self._resolve(subject_after(s, rest))
+            attr = _Attribution(resolution, "according to", "according-to")
+            self._emit_indirect(p, s, content_tokens[first], content_tokens[-1], attr, 0.85)
+            return attr
+        return None
+
+    def _saying(self, p: ParagraphSpec, s: str, tokens: list[Tok], v: int) -> _Attribution | None:
+        if _content_after(tokens, v + 1) is None:
+            return None
+        phrase = _trailing_subject(s, tokens[:v]) or sentence_subject(s, tokens[: min(v - 1, 40)])
+        if not phrase:
+            return None
+        attr = _Attribution(self._resolve(phrase), "saying", "saying-participle")
+        self._emit_indirect(
+            p, s, tokens[_content_after(tokens, v + 1) or v + 1], _last_word(tokens), attr, 0.75
+        )
+        return attr
+
+    def _quoted_as_saying_forward(
+        self, p: ParagraphSpec, s: str, tokens: list[Tok], v: int
+    ) -> _Attribution | None:
+        attr = self._intermediary(s, tokens, set())
+        if attr is None:
+            return None
+        saying = next((n for n in range(v, len(tokens)) if tokens[n].low == "saying"), None)
+        if saying is None:
+            return None
+        content = _content_after(tokens, saying + 1)
+        if content is None:
+            return None
+        attr = _Attribution(attr.resolution, attr.cue, "quoted-as-saying", attr.via)
+        self._emit_indirect(p, s, tokens[content], _last_word(tokens), attr, 0.85)
+        return attr
