@@ -565,9 +565,11 @@ class ArticleSpeakers:
         return Resolution(key, written, confidence)
 
     def _by_surname(self, word: str) -> int | None:
-        """A lone surname or given name matches a person of the article whose name holds it."""
+        """A lone surname or given name matches a person of the article whose name holds it: the first
+        one named, the article's main person of that name ("Sanders" after "Bernie Sanders" and his wife
+        "Jane Sanders")."""
         lowered = word.casefold()
-        for entity in reversed(self.entities):
+        for entity in self.entities:
             if entity.kind != "person":
                 continue
             parts = [p.casefold() for p in entity.name.split()]

@@ -92,7 +92,7 @@ _NOT_NAME_START = wordset(
     where which many some most more both all each every no not one two three four five six seven eight
     nine ten monday tuesday wednesday thursday friday saturday sunday january february march april may june
     july august september october november december republican republicans democrat democrats democratic
-    gop speaking asked meanwhile still also even though although because unless until later earlier
+    gop speaking asked meanwhile maybe perhaps whether probably indeed still also even though although because unless until later earlier
     last next following once during despite instead according like just
     """
 )
@@ -204,14 +204,17 @@ class PersonMentions:
                 and len(words) > 2
             ):
                 cut += 1  # "Chief of Staff Katie Walsh": the word after "of" ends the title
-            if gender is None and previous_word in _TITLE_GENDER:
-                gender = _TITLE_GENDER[previous_word]
+            if gender is None and previous_word.rstrip(",") in _TITLE_GENDER:
+                gender = _TITLE_GENDER[previous_word.rstrip(",")]  # "his spokeswoman, Hope Hicks"
             name_words = [_bare(w) for w in words[cut:]]
             name_words = [w for w in name_words if w]
             while len(name_words) > 2 and name_words[-1].casefold() in _WEEKDAYS:
                 name_words.pop()  # "Senator Ted Moss Wednesday said"
             if not name_words or not _person_like(name_words):
                 continue  # a capitalized word that names no one ("Tuesday's") leaves the wait open
+            following = masked[run_end : run_end + 20].split(None, 1)
+            if masked[run_end : run_end + 1] == " " and following and following[0] in ROLE_NOUNS:
+                continue  # "Clinton spokesman Brian Fallon", "the Vermont senator": a name describing a role
             last = name_words[-1].casefold()
             titled = any(w in TITLE_WORDS or w in _TITLE_GENDER for w in lead[:cut])
             # "Of Diaz, Vance said": a name governed by a preposition is no subject.

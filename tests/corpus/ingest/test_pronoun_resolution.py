@@ -310,3 +310,26 @@ def test_a_possessive_role_and_this_source_are_described_speakers():
     )
     assert kinds(article, "He taught me") == ("the colleague", "anonymous")
     assert kinds(article, "The staff do not") == ("the source", "anonymous")
+
+
+def test_a_name_describing_a_role_is_no_mention_of_that_person():
+    mentions = mentions_of(
+        "Ito spokesman Brian Fell spoke. The Independent Vermont senator left. Maybe Trent won."
+    )
+    assert [m.name for m in mentions.mentions] == ["Brian Fell"]
+
+
+def test_a_gendered_role_before_an_appositive_name_gives_its_gender():
+    mentions = mentions_of("Don Tramp thanked his spokeswoman, Hope Hix, for the work.")
+    assert mentions.gender_of("Hope Hix") == FEMALE
+
+
+def test_a_bare_surname_is_the_first_person_of_that_name():
+    article = process(
+        body(
+            '"The plan works," Bernard Sands said in Ohio.',
+            '"I am proud of him," his wife, Jane Sands, said.',
+            '"We will win," Sands said.',
+        )
+    )
+    assert said(article, "We will win") == "Bernard Sands"
