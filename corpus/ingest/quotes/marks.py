@@ -56,6 +56,11 @@ def find_pairs(s: str, *, nesting: bool = True) -> list[Pair]:
                 single = None
             continue
         if ch in _OPEN_DOUBLE:
+            if double is not None and not prev.isspace() and (nxt.isspace() or nxt in ",.;:"):
+                # "“Is it over?“ he asked": an opening mark typed where the closing one belongs.
+                pairs.append(Pair(double, i))
+                double = None
+                continue
             if double is not None and nesting:
                 depth += 1
                 nested = True

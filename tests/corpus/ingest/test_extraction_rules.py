@@ -237,3 +237,17 @@ def test_a_fragment_after_a_quote_that_did_not_break_off_on_a_comma_stays_partia
         )
     )
     assert [kind for kind, _ in quotes_at(article, "he knows how")] == ["partial"]
+
+
+# -- quotation marks typed the wrong way round -------------------------------------------------------------------
+
+
+def test_an_opening_mark_typed_to_close_a_quote_closes_it():
+    article = process(
+        body(
+            "Omar Park was shocked. \u201cDo you want to be associated with that?\u201c he asked.",
+            "\u201cIt is unusual,\u201c said Dana Cole, a lawyer. \u201cIt is a hard thing to do.\u201d",
+        )
+    )
+    assert quotes_at(article, "Do you want") == [("direct", "Omar Park")]
+    assert quotes_at(article, "It is unusual") == [("direct", "Dana Cole")]
