@@ -181,7 +181,8 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
         description=(
             "The article's body sentences ranked by how checkable they are (figures, comparisons, records, "
             "causes, statistics someone gave; not opinions, promises or questions), each with its code-point "
-            "offsets, score and reasons. Sentences an editor dismissed are left out."
+            "offsets, score and reasons. Sentences an editor dismissed, and those already made claims the reader "
+            "sees, are left out."
         ),
         responses=CheckWorthySerializer(many=True),
     )
@@ -190,7 +191,11 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
     )
     def check_worthy(self, request, pk=None):
         article = get_object_or_404(Article.objects.only("id", "text"), pk=_db_int(pk))
-        found = services.checkworthy_suggestions(article=article)
+        # A sentence already made a claim is no longer a suggestion (as on the annotate screen).
+        claimed = (
+            selectors.claim_list(user=request.user).filter(article=article).values_list("text", flat=True)
+        )
+        found = services.checkworthy_suggestions(article=article, claimed=claimed)
         return Response(CheckWorthySerializer(found, many=True).data)
 
     @extend_schema(

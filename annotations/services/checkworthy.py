@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -13,9 +15,12 @@ from ..models import (
 )
 
 
-def checkworthy_suggestions(*, article: Article, limit: int | None = None) -> list:
+def checkworthy_suggestions(
+    *, article: Article, claimed: Iterable[str] = (), limit: int | None = None
+) -> list:
     """The article's check-worthy sentences (body and standfirst), best first, less those an editor
-    dismissed."""
+    dismissed and those already made claims (``claimed``: the texts of the article's claims the reader
+    sees), as the annotate screen shows them."""
     from corpus.ingest.checkworthy import suggestions
 
     # Plain tuples: model instances loaded with only() through the related manager would each read
@@ -25,8 +30,9 @@ def checkworthy_suggestions(*, article: Article, limit: int | None = None) -> li
         .order_by("position")
         .values_list("start", "end")
     )
-    dismissed = set(article.checkworthy_dismissals.order_by().values_list("text", flat=True))
-    found = [s for s in suggestions(article.text, spans) if s.text not in dismissed]
+    left_out = set(article.checkworthy_dismissals.order_by().values_list("text", flat=True))
+    left_out.update(claimed)
+    found = [s for s in suggestions(article.text, spans) if s.text not in left_out]
     return found[:limit] if limit is not None else found
 
 

@@ -110,6 +110,22 @@ def test_check_worthy_sentences_are_the_apis(page_and_api):
     assert page["suggestions"] and page["suggestions"] == answer[: len(page["suggestions"])]
 
 
+def test_a_sentence_made_a_claim_is_suggested_by_neither_the_screen_nor_the_api(page_and_api, client):
+    """Once an editor turns a suggested sentence into a claim it is no longer a suggestion: the API lists
+    what the screen shows, not the sentence again."""
+    article, page, api = page_and_api
+    sentence = page["suggestions"][0]
+    editor = User.objects.get(username="editor")
+    services.claim_create(article=article, text=sentence["text"], created_by=editor)
+    page = json.loads(
+        DATA.search(client.get(f"/admin/corpus/article/{article.pk}/annotate/").content.decode())[1]
+    )
+    answer = api.get(f"/api/articles/{article.pk}/check-worthy/").json()
+    assert sentence["text"] not in [s["text"] for s in page["suggestions"]]
+    assert sentence["text"] not in [s["text"] for s in answer]
+    assert page["suggestions"] == answer[: len(page["suggestions"])]
+
+
 def test_quotes_are_the_apis_with_their_clusters_beside_them(page_and_api):
     article, page, api = page_and_api
     answer = api.get(f"/api/articles/{article.pk}/?expand=quotes").json()["quotes"]

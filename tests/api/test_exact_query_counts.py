@@ -117,8 +117,9 @@ READS: dict[str, Read] = {
     # perms; the article, paragraphs, quotes, annotations, their tags, claims
     "article-detail": Read(lambda c: f"/api/articles/{c.article.pk}/", 8, 10),
     "article-detail quotes": Read(lambda c: f"/api/articles/{c.article.pk}/?expand=quotes", 4, 6),
-    # the article's text, its body paragraphs, the dismissed sentences
-    "article-check-worthy": Read(lambda c: f"/api/articles/{c.article.pk}/check-worthy/", 5, 6),
+    # the article's text, its body paragraphs, the dismissed sentences, the claims the reader sees (for an
+    # editor, whether they see drafts: their permissions)
+    "article-check-worthy": Read(lambda c: f"/api/articles/{c.article.pk}/check-worthy/", 6, 8),
     # the article, its revisions
     "article-revisions": Read(lambda c: f"/api/articles/{c.article.pk}/revisions/", 4, 5),
     # the revision, the text of the one that replaced it (for the diff)
