@@ -296,7 +296,7 @@ def _assign(groups: Iterable[list[int]], members: dict[int, _Member], best: dict
     """Give every group one cluster. A group that reaches existing clusters joins them; clusters that
     hold a quote an editor placed are never merged by the machine (a new quote joins the one it matches
     best instead). A fixed number of queries for all the groups of a batch."""
-    groups = [sorted(group) for group in groups]
+    groups = _joined_through_clusters(groups, members)
     reached = sorted({m.cluster_id for g in groups for pk in g if (m := members[pk]).cluster_id is not None})
     locked: set[int] = set()
     for chunk in _chunks(reached):
@@ -355,6 +355,35 @@ def _assign(groups: Iterable[list[int]], members: dict[int, _Member], best: dict
     _clusters_grow(joins)
     if merges:
         clusters_refresh(ids=merges)
+
+
+def _joined_through_clusters(groups: Iterable[list[int]], members: dict[int, _Member]) -> list[list[int]]:
+    """The groups, those that reach the same existing cluster (through different members of it: the
+    cluster's members are not all read) made one, so that a cluster is merged or joined by one group
+    only."""
+    groups = [sorted(group) for group in groups]
+    parent = list(range(len(groups)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    holder: dict[int, int] = {}  # cluster -> the first group that reached it
+    for i, group in enumerate(groups):
+        for pk in group:
+            cluster = members[pk].cluster_id
+            if cluster is None:
+                continue
+            if cluster in holder:
+                parent[find(i)] = find(holder[cluster])
+            else:
+                holder[cluster] = i
+    joined: dict[int, list[int]] = defaultdict(list)
+    for i, group in enumerate(groups):
+        joined[find(i)].extend(group)
+    return [sorted(group) for group in joined.values()]
 
 
 def _cluster_of(placed: Sequence[_Member]) -> QuoteCluster:

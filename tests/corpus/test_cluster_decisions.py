@@ -9,10 +9,10 @@ import pytest
 
 from corpus import clusters
 from corpus.models import Quote, QuoteCluster
-from corpus.services import article_reprocess
+from corpus.services import article_reprocess, batch_ingest
 from tests.api.conftest import make_user
 from tests.corpus.test_cluster_incremental import OTHER_SPEAKER, _expected, _stored
-from tests.corpus.test_clusters import WALL, _ingest, _quote
+from tests.corpus.test_clusters import WALL, _ingest, _quote, _record
 
 pytestmark = pytest.mark.django_db
 
@@ -220,3 +220,38 @@ def test_a_merge_and_a_split_cost_the_same_queries_for_2_or_40_members(size, dja
         )
     _all_right()
     assert (apart.size, apart.articles, apart.speaker.name) == (2, 2, "Tom Reyes")
+
+
+def test_two_quotes_of_one_batch_bridging_one_cluster_to_two_others_merge_all_three():
+    """Two new quotes each join the same cluster (through different members of it) to another: the three
+    clusters become one, counted again, and no cluster is left behind empty or with stale figures."""
+    s1 = "the harbour wall will be rebuilt before the winter storms arrive here"
+    s2 = "fishermen will not pay a single euro of the repair bill ever"
+    s3 = "the ferry timetable changes on monday for every island route we run"
+    s4 = "our school buses will take the coast road until the bridge reopens"
+
+    def said(words: str) -> str:
+        return f'"{words[0].upper()}{words[1:]}," said council chair Helena Vasquez.'
+
+    # X: the whole of s1 and s2 in one article, each half in another (the halves do not match each other).
+    _ingest("https://x.example/0", said(f"{s1}, and {s2}"), "2026-03-01T08:00:00Z")
+    _ingest("https://x.example/1", said(s1), "2026-03-02T08:00:00Z")
+    _ingest("https://x.example/2", said(s2), "2026-03-03T08:00:00Z")
+    _ingest("https://y.example/1", said(s3), "2026-03-04T08:00:00Z")
+    _ingest("https://y.example/2", f"Again. {said(s3)}", "2026-03-05T08:00:00Z")
+    _ingest("https://z.example/1", said(s4), "2026-03-06T08:00:00Z")
+    _ingest("https://z.example/2", f"Again. {said(s4)}", "2026-03-07T08:00:00Z")
+    assert QuoteCluster.objects.count() == 3
+    _all_right()
+    list(
+        batch_ingest(
+            records=[
+                _record("https://n.example/1", said(f"{s1}, and {s3}"), "2026-03-08T08:00:00Z"),
+                _record("https://n.example/2", said(f"{s2}, and {s4}"), "2026-03-09T08:00:00Z"),
+            ]
+        )
+    )
+    _all_right()
+    [merged] = QuoteCluster.objects.all()
+    assert (merged.size, merged.articles) == (9, 9)
+    assert merged.first_quote.article.url == "https://x.example/0"
