@@ -101,14 +101,19 @@ def quoted_in(fact_checks: Sequence[FactCheck]) -> dict[int, QuotedIn]:
         by_article.setdefault(quote.article_id, []).append(quote)
     covering: dict[int, Quote] = {}
     for annotation in annotations.values():
-        for quote in by_article.get(annotation.article_id, ()):
-            if annotation.quote_id == quote.pk or (
-                annotation.start is not None
-                and quote.start <= annotation.start
-                and annotation.end <= quote.end
-            ):
-                covering[annotation.pk] = quote
-                break
+        quotes_here = by_article.get(annotation.article_id, ())
+        named = [quote for quote in quotes_here if annotation.quote_id == quote.pk]
+        holding = named or [
+            quote
+            for quote in quotes_here
+            if annotation.start is not None
+            and quote.start <= annotation.start
+            and annotation.end <= quote.end
+        ]
+        if holding:
+            # The innermost: words quoted inside the writer's report of what was said (a partial quote
+            # inside an indirect one) stand in the partial quote, the one other articles quote too.
+            covering[annotation.pk] = min(holding, key=lambda quote: (quote.end - quote.start, quote.pk))
     clusters = {q.cluster_id for q in covering.values() if q.cluster_id is not None}
     appearances: dict[int, list[Article]] = {}
     if clusters:

@@ -112,3 +112,38 @@ def test_a_claim_on_the_first_appearance_keeps_its_own_date(tmp_path, published)
     item = next(r for url, r in graph.items() if url.endswith(f"/fact-checks/{review.pk}/"))["itemReviewed"]
     assert item["datePublished"] == item["firstAppearance"]["datePublished"] == "2026-03-01"
     assert [w["url"] for w in item["appearance"]] == ["https://first.example/1", "https://later.example/2"]
+
+
+def test_a_claim_on_a_partial_quote_inside_reported_speech_takes_the_partial_quotes_cluster(tmp_path, db):
+    """The writer's report of what was said (an indirect quote) holds the words quoted (a partial quote):
+    a claim on those words stands in the partial quote, the one other articles quote too."""
+    words = "will not ask the fishermen to pay for the sea wall"
+    first = _ingest(
+        "https://first.example/1", f'"We {words}," said council chair Helena Vasquez.', "2026-03-01"
+    )
+    later = _ingest(
+        "https://later.example/2",
+        f'Helena Vasquez said the council "{words}" this year.',
+        "2026-03-04T08:00:00Z",
+    )
+    start = later.text.index(words)
+    end = start + len(words)
+    holding = [q for q in later.quotes.all() if q.start <= start and end <= q.end]
+    assert {q.kind for q in holding} == {"indirect", "partial"}  # both hold the claim's words
+    partial = next(q for q in holding if q.kind == "partial")
+    assert partial.cluster_id is not None and partial.cluster_id == _quote(first, words).cluster_id
+    author = UserFactory(username="ed", groups=["Fact-checker"])
+    reviewer = UserFactory(username="rev", groups=["Fact-checker"])
+    annotation = services.annotation_create(
+        article=later, author=author, start=start, end=end, tags=[], note="check", status="published"
+    )
+    claim = services.claim_create(article=later, text=words, created_by=author, annotation=annotation)
+    fact_check = services.factcheck_create(claim=claim, author=author, verdict="false")
+    services.factcheck_submit(fact_check=fact_check, expected_version=1, user=author)
+    review = services.factcheck_publish(fact_check=fact_check, expected_version=2, user=reviewer)
+    item = next(r for url, r in _graph(tmp_path).items() if url.endswith(f"/fact-checks/{review.pk}/"))[
+        "itemReviewed"
+    ]
+    assert item["firstAppearance"]["url"] == "https://first.example/1"
+    assert [w["url"] for w in item["appearance"]] == ["https://later.example/2", "https://first.example/1"]
+    assert item["author"] == {"@type": "Person", "name": "Helena Vasquez"}
