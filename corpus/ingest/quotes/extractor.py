@@ -41,6 +41,7 @@ from .lexicon import (
 )
 from .marks import (
     _ALL_MARKS,
+    _DIRECTION_MARKS,
     Pair,
     _first_mark,
     _names_a_work,
@@ -216,7 +217,7 @@ class QuoteExtractor(ReportedSpeech):
             return None  # empty, or transcript noise: "(CROSSTALK)", "[APPLAUSE]"
         if s[pair.open] in "'\u2018" and not s[: pair.open].strip() and not s[pair.close + 1 :].strip(" .:"):
             return None  # a paragraph that is one single-quoted phrase is a heading, not a quotation
-        before = masked[max(start, pair.open - _WINDOW) : pair.open].strip()
+        before = masked[max(start, pair.open - _WINDOW) : pair.open].strip().strip(_DIRECTION_MARKS)
         after_raw = masked[pair.close + 1 : min(end, pair.close + 1 + _WINDOW)] if not pair.runs_on else ""
         after = after_raw.strip()
         if _names_a_work(before):

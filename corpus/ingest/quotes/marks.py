@@ -15,6 +15,9 @@ _SINGLES = "'\u2018\u2019"
 _MARKS = re.compile("[\"\u201c\u201d\u201e\u00ab\u00bb'\u2018\u2019]")
 _ALL_MARKS = '"' + _OPEN_DOUBLE + _CLOSE_DOUBLE + _SINGLES
 _PRIMES = "'\u2032\u2019"
+# Invisible direction marks pasted from social media ("\u202a”Sorry Sarah ...”"): a mark after one opens
+# as after a space.
+_DIRECTION_MARKS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 _SENTENCE_END = re.compile("[.?!]+[\"\u201d\u2019')\\]\u00bb]*\\s+")
 
 
@@ -43,7 +46,7 @@ def find_pairs(s: str, *, nesting: bool = True) -> list[Pair]:
     for match in _MARKS.finditer(s):
         i = match.start()
         ch = s[i]
-        prev = s[i - 1] if i else " "
+        prev = s[i - 1] if i and s[i - 1] not in _DIRECTION_MARKS else " "
         nxt = s[i + 1] if i + 1 < n else " "
         if ch in _SINGLES:
             if double is not None or (prev.isalnum() and nxt.isalnum()):

@@ -251,3 +251,8 @@ def test_an_opening_mark_typed_to_close_a_quote_closes_it():
     )
     assert quotes_at(article, "Do you want") == [("direct", "Omar Park")]
     assert quotes_at(article, "It is unusual") == [("direct", "Dana Cole")]
+
+
+def test_a_closing_mark_after_an_invisible_direction_mark_opens_a_quote():
+    article = process(body("\u202a\u201dSorry, you should have said it better!\u201d posted Ada Lind."))
+    assert quotes_at(article, "Sorry, you should") == [("direct", "Ada Lind")]
