@@ -95,7 +95,7 @@ def export_selected(modeladmin, request, queryset):
             modeladmin.message_user(request, "; ".join(exc.messages), messages.ERROR)
             return None
         return export_response(form.cleaned_data["format"], options)
-    from corpus.admin_actions import action_form_page
+    from corpus.admin.actions import action_form_page
 
     return action_form_page(
         modeladmin, request, queryset, form=form, title="Export selected articles", action="export_selected"

@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from corpus.admin_actions import refusal_text
+from corpus.admin.actions import refusal_text
 from corpus.versioning import StaleVersion
 
 from . import access, services

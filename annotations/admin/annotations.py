@@ -8,9 +8,9 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.html import format_html
 
-from corpus.admin_actions import apply_each
-from corpus.admin_history import HistoryAdmin
-from corpus.admin_versioning import VersionedAdminMixin, VersionedForm
+from corpus.admin.actions import apply_each
+from corpus.admin.history import HistoryAdmin
+from corpus.admin.versioned import VersionedAdminMixin, VersionedForm
 from corpus.models import Anchor
 from corpus.spans import span_validate
 

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 
-from corpus.admin_actions import apply_each, refusal_text
+from corpus.admin.actions import apply_each, refusal_text
 from corpus.versioning import StaleVersion
 
 

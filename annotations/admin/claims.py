@@ -10,9 +10,9 @@ from django.db.models import Q
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from corpus.admin_actions import action_with_form, apply_each
-from corpus.admin_history import HistoryAdmin
-from corpus.admin_versioning import VersionedAdminMixin, VersionedForm
+from corpus.admin.actions import action_with_form, apply_each
+from corpus.admin.history import HistoryAdmin
+from corpus.admin.versioned import VersionedAdminMixin, VersionedForm
 
 from .. import access, review, services
 from ..forms import EvidenceWidget

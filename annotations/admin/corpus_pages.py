@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from corpus.admin_actions import action_form_page
+from corpus.admin.actions import action_form_page
 from corpus.models import Article
 
 from .. import admin_exports, annotate, projects, services, work_queue

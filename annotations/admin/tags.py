@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 
-from corpus.admin_actions import action_form_page, refusal_text
+from corpus.admin.actions import action_form_page, refusal_text
 
 from .. import services
 from ..models import (

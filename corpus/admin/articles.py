@@ -17,9 +17,6 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from .. import services
-from ..admin_actions import action_with_form
-from ..admin_search import TextSearchMixin, article_text_matching, span_matching
-from ..admin_versioning import VersionedAdminMixin
 from ..ingest.readers import IngestError
 from ..models import (
     Article,
@@ -30,7 +27,10 @@ from ..models import (
     Source,
 )
 from ..selectors import revision_diff
+from .actions import action_with_form
 from .base import shorten
+from .text_search import TextSearchMixin, article_text_matching, span_matching
+from .versioned import VersionedAdminMixin
 
 
 @admin.register(Source)

@@ -10,15 +10,15 @@ from django.db.models.functions import Substr
 from django.utils.html import format_html
 
 from .. import clusters, services
-from ..admin_history import HistoryAdmin
-from ..admin_search import TextSearchMixin, span_matching
-from ..admin_versioning import VersionedAdminMixin
 from ..models import (
     Quote,
     QuoteCluster,
 )
 from ..versioning import StaleVersion
 from .base import shorten
+from .history import HistoryAdmin
+from .text_search import TextSearchMixin, span_matching
+from .versioned import VersionedAdminMixin
 
 
 class SpeakerKindFilter(admin.ChoicesFieldListFilter):

@@ -7,13 +7,13 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
 from .. import registry, services
-from ..admin_actions import action_form_page
-from ..admin_versioning import VersionedAdminMixin
 from ..models import (
     Speaker,
     SpeakerAlias,
 )
+from .actions import action_form_page
 from .base import shorten
+from .versioned import VersionedAdminMixin
 
 
 class SpeakerMergeForm(forms.Form):

@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.template.response import TemplateResponse
 
-from .versioning import StaleVersion
+from ..versioning import StaleVersion
 
 VERSION_FIELD = "version-{pk}"
 

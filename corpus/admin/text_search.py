@@ -18,8 +18,8 @@ from django.db.models import F, Q
 from django.db.models.functions import Substr
 from django.db.models.lookups import IContains
 
-from .models import Article
-from .search import ARTICLE_VECTOR_COLUMN, Matches, StoredVector, search_terms
+from ..models import Article
+from ..search import ARTICLE_VECTOR_COLUMN, Matches, StoredVector, search_terms
 
 QUOTE_MARKS = "'\"‘’“”`"
 

@@ -11,7 +11,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 
-from .versioning import StaleVersion, versioned_update
+from ..versioning import StaleVersion, versioned_update
 
 
 class VersionedForm(forms.ModelForm):
