@@ -1,14 +1,14 @@
 from django.urls import path, re_path
 from rest_framework.routers import SimpleRouter
 
-from . import views, w3c_views
+from . import claim_views, views, w3c_views
 
 router = SimpleRouter()
 router.register("articles", views.ArticleViewSet, basename="article")
 router.register("tags", views.TagViewSet, basename="tag")
 router.register("annotations", views.AnnotationViewSet, basename="annotation")
-router.register("claims", views.ClaimViewSet, basename="claim")
-router.register("fact-checks", views.FactCheckViewSet, basename="factcheck")
+router.register("claims", claim_views.ClaimViewSet, basename="claim")
+router.register("fact-checks", claim_views.FactCheckViewSet, basename="factcheck")
 router.register("projects", views.ProjectViewSet, basename="project")
 
 urlpatterns = [

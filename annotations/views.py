@@ -1,7 +1,5 @@
-# Over 500 lines, by a little, on purpose: one viewset per resource of this app's API with the few
-# helpers they share; the W3C container is apart already (w3c_views.py).
-"""Endpoints for articles with everything on them, tags, annotations, claims and fact-checks (the W3C
-annotation container is ``w3c_views``).
+"""Endpoints for articles with everything on them, tags, annotations and annotation projects (claims
+and fact-checks are ``claim_views``, the W3C annotation container is ``w3c_views``).
 
 Views stay thin: an input serializer checks shapes, a service writes (atomically, with the version
 from If-Match as the condition of its UPDATE), a selector reads back what the client may see.
@@ -19,18 +17,18 @@ from rest_framework.decorators import action
 from rest_framework.parsers import BaseParser
 from rest_framework.response import Response
 
-from api.http import expected_version, versioned_response
+from api.http import expected_version, validated, versioned_response
 from api.parsers import JSONParser
-from api.permissions import RolePermission, model_perm
+from api.permissions import RolePermission
 from corpus import services as corpus_services
 from corpus.models import Article, ArticleRevision
 from corpus.serializers import ArticleIngestSerializer, RevisionDetailSerializer, RevisionSerializer
 
 from . import selectors, services
 from .agreement import project_agreement
-from .filters import AnnotationFilter, ArticleFilter, ClaimFilter, FactCheckFilter
-from .models import Annotation, AnnotationProject, Claim, FactCheck, Tag
-from .permissions import FactCheckRules, OwnWork
+from .filters import AnnotationFilter, ArticleFilter
+from .models import Annotation, AnnotationProject, Tag
+from .permissions import OwnWork
 from .serializers import (
     AgreementSerializer,
     AnnotationListSerializer,
@@ -41,16 +39,8 @@ from .serializers import (
     ArticleSummarySerializer,
     CheckWorthyDismissSerializer,
     CheckWorthySerializer,
-    ClaimSerializer,
-    ClaimUpdateSerializer,
-    ClaimWriteSerializer,
-    FactCheckSerializer,
-    FactCheckUpdateSerializer,
-    FactCheckWriteSerializer,
     ProjectSerializer,
-    SendBackSerializer,
     TagSerializer,
-    WithdrawSerializer,
 )
 
 EXPAND_PARAMETER = OpenApiParameter(
@@ -61,12 +51,6 @@ EXPAND_PARAMETER = OpenApiParameter(
         "Default: all on the detail, none on the list."
     ),
 )
-
-
-def _validated(serializer_class, data, **kwargs) -> dict:
-    serializer = serializer_class(data=data, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 def _search_context(view) -> dict:
@@ -164,7 +148,7 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
         if request.content_type.startswith("text/html"):
             record = corpus_services.article_input_from_html(data=raw, origin="request body")
         else:
-            _validated(ArticleIngestSerializer, request.data)
+            validated(ArticleIngestSerializer, request.data)
             record = corpus_services.article_input_from_json(data=raw, origin="request body")
         result = corpus_services.article_add(user=request.user, record=record)
         article = selectors.article_detail(user=request.user).get(pk=result.article.pk)
@@ -213,7 +197,7 @@ class ArticleViewSet(viewsets.ReadOnlyModelViewSet):
     )
     def check_worthy_dismiss(self, request, pk=None):
         article = get_object_or_404(Article.objects.only("id", "text"), pk=_db_int(pk))
-        data = _validated(CheckWorthyDismissSerializer, request.data)
+        data = validated(CheckWorthyDismissSerializer, request.data)
         services.checkworthy_dismiss(
             article=article, start=data["start"], end=data["end"], actor=request.user
         )
@@ -303,7 +287,7 @@ class AnnotationViewSet(viewsets.ModelViewSet):
         return versioned_response(self.get_serializer(annotation).data, annotation)
 
     def create(self, request, *args, **kwargs):
-        data = _validated(AnnotationWriteSerializer, request.data)
+        data = validated(AnnotationWriteSerializer, request.data)
         annotation = services.annotation_create(author=request.user, **data)
         return self._respond(
             annotation,
@@ -314,7 +298,7 @@ class AnnotationViewSet(viewsets.ModelViewSet):
     def update(self, request, *args, partial: bool = False, **kwargs):
         annotation = self.get_object()
         version = expected_version(request, annotation)
-        data = _validated(AnnotationWriteSerializer, request.data, partial=partial)
+        data = validated(AnnotationWriteSerializer, request.data, partial=partial)
         if "article" in data and data["article"].pk != annotation.article_id:
             raise exceptions.ValidationError({"article": ["An annotation cannot move to another article."]})
         if "project" in data and getattr(data["project"], "pk", None) != annotation.project_id:
@@ -335,161 +319,6 @@ class AnnotationViewSet(viewsets.ModelViewSet):
             annotation=annotation, expected_version=expected_version(request, annotation), user=request.user
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-# --- Claims and fact-checks ----------------------------------------------------------------------
-
-
-@extend_schema_view(
-    create=extend_schema(request=ClaimWriteSerializer, responses={201: ClaimSerializer}),
-    partial_update=extend_schema(request=ClaimUpdateSerializer, responses=ClaimSerializer),
-)
-class ClaimViewSet(viewsets.ReadOnlyModelViewSet):
-    """Claims: editors mark them, and change or withdraw their own (with If-Match). A claim under review
-    is frozen; changing the claim of a published fact-check sends the fact-check back to draft."""
-
-    serializer_class = ClaimSerializer
-    filterset_class = ClaimFilter
-    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
-    permission_classes = [RolePermission, OwnWork]
-    # Withdrawing a claim is part of editing it: editors hold change_claim, not delete_claim.
-    action_permissions = {"destroy": [model_perm(Claim, "change")]}
-    response_headers = {"retrieve": ("ETag",), "create": ("ETag", "Location"), "partial_update": ("ETag",)}
-
-    def get_queryset(self):
-        return selectors.claim_list(user=self.request.user)
-
-    def _respond(self, claim: Claim, **kwargs) -> Response:
-        fresh = self.get_queryset().get(pk=claim.pk)
-        return versioned_response(self.get_serializer(fresh).data, fresh, **kwargs)
-
-    def retrieve(self, request, *args, **kwargs):
-        claim = self.get_object()
-        return versioned_response(self.get_serializer(claim).data, claim)
-
-    def create(self, request, *args, **kwargs):
-        data = _validated(ClaimWriteSerializer, request.data)
-        claim = services.claim_create(created_by=request.user, **data)
-        return self._respond(
-            claim,
-            status_code=status.HTTP_201_CREATED,
-            headers={"Location": reverse("api:claim-detail", args=[claim.pk])},
-        )
-
-    def partial_update(self, request, *args, **kwargs):
-        claim = self.get_object()
-        version = expected_version(request, claim)
-        data = _validated(ClaimUpdateSerializer, request.data)
-        services.claim_update(claim=claim, expected_version=version, user=request.user, **data)
-        return self._respond(claim)
-
-    def destroy(self, request, *args, **kwargs):
-        claim = self.get_object()
-        version = expected_version(request, claim)
-        services.claim_delete(claim=claim, expected_version=version, user=request.user)
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-REVIEW = [model_perm(FactCheck, "change"), services.REVIEW_PERMISSION]
-
-
-@extend_schema_view(
-    create=extend_schema(request=FactCheckWriteSerializer, responses={201: FactCheckSerializer}),
-    partial_update=extend_schema(request=FactCheckUpdateSerializer, responses=FactCheckSerializer),
-    submit=extend_schema(request=None, responses=FactCheckSerializer),
-    publish=extend_schema(request=None, responses=FactCheckSerializer),
-    send_back=extend_schema(request=SendBackSerializer, responses=FactCheckSerializer),
-    withdraw=extend_schema(request=WithdrawSerializer, responses=FactCheckSerializer),
-)
-class FactCheckViewSet(viewsets.ReadOnlyModelViewSet):
-    """Fact-checks move draft -> in_review -> published; a second person (a fact-checker) publishes or
-    sends back. Every step names the version it was based on in If-Match."""
-
-    serializer_class = FactCheckSerializer
-    filterset_class = FactCheckFilter
-    ordering_fields = ["updated_at", "published_at", "id"]
-    http_method_names = ["get", "post", "patch", "head", "options"]
-    permission_classes = [RolePermission, FactCheckRules]
-    action_permissions = {
-        "submit": [model_perm(FactCheck, "change")],
-        "publish": REVIEW,
-        "send_back": REVIEW,
-        "withdraw": REVIEW,
-    }
-    if_match_actions = ("submit", "publish", "send_back", "withdraw")
-    response_headers = {
-        "retrieve": ("ETag",),
-        "create": ("ETag", "Location"),
-        "partial_update": ("ETag",),
-        "submit": ("ETag",),
-        "publish": ("ETag",),
-        "send_back": ("ETag",),
-        "withdraw": ("ETag",),
-    }
-
-    def get_queryset(self):
-        return selectors.factcheck_list(user=self.request.user)
-
-    def _respond(self, fact_check: FactCheck, **kwargs) -> Response:
-        fresh = self.get_queryset().get(pk=fact_check.pk)
-        return versioned_response(self.get_serializer(fresh).data, fresh, **kwargs)
-
-    def retrieve(self, request, *args, **kwargs):
-        fact_check = self.get_object()
-        return versioned_response(self.get_serializer(fact_check).data, fact_check)
-
-    def create(self, request, *args, **kwargs):
-        data = _validated(FactCheckWriteSerializer, request.data)
-        data["evidence"] = [dict(item) for item in data.get("evidence", [])]
-        fact_check = services.factcheck_create(author=request.user, **data)
-        return self._respond(
-            fact_check,
-            status_code=status.HTTP_201_CREATED,
-            headers={"Location": reverse("api:factcheck-detail", args=[fact_check.pk])},
-        )
-
-    def partial_update(self, request, *args, **kwargs):
-        fact_check = self.get_object()
-        version = expected_version(request, fact_check)
-        data = _validated(FactCheckUpdateSerializer, request.data)
-        if "evidence" in data:
-            data["evidence"] = [dict(item) for item in data["evidence"]]
-        services.factcheck_update(fact_check=fact_check, expected_version=version, user=request.user, **data)
-        return self._respond(fact_check)
-
-    @action(detail=True, methods=["post"])
-    def submit(self, request, pk=None):
-        fact_check = self.get_object()
-        version = expected_version(request, fact_check)
-        services.factcheck_submit(fact_check=fact_check, expected_version=version, user=request.user)
-        return self._respond(fact_check)
-
-    @action(detail=True, methods=["post"])
-    def publish(self, request, pk=None):
-        fact_check = self.get_object()
-        version = expected_version(request, fact_check)
-        services.factcheck_publish(fact_check=fact_check, expected_version=version, user=request.user)
-        return self._respond(fact_check)
-
-    @action(detail=True, methods=["post"], url_path="send-back")
-    def send_back(self, request, pk=None):
-        fact_check = self.get_object()
-        version = expected_version(request, fact_check)
-        comment = _validated(SendBackSerializer, request.data)["comment"]
-        services.factcheck_send_back(
-            fact_check=fact_check, expected_version=version, user=request.user, comment=comment
-        )
-        return self._respond(fact_check)
-
-    @action(detail=True, methods=["post"])
-    def withdraw(self, request, pk=None):
-        fact_check = self.get_object()
-        version = expected_version(request, fact_check)
-        reason = _validated(WithdrawSerializer, request.data)["reason"]
-        services.factcheck_withdraw(
-            fact_check=fact_check, expected_version=version, user=request.user, reason=reason
-        )
-        return self._respond(fact_check)
 
 
 # --- Annotation projects ---------------------------------------------------------------------------

@@ -72,6 +72,13 @@ def expected_version(request, instance: models.Model) -> int:
     )
 
 
+def validated(serializer_class, data, **kwargs) -> dict:
+    """What the input serializer makes of ``data``, as a plain dict; invalid input is a 400 naming each field."""
+    serializer = serializer_class(data=data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
 def versioned_response(
     data: Any, instance: models.Model, *, status_code: int = 200, headers=None
 ) -> Response:
