@@ -370,6 +370,9 @@ class Assignment(models.Model):
         ]
         indexes = [models.Index(fields=["assignee", "state", "created_at"])]
 
+    # What __str__ reads beyond the row: a delete confirmation that lists assignments reads it with them.
+    name_reads = ("article", "assignee")
+
     def __str__(self) -> str:
         return f"{self.article} → {self.assignee} ({self.get_state_display()})"
 

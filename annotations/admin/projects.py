@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import admin as auth_admin
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
+
+from corpus.admin.base import NamesInBulk
 
 from .. import access, projects, work_queue
 from ..models import (
@@ -24,6 +28,17 @@ from .base import MineFilter, ServiceRefused
 class AssigneeFilter(MineFilter):
     title = "queue"
     author_field = "assignee"
+
+
+# Django's user admin, whose delete confirmation lists the user's assignments, each named by its article
+# and assignee: read with the assignments (NamesInBulk), not a query per assignment.
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(NamesInBulk, auth_admin.UserAdmin):
+    pass
 
 
 @admin.register(Assignment)
