@@ -131,8 +131,13 @@ def grow(round_: int, corpus: Corpus | None = None) -> Corpus:
     corpus.article.refresh_from_db()
     for article in articles:
         _annotate(article, editor=editor, checker=checker, tags=tags)
-    for fmt in ("jsonl", "csv"):
-        job = export_job_create(fmt=fmt, options=ExportOptions(), user=editor)
-    # One finished, as the worker leaves it (its file is written by the test, in a folder of its own).
-    ExportJob.objects.filter(pk=job.pk).update(status="done", result=DOWNLOAD)
+    export_jobs(editor)
     return corpus
+
+
+def export_jobs(user) -> None:
+    """Two export jobs asked for by ``user``, one of them finished, as the worker leaves it (its file is
+    written by the test, in a folder of its own)."""
+    for fmt in ("jsonl", "csv"):
+        job = export_job_create(fmt=fmt, options=ExportOptions(), user=user)
+    ExportJob.objects.filter(pk=job.pk).update(status="done", result=DOWNLOAD)

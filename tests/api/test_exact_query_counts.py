@@ -1,5 +1,6 @@
 """The exact number of queries of every read outside the admin (the API, its exports, the public
-fact-check page, the front page and the health check), for an anonymous reader and a signed-in editor.
+fact-check page, the front page and the health check), for an anonymous reader, a signed-in editor and a
+signed-in viewer (the Viewer role: reads everything, drafts included, and writes nothing).
 
 Each count is pinned with ``django_assert_num_queries`` on a corpus with more than one row in every
 relation, and pinned again (the same number) once every relation has as many rows again: more
@@ -33,13 +34,25 @@ from rest_framework.test import APIClient
 
 from annotations.models import Annotation, ExportJob, FactCheck
 from corpus.models import Paragraph, Quote, QuoteCluster, Source, Speaker
-from tests.query_counts import DOWNLOAD, Corpus, grow, named_routes, rows_kept_until_exit, throttle_statements
+from tests.factories import UserFactory
+from tests.query_counts import (
+    DOWNLOAD,
+    Corpus,
+    export_jobs,
+    grow,
+    named_routes,
+    rows_kept_until_exit,
+    throttle_statements,
+)
 
 
 @pytest.fixture(scope="module")
 def corpus(django_db_setup, django_db_blocker):
     with rows_kept_until_exit(django_db_blocker):
-        yield grow(0)
+        corpus = grow(0)
+        corpus.viewer = UserFactory(username="viewer", groups=["Viewer"])
+        export_jobs(corpus.viewer)  # the viewer's own, as the editor has theirs
+        yield corpus
 
 
 @pytest.fixture(autouse=True)
@@ -53,7 +66,9 @@ def _export_folder(settings, tmp_path):
 @pytest.fixture(scope="class")
 def grown(corpus, django_db_blocker):
     with rows_kept_until_exit(django_db_blocker):
-        yield grow(1, corpus)
+        grow(1, corpus)
+        export_jobs(corpus.viewer)
+        yield corpus
 
 
 def _one(model, **filters):
@@ -87,8 +102,13 @@ def _annotation(c: Corpus) -> Annotation:
     return _one(Annotation, article=c.article, status="published")
 
 
+def _job(c: Corpus) -> ExportJob:
+    """The first of the reader's own export jobs."""
+    return _one(ExportJob, requested_by=c.reader)
+
+
 def _done_job(c: Corpus) -> ExportJob:
-    return ExportJob.objects.filter(status="done").order_by("pk").last()
+    return ExportJob.objects.filter(status="done", requested_by=c.reader).order_by("pk").last()
 
 
 def _helena(c: Corpus) -> Speaker:
@@ -165,7 +185,7 @@ READS: dict[str, Read] = {
     "w3c-annotation-detail": Read(lambda c: f"/api/w3c/annotations/{_annotation(c).pk}/", 5, 7),
     # the signed-in user's jobs: count, page
     "exportjob-list": Read(lambda c: "/api/exports/jobs/", None, 5),
-    "exportjob-detail": Read(lambda c: f"/api/exports/jobs/{_one(ExportJob).pk}/", None, 4),
+    "exportjob-detail": Read(lambda c: f"/api/exports/jobs/{_job(c).pk}/", None, 4),
     # the job; the file is read from disk
     "exportjob-download": Read(lambda c: f"/api/exports/jobs/{_done_job(c).pk}/download/", None, 4),
     # The exports count their snapshot's three statements (see above), the manifest's annotation
@@ -219,18 +239,25 @@ def test_every_read_outside_the_admin_has_its_count():
     assert doors - NOT_READS == {name.split()[0] for name in READS}
 
 
+def _count(name: str, role: str) -> int | None:
+    """A viewer's read costs what an editor's does: the same session, user and permissions, and the
+    same rows (both see drafts); the export jobs they read are their own."""
+    read = READS[name]
+    return read.anonymous if role == "anonymous" else read.editor
+
+
 CASES = [
     (name, role)
-    for name, read in READS.items()
-    for role in ("anonymous", "editor")
-    if getattr(read, role) is not None
+    for name in READS
+    for role in ("anonymous", "editor", "viewer")
+    if _count(name, role) is not None
 ]
 
 
 def _client(role: str, corpus: Corpus) -> APIClient:
     client = APIClient()
-    if role == "editor":
-        client.force_login(corpus.editor)
+    if role != "anonymous":
+        client.force_login(corpus.editor if role == "editor" else corpus.viewer)
     return client
 
 
@@ -245,8 +272,9 @@ def _expected(read: Read, role: str, count: int) -> int:
 
 def _pin(name: str, role: str, corpus: Corpus, django_assert_num_queries) -> None:
     read = READS[name]
-    count = read.anonymous if role == "anonymous" else read.editor
+    count = _count(name, role)
     client = _client(role, corpus)
+    corpus.reader = {"editor": corpus.editor, "viewer": corpus.viewer}.get(role)
     url = read.path(corpus)
     warm = client.get(url)  # per-process caches (content types) warm, as in a server
     assert warm.status_code == 200, warm.content[:300] if not warm.streaming else url
