@@ -132,7 +132,6 @@ class Mention:
     at: int  # offset in the article text
     name: str  # the name as written, titles left out
     last: str  # its last word, casefolded: the key of later surname mentions
-    roles: frozenset[str] = frozenset()  # titles and role words written with it ("senator", "candidate")
 
 
 class PersonMentions:
@@ -143,7 +142,8 @@ class PersonMentions:
         self.starts: list[int] = []
         self._titled: dict[str, str] = {}  # gender from a courtesy title or a gendered role word
         self._votes: dict[str, dict[str, int]] = {}  # gender from the pronouns after the name
-        self._roles: dict[str, set[str]] = {}
+        self._roles: dict[str, set[str]] = {}  # full name -> its titles, roles, places and parties
+        self._evidence: list[tuple[str, str, int, int, list[str]]] = []  # not yet read for roles
         self._known: dict[str, str] = {}  # last word -> the first full name it stands for
         self._family: dict[str, list[str]] = {}  # last word -> the full names with it, in order
 
@@ -212,8 +212,8 @@ class PersonMentions:
                 name_words.pop()  # "Senator Ted Moss Wednesday said"
             if not name_words or not _person_like(name_words):
                 continue  # a capitalized word that names no one ("Tuesday's") leaves the wait open
-            following = masked[run_end : run_end + 20].split(None, 1)
-            if masked[run_end : run_end + 1] == " " and following and following[0] in ROLE_NOUNS:
+            following = _LOWER_WORD.match(masked, run_end)
+            if following is not None and following.group(1) in ROLE_NOUNS:
                 continue  # "Clinton spokesman Brian Fallon", "the Vermont senator": a name describing a role
             last = name_words[-1].casefold()
             titled = any(w in TITLE_WORDS or w in _TITLE_GENDER for w in lead[:cut])
@@ -234,21 +234,10 @@ class PersonMentions:
                 pending = None
             name = self._full_name(name_words, last, gender)
             key = name.casefold()
-            # Titles and roles written with the name, before it ("former Florida governor Jeb Bush",
-            # "Former Secretary of State Ann Cole") or as an appositive ("Ann Cole, the former
-            # secretary of state,"), with the places and parties that describe them.
-            written = [
-                w.rstrip(".")
-                for w, o in zip(lead[:cut], words[:cut], strict=True)
-                if _describes(w.rstrip("."), o)
-            ]
-            written += _described_before(masked, at) + _appositive_after(masked, run_end)
-            roles = {_ROLE_OF.get(w, w) for w in written}
-            known_roles = self._roles.setdefault(key, set())
-            known_roles |= roles
-            mention = Mention(
-                start + at + sum(len(w) + 1 for w in words[:cut]), name, last, frozenset(known_roles)
-            )
+            # The words around the name that may describe the person, read only when a description
+            # asks for them (``by_role``).
+            self._evidence.append((key, masked, at, run_end, words[:cut]))
+            mention = Mention(start + at + sum(len(w) + 1 for w in words[:cut]), name, last)
             if gender is not None:
                 self._titled.setdefault(key, gender)
             if subject:
@@ -323,6 +312,16 @@ class PersonMentions:
             self._known[last] = name
         return name
 
+    def _read_evidence(self) -> None:
+        """Titles and roles written with each name, before it ("former Florida governor Jeb Bush",
+        "Former Secretary of State Ann Cole") or as an appositive ("Ann Cole, the former secretary of
+        state,"), with the places and parties that describe them."""
+        for key, masked, at, end, lead in self._evidence:
+            written = [w.casefold().rstrip(".") for w in lead if _describes(w.casefold().rstrip("."), w)]
+            written += _described_before(masked, at) + _appositive_after(masked, end)
+            self._roles.setdefault(key, set()).update(_ROLE_OF.get(w, w) for w in written)
+        self._evidence.clear()
+
     def by_role(self, head: str, before: int, modifiers: Iterable[str] = ()) -> Mention | None:
         """ "the senator", "the Wisconsin Republican": the latest person before offset ``before`` named
         with that title or role word.
@@ -336,14 +335,16 @@ class PersonMentions:
         places = {m for m in written if m in _STATES or m in PLACE_OPENERS}
         # "the former president" is no sitting one; "the president" is no vice president.
         others = {_ROLE_OF.get(m, m) for m in written if m not in places} | (lowered & _RANKS)
+        self._read_evidence()
         index = bisect_left(self.starts, before)
         fallback = None
         for mention in reversed(self.mentions[:index]):
-            if head not in mention.roles or not others <= mention.roles:
+            roles = self._roles.get(mention.name.casefold(), set())
+            if head not in roles or not others <= roles:
                 continue
-            if "vice" in mention.roles and "vice" not in lowered:
+            if "vice" in roles and "vice" not in lowered:
                 continue
-            own = {r for r in mention.roles if r in _STATES or r in PLACE_OPENERS}
+            own = {r for r in roles if r in _STATES or r in PLACE_OPENERS}
             if places <= own:
                 return mention
             if not own and fallback is None and head not in _PARTY_ROLES:
@@ -450,6 +451,7 @@ def _runs(masked: str):
         yield at, match.end(), words[begin:]
 
 
+_LOWER_WORD = re.compile(r" ([a-z][a-z\-]*)\b")
 _SENTENCE_END_WORD = re.compile(r"[A-Z][a-z\u2019'\-]{2,}\.")
 
 
