@@ -259,6 +259,9 @@ class FactCheck(models.Model):
             ),
         ]
 
+    # What __str__ reads beyond the row: a delete confirmation that lists fact-checks reads it with them.
+    name_reads = ("claim",)
+
     def __str__(self) -> str:
         return f"{self.get_verdict_display()}: {self.claim}"
 
@@ -448,6 +451,8 @@ class ProjectArticle(models.Model):
             models.UniqueConstraint(fields=["project", "article"], name="project_article_once"),
         ]
 
+    name_reads = ("article", "project")  # what __str__ reads beyond the row, as Assignment's
+
     def __str__(self) -> str:
         return f"{self.article} in {self.project} ({self.get_state_display()})"
 
@@ -475,6 +480,8 @@ class CurationDecision(models.Model):
 
     class Meta:
         ordering = ["project_id", "article_id", "id"]
+
+    name_reads = ("curator",)  # what __str__ reads beyond the row, as Assignment's
 
     def __str__(self) -> str:
         return f"{self.get_choice_display()} by {self.curator} on article {self.article_id}"

@@ -28,7 +28,7 @@ from ..models import (
 )
 from ..selectors import revision_diff
 from .actions import action_with_form
-from .base import shorten
+from .base import NamesInBulk, shorten
 from .text_search import TextSearchMixin, article_text_matching, span_matching
 from .versioned import VersionedAdminMixin
 
@@ -251,7 +251,7 @@ class ArticleIngestForm(forms.Form):
         self.add_error(field, message)
 
 
-class ArticleAdmin(TextSearchMixin, VersionedAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(NamesInBulk, TextSearchMixin, VersionedAdminMixin, admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = [
         "title_excerpt",

@@ -68,7 +68,9 @@ COUNTS: dict[str, tuple[tuple, tuple, tuple | None]] = {
     "annotations/claim": ((2, 4), (5, R(5)), (13, None)),
     "annotations/factcheck": ((2, 4), (5, R(5)), (13, None)),
     "annotations/factcheckinreview": ((R(2), R(2)), (5, R(5)), (13, None)),
-    "corpus/article": ((2, 4), (23, R(5)), None),
+    # Its assignment's assignee and its project entry's project are read with them (NamesInBulk), not
+    # a query each as before (23).
+    "corpus/article": ((2, 4), (21, R(5)), None),
     "corpus/quote": ((R(2), R(2)), (5, R(5)), (14, None)),
     "corpus/paragraph": ((2, R(4)), (5, R(5)), (11, None)),
     "annotations/assignment": ((R(2), R(2)), (3, R(5)), (7, None)),
