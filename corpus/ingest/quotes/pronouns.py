@@ -194,6 +194,13 @@ class PersonMentions:
             ):
                 gender = _TITLE_GENDER.get(lead[cut], gender)
                 cut += 1
+            if len(words) - cut > 3 and f"{lead[cut]} {lead[cut + 1]}" in _STATES:
+                cut += 2  # "New Jersey Steve Lonegan"
+            # "Labor Secretary Thomas Perez", "FBI Director James Comey": a title inside the run ends
+            # what comes before the name.
+            titled_at = [n for n in range(cut, len(words) - 2) if lead[n].rstrip(".") in _INNER_TITLES]
+            if titled_at:
+                cut = titled_at[-1] + 1
             before = masked[max(0, at - 30) : at].split()
             previous_word = before[-1].casefold() if before else ""
             if (
@@ -451,6 +458,12 @@ def _runs(masked: str):
         yield at, match.end(), words[begin:]
 
 
+# Titles that, inside a capitalized run, end the words before a name (not "King", "Judge" or "Chief",
+# which may be surnames).
+_INNER_TITLES = wordset(
+    "secretary director ambassador senator governor president chairman chairwoman spokesman spokeswoman "
+    "spokesperson commissioner sen rep gov"
+)
 _LOWER_WORD = re.compile(r" ([a-z][a-z\-]*)\b")
 _SENTENCE_END_WORD = re.compile(r"[A-Z][a-z\u2019'\-]{2,}\.")
 

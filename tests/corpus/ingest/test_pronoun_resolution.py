@@ -333,3 +333,8 @@ def test_a_bare_surname_is_the_first_person_of_that_name():
         )
     )
     assert said(article, "We will win") == "Bernard Sands"
+
+
+def test_what_stands_before_a_title_inside_a_run_is_no_part_of_the_name():
+    text = "Labor Secretary Tom Perez spoke. Then New Jersey Steve Lone spoke. FBI Director Jim Combe left."
+    assert [m.name for m in mentions_of(text).mentions] == ["Tom Perez", "Steve Lone", "Jim Combe"]
