@@ -5,6 +5,11 @@
 Each run ingests the generated corpus into a new, empty database, in a child process; the table shows the
 median of the runs. PostgreSQL is reached at --postgres-url (default: the local server).
 
+Beside the rate, the CPU each article cost: the ingesting process (the writes; the pipeline too with
+--jobs 1), the pipeline's worker processes and, on PostgreSQL, the server process of the connection (read
+from /proc, so only for a server on the same machine). CPU time moves far less with the machine's load than
+wall-clock time: their sum says what the cores could reach when idle.
+
 ``--webhooks N`` runs each database again with N webhooks subscribed to ``article.ingested``: their
 deliveries are queued for the task worker (one per batch and webhook, see docs/webhooks.md) inside the
 timed run, and never sent.
@@ -15,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import time
 from pathlib import Path
 
@@ -32,6 +38,28 @@ def _webhooks_register(count: int) -> None:
         webhook_create(user=admin, url=f"https://hooks{n}.example.invalid/", events=["article.ingested"])
 
 
+def _cpu(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _server_cpu() -> float:
+    """CPU seconds of this connection's PostgreSQL server process so far (0 elsewhere, or where /proc
+    cannot tell: a server on another machine)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def worker(path: Path, jobs: int, webhooks: int = 0) -> dict:
     django_setup()
     from django.conf import settings
@@ -45,11 +73,15 @@ def worker(path: Path, jobs: int, webhooks: int = 0) -> dict:
     _webhooks_register(webhooks)
     records = read_path(path, max_bytes=settings.INGEST_MAX_BYTES * 100)
     directory = speaker_directory()
+    server, own, workers = _server_cpu(), _cpu(resource.RUSAGE_SELF), _cpu(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     # The command's path: batches of 200 per transaction, bulk inserts, the pipeline in ``jobs`` processes.
     for _ in batch_ingest(records=records, directory=directory, jobs=jobs):
         pass
     seconds = time.perf_counter() - started
+    # The pool's workers are waited for when the run ends, so their CPU is counted by then.
+    own, workers = _cpu(resource.RUSAGE_SELF) - own, _cpu(resource.RUSAGE_CHILDREN) - workers
+    server = _server_cpu() - server
     return {
         "vendor": connection.vendor,
         "articles": len(records),
@@ -57,6 +89,10 @@ def worker(path: Path, jobs: int, webhooks: int = 0) -> dict:
         "seconds": seconds,
         "jobs": jobs,
         "webhooks": webhooks,
+        "cpu": own,
+        "workers_cpu": workers,
+        "server_cpu": server,
+        "load": os.getloadavg()[0],
     }
 
 
@@ -93,9 +129,40 @@ def main() -> None:
                     runs.append(run_worker("bench.ingest", url, *options))
             seconds = median([r["seconds"] for r in runs])
             articles, quotes = runs[0]["articles"], runs[0]["quotes"]
-            rows.append([kind, webhooks, articles, quotes, seconds, articles / seconds, quotes / seconds])
+
+            def per_article(key: str, runs=runs, articles=articles) -> str:
+                return f"{median([r[key] for r in runs]) * 1000 / articles:.3f}"
+
+            rows.append(
+                [
+                    kind,
+                    webhooks,
+                    articles,
+                    quotes,
+                    seconds,
+                    articles / seconds,
+                    quotes / seconds,
+                    per_article("cpu"),
+                    per_article("workers_cpu"),
+                    per_article("server_cpu") if kind == "postgres" else "",
+                    f"{max(r['load'] for r in runs):.1f}",
+                ]
+            )
     print_table(
-        ["database", "webhooks", "articles", "quotes", "seconds (median)", "articles/s", "quotes/s"], rows
+        [
+            "database",
+            "webhooks",
+            "articles",
+            "quotes",
+            "seconds (median)",
+            "articles/s",
+            "quotes/s",
+            "CPU ms/article: ingesting process",
+            "pipeline workers",
+            "database server",
+            "load (max)",
+        ],
+        rows,
     )
 
 
