@@ -14,10 +14,11 @@ from datetime import datetime
 from typing import Any, BinaryIO
 
 from django.conf import settings
+from django.db.models import Exists, F, OuterRef, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 
 from config.site import site_url
-from corpus.clusters import APPEARANCE_ORDER
 from corpus.models import Article, Quote, Speaker, SpeakerKind
 
 from ..models import FactCheck, FactCheckStatus, Verdict
@@ -117,22 +118,46 @@ def quoted_in(fact_checks: Sequence[FactCheck]) -> dict[int, QuotedIn]:
     clusters = {q.cluster_id for q in covering.values() if q.cluster_id is not None}
     appearances: dict[int, list[Article]] = {}
     if clusters:
-        members = (
+        # One row per article of each cluster (its first quote there), ranked in the cluster as
+        # APPEARANCE_ORDER ranks its quotes, and only the first MAX_APPEARANCES: the rows read do not
+        # grow with the cluster, as a line quoted by thousands of articles would make them.
+        earlier_here = Quote.objects.filter(
+            cluster_id=OuterRef("cluster_id"), article_id=OuterRef("article_id"), id__lt=OuterRef("id")
+        )
+        rank = Window(
+            RowNumber(),
+            partition_by=F("cluster_id"),
+            order_by=[
+                F("article__published_at").asc(nulls_last=True),
+                F("article__ingested_at").asc(),
+                F("id").asc(),
+            ],
+        )
+        rows = (
             Quote.objects.filter(cluster_id__in=clusters)
-            .select_related("article")
-            .only(
+            .exclude(Exists(earlier_here))
+            .values(
                 "cluster_id",
+                "article_id",
                 "article__url",
                 "article__title",
                 "article__published_at",
                 "article__ingested_at",
             )
-            .order_by(*APPEARANCE_ORDER)
+            .annotate(rank=rank)
+            .filter(rank__lte=MAX_APPEARANCES)
+            .order_by("cluster_id", "rank")
         )
-        for member in members:
-            seen = appearances.setdefault(member.cluster_id, [])
-            if len(seen) < MAX_APPEARANCES and all(a.pk != member.article_id for a in seen):
-                seen.append(member.article)
+        for row in rows:
+            appearances.setdefault(row["cluster_id"], []).append(
+                Article(
+                    pk=row["article_id"],
+                    url=row["article__url"],
+                    title=row["article__title"],
+                    published_at=row["article__published_at"],
+                    ingested_at=row["article__ingested_at"],
+                )
+            )
     result = {}
     for pk, claim in claims.items():
         quote = covering.get(claim.annotation_id)

@@ -147,3 +147,32 @@ def test_a_claim_on_a_partial_quote_inside_reported_speech_takes_the_partial_quo
     assert item["firstAppearance"]["url"] == "https://first.example/1"
     assert [w["url"] for w in item["appearance"]] == ["https://later.example/2", "https://first.example/1"]
     assert item["author"] == {"@type": "Person", "name": "Helena Vasquez"}
+
+
+def test_the_appearances_read_at_most_max_appearances_rows_per_cluster(tmp_path, published, monkeypatch):
+    """A line quoted by thousands of articles costs its fact-check's page the rows of the appearances
+    it shows, not a row per quote of the cluster: the query that reads them returns at most
+    MAX_APPEARANCES rows per cluster, the earliest articles, each once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from annotations.exports import claimreview
+
+    _, later, _, reviews = published
+    for i in range(4):
+        _ingest(
+            f"https://more.example/{i}", f"Day {i}. {WALL}\n\nAnd again: {WALL}", f"2026-03-1{i}T08:00:00Z"
+        )
+    monkeypatch.setattr(claimreview, "MAX_APPEARANCES", 3)
+    fact_check = reviews[later.pk]
+    with CaptureQueriesContext(connection) as captured:
+        quoted = claimreview.quoted_in([fact_check])[fact_check.pk]
+    assert [a.url for a in quoted.appearances] == [
+        "https://first.example/1",
+        "https://later.example/2",
+        "https://more.example/0",
+    ]
+    [appearances] = [q["sql"] for q in captured if '"cluster_id" IN (' in q["sql"]]
+    with connection.cursor() as cursor:
+        cursor.execute(appearances)
+        assert len(cursor.fetchall()) == 3  # of the cluster's 10 quotes in 6 articles
