@@ -13,6 +13,7 @@ writes only its version (``created_by``), fixed for a given pyarrow.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Generator
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -34,8 +35,19 @@ ROW_GROUP_BYTES = 8 * 2**20
 
 # pyarrow is imported when a parquet file is written, not with this module: it is some 70 MB of
 # resident memory that every other export (and every process that imports the formats) would carry.
-def schema_for(table: Table) -> pa.Schema:
+def _pyarrow():
+    """pyarrow, its memory taken from the C library's allocator unless the environment chose one
+    (ARROW_DEFAULT_MEMORY_POOL, read when Arrow first allocates): its own (mimalloc) keeps what a row
+    group freed apart from the memory Python and the compressor reuse, 16-26 MB more at the peak of a
+    10,000-article export. The bytes written are the same."""
+    os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
     import pyarrow as pa
+
+    return pa
+
+
+def schema_for(table: Table) -> pa.Schema:
+    pa = _pyarrow()
 
     types = {
         INT: pa.int64(),
@@ -77,7 +89,7 @@ def _pandas_metadata(table: Table) -> bytes:
 def write_table(
     table: Table, selection: Selection, stream: BinaryIO, *, chunk_size: int
 ) -> Generator[int, None, int]:
-    import pyarrow as pa
+    pa = _pyarrow()
     import pyarrow.parquet as pq
 
     schema = schema_for(table)
