@@ -287,6 +287,7 @@ def sentence_subject(s: str, tokens: list[Tok]) -> str:
             )
         ):
             end += 1
+        end = _through_role_and_name(tokens, end)
     else:
         while end + 1 < len(tokens) and end - k < 4:
             nxt = tokens[end + 1]
@@ -301,6 +302,27 @@ def sentence_subject(s: str, tokens: list[Tok]) -> str:
                 break
             end += 1
     return s[tokens[k].start : tokens[end].end]
+
+
+def _through_role_and_name(tokens: list[Tok], end: int) -> int:
+    """ "Republican presidential front-runner Donald Trump": past a capitalized label, up to three
+    lowercase words ending in a role noun and the name after them; ``end`` when they are not there."""
+    j = end + 1
+    while j < len(tokens) and j - end < 3 and tokens[j].text.islower() and tokens[j].low not in ROLE_NOUNS:
+        if tokens[j].kind != "w" or tokens[j].low in _CLAUSE_VERBS or tokens[j].low in CUE_VERBS:
+            return end
+        j += 1
+    if not (
+        j + 1 < len(tokens)
+        and tokens[j].text.islower()
+        and tokens[j].low in ROLE_NOUNS
+        and _is_cap(tokens[j + 1])
+    ):
+        return end
+    end = j + 1
+    while end + 1 < len(tokens) and _is_cap(tokens[end + 1]):
+        end += 1
+    return end
 
 
 def _opens_subject(tok: Tok) -> bool:

@@ -256,3 +256,16 @@ def test_an_opening_mark_typed_to_close_a_quote_closes_it():
 def test_a_closing_mark_after_an_invisible_direction_mark_opens_a_quote():
     article = process(body("\u202a\u201dSorry, you should have said it better!\u201d posted Ada Lind."))
     assert quotes_at(article, "Sorry, you should") == [("direct", "Ada Lind")]
+
+
+def test_a_party_label_and_a_role_before_a_name_open_the_subject():
+    article = process(
+        body(
+            "In response to the attack, Republican presidential nominee Omar Park issued the following"
+            " statement:",
+            '"Our prayers are with all those affected. This cannot continue."',
+            'Democratic presidential candidate Dana Cole is questioning whether the vote was "fair at all."',
+        )
+    )
+    assert quotes_at(article, "Our prayers") == [("direct", "Omar Park")]
+    assert quotes_at(article, "fair at all") == [("partial", "Dana Cole")]
