@@ -269,6 +269,32 @@ def test_a_corrected_speaker_updates_the_clusters_disagreement_without_a_reload(
     assert page.script_errors == []
 
 
+def test_a_colleagues_speaker_shown_after_a_refused_correction_brings_the_clusters_disagreement(
+    annotate_page, editor, desk
+):
+    """Someone else gave the quote another speaker after the page was loaded: the refused correction shows
+    their version, and the cluster line what their speaker makes of the cluster."""
+    from corpus.services import quote_correct
+
+    _, article = desk
+    reyes = Speaker.objects.create(name="Tom Reyes", description="councillor")
+    quote = next(q for q in article.quotes.all() if "We cannot wait" in q.exact)
+    page = annotate_page(editor, article)
+    item = page.locator(f'#annotate-sidebar .side-quote[data-quote-id="{quote.pk}"]')
+    item.locator(".cluster-line").wait_for()
+    assert item.locator(".cluster-line .cluster-disagree").count() == 0
+    colleague = UserFactory(username="colleague", is_staff=True, groups=["Editor"])
+    quote_correct(quote=quote, expected_version=quote.version, user=colleague, speaker=reyes)
+    box = page.get_by_role("combobox", name=f"Speaker of quote {quote.pk}")
+    box.click()
+    item.get_by_role("option", name="unknown speaker").click()
+    page.locator(
+        "#annotate-messages li.warning", has_text=f"someone else corrected quote {quote.pk}"
+    ).wait_for()
+    item.locator(".cluster-line .cluster-disagree").wait_for()
+    assert page.script_errors == []
+
+
 def test_suggestions_become_claims_or_are_dismissed_with_one_key_or_a_click(annotate_page, editor, desk):
     _, article = desk
     page = annotate_page(editor, article)

@@ -1269,6 +1269,8 @@
       await learnSpeaker(fresh.data.speaker_id);
       const now = fromServerQuote(fresh.data);
       state.quotes.set(quote.id, now);
+      // Their speaker may have made the same words elsewhere name different speakers, or the same again.
+      if (now.speaker_id !== quote.speaker_id) await refreshClusters(quote.id);
       const yours = "speaker_id" in changes ? `, so ${speaker ? `“${speaker.name}”` : "unknown speaker"} was not applied` : "";
       const text =
         `Not saved: someone else corrected quote ${quote.id} first${yours}. Their version ${now.version} is shown ` +
