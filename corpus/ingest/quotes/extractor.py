@@ -467,7 +467,9 @@ class QuoteExtractor(ReportedSpeech):
                     if not phrase:
                         phrase = sentence_subject(s, own or earlier + tokens[:v]) if v or earlier else ""
                 else:
-                    phrase = subject_before(s, tokens[:v]) if v else subject_after(s, tokens[v + 1 :])
+                    phrase = _named_before_who(s, tokens, v)
+                    if not phrase:
+                        phrase = subject_before(s, tokens[:v]) if v else subject_after(s, tokens[v + 1 :])
                 return _Attribution(self._resolve(phrase), cue, "attribution-then-quote")
         return None
 
@@ -842,6 +844,20 @@ def _agrees(name: str, pronoun: str) -> bool:
     if pronoun == "he":
         return not words & {"spokeswoman", "woman", "mother", "wife", "daughter", "chairwoman"}
     return not words & {"spokesman", "man", "father", "husband", "son", "chairman"}
+
+
+def _named_before_who(s: str, tokens: list[Tok], v: int) -> str:
+    """ "... the backing of Omar Park, who declared ...": the name a relative clause opened by "who" is
+    about, when the cue at ``v`` is that clause's verb; "" otherwise."""
+    w = v - 1
+    while w > 0 and (tokens[w].low in _AUX_ADV or tokens[w].low.endswith("ly")):
+        w -= 1
+    if w < 2 or tokens[w].low != "who" or tokens[w - 1].text != "," or not _is_cap(tokens[w - 2]):
+        return ""
+    first = w - 2
+    while first > 0 and _is_cap(tokens[first - 1]):
+        first -= 1
+    return s[tokens[first].start : tokens[w - 2].end]
 
 
 def _may_report(s: str) -> bool:

@@ -161,12 +161,19 @@ def split_sentences(masked: str) -> list[tuple[int, int]]:
 _INITIALS = re.compile(r"(?:[a-z]\.)+[a-z]")  # "J.R" of "J.R. Smith" (its last dot is the match's)
 _ATTRIBUTION_AFTER_QUOTE = re.compile("[?!]+[\"\u201d\u2019']")
 _NEXT_WORDS = re.compile(r"[\w\u2019'.\-]+")
+_NAME_APPOSITIVE = re.compile(
+    r"(?:[A-Z][\w\u2019'.\-]*\s){0,3}[A-Z][\w\u2019'.\-]*,[^,.?!\"\u201c\u201d]{1,80},\s"
+)
 
 
 def _names_cue(masked: str, at: int) -> bool:
     """Whether one of the next five words is a cue verb ("Lee asked", "asked Lee", "the mayor shouted",
     "Lee went on")."""
     previous = ""
+    appositive = _NAME_APPOSITIVE.match(masked, at)
+    if appositive is not None:
+        # "“Why now?” Lee Park, the mayor, asked": the verb after the appositive.
+        at = appositive.end()
     for n, match in enumerate(_NEXT_WORDS.finditer(masked, at, at + 120)):
         if n >= 6:
             return False

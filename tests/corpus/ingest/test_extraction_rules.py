@@ -269,3 +269,17 @@ def test_a_party_label_and_a_role_before_a_name_open_the_subject():
     )
     assert quotes_at(article, "Our prayers") == [("direct", "Omar Park")]
     assert quotes_at(article, "fair at all") == [("partial", "Dana Cole")]
+
+
+def test_an_exclamation_before_a_name_with_an_appositive_and_its_verb_does_not_end_the_sentence():
+    article = process(
+        body('"Not us, but we cannot argue with it!" Ada Lind, the head of the fund, tweeted on Friday.')
+    )
+    assert quotes_at(article, "Not us") == [("direct", "Ada Lind")]
+
+
+def test_who_before_a_cue_is_the_name_before_it():
+    article = process(
+        body('Dana Cole won the backing of Omar Park, who declared in the spin room, "It is time to unite."')
+    )
+    assert quotes_at(article, "It is time") == [("direct", "Omar Park")]
