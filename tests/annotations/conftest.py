@@ -9,6 +9,7 @@ import pytest
 from annotations import services
 from annotations.models import Annotation, Claim, FactCheck
 from corpus.models import Article, Speaker
+from tests.annotations.projects_setup import layered_setup
 from tests.factories import UserFactory
 
 
@@ -22,6 +23,12 @@ class Corpus:
     draft_fact_check: FactCheck
     editor: object
     reviewer: object
+
+
+@pytest.fixture
+def layered():
+    """A project's two layers on its first article (tests/annotations/projects_setup.py)."""
+    return layered_setup()
 
 
 @pytest.fixture(autouse=True)

@@ -59,3 +59,23 @@ def project_setup(*, annotators: int = 2) -> ProjectSetup:
     projects.project_articles_add(project=project, article_ids=[a.pk for a in articles], user=people["chief"])
     projects.project_assign(project=project, user=people["chief"])
     return ProjectSetup(project=project, articles=articles, people=people)
+
+
+def layered_setup() -> ProjectSetup:
+    """Two layers on the first article: one agreement, one disagreement, one passage only ann2 marked;
+    and one passage ann1 marked on the second article, still open."""
+    setup = project_setup()
+    article = setup.articles[0]
+    setup.span(article, "ann1", "The city council", "blame")
+    setup.span(article, "ann2", "The city council", "blame")
+    setup.span(article, "ann1", "Opponents", "praise")
+    setup.span(article, "ann2", "Opponents", "blame")
+    setup.span(article, "ann2", "the harbour", "praise", note="the harbour itself?")
+    setup.span(setup.articles[1], "ann1", "The city council", "praise", note="open layer")
+    return setup
+
+
+def curation_picks(setup: ProjectSetup, by_exact: dict) -> list[dict]:
+    """A curator's picks for the first article's passages, in the order of its units, by their words."""
+    units = projects.curation_units(project=setup.project, article=setup.articles[0])
+    return [by_exact[u["exact"]] for u in units]
