@@ -29,8 +29,8 @@ def _notes_and_exacts(records) -> list[tuple[str, str, str]]:
     return sorted((a["exact"], a["author"], a["status"]) for r in records for a in r["annotations"])
 
 
-def test_exports_carry_the_curated_layer_by_default_and_every_finished_layer_on_request(tmp_path, layered):
-    setup, article = layered, layered.articles[0]
+def _curated(setup) -> None:
+    article = setup.articles[0]
     setup.close(article)
     picks = curation_picks(
         setup,
@@ -39,6 +39,11 @@ def test_exports_carry_the_curated_layer_by_default_and_every_finished_layer_on_
     projects.curation_publish(
         project=setup.project, article=article, curator=setup.people["curator"], picks=picks
     )
+
+
+def test_exports_carry_the_curated_layer_by_default_and_every_finished_layer_on_request(tmp_path, layered):
+    setup = layered
+    _curated(setup)
     records, manifest = _export(tmp_path, "--include-drafts")
     assert _notes_and_exacts(records) == [
         ("Opponents", "curator", "published"),
@@ -66,14 +71,7 @@ def test_exports_carry_the_curated_layer_by_default_and_every_finished_layer_on_
 
 def test_w3c_exports_and_the_api_say_which_layer_an_annotation_is_in(tmp_path, layered):
     setup, article = layered, layered.articles[0]
-    setup.close(article)
-    picks = curation_picks(
-        setup,
-        {"The city council": {"take": "ann1"}, "Opponents": {"take": "ann2"}, "the harbour": {"leave": True}},
-    )
-    projects.curation_publish(
-        project=setup.project, article=article, curator=setup.people["curator"], picks=picks
-    )
+    _curated(setup)
     desk = services.annotation_create(
         article=ArticleFactory(), author=setup.people["outsider"], start=0, end=3, tags=["elsewhere"]
     )
@@ -118,18 +116,6 @@ def test_every_layer_through_the_api_needs_the_view_permission(layered):
     assert response.status_code == 200
     body = b"".join(response.streaming_content).decode()
     assert "open layer" not in body
-
-
-def _curated(setup) -> None:
-    article = setup.articles[0]
-    setup.close(article)
-    picks = curation_picks(
-        setup,
-        {"The city council": {"take": "ann1"}, "Opponents": {"take": "ann2"}, "the harbour": {"leave": True}},
-    )
-    projects.curation_publish(
-        project=setup.project, article=article, curator=setup.people["curator"], picks=picks
-    )
 
 
 def test_every_exported_annotation_says_which_layer_it_is_in(tmp_path, layered):
