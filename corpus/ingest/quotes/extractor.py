@@ -821,7 +821,6 @@ _CLAUSE_TURNS = wordset("but while whereas although though yet")
 _JOINING = wordset("and but or then also later")
 # Finite verbs that do not end as past tenses or third persons do.
 _FINITE = wordset("has had is was are were will would can could did does do may might should must")
-_DESCRIPTION_LEADS = wordset("the a an one another")
 _RELATIVES = wordset("who whom whose which that")
 _STAGE_DIRECTION = re.compile(r"[(\[][A-Z][A-Z ,'\-]+[)\]]")
 _FOLLOW = re.compile(r"Follow\b[^\n]{0,120}@\w", re.IGNORECASE)

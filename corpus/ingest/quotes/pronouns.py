@@ -72,7 +72,6 @@ _TITLE_GENDER = {
 _RUN = re.compile(
     r"[A-Z][\w\u2019'.\-]*(?:[ ]+(?:[A-Z][\w\u2019'.\-]*|(?:de|van|von|del|da|bin|al|la|le)\b))*"
 )
-_WORD = re.compile(r"[\w\u2019'.\-]+")
 # Lowercase words after which a name still opens a clause ("... and Cruz said", "that Ito would").
 _CLAUSE_OPENERS = wordset(
     """
@@ -123,8 +122,6 @@ _PARTY_ROLES = wordset("republican democrat democratic")
 _ROLES = frozenset(_ROLE_OF.values()) | wordset(
     "nominee front-runner frontrunner billionaire mogul businessman"
 )
-_PRONOUN_WORDS = frozenset(_GENDER_OF_PRONOUN)
-_SENTENCE_BREAK = re.compile(r"[.?!]\s+(?=[A-Z\u201c\"])|\n")
 
 
 @dataclass(slots=True)
