@@ -24,6 +24,7 @@ from .clauses import (
     blank_party_tags,
 )
 from .clauses import DASHES as _DASHES
+from .descriptions import is_description, is_role_word
 from .found import DESCRIBED as _DESCRIBED
 from .found import Found, _Attribution, _trim
 from .lexicon import (
@@ -50,7 +51,7 @@ from .marks import (
     mask,
     split_sentences,
 )
-from .pronouns import PersonMentions, is_description, is_role_word
+from .pronouns import PersonMentions
 from .reported import ReportedSpeech
 from .subjects import (
     _cue_text,
