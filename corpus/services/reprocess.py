@@ -12,7 +12,7 @@ from django.db import DataError, IntegrityError, models, transaction
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from ..clusters import cluster_members, clusters_leave, clusters_settle
+from ..clusters import cluster_members, clusters_leave, clusters_settle, quotes_cluster
 from ..events import event_send
 from ..ingest.readers import ArticleInput, IngestError, record_from_article
 from ..ingest.types import ProcessedArticle, SpeakerDirectory
@@ -245,8 +245,13 @@ def _reprocess_batch(
     for version, pks_of in versions.items():
         Article.objects.filter(pk__in=pks_of).update(pipeline_version=version)
     Article.objects.bulk_update(rewritten, [*headings, "pipeline_version"], batch_size=100)
+    # The clustering hook places the quotes written here. A quote found again as it is keeps its row and
+    # its place, so an article that got no new quote has nothing to place: left out of that hook, whose
+    # marker of a placed quote (a fingerprint) a quote past FINGERPRINT_CAP never gets, so it would place
+    # such quotes again on every run. The other hooks see every article.
+    placing = {plan.article.pk for plan, rows in zip(plans, new_rows, strict=True) if rows}
     for hook in _ingest_hooks():
-        hook(items=work)
+        hook(items=[item for item in work if item[0].pk in placing] if hook is quotes_cluster else work)
     clusters_settle(ids=left_clusters)
 
     for plan in plans:

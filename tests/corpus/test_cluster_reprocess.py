@@ -60,3 +60,27 @@ def test_the_hook_reads_one_query_and_writes_nothing_for_quotes_already_fingerpr
         clusters.quotes_cluster(items=[(article, None) for article in articles])
     assert len(captured.captured_queries) == 1
     assert _state() == before
+
+
+def test_quotes_kept_without_fingerprints_are_not_placed_again_by_a_reprocess_that_changes_nothing(
+    monkeypatch,
+):
+    # A fingerprint is kept for at most FINGERPRINT_CAP quotes: the later quotes with the same words are
+    # placed when written but hold no fingerprint of their own. Found again as they are, they keep their
+    # place, and the hook is not asked about their articles at all.
+    monkeypatch.setattr(clusters, "FINGERPRINT_CAP", 1)
+    records = [
+        _record(f"https://pier.example/{i}", f"Pier {i} at dawn. {WALL}", f"2024-04-0{i + 1}")
+        for i in range(4)
+    ]
+    list(batch_ingest(records=records))
+    assert QuoteFingerprint.objects.values("quote_id").distinct().count() == 1
+    [cluster] = QuoteCluster.objects.all()
+    assert cluster.size == 4
+    before = _state()
+    pks = sorted(Article.objects.values_list("pk", flat=True))
+    with CaptureQueriesContext(connection) as captured:
+        results = list(batch_reprocess(pks=pks))
+    assert [r.quotes_new for r in results] == [0, 0, 0, 0]
+    assert [q["sql"] for q in captured.captured_queries if "quotefingerprint" in q["sql"].lower()] == []
+    assert _state() == before
