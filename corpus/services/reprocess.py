@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from django.db import DataError, IntegrityError, models, transaction
+from django.db import DataError, IntegrityError, connection, models, transaction
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -301,22 +301,22 @@ def _quotes_delete(*, ids: list[int]) -> set[int]:
     user = getattr(request, "user", None)
     user = user if user is not None and user.is_authenticated else None
     removed = []
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(field.column) for field in history.tracked_fields)
+    order = ", ".join(qn(Quote._meta.get_field(name).column) for name in Quote._meta.ordering)
     for chunk in _chunks(ids):
-        quotes = list(Quote.objects.filter(pk__in=chunk))
         removed.extend(cluster_members(Quote.objects.filter(pk__in=chunk)))
-        now = timezone.now()
-        history.objects.bulk_create(
-            [
-                history(
-                    history_date=now,
-                    history_type="-",
-                    history_user=user,
-                    history_change_reason=None,
-                    **{field.attname: getattr(quote, field.attname) for field in history.tracked_fields},
-                )
-                for quote in quotes
-            ]
-        )
+        now = history._meta.get_field("history_date").get_db_prep_save(timezone.now(), connection)
+        # The deletion rows copied from the quotes' own rows in the database, in the model's order (the
+        # order their history ids follow), rather than read into model instances and written back.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {qn(history._meta.db_table)} ({columns}, {qn('history_date')}, "
+                f"{qn('history_type')}, {qn('history_user_id')}, {qn('history_change_reason')}) "
+                f"SELECT {columns}, %s, %s, %s, NULL FROM {qn(Quote._meta.db_table)} "
+                f"WHERE {qn(Quote._meta.pk.column)} IN ({', '.join(['%s'] * len(chunk))}) ORDER BY {order}",
+                [now, "-", user.pk if user is not None else None, *chunk],
+            )
         for relation in Quote._meta.related_objects:
             related = relation.related_model._base_manager.filter(**{f"{relation.field.name}__in": chunk})
             if relation.on_delete is models.SET_NULL:

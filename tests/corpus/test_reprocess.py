@@ -320,3 +320,38 @@ def test_reprocess_in_batches_gives_what_one_article_at_a_time_gives(tmp_path):
     assert paragraph.article.paragraphs.get(position=1).role == "standfirst"
     assert sum(changed for _, _, changed in said_batched) == len(pks)  # every article had a rule renamed
     assert any(", 0 machine quote(s)" not in message for _, message, _ in said_batched)
+
+
+def test_a_replaced_quote_leaves_a_deletion_row_with_every_field_it_had_in_the_order_of_the_quotes():
+    from django.utils import timezone
+
+    article, _ = _setup()
+    call_command("reprocess", "--all", verbosity=0)
+    Quote.objects.filter(article=article).update(cue="whispered", pipeline_version="0")
+    history = Quote.history.model
+    fields = [field.attname for field in history.tracked_fields]
+    stored = list(Quote.objects.filter(article=article).values_list(*fields))  # in the model's order
+    last = Quote.history.order_by("-history_id").values_list("history_id", flat=True).first() or 0
+    started = timezone.now()
+    call_command("reprocess", str(article.pk), verbosity=0)
+    rows = Quote.history.filter(history_id__gt=last, history_type="-").order_by("history_id")
+    assert [tuple(getattr(row, name) for name in fields) for row in rows] == stored
+    assert {(row.history_user_id, row.history_change_reason) for row in rows} == {(None, None)}
+    assert len({row.history_date for row in rows}) == 1 and rows[0].history_date >= started
+
+
+def test_the_deletion_rows_of_a_reprocess_run_in_a_request_name_its_user():
+    from types import SimpleNamespace
+
+    from simple_history.models import HistoricalRecords
+
+    article, _ = _setup()
+    editor = UserFactory(groups=["Editor"])
+    Quote.objects.filter(article=article).update(cue="whispered", pipeline_version="0")
+    HistoricalRecords.context.request = SimpleNamespace(user=editor)
+    try:
+        call_command("reprocess", str(article.pk), verbosity=0)
+    finally:
+        del HistoricalRecords.context.request
+    users = set(Quote.history.filter(history_type="-").values_list("history_user_id", flat=True))
+    assert users == {editor.pk}
