@@ -12,7 +12,7 @@ from django.db import DataError, IntegrityError, connection, models, transaction
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from ..clusters import cluster_members, clusters_leave, clusters_settle, quotes_cluster
+from ..clusters import _chunks, cluster_members, clusters_leave, clusters_settle, quotes_cluster
 from ..events import event_send
 from ..ingest.readers import ArticleInput, IngestError, record_from_article
 from ..ingest.types import ProcessedArticle, SpeakerDirectory
@@ -194,7 +194,7 @@ def _reprocess_batch(
             )
         )
     for (role, rule), paragraph_ids in decided.items():
-        for chunk in _chunks(paragraph_ids):
+        for chunk in _chunks(paragraph_ids, 500):
             Paragraph.objects.filter(pk__in=chunk).update(role=role, rule=rule)
 
     speakers = _speakers_for_articles(
@@ -227,7 +227,7 @@ def _reprocess_batch(
     if continuing:
         Quote.objects.bulk_update(continuing, ["continues"], batch_size=500)
     for version, quote_ids in stale.items():
-        for chunk in _chunks(quote_ids):
+        for chunk in _chunks(quote_ids, 500):
             Quote.objects.filter(pk__in=chunk).update(pipeline_version=version)
 
     # Most articles change their pipeline version only: one UPDATE for all of those.
@@ -284,11 +284,6 @@ def _reprocess_batch(
     return [outcome[pk] for pk in pks]
 
 
-def _chunks(values: list, size: int = 500) -> Iterator[list]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
-
 def _quotes_delete(*, ids: list[int]) -> set[int]:
     """``clusters.quotes_delete`` for a batch: the same rows gone, with the same history (a deletion
     row per quote, naming the user of the request if there is one), the corpus's own links to them
@@ -304,7 +299,7 @@ def _quotes_delete(*, ids: list[int]) -> set[int]:
     qn = connection.ops.quote_name
     columns = ", ".join(qn(field.column) for field in history.tracked_fields)
     order = ", ".join(qn(Quote._meta.get_field(name).column) for name in Quote._meta.ordering)
-    for chunk in _chunks(ids):
+    for chunk in _chunks(ids, 500):
         removed.extend(cluster_members(Quote.objects.filter(pk__in=chunk)))
         now = history._meta.get_field("history_date").get_db_prep_save(timezone.now(), connection)
         # The deletion rows copied from the quotes' own rows in the database, in the model's order (the
