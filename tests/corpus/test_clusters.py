@@ -194,6 +194,25 @@ def test_batched_ingest_clusters_within_the_batch_and_costs_the_same_queries_for
 
 
 @pytest.mark.django_db
+def test_the_hook_reads_its_quotes_as_values_list_does_converting_each_stored_date_once():
+    list(
+        batch_ingest(
+            records=[_record(f"https://dates.example/{i}", f"Report {i}. {WALL} {WALL}") for i in range(3)]
+        )
+    )
+    _ingest("https://dates.example/dated", f"Dated. {WALL}", "2026-03-02T08:00:00Z")
+    quotes = Quote.objects.order_by("id")
+    rows = clusters._member_rows(quotes)
+    assert rows == list(quotes.values_list(*clusters._MEMBER_FIELDS))
+    assert len(rows) == 7 and {row[6] for row in rows} == {None, rows[-1][6]} and rows[-1][6] is not None
+    assert all(isinstance(row, tuple) and row[7].tzinfo is not None for row in rows)
+    if connection.vendor == "sqlite":
+        # SQLite returns dates as text: the quotes of a batch share one ingest time, converted once.
+        assert len({id(row[7]) for row in rows[:6]}) == 1
+    assert clusters._member_rows(Quote.objects.filter(pk__in=[])) == []
+
+
+@pytest.mark.django_db
 def test_reprocess_keeps_the_cluster_and_takedown_dissolves_it():
     first = _ingest("https://a.example/1", WALL)
     second = _ingest("https://b.example/2", f"Again: {WALL}")
