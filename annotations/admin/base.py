@@ -47,7 +47,19 @@ class ServiceRefused(Exception):
         super().__init__(refusal_text(error))
 
 
-class ServiceAdminMixin:
+class RefusalShownMixin:
+    """A change form whose save a service refuses (``ServiceRefused``) is rolled back and shown again
+    with the reason."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ServiceRefused as refused:
+            self.message_user(request, f"Not saved: {refused}", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+
+class ServiceAdminMixin(RefusalShownMixin):
     """Writes go through named services only, each deciding who may: no generic save or delete.
 
     A change form the service refuses is rolled back and shown again with the reason; deletes, single
@@ -56,13 +68,6 @@ class ServiceAdminMixin:
 
     def delete_with_service(self, request, obj) -> None:
         raise NotImplementedError
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except ServiceRefused as refused:
-            self.message_user(request, f"Not saved: {refused}", messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
 
     def delete_view(self, request, object_id, extra_context=None):
         try:

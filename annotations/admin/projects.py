@@ -8,7 +8,6 @@ from django.contrib.auth import admin as auth_admin
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import HttpResponseRedirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
@@ -22,7 +21,7 @@ from ..models import (
     ProjectArticle,
     ProjectArticleState,
 )
-from .base import MineFilter, ServiceRefused
+from .base import MineFilter, RefusalShownMixin, ServiceRefused
 
 
 class AssigneeFilter(MineFilter):
@@ -116,7 +115,7 @@ class AnnotationProjectForm(forms.ModelForm):
 
 
 @admin.register(AnnotationProject)
-class AnnotationProjectAdmin(admin.ModelAdmin):
+class AnnotationProjectAdmin(RefusalShownMixin, admin.ModelAdmin):
     """Projects: their set-up, their articles' states, and the agreement of the layers as a table (per
     tag and overall, for every unit) and a matrix of annotator pairs. Saves through ``project_save``."""
 
@@ -193,13 +192,6 @@ class AnnotationProjectAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         # project_save set the people; the inline is read-only.
         pass
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except ServiceRefused as refused:
-            self.message_user(request, f"Not saved: {refused}", messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
 
     @admin.display(description="agreement")
     def agreement_table(self, obj: AnnotationProject) -> str:

@@ -37,6 +37,27 @@ def test_reviewers_set_up_a_project_and_editors_cannot(client):
     assert client.get("/admin/annotations/annotationproject/add/").status_code == 403
 
 
+def test_a_project_the_service_refuses_is_not_saved_and_the_form_says_why(client):
+    setup = project_setup()
+    people = setup.people
+    client.force_login(people["chief"])
+    response = client.post(
+        "/admin/annotations/annotationproject/add/",
+        {
+            "name": "Too many per article",
+            "tag_root": setup.project.tag_root.pk,
+            "annotators": [people["ann1"].pk],
+            "annotators_per_article": 3,
+            "entries-TOTAL_FORMS": 0,
+            "entries-INITIAL_FORMS": 0,
+        },
+        follow=True,
+    )
+    assert not AnnotationProject.objects.filter(name="Too many per article").exists()
+    shown = [str(m) for m in response.context["messages"]]
+    assert any(m.startswith("Not saved:") and "3 annotators per article" in m for m in shown), shown
+
+
 def test_articles_join_a_project_from_the_article_list_and_are_assigned(client):
     setup = project_setup()
     extra = ArticleFactory()
