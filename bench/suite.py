@@ -245,6 +245,7 @@ def main() -> None:
         steps = {
             "annotate": lambda: annotate_worker(args.annotations_per_article),
             "import": lambda: import_worker(args.input),
+            "restore": lambda: import_worker(args.input, restore=True),
             "clone": lambda: clone_worker(args.input),
             "prepare": lambda: prepare_worker(args.articles, args.writes),
         }
@@ -337,11 +338,35 @@ def add_look_ups(results: Results, sample: dict, full: dict) -> None:
         )
 
 
-def import_once(database_url: str, dataset: Path) -> dict:
-    result = worker(database_url, "--step", "import", "--input", str(dataset))
+def import_once(database_url: str, dataset: Path, step: str = "import") -> dict:
+    result = worker(database_url, "--step", step, "--input", str(dataset))
     if result["failed"] or not result["created"]:
         raise SystemExit(f"import_dataset failed for {result['failed']} articles: {result['errors']}")
     return result
+
+
+def import_rows(kind: str, args: argparse.Namespace, dataset: Path, results: Results) -> None:
+    """import_dataset and import_dataset --restore into fresh databases, each beside the target, with the
+    CPU per article of the importing process and the server (on PostgreSQL) and the load during the runs."""
+    for step, label in (("import", "import_dataset"), ("restore", "import_dataset --restore")):
+        runs = []
+        for run in range(args.repeat):
+            progress(f"{kind}: {label} run {run + 1}/{args.repeat}")
+            with fresh_database(kind, args.postgres_url) as scratch_url:
+                runs.append(import_once(scratch_url, dataset, step))
+        created = runs[0]["created"]
+        rate = median([r["created"] / r["seconds"] for r in runs])
+        cpu = median([r["cpu"] for r in runs]) * 1000 / created
+        server = median([r["server_cpu"] for r in runs]) * 1000 / created if kind == "postgres" else None
+        spent = f"CPU {cpu:.2f} ms/article" + (f" + server {server:.2f}" if server is not None else "")
+        results.add(
+            kind,
+            f"{label} ({created:,} articles; {spent}; load {max(r['load'] for r in runs):.1f})",
+            num(rate),
+            unit="articles/s",
+            target=f">= {TARGET_IMPORT:,}",
+            met=rate >= TARGET_IMPORT,
+        )
 
 
 def measure_database(
@@ -363,20 +388,7 @@ def measure_database(
         met=rate >= TARGET_INGEST,
     )
 
-    imports = []
-    for run in range(args.repeat):
-        progress(f"{kind}: import_dataset run {run + 1}/{args.repeat}")
-        with fresh_database(kind, args.postgres_url) as scratch_url:
-            imports.append(import_once(scratch_url, dataset))
-    rate = median([r["created"] / r["seconds"] for r in imports])
-    add(
-        kind,
-        f"import_dataset ({imports[0]['created']:,} articles)",
-        num(rate),
-        unit="articles/s",
-        target=f">= {TARGET_IMPORT:,}",
-        met=rate >= TARGET_IMPORT,
-    )
+    import_rows(kind, args, dataset, results)
 
     progress(f"{kind}: preparing the API figures")
     prep = worker(url, "--step", "prepare", "--articles", str(args.articles), "--writes", str(args.writes))

@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import math
+import os
+import resource
 import sqlite3
 import time
 from pathlib import Path
@@ -146,24 +148,32 @@ def clone_worker(source: Path) -> dict:
     return {"rows": rows, "seconds": time.perf_counter() - started}
 
 
-def import_worker(path: Path) -> dict:
-    """``import_dataset`` into this (empty) database, timed without Django's start-up and migrations."""
+def import_worker(path: Path, restore: bool = False) -> dict:
+    """``import_dataset`` (``--restore`` with ``restore``) into this (empty) database, timed without
+    Django's start-up and migrations; with the CPU it cost this process and, on PostgreSQL, the server."""
     django_setup()
     from django.db import connection
 
     from annotations.imports.importer import dataset_import
     from annotations.models import Annotation
+    from bench.ingest import _cpu, _server_cpu
 
+    server, own = _server_cpu(), _cpu(resource.RUSAGE_SELF)
     started = time.perf_counter()
-    result = dataset_import(path=path)
+    result = dataset_import(path=path, restore=restore)
     seconds = time.perf_counter() - started
+    own, server = _cpu(resource.RUSAGE_SELF) - own, _server_cpu() - server
     return {
         "vendor": connection.vendor,
+        "restore": restore,
         "created": result.created,
         "failed": result.failed,
         "errors": result.errors[:3],
         "annotations": Annotation.objects.count(),
         "seconds": seconds,
+        "cpu": own,
+        "server_cpu": server,
+        "load": os.getloadavg()[0],
     }
 
 

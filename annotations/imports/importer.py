@@ -53,9 +53,14 @@ from .from_tables import table_records
 from .matching import distinct_prefix, first_repeat, matches_find
 from .names import Names
 from .reading import BATCH_SIZE, Dataset, DatasetError, jsonl_records
+from .restore import defer_begin, defer_end
 from .writing import WRITE_ERRORS, Batch, batch_write, clash, sequences_reset
 
 CLUSTERING = "corpus.clusters.quotes_cluster"
+
+
+class _Undone(Exception):
+    """A restore found a failed record: its transaction is rolled back."""
 
 
 @dataclass
@@ -83,25 +88,50 @@ class Importer:
         # Into an empty database nothing can match, so batches skip the look-ups; a record that
         # repeats one imported earlier is caught by the unique constraints and the batch redone.
         self.fresh = Article in self.names.keep_ids
+        self.restoring = False
 
     def run(self, records: Iterator[tuple[str, dict | DatasetError]], progress=None) -> ImportResult:
         try:
-            tags_load(dataset=self.dataset, names=self.names, counts=self.result.counts)
-            speakers_load(
-                dataset=self.dataset, names=self.names, writer=self.writer, counts=self.result.counts
-            )
-            pending: list[tuple[str, dict | DatasetError]] = []
-            for item in records:
-                pending.append(item)
-                if len(pending) >= self.batch_size:
-                    self._import(pending, progress)
-                    pending = []
-            self._import(pending, progress)
+            self._load(records, progress)
             self._finish_clusters()
         finally:
             # Also when the import stops half-way: the batches written keep their ids.
             sequences_reset(self.names.kept)
         return self.result
+
+    def restore(self, records: Iterator[tuple[str, dict | DatasetError]], progress=None) -> ImportResult:
+        """The import into an empty database, in one transaction (``restore``): all of it is written or,
+        should one record fail, none of it, and every failure found is reported."""
+        try:
+            with transaction.atomic():
+                deferred = defer_begin()
+                self.restoring = self.fresh = True
+                self._load(records, progress)
+                if self.result.failed:
+                    raise _Undone
+                defer_end(deferred)
+                self._finish_clusters()
+                sequences_reset(self.names.kept)
+        except _Undone:
+            result = self.result
+            result.created = result.merged = 0
+            result.counts.clear()
+            result.errors.append(
+                f"restore mode: {result.failed} article(s) failed, so nothing of the dataset was written; "
+                "fix them and run the import again."
+            )
+        return self.result
+
+    def _load(self, records: Iterator[tuple[str, dict | DatasetError]], progress) -> None:
+        tags_load(dataset=self.dataset, names=self.names, counts=self.result.counts)
+        speakers_load(dataset=self.dataset, names=self.names, writer=self.writer, counts=self.result.counts)
+        pending: list[tuple[str, dict | DatasetError]] = []
+        for item in records:
+            pending.append(item)
+            if len(pending) >= self.batch_size:
+                self._import(pending, progress)
+                pending = []
+        self._import(pending, progress)
 
     @transaction.atomic
     def _finish_clusters(self) -> None:
@@ -139,6 +169,9 @@ class Importer:
                 self._alone(item)
             return len(items)
         self._commit(batch)
+        if self.restoring:
+            # What is here came from this dataset, and the unique constraints catch its next repeat.
+            self.fresh = True
         return count
 
     def _alone(self, item: tuple[str, dict | DatasetError]) -> None:
@@ -211,6 +244,7 @@ def dataset_import(
     progress: Callable | None = None,
     batch_size: int = BATCH_SIZE,
     sized: Callable[[int], None] | None = None,
+    restore: bool = False,
 ) -> ImportResult:
     """Import the export at ``path``; bad articles are reported in the result, the rest written.
     ``sized`` is told how many articles there are before the first is read (a progress bar's total)."""
@@ -221,7 +255,7 @@ def dataset_import(
     records = (
         jsonl_records(dataset) if dataset.format == "jsonl" else table_records(dataset, chunk_size=batch_size)
     )
-    result = importer.run(records, progress)
+    result = (importer.restore if restore else importer.run)(records, progress)
     if result.created or result.merged:
         summary = {
             "from": None,

@@ -22,28 +22,9 @@ from annotations.imports.reading import Dataset
 from annotations.models import Annotation, Claim, FactCheck, Tag
 from corpus.models import Article, Paragraph, Quote, QuoteCluster, Source, Speaker, SpeakerAlias
 from tests.annotations.datasets import article_lines, rewrite_articles
-from tests.factories import AnnotationFactory, ArticleFactory
+from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
-
-MORE = 5  # articles added to the two annotated seed articles
-
-
-@pytest.fixture
-def many(corpus):
-    """Seven articles: the annotated seed corpus and five more, with continued quotes pointing both
-    ways, a relayed quote, and annotations added to the first article last (ids out of article order)."""
-    extra = [ArticleFactory() for _ in range(MORE)]
-    for article in extra:
-        AnnotationFactory(article=article, author=corpus.editor, tags=["claim"])
-    first, second = (list(a.quotes.order_by("start")) for a in corpus.articles)
-    Quote.objects.filter(pk=first[1].pk).update(continues=first[0])
-    Quote.objects.filter(pk=second[0].pk).update(continues=second[2])  # a quote continued by an earlier one
-    Quote.objects.filter(pk=second[1].pk).update(via=Speaker.objects.filter(article__isnull=True).first())
-    services.annotation_create(
-        article=corpus.articles[0], author=corpus.reviewer, target="article", note="late note", status="draft"
-    )
-    return [*corpus.articles, *extra]
 
 
 def _wipe() -> None:
