@@ -507,8 +507,12 @@ class QuoteExtractor(ReportedSpeech):
             attr = self._acting_subject(s, pair.open, indexed)
         if attr is None or attr.resolution.key is None:
             words = self.text[found.start : found.end].split()
-            if len(words) <= 3:
-                # A scare quote: no speech around it, so it is not a quotation of anyone.
+            if len(words) <= 3 and (
+                attr is None or p.role == "title" or not _reads_as_subject(attr.resolution.mention)
+            ):
+                # A scare quote: no speech around it, so it is not a quotation of anyone. A short quote
+                # a cue gives to someone not resolved ("a state official said the plan was "on track"")
+                # is a quotation all the same, kept with no speaker.
                 return
             self.found.append(found)
             found.rule, found.confidence = "unattributed-fragment", 0.2
@@ -836,6 +840,29 @@ _NOT_DESCRIBED = wordset(
 )
 # Words that open a sentence without naming who speaks ("In a statement: ...", "Here is the text: ...").
 _NOT_INTRODUCERS = wordset("in on at as for with from by to of here there this that it these those what")
+
+
+def _reads_as_subject(phrase: str) -> bool:
+    """Whether a phrase a cue was read with can name who speaks: a capitalized run that is not a
+    preposition's ("Hale's office", "A state official"), or a determiner, a quantity or a pronoun
+    before its noun ("the inspectors", "some residents", "she"); not a stretch of the sentence such as
+    "in the past" or "easier" that a cue read in passing ("easier said than done")."""
+    words = phrase.split()
+    if not words:
+        return False
+    first = words[0].casefold()
+    if words[0][:1].isupper():
+        return first not in _NOT_INTRODUCERS or first in ("this", "these", "those")
+    return first in _SUBJECT_OPENERS
+
+
+# Lowercase words that open a phrase naming who speaks.
+_SUBJECT_OPENERS = wordset(
+    """
+    the a an one some many most several few all both each every his her their its our my
+    he she they we i it two three four five six seven eight nine ten dozens hundreds thousands
+    """
+)
 
 
 def _agrees(name: str, pronoun: str) -> bool:

@@ -52,6 +52,18 @@ def test_scare_quotes_without_speech_are_dropped():
     assert article.quotes == []
 
 
+def test_short_quote_a_cue_gives_to_someone_unresolved_is_kept_without_speaker():
+    # "He" names no one here, but the words are his all the same: a partial quote with no speaker.
+    article = process(body('He said the plan was "on track" after the vote.'))
+    assert [(q.kind, q.speaker) for q in article.quotes] == [("partial", None)]
+    assert texts(article) == ["on track"]
+
+
+def test_short_quote_beside_a_cue_read_in_passing_is_still_dropped():
+    # "said" in an idiom gives no one to say the words: a scare quote.
+    assert process(body('But "going green" is easier said than done in the old town.')).quotes == []
+
+
 def test_bracketed_insertion_stays_in_the_quote():
     article = process(body('"[The envoys] must be good at making friends," he said.'))
     assert texts(article) == ["[The envoys] must be good at making friends,"]
