@@ -13,7 +13,9 @@ are for independent measurement.
 Each article goes through the pure pipeline (no database). The gold quotes are PolNeAR attributions whose
 content holds a quotation mark. How they are judged:
 
-- *found*: one of our quotes (any kind) overlaps the quoted part of the gold content;
+- *found*: one of our quotes (any kind) overlaps the quoted part of the gold content: from its first
+  opening mark to its last closing mark, or to the content's end when the content stops before its
+  closing mark (from its start when it starts after its opening mark);
 - *fully quoted*: every piece of the gold content is one quotation, mark to mark; then our overlapping
   quote must be ``direct``;
 - *strict speaker*: the resolved speaker of our quote (the one overlapping most) is the gold source's
@@ -161,13 +163,28 @@ def read_ann(path: Path) -> list[GoldQuote]:
 
 
 def quoted_part(raw: str, content: Span) -> tuple[int, int] | None:
-    """The stretch of the gold content between its first opening and its last closing mark."""
+    """The stretch of the gold content from its first opening mark up to its last closing mark.
+
+    Annotators sometimes stop the content before its closing mark (the quotation runs on into the next
+    paragraph, or the mark was left out of the span) or start it after its opening mark: the quoted
+    words then run to the content's end, or from its start, not only to the one mark."""
     text = raw[content.start : content.end]
-    first = next((n for n, ch in enumerate(text) if ch in _QUOTE_CHARS), None)
-    if first is None:
+    marks = [n for n, ch in enumerate(text) if ch in _QUOTE_CHARS]
+    if not marks:
         return None
-    last = max(n for n, ch in enumerate(text) if ch in _QUOTE_CHARS)
-    return content.start + first, content.start + max(last, first + 1)
+    first, last = marks[0], marks[-1]
+    start = content.start if _closes(text, first) else content.start + first
+    end = content.start + last if _closes(text, last) else content.end
+    return start, max(end, start + 1)
+
+
+def _closes(text: str, at: int) -> bool:
+    """Whether the mark at ``at`` closes a quotation: a closing mark, or a straight one after a word
+    (an opening straight mark starts the text or follows a space or an opening bracket)."""
+    ch = text[at]
+    if ch == '"':
+        return at > 0 and not text[at - 1].isspace() and text[at - 1] not in "([{\u2014\u2013"
+    return ch in _CLOSING
 
 
 def is_fully_quoted(raw: str, content: Span) -> bool:

@@ -1,0 +1,80 @@
+"""The PolNeAR judge (bench/polnear.py) on invented mini-documents in the corpus's brat standoff format:
+a ``text/`` file per article and ``attributions/<article>_<annotator>.ann`` with Content, Source and Cue
+spans joined by an Attribution event."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+from bench import polnear
+
+
+def _split(tmp_path: Path, text: str, attributions: list[dict[str, str]]) -> Path:
+    """A split folder holding one article whose gold attributions are given by their exact words (each
+    the first occurrence at or after the previous span of the same attribution)."""
+    (tmp_path / "text").mkdir()
+    (tmp_path / "attributions").mkdir()
+    (tmp_path / "text" / "story.txt").write_text(text, encoding="utf-8")
+    lines, events, n = [], [], 0
+    for number, attribution in enumerate(attributions, start=1):
+        args = [f"Attribution:A{number}"]
+        for role in ("Content", "Source", "Cue"):
+            words = attribution.get(role)
+            if words is None:
+                continue
+            n += 1
+            at = text.index(words, attribution.get("after", 0))
+            lines.append(f"T{n}\t{role} {at} {at + len(words)}\t{words}")
+            args.append(f"{role}:T{n}")
+        events.append(f"E{number}\t{' '.join(args)}")
+    ann = tmp_path / "attributions" / "story_ann1.ann"
+    ann.write_text("\n".join(lines + events) + "\n", encoding="utf-8")
+    return tmp_path
+
+
+def _span(text: str, words: str, after: int = 0) -> polnear.Span:
+    at = text.index(words, after)
+    return polnear.Span("Source", [(at, at + len(words))], words)
+
+
+def _person(name: str, kind: str = "person") -> SimpleNamespace:
+    return SimpleNamespace(name=name, kind=kind)
+
+
+# -- 1. a gold content that stops before its closing mark ---------------------------------------------------
+
+
+def test_content_stopping_before_its_closing_mark_is_the_quoted_words_not_the_mark(tmp_path):
+    text = (
+        "Bridge vote delayed\n\n"
+        "\u201cWe will build the bridge and we will pay for it,\u201d Mayor Ann Cole said on Monday.\n\n"
+        "The council meets again next week.\n"
+    )
+    # The annotator's content stops before the closing mark (it runs to the comma).
+    content = "\u201cWe will build the bridge and we will pay for it,"
+    folder = _split(tmp_path, text, [{"Content": content, "Source": "Mayor Ann Cole", "Cue": "said"}])
+    raw = (folder / "text" / "story.txt").read_text(encoding="utf-8")
+    gold = polnear.read_ann(folder / "attributions" / "story_ann1.ann")[0]
+    start, end = polnear.quoted_part(raw, gold.content)
+    assert raw[start:end] == content
+
+    tally = polnear.score(folder)["tally"]
+    assert (tally.gold, tally.found) == (1, 1)
+    assert tally.speaker_right == 1
+
+
+def test_content_starting_after_its_opening_mark_runs_from_its_start():
+    raw = 'The plan is "a waste of money," she said.'
+    at = raw.index("a waste")
+    content = polnear.Span("Content", [(at, raw.index(" she"))], raw[at : raw.index(" she")])
+    start, end = polnear.quoted_part(raw, content)
+    assert raw[start:end] == "a waste of money,"
+
+
+def test_content_from_mark_to_mark_is_unchanged():
+    raw = 'He said: "It is done." Then he left.'
+    at = raw.index('"')
+    content = polnear.Span("Content", [(at, raw.index(" Then"))], raw[at : raw.index(" Then")])
+    start, end = polnear.quoted_part(raw, content)
+    assert raw[start:end] == '"It is done.'
