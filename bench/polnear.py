@@ -36,8 +36,9 @@ content holds a quotation mark. How they are judged:
   a comma, colon, dash or conjunction, or right after a cue verb as in "said Ann Cole," with its titles
   and role words passed over; a possessive does not), else the latest candidate at all. For ``he`` and
   ``she`` a candidate counts only when the article does not give it the other gender: a courtesy title
-  or gendered word before the name (Mr., Ms., Mrs., spokeswoman) decides, else the majority of the first
-  he/his/him or she/her after each of its mentions in the same sentence. Our speaker is right when it is
+  or gendered word right before the name or its first names and initials (Mr., Ms., Mrs., "spokeswoman
+  Ann Cole", not "a spokeswoman for Cole"; not in a headline, where every word is capitalized) decides,
+  else the majority of the first he/his/him or she/her after each of its mentions in the same sentence. Our speaker is right when it is
   that person (same rule as a named source); with no candidate, the quote counts as wrong.
 
 The error table files each gold quote under the first shape of the attribution that applies (dash,
@@ -376,22 +377,37 @@ _GENDERED = {
         _FEMALE,
     ),
 }
+_LOWER_WORD = re.compile(r"\b[a-z]{4,}\b")
 _PRONOUN_GENDER = {"he": _MALE, "him": _MALE, "his": _MALE, "she": _FEMALE, "her": _FEMALE}
+# A first name, an initial, a particle or an abbreviated title ("Ann", "B.", "de", "Sen."), not a word
+# that ends a sentence.
+_NAME_PART = re.compile(r"[A-Z][\w'\u2019-]*|[A-Z][a-z]{0,3}\.|(?:[A-Z]\.)+|de|van|von|del|la|le|da|bin|al")
 
 
 def _genders(outside: str, found: list[tuple[int, int, str]]) -> dict[str, str]:
     """The gender the article itself gives each name: a courtesy title or a gendered word right before it
-    ("Mr. Ross", "spokeswoman Ann Cole") decides; else the first he/him/his or she/her after a mention, in
-    the rest of its sentence, is a vote, and the majority decides. Quoted words are left out."""
+    or its first names ("Mr. Ross", "spokeswoman Ann Cole", not "a spokeswoman for Cole") decides; else
+    the first he/him/his or she/her after a mention, in the rest of its sentence, is a vote, and the
+    majority decides. Quoted words are left out."""
     titled: dict[str, str] = {}
     votes: dict[str, list[int]] = {}
     for at, end, last in found:
-        before = outside[max(0, at - 40) : at].split()
-        # The word before the first name: "Ms. Ann Cole" has "Ann" right before "Cole".
-        for word in before[-2:][::-1]:
+        # The word before the name, its first names, initials and titles passed over ("Ms. Ann Cole",
+        # "spokeswoman Ann B. Cole"); any other word between ("a spokeswoman for Cole") ends the look.
+        before = outside[max(0, at - 40) : at].rsplit("\n", 1)[-1].split()
+        # At most three such words, none of them a function word; not in a headline ("Reagan's Daughter
+        # Slams Trump"), where every word is capitalized.
+        line_end = outside.find("\n", end)
+        if not _LOWER_WORD.search(
+            outside[outside.rfind("\n", 0, at) + 1 : None if line_end < 0 else line_end]
+        ):
+            before = []
+        for passed, word in enumerate(reversed(before)):
             gender = _GENDERED.get(word.casefold())
             if gender is not None and word.casefold() not in _PRONOUN_GENDER:
                 titled.setdefault(last, gender)
+                break
+            if passed == 3 or not _NAME_PART.fullmatch(word) or word.casefold() in _NOT_FIRST:
                 break
         rest = re.split(r"[.?!](?:\s|$)", outside[end : end + 300], maxsplit=1)[0]
         for word in re.findall(r"[A-Za-z]+", rest):

@@ -78,3 +78,43 @@ def test_content_from_mark_to_mark_is_unchanged():
     content = polnear.Span("Content", [(at, raw.index(" Then"))], raw[at : raw.index(" Then")])
     start, end = polnear.quoted_part(raw, content)
     assert raw[start:end] == '"It is done.'
+
+
+# -- 2. the gender a name is given ---------------------------------------------------------------------------
+
+
+def _gold(text: str, source: str, after: int = 0) -> polnear.GoldQuote:
+    return polnear.GoldQuote(content=_span(text, source, after), source=_span(text, source, after), cue=None)
+
+
+def _genders(text: str, *sources: str) -> dict[str, str | None]:
+    mentions = polnear.source_name_mentions(text, [_gold(text, source) for source in sources])
+    return {name: gender for _, name, gender, _ in mentions}
+
+
+def test_a_gendered_word_before_a_preposition_does_not_give_the_name_its_gender():
+    text = (
+        "A spokeswoman for Trump said the rally would go ahead.\n\n"
+        "Donald Trump arrived late, and he spoke for an hour.\n\n"
+        '"We will win," she said.'
+    )
+    assert _genders(text, "Donald Trump") == {"Donald Trump": "m"}
+
+
+def test_a_gendered_word_or_title_before_the_first_names_gives_the_gender():
+    text = "Campaign spokeswoman Ann B. Cole said the rally would go ahead. Later Ms. Dee Ross said so too."
+    assert _genders(text, "Ann B. Cole", "Dee Ross") == {"Ann B Cole": "f", "Dee Ross": "f"}
+
+
+def test_a_sentence_ending_name_is_not_passed_over_to_the_title_before_it():
+    text = "The report was read by Mr. Smith. Dana Kim said she had not seen it."
+    assert _genders(text, "Dana Kim")["Dana Kim"] == "f"
+
+
+def test_particles_are_passed_over_but_a_title_case_headline_is_not():
+    text = (
+        "Senator's Daughter Slams Trump\n\n"
+        "Donald Trump spoke in Ohio on Monday, and he took no questions. Pierre de Vos, a lawyer, agreed. "
+        "Later Mr. de Vos spoke."
+    )
+    assert _genders(text, "Donald Trump", "Pierre de Vos") == {"Donald Trump": "m", "Pierre de Vos": "m"}
