@@ -31,7 +31,10 @@ content holds a quotation mark. How they are judged:
 - *pronoun sources* (``he``, ``she``, ``I``...) have no gold antecedent in PolNeAR, so the judge reads the
   text, independently of the pipeline. The candidates are the mentions, outside quotation marks, of the
   people the gold names as sources in the article (``gold_name``; each full name also found by its last
-  word; a one-word "name" the article also writes in lowercase, such as "Voters", is none). The pronoun
+  word, unless first names written before it are none of the person's: "his daughter Ivanka Trump" is
+  not Donald Trump; people sharing a last word are told apart by first names, a bare last word is the
+  first of them the gold names; a one-word "name" the article also writes in lowercase, such as
+  "Voters", is none). The pronoun
   stands for the latest candidate before it that opens a clause (at a sentence or paragraph start, after
   a comma, colon, dash or conjunction, or right after a cue verb as in "said Ann Cole," with its titles
   and role words passed over; a possessive does not), else the latest candidate at all. For ``he`` and
@@ -52,6 +55,7 @@ import argparse
 import re
 import sys
 import time
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -296,29 +300,105 @@ def source_name_mentions(text: str, golds: list[GoldQuote]) -> list[tuple[int, s
     """Mentions, outside quotation marks, of the people the gold names as sources in this article, each
     with the gender the article gives that person (below).
 
-    Each named (not pronoun, not descriptive) gold source gives a full name (``gold_name``); any
-    occurrence of its last word stands for it. Limiting the candidates to people the annotators marked as
-    sources keeps places, parties and organizations out of the antecedents.
+    Each named (not pronoun, not descriptive) gold source gives a full name (``gold_name``); an
+    occurrence of its last word stands for that person, unless first names written before it are none of
+    the person's ("his daughter Ivanka Trump" is not Donald Trump). People who share a last word are told
+    apart by their first names; a bare last word stands for the first of them the gold names. Limiting
+    the candidates to people the annotators marked as sources keeps places, parties and organizations out
+    of the antecedents.
     """
-    names: dict[str, str] = {}
+    people: dict[str, list[list[str]]] = {}  # last word -> the full names of the people it may stand for
     for gold in golds:
         if gold.source is None or gold.source.text.casefold().strip() in _PRONOUNS:
             continue
         words = gold_name(gold.source.text)
         if not words or (len(words) == 1 and re.search(rf"\b{re.escape(words[0].casefold())}\b", text)):
             continue  # "Voters", "Critics": a word the article also writes in lowercase names no one
-        # Of the forms of a name, the shortest full one ("Susan Sarandon", not "Liberal Oscar-winner
-        # Sarandon"); a surname alone only while no full form is known.
-        known = names.get(words[-1])
-        if known is None or (len(words) > 1 and (len(known.split()) == 1 or len(words) < len(known.split()))):
-            names[words[-1]] = " ".join(words)
-    if not names:
+        same = people.setdefault(words[-1], [])
+        known = next((n for n, name in enumerate(same) if _may_be_same(name, words)), None)
+        if known is None:
+            same.append(words)
+        elif len(words) > 1 and (len(same[known]) == 1 or len(words) < len(same[known])):
+            # Of the forms of a name, the shortest full one ("Susan Sarandon", not "Liberal Oscar-winner
+            # Sarandon"); a surname alone only while no full form is known.
+            same[known] = words
+    if not people:
         return []
     outside = _blank_quotes(text)
-    pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in names) + r")\b")
-    found = [(m.start(), m.end(), m.group(1)) for m in pattern.finditer(outside)]
+    pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in people) + r")\b")
+    known = {w for same in people.values() for name in same for w in _givens(name[:-1])}
+    found: list[tuple[int, int, str]] = []
+    for match in pattern.finditer(outside):
+        last = match.group(1)
+        names = people[last]
+        firsts = _firsts_before(outside, match.start(), known)
+        if firsts:
+            names = [name for name in names if not _givens(name[:-1]) or firsts & _givens(name[:-1])]
+            if not names:
+                continue  # someone else of that name
+        found.append((match.start(), match.end(), " ".join(names[0])))
     genders = _genders(outside, found)
-    return [(at, names[last], genders.get(last), _is_subject(outside, at, end)) for at, end, last in found]
+    return [(at, name, genders.get(name), _is_subject(outside, at, end)) for at, end, name in found]
+
+
+_GIVEN = re.compile(r"[A-Z][^\W\d_]*(?:-[A-Z][^\W\d_]*)?")
+
+
+def _givens(words: list[str]) -> set[str]:
+    """The words of a run before a last name that may be first names (not titles, ranks, roles, parties,
+    states, particles, initials or function words), casefolded without accents."""
+    return {
+        _plain(w)
+        for w in words
+        if _GIVEN.fullmatch(w)
+        and len(w) > 1
+        and not {w.casefold()} & (_NOT_FIRST | _ROLES | _STATES | _ORG_WORDS | _RANKS | _PARTICLES)
+    }
+
+
+def _plain(word: str) -> str:
+    return "".join(
+        ch for ch in unicodedata.normalize("NFKD", word.casefold()) if not unicodedata.combining(ch)
+    )
+
+
+_RANKS = wordset("admiral adm captain capt colonel sergeant sgt lieutenant major commander pres")
+
+
+def _may_be_same(known: list[str], words: list[str]) -> bool:
+    """Whether two gold names with the same last word may be one person: one of them has no first name
+    right before its last word ("Liberal Oscar-winner Sarandon"), or they share one."""
+    if not _givens(known[-2:-1]) or not _givens(words[-2:-1]):
+        return True
+    return bool(_givens(known[:-1]) & _givens(words[:-1]))
+
+
+def _firsts_before(outside: str, at: int, known: set[str]) -> set[str]:
+    """The first names written right before a last name at ``at`` ("Sen. Ann B. Cole" gives ann), on its
+    line and after any abbreviated title or owner ("Later Mr. Cole", "the Center's Cole" give none). None
+    in a headline, where every word is capitalized; a word opening the sentence ("Later Cole said") only
+    when it is among the ``known`` first names of the article's sources."""
+    line_end = outside.find("\n", at)
+    line = outside[outside.rfind("\n", 0, at) + 1 : None if line_end < 0 else line_end]
+    if not _LOWER_WORD.search(line):
+        return set()
+    head = outside[max(0, at - 60) : at].rsplit("\n", 1)[-1]
+    run = _RUN_BEFORE.search(head)
+    if run is None:
+        return set()
+    words = run.group(0).split()
+    cut = [n for n, word in enumerate(words) if _TITLE.fullmatch(word) or _POSSESSIVE.search(word)]
+    if cut:
+        words = words[cut[-1] + 1 :]
+    elif words[0].casefold() not in known:
+        opening = head[: run.start()].rstrip(" \u00a0")
+        if not opening or opening[-1] in '.?!:"\u201d':
+            words = words[1:]
+    return _givens(words)
+
+
+_TITLE = re.compile(r"[A-Z][a-z]{1,3}\.")
+_POSSESSIVE = re.compile("['\u2019]s?$")
 
 
 # The first names, initials and titles right before a surname ("Sen. Ann B. Cole"), on one line.

@@ -118,3 +118,43 @@ def test_particles_are_passed_over_but_a_title_case_headline_is_not():
         "Later Mr. de Vos spoke."
     )
     assert _genders(text, "Donald Trump", "Pierre de Vos") == {"Donald Trump": "m", "Pierre de Vos": "m"}
+
+
+# -- 3. a mention is a person's, not any bearer of the surname ------------------------------------------
+
+
+def _mentions(text: str, *sources: str) -> list[tuple[str, str]]:
+    found = polnear.source_name_mentions(text, [_gold(text, source) for source in sources])
+    return [(text[at : at + 12], name) for at, name, _, _ in found]
+
+
+def test_a_relative_with_another_first_name_is_not_a_mention_of_the_person():
+    text = (
+        "Donald Trump spoke first in Ohio. His daughter Ivanka Trump followed, and she praised the crowd. "
+        "Later Trump left the stage."
+    )
+    assert [name for _, name in _mentions(text, "Donald Trump")] == ["Donald Trump", "Donald Trump"]
+    # Her "she" is not a vote that makes him female, so a "he" after it can still stand for him.
+    mentions = polnear.source_name_mentions(text, [_gold(text, "Donald Trump")])
+    assert polnear.antecedent(mentions, "he", len(text)) == "Donald Trump"
+
+
+def test_people_sharing_a_last_name_are_told_apart_by_their_first_names():
+    text = (
+        "Hillary Clinton spoke in Iowa. Former President Bill Clinton stood beside her, "
+        "and Chelsea Clinton did not attend. Clinton took questions."
+    )
+    assert [name for _, name in _mentions(text, "Hillary Clinton", "Bill Clinton")] == [
+        "Hillary Clinton",
+        "Bill Clinton",
+        "Hillary Clinton",  # a bare last name: the first of them the gold names
+    ]
+
+
+def test_a_word_opening_the_sentence_is_a_first_name_only_when_a_source_has_it():
+    text = "Ann Cole spoke. Later Cole left. Bob Cole stayed, and her brother Tom Cole waved."
+    assert [name for _, name in _mentions(text, "Ann Cole", "Bob Cole")] == [
+        "Ann Cole",
+        "Ann Cole",
+        "Bob Cole",
+    ]
