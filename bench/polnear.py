@@ -18,31 +18,34 @@ content holds a quotation mark. How they are judged:
   closing mark (from its start when it starts after its opening mark);
 - *fully quoted*: every piece of the gold content is one quotation, mark to mark; then our overlapping
   quote must be ``direct``;
-- *strict speaker*: the resolved speaker of our quote (the one overlapping most) is the gold source's
-  person or group. A named source is right when the last name word of our speaker's canonical name is the
-  gold source's last name word (possessive left out) and, when both give a first name, the first names
-  agree; the gold name is read from the source as written, and also as ``gold_name`` cleans it (its
-  first part that ends in a capitalized run, without titles, roles, states or a possessive owner:
-  "Governor Chris Christie - a Dallas Cowboys fan" is Chris Christie). A descriptive source (``the
-  spokesperson``) is right when our speaker is a description or group whose name shares the head noun,
-  or, as a description may stand for a person named before ("the senator"), when our speaker is the
-  person a pronoun in its place would be judged to be (below). A quote not found, or found without a
-  speaker, counts as wrong. Sources PolNeAR leaves out (``Attribution-no-source``) are not counted.
+- *strict speaker*: the resolved speaker of our quote (the one overlapping most) is the gold source's person
+  or group. A named source is right when the last name word of our speaker's canonical name is the gold
+  source's last name word (possessive left out) and, when both give a first name, the first names agree; the
+  gold name is read from the source as written, and also as ``gold_name`` cleans it (its first part that
+  ends in a capitalized run, without titles, roles, states or a possessive owner: "Governor Chris Christie -
+  a Dallas Cowboys fan" is Chris Christie). A descriptive source (``the spokesperson``; one opening with an
+  article or possessive whose capitalized words are only states, parties, roles or nationalities, "a Nevada
+  Democrat", is one too, not a name) is right when our speaker is a description or group whose name shares
+  its head noun (the last word before a modifier: "a spokesman for the campaign" is a spokesman; "one of the
+  protesters" a protester; each part of "the senator and candidate" counts), or, as a description may stand
+  for a person named before ("the senator"), when our speaker is the person a pronoun in its place would be
+  judged to be (below). A quote not found, or found without a speaker, counts as wrong. Sources PolNeAR
+  leaves out (``Attribution-no-source``) are not counted.
 - *pronoun sources* (``he``, ``she``, ``I``...) have no gold antecedent in PolNeAR, so the judge reads the
   text, independently of the pipeline. The candidates are the mentions, outside quotation marks, of the
   people the gold names as sources in the article (``gold_name``; each full name also found by its last
-  word, unless first names written before it are none of the person's: "his daughter Ivanka Trump" is
-  not Donald Trump; people sharing a last word are told apart by first names, a bare last word is the
-  first of them the gold names; a one-word "name" the article also writes in lowercase, such as
-  "Voters", is none). The pronoun
-  stands for the latest candidate before it that opens a clause (at a sentence or paragraph start, after
-  a comma, colon, dash or conjunction, or right after a cue verb as in "said Ann Cole," with its titles
-  and role words passed over; a possessive does not), else the latest candidate at all. For ``he`` and
-  ``she`` a candidate counts only when the article does not give it the other gender: a courtesy title
-  or gendered word right before the name or its first names and initials (Mr., Ms., Mrs., "spokeswoman
-  Ann Cole", not "a spokeswoman for Cole"; not in a headline, where every word is capitalized) decides,
-  else the majority of the first he/his/him or she/her after each of its mentions in the same sentence. Our speaker is right when it is
-  that person (same rule as a named source); with no candidate, the quote counts as wrong.
+  word, unless first names written before it are none of the person's: "his daughter Ivanka Trump" is not
+  Donald Trump; people sharing a last word are told apart by first names, a bare last word is the first of
+  them the gold names; a one-word "name" the article also writes in lowercase, such as "Voters", is none).
+  The pronoun stands for the latest candidate before it that opens a clause (at a sentence or paragraph
+  start, after a comma, colon, dash or conjunction, or right after a cue verb as in "said Ann Cole," with
+  its titles and role words passed over; a possessive does not), else the latest candidate at all. For
+  ``he`` and ``she`` a candidate counts only when the article does not give it the other gender: a courtesy
+  title or gendered word right before the name or its first names and initials (Mr., Ms., Mrs., "spokeswoman
+  Ann Cole", not "a spokeswoman for Cole"; not in a headline, where every word is capitalized) decides, else
+  the majority of the first he/his/him or she/her after each of its mentions in the same sentence. Our
+  speaker is right when it is that person (same rule as a named source); with no candidate, the quote counts
+  as wrong.
 
 The error table files each gold quote under the first shape of the attribution that applies (dash,
 ?/! before the attribution, appositive or colon, name forms, pronoun, description, nested or noisy, cue
@@ -562,8 +565,7 @@ def judge(ours, source: Span, raw: str, mentions: list[tuple[int, str]]) -> bool
         name = antecedent(mentions, lowered, source.start)
         return name is not None and same_person(ours.name, _name_words(name))
     gold_words = _name_words(text)
-    first = text.split()[0].casefold() if text.split() else ""
-    if gold_words and not (first in _DESCRIPTION_LEADS and not text.split()[-1][:1].isupper()):
+    if gold_words and not _is_description(text):
         named = gold_name(source.text)
         return (
             same_person(ours.name, gold_words)
@@ -575,11 +577,57 @@ def judge(ours, source: Span, raw: str, mentions: list[tuple[int, str]]) -> bool
         return True  # "her senior policy adviser, Jake Sullivan,": the description names the person
     # A description: our speaker is one too, with the same head noun, or it stands for a person
     # ("the senator") and is judged as a pronoun is.
-    head = re.sub("[^a-z]", "", text.split()[-1].casefold()) if text.split() else ""
-    if ours.kind in ("anonymous", "group", "organization") and head[:5] in ours.name.casefold():
+    if ours.kind in ("anonymous", "group", "organization") and any(
+        head[:5] in ours.name.casefold() for head in _heads(text)
+    ):
         return True
     name = antecedent(mentions, "", source.start)
     return ours.kind == "person" and name is not None and same_person(ours.name, _name_words(name))
+
+
+def _is_description(text: str) -> bool:
+    """Whether a source that opens with an article or possessive describes rather than names: it ends
+    in a lowercase word ("the spokesperson"), or its capitalized words are only states, parties, roles
+    and nationalities ("a Nevada Democrat", "an American")."""
+    words = text.split()
+    if not words or words[0].casefold() not in _DESCRIPTION_LEADS:
+        return False
+    if not words[-1][:1].isupper():
+        return True
+    return all(
+        w.casefold() in _STATES
+        or w.casefold() in _NOT_FIRST
+        or w.casefold() in _ROLES
+        or _NATIONALITY.search(w)
+        for w in (re.sub(r"['\u2019]s?$|[^\w'\u2019-]", "", word) for word in _name_words(text))
+    )
+
+
+_NATIONALITY = re.compile(r"(?:an|ian|ese|ish|i)s?$")
+_PARTITIVE = wordset("one some many several all most each both none few any two three four five")
+
+
+def _heads(description: str) -> set[str]:
+    """The head nouns of a description: its last word before a modifier ("a spokesman for the campaign"
+    is a spokesman, "the spokesperson at the door" a spokesperson, "a legal opinion drafted for the
+    project" an opinion); after "of" for a part of a group ("one of the protesters"); one for each part
+    joined by "and" ("the Florida senator and Republican presidential candidate")."""
+    heads = set()
+    for part in re.split(r"\s(?:and|&)\s", f" {description} "):
+        pieces = [p.strip() for p in _CUT.split(f" {part} ")]
+        words = pieces[0].split()
+        if len(pieces) > 1 and words and all(w.casefold() in _PARTITIVE | _DESCRIPTION_LEADS for w in words):
+            words = pieces[1].split()
+        elif len(pieces) > 1:
+            # A participle or an adverb before the modifier ("drafted for", "speaking on") is not the head.
+            while len(words) > 2 and (
+                words[-1].endswith(("ed", "ing", "ly")) or words[-1].casefold() == "just"
+            ):
+                words = words[:-1]
+        head = re.sub("[^a-z]", "", words[-1].casefold()) if words else ""
+        if head:
+            heads.add(head)
+    return heads
 
 
 def kind_of(raw: str, quote: GoldQuote, cue_words: frozenset[str]) -> str:

@@ -158,3 +158,38 @@ def test_a_word_opening_the_sentence_is_a_first_name_only_when_a_source_has_it()
         "Ann Cole",
         "Bob Cole",
     ]
+
+
+# -- 4. a description is not a name, and its head is its noun ----------------------------------------------
+
+
+def _judge(ours, text: str, source: str) -> bool:
+    return polnear.judge(ours, _span(text, source), text, [])
+
+
+def test_a_description_with_capitalized_words_is_not_a_name():
+    text = '"The gap is too wide," said a Nevada Democrat.'
+    assert _judge(_person("the democrat", "anonymous"), text, "a Nevada Democrat")
+    # A person record named after the description is not the source's person.
+    assert not _judge(_person("Nevada Democrat"), text, "a Nevada Democrat")
+
+
+def test_a_description_is_judged_by_its_head_noun_not_its_last_word():
+    text = '"We are confident," said a spokesman for the campaign.'
+    assert _judge(_person("the spokesman", "anonymous"), text, "a spokesman for the campaign")
+    assert not _judge(_person("the campaign", "organization"), text, "a spokesman for the campaign")
+
+
+def test_each_part_of_a_joined_description_has_its_head():
+    text = (
+        '"North Korea is run by a lunatic," the Florida senator and Republican presidential candidate said.'
+    )
+    source = "the Florida senator and Republican presidential candidate"
+    assert _judge(_person("the candidate", "anonymous"), text, source)
+    assert _judge(_person("the senator", "anonymous"), text, source)
+
+
+def test_a_participle_before_the_modifier_is_not_the_head():
+    text = 'A legal opinion drafted for the firm concluded that it was a "foreign principal".'
+    assert polnear._heads("A legal opinion drafted for the firm") == {"opinion"}
+    assert _judge(_person("the opinion", "anonymous"), text, "A legal opinion drafted for the firm")
