@@ -219,6 +219,9 @@ def _cluster_data(quotes: list[Quote]) -> dict[int, dict[str, Any]]:
                 "published_at": first_article.published_at.isoformat()
                 if first_article.published_at
                 else None,
+                # What dates the first appearance when no article of the cluster has a publication
+                # date (APPEARANCE_ORDER: published, then ingested, then id).
+                "ingested_at": first_article.ingested_at.isoformat(),
                 "source": first_article.source.name if first_article.source_id else None,
                 "annotate": reverse("admin:corpus_article_annotate", args=[first_article.pk]),
             },

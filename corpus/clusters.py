@@ -21,7 +21,8 @@ tokens, so quotes are compared by their word 3-grams:
    quote inside a longer direct one shares all of its own.
 
 Matched quotes of different articles join one cluster. Each cluster records its first appearance (the
-earliest article by publication date, then by ingest time), its size, and whether its quotes name
+earliest article by publication date, undated ones after every dated one, then by ingest time, then by
+quote id, so that articles ingested in one batch without dates still give one answer), its size, and whether its quotes name
 different speakers, which is news in itself. Editors merge and split clusters; a quote an editor moved
 keeps its place (``Quote.cluster_fixed``): the machine neither moves it nor merges its cluster into
 another.

@@ -166,3 +166,15 @@ def test_a_viewer_may_not_describe_a_claimant():
     data = annotate_page_data(article=article, user=viewer)
     assert data["can"]["describe_claimant"] is False and data["can"]["dismiss_suggestion"] is False
     assert annotate_page_data(article=article, user=editor)["can"]["describe_claimant"] is True
+
+
+def test_an_undated_first_appearance_comes_with_its_ingest_time():
+    """No article of the cluster has a publication date: the first is the earliest ingested, and the
+    screen has its ingest time to say so ("first ingested on ..., undated")."""
+    first = _ingest("https://a.example/1", WALL)
+    later = _ingest("https://b.example/2", f"Monday. {WALL}")
+    data = annotate_page_data(article=later, user=_staff("editor"))
+    (quote,) = [q for q in data["quotes"] if q["id"] == _quote(later, "We cannot wait").pk]
+    shown = data["clusters"][quote["cluster"]]["first"]
+    assert shown["article"] == first.pk and shown["published_at"] is None
+    assert shown["ingested_at"] == first.ingested_at.isoformat()

@@ -6,12 +6,13 @@ check-worthy suggestions turned into claims or dismissed by one key; messages be
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 
 from annotations import services
 from annotations.models import CheckWorthyDismissal, Claim, FactCheck
-from corpus.models import Speaker
+from corpus.models import Article, Speaker
 from corpus.services import article_ingest, article_input_from_json
 from tests.browser.test_accessibility import _assert_no_serious_violations, _screenshot
 from tests.factories import TagFactory, UserFactory
@@ -32,9 +33,10 @@ DESK_BODY = "\n\n".join(
 )
 
 
-def _ingest(url: str, body: str, published_at: str, source: str):
+def _ingest(url: str, body: str, published_at: str | None, source: str):
     data = {"url": url, "text": f"Harbour 🌊 repairs: council says 네\n\n{body}", "source": source}
-    data["published_at"] = published_at
+    if published_at is not None:
+        data["published_at"] = published_at
     record = article_input_from_json(data=json.dumps(data).encode(), origin=url)
     return article_ingest(record=record).article
 
@@ -221,6 +223,18 @@ def test_someone_elses_draft_offers_no_edit(annotate_page, editor, desk):
     item = page.locator(f'.side-claim[data-claim-id="{claim.pk}"]')
     item.wait_for()
     assert item.locator(".factcheck-edit, .factcheck-submit, .speaker-input").count() == 0
+
+
+def test_an_undated_first_appearance_says_when_it_was_ingested(annotate_page, editor):
+    """No article of the cluster has a publication date: the first appearance is the earliest ingested,
+    and the line says so rather than "first on an undated day"."""
+    TagFactory(slug="claim", name="claim", colour="#ffb74d")
+    first = _ingest("https://coast.example/1", WALL, None, "Coast Times")
+    article = _ingest("https://harbour.example/2", DESK_BODY, None, "Harbour Post")
+    Article.objects.filter(pk=first.pk).update(ingested_at=datetime(2026, 5, 5, 9, tzinfo=UTC))
+    line = annotate_page(editor, article).locator(".side-quote .cluster-line").first
+    line.wait_for()
+    assert line.inner_text() == "Also in 1 other article, first ingested on 5 May 2026, undated (Coast Times)"
 
 
 def test_a_clustered_quote_says_where_else_and_links_its_first_appearance(annotate_page, editor, desk):

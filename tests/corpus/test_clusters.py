@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from corpus import clusters
 from corpus.cluster_evaluation import clusters_evaluate
-from corpus.models import Quote, QuoteCluster
+from corpus.models import Article, Quote, QuoteCluster
 from corpus.services import article_ingest, article_input_from_json, article_reprocess, batch_ingest
 from corpus.takedown import article_takedown
 from corpus.versioning import StaleVersion
@@ -375,3 +376,28 @@ def test_api_cluster_speakers_count_every_member_not_only_those_shown(monkeypatc
                 "quotes": 1,
             },
         ]
+
+
+@pytest.mark.django_db
+def test_the_first_appearance_of_undated_articles_goes_by_ingest_time_then_by_id():
+    """APPEARANCE_ORDER: publication date (undated last), then ingest time, then id; with no date at all
+    and articles ingested in the same instant (one batch), the lowest quote id is first, every time."""
+    one = _ingest("https://a.example/1", WALL)
+    two = _ingest("https://b.example/2", f"Tuesday. {WALL}")
+    three = _ingest("https://c.example/3", f"Wednesday. {WALL}")
+    cluster = QuoteCluster.objects.get()
+    instant = one.ingested_at
+    Article.objects.filter(pk=two.pk).update(ingested_at=instant - timedelta(hours=1))
+    Article.objects.filter(pk=three.pk).update(ingested_at=instant - timedelta(hours=1))
+    clusters.clusters_refresh(ids=[cluster.pk])
+    cluster.refresh_from_db()
+    assert cluster.first_quote_id == _quote(two, "We cannot wait").pk  # ingested first, lower id than three
+    Article.objects.filter(pk__in=[one.pk, two.pk, three.pk]).update(ingested_at=instant)
+    clusters.clusters_refresh(ids=[cluster.pk])
+    cluster.refresh_from_db()
+    assert cluster.first_quote_id == _quote(one, "We cannot wait").pk
+    # A dated article comes before every undated one, whenever it was ingested.
+    Article.objects.filter(pk=three.pk).update(published_at=instant)
+    clusters.clusters_refresh(ids=[cluster.pk])
+    cluster.refresh_from_db()
+    assert cluster.first_quote_id == _quote(three, "We cannot wait").pk

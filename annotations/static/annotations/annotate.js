@@ -2046,8 +2046,15 @@
   // --- Where else a quote appears (its cluster) -----------------------------------------------------
 
   function appearanceDate(iso) {
-    if (!iso) return "an undated day";
     return new Date(iso).toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+  }
+
+  /** "first on 2 March 2024 (Xinhua)"; an article without a publication date is first only when no article
+   * of the cluster has one, by when it was ingested: "first ingested on 5 May 2026, undated (Xinhua)". */
+  function firstAppearance(first) {
+    const source = first.source ? ` (${first.source})` : "";
+    if (first.published_at) return `first on ${appearanceDate(first.published_at)}${source}`;
+    return `first ingested on ${appearanceDate(first.ingested_at)}, undated${source}`;
   }
 
   /** "Also in 3 other articles, first on 2 March 2024 (Xinhua)", the first appearance a link to it. */
@@ -2059,7 +2066,7 @@
     const first = cluster.first;
     const here = first && first.article === data.article.id;
     const where = others > 0 ? `Also in ${others} other article${others === 1 ? "" : "s"}` : `Quoted ${cluster.size} times in this article`;
-    const when = first ? `first on ${appearanceDate(first.published_at)}${first.source ? ` (${first.source})` : ""}` : null;
+    const when = first ? firstAppearance(first) : null;
     return h("p", { class: "cluster-line", dataset: { clusterId: cluster.id } },
       where,
       when ? ", " : "",
