@@ -45,6 +45,15 @@ def _model():
     return ThrottleCount
 
 
+# A counter is not worth a wait for the disk: with synchronous_commit on, every API request, reads
+# included, would wait for the WAL flush (milliseconds on a busy disk) of a row that only throttles. Off
+# for the counting statement's own transaction (set_config(..., true) lasts until it ends), the count is
+# visible to every other request at once and reaches the disk a moment later; a server crash can lose
+# the last fraction of a second of counts, and nothing else. Only where the statement is its own
+# transaction: inside a caller's transaction the setting would reach the caller's writes too.
+_ASYNC_COMMIT = "async_commit AS (SELECT set_config('synchronous_commit', 'off', true))"
+
+
 class _Counting:
     timer = time.time
 
@@ -93,8 +102,12 @@ class _Counting:
         # The row's counters as of window ``period`` (all right-hand sides read the row as it was).
         current_then = f"CASE WHEN {t}.{period_} = %s THEN {t}.{hits} ELSE 0 END"
         previous_then = f"CASE WHEN {t}.{period_} = %s THEN {t}.{previous} WHEN {t}.{period_} = %s THEN {t}.{hits} ELSE 0 END"
+        postgresql = connection.vendor == "postgresql"
+        # The inserted row is read from the _ASYNC_COMMIT CTE, so that the CTE runs (once).
+        async_commit = postgresql and not connection.in_atomic_block
+        row = "SELECT %s, %s, 1, 0, %s FROM async_commit" if async_commit else "VALUES (%s, %s, 1, 0, %s)"
         upsert = (
-            f"INSERT INTO {t} ({key}, {period_}, {hits}, {previous}, {expires}) VALUES (%s, %s, 1, 0, %s) "
+            f"INSERT INTO {t} ({key}, {period_}, {hits}, {previous}, {expires}) {row} "
             f"ON CONFLICT ({key}) DO UPDATE SET {previous} = {previous_then}, "
             f"{hits} = {current_then} + 1, {period_} = %s, {expires} = %s "
             f"WHERE ({previous_then}) * %s + {current_then} < %s "
@@ -109,7 +122,6 @@ class _Counting:
         # At most SWEEP rows a request. On PostgreSQL, rows another request holds are left for later
         # (SKIP LOCKED), so that no request waits on another's sweep, and none can deadlock with one
         # (each statement updates its own row, then locks the rows it sweeps).
-        postgresql = connection.vendor == "postgresql"
         pk = quote(model._meta.pk.column)
         sweep = (
             f"DELETE FROM {t} WHERE {pk} IN (SELECT {pk} FROM {t} WHERE {expires} <= %s AND {key} <> %s "
@@ -118,7 +130,8 @@ class _Counting:
         sweep_params = [math.floor(now), self.key]
         with connection.cursor() as cursor:
             if postgresql:
-                cursor.execute(f"WITH swept AS ({sweep}) {upsert}", sweep_params + params)
+                ctes = f"{_ASYNC_COMMIT}, " if async_commit else ""
+                cursor.execute(f"WITH {ctes}swept AS ({sweep}) {upsert}", sweep_params + params)
             else:
                 cursor.execute(sweep, sweep_params)
                 cursor.execute(upsert, params)

@@ -193,6 +193,40 @@ def test_concurrent_requests_sweeping_the_same_rows(rates):
     assert counts == {f"throttle_anon_203.0.113.{n}": 40 for n in range(8)}
 
 
+def _show_synchronous_commit() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_on_postgresql_a_count_of_its_own_commits_without_waiting_for_the_disk(rates):
+    """In autocommit (how requests run) the counting statement turns synchronous_commit off for its own
+    transaction only: the next statement on the connection, a data write say, waits for the disk again."""
+    rates(anon="5/minute")
+    assert _show_synchronous_commit() == "on"
+    with CaptureQueriesContext(connection) as queries:
+        answers = [_ask(AnonThrottle, _request(), Clock(START + 10))[0] for _ in range(6)]
+    assert answers == [True] * 5 + [False]
+    assert ThrottleCount.objects.get().hits == 5
+    counting = [q["sql"] for q in queries if q["sql"].startswith("WITH")]
+    assert len(counting) == 6
+    assert all("set_config('synchronous_commit', 'off', true)" in sql for sql in counting)
+    assert _show_synchronous_commit() == "on"
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_count_inside_a_transaction_leaves_its_commit_alone(rates):
+    """Inside a caller's transaction (here the test's) the setting would reach the caller's own writes."""
+    rates(anon="5/minute")
+    with CaptureQueriesContext(connection) as queries:
+        assert _ask(AnonThrottle, _request(), Clock(START + 10))[0]
+    [counting] = [q["sql"] for q in queries]
+    assert counting.startswith("WITH") and "synchronous_commit" not in counting
+    assert _show_synchronous_commit() == "on"
+
+
 def test_without_trusted_proxies_a_forwarded_for_is_ignored(rates, settings, client, throttle_clock):
     # The default: no proxy in front, so X-Forwarded-For is whatever the client chose to write.
     settings.TRUSTED_PROXIES = 0
