@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from hashlib import blake2b
@@ -217,15 +217,47 @@ def _chunks(values: Sequence, size: int = QUERY_CHUNK) -> Iterable[Sequence]:
         yield values[i : i + size]
 
 
-def quotes_cluster(*, items: Sequence[tuple[Article, object]]) -> None:
+def quotes_cluster(
+    *, items: Sequence[tuple[Article, object]], written: Sequence[tuple] | None = None
+) -> None:
     """Ingest hook: fingerprint the articles' quotes and put each in the cluster of the quotes of other
     articles that have the same words.
 
     Called inside the batch's transaction with the articles just written (or re-processed, or revised);
     a fixed number of queries per chunk of quotes, whatever the size of the corpus, and work that does
     not grow with the clusters joined: their figures follow from the joining quotes alone.
+
+    ``written``, from batched ingestion: every quote row of these articles, which are new, as it was
+    inserted (``QuoteRow``: id, article, kind, start, exact, speaker). The quotes are then taken from
+    the rows instead of read back, with the same values the database would return, and in id order, as
+    the read returns them.
     """
-    _cluster_new_quotes([article.pk for article, _ in items])
+    if written is None:
+        _cluster_new_quotes([article.pk for article, _ in items])
+        return
+    dates = {article.pk: (article.published_at, article.ingested_at) for article, _ in items}
+    new: dict[int, _Member] = {}
+    for row in sorted(written, key=_row_id):
+        if row.kind not in CLUSTERED_KINDS or row.start is None:
+            continue
+        shape = Shape.of(row.exact)
+        if shape is None:
+            continue
+        published_at, ingested_at = dates[row.article]
+        new[row.id] = _Member(
+            row.id,
+            row.article,
+            None,
+            False,
+            row.speaker,
+            _appearance(published_at, ingested_at, row.id),
+            shape,
+        )
+    _cluster(new, new_articles=dates.keys())
+
+
+def _row_id(row: tuple) -> int:
+    return row.id
 
 
 def articles_cluster(*, article_ids: Iterable[int], chunk: int = 2000) -> None:
@@ -254,6 +286,12 @@ def _cluster_new_quotes(article_ids: list[int]) -> None:
     for row in rows:
         if (member := _member(row)) is not None:
             new[member.pk] = member
+    _cluster(new)
+
+
+def _cluster(new: dict[int, _Member], new_articles: Collection[int] = ()) -> None:
+    """Place the ``new`` quotes (none of them fingerprinted yet). ``new_articles``: articles whose quotes
+    are all among those just written, none of them clustered before."""
     if not new:
         return
     # Candidates through the index: the quotes that hold a fingerprint of a new quote. A fingerprint is
@@ -323,10 +361,15 @@ def _cluster_new_quotes(article_ids: list[int]) -> None:
     groups: dict[int, list[int]] = defaultdict(list)
     for pk in parent:
         groups[find(pk)].append(pk)
-    _assign(groups.values(), members, best)
+    _assign(groups.values(), members, best, new_articles)
 
 
-def _assign(groups: Iterable[list[int]], members: dict[int, _Member], best: dict[int, tuple]) -> None:
+def _assign(
+    groups: Iterable[list[int]],
+    members: dict[int, _Member],
+    best: dict[int, tuple],
+    new_articles: Collection[int] = (),
+) -> None:
     """Give every group one cluster. A group that reaches existing clusters joins them; clusters that
     hold a quote an editor placed are never merged by the machine (a new quote joins the one it matches
     best instead). A fixed number of queries for all the groups of a batch."""
@@ -386,7 +429,12 @@ def _assign(groups: Iterable[list[int]], members: dict[int, _Member], best: dict
     for pk, cluster in placements.items():
         if cluster not in made_ids and cluster not in merges and members[pk].cluster_id is None:
             joins[cluster].append(members[pk])
-    _clusters_grow(joins)
+    # The clustered quotes of new articles are those just placed.
+    placed_new: dict[int, list[tuple[int, int]]] = {article: [] for article in new_articles}
+    for pk, cluster in placements.items():
+        if (article := members[pk].article_id) in placed_new:
+            placed_new[article].append((pk, cluster))
+    _clusters_grow(joins, placed_new)
     if merges:
         clusters_refresh(ids=merges)
 
@@ -435,16 +483,28 @@ def _cluster_of(placed: Sequence[_Member]) -> QuoteCluster:
 _CLUSTER_FIGURES = ["first_quote", "size", "articles", "speakers_disagree", "speaker"]
 
 
-def _clusters_grow(joins: dict[int, list[_Member]]) -> None:
+def _clusters_grow(
+    joins: dict[int, list[_Member]], known: Mapping[int, list[tuple[int, int]]] | None = None
+) -> None:
     """Existing clusters take in quotes that were in none (already placed in them): each cluster's size,
     articles, first appearance and speakers follow from its row, its first quote's date and the joining
-    quotes alone, whatever its size. Three queries for all the clusters of a batch."""
+    quotes alone, whatever its size. Three queries for all the clusters of a batch, two when ``known``
+    gives the clustered quotes, ``(quote, cluster)``, of every joining article (new articles: their
+    quotes were all just placed)."""
     if not joins:
         return
+    known = known or {}
     joining = {m.pk for ms in joins.values() for m in ms}
     articles = sorted({m.article_id for ms in joins.values() for m in ms})
     # The joining articles' quotes (read by article, never by cluster): is an article already counted?
-    counted: set[tuple[int, int]] = set()
+    counted: set[tuple[int, int]] = {
+        (cluster_id, article_id)
+        for article_id in articles
+        if article_id in known
+        for pk, cluster_id in known[article_id]
+        if pk not in joining
+    }
+    articles = [article_id for article_id in articles if article_id not in known]
     for chunk in _chunks(articles):
         for pk, article_id, cluster_id in (
             Quote.objects.filter(article_id__in=chunk)

@@ -13,6 +13,7 @@ from django.db import DataError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from ..bulk import insert, reserve_ids, row_from, row_type, table
+from ..clusters import quotes_cluster
 from ..events import event_send
 from ..ingest.readers import ArticleInput, IngestError
 from ..ingest.types import LOCAL_SPEAKER_KINDS, ProcessedArticle, SpeakerDirectory, SpeakerRef
@@ -362,7 +363,11 @@ def _store_batch(ready, directory, default_source, default_language) -> dict[int
 
     items = list(zip(articles, processed_all, strict=True))
     for hook in _ingest_hooks():
-        hook(items=items)
+        if hook is quotes_cluster:
+            # The quotes it places are the rows just written: given to it rather than read back.
+            hook(items=items, written=quote_rows)
+        else:
+            hook(items=items)
     # One event for the batch: a listener makes one delivery of it, not one per article.
     event_send(name="article.ingested", ids=[article.pk for article in articles])
     return {
