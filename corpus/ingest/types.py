@@ -8,31 +8,19 @@ exclusive.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
-from operator import attrgetter
-
-
-def _fast_pickling(cls):
-    """Pickle a frozen dataclass as its class and field values, rebuilt through ``__init__``: the
-    generated ``__getstate__``/``__setstate__`` of slotted dataclasses cost several times more, which
-    counts when worker processes send whole articles back."""
-    values = attrgetter(*(f.name for f in fields(cls)))
-
-    def __reduce__(self):
-        return cls, values(self)
-
-    cls.__reduce__ = __reduce__
-    return cls
-
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 # Kinds of speaker that belong to one article (an anonymous source, an unnamed group) rather than to the
 # shared registry: values of ``corpus.models.SpeakerKind``.
 LOCAL_SPEAKER_KINDS = frozenset({"anonymous", "group"})
 
+# The pipeline's findings are named tuples: immutable, hashed and compared by value as frozen dataclasses
+# are, but made several times faster, and pickled as a class and a tuple of values, which counts when the
+# pipeline's worker processes send whole articles back to the one that writes them.
 
-@_fast_pickling
-@dataclass(frozen=True, slots=True)
-class SpeakerRef:
+
+class SpeakerRef(NamedTuple):
     """Who said something, as the extractor resolved it.
 
     ``name`` is the canonical name ("Xi Jinping"); for an anonymous source it
@@ -47,9 +35,7 @@ class SpeakerRef:
     aliases: tuple[str, ...] = ()
 
 
-@_fast_pickling
-@dataclass(frozen=True, slots=True)
-class ParagraphSpec:
+class ParagraphSpec(NamedTuple):
     position: int
     role: str  # title | standfirst | byline | body | caption | boilerplate
     rule: str  # name of the rule that decided the role
@@ -57,9 +43,7 @@ class ParagraphSpec:
     end: int
 
 
-@_fast_pickling
-@dataclass(frozen=True, slots=True)
-class QuoteSpec:
+class QuoteSpec(NamedTuple):
     kind: str  # direct | partial | indirect
     start: int
     end: int
@@ -73,9 +57,7 @@ class QuoteSpec:
     rule: str = ""
 
 
-@_fast_pickling
-@dataclass(frozen=True, slots=True)
-class SpamSpec:
+class SpamSpec(NamedTuple):
     start: int
     end: int
     rule: str  # e.g. "foreign-script", "spam-lexicon", "spam-url"
@@ -92,6 +74,69 @@ class ProcessedArticle:
     quotes: list[QuoteSpec] = field(default_factory=list)
     spam: list[SpamSpec] = field(default_factory=list)
     pipeline_version: str = ""
+
+    def __reduce__(self):
+        """Pickled as plain tuples of values, a quote's speakers as places in a list of the article's
+        speakers (so that one speaker stays one object): a worker process sends every article it reads
+        to the writing process, where unpickling named tuples one by one cost more than making them."""
+        places: dict[int, int] = {}
+        refs: list[tuple] = []
+
+        def place(ref: SpeakerRef | None) -> int | None:
+            if ref is None:
+                return None
+            at = places.get(id(ref))
+            if at is None:
+                at = places[id(ref)] = len(refs)
+                refs.append(tuple(ref))
+            return at
+
+        quotes = [
+            (
+                q.kind,
+                q.start,
+                q.end,
+                q.paragraph,
+                place(q.speaker),
+                q.speaker_mention,
+                q.cue,
+                place(q.via),
+                *q[8:],
+            )
+            for q in self.quotes
+        ]
+        paragraphs = [tuple(p) for p in self.paragraphs]
+        spam = [tuple(s) for s in self.spam]
+        head = (self.text, self.title, self.standfirst, self.byline, self.pipeline_version)
+        return _unpickle_processed, (head, paragraphs, quotes, spam, refs)
+
+
+def _unpickle_processed(head, paragraphs, quotes, spam, refs) -> ProcessedArticle:
+    text, title, standfirst, byline, version = head
+    speakers = [SpeakerRef._make(ref) for ref in refs]
+    paragraph, quote, spam_spec = ParagraphSpec._make, QuoteSpec._make, SpamSpec._make
+    return ProcessedArticle(
+        text,
+        title,
+        standfirst,
+        byline,
+        [paragraph(p) for p in paragraphs],
+        [
+            quote(
+                (
+                    *q[:4],
+                    None if q[4] is None else speakers[q[4]],
+                    q[5],
+                    q[6],
+                    None if q[7] is None else speakers[q[7]],
+                    *q[8:],
+                )
+            )
+            for q in quotes
+        ],
+        [spam_spec(s) for s in spam],
+        version,
+    )
 
 
 _HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "sir", "dame"})

@@ -4,7 +4,6 @@ add to ingestion and revisions, and which machine quotes a new run keeps."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 from functools import cache
 
 from django.conf import settings
@@ -176,7 +175,7 @@ def _quotes_without(quotes: list[QuoteSpec], drop: Callable[[QuoteSpec], bool]) 
     left = [i for i, quote in enumerate(quotes) if not drop(quote)]
     position = {old: new for new, old in enumerate(left)}
     return [
-        replace(quotes[i], continues=position.get(quotes[i].continues))
+        quotes[i]._replace(continues=position.get(quotes[i].continues))
         if quotes[i].continues is not None
         else quotes[i]
         for i in left

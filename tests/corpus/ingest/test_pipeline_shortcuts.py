@@ -73,3 +73,36 @@ def test_normalization_shortcuts_change_nothing():
         plain = re.sub(r"[ \t]+", " ", unicodedata.normalize("NFC", text).translate(_DROP)).strip(" ")
         assert normalize_block(text) == plain
     assert split_blocks("One\r\n\r\nTwo\u2028\nThree") == ["One", "Two", "Three"]
+
+
+def test_an_article_sent_back_by_a_worker_is_the_article_the_worker_read():
+    """Worker processes pickle what they read as plain tuples: the writing process gets equal paragraphs,
+    quotes (with their speakers and intermediaries) and spam, of the same types, and a speaker named by
+    several quotes of an article is still one object there."""
+    import pickle
+
+    from corpus.ingest.pipeline import process
+    from corpus.ingest.types import ParagraphSpec, QuoteSpec, SpamSpec, SpeakerRef
+
+    body = (
+        "Harbour wall to be rebuilt\n\n"
+        '"We cannot wait another winter," said council chair Helena Vasquez. "Nobody will pay twice."\n\n'
+        "Xinhua quoted Vasquez as saying the work would start in May.\n\n"
+        '"It is about time," a fisherman said. Visit www.best-casino-bonus.example for a free casino bonus.'
+    )
+    read = process(body)
+    assert read.paragraphs and read.spam
+    assert any(q.via is not None for q in read.quotes)
+    assert len({id(q.speaker) for q in read.quotes if q.speaker}) < sum(1 for q in read.quotes if q.speaker)
+    sent = pickle.loads(pickle.dumps(read, protocol=pickle.HIGHEST_PROTOCOL))
+    assert sent == read
+    assert {type(p) for p in sent.paragraphs} == {ParagraphSpec}
+    assert {type(q) for q in sent.quotes} == {QuoteSpec}
+    assert {type(s) for s in sent.spam} == {SpamSpec}
+    assert {type(r) for q in sent.quotes for r in (q.speaker, q.via) if r is not None} == {SpeakerRef}
+
+    def sharing(article):
+        ids: dict[int, int] = {}
+        return [ids.setdefault(id(r), len(ids)) for q in article.quotes for r in (q.speaker, q.via) if r]
+
+    assert sharing(sent) == sharing(read)
