@@ -35,7 +35,7 @@ class Command(BaseCommand):
             help=(
                 "into an empty database only: load the whole dataset in one transaction, all of it or, if "
                 "any article fails, none of it; on PostgreSQL indexes and foreign keys are built once at "
-                "the end (about twice as fast) and the tables are locked until it is done"
+                "the end (about half the server's work) and the tables are locked until it is done"
             ),
         )
         parser.add_argument(
