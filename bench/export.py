@@ -9,8 +9,9 @@ The generated corpus is loaded once per database through the ingestion service (
 annotation, claim and published fact-check on every tenth article); each export then runs in a child
 process of its own, so its peak memory (VmHWM) is its own and not the loader's. Loading takes most of a
 run: with ``--keep`` the loaded databases stay
-(SQLite in var/bench/, PostgreSQL as ``bench_export_<articles>`` on the server of --postgres-url) and a
-later ``--keep`` run exports from them without loading again. ``--drop`` removes them. Each line says
+(SQLite in var/bench/, PostgreSQL as ``bench_export_<articles>`` on the server of --postgres-url; ``--prefix``
+names them otherwise) and a later ``--keep`` run exports from them without loading again. ``--drop``
+removes them. Each line says
 the CPU seconds of the export beside its wall-clock seconds, and the load average when it ran.
 """
 
@@ -38,6 +39,8 @@ from bench.common import (
 from bench.generate import write_jsonl
 
 FORMATS = ["jsonl", "csv", "parquet", "w3c", "claimreview"]
+# The kept databases are <prefix>_<articles> (an SQLite file in var/bench/, a PostgreSQL database).
+PREFIX = "bench_export"
 OUTPUTS = {
     "jsonl": "corpus.jsonl",
     "csv": "tables.zip",
@@ -144,9 +147,11 @@ def _cpu() -> float:
 
 
 @contextmanager
-def kept_database(kind: str, articles: int, postgres_url: str) -> Iterator[tuple[str, bool]]:
+def kept_database(
+    kind: str, articles: int, postgres_url: str, prefix: str = PREFIX
+) -> Iterator[tuple[str, bool]]:
     """(DATABASE_URL, whether it is loaded already) of the database a ``--keep`` run keeps."""
-    name = f"bench_export_{articles}"
+    name = f"{prefix}_{articles}"
     if kind == "sqlite":
         path = REPO / "var" / "bench" / f"{name}.sqlite3"
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -168,9 +173,9 @@ def kept_database(kind: str, articles: int, postgres_url: str) -> Iterator[tuple
     yield postgres_url.rsplit("/", 1)[0] + f"/{name}", loaded
 
 
-def kept_mark(kind: str, articles: int, postgres_url: str) -> None:
+def kept_mark(kind: str, articles: int, postgres_url: str, prefix: str = PREFIX) -> None:
     """Say that the kept database is loaded (a load cut short is loaded again next time)."""
-    name = f"bench_export_{articles}"
+    name = f"{prefix}_{articles}"
     if kind == "sqlite":
         (REPO / "var" / "bench" / f"{name}.loaded").touch()
         return
@@ -180,8 +185,8 @@ def kept_mark(kind: str, articles: int, postgres_url: str) -> None:
         conn.execute(f"COMMENT ON DATABASE \"{name}\" IS 'loaded'")
 
 
-def kept_drop(articles: int, postgres_url: str) -> None:
-    name = f"bench_export_{articles}"
+def kept_drop(articles: int, postgres_url: str, prefix: str = PREFIX) -> None:
+    name = f"{prefix}_{articles}"
     for suffix in (".sqlite3", ".loaded"):
         (REPO / "var" / "bench" / f"{name}{suffix}").unlink(missing_ok=True)
     import psycopg
@@ -205,6 +210,11 @@ def main() -> None:
     )
     parser.add_argument("--keep", action="store_true", help="keep the loaded databases and reuse kept ones")
     parser.add_argument("--drop", action="store_true", help="drop the kept databases of --articles and stop")
+    parser.add_argument(
+        "--prefix",
+        default=PREFIX,
+        help=f"kept databases are named PREFIX_<articles> ({PREFIX} by default), so that several can be kept",
+    )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--load", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--export", help=argparse.SUPPRESS)
@@ -214,13 +224,13 @@ def main() -> None:
         return
 
     if args.drop:
-        kept_drop(args.articles, args.postgres_url)
+        kept_drop(args.articles, args.postgres_url, args.prefix)
         return
     corpus = write_jsonl(REPO / "var" / "bench" / f"export-{args.articles}.jsonl", args.articles)
     rows = []
     for kind in args.databases.split(","):
         if args.keep:
-            database = kept_database(kind, args.articles, args.postgres_url)
+            database = kept_database(kind, args.articles, args.postgres_url, args.prefix)
         else:
             database = _loading(fresh_database(kind, args.postgres_url))
         with database as (url, loaded):
@@ -230,7 +240,7 @@ def main() -> None:
                 done = run_worker("bench.export", url, "--load", str(corpus))
                 print(f"{kind}: loaded {done['articles']:,} articles in {done['seconds']:.0f} s", flush=True)
                 if args.keep:
-                    kept_mark(kind, args.articles, args.postgres_url)
+                    kept_mark(kind, args.articles, args.postgres_url, args.prefix)
             for fmt in args.formats.split(","):
                 runs = [run_worker("bench.export", url, "--export", fmt) for _ in range(args.repeat)]
                 result = sorted(runs, key=lambda r: r["seconds"])[len(runs) // 2]
