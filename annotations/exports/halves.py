@@ -1,9 +1,11 @@
 """A large JSONL export's article lines made in two processes, part of the articles each.
 
 Reading the rows and building the lines are both CPU in one Python process, so threads cannot share
-them out; a second process can. The export's process forks a child for the later articles (by id), which writes its lines to a temporary file while the parent writes the first half to the
-export; the parent then copies the child's lines in behind its own. The bytes, counts and manifest are
-those of one process (tests hold the two to the same bytes).
+them out; a second process can. The export's process forks a child for the later articles (by id), which
+writes its lines to a temporary file while the parent writes the first part to the export and then makes
+the companion files (tags, speakers) into temporary files of their own; the parent then copies the
+child's lines in behind its own, and the companions into their files after. The bytes, counts and
+manifest are those of one process (tests hold the two to the same bytes).
 
 Only where it is safe and worth it: a command or a background job writing a file (not a streamed
 response), at least ``MIN_ARTICLES`` articles, two cores, and a database the child reads as the parent
@@ -34,6 +36,8 @@ from .dataset import iter_article_lines
 from .selection import Selection
 
 MIN_ARTICLES = 4000
+# The parent also makes the companion files and copies the child's lines behind its own: it takes
+# fewer articles, so that the two finish together.
 FIRST_SHARE = 0.4
 COPY_BLOCK = 1 << 20
 
@@ -63,8 +67,6 @@ def plan(selection: Selection, *, own_transaction: bool, min_articles: int = MIN
     count = selection.articles.count()
     if count < max(min_articles, 2):
         return None
-    # The parent has the companion files to write and the child's lines to copy after its own: it
-    # takes fewer articles, so that the two finish together.
     last_of_first = selection.articles.values_list("pk", flat=True)[max(int(count * FIRST_SHARE), 1) - 1]
     snapshot = None
     if connection.vendor == "postgresql":
@@ -89,10 +91,50 @@ def restrict(selection: Selection, *, after: int | None = None, upto: int | None
     return selection
 
 
+class Companions:
+    """The export's files after the article lines, made ahead into temporary files while the child makes
+    its lines (``make``), then written into the export in their turn (``entries``), with the same bytes
+    and counts as written directly. Each is read in the export's transaction, as it would be."""
+
+    def __init__(self, entries: list[tuple[str, object]]):
+        self.writers = entries
+        self.made: dict[str, tuple[BinaryIO, dict]] = {}
+
+    def make(self) -> Generator[int, None, None]:
+        for name, write in self.writers:
+            spool = tempfile.TemporaryFile()  # noqa: SIM115 (closed when copied, or by close())
+            self.made[name] = (spool, {})
+            self.made[name] = (spool, (yield from write(spool)))
+
+    def entries(self) -> list[tuple[str, object]]:
+        return [(name, lambda stream, name=name: self._copy(name, stream)) for name, _ in self.writers]
+
+    def _copy(self, name: str, stream: BinaryIO) -> Generator[int, None, dict]:
+        if name not in self.made:  # not made ahead (the export went another way): made now
+            return (yield from dict(self.writers)[name](stream))
+        spool, counts = self.made.pop(name)
+        with spool:
+            spool.seek(0)
+            while block := spool.read(COPY_BLOCK):
+                stream.write(block)
+        return counts
+
+    def close(self) -> None:
+        for spool, _ in self.made.values():
+            spool.close()
+        self.made.clear()
+
+
 def write_articles(
-    selection: Selection, split: Split, stream: BinaryIO, *, chunk_size: int
+    selection: Selection,
+    split: Split,
+    stream: BinaryIO,
+    *,
+    chunk_size: int,
+    companions: Companions | None = None,
 ) -> Generator[int, None, dict]:
-    """The article lines of ``selection``, the first half made here and the second in a child."""
+    """The article lines of ``selection``, the first part made here and the rest in a child; the
+    ``companions`` made here meanwhile, after the first part."""
     spool = tempfile.TemporaryFile()  # noqa: SIM115 (closed below, in the parent; the child exits)
     readable, writable = os.pipe()
     pid = os.fork()
@@ -102,33 +144,48 @@ def write_articles(
     os.close(writable)
     counts: dict[str, int] = {}
     try:
-        first = restrict(_copy(selection), upto=split.last_of_first)
-        for lines in iter_article_lines(first, chunk_size=chunk_size, counts=counts):
-            lines.append(b"")
-            stream.write(b"\n".join(lines))
-            yield len(lines) - 1
-    except BaseException:
-        os.kill(pid, signal.SIGTERM)
-        os.waitpid(pid, 0)
-        os.close(readable)
-        spool.close()
-        raise
-    _, status = os.waitpid(pid, 0)
-    with os.fdopen(readable, "rb") as pipe:
-        report = json.loads(pipe.read() or b"{}")
+        with spool, os.fdopen(readable, "rb") as pipe:
+            try:
+                first = restrict(_copy(selection), upto=split.last_of_first)
+                for lines in iter_article_lines(first, chunk_size=chunk_size, counts=counts):
+                    lines.append(b"")
+                    stream.write(b"\n".join(lines))
+                    yield len(lines) - 1
+                if companions is not None:
+                    yield from companions.make()
+                report = yield from _follow(pipe, spool.fileno(), stream)
+            except BaseException:
+                os.kill(pid, signal.SIGTERM)
+                raise
+    finally:
+        _, status = os.waitpid(pid, 0)
     if status != 0 or "counts" not in report:
-        spool.close()
         raise RuntimeError(
             "the export's second process failed:\n" + report.get("error", f"exit status {status}")
         )
-    with spool:
-        spool.seek(0)
-        while block := spool.read(COPY_BLOCK):
-            stream.write(block)
     for name, value in report["counts"].items():
         counts[name] = counts.get(name, 0) + value
-    yield report["counts"].get("articles", 0)
     return counts
+
+
+def _follow(pipe: BinaryIO, spool: int, stream: BinaryIO) -> Generator[int, None, dict]:
+    """Copy the child's lines from its ``spool`` into ``stream`` as it reports them written (a line
+    "<bytes written in all> <articles in the chunk>" a chunk), so that little is left to copy once it is
+    done; gives its report (its last line, JSON), or {} if it ended without one."""
+    copied = 0
+    for message in pipe:
+        if not message[:1].isdigit():
+            return json.loads(message)
+        written, articles = map(int, message.split())
+        while copied < written:
+            # pread: the child's file offset, which this descriptor shares, stays where the child left it.
+            block = os.pread(spool, min(COPY_BLOCK, written - copied), copied)
+            if not block:
+                return {"error": "the second process's lines are shorter than it said"}
+            stream.write(block)
+            copied += len(block)
+        yield articles
+    return {}
 
 
 def _copy(selection: Selection) -> Selection:
@@ -154,18 +211,28 @@ def _child(selection: Selection, split: Split, spool, pipe: int, *, chunk_size: 
                     cursor.execute("SET TRANSACTION SNAPSHOT %s", [split.snapshot])
                     cursor.execute("SET LOCAL cursor_tuple_fraction = 1")
             second = restrict(_copy(selection), after=split.last_of_first)
+            spooled = spool.fileno()
+            written = 0
             for lines in iter_article_lines(second, chunk_size=chunk_size, counts=counts):
                 lines.append(b"")
-                spool.write(b"\n".join(lines))
-        spool.flush()
-        os.write(pipe, json.dumps({"counts": counts}).encode())
+                written += _write_all(spooled, b"\n".join(lines))
+                os.write(pipe, b"%d %d\n" % (written, len(lines) - 1))
+        os.write(pipe, json.dumps({"counts": counts}).encode() + b"\n")
         status = 0
         del inherited
     except BaseException:
         with contextlib.suppress(OSError):
-            os.write(pipe, json.dumps({"error": traceback.format_exc()[-4000:]}).encode())
+            os.write(pipe, json.dumps({"error": traceback.format_exc()[-4000:]}).encode() + b"\n")
     finally:
         os._exit(status)
+
+
+def _write_all(fd: int, data: bytes) -> int:
+    """Write ``data`` to ``fd`` unbuffered (the parent reads what the child says is written)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+    return len(data)
 
 
 class _nothing:

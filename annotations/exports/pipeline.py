@@ -18,6 +18,7 @@ from corpus.models import Article
 from . import claimreview, csv, jsonl, parquet, w3c
 from .bundle import ByteQueue, StreamTarget, Target, ZipTarget
 from .dataset import CHUNK_SIZE
+from .halves import Companions
 from .halves import plan as halves_plan
 from .halves import write_articles as halves_write
 from .manifest import HashingWriter, manifest_build, manifest_encode, manifest_projects
@@ -46,14 +47,22 @@ def export_steps(
         entries = entries[:1]
     counts: dict[str, int] = {}
     files: list[dict] = []
+    companions = None
     try:
         with _reading() as own:
             split = halves_plan(selection, own_transaction=own) if halves and module is jsonl else None
             if split is not None:
-                entries[0] = (
-                    entries[0][0],
-                    lambda stream: halves_write(selection, split, stream, chunk_size=chunk_size),
-                )
+                # The companion files are made while the second process makes its lines.
+                companions = Companions(entries[1:])
+                entries = [
+                    (
+                        entries[0][0],
+                        lambda stream: halves_write(
+                            selection, split, stream, chunk_size=chunk_size, companions=companions
+                        ),
+                    ),
+                    *companions.entries(),
+                ]
             for index, (entry, write) in enumerate(entries):
                 name = target.name_for(entry, main=index == 0)
                 with target.open(name) as raw:
@@ -68,6 +77,9 @@ def export_steps(
     except BaseException:
         target.abort()
         raise
+    finally:
+        if companions is not None:
+            companions.close()
     return manifest
 
 

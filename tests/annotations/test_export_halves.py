@@ -8,10 +8,12 @@ where no other connection sees it."""
 from __future__ import annotations
 
 import json
+import os
+import time
 
 import pytest
 
-from annotations.exports import halves
+from annotations.exports import halves, jsonl
 from annotations.exports.bundle import target_for
 from annotations.exports.pipeline import export_steps, run
 from annotations.exports.selection import ExportOptions
@@ -97,3 +99,62 @@ def test_inside_a_caller_s_transaction_one_process_makes_it(tmp_path, splits):
     manifest, _ = _export(tmp_path / "one", ExportOptions(), two=True)
     assert splits == [None]
     assert manifest["counts"]["articles"] == 41
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_companion_files_are_made_while_the_second_process_works(tmp_path, splits, monkeypatch):
+    """The child does not finish its lines until the parent has read the speakers: an export that made
+    the companion files only after the child was done would wait for it in vain."""
+    _corpus(tmp_path)
+    made = tmp_path / "speakers-made"
+    parent = os.getpid()
+    make_lines = halves.iter_article_lines
+    write_speakers = jsonl.write_speakers
+
+    def lines(selection, **kwargs):
+        yield from make_lines(selection, **kwargs)
+        if os.getpid() != parent:
+            waited = time.monotonic()
+            while not made.exists():
+                if time.monotonic() - waited > 30:
+                    raise RuntimeError("the parent did not make the speakers file while this process ran")
+                time.sleep(0.01)
+
+    def speakers(*args, **kwargs):
+        counts = yield from write_speakers(*args, **kwargs)
+        made.touch()
+        return counts
+
+    monkeypatch.setattr(halves, "iter_article_lines", lines)
+    monkeypatch.setattr(jsonl, "write_speakers", speakers)
+    two = _export(tmp_path / "two", ExportOptions(), two=True)
+    monkeypatch.undo()
+    assert splits[0] is not None
+    assert two == _export(tmp_path / "one", ExportOptions(), two=False)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_second_process_s_lines_are_counted_a_chunk_at_a_time(tmp_path, splits):
+    """The child's lines are copied in as it reports each chunk written, and the progress counts them so,
+    not all at once when it is done."""
+    _corpus(tmp_path)
+    (tmp_path / "out").mkdir()
+    steps = export_steps(
+        fmt="jsonl",
+        options=ExportOptions(),
+        target=target_for(tmp_path / "out" / "corpus.jsonl", tabular=False),
+        chunk_size=3,
+        halves=True,
+    )
+    progress = []
+    while True:
+        try:
+            progress.append(next(steps))
+        except StopIteration as done:
+            manifest = done.value
+            break
+    assert splits[0] is not None
+    assert manifest["counts"]["articles"] == 41
+    # Articles a chunk at a time (the parent's, then the child's), the tags and the speakers between.
+    assert max(progress) <= 3
+    assert sum(progress) == 41 + manifest["counts"]["tags"] + manifest["counts"]["speakers"]
