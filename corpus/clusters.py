@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from hashlib import blake2b
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, F, Min, OuterRef, QuerySet, Subquery
@@ -60,6 +61,7 @@ FINGERPRINT_CAP = 12  # quotes kept per fingerprint: enough to reach a cluster, 
 QUERY_CHUNK = 5000  # values in one IN (...) list (SQLite allows 32766 parameters)
 CLUSTERED_KINDS = (QuoteKind.DIRECT, QuoteKind.PARTIAL)  # an indirect quote is the writer's words
 CLUSTER_PERMISSION = "corpus.change_quote"
+CLUSTERING_HOOK = "corpus.clusters.quotes_cluster"  # the ingest hook, when settings.INGEST_HOOKS has it
 
 _BREAK = re.compile(r"\.\s*\.\s*\.|…|\[[^\]]*\]|[()\[\]]")
 _TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
@@ -268,20 +270,18 @@ def articles_cluster(*, article_ids: Iterable[int], chunk: int = 2000) -> None:
         _cluster_new_quotes(list(part))
 
 
-def _cluster_new_quotes(article_ids: list[int]) -> None:
+def _cluster_new_quotes(article_ids: list[int], *, only: Sequence[int] | None = None) -> None:
     # Only the quotes without a fingerprint: a quote that has one was placed when it was written, and
     # keeps its place while its words and speaker stay (re-processing keeps such a quote's row). One
-    # query, through the fingerprints' quote index, that returns nothing when nothing is new.
+    # query, through the fingerprints' quote index, that returns nothing when nothing is new. ``only``:
+    # these quotes of the articles and no others.
     printed = QuoteFingerprint.objects.filter(quote_id=OuterRef("pk"))
     rows = []
     for chunk in _chunks(article_ids):
-        rows.extend(
-            _member_rows(
-                Quote.objects.filter(article_id__in=chunk, kind__in=CLUSTERED_KINDS, start__isnull=False)
-                .exclude(Exists(printed))
-                .order_by()
-            )
-        )
+        quotes = Quote.objects.filter(article_id__in=chunk, kind__in=CLUSTERED_KINDS, start__isnull=False)
+        if only is not None:
+            quotes = quotes.filter(pk__in=only)
+        rows.extend(_member_rows(quotes.exclude(Exists(printed)).order_by()))
     new: dict[int, _Member] = {}
     for row in rows:
         if (member := _member(row)) is not None:
@@ -680,6 +680,25 @@ def quotes_delete(*, ids: Sequence[int]) -> set[int]:
         removed.extend(cluster_members(Quote.objects.filter(pk__in=chunk)))
         Quote.objects.filter(pk__in=chunk).delete()
     return clusters_leave(removed)
+
+
+def quote_kind_changed(*, quote: Quote, previous_kind: str) -> None:
+    """A quote's kind was corrected: clusters hold quoted words, so a quote that becomes ``indirect`` (the
+    writer's words) leaves its cluster, whoever put it there, and gives up its fingerprints, so that no
+    later article joins it; the cluster's figures follow, and it is dissolved when one article is left.
+    A quote that becomes ``direct`` or ``partial`` is fingerprinted and clustered as an ingested one is,
+    when ingestion clusters (``INGEST_HOOKS``); between those two it keeps its place."""
+    was, now = previous_kind in CLUSTERED_KINDS, quote.kind in CLUSTERED_KINDS
+    if was and not now:
+        removed = cluster_members(Quote.objects.filter(pk=quote.pk))
+        QuoteFingerprint.objects.filter(quote_id=quote.pk).delete()
+        Quote.objects.filter(pk=quote.pk).update(cluster=None, cluster_fixed=False)
+        clusters_settle(ids=clusters_leave(removed))
+    elif now and not was and CLUSTERING_HOOK in getattr(settings, "INGEST_HOOKS", ()):
+        _cluster_new_quotes([quote.article_id], only=[quote.pk])
+    else:
+        return
+    quote.refresh_from_db(fields=["cluster", "cluster_fixed"])
 
 
 # --- Editors' decisions --------------------------------------------------------------------------

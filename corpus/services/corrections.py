@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from ..clusters import clusters_speakers_recount
+from ..clusters import clusters_speakers_recount, quote_kind_changed
 from ..models import (
     Paragraph,
     ParagraphRole,
@@ -32,7 +32,8 @@ def quote_correct(
     A quotation that runs over several paragraphs is one quote per paragraph, linked by ``continues``.
     A new speaker goes to the whole chain: the other quotes of the chain that still name the speaker
     this one named follow it (each with its version bumped and its own history record); one an editor
-    gave a speaker of its own keeps it.
+    gave a speaker of its own keeps it. A new kind re-checks the quote's cluster
+    (``clusters.quote_kind_changed``): an indirect quote is in none.
     """
     fields: dict = {}
     previous_speaker_id = quote.speaker_id
@@ -48,7 +49,12 @@ def quote_correct(
         fields["verified"] = verified
     if "speaker" in fields or "kind" in fields:
         fields["corrected_by"] = user
+    previous_kind = quote.kind
     quote = versioned_update(quote, expected_version=expected_version, fields=fields, user=user)
+    if "kind" in fields and quote.kind != previous_kind:
+        # Clusters hold quoted words: a quote made indirect leaves its cluster, one made direct or
+        # partial finds the same words elsewhere.
+        quote_kind_changed(quote=quote, previous_kind=previous_kind)
     if "speaker" in fields and quote.speaker_id != previous_speaker_id:
         chain = _chain_follow_speaker(quote, previous_speaker_id=previous_speaker_id, user=user)
         # The same words in other articles: do their speakers still agree?
