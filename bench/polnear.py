@@ -3,12 +3,13 @@
 # rules it scores.
 """Score quote attribution on a local copy of one split of the PolNeAR corpus.
 
-    python -m bench.polnear PATH_TO_SPLIT [--misses KIND] [--limit N]
+    python -m bench.polnear PATH_TO_SPLIT [--misses KIND] [--limit N] [--persons]
 
 PATH_TO_SPLIT is a folder with ``text/`` (one article per ``.txt``) and ``attributions/`` (brat standoff
 ``<article>_<annotator>.ann``; the first annotator in name order is used when there are several). The corpus
 has no data licence: keep it outside the repository. Develop against ``train`` only; ``dev`` and ``test``
-are for independent measurement.
+are for independent measurement. ``--persons`` lists every person record of the run with its quotes
+(the records the junk figure reads), and the pipeline's CPU time per article is printed beside its rate.
 
 Each article goes through the pure pipeline (no database). The gold quotes are PolNeAR attributions whose
 content holds a quotation mark. How they are judged:
@@ -90,7 +91,7 @@ _ORG_WORDS = wordset(
     research team watch
     """
 )
-_DESCRIPTION_LEADS = wordset("the a an one some many several his her their its our")
+_DESCRIPTION_LEADS = wordset("the a an one another some many several his her their its our")
 _KINDS = (
     "dash attribution",
     "?/! before attribution",
@@ -679,7 +680,7 @@ def score(folder: Path, *, limit: int | None = None, show: str | None = None) ->
     # A fixed list, so that the kinds stay the same whatever the lexicon learns.
     cue_words = wordset("say says said saying tell tells told telling add adds added adding according to")
     tally = Tally()
-    seconds = 0.0
+    seconds = cpu = 0.0
     articles = pairs_of(folder)[:limit]
     # The articles are filed into one registry in turn, as ingesting them one after the other would, and
     # each is read against the registry as it stands (the directory ingest hands the pipeline).
@@ -687,9 +688,10 @@ def score(folder: Path, *, limit: int | None = None, show: str | None = None) ->
     for text_path, ann_path in articles:
         raw = text_path.read_text(encoding="utf-8")
         directory = registry.directory.copy()
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         processed = process(raw, directory=directory)
         seconds += time.perf_counter() - started
+        cpu += time.process_time() - cpu_started
         registry.add(processed)
         mapping = align(raw, processed.text)
         ours = [(q.start, q.end, q) for q in processed.quotes]
@@ -737,7 +739,13 @@ def score(folder: Path, *, limit: int | None = None, show: str | None = None) ->
                         "\n", " "
                     )
                     tally.misses[kind].append(f"{text_path.name}: {'; '.join(wrong)}\n    {context}")
-    return {"tally": tally, "registry": registry.figures(), "articles": len(articles), "seconds": seconds}
+    return {
+        "tally": tally,
+        "registry": registry.figures(),
+        "articles": len(articles),
+        "seconds": seconds,
+        "cpu": cpu,
+    }
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -745,6 +753,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("folder", type=Path, help="the split's folder (with text/ and attributions/)")
     parser.add_argument("--limit", type=int, default=None, help="score only the first N articles")
     parser.add_argument("--misses", default=None, help="list the wrong quotes of one error kind, or all")
+    parser.add_argument("--persons", action="store_true", help="list every person record with its quotes")
     args = parser.parse_args(argv)
     if not (args.folder / "text").is_dir() or not (args.folder / "attributions").is_dir():
         sys.exit(f"{args.folder}: expected a split folder holding text/ and attributions/")
@@ -775,6 +784,11 @@ def main(argv: list[str] | None = None) -> None:
             f"{result['articles'] / result['seconds']:.0f}" if result["seconds"] else "-",
             "",
         ),
+        (
+            "pipeline CPU ms/article",
+            f"{1000 * result['cpu'] / result['articles']:.2f}" if result["articles"] else "-",
+            "",
+        ),
     ]
     width = max(len(r[0]) for r in rows)
     for label, value, detail in rows:
@@ -797,6 +811,10 @@ def main(argv: list[str] | None = None) -> None:
         )
         others = f": also {also}" if records[1:] else ""
         print(f"  {quotes:>5}  {name}  ({len(records)} record{'s' if len(records) > 1 else ''}{others})")
+    if args.persons:
+        print()
+        for name, quotes in sorted(registry.counts.items(), key=lambda item: (-item[1], item[0])):
+            print(f"  person {quotes:>5}  {name}")
     for kind, lines in tally.misses.items():
         print(f"\n-- {kind} --")
         for line in lines:

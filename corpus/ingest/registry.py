@@ -4,17 +4,19 @@ The quotes' speakers are filed as ingest files them (``registry_file``: a bare s
 means, then by name, by alias; a record of a bare surname filed before its person was known joins that
 person once it is the one the surname means, as ``registry_fold_surnames`` merges it in the store), then
 two things are counted: person records whose name names
-nobody (``is_junk_person_name``: "The", "Obama Sees", "Rev"), and quotes filed off their person's main
-record ("Obama" or "Barack H. Obama" beside "Barack Obama").
+nobody (``is_junk_person_name``: "The", "Obama Sees", "Rev"; or, by the evaluation's own word lists,
+``names_no_person``: a place, an organization, an event, a date or an all-capitals dateline), and quotes
+filed off their person's main record ("Obama" or "Barack H. Obama" beside "Barack Obama").
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .speakers import is_junk_person_name, registry_file
+from .speakers import is_junk_person_name, registry_file, wordset
 from .types import LOCAL_SPEAKER_KINDS, ProcessedArticle, SpeakerDirectory, short_form
 
 
@@ -40,6 +42,96 @@ class RegistryFigures:
             "quotes_off_main_record": self.off_main,
             "most_quoted": [{"quotes": q, "main": m, "records": r} for q, m, r in self.top],
         }
+
+
+# The evaluation's own lists, kept apart from the attribution rules' on purpose: what counts as junk
+# must not change when the rules it judges learn a word.
+_JUDGE_PLACES = wordset(
+    """
+    alabama alaska arizona arkansas california colorado connecticut delaware florida georgia hawaii idaho
+    illinois indiana iowa kansas kentucky louisiana maine maryland massachusetts michigan minnesota
+    mississippi missouri montana nebraska nevada ohio oklahoma oregon pennsylvania tennessee texas utah
+    vermont virginia washington wisconsin wyoming america europe asia africa afghanistan australia austria
+    belgium brazil britain canada chile china cuba egypt england france germany greece india indonesia iran
+    iraq ireland israel italy japan korea lebanon libya mexico netherlands nigeria pakistan poland
+    russia scotland spain sweden switzerland syria turkey ukraine venezuela vietnam yemen atlanta baltimore
+    beijing berlin boston brussels chicago cleveland columbus dallas denver detroit flint houston london
+    louisville miami milwaukee moscow orlando paris philadelphia phoenix pittsburgh sacramento seattle
+    tokyo wilmington worcester huntsville liverpool manchester benghazi ala. ariz. ark. calif. colo.
+    conn. fla. ga. ill. ind. kan. ky. la. md. mass. mich. minn. miss. mo. mont. neb. nev. okla. ore. pa.
+    tenn. tex. va. vt. wash. wis. wyo.
+    """
+)
+# Words that open a place's name ("North Korea", "New Hampshire", "Las Vegas") or end it ("Wall Street").
+_JUDGE_PLACE_LEADS = wordset("north south east west new san santa los las saint st. fort")
+_JUDGE_PLACE_HEADS = wordset(
+    "street valley belt state states city county island islands coast strip bay river district province"
+)
+# A word of these anywhere makes the name an organization, a body, an event or a document.
+_JUDGE_NOT_PERSON_WORDS = wordset(
+    """
+    partnership party committee committees council institute foundation association campaign train
+    coalition alliance agency department ministry university college school group fund bank corporation
+    company inc. inc llc network news times post journal tribune sentinel standard beacon insider
+    research survey patrol enforcement consortium action usa act agreement convention international
+    studies development dialogue security protection report transcript church union society league club
+    center centre board commission office bureau court congress administration government press media pac
+    pacs pollster summit caucus primary debate rally flight
+    """
+)
+_JUDGE_DATES_AND_NUMBERS = wordset(
+    """
+    monday tuesday wednesday thursday friday saturday sunday january february march april june july
+    august september october november december one two three four five six seven eight nine ten eleven
+    twelve thirteen twenty hundred thousand
+    """
+)
+# Well-known names of groups, places and events that are written like a person's.
+_JUDGE_KNOWN = frozenset(
+    {
+        "al qaeda",
+        "islamic state",
+        "sandy hook",
+        "black lives matter",
+        "capitol hill",
+        "planned parenthood",
+        "election day",
+        "super tuesday",
+    }
+)
+_CAPITALS = re.compile(r"[A-Z][A-Z\-&.]*[A-Z]")
+_ROMAN = re.compile(r"[IVX]+")
+
+
+def names_no_person(name: str) -> bool:
+    """True for a person record's name that, by the evaluation's own word lists, is no person's: a place
+    ("North Korea", "Las Vegas"), an organization, body, event or document ("Investment Partnership",
+    "Trump Train", "Super Tuesday"), a date or a number word alone, a word in capitals of three letters or
+    more ("WASHINGTON", an outlet or a dateline run into a name), or a well-known group ("Al Qaeda")."""
+    words = name.split()
+    lowered = [w.casefold().strip(",") for w in words]
+    if not words:
+        return False
+    if " ".join(lowered) in _JUDGE_KNOWN or " ".join(lowered) in _JUDGE_PLACES:
+        return True
+    if any(w in _JUDGE_NOT_PERSON_WORDS for w in lowered):
+        return True
+    if len(words) == 1 and lowered[0] in _JUDGE_PLACES | _JUDGE_DATES_AND_NUMBERS:
+        return True
+    if len(words) > 1 and (
+        lowered[0] in _JUDGE_PLACE_LEADS
+        or lowered[-1] in _JUDGE_PLACE_HEADS
+        or all(w in _JUDGE_PLACES for w in lowered)
+    ):
+        return True
+    bare = [w.strip(".,") for w in words]
+    return any(
+        sum(c.isalpha() for c in w) >= 3 and _CAPITALS.fullmatch(w) and not _ROMAN.fullmatch(w) for w in bare
+    )
+
+
+def is_junk_in_registry(name: str) -> bool:
+    return is_junk_person_name(name) or names_no_person(name)
 
 
 class RegistryRun:
@@ -83,11 +175,11 @@ def registry_figures(records: Counter[tuple[str, str]], *, top: int = 5) -> Regi
     persons = {name: n for (name, kind), n in records.items() if kind == "person" and name.split()}
     figures.persons = len(persons)
     figures.counts = persons
-    figures.junk = sorted(name for name in persons if is_junk_person_name(name))
+    figures.junk = sorted(name for name in persons if is_junk_in_registry(name))
     figures.quotes = sum(persons.values())
     by_surname: dict[str, list[str]] = {}
     for name in persons:
-        if not is_junk_person_name(name):
+        if not is_junk_in_registry(name):
             by_surname.setdefault(_last_word(name), []).append(name)
     for name in figures.junk:
         # "Obama Sees", "Railing Against Trump": under the surname they hold, else on their own.
@@ -96,7 +188,7 @@ def registry_figures(records: Counter[tuple[str, str]], *, top: int = 5) -> Regi
         by_surname.setdefault(held, []).append(name)
     people: list[tuple[int, str, list[str]]] = []
     for names in by_surname.values():
-        full = [n for n in names if len(n.split()) > 1 and not is_junk_person_name(n)]
+        full = [n for n in names if len(n.split()) > 1 and not is_junk_in_registry(n)]
         # One person per first name; the bare surname and junk forms go to the most-quoted of them.
         firsts: dict[str, list[str]] = {}
         for name in sorted(full, key=lambda n: (-persons[n], n)):

@@ -38,7 +38,7 @@ TITLE_WORDS = wordset(
     superintendent sheriff attorney prosecutor king queen prince princess pope father rev. rabbi imam
     chairman chairwoman chair director spokesman spokeswoman spokesperson state foreign defence defense
     district u.s. us uk u.k. u.n. un eu chinese american british french german russian japanese indian
-    deputy acting former head assistant associate lord lady sir dame county city executive mp mep
+    deputy acting former head assistant associate lord lady sir dame county city executive mp mep ceo
     """
 )
 
@@ -109,7 +109,7 @@ PREPOSITIONS = wordset(
     """
     in on at by for from with without within into onto over under after before during about against
     among between through throughout toward towards across behind beyond despite like unlike via per
-    following including regarding concerning amid amidst upon of to off near inside outside
+    following including regarding concerning amid amidst upon of to off near inside outside alongside
     """
 )
 # Headline verbs after a name ("Obama Sees ...", "Trump Slams ..."): never part of it.
@@ -144,7 +144,9 @@ ORG_WORDS = wordset(
     television radio airlines holdings partners labs command army navy force forces conference politburo
     secretariat embassy consulate chamber exchange directorate tribunal federation cabinet council motors
     airways airlines energy pharmaceuticals technologies systems industries capital media foods steel oil
-    team campaign camp
+    team campaign camp partnership train research survey consortium patrol enforcement action insider
+    beacon sentinel standard pollster studies usa international initiative project caucus corps pac pacs
+    security report qaeda taliban hamas hezbollah committees convention
     petroleum telecom insurance entertainment studios records motor bancorp plc ag gmbh sa
     """
 )
@@ -163,6 +165,20 @@ PLACES = wordset(
     canada europe america
     """
 )
+# Words that open the name of a place ("North Korea", "New Hampshire", "Las Vegas") or end it ("Wall
+# Street", "Silicon Valley", "Islamic State"): such a name is a place or a body, never a person.
+PLACE_LEADS = wordset("north south east west new san santa los las saint st. fort")
+PLACE_HEADS = wordset("street valley belt strip state states county city island islands coast bay province")
+# Names of things that say nothing themselves: laws, treaties, transcripts, days, months and numbers
+# ("the Affordable Care Act", "Super Tuesday", "Thursday", "Six").
+THING_WORDS = wordset("act agreement treaty amendment transcript tuesday dialogue election flight")
+DATE_AND_NUMBER_WORDS = wordset(
+    """
+    monday tuesday wednesday thursday friday saturday sunday january february march april june july
+    august september october november december two three four five six seven eight nine ten eleven
+    twelve thirteen fourteen fifteen twenty thirty forty fifty hundred thousand million
+    """
+)
 # US states and other places that open a run in front of a name ("In Wisconsin, Trump said" seen as
 # "Wisconsin Trump"); states that are also first names (Virginia, Georgia) are left out.
 PLACE_OPENERS = PLACES | wordset(
@@ -170,7 +186,9 @@ PLACE_OPENERS = PLACES | wordset(
     alabama alaska arizona arkansas california colorado connecticut delaware florida hawaii idaho illinois
     indiana iowa kansas kentucky louisiana maine maryland massachusetts michigan minnesota mississippi
     missouri montana nebraska nevada ohio oklahoma oregon pennsylvania tennessee texas utah vermont
-    wisconsin wyoming iraq syria mexico cuba korea afghanistan pakistan
+    wisconsin wyoming iraq syria mexico cuba korea afghanistan pakistan belgium chile libya egypt greece
+    italy spain turkey yemen venezuela brazil nigeria poland sweden netherlands ireland scotland england
+    austria switzerland lebanon vietnam indonesia qatar kuwait argentina colombia philippines
     """
 )
 # Documents "say" things on behalf of whoever published them ("the report said").
@@ -395,6 +413,14 @@ class ArticleSpeakers:
                 return key
         return None
 
+    def _last_publisher(self) -> int | None:
+        """The organization named last that may publish a document: a place ("Ohio") publishes nothing."""
+        for key in reversed(self._salience):
+            entity = self.entities[key]
+            if entity.kind == "organization" and not is_place_name(entity.name.split()):
+                return key
+        return None
+
     def _new(self, name: str, kind: str, description: str = "", aliases: tuple[str, ...] = ()) -> int:
         entity = Entity(len(self.entities), name, kind, description)
         self.entities.append(entity)
@@ -512,8 +538,24 @@ class ArticleSpeakers:
         elif not description and role_words:
             description = " ".join(role_words)
 
+        if (
+            not is_org
+            and len(name_words) > 1
+            and _is_title(name_words[-1])
+            and is_place_name(name_words[:-1])
+        ):
+            # "a New Hampshire Republican": a label and where it is from, with no name to it.
+            head = name_words[-1].casefold().rstrip(".")
+            return self._anonymous(head, " ".join([*premod, *run]), written)
+
         lowered_words = [w.casefold() for w in name_words]
         is_place = len(name_words) == 1 and name.casefold() in PLACES
+        if not is_org and not is_place and is_place_name(name_words):
+            # "North Korea", "Las Vegas", "Ohio": a place speaks for its government or its people, unless
+            # the article names a person by that word ("Dallas" after "Dallas Ross").
+            is_place = len(name_words) > 1 or (
+                self._by_surname(name) is None and not self._full_name_for(name)
+            )
         if is_org or is_place:
             kind = "organization"
         elif "and" in lowered_words:
@@ -592,7 +634,7 @@ class ArticleSpeakers:
         if head in DOC_HEADS:
             key = self._documents.get(head)
             if key is None:
-                key = self.last_salient(("organization",))
+                key = self._last_publisher()
             return Resolution(key, phrase, 0.75 if key is not None else 0.0)
         if head in INSTITUTION_HEADS and not anonymous_marked:
             for entity in reversed(self.entities):
@@ -655,6 +697,55 @@ class ArticleSpeakers:
         if _is_plural(head) or head in INSTITUTION_HEADS:
             return self._group(description)
         return self._anonymous(head, description, mention)
+
+
+# Cities that are in the news as places far more often than as anyone's name.
+CITIES = wordset(
+    """
+    chicago houston dallas miami atlanta boston denver phoenix philadelphia detroit cleveland baltimore
+    milwaukee sacramento louisville seattle pittsburgh orlando columbus flint huntsville worcester
+    wilmington liverpool manchester
+    """
+)
+_MULTIWORD_STATES = frozenset(
+    (
+        "new hampshire",
+        "new jersey",
+        "new mexico",
+        "new york",
+        "north carolina",
+        "north dakota",
+        "rhode island",
+        "south carolina",
+        "south dakota",
+        "west virginia",
+    )
+)
+
+
+def is_place_name(words: list[str]) -> bool:
+    """A capitalized run that names a place: a country, a state or a city (less those that are also
+    first names, such as Virginia), a run opened by North, New, Las... or ended by Street, Valley, State...
+    ("North Korea", "Wall Street", "Islamic State"), or places side by side ("Turkey, Syria")."""
+    if not words:
+        return False
+    lowered = [w.casefold().strip(",") for w in words]
+    if len(words) == 1:
+        word = lowered[0].rstrip(".")
+        return word in PLACE_OPENERS or word in CITIES or f"{word}." in _STATE_ABBREVIATIONS
+    if " ".join(lowered) in _MULTIWORD_STATES:
+        return True
+    if lowered[0] in PLACE_LEADS or lowered[-1] in PLACE_HEADS:
+        return all(is_capitalized(w) for w in words)
+    return all(w in PLACE_OPENERS or w in CITIES for w in lowered)
+
+
+_STATE_ABBREVIATIONS = wordset(
+    """
+    ala. ariz. ark. calif. colo. conn. fla. ill. ind. kan. ky. md. mass. mich. minn. miss. mo. mont. neb.
+    nev. okla. ore. pa. tenn. tex. vt. wis. wyo.
+    """
+)
 
 
 def name_run_start(words: list[str]) -> int:
@@ -740,11 +831,35 @@ def _split_name_run(run: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, .
         return None
     while len(words) > 1 and words[-1].casefold() in HEADLINE_VERBS:
         words = words[:-1]
-    lowered = {w.casefold().rstrip(".") for w in words}
-    if lowered & ORG_WORDS or (len(words) == 1 and _is_acronym_org(words[0])):
+    shouted = 0
+    while shouted < len(words) and _all_capitals(words[shouted]):
+        shouted += 1
+    if shouted > 1 and len(words) - shouted >= 2 and not any(_all_capitals(w) for w in words[shouted:]):
+        # "AT LEAST 10 KILLED IN ISTANBUL Turkish President Recep Tayyip Erdogan": a headline in capitals
+        # run into the sentence after it is no part of the name.
+        words = words[shouted:]
+    # "CNN Jake Tapper", "AFT President Randi Weingarten": an outlet or a union before a full name says
+    # where the person works; it goes to the description as a title does.
+    lead = int(
+        len(words) >= 3
+        and (words[0].casefold() in KNOWN_ORGS or _in_capitals(words[0]))
+        and all(is_capitalized(w) and not _in_capitals(w) for w in words[1:])
+    )
+    lowered = {w.casefold().rstrip(".") for w in words[lead:]}
+    if (
+        lowered & ORG_WORDS
+        or (len(words) == 1 and _is_acronym_org(words[0]))
+        or (
+            not lead
+            and len(words) > 1
+            and any(_in_capitals(w) and not _ROMAN.fullmatch(w) and not _is_title(w) for w in words)
+        )
+    ):
+        # An organization's name; a run with a word in capitals ("POLITICO Florida", "WEEKLY STANDARD")
+        # is an outlet's or a dateline's, not a person's.
         return (), tuple(words), True
-    cut = 0
-    for index in range(len(words) - 1):
+    cut = lead
+    for index in range(lead, len(words) - 1):
         if _is_title(words[index]):
             cut = index + 1
     while cut < len(words) - 1 and words[cut] in _NAME_JOINERS:
@@ -752,9 +867,27 @@ def _split_name_run(run: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, .
     return tuple(words[:cut]), tuple(words[cut:]), False
 
 
+def _in_capitals(word: str) -> bool:
+    """ "CNN", "AFT", "KING-TV": three letters or more, every one a capital, and no full stop (not
+    initials such as "J.R.")."""
+    letters = [c for c in word if c.isalpha()]
+    return len(letters) >= 3 and "." not in word and all(c.isupper() for c in letters)
+
+
+_ROMAN = re.compile(r"[IVX]+")
+
+
+def _all_capitals(word: str) -> bool:
+    """A word of a headline in capitals: "KILLED", "IN", or a number."""
+    letters = [c for c in word if c.isalpha()]
+    return (not letters and word[:1].isdigit()) or (
+        len(letters) >= 2 and "." not in word and all(c.isupper() for c in letters)
+    )
+
+
 def _is_acronym_org(word: str) -> bool:
     """ "CNN", "Twitter", "FBI": a single word that stands for an outlet, a platform or an agency."""
-    letters = word.replace(".", "")
+    letters = word.replace(".", "").replace("-", "")
     if word.casefold() in KNOWN_ORGS or letters.casefold() in KNOWN_ORGS:
         return True
     return len(letters) >= 2 and letters.isalpha() and letters.isupper() and not _INITIALS.fullmatch(word)
@@ -778,6 +911,9 @@ def is_junk_person_name(name: str) -> bool:
         return True
     if "and" in lowered or (len(words) > 1 and _is_participle(words[0])):
         return True
+    if any(w in THING_WORDS for w in lowered):
+        return True  # "Affordable Care Act", "Super Tuesday"
+
     if len(words) == 1:
         word = words[0]
         low = lowered[0].rstrip(".")
@@ -786,6 +922,7 @@ def is_junk_person_name(name: str) -> bool:
             or low in ORG_WORDS
             or low in PLACES
             or low in GROUP_NOUNS
+            or low in DATE_AND_NUMBER_WORDS
             or _is_acronym_org(word)
             or _is_sentence_adverb(word)
             or (len(low) >= 6 and low.endswith(_COMMON_NOUN_ENDINGS))
@@ -827,11 +964,18 @@ def _trim_phrase(phrase: str) -> str:
 
 
 def _cut_postmodifier(phrase: str) -> str:
-    """Drop "from Nanjing University" after a name: an affiliation, not part of it."""
+    """Drop "from Nanjing University" or "of Oklahoma" after a name: an affiliation or a place, not part
+    of it."""
     for marker in (" from ", " at "):
         index = phrase.find(marker)
         if index > 0 and is_capitalized(phrase[:index].split()[-1]):
             return phrase[:index]
+    index = phrase.find(" of ")
+    if index > 0 and is_capitalized(phrase[:index].split()[-1]):
+        words = phrase[:index].split()
+        split = split_name_run(words[name_run_start(words) :])
+        if is_place_name(phrase[index + 4 :].split()) and split and not split[2] and len(split[1]) >= 2:
+            return phrase[:index]  # "Sen. Tom Carper of Delaware", not "the Bank of England"
     return phrase
 
 
@@ -862,6 +1006,11 @@ def _opens_run(word: str) -> bool:
     )
 
 
+def _ends_sentence(word: str) -> bool:
+    """A word of three letters or more with a full stop, not a title ("PAC.", not "Sen." or "J.")."""
+    return word.endswith(".") and len(word.rstrip(".").replace(".", "")) >= 3 and not _is_title(word)
+
+
 def collect_names(texts: list[str]) -> tuple[list[str], list[str]]:
     """Person-like names of two or three words, and organization names (a capitalized run with an
     organization word), used anywhere in the article, each in order of first use: a headline or an early
@@ -875,6 +1024,9 @@ def collect_names(texts: list[str]) -> tuple[list[str], list[str]]:
             words = [_strip_possessive(w) for w in match.group().split()]
             if len(words[-1]) > 3 and words[-1].endswith(".") and words[-1][-2].islower():
                 words[-1] = words[-1][:-1]  # "... Bernie Sanders." ends a sentence
+            ends = [n for n, w in enumerate(words[:-1]) if _ends_sentence(w)]
+            if ends:
+                words = words[ends[-1] + 1 :]  # "... a scam PAC. Dan Backer, its lawyer": a new sentence
             start = 0
             while start < len(words) and words[start].casefold() in _NOT_NAME:
                 start += 1
@@ -892,10 +1044,13 @@ def collect_names(texts: list[str]) -> tuple[list[str], list[str]]:
             person = words[start:]
             while person and person[-1].casefold() in HEADLINE_VERBS:
                 person = person[:-1]
+            split = split_name_run(person) if len(person) >= 2 else None
+            if split is not None and not split[2]:
+                person = split[1]  # "AFT President Randi Weingarten": the title is not the name
             if not 2 <= len(person) <= 4:
                 continue
             lowered = [w.casefold() for w in person]
-            if any(w in ORG_WORDS or w in _NOT_NAME or w in PLACES for w in lowered):
+            if any(w in ORG_WORDS or w in _NOT_NAME or w in PLACES for w in lowered) or is_place_name(person):
                 continue
             if any(w.endswith(".") and not _INITIALS.fullmatch(w) for w in person):
                 continue

@@ -503,8 +503,10 @@ class QuoteExtractor(ReportedSpeech):
             self._cursor = sentence_start
         if attr is None and sentence_attr is not None:
             attr = _Attribution(sentence_attr.resolution, sentence_attr.cue, "partial-in-attributed-sentence")
-        if attr is None and p.role != "title":
-            attr = self._acting_subject(s, pair.open, indexed)
+        if (attr is None or attr.resolution.key is None) and p.role != "title":
+            # With no attribution, or one that names nobody ("Tuesday, hours after ..."), the person
+            # acting in the sentence.
+            attr = self._acting_subject(s, pair.open, indexed) or attr
         if attr is None or attr.resolution.key is None:
             words = self.text[found.start : found.end].split()
             if len(words) <= 3 and (

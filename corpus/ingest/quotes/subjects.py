@@ -122,7 +122,11 @@ def _appositive_subject(s: str, tokens: list[Tok], comma: int) -> str:
         return ""
     if _is_cap(tokens[k - 1]):
         j = k - 1
-        while j > 0 and _is_cap(tokens[j - 1]):
+        # "Rep. Tom Cole of Oklahoma, an ally of ..., said": the name with its place.
+        while j > 0 and (
+            _is_cap(tokens[j - 1])
+            or (tokens[j - 1].low in ("of", "from") and j > 1 and _is_cap(tokens[j - 2]))
+        ):
             j -= 1
         return s[tokens[_premodifier_start(tokens, j)].start : tokens[comma - 1].end]
     inner = tokens[k + 1 : comma]
@@ -249,6 +253,19 @@ def sentence_subject(s: str, tokens: list[Tok]) -> str:
     # A quote opening the sentence is passed over (`“...,” Graham said on radio, adding, ...`).
     while k < len(tokens) and (tokens[k].low in _CONNECTIVES or tokens[k].kind in ("p", "q")):
         k += 1
+    if k < len(tokens) and _in_capitals(tokens[k].text):
+        # "WASHINGTON, Dec. 8 (UPI) — Lee said ...": a dateline, and the sentence after its dash.
+        after = next(
+            (
+                n
+                for n in range(k + 1, min(len(tokens), k + 12))
+                if tokens[n].text in _DASHES
+                or any(d in s[tokens[n - 1].end : tokens[n].start] for d in _DASHES)
+            ),
+            None,
+        )
+        if after is not None:
+            return sentence_subject(s, tokens[after + (tokens[after].text in _DASHES) :])
     if k < len(tokens) and _opens_with_a_phrase(tokens[k]):
         # "Speaking at a town hall in Salem, Trump went after Bush": the subject follows the comma.
         commas = [n for n in range(k + 1, min(len(tokens), k + 30)) if tokens[n].text == ","]
@@ -304,6 +321,13 @@ def sentence_subject(s: str, tokens: list[Tok]) -> str:
     return s[tokens[k].start : tokens[end].end]
 
 
+_DASHES = "\u2015\u2014\u2013"
+
+
+def _in_capitals(word: str) -> bool:
+    return len(word) >= 3 and word.isalpha() and word.isupper()
+
+
 def _through_role_and_name(tokens: list[Tok], end: int) -> int:
     """ "Republican presidential front-runner Donald Trump": past a capitalized label, up to three
     lowercase words ending in a role noun and the name after them; ``end`` when they are not there."""
@@ -338,11 +362,20 @@ def _opens_with_a_phrase(tok: Tok) -> bool:
         or (tok.low in _CLAUSE_LEADS and _is_cap(tok))
         # "Here in Columbia, Sanders ...", "Asked which county ..., he demurred", "Last month, ..."
         or (_is_cap(tok) and tok.low in _PHRASE_LEADS)
+        # "Sunday morning, Clinton slammed ...", "Thirteen years earlier, she had voted ...".
+        or (_is_cap(tok) and tok.low in _TIME_OPENERS)
     )
 
 
 # Subordinators that open a sentence with a clause of their own ("While the donor ..., he said").
 _PHRASE_LEADS = wordset("here even asked last meanwhile instead indeed nevertheless")
+_TIME_OPENERS = wordset(
+    """
+    monday tuesday wednesday thursday friday saturday sunday january february march july september october
+    november december two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
+    twenty thirty forty fifty
+    """
+)
 _CLAUSE_LEADS = wordset("while when although though because since if as once unless until whereas")
 
 

@@ -631,3 +631,59 @@ def test_a_description_and_name_after_a_quote_speak_whatever_follows_the_verb():
         )
     )
     assert said(article, "Is the mayor") == "Omar Park"
+
+
+# -- dates, places and headlines around the subject --------------------------------------------------------
+
+
+def test_a_day_opening_the_sentence_is_not_its_subject():
+    article = process(
+        body('Sunday morning, Ada Voss slammed the plan and accused her rival of a "flip-flop."')
+    )
+    assert said(article, "flip-flop") == "Ada Voss"
+
+
+def test_a_partial_quote_whose_attribution_names_nobody_goes_to_the_person_acting():
+    article = process(
+        body(
+            'Senator Ray Olund defended his aide as a "very decent man" Tuesday, hours after the aide was charged.'
+        )
+    )
+    assert said(article, "very decent man") == "Ray Olund"
+
+
+def test_a_headline_in_capitals_before_a_name_is_no_part_of_it():
+    article = process(body('FIVE HURT IN BLAST Mayor Lena Ortiz said the damage was "worse than feared."'))
+    assert said(article, "worse than feared") == "Lena Ortiz"
+
+
+def test_a_document_speaks_for_an_organization_not_for_a_country_quoted_since():
+    article = process(
+        body(
+            '"Costs rose sharply," the Harbor Policy Institute said.',
+            '"We are recovering," China said in reply.',
+            '"The losses will deepen," the report said.',
+        )
+    )
+    assert said(article, "The losses will deepen") == "Harbor Policy Institute"
+
+
+def test_a_dateline_in_capitals_is_not_the_subject_of_the_sentence_after_it():
+    article = process(
+        body(
+            'WASHINGTON, May 3 (Wire) — In reply, Senator Ada Voss rallied supporters, saying: "We are ready."'
+        )
+    )
+    assert said(article, "We are ready") == "Ada Voss"
+
+
+def test_a_name_of_a_state_with_an_appositive_is_the_person_not_the_state():
+    article = process(
+        body('Rep. Tom Lark of Oklahoma, an ally of the leadership, said he was "not worried."')
+    )
+    assert said(article, "not worried") == "Tom Lark"
+
+
+def test_of_and_a_country_inside_an_organization_name_stays_in_it():
+    article = process(body('"Rates will hold," said the Bank of England.'))
+    assert said(article, "Rates will hold") == "Bank of England"

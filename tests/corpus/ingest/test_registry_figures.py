@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
 from django.core.management import call_command
 
 from corpus.ingest.pipeline import process
-from corpus.ingest.registry import RegistryRun, registry_figures
+from corpus.ingest.registry import RegistryRun, names_no_person, registry_figures
 
 
 def test_junk_names_and_quotes_off_the_main_record():
@@ -73,3 +74,43 @@ def test_a_run_leaves_a_surname_two_people_share_evenly():
     run.add(process('Gala\n\n"Thank you all," Bill Clinton said.'))
     run.add(process('Debate\n\n"Nonsense," Clinton said.'))
     assert run.figures().counts == {"Hillary Clinton": 1, "Bill Clinton": 1, "Clinton": 1}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "North Korea",
+        "New Hampshire",
+        "Ohio",
+        "Fla.",
+        "Wall Street",
+        "Investment Partnership",
+        "Trump Train",
+        "Harbor Institute",
+        "WASHINGTON",
+        "CNN Dana Lee",
+        "Thursday",
+        "Six",
+        "Al Qaeda",
+        "Super Tuesday",
+    ],
+)
+def test_the_registry_figures_count_places_organizations_datelines_and_dates_as_junk(name):
+    assert names_no_person(name)
+    figures = registry_figures(Counter({(name, "person"): 2, ("Dana Lee", "person"): 1}))
+    assert figures.junk == [name] and figures.persons == 2
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "J.R. Smith",
+        "G.K. Butterfield",
+        "Brent Bozell III",
+        "Kristen Day",
+        "April Mellody",
+        "George Washington",
+    ],
+)
+def test_the_registry_figures_leave_real_names_alone(name):
+    assert not names_no_person(name)

@@ -168,3 +168,91 @@ def test_a_title_picks_the_one_registry_person_it_describes():
     assert resolved(ArticleSpeakers(directory), "President Obama").name == "Barack Obama"
     assert resolved(ArticleSpeakers(directory), "Obama").name == "Obama"
     assert resolved(ArticleSpeakers(directory), "Mr. Obama").name == "Obama"
+
+
+# -- places, organizations, datelines and dates are not people ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    ["North Korea", "New Hampshire", "Las Vegas", "Wall Street", "Ohio", "Houston", "Belgium", "Calif."],
+)
+def test_a_place_speaks_as_an_organization_not_a_person(phrase):
+    entity = resolved(ArticleSpeakers(), phrase)
+    assert (entity.name, entity.kind) == (phrase.rstrip("."), "organization")
+
+
+def test_a_city_that_names_a_person_of_the_article_is_that_person():
+    speakers = ArticleSpeakers(full_names=["Dallas Ross"])
+    assert (resolved(speakers, "Dallas").name, resolved(speakers, "Dallas").kind) == ("Dallas Ross", "person")
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    ["Harbor Investment Partnership", "Trump Train", "Keystone Research", "Liberty Action", "KING-TV"],
+)
+def test_organization_head_words_and_call_signs_make_an_organization(phrase):
+    assert resolved(ArticleSpeakers(), phrase).kind == "organization"
+
+
+def test_a_run_with_a_word_in_capitals_is_an_outlet_not_a_person():
+    entity = resolved(ArticleSpeakers(), "NEWSBEAT Florida")
+    assert (entity.name, entity.kind) == ("NEWSBEAT Florida", "organization")
+
+
+@pytest.mark.parametrize(
+    ("phrase", "name", "description"),
+    [("CNN Lena Moreau", "Lena Moreau", "CNN"), ("NTU President Mara Quill", "Mara Quill", "NTU President")],
+)
+def test_an_outlet_or_union_before_a_full_name_goes_to_the_description(phrase, name, description):
+    entity = resolved(ArticleSpeakers(), phrase)
+    assert (entity.name, entity.kind, entity.description) == (name, "person", description)
+
+
+def test_a_party_label_after_a_place_is_an_unnamed_source():
+    entity = resolved(ArticleSpeakers(), "New Hampshire Republican")
+    assert (entity.name, entity.kind, entity.description) == (
+        "the republican",
+        "anonymous",
+        "New Hampshire Republican",
+    )
+
+
+@pytest.mark.parametrize(
+    "name", ["Thursday", "March", "Six", "Affordable Care Act", "Super Tuesday", "Economic Dialogue"]
+)
+def test_dates_numbers_laws_and_events_are_junk(name):
+    assert is_junk_person_name(name)
+
+
+@pytest.mark.parametrize(
+    "name", ["Kristen Day", "April Mellody", "Brent Bozell III", "Mo Ellis", "Dallas Ross"]
+)
+def test_names_with_such_words_in_them_are_still_names(name):
+    assert not is_junk_person_name(name)
+    assert resolved(ArticleSpeakers(), name).kind == "person"
+
+
+def test_a_full_name_used_later_leaves_its_title_and_union_out():
+    article = process(
+        "Union backs bill\n\nThe members cheered, and powerful NTU President Mara Quill hugged the senator.\n\n"
+        '"Public schools matter," Quill declared.'
+    )
+    assert [(q.speaker.name, q.speaker.description) for q in article.quotes] == [("Mara Quill", "")]
+
+
+def test_a_full_stop_inside_a_capitalized_run_ends_the_sentence_before_a_name():
+    article = process(
+        "Fund under fire\n\nCritics call the fund a scam PAC. Dan Whitby, its treasurer, rejects the label.\n\n"
+        '"It costs money to raise money," Whitby says.'
+    )
+    assert article.quotes[0].speaker.name == "Dan Whitby"
+
+
+def test_he_after_a_sentence_about_a_country_is_not_the_country():
+    article = process(
+        "Missile test\n\nSenator Ray Olund spoke first.\n\nNorth Korea tested a missile on Sunday.\n\n"
+        '"It is a threat," he said.'
+    )
+    speaker = article.quotes[0].speaker
+    assert speaker is None or (speaker.kind == "person" and speaker.name != "North Korea")
