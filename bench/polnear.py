@@ -30,8 +30,9 @@ content holds a quotation mark. How they are judged:
   its head noun (the last word before a modifier: "a spokesman for the campaign" is a spokesman; "one of the
   protesters" a protester; each part of "the senator and candidate" counts), or, as a description may stand
   for a person named before ("the senator"), when our speaker is the person a pronoun in its place would be
-  judged to be (below). A quote not found, or found without a speaker, counts as wrong. Sources PolNeAR
-  leaves out (``Attribution-no-source``) are not counted.
+  judged to be (below); a document or a campaign (``a Clinton campaign ad``, ``a CNN poll``) is also right
+  when our speaker shares a name word with it. A quote not found, or found without a speaker, counts as
+  wrong. Sources PolNeAR leaves out (``Attribution-no-source``) are not counted.
 - *pronoun sources* (``he``, ``she``, ``I``...) have no gold antecedent in PolNeAR, so the judge reads the
   text, independently of the pipeline. The candidates are the mentions, outside quotation marks, of the
   people the gold names as sources in the article (``gold_name``; each full name also found by its last
@@ -90,6 +91,11 @@ _ORG_WORDS = wordset(
     senate congress court times post journal network foundation group campaign state states street press
     research team watch
     """
+)
+# Documents and campaigns speak for the person or organization they name ("a Clinton campaign ad").
+_DOCUMENTS = wordset(
+    "ad ads poll survey report study statement release lawsuit suit complaint website tweet email memo "
+    "letter video editorial book campaign analysis column"
 )
 _DESCRIPTION_LEADS = wordset("the a an one another some many several his her their its our")
 _KINDS = (
@@ -582,6 +588,10 @@ def judge(ours, source: Span, raw: str, mentions: list[tuple[int, str]]) -> bool
         head[:5] in ours.name.casefold() for head in _heads(text)
     ):
         return True
+    if _heads(text) & _DOCUMENTS and {w.casefold() for w in _name_words(ours.name)} & {
+        w.casefold() for w in _name_words(text) if len(w) > 2
+    }:
+        return True  # "a Clinton campaign ad", "a CNN poll": the campaign or the outlet it names
     name = antecedent(mentions, "", source.start)
     return ours.kind == "person" and name is not None and same_person(ours.name, _name_words(name))
 

@@ -146,7 +146,7 @@ ORG_WORDS = wordset(
     airways airlines energy pharmaceuticals technologies systems industries capital media foods steel oil
     team campaign camp partnership train research survey consortium patrol enforcement action insider
     beacon sentinel standard pollster studies usa international initiative project caucus corps pac pacs
-    security report qaeda taliban hamas hezbollah committees convention
+    security report qaeda taliban hamas hezbollah committees convention church mosque synagogue temple
     petroleum telecom insurance entertainment studios records motor bancorp plc ag gmbh sa
     """
 )
@@ -205,7 +205,7 @@ INSTITUTION_HEADS = wordset(
     court ministry government company council committee agency department club team union board school
     district city hospital university federation association party police commission office bureau
     firm carmaker automaker group business retailer lender airline insurer manufacturer developer startup
-    chain brand operator utility publisher broadcaster
+    chain brand operator utility publisher broadcaster campaign
     """
 )
 # "The company said": heads that stand for the business the article is about.
@@ -686,6 +686,15 @@ class ArticleSpeakers:
                     entity.description = description
                 return Resolution(entity.key, mention, 0.8)
         return Resolution(self._new(name, "anonymous", description), mention, 0.8)
+
+    def organization(self, name: str, mention: str) -> Resolution:
+        """The organization of this name ("Ada Voss campaign"): the article's, the registry's or a new one."""
+        key = self._by_alias.get(name.casefold())
+        if key is None:
+            key = self._from_directory(name)
+        if key is None:
+            key = self._new(name, "organization")
+        return Resolution(key, mention, 0.75)
 
     def describe(self, head: str, description: str, mention: str) -> Resolution:
         """A speaker of this article known only by a description ("the spokesperson at the door",

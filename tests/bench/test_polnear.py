@@ -193,3 +193,17 @@ def test_a_participle_before_the_modifier_is_not_the_head():
     text = 'A legal opinion drafted for the firm concluded that it was a "foreign principal".'
     assert polnear._heads("A legal opinion drafted for the firm") == {"opinion"}
     assert _judge(_person("the opinion", "anonymous"), text, "A legal opinion drafted for the firm")
+
+
+def test_a_document_or_campaign_source_is_right_for_the_person_or_organization_it_names():
+    text = 'A Voss campaign ad says she "will fight for you," and a fresh NBC poll found voters "tired."'
+    assert _judge(_person("Ada Voss campaign", "organization"), text, "A Voss campaign ad")
+    assert _judge(_person("NBC", "organization"), text, "a fresh NBC poll")
+    # A speaker sharing no name word with it is still wrong.
+    assert not _judge(_person("Karl Brandt"), text, "A Voss campaign ad")
+    assert not _judge(_person("CBS", "organization"), text, "a fresh NBC poll")
+
+
+def test_another_opens_a_description_as_a_does():
+    text = '"It is over," added another Nevada Democrat.'
+    assert _judge(_person("the democrat", "anonymous"), text, "another Nevada Democrat")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
-from ..speakers import DOC_HEADS, ArticleSpeakers, Resolution, wordset
+from ..speakers import DATE_AND_NUMBER_WORDS, DOC_HEADS, ArticleSpeakers, Resolution, wordset
 from ..types import ParagraphSpec
 from .clauses import (
     _PARTY_TAG,
@@ -72,6 +72,14 @@ _SKIP_ROLES = frozenset({"caption", "boilerplate", "byline"})
 # Paragraphs up to this long are tokenized once as a whole; longer ones window by window, as read.
 _INDEX_LIMIT = 20000
 _WORD_RUN = re.compile(r"\w+")
+_CAMPAIGN_WORDS = wordset("campaign camp")
+_ARTICLES = wordset("the a an one")
+# Words before a document's author that are not part of it ("a fresh NBC poll", "the new Voss ad").
+# What a named author publishes ("a Voss campaign ad"); without an author, "the ad" is left to the
+# description rules, "the report" to the document rules.
+_DOCUMENTS = DOC_HEADS | wordset("ad ads poll website video")
+_DOCUMENT_MODIFIERS = wordset("new fresh latest recent early earlier first second last national joint")
+_POSSESSIVE = re.compile("['\u2019]s?$")
 
 
 # -- the extractor -----------------------------------------------------------------------------------------
@@ -690,9 +698,59 @@ class QuoteExtractor(ReportedSpeech):
             # "Sen. Omar Park (D-Ill.), noting ...": the tag is no part of the name or its appositive.
             phrase = _PARTY_TAG.sub("", phrase)
         words = lowered.split()
+        if words and words[-1] in _CAMPAIGN_WORDS:
+            campaign = self._resolve_campaign(phrase.strip())
+            if campaign is not None:
+                return campaign
+        if len(words) > 1 and words[-1] in _DOCUMENTS:
+            owner = self._resolve_document_owner(phrase.strip())
+            if owner is not None:
+                return owner
         if is_description(phrase):
             return self._resolve_description(phrase.strip(), words)
         return self.speakers.resolve(person_of_org(phrase))
+
+    def _resolve_campaign(self, written: str) -> Resolution | None:
+        """ "the Voss campaign", "Ada Voss's campaign", "her campaign": the organization that runs the
+        campaign of the person named (or meant by "his"/"her"), one record per person ("Ada Voss
+        campaign"); None when the owner is no person."""
+        owner = written.split()[:-1]
+        while owner and owner[0].casefold() in _ARTICLES:
+            owner = owner[1:]
+        if len(owner) == 1 and owner[0].casefold() in ("his", "her"):
+            person = self._resolve_pronoun(owner[0], "he" if owner[0].casefold() == "his" else "she")
+        elif owner and all(w[:1].isupper() for w in owner):
+            owner[-1] = _POSSESSIVE.sub("", owner[-1])
+            person = self.speakers.resolve(" ".join(owner))
+        else:
+            return None
+        if person.key is None or self.speakers.entity(person.key).kind != "person":
+            return None
+        return self.speakers.organization(f"{self.speakers.entity(person.key).name} campaign", written)
+
+    def _resolve_document_owner(self, written: str) -> Resolution | None:
+        """ "a Voss campaign ad", "the Harbor Institute report", "a fresh NBC poll", "his statement": a
+        document speaks for whoever it names as its author; None when it names no one ("the report")."""
+        words = written.split()[:-1]
+        while words and (words[0].casefold() in _ARTICLES or words[0].casefold() in _DOCUMENT_MODIFIERS):
+            words = words[1:]
+        if not words:
+            return None
+        if words[-1].casefold() in _CAMPAIGN_WORDS:
+            resolution = self._resolve_campaign(" ".join(words))
+        elif len(words) == 1 and words[0].casefold() in ("his", "her"):
+            resolution = self._resolve_pronoun(words[0], "he" if words[0].casefold() == "his" else "she")
+        else:
+            # The capitalized run naming the author, past a date or a number ("a 2014 House report").
+            while words and (words[0][:1].isdigit() or words[0].casefold() in DATE_AND_NUMBER_WORDS):
+                words = words[1:]
+            if not words or not all(w[:1].isupper() or w in ("of", "for", "the", "and") for w in words):
+                return None
+            words[-1] = _POSSESSIVE.sub("", words[-1])
+            resolution = self.speakers.resolve(" ".join(words))
+        if resolution is None or resolution.key is None:
+            return None
+        return Resolution(resolution.key, written, 0.7)
 
     def _resolve_description(self, written: str, words: list[str]) -> Resolution:
         """ "the senator" is the senator named before; "the spokesperson at the door", "a voice in the

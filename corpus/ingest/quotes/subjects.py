@@ -125,7 +125,7 @@ def _appositive_subject(s: str, tokens: list[Tok], comma: int) -> str:
         # "Rep. Tom Cole of Oklahoma, an ally of ..., said": the name with its place.
         while j > 0 and (
             _is_cap(tokens[j - 1])
-            or (tokens[j - 1].low in ("of", "from") and j > 1 and _is_cap(tokens[j - 2]))
+            or (tokens[j - 1].low in ("of", "from", "for") and j > 1 and _is_cap(tokens[j - 2]))
         ):
             j -= 1
         return s[tokens[_premodifier_start(tokens, j)].start : tokens[comma - 1].end]

@@ -687,3 +687,47 @@ def test_a_name_of_a_state_with_an_appositive_is_the_person_not_the_state():
 def test_of_and_a_country_inside_an_organization_name_stays_in_it():
     article = process(body('"Rates will hold," said the Bank of England.'))
     assert said(article, "Rates will hold") == "Bank of England"
+
+
+# -- campaigns and documents ----------------------------------------------------------------------------
+
+
+def test_a_campaign_speaks_as_the_organization_of_its_person_however_it_is_written():
+    article = process(
+        body(
+            "Senator Ada Voss spoke in Dayton on Monday.",
+            '"We will win," the Voss campaign said.',
+            '"We are ahead," her campaign said.',
+            '"Nothing has changed," Voss\u2019s campaign added.',
+            '"It is over," the campaign said later.',
+        )
+    )
+    names = {(q.speaker.name, q.speaker.kind) for q in article.quotes}
+    assert names == {("Ada Voss campaign", "organization")}
+
+
+def test_a_document_speaks_for_the_campaign_person_or_organization_it_names():
+    article = process(
+        body(
+            "Senator Ada Voss spoke in Dayton on Monday.",
+            'Her statement said she was "deeply saddened."',
+            "Karl Brandt, her rival, attacked her.",
+            'A Voss campaign ad says she "will fight for you."',
+            '"Costs will rise," the Harbor Policy Institute report said.',
+            'The Brandt ad says she is "not ready."',
+        )
+    )
+    assert said(article, "will fight for you") == "Ada Voss campaign"
+    assert said(article, "Costs will rise") == "Harbor Policy Institute"
+    assert said(article, "not ready") == "Karl Brandt"
+    assert said(article, "deeply saddened") == "Ada Voss"
+
+
+def test_an_appositive_after_a_name_joined_by_for_is_that_organization():
+    article = process(
+        body(
+            'Dan Moss, a fellow at the Center for Open Markets, which studies trade, said the deal is "not a formality."'
+        )
+    )
+    speaker = next(q.speaker for q in article.quotes if q.kind == "partial")
+    assert (speaker.name, speaker.kind) == ("Center for Open Markets", "organization")

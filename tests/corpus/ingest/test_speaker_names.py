@@ -189,7 +189,14 @@ def test_a_city_that_names_a_person_of_the_article_is_that_person():
 
 @pytest.mark.parametrize(
     "phrase",
-    ["Harbor Investment Partnership", "Trump Train", "Keystone Research", "Liberty Action", "KING-TV"],
+    [
+        "Harbor Investment Partnership",
+        "Trump Train",
+        "Keystone Research",
+        "Liberty Action",
+        "KING-TV",
+        "Reformation Church",
+    ],
 )
 def test_organization_head_words_and_call_signs_make_an_organization(phrase):
     assert resolved(ArticleSpeakers(), phrase).kind == "organization"
