@@ -1030,43 +1030,51 @@ def collect_names(texts: list[str]) -> tuple[list[str], list[str]]:
     seen_orgs: set[str] = set()
     for text in texts:
         for match in _NAME_RUN.finditer(text):
-            words = [_strip_possessive(w) for w in match.group().split()]
-            if len(words[-1]) > 3 and words[-1].endswith(".") and words[-1][-2].islower():
-                words[-1] = words[-1][:-1]  # "... Bernie Sanders." ends a sentence
-            ends = [n for n, w in enumerate(words[:-1]) if _ends_sentence(w)]
-            if ends:
-                words = words[ends[-1] + 1 :]  # "... a scam PAC. Dan Backer, its lawyer": a new sentence
-            start = 0
-            while start < len(words) and words[start].casefold() in _NOT_NAME:
-                start += 1
-            # Organizations: the run less sentence-initial words, with an organization word in it.
-            org = words[start:]
-            if len(org) >= 2 and not {w.casefold() for w in org}.isdisjoint(ORG_WORDS):
-                name = " ".join(org)
-                if name not in seen_orgs:
-                    seen_orgs.add(name)
-                    orgs.append(name)
-            # People: "When Angela Brooks ...": a sentence-initial word or a title is not part of the name.
-            start = 0
-            while start < len(words) and _opens_run(words[start]):
-                start += 1
-            person = words[start:]
-            while person and person[-1].casefold() in HEADLINE_VERBS:
-                person = person[:-1]
-            split = split_name_run(person) if len(person) >= 2 else None
-            if split is not None and not split[2]:
-                person = split[1]  # "AFT President Randi Weingarten": the title is not the name
-            if not 2 <= len(person) <= 4:
-                continue
-            lowered = [w.casefold() for w in person]
-            if any(w in ORG_WORDS or w in _NOT_NAME or w in PLACES for w in lowered) or is_place_name(person):
-                continue
-            if any(w.endswith(".") and not _INITIALS.fullmatch(w) for w in person):
-                continue
-            if any(not is_capitalized(w) for w in person) or is_junk_person_name(" ".join(person)):
-                continue
-            name = " ".join(person)
-            if name not in seen_full:
-                seen_full.add(name)
-                full.append(name)
+            org, person = _names_in_run(match.group())
+            if org is not None and org not in seen_orgs:
+                seen_orgs.add(org)
+                orgs.append(org)
+            if person is not None and person not in seen_full:
+                seen_full.add(person)
+                full.append(person)
     return full, orgs
+
+
+@lru_cache(maxsize=1 << 14)
+def _names_in_run(run: str) -> tuple[str | None, str | None]:
+    """The organization name and the person name a capitalized run gives (None for none), from the run
+    alone: remembered, since an article repeats its names and a corpus its people."""
+    words = [_strip_possessive(w) for w in run.split()]
+    if len(words[-1]) > 3 and words[-1].endswith(".") and words[-1][-2].islower():
+        words[-1] = words[-1][:-1]  # "... Bernie Sanders." ends a sentence
+    ends = [n for n, w in enumerate(words[:-1]) if _ends_sentence(w)]
+    if ends:
+        words = words[ends[-1] + 1 :]  # "... a scam PAC. Dan Backer, its lawyer": a new sentence
+    start = 0
+    while start < len(words) and words[start].casefold() in _NOT_NAME:
+        start += 1
+    # Organizations: the run less sentence-initial words, with an organization word in it.
+    org = words[start:]
+    org_name = (
+        " ".join(org) if len(org) >= 2 and not {w.casefold() for w in org}.isdisjoint(ORG_WORDS) else None
+    )
+    # People: "When Angela Brooks ...": a sentence-initial word or a title is not part of the name.
+    start = 0
+    while start < len(words) and _opens_run(words[start]):
+        start += 1
+    person = words[start:]
+    while person and person[-1].casefold() in HEADLINE_VERBS:
+        person = person[:-1]
+    split = split_name_run(person) if len(person) >= 2 else None
+    if split is not None and not split[2]:
+        person = split[1]  # "AFT President Randi Weingarten": the title is not the name
+    if not 2 <= len(person) <= 4:
+        return org_name, None
+    lowered = [w.casefold() for w in person]
+    if any(w in ORG_WORDS or w in _NOT_NAME or w in PLACES for w in lowered) or is_place_name(person):
+        return org_name, None
+    if any(w.endswith(".") and not _INITIALS.fullmatch(w) for w in person):
+        return org_name, None
+    if any(not is_capitalized(w) for w in person) or is_junk_person_name(" ".join(person)):
+        return org_name, None
+    return org_name, " ".join(person)
