@@ -88,12 +88,13 @@ _RUN = re.compile(
     r"[A-Z][\w\u2019'.\-]*(?:[ ]+(?:[A-Z][\w\u2019'.\-]*|(?:de|van|von|del|da|bin|al|la|le)\b))*"
 )
 # Lowercase words after which a name still opens a clause ("... and Cruz said", "that Ito would").
-_CLAUSE_OPENERS = wordset(
-    """
-    and but or when while as because though although since so yet then
-    candidate nominee moderator host anchor leader rival opponent contender
-    """
-)
+_CLAUSE_OPENERS = wordset("and but or when while as because though although since so yet then")
+# Role words right before a name ("candidate Ann Cole said"): the name is a subject when the role's
+# phrase opens a clause, not in "swipes at fellow contender Ann Cole".
+_ROLE_OPENERS = wordset("candidate nominee moderator host anchor leader rival opponent contender")
+# Words that open a clause only when a verb follows the name ("after Ann Cole revealed ...", but "after
+# Ann Cole" and "known as Ann Cole" name no subject).
+_VERB_OPENERS = wordset("after before once until as")
 # Cue verbs that a speaker's name may follow ("..., said Ann Cole, a welder").
 _POSTPOSED_CUES = wordset(
     "said says added adds asked asks told wrote writes explained noted continued recalled"
@@ -153,6 +154,8 @@ class PersonMentions:
         known = self._known
         pending: Mention | None = None  # the latest subject named, waiting for the first pronoun after it
         pending_end = 0
+        listed_end = -1  # where the latest person's name ends: a name right after it is a list's
+        listed_subject = False  # whether that name, or the first of its list, is a subject
         for at, run_end, words in _runs(masked):
             if len(words) == 1 and words[0].casefold() in _GENDER_OF_PRONOUN:
                 continue  # "She" opening a sentence is no name: it is read as the pending name's vote
@@ -204,6 +207,11 @@ class PersonMentions:
             # "Of Diaz, Vance said": a name governed by a preposition is no subject.
             governed = any(w.rstrip(".") in _GOVERNING for w in lead[:cut])
             subject = not governed and _is_subject(masked, at, run_end, previous_word, titled)
+            if listed_end >= 0 and _in_list(masked, listed_end, at, run_end):
+                # "Kevin Moss and Ann Cole left" are subjects, "focus on Rubio and Cruz" and "behind Rubio,
+                # Senator Ted Cruz and Ben Carson" are not: the names of a list are what its first is.
+                subject = listed_subject
+            listed_end, listed_subject = run_end, subject
             if (
                 len(name_words) == 1
                 and last not in known
@@ -233,23 +241,50 @@ class PersonMentions:
         if pending is not None:
             self._vote(masked, pending_end, len(masked), pending, votes)
 
-    @staticmethod
-    def _vote(masked: str, begin: int, end: int, mention: Mention, votes: dict[str, dict[str, int]]) -> None:
-        """The first gendered pronoun after a name, within the next two sentences, is a vote for it."""
+    def _vote(
+        self, masked: str, begin: int, end: int, mention: Mention, votes: dict[str, dict[str, int]]
+    ) -> None:
+        """A gendered pronoun bound to a name is a vote for its gender: in the rest of the name's sentence
+        with no other capitalized word before it ("Ito unveiled her plan", "Ito said she would"), or
+        opening the next sentence ("Ito left. She ..."). After a reporting verb only a subject pronoun
+        right after it counts: in "Ito said the scandal hurt her career" the "her" is most often
+        someone else, as it is after another name ("Ito thanked Lee for her help", a name of two words
+        or more, or a surname the article has introduced); a place or a day ("Iowa", "Tuesday's") is no
+        name."""
         window = masked[begin : min(end, begin + 400)]
-        breaks = 0
-        for match in re.finditer(r"[\w\u2019']+|[.?!]\s", window):
-            word = match.group().casefold()
+        next_sentence = False
+        reported = 0  # 1 right after a reporting verb ("said", "said that"), 2 further on
+        for match in _VOTE_WORD.finditer(window):
+            word = match.group()
             if word[0] in ".?!":
-                breaks += 1
-                if breaks > 1:
+                if next_sentence:
                     return
+                next_sentence = True
                 continue
-            gender = _GENDER_OF_PRONOUN.get(word)
+            low = word.casefold()
+            gender = _GENDER_OF_PRONOUN.get(low)
+            if next_sentence:
+                if gender is not None:
+                    PersonMentions._count(votes, mention.name, gender)
+                return  # only the first word of the next sentence speaks for the name
             if gender is not None:
-                counts = votes.setdefault(mention.name.casefold(), {})
-                counts[gender] = counts.get(gender, 0) + 1
+                if reported < 2 and not (low in _POSSESSIVE_FORMS and window[: match.start()].strip() == ","):
+                    # (but in "Lucy Flores, his top donor" the "his" is whoever she is the donor of)
+                    PersonMentions._count(votes, mention.name, gender)
                 return
+            if low in _REPORTING:
+                reported = max(reported, 1)
+            elif reported and low not in _REPORT_FILLERS:
+                reported = 2
+            elif word[0].isupper() and (
+                _CAPITALIZED_NEXT.match(window, match.end()) or _bare(low) in self._known
+            ):
+                return  # another person's name may be before the pronoun
+
+    @staticmethod
+    def _count(votes: dict[str, dict[str, int]], name: str, gender: str) -> None:
+        counts = votes.setdefault(name.casefold(), {})
+        counts[gender] = counts.get(gender, 0) + 1
 
     def antecedents(self, pronoun: str, before: int) -> list[Mention]:
         """The subject mentions before offset ``before`` that ``pronoun`` (he/she) can refer to, latest
@@ -424,11 +459,30 @@ def _is_subject(masked: str, at: int, end: int, previous_word: str, titled: bool
         # "..., says Libya is the biggest": a name with a verb after it is the reported clause's.
         after = masked[end : end + 1]
         return word != "told" and head[-1:] in ',"\u201d' + MASK and after in ("", ",", ".", MASK)
+    if word in _VERB_OPENERS:
+        # "after Zoe Cole revealed ...", "as Cole said": a subordinate clause's subject, with its verb.
+        return bool(_LONE_SUBJECT.match(masked, end))
     if word in _CLAUSE_OPENERS:
         return True
+    if word in _ROLE_OPENERS:
+        return _opens_clause(masked, at)
     # "Conservative icon Ann Cole, who ...", "Ohio, 62-year-old Brenda Marsh railed", "lost her daughter
     # Jessie Moss": a few words describing the name, after the start of a clause or not.
     return _opens_clause(masked, at)
+
+
+_LIST_JOIN = re.compile(r"\s+(?:and|or|&)\s+|,\s*(?:and|or)\s+")
+_LIST_COMMA = re.compile(r",\s+")
+_LIST_GOES_ON = re.compile(r",|\s+(?:and|or)\s")
+
+
+def _in_list(masked: str, previous_end: int, at: int, end: int) -> bool:
+    """Whether a name (``at`` to ``end``) follows the name ending at ``previous_end`` as the next item of a
+    list: "Rubio and Cruz", "Rubio, and Cruz", or "Rubio, Cruz," with the list going on after it ("Asked
+    about Rubio, Cruz said" is a new clause)."""
+    if _LIST_JOIN.fullmatch(masked, previous_end, at):
+        return True
+    return bool(_LIST_COMMA.fullmatch(masked, previous_end, at)) and bool(_LIST_GOES_ON.match(masked, end))
 
 
 def _opens_clause(masked: str, at: int) -> bool:
@@ -460,6 +514,22 @@ def _opens_clause(masked: str, at: int) -> bool:
     return len(words) < 5
 
 
+_POSSESSIVE_FORMS = wordset("his her hers")
+_CAPITALIZED_NEXT = re.compile(r"[ ]+[A-Z][\w\u2019'.\-]")
+_VOTE_WORD = re.compile(r"[\w\u2019']+|[.?!](?:\s|$)")
+# Verbs after which a name's clause reports someone's words: a pronoun further on may be anyone's.
+_REPORTING = wordset(
+    "said says told tells added adds wrote writes argued argues insisted insists noted notes claimed claims "
+    "stated states explained explains warned warns recalled recalls suggested suggests believes thinks"
+)
+# Words that may stand between a reporting verb and the pronoun of its subject ("said Tuesday that she").
+_REPORT_FILLERS = wordset(
+    """
+    that on in at last this earlier later also today yesterday tonight morning afternoon evening night week
+    monday tuesday wednesday thursday friday saturday sunday january february march april may june july
+    august september october november december
+    """
+)
 # Words of an office before a name ("House Majority Leader Kevin Moss", "White House Press Secretary").
 _OFFICE_WORDS = wordset("house senate white majority minority speaker whip press")
 _WEEKDAYS = wordset("monday tuesday wednesday thursday friday saturday sunday")

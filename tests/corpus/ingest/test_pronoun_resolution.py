@@ -32,6 +32,35 @@ def test_a_capitalized_word_between_a_name_and_its_pronoun_does_not_cut_the_vote
     assert mentions.gender_of("quill") == FEMALE
 
 
+def test_a_possessive_past_what_a_name_said_is_no_vote_for_it():
+    # "her" is whoever the record is of: the sentence reports Brandt's words about someone else.
+    mentions = mentions_of("Omar Brandt said the leak was only the latest blot on her record.")
+    assert mentions.gender_of("brandt") is None
+
+
+def test_a_subject_pronoun_right_after_said_is_a_vote():
+    assert mentions_of("Nora Quill said Tuesday that she would run.").gender_of("quill") == FEMALE
+    assert mentions_of("Nora Quill unveiled her plan on Monday.").gender_of("quill") == FEMALE
+
+
+def test_another_name_before_the_pronoun_cuts_the_vote():
+    mentions = mentions_of(
+        "Rep. Ivo Marsh last month joked to Federal Reserve Chair Dana Holt that God did not want her to act."
+    )
+    assert mentions.gender_of("marsh") is None
+    mentions = mentions_of("Ivo Marsh thanked Holt. Ann Holt spoke. Then Marsh praised Holt for her help.")
+    assert mentions.gender_of("marsh") is None
+
+
+def test_a_possessive_opening_an_appositive_is_someone_else_s():
+    mentions = mentions_of("Nevada Democrat Lucy Flores, his top recipient, lost her primary.")
+    assert mentions.gender_of("flores") is None
+
+
+def test_a_pronoun_opening_the_next_sentence_is_a_vote():
+    assert mentions_of("Ivo Marsh left the hall. He did not return.").gender_of("marsh") == MALE
+
+
 def test_a_plural_possessive_is_not_a_subject():
     mentions = mentions_of("Lee Park rejected Omar Sanders' plan. Then Sanders\u2019 aide left.")
     assert [m.name for m in mentions.mentions] == ["Lee Park"]
@@ -43,6 +72,36 @@ def test_a_plural_possessive_is_not_a_subject():
 def test_a_name_after_a_preposition_opening_the_sentence_is_not_a_subject():
     mentions = mentions_of("Of Omar Diaz, Rita Vance said little.")
     assert [m.name for m in mentions.mentions] == ["Rita Vance"]
+
+
+def test_the_names_of_a_list_are_what_its_first_name_is():
+    mentions = mentions_of(
+        "Rita Berg said she would focus on Rubin and Cole. Kevin Moss, Ann Ruiz and Lee Park left."
+    )
+    assert [m.name for m in mentions.mentions] == ["Rita Berg", "Kevin Moss", "Ann Ruiz", "Lee Park"]
+    mentions = mentions_of(
+        "Said Harvey, who placed Trump behind Rick Santorum, Senator Marco Rubio, and Senator Ted Cruz."
+    )
+    assert "Ted Cruz" not in [m.name for m in mentions.mentions]
+
+
+def test_a_name_after_a_comma_that_opens_a_clause_is_no_list_item():
+    mentions = mentions_of("Asked about Lee Park, Ann Ruiz said nothing.")
+    assert [m.name for m in mentions.mentions] == ["Ann Ruiz"]
+
+
+def test_a_role_before_a_name_makes_a_subject_only_where_a_clause_opens():
+    mentions = mentions_of("Ann Ruiz also took swipes at fellow contender Jeb Ortiz.")
+    assert [m.name for m in mentions.mentions] == ["Ann Ruiz"]
+    mentions = mentions_of("On Friday, Republican candidate Jeb Ortiz spoke.")
+    assert [m.name for m in mentions.mentions] == ["Jeb Ortiz"]
+
+
+def test_after_and_as_open_a_clause_only_with_a_verb_after_the_name():
+    mentions = mentions_of(
+        "The crowd cheered after Zoe Marsh revealed her plan. She is known to fans as Notorious Zed."
+    )
+    assert [m.name for m in mentions.mentions] == ["Zoe Marsh"]
 
 
 def test_a_titled_name_governed_by_a_preposition_or_a_verb_is_not_a_subject():
@@ -93,6 +152,32 @@ def test_she_after_of_someone_goes_to_the_woman_speaking():
         )
     )
     assert said(article, "He is highlighting") == "Rita Vance"
+
+
+def test_he_goes_to_the_subject_not_to_the_contender_it_attacked():
+    article = body(
+        "Dana Ruiz also took swipes at fellow contender Omar Hale.",
+        "\u201cHe is finished,\u201d she wrote.",
+    )
+    assert said(process(article), "He is finished") == "Dana Ruiz"
+
+
+def test_he_after_a_list_goes_to_the_speaker_before_it():
+    article = body(
+        "\u201cWe show anger,\u201d said Carl Harvey, who put Omar Hale fourth, behind Ann Ruiz, Senator Lee Park,"
+        " and Senator Ted Hill.",
+        "\u201cWe are alive,\u201d he said.",
+    )
+    assert said(process(article), "We are alive") == "Carl Harvey"
+
+
+def test_he_goes_to_a_man_a_her_about_someone_else_did_not_make_a_woman():
+    article = body(
+        "\u201cShe broke the law,\u201d Omar Brandt said.",
+        "Omar Brandt said the leak was only the latest blot on her record.",
+        "\u201cIt sums up the case against her,\u201d he said.",
+    )
+    assert said(process(article), "It sums up") == "Omar Brandt"
 
 
 # -- people who share a surname -----------------------------------------------------------------------------
