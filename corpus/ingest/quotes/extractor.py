@@ -51,7 +51,7 @@ from .marks import (
     mask,
     split_sentences,
 )
-from .pronouns import PersonMentions
+from .pronouns import ANAPHORIC_ROLES, PersonMentions
 from .reported import ReportedSpeech
 from .subjects import (
     _cue_text,
@@ -764,7 +764,14 @@ class QuoteExtractor(ReportedSpeech):
             head_words = head_words[:-1]  # "one Democrat familiar with the talks": a Democrat
         head = head_words[-1].strip(",").removesuffix("\u2019s").removesuffix("'s")
         if words[0] == "the" and is_role_word(head):
-            mention = self._mentions().by_role(head, self._cursor, written.split()[1 : len(head_words) - 1])
+            people = self._mentions()
+            mention = people.by_role(head, self._cursor, written.split()[1 : len(head_words) - 1])
+            joined = head_words.index("and") if "and" in head_words[2:-1] else 0
+            if mention is None and joined and is_role_word(head_words[joined - 1]):
+                # "the Florida senator and Republican presidential candidate": the senator named before.
+                mention = people.by_role(
+                    head_words[joined - 1], self._cursor, written.split()[1 : joined - 1]
+                )
             if mention is not None:
                 resolution = self.speakers.resolve(mention.name)
                 if resolution.key is not None:
@@ -775,7 +782,14 @@ class QuoteExtractor(ReportedSpeech):
         resolution = self.speakers.resolve(" ".join(phrase.split()[:relative]).rstrip(","))
         if resolution.key is not None:
             return resolution
-        if not head.isalpha() or head in _NOT_DESCRIBED or len(head_words) < 2:
+        if words[0] == "the" and head in ANAPHORIC_ROLES and not _OTHER.intersection(head_words):
+            # "the GOP front-runner" with no one named so: the person the story is about, named just before.
+            modifiers = written.split()[1 : len(head_words) - 1]
+            mention = self._mentions().latest_fitting(head, self._cursor, modifiers)
+            fitting = self.speakers.resolve(mention.name) if mention is not None else None
+            if fitting is not None and fitting.key is not None:
+                return Resolution(fitting.key, written, 0.7)
+        if not head.replace("-", "").isalpha() or head in _NOT_DESCRIBED or len(head_words) < 2:
             return resolution
         described = self.speakers.describe(head, phrase, written)
         return Resolution(described.key, written, _DESCRIBED) if described.key is not None else described
@@ -890,6 +904,7 @@ _RELATIVES = wordset("who whom whose which that")
 _STAGE_DIRECTION = re.compile(r"[(\[][A-Z][A-Z ,'\-]+[)\]]")
 _FOLLOW = re.compile(r"Follow\b[^\n]{0,120}@\w", re.IGNORECASE)
 _BY = re.compile(r"^(?:by|written by|words by)\s+", re.IGNORECASE)
+_OTHER = wordset("other another else")
 _POSTMODIFIERS = wordset("familiar involved close knowledgeable briefed aware")
 # Heads that make a phrase something other than a speaker ("the statement", "a lot of people").
 _NOT_DESCRIBED = wordset(

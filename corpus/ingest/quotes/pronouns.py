@@ -370,6 +370,32 @@ class PersonMentions:
                 fallback = mention  # but "the Wisconsin Republican" is not any Republican
         return fallback
 
+    def latest_fitting(self, head: str, before: int, modifiers: Iterable[str] = ()) -> Mention | None:
+        """ "the GOP front-runner", "the businessman" when no one was named with that role (``by_role``):
+        the latest person named as a subject before offset ``before``, by a full name, when that person is
+        also the one named most often so far (the one the story is about) and the description's
+        capitalized words (a party, a place) are among those the article wrote of them. Anyone else is
+        left unresolved: the description stays a speaker of its own."""
+        head = _ROLE_OF.get(head, head)
+        written = {
+            _ROLE_OF.get(w, w) for w in (m.casefold().rstrip(",") for m in modifiers if m[:1].isupper())
+        }
+        index = bisect_left(self.starts, before)
+        if not index:
+            return None
+        self._read_evidence()
+        mention = self.mentions[index - 1]
+        if " " not in mention.name:
+            return None  # a lone word never written as a full name ("Reporters") is too weak a person
+        if not written <= self._roles.get(mention.name.casefold(), set()):
+            return None
+        counts: dict[str, int] = {}
+        for earlier in self.mentions[:index]:
+            counts[earlier.name] = counts.get(earlier.name, 0) + 1
+        if counts[mention.name] < max(counts.values()):
+            return None  # someone else is what the story is about so far
+        return mention
+
     def antecedent(self, pronoun: str, before: int) -> Mention | None:
         found = self.antecedents(pronoun, before)
         return found[0] if found else None
@@ -528,6 +554,15 @@ _REPORT_FILLERS = wordset(
     that on in at last this earlier later also today yesterday tonight morning afternoon evening night week
     monday tuesday wednesday thursday friday saturday sunday january february march april may june july
     august september october november december
+    """
+)
+# Roles "the ..." most often uses for a person the story has named ("the candidate", "the senator"),
+# unlike a spokesman, an aide or an official, who are most often unnamed.
+# An office ("the senator", "the mayor") is left to ``by_role``: it needs the person named with it.
+ANAPHORIC_ROLES = wordset(
+    """
+    candidate nominee front-runner frontrunner hopeful contender challenger incumbent businessman
+    businesswoman billionaire mogul republican democrat
     """
 )
 # Words of an office before a name ("House Majority Leader Kevin Moss", "White House Press Secretary").

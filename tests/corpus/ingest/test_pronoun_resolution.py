@@ -354,6 +354,47 @@ def test_a_description_with_a_relative_clause_after_it_is_a_described_speaker():
     assert kinds(article, "We cannot deal") == ("the businessman", "anonymous")
 
 
+def test_two_roles_joined_by_and_find_the_person_named_with_the_first():
+    article = body(
+        "Sen. Omar Hale responded first.",
+        '"The test is a provocation," the Ohio senator and Republican presidential candidate said.',
+        '"We need new leadership," he said.',
+    )
+    article = process(article)
+    assert kinds(article, "The test is") == ("Omar Hale", "person")
+    assert kinds(article, "We need new") == ("Omar Hale", "person")
+
+
+def test_a_campaign_role_no_one_was_named_with_is_the_person_the_story_is_about():
+    article = process(
+        body(
+            "Republican candidate Omar Hale spoke in Iowa on Monday.", '"We will win," the front-runner said.'
+        )
+    )
+    assert kinds(article, "We will win") == ("Omar Hale", "person")
+
+
+def test_a_campaign_role_stays_a_description_when_the_latest_person_is_not_the_story_s():
+    article = process(
+        body(
+            "Omar Hale spoke in Iowa. Omar Hale left.",
+            "Then Lee Park arrived.",
+            '"We will win," the candidate said.',
+        )
+    )
+    assert kinds(article, "We will win") == ("the candidate", "anonymous")
+    article = process(body("Omar Hale spoke in Iowa.", '"We will win," the other candidate said.'))
+    assert kinds(article, "We will win") == ("the candidate", "anonymous")
+
+
+def test_an_office_no_one_was_named_with_stays_a_description():
+    article = process(body("Omar Hale spoke in Iowa.", '"We will win," the senator said.'))
+    assert kinds(article, "We will win") == ("the senator", "anonymous")
+    # A hyphenated role is a head like any other.
+    article = process(body('"We will win," the GOP front-runner said.'))
+    assert kinds(article, "We will win") == ("the front-runner", "anonymous")
+
+
 def test_a_party_word_describes_a_speaker():
     article = process(
         body(
