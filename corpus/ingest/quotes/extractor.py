@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
-from ..speakers import DATE_AND_NUMBER_WORDS, DOC_HEADS, ArticleSpeakers, Resolution, wordset
+from ..speakers import ANON_HEADS, DATE_AND_NUMBER_WORDS, DOC_HEADS, ArticleSpeakers, Resolution, wordset
 from ..types import ParagraphSpec
 from .clauses import (
     _PARTY_TAG,
@@ -840,6 +840,9 @@ class QuoteExtractor(ReportedSpeech):
             unnamed is not None
             and (mention is None or unnamed[0] > mention.at)
             and _agrees(self.speakers.entity(unnamed[1]).name, pronoun)
+            # An unnamed person ("the spokeswoman", "the woman"), not a role that stands for someone
+            # named ("the senator" left unlinked) nor a description of no person ("the crowd").
+            and self.speakers.entity(unnamed[1]).name.rsplit(" ", 1)[-1] in ANON_HEADS
         ):
             return Resolution(unnamed[1], written, 0.8)
         for candidate in candidates:

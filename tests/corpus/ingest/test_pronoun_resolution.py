@@ -180,6 +180,24 @@ def test_he_goes_to_a_man_a_her_about_someone_else_did_not_make_a_woman():
     assert said(process(article), "It sums up") == "Omar Brandt"
 
 
+def test_he_after_a_description_of_no_person_goes_to_the_person_named():
+    article = body(
+        "Omar Hale toured Ohio on Monday.",
+        '"Four more years," the crowd chanted.',
+        '"It is close," he said.',
+    )
+    assert said(process(article), "It is close") == "Omar Hale"
+
+
+def test_he_after_an_unnamed_spokesman_is_the_spokesman():
+    article = body(
+        "Omar Hale toured Ohio on Monday.",
+        '"We will win," a spokesman said.',
+        '"It is close," he added.',
+    )
+    assert said(process(article), "It is close") == "the spokesman"
+
+
 # -- people who share a surname -----------------------------------------------------------------------------
 
 
