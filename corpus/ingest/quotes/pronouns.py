@@ -474,6 +474,18 @@ def _is_subject(masked: str, at: int, end: int, previous_word: str, titled: bool
     if titled:
         # "Senator Omar Diaz said", but "attacks from Senator Omar Diaz": the title's own place decides.
         return _opens_clause(masked, at)
+    if previous_word.endswith(","):
+        apposed = _APPOSED.search(masked, max(0, at - 80), at)
+        if apposed is not None and apposed.group(2).casefold() in ROLE_NOUNS:
+            # "thanked his campaign manager, Corey Lewandowski,": the name of an object; but "His
+            # opponent, Hillary Clinton, won" and "said his spokesman, Jason Miller" name a subject.
+            lead = masked[max(0, apposed.start() - 40) : apposed.start()]
+            if lead.rstrip().endswith((" as", " with", " to", " for", " and", " or")):
+                return False  # "as well as his manager, ...", "and his spokeswoman, Hope Hicks"
+            words = lead.split()
+            if words and words[-1].casefold() in _POSTPOSED_CUES:
+                return True
+            return _opens_clause(masked, apposed.start())
     if not previous_word or previous_word[-1] in ',;:(\u2014\u2013-.?!"\u201d':
         return True
     word = previous_word.casefold()
@@ -541,6 +553,10 @@ def _opens_clause(masked: str, at: int) -> bool:
 
 
 _POSSESSIVE_FORMS = wordset("his her hers")
+# "his campaign manager, " right before a name: a possessive, up to three words, a role noun and a comma.
+_APPOSED = re.compile(
+    r"\b(his|her|their|its|our|His|Her|Their|Its|Our)\s+(?:[\w\-\u2019']+\s+){0,3}?([\w\-]+),\s+$"
+)
 _CAPITALIZED_NEXT = re.compile(r"[ ]+[A-Z][\w\u2019'.\-]")
 _VOTE_WORD = re.compile(r"[\w\u2019']+|[.?!](?:\s|$)")
 # Verbs after which a name's clause reports someone's words: a pronoun further on may be anyone's.

@@ -104,6 +104,14 @@ def test_after_and_as_open_a_clause_only_with_a_verb_after_the_name():
     assert [m.name for m in mentions.mentions] == ["Zoe Marsh"]
 
 
+def test_a_name_set_off_after_a_possessive_role_is_a_subject_only_where_the_role_opens_a_clause():
+    text = "Lee Park thanked his parents, as well as his campaign manager, Omar Hale, and his aide, Ivo Ruiz."
+    assert [m.name for m in mentions_of(text).mentions] == ["Lee Park"]
+    assert [m.name for m in mentions_of("His opponent, Ann Cole, won Ohio.").mentions] == ["Ann Cole"]
+    text = "\u201cWe will win,\u201d said his spokesman, Omar Hale."
+    assert [m.name for m in mentions_of(text).mentions] == ["Omar Hale"]
+
+
 def test_a_titled_name_governed_by_a_preposition_or_a_verb_is_not_a_subject():
     mentions = mentions_of(
         "Lee Park faced attacks from Senator Omar Diaz. Park has used real estate developer Ivo Brand in ads."
