@@ -12,7 +12,13 @@ from .tokens import Tok, _is_cap
 DASHES = "\u2015\u2014\u2013"
 _PARTY_TAG = re.compile(
     r"\s\((?:[RDI]|Ind|Rep|Dem)\.?(?:-[A-Z][A-Za-z.]*(?:\s[A-Z][A-Za-z.]*)?)?\)"
+    # "Sen. Rand Paul, R-Ky., told ...": before a verb, the tag's closing comma goes with it.
+    r"|,\s(?:[RDI])-[A-Z][A-Za-z.]*(?:\s[A-Z][A-Za-z.]*)?,(?=\s(?!(?:a|an|the|who|whose|which|one)\s)[a-z])"
     r"|,\s(?:[RDI])-[A-Z][A-Za-z.]*(?:\s[A-Z][A-Za-z.]*)?(?=,)"
+    # "Sen. Ted Cruz (Tex.) has said": a state alone in brackets.
+    r"|\s\((?:Ala|Ariz|Ark|Calif|Colo|Conn|Fla|Ga|Ill|Ind|Kan|Ky|La|Md|Mass|Mich|Minn|Miss|Mo|Mont|Neb|Nev"
+    r"|N\.[HJMYCD]|Okla|Ore|Pa|R\.I|S\.[CD]|Tenn|Tex|Va|Vt|Wash|Wis|W\.Va|Wyo)\.\)"
+    r"|\s\((?:Alaska|Hawaii|Idaho|Iowa|Maine|Ohio|Texas|Utah)\)"
 )
 
 

@@ -436,8 +436,32 @@ class QuoteExtractor(ReportedSpeech):
             if phrase and tokens[0].low not in _NOT_INTRODUCERS:
                 after = s.find(phrase, tokens[0].start) + len(phrase)
                 cue = s[after : tokens[-1].end].strip(" ,")
-                return _Attribution(self._resolve(phrase), cue, "colon-introduction")
+                resolution = self._resolve(phrase)
+                if resolution.key is None or self.speakers.entity(resolution.key).kind != "person":
+                    # "The timing does not surprise pollster Dana Cole: “...”": a thing is the subject,
+                    # and the person named last before the colon speaks.
+                    closing = self._closing_person(s, tokens)
+                    if closing is not None:
+                        return _Attribution(closing, cue, "colon-introduction")
+                return _Attribution(resolution, cue, "colon-introduction")
         return attr
+
+    def _closing_person(self, s: str, tokens: list[Tok]) -> Resolution | None:
+        """The person whose full name ends the words before a colon, after a lowercase word."""
+        start = len(tokens)
+        while start > 0 and _is_cap(tokens[start - 1]) and len(tokens) - start < 5:
+            start -= 1
+        if (
+            len(tokens) - start < 2
+            or start == 0
+            or tokens[start - 1].kind != "w"
+            or _is_cap(tokens[start - 1])
+        ):
+            return None
+        resolution = self._resolve(s[tokens[start].start : tokens[-1].end])
+        if resolution.key is None or self.speakers.entity(resolution.key).kind != "person":
+            return None
+        return resolution
 
     def _colon_name(self, s: str, masked: str, tokens: list[Tok]) -> _Attribution | None:
         """ "Polls caught the shift - Dana Cole: “...”" (a name alone after a dash) and "According to

@@ -731,3 +731,23 @@ def test_an_appositive_after_a_name_joined_by_for_is_that_organization():
     )
     speaker = next(q.speaker for q in article.quotes if q.kind == "partial")
     assert (speaker.name, speaker.kind) == ("Center for Open Markets", "organization")
+
+
+def test_a_colon_after_a_thing_as_subject_gives_the_quote_to_the_person_named_last():
+    article = process(
+        body(
+            "The timing of the surge does not surprise pollster Dana Cole: "
+            '"Lesser-known candidates often get the biggest boost."'
+        )
+    )
+    assert said(article, "Lesser-known candidates") == "Dana Cole"
+
+
+def test_a_party_tag_between_commas_before_the_verb_is_passed_over():
+    article = process(body('Sen. Lia Horne, R-Ky., told reporters that the polls could be "way off."'))
+    assert said(article, "way off") == "Lia Horne"
+
+
+def test_a_state_alone_in_brackets_after_a_name_is_passed_over():
+    article = process(body('Sen. Lia Horne (Tex.) has said that she would "fight it to the end."'))
+    assert said(article, "fight it to the end") == "Lia Horne"
