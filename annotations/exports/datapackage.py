@@ -36,6 +36,7 @@ PRIMARY_KEYS: dict[str, list[str]] = {
     "speakers": ["id"],
     "speaker_aliases": ["speaker_id", "phrase"],
     "tags": ["id"],
+    "checkworthy_dismissals": ["article_id", "text"],
 }
 # (column, table it points into, that table's column); each holds whatever the filters leave out.
 FOREIGN_KEYS: dict[str, list[tuple[str, str, str]]] = {
@@ -58,6 +59,7 @@ FOREIGN_KEYS: dict[str, list[tuple[str, str, str]]] = {
     "speakers": [("article_id", "articles", "id")],
     "speaker_aliases": [("speaker_id", "speakers", "id")],
     "tags": [("parent_id", "tags", "id")],
+    "checkworthy_dismissals": [("article_id", "articles", "id")],
 }
 
 DESCRIPTIONS: dict[str, str] = {
@@ -76,6 +78,8 @@ DESCRIPTIONS: dict[str, str] = {
     "speakers": "Speakers the exported quotes and claims name; article_id for a speaker local to one article.",
     "speaker_aliases": "Other names of a speaker.",
     "tags": "The controlled vocabulary, with its hierarchy (parent_id).",
+    "checkworthy_dismissals": "Sentences the machine suggested as worth checking that an editor dismissed, by "
+    "their words (text): they are not suggested again, wherever the offsets move.",
 }
 
 # Columns whose meaning their name does not say.

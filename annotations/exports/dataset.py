@@ -86,6 +86,8 @@ CLAIM_COLUMNS = (
     "fact_check__reviewer__username", "fact_check__published_at",
 )  # fmt: skip
 
+DISMISSAL_COLUMNS = ("article_id", "id", "text", "dismissed_by__username", Rfc3339("dismissed_at"))
+
 # Lists are ordered by (start, end, id), the items without offsets first: NULLS FIRST says so to every
 # database (they disagree on where nulls go by default).
 SPAN_ORDER = ("article_id", F("start").asc(nulls_first=True), F("end").asc(nulls_first=True), "id")
@@ -210,8 +212,9 @@ def tagged_blocks(blocks: Iterator[list[tuple]], *, size: int) -> Iterator[list[
         yield annotations
 
 
-def _streams(selection: Selection) -> tuple[Stream, Stream, Stream, Stream]:
-    """Paragraphs, quotes, annotations (with their tags) and claims of the exported articles."""
+def _streams(selection: Selection) -> tuple[Stream, Stream, Stream, Stream, Stream]:
+    """Paragraphs, quotes, annotations (with their tags), claims and check-worthy dismissals of the
+    exported articles."""
     annotations = selection.of_articles(selection.annotations)
     return (
         Stream(selection.paragraphs.values_list(*PARAGRAPH_COLUMNS)),
@@ -219,6 +222,8 @@ def _streams(selection: Selection) -> tuple[Stream, Stream, Stream, Stream]:
         Stream(selection.quotes.order_by(*SPAN_ORDER).values_list(*QUOTE_COLUMNS), convert=False),
         Stream(annotations.order_by(*SPAN_ORDER).values_list(*ANNOTATION_COLUMNS)),
         Stream(selection.claims.order_by("article_id", "id").values_list(*CLAIM_COLUMNS)),
+        # Timestamps as text (``Rfc3339``): nothing to convert.
+        Stream(selection.checkworthy_dismissals.values_list(*DISMISSAL_COLUMNS), convert=False),
     )
 
 
@@ -229,27 +234,30 @@ def iter_article_lines(
     time; ``counts`` (articles, paragraphs, quotes, annotations, claims, fact_checks), if given, goes up
     by what they hold.
 
-    Five queries in all, whatever the number of articles: the articles, then their paragraphs, quotes,
-    annotations (with their tags) and claims (with their fact-checks), each read once in article order
+    Six queries in all, whatever the number of articles: the articles, then their paragraphs, quotes,
+    annotations (with their tags), claims (with their fact-checks) and check-worthy dismissals, each read once in article order
     as it streams and merged here a chunk of articles at a time.
     """
     options = selection.options
     columns = ARTICLE_COLUMNS + (TEXT_COLUMNS if options.with_text else ())
     articles = row_blocks(selection.articles.values_list(*columns), size=chunk_size)
-    paragraphs, quotes, annotations, claims = _streams(selection)
+    paragraphs, quotes, annotations, claims, dismissals = _streams(selection)
     if counts is None:
         counts = {}
-    for name in ("articles", "paragraphs", "quotes", "annotations", "claims", "fact_checks"):
+    for name in (
+        "articles", "paragraphs", "quotes", "annotations", "claims", "fact_checks", "checkworthy_dismissals",
+    ):  # fmt: skip
         counts.setdefault(name, 0)
     authors = Authors(options)
     empty: list = []
     for chunk in articles:
         last = chunk[-1][0]
-        by_paragraphs, by_quotes, by_annotations, by_claims = (
+        by_paragraphs, by_quotes, by_annotations, by_claims, by_dismissals = (
             paragraphs.upto(last),
             quotes.upto(last),
             annotations.upto(last),
             claims.upto(last),
+            dismissals.upto(last),
         )
         lines = []
         for article in chunk:
@@ -258,6 +266,7 @@ def iter_article_lines(
             on_quotes = by_quotes.get(pk, empty)
             on_annotations = by_annotations.get(pk, empty)
             on_claims = by_claims.get(pk, empty)
+            on_dismissals = by_dismissals.get(pk, empty)
             lines.append(
                 article_line(
                     article,
@@ -265,10 +274,12 @@ def iter_article_lines(
                     quotes=on_quotes,
                     annotations=on_annotations,
                     claims=on_claims,
+                    dismissals=on_dismissals,
                     options=options,
                     authors=authors,
                 )
             )
+            counts["checkworthy_dismissals"] += len(on_dismissals)
             counts["paragraphs"] += len(on_paragraphs)
             counts["quotes"] += len(on_quotes)
             counts["annotations"] += len(set(map(_SECOND, on_annotations)))

@@ -22,9 +22,10 @@ from django.db.models import Func, TextField
 
 from .selection import ExportOptions
 
-SCHEMA_VERSION = "2"
-# Version 1: csv and parquet tables beside the manifest, quotes without their cluster.
-READABLE_VERSIONS = ("1", SCHEMA_VERSION)
+SCHEMA_VERSION = "3"
+# Version 1: csv and parquet tables beside the manifest, quotes without their cluster. Version 2: no
+# check-worthy dismissals (the JSONL's ``checkworthy_dismissals``, the table of that name).
+READABLE_VERSIONS = ("1", "2", SCHEMA_VERSION)
 FULL = ExportOptions()
 EVIDENCE_KEYS = ("url", "title", "publisher", "accessed")
 
@@ -145,6 +146,7 @@ def article_record(
     quotes: Sequence[tuple],
     annotations: Sequence[tuple],
     claims: Sequence[tuple],
+    dismissals: Sequence[tuple] = (),
     options: ExportOptions = FULL,
     authors: Authors | None = None,
 ) -> dict:
@@ -257,6 +259,15 @@ def article_record(
         "quotes": quote_items,
         "annotations": annotation_items,
         "claims": claim_records(claims, options) if claims else [],
+        # The suggested sentences an editor dismissed (``CheckWorthyDismissal``), by their words.
+        "checkworthy_dismissals": [
+            {
+                "text": dismissed if with_text else None,
+                "dismissed_by": authors[username],
+                "dismissed_at": rfc3339(dismissed_at),
+            }
+            for _, _, dismissed, username, dismissed_at in dismissals
+        ],
     }
 
 
@@ -267,6 +278,7 @@ def article_line(
     quotes: Sequence[tuple],
     annotations: Sequence[tuple],
     claims: Sequence[tuple],
+    dismissals: Sequence[tuple] = (),
     options: ExportOptions = FULL,
     authors: Authors | None = None,
 ) -> bytes:
@@ -278,6 +290,7 @@ def article_line(
             quotes=quotes,
             annotations=annotations,
             claims=claims,
+            dismissals=dismissals,
             options=options,
             authors=authors,
         )

@@ -27,6 +27,7 @@ from ..filters import AnnotationFilter
 from ..models import (
     Annotation,
     AnnotationStatus,
+    CheckWorthyDismissal,
     Claim,
     FactCheck,
     FactCheckStatus,
@@ -230,6 +231,12 @@ class Selection:
         return queryset.order_by("id")
 
     @cached_property
+    def checkworthy_dismissals(self) -> QuerySet[CheckWorthyDismissal]:
+        """The suggested sentences editors dismissed on the exported articles: editors' decisions, kept
+        over re-processing, that a restored database needs as much as the annotations."""
+        return self.of_articles(CheckWorthyDismissal.objects.all()).order_by("article_id", "id")
+
+    @cached_property
     def fact_checks(self) -> QuerySet[FactCheck]:
         return FactCheck.objects.filter(_among(self.claims, "claim_id")).order_by("id")
 
@@ -258,7 +265,9 @@ class Selection:
         """Narrow the export to ``queryset`` as well (callers that pick articles themselves)."""
         self._articles_override = True
         self.articles = self.articles.filter(_among(queryset, "pk"))
-        for name in ("paragraphs", "quotes", "claims", "fact_checks", "speakers", "speaker_aliases"):
+        for name in (
+            "paragraphs", "quotes", "claims", "fact_checks", "speakers", "speaker_aliases", "checkworthy_dismissals",
+        ):  # fmt: skip
             self.__dict__.pop(name, None)
 
     @cached_property

@@ -210,6 +210,16 @@ def _tags(selection: Selection, size: int) -> Iterator[Rows]:
     yield from row_blocks(selection.tags.values_list(*columns), size=size)
 
 
+def _checkworthy_dismissals(selection: Selection, size: int) -> Iterator[Rows]:
+    options = selection.options
+    columns = ("article_id", "text", "dismissed_by__username", "dismissed_at")
+    for block in row_blocks(selection.checkworthy_dismissals.values_list(*columns), size=size):
+        yield [
+            (article_id, text if options.with_text else None, options.author(username), _ts(dismissed_at))
+            for article_id, text, username, dismissed_at in block
+        ]
+
+
 def _evidence_rows(selection: Selection) -> int:
     # Evidence items live in a JSON list on each fact-check: counted as the table reads them.
     evidence = selection.fact_checks.order_by().values_list("evidence", flat=True)
@@ -231,6 +241,7 @@ SIZES: dict[str, Callable[[Selection], int]] = {
     "speakers": lambda selection: selection.speakers.count(),
     "speaker_aliases": lambda selection: selection.speaker_aliases.count(),
     "tags": lambda selection: selection.tags.count(),
+    "checkworthy_dismissals": lambda selection: selection.checkworthy_dismissals.count(),
 }
 
 
@@ -298,6 +309,11 @@ TABLES: tuple[Table, ...] = (
         "tags",
         (("id", INT), ("slug", STR), ("name", STR), ("description", STR), ("colour", STR), ("parent_id", INT), ("parent", STR)),
         _tags,
+    ),
+    Table(
+        "checkworthy_dismissals",
+        (("article_id", INT), ("text", STR), ("dismissed_by", STR), ("dismissed_at", TS)),
+        _checkworthy_dismissals,
     ),
 )  # fmt: skip
 

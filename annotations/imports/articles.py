@@ -31,7 +31,7 @@ from .checks import (
 from .matching import Match, ParagraphRef, QuoteRef
 from .names import Names
 from .reading import DatasetError
-from .writing import AnnotationRow, ArticleRow, Batch, ParagraphRow, QuoteRow, TagLinkRow
+from .writing import AnnotationRow, ArticleRow, Batch, DismissalRow, ParagraphRow, QuoteRow, TagLinkRow
 
 TARGETS = frozenset(AnnotationTarget.values)
 # Plain strings: the database drivers bind them as they are.
@@ -95,6 +95,7 @@ class ArticleRecords:
         quotes = self._quotes(article_id, record, text, paragraphs, match, own, fail, batch)
         annotations = self._annotations(article_id, record, text, paragraphs, quotes, match, fail, batch)
         self._claims(article_id, record, annotations, match, own, fail, batch)
+        self._dismissals(article_id, record, fail, batch)
         if match is None:
             batch.created += 1
         else:
@@ -309,6 +310,35 @@ class ArticleRecords:
             batch.claims.append(claim)
             if check:
                 self._fact_check(claim, check, fail, f"{where}.fact_check", batch)
+
+    def _dismissals(self, article_id: int, record: dict, fail, batch: Batch) -> None:
+        """The check-worthy suggestions editors dismissed (schema version 3; none in earlier exports).
+        One the article already holds is left as it is (``writing.dismissals_insert``); one exported
+        without its words (``--text none``) cannot be matched to a sentence and is left out."""
+        items = record.get("checkworthy_dismissals") or []
+        if not isinstance(items, list):
+            fail("checkworthy_dismissals", "is not a list")
+        for index, item in enumerate(items):
+            where = f"checkworthy_dismissals[{index}]"
+            if not isinstance(item, dict):
+                fail(where, "is not an object")
+            text = item.get("text")
+            if text is None:
+                continue
+            if not isinstance(text, str) or not text.strip():
+                fail(f"{where}.text", f"{text!r} is not a sentence's words")
+            editor = self.names.user(item.get("dismissed_by"), batch)
+            if editor is None:
+                fail(f"{where}.dismissed_by", "a dismissal needs the editor who made it")
+            at = parse_datetime(item.get("dismissed_at"), fail, f"{where}.dismissed_at") or batch.now
+            batch.dismissals.append(
+                DismissalRow(
+                    article=article_id,
+                    text=text,
+                    dismissed_by=editor,
+                    dismissed_at=connection.ops.adapt_datetimefield_value(at),
+                )
+            )
 
     def _fact_check(self, claim: Claim, item: dict, fail, where: str, batch: Batch) -> None:
         names = self.names

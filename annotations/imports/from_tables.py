@@ -29,6 +29,8 @@ CHILD_TABLES = {
     "claims": ("article_id", "id"),
     "fact_checks": ("claim_id", "id"),
     "evidence": ("fact_check_id", "position"),
+    # No column orders them: in the file's order (the export's, by id), as the index falls back on rowid.
+    "checkworthy_dismissals": ("article_id", "article_id"),
 }
 
 
@@ -228,6 +230,7 @@ def _chunk_records(
     quotes = staged.rows("quotes", ids)
     annotations = staged.rows("annotations", ids)
     claims = staged.rows("claims", ids)
+    dismissals = staged.rows("checkworthy_dismissals", ids)
     fact_checks = {
         claim_id: rows[-1]
         for claim_id, rows in staged.rows(
@@ -249,6 +252,14 @@ def _chunk_records(
             ],
             "annotations": [{**a, "quote": a.get("quote_id")} for a in annotations.get(pk, [])],
             "claims": [],
+            "checkworthy_dismissals": [
+                {
+                    "text": d.get("text"),
+                    "dismissed_by": d.get("dismissed_by"),
+                    "dismissed_at": _iso(d.get("dismissed_at")),
+                }
+                for d in dismissals.get(pk, [])
+            ],
         }
         for claim in claims.get(pk, []):
             check = fact_checks.get(claim.get("id"))

@@ -207,7 +207,9 @@ class Importer:
         result.merged += batch.merged
         result.failed += batch.failed
         result.errors.extend(batch.errors)
-        for name in ("users", "tags", "speakers", "quotes", "annotations", "claims", "fact_checks"):
+        for name in (
+            "users", "tags", "speakers", "quotes", "annotations", "claims", "fact_checks", "dismissals",
+        ):  # fmt: skip
             if getattr(batch, name):
                 result.counts[name] += len(getattr(batch, name))
         self.quoted.update(row.article for row in batch.quotes)

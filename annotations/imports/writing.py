@@ -14,7 +14,7 @@ from django.utils import timezone
 from corpus.bulk import RowWriter, row_type
 from corpus.models import Article, Paragraph, Quote, QuoteCluster, Source, Speaker, SpeakerAlias
 
-from ..models import Annotation, Claim, FactCheck, Tag
+from ..models import Annotation, CheckWorthyDismissal, Claim, FactCheck, Tag
 
 # What the database can refuse a batch with; the batch is then written again article by article.
 WRITE_ERRORS = (IntegrityError, DataError)
@@ -39,6 +39,7 @@ AnnotationRow = row_type(
     "anchor", "note", "author", "status", "origin",
 )  # fmt: skip
 TagLinkRow = row_type(Annotation.tags.through, "annotation", "tag")
+DismissalRow = row_type(CheckWorthyDismissal, "article", "text", "dismissed_by", "dismissed_at")
 
 
 class Batch:
@@ -46,7 +47,7 @@ class Batch:
 
     LISTS = (
         "users", "sources", "tags", "speakers", "aliases", "articles", "paragraphs", "quotes",
-        "annotations", "links", "claims", "fact_checks", "kept", "clusters",
+        "annotations", "links", "claims", "fact_checks", "kept", "clusters", "dismissals",
     )  # fmt: skip
 
     def __init__(self):
@@ -83,6 +84,23 @@ def batch_write(batch: Batch, writer: RowWriter) -> None:
             model.objects.bulk_create(rows)
             # What Claim.objects.create and FactCheck.save record: their first history entry.
             model.history.bulk_history_create(rows, default_date=batch.now)
+    dismissals_insert(batch.dismissals)
+
+
+def dismissals_insert(rows: list[tuple]) -> None:
+    """Check-worthy dismissals, in one statement; a sentence the article has dismissed already (the
+    database, or an earlier row of the batch) keeps its dismissal, who made it and when."""
+    if not rows:
+        return
+    qn = connection.ops.quote_name
+    names = ", ".join(qn(column) for column in DismissalRow.columns)
+    placeholders = ", ".join(["%s"] * len(DismissalRow.columns))
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {qn(CheckWorthyDismissal._meta.db_table)} ({names}) VALUES ({placeholders}) "
+            f"ON CONFLICT ({qn('article_id')}, {qn('text')}) DO NOTHING",
+            rows,
+        )
 
 
 def aliases_insert(pairs: list[tuple[int, dict[str, str]]]) -> None:

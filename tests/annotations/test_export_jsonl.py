@@ -29,6 +29,7 @@ ARTICLE_KEYS = [
     "quotes",
     "annotations",
     "claims",
+    "checkworthy_dismissals",
 ]
 PARAGRAPH_KEYS = ["position", "role", "rule", "start", "end", "text"]
 QUOTE_KEYS = [

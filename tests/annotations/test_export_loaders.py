@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from annotations import services
 from annotations.exports.tables import BOOL, INT, LIST, STR, TABLES, TS
+from annotations.models import CheckWorthyDismissal
 from corpus.ingest.readers import ArticleInput
 from corpus.services import article_ingest
 
@@ -60,6 +62,11 @@ def rich(corpus):
             origin="test",
         )
     )
+    # Every table holds a row (a loader given an empty table has no types to read): a dismissal too.
+    article, suggestion = next(
+        (a, s[0]) for a in corpus.articles if (s := services.checkworthy_suggestions(article=a))
+    )
+    CheckWorthyDismissal.objects.create(article=article, text=suggestion.text, dismissed_by=corpus.editor)
     return corpus
 
 

@@ -17,7 +17,7 @@ from annotations import services, w3c
 from annotations.exports import dataset, tables
 from annotations.exports.claimreview import rating
 from annotations.exports.selection import ExportOptions, Selection
-from annotations.models import Annotation, Claim, FactCheck
+from annotations.models import Annotation, CheckWorthyDismissal, Claim, FactCheck
 from config.site import site_url
 from corpus.models import Anchor, Article, Paragraph, Quote, Speaker
 from tests.factories import TagFactory
@@ -86,6 +86,13 @@ def varied(corpus):
     FactCheck.objects.filter(pk=corpus.fact_check.pk).update(
         evidence=[{"url": "https://example.org/ü", "extra": 1}, {"title": "T", "accessed": "2021"}]
     )
+    # Dismissed suggestions, in the order made, not of their words.
+    CheckWorthyDismissal.objects.create(
+        article=second, text="Zoning rose 9% in 2023.", dismissed_by=corpus.editor
+    )
+    CheckWorthyDismissal.objects.create(
+        article=second, text="Arrivals fell 4%.", dismissed_by=corpus.reviewer
+    )
     return {"several": several, "machine": machine, "orphan": orphan}
 
 
@@ -121,6 +128,10 @@ def _reference_records(options: ExportOptions) -> list[dict]:
             queryset=selection.claims.select_related(
                 "claimant", "fact_check__author", "fact_check__reviewer"
             ),
+        ),
+        Prefetch(
+            "checkworthy_dismissals",
+            queryset=CheckWorthyDismissal.objects.select_related("dismissed_by").order_by("id"),
         ),
     )
     records = []
@@ -220,6 +231,14 @@ def _reference_records(options: ExportOptions) -> list[dict]:
                     for a in annotations
                 ],
                 "claims": claims,
+                "checkworthy_dismissals": [
+                    {
+                        "text": d.text if options.with_text else None,
+                        "dismissed_by": options.author(d.dismissed_by.username),
+                        "dismissed_at": _rfc3339(d.dismissed_at),
+                    }
+                    for d in article.checkworthy_dismissals.all()
+                ],
             }
         )
     return records
@@ -271,6 +290,7 @@ def test_jsonl_counts_in_the_manifest(tmp_path, varied):
         "annotations": sum(len(r["annotations"]) for r in records),
         "claims": sum(len(r["claims"]) for r in records),
         "fact_checks": sum(1 for r in records for c in r["claims"] if c["fact_check"]),
+        "checkworthy_dismissals": sum(len(r["checkworthy_dismissals"]) for r in records),
         "tags": manifest["counts"]["tags"],
         "speakers": manifest["counts"]["speakers"],
     }

@@ -92,7 +92,7 @@ def test_csv_zip_is_byte_identical_and_matches_its_manifest(tmp_path, corpus):
         ]
         assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
         manifest = json.loads(archive.read("manifest.json"))
-        assert manifest["format"] == "csv" and manifest["schema_version"] == "2"
+        assert manifest["format"] == "csv" and manifest["schema_version"] == "3"
         assert "exported_at" not in json.dumps(manifest)
         for entry in manifest["files"]:
             data = archive.read(entry["name"])

@@ -190,19 +190,20 @@ READS: dict[str, Read] = {
     "exportjob-download": Read(lambda c: f"/api/exports/jobs/{_done_job(c).pk}/download/", None, 4),
     # The exports count their snapshot's three statements (see above), the manifest's annotation
     # projects (none here: one query), then: articles, paragraphs,
-    # quotes, annotations, claims: one query each per chunk of articles (one chunk
-    # at this size; a larger corpus takes a query more per chunk, never per row)
-    "export-stream jsonl": Read(lambda c: "/api/exports/jsonl/", 11, 12, snapshot=True),
+    # quotes, annotations, claims, check-worthy dismissals: one query each per chunk of articles (one
+    # chunk at this size; a larger corpus takes a query more per chunk, never per row)
+    "export-stream jsonl": Read(lambda c: "/api/exports/jsonl/", 12, 13, snapshot=True),
     # a file per table: articles, paragraphs and the articles' texts to cut them from, quotes and the
-    # texts again, annotations, their tags, claims, fact-checks, evidence, speakers, aliases, tags
-    "export-stream csv": Read(lambda c: "/api/exports/csv/", 19, 20, snapshot=True),
-    "export-stream parquet": Read(lambda c: "/api/exports/parquet/", 19, 20, snapshot=True),
+    # texts again, annotations, their tags, claims, fact-checks, evidence, speakers, aliases, tags,
+    # check-worthy dismissals
+    "export-stream csv": Read(lambda c: "/api/exports/csv/", 20, 21, snapshot=True),
+    "export-stream parquet": Read(lambda c: "/api/exports/parquet/", 20, 21, snapshot=True),
     # the annotations' and quotes' totals, annotations, their claims, quotes
     "export-stream w3c": Read(lambda c: "/api/exports/w3c/", 11, 12, snapshot=True),
     # the published fact-checks with their claims, the quotes the claims were found in
     "export-stream claimreview": Read(lambda c: "/api/exports/claimreview/", 8, 9, snapshot=True),
     "export-stream with drafts": Read(
-        lambda c: "/api/exports/jsonl/?include_drafts=1", None, 13, snapshot=True
+        lambda c: "/api/exports/jsonl/?include_drafts=1", None, 14, snapshot=True
     ),  # + perms
     # the page's count, projects, their articles, annotators, curators, the vocabulary
     "project-list": Read(lambda c: (_project(c), "/api/projects/")[1], 8, 9),
