@@ -171,6 +171,11 @@ class ArticleRecords:
             found = existing.get((start, end, kind))
             if found is not None:
                 by_export[item["id"]] = found
+                if item.get("cluster_fixed"):
+                    # An editor's placement travels with the quote: applied to the quote here, in
+                    # ``writing.placements_apply``, unless an editor here placed it already.
+                    cluster = names.cluster(item.get("cluster"), f"quotes[{index}].cluster", fail, batch)
+                    batch.placements.append((found.id, cluster))
                 continue
             position = item.get("paragraph")
             paragraph = paragraphs.get(position) if position is not None else None

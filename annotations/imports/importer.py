@@ -85,6 +85,7 @@ class Importer:
         self.records = ArticleRecords(self.names, self.writer.metadata)
         self.attempted: Batch | None = None  # the batch last put together, for what the database refused
         self.quoted: set[int] = set()  # the articles that got new quotes, to cluster once all are in
+        self.touched: set[int] = set()  # clusters that quotes already here left or joined
         # Into an empty database nothing can match, so batches skip the look-ups; a record that
         # repeats one imported earlier is caught by the unique constraints and the batch redone.
         self.fresh = Article in self.names.keep_ids
@@ -137,11 +138,12 @@ class Importer:
     def _finish_clusters(self) -> None:
         """Once every quote is in: count the recreated clusters and find their first appearance. A
         cluster whose quotes the dataset holds in one article only (an export of some articles) is no
-        cluster here and is dissolved, as the machine's are. Then the new quotes get fingerprints and
+        cluster here and is dissolved, as the machine's are; so is one that quotes already here left
+        for the place an editor gave them in the dataset, if one article is left in it. Then the new quotes get fingerprints and
         clusters as ingested ones do (when ingestion clusters): they join the clusters of the same words
         already here, the editors' decisions (``cluster_fixed``) kept, and later articles find them."""
-        if self.names.clusters:
-            clusters_refresh(ids=self.names.clusters.values())
+        if self.names.clusters or self.touched:
+            clusters_refresh(ids={*self.names.clusters.values(), *self.touched})
         if self.quoted and CLUSTERING in getattr(settings, "INGEST_HOOKS", ()):
             articles_cluster(article_ids=self.quoted)
 
@@ -213,6 +215,9 @@ class Importer:
             if getattr(batch, name):
                 result.counts[name] += len(getattr(batch, name))
         self.quoted.update(row.article for row in batch.quotes)
+        self.touched.update(batch.touched)
+        if batch.kept_placements:
+            result.counts["cluster placements kept"] += batch.kept_placements
 
     def _wanted(self, items: list, matches: list) -> dict[type[Model], int]:
         """How many new ids each table will likely need for this batch (more are fetched if not)."""

@@ -47,7 +47,7 @@ class Batch:
 
     LISTS = (
         "users", "sources", "tags", "speakers", "aliases", "articles", "paragraphs", "quotes",
-        "annotations", "links", "claims", "fact_checks", "kept", "clusters", "dismissals",
+        "annotations", "links", "claims", "fact_checks", "kept", "clusters", "dismissals", "placements",
     )  # fmt: skip
 
     def __init__(self):
@@ -55,6 +55,10 @@ class Batch:
         for name in self.LISTS:
             setattr(self, name, [])
         self.created = self.merged = self.failed = 0
+        # Set by ``placements_apply``: the clusters quotes left or joined, and the placements this
+        # database's editors had made already (kept).
+        self.touched: set[int] = set()
+        self.kept_placements = 0
         self.errors: list[str] = []
 
     def mark(self) -> tuple[int, ...]:
@@ -85,6 +89,30 @@ def batch_write(batch: Batch, writer: RowWriter) -> None:
             # What Claim.objects.create and FactCheck.save record: their first history entry.
             model.history.bulk_history_create(rows, default_date=batch.now)
     dismissals_insert(batch.dismissals)
+    placements_apply(batch)
+
+
+def placements_apply(batch: Batch) -> None:
+    """Editors' cluster decisions (``cluster_fixed``) on quotes the database already has: each quote goes
+    where the dataset's editor put it (its cluster recreated here, or none) and is marked placed by an
+    editor; a quote this database's editors placed themselves keeps their decision. One query to read the
+    quotes' places, one update per cluster; the clusters' figures are counted once the import is done."""
+    if not batch.placements:
+        return
+    wanted = dict(batch.placements)
+    places = Quote.objects.filter(pk__in=list(wanted)).values_list("pk", "cluster_id", "cluster_fixed")
+    moves: dict[int | None, list[int]] = defaultdict(list)
+    for pk, cluster, fixed in places:
+        if fixed:
+            batch.kept_placements += int(cluster != wanted[pk])
+            continue
+        if cluster != wanted[pk]:
+            moves[wanted[pk]].append(pk)
+            batch.touched.update(c for c in (cluster, wanted[pk]) if c is not None)
+        else:
+            moves[cluster].append(pk)  # the same place, now the editor's
+    for cluster, pks in moves.items():
+        Quote.objects.filter(pk__in=pks).update(cluster_id=cluster, cluster_fixed=True)
 
 
 def dismissals_insert(rows: list[tuple]) -> None:
