@@ -716,7 +716,8 @@ CITIES = wordset(
     wilmington liverpool manchester
     """
 )
-_MULTIWORD_STATES = frozenset(
+# The states whose names are two words, for place tests here and in the attribution rules.
+MULTIWORD_STATES = frozenset(
     (
         "new hampshire",
         "new jersey",
@@ -742,7 +743,7 @@ def is_place_name(words: list[str]) -> bool:
     if len(words) == 1:
         word = lowered[0].rstrip(".")
         return word in PLACE_OPENERS or word in CITIES or f"{word}." in _STATE_ABBREVIATIONS
-    if " ".join(lowered) in _MULTIWORD_STATES:
+    if " ".join(lowered) in MULTIWORD_STATES:
         return True
     if lowered[0] in PLACE_LEADS or lowered[-1] in PLACE_HEADS:
         return all(is_capitalized(w) for w in words)

@@ -9,6 +9,7 @@ from ..speakers import (
     ANON_HEADS,
     GROUP_NOUNS,
     INSTITUTION_HEADS,
+    MULTIWORD_STATES,
     ORG_PREMOD_HEADS,
     ORG_WORDS,
     ROLE_NOUNS,
@@ -476,24 +477,14 @@ def _ends_with_cue(before: str) -> bool:
 
 
 _AFFILIATION = re.compile(r"\s(?:of|at|from|with)\s(?:the\s)?(?=[A-Z])")
-_STATES = wordset(
-    """alabama alaska arizona arkansas california colorado connecticut delaware florida georgia hawaii idaho
+_STATES = (
+    wordset(
+        """alabama alaska arizona arkansas california colorado connecticut delaware florida georgia hawaii idaho
     illinois indiana iowa kansas kentucky louisiana maine maryland massachusetts michigan minnesota
     mississippi missouri montana nebraska nevada ohio oklahoma oregon pennsylvania tennessee texas utah
     vermont virginia washington wisconsin wyoming"""
-) | frozenset(
-    (
-        "new hampshire",
-        "new jersey",
-        "new mexico",
-        "new york",
-        "north carolina",
-        "north dakota",
-        "rhode island",
-        "south carolina",
-        "south dakota",
-        "west virginia",
     )
+    | MULTIWORD_STATES
 )
 _ROLE_SUFFIXES = ("grapher", "ologist", "scientist", "economist", "analyst", "researcher", "professor")
 
