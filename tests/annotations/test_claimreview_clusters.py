@@ -176,3 +176,73 @@ def test_the_appearances_read_at_most_max_appearances_rows_per_cluster(tmp_path,
     with connection.cursor() as cursor:
         cursor.execute(appearances)
         assert len(cursor.fetchall()) == 3  # of the cluster's 10 quotes in 6 articles
+
+
+def _publish_on(article, words: str, n: int):
+    author = UserFactory(username=f"ed-{n}", groups=["Fact-checker"])
+    reviewer = UserFactory(username=f"rev-{n}", groups=["Fact-checker"])
+    start = article.text.index(words)
+    annotation = services.annotation_create(
+        article=article, author=author, start=start, end=start + len(words), tags=[], note="check",
+        status="published",
+    )  # fmt: skip
+    claim = services.claim_create(article=article, text=words, created_by=author, annotation=annotation)
+    fact_check = services.factcheck_create(claim=claim, author=author, verdict="false")
+    services.factcheck_submit(fact_check=fact_check, expected_version=1, user=author)
+    return services.factcheck_publish(fact_check=fact_check, expected_version=2, user=reviewer)
+
+
+def _export(chunk_size: int) -> bytes:
+    from io import BytesIO
+
+    from annotations.exports import claimreview
+    from annotations.exports.selection import ExportOptions, Selection
+
+    stream = BytesIO()
+    writer = claimreview.write(Selection(ExportOptions()), stream, chunk_size=chunk_size)
+    for _ in writer:
+        pass
+    return stream.getvalue()
+
+
+def test_an_export_reads_each_clusters_appearances_once(published, django_assert_num_queries):
+    """Fact-checks of one cluster's words in several chunks: the first chunk reads the cluster's
+    appearances, the later ones take them from it, and the bytes are those of one chunk for all."""
+    first, _, _, _ = published
+    _publish_on(first, "we will not ask the fishermen", 1)  # the same cluster as `later`'s, a third chunk
+    whole = _export(chunk_size=100)
+    # Chunk 1 (later, clustered): its fact-checks, their quotes, the cluster's appearances. Chunk 2
+    # (alone, no cluster): fact-checks, quotes. Chunk 3 (first, the same cluster): fact-checks, quotes,
+    # the appearances known already. Then the empty chunk that ends the keyset reading.
+    with django_assert_num_queries(3 + 2 + 2 + 1):
+        chunked = _export(chunk_size=1)
+    assert chunked == whole
+    graph = json.loads(whole)["@graph"]
+    assert [
+        len(r["itemReviewed"]["appearance"]) for r in graph if "firstAppearance" in r["itemReviewed"]
+    ] == [2, 2]
+
+
+def test_known_clusters_are_kept_to_a_bound(published, monkeypatch):
+    """The appearances an export keeps between chunks are bounded: past KNOWN_CLUSTERS, the cluster read
+    longest ago is read again when a later chunk needs it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from annotations.exports import claimreview
+
+    _, later, _, reviews = published
+    monkeypatch.setattr(claimreview, "KNOWN_CLUSTERS", 1)
+    fact_check = reviews[later.pk]
+    cluster = _quote(later, "we will not ask the fishermen").cluster_id
+    known = {-1: ()}  # a cluster read before
+    with CaptureQueriesContext(connection) as captured:
+        quoted = claimreview.quoted_in([fact_check], known=known)[fact_check.pk]
+    assert len(captured) == 2
+    # One pass over the cluster's members, grouped by article: no subquery run again for each member.
+    assert "EXISTS" not in captured[1]["sql"].upper()
+    assert list(known) == [cluster]  # the older one dropped
+    assert known[cluster] == quoted.appearances
+    with CaptureQueriesContext(connection) as captured:
+        assert claimreview.quoted_in([fact_check], known=known)[fact_check.pk] == quoted
+    assert len(captured) == 1  # its quotes only
