@@ -52,7 +52,8 @@ class AnnotationStatus(models.TextChoices):
 
 
 class Annotation(models.Model):
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="annotations")
+    # Looked up through the (article, start, end) index below.
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="annotations", db_index=False)
     target = models.CharField(max_length=10, choices=AnnotationTarget.choices, default=AnnotationTarget.SPAN)
     # RESTRICT: what an editor annotated goes only with its article; never silently.
     paragraph = models.ForeignKey(
@@ -323,7 +324,10 @@ class CheckWorthyDismissal(models.Model):
     """An editor's "not worth checking" for a machine-suggested sentence (``corpus.ingest.checkworthy``).
     Kept by the sentence's words, so it holds over re-processing and revisions that move the offsets."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="checkworthy_dismissals")
+    # Looked up through checkworthy_dismissed_once (article, text).
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="checkworthy_dismissals", db_index=False
+    )
     text = models.TextField(help_text="The sentence's words when it was dismissed.")
     dismissed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     dismissed_at = models.DateTimeField(auto_now_add=True)
@@ -347,7 +351,9 @@ class AssignmentState(models.TextChoices):
 class Assignment(models.Model):
     """An article given to an editor to annotate: the editor's work queue, with the state of each."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="assignments")
+    # article and assignee are looked up through assignment_once_per_editor and the (assignee, state,
+    # created_at) index below.
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="assignments", db_index=False)
     project = models.ForeignKey(
         "AnnotationProject",
         on_delete=models.CASCADE,
@@ -357,7 +363,7 @@ class Assignment(models.Model):
         help_text="Empty: the shared desk. Set: the editor annotates the article in this project's layer.",
     )
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments", db_index=False
     )
     state = models.CharField(max_length=12, choices=AssignmentState.choices, default=AssignmentState.NEW)
     assigned_by = models.ForeignKey(
@@ -434,7 +440,10 @@ class ProjectArticle(models.Model):
     """An article of a project and where it stands: annotators annotate it while it is open; closing it
     for curation ends that and shows the layers to the project; curating it publishes one layer."""
 
-    project = models.ForeignKey(AnnotationProject, on_delete=models.CASCADE, related_name="entries")
+    # Looked up through project_article_once (project, article).
+    project = models.ForeignKey(
+        AnnotationProject, on_delete=models.CASCADE, related_name="entries", db_index=False
+    )
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="project_entries")
     state = models.CharField(
         max_length=10, choices=ProjectArticleState.choices, default=ProjectArticleState.OPEN

@@ -82,7 +82,8 @@ class ArticleRevision(models.Model):
     """An earlier state of an article, kept when the outlet's copy changed. The current state is the
     article itself."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    # Looked up through revision_unique_number (article, number), which starts with it.
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions", db_index=False)
     number = models.PositiveIntegerField()
     raw_text = models.TextField()
     content_hash = models.CharField(max_length=64, db_index=True)
@@ -121,7 +122,8 @@ class ParagraphRole(models.TextChoices):
 
 
 class Paragraph(models.Model):
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="paragraphs")
+    # Looked up through paragraph_unique_position (article, position), which starts with it.
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="paragraphs", db_index=False)
     position = models.PositiveIntegerField()
     role = models.CharField(max_length=20, choices=ParagraphRole.choices, default=ParagraphRole.BODY)
     rule = models.CharField(max_length=80, blank=True, help_text="The rule that decided the role.")
@@ -247,7 +249,8 @@ class QuoteKind(models.TextChoices):
 
 
 class Quote(models.Model):
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="quotes")
+    # article and speaker are looked up through the (article, start, end) and (speaker, kind) indexes below.
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="quotes", db_index=False)
     # RESTRICT: a paragraph goes only with its article; never silently with the quotes on it.
     paragraph = models.ForeignKey(
         Paragraph, on_delete=models.RESTRICT, null=True, blank=True, related_name="quotes"
@@ -263,7 +266,7 @@ class Quote(models.Model):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="continuations"
     )
     speaker = models.ForeignKey(
-        Speaker, on_delete=models.SET_NULL, null=True, blank=True, related_name="quotes"
+        Speaker, on_delete=models.SET_NULL, null=True, blank=True, related_name="quotes", db_index=False
     )
     speaker_mention = models.CharField(max_length=300, blank=True)
     cue = models.CharField(max_length=200, blank=True)
