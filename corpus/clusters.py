@@ -37,6 +37,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from hashlib import blake2b
+from operator import attrgetter
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -239,7 +240,7 @@ def quotes_cluster(
         return
     dates = {article.pk: (article.published_at, article.ingested_at) for article, _ in items}
     new: dict[int, _Member] = {}
-    for row in sorted(written, key=_row_id):
+    for row in sorted(written, key=attrgetter("id")):
         if row.kind not in CLUSTERED_KINDS or row.start is None:
             continue
         shape = Shape.of(row.exact)
@@ -256,10 +257,6 @@ def quotes_cluster(
             shape,
         )
     _cluster(new, new_articles=dates.keys())
-
-
-def _row_id(row: tuple) -> int:
-    return row.id
 
 
 def articles_cluster(*, article_ids: Iterable[int], chunk: int = 2000) -> None:
