@@ -301,7 +301,10 @@ class RevisionDetailSerializer(RevisionSerializer):
 
 
 class ClusterMemberSerializer(serializers.ModelSerializer):
-    """One appearance of the words: the quote, its article and who it names as the speaker."""
+    """One appearance of the words: the quote, its article and who it names as the speaker. Its date is
+    the article's ``published_at`` and, beside it, ``ingested_at``: what dates an undated article (the
+    first appearance of a cluster none of whose articles has a publication date is the earliest
+    ingested), as on the annotate screen."""
 
     quote = serializers.IntegerField(source="id", read_only=True)
     text = serializers.CharField(source="exact", read_only=True)
@@ -310,6 +313,7 @@ class ClusterMemberSerializer(serializers.ModelSerializer):
         source="article.source.name", default=None, read_only=True, allow_null=True
     )
     published_at = serializers.DateTimeField(source="article.published_at", read_only=True, allow_null=True)
+    ingested_at = serializers.DateTimeField(source="article.ingested_at", read_only=True)
     speaker = serializers.CharField(source="speaker.name", default=None, read_only=True, allow_null=True)
 
     class Meta:
@@ -320,6 +324,7 @@ class ClusterMemberSerializer(serializers.ModelSerializer):
             "url",
             "source",
             "published_at",
+            "ingested_at",
             "kind",
             "text",
             "speaker",

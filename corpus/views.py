@@ -116,7 +116,8 @@ class QuoteViewSet(VersionedRetrieveMixin, viewsets.ReadOnlyModelViewSet):
         summary="Where else these words were said",
         description=(
             "The quote's cluster: the same words quoted in other articles, the first appearance (earliest "
-            "publication date, then ingest time) and the members, earliest first. 404 when the quote "
+            "publication date, then ingest time) and the members, earliest first; each with its "
+            "article's `published_at` and `ingested_at` (what dates an undated one). 404 when the quote "
             "stands alone."
         ),
         responses=QuoteClusterSerializer,

@@ -233,7 +233,12 @@ class QuoteClusterAdmin(admin.ModelAdmin):
         if obj.first_quote is None:
             return "—"
         article = obj.first_quote.article
-        when = article.published_at.date().isoformat() if article.published_at else "undated"
+        # Undated, it is the earliest ingested (APPEARANCE_ORDER): say when, as the annotate screen does.
+        when = (
+            article.published_at.date().isoformat()
+            if article.published_at
+            else f"undated, ingested {article.ingested_at.date().isoformat()}"
+        )
         return format_html("{} ({})", shorten(article.title or article.url or str(article.pk), 60), when)
 
     @admin.action(description="Merge selected clusters (the same words)", permissions=["change"])

@@ -3,11 +3,13 @@ readers who may only look."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from corpus.models import Quote, QuoteCluster
+from corpus.models import Article, Quote, QuoteCluster
 from tests.api.conftest import make_user
 from tests.corpus.test_clusters import _quote, two_clusters  # noqa: F401
 
@@ -39,6 +41,15 @@ def test_changelist_and_change_page_query_counts(client, two_clusters, role):  #
     assert _queries(client, "/admin/corpus/quotecluster/?speakers_disagree__exact=1") == expected
     page = client.get(f"/admin/corpus/quotecluster/{cluster.pk}/change/")
     assert "We cannot wait another winter" in page.content.decode()
+
+
+def test_changelist_dates_an_undated_first_appearance_by_its_ingest_time(client, two_clusters):  # noqa: F811
+    a, *_ = two_clusters
+    client.force_login(_staff("editor"))
+    listed = client.get("/admin/corpus/quotecluster/").content.decode()
+    assert f"(undated, ingested {a.ingested_at.date().isoformat()})" in listed
+    Article.objects.filter(pk=a.pk).update(published_at=datetime(2026, 3, 1, 8, tzinfo=UTC))
+    assert "(2026-03-01)" in client.get("/admin/corpus/quotecluster/").content.decode()
 
 
 def test_merge_action_and_take_out_action(client, two_clusters):  # noqa: F811

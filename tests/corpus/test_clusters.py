@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import random
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -349,7 +349,11 @@ def test_api_quote_cluster_and_filter(two_clusters):
     assert body["id"] == quote.cluster_id and body["size"] == 2 and body["articles"] == 2
     assert body["first_appearance"]["article"] == a.pk
     assert body["first_appearance"]["url"] == "https://a.example/1"
+    # Neither article is dated: the first appearance is the earliest ingested, and says when that was.
+    assert body["first_appearance"]["published_at"] is None
+    assert _when(body["first_appearance"]["ingested_at"]) == a.ingested_at
     assert [m["article"] for m in body["members"]] == [a.pk, b.pk]
+    assert [_when(m["ingested_at"]) for m in body["members"]] == [a.ingested_at, b.ingested_at]
     assert body["speakers"] == [{"id": quote.speaker_id, "name": "Helena Vasquez", "quotes": 2}]
     assert response.headers["ETag"]
     listed = client.get("/api/quotes/", {"cluster": quote.cluster_id}).json()["results"]
@@ -360,6 +364,26 @@ def test_api_quote_cluster_and_filter(two_clusters):
     )
     missing = client.get(f"/api/quotes/{lone.pk}/cluster/")
     assert missing.status_code == 404 and "stands alone" in missing.json()["detail"]
+
+
+def _when(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+@pytest.mark.django_db
+def test_api_first_appearance_gives_its_publication_date_and_its_ingest_time():
+    """A dated first appearance comes before an undated article ingested earlier, and carries both dates."""
+    undated = _ingest("https://a.example/1", WALL)
+    dated = _ingest("https://b.example/2", f"Monday. {WALL}", "2026-03-02T08:00:00Z")
+    body = client_for(None).get(f"/api/quotes/{_quote(undated, 'We cannot wait').pk}/cluster/").json()
+    first = body["first_appearance"]
+    assert first["article"] == dated.pk and first["quote"] == _quote(dated, "We cannot wait").pk
+    assert _when(first["published_at"]) == datetime(2026, 3, 2, 8, tzinfo=UTC)
+    assert _when(first["ingested_at"]) == dated.ingested_at
+    assert [(m["article"], m["published_at"] is None) for m in body["members"]] == [
+        (dated.pk, False),
+        (undated.pk, True),
+    ]
 
 
 @pytest.mark.django_db
