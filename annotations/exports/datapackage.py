@@ -79,7 +79,8 @@ DESCRIPTIONS: dict[str, str] = {
     "speaker_aliases": "Other names of a speaker.",
     "tags": "The controlled vocabulary, with its hierarchy (parent_id).",
     "checkworthy_dismissals": "Sentences the machine suggested as worth checking that an editor dismissed, by "
-    "their words (text): they are not suggested again, wherever the offsets move.",
+    "their words (text): they are not suggested again, wherever the offsets move. start and end: where the words "
+    "first are in the article's text (empty when no longer there); they place them when the text is left out.",
 }
 
 # Columns whose meaning their name does not say.

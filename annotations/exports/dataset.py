@@ -20,6 +20,7 @@ from operator import itemgetter
 from typing import Any
 
 from django.db.models import Case, F, Q, QuerySet, TextField, When
+from django.db.models.functions import StrIndex
 from django.db.models.sql.constants import MULTI
 
 from corpus.models import Article
@@ -86,7 +87,12 @@ CLAIM_COLUMNS = (
     "fact_check__reviewer__username", "fact_check__published_at",
 )  # fmt: skip
 
-DISMISSAL_COLUMNS = ("article_id", "id", "text", "dismissed_by__username", Rfc3339("dismissed_at"))
+# Where the dismissed words first are in the article's text (1-based, 0 when they are not there): what
+# places them when the export leaves the words out (``--text none``).
+DISMISSAL_COLUMNS = (
+    "article_id", "id", "text", StrIndex("article__text", "text"), "dismissed_by__username",
+    Rfc3339("dismissed_at"),
+)  # fmt: skip
 
 # Lists are ordered by (start, end, id), the items without offsets first: NULLS FIRST says so to every
 # database (they disagree on where nulls go by default).

@@ -259,16 +259,26 @@ def article_record(
         "quotes": quote_items,
         "annotations": annotation_items,
         "claims": claim_records(claims, options) if claims else [],
-        # The suggested sentences an editor dismissed (``CheckWorthyDismissal``), by their words.
+        # The suggested sentences an editor dismissed (``CheckWorthyDismissal``), by their words and
+        # where those first are in the text (null when no longer there).
         "checkworthy_dismissals": [
             {
+                **dismissal_span(dismissed, position),
                 "text": dismissed if with_text else None,
                 "dismissed_by": authors[username],
                 "dismissed_at": rfc3339(dismissed_at),
             }
-            for _, _, dismissed, username, dismissed_at in dismissals
+            for _, _, dismissed, position, username, dismissed_at in dismissals
         ],
     }
+
+
+def dismissal_span(words: str, position: int | None) -> dict[str, int | None]:
+    """``start`` and ``end`` of a dismissal's words from their 1-based ``position`` in the article's text
+    (SQL's ``STRPOS``/``INSTR``, in code points; 0 when the words are not in it)."""
+    if not position:
+        return {"start": None, "end": None}
+    return {"start": position - 1, "end": position - 1 + len(words)}
 
 
 def article_line(

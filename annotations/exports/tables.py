@@ -17,12 +17,13 @@ from datetime import datetime
 from operator import itemgetter
 
 from django.db.models import QuerySet, TextField, Value
+from django.db.models.functions import StrIndex
 
 from corpus.models import Article
 
 from ..models import Annotation
 from .dataset import row_blocks, tagged_blocks
-from .records import evidence_items, layer_of
+from .records import dismissal_span, evidence_items, layer_of
 from .selection import Selection
 
 Rows = list[tuple]
@@ -212,11 +213,23 @@ def _tags(selection: Selection, size: int) -> Iterator[Rows]:
 
 def _checkworthy_dismissals(selection: Selection, size: int) -> Iterator[Rows]:
     options = selection.options
-    columns = ("article_id", "text", "dismissed_by__username", "dismissed_at")
+    columns = (
+        "article_id",
+        "text",
+        StrIndex("article__text", "text"),
+        "dismissed_by__username",
+        "dismissed_at",
+    )
     for block in row_blocks(selection.checkworthy_dismissals.values_list(*columns), size=size):
         yield [
-            (article_id, text if options.with_text else None, options.author(username), _ts(dismissed_at))
-            for article_id, text, username, dismissed_at in block
+            (
+                article_id,
+                *dismissal_span(text, position).values(),
+                text if options.with_text else None,
+                options.author(username),
+                _ts(dismissed_at),
+            )
+            for article_id, text, position, username, dismissed_at in block
         ]
 
 
@@ -312,7 +325,7 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         "checkworthy_dismissals",
-        (("article_id", INT), ("text", STR), ("dismissed_by", STR), ("dismissed_at", TS)),
+        (("article_id", INT), ("start", INT), ("end", INT), ("text", STR), ("dismissed_by", STR), ("dismissed_at", TS)),
         _checkworthy_dismissals,
     ),
 )  # fmt: skip

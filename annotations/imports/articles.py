@@ -95,7 +95,7 @@ class ArticleRecords:
         quotes = self._quotes(article_id, record, text, paragraphs, match, own, fail, batch)
         annotations = self._annotations(article_id, record, text, paragraphs, quotes, match, fail, batch)
         self._claims(article_id, record, annotations, match, own, fail, batch)
-        self._dismissals(article_id, record, fail, batch)
+        self._dismissals(article_id, record, text, fail, batch)
         if match is None:
             batch.created += 1
         else:
@@ -316,10 +316,10 @@ class ArticleRecords:
             if check:
                 self._fact_check(claim, check, fail, f"{where}.fact_check", batch)
 
-    def _dismissals(self, article_id: int, record: dict, fail, batch: Batch) -> None:
+    def _dismissals(self, article_id: int, record: dict, article_text: str, fail, batch: Batch) -> None:
         """The check-worthy suggestions editors dismissed (schema version 3; none in earlier exports).
         One the article already holds is left as it is (``writing.dismissals_insert``); one exported
-        without its words (``--text none``) cannot be matched to a sentence and is left out."""
+        without its words (``--text none``) takes them from the article's text by its offsets."""
         items = record.get("checkworthy_dismissals") or []
         if not isinstance(items, list):
             fail("checkworthy_dismissals", "is not a list")
@@ -329,7 +329,14 @@ class ArticleRecords:
                 fail(where, "is not an object")
             text = item.get("text")
             if text is None:
-                continue
+                start, end = item.get("start"), item.get("end")
+                if start is None and end is None:
+                    fail(
+                        f"{where}.text",
+                        "a dismissal with neither its words nor their offsets (words no longer in the "
+                        "article's text, exported with --text none) cannot be placed: export it with its text",
+                    )
+                text = span_words(article_text, start, end, None, where, "text", fail)
             if not isinstance(text, str) or not text.strip():
                 fail(f"{where}.text", f"{text!r} is not a sentence's words")
             editor = self.names.user(item.get("dismissed_by"), batch)

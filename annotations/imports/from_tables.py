@@ -254,6 +254,8 @@ def _chunk_records(
             "claims": [],
             "checkworthy_dismissals": [
                 {
+                    "start": d.get("start"),
+                    "end": d.get("end"),
                     "text": d.get("text"),
                     "dismissed_by": d.get("dismissed_by"),
                     "dismissed_at": _iso(d.get("dismissed_at")),

@@ -93,6 +93,12 @@ def varied(corpus):
     CheckWorthyDismissal.objects.create(
         article=second, text="Arrivals fell 4%.", dismissed_by=corpus.reviewer
     )
+    # One whose words are in the text, after characters outside ASCII: its offsets are code points.
+    last = paragraphs[-1]
+    assert not second.text[: last.start].isascii()
+    CheckWorthyDismissal.objects.create(
+        article=second, text=second.text[last.start : last.end], dismissed_by=corpus.editor
+    )
     return {"several": several, "machine": machine, "orphan": orphan}
 
 
@@ -105,6 +111,12 @@ def _span_key(item) -> tuple:
 
 def _rfc3339(value):
     return None if value is None else value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _dismissal_span(text: str, words: str) -> dict:
+    """Where the dismissed words first are in the article's text, in code points (null when not there)."""
+    at = text.find(words)
+    return {"start": None, "end": None} if at < 0 else {"start": at, "end": at + len(words)}
 
 
 def _fact_check_of(claim):
@@ -233,6 +245,7 @@ def _reference_records(options: ExportOptions) -> list[dict]:
                 "claims": claims,
                 "checkworthy_dismissals": [
                     {
+                        **_dismissal_span(article.text, d.text),
                         "text": d.text if options.with_text else None,
                         "dismissed_by": options.author(d.dismissed_by.username),
                         "dismissed_at": _rfc3339(d.dismissed_at),

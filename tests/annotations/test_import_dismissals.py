@@ -4,10 +4,12 @@ them back, with who dismissed them and when, without a duplicate when the articl
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import UTC, datetime
 
 import pytest
+from django.core.management import call_command
 
 from annotations import services
 from annotations.exports.records import SCHEMA_VERSION
@@ -107,3 +109,76 @@ def test_an_export_of_version_2_has_none_and_imports(tmp_path, dismissed):
     result = dataset_import(path=tmp_path / "old.jsonl")
     assert result.errors == [] and result.created == 2
     assert not CheckWorthyDismissal.objects.exists()
+
+
+@pytest.mark.parametrize(("fmt", "name"), [("jsonl", "dataset"), ("csv", "t.zip"), ("parquet", "p")])
+def test_text_none_dismissals_are_placed_by_their_offsets(tmp_path, dismissed, fmt, name):
+    """Exported without their words, dismissals carry where the words are (code points into the text):
+    the holder of the texts gets them back from its own articles."""
+    before = _held()
+    path = _export(fmt, tmp_path / name, "--text", "none")
+    CheckWorthyDismissal.objects.all().delete()
+    result = dataset_import(path=path)
+    assert result.errors == [] and result.merged == 2
+    assert result.counts["dismissals"] == len(dismissed) and _held() == before
+
+
+def test_text_none_jsonl_gives_offsets_and_no_words(tmp_path, dismissed):
+    out = _export("jsonl", tmp_path / "d", "--text", "none")
+    records = [json.loads(line) for line in (out / "articles.jsonl").read_text().splitlines()]
+    texts = {a.url: a.text for a in _seed_articles()}
+    placed = {
+        (r["url"], texts[r["url"]][d["start"] : d["end"]])
+        for r in records
+        for d in r["checkworthy_dismissals"]
+        if d["text"] is None
+    }
+    assert placed == set(dismissed)
+
+
+def _text_none_record(tmp_path, change) -> tuple:
+    out = _export("jsonl", tmp_path / "d", "--text", "none")
+    lines = (out / "articles.jsonl").read_text().splitlines()
+    number, record = next(
+        (n, json.loads(line)) for n, line in enumerate(lines, 1) if json.loads(line)["checkworthy_dismissals"]
+    )
+    change(record["checkworthy_dismissals"][0])
+    lines[number - 1] = json.dumps(record, ensure_ascii=False)
+    (tmp_path / "bad.jsonl").write_text("".join(line + "\n" for line in lines))
+    CheckWorthyDismissal.objects.all().delete()
+    return dataset_import(path=tmp_path / "bad.jsonl"), number
+
+
+def test_a_dismissal_with_neither_words_nor_offsets_is_refused_naming_file_line_and_field(
+    tmp_path, dismissed
+):
+    result, number = _text_none_record(tmp_path, lambda item: item.update(start=None, end=None))
+    assert result.failed == 1 and result.merged == 1
+    (error,) = result.errors
+    assert f"bad.jsonl line {number}" in error
+    assert "checkworthy_dismissals[0].text" in error and "neither its words nor their offsets" in error
+
+
+def test_a_dismissal_with_offsets_outside_the_text_is_refused(tmp_path, dismissed):
+    result, number = _text_none_record(tmp_path, lambda item: item.update(start=10**7, end=10**7 + 5))
+    (error,) = result.errors
+    assert f"bad.jsonl line {number}" in error and "checkworthy_dismissals[0].start" in error
+    assert "not a span of the text" in error
+
+
+def test_text_none_dismissals_of_an_article_not_here_are_refused_with_the_article(tmp_path, dismissed):
+    path = _export("jsonl", tmp_path / "d", "--text", "none")
+    _wipe()
+    result = dataset_import(path=path)
+    assert result.created == 0 and result.failed == 2
+    assert "articles.jsonl line 1: field 'text': this export carries no text" in result.errors[0]
+    assert not CheckWorthyDismissal.objects.exists()
+
+
+def test_the_command_imports_text_none_dismissals_and_says_how_many(tmp_path, dismissed):
+    path = _export("csv", tmp_path / "t.zip", "--text", "none")
+    CheckWorthyDismissal.objects.all().delete()
+    out = io.StringIO()
+    call_command("import_dataset", str(path), stdout=out)
+    assert f"{len(dismissed)} dismissals" in out.getvalue()
+    assert CheckWorthyDismissal.objects.count() == len(dismissed)
