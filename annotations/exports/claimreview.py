@@ -217,6 +217,8 @@ def claim_review(
     if claim.claimant is not None:
         item["author"] = _author(claim.claimant)
     elif quoted is not None and quoted.speaker is not None:
+        # The reviewed quote's own speaker, even when its cluster's quotes name others: the fact-check is
+        # about this attribution of the words.
         item["author"] = _author(quoted.speaker)
     # When the claim was made: words other articles quoted earlier were made public on their first
     # appearance (the earliest dated one, APPEARANCE_ORDER putting undated articles last).

@@ -246,3 +246,38 @@ def test_known_clusters_are_kept_to_a_bound(published, monkeypatch):
     with CaptureQueriesContext(connection) as captured:
         assert claimreview.quoted_in([fact_check], known=known)[fact_check.pk] == quoted
     assert len(captured) == 1  # its quotes only
+
+
+def test_when_the_clusters_speakers_disagree_the_author_is_the_reviewed_quotes_own_speaker(
+    client, tmp_path, db
+):
+    """Two outlets give the same words to different people: a fact-check of each names as the claim's
+    author the speaker its own quote names, not the first appearance's nor the most quoted one; in the
+    export, through the API and on the public page alike."""
+    first = _ingest("https://first.example/1", WALL, "2026-03-01T08:00:00Z")
+    _ingest("https://again.example/2", f"Again: {WALL}", "2026-03-02T08:00:00Z")
+    other = _ingest(
+        "https://other.example/3",
+        '"We cannot wait another winter while the sea eats the road," said councillor Tom Reyes.',
+        "2026-03-03T08:00:00Z",
+    )
+    words = "We cannot wait another winter"
+    misattributed = _quote(other, words)
+    assert misattributed.cluster_id == _quote(first, words).cluster_id
+    assert misattributed.cluster.speakers_disagree
+    on_other = _publish_on(other, words, 1)
+    on_first = _publish_on(first, words, 2)
+    reader = UserFactory(username="reader", groups=["Viewer"])
+    client.force_login(reader)
+    api = json.loads(b"".join(client.get("/api/exports/claimreview/").streaming_content))["@graph"]
+    for graph in (_graph(tmp_path), {r["url"]: r for r in api}):
+        authors = {
+            url.rstrip("/").rsplit("/", 1)[-1]: r["itemReviewed"]["author"]["name"]
+            for url, r in graph.items()
+        }
+        assert authors == {str(on_other.pk): "Tom Reyes", str(on_first.pk): "Helena Vasquez"}
+        reviewed = next(r for url, r in graph.items() if url.endswith(f"/fact-checks/{on_other.pk}/"))
+        assert reviewed["itemReviewed"]["firstAppearance"]["url"] == "https://first.example/1"
+    html = client.get(f"/fact-checks/{on_other.pk}/").content.decode()
+    review = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
+    assert review["itemReviewed"]["author"] == {"@type": "Person", "name": "Tom Reyes"}
