@@ -205,7 +205,7 @@ class QuoteExtractor(ReportedSpeech):
             if intro is not None and intro.resolution.key is not None:
                 self._set(found, intro, "colon-introduction", 0.8)
             elif attr is not None and attr.resolution.key is not None:
-                self._set(found, attr, "next-paragraph-attribution", 0.75)
+                self._set(found, attr, attr.rule, 0.75)
             elif (
                 previous is not None
                 and previous.position in self._last_speaker
@@ -646,6 +646,17 @@ class QuoteExtractor(ReportedSpeech):
         s = self.text[p.start : p.end]
         if s[:1] in _ALL_MARKS or len(s) > 300:
             return None
+        if s[:1] in _SIGNATURE_DASHES:
+            # "- Dana Cole." or "—Dana Cole, Tulsa." under a quote: a signature line names who spoke.
+            tokens = self._tokens(s, 1, len(s))
+            run = 0
+            while run < len(tokens) and run < 6 and (_is_cap(tokens[run]) or tokens[run].text == "."):
+                run += 1
+            # A name alone, then nothing, a full stop or an appositive ("—Tom Reyes, Dayton.").
+            if run and len(tokens) <= 14 and (run == len(tokens) or tokens[run].text in ",.("):
+                phrase = s[tokens[0].start : tokens[run - 1].end].rstrip(".")
+                return _Attribution(self._resolve(phrase), s[:1], "dash-attribution")
+            return None
         sentences = split_sentences(s)
         first_start, first_end = sentences[0]
         tokens = self._tokens(s, first_start, first_end)
@@ -921,6 +932,8 @@ class QuoteExtractor(ReportedSpeech):
 
 
 _DOUBLE_MARKS = '"\u201c\u201d\u201e\u00ab\u00bb'
+# Dashes that open a signature line under a quote; a hyphen too, as plain text writes one.
+_SIGNATURE_DASHES = "-" + _DASHES
 _BE = wordset("is was are were be been being")
 _CLAUSE_TURNS = wordset("but while whereas although though yet")
 # Words that join a second verb to the subject of the first ("... and then said").
