@@ -214,9 +214,49 @@ class QuoteExtractor(ReportedSpeech):
                 self._take_speaker(
                     found, self._last_speaker[previous.position], "continues-previous-speaker", 0.7
                 )
+            else:
+                before = self._sentence_before(found, p, masked, sentences, previous)
+                if before is not None:
+                    self._set(found, before, "previous-sentence-subject", 0.6)
         spoken = [f for f in self.found[first_found:] if f.speaker is not None]
         if spoken:
             self._last_speaker[p.position] = max(spoken, key=lambda f: f.start)
+
+    def _sentence_before(
+        self,
+        found: Found,
+        p: ParagraphSpec,
+        masked: str,
+        sentences: list[tuple[int, int]],
+        previous: ParagraphSpec | None,
+    ) -> _Attribution | None:
+        """ "Reyes praised the plan. “We need someone who ...”": a quote that opens its sentence with no
+        attribution is from the person the sentence before is about, when that sentence quotes no one
+        and has a person acting as its subject (the previous paragraph's last sentence for a quote that
+        opens its paragraph)."""
+        open_at = found.start - p.start - 1
+        number = next((n for n, (a, b) in enumerate(sentences) if a <= open_at < b), None)
+        if number is None or masked[sentences[number][0] : open_at].strip():
+            return None
+        if number:
+            text, (start, end), offset = masked, sentences[number - 1], p.start
+        elif (
+            previous is not None
+            and previous.role != "title"
+            and previous.position not in self._last_speaker
+            and previous.end - previous.start <= _WINDOW
+        ):
+            text, offset = self.text[previous.start : previous.end], previous.start
+            if any(mark in text for mark in _DOUBLE_MARKS):
+                return None
+            start, end = split_sentences(text)[-1]
+        else:
+            return None
+        tokens = self._tokens(text, start, end)
+        sentence_start, self._cursor = self._cursor, offset + start
+        acting = self._acting_subject(text, end, (tokens, [t.start for t in tokens]))
+        self._cursor = sentence_start
+        return acting
 
     # -- classification --------------------------------------------------------------------------------
 

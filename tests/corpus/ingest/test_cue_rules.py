@@ -39,3 +39,29 @@ def test_a_dash_line_that_is_a_sentence_names_no_one():
         body('"We need the plant back. Every one of us does."', "- The vote was held on Monday.")
     )
     assert found == {"We need the": ("direct", None)}
+
+
+def test_a_quote_after_a_sentence_about_a_person_is_that_persons():
+    found = speakers(
+        body(
+            "Dana Cole praised the plan and its leader. "
+            '"We need someone who cuts through the noise and brings people together."',
+            "Tom Reyes continued his remarks.",
+            '"Eight years ago it was different. Now nobody listens to the council."',
+        )
+    )
+    assert found == {
+        "We need someone": ("direct", "Dana Cole"),
+        "Eight years ago": ("direct", "Tom Reyes"),
+    }
+
+
+def test_a_quote_after_a_sentence_about_no_person_stays_unattributed():
+    found = speakers(
+        body(
+            "Dana Cole arrived late.",
+            "The crowd booed the speaker loudly.",
+            '"Not again, not this year, not with these people."',
+        )
+    )
+    assert found == {"Not again, not": ("direct", None)}
