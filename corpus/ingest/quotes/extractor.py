@@ -38,6 +38,7 @@ from .lexicon import (
     CUE_PARTICIPLES,
     CUE_PAST,
     CUE_VERBS,
+    IRREGULAR_PAST,
     PARTIAL_VERBS,
 )
 from .marks import (
@@ -80,6 +81,7 @@ _ARTICLES = wordset("the a an one")
 _DOCUMENTS = DOC_HEADS | wordset("ad ads poll website video")
 _DOCUMENT_MODIFIERS = wordset("new fresh latest recent early earlier first second last national joint")
 _POSSESSIVE = re.compile("['\u2019]s?$")
+_CONTRACTED = re.compile("(?:i|we|you|they|he|she|it)['\u2019][a-z]+$", re.IGNORECASE)
 
 
 # -- the extractor -----------------------------------------------------------------------------------------
@@ -637,11 +639,13 @@ class QuoteExtractor(ReportedSpeech):
         if 0 < turn < len(before) - 1:
             before = before[turn + 1 :]
         phrase = sentence_subject(s, before)
-        if not phrase or phrase.split()[0].casefold().endswith("ing"):
-            return None
+        if not phrase or phrase.split()[0].casefold().endswith("ing") or _CONTRACTED.match(phrase):
+            return None  # ("We've seen this sort of "cover-up"": the writer, not a person named "We've")
         end = s.find(phrase, before[0].start) + len(phrase)
         rest = [t for t in before if t.start >= end]
-        while rest and (rest[0].low in _AUX_ADV or rest[0].low.endswith("ly")):
+        modal = False
+        while rest and (rest[0].low in _AUX_ADV or rest[0].low == "not" or rest[0].low.endswith("ly")):
+            modal = modal or rest[0].low in _MODALS
             rest = rest[1:]
         if not rest or rest[0].kind != "w":
             return None
@@ -652,7 +656,17 @@ class QuoteExtractor(ReportedSpeech):
             rest = [t for t in rest[1:3] if t.low not in _AUX_ADV and not t.low.endswith("ly")]
             if verb in _BE or not rest or not rest[0].low.endswith("ed"):
                 return None
-        elif not verb.endswith(("ed", "s")) or verb.endswith("ss"):
+        elif modal:
+            # "Lee would not comment on ...", "Lee did post ...": a modal with a verb's bare form.
+            if (
+                verb in _BE
+                or not rest[0].text.isalpha()
+                or not rest[0].text.islower()
+                or verb.endswith("ing")
+            ):
+                return None
+        elif (not verb.endswith(("ed", "s")) and verb not in IRREGULAR_PAST) or verb.endswith("ss"):
+            # ("Lee thought the buzz was "a tribute"", "Lee made the point that ...": a past of its own.)
             return None
         resolution = self._resolve(phrase)
         if resolution.key is None or self.speakers.entity(resolution.key).kind != "person":
@@ -980,6 +994,7 @@ _CLAUSE_TURNS = wordset("but while whereas although though yet")
 _JOINING = wordset("and but or then also later")
 # Finite verbs that do not end as past tenses or third persons do.
 _FINITE = wordset("has had is was are were will would can could did does do may might should must")
+_MODALS = wordset("will would can could may might should must did does do")
 _RELATIVES = wordset("who whom whose which that")
 _STAGE_DIRECTION = re.compile(r"[(\[][A-Z][A-Z ,'\-]+[)\]]")
 _FOLLOW = re.compile(r"Follow\b[^\n]{0,120}@\w", re.IGNORECASE)

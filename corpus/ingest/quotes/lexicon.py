@@ -107,6 +107,14 @@ PARTIAL_VERBS = wordset(
     decried decries lambasted lambastes ridiculed derided praising calls
     """
 )
+# Irregular pasts and past participles of verbs a person acts with ("Lee thought", "Lee has made").
+IRREGULAR_PAST = wordset(
+    """
+    thought made found took taken gave given wrote written spoke spoken felt held led saw seen knew known
+    sent meant brought built kept left told heard stood began begun chose chosen drew drawn fought forgot
+    forgotten hid paid sold sought struck swore sworn taught threw thrown understood won wore worn
+    """
+)
 _HEADLINE_VERBS = SPEECH_VERBS | PARTIAL_VERBS | wordset("wants defends rejects hits backs")
 # Every word that makes a sentence's reported speech worth reading (see ``_indirect``).
 _TRIGGERS = SPEECH_VERBS | DOC_HEADS | wordset("according saying quoted")

@@ -65,3 +65,28 @@ def test_a_quote_after_a_sentence_about_no_person_stays_unattributed():
         )
     )
     assert found == {"Not again, not": ("direct", None)}
+
+
+def test_the_subject_of_a_modal_or_an_irregular_past_is_who_a_partial_quote_is_from():
+    found = speakers(
+        body(
+            "Mayor Lena Moreau would not comment on an order \u201cto protect workers\u201d in the city.",
+            "Councillor Paul Okoro thought the fuss was a tribute to \u201cthe skills of her husband.\u201d",
+            "Tom Reyes did post on the forum that his words were \u201csarcasm\u201d after all.",
+        )
+    )
+    assert found == {
+        "to protect workers": ("partial", "Lena Moreau"),
+        "the skills of": ("partial", "Paul Okoro"),
+        "sarcasm": ("partial", "Tom Reyes"),
+    }
+
+
+def test_a_modal_before_a_state_or_a_contracted_pronoun_as_subject_gives_no_speaker():
+    found = speakers(
+        body(
+            "Tom Reyes would be \u201cthe best choice\u201d for the board.",
+            "We\u2019ve seen this sort of \u201ccover-up in plain sight\u201d before.",
+        )
+    )
+    assert found == {"cover-up in plain": ("partial", None)}
