@@ -81,8 +81,27 @@ def subject_before(s: str, tokens: list[Tok]) -> str:
         # "O'Malley interjected to say", "Lee rushed to say": the subject of the verb before "to".
         return subject_before(s, tokens[: i - 1])
     if tok.low in ("and", "but") and i > 0:
-        # "Quinn called the move ... and said ...": both verbs share the sentence's subject.
+        # "Quinn called the move ... and said ...": both verbs share the sentence's subject, or the
+        # clause's ("There were attacks, as when Quinn faulted Ruiz and called him ...").
+        lead = next(
+            (
+                n
+                for n in range(i - 1, max(-1, i - 30), -1)
+                if tokens[n].text == "," or tokens[n].low in _CLAUSE_OPENERS
+            ),
+            -1,
+        )
+        if lead >= 0 and tokens[lead].text != "," and lead + 1 < i and _opens_subject(tokens[lead + 1]):
+            return sentence_subject(s, tokens[lead + 1 : i])
         return sentence_subject(s, tokens[:i])
+    if tok.low == "who" and i > 0:
+        # "Omar Diaz, who called the plan ...", "it was Diaz who pressed for ...": the name before.
+        j = i - 2 if tokens[i - 1].text == "," else i - 1
+        if j >= 0 and _is_cap(tokens[j]):
+            k = j
+            while k > 0 and _is_cap(tokens[k - 1]):
+                k -= 1
+            return s[tokens[_premodifier_start(tokens, k)].start : tokens[j].end]
     relative = "" if _is_cap(tok) else _relative_subject(s, tokens, i)
     if relative:
         return relative
@@ -378,6 +397,8 @@ _TIME_OPENERS = wordset(
     """
 )
 _CLAUSE_LEADS = wordset("while when although though because since if as once unless until whereas")
+# The same but "as", which is as often a preposition ("slammed the shift as a conversion and ...").
+_CLAUSE_OPENERS = _CLAUSE_LEADS - {"as"}
 
 
 def _object_of_told(tokens: list[Tok], v: int) -> int:

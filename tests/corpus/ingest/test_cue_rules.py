@@ -90,3 +90,27 @@ def test_a_modal_before_a_state_or_a_contracted_pronoun_as_subject_gives_no_spea
         )
     )
     assert found == {"cover-up in plain": ("partial", None)}
+
+
+def test_a_relative_who_before_a_cue_is_the_person_named_before_it():
+    found = speakers(
+        body(
+            "Ada Lind attacked Omar Diaz, who has called the pact \u201cinsanity,\u201d on Monday.",
+            "It was Ada Lind who pressed for a \u201cgrand bargain\u201d in 2011.",
+        )
+    )
+    assert found == {
+        "insanity,": ("partial", "Omar Diaz"),
+        "grand bargain": ("partial", "Ada Lind"),
+    }
+
+
+def test_a_second_verb_after_and_shares_the_subject_of_its_own_clause():
+    found = speakers(
+        body(
+            "There were sharper attacks, such as when Ada Lind faulted Omar Diaz on taxes and called "
+            "him a \u201cmoderate,\u201d a dig at him.",
+            "Ada Lind slammed the shift as a late conversion and accused Omar Diaz of a \u201cflip-flop.\u201d",
+        )
+    )
+    assert found == {"moderate,": ("partial", "Ada Lind"), "flip-flop.": ("partial", "Ada Lind")}
