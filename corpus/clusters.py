@@ -33,8 +33,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from hashlib import blake2b
 from operator import attrgetter
@@ -230,17 +230,37 @@ def quotes_cluster(
     a fixed number of queries per chunk of quotes, whatever the size of the corpus, and work that does
     not grow with the clusters joined: their figures follow from the joining quotes alone.
 
-    ``written``, from batched ingestion: every quote row of these articles, which are new, as it was
-    inserted (``QuoteRow``: id, article, kind, start, exact, speaker). The quotes are then taken from
-    the rows instead of read back, with the same values the database would return, and in id order, as
-    the read returns them.
+    ``written``: every quote row of these articles, which are new, as it was inserted (``QuoteRow``: id,
+    article, kind, start, exact, speaker). The quotes are then taken from the rows instead of read back,
+    with the same values the database would return, and in id order, as the read returns them.
     """
     if written is None:
         _cluster_new_quotes([article.pk for article, _ in items])
         return
+    _cluster(_new_members(items, written), new_articles=[article.pk for article, _ in items])
+
+
+def quotes_cluster_unwritten(
+    *, items: Sequence[tuple[Article, object]], rows: Sequence[tuple]
+) -> tuple[dict[int, int], Callable[[], None]]:
+    """Batched ingestion's clustering, before the quote rows of its new articles are written (``rows``, as
+    ``quotes_cluster`` takes them): the same work, but each new quote's cluster is returned, to be written
+    in its row, rather than set by an UPDATE of every row just written (on PostgreSQL a second version
+    of each row, in every index of the table). Returns those clusters (quote id -> cluster id) and the
+    recounts that read the clusters' members, to be called once the rows are written.
+
+    The rows that the clusters and fingerprints written here point to are written later in the same
+    transaction: the foreign keys are checked at commit."""
+    new = _new_members(items, rows)
+    unwritten = _Unwritten(quotes=new.keys())
+    _cluster(new, new_articles=[article.pk for article, _ in items], unwritten=unwritten)
+    return unwritten.clusters, unwritten.recount
+
+
+def _new_members(items: Sequence[tuple[Article, object]], rows: Sequence[tuple]) -> dict[int, _Member]:
     dates = {article.pk: (article.published_at, article.ingested_at) for article, _ in items}
     new: dict[int, _Member] = {}
-    for row in sorted(written, key=attrgetter("id")):
+    for row in sorted(rows, key=attrgetter("id")):
         if row.kind not in CLUSTERED_KINDS or row.start is None:
             continue
         shape = Shape.of(row.exact)
@@ -256,7 +276,22 @@ def quotes_cluster(
             _appearance(published_at, ingested_at, row.id),
             shape,
         )
-    _cluster(new, new_articles=dates.keys())
+    return new
+
+
+@dataclass(slots=True)
+class _Unwritten:
+    """The new quotes are not written yet: where each goes, and the recounts that must wait for them."""
+
+    quotes: Collection[int]  # the quotes not written yet
+    clusters: dict[int, int] = field(default_factory=dict)  # quote -> cluster, for its row
+    firsts: list[int] = field(default_factory=list)  # clusters whose first appearance is found again
+    merged: list[int] = field(default_factory=list)  # clusters that took others in, counted again
+
+    def recount(self) -> None:
+        clusters_firsts_recount(self.firsts)
+        if self.merged:
+            clusters_refresh(ids=self.merged)
 
 
 def articles_cluster(*, article_ids: Iterable[int], chunk: int = 2000) -> None:
@@ -286,9 +321,12 @@ def _cluster_new_quotes(article_ids: list[int], *, only: Sequence[int] | None = 
     _cluster(new)
 
 
-def _cluster(new: dict[int, _Member], new_articles: Collection[int] = ()) -> None:
+def _cluster(
+    new: dict[int, _Member], new_articles: Collection[int] = (), unwritten: _Unwritten | None = None
+) -> None:
     """Place the ``new`` quotes (none of them fingerprinted yet). ``new_articles``: articles whose quotes
-    are all among those just written, none of them clustered before."""
+    are all among those just written, none of them clustered before. ``unwritten``: the new quotes' rows
+    are not written yet (``quotes_cluster_unwritten``)."""
     if not new:
         return
     # Candidates through the index: the quotes that hold a fingerprint of a new quote. A fingerprint is
@@ -358,7 +396,7 @@ def _cluster(new: dict[int, _Member], new_articles: Collection[int] = ()) -> Non
     groups: dict[int, list[int]] = defaultdict(list)
     for pk in parent:
         groups[find(pk)].append(pk)
-    _assign(groups.values(), members, best, new_articles)
+    _assign(groups.values(), members, best, new_articles, unwritten)
 
 
 def _assign(
@@ -366,6 +404,7 @@ def _assign(
     members: dict[int, _Member],
     best: dict[int, tuple],
     new_articles: Collection[int] = (),
+    unwritten: _Unwritten | None = None,
 ) -> None:
     """Give every group one cluster. A group that reaches existing clusters joins them; clusters that
     hold a quote an editor placed are never merged by the machine (a new quote joins the one it matches
@@ -415,7 +454,10 @@ def _assign(
     # One UPDATE ... WHERE id IN (...) per cluster: a CASE per row (bulk_update) is far slower on SQLite.
     by_cluster: dict[int, list[int]] = defaultdict(list)
     for pk, cluster in placements.items():
-        by_cluster[cluster].append(pk)
+        if unwritten is not None and pk in unwritten.quotes:
+            unwritten.clusters[pk] = cluster  # its row is written with it
+        else:
+            by_cluster[cluster].append(pk)
     for cluster, quote_ids in sorted(by_cluster.items()):
         for chunk in _chunks(quote_ids):
             update_column(Quote, "cluster", cluster, chunk)
@@ -431,7 +473,13 @@ def _assign(
     for pk, cluster in placements.items():
         if (article := members[pk].article_id) in placed_new:
             placed_new[article].append((pk, cluster))
-    _clusters_grow(joins, placed_new)
+    unknown_first = _clusters_grow(joins, placed_new)
+    if unwritten is not None:
+        # Both read the clusters' members, the new quotes among them.
+        unwritten.firsts.extend(unknown_first)
+        unwritten.merged.extend(merges)
+        return
+    clusters_firsts_recount(unknown_first)
     if merges:
         clusters_refresh(ids=merges)
 
@@ -482,14 +530,15 @@ _CLUSTER_FIGURES = ["first_quote", "size", "articles", "speakers_disagree", "spe
 
 def _clusters_grow(
     joins: dict[int, list[_Member]], known: Mapping[int, list[tuple[int, int]]] | None = None
-) -> None:
+) -> list[int]:
     """Existing clusters take in quotes that were in none (already placed in them): each cluster's size,
     articles, first appearance and speakers follow from its row, its first quote's date and the joining
     quotes alone, whatever its size. Three queries for all the clusters of a batch, two when ``known``
     gives the clustered quotes, ``(quote, cluster)``, of every joining article (new articles: their
-    quotes were all just placed)."""
+    quotes were all just placed). Returns the clusters whose earliest quote was deleted, for
+    ``clusters_firsts_recount`` once every joining quote is written."""
     if not joins:
-        return
+        return []
     known = known or {}
     joining = {m.pk for ms in joins.values() for m in ms}
     articles = sorted({m.article_id for ms in joins.values() for m in ms})
@@ -536,7 +585,7 @@ def _clusters_grow(
             changed.append(cluster)
     for chunk in _chunks(changed, UPDATE_ROWS):
         update_rows(chunk, _CLUSTER_FIGURES)
-    clusters_firsts_recount(unknown_first)
+    return unknown_first
 
 
 def clusters_firsts_recount(ids: Sequence[int]) -> None:

@@ -13,7 +13,7 @@ from django.db import DataError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from ..bulk import insert, reserve_ids, row_from, row_type, table
-from ..clusters import quotes_cluster
+from ..clusters import quotes_cluster, quotes_cluster_unwritten
 from ..events import event_send
 from ..ingest.readers import ArticleInput, IngestError
 from ..ingest.types import LOCAL_SPEAKER_KINDS, ProcessedArticle, SpeakerDirectory, SpeakerRef
@@ -353,18 +353,27 @@ def _store_batch(ready, directory, default_source, default_language) -> dict[int
                         stamp,  # created_at
                         stamp,  # updated_at
                         1,  # version
+                        None,  # cluster
                     )
                 )
             )
         offset += len(processed.quotes)
-    insert(QuoteRow, quote_rows)
-
     items = list(zip(articles, processed_all, strict=True))
-    for hook in _ingest_hooks():
-        if hook is quotes_cluster:
-            # The quotes it places are the rows just written: given to it rather than read back.
-            hook(items=items, written=quote_rows)
-        else:
+    hooks = _ingest_hooks()
+    recount = None
+    if quotes_cluster in hooks:
+        # The quotes are clustered before their rows are written, from the rows, so that each is written
+        # with its cluster rather than updated right after.
+        clusters, recount = quotes_cluster_unwritten(items=items, rows=quote_rows)
+        if clusters:
+            quote_rows = [
+                row._replace(cluster=clusters[row.id]) if row.id in clusters else row for row in quote_rows
+            ]
+    insert(QuoteRow, quote_rows)
+    if recount is not None:
+        recount()
+    for hook in hooks:
+        if hook is not quotes_cluster:
             hook(items=items)
     # One event for the batch: a listener makes one delivery of it, not one per article.
     event_send(name="article.ingested", ids=[article.pk for article in articles])
@@ -441,6 +450,7 @@ QuoteRow = row_type(
     "created_at",
     "updated_at",
     "version",
+    "cluster",
 )
 
 # The rows above are made positionally where thousands are made per batch: their column order is fixed here.
@@ -448,7 +458,7 @@ assert ParagraphRow._fields == ("id", "article", "position", "role", "rule", "st
 assert QuoteRow._fields == (
     *("id", "article", "paragraph", "kind", "start", "end", "exact", "anchor", "anchor_score", "continues"),
     *("speaker", "speaker_mention", "cue", "via", "confidence", "rule", "origin", "verified", "corrected_by"),
-    *("pipeline_version", "created_at", "updated_at", "version"),
+    *("pipeline_version", "created_at", "updated_at", "version", "cluster"),
 )
 
 

@@ -196,6 +196,41 @@ def test_batched_ingest_clusters_within_the_batch_and_costs_the_same_queries_for
     assert QuoteCluster.objects.get().size == 17
 
 
+PIER = (
+    "“The pier has stood for a hundred years and the town owes it another hundred of careful repair,” said "
+    "council chair Helena Vasquez."
+)
+
+
+@pytest.mark.django_db
+def test_batched_ingest_writes_each_quote_with_its_cluster_rather_than_updating_it_after():
+    """A batch's quotes are placed before their rows are written: joining a cluster sends no UPDATE of
+    quote rows, and a cluster merged by a new quote, counted again once the rows are written, counts it."""
+    list(batch_ingest(records=[_record(f"https://wall.example/{i}", f"Wall {i}. {WALL}") for i in range(2)]))
+    list(batch_ingest(records=[_record(f"https://pier.example/{i}", f"Pier {i}. {PIER}") for i in range(3)]))
+    assert sorted(QuoteCluster.objects.values_list("size", flat=True)) == [2, 3]
+    joining = [_record(f"https://late.example/{i}", f"Late {i}. {WALL}") for i in range(2)]
+    with CaptureQueriesContext(connection) as captured:
+        list(batch_ingest(records=joining))
+    assert not [q["sql"] for q in captured if q["sql"].startswith('UPDATE "corpus_quote" ')]
+    assert sorted(QuoteCluster.objects.values_list("size", "articles")) == [(3, 3), (4, 4)]
+    # One quote holding both clusters' words: they become one (the quotes of the one merged away move).
+    [bridging] = batch_ingest(
+        records=[
+            _record(
+                "https://both.example/",
+                "Both. “We cannot wait another winter while the sea eats the road, and we will not ask the "
+                "fishermen to pay for it. The pier has stood for a hundred years and the town owes it another "
+                "hundred of careful repair,” said council chair Helena Vasquez.",
+            )
+        ]
+    )
+    [cluster] = QuoteCluster.objects.all()
+    assert (cluster.size, cluster.articles) == (8, 8)
+    assert Quote.objects.filter(cluster=cluster).count() == 8
+    assert Quote.objects.get(article=bridging.article, kind="direct").cluster_id == cluster.pk
+
+
 def _clustering() -> tuple:
     """Every cluster by its members (ids differ between runs), with its figures, and the fingerprints."""
     members: dict[int, set[int]] = {}
