@@ -101,7 +101,7 @@ _POSTPOSED_CUES = wordset(
 )
 # "Trump says", "Trump has also", "Cruz openly admitted": a lone name followed by a verb-like word.
 _LONE_SUBJECT = re.compile(
-    r" (?:[a-z]+ly )?(?:[a-z]+ed|says|tells|adds|has|had|is|was|will|would|also|then|did|does|can|could|wants|thinks)\b"
+    r" (?:[a-z]+ly )?(?:[a-z]+ed|said|says|told|tells|adds|has|had|is|was|will|would|also|then|did|does|can|could|wants|thinks)\b"
 )
 
 
@@ -425,7 +425,7 @@ def _runs(masked: str):
 # Titles that, inside a capitalized run, end the words before a name (not "King", "Judge" or "Chief",
 # which may be surnames).
 _INNER_TITLES = wordset(
-    "secretary director ambassador senator governor president chairman chairwoman spokesman spokeswoman "
+    "secretary director ambassador senator governor president chairman chairwoman spokesman spokeswoman mayor "
     "spokesperson commissioner sen rep gov"
 )
 _LOWER_WORD = re.compile(r" ([a-z][a-z\-]*)\b")

@@ -490,3 +490,21 @@ def test_a_bare_surname_is_the_first_person_of_that_name():
 def test_what_stands_before_a_title_inside_a_run_is_no_part_of_the_name():
     text = "Labor Secretary Tom Perez spoke. Then New Jersey Steve Lone spoke. FBI Director Jim Combe left."
     assert [m.name for m in mentions_of(text).mentions] == ["Tom Perez", "Steve Lone", "Jim Combe"]
+
+
+def test_a_lone_surname_that_said_or_told_is_a_subject():
+    mentions = mentions_of("Harbor officials met on Monday. Vantreel said he understood the anger.")
+    assert [m.name for m in mentions.mentions] == ["Vantreel"]
+    assert mentions.gender_of("vantreel") == MALE
+    assert [m.name for m in mentions_of("Then Okonjo told reporters about it.").mentions] == ["Okonjo"]
+
+
+def test_a_mayor_inside_a_run_ends_what_comes_before_the_name():
+    article = process(
+        body(
+            '"We need the visitors," said Port Harbor City Mayor Don Vantreel in an interview.',
+            "But Vantreel, the first mayor of his party in years, stopped short of praise for Ann Roe's plan.",
+            '"The town has suffered enough," he said.',
+        )
+    )
+    assert said(article, "The town has suffered") == "Don Vantreel"
