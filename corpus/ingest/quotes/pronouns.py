@@ -217,7 +217,7 @@ class PersonMentions:
                 and last not in known
                 and gender is None
                 and not (subject and _LONE_SUBJECT.match(masked, run_end) and not last.endswith("ing"))
-                and not (subject and masked.startswith(", who ", run_end))  # "Zola, who was honored"
+                and not (subject and _WHO_AFTER.match(masked, run_end))  # "Zola, who was honored"
             ):
                 continue  # a lone capitalized word not introduced, titled nor acting: not evidence of a person
             # Pronouns between the previous name and this one speak for the previous name's gender.
@@ -429,6 +429,8 @@ _INNER_TITLES = wordset(
     "spokesperson commissioner sen rep gov"
 )
 _LOWER_WORD = re.compile(r" ([a-z][a-z\-]*)\b")
+# ", who" after a name, whatever space follows the comma (a no-break space too).
+_WHO_AFTER = re.compile(r",\s+who\s")
 _SENTENCE_END_WORD = re.compile(r"[A-Z][a-z\u2019'\-]{2,}\.")
 
 
@@ -541,6 +543,10 @@ def _opens_clause(masked: str, at: int) -> bool:
             return True
         if low == "of" and n + 1 < len(words) and _is_title_word(words[n + 1]):
             continue  # "Secretary of State Ann Cole", "Director of National Intelligence Ann Cole"
+        if low in _POSTPOSED_CUES and low != "told":
+            # '"...," said Sen. Ann Cole', '..., said campaign spokeswoman Ann Cole': the subject after
+            # its verb, when the verb follows a quote or a comma ("Warren said Sen. Cole was" is not).
+            return n + 1 < len(words) and words[n + 1][-1] in ',"\u201d' + MASK
         if (
             low in _GOVERNING
             or (low in _NOT_NAME_START and low not in _PARTY_WORDS)  # "if Dana Cole wins"

@@ -508,3 +508,21 @@ def test_a_mayor_inside_a_run_ends_what_comes_before_the_name():
         )
     )
     assert said(article, "The town has suffered") == "Don Vantreel"
+
+
+def test_a_lone_name_with_who_after_a_no_break_space_is_a_subject():
+    mentions = mentions_of("Meanwhile Zolanne,\u00a0who was honored with a prize, spoke about courage.")
+    assert [m.name for m in mentions.mentions] == ["Zolanne"]
+
+
+def test_a_titled_name_after_a_postposed_cue_is_a_subject():
+    for text in (
+        "\u201cWe will win,\u201d said Sen. Ann Cole, a Democrat.",
+        "\u201cWe will win,\u201d said campaign spokeswoman Ann Cole.",
+    ):
+        assert [m.name for m in mentions_of(text).mentions] == ["Ann Cole"]
+    # The name after a verb that follows a subject is the reported clause's; after "told", the listener's.
+    assert [m.name for m in mentions_of("Rita Warren said Sen. Ann Cole was wrong.").mentions] == [
+        "Rita Warren"
+    ]
+    assert mentions_of("\u201cNo,\u201d he told Sen. Ann Cole.").mentions == []
