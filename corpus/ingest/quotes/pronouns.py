@@ -477,17 +477,9 @@ def _is_subject(masked: str, at: int, end: int, previous_word: str, titled: bool
         # "Senator Omar Diaz said", but "attacks from Senator Omar Diaz": the title's own place decides.
         return _opens_clause(masked, at)
     if previous_word.endswith(","):
-        apposed = _APPOSED.search(masked, max(0, at - 80), at)
-        if apposed is not None and apposed.group(2).casefold() in ROLE_NOUNS:
-            # "thanked his campaign manager, Corey Lewandowski,": the name of an object; but "His
-            # opponent, Hillary Clinton, won" and "said his spokesman, Jason Miller" name a subject.
-            lead = masked[max(0, apposed.start() - 40) : apposed.start()]
-            if lead.rstrip().endswith((" as", " with", " to", " for", " and", " or")):
-                return False  # "as well as his manager, ...", "and his spokeswoman, Hope Hicks"
-            words = lead.split()
-            if words and words[-1].casefold() in _POSTPOSED_CUES:
-                return True
-            return _opens_clause(masked, apposed.start())
+        apposed = _apposed_subject(masked, at)
+        if apposed is not None:
+            return apposed
     if not previous_word or previous_word[-1] in ',;:(\u2014\u2013-.?!"\u201d':
         return True
     word = previous_word.casefold()
@@ -516,6 +508,25 @@ _LIST_COMMA = re.compile(r",\s+")
 _LIST_GOES_ON = re.compile(r",|\s+(?:and|or)\s")
 
 
+def _apposed_subject(masked: str, at: int) -> bool | None:
+    """For a name (or the words describing it) at ``at`` set off after a role ("his campaign manager, ",
+    "a new campaign manager, "): whether that role is a subject; None when no role stands before.
+
+    "thanked his campaign manager, Corey Lewandowski," and "brought in a new manager, retired general
+    Bob Dees," name an object; "His opponent, Hillary Clinton, won" and "said his spokesman, Jason
+    Miller" a subject."""
+    apposed = _APPOSED.search(masked, max(0, at - 80), at)
+    if apposed is None or apposed.group(2).casefold() not in ROLE_NOUNS:
+        return None
+    lead = masked[max(0, apposed.start() - 40) : apposed.start()]
+    if lead.rstrip().endswith((" as", " with", " to", " for", " and", " or")):
+        return False  # "as well as his manager, ...", "and his spokeswoman, Hope Hicks"
+    words = lead.split()
+    if words and words[-1].casefold() in _POSTPOSED_CUES:
+        return True
+    return _opens_clause(masked, apposed.start())
+
+
 def _in_list(masked: str, previous_end: int, at: int, end: int) -> bool:
     """Whether a name (``at`` to ``end``) follows the name ending at ``previous_end`` as the next item of a
     list: "Rubio and Cruz", "Rubio, and Cruz", or "Rubio, Cruz," with the list going on after it ("Asked
@@ -535,6 +546,11 @@ def _opens_clause(masked: str, at: int) -> bool:
     words.reverse()
     for n, word in enumerate(words):
         if word[-1] in _CLAUSE_MARKS:
+            if word[-1] == ",":
+                # "brought in a new manager, retired general Bob Dees": the comma sets off the name
+                # of an object, not a clause.
+                comma_end = at - len(head) + head.rfind(word) + len(word) + 1
+                return _apposed_subject(masked, comma_end) is not False
             return True
         if n >= 4:
             return False
@@ -561,7 +577,7 @@ def _opens_clause(masked: str, at: int) -> bool:
 _POSSESSIVE_FORMS = wordset("his her hers")
 # "his campaign manager, " right before a name: a possessive, up to three words, a role noun and a comma.
 _APPOSED = re.compile(
-    r"\b(his|her|their|its|our|His|Her|Their|Its|Our)\s+(?:[\w\-\u2019']+\s+){0,3}?([\w\-]+),\s+$"
+    r"\b(his|her|their|its|our|a|an|the|His|Her|Their|Its|Our|A|An|The)\s+(?:[\w\-\u2019']+\s+){0,3}?([\w\-]+),\s+$"
 )
 _CAPITALIZED_NEXT = re.compile(r"[ ]+[A-Z][\w\u2019'.\-]")
 _VOTE_WORD = re.compile(r"[\w\u2019']+|[.?!](?:\s|$)")

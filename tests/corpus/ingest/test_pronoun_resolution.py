@@ -526,3 +526,17 @@ def test_a_titled_name_after_a_postposed_cue_is_a_subject():
         "Rita Warren"
     ]
     assert mentions_of("\u201cNo,\u201d he told Sen. Ann Cole.").mentions == []
+
+
+def test_a_name_set_off_after_an_object_s_role_is_no_subject():
+    text = "Ben Carlo brought in a new campaign manager, retired Army general Bob Deeson, late last month."
+    assert [m.name for m in mentions_of(text).mentions] == ["Ben Carlo"]
+    # Opening the sentence, the role and its name are the subject.
+    assert [m.name for m in mentions_of("A longtime aide, Ann Cole, said so.").mentions] == ["Ann Cole"]
+    article = process(
+        body(
+            "Ben Carlo brought in a new campaign manager, retired Army general Bob Deeson, last month. "
+            'He praised the staff but said, "We are in a different ballgame now."'
+        )
+    )
+    assert said(article, "We are in a different") == "Ben Carlo"
