@@ -495,7 +495,9 @@ def _is_subject(masked: str, at: int, end: int, previous_word: str, titled: bool
         # "after Zoe Cole revealed ...", "as Cole said": a subordinate clause's subject, with its verb.
         return bool(_LONE_SUBJECT.match(masked, end))
     if word in _CLAUSE_OPENERS:
-        return True
+        # "cast himself as a change agent and Clinton as a guardian", "between Cole and Diaz.": a name
+        # joined to an object, with no verb of its own.
+        return not (word in ("and", "or") and _JOINED_OBJECT.match(masked, end))
     if word in _ROLE_OPENERS:
         return _opens_clause(masked, at)
     # "Conservative icon Ann Cole, who ...", "Ohio, 62-year-old Brenda Marsh railed", "lost her daughter
@@ -503,6 +505,8 @@ def _is_subject(masked: str, at: int, end: int, previous_word: str, titled: bool
     return _opens_clause(masked, at)
 
 
+# What follows a name that "and" joins to an object rather than opens a clause with.
+_JOINED_OBJECT = re.compile(r"\s*(?:[.;:?!]|$|\s(?:as|for|to|of|about|from|with|by|into|than|in)\s)")
 _LIST_JOIN = re.compile(r"\s+(?:and|or|&)\s+|,\s*(?:and|or)\s+")
 _LIST_COMMA = re.compile(r",\s+")
 _LIST_GOES_ON = re.compile(r",|\s+(?:and|or)\s")

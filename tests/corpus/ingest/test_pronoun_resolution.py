@@ -540,3 +540,19 @@ def test_a_name_set_off_after_an_object_s_role_is_no_subject():
         )
     )
     assert said(article, "We are in a different") == "Ben Carlo"
+
+
+def test_a_name_joined_by_and_to_an_object_is_no_subject():
+    text = "Don Tramp cast himself as a change agent and Hilda Clayton as a guardian of the past."
+    assert [m.name for m in mentions_of(text).mentions] == ["Don Tramp"]
+    assert [m.name for m in mentions_of("Rita Berg spoke, and Ann Cole said no.").mentions] == [
+        "Rita Berg",
+        "Ann Cole",
+    ]
+    article = process(
+        body(
+            "Throughout his remarks, Don Tramp cast himself as a change agent and Hilda Clayton as a guardian.",
+            '"I have joined the arena for the people," he said.',
+        )
+    )
+    assert said(article, "I have joined the arena") == "Don Tramp"
