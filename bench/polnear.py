@@ -436,10 +436,52 @@ def _is_subject(outside: str, at: int, end: int) -> bool:
         return True
     if before[-1] in '.?!,;:\n\u2014\u2013"\u201d' or (bool(words) and words[-1].casefold() in _CLAUSE_WORDS):
         return True
+    # "Tennis great Billie Jean King", "Sanders campaign manager Jeff Weaver", "Republican presidential
+    # candidate Marco Rubio": a few words describing the name, back to the start of a clause.
+    lead = _DESCRIBED.match(before if at > 80 else "\n" + before)
+    if lead is not None:
+        described = lead.group(1).split()
+        first = described[0]
+        if (first[:1].isupper() or first.casefold() in _ROLES) and all(_describes(w) for w in described):
+            return True
     # "..., said Dennis Gaskin, a retiree": the subject after its verb.
     return bool(words) and words[-1].casefold() in _CUES_BEFORE and outside[end : end + 1] in (",", ".")
 
 
+# Up to four words after the last mark or conjunction that opens a clause.
+_DESCRIBED = re.compile(
+    r".*(?:[.?!,;:\n\u2014\u2013\"\u201d]|\b(?:and|but|while|as|because|when|then|so|although|though|since))"
+    r"[ \u00a0]*((?:[\w\u2019'.\-]+[ \u00a0]+){0,3}[\w\u2019'.\-]+)$",
+    re.S,
+)
+_NOT_DESCRIBING = wordset(
+    """
+    a an the of in at for from with who which that on to by about over than and or but is was are were be
+    has had have said says told tells added adds will would can could may might he she they it his her
+    their its our we i you this these those not no also just if whether unless until once after before
+    where how why what whom between against among into through during under like including behind
+    toward towards without within upon despite
+    """
+)
+
+
+def _describes(word: str) -> bool:
+    """Whether a word before a name may describe the person ("great", "campaign", "Sanders", "Fox
+    News'"), not a function word or a verb ("attacks", "praised")."""
+    low = word.casefold()
+    if low in _NOT_DESCRIBING:
+        return False
+    if low.endswith(("ed", "ing", "ly")):
+        return low in _DESCRIBING_FORMS  # not "Choosing between Cole", "praised Cole"
+    if word[:1].isupper() or low in _ROLES:
+        return True
+    return not low.endswith("s") or low.endswith(("ss", "is"))
+
+
+# Words in -ed and -ing that describe a person rather than act on one.
+_DESCRIBING_FORMS = wordset(
+    "retired embattled indicted elected acclaimed renowned noted longtime leading ranking"
+)
 _ROLES = wordset(
     """
     former governor spokesman spokeswoman spokesperson chairman chairwoman senator candidate nominee rival
@@ -447,6 +489,8 @@ _ROLES = wordset(
     anchor chief executive official lawmaker congressman congresswoman representative mayor judge
     """
 )
+# Words after a name that make it the owner of someone or something ("Cole spokesman", "Cole campaign").
+_OWNED = _ROLES | wordset("campaign aides aide staff supporters allies")
 _CUES_BEFORE = wordset("said says added told asked wrote explained noted")
 
 
@@ -478,9 +522,12 @@ def _genders(outside: str, found: list[tuple[int, int, str]]) -> dict[str, str]:
     """The gender the article itself gives each name: a courtesy title or a gendered word right before it
     or its first names ("Mr. Ross", "spokeswoman Ann Cole", not "a spokeswoman for Cole") decides; else
     the first he/him/his or she/her after a mention, in the rest of its sentence, is a vote, and the
-    majority decides. Quoted words are left out."""
+    majority decides. Only a subject's mention votes ("Cole spokesman Dan Ross said he" is no vote for
+    Cole), and no vote goes past another source's name ("Cole thanked Ross for her help"). Quoted words
+    are left out."""
     titled: dict[str, str] = {}
     votes: dict[str, list[int]] = {}
+    surnames = {outside[at:end] for at, end, _ in found}
     for at, end, last in found:
         # The word before the name, its first names, initials and titles passed over ("Ms. Ann Cole",
         # "spokeswoman Ann B. Cole"); any other word between ("a spokeswoman for Cole") ends the look.
@@ -500,7 +547,12 @@ def _genders(outside: str, found: list[tuple[int, int, str]]) -> dict[str, str]:
             if passed == 3 or not _NAME_PART.fullmatch(word) or word.casefold() in _NOT_FIRST:
                 break
         rest = re.split(r"[.?!](?:\s|$)", outside[end : end + 300], maxsplit=1)[0]
+        following = rest.split()[:1]
+        if not _is_subject(outside, at, end) or (following and following[0].casefold() in _OWNED):
+            continue  # "attacked Cole, and her aides ...", "Cole spokesman Dan Ross said he": not Cole's
         for word in re.findall(r"[A-Za-z]+", rest):
+            if word in surnames:
+                break  # "Cole denounced Ann Ross and her record": the pronoun may be the other's
             gender = _PRONOUN_GENDER.get(word.casefold())
             if gender is not None:
                 tally = votes.setdefault(last, [0, 0])

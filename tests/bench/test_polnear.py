@@ -120,6 +120,47 @@ def test_particles_are_passed_over_but_a_title_case_headline_is_not():
     assert _genders(text, "Donald Trump", "Pierre de Vos") == {"Donald Trump": "m", "Pierre de Vos": "m"}
 
 
+def test_no_vote_goes_past_another_source_s_name_nor_comes_from_an_owner_or_an_object():
+    text = (
+        "Omar Vance and Lena Gorsky spoke on Monday.\n\n"
+        "Gorsky attacked Dana Hill and her record. Hill campaign manager Tom Reyes said he was calm. "
+        "Voters cheered Vance, and his aides left."
+    )
+    genders = _genders(text, "Omar Vance", "Lena Gorsky", "Dana Hill", "Tom Reyes")
+    # Hill's "her" is no vote for Gorsky; Reyes's "he" none for Hill, whose manager he is; the object
+    # Vance gets no vote from "his aides".
+    assert genders == {"Omar Vance": None, "Lena Gorsky": None, "Dana Hill": None, "Tom Reyes": "m"}
+
+
+def test_a_name_after_words_describing_it_at_a_clause_start_is_a_subject():
+    for text, name in (
+        ("Tennis great Billie Jean Kong remembered him fondly.", "Kong"),
+        ("Then, Vance campaign manager Jeff Weller said so.", "Weller"),
+        ("The vote.\nRepublican presidential candidate Marco Rubin says he will stay.", "Rubin"),
+    ):
+        at = text.index(name)
+        assert polnear._is_subject(text, at, at + len(name)), text
+    for text, name in (
+        ("Don Tramp attacks Marco Rubin daily.", "Rubin"),
+        ("He praised the campaign manager Jeff Weller.", "Weller"),
+        ("Choosing between Ann Cole and Dana Hill is hard.", "Cole"),
+    ):
+        at = text.index(name)
+        assert not polnear._is_subject(text, at, at + len(name)), text
+
+
+def test_a_pronoun_after_a_described_subject_is_that_person_s():
+    text = (
+        "Omar Vance spoke in Ohio.\n\n"
+        "Vance campaign manager Jeff Weller said Monday the race was close.\n\n"
+        '"It is a long road," he said.'
+    )
+    mentions = polnear.source_name_mentions(
+        text, [_gold(text, "Omar Vance"), _gold(text, "Vance campaign manager Jeff Weller")]
+    )
+    assert polnear.antecedent(mentions, "he", text.index("he said")) == "Jeff Weller"
+
+
 # -- 3. a mention is a person's, not any bearer of the surname ------------------------------------------
 
 
