@@ -200,12 +200,13 @@ class PersonMentions:
             if not name_words or not _person_like(name_words):
                 continue  # a capitalized word that names no one ("Tuesday's") leaves the wait open
             following = _LOWER_WORD.match(masked, run_end)
-            if following is not None and following.group(1) in ROLE_NOUNS:
+            if following is not None and (following.group(1) in ROLE_NOUNS or following.group(1) in _OWNED):
                 continue  # "Clinton spokesman Brian Fallon", "the Vermont senator": a name describing a role
             last = name_words[-1].casefold()
             titled = any(w in TITLE_WORDS or w in _TITLE_GENDER for w in lead[:cut])
             # "Of Diaz, Vance said": a name governed by a preposition is no subject.
-            governed = any(w.rstrip(".") in _GOVERNING for w in lead[:cut])
+            # "The Sanders campaign", "A Trump supporter": a name describing what the article's word is.
+            governed = any(w.rstrip(".") in _GOVERNING or w in _ARTICLES for w in lead[:cut])
             subject = not governed and _is_subject(masked, at, run_end, previous_word, titled)
             if listed_end >= 0 and _in_list(masked, listed_end, at, run_end):
                 # "Kevin Moss and Ann Cole left" are subjects, "focus on Rubio and Cruz" and "behind Rubio,
@@ -262,12 +263,20 @@ class PersonMentions:
                 next_sentence = True
                 continue
             low = word.casefold()
+            if low in _RELATIVES_OF_OTHERS and (
+                window[: match.start()].strip() not in ("", ",") or _PRONOUN_NEXT.match(window, match.end())
+            ):
+                # "Tramp is the man who saved her farm", "Anita, who he helped": the relative clause
+                # is of someone else, or its pronoun is.
+                return
             gender = _GENDER_OF_PRONOUN.get(low)
             if next_sentence:
                 if gender is not None:
                     PersonMentions._count(votes, mention.name, gender)
                 return  # only the first word of the next sentence speaks for the name
             if gender is not None:
+                if low == "him" or (low == "her" and _is_object(window, match.end())):
+                    return  # "Ito called her to", "Ito thanked him": someone else
                 if reported < 2 and not (low in _POSSESSIVE_FORMS and window[: match.start()].strip() == ","):
                     # (but in "Lucy Flores, his top donor" the "his" is whoever she is the donor of)
                     PersonMentions._count(votes, mention.name, gender)
@@ -434,6 +443,20 @@ _WHO_AFTER = re.compile(r",\s+who\s")
 _SENTENCE_END_WORD = re.compile(r"[A-Z][a-z\u2019'\-]{2,}\.")
 
 
+def _is_object(text: str, at: int) -> bool:
+    """Whether the "her" ending at offset ``at`` is an object ("called her to", "told her."), not a
+    possessive ("her plan")."""
+    following = _NEXT_WORD.match(text, at)
+    return following is None or following.group(1).casefold() in _OBJECT_FOLLOWERS
+
+
+_NEXT_WORD = re.compile(r"\s*([A-Za-z]+)")
+# Nouns a name before them owns ("the Sanders campaign", "Trump supporters"): the name is no subject.
+_OWNED = wordset("campaign campaigns camp aides staff supporters backers allies administration team family")
+_RELATIVES_OF_OTHERS = wordset("who whom whose which")
+_PRONOUN_NEXT = re.compile(r"\s+(?:he|she|him|her)\b", re.I)
+
+
 def _bare(word: str) -> str:
     word = re.sub("['\u2019]s?$", "", word)
     return word.rstrip(".,") if not re.fullmatch(r"(?:[A-Z]\.)+", word) else word
@@ -572,6 +595,7 @@ def _opens_clause(masked: str, at: int) -> bool:
             or (low in _NOT_NAME_START and low not in _PARTY_WORDS)  # "if Dana Cole wins"
             or low in _POSSESSIVES
             or low in _POSTPOSED_CUES
+            or low in _OBJECT_VERBS  # "and tell Cole she", "Bivens hopes Cole and others"
             or (low.endswith(("ed", "ing")) and low not in _DESCRIBING and word[0].islower())
         ):
             return False
@@ -579,6 +603,24 @@ def _opens_clause(masked: str, at: int) -> bool:
 
 
 _POSSESSIVE_FORMS = wordset("his her hers")
+# Verbs, in their base and -s forms, whose object a name right after them is: no describing word.
+_OBJECT_VERBS = wordset(
+    """
+    tell tells ask asks call calls thank thanks urge urges invite invites see sees meet meets let lets
+    help helps join joins beat beats defeat defeats attack attacks praise praises blame blames endorse
+    endorses support supports back backs oppose opposes hire hires fire fires hope hopes want wants
+    expect expects accuse accuses like likes love loves hate hates follow follows trail trails lead leads
+    name names choose chooses pick picks elect elects vote
+    """
+)
+# Words after "her" that make it an object ("called her to", "told her that", "gave her the"), not a
+# possessive ("her plan"): an object pronoun is someone other than the subject.
+_OBJECT_FOLLOWERS = wordset(
+    """
+    to that the a an and or for in on at with about as from by into over of back up out off again down
+    if when because after before while but so than
+    """
+)
 # "his campaign manager, " right before a name: a possessive, up to three words, a role noun and a comma.
 _APPOSED = re.compile(
     r"\b(his|her|their|its|our|a|an|the|His|Her|Their|Its|Our|A|An|The)\s+(?:[\w\-\u2019']+\s+){0,3}?([\w\-]+),\s+$"

@@ -556,3 +556,31 @@ def test_a_name_joined_by_and_to_an_object_is_no_subject():
         )
     )
     assert said(article, "I have joined the arena") == "Don Tramp"
+
+
+def test_a_name_after_a_verb_of_its_object_is_no_subject():
+    text = (
+        "Tom Bivers hopes Hilda Clayton and other Democrats learn. Rita Ames had her staff tell Clayton no."
+    )
+    assert [m.name for m in mentions_of(text).mentions] == ["Tom Bivers", "Rita Ames"]
+
+
+def test_an_object_pronoun_is_no_vote_for_the_subject():
+    # "her" as an object ("called her to") is someone else; "her plan" is the subject's.
+    assert mentions_of("Bill Clayton called her to get together again.").gender_of("clayton") is None
+    assert mentions_of("Bill Clayton thanked him for it.").gender_of("clayton") is None
+    assert mentions_of("Nora Quill unveiled her plan.").gender_of("quill") == FEMALE
+
+
+def test_a_pronoun_in_a_relative_clause_of_someone_else_is_no_vote():
+    assert mentions_of("Don Tramp is the man who saved her farm.").gender_of("tramp") is None
+    assert mentions_of("Tramp recalled the widow, Anita, who he helped.").gender_of("anita") is None
+    # A relative clause of the name itself still carries its pronoun.
+    assert mentions_of("Zola Quill, who lost her seat, spoke.").gender_of("quill") == FEMALE
+
+
+def test_a_name_owning_the_word_after_it_is_no_subject():
+    text = "Bern Saunders spoke. Hilda Clayton won. The Saunders campaign was the first to call."
+    assert [m.name for m in mentions_of(text).mentions] == ["Bern Saunders", "Hilda Clayton"]
+    text = "Bern Saunders spoke. Hilda Clayton won. Saunders supporters cheered."
+    assert [m.name for m in mentions_of(text).mentions] == ["Bern Saunders", "Hilda Clayton"]
