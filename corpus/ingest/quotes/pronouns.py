@@ -118,6 +118,7 @@ class PersonMentions:
     def __init__(self) -> None:
         self.mentions: list[Mention] = []
         self.starts: list[int] = []
+        self._objects: list[Mention] = []  # the mentions that are no subject, in order
         self._titled: dict[str, str] = {}  # gender from a courtesy title or a gendered role word
         self._votes: dict[str, dict[str, int]] = {}  # gender from the pronouns after the name
         self._roles: dict[str, set[str]] = {}  # full name -> its titles, roles, places and parties
@@ -236,6 +237,8 @@ class PersonMentions:
             if subject:
                 self.mentions.append(mention)
                 self.starts.append(mention.at)
+            else:
+                self._objects.append(mention)
             # A pronoun after a name that is not a subject ("thanked Omar Diaz. She ...") most often
             # refers to someone else: only a subject's name waits for a vote; any name ends the wait.
             pending, pending_end = (mention if subject else None), run_end
@@ -313,6 +316,16 @@ class PersonMentions:
                 found.append(mention)
             if len(seen) >= 3:
                 break
+        if not found and wanted is not None:
+            # No subject fits: a person named just before, though not as a subject, whom the article
+            # gives that gender ("the promise Mrs. Ito has made ... she has said").
+            for mention in reversed(self._objects):
+                if mention.at >= before:
+                    continue
+                if before - mention.at > _OBJECT_REACH:
+                    break
+                if self.gender_of(mention.name.casefold()) == wanted:
+                    return [mention]
         return found
 
     def _full_name(self, words: list[str], last: str, gender: str | None) -> str:
@@ -651,6 +664,8 @@ ANAPHORIC_ROLES = wordset(
 )
 # Words of an office before a name ("House Majority Leader Kevin Moss", "White House Press Secretary").
 _OFFICE_WORDS = wordset("house senate white majority minority speaker whip press")
+# How far back (in characters) a pronoun no subject fits may look for a person named as an object.
+_OBJECT_REACH = 400
 _WEEKDAYS = wordset("monday tuesday wednesday thursday friday saturday sunday")
 # Prepositions that govern a name ("Of Diaz, Vance said", "attacks from Senator Diaz"); "after" and
 # "before" may open a clause of their own ("After Diaz won, ...").

@@ -584,3 +584,21 @@ def test_a_name_owning_the_word_after_it_is_no_subject():
     assert [m.name for m in mentions_of(text).mentions] == ["Bern Saunders", "Hilda Clayton"]
     text = "Bern Saunders spoke. Hilda Clayton won. Saunders supporters cheered."
     assert [m.name for m in mentions_of(text).mentions] == ["Bern Saunders", "Hilda Clayton"]
+
+
+def test_a_pronoun_no_subject_fits_goes_to_a_person_named_just_before_with_that_gender():
+    article = process(
+        body(
+            "The clearest promise Mrs. Hilda Clayton has made is that she will not overpromise. "
+            '"We do not need any more of that," she has said.'
+        )
+    )
+    assert said(article, "We do not need") == "Hilda Clayton"
+    # A person of the other gender, or of none the article gives, stays no one's.
+    article = process(
+        body(
+            "The clearest promise Mr. Tom Clayton has made is to stay. "
+            '"We do not need any more of that," she has said.'
+        )
+    )
+    assert said(article, "We do not need") is None
