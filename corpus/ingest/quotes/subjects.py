@@ -135,11 +135,19 @@ def _appositive_subject(s: str, tokens: list[Tok], comma: int) -> str:
 
     Also "The developer, Greenline Partners, has promised" and "One of them, a clerk who ..., said".
     """
-    k = comma - 1
-    while k >= 0 and tokens[k].text != "," and comma - k < 40:
-        k -= 1
-    if k <= 0 or tokens[k].text != ",":
+    k, inner = _segment_before(tokens, comma)
+    if k <= 0:
         return ""
+    if _parenthetical(inner):
+        # "Lee, during a forum in Akron, Ohio, said", "Kirby, 41, of Hamden, Conn., said", "Hale,
+        # meanwhile, who leads the union, said", "The lawmaker, who represents ..., said": the subject
+        # is before the asides.
+        while True:
+            earlier, aside = _segment_before(tokens, k)
+            if earlier <= 0 or not _parenthetical(aside):
+                return subject_before(s, tokens[:k])
+            k = earlier
+    k = _comma_before(tokens, comma)
     if _is_cap(tokens[k - 1]):
         j = k - 1
         # "Rep. Tom Cole of Oklahoma, an ally of ..., said": the name with its place.
@@ -163,6 +171,53 @@ def _appositive_subject(s: str, tokens: list[Tok], comma: int) -> str:
             return appositive
         return f"{head}, {appositive}" if head else appositive
     return ""
+
+
+def _comma_before(tokens: list[Tok], at: int) -> int:
+    """Index of the comma before ``tokens[at]`` within 40 tokens; -1 when there is none."""
+    k = at - 1
+    while k >= 0 and tokens[k].text != "," and at - k < 40:
+        k -= 1
+    return k if k >= 0 and tokens[k].text == "," else -1
+
+
+def _segment_before(tokens: list[Tok], comma: int) -> tuple[int, list[Tok]]:
+    """The comma before ``tokens[comma]`` and the words between them; a state or town after a place
+    ("of Hamden, Conn.") goes with that place."""
+    k = _comma_before(tokens, comma)
+    inner = tokens[k + 1 : comma] if k > 0 else []
+    if (
+        _is_place(inner)
+        and _is_cap(tokens[k - 1])
+        and (earlier := _comma_before(tokens, k)) > 0
+        and any(t.low in _PREPOSITIONS for t in tokens[earlier + 1 : k - 1])
+    ):
+        return earlier, tokens[earlier + 1 : comma]
+    return k, inner
+
+
+def _is_place(inner: list[Tok]) -> bool:
+    """ "Ohio", "Conn.", "New Mexico": one to three capitalized words between commas."""
+    return 1 <= len(inner) <= 3 and all(_is_cap(t) for t in inner)
+
+
+def _parenthetical(inner: list[Tok]) -> bool:
+    """An aside between commas that is not the subject: an age, a phrase opened by a preposition or a
+    participle, a relative clause, or a connective ("meanwhile")."""
+    if not inner or inner[0].kind != "w":
+        return False
+    first = inner[0]
+    if len(inner) == 1 and first.text.isdigit():
+        return True
+    if not first.text[0].islower():
+        return False
+    return (
+        (first.low in _PREPOSITIONS and first.low != "of")
+        or (first.low == "of" and len(inner) > 1 and _is_cap(inner[1]))
+        or first.low in ("who", "whose", "which", "when", "while", "if", "as")
+        or (first.low.endswith("ing") and len(first.low) > 5)
+        or (len(inner) == 1 and (first.low in _CONNECTIVES or first.low in _AUX_ADV or _is_adverb(first)))
+    )
 
 
 def _relative_subject(s: str, tokens: list[Tok], i: int) -> str:

@@ -1,0 +1,51 @@
+"""Subjects set off from their verb by asides and appositives, and colon introductions, on invented
+sentences in the shapes of political news."""
+
+from __future__ import annotations
+
+from corpus.ingest.pipeline import process
+from corpus.ingest.types import ProcessedArticle
+
+
+def said(article: ProcessedArticle, text: str) -> str | None:
+    """The speaker's canonical name of the quote whose text starts with ``text``."""
+    quote = next(q for q in article.quotes if article.text[q.start : q.end].startswith(text))
+    return quote.speaker.name if quote.speaker else None
+
+
+def body(*paragraphs: str) -> str:
+    return "Headline for the test article\n" + "\n".join(paragraphs)
+
+
+# -- asides between a subject and its verb ------------------------------------------------------------------
+
+
+def test_an_age_and_a_home_town_with_its_state_are_not_the_subject():
+    article = process(
+        body('Dale Kirby, 41, of Hamden, Conn., said he had "no faith in the plan at all" now.')
+    )
+    assert said(article, "no faith") == "Dale Kirby"
+
+
+def test_a_phrase_opened_by_a_preposition_is_passed_over_with_its_place():
+    article = process(
+        body('Lena Park, during a forum in Akron, Ohio, said she was "not going to vote for the plan" again.')
+    )
+    assert said(article, "not going to vote") == "Lena Park"
+
+
+def test_a_connective_and_a_relative_clause_are_passed_over_together():
+    article = process(
+        body('Tom Hale, meanwhile, who leads the union, said the offer was "an insult to every worker" here.')
+    )
+    assert said(article, "an insult") == "Tom Hale"
+
+
+def test_a_description_before_a_relative_clause_is_the_speaker():
+    article = process(
+        body(
+            'The lawmaker, who represents a rural district, said the rules "have hurt farmers for years."',
+            'A union adviser, who asked not to be named, said of the mayor, "She will not give up."',
+        )
+    )
+    assert (said(article, "have hurt"), said(article, "She will not")) == ("the lawmaker", "the adviser")
