@@ -49,3 +49,16 @@ def test_a_description_before_a_relative_clause_is_the_speaker():
         )
     )
     assert (said(article, "have hurt"), said(article, "She will not")) == ("the lawmaker", "the adviser")
+
+
+# -- a participle that goes on with a trailing attribution ---------------------------------------------------
+
+
+def test_a_participle_goes_on_with_the_subject_named_after_a_quoted_phrase():
+    article = process(
+        body(
+            "Prosecutor Dan Cole spoke first.",
+            'Cole cannot say that "from his view," Omar Ortiz added, saying it should be "up to the jury."',
+        )
+    )
+    assert said(article, "up to the jury") == "Omar Ortiz"
