@@ -353,7 +353,10 @@ class QuoteExtractor(ReportedSpeech):
         if attr is None:
             attr = self._before_clause(s, masked, start, pair.open, used)
         self._cursor = sentence_start
-        if attr is not None and attr.resolution.key is not None:
+        earlier = self._same_pronoun_before(found, attr, sentence_start)
+        if earlier is not None:
+            self._take_speaker(found, earlier, attr.rule, 0.95)
+        elif attr is not None and attr.resolution.key is not None:
             self._set(found, attr, attr.rule, 0.95)
         elif attr is not None:
             found.mention, found.cue, found.rule, found.confidence = (
@@ -577,6 +580,11 @@ class QuoteExtractor(ReportedSpeech):
             self._cursor = sentence_start
         if attr is None and sentence_attr is not None:
             attr = _Attribution(sentence_attr.resolution, sentence_attr.cue, "partial-in-attributed-sentence")
+        earlier = self._same_pronoun_before(found, attr, p.start + start)
+        if earlier is not None:
+            self.found.append(found)
+            self._take_speaker(found, earlier, attr.rule, 0.8)
+            return
         if (attr is None or attr.resolution.key is None) and p.role != "title":
             # With no attribution, or one that names nobody ("Tuesday, hours after ..."), the person
             # acting in the sentence.
@@ -603,6 +611,23 @@ class QuoteExtractor(ReportedSpeech):
         ):
             attr.via = sentence_attr.resolution
         self._set(found, attr, attr.rule, 0.8)
+
+    def _same_pronoun_before(
+        self, found: Found, attr: _Attribution | None, sentence_start: int
+    ) -> Found | None:
+        """`“...,” she said, adding, “...”`: the same pronoun of one sentence, read again for a later
+        quote, stands for the same person as it did for the earlier quote, not whoever was named between."""
+        if attr is None or attr.resolution.mention.casefold() not in ("he", "she"):
+            return None
+        for other in reversed(self.found[-6:]):
+            if (
+                other is not found
+                and sentence_start <= other.start < found.start
+                and other.speaker is not None
+                and other.mention == attr.resolution.mention
+            ):
+                return other
+        return None
 
     def _cue_before(
         self, s: str, masked: str, start: int, open_at: int, indexed: tuple[list[Tok], list[int]]

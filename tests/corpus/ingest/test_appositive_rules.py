@@ -62,3 +62,15 @@ def test_a_participle_goes_on_with_the_subject_named_after_a_quoted_phrase():
         )
     )
     assert said(article, "up to the jury") == "Omar Ortiz"
+
+
+def test_the_same_pronoun_of_one_attribution_is_the_same_person_for_the_quote_after_a_participle():
+    article = process(
+        body(
+            "Columnist Dana Wells wrote about the summit.",
+            '"The talks remind me of an earlier summit," she wrote, recalling the meeting between Governor Sam'
+            ' Ortiz and regional leader Omar Haddad, where Ortiz went with a willingness "to build a bond'
+            ' between the two men."',
+        )
+    )
+    assert said(article, "to build a bond") == said(article, "The talks remind") == "Dana Wells"
