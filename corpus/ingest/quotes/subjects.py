@@ -341,6 +341,10 @@ def sentence_subject(s: str, tokens: list[Tok]) -> str:
         )
         if after is not None:
             return sentence_subject(s, tokens[after + (tokens[after].text in _DASHES) :])
+    time = next((n for n in range(k + 1, min(len(tokens), k + 7)) if tokens[n].kind != "w"), None)
+    if time is not None and tokens[time].text == "," and tokens[time - 1].low in _TIME_AFTER:
+        # "Hours later, Trump returned ...", "But a few days later, he ...": the subject follows the comma.
+        return sentence_subject(s, tokens[time + 1 :])
     if k < len(tokens) and _opens_with_a_phrase(tokens[k]):
         # "Speaking at a town hall in Salem, Trump went after Bush": the subject follows the comma.
         commas = [n for n in range(k + 1, min(len(tokens), k + 30)) if tokens[n].text == ","]
@@ -443,7 +447,8 @@ def _opens_with_a_phrase(tok: Tok) -> bool:
 
 
 # Subordinators that open a sentence with a clause of their own ("While the donor ..., he said").
-_PHRASE_LEADS = wordset("here even asked last meanwhile instead indeed nevertheless")
+_PHRASE_LEADS = wordset("here even asked last meanwhile instead indeed nevertheless early later earlier")
+_TIME_AFTER = wordset("later earlier ago afterward afterwards before")
 _TIME_OPENERS = wordset(
     """
     monday tuesday wednesday thursday friday saturday sunday january february march july september october

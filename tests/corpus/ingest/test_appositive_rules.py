@@ -74,3 +74,27 @@ def test_the_same_pronoun_of_one_attribution_is_the_same_person_for_the_quote_af
         )
     )
     assert said(article, "to build a bond") == said(article, "The talks remind") == "Dana Wells"
+
+
+# -- a time phrase that opens the sentence ------------------------------------------------------------------
+
+
+def test_a_time_phrase_ending_in_later_before_a_comma_is_not_the_subject():
+    article = process(
+        body(
+            "Mayor Rita Vale spoke first.",
+            'Hours later, Tom Ruiz returned the favor, telling reporters, "Rita is a fine mayor and a friend."',
+            'But a few days later, Ruiz reversed himself, telling a radio host that the rules "are settled."',
+        )
+    )
+    assert (said(article, "Rita is a fine"), said(article, "are settled")) == ("Tom Ruiz", "Tom Ruiz")
+
+
+def test_early_in_a_phrase_that_opens_the_sentence_is_no_name():
+    article = process(
+        body(
+            "Mayor Rita Vale spoke first. Governor Tom Ruiz answered.",
+            'Early in his campaign, Ruiz attacked Vale, calling her "a failed mayor with no plan."',
+        )
+    )
+    assert said(article, "a failed mayor") == "Tom Ruiz"
