@@ -63,6 +63,7 @@ from .subjects import (
     sentence_subject,
     subject_after,
     subject_before,
+    with_subject,
 )
 from .tokens import Tok, _is_cap, _TokenIndex, tokenize
 
@@ -541,7 +542,7 @@ class QuoteExtractor(ReportedSpeech):
                     # "Lee left the room, adding: “...”": the participle's subject is the sentence's,
                     # before any earlier quote of it (`Lee called it “messy,” adding, “...”`).
                     own = tokens[:v] if any(t.kind == "w" for t in tokens[:v]) else []
-                    phrase = _trailing_subject(s, own) if own else ""
+                    phrase = (with_subject(s, own) or _trailing_subject(s, own)) if own else ""
                     if not phrase:
                         phrase = sentence_subject(s, own or earlier + tokens[:v]) if v or earlier else ""
                 else:
@@ -641,7 +642,11 @@ class QuoteExtractor(ReportedSpeech):
             tok = tokens[v]
             if (tok.low in CUE_PAST or tok.low in PARTIAL_VERBS) and not tok.text[0].isupper():
                 if tok.low.endswith("ing"):
-                    phrase = _trailing_subject(s, tokens[:v]) or sentence_subject(s, tokens[: min(v, 40)])
+                    phrase = (
+                        with_subject(s, tokens[:v])
+                        or _trailing_subject(s, tokens[:v])
+                        or sentence_subject(s, tokens[: min(v, 40)])
+                    )
                 else:
                     phrase = subject_before(s, tokens[max(0, v - 80) : v])
                 if not phrase:

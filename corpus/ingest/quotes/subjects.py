@@ -322,6 +322,18 @@ def subject_after(s: str, tokens: list[Tok]) -> str:
     return s[tokens[0].start : tokens[end].end]
 
 
+def with_subject(s: str, tokens: list[Tok]) -> str:
+    """ "..., with Ruiz reportedly yelling": the name that "with" gives a participle at the
+    end of ``tokens``; "" when the words before the participle are no such phrase."""
+    i = _skip_back_adverbials(tokens, len(tokens) - 1)
+    j = i
+    while j >= 0 and _is_cap(tokens[j]) and i - j < 5:
+        j -= 1
+    if j == i or j < 0 or tokens[j].low != "with":
+        return ""
+    return s[tokens[j + 1].start : tokens[i].end]
+
+
 def sentence_subject(s: str, tokens: list[Tok]) -> str:
     """The subject at the start of a sentence, for "..., saying ..." ("Gu from Nanjing University")."""
     k = 0

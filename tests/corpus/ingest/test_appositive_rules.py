@@ -98,3 +98,17 @@ def test_early_in_a_phrase_that_opens_the_sentence_is_no_name():
         )
     )
     assert said(article, "a failed mayor") == "Tom Ruiz"
+
+
+# -- a participle given its own subject by "with" -----------------------------------------------------------
+
+
+def test_with_and_a_name_give_the_participle_its_speaker():
+    article = process(
+        body(
+            "Governor Tom Ruiz spoke. Mayor Rita Vale replied.",
+            'Some of his fans pushed a heckler, with Ruiz reportedly yelling: "Get him out of here!"',
+            'The vote went ahead, with Vale calling it "a disgrace to the whole council."',
+        )
+    )
+    assert (said(article, "Get him out"), said(article, "a disgrace")) == ("Tom Ruiz", "Rita Vale")
