@@ -61,6 +61,7 @@ from .subjects import (
     _strip_trailing_adverbials,
     person_of_org,
     sentence_subject,
+    skip_aside,
     subject_after,
     subject_before,
     with_subject,
@@ -673,6 +674,7 @@ class QuoteExtractor(ReportedSpeech):
             return None  # ("We've seen this sort of "cover-up"": the writer, not a person named "We've")
         end = s.find(phrase, before[0].start) + len(phrase)
         rest = [t for t in before if t.start >= end]
+        rest = skip_aside(rest)
         modal = False
         while rest and (rest[0].low in _AUX_ADV or rest[0].low == "not" or rest[0].low.endswith("ly")):
             modal = modal or rest[0].low in _MODALS

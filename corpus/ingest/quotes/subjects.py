@@ -173,6 +173,19 @@ def _appositive_subject(s: str, tokens: list[Tok], comma: int) -> str:
     return ""
 
 
+def skip_aside(tokens: list[Tok]) -> list[Tok]:
+    """The words after an aside between commas that opens ``tokens`` (", during an interview on
+    Thursday, referred to ..." -> "referred to ..."); ``tokens`` when they open with no such aside."""
+    if not tokens or tokens[0].text != ",":
+        return tokens
+    close = next((n for n in range(1, min(len(tokens), 40)) if tokens[n].text == ","), None)
+    if close is None or not _parenthetical(tokens[1:close]):
+        return tokens
+    rest = tokens[close:]
+    after = skip_aside(rest)  # "..., meanwhile, who leads the union, ..."
+    return after if after is not rest else rest[1:]
+
+
 def _comma_before(tokens: list[Tok], at: int) -> int:
     """Index of the comma before ``tokens[at]`` within 40 tokens; -1 when there is none."""
     k = at - 1
@@ -357,7 +370,11 @@ def sentence_subject(s: str, tokens: list[Tok]) -> str:
     if time is not None and tokens[time].text == "," and tokens[time - 1].low in _TIME_AFTER:
         # "Hours later, Trump returned ...", "But a few days later, he ...": the subject follows the comma.
         return sentence_subject(s, tokens[time + 1 :])
-    if k < len(tokens) and _opens_with_a_phrase(tokens[k]):
+    if (
+        k < len(tokens)
+        and _opens_with_a_phrase(tokens[k])
+        and (tokens[k].low not in _TIME_OPENERS or _numbers_a_time(tokens, k))
+    ):
         # "Speaking at a town hall in Salem, Trump went after Bush": the subject follows the comma.
         commas = [n for n in range(k + 1, min(len(tokens), k + 30)) if tokens[n].text == ","]
         # "In a wide-ranging, in-prison interview, Lazar said": the comma the subject follows.
@@ -385,7 +402,7 @@ def sentence_subject(s: str, tokens: list[Tok]) -> str:
             if word.low in _HEAD_NOUNS:
                 end = j
         return s[tokens[k].start : tokens[end].end]
-    if _is_cap(tokens[end]) and tokens[end].low not in _DETERMINERS:
+    if _is_cap(tokens[end]) and tokens[end].low not in _DETERMINERS and tokens[end].low not in _NUMBERS:
         while end + 1 < len(tokens) and (
             _is_cap(tokens[end + 1])
             or (
@@ -423,8 +440,23 @@ def _through_role_and_name(tokens: list[Tok], end: int) -> int:
     """ "Republican presidential front-runner Donald Trump": past a capitalized label, up to three
     lowercase words ending in a role noun and the name after them; ``end`` when they are not there."""
     j = end + 1
-    while j < len(tokens) and j - end < 3 and tokens[j].text.islower() and tokens[j].low not in ROLE_NOUNS:
-        if tokens[j].kind != "w" or tokens[j].low in _CLAUSE_VERBS or tokens[j].low in CUE_VERBS:
+    # "Former prosecutor and city mayor Ada Lund": roles joined by "and" before the name.
+    while (
+        j < len(tokens)
+        and j - end < 6
+        and tokens[j].text.islower()
+        and not (tokens[j].low in ROLE_NOUNS and j + 1 < len(tokens) and _is_cap(tokens[j + 1]))
+    ):
+        if (
+            tokens[j].kind != "w"
+            or tokens[j].low in _CLAUSE_VERBS
+            or tokens[j].low in CUE_VERBS
+            or tokens[j].low in _PREPOSITIONS
+            or tokens[j].low in _DETERMINERS
+            or tokens[j].low.endswith("ed")
+        ):
+            return end
+        if tokens[j].low in ROLE_NOUNS and tokens[j + 1 : j + 2] and tokens[j + 1].low != "and":
             return end
         j += 1
     if not (
@@ -458,16 +490,35 @@ def _opens_with_a_phrase(tok: Tok) -> bool:
     )
 
 
+def _numbers_a_time(tokens: list[Tok], k: int) -> bool:
+    """ "Thirteen years earlier, ...", not "Two council members, however, ...": a number word opens a
+    time phrase only when a word of time comes before the first comma."""
+    if tokens[k].low in _DAYS_AND_MONTHS:
+        return True
+    for tok in tokens[k + 1 : k + 8]:
+        if tok.text == ",":
+            return False
+        if tok.low.rstrip("s") in _TIME_UNITS or tok.low in _TIME_AFTER:
+            return True
+    return False
+
+
 # Subordinators that open a sentence with a clause of their own ("While the donor ..., he said").
 _PHRASE_LEADS = wordset("here even asked last meanwhile instead indeed nevertheless early later earlier")
 _TIME_AFTER = wordset("later earlier ago afterward afterwards before")
-_TIME_OPENERS = wordset(
+_NUMBERS = wordset(
     """
-    monday tuesday wednesday thursday friday saturday sunday january february march july september october
-    november december two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
-    twenty thirty forty fifty
+    two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen twenty thirty forty
+    fifty
     """
 )
+_TIME_OPENERS = (
+    wordset("monday tuesday wednesday thursday friday saturday sunday january february march july september")
+    | wordset("october november december")
+    | _NUMBERS
+)
+_DAYS_AND_MONTHS = _TIME_NOUNS
+_TIME_UNITS = wordset("second minute hour day night week weekend month year decade century morning evening")
 _CLAUSE_LEADS = wordset("while when although though because since if as once unless until whereas")
 # The same but "as", which is as often a preposition ("slammed the shift as a conversion and ...").
 _CLAUSE_OPENERS = _CLAUSE_LEADS - {"as"}

@@ -112,3 +112,42 @@ def test_with_and_a_name_give_the_participle_its_speaker():
         )
     )
     assert (said(article, "Get him out"), said(article, "a disgrace")) == ("Tom Ruiz", "Rita Vale")
+
+
+# -- the subject at the start of a sentence -----------------------------------------------------------------
+
+
+def test_roles_joined_by_and_before_a_name_lead_to_the_name():
+    article = process(
+        body(
+            "Mayor Rita Vale spoke first.",
+            'Former prosecutor and city mayor Ada Lund trashed Vale on the radio, calling it a "no-brainer" to sue.',
+            'On Monday, Eric Lund knocked a claim by actor Sam Reyes that an "obscene amount of money" was raised.',
+        )
+    )
+    assert (said(article, "no-brainer"), said(article, "obscene amount")) == ("Ada Lund", "Eric Lund")
+
+
+def test_an_aside_between_the_subject_and_its_verb_is_passed_over():
+    article = process(
+        body(
+            "Mayor Rita Vale spoke first.",
+            'Governor Tom Ruiz, during several interviews on Thursday, referred to Vale as "the most valuable'
+            ' player" for the rival party.',
+        )
+    )
+    assert said(article, "the most valuable player") == "Tom Ruiz"
+
+
+def test_a_number_opens_a_time_phrase_only_with_a_word_of_time():
+    article = process(
+        body(
+            "Mayor Rita Vale spoke first.",
+            'Three protesters, all students, stood by the door, calling the plan "a waste of money and time."',
+            'Thirteen years earlier, Vale had voted for "a much bigger levy" herself.',
+        )
+    )
+    assert (said(article, "a waste of money"), said(article, "a much bigger levy")) == (
+        "Three protesters",
+        "Rita Vale",
+    )
