@@ -649,7 +649,10 @@ class QuoteExtractor(ReportedSpeech):
                         or sentence_subject(s, tokens[: min(v, 40)])
                     )
                 else:
-                    phrase = subject_before(s, tokens[max(0, v - 80) : v])
+                    # "Ann Cole, who has in the past described it as "..."": the name before "who".
+                    phrase = _name_before_relative(s, tokens, _relative_of(tokens, v)) or subject_before(
+                        s, tokens[max(0, v - 80) : v]
+                    )
                 if not phrase:
                     continue
                 return _Attribution(self._resolve(phrase), tok.text, "partial-cue-subject")
@@ -660,7 +663,8 @@ class QuoteExtractor(ReportedSpeech):
     ) -> _Attribution | None:
         """`Rubio also bemoaned a climate in which people "hate each other"`: with no cue verb, the
         person who is the subject of the sentence's verb is who the quoted words are from. Only a
-        person (or "he"/"she" standing for one) acting in the active voice counts."""
+        person (or "he"/"she" standing for one) acting in the active voice counts, whatever the verb's
+        form ("found", "would denounce", "did not want")."""
         tokens, starts = indexed
         before = tokens[: bisect_left(starts, open_at)]
         if not before or any(t.kind == "q" for t in before):
@@ -676,8 +680,14 @@ class QuoteExtractor(ReportedSpeech):
         rest = [t for t in before if t.start >= end]
         rest = skip_aside(rest)
         modal = False
-        while rest and (rest[0].low in _AUX_ADV or rest[0].low == "not" or rest[0].low.endswith("ly")):
-            modal = modal or rest[0].low in _MODALS
+        while rest and (
+            rest[0].low in _AUX_ADV
+            or rest[0].low == "not"
+            or rest[0].low.endswith("ly")
+            or rest[0].low.endswith(_NEGATED)
+        ):
+            # ("Lee didn't like the phrase "...""): a contracted negation is an auxiliary too.
+            modal = modal or rest[0].low in _MODALS or rest[0].low.endswith(_NEGATED)
             rest = rest[1:]
         if not rest or rest[0].kind != "w":
             return None
@@ -692,6 +702,7 @@ class QuoteExtractor(ReportedSpeech):
             # "Lee would not comment on ...", "Lee did post ...": a modal with a verb's bare form.
             if (
                 verb in _BE
+                or verb in _STATE_VERBS
                 or not rest[0].text.isalpha()
                 or not rest[0].text.islower()
                 or verb.endswith("ing")
@@ -1028,6 +1039,9 @@ _JOINING = wordset("and but or then also later")
 _FINITE = wordset("has had is was are were will would can could did does do may might should must")
 _MODALS = wordset("will would can could may might should must did does do")
 _RELATIVES = wordset("who whom whose which that")
+_NEGATED = ("n't", "n\u2019t")
+# Bare verbs after a modal that describe the subject rather than have it act ("would remain "neutral"").
+_STATE_VERBS = wordset("have get seem appear become remain stay")
 _STAGE_DIRECTION = re.compile(r"[(\[][A-Z][A-Z ,'\-]+[)\]]")
 _FOLLOW = re.compile(r"Follow\b[^\n]{0,120}@\w", re.IGNORECASE)
 _BY = re.compile(r"^(?:by|written by|words by)\s+", re.IGNORECASE)
@@ -1081,6 +1095,27 @@ def _named_before_who(s: str, tokens: list[Tok], v: int) -> str:
     w = v - 1
     while w > 0 and (tokens[w].low in _AUX_ADV or tokens[w].low.endswith("ly")):
         w -= 1
+    return _name_before_relative(s, tokens, w)
+
+
+def _relative_of(tokens: list[Tok], v: int) -> int:
+    """The index of the "who" that is the subject of the verb at ``v`` (at most six words back, no
+    punctuation between), or -1: not "Lee, who he dubbed "..."" (another subject after "who") nor
+    "Lee, who could be "..."" or "who was being called" (a passive or a state)."""
+    for n in range(v - 1, max(-1, v - 8), -1):
+        tok = tokens[n]
+        if tok.kind != "w" or tok.low in _BE or tok.low == "being":
+            return -1
+        if tok.low == "who":
+            following = tokens[n + 1]
+            if n + 1 < v and (_is_cap(following) or following.low in _SUBJECT_OPENERS):
+                return -1
+            return n
+    return -1
+
+
+def _name_before_relative(s: str, tokens: list[Tok], w: int) -> str:
+    """The capitalized name right before ", who" (``w`` is the index of "who"); "" when there is none."""
     if w < 2 or tokens[w].low != "who" or tokens[w - 1].text != "," or not _is_cap(tokens[w - 2]):
         return ""
     first = w - 2

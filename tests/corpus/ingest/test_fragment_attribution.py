@@ -1,0 +1,82 @@
+"""Short quoted fragments inside a sentence: whose words they are, and when they are no one's."""
+
+from __future__ import annotations
+
+import pytest
+
+from corpus.ingest.pipeline import process
+from corpus.ingest.types import ProcessedArticle
+
+
+def body(*paragraphs: str) -> str:
+    return "Headline for the test article\n" + "\n".join(paragraphs)
+
+
+def quote(article: ProcessedArticle, text: str):
+    return next((q for q in article.quotes if article.text[q.start : q.end].startswith(text)), None)
+
+
+def said(article: ProcessedArticle, text: str) -> str | None:
+    found = quote(article, text)
+    assert found is not None, f"no quote starting {text!r}"
+    return found.speaker.name if found.speaker else None
+
+
+# -- the person acting in the sentence ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "fragment"),
+    [
+        ('Dana Cole found "evidence" of neglect in the files.', "evidence"),
+        ('Dana Cole made it clear that she has "serious concerns" about the deal.', "serious concerns"),
+        ('Dana Cole has made clear that she expects "attack ads" this week.', "attack ads"),
+        ('Dana Cole would denounce "self-help," which surprised the board.', "self-help"),
+        ('Dana Cole did not want to discuss "that man" at the hearing.', "that man"),
+        ("Dana Cole didn\u2019t like the phrase \u201cgreen tape.\u201d", "green tape"),
+    ],
+)
+def test_a_short_quote_goes_to_the_person_acting_with_any_verb_form(sentence, fragment):
+    assert said(process(body(sentence)), fragment) == "Dana Cole"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        'Dana Cole would be "happy" to leave.',
+        'Dana Cole could have "won" that race.',
+        'Dana Cole will remain "neutral" in the race.',
+    ],
+)
+def test_an_auxiliary_with_a_verb_of_state_describes_the_person_who_does_not_speak(sentence):
+    article = process(body(sentence))
+    found = quote(article, sentence.split('"')[1])
+    assert found is None or found.speaker is None
+
+
+# -- a relative clause's subject ---------------------------------------------------------------------------
+
+
+def test_a_cue_in_a_who_clause_goes_to_the_name_before_who():
+    article = process(
+        body(
+            'Later, Dana Cole, who has in the past described the mayor as "a bully," left the hall.',
+            'The board thanked Omar Park, who has publicly vowed not to sign "any blank checks" this year.',
+        )
+    )
+    assert (said(article, "a bully"), said(article, "any blank checks")) == ("Dana Cole", "Omar Park")
+
+
+def test_who_as_the_object_of_another_subject_is_not_the_speaker():
+    article = process(
+        body('Omar Park spoke first. Then Ana Ruiz praised Dana Cole, who Park dubbed "the closer."')
+    )
+    assert said(article, "the closer") != "Dana Cole"
+
+
+def test_who_in_a_passive_clause_is_not_the_speaker():
+    article = process(
+        body('The panel met Dana Cole, who could be celebrating being dubbed the "top pick" soon.')
+    )
+    found = quote(article, "top pick")
+    assert found is None or found.speaker is None or found.speaker.name != "Dana Cole"
