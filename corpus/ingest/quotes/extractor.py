@@ -43,6 +43,7 @@ from .lexicon import (
 )
 from .marks import (
     _ALL_MARKS,
+    _CALLING,
     _DIRECTION_MARKS,
     Pair,
     _first_mark,
@@ -152,12 +153,15 @@ class QuoteExtractor(ReportedSpeech):
             sentence_pairs = by_sentence.get(number, [])
             used_cues: set[int] = set()
             directs, partial_pairs = [], []
+            names: set[int] = set()  # title-case fragments: kept only with a speaker
             for pair in sentence_pairs:
                 kind = self._classify(s, masked, pair, start, end, p.role == "title")
                 if kind == "direct":
                     directs.append(pair)
-                elif kind == "partial":
+                elif kind in ("partial", "name"):
                     partial_pairs.append(pair)
+                    if kind == "name":
+                        names.add(pair.open)
             for pair in directs:
                 found = self._direct(p, s, masked, pair, start, end, used_cues)
                 if chain_from is not None and pair.open == _first_mark(s):
@@ -195,7 +199,9 @@ class QuoteExtractor(ReportedSpeech):
                         self._set(found, sentence_attr, "direct-in-attributed-sentence", 0.75)
             starts = [t.start for t in tokens] if partial_pairs else []
             for pair in partial_pairs:
-                self._partial(p, s, masked, pair, (start, end), (tokens, starts), sentence_attr)
+                self._partial(
+                    p, s, masked, pair, (start, end), (tokens, starts), sentence_attr, pair.open in names
+                )
         # Quotes of this paragraph left without a speaker: the next paragraph's attribution, or the
         # previous paragraph's speaker continuing.
         for found in self.found[first_found:]:
@@ -298,7 +304,7 @@ class QuoteExtractor(ReportedSpeech):
         if opens_clause and closes_clause and (len(words) >= 2 or content.rstrip()[-1:] in ",.?!"):
             return "direct"
         if _title_case(words) and not in_title:
-            return None
+            return "name" if _used_as_a_name(before) else None
         if _whole_sentence(content, words) and (not before or before[-1] in ",:\u2014\u2013"):
             # A full sentence in its own marks after a clause boundary is quoted whole, whatever the
             # attribution looks like ("Sanders asks at a school, “Any questions I can answer?”").
@@ -564,7 +570,10 @@ class QuoteExtractor(ReportedSpeech):
         sentence: tuple[int, int],
         indexed: tuple[list[Tok], list[int]],
         sentence_attr: _Attribution | None,
+        name: bool = False,
     ) -> None:
+        """A quoted fragment of a sentence and who it is from; a ``name`` (a title-case fragment, "Mr.
+        Cole", "Little Marco", a slogan or a show) only when someone in the sentence uses it."""
         start, end = sentence
         found = Found("partial", p.start + pair.open + 1, p.start + pair.close, p.position)
         _trim(self.text, found)
@@ -593,8 +602,9 @@ class QuoteExtractor(ReportedSpeech):
             attr = self._acting_subject(s, pair.open, indexed) or attr
         if attr is None or attr.resolution.key is None:
             words = self.text[found.start : found.end].split()
-            if len(words) <= 3 and (
-                attr is None or p.role == "title" or not _reads_as_subject(attr.resolution.mention)
+            if name or (
+                len(words) <= 3
+                and (attr is None or p.role == "title" or not _reads_as_subject(attr.resolution.mention))
             ):
                 # A scare quote: no speech around it, so it is not a quotation of anyone. A short quote
                 # a cue gives to someone not resolved ("a state official said the plan was "on track"")
@@ -1079,6 +1089,24 @@ _SUBJECT_OPENERS = wordset(
     he she they we i it two three four five six seven eight nine ten dozens hundreds thousands
     """
 )
+
+
+def _used_as_a_name(before: str) -> bool:
+    """Whether a title-case quotation after ``before`` may be someone's words or name for a thing
+    ("called him “Little Marco”", "repeated “Law and Order”"), not the title of a show or work after
+    an owner or a preposition ("CNN's “State of the Union”", "on “Meet the Press”", "his “Mexican”
+    lunch"); after an article only when a verb of naming precedes it ("a group called the “...”")."""
+    words = before[-60:].casefold().split()
+    if not words:
+        return False
+    last = words[-1].strip(",:")
+    if last in _DETERMINERS_BEFORE_NAMES:
+        return len(words) > 1 and words[-2] in _CALLING
+    return not (last.endswith(("'s", "\u2019s", "'", "\u2019")) or last in _PREPOSITIONS or last in _OWNERS)
+
+
+_DETERMINERS_BEFORE_NAMES = wordset("the a an")
+_OWNERS = wordset("his her their its our my your")
 
 
 def _agrees(name: str, pronoun: str) -> bool:

@@ -80,3 +80,31 @@ def test_who_in_a_passive_clause_is_not_the_speaker():
     )
     found = quote(article, "top pick")
     assert found is None or found.speaker is None or found.speaker.name != "Dana Cole"
+
+
+# -- names and slogans in title case -----------------------------------------------------------------------
+
+
+def test_a_title_case_name_someone_uses_is_their_quote():
+    article = process(
+        body(
+            'Within minutes, Dana Cole called Omar Park "Little Omar" several times.',
+            'Omar Park repeated the slogan "Law and Order" all night.',
+        )
+    )
+    assert (said(article, "Little Omar"), said(article, "Law and Order")) == ("Dana Cole", "Omar Park")
+
+
+def test_a_title_case_name_nobody_uses_is_no_quote_however_long():
+    article = process(body('The "Harbor City Summer Jazz Week" returns in June.'))
+    assert quote(article, "Harbor City") is None
+
+
+def test_a_show_after_its_owner_or_a_preposition_is_no_quote():
+    article = process(
+        body(
+            'Dana Cole told WXYZ\'s "Morning Hour" that she would run.',
+            'Omar Park said on "Meet the Voters" that he was ready.',
+        )
+    )
+    assert quote(article, "Morning Hour") is None and quote(article, "Meet the Voters") is None
