@@ -176,6 +176,12 @@ class QuoteExtractor(ReportedSpeech):
                     and previous_direct.speaker is not None
                 ):
                     self._take_speaker(found, previous_direct, "interrupted-quote", 0.9)
+                if found.rule == "unattributed" and number and not masked[start : pair.open].strip():
+                    # `Lee said the plan was "a mess." "We cannot afford it."`: a quotation opening a
+                    # sentence of its own goes on from the attribution of the sentence before.
+                    spoken = self._spoken_before(first_found, found)
+                    if spoken is not None:
+                        self._take_speaker(found, spoken, "follows-attributed-sentence", 0.8)
                 if pair.runs_on:
                     self._open_chain = found
                 previous_direct = found
@@ -267,6 +273,20 @@ class QuoteExtractor(ReportedSpeech):
         acting = self._acting_subject(text, end, (tokens, [t.start for t in tokens]))
         self._cursor = sentence_start
         return acting
+
+    def _spoken_before(self, first_found: int, found: Found) -> Found | None:
+        """The latest quote of this paragraph before ``found`` that has a speaker, when it is a
+        partial or reported one (a direct one before it is handled as an interrupted quote)."""
+        spoken = max(
+            (
+                earlier
+                for earlier in self.found[first_found:]
+                if earlier is not found and earlier.start < found.start and earlier.speaker is not None
+            ),
+            key=lambda earlier: earlier.start,
+            default=None,
+        )
+        return spoken if spoken is not None and spoken.kind != "direct" else None
 
     # -- classification --------------------------------------------------------------------------------
 

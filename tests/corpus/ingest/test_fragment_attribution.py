@@ -108,3 +108,24 @@ def test_a_show_after_its_owner_or_a_preposition_is_no_quote():
         )
     )
     assert quote(article, "Morning Hour") is None and quote(article, "Meet the Voters") is None
+
+
+# -- a quotation after an attributed sentence ----------------------------------------------------------------
+
+
+def test_a_quotation_after_an_attributed_partial_or_reported_sentence_goes_on_from_it():
+    article = process(
+        body(
+            'The town "has lost its way," Dana Cole said. "We need new people in the hall."',
+            'Omar Park said the board was "careful" about it. "If we touched it, they would sue."',
+        )
+    )
+    assert (said(article, "We need new people"), said(article, "If we touched it")) == (
+        "Dana Cole",
+        "Omar Park",
+    )
+
+
+def test_a_quotation_after_an_unattributed_sentence_stays_unattributed():
+    article = process(body('The town has lost its way. "We need new people in the hall."'))
+    assert said(article, "We need new people") is None
