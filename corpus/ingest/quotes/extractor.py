@@ -494,12 +494,25 @@ class QuoteExtractor(ReportedSpeech):
         last_quote = max((n for n, t in enumerate(tokens) if t.kind == "q"), default=-1)
         tokens = tokens[last_quote + 1 :]
         colon = bool(tokens) and tokens[-1].text == ":"
+        comma = bool(tokens) and tokens[-1].text == ","
         while tokens and tokens[-1].kind == "p":
             tokens = tokens[:-1]
         if not tokens:
             return None
         whole = self._tokens(masked, begin, open_at)
-        attr = self._cue_before_quote(s, tokens, used, whole[: len(whole) - len(tokens)])
+        earlier = whole[: len(whole) - len(tokens)]
+        attr = self._cue_before_quote(s, tokens, used, earlier)
+        if attr is None and (comma or colon) and last_quote < 0:
+            # "Lee said on Twitter on Monday, in reference to her son, “...”": the cue further back.
+            far = _far_cue(tokens)
+            if far >= 0:
+                attr = self._cue_before_quote(s, tokens[: far + 1], used, earlier)
+                if attr is not None and attr.resolution.key is None:
+                    # ("Dana Cole, 35, the mayor's daughter, said ...": the name opening the sentence.)
+                    phrase = sentence_subject(s, tokens[:far])
+                    resolution = self._resolve(phrase) if phrase else None
+                    if resolution is not None and resolution.key is not None:
+                        attr = _Attribution(resolution, attr.cue, attr.rule)
         if attr is None and colon and last_quote < 0:
             named = self._colon_name(s, masked, tokens)
             if named is not None:
@@ -1144,6 +1157,25 @@ def _named_before_who(s: str, tokens: list[Tok], v: int) -> str:
     while w > 0 and (tokens[w].low in _AUX_ADV or tokens[w].low.endswith("ly")):
         w -= 1
     return _name_before_relative(s, tokens, w)
+
+
+def _far_cue(tokens: list[Tok]) -> int:
+    """The index of a speech verb more than eight words before a quotation that follows a comma or a
+    colon ("Lee said on Twitter on Monday, in reference to her son, “...”"), with only adverbial
+    phrases after it: no "that" (reported speech), no other cue and no sentence break; or -1."""
+    last = len(tokens) - 8
+    for v in range(last - 1, max(-1, len(tokens) - 40), -1):
+        tok = tokens[v]
+        if tok.text in (".", ";") or tok.kind == "q":
+            return -1
+        if tok.low in CUE_FINITE and not tok.text[0].isupper():
+            rest = tokens[v + 1 :]
+            if any(t.low == "that" or t.low in CUE_VERBS for t in rest) or not any(
+                t.text == "," for t in rest
+            ):
+                return -1
+            return v
+    return -1
 
 
 def _relative_of(tokens: list[Tok], v: int) -> int:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from corpus.ingest.pipeline import process
+from corpus.ingest.quotes.extractor import _far_cue
+from corpus.ingest.quotes.tokens import tokenize
 from corpus.ingest.types import ProcessedArticle
 
 
@@ -129,3 +131,33 @@ def test_a_quotation_after_an_attributed_partial_or_reported_sentence_goes_on_fr
 def test_a_quotation_after_an_unattributed_sentence_stays_unattributed():
     article = process(body('The town has lost its way. "We need new people in the hall."'))
     assert said(article, "We need new people") is None
+
+
+# -- a speech verb further back ------------------------------------------------------------------------------
+
+
+def test_a_speech_verb_far_before_a_quotation_after_a_comma_attributes_it():
+    article = process(
+        body(
+            "Dana Cole, 41, the daughter of the former mayor, said on the radio on Monday, in reply to a"
+            ' caller from the east side, "Next summer, the bridge will finally open!"'
+        )
+    )
+    assert said(article, "Next summer") == "Dana Cole"
+
+
+@pytest.mark.parametrize(
+    ("words", "cue"),
+    [
+        ("Dana Cole said on the radio on Monday, in reply to a caller from the east side,", "said"),
+        ("Dana Cole said that the plan, which the council passed last year after a fight, was fine,", None),
+        ("Dana Cole said on the radio on Monday; in reply a caller from the east side then,", None),
+        ("Dana Cole said on the radio on Monday, after Omar Park asked about the east side bridge,", None),
+    ],
+)
+def test_a_far_speech_verb_has_only_adverbial_phrases_after_it(words, cue):
+    tokens = tokenize(words, 0, len(words))
+    while tokens[-1].kind == "p":
+        tokens = tokens[:-1]
+    at = _far_cue(tokens)
+    assert (tokens[at].low if at >= 0 else None) == cue
