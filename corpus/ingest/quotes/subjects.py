@@ -336,13 +336,17 @@ def subject_after(s: str, tokens: list[Tok]) -> str:
 
 
 def with_subject(s: str, tokens: list[Tok]) -> str:
-    """ "..., with Ruiz reportedly yelling": the name that "with" gives a participle at the
-    end of ``tokens``; "" when the words before the participle are no such phrase."""
+    """ "..., with Ruiz reportedly yelling", "with Sen. Ann Cole calling it": the subject that "with"
+    gives a participle at the end of ``tokens`` (no comma or quote between); "" when the words
+    before the participle are no such phrase."""
     i = _skip_back_adverbials(tokens, len(tokens) - 1)
+    # A name, or a title or description with its name ("with Sen. Ann Cole", "with the Teachers Union").
     j = i
-    while j >= 0 and _is_cap(tokens[j]) and i - j < 5:
+    while j >= 0 and i - j < 9 and tokens[j].low != "with":
+        if tokens[j].text in (",", ";", ":") or tokens[j].kind == "q":
+            return ""
         j -= 1
-    if j == i or j < 0 or tokens[j].low != "with":
+    if j == i or j < 0 or tokens[j].low != "with" or tokens[j].text[0].isupper():
         return ""
     return s[tokens[j + 1].start : tokens[i].end]
 

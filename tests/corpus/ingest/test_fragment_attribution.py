@@ -161,3 +161,36 @@ def test_a_far_speech_verb_has_only_adverbial_phrases_after_it(words, cue):
         tokens = tokens[:-1]
     at = _far_cue(tokens)
     assert (tokens[at].low if at >= 0 else None) == cue
+
+
+# -- "with" and a participle ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "fragment", "speaker"),
+    [
+        (
+            'The plan annoyed many, with Sen. Dana Cole calling it a "Chinese menu."',
+            "Chinese menu",
+            "Dana Cole",
+        ),
+        (
+            'The attack sparked a debate, with Omar Park telling reporters he saw the plan as "directly'
+            ' responsible" for it.',
+            "directly responsible",
+            "Omar Park",
+        ),
+        (
+            'The crowd grew, with Omar Park reportedly yelling: "Get him out of here!"',
+            "Get him out",
+            "Omar Park",
+        ),
+        (
+            'They used harsh words, with Dana Cole recently promising to "bomb them all."',
+            "bomb them all",
+            "Dana Cole",
+        ),
+    ],
+)
+def test_the_subject_of_a_participle_after_with_is_the_speaker(sentence, fragment, speaker):
+    assert said(process(body(sentence)), fragment) == speaker
