@@ -218,6 +218,7 @@ class PersonMentions:
                 len(name_words) == 1
                 and last not in known
                 and gender is None
+                and not (cut and lead[cut - 1] in _PERSONAL_TITLES)  # "President Obama", "Sen. Cruz"
                 and not (subject and _LONE_SUBJECT.match(masked, run_end) and not last.endswith("ing"))
                 and not (subject and _WHO_AFTER.match(masked, run_end))  # "Zola, who was honored"
             ):
@@ -261,7 +262,9 @@ class PersonMentions:
         for match in _VOTE_WORD.finditer(window):
             word = match.group()
             if word[0] in ".?!":
-                if next_sentence:
+                if next_sentence or _AFTER_COLON.search(masked, max(0, begin - 200), begin):
+                    # (only the first subject of a sentence is whom the next one goes on about: not
+                    # "Ito made a plan: President Obama adopted it. She ...")
                     return
                 next_sentence = True
                 continue
@@ -525,7 +528,8 @@ def _is_subject(masked: str, at: int, end: int, previous_word: str, titled: bool
         head = masked[max(0, at - 40) : at].rstrip()
         head = head[: len(head) - len(previous_word)].rstrip()
         # "..., says Libya is the biggest": a name with a verb after it is the reported clause's.
-        after = masked[end : end + 1]
+        # ("..., said Kunin." with the run taking in its period.)
+        after = "." if masked[end - 1 : end] == "." else masked[end : end + 1]
         return word != "told" and head[-1:] in ',"\u201d' + MASK and after in ("", ",", ".", MASK)
     if word in _VERB_OPENERS:
         # "after Zoe Cole revealed ...", "as Cole said": a subordinate clause's subject, with its verb.
@@ -664,6 +668,16 @@ ANAPHORIC_ROLES = wordset(
 )
 # Words of an office before a name ("House Majority Leader Kevin Moss", "White House Press Secretary").
 _OFFICE_WORDS = wordset("house senate white majority minority speaker whip press")
+# A colon or semicolon since the start of a sentence, up to the end of the text searched.
+_AFTER_COLON = re.compile(r"[:;][^.?!:;]*$")
+# Titles that make the one word after them a person's name ("President Obama", "Gov. Kasich").
+_PERSONAL_TITLES = wordset(
+    """
+    president senator sen. sen rep. rep representative congressman congresswoman governor gov. gov mayor
+    judge justice dr. dr mr. mr mrs. mrs ms. ms prof. professor gen. lt. col. sgt. secretary ambassador
+    sheriff rev. rabbi pope chairman chairwoman spokesman spokeswoman
+    """
+)
 # How far back (in characters) a pronoun no subject fits may look for a person named as an object.
 _OBJECT_REACH = 400
 _WEEKDAYS = wordset("monday tuesday wednesday thursday friday saturday sunday")

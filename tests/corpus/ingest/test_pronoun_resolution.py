@@ -602,3 +602,27 @@ def test_a_pronoun_no_subject_fits_goes_to_a_person_named_just_before_with_that_
         )
     )
     assert said(article, "We do not need") is None
+
+
+def test_a_lone_surname_after_a_postposed_cue_ending_the_sentence_is_a_subject():
+    article = process(
+        body(
+            "Former governor Madra Kunsel campaigned for Hilda Clayton in Vermont.",
+            "Hilda Clayton spoke in Ohio on Monday.",
+            "\u201cThis will be a challenge\u201d for Clayton, said Kunsel. "
+            "\u201cShe can never be as far left as Bern,\u201d she said.",
+        )
+    )
+    assert said(article, "She can never be") == "Madra Kunsel"
+
+
+def test_a_lone_surname_after_a_personal_title_is_a_person():
+    mentions = mentions_of("The question came up, so President Obamo, in need of a change, brought it up.")
+    assert [m.name for m in mentions.mentions] == ["Obamo"]
+
+
+def test_a_subject_after_a_colon_gets_no_vote_from_the_next_sentence():
+    text = "Hilda Clayton issued a plan: President Obamo later adopted it. She has called for more."
+    mentions = mentions_of(text)
+    assert mentions.gender_of("obamo") is None
+    assert mentions_of("President Obamo later adopted it. He has called for more.").gender_of("obamo") == MALE
