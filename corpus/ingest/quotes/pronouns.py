@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..speakers import (
+    ANON_HEADS,
     ORG_WORDS,
     PLACE_OPENERS,
     PLACES,
@@ -269,6 +270,10 @@ class PersonMentions:
                 next_sentence = True
                 continue
             low = word.casefold()
+            if low in _ARTICLES and _PERSON_DESCRIBED.match(window, match.end()) is not None:
+                head = _PERSON_DESCRIBED.match(window, match.end()).group(1).casefold()
+                if head in ROLE_NOUNS or head in ANON_HEADS:
+                    return  # "Ito mocked the Democratic front-runner, saying she": someone else's
             if low in _RELATIVES_OF_OTHERS and (
                 window[: match.start()].strip() not in ("", ",") or _PRONOUN_NEXT.match(window, match.end())
             ):
@@ -668,6 +673,8 @@ ANAPHORIC_ROLES = wordset(
 )
 # Words of an office before a name ("House Majority Leader Kevin Moss", "White House Press Secretary").
 _OFFICE_WORDS = wordset("house senate white majority minority speaker whip press")
+# The head of a short description after an article ("the Democratic front-runner", "a woman").
+_PERSON_DESCRIBED = re.compile(r"(?:[ ]+[\w\-]+){0,2}?[ ]+([a-z][a-z\-]+)\b(?![ ]+(?:of|for)\b)")
 # A colon or semicolon since the start of a sentence, up to the end of the text searched.
 _AFTER_COLON = re.compile(r"[:;][^.?!:;]*$")
 # Titles that make the one word after them a person's name ("President Obama", "Gov. Kasich").

@@ -626,3 +626,11 @@ def test_a_subject_after_a_colon_gets_no_vote_from_the_next_sentence():
     mentions = mentions_of(text)
     assert mentions.gender_of("obamo") is None
     assert mentions_of("President Obamo later adopted it. He has called for more.").gender_of("obamo") == MALE
+
+
+def test_a_person_described_between_a_name_and_its_pronoun_cuts_the_vote():
+    text = "Don Tramp mocked the Democratic front-runner, saying she would be a bad president."
+    assert mentions_of(text).gender_of("tramp") is None
+    assert mentions_of("Nora Quill met a woman who said she was tired.").gender_of("quill") is None
+    # A thing described is no one: the pronoun after it is still the name's.
+    assert mentions_of("Nora Quill unveiled the plan she wrote.").gender_of("quill") == FEMALE
