@@ -65,6 +65,9 @@ _HEAD_NOUNS = (
 _LY_NOUNS = wordset("family assembly monopoly anomaly supply rally ally butterfly homily")
 
 
+_GOING = wordset("went goes go going")
+
+
 def subject_before(s: str, tokens: list[Tok]) -> str:
     """The subject phrase that ends just before a cue verb ("Beijing-based analyst Wu Qiang", "he")."""
     i = _skip_back_adverbials(tokens, len(tokens) - 1)
@@ -77,6 +80,9 @@ def subject_before(s: str, tokens: list[Tok]) -> str:
         return ""
     if tok.low in _PRONOUNS:
         return tok.text
+    if tok.low == "to" and i > 2 and tokens[i - 1].low == "on" and tokens[i - 2].low in _GOING:
+        # "Pence went on to say", "Lee goes on to call it ...": the subject of "went on".
+        return subject_before(s, tokens[: i - 2])
     if tok.low == "to" and i > 1 and tokens[i - 1].low.endswith("ed") and tokens[i - 1].kind == "w":
         # "O'Malley interjected to say", "Lee rushed to say": the subject of the verb before "to".
         return subject_before(s, tokens[: i - 1])

@@ -194,3 +194,13 @@ def test_a_far_speech_verb_has_only_adverbial_phrases_after_it(words, cue):
 )
 def test_the_subject_of_a_participle_after_with_is_the_speaker(sentence, fragment, speaker):
     assert said(process(body(sentence)), fragment) == speaker
+
+
+def test_went_on_to_say_or_call_goes_to_the_subject_of_went():
+    article = process(
+        body(
+            'Dana Cole went on to say, "From the bottom of my heart, I know this."',
+            'Omar Park went on to call the plan "a mess."',
+        )
+    )
+    assert (said(article, "From the bottom"), said(article, "a mess")) == ("Dana Cole", "Omar Park")
