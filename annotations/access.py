@@ -277,6 +277,15 @@ def annotation_layer_visibility(user) -> Q:
     return shared | Q(author_id=user.pk) | Q(Exists(curates)) | Q(Exists(closed))
 
 
+def annotation_visibility_key(user) -> tuple:
+    """What the annotations ``user`` may see depend on (``AnnotationQuerySet.visible_to`` and
+    ``annotation_layer_visibility``): two users with the same key see the same annotations, so a
+    condition built for one serves the other."""
+    if user is None or not user.is_authenticated:
+        return ("anonymous",)
+    return (user.pk, _active(user), is_administrator(user), user.has_perm("annotations.view_annotation"))
+
+
 def can_project_manage(user) -> bool:
     """Set up a project, change it, add articles, assign them, close them for curation."""
     return is_administrator(user) or is_reviewer(user)

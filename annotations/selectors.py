@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 from corpus import selectors as corpus_selectors
 from corpus.models import Article, Paragraph, Quote
 
+from .access import annotation_visibility_key
 from .models import Annotation, AnnotationProject, Claim, FactCheck, FactCheckStatus, ProjectArticle, Tag
 
 
@@ -68,12 +69,25 @@ EXPANDABLE = ("paragraphs", "quotes", "annotations", "claims")
 NESTED_LIMIT = 500
 
 
+# article_list's queryset by annotation_visibility_key: building it (the layer conditions, their
+# subqueries, the counts) cost more CPU than running it on a page of the API's list. It is never
+# evaluated here, only cloned. Bounded: a process serving many readers builds some again.
+_ARTICLE_LISTS: dict[tuple, QuerySet[Article]] = {}
+_ARTICLE_LISTS_KEPT = 256
+
+
 def article_list(*, user, expand: Iterable[str] = ()) -> QuerySet[Article]:
     """Articles with the count of annotations the reader may see, and the nested lists asked for."""
-    visible = Annotation.objects.visible_to(user).filter(article=OuterRef("pk")).order_by()
-    count = visible.values("article").annotate(n=Count("pk")).values("n")
-    queryset = corpus_selectors.article_list().annotate(annotation_count=Coalesce(Subquery(count), 0))
-    return _with_expansions(queryset, user=user, expand=set(expand))
+    key = annotation_visibility_key(user)
+    queryset = _ARTICLE_LISTS.get(key)
+    if queryset is None:
+        visible = Annotation.objects.visible_to(user).filter(article=OuterRef("pk")).order_by()
+        count = visible.values("article").annotate(n=Count("pk")).values("n")
+        queryset = corpus_selectors.article_list().annotate(annotation_count=Coalesce(Subquery(count), 0))
+        if len(_ARTICLE_LISTS) >= _ARTICLE_LISTS_KEPT:
+            _ARTICLE_LISTS.clear()
+        _ARTICLE_LISTS[key] = queryset
+    return _with_expansions(queryset.all(), user=user, expand=set(expand))
 
 
 def article_detail(*, user, expand: Iterable[str] = EXPANDABLE) -> QuerySet[Article]:
