@@ -413,14 +413,6 @@ class ArticleSpeakers:
                 return key
         return None
 
-    def _last_publisher(self) -> int | None:
-        """The organization named last that may publish a document: a place ("Ohio") publishes nothing."""
-        for key in reversed(self._salience):
-            entity = self.entities[key]
-            if entity.kind == "organization" and not is_place_name(entity.name.split()):
-                return key
-        return None
-
     def _new(self, name: str, kind: str, description: str = "", aliases: tuple[str, ...] = ()) -> int:
         entity = Entity(len(self.entities), name, kind, description)
         self.entities.append(entity)
@@ -633,8 +625,6 @@ class ArticleSpeakers:
         anonymous_marked = any(marker in relative for marker in _ANONYMITY)
         if head in DOC_HEADS:
             key = self._documents.get(head)
-            if key is None:
-                key = self._last_publisher()
             return Resolution(key, phrase, 0.75 if key is not None else 0.0)
         if head in INSTITUTION_HEADS and not anonymous_marked:
             for entity in reversed(self.entities):
@@ -699,10 +689,9 @@ class ArticleSpeakers:
     def describe(self, head: str, description: str, mention: str) -> Resolution:
         """A speaker of this article known only by a description ("the spokesperson at the door",
         "the 52-year-old retired welder"): kept as an unnamed speaker, or a group when the head is plural
-        or an institution ("the teachers' federation"). Documents are left to ``resolve``: they speak for
-        whoever published them."""
-        if head in DOC_HEADS:
-            return Resolution(None, mention, 0.0)
+        or an institution ("the teachers' federation"). A document ("the statement", "the survey") is
+        asked of ``resolve`` first, which knows who published it; one nobody is known to have published
+        is a source of this article as the other descriptions are."""
         if _is_plural(head) or head in INSTITUTION_HEADS:
             return self._group(description)
         return self._anonymous(head, description, mention)

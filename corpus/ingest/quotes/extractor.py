@@ -629,12 +629,14 @@ class QuoteExtractor(ReportedSpeech):
             self.found.append(found)
             self._take_speaker(found, earlier, attr.rule, 0.8)
             return
+        words = self.text[found.start : found.end].split()
         if (attr is None or attr.resolution.key is None) and p.role != "title":
             # With no attribution, or one that names nobody ("Tuesday, hours after ..."), the person
-            # acting in the sentence.
-            attr = self._acting_subject(s, pair.open, indexed) or attr
+            # acting in the sentence; a document, a group or an organization only for more than a
+            # phrase ("The ad accuses Voss of “selling out the valley to developers”"): a short one
+            # is a scare quote or a title.
+            attr = self._acting_subject(s, pair.open, indexed, persons_only=len(words) <= 3) or attr
         if attr is None or attr.resolution.key is None:
-            words = self.text[found.start : found.end].split()
             if name or (
                 len(words) <= 3
                 and (attr is None or p.role == "title" or not _reads_as_subject(attr.resolution.mention))
@@ -702,12 +704,13 @@ class QuoteExtractor(ReportedSpeech):
         return None
 
     def _acting_subject(
-        self, s: str, open_at: int, indexed: tuple[list[Tok], list[int]]
+        self, s: str, open_at: int, indexed: tuple[list[Tok], list[int]], *, persons_only: bool = True
     ) -> _Attribution | None:
         """`Rubio also bemoaned a climate in which people "hate each other"`: with no cue verb, the
         person who is the subject of the sentence's verb is who the quoted words are from. Only a
         person (or "he"/"she" standing for one) acting in the active voice counts, whatever the verb's
-        form ("found", "would denounce", "did not want")."""
+        form ("found", "would denounce", "did not want"), unless ``persons_only`` is false: then any
+        speaker ("the petition", "the council", "the narrator")."""
         tokens, starts = indexed
         before = tokens[: bisect_left(starts, open_at)]
         if not before or any(t.kind == "q" for t in before):
@@ -755,7 +758,7 @@ class QuoteExtractor(ReportedSpeech):
             # ("Lee thought the buzz was "a tribute"", "Lee made the point that ...": a past of its own.)
             return None
         resolution = self._resolve(phrase)
-        if resolution.key is None or self.speakers.entity(resolution.key).kind != "person":
+        if resolution.key is None or (persons_only and self.speakers.entity(resolution.key).kind != "person"):
             return None
         return _Attribution(resolution, rest[0].text, "partial-sentence-subject")
 

@@ -433,10 +433,26 @@ def sentence_subject(s: str, tokens: list[Tok]) -> str:
                 or nxt.low in SPEECH_VERBS
                 or nxt.low in _AUX_ADV
                 or _is_adverb(nxt)
+                or _verb_before_object(tokens, end + 1)
             ):
                 break
             end += 1
     return s[tokens[k].start : tokens[end].end]
+
+
+def _verb_before_object(tokens: list[Tok], n: int) -> bool:
+    """ "The ad targets a ...", "the survey asks whether ...": a word in -s after the noun it follows,
+    with an article, a pronoun or a clause opener after it, is the verb, not part of the subject."""
+    word = tokens[n].low
+    if n + 1 >= len(tokens) or not word.endswith("s") or word.endswith(("ss", "us", "is", "'s", "\u2019s")):
+        return False
+    if tokens[n - 1].low in _DETERMINERS:
+        return False
+    after = tokens[n + 1]
+    return after.kind == "q" or after.low in _OBJECT_OPENERS
+
+
+_OBJECT_OPENERS = wordset("the a an that whether if how what why his her their its our him them it us to")
 
 
 _DASHES = "\u2015\u2014\u2013"

@@ -259,6 +259,28 @@ def test_descriptions_become_speakers_of_the_article():
     assert found["I worked here 30 years,"].description == "the 52-year-old retired welder"
 
 
+def test_a_document_group_or_description_acting_in_the_sentence_is_the_source_of_a_long_fragment():
+    article = process(
+        body(
+            "Ada Voss released two television spots on Monday.",
+            'The ad accuses her rival of "selling out the valley to developers."',
+            'The survey asks whether residents have "trouble paying for groceries each month."',
+            'The council voted 6-1 for a resolution backing "every family that lives on the river."',
+            'The narrator praises the town as "the best place to raise a family."',
+        )
+    )
+    found = {article.text[q.start : q.end]: q.speaker for q in article.quotes}
+    assert (found["selling out the valley to developers."].name) == "the ad"
+    assert (found["trouble paying for groceries each month."].name) == "the survey"
+    assert (found["every family that lives on the river."].name) == "the council"
+    assert (found["the best place to raise a family."].name) == "the narrator"
+
+
+def test_a_short_fragment_after_a_thing_acting_is_a_scare_quote_of_no_one():
+    article = process(body('The ad shows the plan as a "giveaway" to developers.'))
+    assert [article.text[q.start : q.end] for q in article.quotes] == []
+
+
 def test_a_description_by_title_is_the_person_named_with_it():
     article = process(
         body(
@@ -657,12 +679,25 @@ def test_a_headline_in_capitals_before_a_name_is_no_part_of_it():
     assert said(article, "worse than feared") == "Lena Ortiz"
 
 
-def test_a_document_speaks_for_an_organization_not_for_a_country_quoted_since():
+def test_a_document_no_one_is_said_to_have_published_is_a_source_of_the_article():
     article = process(
         body(
             '"Costs rose sharply," the Harbor Policy Institute said.',
             '"We are recovering," China said in reply.',
             '"The losses will deepen," the report said.',
+        )
+    )
+    quote = next(q for q in article.quotes if article.text[q.start : q.end].startswith("The losses"))
+    # Not the organization quoted last: nothing says the report is the institute's.
+    assert (quote.speaker.name, quote.speaker.kind) == ("the report", "anonymous")
+
+
+def test_a_document_speaks_for_whoever_the_article_says_published_it():
+    article = process(
+        body(
+            '"Costs rose sharply," the Harbor Policy Institute said in a statement on Friday.',
+            '"We are recovering," China said in reply.',
+            '"The losses will deepen," the statement said.',
         )
     )
     assert said(article, "The losses will deepen") == "Harbor Policy Institute"
