@@ -27,8 +27,9 @@ content holds a quotation mark. How they are judged:
   a Dallas Cowboys fan" is Chris Christie). A descriptive source (``the spokesperson``; one opening with an
   article or possessive whose capitalized words are only states, parties, roles or nationalities, "a Nevada
   Democrat", is one too, not a name) is right when our speaker is a description or group whose name shares
-  its head noun (the last word before a modifier: "a spokesman for the campaign" is a spokesman; "one of the
-  protesters" a protester; each part of "the senator and candidate" counts), or, as a description may stand
+  its head noun (the last word before a modifier: "a spokesman for the campaign" is a spokesman, and so is
+  "a spokesman for Ann Cole"; "a source close to the campaign" is a source; "one of the protesters" a
+  protester; each part of "the senator and candidate" counts), or, as a description may stand
   for a person named before ("the senator"), when our speaker is the person a pronoun in its place would be
   judged to be (below); a document or a campaign (``a Clinton campaign ad``, ``a CNN poll``) is also right
   when our speaker shares a name word with it. A quote not found, or found without a speaker, counts as
@@ -655,7 +656,9 @@ def _is_description(text: str) -> bool:
     words = text.split()
     if not words or words[0].casefold() not in _DESCRIPTION_LEADS:
         return False
-    if not words[-1][:1].isupper():
+    # The head comes before a modifier: "a longtime adviser to Ann Cole" is an adviser, not Ann Cole.
+    head_part = _AFFILIATION.split(f" {text} ")[0].split()
+    if not (head_part or words)[-1][:1].isupper():
         return True
     return all(
         w.casefold() in _STATES
@@ -666,6 +669,8 @@ def _is_description(text: str) -> bool:
     )
 
 
+_AFFILIATION = re.compile(r"\s(?:of|in|at|for|from|with|to|on)\s")
+_NOT_HEADS = wordset("just familiar close knowledgeable involved aware")
 _NATIONALITY = re.compile(r"(?:an|ian|ese|ish|i)s?$")
 _PARTITIVE = wordset("one some many several all most each both none few any two three four five")
 
@@ -682,9 +687,10 @@ def _heads(description: str) -> set[str]:
         if len(pieces) > 1 and words and all(w.casefold() in _PARTITIVE | _DESCRIPTION_LEADS for w in words):
             words = pieces[1].split()
         elif len(pieces) > 1:
-            # A participle or an adverb before the modifier ("drafted for", "speaking on") is not the head.
+            # A participle, an adverb or an adjective before the modifier ("drafted for", "speaking on",
+            # "familiar with", "close to") is not the head.
             while len(words) > 2 and (
-                words[-1].endswith(("ed", "ing", "ly")) or words[-1].casefold() == "just"
+                words[-1].endswith(("ed", "ing", "ly")) or words[-1].casefold() in _NOT_HEADS
             ):
                 words = words[:-1]
         head = re.sub("[^a-z]", "", words[-1].casefold()) if words else ""

@@ -221,6 +221,19 @@ def test_a_description_is_judged_by_its_head_noun_not_its_last_word():
     assert not _judge(_person("the campaign", "organization"), text, "a spokesman for the campaign")
 
 
+def test_a_description_ending_in_the_name_of_whom_it_works_for_is_still_a_description():
+    text = '"He never listens," said a longtime adviser to Ada Voss.'
+    assert _judge(_person("the adviser", "anonymous"), text, "a longtime adviser to Ada Voss")
+    assert not _judge(_person("Ada Voss"), text, "a longtime adviser to Ada Voss")
+
+
+def test_an_adjective_before_the_modifier_is_not_the_head():
+    assert polnear._heads("a source close to the campaign") == {"source"}
+    assert polnear._heads("one Democrat familiar with the talks") == {"democrat"}
+    text = '"They are worried," said a source close to the campaign.'
+    assert _judge(_person("the source", "anonymous"), text, "a source close to the campaign")
+
+
 def test_each_part_of_a_joined_description_has_its_head():
     text = (
         '"North Korea is run by a lunatic," the Florida senator and Republican presidential candidate said.'
