@@ -59,7 +59,7 @@ def process(
         offset += len(block) + len(PARAGRAPH_SEPARATOR)
 
     prose = [blocks[p.position] for p in paragraphs if p.role in (TITLE, STANDFIRST, BODY)]
-    speakers = ArticleSpeakers(directory, *collect_names(prose))
+    speakers = ArticleSpeakers(directory, *collect_names(prose), texts=prose)
     found = QuoteExtractor(text, paragraphs, speakers).run()
     index = {id(f): n for n, f in enumerate(found)}
     refs = [entity.ref() for entity in speakers.entities]

@@ -99,6 +99,7 @@ _JUDGE_KNOWN = frozenset(
         "super tuesday",
     }
 )
+_JUDGE_CONTRACTION = re.compile("['\u2019](?:ve|d|ll|re|m)$")
 _CAPITALS = re.compile(r"[A-Z][A-Z\-&.]*[A-Z]")
 _ROMAN = re.compile(r"[IVX]+")
 
@@ -124,14 +125,46 @@ def names_no_person(name: str) -> bool:
         or all(w in _JUDGE_PLACES for w in lowered)
     ):
         return True
+    if _JUDGE_CONTRACTION.search(lowered[-1]):
+        return True  # "I've", "She'd"
     bare = [w.strip(".,") for w in words]
     return any(
         sum(c.isalpha() for c in w) >= 3 and _CAPITALS.fullmatch(w) and not _ROMAN.fullmatch(w) for w in bare
     )
 
 
-def is_junk_in_registry(name: str) -> bool:
+def _is_junk_in_registry(name: str) -> bool:
     return is_junk_person_name(name) or names_no_person(name)
+
+
+def written_as_a_name(text: str, word: str) -> bool:
+    """Whether an article writes a one-word person name capitalized inside a sentence, outside a
+    headline, as a name is written ("said Ross", "Ms. Ross", "“...,” Ross said"), not only where a
+    sentence opens. The evaluation's own reading, apart from the attribution rules'. A word written
+    so by no article that quotes it, and in lowercase anywhere in the run ("for hours"), is a common
+    word ("Hours later, ..."), not a name."""
+    for match in re.finditer(rf"(?<![\w'\u2019.-]){re.escape(word)}(?![\w-])", text):
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        line_end = text.find("\n", match.end())
+        before = text[max(line_start, match.start() - 12) : match.start()].rstrip(" \u00a0")
+        if not before or not _JUDGE_LOWER_WORD.search(
+            text, line_start, len(text) if line_end < 0 else line_end
+        ):
+            continue  # a paragraph opening, or a headline
+        if (
+            before[-1].isalnum()
+            or before[-1] == ","
+            or before[-2:] in _JUDGE_COMMA_CLOSES
+            or _JUDGE_TITLE.search(before)
+        ):
+            return True
+    return False
+
+
+_JUDGE_LOWER_WORD = re.compile(r"\b[a-z]{4,}\b")
+_JUDGE_WORD = re.compile(r"\b[a-z]+\b")
+_JUDGE_COMMA_CLOSES = frozenset({',"', ",\u201d", ",'", ",\u2019"})
+_JUDGE_TITLE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Rev|Del|Prof)\.$")
 
 
 class RegistryRun:
@@ -140,8 +173,14 @@ class RegistryRun:
     def __init__(self, directory: SpeakerDirectory | None = None) -> None:
         self.directory = directory.copy() if directory is not None else SpeakerDirectory()
         self.records: Counter[tuple[str, str]] = Counter()
+        # One-word person names: those an article quoting them writes as a name, and those one writes
+        # in lowercase. A word only ever lowercase besides opening a sentence names no one ("Hours").
+        self._as_name: set[str] = set()
+        self._sentence_openers: set[str] = set()
+        self._lowercase: set[str] = set()  # every lowercase word of the run
 
     def add(self, processed: ProcessedArticle) -> None:
+        self._lowercase.update(_JUDGE_WORD.findall(processed.text))
         for quote in processed.quotes:
             ref = quote.speaker
             if ref is None:
@@ -151,6 +190,11 @@ class RegistryRun:
                 continue
             filed = registry_file(self.directory, ref)
             self.records[(filed.name, filed.kind)] += 1
+            if filed.kind == "person" and " " not in filed.name.strip() and filed.name not in self._as_name:
+                if written_as_a_name(processed.text, filed.name):
+                    self._as_name.add(filed.name)
+                else:
+                    self._sentence_openers.add(filed.name)
             self.directory.weights[filed.name] = self.directory.weights.get(filed.name, 0) + 1
             bare = self.directory.fold_surname(filed)
             if bare is not None:
@@ -158,7 +202,10 @@ class RegistryRun:
                 self.records[(filed.name, filed.kind)] += self.records.pop((bare.name, bare.kind), 0)
 
     def figures(self, top: int = 5) -> RegistryFigures:
-        return registry_figures(self.records, top=top)
+        common = {
+            name for name in self._sentence_openers - self._as_name if name.casefold() in self._lowercase
+        }
+        return registry_figures(self.records, top=top, common_words=common)
 
 
 def _last_word(name: str) -> str:
@@ -166,11 +213,19 @@ def _last_word(name: str) -> str:
     return word.removesuffix("'s").removesuffix("’s").rstrip("'’").casefold()
 
 
-def registry_figures(records: Counter[tuple[str, str]], *, top: int = 5) -> RegistryFigures:
+def registry_figures(
+    records: Counter[tuple[str, str]], *, top: int = 5, common_words: Iterable[str] = ()
+) -> RegistryFigures:
     """Figures over ``records`` ((canonical name, kind) -> quotes). A person's main record is the
     most-quoted record of their surname and first name; a record with the same surname is the same
     person when it gives no first name or the same one ("Obama", "Barack H. Obama", "President Obama"),
-    and a junk record is counted under the surname it ends with."""
+    and a junk record is counted under the surname it ends with. ``common_words`` are one-word names
+    that the articles quoting them write only as common words (``reads_as_common_word``): junk too."""
+    common = frozenset(common_words)
+
+    def is_junk_in_registry(name: str) -> bool:
+        return name in common or _is_junk_in_registry(name)
+
     figures = RegistryFigures()
     persons = {name: n for (name, kind), n in records.items() if kind == "person" and name.split()}
     figures.persons = len(persons)

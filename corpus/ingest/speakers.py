@@ -102,6 +102,8 @@ SENTENCE_OPENERS = wordset(
     don't don’t doesn't doesn’t can't can’t won't won’t isn't isn’t wasn't wasn’t didn't didn’t
     did does do is are was were has have had will would could should can might must shall
     top senior former longtime well yes oh okay ok sure thanks please dear combine
+    nobody none someone somebody anyone anybody everyone everybody whoever whatever nothing something
+    anything everything
     """
 )
 # Prepositions: a name after one of them is its object, not the one speaking ("Against Trump").
@@ -110,6 +112,7 @@ PREPOSITIONS = wordset(
     in on at by for from with without within into onto over under after before during about against
     among between through throughout toward towards across behind beyond despite like unlike via per
     following including regarding concerning amid amidst upon of to off near inside outside alongside
+    given
     """
 )
 # Headline verbs after a name ("Obama Sees ...", "Trump Slams ..."): never part of it.
@@ -379,9 +382,11 @@ class ArticleSpeakers:
         directory: SpeakerDirectory | None = None,
         full_names: list[str] | None = None,
         org_names: list[str] | None = None,
+        texts: list[str] | None = None,
     ) -> None:
         self.directory = directory
         self._org_names = org_names or []
+        self._texts = texts  # the article's prose, read when a lone word is to become a person
         self.entities: list[Entity] = []
         self._by_alias: dict[str, int] = {}
         self._full_names = full_names or []
@@ -515,7 +520,7 @@ class ArticleSpeakers:
         while premod and premod[0].casefold() in _DETERMINERS:
             premod = premod[1:]
         premod_head = premod[-1].casefold() if premod else ""
-        is_org = is_org or premod_head in ORG_PREMOD_HEADS
+        is_org = is_org or premod_head in ORG_PREMOD_HEADS or _names_an_organization(appositive)
         if not is_org and len(name_words) == 1 and _is_title(name_words[0]):
             # "Coach says", "Republican": a role or a label with no name to it.
             head = name_words[0].casefold().rstrip(".")
@@ -586,6 +591,10 @@ class ArticleSpeakers:
             if key is None:
                 key = self._from_directory(name)
         if key is None:
+            if single and full is None and self._texts is not None and is_common_word(self._texts, name):
+                # "Signs of a shift were there", "Hours later, ...", "Wait, it gets better:": a word
+                # capitalized only where a sentence opens is a common word, not someone's name.
+                return Resolution(None, written, 0.0)
             key = self._new(full or name, kind)
         # How sure the attribution is follows from what the article says, never from whether the registry
         # already knew the name: ingesting and re-processing the same text give the same confidence.
@@ -910,6 +919,8 @@ def is_junk_person_name(name: str) -> bool:
         return True
     if "and" in lowered or (len(words) > 1 and _is_participle(words[0])):
         return True
+    if _CONTRACTION.search(lowered[-1]):
+        return True  # "I've", "She'd": a pronoun and a verb
     if any(w in THING_WORDS for w in lowered):
         return True  # "Affordable Care Act", "Super Tuesday"
 
@@ -929,6 +940,7 @@ def is_junk_person_name(name: str) -> bool:
     return False
 
 
+_CONTRACTION = re.compile("['\u2019](?:ve|d|ll|re|m)$")
 _AFFILIATION_LINKS = frozenset({"for", "at", "of", "with", "from", "to", "in"})
 
 
@@ -946,6 +958,62 @@ def _affiliated_source(phrase: str) -> str:
         if is_capitalized(words[index]):
             return ""
     return ""
+
+
+def is_common_word(texts: list[str], word: str) -> bool:
+    """Whether a lone capitalized word of the article is a common word rather than a name: the article
+    never writes it capitalized inside a sentence (``written_as_name``) and writes it in lowercase too
+    ("Hours later, ..." and "for hours"). A surname met only where sentences open ("Hayek confirmed",
+    "Sanders asks") stays a name."""
+    if written_as_name(texts, word):
+        return False
+    pattern = re.compile(rf"\b{re.escape(word.casefold())}\b")
+    return any(pattern.search(text) for text in texts)
+
+
+def _names_an_organization(appositive: str) -> bool:
+    """ "Unite, the country's largest union, said": an appositive whose head (before any "of", "for"...)
+    is an organization's ("union", "group", "agency"), not a person's role ("the head of the union")."""
+    if not appositive:
+        return False
+    words = _APPOSITIVE_MODIFIER.split(appositive, maxsplit=1)[0].split()
+    if len(words) < 2 or words[0].casefold() not in _DETERMINERS:
+        return False
+    head = _strip_possessive(words[-1]).casefold()
+    return head in ORG_PREMOD_HEADS or head in ORG_WORDS
+
+
+_APPOSITIVE_MODIFIER = re.compile(r"\s(?:of|for|at|in|with|from|to|on|who|which|that)\s")
+
+
+def written_as_name(texts: list[str], word: str) -> bool:
+    """Whether the article writes ``word`` capitalized where a common word would be lowercase: inside a
+    sentence, after a word, a comma, a title or a quotation closed on a comma ("said Ross", "and Ross",
+    "Ms. Ross", "“...,” Ross said"), in a paragraph that is not a headline (where every word is
+    capitalized)."""
+    pattern = None
+    for text in texts:
+        if word not in text:
+            continue
+        if pattern is None:
+            pattern = re.compile(rf"(?<![\w'\u2019.-]){re.escape(word)}(?![\w-])")
+        for match in pattern.finditer(text):
+            before = text[max(0, match.start() - 12) : match.start()].rstrip(" \u00a0")
+            if before and (
+                before[-1].isalnum()
+                or before[-1] == ","
+                or before[-2:] in _QUOTE_CLOSED_ON_COMMA
+                or _TITLE_BEFORE.search(before)
+            ):
+                if _LOWER_WORD.search(text):
+                    return True
+                break  # a headline
+    return False
+
+
+_QUOTE_CLOSED_ON_COMMA = frozenset({',"', ",\u201d", ",'", ",\u2019"})
+_TITLE_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Rev|Del|Prof|Pres)\.$")
+_LOWER_WORD = re.compile(r"\b[a-z]{4,}\b")
 
 
 def _is_plural(head: str) -> bool:

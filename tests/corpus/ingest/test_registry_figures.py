@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from corpus.ingest.pipeline import process
 from corpus.ingest.registry import RegistryRun, names_no_person, registry_figures
+from corpus.ingest.types import ProcessedArticle, QuoteSpec, SpeakerRef
 
 
 def test_junk_names_and_quotes_off_the_main_record():
@@ -114,3 +115,48 @@ def test_the_registry_figures_count_places_organizations_datelines_and_dates_as_
 )
 def test_the_registry_figures_leave_real_names_alone(name):
     assert not names_no_person(name)
+
+
+def _quoted_by(name: str, text: str) -> ProcessedArticle:
+    """An article whose one quote (its first word) is filed under the person ``name``."""
+    return ProcessedArticle(
+        text=text,
+        title=text.split("\n", 1)[0],
+        quotes=[QuoteSpec("direct", 0, 4, 0, SpeakerRef(name, "person"))],
+    )
+
+
+def test_a_one_word_person_written_only_opening_sentences_and_in_lowercase_in_the_run_is_junk():
+    run = RegistryRun()
+    run.add(_quoted_by("Hours", "Vote held\n\nHours later, the mayor spoke again."))
+    run.add(_quoted_by("Okafor", "Plan signed\n\nOkafor confirmed the plan on Monday."))
+    run.add(process("Debate\n\nThe debate ran for hours."))
+    figures = run.figures()
+    # "Okafor" is never written in lowercase: a surname met only where sentences open stays a name.
+    assert figures.junk == ["Hours"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vote held\n\nThe budget was backed by Hours and the mayor.",
+        "Vote held\n\nThe budget was backed, Hours said.",
+        "Vote held\n\nThe budget was backed by Ms. Hours.",
+        "Vote held\n\n“The budget is backed,” Hours said.",
+    ],
+)
+def test_a_one_word_person_written_as_a_name_in_an_article_quoting_it_is_not_junk(text):
+    run = RegistryRun()
+    run.add(_quoted_by("Hours", text))
+    run.add(process("Debate\n\nThe debate ran for hours."))
+    assert run.figures().junk == []
+
+
+def test_a_headline_is_no_evidence_of_a_name():
+    run = RegistryRun()
+    run.add(_quoted_by("Signs", "Mayor Signs Budget\n\nSigns of a deal were there, and signs of doubt."))
+    assert run.figures().junk == ["Signs"]
+
+
+def test_a_contraction_is_no_name():
+    assert names_no_person("I've") and names_no_person("She\u2019d")

@@ -263,3 +263,71 @@ def test_he_after_a_sentence_about_a_country_is_not_the_country():
     )
     speaker = article.quotes[0].speaker
     assert speaker is None or (speaker.kind == "person" and speaker.name != "North Korea")
+
+
+# -- a word capitalized only where a sentence opens ------------------------------------------------------
+
+
+def _article_speakers(*paragraphs: str) -> ArticleSpeakers:
+    return ArticleSpeakers(texts=["Headline for the test article", *paragraphs])
+
+
+def test_a_word_capitalized_only_opening_sentences_and_written_in_lowercase_is_no_person():
+    speakers = _article_speakers(
+        "Wait, the vote is not over.", "The council said it would wait for the audit before it voted."
+    )
+    assert resolved(speakers, "Wait") is None
+
+
+@pytest.mark.parametrize("word", ["Sanders", "Manning", "Kelly", "Reed"])
+def test_a_surname_that_reads_like_a_plural_a_participle_or_an_adverb_stays_a_name(word):
+    speakers = _article_speakers(f"{word} spoke first.", f"{word} asked the crowd to stay.")
+    assert resolved(speakers, word).kind == "person"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The plan was signed on Monday by Mayor Okafor.",  # inside a sentence
+        "The plan was signed on Monday, Okafor said.",  # after a comma
+        "The plan was signed on Monday by Ms. Okafor.",  # after a title
+        "“The plan is signed,” Okafor said.",  # after a quotation closed on a comma
+        "Okafor confirmed the plan on Monday.",  # a surname met only opening sentences, never lowercase
+    ],
+)
+def test_a_name_written_as_one_stays_a_person(text):
+    speakers = _article_speakers("Okafor spoke first.", text)
+    entity = resolved(speakers, "Okafor")
+    assert (entity.name, entity.kind) == ("Okafor", "person")
+
+
+def test_a_capitalized_word_in_a_headline_is_no_evidence_of_a_name():
+    speakers = ArticleSpeakers(
+        texts=["Mayor Signs Budget On Time", "Signs of a deal were there, and signs of doubt."]
+    )
+    assert resolved(speakers, "Signs") is None
+
+
+@pytest.mark.parametrize("phrase", ["Someone", "Nobody", "None", "Whatever", "Given", "I've", "She'd"])
+def test_indefinite_pronouns_a_preposition_and_contractions_are_not_people(phrase):
+    entity = resolved(ArticleSpeakers(), phrase)
+    assert entity is None or entity.kind != "person", entity
+
+
+def test_a_common_word_opening_a_colon_introduction_speaks_no_quote():
+    article = process(
+        "Headline for the test article\n"
+        "Signs of a shift were there, and signs of doubt:\n"
+        '"Turnout rose in every county we surveyed this winter."'
+    )
+    assert [q.speaker for q in article.quotes] == [None]
+
+
+def test_an_appositive_headed_by_an_organization_word_makes_the_name_an_organization():
+    article = process(
+        "Headline for the test article\n"
+        "Forge, the region\u2019s largest union, said it would fight the closure.\n"
+        "Dana Kell, the head of the union, said the talks had failed."
+    )
+    speakers = {(q.speaker.name, q.speaker.kind) for q in article.quotes if q.speaker}
+    assert ("Forge", "organization") in speakers and ("Dana Kell", "person") in speakers
