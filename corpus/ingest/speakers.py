@@ -590,11 +590,19 @@ class ArticleSpeakers:
                         key = self._from_directory(ref.name)
             if key is None:
                 key = self._from_directory(name)
+        if (
+            single
+            and not in_article
+            and full is None
+            and self._texts is not None
+            and (key is None or " " not in self.entities[key].name)
+            and is_common_word(self._texts, name)
+        ):
+            # "Signs of a shift were there", "Hours later, ...", "Wait, it gets better:": a word
+            # capitalized only where a sentence opens is a common word, not someone's name, even when
+            # an earlier article left a record of that word in the registry.
+            return Resolution(None, written, 0.0)
         if key is None:
-            if single and full is None and self._texts is not None and is_common_word(self._texts, name):
-                # "Signs of a shift were there", "Hours later, ...", "Wait, it gets better:": a word
-                # capitalized only where a sentence opens is a common word, not someone's name.
-                return Resolution(None, written, 0.0)
             key = self._new(full or name, kind)
         # How sure the attribution is follows from what the article says, never from whether the registry
         # already knew the name: ingesting and re-processing the same text give the same confidence.
@@ -963,11 +971,15 @@ def _affiliated_source(phrase: str) -> str:
 def is_common_word(texts: list[str], word: str) -> bool:
     """Whether a lone capitalized word of the article is a common word rather than a name: the article
     never writes it capitalized inside a sentence (``written_as_name``) and writes it in lowercase too
-    ("Hours later, ..." and "for hours"). A surname met only where sentences open ("Hayek confirmed",
+    ("Hours later, ..." and "for hours"), or its singular ("Attorneys said" and "an attorney"). A surname
+    met only where sentences open ("Hayek confirmed",
     "Sanders asks") stays a name."""
     if written_as_name(texts, word):
         return False
-    pattern = re.compile(rf"\b{re.escape(word.casefold())}\b")
+    lowered = word.casefold()
+    # A plural is common when its singular is ("Attorneys for the city said" beside "the attorney").
+    forms = f"{re.escape(lowered)}|{re.escape(lowered[:-1])}" if _is_plural(lowered) else re.escape(lowered)
+    pattern = re.compile(rf"\b(?:{forms})\b")
     return any(pattern.search(text) for text in texts)
 
 

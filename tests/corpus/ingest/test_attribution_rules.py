@@ -786,3 +786,13 @@ def test_a_party_tag_between_commas_before_the_verb_is_passed_over():
 def test_a_state_alone_in_brackets_after_a_name_is_passed_over():
     article = process(body('Sen. Lia Horne (Tex.) has said that she would "fight it to the end."'))
     assert said(article, "fight it to the end") == "Lia Horne"
+
+
+def test_a_span_of_time_opening_the_sentence_is_not_its_subject():
+    article = process(
+        body(
+            "Senator Dana Voss met the donor on Monday.",
+            'Hours later, Voss returned the compliment, telling reporters, "He is a friend of the state."',
+        )
+    )
+    assert said(article, "He is a friend") == "Dana Voss"

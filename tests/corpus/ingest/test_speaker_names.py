@@ -331,3 +331,16 @@ def test_an_appositive_headed_by_an_organization_word_makes_the_name_an_organiza
     )
     speakers = {(q.speaker.name, q.speaker.kind) for q in article.quotes if q.speaker}
     assert ("Forge", "organization") in speakers and ("Dana Kell", "person") in speakers
+
+
+def test_a_common_word_a_registry_record_was_made_of_stays_no_person_where_the_article_shows_it():
+    directory = directory_from([SpeakerRef("Hours", "person")])
+    speakers = ArticleSpeakers(
+        directory, texts=["Vote held", "Hours later, the vote was held.", "It took hours."]
+    )
+    assert resolved(speakers, "Hours") is None
+
+
+def test_a_plural_whose_singular_the_article_writes_in_lowercase_is_no_person():
+    speakers = _article_speakers("Attorneys for the city said the suit was weak.", "The attorney left early.")
+    assert resolved(speakers, "Attorneys") is None
