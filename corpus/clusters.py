@@ -37,6 +37,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from hashlib import blake2b
+from itertools import chain
 from operator import attrgetter
 
 from django.conf import settings
@@ -371,26 +372,29 @@ def _cluster(
     best: dict[int, tuple[float, int]] = {}
     for quote in new.values():
         pk, article_id, grams = quote.pk, quote.article_id, quote.shape.grams
-        seen = {pk}
-        for value in quote.shape.prints:
-            for other_pk in by_print[value]:
-                if other_pk in seen:
-                    continue
-                seen.add(other_pk)
-                other = members.get(other_pk)
-                if other is None or other.article_id == article_id:
-                    continue
-                parent.setdefault(pk, pk)
-                parent.setdefault(other_pk, other_pk)
-                if pk in best and find(pk) == find(other_pk):
-                    continue  # already together through another quote
-                # same_words(), written out with the share it counts kept as the score
-                shared = len(grams & other.shape.grams)
-                if shared < MIN_SHARED or shared / min(len(grams), len(other.shape.grams)) < MIN_CONTAINMENT:
-                    continue
-                parent[find(pk)] = find(other_pk)
-                if shared > best.get(pk, (0, 0))[0]:
-                    best[pk] = (shared, other_pk)
+        size = len(grams)
+        # The quotes holding any of its fingerprints, each once, in the order first met.
+        candidates = dict.fromkeys(chain.from_iterable([by_print[value] for value in quote.shape.prints]))
+        candidates.pop(pk, None)
+        root = None  # pk's root once it matched: only this loop joins pk's group to others meanwhile
+        for other_pk in candidates:
+            other = members.get(other_pk)
+            if other is None or other.article_id == article_id:
+                continue
+            parent.setdefault(pk, pk)
+            parent.setdefault(other_pk, other_pk)
+            if root is not None and root == find(other_pk):
+                continue  # already together through another quote
+            # same_words(), written out with the share it counts kept as the score
+            other_grams = other.shape.grams
+            shared = len(grams & other_grams)
+            if shared < MIN_SHARED or shared / min(size, len(other_grams)) < MIN_CONTAINMENT:
+                continue
+            joined = find(other_pk)
+            parent[find(pk) if root is None else root] = joined
+            root = joined
+            if shared > best.get(pk, (0, 0))[0]:
+                best[pk] = (shared, other_pk)
     if not parent:
         return
     groups: dict[int, list[int]] = defaultdict(list)
