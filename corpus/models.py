@@ -262,8 +262,9 @@ class Quote(models.Model):
     exact = models.TextField(blank=True, help_text="The quote's words when last placed, to find them again.")
     anchor = models.CharField(max_length=10, choices=Anchor.choices, default=Anchor.PLACED, blank=True)
     anchor_score = models.FloatField(null=True, blank=True)
+    # continues, via and corrected_by are empty on most quotes: indexed where set (Meta.indexes).
     continues = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="continuations"
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="continuations", db_index=False
     )
     speaker = models.ForeignKey(
         Speaker, on_delete=models.SET_NULL, null=True, blank=True, related_name="quotes", db_index=False
@@ -271,7 +272,12 @@ class Quote(models.Model):
     speaker_mention = models.CharField(max_length=300, blank=True)
     cue = models.CharField(max_length=200, blank=True)
     via = models.ForeignKey(
-        Speaker, on_delete=models.SET_NULL, null=True, blank=True, related_name="relayed_quotes"
+        Speaker,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="relayed_quotes",
+        db_index=False,
     )
     confidence = models.FloatField(default=1.0)
     rule = models.CharField(max_length=80, blank=True)
@@ -284,6 +290,7 @@ class Quote(models.Model):
         blank=True,
         related_name="corrected_quotes",
         help_text="The editor who last corrected the speaker or kind; kept across re-processing.",
+        db_index=False,
     )
     cluster = models.ForeignKey(
         "QuoteCluster",
@@ -325,6 +332,17 @@ class Quote(models.Model):
             models.Index(fields=["speaker", "kind"]),
             # Whether a cluster holds a quote an editor placed, without reading its other members.
             models.Index(fields=["cluster"], condition=Q(cluster_fixed=True), name="quote_cluster_fixed_idx"),
+            # Foreign keys that most quotes leave empty: an index of the set ones serves every look-up by
+            # them (a comparison implies the column is set), and writing a quote without them costs none.
+            models.Index(
+                fields=["continues"], condition=Q(continues__isnull=False), name="quote_continues_set_idx"
+            ),
+            models.Index(fields=["via"], condition=Q(via__isnull=False), name="quote_via_set_idx"),
+            models.Index(
+                fields=["corrected_by"],
+                condition=Q(corrected_by__isnull=False),
+                name="quote_corrected_by_set_idx",
+            ),
         ]
 
     def __str__(self) -> str:
