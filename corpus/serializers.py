@@ -158,7 +158,13 @@ class LeanRepresentation(serializers.Serializer):
         prototypes = LeanRepresentation._prototypes.get(type(self))
         if prototypes is None:
             prototypes = LeanRepresentation._prototypes[type(self)] = super().get_fields()
-        return copy.deepcopy(prototypes)
+        # A plain field is bound by setting attributes of its own (name, parent, source), so a shallow
+        # copy of the unbound prototype will do: DRF's deep copy builds it again from its arguments. A
+        # nested serializer binds the fields it holds: it is copied deeply, as DRF does.
+        return {
+            name: copy.deepcopy(field) if isinstance(field, serializers.BaseSerializer) else copy.copy(field)
+            for name, field in prototypes.items()
+        }
 
     def _lean_plan(self) -> list[tuple]:
         plan = self.__dict__.get("_lean")
