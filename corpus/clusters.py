@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from hashlib import blake2b
 from itertools import chain
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -315,6 +315,9 @@ def _cluster_new_quotes(article_ids: list[int], *, only: Sequence[int] | None = 
         if only is not None:
             quotes = quotes.filter(pk__in=only)
         rows.extend(_member_rows(quotes.exclude(Exists(printed)).order_by()))
+    # In id order, whatever order the database returned them in: which quote of a batch keeps a capped
+    # fingerprint, and so the fingerprints' ids, must not depend on where rows sit in the table.
+    rows.sort(key=itemgetter(0))
     new: dict[int, _Member] = {}
     for row in rows:
         if (member := _member(row)) is not None:
@@ -353,7 +356,7 @@ def _cluster(
     candidates = {q for ids in by_print.values() for q in ids} - new.keys()
     others: dict[int, _Member] = {}
     for chunk in _chunks(sorted(candidates)):
-        for row in _member_rows(Quote.objects.filter(pk__in=chunk).order_by()):
+        for row in sorted(_member_rows(Quote.objects.filter(pk__in=chunk).order_by()), key=itemgetter(0)):
             if (member := _member(row)) is not None:
                 others[member.pk] = member
     members = {**others, **new}
