@@ -38,8 +38,11 @@ content holds a quotation mark. How they are judged:
   text, independently of the pipeline. The candidates are the mentions, outside quotation marks, of the
   people the gold names as sources in the article (``gold_name``; each full name also found by its last
   word, unless first names written before it are none of the person's: "his daughter Ivanka Trump" is not
-  Donald Trump; people sharing a last word are told apart by first names, a bare last word is the first of
-  them the gold names; a one-word "name" the article also writes in lowercase, such as "Voters", is none).
+  Donald Trump; people sharing a last word are told apart by first names, a bare last word by a courtesy
+  title or gendered word right before it that agrees with one's gender, else it is the one whose full name
+  was written last before it, else no one's; a one-word "name" the article also writes in lowercase, such
+  as "Voters", is none, and one that is a plural or a common word, "Surveys" or "the Coles", is no he or
+  she: the plural of a name the article writes bare, or a word it capitalizes only opening a sentence).
   The pronoun stands for the latest candidate before it that opens a clause (at a sentence or paragraph
   start, after a comma, colon, dash or conjunction, or right after a cue verb as in "said Ann Cole," with
   its titles and role words passed over; a possessive does not), else the latest candidate at all. For
@@ -314,7 +317,7 @@ def source_name_mentions(text: str, golds: list[GoldQuote]) -> list[tuple[int, s
     Each named (not pronoun, not descriptive) gold source gives a full name (``gold_name``); an
     occurrence of its last word stands for that person, unless first names written before it are none of
     the person's ("his daughter Ivanka Trump" is not Donald Trump). People who share a last word are told
-    apart by their first names; a bare last word stands for the first of them the gold names. Limiting
+    apart by their first names; a bare last word as ``_one_of`` tells. Limiting
     the candidates to people the annotators marked as sources keeps places, parties and organizations out
     of the antecedents.
     """
@@ -339,6 +342,8 @@ def source_name_mentions(text: str, golds: list[GoldQuote]) -> list[tuple[int, s
     pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in people) + r")\b")
     known = {w for same in people.values() for name in same for w in _givens(name[:-1])}
     found: list[tuple[int, int, str]] = []
+    shared: list[tuple[int, int, list[str], str | None]] = []  # bare last words two people bear
+    latest: dict[str, str] = {}  # last word -> the person whose full name was written last
     for match in pattern.finditer(outside):
         last = match.group(1)
         names = people[last]
@@ -347,9 +352,67 @@ def source_name_mentions(text: str, golds: list[GoldQuote]) -> list[tuple[int, s
             names = [name for name in names if not _givens(name[:-1]) or firsts & _givens(name[:-1])]
             if not names:
                 continue  # someone else of that name
+        if len(names) > 1:
+            shared.append((match.start(), match.end(), [" ".join(n) for n in names], latest.get(last)))
+            continue
+        if firsts:
+            latest[last] = " ".join(names[0])
         found.append((match.start(), match.end(), " ".join(names[0])))
+    # Genders come from the mentions that name one person only: a bare last word told apart below
+    # gives no vote ("Clinton herself" after "Bill Clinton" does not make him female).
     genders = _genders(outside, found)
+    for at, end, names, recent in shared:
+        person = _one_of(names, _title_gender(outside, at, end), recent, genders)
+        if person is not None:
+            found.append((at, end, person))
+    found.sort()
+    for same in people.values():
+        if len(same) == 1 and len(same[0]) == 1 and _not_a_surname(text, same[0][0]):
+            genders[same[0][0]] = _PLURAL  # "Analysts", "the Ebelings": no he or she
     return [(at, name, genders.get(name), _is_subject(outside, at, end)) for at, end, name in found]
+
+
+def _one_of(names: list[str], title: str | None, recent: str | None, genders: dict[str, str]) -> str | None:
+    """Which of the people sharing a last word its bare mention stands for: the one whose gender agrees
+    with a courtesy title or gendered word right before it ("Mrs. Cole"), else the one whose full name
+    was written last before it; None when neither tells them apart."""
+    if title is None:
+        return recent
+    fits = [name for name in names if genders.get(name) in (None, title)]
+    sure = [name for name in fits if genders.get(name) == title]
+    if len(sure) == 1:
+        return sure[0]
+    if len(fits) == 1:
+        return fits[0]
+    return recent if recent in fits else None
+
+
+def _not_a_surname(text: str, word: str) -> bool:
+    """Whether a one-word gold name is a plural or a common word, not a surname: the plural of a name
+    the article also writes bare ("the Coles" beside "Cole said"), or a word it writes capitalized only
+    where any word is (opening a sentence, a line or a quotation; in a headline), never inside a sentence
+    as a surname is ("said Cole", "Sen. Cole")."""
+    if word.endswith("s") and re.search(rf"\b{re.escape(word[:-1])}\b(?![ \u00a0]+[A-Z])", text):
+        return True
+    for match in re.finditer(rf"\b{re.escape(word)}\b", text):
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        line_end = text.find("\n", match.end())
+        if not _LOWER_WORD.search(text[line_start : None if line_end < 0 else line_end]):
+            continue  # a headline
+        before = text[line_start : match.start()].rstrip(" \u00a0")
+        words = before.split()
+        # "Sen. Cole", "Ann B. Cole" and '"Why?" Cole asked' are inside a sentence.
+        ended = (before.rstrip('"\u201d\u2019')[-1:] == "." or before[-1:] in "?!") and not (
+            words and (_TITLE.fullmatch(words[-1]) or _INITIALS.fullmatch(words[-1]))
+        )
+        if not (
+            not before
+            or before[-1] in "\u201c\u2018("
+            or (before[-1] == '"' and before[-2:-1] in ("", " "))
+            or ended
+        ):
+            return False
+    return True
 
 
 _GIVEN = re.compile(r"[A-Z][^\W\d_]*(?:-[A-Z][^\W\d_]*)?")
@@ -409,6 +472,7 @@ def _firsts_before(outside: str, at: int, known: set[str]) -> set[str]:
 
 
 _TITLE = re.compile(r"[A-Z][a-z]{1,3}\.")
+_INITIALS = re.compile(r"(?:[A-Z]\.)+")
 _POSSESSIVE = re.compile("['\u2019]s?$")
 
 
@@ -496,6 +560,7 @@ _CUES_BEFORE = wordset("said says added told asked wrote explained noted")
 
 
 _MALE, _FEMALE = "m", "f"
+_PLURAL = "p"  # a group or a thing, for "they" only
 _GENDERED = {
     **dict.fromkeys(
         wordset(
@@ -519,6 +584,25 @@ _PRONOUN_GENDER = {"he": _MALE, "him": _MALE, "his": _MALE, "she": _FEMALE, "her
 _NAME_PART = re.compile(r"[A-Z][\w'\u2019-]*|[A-Z][a-z]{0,3}\.|(?:[A-Z]\.)+|de|van|von|del|la|le|da|bin|al")
 
 
+def _title_gender(outside: str, at: int, end: int) -> str | None:
+    """The gender a courtesy title or a gendered word right before a name gives it ("Mr. Ross")."""
+    # The word before the name, its first names, initials and titles passed over ("Ms. Ann Cole",
+    # "spokeswoman Ann B. Cole"); any other word between ("a spokeswoman for Cole") ends the look.
+    before = outside[max(0, at - 40) : at].rsplit("\n", 1)[-1].split()
+    # At most three such words, none of them a function word; not in a headline ("Reagan's Daughter
+    # Slams Trump"), where every word is capitalized.
+    line_end = outside.find("\n", end)
+    if not _LOWER_WORD.search(outside[outside.rfind("\n", 0, at) + 1 : None if line_end < 0 else line_end]):
+        return None
+    for passed, word in enumerate(reversed(before)):
+        gender = _GENDERED.get(word.casefold())
+        if gender is not None and word.casefold() not in _PRONOUN_GENDER:
+            return gender
+        if passed == 3 or not _NAME_PART.fullmatch(word) or word.casefold() in _NOT_FIRST:
+            return None
+    return None
+
+
 def _genders(outside: str, found: list[tuple[int, int, str]]) -> dict[str, str]:
     """The gender the article itself gives each name: a courtesy title or a gendered word right before it
     or its first names ("Mr. Ross", "spokeswoman Ann Cole", not "a spokeswoman for Cole") decides; else
@@ -530,23 +614,9 @@ def _genders(outside: str, found: list[tuple[int, int, str]]) -> dict[str, str]:
     votes: dict[str, list[int]] = {}
     surnames = {outside[at:end] for at, end, _ in found}
     for at, end, last in found:
-        # The word before the name, its first names, initials and titles passed over ("Ms. Ann Cole",
-        # "spokeswoman Ann B. Cole"); any other word between ("a spokeswoman for Cole") ends the look.
-        before = outside[max(0, at - 40) : at].rsplit("\n", 1)[-1].split()
-        # At most three such words, none of them a function word; not in a headline ("Reagan's Daughter
-        # Slams Trump"), where every word is capitalized.
-        line_end = outside.find("\n", end)
-        if not _LOWER_WORD.search(
-            outside[outside.rfind("\n", 0, at) + 1 : None if line_end < 0 else line_end]
-        ):
-            before = []
-        for passed, word in enumerate(reversed(before)):
-            gender = _GENDERED.get(word.casefold())
-            if gender is not None and word.casefold() not in _PRONOUN_GENDER:
-                titled.setdefault(last, gender)
-                break
-            if passed == 3 or not _NAME_PART.fullmatch(word) or word.casefold() in _NOT_FIRST:
-                break
+        gender = _title_gender(outside, at, end)
+        if gender is not None:
+            titled.setdefault(last, gender)
         rest = re.split(r"[.?!](?:\s|$)", outside[end : end + 300], maxsplit=1)[0]
         following = rest.split()[:1]
         if not _is_subject(outside, at, end) or (following and following[0].casefold() in _OWNED):

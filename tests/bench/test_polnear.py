@@ -188,17 +188,62 @@ def test_people_sharing_a_last_name_are_told_apart_by_their_first_names():
     assert [name for _, name in _mentions(text, "Hillary Clinton", "Bill Clinton")] == [
         "Hillary Clinton",
         "Bill Clinton",
-        "Hillary Clinton",  # a bare last name: the first of them the gold names
+        "Bill Clinton",  # a bare last name: the one whose full name was written last
     ]
 
 
-def test_a_word_opening_the_sentence_is_a_first_name_only_when_a_source_has_it():
-    text = "Ann Cole spoke. Later Cole left. Bob Cole stayed, and her brother Tom Cole waved."
-    assert [name for _, name in _mentions(text, "Ann Cole", "Bob Cole")] == [
-        "Ann Cole",
-        "Ann Cole",
-        "Bob Cole",
+def test_a_bare_shared_last_name_goes_by_its_title_else_the_latest_full_name_else_to_no_one():
+    text = (
+        "Vance opened the meeting. Omar Vance said he would run. Lena Vance said she would not. "
+        "Later Mr. Vance left, and Mrs. Vance stayed. Vance waved."
+    )
+    assert [name for _, name in _mentions(text, "Omar Vance", "Lena Vance")] == [
+        # The first "Vance": no title and no full name before it, so no one.
+        "Omar Vance",
+        "Lena Vance",
+        "Omar Vance",  # Mr.
+        "Lena Vance",  # Mrs.
+        "Lena Vance",  # the latest full name
     ]
+    mentions = polnear.source_name_mentions(text, [_gold(text, "Omar Vance"), _gold(text, "Lena Vance")])
+    assert polnear.antecedent(mentions, "he", text.index("Mrs.")) == "Omar Vance"
+    assert polnear.antecedent(mentions, "she", len(text)) == "Lena Vance"
+
+
+def test_a_title_that_no_known_gender_contradicts_leaves_the_latest_full_name():
+    text = "Omar Vance and Lena Vance spoke. Ms. Vance smiled."
+    # No gender is known for either, so Ms. cannot tell them apart; the latest full name does.
+    assert [name for _, name in _mentions(text, "Omar Vance", "Lena Vance")] == [
+        "Omar Vance",
+        "Lena Vance",
+        "Lena Vance",
+    ]
+
+
+def test_a_plural_or_common_one_word_name_is_no_he_or_she():
+    text = (
+        "Dana Hill spoke in Ohio on Monday.\n\n"
+        "Surveys show the race is close.\n\n"
+        '"It is over," she said.\n\n'
+        '"It is not," they said.'
+    )
+    mentions = polnear.source_name_mentions(text, [_gold(text, "Dana Hill"), _gold(text, "Surveys")])
+    assert polnear.antecedent(mentions, "she", text.index("she said")) == "Dana Hill"
+    assert polnear.antecedent(mentions, "they", text.index("they said")) == "Surveys"
+
+
+def test_a_one_word_name_written_inside_a_sentence_is_a_surname():
+    for text in (
+        '"We will win," Cole said on Monday. Cole left.',
+        "The report was read by Sen. Cole.",
+        "The report was read by Ann B. Cole.",
+        '"Why now?" Cole asked.',
+    ):
+        assert not polnear._not_a_surname(text, "Cole"), text
+    # Only opening sentences, a quotation and a headline; the plural of a name the article writes bare.
+    text = 'Surveys Show A Gap\n\nSurveys show a gap. He said, "Surveys lie."'
+    assert polnear._not_a_surname(text, "Surveys")
+    assert polnear._not_a_surname("The Coles spoke, and Cole left.", "Coles")
 
 
 # -- 4. a description is not a name, and its head is its noun ----------------------------------------------
