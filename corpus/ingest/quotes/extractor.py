@@ -713,7 +713,7 @@ class QuoteExtractor(ReportedSpeech):
         speaker ("the petition", "the council", "the narrator")."""
         tokens, starts = indexed
         before = tokens[: bisect_left(starts, open_at)]
-        if not before or any(t.kind == "q" for t in before):
+        if not before:
             return None
         # "Clinton proposed a debate, but the campaign rejected it as "ludicrous"": the last clause's.
         turn = max((n for n, t in enumerate(before) if t.low in _CLAUSE_TURNS), default=-1)
@@ -725,6 +725,10 @@ class QuoteExtractor(ReportedSpeech):
         end = s.find(phrase, before[0].start) + len(phrase)
         rest = [t for t in before if t.start >= end]
         rest = skip_aside(rest)
+        if rest and rest[0].text == ",":
+            # "Coan, Santilli's attorney, argues that ...": the verb after the appositive.
+            close = next((n for n in range(1, min(len(rest), 25)) if rest[n].text == ","), None)
+            rest = rest[close + 1 :] if close is not None else []
         modal = False
         while rest and (
             rest[0].low in _AUX_ADV
@@ -735,7 +739,8 @@ class QuoteExtractor(ReportedSpeech):
             # ("Lee didn't like the phrase "...""): a contracted negation is an auxiliary too.
             modal = modal or rest[0].low in _MODALS or rest[0].low.endswith(_NEGATED)
             rest = rest[1:]
-        if not rest or rest[0].kind != "w":
+        if not rest or rest[0].kind != "w" or any(t.kind == "q" and t.start < rest[0].start for t in before):
+            # (a quotation before the verb is someone's own: "“...,” Lee said, and ...")
             return None
         verb = rest[0].low
         if verb in _FINITE:

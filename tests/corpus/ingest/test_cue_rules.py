@@ -11,11 +11,12 @@ def body(*paragraphs: str) -> str:
 
 
 def speakers(text: str) -> dict[str, tuple[str, str | None]]:
-    """Each quote's first words -> (kind, speaker name)."""
+    """Each quotation's first words -> (kind, speaker name); reported speech left out."""
     article = process(text)
     return {
         " ".join(article.text[q.start : q.end].split()[:3]): (q.kind, q.speaker.name if q.speaker else None)
         for q in article.quotes
+        if q.kind != "indirect"
     }
 
 
@@ -114,3 +115,16 @@ def test_a_second_verb_after_and_shares_the_subject_of_its_own_clause():
         )
     )
     assert found == {"moderate,": ("partial", "Ada Lind"), "flip-flop.": ("partial", "Ada Lind")}
+
+
+def test_the_subject_acting_in_a_partial_quotes_sentence_is_read_past_its_appositive_and_a_title():
+    found = speakers(
+        body(
+            "Dan Cole, the lawyer for the family, argues that the court was \u201cfar too slow\u201d in it.",
+            "Paul Okoro thought the \u201cVoters First\u201d buzz was a tribute to \u201cthe skills of her husband.\u201d",
+        )
+    )
+    assert found == {
+        "far too slow": ("partial", "Dan Cole"),
+        "the skills of": ("partial", "Paul Okoro"),
+    }
