@@ -530,6 +530,12 @@ class QuoteExtractor(ReportedSpeech):
                     if closing is not None:
                         return _Attribution(closing, cue, "colon-introduction")
                 return _Attribution(resolution, cue, "colon-introduction")
+        if attr is None and comma and last_quote < 0:
+            # "Reyes wrote to his 2,000 followers, “...”", "Reyes issued a statement, “...”": a person
+            # acting as the sentence's subject introduces the quotation after the comma.
+            acting = self._acting_subject(s, open_at, (tokens, [t.start for t in tokens]))
+            if acting is not None:
+                return _Attribution(acting.resolution, acting.cue, "comma-introduction")
         return attr
 
     def _closing_person(self, s: str, tokens: list[Tok]) -> Resolution | None:

@@ -330,7 +330,12 @@ def subject_after(s: str, tokens: list[Tok]) -> str:
     relative = next((n for n, t in enumerate(tokens) if t.low in ("who", "which", "whose")), None)
     if relative is None:
         for n, tok in enumerate(tokens[1:], start=1):
-            if tok.kind == "q" or (tok.low in _ADVERBIAL_STARTS and tok.low != "of"):
+            if (
+                tok.kind == "q"
+                or (tok.low in _ADVERBIAL_STARTS and tok.low != "of")
+                # ("said Sanders as he closed out": a clause after the name, but "known as Bob" names)
+                or (tok.low in _CLAUSE_LEADS and not (n + 1 < len(tokens) and _is_cap(tokens[n + 1])))
+            ):
                 end = n - 1
                 break
             if tok.text == "," and not (n + 1 < len(tokens) and tokens[n + 1].low in ("a", "an", "the")):
@@ -530,7 +535,9 @@ def _numbers_a_time(tokens: list[Tok], k: int) -> bool:
 
 
 # Subordinators that open a sentence with a clause of their own ("While the donor ..., he said").
-_PHRASE_LEADS = wordset("here even asked last meanwhile instead indeed nevertheless early later earlier")
+_PHRASE_LEADS = wordset(
+    "here even asked last meanwhile instead indeed nevertheless early later earlier immediately shortly soon"
+)
 _TIME_AFTER = wordset("later earlier ago afterward afterwards before")
 _NUMBERS = wordset(
     """

@@ -128,3 +128,31 @@ def test_the_subject_acting_in_a_partial_quotes_sentence_is_read_past_its_apposi
         "far too slow": ("partial", "Dan Cole"),
         "the skills of": ("partial", "Paul Okoro"),
     }
+
+
+def test_a_person_acting_as_subject_introduces_a_quotation_after_a_comma():
+    found = speakers(
+        body(
+            "After the vote, Tom Reyes wrote to his 20,000 online followers, "
+            "\u201cIt is time to end this for good,\u201d and shared a link.",
+            "Earlier this week, Ada Lind shared a bit of her worry with an audience in Salem, "
+            "\u201cI do not know which Tom Reyes will show up.\u201d",
+            "In 2010, \u201cNobody knew what would come of the plan.\u201d",
+        )
+    )
+    assert found == {
+        "It is time": ("direct", "Tom Reyes"),
+        "I do not": ("direct", "Ada Lind"),
+        "Nobody knew what": ("direct", None),
+    }
+
+
+def test_a_clause_after_the_name_that_follows_a_cue_is_no_part_of_the_name():
+    found = speakers(
+        body(
+            "Ada Lind spoke first at the rally.",
+            "\u201cWe can win this on Tuesday,\u201d said Lind as she closed out the rally.",
+            "\u201cThere never was an order,\u201d said the base chief known as Bob.",
+        )
+    )
+    assert found == {"We can win": ("direct", "Ada Lind"), "There never was": ("direct", "Bob")}
