@@ -33,7 +33,7 @@ def _inflect(base: str) -> set[str]:
     return {base, third, base + "ed", base + "ing"}
 
 
-_DOUBLING = wordset("quip snap chat jab rap admit beg brag blog")
+_DOUBLING = wordset("quip snap chat jab rap admit beg brag blog slam dub refer")
 # Irregular forms: base -> past and participles.
 _IRREGULAR = {
     "say": "said saying",
@@ -58,7 +58,7 @@ _CUE_BASES = """
     wonder tout brag cheer beg implore summarize summarise clarify elaborate inform advise disclose reveal
     preach rail begin start explain counsel caution concur object protest fume seethe snarl sneer taunt tease
     greet chirp text email message write blog reason surmise speculate estimate acknowledge recite
-    urge press react beam confess mention intone gripe
+    urge press react beam confess mention intone gripe remember imagine
     """
 _FORMS = [(b, _inflect(b)) for b in _CUE_BASES.split() if b not in _IRREGULAR] + [
     (base, set(forms.split()) | {base, base + "s"}) for base, forms in _IRREGULAR.items()
@@ -97,16 +97,18 @@ _DATA_SOURCES = wordset(
     "figures data statistics estimates records numbers calculations count tally forecasts"
 )
 _CORE_SPEECH = wordset("said says told added stated announced reported wrote warned")
-# Verbs that carry quoted fragments but do not report a whole statement ("urged diplomats to ...").
-PARTIAL_VERBS = wordset(
+# Verbs that carry quoted fragments but do not report a whole statement ("urged diplomats to ..."), in
+# every inflection but the bare form ("blasts", "citing", "accused") and those read as adjectives or
+# nouns as often; two bare forms that are verbs more often than nouns are listed as they are.
+_PARTIAL_BASES = """
+    urge call vow pledge promise highlight describe dub label brand denounce criticise criticize praise
+    dismiss hail demand condemn slam accuse blast laud welcome cite characterise characterize thank coin
+    mock tout decry lambaste ridicule deride blame refer imply credit portray identify
     """
-    urged urges urge call called calls vowed vows pledged pledges promised promises highlighted highlights described
-    describes dubbed labelled labeled branded denounced criticised criticized praised dismissed hailed demanded
-    demands condemned slammed accused blasted lauded welcomed cited characterised characterized urging vowing
-    describing calling thanked thanks thanking labeling labelling coined coins mocked mocks touted touts
-    decried decries lambasted lambastes ridiculed derided praising calls
-    """
-)
+PARTIAL_VERBS = (
+    frozenset(form for base in _PARTIAL_BASES.split() for form in _inflect(base) if form != base)
+    | wordset("urge call labelled labelling")
+) - wordset("promising demanding welcoming credits brands labels")  # adjectives and nouns as often
 # Irregular pasts and past participles of verbs a person acts with ("Lee thought", "Lee has made").
 IRREGULAR_PAST = wordset(
     """

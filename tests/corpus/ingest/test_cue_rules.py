@@ -156,3 +156,27 @@ def test_a_clause_after_the_name_that_follows_a_cue_is_no_part_of_the_name():
         )
     )
     assert found == {"We can win": ("direct", "Ada Lind"), "There never was": ("direct", "Bob")}
+
+
+def test_verbs_that_carry_a_fragment_count_in_every_inflection():
+    found = speakers(
+        body(
+            "The talks ended after Ada Lind accuses Omar Diaz of \u201cplaying games with the budget\u201d again.",
+            "The plan stalled after Dana Cole blamed the delay on \u201cthe council\u2019s endless meetings.\u201d",
+        )
+    )
+    assert found == {
+        "playing games with": ("partial", "Ada Lind"),
+        "the council\u2019s endless": ("partial", "Dana Cole"),
+    }
+
+
+def test_remembered_attributes_a_quote():
+    found = speakers(
+        body(
+            "Dana Cole took the chair in 2001.",
+            "\u201cAn awful lot of people said no, and she proved them wrong,\u201d remembered Omar Diaz, "
+            "her former spokesman.",
+        )
+    )
+    assert found == {"An awful lot": ("direct", "Omar Diaz")}
