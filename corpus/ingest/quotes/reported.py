@@ -21,6 +21,7 @@ from .lexicon import (
     _PREPOSITIONS,
     _PRONOUNS,
     _TRIGGERS,
+    CUE_FINITE,
     CUE_PARTICIPLES,
     SPEECH_VERBS,
 )
@@ -111,8 +112,13 @@ class ReportedSpeech:
                 found.end = found.start
                 continue
             lead = self.text[found.start : other.start - 1].rstrip()
-            if lead[-1:] in _INTRODUCING or lead.rsplit(None, 1)[-1].casefold() in CUE_PARTICIPLES:
+            last_word = lead.rsplit(None, 1)[-1].casefold()
+            if lead[-1:] in _INTRODUCING or last_word in CUE_PARTICIPLES:
                 found.end = min(found.end, other.start - 1)
+            elif last_word in CUE_FINITE and "," in lead:
+                # "... said it was great to be home, a man yelled “...”": the clause that introduces the
+                # quotation is none of the reported speech.
+                found.end = min(found.end, found.start + lead.rfind(","))
         if found.end < found.start + 8:
             return
         tail = self.text[found.start : found.end].rstrip(" ,:;\u2014\u2013-")

@@ -180,3 +180,14 @@ def test_remembered_attributes_a_quote():
         )
     )
     assert found == {"An awful lot": ("direct", "Omar Diaz")}
+
+
+def test_reported_speech_stops_before_the_clause_that_introduces_a_quotation():
+    article = process(
+        body(
+            "Some in the crowd booed, and when Ada Lind thanked Dayton and said it was great to be home, "
+            "a man yelled \u201cStay there!\u201d"
+        )
+    )
+    quotes = {q.kind: article.text[q.start : q.end] for q in article.quotes}
+    assert quotes == {"indirect": "it was great to be home", "direct": "Stay there!"}
