@@ -32,6 +32,7 @@ from .lexicon import (
     _CONNECTIVES,
     _HEADLINE_VERBS,
     _PREPOSITIONS,
+    _REFLEXIVES,
     _SUBORDINATORS,
     _TRIGGERS,
     CUE_FINITE,
@@ -732,12 +733,18 @@ class QuoteExtractor(ReportedSpeech):
         rest = [t for t in before if t.start >= end]
         rest = skip_aside(rest)
         if rest and rest[0].text == ",":
-            # "Coan, Santilli's attorney, argues that ...": the verb after the appositive.
+            # "Coan, Santilli's attorney, argues that ...": the verb after the appositive; "Trump, who has
+            # postured himself as the "law and order candidate,"": the verb of the relative clause the
+            # quotation is in.
             close = next((n for n in range(1, min(len(rest), 25)) if rest[n].text == ","), None)
-            rest = rest[close + 1 :] if close is not None else []
+            if close is not None:
+                rest = rest[close + 1 :]
+            else:
+                rest = rest[2:] if len(rest) > 1 and rest[1].low == "who" else []
         modal = False
         while rest and (
             rest[0].low in _AUX_ADV
+            or rest[0].low in _REFLEXIVES
             or rest[0].low == "not"
             or rest[0].low.endswith("ly")
             or rest[0].low.endswith(_NEGATED)

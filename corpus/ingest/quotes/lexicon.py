@@ -127,6 +127,8 @@ _AUX_ADV = wordset(
     however meanwhile too
     """
 )
+# Between a subject and its verb ("Sanders himself acknowledged ...").
+_REFLEXIVES = wordset("himself herself themselves itself")
 _TIME_NOUNS = wordset(
     """
     month week year night weekend morning afternoon evening monday tuesday wednesday thursday friday saturday

@@ -24,6 +24,7 @@ from .lexicon import (
     _CONNECTIVES,
     _PREPOSITIONS,
     _PRONOUNS,
+    _REFLEXIVES,
     _SUBORDINATORS,
     _TIME_LEADS,
     _TIME_NOUNS,
@@ -37,7 +38,7 @@ from .tokens import Tok, _is_cap
 def _skip_back_adverbials(tokens: list[Tok], i: int) -> int:
     while i >= 0:
         low = tokens[i].low
-        if low in _AUX_ADV or _is_adverb(tokens[i]):
+        if low in _AUX_ADV or low in _REFLEXIVES or _is_adverb(tokens[i]):
             i -= 1
         elif low in _TIME_NOUNS and i >= 1 and tokens[i - 1].low in _TIME_LEADS:
             i -= 2
@@ -387,7 +388,7 @@ def sentence_subject(s: str, tokens: list[Tok]) -> str:
         return sentence_subject(s, tokens[time + 1 :])
     if (
         k < len(tokens)
-        and _opens_with_a_phrase(tokens[k])
+        and _opens_with_a_phrase(tokens[k], tokens[k + 1] if k + 1 < len(tokens) else None)
         and (tokens[k].low not in _TIME_OPENERS or _numbers_a_time(tokens, k))
     ):
         # "Speaking at a town hall in Salem, Trump went after Bush": the subject follows the comma.
@@ -507,13 +508,20 @@ def _opens_subject(tok: Tok) -> bool:
     return tok.kind == "w" and (_is_cap(tok) or tok.low in _PRONOUNS or tok.low in _DETERMINERS)
 
 
-def _opens_with_a_phrase(tok: Tok) -> bool:
+def _opens_with_a_phrase(tok: Tok, following: Tok | None = None) -> bool:
     """A sentence opened by a participle ("Speaking at ...", "Citing ...") or a preposition ("In a
     statement to ..."), whose subject comes after the first comma."""
     return tok.kind == "w" and (
         (tok.low.endswith("ing") and len(tok.low) > 5 and _is_cap(tok))
         or tok.low in _PREPOSITIONS
         or (tok.low in _CLAUSE_LEADS and _is_cap(tok))
+        # "Flanked by the sheriff, Trump ...", "Informed of the result, Early ...": a participle's phrase.
+        or (
+            _is_cap(tok)
+            and tok.low.endswith("ed")
+            and following is not None
+            and following.low in _PREPOSITIONS
+        )
         # "Here in Columbia, Sanders ...", "Asked which county ..., he demurred", "Last month, ..."
         or (_is_cap(tok) and tok.low in _PHRASE_LEADS)
         # "Sunday morning, Clinton slammed ...", "Thirteen years earlier, she had voted ...".

@@ -191,3 +191,22 @@ def test_reported_speech_stops_before_the_clause_that_introduces_a_quotation():
     )
     quotes = {q.kind: article.text[q.start : q.end] for q in article.quotes}
     assert quotes == {"indirect": "it was great to be home", "direct": "Stay there!"}
+
+
+def test_the_acting_subject_is_read_past_a_relative_clause_a_reflexive_and_an_opening_participle():
+    found = speakers(
+        body(
+            "Tom Reyes, who has postured himself as the \u201cvoice of reason,\u201d took the stage.",
+            "Omar Diaz, who was elected in the wave of 2010, casts Tom Reyes as a man who would "
+            "\u201cunravel\u201d the plan.",
+            "Ada Lind herself acknowledged on Monday \u201cit will be very hard for us to win\u201d now.",
+            "Flanked at the lectern by the sheriff, Dana Cole launched into a lament for the "
+            "\u201ccountless families\u201d here.",
+        )
+    )
+    assert found == {
+        "voice of reason,": ("partial", "Tom Reyes"),
+        "unravel": ("partial", "Omar Diaz"),
+        "it will be": ("partial", "Ada Lind"),
+        "countless families": ("partial", "Dana Cole"),
+    }
