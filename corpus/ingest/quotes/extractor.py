@@ -932,7 +932,10 @@ class QuoteExtractor(ReportedSpeech):
             words = words[1:]
         if not words:
             return None
-        if words[-1].casefold() in _CAMPAIGN_WORDS:
+        if len(words) == 1 and _POSSESSIVE.search(words[0]) and words[0].islower():
+            # "the campaign's statement", "the company's report": the one the article means by that.
+            resolution = self._resolve(f"the {_POSSESSIVE.sub('', words[0])}")
+        elif words[-1].casefold() in _CAMPAIGN_WORDS:
             resolution = self._resolve_campaign(" ".join(words))
         elif len(words) == 1 and words[0].casefold() in ("his", "her"):
             resolution = self._resolve_pronoun(words[0], "he" if words[0].casefold() == "his" else "she")

@@ -796,3 +796,13 @@ def test_a_span_of_time_opening_the_sentence_is_not_its_subject():
         )
     )
     assert said(article, "He is a friend") == "Dana Voss"
+
+
+def test_a_document_of_a_possessive_owner_speaks_for_that_owner():
+    article = process(
+        body(
+            "Senator Ada Voss spoke in Dayton on Monday, and the Voss campaign said it would appeal.",
+            'The campaign\u2019s statement then declares "the matter is now concluded for good."',
+        )
+    )
+    assert said(article, "the matter is now concluded") == "Ada Voss campaign"
