@@ -59,6 +59,7 @@ from .reported import ReportedSpeech
 from .subjects import (
     _cue_text,
     _ends_with_cue,
+    _object_of_told,
     _only_adverbials,
     _strip_trailing_adverbials,
     person_of_org,
@@ -78,6 +79,7 @@ _SKIP_ROLES = frozenset({"caption", "boilerplate", "byline"})
 _INDEX_LIMIT = 20000
 _WORD_RUN = re.compile(r"\w+")
 _CAMPAIGN_WORDS = wordset("campaign camp")
+_TOLD = wordset("told tells tell")
 _ARTICLES = wordset("the a an one")
 # Words before a document's author that are not part of it ("a fresh NBC poll", "the new Voss ad").
 # What a named author publishes ("a Voss campaign ad"); without an author, "the ad" is left to the
@@ -1194,12 +1196,29 @@ def _far_cue(tokens: list[Tok]) -> int:
             return -1
         if tok.low in CUE_FINITE and not tok.text[0].isupper():
             rest = tokens[v + 1 :]
-            if any(t.low == "that" or t.low in CUE_VERBS for t in rest) or not any(
-                t.text == "," for t in rest
+            if any(t.low == "that" or t.low in CUE_VERBS for t in rest) or not (
+                any(t.text == "," for t in rest)
+                or _only_prepositional(tokens[_object_of_told(tokens, v) if tok.low in _TOLD else v + 1 :])
             ):
                 return -1
             return v
     return -1
+
+
+def _only_prepositional(rest: list[Tok]) -> bool:
+    """ "said in an op-ed before a 2014 hearing on the budget": words after a cue that open with a
+    preposition and hold no verb or clause of their own."""
+    return (
+        bool(rest)
+        and rest[0].low in _PREPOSITIONS
+        and all(
+            t.kind == "w"
+            and t.low not in _FINITE
+            and not (t.low in _SUBORDINATORS and t.low not in _PREPOSITIONS)
+            and not (t.low.endswith("ed") and "-" not in t.low)
+            for t in rest
+        )
+    )
 
 
 def _relative_of(tokens: list[Tok], v: int) -> int:

@@ -176,6 +176,10 @@ def _appositive_subject(s: str, tokens: list[Tok], comma: int) -> str:
         appositive = s[inner[0].start : inner[-1].end]
         if inner[0].low in ("a", "an"):
             return appositive
+        if head and _introduces(tokens, s, head, k):
+            # "After winning Ohio in the primary, Gov. Sam Ortiz (R-Ohio), said": the phrase before the
+            # comma opens the sentence; the name after it is the subject.
+            return appositive
         return f"{head}, {appositive}" if head else appositive
     return ""
 
@@ -191,6 +195,17 @@ def skip_aside(tokens: list[Tok]) -> list[Tok]:
     rest = tokens[close:]
     after = skip_aside(rest)  # "..., meanwhile, who leads the union, ..."
     return after if after is not rest else rest[1:]
+
+
+def _introduces(tokens: list[Tok], s: str, head: str, comma: int) -> bool:
+    """Whether ``head``, the words before ``tokens[comma]``, is a phrase that opens a sentence: a
+    participle, or words after a preposition or a subordinator."""
+    first = next((n for n in range(comma) if tokens[n].start >= s.rfind(head, 0, tokens[comma].start)), None)
+    if first is None:
+        return False
+    if tokens[first].low.endswith("ing") and len(tokens[first].low) > 5:
+        return True
+    return first > 0 and (tokens[first - 1].low in _SUBORDINATORS or tokens[first - 1].low in _PREPOSITIONS)
 
 
 def _comma_before(tokens: list[Tok], at: int) -> int:

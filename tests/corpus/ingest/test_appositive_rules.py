@@ -151,3 +151,29 @@ def test_a_number_opens_a_time_phrase_only_with_a_word_of_time():
         "Three protesters",
         "Rita Vale",
     )
+
+
+# -- names with party tags, and a cue further back ----------------------------------------------------------
+
+
+def test_a_tagged_name_after_an_opening_phrase_is_the_subject_not_the_phrase():
+    article = process(
+        body(
+            "Mayor Rita Vale spoke first.",
+            'After winning Ohio in the primary, Gov. Sam Ortiz (R-Ohio), said, "We are ready to head west now."',
+        )
+    )
+    assert said(article, "We are ready") == "Sam Ortiz"
+
+
+def test_a_cue_followed_by_prepositional_phrases_up_to_the_quote_attributes_it():
+    article = process(
+        body(
+            "Mayor Rita Vale spoke first.",
+            'Sen. Tom Hale, R-Wis., said in an op-ed piece before a 2014 Senate hearing on the budget, "The'
+            ' department not only failed to act but cut the funds."',
+            'Vale told reporters in a call from her office on Monday night after the vote, "We won the vote'
+            ' and we won the city."',
+        )
+    )
+    assert (said(article, "The department"), said(article, "We won the vote")) == ("Tom Hale", "Rita Vale")
