@@ -60,6 +60,7 @@ def _is_adverb(tok: Tok) -> bool:
 
 
 _DETERMINERS = wordset("the a an")
+_HAVE = wordset("had has have")
 _HEAD_NOUNS = (
     ROLE_NOUNS | ANON_HEADS | INSTITUTION_HEADS | GROUP_NOUNS | ORG_PREMOD_HEADS | wordset("campaign")
 )
@@ -87,6 +88,11 @@ def subject_before(s: str, tokens: list[Tok]) -> str:
     if tok.low == "to" and i > 1 and tokens[i - 1].low.endswith("ed") and tokens[i - 1].kind == "w":
         # "O'Malley interjected to say", "Lee rushed to say": the subject of the verb before "to".
         return subject_before(s, tokens[: i - 1])
+    if tok.low == "to" and (
+        had := next((n for n in range(i - 1, max(0, i - 4), -1) if tokens[n].low in _HAVE), 0)
+    ):
+        # "Vale had this to say", "Hale has harsh words to say": the subject of "had".
+        return subject_before(s, tokens[:had])
     if tok.low in ("and", "but") and i > 0:
         # "Quinn called the move ... and said ...": both verbs share the sentence's subject, or the
         # clause's ("There were attacks, as when Quinn faulted Ruiz and called him ...").

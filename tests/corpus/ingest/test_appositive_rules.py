@@ -177,3 +177,14 @@ def test_a_cue_followed_by_prepositional_phrases_up_to_the_quote_attributes_it()
         )
     )
     assert (said(article, "The department"), said(article, "We won the vote")) == ("Tom Hale", "Rita Vale")
+
+
+def test_had_this_to_say_before_a_colon_is_the_subject_of_had():
+    article = process(
+        body(
+            "Council members were angry.",
+            'Mayor Rita Vale had this to say about the audit: "We will not pay for this review at all."',
+            'Tom Hale has harsh words to say for the board: "They slept through the whole crisis."',
+        )
+    )
+    assert (said(article, "We will not pay"), said(article, "They slept")) == ("Rita Vale", "Tom Hale")
