@@ -29,6 +29,7 @@ from .lexicon import (
     _TIME_LEADS,
     _TIME_NOUNS,
     CUE_VERBS,
+    IRREGULAR_PAST,
     SPEECH_VERBS,
 )
 from .marks import MASK
@@ -413,7 +414,11 @@ def sentence_subject(s: str, tokens: list[Tok]) -> str:
         and (tokens[k].low not in _TIME_OPENERS or _numbers_a_time(tokens, k))
     ):
         # "Speaking at a town hall in Salem, Trump went after Bush": the subject follows the comma.
-        commas = [n for n in range(k + 1, min(len(tokens), k + 30)) if tokens[n].text == ","]
+        commas = [
+            n
+            for n in range(k + 1, min(len(tokens), k + 30))
+            if tokens[n].text == "," and not _state_follows(tokens, n)
+        ]
         # "In a wide-ranging, in-prison interview, Lazar said": the comma the subject follows.
         comma = next(
             (n for n in commas if n + 1 < len(tokens) and _opens_subject(tokens[n + 1])),
@@ -457,6 +462,7 @@ def sentence_subject(s: str, tokens: list[Tok]) -> str:
                 nxt.kind != "w"
                 or nxt.low in _CLAUSE_VERBS
                 or nxt.low.endswith("ed")
+                or nxt.low in IRREGULAR_PAST
                 or nxt.low in SPEECH_VERBS
                 or nxt.low in _AUX_ADV
                 or _is_adverb(nxt)
@@ -523,6 +529,17 @@ def _through_role_and_name(tokens: list[Tok], end: int) -> int:
     while end + 1 < len(tokens) and _is_cap(tokens[end + 1]):
         end += 1
     return end
+
+
+def _state_follows(tokens: list[Tok], comma: int) -> bool:
+    """ "in Salem, New Hampshire, Trump ...": the comma before a state that goes with the town before it
+    (a state's name or abbreviation, closed by a comma of its own)."""
+    close = next((n for n in range(comma + 1, min(len(tokens), comma + 5)) if tokens[n].text == ","), None)
+    if close is None or not _is_cap(tokens[comma - 1]):
+        return False
+    words = tokens[comma + 1 : close]
+    named = " ".join(t.low for t in words).rstrip(".")
+    return named in _STATES or (len(words) <= 2 and all(t.text.endswith(".") for t in words[-1:]))
 
 
 def _opens_subject(tok: Tok) -> bool:

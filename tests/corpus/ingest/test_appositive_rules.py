@@ -188,3 +188,23 @@ def test_had_this_to_say_before_a_colon_is_the_subject_of_had():
         )
     )
     assert (said(article, "We will not pay"), said(article, "They slept")) == ("Rita Vale", "Tom Hale")
+
+
+def test_a_state_after_a_town_in_an_opening_phrase_is_no_subject():
+    article = process(
+        body(
+            "Mayor Rita Vale spoke first.",
+            'Speaking at a town hall in Salem, New Hampshire, Tom Ruiz went after Vale, calling her "a total stiff."',
+            'Speaking at a diner in Reno, Nev., Ruiz went after Vale again, calling her "a total lightweight."',
+        )
+    )
+    assert (said(article, "a total stiff"), said(article, "a total lightweight")) == ("Tom Ruiz", "Tom Ruiz")
+
+
+def test_an_irregular_past_ends_a_lowercase_subject():
+    article = process(
+        body(
+            'The billionaire developer began by talking about rents, saying they are now "higher than ever before."'
+        )
+    )
+    assert said(article, "higher than ever") == "the billionaire developer"
