@@ -70,7 +70,10 @@ def _trailing_subject(s: str, tokens: list[Tok]) -> str:
             return ""
         if tok.low not in SPEECH_VERBS or tok.text[0].isupper():
             continue
-        if k > 0 and tokens[k - 1].text == ",":
+        if k > 0 and (
+            tokens[k - 1].text == "," or (k > 1 and tokens[k - 1].kind == "q" and tokens[k - 2].text == ",")
+        ):
+            # "..., said Ben Ortiz, a friend, adding" and `“...,” said Ben Ortiz at the time, adding`
             return subject_after(s, tokens[k + 1 : end]) if k + 1 < end and _is_cap(tokens[k + 1]) else ""
         _, after_cue = _cue_text(s, tokens[:end], k)
         if not k or any(t.low not in _TIME_NOUNS and t.low not in _AUX_ADV for t in tokens[after_cue:end]):

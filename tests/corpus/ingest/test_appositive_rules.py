@@ -208,3 +208,14 @@ def test_an_irregular_past_ends_a_lowercase_subject():
         )
     )
     assert said(article, "higher than ever") == "the billionaire developer"
+
+
+def test_a_participle_after_said_and_a_tagged_name_that_follow_a_quote_is_that_name():
+    article = process(
+        body(
+            "Mayor Rita Vale spoke first.",
+            '"It is not new in this state," said Rep. Tom Hale (D-Va.) at the time, adding that "we have been'
+            ' electing reformers for a long time."',
+        )
+    )
+    assert said(article, "we have been electing") == "Tom Hale"
