@@ -500,9 +500,10 @@ class QuoteExtractor(ReportedSpeech):
         comma = bool(tokens) and tokens[-1].text == ","
         while tokens and tokens[-1].kind == "p":
             tokens = tokens[:-1]
-        if not tokens:
-            return None
         whole = self._tokens(masked, begin, open_at)
+        if not tokens:
+            # `Gerber calls Vale "a chameleon": “...”`: the colon right after the earlier quote.
+            return self._sentence_introduces(s, whole) if colon and last_quote >= 0 else None
         earlier = whole[: len(whole) - len(tokens)]
         attr = self._cue_before_quote(s, tokens, used, earlier)
         if attr is None and (comma or colon) and last_quote < 0:
@@ -539,7 +540,23 @@ class QuoteExtractor(ReportedSpeech):
             acting = self._acting_subject(s, open_at, (tokens, [t.start for t in tokens]))
             if acting is not None:
                 return _Attribution(acting.resolution, acting.cue, "comma-introduction")
+        if attr is None and colon and last_quote >= 0:
+            return self._sentence_introduces(s, whole)
         return attr
+
+    def _sentence_introduces(self, s: str, whole: list[Tok]) -> _Attribution | None:
+        """`Perez hammered Trump, calling him a "train wreck," and contrasted him with Clinton: “...”`: a
+        person who is the subject of the sentence, quoted in passing before the colon, introduces the
+        quote after it."""
+        if not whole or whole[0].kind != "w" or whole[0].low in _NOT_INTRODUCERS:
+            return None
+        phrase = sentence_subject(s, whole)
+        resolution = self._resolve(phrase) if phrase else None
+        if resolution is None or resolution.key is None:
+            return None
+        if self.speakers.entity(resolution.key).kind != "person":
+            return None
+        return _Attribution(resolution, ":", "colon-introduction")
 
     def _closing_person(self, s: str, tokens: list[Tok]) -> Resolution | None:
         """The person whose full name ends the words before a colon, after a lowercase word."""

@@ -389,8 +389,10 @@ def sentence_subject(s: str, tokens: list[Tok]) -> str:
     """The subject at the start of a sentence, for "..., saying ..." ("Gu from Nanjing University")."""
     k = 0
     # A quote opening the sentence is passed over (`“...,” Graham said on radio, adding, ...`).
-    while k < len(tokens) and (tokens[k].low in _CONNECTIVES or tokens[k].kind in ("p", "q")):
-        k += 1
+    while k < len(tokens) and (
+        tokens[k].low in _CONNECTIVES or tokens[k].kind in ("p", "q") or (k and tokens[k].low == "then")
+    ):
+        k += 1  # ("And then Trump went on the attack, saying ...")
     if k < len(tokens) and _in_capitals(tokens[k].text):
         # "WASHINGTON, Dec. 8 (UPI) — Lee said ...": a dateline, and the sentence after its dash.
         after = next(

@@ -219,3 +219,35 @@ def test_a_participle_after_said_and_a_tagged_name_that_follow_a_quote_is_that_n
         )
     )
     assert said(article, "we have been electing") == "Tom Hale"
+
+
+def test_a_colon_after_an_earlier_quote_of_the_sentence_is_introduced_by_its_subject():
+    article = process(
+        body(
+            "Mayor Rita Vale spoke first.",
+            'Tom Perez hammered Vale, calling her a "train wreck," and contrasted her with the governor: "What I'
+            ' have seen of the governor is a steady hand."',
+        )
+    )
+    assert said(article, "What I have seen") == "Tom Perez"
+
+
+def test_then_after_a_connective_opens_no_subject():
+    article = process(
+        body(
+            "Mayor Rita Vale spoke first. Tom Perez answered.",
+            'And then Perez went fully on the attack, saying, "Is the mayor going to resign in disgrace?"',
+        )
+    )
+    assert said(article, "Is the mayor going") == "Tom Perez"
+
+
+def test_a_colon_right_after_a_quoted_phrase_is_introduced_by_the_sentence_subject():
+    article = process(
+        body(
+            "Mayor Rita Vale spoke first.",
+            'City Times columnist Sam Gerber, a former speechwriter, calls Vale "a chameleon": "As a candidate,'
+            ' her gift is to sense exactly where the voters are."',
+        )
+    )
+    assert said(article, "As a candidate") == "Sam Gerber"
