@@ -87,8 +87,10 @@ class ReportedSpeech:
     ) -> None:
         # Reported speech without anyone to report it is most often a cue word used otherwise.
         # A speaker known only by a description is enough to say who a quote is from, not to make a
-        # sentence around a cue word reported speech.
-        if attr.resolution.key is None or attr.resolution.confidence == DESCRIBED:
+        # sentence around a cue word reported speech; a document is ("The report said the plant ...").
+        if attr.resolution.key is None:
+            return
+        if attr.resolution.confidence == DESCRIBED and not _names_document(attr.resolution.mention):
             return
         found = Found("indirect", p.start + first.start, p.start + last.end, p.position)
         self._stop_before_direct(found)
@@ -235,3 +237,9 @@ class ReportedSpeech:
         attr = _Attribution(attr.resolution, attr.cue, "quoted-as-saying", attr.via)
         self._emit_indirect(p, s, tokens[content], _last_word(tokens), attr, 0.85)
         return attr
+
+
+def _names_document(mention: str) -> bool:
+    """ "the report", "The new audit": a description whose head is a document."""
+    words = mention.split()
+    return bool(words) and words[-1].casefold().strip(",.") in DOC_HEADS

@@ -692,6 +692,22 @@ def test_a_document_no_one_is_said_to_have_published_is_a_source_of_the_article(
     assert (quote.speaker.name, quote.speaker.kind) == ("the report", "anonymous")
 
 
+def test_reported_speech_of_a_document_no_one_is_said_to_have_published_is_kept():
+    article = process(
+        body(
+            "The council met on Monday.",
+            "The report said the plant relied on figures from 2014.",
+            "The neighbour said the street was quiet.",
+        )
+    )
+    indirect = [q for q in article.quotes if q.kind == "indirect"]
+    # The report is a source of the article; a description of a person is not enough to make a
+    # sentence around "said" reported speech.
+    assert [(article.text[q.start : q.end], q.speaker.name) for q in indirect] == [
+        ("the plant relied on figures from 2014", "the report")
+    ]
+
+
 def test_a_document_speaks_for_whoever_the_article_says_published_it():
     article = process(
         body(
