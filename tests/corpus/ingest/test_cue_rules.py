@@ -4,10 +4,7 @@ relative-clause subjects, and the sentence before a quote (invented sentences)."
 from __future__ import annotations
 
 from corpus.ingest.pipeline import process
-
-
-def body(*paragraphs: str) -> str:
-    return "Headline for the test article\n" + "\n".join(paragraphs)
+from tests.corpus.ingest.articles import body
 
 
 def speakers(text: str) -> dict[str, tuple[str, str | None]]:

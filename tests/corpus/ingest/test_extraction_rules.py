@@ -5,10 +5,7 @@ from __future__ import annotations
 
 from corpus.ingest.pipeline import process
 from corpus.ingest.types import ProcessedArticle
-
-
-def body(*paragraphs: str) -> str:
-    return "Headline for the test article\n" + "\n".join(paragraphs)
+from tests.corpus.ingest.articles import body
 
 
 def quotes_at(article: ProcessedArticle, text: str) -> list[tuple[str, str | None]]:

@@ -7,22 +7,7 @@ import pytest
 from corpus.ingest.pipeline import process
 from corpus.ingest.quotes.extractor import _far_cue
 from corpus.ingest.quotes.tokens import tokenize
-from corpus.ingest.types import ProcessedArticle
-
-
-def body(*paragraphs: str) -> str:
-    return "Headline for the test article\n" + "\n".join(paragraphs)
-
-
-def quote(article: ProcessedArticle, text: str):
-    return next((q for q in article.quotes if article.text[q.start : q.end].startswith(text)), None)
-
-
-def said(article: ProcessedArticle, text: str) -> str | None:
-    found = quote(article, text)
-    assert found is not None, f"no quote starting {text!r}"
-    return found.speaker.name if found.speaker else None
-
+from tests.corpus.ingest.articles import body, quote, said
 
 # -- the person acting in the sentence ---------------------------------------------------------------------
 

@@ -8,16 +8,7 @@ from __future__ import annotations
 from corpus.ingest.pipeline import process
 from corpus.ingest.quotes.pronouns import FEMALE, MALE, PersonMentions
 from corpus.ingest.types import ProcessedArticle
-
-
-def said(article: ProcessedArticle, text: str) -> str | None:
-    """The speaker's canonical name of the quote whose text starts with ``text``."""
-    quote = next(q for q in article.quotes if article.text[q.start : q.end].startswith(text))
-    return quote.speaker.name if quote.speaker else None
-
-
-def body(*paragraphs: str) -> str:
-    return "Headline for the test article\n" + "\n".join(paragraphs)
+from tests.corpus.ingest.articles import body, said
 
 
 def mentions_of(text: str) -> PersonMentions:

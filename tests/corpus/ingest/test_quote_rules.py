@@ -5,6 +5,7 @@ from __future__ import annotations
 from corpus.ingest.pipeline import process
 from corpus.ingest.quotes import find_pairs
 from corpus.ingest.types import ProcessedArticle
+from tests.corpus.ingest.articles import body
 
 
 def texts(article: ProcessedArticle, kind: str | None = None) -> list[str]:
@@ -13,10 +14,6 @@ def texts(article: ProcessedArticle, kind: str | None = None) -> list[str]:
 
 def speakers(article: ProcessedArticle, kind: str | None = None) -> list[str | None]:
     return [q.speaker.name if q.speaker else None for q in article.quotes if kind in (None, q.kind)]
-
-
-def body(*paragraphs: str) -> str:
-    return "Headline for the test article\n" + "\n".join(paragraphs)
 
 
 def test_apostrophes_never_open_or_close_a_quote():
