@@ -221,33 +221,27 @@ def _chunks(values: Sequence, size: int = QUERY_CHUNK) -> Iterable[Sequence]:
         yield values[i : i + size]
 
 
-def quotes_cluster(
-    *, items: Sequence[tuple[Article, object]], written: Sequence[tuple] | None = None
-) -> None:
+def quotes_cluster(*, items: Sequence[tuple[Article, object]]) -> None:
     """Ingest hook: fingerprint the articles' quotes and put each in the cluster of the quotes of other
     articles that have the same words.
 
     Called inside the batch's transaction with the articles just written (or re-processed, or revised);
     a fixed number of queries per chunk of quotes, whatever the size of the corpus, and work that does
-    not grow with the clusters joined: their figures follow from the joining quotes alone.
-
-    ``written``: every quote row of these articles, which are new, as it was inserted (``QuoteRow``: id,
-    article, kind, start, exact, speaker). The quotes are then taken from the rows instead of read back,
-    with the same values the database would return, and in id order, as the read returns them.
+    not grow with the clusters joined: their figures follow from the joining quotes alone. Batched
+    ingestion places its new articles' quotes before writing them (``quotes_cluster_unwritten``).
     """
-    if written is None:
-        _cluster_new_quotes([article.pk for article, _ in items])
-        return
-    _cluster(_new_members(items, written), new_articles=[article.pk for article, _ in items])
+    _cluster_new_quotes([article.pk for article, _ in items])
 
 
 def quotes_cluster_unwritten(
     *, items: Sequence[tuple[Article, object]], rows: Sequence[tuple]
 ) -> tuple[dict[int, int], Callable[[], None]]:
-    """Batched ingestion's clustering, before the quote rows of its new articles are written (``rows``, as
-    ``quotes_cluster`` takes them): the same work, but each new quote's cluster is returned, to be written
-    in its row, rather than set by an UPDATE of every row just written (on PostgreSQL a second version
-    of each row, in every index of the table). Returns those clusters (quote id -> cluster id) and the
+    """Batched ingestion's clustering, before the quote rows of its new articles are written (``rows``:
+    every quote row of these articles, which are new, as it will be inserted, ``QuoteRow``: id, article,
+    kind, start, exact, speaker; taken instead of read back, in id order). The same work as
+    ``quotes_cluster``, but each new quote's cluster is returned, to be written in its row, rather than
+    set by an UPDATE of every row just written (on PostgreSQL a second version of each row, in every
+    index of the table). Returns those clusters (quote id -> cluster id) and the
     recounts that read the clusters' members, to be called once the rows are written.
 
     The rows that the clusters and fingerprints written here point to are written later in the same
