@@ -108,6 +108,7 @@ class QuoteExtractor(ReportedSpeech):
         self._cursor = 0  # where in the text the clause being attributed starts: pronouns look before it
         self._people: PersonMentions | None = None
         self._unread: list[tuple[int, str]] = []  # masked paragraphs not yet read for people
+        self._masked: tuple[int, str] = (0, "")  # the paragraph being read, its quotes masked
         self._noted: list[tuple[int, int]] = []  # (offset, speaker key) of every attributed quote
 
     def run(self) -> list[Found]:
@@ -142,6 +143,7 @@ class QuoteExtractor(ReportedSpeech):
             masked = blank_party_tags(masked)
         if p.role != "title":  # headlines capitalize every word: no evidence of who is a person
             self._unread.append((p.start, masked))
+        self._masked = (p.start, masked)
         first_found = len(self.found)
         by_sentence: dict[int, list[Pair]] = {}
         sentences = split_sentences(masked)
@@ -1044,7 +1046,7 @@ class QuoteExtractor(ReportedSpeech):
     def _resolve_pronoun(self, written: str, pronoun: str) -> Resolution:
         """ "he"/"she": the latest person named as a subject whose gender agrees (see ``pronouns``), or
         an unnamed speaker quoted since then ("a spokeswoman said ... she added")."""
-        candidates = self._mentions().antecedents(pronoun, self._cursor)
+        candidates = self._mentions().antecedents(pronoun, self._pronoun_at(pronoun))
         mention = candidates[0] if candidates else None
         unnamed = next(
             (
@@ -1068,6 +1070,21 @@ class QuoteExtractor(ReportedSpeech):
             if resolution.key is not None and self.speakers.entity(resolution.key).kind == "person":
                 return Resolution(resolution.key, written, 0.85)
         return Resolution(None, written, 0.0)
+
+    def _pronoun_at(self, pronoun: str) -> int:
+        """Where the first "he" or "she" of the sentence being attributed stands: a person named as a
+        subject earlier in that sentence is a candidate ("Director Ann Cole decided not to act, though she
+        found ..."), and one named after it is not, as the sentence's pronouns are most often one person
+        ("He said that Ann Cole would lose, which he called “a shame”"). Where the clause starts when the
+        pronoun is not in the sentence."""
+        start, masked = self._masked
+        at = self._cursor - start
+        if not 0 <= at < len(masked):
+            return self._cursor
+        opened = max((m.end() for m in _SENTENCE_END.finditer(masked, 0, at)), default=0)
+        end = _SENTENCE_END.search(masked, at)
+        found = _PRONOUN_WORDS[pronoun].search(masked, opened, end.start() if end else len(masked))
+        return start + found.start() if found is not None else self._cursor
 
     def _note_document(self, s: str, tail: list[Tok], resolution: Resolution) -> None:
         """ "X said in a report": later "the report said" means X."""
@@ -1115,6 +1132,9 @@ class QuoteExtractor(ReportedSpeech):
 
 
 _DOUBLE_MARKS = '"\u201c\u201d\u201e\u00ab\u00bb'
+_PRONOUN_WORDS = {"he": re.compile(r"\b[Hh]e\b"), "she": re.compile(r"\b[Ss]he\b")}
+# The end of a sentence: a stop, a question or an exclamation mark before a space or the end.
+_SENTENCE_END = re.compile(r"[.?!](?:\s|$)")
 # Dashes that open a signature line under a quote; a hyphen too, as plain text writes one.
 _SIGNATURE_DASHES = "-" + _DASHES
 _BE = wordset("is was are were be been being")

@@ -197,6 +197,23 @@ def test_he_after_an_unnamed_spokesman_is_the_spokesman():
     assert said(process(article), "It is close") == "the spokesman"
 
 
+def test_she_later_in_a_sentence_goes_to_the_woman_named_as_its_subject():
+    article = body(
+        "Senator Omar Hale spoke first.",
+        "Meanwhile, Ada Voss backed the deal, although she warned that it was \u201ca leap in the dark.\u201d",
+    )
+    assert said(process(article), "a leap in the dark") == "Ada Voss"
+
+
+def test_a_pronoun_opening_its_sentence_still_looks_before_it():
+    article = body(
+        "Senator Omar Hale spoke first.",
+        "He declared that as long as the field stays divided, Ted Moss would win, which he called "
+        "\u201ca disaster\u201d for his party.",
+    )
+    assert said(process(article), "a disaster") == "Omar Hale"
+
+
 # -- people who share a surname -----------------------------------------------------------------------------
 
 
