@@ -156,6 +156,7 @@ class PersonMentions:
         known = self._known
         pending: Mention | None = None  # the latest subject named, waiting for the first pronoun after it
         pending_end = 0
+        pending_opened = False  # whether a subordinating word opens the pending name's clause
         listed_end = -1  # where the latest person's name ends: a name right after it is a list's
         listed_subject = False  # whether that name, or the first of its list, is a subject
         for at, run_end, words in _runs(masked):
@@ -226,7 +227,7 @@ class PersonMentions:
                 continue  # a lone capitalized word not introduced, titled nor acting: not evidence of a person
             # Pronouns between the previous name and this one speak for the previous name's gender.
             if pending is not None:
-                self._vote(masked, pending_end, at, pending, votes)
+                self._vote(masked, pending_end, at, pending, votes, pending_opened)
                 pending = None
             name = self._full_name(name_words, last, gender)
             key = name.casefold()
@@ -244,15 +245,24 @@ class PersonMentions:
             # A pronoun after a name that is not a subject ("thanked Omar Diaz. She ...") most often
             # refers to someone else: only a subject's name waits for a vote; any name ends the wait.
             pending, pending_end = (mention if subject else None), run_end
+            pending_opened = previous_word in _SUBORDINATORS or any(w in _SUBORDINATORS for w in lead[:cut])
         if pending is not None:
-            self._vote(masked, pending_end, len(masked), pending, votes)
+            self._vote(masked, pending_end, len(masked), pending, votes, pending_opened)
 
     def _vote(
-        self, masked: str, begin: int, end: int, mention: Mention, votes: dict[str, dict[str, int]]
+        self,
+        masked: str,
+        begin: int,
+        end: int,
+        mention: Mention,
+        votes: dict[str, dict[str, int]],
+        subordinate: bool = False,
     ) -> None:
         """A gendered pronoun bound to a name is a vote for its gender: in the rest of the name's sentence
         with no other capitalized word before it ("Ito unveiled her plan", "Ito said she would"), or
-        opening the next sentence ("Ito left. She ..."). After a reporting verb only a subject pronoun
+        opening the next sentence ("Ito left. She ..."). In a clause a subordinating word opens ("If Ito
+        wins, he said, ..."), a pronoun past the comma that ends it is the main clause's, as often someone
+        else as the name. After a reporting verb only a subject pronoun
         right after it counts: in "Ito said the scandal hurt her career" the "her" is most often
         someone else, as it is after another name ("Ito thanked Lee for her help", a name of two words
         or more, or a surname the article has introduced); a place or a day ("Iowa", "Tuesday's") is no
@@ -286,6 +296,8 @@ class PersonMentions:
                     PersonMentions._count(votes, mention.name, gender)
                 return  # only the first word of the next sentence speaks for the name
             if gender is not None:
+                if subordinate and "," in window[: match.start()]:
+                    return
                 if low == "him" or (low == "her" and _is_object(window, match.end())):
                     return  # "Ito called her to", "Ito thanked him": someone else
                 if reported < 2 and not (low in _POSSESSIVE_FORMS and window[: match.start()].strip() == ","):
@@ -606,8 +618,14 @@ def _opens_clause(masked: str, at: int) -> bool:
         low = word.casefold()
         if low in _CLAUSE_OPENERS:
             return True
-        if low == "of" and n + 1 < len(words) and _is_title_word(words[n + 1]):
-            continue  # "Secretary of State Ann Cole", "Director of National Intelligence Ann Cole"
+        if (
+            low == "of"
+            and n + 1 < len(words)
+            and (_is_title_word(words[n + 1]) or words[n + 1] in TITLE_WORDS)
+        ):
+            # "Secretary of State Ann Cole", "Director of National Intelligence Ann Cole", and as the
+            # title is often written, "former secretary of State Ann Cole"
+            continue
         if low in _POSTPOSED_CUES and low != "told":
             # '"...," said Sen. Ann Cole', '..., said campaign spokeswoman Ann Cole': the subject after
             # its verb, when the verb follows a quote or a comma ("Warren said Sen. Cole was" is not).
@@ -625,6 +643,10 @@ def _opens_clause(masked: str, at: int) -> bool:
 
 
 _POSSESSIVE_FORMS = wordset("his her hers")
+# Words that open a subordinate clause before its subject ("If Cole wins, ...", "When Cole left, ...").
+_SUBORDINATORS = wordset(
+    "if when whenever after before as because although though while since unless once until"
+)
 # Verbs, in their base and -s forms, whose object a name right after them is: no describing word.
 _OBJECT_VERBS = wordset(
     """
@@ -694,7 +716,7 @@ _GOVERNING = PREPOSITIONS - wordset("after before following")
 _NOT_IN_NAMES = (
     wordset(
         """
-        i we you they it me several neither either another other every each house street avenue movement
+        i we you they it me several neither either nor another other every each house street avenue movement
         friends presumptive congressional
         monday tuesday wednesday thursday friday saturday sunday
         """
