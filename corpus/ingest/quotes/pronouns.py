@@ -547,6 +547,9 @@ def _is_subject(masked: str, at: int, end: int, previous_word: str, titled: bool
         # "..., says Libya is the biggest": a name with a verb after it is the reported clause's.
         # ("..., said Kunin." with the run taking in its period.)
         after = "." if masked[end - 1 : end] == "." else masked[end : end + 1]
+        if word in ("asked", "asks") and _ASKED_ABOUT.match(masked, end):
+            # "Lee asked Cole which states she could win": the one asked answers next.
+            return True
         return word != "told" and head[-1:] in ',"\u201d' + MASK and after in ("", ",", ".", MASK)
     if word in _VERB_OPENERS:
         # "after Zoe Cole revealed ...", "as Cole said": a subordinate clause's subject, with its verb.
@@ -562,6 +565,8 @@ def _is_subject(masked: str, at: int, end: int, previous_word: str, titled: bool
     return _opens_clause(masked, at)
 
 
+# What follows the name of a person asked a question ("asked Cole whether", "asked Cole about").
+_ASKED_ABOUT = re.compile(r",?\s+(?:which|what|whether|if|about|why|how|who|when|where)\b")
 # What follows a name that "and" joins to an object rather than opens a clause with.
 _JOINED_OBJECT = re.compile(r"\s*(?:[.;:?!]|$|\s(?:as|for|to|of|about|from|with|by|into|than|in)\s)")
 _LIST_JOIN = re.compile(r"\s+(?:and|or|&)\s+|,\s*(?:and|or)\s+")

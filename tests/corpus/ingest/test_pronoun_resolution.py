@@ -226,6 +226,15 @@ def test_a_pronoun_opening_its_sentence_still_looks_before_it():
     assert said(process(article), "a disaster") == "Omar Hale"
 
 
+def test_he_after_a_question_goes_to_the_person_asked():
+    article = body(
+        "Senator Omar Hale spoke on Monday.",
+        "The host then asked Ted Moss which states he could win.",
+        "\u201cWe feel great in every one of them,\u201d he said.",
+    )
+    assert said(process(article), "We feel great") == "Ted Moss"
+
+
 # -- people who share a surname -----------------------------------------------------------------------------
 
 
