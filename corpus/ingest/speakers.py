@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from .english import is_only_common_word
 from .types import SpeakerDirectory, SpeakerRef
 
 
@@ -561,6 +562,8 @@ class ArticleSpeakers:
             kind = "person"
             if is_junk_person_name(name):
                 return Resolution(None, written, 0.0)
+            if self._texts is not None and len(name_words) > 1 and names_no_one(self._texts, name_words):
+                kind = "organization"  # "Cedar Hollow changed the county", "Quiet Lanes Matter said"
 
         key = self._by_alias.get(name.casefold())
         single = kind == "person" and len(name_words) == 1
@@ -976,11 +979,29 @@ def is_common_word(texts: list[str], word: str) -> bool:
     "Sanders asks") stays a name."""
     if written_as_name(texts, word):
         return False
+    if is_only_common_word(word):
+        return True  # English writes it only as a common word ("Politicos have", "Sad though it was")
     lowered = word.casefold()
     # A plural is common when its singular is ("Attorneys for the city said" beside "the attorney").
     forms = f"{re.escape(lowered)}|{re.escape(lowered[:-1])}" if _is_plural(lowered) else re.escape(lowered)
     pattern = re.compile(rf"\b(?:{forms})\b")
     return any(pattern.search(text) for text in texts)
+
+
+def names_no_one(texts: list[str], words: list[str]) -> bool:
+    """Whether a name of several words is a place's, an event's or a movement's, not a person's: it
+    ends in a word English writes only in lowercase ("Cedar Hollow", "Quiet Lanes Matter"), and the
+    article writes it in full at least twice but never that last word alone, as it would a person's
+    surname on second mention ("Hook said" after "Lena Hook")."""
+    last = words[-1]
+    if not is_only_common_word(last) or any(w.casefold() in _NAME_JOINERS for w in words):
+        return False
+    name = " ".join(words)
+    full = sum(text.count(name) for text in texts)
+    if full < 2:
+        return False
+    alone = re.compile(rf"(?<![\w'\u2019.-]){re.escape(last)}(?![\w-])")
+    return sum(len(alone.findall(text)) for text in texts) == full
 
 
 def _names_an_organization(appositive: str) -> bool:

@@ -344,3 +344,70 @@ def test_a_common_word_a_registry_record_was_made_of_stays_no_person_where_the_a
 def test_a_plural_whose_singular_the_article_writes_in_lowercase_is_no_person():
     speakers = _article_speakers("Attorneys for the city said the suit was weak.", "The attorney left early.")
     assert resolved(speakers, "Attorneys") is None
+
+
+# -- common words that open sentences, and names of places and movements ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("word", "paragraph"),
+    [
+        ("Hastily", "Hastily rewriting the plan, Voss told the board it was ready."),  # an adverb
+        ("Adding", "Voss praised the plan. Adding, \u201cWe will build it this year.\u201d"),  # a participle
+        ("Friends", "Friends say Voss still keeps a boat at the marina."),  # a plural noun
+        ("Politicos", "Politicos have a word for this."),
+        ("Sad", "Sad though it was, the council voted the plan down."),  # an adjective
+        ("Legal", "Legal scholars doubt the plan changes much."),
+        ("Wait", "Wait, there is more:"),  # an imperative
+        ("Name", "Name: Dana Voss, a welder from the east side."),
+    ],
+)
+def test_a_common_word_only_opening_sentences_is_no_person_though_the_article_never_writes_it_lowercase(
+    word, paragraph
+):
+    speakers = _article_speakers(paragraph, "Voss spoke to the council on Monday.")
+    assert resolved(speakers, word) is None
+
+
+@pytest.mark.parametrize("word", ["Rice", "Bush", "Love"])
+def test_a_surname_that_is_also_a_common_word_stays_a_name(word):
+    speakers = _article_speakers(f"{word} spoke first.", f"{word} asked the crowd to stay.")
+    assert resolved(speakers, word).kind == "person"
+
+
+@pytest.mark.parametrize("name", ["Cedar Hollow", "Quiet Lanes Matter"])
+def test_a_name_written_only_in_full_ending_in_a_common_word_is_no_person(name):
+    speakers = _article_speakers(
+        f"{name} changed the county.", f"Everyone here remembers {name} and the weeks after."
+    )
+    entity = resolved(speakers, name)
+    assert entity is not None and entity.kind == "organization"
+
+
+def test_a_person_whose_surname_is_a_common_word_is_still_a_person_when_named_by_it_again():
+    speakers = _article_speakers(
+        "Lena Hook changed the county.",
+        "Lena Hook spoke first.",
+        "Hook asked the crowd to stay.",
+    )
+    entity = resolved(speakers, "Lena Hook")
+    assert (entity.name, entity.kind) == ("Lena Hook", "person")
+
+
+def test_he_after_a_place_written_like_a_name_is_the_person_quoted_before():
+    article = process(
+        "Headline for the test article\n"
+        "\u201cThe town changed me,\u201d said Senator Omar Reyes.\n"
+        "For the county, Cedar Hollow became a turning point. \u201cNothing was the same after,\u201d "
+        "he added.\n"
+        "The families of Cedar Hollow met him again in May."
+    )
+    assert [q.speaker.name if q.speaker else None for q in article.quotes] == ["Omar Reyes", "Omar Reyes"]
+
+
+def test_he_after_a_common_plural_opening_a_sentence_is_the_person_quoted_before():
+    article = process(
+        "Headline for the test article\n"
+        "\u201cThe budget is fine,\u201d Voss said. Eyebrows arched, he asked, \u201cDid anyone read it?\u201d"
+    )
+    assert [q.speaker.name if q.speaker else None for q in article.quotes] == ["Voss", "Voss"]
