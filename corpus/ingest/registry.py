@@ -142,15 +142,24 @@ def written_as_a_name(text: str, word: str) -> bool:
     headline, as a name is written ("said Ross", "Ms. Ross", "“...,” Ross said"), not only where a
     sentence opens. The evaluation's own reading, apart from the attribution rules'. A word written
     so by no article that quotes it, and in lowercase anywhere in the run ("for hours"), is a common
-    word ("Hours later, ..."), not a name."""
+    word ("Hours later, ..."), not a name. Where a paragraph opens, what follows tells: a reflexive of
+    one person ("Ross herself") or a verb of saying agreeing with one speaker ("Ross says", and "Ross
+    said" unless the word reads as a plural) is said only of a person, if the article never writes the
+    word in lowercase ("Staff said" beside "the staff")."""
     for match in re.finditer(rf"(?<![\w'\u2019.-]){re.escape(word)}(?![\w-])", text):
         line_start = text.rfind("\n", 0, match.start()) + 1
         line_end = text.find("\n", match.end())
+        if not _JUDGE_LOWER_WORD.search(text, line_start, len(text) if line_end < 0 else line_end):
+            continue  # a headline
+        after = _JUDGE_NEXT_WORD.match(text, match.end())
+        following = after.group(1) if after else ""
+        if (
+            following in _JUDGE_ONE_PERSON or (following in _JUDGE_SAID and not _JUDGE_PLURAL.search(word))
+        ) and not re.search(rf"\b{re.escape(word.casefold())}\b", text):
+            return True  # and the article never writes it lowercase ("Staff said", "the staff")
         before = text[max(line_start, match.start() - 12) : match.start()].rstrip(" \u00a0")
-        if not before or not _JUDGE_LOWER_WORD.search(
-            text, line_start, len(text) if line_end < 0 else line_end
-        ):
-            continue  # a paragraph opening, or a headline
+        if not before:
+            continue  # a paragraph opening
         if (
             before[-1].isalnum()
             or before[-1] == ","
@@ -162,6 +171,12 @@ def written_as_a_name(text: str, word: str) -> bool:
 
 
 _JUDGE_LOWER_WORD = re.compile(r"\b[a-z]{4,}\b")
+_JUDGE_NEXT_WORD = re.compile(r"[ \u00a0]+([a-z]+)\b")
+# After a word: a reflexive or a verb of saying for one speaker ("Ross herself", "Ross says"), and the
+# past forms, which a plural shares ("Ross said", "Friends said").
+_JUDGE_ONE_PERSON = frozenset({"himself", "herself", "says", "tells", "adds", "writes", "asks", "insists"})
+_JUDGE_SAID = frozenset({"said", "told", "added", "wrote", "asked", "insisted"})
+_JUDGE_PLURAL = re.compile(r"(?<![sui])s$")  # "Friends", not "Ross", "Cyrus", "Davis"
 _JUDGE_WORD = re.compile(r"\b[a-z]+\b")
 _JUDGE_COMMA_CLOSES = frozenset({',"', ",\u201d", ",'", ",\u2019"})
 _JUDGE_TITLE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Rev|Del|Prof)\.$")

@@ -160,3 +160,33 @@ def test_a_headline_is_no_evidence_of_a_name():
 
 def test_a_contraction_is_no_name():
     assert names_no_person("I've") and names_no_person("She\u2019d")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Plan signed\n\nRoss says the plan is ready.\n\nRoss said the vote was close.",
+        "Plan signed\n\nRoss said the vote was close.",
+        "Plan signed\n\nRoss herself signed the plan on Monday.",
+    ],
+)
+def test_a_surname_met_only_opening_paragraphs_as_one_speaker_is_a_name(text):
+    run = RegistryRun()
+    run.add(_quoted_by("Ross", text))
+    run.add(process("Garden\n\nThe ross grew by the wall."))
+    assert run.figures().junk == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Plan signed\n\nFriends said the plan was ready.",  # a plural shares "said"
+        "Plan signed\n\nStaff said the plan was ready, and the staff agreed.",  # written lowercase too
+    ],
+)
+def test_a_common_word_opening_a_paragraph_before_said_stays_common(text):
+    word = text.split("\n\n")[1].split()[0]
+    run = RegistryRun()
+    run.add(_quoted_by(word, text))
+    run.add(process(f"Debate\n\nThe {word.lower()} were there."))
+    assert run.figures().junk == [word]
