@@ -610,6 +610,10 @@ class QuoteExtractor(ReportedSpeech):
                     # "Lee left the room, adding: “...”": the participle's subject is the sentence's,
                     # before any earlier quote of it (`Lee called it “messy,” adding, “...”`).
                     own = tokens[:v] if any(t.kind == "w" for t in tokens[:v]) else []
+                    if v == 0 and all(t.kind != "w" or t.start == tok.start for t in earlier):
+                        # "Lee called the report late. Adding, “...”": a participle opening a sentence
+                        # goes on with the person just quoted in the paragraph, or with no one.
+                        return _Attribution(self._just_quoted(tok.text), cue, "attribution-then-quote")
                     phrase = (with_subject(s, own) or _trailing_subject(s, own)) if own else ""
                     if not phrase:
                         phrase = sentence_subject(s, own or earlier + tokens[:v]) if v or earlier else ""
@@ -1013,6 +1017,14 @@ class QuoteExtractor(ReportedSpeech):
             return resolution
         described = self.speakers.describe(head, phrase, written)
         return Resolution(described.key, written, _DESCRIBED) if described.key is not None else described
+
+    def _just_quoted(self, written: str) -> Resolution:
+        """The speaker of the latest attributed quote of the paragraph being read, or no one."""
+        for at, key in reversed(self._noted):
+            if at < self._cursor and "\n" not in self.text[at : self._cursor]:
+                return Resolution(key, written, 0.8)
+            break
+        return Resolution(None, written, 0.0)
 
     def _resolve_first_person(self, written: str, pronoun: str) -> Resolution:
         """ "I said" outside any quote is the writer: the byline's person; without a byline, nobody

@@ -207,3 +207,16 @@ def test_the_acting_subject_is_read_past_a_relative_clause_a_reflexive_and_an_op
         "it will be": ("partial", "Ada Lind"),
         "countless families": ("partial", "Dana Cole"),
     }
+
+
+def test_a_participle_opening_a_sentence_goes_on_with_the_person_just_quoted():
+    found = speakers(
+        body(
+            "Ada Voss called the audit \u201cnot good enough.\u201d Adding, \u201cWe will redo every page.\u201d",
+            "Ben Okafor spoke next. Adding, \u201cThe council will vote in May.\u201d",
+        )
+    )
+    assert found["We will redo"] == ("direct", "Ada Voss")
+    # Nobody is quoted before the second participle in its paragraph: it goes to no one, not to the
+    # person of the paragraph before nor to a person named "Adding".
+    assert found["The council will"] == ("direct", None)
