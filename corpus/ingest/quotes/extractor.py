@@ -432,6 +432,10 @@ class QuoteExtractor(ReportedSpeech):
                 if v and all(t.low in _JOINING for t in tokens[:v]):
                     # `She declared “...” and said ...`: a second verb of the subject before the quote.
                     return None
+                if v == 1 and tokens[0].low in _CLAUSE_OPENERS:
+                    # `Lee said, “We'll see,” when asked ...`, `“...,” while telling ...`: a clause with
+                    # no subject of its own says when, not who.
+                    return None
                 used.add(tok.start)
                 cue, after_cue = _cue_at(s, tokens, v)
                 if v == 0:
@@ -511,6 +515,19 @@ class QuoteExtractor(ReportedSpeech):
         if attr is None and (comma or colon) and last_quote < 0:
             # "Lee said on Twitter on Monday, in reference to her son, “...”": the cue further back.
             far = _far_cue(tokens)
+            if (
+                tokens[0].low in CUE_FINITE
+                and tokens[0].text[0].isupper()
+                and tokens[0].low not in _OBJECT_FIRST
+                and _is_cap(tokens[1])
+                and not any(t.low == "that" or t.low in CUE_VERBS for t in tokens[1:])
+            ):
+                # "Said Ann Cole, who grew up on the street, “...”": the verb opens the sentence and
+                # its subject follows.
+                used.add(tokens[0].start)
+                phrase = subject_after(s, tokens[1:])
+                if phrase:
+                    return _Attribution(self._resolve(phrase), tokens[0].text, "attribution-then-quote")
             if far >= 0:
                 attr = self._cue_before_quote(s, tokens[: far + 1], used, earlier)
                 if attr is not None and attr.resolution.key is None:
@@ -619,8 +636,12 @@ class QuoteExtractor(ReportedSpeech):
                         phrase = sentence_subject(s, own or earlier + tokens[:v]) if v or earlier else ""
                 else:
                     phrase = _named_before_who(s, tokens, v)
-                    if not phrase:
-                        phrase = subject_before(s, tokens[:v]) if v else subject_after(s, tokens[v + 1 :])
+                    if not phrase and any(t.kind == "w" and t.low not in _CONNECTIVES for t in tokens[:v]):
+                        phrase = subject_before(s, tokens[:v])
+                    if not phrase and (v == 0 or tokens[v - 1].text == ","):
+                        # "Said Lee, “...”", "But, said Lee, “...”", "In other words, explained Lee:
+                        # “...”": the subject after the verb.
+                        phrase = subject_after(s, tokens[v + 1 :])
                 return _Attribution(self._resolve(phrase), cue, "attribution-then-quote")
         return None
 
@@ -647,6 +668,14 @@ class QuoteExtractor(ReportedSpeech):
         attr = None
         if p.role == "title":
             attr = self._headline_speaker(s, masked, start, end)
+        if (
+            attr is None
+            and sentence_attr is not None
+            and sentence_attr.rule == "parenthetical-attribution"
+            and sentence_attr.resolution.key is not None
+        ):
+            # "The council, Lee said, called the plan “a mess”": the aside says whose account it is.
+            attr = _Attribution(sentence_attr.resolution, sentence_attr.cue, "partial-in-attributed-sentence")
         if attr is None:
             sentence_start, self._cursor = self._cursor, p.start + pair.open
             attr = self._cue_before(s, masked, start, pair.open, indexed)
@@ -716,9 +745,16 @@ class QuoteExtractor(ReportedSpeech):
             # Past the part of a monstrous "sentence" that was read: no cue is looked for.
             return None
         before = bisect_left(starts, open_at)
+        agent = _passive_agent(s, tokens, before)
+        if agent:
+            # `an option seen by organizers as a “lifeboat”`, `labeled a “witch hunt” by Democrats`:
+            # the agent of a passive verb of speech or naming is who the words are from.
+            return _Attribution(self._resolve(agent[0]), agent[1], "passive-agent")
         for v in range(before - 1, max(-1, before - 80), -1):
             tok = tokens[v]
             if (tok.low in CUE_PAST or tok.low in PARTIAL_VERBS) and not tok.text[0].isupper():
+                if tok.low.endswith("ing") and v and tokens[v - 1].low in _DETERMINERS_BEFORE_NAMES | _OWNERS:
+                    continue  # "a screaming man", "his continuing attacks": an adjective, not a cue
                 if tok.low.endswith("ing"):
                     phrase = (
                         with_subject(s, tokens[:v])
@@ -1151,6 +1187,10 @@ _SENTENCE_END = re.compile(r"[.?!](?:\s|$)")
 _SIGNATURE_DASHES = "-" + _DASHES
 _BE = wordset("is was are were be been being")
 _CLAUSE_TURNS = wordset("but while whereas although though yet")
+# Cue verbs whose object, not their subject, comes first after them ("Asked Lee about it, she said").
+_OBJECT_FIRST = wordset("asked asks told tells")
+# Subordinators that open a clause without a subject after a quote ("“...,” when asked").
+_CLAUSE_OPENERS = wordset("when while although though because if once unless until after before whenever")
 # Words that join a second verb to the subject of the first ("... and then said").
 _JOINING = wordset("and but or then also later")
 # Finite verbs that do not end as past tenses or third persons do.
@@ -1232,6 +1272,75 @@ def _named_before_who(s: str, tokens: list[Tok], v: int) -> str:
     while w > 0 and (tokens[w].low in _AUX_ADV or tokens[w].low.endswith("ly")):
         w -= 1
     return _name_before_relative(s, tokens, w)
+
+
+def _passive_agent(s: str, tokens: list[Tok], at: int) -> tuple[str, str] | None:
+    """The agent and the verb of a passive verb of speech or naming around the quote that starts at
+    ``tokens[at]``: "by" with its agent right after the verb (`seen by organizers as a “...”`, `was
+    asked by Ann Cole whether ... “...”`) or right after the quote, the verb a few words before it
+    (`labeled a “witch hunt” by Democrats`); None when there is no such agent."""
+    after = at
+    while after < len(tokens) and tokens[after].kind == "q":
+        after += 1
+    if (
+        after + 2 < len(tokens)
+        and tokens[after].low == "as"
+        and tokens[after + 1].low in _PASSIVE_VERBS
+        and tokens[after + 2].low == "by"
+    ):
+        # `“extreme carelessness” - as described by Ann Cole -`
+        agent = _agent(s, tokens, after + 3)
+        return (agent, s[tokens[after + 1].start : tokens[after + 2].end]) if agent else None
+    for v in range(at - 1, max(-1, at - 16), -1):
+        tok = tokens[v]
+        if tok.kind == "q":
+            break
+        if tok.low not in _PASSIVE_VERBS:
+            continue
+        if v + 1 < at and tokens[v + 1].low == "by":
+            by = v + 1
+            if any(t.low in CUE_VERBS for t in tokens[by + 1 : at]):
+                return None  # `Lee - mentioned by the paper as a pick - told ...`: the later verb speaks
+        elif at - v <= 4 and after < len(tokens) and tokens[after].low == "by":
+            by = after
+        else:
+            continue
+        agent = _agent(s, tokens, by + 1)
+        return (agent, f"{tok.text} by") if agent else None
+    return None
+
+
+def _agent(s: str, tokens: list[Tok], n: int) -> str:
+    """The words naming an agent after "by": a capitalized run with the role words before it ("FBI
+    Director Ann Cole", "the Harbor Institute") or a plural noun ("organizers"), up to a break."""
+    end = n
+    while end < len(tokens) and end - n < 8 and tokens[end].kind == "w":
+        gap = s[tokens[end - 1].end : tokens[end].start] if end > n else ""
+        if any(mark in gap for mark in _DASHES + ".()"):
+            break
+        if end > n and not _is_cap(tokens[end]) and _is_cap(tokens[end - 1]):
+            break
+        end += 1
+    words = tokens[n:end]
+    if words and words[0].low.endswith("ing"):
+        return ""  # "responded by saying ...": a means, not an agent
+    while words and not _is_cap(words[-1]) and len(words) > 1:
+        words = words[:-1]
+    if not words:
+        return ""
+    if len(words) == 1 and not _is_cap(words[0]):
+        return words[0].text if words[0].low.endswith("s") and words[0].low not in _PREPOSITIONS else ""
+    if not _is_cap(words[-1]):
+        return ""
+    return s[words[0].start : words[-1].end]
+
+
+# Passive participles that make their agent the author of a quotation or a name ("described by").
+_PASSIVE_VERBS = wordset(
+    "called dubbed labeled labelled branded termed described characterized characterised seen viewed "
+    "deemed considered named nicknamed quoted written asked reported mentioned cited told questioned "
+    "criticized criticised praised accused urged"
+)
 
 
 def _far_cue(tokens: list[Tok]) -> int:

@@ -65,6 +65,9 @@ _FORMS = [(b, _inflect(b)) for b in _CUE_BASES.split() if b not in _IRREGULAR] +
 ]
 _NOT_CUES = wordset(
     "start starts started starting begin begins think thinks thought put puts writing reading shot"
+) | wordset(
+    # Plural nouns far more often than verbs ("her recovered emails “...”", "his comments “...”").
+    "emails texts messages questions comments answers remarks estimates reasons objects protests blogs"
 )
 # A bare base form is a noun as often as a verb ("demand", "comment"): only those already spoken for.
 CUE_VERBS = (

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..speakers import DOC_HEADS
+from ..speakers import DOC_HEADS, wordset
 from ..types import ParagraphSpec
 from .clauses import DASHES, _trailing_subject
 from .found import DESCRIBED, Found, _Attribution, _trim
 from .lexicon import (
+    _CLAUSE_VERBS,
     _CORE_SPEECH,
     _DATA_SOURCES,
     _PREPOSITIONS,
@@ -132,6 +133,10 @@ class ReportedSpeech:
     def _speech_cue(self, p: ParagraphSpec, s: str, tokens: list[Tok], v: int) -> _Attribution | None:
         cue, after_cue = _cue_text(s, tokens, v)
         content = _content_after(tokens, after_cue)
+        if content is not None and v > 0 and tokens[v - 1].text == "," and _names_after(tokens, v + 1):
+            # "<content>, said Ann Link, director of ...": the words after the inverted verb name who
+            # speaks; the content is before it.
+            content = None
         if content is not None and v > 0:
             phrase = subject_before(s, tokens[max(0, v - 80) : v])
             # "It also suggests ...": things suggest and note; only organizations "say" as "it".
@@ -153,6 +158,13 @@ class ReportedSpeech:
                 return None
             phrase = subject_after(s, tokens[v + 1 :])
         else:
+            if _aside_ends(tokens, after_cue) and v - comma - 1 <= 4:
+                # "Putting the show together, Lee said, allowed him ...": the cue and its subject are an
+                # aside between commas; the sentence around them is what Lee said.
+                phrase = _strip_trailing_adverbials(s, tokens[comma + 1 : v])
+                if not phrase or phrase.casefold() in _PRONOUNS or not phrase[:1].isupper():
+                    return None
+                return _Attribution(self._resolve(phrase), cue, "parenthetical-attribution")
             if not _only_adverbials(tokens[after_cue:]):
                 return None
             if any(t.low in ("that", "which") for t in tokens[comma + 1 : v]):
@@ -166,6 +178,10 @@ class ReportedSpeech:
             content_tokens = tokens[: comma + 2]
         first = _first_content(content_tokens)
         if first is None or not _enough_content(content_tokens[first:]):
+            aside = next((n for n in range(v + 2, min(len(tokens), v + 8)) if tokens[n].kind != "w"), None)
+            if v == comma + 1 and aside is not None and _aside_ends(tokens, aside) and phrase[:1].isupper():
+                # "The council, said Lee, was “out of touch”": an aside, the sentence around it Lee's.
+                return _Attribution(self._resolve(phrase), cue, "parenthetical-attribution")
             return None
         resolution = self._resolve(phrase)
         self._note_document(s, tokens[after_cue:], resolution)
@@ -237,6 +253,38 @@ class ReportedSpeech:
         attr = _Attribution(attr.resolution, attr.cue, "quoted-as-saying", attr.via)
         self._emit_indirect(p, s, tokens[content], _last_word(tokens), attr, 0.85)
         return attr
+
+
+def _aside_ends(tokens: list[Tok], n: int) -> bool:
+    """Whether ``tokens[n]`` is a comma that closes an aside, with the sentence going on after it."""
+    return (
+        n + 1 < len(tokens)
+        and tokens[n].text == ","
+        and (tokens[n + 1].kind == "w" or tokens[n + 1].kind == "q")
+        and tokens[n + 1].low not in ("and", "but", "or", "adding", "saying")
+    )
+
+
+def _names_after(tokens: list[Tok], n: int) -> bool:
+    """Whether ``tokens[n:]`` open with a short subject that ends the sentence or runs into an
+    appositive ("Ann Link.", "Ann Link, director of ...", "the mayor, who ..."), with no verb of its own."""
+    if n >= len(tokens) or tokens[n].kind != "w":
+        return False
+    lead = tokens[n].low in _NAME_LEADS
+    if not (lead or tokens[n].text[0].isupper()):
+        return False
+    for m in range(n + 1, min(len(tokens), n + 7)):
+        tok = tokens[m]
+        if tok.kind != "w":
+            return tok.text in ",.;"
+        if tok.low in _CLAUSE_VERBS or tok.low in CUE_FINITE or tok.low == "that":
+            return False
+        if not lead and not tok.text[0].isupper() and tok.low not in ("of", "de", "van", "von"):
+            return False
+    return n + 7 > len(tokens)
+
+
+_NAME_LEADS = wordset("the a an one")
 
 
 def _names_document(mention: str) -> bool:

@@ -138,6 +138,16 @@ def subject_before(s: str, tokens: list[Tok]) -> str:
                 k -= 1
             if j - 2 - k >= 2:
                 j = k
+        if (
+            j > 1
+            and tokens[j - 1].text == ","
+            and _is_cap(tokens[j - 2])
+            and " ".join(t.low for t in tokens[j : i + 1]) in _STATES
+        ):
+            # "Lena Park of Columbia, South Carolina says": a person from a town, and its state.
+            town = _name_start(tokens, j - 2)
+            if any(t.low in ("of", "from") for t in tokens[town : j - 1]):
+                return s[tokens[_premodifier_start(tokens, town)].start : tokens[j - 2].end]
         if j == 0 or tokens[j - 1].low not in _PREPOSITIONS:
             first = _premodifier_start(tokens, j)
             return s[tokens[first].start : tok.end]
@@ -161,16 +171,38 @@ def _appositive_subject(s: str, tokens: list[Tok], comma: int) -> str:
             if earlier <= 0 or not _parenthetical(aside):
                 return subject_before(s, tokens[:k])
             k = earlier
+    if k != _comma_before(tokens, comma) and _is_cap(tokens[k - 1]):
+        # "Dana Cole, a welder from Dayton, Ohio, said": the appositive holds a town and its state.
+        return s[tokens[_name_start(tokens, k - 1)].start : tokens[comma - 1].end]
     k = _comma_before(tokens, comma)
     if _is_cap(tokens[k - 1]):
-        j = k - 1
-        # "Rep. Tom Cole of Oklahoma, an ally of ..., said": the name with its place.
-        while j > 0 and (
-            _is_cap(tokens[j - 1])
-            or (tokens[j - 1].low in ("of", "from", "for") and j > 1 and _is_cap(tokens[j - 2]))
+        j = _name_start(tokens, k - 1)
+        earlier = _comma_before(tokens, j) if j > 0 else -1
+        if (
+            earlier > 0
+            and _is_cap(tokens[earlier - 1])
+            and _after_preposition(tokens, j)
+            and inner
+            and (inner[0].low in ("a", "an", "the") or all(_is_cap(t) for t in inner))
         ):
-            j -= 1
+            # "Ann Cole, a pollster who works with Harbor Group, a research firm, said", "Tom Reyes,
+            # director of the Harbor Fund, the city's largest charity, said": the name after the
+            # preposition is the appositive's object; the subject is the name before the comma that
+            # opens the appositive.
+            first = _premodifier_start(tokens, _name_start(tokens, earlier - 1))
+            return s[tokens[first].start : tokens[comma - 1].end]
+        # "Rep. Tom Cole of Oklahoma, an ally of ..., said": the name with its place.
         return s[tokens[_premodifier_start(tokens, j)].start : tokens[comma - 1].end]
+    if (
+        inner
+        and all(_is_cap(t) for t in inner)
+        and (earlier := _comma_before(tokens, k)) > 0
+        and tokens[earlier + 1].low in ("who", "whose")
+        and _is_cap(tokens[earlier - 1])
+    ):
+        # "Ed Stone, who lives outside the state capital, Salem, said": the name before the relative
+        # clause, not the place that ends it.
+        return s[tokens[_name_start(tokens, earlier - 1)].start : tokens[earlier - 1].end]
     inner = tokens[k + 1 : comma]
     if inner and inner[0].low in ("who", "whose") and _is_cap(tokens[k - 1]):
         # "O'Malley, who signed the gun laws, interjected": the name before the relative clause.
@@ -189,6 +221,26 @@ def _appositive_subject(s: str, tokens: list[Tok], comma: int) -> str:
             return appositive
         return f"{head}, {appositive}" if head else appositive
     return ""
+
+
+def _name_start(tokens: list[Tok], j: int) -> int:
+    """The first word of the capitalized run ending at ``tokens[j]``, through "of", "from" or "for"
+    between capitalized words ("Tom Cole of Oklahoma")."""
+    while j > 0 and (
+        _is_cap(tokens[j - 1])
+        or (tokens[j - 1].low in ("of", "from", "for") and j > 1 and _is_cap(tokens[j - 2]))
+    ):
+        j -= 1
+    return j
+
+
+def _after_preposition(tokens: list[Tok], j: int) -> bool:
+    """Whether the capitalized run starting at ``tokens[j]`` is the object of a preposition ("with
+    Harbor Group", "of the Harbor Fund")."""
+    before = j - 1
+    if before > 0 and tokens[before].low == "the":
+        before -= 1
+    return before >= 0 and tokens[before].low in _PREPOSITIONS
 
 
 def skip_aside(tokens: list[Tok]) -> list[Tok]:
@@ -406,6 +458,9 @@ def sentence_subject(s: str, tokens: list[Tok]) -> str:
         )
         if after is not None:
             return sentence_subject(s, tokens[after + (tokens[after].text in _DASHES) :])
+    if k + 2 < len(tokens) and tokens[k + 1].text == "," and tokens[k].low in _SENTENCE_ADVERBS:
+        # "First, Reyes attacked ...", "Finally, she ...": an adverb of the writer's opens the sentence.
+        return sentence_subject(s, tokens[k + 2 :])
     time = next((n for n in range(k + 1, min(len(tokens), k + 7)) if tokens[n].kind != "w"), None)
     if time is not None and tokens[time].text == "," and tokens[time - 1].low in _TIME_AFTER:
         # "Hours later, Trump returned ...", "But a few days later, he ...": the subject follows the comma.
@@ -586,6 +641,10 @@ def _numbers_a_time(tokens: list[Tok], k: int) -> bool:
 _PHRASE_LEADS = wordset(
     "here even asked last meanwhile instead indeed nevertheless early later earlier immediately shortly soon"
 )
+_SENTENCE_ADVERBS = wordset(
+    "first second third finally next then still moreover furthermore likewise similarly ultimately eventually "
+    "afterward afterwards again instead besides otherwise now today yesterday"
+)
 _TIME_AFTER = wordset("later earlier ago afterward afterwards before")
 _NUMBERS = wordset(
     """
@@ -711,6 +770,7 @@ _STATES = (
     )
     | MULTIWORD_STATES
 )
+_NAME_JOINERS = wordset("of the for and on")
 _ROLE_SUFFIXES = ("grapher", "ologist", "scientist", "economist", "analyst", "researcher", "professor")
 
 
@@ -738,7 +798,14 @@ def person_of_org(phrase: str) -> str:
     )
     # "Robert Antonacci of the New York delegation": any group a full name is "of" leaves the person.
     delegation = bool(org) and org[-1].islower() and org[-1].isalpha()
-    if len(names) < 2 or not (state or town or delegation or lowered & ORG_WORDS):
+    # "Ann Cole of The Harbor Ledger", "Bishop Tom Reyes of the Diocese of Salem": a full name of a
+    # capitalized body is the person too, whatever the body's name.
+    body = (
+        len(org) <= 8
+        and all(is_capitalized(w) or w in _NAME_JOINERS for w in org)
+        and not {w.casefold().rstrip(".") for w in names} & (ROLE_NOUNS | TITLE_WORDS)
+    )
+    if len(names) < 2 or not (state or town or delegation or body or lowered & ORG_WORDS):
         return phrase
     if {w.casefold() for w in names} & ORG_WORDS:
         return phrase

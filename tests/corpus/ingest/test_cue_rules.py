@@ -220,3 +220,150 @@ def test_a_participle_opening_a_sentence_goes_on_with_the_person_just_quoted():
     # Nobody is quoted before the second participle in its paragraph: it goes to no one, not to the
     # person of the paragraph before nor to a person named "Adding".
     assert found["The council will"] == ("direct", None)
+
+
+def test_the_subject_before_an_appositive_is_not_a_name_inside_it():
+    found = speakers(
+        body(
+            "Dana Cole, a 55-year-old welder from Dayton, Ohio, says the mayor will \u201cleave here with "
+            "momentum.\u201d",
+            "Ed Stone, who lives in a village outside the state capital, Salem, said he still \u201chopes the "
+            "plant reopens.\u201d",
+            "Ann Reyes, a pollster who works with Harbor Group, a research firm, said voters were \u201ctired "
+            "of waiting.\u201d",
+            "Tom Ruiz, director of the Harbor Fund, the city\u2019s largest charity, said it would act only "
+            "if \u201cthe council asks.\u201d",
+        )
+    )
+    assert found == {
+        "leave here with": ("partial", "Dana Cole"),
+        "hopes the plant": ("partial", "Ed Stone"),
+        "tired of waiting.": ("partial", "Ann Reyes"),
+        "the council asks.": ("partial", "Tom Ruiz"),
+    }
+
+
+def test_a_person_of_a_town_and_state_or_of_a_named_body_is_the_person():
+    found = speakers(
+        body(
+            "Lena Park of Columbia, South Carolina says she thinks Cole can win if he keeps \u201cdoing what "
+            "he does.\u201d",
+            "Tom Reyes of The Harbor Ledger wrote, \u201cIf you care, you have to show it every single day.\u201d",
+        )
+    )
+    assert found == {"doing what he": ("partial", "Lena Park"), "If you care,": ("direct", "Tom Reyes")}
+
+
+def test_a_clause_opened_by_when_after_a_quote_is_no_attribution():
+    found = speakers(
+        body(
+            "Dan Ross hosted the forum.",
+            "Ann Cole had previously said, \u201cWe will see,\u201d when asked whether she would raise money.",
+        )
+    )
+    assert found == {"We will see,": ("direct", "Ann Cole")}
+
+
+def test_a_plural_noun_before_a_quote_is_no_cue():
+    found = speakers(
+        body(
+            "Tom Reyes called the claim over her recovered emails \u201csignificant and disturbing.\u201d",
+        )
+    )
+    assert found == {"significant and disturbing.": ("partial", "Tom Reyes")}
+
+
+def test_a_name_after_a_comma_and_an_inverted_cue_is_the_speaker_not_reported_content():
+    found = speakers(
+        body(
+            "Couple the exposure with a \u201ccandidate who is a lightning rod\u201d and people get nervous, "
+            "said Ann Link, director of the Ohio Civil Liberties Union.",
+        )
+    )
+    assert found == {"candidate who is": ("partial", "Ann Link")}
+
+
+def test_a_cue_and_its_subject_between_commas_attribute_the_sentence_around_them():
+    found = speakers(
+        body(
+            "Ann Lee spoke first.",
+            "The council, said Lee, was \u201cout of touch with all of us.\u201d",
+            "Putting the show together, Tom Butz said, allowed him to \u201cget in touch with himself,\u201d too.",
+            "The network, Omar Diaz said, called the news \u201chighly significant.\u201d",
+        )
+    )
+    assert found == {
+        "out of touch": ("partial", "Ann Lee"),
+        "get in touch": ("partial", "Tom Butz"),
+        "highly significant.": ("partial", "Omar Diaz"),
+    }
+
+
+def test_a_cue_that_opens_the_sentence_before_its_subject_attributes_the_quote():
+    found = speakers(
+        body(
+            "Dana Cole said the boss was kind.",
+            "But, said Cole, \u201cI do not want to drum up a fight with him.\u201d",
+            "The old gym became a museum. Said Dora Poynter, who grew up with the boxer in the "
+            "neighborhood, \u201cWe were all so proud of him.\u201d",
+            "Tom Reyes spoke.",
+            "Asked which county was his favorite, he demurred: \u201cWhichever one I am in at the moment.\u201d",
+        )
+    )
+    assert found == {
+        "I do not": ("direct", "Dana Cole"),
+        "We were all": ("direct", "Dora Poynter"),
+        "Whichever one I": ("direct", "Tom Reyes"),
+    }
+
+
+def test_the_subject_after_a_cue_that_follows_an_opening_phrase_is_the_speaker():
+    found = speakers(
+        body(
+            "Dan Ross hosted the debate.",
+            "In other words, explained moderator Nancy Cordes: \u201cWhat does that have to do with big "
+            "donations?\u201d",
+        )
+    )
+    assert found == {"What does that": ("direct", "Nancy Cordes")}
+
+
+def test_a_participle_after_an_article_is_an_adjective_and_an_opening_adverb_no_subject():
+    found = speakers(
+        body(
+            "Dan Ross spoke.",
+            "And last summer, while attending the Salem protests, Dana Rivera calls a screaming Ross a "
+            "\u201cfascist\u201d on camera.",
+            "First, Tom Reyes attacked Ross for being a \u201cfailed candidate.\u201d",
+        )
+    )
+    assert found == {"fascist": ("partial", "Dana Rivera"), "failed candidate.": ("partial", "Tom Reyes")}
+
+
+def test_the_agent_of_a_passive_verb_of_naming_or_asking_is_who_the_words_are_from():
+    found = speakers(
+        body(
+            "The meeting looked at a third party, an option seen by organizers as a \u201clifeboat\u201d now.",
+            "The inquiry has been called \u201cstrategic ambiguity\u201d by Dana Cole, a professor at Salem.",
+            "Lee was asked by moderator Ann Cole whether the plan would risk \u201cadding another costly "
+            "program\u201d to the budget.",
+            "It was handled with \u201cextreme carelessness\u201d \u2013 as described by agency head Tom Reyes "
+            "\u2013 in the end.",
+        )
+    )
+    assert found == {
+        "lifeboat": ("partial", "organizers"),
+        "strategic ambiguity": ("partial", "Dana Cole"),
+        "adding another costly": ("partial", "Ann Cole"),
+        "extreme carelessness": ("partial", "Tom Reyes"),
+    }
+
+
+def test_a_passive_verb_in_an_appositive_gives_way_to_the_cue_after_it():
+    found = speakers(
+        body(
+            "Ann Cole, named by the Ledger, told a radio host that \u201cyou have to look at it "
+            "seriously.\u201d",
+        )
+    )
+    assert found == {"you have to": ("partial", "Ann Cole")}
