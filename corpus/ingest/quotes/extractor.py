@@ -947,6 +947,8 @@ class QuoteExtractor(ReportedSpeech):
 
     def _resolve(self, phrase: str) -> Resolution:
         lowered = phrase.strip().casefold()
+        if lowered in _COUNTS:
+            return Resolution(None, phrase.strip(), 0.0)  # "Hundreds" of someone: no one by itself
         if lowered in ("he", "she"):
             return self._resolve_pronoun(phrase.strip(), lowered)
         if lowered in ("i", "we"):
@@ -1187,6 +1189,8 @@ _SENTENCE_END = re.compile(r"[.?!](?:\s|$)")
 _SIGNATURE_DASHES = "-" + _DASHES
 _BE = wordset("is was are were be been being")
 _CLAUSE_TURNS = wordset("but while whereas although though yet")
+# Number words that stand for a crowd only with what they count ("Hundreds of protesters").
+_COUNTS = wordset("dozens hundreds thousands millions scores")
 # Cue verbs whose object, not their subject, comes first after them ("Asked Lee about it, she said").
 _OBJECT_FIRST = wordset("asked asks told tells")
 # Subordinators that open a clause without a subject after a quote ("“...,” when asked").

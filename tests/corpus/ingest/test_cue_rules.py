@@ -367,3 +367,13 @@ def test_a_passive_verb_in_an_appositive_gives_way_to_the_cue_after_it():
         )
     )
     assert found == {"you have to": ("partial", "Ann Cole")}
+
+
+def test_a_count_word_alone_is_no_speaker():
+    found = speakers(
+        body(
+            "Hundreds of pro-Lee marchers crossed the city on Monday, chanting \u201cLee or bust,\u201d "
+            "raising fresh questions about the vote.",
+        )
+    )
+    assert found == {"Lee or bust,": ("partial", None)}
