@@ -151,6 +151,8 @@ def split_sentences(masked: str) -> list[tuple[int, int]]:
             continue
         if _ATTRIBUTION_AFTER_QUOTE.match(match.group()) and _names_cue(masked, match.end()):
             continue  # "“Why now?” Lee asked.": the question ends the quote, not the sentence
+        if _STOP_IN_QUOTE.match(match.group()) and _bare_attribution(masked, match.end()):
+            continue  # "“We won the vote.” Lee said.": a full stop inside the marks, the cue after them
         spans.append((start, match.end()))
         start = match.end()
     if start < len(masked):
@@ -158,6 +160,23 @@ def split_sentences(masked: str) -> list[tuple[int, int]]:
     return spans
 
 
+_STOP_IN_QUOTE = re.compile('[.]["\u201d]')
+# A sentence that is only an attribution: a name or a pronoun, a cue verb, a few words of no clause.
+_BARE_ATTRIBUTION = re.compile(
+    r"((?:[A-Z][\w\u2019'\-]*\.?\s+){1,4}|(?:he|she|they|He|She|They)\s+)(\w+)((?:\s+[\w\u2019'\-]+){0,6})\.(?:\s|$)"
+)
+
+
+def _bare_attribution(masked: str, at: int) -> bool:
+    """Whether the words at ``at`` are a sentence of their own that only attributes ("Lee said.", "Ann
+    Cole added on Monday."): no "that" and no quote after the cue."""
+    match = _BARE_ATTRIBUTION.match(masked, at)
+    if match is None or match.group(2).casefold() not in CUE_FINITE:
+        return False
+    return not {w.casefold() for w in match.group(3).split()} & _NOT_BARE
+
+
+_NOT_BARE = frozenset({"that", "it", "he", "she", "they", "we", "i", "you", "the", "a", "an"})
 _INITIALS = re.compile(r"(?:[a-z]\.)+[a-z]")  # "J.R" of "J.R. Smith" (its last dot is the match's)
 _ATTRIBUTION_AFTER_QUOTE = re.compile("[?!]+[\"\u201d\u2019']")
 _NEXT_WORDS = re.compile(r"[\w\u2019'.\-]+")

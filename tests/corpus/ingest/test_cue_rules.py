@@ -377,3 +377,16 @@ def test_a_count_word_alone_is_no_speaker():
         )
     )
     assert found == {"Lee or bust,": ("partial", None)}
+
+
+def test_a_full_stop_inside_the_marks_before_a_bare_attribution_does_not_end_the_sentence():
+    found = speakers(
+        body("Dan Ross spoke.", "\u201cIf you are listening, find the missing files.\u201d Ann Cole said.")
+    )
+    assert found == {"If you are": ("direct", "Ann Cole")}
+    # A sentence that goes on after its cue is one of its own: its reported speech is not the quote's.
+    article = process(body("\u201cWe won.\u201d Ann Cole said the crowd was big."))
+    assert [(q.kind, article.text[q.start : q.end]) for q in article.quotes] == [
+        ("direct", "We won."),
+        ("indirect", "the crowd was big"),
+    ]
