@@ -428,6 +428,18 @@ class QuoteExtractor(ReportedSpeech):
                 return _Attribution(self.speakers.resolve(phrase), "according to", "quote-then-according-to")
             if late is not None and v < late:
                 continue
+            if tok.low in CUE_PARTICIPLES and v > 1 and tokens[v - 1].low in _PERCEIVED:
+                # `“...?” a reporter can be heard asking`: the one heard speaking is the subject of the
+                # verb of perception.
+                w = v - 1
+                while w > 0 and tokens[w - 1].low in _PERCEPTION_AUX:
+                    w -= 1
+                if 0 < w < v - 1 and all(t.kind == "w" for t in tokens[:w]):
+                    used.add(tok.start)
+                    phrase = (
+                        _strip_trailing_adverbials(s, tokens[:w]) or s[tokens[0].start : tokens[w - 1].end]
+                    )
+                    return _Attribution(self._resolve(phrase), tok.text, "quote-then-attribution")
             if tok.low in CUE_FINITE or _phrasal(tokens, v):
                 if v and all(t.low in _JOINING for t in tokens[:v]):
                     # `She declared “...” and said ...`: a second verb of the subject before the quote.
@@ -1189,6 +1201,9 @@ _SENTENCE_END = re.compile(r"[.?!](?:\s|$)")
 _SIGNATURE_DASHES = "-" + _DASHES
 _BE = wordset("is was are were be been being")
 _CLAUSE_TURNS = wordset("but while whereas although though yet")
+# Verbs of perception and their auxiliaries before a participle of speech ("can be heard asking").
+_PERCEIVED = wordset("heard seen caught")
+_PERCEPTION_AUX = wordset("can could is was are were be been being also later then clearly")
 # Number words that stand for a crowd only with what they count ("Hundreds of protesters").
 _COUNTS = wordset("dozens hundreds thousands millions scores")
 # Cue verbs whose object, not their subject, comes first after them ("Asked Lee about it, she said").

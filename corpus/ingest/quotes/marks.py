@@ -199,6 +199,8 @@ def _names_cue(masked: str, at: int) -> bool:
         word = match.group().casefold().rstrip(".")
         if (word in CUE_FINITE and n < 5) or PHRASAL_CUES.get(previous) == word:
             return True
+        if word in CUE_VERBS and word.endswith("ing") and previous in ("heard", "seen", "caught"):
+            return True  # "“Stop!” Lee was heard shouting."
         previous = word
     return False
 

@@ -390,3 +390,14 @@ def test_a_full_stop_inside_the_marks_before_a_bare_attribution_does_not_end_the
         ("direct", "We won."),
         ("indirect", "the crowd was big"),
     ]
+
+
+def test_the_one_heard_speaking_after_a_quote_is_its_speaker():
+    found = speakers(
+        body(
+            "Dan Ross spoke after the event.",
+            "\u201cShould there be a list of everyone here?\u201d a reporter can be heard asking Ross.",
+            "\u201cStop it now!\u201d Ann Cole was heard shouting from the back.",
+        )
+    )
+    assert found == {"Should there be": ("direct", "the reporter"), "Stop it now!": ("direct", "Ann Cole")}
