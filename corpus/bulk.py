@@ -16,13 +16,33 @@ query count per batch cannot.
 
 from __future__ import annotations
 
+import gc
 import json
 from collections import defaultdict, namedtuple
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 
 from django.db import DataError, connection
 from django.db.models import Model
+
+# The cyclic garbage collector's thresholds while a bulk load runs (``fewer_collections``).
+BULK_GC_THRESHOLDS = (50_000, 10, 10)
+
+
+@contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Run the cyclic garbage collector less often while the body runs: a bulk load allocates
+    hundreds of thousands of dicts, lists and tuples that live for one batch (the records read, the
+    rows built), none of them in a cycle, and with the default thresholds (700, 10, 10) the collector
+    scanned them again and again, a quarter of an import's CPU. It still runs, every 50,000 allocations
+    instead of 700, so cycles made meanwhile are still freed."""
+    before = gc.get_threshold()
+    gc.set_threshold(*BULK_GC_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 def row_type(model: type[Model], *names: str) -> type[tuple]:

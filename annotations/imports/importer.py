@@ -40,7 +40,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Model
 
-from corpus.bulk import RowWriter
+from corpus.bulk import RowWriter, fewer_collections
 from corpus.clusters import articles_cluster, clusters_refresh
 from corpus.events import event_send
 from corpus.models import Article, Paragraph, Quote, Speaker
@@ -262,7 +262,8 @@ def dataset_import(
     records = (
         jsonl_records(dataset) if dataset.format == "jsonl" else table_records(dataset, chunk_size=batch_size)
     )
-    result = (importer.restore if restore else importer.run)(records, progress)
+    with fewer_collections():
+        result = (importer.restore if restore else importer.run)(records, progress)
     if result.created or result.merged:
         summary = {
             "from": None,

@@ -118,6 +118,9 @@ class Names:
     def user(self, username: str | None, batch: Batch) -> int | None:
         if not username:
             return None
+        pk = self.users.get(username) if type(username) is str else None
+        if pk is not None:  # met before: most authors write many annotations
+            return pk
         User = get_user_model()
 
         def create(pk: int) -> None:
@@ -126,6 +129,9 @@ class Names:
         return self._named(self.users, username, User, "username", create)
 
     def tag(self, slug: str, batch: Batch) -> int:
+        pk = self.tags.get(slug) if type(slug) is str else None
+        if pk is not None:
+            return pk
         return self._named(
             self.tags, slug, Tag, "slug", lambda pk: batch.tags.append(Tag(pk=pk, slug=slug, name=slug))
         )

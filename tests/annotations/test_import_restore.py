@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from annotations.imports.importer import dataset_import
 from annotations.imports.restore import DEFERRED, RestoreRefused
@@ -161,3 +162,22 @@ def test_the_indexes_and_foreign_keys_are_the_same_after_a_restore(tmp_path, man
     with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         Paragraph.objects.filter(pk=Paragraph.objects.first().pk).update(article_id=10**9)
+
+
+# A restore's queries, whatever the number of articles in its one batch: the companions, the empty
+# tables, ids and column types once, the batch, the clusters' figures and fingerprints, the sequences;
+# on PostgreSQL also the lock, the indexes and foreign keys dropped and made again.
+RESTORE_QUERIES = {"sqlite": 49, "postgresql": 150}
+
+
+def test_a_restore_costs_the_same_queries_however_many_articles_it_holds(tmp_path, many):
+    small = _export("jsonl", tmp_path / "small")
+    rewrite_articles(small, article_lines(small)[:3])
+    large = _export("jsonl", tmp_path / "large")
+    _wipe()
+    with CaptureQueriesContext(connection) as three:
+        assert dataset_import(path=small, restore=True).created == 3
+    _wipe()
+    with CaptureQueriesContext(connection) as seven:
+        assert dataset_import(path=large, restore=True).created == len(many)
+    assert len(seven) == len(three) == RESTORE_QUERIES[connection.vendor]
