@@ -142,9 +142,10 @@ def jsonl_records(dataset: Dataset) -> Iterator[tuple[str, dict | DatasetError]]
         for number, raw in enumerate(stream, start=1):
             origin = f"{name} line {number}"
             try:
-                # orjson reads a line several times faster than json; a line it refuses (bad JSON, not
-                # UTF-8, a number or NaN it does not take) is read again by json, which accepts what it
-                # accepts and words the error.
+                # orjson reads a line faster than json; a line it refuses (bad JSON, not UTF-8, NaN, a
+                # lone surrogate) is read again by json, which accepts what it accepts and words the
+                # error. One difference is left: an integer past 64 bits, which no column takes, comes
+                # as a float, and its record is refused with a float's words instead of an int's.
                 record = loads(raw)
             except orjson.JSONDecodeError:
                 if not raw.strip():
