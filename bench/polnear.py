@@ -671,7 +671,7 @@ def _blank_quotes(text: str) -> str:
 
 _TAG = re.compile(r"\s*\([^)]*\)|,\s[RDI]-[A-Z][\w.]*(?:\s[A-Z][\w.]*)?(?=,|$)")
 _PARTS = re.compile(r"[,:;]|\s[\u2013\u2014-]+\s|[()]")
-_CUT = re.compile(r"\s(?:of|in|at|for|from|with|who|which|that|on|to|and|along|as)\s")
+_CUT = re.compile(r"\s(?:of|in|inside|outside|at|for|from|with|who|which|that|on|to|and|along|as)\s")
 _PARTICLES = wordset("de van von del la le da bin al")
 _STATES = wordset(
     """
@@ -685,11 +685,36 @@ _STATES = wordset(
 _OF_PLACE = re.compile(r"\s+of\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?$")
 
 
+def _first_part(source: str) -> str:
+    """The source up to its first comma, except, in a description, a comma between adjectives ("the
+    bespectacled, 71-year-old diplomat"): one followed by two or more words that open with a lowercase
+    word or a number (no article, possessive or relative pronoun) and end in a lowercase word."""
+    parts = source.split(",")
+    first = parts[0]
+    if first.split()[:1] and first.split()[0].casefold() not in _DESCRIPTION_LEADS:
+        return first  # a name: "Dana Kim, former adviser to the governor"
+    for part in parts[1:]:
+        words = part.split()
+        if (
+            len(words) < 2
+            or not (words[0][:1].islower() or words[0][:1].isdigit())
+            or words[-1][:1].isupper()
+        ):
+            break  # ("One such document, obtained by The Post": a participle's phrase)
+        if words[0].casefold() in _DESCRIPTION_LEADS or words[0].casefold() in _RELATIVES:
+            break
+        first = f"{first},{part}"
+    return first
+
+
+_RELATIVES = wordset("who whom whose which that")
+
+
 def judge(ours, source: Span, raw: str, mentions: list[tuple[int, str]]) -> bool:
     if ours is None:
         return False
     # "Rep. Ann Cole (D-Ore.)", "Sen. Tom Carper of Delaware": the tag and the state are not the name.
-    text = _OF_PLACE.sub("", _TAG.sub("", source.text).split(",")[0]).strip() or source.text.strip()
+    text = _OF_PLACE.sub("", _first_part(_TAG.sub("", source.text))).strip() or source.text.strip()
     lowered = text.casefold().strip(".,")
     if lowered in _PRONOUNS:
         name = antecedent(mentions, lowered, source.start)
@@ -707,8 +732,9 @@ def judge(ours, source: Span, raw: str, mentions: list[tuple[int, str]]) -> bool
         return True  # "her senior policy adviser, Jake Sullivan,": the description names the person
     # A description: our speaker is one too, with the same head noun, or it stands for a person
     # ("the senator") and is judged as a pronoun is.
+    letters = re.sub("[^a-z ]", "", ours.name.casefold())  # ("the 46-year-old": heads keep letters only)
     if ours.kind in ("anonymous", "group", "organization") and any(
-        head[:5] in ours.name.casefold() for head in _heads(text)
+        head[:5] in letters for head in _heads(text)
     ):
         return True
     if _heads(text) & _DOCUMENTS and {w.casefold() for w in _name_words(ours.name)} & {
@@ -739,7 +765,7 @@ def _is_description(text: str) -> bool:
     )
 
 
-_AFFILIATION = re.compile(r"\s(?:of|in|at|for|from|with|to|on)\s")
+_AFFILIATION = re.compile(r"\s(?:of|in|inside|outside|at|for|from|with|to|on)\s")
 _NOT_HEADS = wordset("just familiar close knowledgeable involved aware")
 _NATIONALITY = re.compile(r"(?:an|ian|ese|ish|i)s?$")
 _PARTITIVE = wordset("one some many several all most each both none few any two three four five")

@@ -306,3 +306,30 @@ def test_a_document_or_campaign_source_is_right_for_the_person_or_organization_i
 def test_another_opens_a_description_as_a_does():
     text = '"It is over," added another Nevada Democrat.'
     assert _judge(_person("the democrat", "anonymous"), text, "another Nevada Democrat")
+
+
+def test_a_description_modified_by_inside_is_judged_by_its_head_noun():
+    text = '"It is not a big deal," said one operative inside Harbor Tower.'
+    source = "one operative inside Harbor Tower"
+    assert polnear._heads(source) == {"operative"}
+    assert _judge(_person("the operative", "anonymous"), text, source)
+    assert not _judge(_person("Harbor Tower", "organization"), text, source)
+
+
+def test_an_age_as_a_description_matches_the_same_age_written_with_hyphens():
+    text = '"The plan was ours," said the 46-year-old.'
+    assert _judge(_person("the 46-year-old", "anonymous"), text, "the 46-year-old")
+    assert not _judge(_person("the voter", "anonymous"), text, "the 46-year-old")
+
+
+def test_adjectives_split_by_a_comma_stay_one_description():
+    text = '"Climate came first," the bespectacled, 71-year-old diplomat said.'
+    source = "the bespectacled, 71-year-old diplomat"
+    assert _judge(_person("the diplomat", "anonymous"), text, source)
+    # A comma before an appositive or a relative clause still ends the description.
+    text = '"We are done," said a woman in Salem, Oregon, who asked not to be named.'
+    assert _judge(
+        _person("the woman", "anonymous"), text, "a woman in Salem, Oregon, who asked not to be named"
+    )
+    # Nor does a participle's phrase belong to it.
+    assert polnear._first_part("One such memo, obtained by The Ledger,") == "One such memo"

@@ -65,6 +65,10 @@ def is_description(phrase: str) -> bool:
     head = _DESCRIPTION_END.split(phrase.strip(), maxsplit=1)[0].split()
     if not 2 <= len(head) <= 12:
         return False
+    # "the former secretary of State", "one operative inside Trump Tower": the head comes before its
+    # modifier, whatever the modifier names.
+    cut = next((n for n, w in enumerate(head) if n > 1 and w in _MODIFIER_OPENERS), len(head))
+    head = head[:cut]
     first, last = head[0].casefold(), head[-1]
     if first in _POSSESSIVES:
         return last.casefold() in ROLE_NOUNS or last.casefold() in _RELATIVES
@@ -77,6 +81,10 @@ _DESCRIPTION_END = re.compile(r",?\s(?:who|whom|whose|which|that)\s")
 
 
 _DESCRIPTION_LEADS = wordset("the a an one another this")
+
+
+# Lowercase prepositions that open a modifier after a description's head noun.
+_MODIFIER_OPENERS = wordset("of at in for from with inside outside near on to")
 
 
 _RELATIVES = wordset("wife husband son daughter father mother brother sister friend colleague spouse partner")

@@ -11,7 +11,15 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
-from ..speakers import ANON_HEADS, DATE_AND_NUMBER_WORDS, DOC_HEADS, ArticleSpeakers, Resolution, wordset
+from ..speakers import (
+    ANON_HEADS,
+    DATE_AND_NUMBER_WORDS,
+    DOC_HEADS,
+    ROLE_NOUNS,
+    ArticleSpeakers,
+    Resolution,
+    wordset,
+)
 from ..types import ParagraphSpec
 from .clauses import (
     _PARTY_TAG,
@@ -1031,7 +1039,7 @@ class QuoteExtractor(ReportedSpeech):
         video" or "the 52-year-old retired welder" are speakers of this article, kept as described."""
         phrase = written[0].lower() + written[1:]
         cut = next(
-            (n for n, w in enumerate(words) if n and (w in _PREPOSITIONS or w in _RELATIVES)), len(words)
+            (n for n, w in enumerate(words) if n and (w in _MODIFIER_OPENERS or w in _RELATIVES)), len(words)
         )
         head_words = words[:cut]
         if len(head_words) > 2 and head_words[-1] in _POSTMODIFIERS:
@@ -1054,6 +1062,15 @@ class QuoteExtractor(ReportedSpeech):
         # ("A city employee who" before "asked" stays as written: the verb is the relative clause's.)
         relative = next((n for n, w in enumerate(words[:-1]) if n and w in _RELATIVES), len(words))
         resolution = self.speakers.resolve(" ".join(phrase.split()[:relative]).rstrip(","))
+        if (
+            resolution.key is not None
+            and cut < relative
+            and (head in ANON_HEADS or head in ROLE_NOUNS)
+            and self.speakers.entity(resolution.key).kind in ("person", "organization")
+        ):
+            # "one operative inside the Lund campaign", "an aide to Ann Cole": the person or organization
+            # the modifier names is where the described person works, not who speaks.
+            resolution = Resolution(None, written, 0.0)
         if resolution.key is not None:
             return resolution
         if words[0] == "the" and head in ANAPHORIC_ROLES and not _OTHER.intersection(head_words):
@@ -1063,7 +1080,12 @@ class QuoteExtractor(ReportedSpeech):
             fitting = self.speakers.resolve(mention.name) if mention is not None else None
             if fitting is not None and fitting.key is not None:
                 return Resolution(fitting.key, written, 0.7)
-        if not head.replace("-", "").isalpha() or head in _NOT_DESCRIBED or len(head_words) < 2:
+        # ("the 46-year-old": an age is a description of a person too.)
+        if (
+            not (head.replace("-", "").isalpha() or _AGE.fullmatch(head))
+            or head in _NOT_DESCRIBED
+            or len(head_words) < 2
+        ):
             return resolution
         described = self.speakers.describe(head, phrase, written)
         return Resolution(described.key, written, _DESCRIBED) if described.key is not None else described
@@ -1223,6 +1245,9 @@ _STAGE_DIRECTION = re.compile(r"[(\[][A-Z][A-Z ,'\-]+[)\]]")
 _FOLLOW = re.compile(r"Follow\b[^\n]{0,120}@\w", re.IGNORECASE)
 _BY = re.compile(r"^(?:by|written by|words by)\s+", re.IGNORECASE)
 _OTHER = wordset("other another else")
+# Words that open a modifier after a description's head noun ("one operative inside the campaign").
+_AGE = re.compile(r"\d{1,3}-year-old")
+_MODIFIER_OPENERS = _PREPOSITIONS | wordset("inside outside")
 _POSTMODIFIERS = wordset("familiar involved close knowledgeable briefed aware")
 # Heads that make a phrase something other than a speaker ("the statement", "a lot of people").
 _NOT_DESCRIBED = wordset(

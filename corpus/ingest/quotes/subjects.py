@@ -501,7 +501,15 @@ def sentence_subject(s: str, tokens: list[Tok]) -> str:
             if word.low in _HEAD_NOUNS:
                 end = j
         return s[tokens[k].start : tokens[end].end]
-    if _is_cap(tokens[end]) and tokens[end].low not in _DETERMINERS and tokens[end].low not in _NUMBERS:
+    # "His chief aide", "One operative", "The retired surgeon": a lead before lowercase words opens a
+    # description, read as the lowercase subjects are.
+    described = tokens[k].low in _DESCRIPTION_LEADS and k + 1 < len(tokens) and tokens[k + 1].text.islower()
+    if (
+        _is_cap(tokens[end])
+        and tokens[end].low not in _DETERMINERS
+        and tokens[end].low not in _NUMBERS
+        and not described
+    ):
         while end + 1 < len(tokens) and (
             _is_cap(tokens[end + 1])
             or (
@@ -513,19 +521,21 @@ def sentence_subject(s: str, tokens: list[Tok]) -> str:
             end += 1
         end = _through_role_and_name(tokens, end)
     else:
+        # Right after the lead, a word in -ed or -ly modifies the noun ("the retired surgeon", "the
+        # famously gruff senator"): no verb follows an article.
+        modifying = described
         while end + 1 < len(tokens) and end - k < 4:
             nxt = tokens[end + 1]
-            if (
-                nxt.kind != "w"
-                or nxt.low in _CLAUSE_VERBS
-                or nxt.low.endswith("ed")
+            if nxt.kind != "w" or nxt.low in _CLAUSE_VERBS or nxt.low in SPEECH_VERBS or nxt.low in _AUX_ADV:
+                break
+            if not modifying and (
+                nxt.low.endswith("ed")
                 or nxt.low in IRREGULAR_PAST
-                or nxt.low in SPEECH_VERBS
-                or nxt.low in _AUX_ADV
                 or _is_adverb(nxt)
                 or _verb_before_object(tokens, end + 1)
             ):
                 break
+            modifying = modifying and _is_adverb(nxt)
             end += 1
     return s[tokens[k].start : tokens[end].end]
 
@@ -542,6 +552,7 @@ def _verb_before_object(tokens: list[Tok], n: int) -> bool:
     return after.kind == "q" or after.low in _OBJECT_OPENERS
 
 
+_DESCRIPTION_LEADS = wordset("the a an his her their its our one another")
 _OBJECT_OPENERS = wordset("the a an that whether if how what why his her their its our him them it us to")
 
 

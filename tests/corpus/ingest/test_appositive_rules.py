@@ -240,3 +240,48 @@ def test_a_colon_right_after_a_quoted_phrase_is_introduced_by_the_sentence_subje
         )
     )
     assert said(article, "As a candidate") == "Sam Gerber"
+
+
+# -- descriptions opening the sentence ------------------------------------------------------------------------
+
+
+def test_a_description_opened_by_a_possessive_a_quantity_or_an_adjective_in_ed_is_the_subject():
+    article = process(
+        body(
+            "Mayor Rita Vale toured the plant on Monday.",
+            'The retired surgeon has given no details about his plan, saying only that he was "refining some'
+            ' practices and staff roles."',
+            'His chief aide doubled down on the attacks, saying the mayor was qualified "on paper and nowhere'
+            ' else."',
+        )
+    )
+    assert (said(article, "refining some"), said(article, "on paper")) == ("the surgeon", "the aide")
+
+
+def test_a_description_by_title_with_a_capitalized_modifier_is_the_person_named_with_it():
+    article = process(
+        body(
+            "Sen. Ada Lund and former Secretary of State Ruth Kane toured the plant on Monday.",
+            'The famously blunt senator spoke first, calling the plant "a model for every state in the'
+            ' country."',
+            'The former secretary of State began her speech by slamming rivals who would "outsource the jobs'
+            ' to others" abroad.',
+        )
+    )
+    assert (said(article, "a model for"), said(article, "outsource the jobs")) == ("Ada Lund", "Ruth Kane")
+
+
+def test_a_person_described_by_where_they_work_is_not_the_person_or_place_named_there():
+    article = process(
+        body(
+            "Sen. Ada Lund toured the plant on Monday.",
+            "One operative inside the Lund campaign office tried to play down the remarks, saying they were"
+            ' "not a big deal around here."',
+        )
+    )
+    assert said(article, "not a big deal") == "the operative"
+
+
+def test_an_age_after_the_article_is_a_speaker_of_the_article():
+    article = process(body('"From day one, the plan was ours," said the 46-year-old.'))
+    assert said(article, "From day one") == "the 46-year-old"
