@@ -86,7 +86,7 @@ _SKIP_ROLES = frozenset({"caption", "boilerplate", "byline"})
 # Paragraphs up to this long are tokenized once as a whole; longer ones window by window, as read.
 _INDEX_LIMIT = 20000
 _WORD_RUN = re.compile(r"\w+")
-_CAMPAIGN_WORDS = wordset("campaign camp")
+_CAMPAIGN_WORDS = wordset("campaign camp office")
 _TOLD = wordset("told tells tell")
 _ARTICLES = wordset("the a an one")
 # Words before a document's author that are not part of it ("a fresh NBC poll", "the new Voss ad").
@@ -1005,7 +1005,9 @@ class QuoteExtractor(ReportedSpeech):
             return None
         if person.key is None or self.speakers.entity(person.key).kind != "person":
             return None
-        return self.speakers.organization(f"{self.speakers.entity(person.key).name} campaign", written)
+        # ("her office": the staff who speak for that person, as her campaign does.)
+        kind = "office" if written.split()[-1].casefold() == "office" else "campaign"
+        return self.speakers.organization(f"{self.speakers.entity(person.key).name} {kind}", written)
 
     def _resolve_document_owner(self, written: str) -> Resolution | None:
         """ "a Voss campaign ad", "the Harbor Institute report", "a fresh NBC poll", "his statement": a

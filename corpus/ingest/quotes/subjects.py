@@ -43,9 +43,26 @@ def _skip_back_adverbials(tokens: list[Tok], i: int) -> int:
             i -= 1
         elif low in _TIME_NOUNS and i >= 1 and tokens[i - 1].low in _TIME_LEADS:
             i -= 2
+        elif low == "ago":
+            # "The department less than two weeks ago said", "Lee a year ago wrote": the time goes.
+            if i < 2 or tokens[i - 1].low.rstrip("s") not in _AGO_UNITS:
+                break
+            j = i - 2
+            while j >= 0 and i - j <= 6 and (tokens[j].low in _AGO_AMOUNTS or tokens[j].low.isdigit()):
+                j -= 1
+            if j == i - 2:
+                break  # no amount before the unit: no time phrase
+            i = j
         else:
             break
     return i
+
+
+_AGO_UNITS = wordset("minute hour day week month year decade")
+_AGO_AMOUNTS = wordset(
+    "a an one two three four five six seven eight nine ten few several many less more than just only about "
+    "nearly almost some"
+)
 
 
 def _is_adverb(tok: Tok) -> bool:
@@ -537,6 +554,14 @@ def sentence_subject(s: str, tokens: list[Tok]) -> str:
                 break
             modifying = modifying and _is_adverb(nxt)
             end += 1
+            if (
+                described
+                and nxt.low in _HEAD_NOUNS
+                and end + 1 < len(tokens)
+                and tokens[end + 1].low not in _OF
+                and tokens[end + 1].low not in _HEAD_NOUNS
+            ):
+                break  # "His office put out ...": the description ends at its head noun ("chief aide")
     return s[tokens[k].start : tokens[end].end]
 
 
@@ -553,6 +578,7 @@ def _verb_before_object(tokens: list[Tok], n: int) -> bool:
 
 
 _DESCRIPTION_LEADS = wordset("the a an his her their its our one another")
+_OF = wordset("of for at inside")
 _OBJECT_OPENERS = wordset("the a an that whether if how what why his her their its our him them it us to")
 
 
@@ -617,6 +643,12 @@ def _opens_subject(tok: Tok) -> bool:
 def _opens_with_a_phrase(tok: Tok, following: Tok | None = None) -> bool:
     """A sentence opened by a participle ("Speaking at ...", "Citing ...") or a preposition ("In a
     statement to ..."), whose subject comes after the first comma."""
+    if (
+        tok.low == "about"
+        and following is not None
+        and (following.text[:1].isdigit() or following.low in _NUMBERS)
+    ):
+        return False  # "About 200 protesters gathered ...": a number of people, not a phrase
     return tok.kind == "w" and (
         (tok.low.endswith("ing") and len(tok.low) > 5 and _is_cap(tok))
         or tok.low in _PREPOSITIONS
@@ -651,6 +683,7 @@ def _numbers_a_time(tokens: list[Tok], k: int) -> bool:
 # Subordinators that open a sentence with a clause of their own ("While the donor ..., he said").
 _PHRASE_LEADS = wordset(
     "here even asked last meanwhile instead indeed nevertheless early later earlier immediately shortly soon"
+    " outside inside amid"
 )
 _SENTENCE_ADVERBS = wordset(
     "first second third finally next then still moreover furthermore likewise similarly ultimately eventually "

@@ -285,3 +285,37 @@ def test_a_person_described_by_where_they_work_is_not_the_person_or_place_named_
 def test_an_age_after_the_article_is_a_speaker_of_the_article():
     article = process(body('"From day one, the plan was ours," said the 46-year-old.'))
     assert said(article, "From day one") == "the 46-year-old"
+
+
+def test_a_time_ago_between_the_subject_and_its_verb_is_passed_over():
+    article = process(
+        body(
+            'The Labor Department less than two weeks ago said for the first time that "top secret" files were lost.'
+        )
+    )
+    assert said(article, "top secret") == "Labor Department"
+
+
+def test_a_number_of_people_after_about_is_the_subject_and_a_place_opened_by_outside_is_not():
+    article = process(
+        body(
+            "Mayor Rita Vale spoke at the arena on Monday.",
+            'Outside the arena, about 200 protesters gathered in three groups, holding signs and chanting "Dump'
+            ' the mayor."',
+        )
+    )
+    assert said(article, "Dump the mayor") == "about 200 protesters"
+
+
+def test_an_office_meant_by_a_possessive_speaks_for_the_person_it_serves():
+    article = process(
+        body(
+            "Sen. Tom Hale voted no on Monday.",
+            'His office put out a statement saying the city "does not have the money to do it right now."',
+            '"We are reviewing it," Hale\u2019s office said.',
+        )
+    )
+    assert (said(article, "does not have"), said(article, "We are reviewing")) == (
+        "Tom Hale office",
+        "Tom Hale office",
+    )
