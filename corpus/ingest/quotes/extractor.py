@@ -65,6 +65,7 @@ from .marks import (
 from .pronouns import ANAPHORIC_ROLES, PersonMentions
 from .reported import ReportedSpeech
 from .subjects import (
+    QUANTITIES,
     _cue_text,
     _ends_with_cue,
     _object_of_told,
@@ -985,6 +986,9 @@ class QuoteExtractor(ReportedSpeech):
             owner = self._resolve_document_owner(phrase.strip())
             if owner is not None:
                 return owner
+        if len(words) > 2 and words[0] in QUANTITIES and words[1] == "of":
+            # "Dozens of nurses": an unnamed group of this article, whatever the words after "of".
+            return self.speakers.describe(words[-1].strip(".,"), phrase[0].lower() + phrase[1:], phrase)
         if is_description(phrase):
             return self._resolve_description(phrase.strip(), words)
         return self.speakers.resolve(person_of_org(phrase))
@@ -1069,9 +1073,12 @@ class QuoteExtractor(ReportedSpeech):
             and cut < relative
             and (head in ANON_HEADS or head in ROLE_NOUNS)
             and self.speakers.entity(resolution.key).kind in ("person", "organization")
+            and self.speakers.entity(resolution.key).name.split()[-1].casefold()
+            in " ".join(words[cut:relative]).split(",")[0]
         ):
             # "one operative inside the Lund campaign", "an aide to Ann Cole": the person or organization
-            # the modifier names is where the described person works, not who speaks.
+            # the modifier names is where the described person works, not who speaks (a name in commas
+            # after it is: "her chief of staff, Rosa Diaz").
             resolution = Resolution(None, written, 0.0)
         if resolution.key is not None:
             return resolution

@@ -394,6 +394,8 @@ def _general_subject(s: str, tokens: list[Tok], i: int) -> str:
     end = i
     for m in range(k + 1, i + 1):
         low = tokens[m].low
+        if low == "of" and m == k + 1 and tokens[k].low in QUANTITIES:
+            continue  # "Hundreds of union members": the people, not the number
         if low in ("who", "which", "whose") or low in _PREPOSITIONS or (low.endswith("ing") and len(low) > 5):
             end = m - 1
             break
@@ -520,7 +522,11 @@ def sentence_subject(s: str, tokens: list[Tok]) -> str:
         return s[tokens[k].start : tokens[end].end]
     # "His chief aide", "One operative", "The retired surgeon": a lead before lowercase words opens a
     # description, read as the lowercase subjects are.
-    described = tokens[k].low in _DESCRIPTION_LEADS and k + 1 < len(tokens) and tokens[k + 1].text.islower()
+    described = k + 1 < len(tokens) and (
+        (tokens[k].low in _DESCRIPTION_LEADS and tokens[k + 1].text.islower())
+        # "Dozens of nurses", "Hundreds of union members": a number of people.
+        or (tokens[k].low in QUANTITIES and tokens[k + 1].low == "of")
+    )
     if (
         _is_cap(tokens[end])
         and tokens[end].low not in _DETERMINERS
@@ -562,7 +568,22 @@ def sentence_subject(s: str, tokens: list[Tok]) -> str:
                 and tokens[end + 1].low not in _HEAD_NOUNS
             ):
                 break  # "His office put out ...": the description ends at its head noun ("chief aide")
+        if described:
+            end = _named_after(tokens, end)
     return s[tokens[k].start : tokens[end].end]
+
+
+def _named_after(tokens: list[Tok], end: int) -> int:
+    """ "Her campaign manager, Lou Reyes, put it ...": the name set off by commas after a description
+    (``end`` is its last word) is part of the subject, and names who it is; ``end`` when none follows."""
+    n = end + 2
+    if n >= len(tokens) or tokens[end + 1].text != "," or not _is_cap(tokens[n]):
+        return end
+    while n + 1 < len(tokens) and n - end < 6 and _is_cap(tokens[n + 1]):
+        n += 1
+    if n - end < 3 or n + 1 >= len(tokens) or tokens[n + 1].text != ",":
+        return end  # a full name of two words or more, closed by its comma
+    return n
 
 
 def _verb_before_object(tokens: list[Tok], n: int) -> bool:
@@ -578,6 +599,7 @@ def _verb_before_object(tokens: list[Tok], n: int) -> bool:
 
 
 _DESCRIPTION_LEADS = wordset("the a an his her their its our one another")
+QUANTITIES = wordset("dozens hundreds thousands scores millions")
 _OF = wordset("of for at inside")
 _OBJECT_OPENERS = wordset("the a an that whether if how what why his her their its our him them it us to")
 

@@ -319,3 +319,30 @@ def test_an_office_meant_by_a_possessive_speaks_for_the_person_it_serves():
         "Tom Hale office",
         "Tom Hale office",
     )
+
+
+def test_a_description_that_names_its_person_in_commas_goes_to_that_person():
+    article = process(
+        body(
+            "Gov. Ann Cole faced a tough crowd in Dover on Monday.",
+            'Her campaign manager, Lou Reyes, put it simply: "We win this in the suburbs."',
+            'Her chief of staff, Rosa Diaz, went further, calling the vote "the whole ballgame."',
+        )
+    )
+    assert (said(article, "We win this"), said(article, "the whole ballgame")) == ("Lou Reyes", "Rosa Diaz")
+
+
+def test_a_number_of_people_opening_the_sentence_is_a_group_not_a_person():
+    article = process(
+        body(
+            "Mayor Rita Vale spoke at the arena on Monday.",
+            'Dozens of nurses lined the hall, chanting "Fund the clinic now."',
+            'Hundreds of union members shouted "Rita, Rita" as she spoke.',
+        )
+    )
+    found = {article.text[q.start : q.end]: q.speaker for q in article.quotes}
+    assert (found["Fund the clinic now."].name, found["Fund the clinic now."].kind) == (
+        "dozens of nurses",
+        "group",
+    )
+    assert found["Rita, Rita"].name == "hundreds of union members"
