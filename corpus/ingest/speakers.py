@@ -215,7 +215,7 @@ INSTITUTION_HEADS = wordset(
 # "The company said": heads that stand for the business the article is about.
 COMPANY_HEADS = wordset(
     """
-    company firm carmaker automaker group business retailer lender airline insurer manufacturer developer
+    company firm carmaker automaker business retailer lender airline insurer manufacturer developer
     startup chain brand operator utility publisher broadcaster
     """
 )

@@ -1050,6 +1050,11 @@ class QuoteExtractor(ReportedSpeech):
         head_words = words[:cut]
         if len(head_words) > 2 and head_words[-1] in _POSTMODIFIERS:
             head_words = head_words[:-1]  # "one Democrat familiar with the talks": a Democrat
+        while len(head_words) > 2 and head_words[-1].endswith("ed") and head_words[-1] not in ROLE_NOUNS:
+            # "The judge pointed", "a textbook just published": a verb read with its subject is no head.
+            head_words = head_words[:-1]
+            while len(head_words) > 2 and (head_words[-1] in _AUX_ADV or head_words[-1] in _JUST):
+                head_words = head_words[:-1]
         head = head_words[-1].strip(",").removesuffix("\u2019s").removesuffix("'s")
         if words[0] == "the" and is_role_word(head):
             people = self._mentions()
@@ -1254,8 +1259,10 @@ _STAGE_DIRECTION = re.compile(r"[(\[][A-Z][A-Z ,'\-]+[)\]]")
 _FOLLOW = re.compile(r"Follow\b[^\n]{0,120}@\w", re.IGNORECASE)
 _BY = re.compile(r"^(?:by|written by|words by)\s+", re.IGNORECASE)
 _OTHER = wordset("other another else")
-# Words that open a modifier after a description's head noun ("one operative inside the campaign").
+# Adverbs between a description and a verb read with it ("a textbook just published").
+_JUST = wordset("just only also recently")
 _AGE = re.compile(r"\d{1,3}-year-old")
+# Words that open a modifier after a description's head noun ("one operative inside the campaign").
 _MODIFIER_OPENERS = _PREPOSITIONS | wordset("inside outside")
 _POSTMODIFIERS = wordset("familiar involved close knowledgeable briefed aware")
 # Heads that make a phrase something other than a speaker ("the statement", "a lot of people").

@@ -507,9 +507,13 @@ def sentence_subject(s: str, tokens: list[Tok]) -> str:
     if tokens[k].low in _PRONOUNS:
         return tokens[k].text
     end = k
-    if tokens[k].low in _DETERMINERS and k + 1 < len(tokens) and _is_cap(tokens[k + 1]):
+    if (
+        (tokens[k].low in _DETERMINERS or tokens[k].low in _DESCRIPTION_LEADS)
+        and k + 1 < len(tokens)
+        and _is_cap(tokens[k + 1])
+    ):
         # "The Clinton Foundation", "the Democrat convention committee": the name after its article,
-        # and a head noun after the name.
+        # and a head noun after the name ("One Democratic official", "His Republican rival").
         end = k + 1
         while end + 1 < len(tokens) and _is_cap(tokens[end + 1]):
             end += 1

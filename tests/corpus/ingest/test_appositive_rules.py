@@ -346,3 +346,42 @@ def test_a_number_of_people_opening_the_sentence_is_a_group_not_a_person():
         "group",
     )
     assert found["Rita, Rita"].name == "hundreds of union members"
+
+
+def test_a_verb_read_with_a_description_is_not_its_head():
+    article = process(
+        body(
+            "Judge Omar Reyes ruled on the case on Friday.",
+            'The judge pointed to an earlier case to say that courts must weigh "whether the public has a stake'
+            ' in the records."',
+            'A state textbook just published for ninth graders explains "the advantages of peace for the'
+            ' region" at length.',
+        )
+    )
+    assert (said(article, "whether the public"), said(article, "the advantages")) == (
+        "Omar Reyes",
+        "the textbook",
+    )
+
+
+def test_a_quantity_or_possessive_before_a_capitalized_label_opens_a_description():
+    article = process(
+        body(
+            "Mayor Rita Vale spoke at the arena on Monday.",
+            'One Republican official who heard the speech said Vale won the room, telling reporters, "She had'
+            ' them from the first line."',
+        )
+    )
+    assert said(article, "She had them") == "the official"
+
+
+def test_the_group_is_a_group_of_the_article_not_the_organization_named_last():
+    article = process(
+        body(
+            "Channel 9 News first reported the march on Friday.",
+            '"We will be back every week until the plant reopens," the group said in a statement.',
+        )
+    )
+    found = {article.text[q.start : q.end]: q.speaker for q in article.quotes}
+    speaker = found["We will be back every week until the plant reopens,"]
+    assert (speaker.name, speaker.kind) == ("the group", "group")
