@@ -718,6 +718,19 @@ class QuoteExtractor(ReportedSpeech):
             # phrase ("The ad accuses Voss of “selling out the valley to developers”"): a short one
             # is a scare quote or a title.
             attr = self._acting_subject(s, pair.open, indexed, persons_only=len(words) <= 3) or attr
+        if (
+            (attr is None or attr.resolution.key is None)
+            and p.role != "title"
+            and len(words) > 3
+            and not masked[start : pair.open].strip()
+        ):
+            # `"We lost," Lee said. "They had more money than we did" and a better map.`: more than a
+            # phrase opening its sentence goes on from the quote attributed in the sentence before.
+            spoken = self._quoted_just_before(p, pair.open)
+            if spoken is not None:
+                self.found.append(found)
+                self._take_speaker(found, spoken, "follows-attributed-sentence", 0.75)
+                return
         if attr is None or attr.resolution.key is None:
             if name or (
                 len(words) <= 3
@@ -740,6 +753,21 @@ class QuoteExtractor(ReportedSpeech):
         ):
             attr.via = sentence_attr.resolution
         self._set(found, attr, attr.rule, 0.8)
+
+    def _quoted_just_before(self, p: ParagraphSpec, open_at: int) -> Found | None:
+        """The quote of this paragraph before the mark at ``open_at`` when it has a speaker and only its
+        own attribution stands between them (one sentence end at most: `"...," Lee said. "...`)."""
+        before = max(
+            (f for f in self.found if f.paragraph == p.position and f.end <= p.start + open_at),
+            key=lambda f: f.start,
+            default=None,
+        )
+        if before is None or before.speaker is None:
+            return None
+        between = self.text[before.end : p.start + open_at]
+        if any(mark in between[1:] for mark in _DOUBLE_MARKS) or len(_SENTENCE_END.findall(between)) > 1:
+            return None
+        return before
 
     def _same_pronoun_before(
         self, found: Found, attr: _Attribution | None, sentence_start: int

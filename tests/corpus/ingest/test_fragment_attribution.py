@@ -118,6 +118,30 @@ def test_a_quotation_after_an_unattributed_sentence_stays_unattributed():
     assert said(article, "We need new people") is None
 
 
+def test_a_fragment_opening_its_sentence_goes_on_from_the_quote_attributed_before_it():
+    article = process(
+        body(
+            '"We lost the vote," Dana Cole told reporters. "I think the board had more money than we did" '
+            "and a better map.",
+            '"The count is slow," said Omar Park, chair of the Elm County Party. "Voters will wait for the '
+            'last ballot" - and then decide.',
+        )
+    )
+    assert (said(article, "I think the board"), said(article, "Voters will wait")) == ("Dana Cole", "Omar Park")
+
+
+def test_a_fragment_after_a_sentence_of_narration_or_a_short_phrase_does_not_go_on_from_a_quote():
+    article = process(
+        body(
+            '"We lost the vote," Dana Cole said. The board left early. "A town with more money than sense" '
+            "was painted on the gate.",
+            '"We lost the vote," Omar Park said. "Fair play" was the theme of the night.',
+        )
+    )
+    fragments = [quote(article, "A town with more money"), quote(article, "Fair play")]
+    assert [f.speaker.name if f is not None and f.speaker else None for f in fragments] == [None, None]
+
+
 # -- a speech verb further back ------------------------------------------------------------------------------
 
 
