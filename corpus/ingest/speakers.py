@@ -485,10 +485,30 @@ class ArticleSpeakers:
             is_capitalized(w) and w.casefold() in ORG_WORDS for w in words
         ):
             return self._group(phrase)
+        lone = _strip_possessive(words[0]) if len(words) == 1 and is_capitalized(words[0]) else ""
+        if lone and (_is_title(lone) or is_junk_person_name(lone)):
+            # "Bishop said", "Hannity said": a word that would be a role or no name alone (a title, an
+            # "-ity" noun) is the surname of the person the article names in full ("Ruth Bishop").
+            surnamed = self._lone_surname(lone, phrase)
+            if surnamed is not None:
+                return surnamed
         run_start = name_run_start(words)
         if run_start < len(words):
-            return self._named(words, run_start, appositive, relative)
-        return self._unnamed(phrase, words, relative)
+            resolution = self._named(words, run_start, appositive, relative)
+        else:
+            resolution = self._unnamed(phrase, words, relative)
+        if resolution.key is None and lone:
+            # ("Will wrote" after "George Will": a word that opens sentences.)
+            return self._lone_surname(lone, phrase) or resolution
+        return resolution
+
+    def _lone_surname(self, word: str, phrase: str) -> Resolution | None:
+        key = self._person_by_last_name(word)
+        if key is None:
+            return None
+        self.entities[key].add_alias(phrase)
+        self._index(key, phrase)
+        return Resolution(key, phrase, 0.95)
 
     def _known(self, phrase: str) -> tuple[int | None, str]:
         """A speaker the article or the registry already has for ``phrase``, and the mention to record."""
@@ -630,6 +650,20 @@ class ArticleSpeakers:
             if len(parts) > 1 and lowered in (parts[0], parts[-1]):
                 return entity.key
         return None
+
+    def _person_by_last_name(self, word: str) -> int | None:
+        """The first person of the article whose full name ends in ``word``: one named so far, else one
+        named anywhere in it (then resolved as written in full); None when there is none."""
+        lowered = word.casefold()
+        for entity in self.entities:
+            parts = entity.name.casefold().split()
+            if entity.kind == "person" and len(parts) > 1 and parts[-1] == lowered:
+                return entity.key
+        full = next((f for f in self._full_names if f.casefold().split()[-1] == lowered), None)
+        if full is None:
+            return None
+        key = self.resolve(full).key
+        return key if key is not None and self.entities[key].kind == "person" else None
 
     def _full_name_for(self, word: str) -> str | None:
         lowered = word.casefold()

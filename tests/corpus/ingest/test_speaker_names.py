@@ -7,6 +7,7 @@ import pytest
 from corpus.ingest.pipeline import process
 from corpus.ingest.speakers import ArticleSpeakers, directory_from, is_junk_person_name
 from corpus.ingest.types import SpeakerRef
+from tests.corpus.ingest.articles import body, said
 
 
 def resolved(speakers: ArticleSpeakers, phrase: str):
@@ -411,3 +412,32 @@ def test_he_after_a_common_plural_opening_a_sentence_is_the_person_quoted_before
         "\u201cThe budget is fine,\u201d Voss said. Eyebrows arched, he asked, \u201cDid anyone read it?\u201d"
     )
     assert [q.speaker.name if q.speaker else None for q in article.quotes] == ["Voss", "Voss"]
+
+
+def test_a_surname_that_looks_like_a_title_or_a_common_word_is_the_person_named_in_full():
+    article = process(
+        body(
+            "Radio host Sam Trinity, reporter Ruth Bishop and analyst Tom Green met on Monday.",
+            '"We need him back," Trinity said.',
+            '"The plan is weak," Bishop said.',
+            '"It is easy," Green said. The green benches were empty.',
+            'Trinity asked whether the city would close "the old pier" this year.',
+        )
+    )
+    assert [said(article, text) for text in ("We need", "The plan", "It is easy", "the old pier")] == [
+        "Sam Trinity",
+        "Ruth Bishop",
+        "Tom Green",
+        "Sam Trinity",
+    ]
+
+
+def test_a_title_or_common_word_no_one_of_the_article_bears_as_a_surname_stays_unresolved():
+    article = process(
+        body(
+            "Radio host Sam Trinity met the board on Monday.",
+            '"We need him back," Trinity said.',
+            '"The plan is weak," Charity said.',
+        )
+    )
+    assert said(article, "The plan") is None
