@@ -43,6 +43,13 @@ def _skip_back_adverbials(tokens: list[Tok], i: int) -> int:
             i -= 1
         elif low in _TIME_NOUNS and i >= 1 and tokens[i - 1].low in _TIME_LEADS:
             i -= 2
+        elif (
+            low in _TIME_NOUNS
+            and i >= 2
+            and tokens[i - 1].low in _DETERMINERS
+            and tokens[i - 2].low in _DURING
+        ):
+            i -= 3  # "Lee during a Sunday thanked ..."
         elif low == "ago":
             # "The department less than two weeks ago said", "Lee a year ago wrote": the time goes.
             if i < 2 or tokens[i - 1].low.rstrip("s") not in _AGO_UNITS:
@@ -63,6 +70,7 @@ _AGO_AMOUNTS = wordset(
     "a an one two three four five six seven eight nine ten few several many less more than just only about "
     "nearly almost some"
 )
+_DURING = wordset("during on in at")
 
 
 def _is_adverb(tok: Tok) -> bool:

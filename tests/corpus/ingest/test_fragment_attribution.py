@@ -213,3 +213,16 @@ def test_went_on_to_say_or_call_goes_to_the_subject_of_went():
         )
     )
     assert (said(article, "From the bottom"), said(article, "a mess")) == ("Dana Cole", "Omar Park")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        'Dana Cole two weeks ago said the plan was "a disaster" for the town.',
+        'Dana Cole less than a month ago said for the first time that the plan was "a disaster" for the town.',
+        'Dana Cole 10 days ago called the plan "a disaster" for the town.',
+        'Dana Cole during a Sunday called the plan "a disaster" for the town.',
+    ],
+)
+def test_a_span_of_time_between_the_subject_and_the_cue_is_passed_over(sentence):
+    assert said(process(body("Dana Cole met the board on Monday.", sentence)), "a disaster") == "Dana Cole"
