@@ -699,7 +699,8 @@ class QuoteExtractor(ReportedSpeech):
             attr = _Attribution(sentence_attr.resolution, sentence_attr.cue, "partial-in-attributed-sentence")
         if attr is None:
             sentence_start, self._cursor = self._cursor, p.start + pair.open
-            attr = self._cue_before(s, masked, start, pair.open, indexed)
+            attr = self._possessor_speaks(s, pair, indexed) if p.role != "title" else None
+            attr = attr or self._cue_before(s, masked, start, pair.open, indexed)
             if attr is None and sentence_attr is None and not pair.runs_on:
                 # `Voters "think he will win," he said.`: the attribution right after the quote.
                 attr = self._after_clause(s, masked, pair.close + 1, end, set())
@@ -753,6 +754,66 @@ class QuoteExtractor(ReportedSpeech):
         ):
             attr.via = sentence_attr.resolution
         self._set(found, attr, attr.rule, 0.8)
+
+    def _possessor_speaks(
+        self, s: str, pair: Pair, indexed: tuple[list[Tok], list[int]]
+    ) -> _Attribution | None:
+        """`Cole's claim that the plan "failed"`, `her remark that "..."`, `Cole's "47 votes" comment`: words
+        quoted as what someone's claim, remark or promise says are that person's."""
+        tokens, starts = indexed
+        at = bisect_left(starts, pair.open)
+        if at == 0 or at >= len(tokens) or tokens[at].start != pair.open:
+            return None
+        after = next(
+            (n for n in range(at + 1, min(len(tokens), at + 4)) if tokens[n].start > pair.close), None
+        )
+        if after is not None and tokens[after].low in _SPEECH_NOUNS and _possessive(s, tokens[at - 1]):
+            # `Cole's "47 votes" comment`: the noun after the quotation.
+            return self._possessor(s, tokens, at - 1, tokens[after].text)
+        for n in range(at - 1, max(-1, at - 15), -1):
+            tok = tokens[n]
+            if tok.low not in _SPEECH_NOUNS or not tok.text.islower():
+                if tok.kind == "q" or tok.text in ";:" or tok.low in CUE_VERBS or tok.low in PARTIAL_VERBS:
+                    return None
+                continue
+            link = tokens[n + 1].low if n + 1 < at else ""
+            if link in _BE and n + 2 < at and tokens[n + 2].low == "that":
+                link = "that"  # "Cole's answer was that "...""
+            if link not in _SPEECH_LINKS or any(t.text == "," for t in tokens[n + 1 : at - 1]):
+                return None
+            owner = next((m for m in range(n - 1, max(-1, n - 5), -1) if _possessive(s, tokens[m])), None)
+            if owner is None or any(t.kind != "w" and t.text != "," for t in tokens[owner + 1 : n]):
+                return None
+            if tok.low in _VERB_LIKE and any(t.low not in _SAID_WHEN for t in tokens[owner + 1 : n]):
+                return None  # "Her campaign calls for ...": a verb whose subject is no possessive
+            return self._possessor(s, tokens, owner, tok.text)
+        return None
+
+    def _possessor(self, s: str, tokens: list[Tok], owner: int, noun: str) -> _Attribution | None:
+        """The person or organization whose possessive is ``tokens[owner]`` ("Dana Cole's", "her", "the
+        senator's"); None when it is no one known."""
+        tok = tokens[owner]
+        if tok.low in ("his", "her"):
+            phrase = "he" if tok.low == "his" else "she"
+        elif tok.low in ("their", "its", "my", "our", "your"):
+            return None
+        else:
+            first = owner
+            if _is_cap(tok):
+                while first > 0 and _is_cap(tokens[first - 1]) and owner - first < 5:
+                    first -= 1
+            else:
+                # "the Florida senator's": back to its article.
+                first = next(
+                    (m for m in range(owner - 1, max(-1, owner - 4), -1) if tokens[m].low == "the"), -1
+                )
+                if first < 0:
+                    return None
+            phrase = _POSSESSIVE.sub("", s[tokens[first].start : tok.end])
+        resolution = self._resolve(phrase)
+        if resolution.key is None or self.speakers.entity(resolution.key).kind == "group":
+            return None
+        return _Attribution(resolution, noun, "possessive-speech-noun")
 
     def _quoted_just_before(self, p: ParagraphSpec, open_at: int) -> Found | None:
         """The quote of this paragraph before the mark at ``open_at`` when it has a speaker and only its
@@ -1261,6 +1322,36 @@ _DOUBLE_MARKS = '"\u201c\u201d\u201e\u00ab\u00bb'
 _PRONOUN_WORDS = {"he": re.compile(r"\b[Hh]e\b"), "she": re.compile(r"\b[Ss]he\b")}
 # The end of a sentence: a stop, a question or an exclamation mark before a space or the end.
 _SENTENCE_END = re.compile(r"[.?!](?:\s|$)")
+# Nouns for what someone said, whose content a quotation may give ("Cole's claim that ...").
+_SPEECH_NOUNS = wordset(
+    """
+    comment comments remark remarks assertion assertions claim claims contention accusation accusations
+    allegation allegations pledge promise promises vow call calls warning warnings answer admission argument
+    statement statements dictum slogan broadside insistence suggestion description complaint quip retort
+    reply response denial boast declaration prediction conclusion plea demand threat insult tweet
+    catchphrase mantra refrain rallying
+    """
+)
+# Those that are also a verb's present: only right after the possessive ("Cole's claims that").
+_VERB_LIKE = wordset("calls claims comments remarks promises demands tweets vows boasts insults quips")
+# Modifiers that leave such a word a noun ("his past comments", "Cole's repeated claims").
+_SAID_WHEN = wordset("past recent earlier latest repeated frequent many public private later previous")
+# Words that may join such a noun to what it says ("claim that", "call for", "pledge to", "broadside against").
+_SPEECH_LINKS = wordset("that of for to against about on during in")
+
+
+def _possessive(s: str, tok: Tok) -> bool:
+    """ "Cole's", "Sanders'", "his", "her": a possessive (the tokens leave a bare final apostrophe out)."""
+    if tok.kind != "w":
+        return False
+    if tok.low in ("his", "her", "their", "its", "my", "our", "your"):
+        return True
+    return bool(_POSSESSIVE_END.search(tok.text)) or (
+        tok.low.endswith("s") and s[tok.end : tok.end + 1] in ("'", "\u2019")
+    )
+
+
+_POSSESSIVE_END = re.compile("['\u2019]s$")
 # Dashes that open a signature line under a quote; a hyphen too, as plain text writes one.
 _SIGNATURE_DASHES = "-" + _DASHES
 _BE = wordset("is was are were be been being")

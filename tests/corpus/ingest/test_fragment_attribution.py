@@ -127,7 +127,10 @@ def test_a_fragment_opening_its_sentence_goes_on_from_the_quote_attributed_befor
             'last ballot" - and then decide.',
         )
     )
-    assert (said(article, "I think the board"), said(article, "Voters will wait")) == ("Dana Cole", "Omar Park")
+    assert (said(article, "I think the board"), said(article, "Voters will wait")) == (
+        "Dana Cole",
+        "Omar Park",
+    )
 
 
 def test_a_fragment_after_a_sentence_of_narration_or_a_short_phrase_does_not_go_on_from_a_quote():
@@ -226,3 +229,37 @@ def test_went_on_to_say_or_call_goes_to_the_subject_of_went():
 )
 def test_a_span_of_time_between_the_subject_and_the_cue_is_passed_over(sentence):
     assert said(process(body("Dana Cole met the board on Monday.", sentence)), "a disaster") == "Dana Cole"
+
+
+# -- what someone's claim, remark or promise says ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "fragment"),
+    [
+        ('Dana Cole\'s claim that the mayor "failed the town" was false.', "failed the town"),
+        ('Dana Cole\'s recent evidence-free assertion that "thousands" cheered was false.', "thousands"),
+        ('Dana Cole\'s "47 votes" comment was dismissive.', "47 votes"),
+        ('Dana Cole\'s clarion call for a "revolution" draws crowds.', "revolution"),
+        ('Dana Cole\'s broadside against "printing money" leaves room for doubt.', "printing money"),
+        ('Omar Park called Dana Cole\'s assertion of a "claim of right" significant.', "claim of right"),
+        ('Critics recalled her past comments on keeping "the wrong people" out.', "the wrong people"),
+    ],
+)
+def test_words_quoted_as_what_someones_claim_or_remark_says_are_that_persons(sentence, fragment):
+    article = process(body("Omar Park met Dana Cole on Monday. Ms. Cole said her plan was ready.", sentence))
+    assert said(article, fragment) == "Dana Cole"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        'Following Dana Cole\'s comments, the crowd was "furious."',
+        'Dana Cole\'s claim drew a "furious" response.',
+        'Her campaign calls for "fresh faces" on the board.',
+    ],
+)
+def test_a_claim_or_remark_the_quotation_does_not_complete_gives_it_no_speaker(sentence):
+    article = process(body("Dana Cole met Omar Park on Monday. She spoke first.", sentence))
+    found = quote(article, sentence.split('"')[1].rstrip("."))
+    assert found is None or found.speaker is None or found.speaker.name != "Dana Cole"
