@@ -94,6 +94,7 @@ _LY_NOUNS = wordset("family assembly monopoly anomaly supply rally ally butterfl
 
 
 _GOING = wordset("went goes go going")
+_CLOSING = frozenset('"\u201d')
 
 
 def subject_before(s: str, tokens: list[Tok]) -> str:
@@ -104,6 +105,10 @@ def subject_before(s: str, tokens: list[Tok]) -> str:
     tok = tokens[i]
     if tok.text == ",":
         return _appositive_subject(s, tokens, i)
+    if _title_closes_appositive(s, tokens, i):
+        # `Lee, the author of "Going Viral," said`: the comma closing the appositive sits inside the
+        # quotation marks of the title it ends with.
+        return _appositive_subject(s, tokens, i - 1)
     if tok.kind != "w":
         return ""
     if tok.low in _PRONOUNS:
@@ -179,6 +184,21 @@ def subject_before(s: str, tokens: list[Tok]) -> str:
     return _general_subject(s, tokens, i)
 
 
+def _title_closes_appositive(s: str, tokens: list[Tok], i: int) -> bool:
+    """Whether ``tokens[i]`` closes a short quotation ending in a comma that follows a word of an
+    appositive (`Lee, the author of "Going Viral,"`), not a quotation of its own (`(“...,” said`)."""
+    if not (tokens[i].text in _CLOSING and i >= 4 and tokens[i - 1].text == ","):
+        return False
+    opening, word = tokens[i - 3], tokens[i - 4]
+    return (
+        tokens[i - 2].kind == "q"
+        and opening.kind == "q"
+        and word.kind == "w"
+        and not s[word.end : opening.start].strip()
+        and any(t.text == "," for t in tokens[: i - 4])
+    )
+
+
 def _appositive_subject(s: str, tokens: list[Tok], comma: int) -> str:
     """ "Pang Zhongying, a chair professor ... University, said": the name with its appositive.
 
@@ -194,7 +214,9 @@ def _appositive_subject(s: str, tokens: list[Tok], comma: int) -> str:
         while True:
             earlier, aside = _segment_before(tokens, k)
             if earlier <= 0 or not _parenthetical(aside):
-                return subject_before(s, tokens[:k])
+                # (With its closing mark when the comma is a title's: `of "Going Viral," about ...`.)
+                closed = k + 1 < len(tokens) and tokens[k + 1].text in _CLOSING
+                return subject_before(s, tokens[: k + 2 if closed else k])
             k = earlier
     if k != _comma_before(tokens, comma) and _is_cap(tokens[k - 1]):
         # "Dana Cole, a welder from Dayton, Ohio, said": the appositive holds a town and its state.
@@ -323,6 +345,8 @@ def _is_place(inner: list[Tok]) -> bool:
 def _parenthetical(inner: list[Tok]) -> bool:
     """An aside between commas that is not the subject: an age, a phrase opened by a preposition or a
     participle, a relative clause, or a connective ("meanwhile")."""
+    if inner and inner[0].text in _CLOSING:
+        inner = inner[1:]  # (after a title closed on its comma: `of "Going Viral," about ...`)
     if not inner or inner[0].kind != "w":
         return False
     first = inner[0]
@@ -469,9 +493,11 @@ def sentence_subject(s: str, tokens: list[Tok]) -> str:
     k = 0
     # A quote opening the sentence is passed over (`“...,” Graham said on radio, adding, ...`).
     while k < len(tokens) and (
-        tokens[k].low in _CONNECTIVES or tokens[k].kind in ("p", "q") or (k and tokens[k].low == "then")
+        tokens[k].low in _CONNECTIVES
+        or tokens[k].kind in ("p", "q")
+        or (tokens[k].low == "then" and (k or (k + 1 < len(tokens) and tokens[k + 1].low in _PRONOUNS)))
     ):
-        k += 1  # ("And then Trump went on the attack, saying ...")
+        k += 1  # ("And then Trump went on the attack, saying ...", "Then he cut into Bush, calling ...")
     if k < len(tokens) and _in_capitals(tokens[k].text):
         # "WASHINGTON, Dec. 8 (UPI) — Lee said ...": a dateline, and the sentence after its dash.
         after = next(

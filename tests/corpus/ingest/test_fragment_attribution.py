@@ -263,3 +263,39 @@ def test_a_claim_or_remark_the_quotation_does_not_complete_gives_it_no_speaker(s
     article = process(body("Dana Cole met Omar Park on Monday. She spoke first.", sentence))
     found = quote(article, sentence.split('"')[1].rstrip("."))
     assert found is None or found.speaker is None or found.speaker.name != "Dana Cole"
+
+
+def test_then_opening_a_sentence_before_a_pronoun_is_no_subject():
+    article = process(
+        body(
+            "Ms. Dana Cole met the board on Monday.",
+            'Then she cut into the plan, calling it a "slow disaster" and the budget "a fantasy."',
+        )
+    )
+    assert (said(article, "slow disaster"), said(article, "a fantasy")) == ("Dana Cole", "Dana Cole")
+
+
+def test_when_asked_after_a_quotation_names_no_one_and_leaves_the_attribution_before_it():
+    article = process(
+        body('Dana Cole had previously said, "We will see," when asked whether she would run again.')
+    )
+    assert said(article, "We will see") == "Dana Cole"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        'Dana Cole, the author of "Going Local," said the days of "one shared story" are gone.',
+        'Dana Cole, the author of "Going Local," about small papers, said the days of "one shared story" '
+        "are gone.",
+    ],
+)
+def test_a_title_closing_an_appositive_on_its_comma_leaves_the_name_before_it_the_subject(sentence):
+    assert said(process(body(sentence)), "one shared story") == "Dana Cole"
+
+
+def test_a_quotation_closed_on_its_comma_before_said_is_no_appositive():
+    article = process(
+        body('The crowd booed. ("We do not want a brawl," said one party activist.)', "The vote went on.")
+    )
+    assert said(article, "We do not want a brawl") == "the activist"
