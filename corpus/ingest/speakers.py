@@ -643,12 +643,17 @@ class ArticleSpeakers:
         one named, the article's main person of that name ("Sanders" after "Bernie Sanders" and his wife
         "Jane Sanders")."""
         lowered = word.casefold()
-        for entity in self.entities:
-            if entity.kind != "person":
-                continue
-            parts = [p.casefold() for p in entity.name.split()]
-            if len(parts) > 1 and lowered in (parts[0], parts[-1]):
-                return entity.key
+        people = [
+            (entity.key, entity.name.casefold().split())
+            for entity in self.entities
+            if entity.kind == "person" and " " in entity.name.strip()
+        ]
+        # A full name that ends in the word before one that opens with it ("Trump" is Donald Trump, not
+        # a headline's "Trump Supporter Screams").
+        for place in (-1, 0):
+            for key, parts in people:
+                if parts[place] == lowered:
+                    return key
         return None
 
     def _person_by_last_name(self, word: str) -> int | None:
@@ -667,10 +672,10 @@ class ArticleSpeakers:
 
     def _full_name_for(self, word: str) -> str | None:
         lowered = word.casefold()
-        for full in self._full_names:
-            parts = [p.casefold() for p in full.split()]
-            if lowered in (parts[0], parts[-1]):
-                return full
+        for place in (-1, 0):
+            for full in self._full_names:
+                if full.casefold().split()[place] == lowered:
+                    return full
         return None
 
     def _unnamed(self, phrase: str, words: list[str], relative: str) -> Resolution:

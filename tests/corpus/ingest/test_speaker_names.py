@@ -441,3 +441,12 @@ def test_a_title_or_common_word_no_one_of_the_article_bears_as_a_surname_stays_u
         )
     )
     assert said(article, "The plan") is None
+
+
+def test_a_lone_surname_is_the_full_name_ending_in_it_before_a_headline_run_opening_with_it():
+    article = process(
+        "Okafor Supporter Shouts Slur\n"
+        "Ruth Okafor spoke to a packed hall in Dayton on Monday.\n"
+        '"That was a terrible thing to hear," Okafor said.'
+    )
+    assert said(article, "That was a terrible") == "Ruth Okafor"
