@@ -75,6 +75,8 @@ QUOTE_COLUMNS = (
     Case(When(start__isnull=True, then=F("exact")), output_field=TextField()),
     "paragraph_id", "continues_id", "speaker__name", "speaker__kind", "speaker_mention", "cue", "via__name",
     "origin", "verified", "cluster_id", "cluster_fixed",
+    # Not written in the line: the speakers file names the speakers the lines name (``NAMED_IN_QUOTES``).
+    "speaker_id", "via_id",
 )  # fmt: skip
 # One row per tag (a LEFT JOIN), the slug last: an annotation's rows come together.
 ANNOTATION_COLUMNS = (
@@ -84,8 +86,11 @@ ANNOTATION_COLUMNS = (
 CLAIM_COLUMNS = (
     "article_id", "id", "text", "claimant__name", "annotation_id", "fact_check__id", "fact_check__verdict",
     "fact_check__rationale", "fact_check__evidence", "fact_check__status", "fact_check__author__username",
-    "fact_check__reviewer__username", "fact_check__published_at",
+    "fact_check__reviewer__username", "fact_check__published_at", "claimant_id",
 )  # fmt: skip
+# Where the ids of the speakers a quote or claim names are in its row.
+NAMED_IN_QUOTES = (QUOTE_COLUMNS.index("speaker_id"), QUOTE_COLUMNS.index("via_id"))
+NAMED_IN_CLAIMS = CLAIM_COLUMNS.index("claimant_id")
 
 # Where the dismissed words first are in the article's text (1-based, 0 when they are not there): what
 # places them when the export leaves the words out (``--text none``).
@@ -99,6 +104,11 @@ DISMISSAL_COLUMNS = (
 SPAN_ORDER = ("article_id", F("start").asc(nulls_first=True), F("end").asc(nulls_first=True), "id")
 STREAM_SIZE = 2000
 _FIRST, _SECOND = itemgetter(0), itemgetter(1)
+_QUOTED, _RELAYING, _CLAIMING = (
+    itemgetter(NAMED_IN_QUOTES[0]),
+    itemgetter(NAMED_IN_QUOTES[1]),
+    itemgetter(NAMED_IN_CLAIMS),
+)
 
 
 def row_blocks(queryset: QuerySet, *, size: int | None = None, convert: bool = True) -> Iterator[list[tuple]]:
@@ -234,11 +244,16 @@ def _streams(selection: Selection) -> tuple[Stream, Stream, Stream, Stream, Stre
 
 
 def iter_article_lines(
-    selection: Selection, *, chunk_size: int = CHUNK_SIZE, counts: dict[str, int] | None = None
+    selection: Selection,
+    *,
+    chunk_size: int = CHUNK_SIZE,
+    counts: dict[str, int] | None = None,
+    speakers: set[int] | None = None,
 ) -> Iterator[list[bytes]]:
     """Article records (docs/contract.md) as UTF-8 JSON lines (without the newline) in id order, ``chunk_size`` at a
     time; ``counts`` (articles, paragraphs, quotes, annotations, claims, fact_checks), if given, goes up
-    by what they hold.
+    by what they hold; ``speakers``, if given, gets the ids of the speakers their quotes and claims name
+    (quoted, relaying, claiming: ``Selection.speakers``), and None when one names none.
 
     Six queries in all, whatever the number of articles: the articles, then their paragraphs, quotes,
     annotations (with their tags), claims (with their fact-checks) and check-worthy dismissals, each read once in article order
@@ -292,6 +307,12 @@ def iter_article_lines(
             counts["claims"] += len(on_claims)
             counts["fact_checks"] += sum(1 for claim in on_claims if claim[5] is not None)
         counts["articles"] += len(lines)
+        if speakers is not None:
+            for rows in by_quotes.values():
+                speakers.update(map(_QUOTED, rows))
+                speakers.update(map(_RELAYING, rows))
+            for rows in by_claims.values():
+                speakers.update(map(_CLAIMING, rows))
         yield lines
 
 

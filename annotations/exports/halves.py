@@ -2,10 +2,11 @@
 
 Reading the rows and building the lines are both CPU in one Python process, so threads cannot share
 them out; a second process can. The export's process forks a child for the later articles (by id), which
-writes its lines to a temporary file while the parent writes the first part to the export and then makes
-the companion files (tags, speakers) into temporary files of their own; the parent then copies the
-child's lines in behind its own, and the companions into their files after. The bytes, counts and
-manifest are those of one process (tests hold the two to the same bytes).
+writes its lines to a temporary file while the parent writes the first part to the export; the parent
+then copies the child's lines in behind its own as the child reports them written. The child's last
+report gives its counts and the speakers its lines named, from which the parent makes the speakers file
+after (``jsonl.write_speakers``). The bytes, counts and manifest are those of one process (tests hold the
+two to the same bytes).
 
 Only where it is safe and worth it: a command or a background job writing a file (not a streamed
 response), at least ``MIN_ARTICLES`` articles, two cores, and a database the child reads as the parent
@@ -36,8 +37,8 @@ from .dataset import iter_article_lines
 from .selection import Selection
 
 MIN_ARTICLES = 4000
-# The parent also makes the companion files and copies the child's lines behind its own: it takes
-# fewer articles, so that the two finish together.
+# The parent also copies the child's lines behind its own (and hashes every line): it takes fewer
+# articles, so that the two finish together.
 FIRST_SHARE = 0.4
 COPY_BLOCK = 1 << 20
 
@@ -91,68 +92,30 @@ def restrict(selection: Selection, *, after: int | None = None, upto: int | None
     return selection
 
 
-class Companions:
-    """The export's files after the article lines, made ahead into temporary files while the child makes
-    its lines (``make``), then written into the export in their turn (``entries``), with the same bytes
-    and counts as written directly. Each is read in the export's transaction, as it would be."""
-
-    def __init__(self, entries: list[tuple[str, object]]):
-        self.writers = entries
-        self.made: dict[str, tuple[BinaryIO, dict]] = {}
-
-    def make(self) -> Generator[int, None, None]:
-        for name, write in self.writers:
-            spool = tempfile.TemporaryFile()  # noqa: SIM115 (closed when copied, or by close())
-            self.made[name] = (spool, {})
-            self.made[name] = (spool, (yield from write(spool)))
-
-    def entries(self) -> list[tuple[str, object]]:
-        return [(name, lambda stream, name=name: self._copy(name, stream)) for name, _ in self.writers]
-
-    def _copy(self, name: str, stream: BinaryIO) -> Generator[int, None, dict]:
-        if name not in self.made:  # not made ahead (the export went another way): made now
-            return (yield from dict(self.writers)[name](stream))
-        spool, counts = self.made.pop(name)
-        with spool:
-            spool.seek(0)
-            while block := spool.read(COPY_BLOCK):
-                stream.write(block)
-        return counts
-
-    def close(self) -> None:
-        for spool, _ in self.made.values():
-            spool.close()
-        self.made.clear()
-
-
 def write_articles(
-    selection: Selection,
-    split: Split,
-    stream: BinaryIO,
-    *,
-    chunk_size: int,
-    companions: Companions | None = None,
+    selection: Selection, split: Split, stream: BinaryIO, *, chunk_size: int, named=None
 ) -> Generator[int, None, dict]:
-    """The article lines of ``selection``, the first part made here and the rest in a child; the
-    ``companions`` made here meanwhile, after the first part."""
+    """The article lines of ``selection``, the first part made here and the rest in a child; ``named``
+    (``jsonl.Named``), if given, gets the ids of the speakers the two parts name."""
     spool = tempfile.TemporaryFile()  # noqa: SIM115 (closed below, in the parent; the child exits)
     readable, writable = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: never returns
         os.close(readable)
-        _child(selection, split, spool, writable, chunk_size=chunk_size)
+        _child(selection, split, spool, writable, chunk_size=chunk_size, named=named is not None)
     os.close(writable)
     counts: dict[str, int] = {}
+    speakers: set[int] = set()
     try:
         with spool, os.fdopen(readable, "rb") as pipe:
             try:
                 first = restrict(_copy(selection), upto=split.last_of_first)
-                for lines in iter_article_lines(first, chunk_size=chunk_size, counts=counts):
+                for lines in iter_article_lines(
+                    first, chunk_size=chunk_size, counts=counts, speakers=speakers
+                ):
                     lines.append(b"")
                     stream.write(b"\n".join(lines))
                     yield len(lines) - 1
-                if companions is not None:
-                    yield from companions.make()
                 report = yield from _follow(pipe, spool.fileno(), stream)
             except BaseException:
                 os.kill(pid, signal.SIGTERM)
@@ -165,6 +128,9 @@ def write_articles(
         )
     for name, value in report["counts"].items():
         counts[name] = counts.get(name, 0) + value
+    if named is not None:
+        speakers.update(report["speakers"])
+        named.ids = speakers
     return counts
 
 
@@ -194,7 +160,7 @@ def _copy(selection: Selection) -> Selection:
     return copy
 
 
-def _child(selection: Selection, split: Split, spool, pipe: int, *, chunk_size: int) -> None:
+def _child(selection: Selection, split: Split, spool, pipe: int, *, chunk_size: int, named: bool) -> None:
     status = 1
     try:
         # The parent's connections stay open, untouched and unreferenced by Django here (closing them
@@ -213,11 +179,16 @@ def _child(selection: Selection, split: Split, spool, pipe: int, *, chunk_size: 
             second = restrict(_copy(selection), after=split.last_of_first)
             spooled = spool.fileno()
             written = 0
-            for lines in iter_article_lines(second, chunk_size=chunk_size, counts=counts):
+            speakers: set[int] | None = set() if named else None
+            for lines in iter_article_lines(second, chunk_size=chunk_size, counts=counts, speakers=speakers):
                 lines.append(b"")
                 written += _write_all(spooled, b"\n".join(lines))
                 os.write(pipe, b"%d %d\n" % (written, len(lines) - 1))
-        os.write(pipe, json.dumps({"counts": counts}).encode() + b"\n")
+        report = {"counts": counts}
+        if speakers is not None:
+            speakers.discard(None)
+            report["speakers"] = sorted(speakers)
+        _write_all(pipe, json.dumps(report).encode() + b"\n")
         status = 0
         del inherited
     except BaseException:

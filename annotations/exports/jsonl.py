@@ -11,6 +11,9 @@ import json
 from collections.abc import Generator, Iterable, Iterator
 from typing import BinaryIO, TextIO
 
+from corpus.models import Speaker, SpeakerAlias
+
+from . import halves
 from .dataset import Stream, iter_article_lines, keyset_chunks, row_blocks
 from .records import encode as encode_json
 from .selection import Selection
@@ -40,12 +43,25 @@ def write(records: Iterable[dict], stream: TextIO) -> int:
     return count
 
 
-def write_articles(selection: Selection, stream: BinaryIO, *, chunk_size: int) -> Generator[int, None, dict]:
+class Named:
+    """The ids of the speakers the article lines name, once they are all written (None until then): the
+    speakers file is made from them, not from another pass over the quotes and claims."""
+
+    def __init__(self):
+        self.ids: set[int] | None = None
+
+
+def write_articles(
+    selection: Selection, stream: BinaryIO, *, chunk_size: int, named: Named | None = None
+) -> Generator[int, None, dict]:
     counts: dict[str, int] = {}
-    for lines in iter_article_lines(selection, chunk_size=chunk_size, counts=counts):
+    speakers: set[int] = set()
+    for lines in iter_article_lines(selection, chunk_size=chunk_size, counts=counts, speakers=speakers):
         lines.append(b"")
         stream.write(b"\n".join(lines))
         yield len(lines) - 1
+    if named is not None:
+        named.ids = speakers
     return counts
 
 
@@ -60,6 +76,10 @@ def tag_record(tag) -> dict:
     }
 
 
+def tag_json(tag) -> bytes:
+    return json.dumps(tag_record(tag), ensure_ascii=False).encode("utf-8")
+
+
 def speaker_record(item: tuple) -> dict:
     (pk, name, kind, description, article_id), aliases = item
     return {
@@ -72,16 +92,41 @@ def speaker_record(item: tuple) -> dict:
     }
 
 
-def _json_list(chunks: Iterator[list], record, stream: BinaryIO, name: str) -> Generator[int, None, dict]:
-    """A JSON array, one item a line, written as the chunks come."""
+def speaker_json(item: tuple) -> bytes:
+    """``json.dumps(speaker_record(item), ensure_ascii=False)``, UTF-8 encoded, each value written by
+    orjson (the same bytes for a string, a number or null, as for an article line) and the separators
+    put in here: a corpus names tens of thousands of speakers, and the standard encoder takes most of
+    the file's time."""
+    (pk, name, kind, description, article_id), aliases = item
+    return b"".join(
+        (
+            b'{"id": ',
+            _value(pk),
+            b', "name": ',
+            _value(name),
+            b', "kind": ',
+            _value(kind),
+            b', "description": ',
+            _value(description),
+            b', "article": ',
+            _value(article_id),
+            b', "aliases": [',
+            b", ".join([_value(phrase) for _, phrase in aliases]),
+            b"]}",
+        )
+    )
+
+
+_value = encode_json
+
+
+def _json_list(chunks: Iterator[list], encode, stream: BinaryIO, name: str) -> Generator[int, None, dict]:
+    """A JSON array, one item a line (``encode``d), written as the chunks come."""
     stream.write(b"[")
     count = 0
     for chunk in chunks:
-        text = "".join(
-            ("\n" if count + i == 0 else ",\n") + json.dumps(record(item), ensure_ascii=False)
-            for i, item in enumerate(chunk)
-        )
-        stream.write(text.encode("utf-8"))
+        if chunk:
+            stream.write((b"\n" if count == 0 else b",\n") + b",\n".join(map(encode, chunk)))
         count += len(chunk)
         yield len(chunk)
     stream.write(b"\n]\n")
@@ -90,26 +135,41 @@ def _json_list(chunks: Iterator[list], record, stream: BinaryIO, name: str) -> G
 
 def write_tags(selection: Selection, stream: BinaryIO, *, chunk_size: int) -> Generator[int, None, dict]:
     return (
-        yield from _json_list(
-            keyset_chunks(selection.tags, chunk_size=chunk_size), tag_record, stream, "tags"
-        )
+        yield from _json_list(keyset_chunks(selection.tags, chunk_size=chunk_size), tag_json, stream, "tags")
     )
 
 
-def write_speakers(selection: Selection, stream: BinaryIO, *, chunk_size: int) -> Generator[int, None, dict]:
-    """Two queries: the speakers, and their aliases (by phrase, as the database orders them)."""
-    columns = ("id", "name", "kind", "description", "article_id")
-    speakers = row_blocks(selection.speakers.values_list(*columns), size=chunk_size)
-    aliases = Stream(
-        selection.speaker_aliases.order_by("speaker_id", "phrase").values_list("speaker_id", "phrase")
-    )
+SPEAKER_COLUMNS = ("id", "name", "kind", "description", "article_id")
+
+
+def write_speakers(
+    selection: Selection, stream: BinaryIO, *, chunk_size: int, named: Named | None = None
+) -> Generator[int, None, dict]:
+    """The speakers the exported quotes and claims name, with their aliases (by phrase, as the database
+    orders them): two queries. Once the article lines are written (``named``), the speakers and aliases
+    with ids in the range of those they named, the others passed over here; otherwise
+    ``Selection.speakers``, which reads the quotes and claims again to find them."""
+    if named is not None and named.ids is not None:
+        ids = named.ids
+        ids.discard(None)
+        if not ids:
+            return (yield from _json_list(iter(()), speaker_json, stream, "speakers"))
+        bounds = (min(ids), max(ids))
+        speakers = Speaker.objects.filter(pk__range=bounds).order_by("id")
+        aliases = SpeakerAlias.objects.filter(speaker__gte=bounds[0], speaker__lte=bounds[1])
+    else:
+        ids = None
+        speakers, aliases = selection.speakers, selection.speaker_aliases
+    blocks = row_blocks(speakers.values_list(*SPEAKER_COLUMNS), size=chunk_size)
+    by_phrase = Stream(aliases.order_by("speaker_id", "phrase").values_list("speaker_id", "phrase"))
 
     def chunks() -> Iterator[list[tuple]]:
-        for chunk in speakers:
-            by_speaker = aliases.upto(chunk[-1][0])
-            yield [(row, by_speaker.get(row[0], ())) for row in chunk]
+        for block in blocks:
+            chosen = block if ids is None else [row for row in block if row[0] in ids]
+            by_speaker = by_phrase.upto(block[-1][0])
+            yield [(row, by_speaker.get(row[0], ())) for row in chosen]
 
-    return (yield from _json_list(chunks(), speaker_record, stream, "speakers"))
+    return (yield from _json_list(chunks(), speaker_json, stream, "speakers"))
 
 
 def sizes(selection: Selection) -> dict[str, int]:
@@ -121,9 +181,20 @@ def sizes(selection: Selection) -> dict[str, int]:
     }
 
 
-def entries(selection: Selection, *, chunk_size: int) -> list[tuple[str, object]]:
+def entries(
+    selection: Selection, *, chunk_size: int, split: halves.Split | None = None
+) -> list[tuple[str, object]]:
+    """The files in order; the article lines made in two processes if ``split`` (``halves.plan``) says
+    where."""
+    named = Named()
+    if split is None:
+        articles = lambda stream: write_articles(selection, stream, chunk_size=chunk_size, named=named)  # noqa: E731
+    else:
+        articles = lambda stream: halves.write_articles(  # noqa: E731
+            selection, split, stream, chunk_size=chunk_size, named=named
+        )
     return [
-        (MAIN, lambda stream: write_articles(selection, stream, chunk_size=chunk_size)),
+        (MAIN, articles),
         (TAGS, lambda stream: write_tags(selection, stream, chunk_size=chunk_size)),
-        (SPEAKERS, lambda stream: write_speakers(selection, stream, chunk_size=chunk_size)),
+        (SPEAKERS, lambda stream: write_speakers(selection, stream, chunk_size=chunk_size, named=named)),
     ]

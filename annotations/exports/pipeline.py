@@ -18,9 +18,7 @@ from corpus.models import Article
 from . import claimreview, csv, jsonl, parquet, w3c
 from .bundle import ByteQueue, StreamTarget, Target, ZipTarget
 from .dataset import CHUNK_SIZE
-from .halves import Companions
 from .halves import plan as halves_plan
-from .halves import write_articles as halves_write
 from .manifest import HashingWriter, manifest_build, manifest_encode, manifest_projects
 from .selection import ExportOptions, Selection
 
@@ -42,27 +40,17 @@ def export_steps(
     command or a job writing a file, not for a response streamed from a server's worker."""
     module = FORMATS[fmt]
     selection = Selection(options)
-    entries = module.entries(selection, chunk_size=chunk_size)
-    if target.single_stream:
-        entries = entries[:1]
     counts: dict[str, int] = {}
     files: list[dict] = []
-    companions = None
     try:
         with _reading() as own:
             split = halves_plan(selection, own_transaction=own) if halves and module is jsonl else None
             if split is not None:
-                # The companion files are made while the second process makes its lines.
-                companions = Companions(entries[1:])
-                entries = [
-                    (
-                        entries[0][0],
-                        lambda stream: halves_write(
-                            selection, split, stream, chunk_size=chunk_size, companions=companions
-                        ),
-                    ),
-                    *companions.entries(),
-                ]
+                entries = jsonl.entries(selection, chunk_size=chunk_size, split=split)
+            else:
+                entries = module.entries(selection, chunk_size=chunk_size)
+            if target.single_stream:
+                entries = entries[:1]
             for index, (entry, write) in enumerate(entries):
                 name = target.name_for(entry, main=index == 0)
                 with target.open(name) as raw:
@@ -77,9 +65,6 @@ def export_steps(
     except BaseException:
         target.abort()
         raise
-    finally:
-        if companions is not None:
-            companions.close()
     return manifest
 
 

@@ -114,7 +114,7 @@ def claim_records(claims: Sequence[tuple], options: ExportOptions = FULL) -> lis
     records = []
     for (
         _, claim_id, claim_text, claimant, annotation_id, fact_check_id, verdict, rationale, evidence,
-        status, checker, reviewer, checked_at,
+        status, checker, reviewer, checked_at, _claimant_id,
     ) in claims:  # fmt: skip
         fact_check = None
         if fact_check_id is not None:
@@ -184,7 +184,7 @@ def article_record(
     quote_items = []
     for (
         _, quote_id, kind, start, end, exact, paragraph_id, continues_id, speaker, speaker_kind,
-        speaker_mention, cue, via, origin, verified, cluster, cluster_fixed,
+        speaker_mention, cue, via, origin, verified, cluster, cluster_fixed, _speaker_id, _via_id,
     ) in quotes:  # fmt: skip
         if text is None:
             words = None

@@ -13,11 +13,13 @@ import pytest
 from django.core.management import call_command
 
 from annotations import services
-from annotations.exports import records
+from annotations.exports import jsonl, records
 from annotations.exports.dataset import iter_article_lines
 from annotations.exports.selection import ExportOptions, Selection
+from annotations.exports.services import export_write
+from annotations.models import Claim
 from bench.generate import articles
-from corpus.models import Article
+from corpus.models import Article, Speaker, SpeakerAlias
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -90,3 +92,66 @@ def test_the_encoders_agree_on_every_code_point_outside_the_surrogates():
     every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
     value = {"text": every, "list": [every[:1000], None, True, False, 0, -1, 2**53], "🙂": {"k": ""}}
     assert records.encode(value) == records.encode_stdlib(value)
+
+
+def _speakers_file_by_the_selection(options: ExportOptions) -> bytes:
+    """What the speakers file held when it was made from ``Selection.speakers`` and encoded by the
+    standard library, one speaker a line."""
+    selection = Selection(options)
+    aliases: dict[int, list] = {}
+    for speaker_id, phrase in selection.speaker_aliases.order_by("speaker_id", "phrase").values_list(
+        "speaker_id", "phrase"
+    ):
+        aliases.setdefault(speaker_id, []).append((speaker_id, phrase))
+    items = [
+        json.dumps(jsonl.speaker_record((row, aliases.get(row[0], []))), ensure_ascii=False)
+        for row in selection.speakers.values_list(*jsonl.SPEAKER_COLUMNS)
+    ]
+    return (
+        "[" + "".join(("\n" if i == 0 else ",\n") + item for i, item in enumerate(items)) + "\n]\n"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        ExportOptions(),
+        ExportOptions(include_drafts=True, include_orphans=True),
+        ExportOptions(filters={"source": "Gazette ✓"}),
+        ExportOptions(filters={"tag": "nothing-tagged"}),
+    ],
+)
+def test_the_speakers_file_names_the_speakers_the_lines_name(tmp_path, options):
+    """The speakers file is made from the speaker ids the article lines read (quoted, relaying,
+    claiming), with the bytes the selection's own query and the standard library gave, aliases and
+    all, whichever articles the export holds."""
+    _corpus(tmp_path)
+    named = list(Speaker.objects.filter(quotes__isnull=False).distinct().order_by("id")[:3])
+    for number, speaker in enumerate(named):
+        speaker.description = f"{TRICKY} {CONTROL}"
+        speaker.save()
+        SpeakerAlias.objects.create(speaker=speaker, phrase=f"{TRICKY} {number}")
+        SpeakerAlias.objects.create(speaker=speaker, phrase=f"alias {number} 👩🏽‍🔬")
+    # A speaker nothing exported names, with an alias, between those named (the claimant comes after).
+    unnamed = Speaker.objects.create(name="Nobody Quoted", kind="person")
+    SpeakerAlias.objects.create(speaker=unnamed, phrase="nobody at all")
+    claim = Claim.objects.order_by("id").first()
+    claim.claimant = Speaker.objects.create(name="Claimant Only ✓", kind="organization")
+    claim.save()
+    (tmp_path / "out").mkdir()
+    export_write(fmt="jsonl", options=options, output=tmp_path / "out")
+    made = (tmp_path / "out" / "speakers.json").read_bytes()
+    assert made == _speakers_file_by_the_selection(options)
+    names = [speaker["name"] for speaker in json.loads(made)]
+    assert "Nobody Quoted" not in names
+    if not options.filters:
+        assert "Claimant Only ✓" in names and len(names) > 3
+
+
+def test_a_speaker_line_is_the_stdlib_encoding_of_its_record():
+    for row, aliases in [
+        ((1, TRICKY, "person", CONTROL, 7), [(1, TRICKY), (1, "b"), (1, "")]),
+        ((2**40, "", "organization", "", None), []),
+    ]:
+        record = jsonl.speaker_record((row, aliases))
+        assert jsonl.speaker_json((row, aliases)) == json.dumps(record, ensure_ascii=False).encode()

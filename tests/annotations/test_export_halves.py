@@ -8,12 +8,12 @@ where no other connection sees it."""
 from __future__ import annotations
 
 import json
-import os
-import time
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from annotations.exports import halves, jsonl
+from annotations.exports import halves
 from annotations.exports.bundle import target_for
 from annotations.exports.pipeline import export_steps, run
 from annotations.exports.selection import ExportOptions
@@ -102,35 +102,28 @@ def test_inside_a_caller_s_transaction_one_process_makes_it(tmp_path, splits):
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_companion_files_are_made_while_the_second_process_works(tmp_path, splits, monkeypatch):
-    """The child does not finish its lines until the parent has read the speakers: an export that made
-    the companion files only after the child was done would wait for it in vain."""
+def test_the_speakers_file_takes_the_speakers_both_processes_named(tmp_path, splits):
+    """The child reports the speakers its lines name with its counts; the parent names its own and
+    reads neither the quotes nor the claims again for the speakers file: one pass over each table per
+    process, each on its own articles."""
     _corpus(tmp_path)
-    made = tmp_path / "speakers-made"
-    parent = os.getpid()
-    make_lines = halves.iter_article_lines
-    write_speakers = jsonl.write_speakers
-
-    def lines(selection, **kwargs):
-        yield from make_lines(selection, **kwargs)
-        if os.getpid() != parent:
-            waited = time.monotonic()
-            while not made.exists():
-                if time.monotonic() - waited > 30:
-                    raise RuntimeError("the parent did not make the speakers file while this process ran")
-                time.sleep(0.01)
-
-    def speakers(*args, **kwargs):
-        counts = yield from write_speakers(*args, **kwargs)
-        made.touch()
-        return counts
-
-    monkeypatch.setattr(halves, "iter_article_lines", lines)
-    monkeypatch.setattr(jsonl, "write_speakers", speakers)
-    two = _export(tmp_path / "two", ExportOptions(), two=True)
-    monkeypatch.undo()
+    with CaptureQueriesContext(connection) as ctx:
+        two = _export(tmp_path / "two", ExportOptions(), two=True)
     assert splits[0] is not None
-    assert two == _export(tmp_path / "one", ExportOptions(), two=False)
+    selects = [q["sql"] for q in ctx.captured_queries if "SELECT" in q["sql"]]
+    assert sum('FROM "corpus_quote"' in sql for sql in selects) == 1
+    assert sum('FROM "annotations_claim"' in sql for sql in selects) == 1
+    one = _export(tmp_path / "one", ExportOptions(), two=False)
+    assert two == one
+    records = [json.loads(line) for line in one[1]["corpus.jsonl"].splitlines()]
+
+    def named(part) -> set[str]:
+        return {quote["speaker"] for record in part for quote in record["quotes"]} - {None}
+
+    parent = named(r for r in records if r["id"] <= splits[0].last_of_first)
+    child = named(r for r in records if r["id"] > splits[0].last_of_first)
+    assert child - parent  # speakers only the child's part quotes
+    assert parent | child <= {speaker["name"] for speaker in json.loads(one[1]["corpus.jsonl.speakers.json"])}
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -155,6 +148,6 @@ def test_the_second_process_s_lines_are_counted_a_chunk_at_a_time(tmp_path, spli
             break
     assert splits[0] is not None
     assert manifest["counts"]["articles"] == 41
-    # Articles a chunk at a time (the parent's, then the child's), the tags and the speakers between.
+    # Articles a chunk at a time (the parent's, then the child's), then the tags and the speakers.
     assert max(progress) <= 3
     assert sum(progress) == 41 + manifest["counts"]["tags"] + manifest["counts"]["speakers"]

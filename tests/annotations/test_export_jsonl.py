@@ -11,6 +11,8 @@ from django.test.utils import CaptureQueriesContext
 
 from annotations import services
 from annotations.exports.dataset import iter_article_records
+from annotations.exports.selection import ExportOptions
+from annotations.exports.services import export_write
 from corpus.models import Article
 from tests.factories import AnnotationFactory, TagFactory, UserFactory
 
@@ -176,3 +178,25 @@ def test_export_queries_grow_with_chunks_not_rows():
     per_chunk = one_chunk
     assert three_chunks <= 3 * per_chunk + 1
     assert one_chunk <= 8
+
+
+def test_a_jsonl_export_reads_the_quotes_and_claims_once(tmp_path, seeded):
+    """The speakers file takes the speakers the article lines named, not another pass over the quotes
+    and claims: the articles, each table on them, the vocabulary, the speakers and their aliases, and
+    the projects for the manifest; on PostgreSQL also the export's savepoint and its planner setting."""
+    user = UserFactory(groups=["Editor", "Fact-checker"])
+    article = seeded[0]
+    annotation = services.annotation_create(
+        article=article, author=user, start=0, end=5, note="n", status="published"
+    )
+    services.claim_create(article=article, text="c", created_by=user, annotation=annotation)
+    (tmp_path / "out").mkdir()
+    with CaptureQueriesContext(connection) as ctx:
+        export_write(fmt="jsonl", options=ExportOptions(), output=tmp_path / "out")
+    selects = [q["sql"] for q in ctx.captured_queries if "SELECT" in q["sql"]]
+    assert len(ctx.captured_queries) == (10 if connection.vendor == "sqlite" else 13)
+    assert len(selects) == 10
+    assert sum('FROM "corpus_quote"' in sql for sql in selects) == 1
+    assert sum('FROM "annotations_claim"' in sql for sql in selects) == 1
+    speakers = json.loads((tmp_path / "out" / "speakers.json").read_text(encoding="utf-8"))
+    assert speakers and any(s["aliases"] for s in speakers)
