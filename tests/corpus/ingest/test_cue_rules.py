@@ -369,14 +369,19 @@ def test_a_passive_verb_in_an_appositive_gives_way_to_the_cue_after_it():
     assert found == {"you have to": ("partial", "Ann Cole")}
 
 
-def test_a_count_word_alone_is_no_speaker():
-    found = speakers(
+def test_a_count_word_alone_is_no_person_but_the_group_it_counts():
+    article = process(
         body(
             "Hundreds of pro-Lee marchers crossed the city on Monday, chanting \u201cLee or bust,\u201d "
             "raising fresh questions about the vote.",
         )
     )
-    assert found == {"Lee or bust,": ("partial", None)}
+    (quote,) = [q for q in article.quotes if q.kind != "indirect"]
+    assert (quote.kind, quote.speaker.name, quote.speaker.kind) == (
+        "partial",
+        "hundreds of pro-Lee marchers",
+        "group",
+    )
 
 
 def test_a_full_stop_inside_the_marks_before_a_bare_attribution_does_not_end_the_sentence():
