@@ -621,7 +621,7 @@ class ArticleSpeakers:
             and (key is None or " " not in self.entities[key].name)
             and is_common_word(self._texts, name)
         ):
-            # "Signs of a shift were there", "Hours later, ...", "Wait, it gets better:": a word
+            # "Signs pointed elsewhere", "Hours later, ...", "Wait, there is more:": a word
             # capitalized only where a sentence opens is a common word, not someone's name, even when
             # an earlier article left a record of that word in the registry.
             return Resolution(None, written, 0.0)
