@@ -24,7 +24,28 @@ from contextlib import contextmanager
 from datetime import datetime
 
 from django.db import DataError, connection
-from django.db.models import Model
+from django.db.models import (
+    BigIntegerField,
+    CharField,
+    IntegerField,
+    Model,
+    PositiveIntegerField,
+    PositiveSmallIntegerField,
+    SmallIntegerField,
+    TextField,
+)
+
+# Fields whose value of this exact type the database takes as it is: preparing it for the database (a
+# chain of method calls per value) gives it back unchanged. Exact classes only: a subclass may prepare.
+_TAKEN_AS_IS: dict[type, type] = {
+    CharField: str,
+    TextField: str,
+    IntegerField: int,
+    BigIntegerField: int,
+    SmallIntegerField: int,
+    PositiveIntegerField: int,
+    PositiveSmallIntegerField: int,
+}
 
 # The cyclic garbage collector's thresholds while a bulk load runs (``fewer_collections``).
 BULK_GC_THRESHOLDS = (50_000, 10, 10)
@@ -52,22 +73,24 @@ def row_type(model: type[Model], *names: str) -> type[tuple]:
     row.model = model
     row.fields = tuple(model._meta.get_field(name) for name in names)
     row.columns = tuple(field.column for field in row.fields)
+    row.as_is = tuple(_TAKEN_AS_IS.get(type(field)) for field in row.fields)
     return row
 
 
 def row_from(row: type[tuple], instance: Model, prepared: dict[str, object] | None = None) -> tuple:
     """``instance``'s values for the fields of ``row``, as the database stores them. ``prepared`` gives
     some of them already so (by field name), for a value many rows share: a batch's one timestamp."""
-    if not prepared:
-        return row._make(
-            field.get_db_prep_save(getattr(instance, field.attname), connection) for field in row.fields
-        )
-    return row._make(
-        prepared[field.name]
-        if field.name in prepared
-        else field.get_db_prep_save(getattr(instance, field.attname), connection)
-        for field in row.fields
-    )
+    prepared = prepared or {}
+    values = []
+    for field, as_is in zip(row.fields, row.as_is, strict=True):
+        if field.name in prepared:
+            values.append(prepared[field.name])
+            continue
+        value = getattr(instance, field.attname)
+        if value is None or type(value) is not as_is:
+            value = field.get_db_prep_save(value, connection)
+        values.append(value)
+    return row._make(values)
 
 
 def table(model: type[Model]) -> str:

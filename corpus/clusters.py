@@ -367,20 +367,27 @@ def _cluster(
 
     # Each new quote's best match: where it goes when clusters stay apart.
     best: dict[int, tuple[float, int]] = {}
+    # The quotes holding any of a shape's fingerprints, each once, in the order first met: the same for
+    # every quote of the same words, as the index does not change in this loop (by id of the shape, which
+    # ``members`` keeps alive).
+    held_by: dict[int, tuple[int, ...]] = {}
     for quote in new.values():
-        pk, article_id, grams = quote.pk, quote.article_id, quote.shape.grams
+        pk, article_id, shape = quote.pk, quote.article_id, quote.shape
+        grams = shape.grams
         size = len(grams)
-        # The quotes holding any of its fingerprints, each once, in the order first met.
-        candidates = dict.fromkeys(chain.from_iterable([by_print[value] for value in quote.shape.prints]))
-        candidates.pop(pk, None)
+        candidates = held_by.get(id(shape))
+        if candidates is None:
+            candidates = held_by[id(shape)] = tuple(
+                dict.fromkeys(chain.from_iterable([by_print[value] for value in shape.prints]))
+            )
         root = None  # pk's root once it matched: only this loop joins pk's group to others meanwhile
         for other_pk in candidates:
             other = members.get(other_pk)
             if other is None or other.article_id == article_id:
-                continue
+                continue  # pk itself among them
             parent.setdefault(pk, pk)
             parent.setdefault(other_pk, other_pk)
-            if root is not None and root == find(other_pk):
+            if root is not None and (parent[other_pk] == root or root == find(other_pk)):
                 continue  # already together through another quote
             # same_words(), written out with the share it counts kept as the score
             other_grams = other.shape.grams

@@ -268,7 +268,7 @@ def _store_batch(ready, directory, default_source, default_language) -> dict[int
 
     paragraph_ids = iter(reserve_ids(Paragraph, sum(len(p.paragraphs) for p in processed_all)))
     paragraph_rows = []
-    make_paragraph = ParagraphRow._make
+    make_paragraph = partial(tuple.__new__, ParagraphRow)  # ParagraphRow._make, less its length check
     by_article: list[dict[int, int]] = []
     for article, processed in zip(articles, processed_all, strict=True):
         pk = article.pk
@@ -315,7 +315,7 @@ def _store_batch(ready, directory, default_source, default_language) -> dict[int
     quote_rows = []
     offset = 0
     placed, machine = Anchor.PLACED, Origin.MACHINE
-    make_quote = QuoteRow._make
+    make_quote = partial(tuple.__new__, QuoteRow)
     for article, processed, positions in zip(articles, processed_all, by_article, strict=True):
         text, version, pk = processed.text, processed.pipeline_version, article.pk
         speakers: dict[int, int | None] = {}  # id(ref) -> speaker id, for this article's refs
@@ -366,8 +366,9 @@ def _store_batch(ready, directory, default_source, default_language) -> dict[int
         # with its cluster rather than updated right after.
         clusters, recount = quotes_cluster_unwritten(items=items, rows=quote_rows)
         if clusters:
+            # ``row._replace(cluster=...)``; the cluster is the last column.
             quote_rows = [
-                row._replace(cluster=clusters[row.id]) if row.id in clusters else row for row in quote_rows
+                make_quote((*row[:-1], clusters[row.id])) if row.id in clusters else row for row in quote_rows
             ]
     insert(QuoteRow, quote_rows)
     if recount is not None:

@@ -84,6 +84,35 @@ def test_a_row_from_an_instance_takes_the_values_already_prepared():
     assert row == SpeakerRow(name="Ada Obi", kind="anonymous", version=1, created_at="given")
 
 
+def test_a_row_from_an_instance_passes_over_preparing_only_values_that_preparing_leaves_as_they_are():
+    from django.utils.translation import gettext_lazy
+
+    from corpus.models import Article
+
+    row = row_type(Article, *(f.name for f in Article._meta.concrete_fields if not f.primary_key))
+    article = Article(
+        url="https://example.com/a",
+        external_id=gettext_lazy("lazy text"),  # not a str: prepared
+        raw_text="Raw.",
+        content_hash="0" * 64,
+        text="Raw.",
+        title="",
+        byline="By Ann Lee",
+        published_at=timezone.now(),
+        metadata={"format": "text"},
+        revision=True,  # not an int: prepared, to 1
+        version=3,
+        ingested_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+    expected = tuple(
+        field.get_db_prep_save(getattr(article, field.attname), connection) for field in row.fields
+    )
+    made = row_from(row, article)
+    assert made == expected
+    assert [type(value) for value in made] == [type(value) for value in expected]
+
+
 def test_insert_values_writes_the_rows_in_the_statements_bulk_create_sends(django_assert_num_queries):
     quote = ArticleFactory().quotes.first()
     FingerprintRow = row_type(QuoteFingerprint, "quote", "value")
