@@ -59,7 +59,14 @@ class ReportedSpeech:
         """Reported speech in one sentence; returns the sentence's attribution for partial quotes in it."""
         attribution: _Attribution | None = None
         sentence_start = self._cursor
-        for v, tok in enumerate(tokens):
+        # Only a trigger word starts a rule: the other tokens are passed over in one comprehension, unless
+        # the sentence is long enough for the limit below to end the loop.
+        scan = (
+            enumerate(tokens)
+            if len(tokens) > 2001
+            else [(v, tok) for v, tok in enumerate(tokens) if tok.low in _TRIGGERS]
+        )
+        for v, tok in scan:
             if tok.start in used:
                 continue
             low = tok.low

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
+from operator import itemgetter
+from typing import NamedTuple
 
 from ..speakers import is_capitalized
 from .lexicon import _ABBREVIATIONS
@@ -16,8 +17,8 @@ _TOKEN = re.compile(
 )
 
 
-@dataclass(slots=True)
-class Tok:
+class Tok(NamedTuple):
+    # A tuple: made from its values in one step, where a class with slots runs an __init__ per token.
     text: str
     low: str
     start: int
@@ -28,14 +29,13 @@ class Tok:
 def tokenize(masked: str, start: int, end: int) -> list[Tok]:
     tokens: list[Tok] = []
     append = tokens.append
+    make = tuple.__new__
     for match in _TOKEN.finditer(masked, start, end):
-        text, quote, punctuation = match.group(0, 3, 2)
-        if quote:  # a quotation mark or a masked quote
+        group = match.lastindex  # 1 a word, 2 punctuation, 3 a quotation mark or masked quote
+        text = match.group()
+        if group != 1:
             at, upto = match.span()
-            append(Tok(text, text, at, upto, "q"))
-        elif punctuation:
-            at, upto = match.span()
-            append(Tok(text, text, at, upto, "p"))
+            append(make(Tok, (text, text, at, upto, "q" if group == 3 else "p")))
         else:
             stripped = text
             if text[-1] in _WORD_TAIL:
@@ -49,9 +49,11 @@ def tokenize(masked: str, start: int, end: int) -> list[Tok]:
                 if not stripped:
                     continue
             at = match.start()
-            append(Tok(stripped, stripped.casefold(), at, at + len(stripped), "w"))
+            append(make(Tok, (stripped, stripped.casefold(), at, at + len(stripped), "w")))
     return tokens
 
+
+_START = itemgetter(2)  # Tok.start
 
 # A word token's match may end in these; the token itself leaves them out (all but an abbreviation's dot).
 _WORD_TAIL = "'\u2019-."
@@ -70,7 +72,7 @@ class _TokenIndex:
     def __init__(self, text: str) -> None:
         self.text = text
         self.tokens = tokenize(text, 0, len(text))
-        self.starts = [tok.start for tok in self.tokens]  # a token starts where its match does
+        self.starts = list(map(_START, self.tokens))  # a token starts where its match does
 
     def _match_end(self, index: int) -> int:
         """Where the match of token ``index`` ends: a word's match runs on over the tail it left out."""
