@@ -24,28 +24,12 @@ from contextlib import contextmanager
 from datetime import datetime
 
 from django.db import DataError, connection
-from django.db.models import (
-    BigIntegerField,
-    CharField,
-    IntegerField,
-    Model,
-    PositiveIntegerField,
-    PositiveSmallIntegerField,
-    SmallIntegerField,
-    TextField,
-)
+from django.db.models import CharField, Model, TextField
 
-# Fields whose value of this exact type the database takes as it is: preparing it for the database (a
-# chain of method calls per value) gives it back unchanged. Exact classes only: a subclass may prepare.
-_TAKEN_AS_IS: dict[type, type] = {
-    CharField: str,
-    TextField: str,
-    IntegerField: int,
-    BigIntegerField: int,
-    SmallIntegerField: int,
-    PositiveIntegerField: int,
-    PositiveSmallIntegerField: int,
-}
+# Fields whose text value the database takes as it is: preparing a str for the database (a chain of
+# method calls per value) gives it back unchanged. Exact classes only: a subclass may prepare. (Not
+# integers: PostgreSQL's backend wraps them in a type of its own.)
+_TAKEN_AS_IS: dict[type, type] = {CharField: str, TextField: str}
 
 # The cyclic garbage collector's thresholds while a bulk load runs (``fewer_collections``).
 BULK_GC_THRESHOLDS = (50_000, 10, 10)
