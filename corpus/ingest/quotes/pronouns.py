@@ -181,7 +181,12 @@ class PersonMentions:
                 cut += 2  # "New Jersey Steve Lonegan"
             # "Labor Secretary Thomas Perez", "FBI Director James Comey": a title inside the run ends
             # what comes before the name.
-            titled_at = [n for n in range(cut, len(words) - 2) if lead[n].rstrip(".") in _INNER_TITLES]
+            # So does any title before a full name ("Circuit Court Judge Dana Cole").
+            titled_at = [
+                n
+                for n in range(cut, len(words) - 2)
+                if lead[n].rstrip(".") in _INNER_TITLES or lead[n] in TITLE_WORDS
+            ]
             if titled_at:
                 cut = titled_at[-1] + 1
             before = masked[max(0, at - 30) : at].split()
@@ -529,6 +534,8 @@ def _is_subject(masked: str, at: int, end: int, previous_word: str, titled: bool
         return False  # "Ito's plan", "Sanders' plan"
     if previous_word in _ARTICLES:
         return False  # "an Orlando Republican", "a Park supporter": a description
+    if masked[at - 1 : at] == "-" and at > 1 and masked[at - 2].isalpha():
+        return False  # "anti-Cole members", "pro-Cole voters": a name in a word describing others
     if titled:
         # "Senator Omar Diaz said", but "attacks from Senator Omar Diaz": the title's own place decides.
         return _opens_clause(masked, at)

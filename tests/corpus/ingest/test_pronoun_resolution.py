@@ -273,6 +273,18 @@ def test_a_surname_after_a_lowercase_title_and_of_is_a_subject():
     assert mentions.gender_of("voss") == FEMALE
 
 
+def test_a_title_inside_a_capitalized_run_ends_what_comes_before_the_full_name():
+    mentions = mentions_of("Circuit Court Judge Dana Moss, writing for the majority, said the law stands.")
+    assert [m.name for m in mentions.mentions] == ["Dana Moss"]
+
+
+def test_a_name_inside_a_hyphenated_word_is_not_a_subject():
+    mentions = mentions_of(
+        "Omar Hale won. Ted Moss said there are already 22 anti-Hale members on the committee."
+    )
+    assert [m.name for m in mentions.mentions] == ["Omar Hale", "Ted Moss"]
+
+
 def test_a_name_after_an_article_is_a_description_not_a_subject():
     mentions = mentions_of(
         "Todd Wilcox, an Orlando Republican who founded a firm, spoke. Lee Park, a Park supporter, left."
