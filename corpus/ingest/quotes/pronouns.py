@@ -49,7 +49,16 @@ from .marks import MASK, find_pairs, mask
 from .subjects import _STATES
 
 MALE, FEMALE = "m", "f"
-_GENDER_OF_PRONOUN = {"he": MALE, "him": MALE, "his": MALE, "she": FEMALE, "her": FEMALE, "hers": FEMALE}
+_GENDER_OF_PRONOUN = {
+    "he": MALE,
+    "him": MALE,
+    "his": MALE,
+    "himself": MALE,
+    "she": FEMALE,
+    "her": FEMALE,
+    "hers": FEMALE,
+    "herself": FEMALE,
+}
 _TITLE_GENDER = {
     "mr": MALE,
     "mr.": MALE,

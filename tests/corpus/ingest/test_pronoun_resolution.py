@@ -48,6 +48,11 @@ def test_a_possessive_opening_an_appositive_is_someone_else_s():
     assert mentions.gender_of("flores") is None
 
 
+def test_a_reflexive_after_the_name_is_a_vote():
+    assert mentions_of("Ada Voss herself signaled a fight.").gender_of("voss") == FEMALE
+    assert mentions_of("Omar Hale defended himself on Monday.").gender_of("hale") == MALE
+
+
 def test_a_pronoun_opening_the_next_sentence_is_a_vote():
     assert mentions_of("Ivo Marsh left the hall. He did not return.").gender_of("marsh") == MALE
 
