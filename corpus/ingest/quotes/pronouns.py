@@ -198,6 +198,10 @@ class PersonMentions:
             ]
             if titled_at:
                 cut = titled_at[-1] + 1
+            # "Fox News' Bret Baier", "The Post's Ann Cole": an owner before a full name is no part of it.
+            owned_at = [n for n in range(cut, len(words) - 2) if _OWNER.search(words[n])]
+            owner_end = owned_at[-1] + 1 if owned_at else 0
+            cut = max(cut, owner_end)
             before = masked[max(0, at - 30) : at].split()
             previous_word = before[-1].casefold() if before else ""
             if (
@@ -223,7 +227,10 @@ class PersonMentions:
             titled = any(w in TITLE_WORDS or w in _TITLE_GENDER for w in lead[:cut])
             # "Of Diaz, Vance said": a name governed by a preposition is no subject.
             # "The Sanders campaign", "A Trump supporter": a name describing what the article's word is.
-            governed = any(w.rstrip(".") in _GOVERNING or w in _ARTICLES for w in lead[:cut])
+            # ("The Post's Ann Cole": the article is the owner's.)
+            governed = any(w.rstrip(".") in _GOVERNING for w in lead[:cut]) or any(
+                w in _ARTICLES for w in lead[owner_end:cut]
+            )
             subject = not governed and _is_subject(masked, at, run_end, previous_word, titled)
             if listed_end >= 0 and _in_list(masked, listed_end, at, run_end):
                 # "Kevin Moss and Ann Cole left" are subjects, "focus on Rubio and Cruz" and "behind Rubio,
@@ -485,6 +492,7 @@ _INNER_TITLES = wordset(
     "spokesperson commissioner sen rep gov"
 )
 _LOWER_WORD = re.compile(r" ([a-z][a-z\-]*)\b")
+_OWNER = re.compile("(?:['\u2019]s|s['\u2019])$")
 # ", who" after a name, whatever space follows the comma (a no-break space too).
 _WHO_AFTER = re.compile(r",\s+who\s")
 _SENTENCE_END_WORD = re.compile(r"[A-Z][a-z\u2019'\-]{2,}\.")

@@ -290,6 +290,14 @@ def test_a_name_inside_a_hyphenated_word_is_not_a_subject():
     assert [m.name for m in mentions.mentions] == ["Omar Hale", "Ted Moss"]
 
 
+def test_an_owner_before_a_full_name_is_no_part_of_it():
+    mentions = mentions_of("River News\u2019 Dana Moss noticed the change. She said so.")
+    assert [m.name for m in mentions.mentions] == ["Dana Moss"]
+    assert mentions.gender_of("moss") == FEMALE
+    mentions = mentions_of("The Harbor Post's Omar Hale asked the mayor about it.")
+    assert [m.name for m in mentions.mentions] == ["Omar Hale"]
+
+
 def test_a_name_after_an_article_is_a_description_not_a_subject():
     mentions = mentions_of(
         "Todd Wilcox, an Orlando Republican who founded a firm, spoke. Lee Park, a Park supporter, left."
