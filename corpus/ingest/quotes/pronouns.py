@@ -647,6 +647,8 @@ def _opens_clause(masked: str, at: int) -> bool:
         low = word.casefold()
         if low in _CLAUSE_OPENERS:
             return True
+        if low in _FOCUS_ADVERBS:
+            continue  # "And even Ann Cole tried", "but only Cole voted": the adverb leaves the clause open
         if (
             low == "of"
             and n + 1 < len(words)
@@ -672,6 +674,8 @@ def _opens_clause(masked: str, at: int) -> bool:
 
 
 _POSSESSIVE_FORMS = wordset("his her hers")
+# Adverbs that may stand between a clause's opening and its subject's name.
+_FOCUS_ADVERBS = wordset("even only also just still now")
 # Words that open a subordinate clause before its subject ("If Cole wins, ...", "When Cole left, ...").
 _SUBORDINATORS = wordset(
     "if when whenever after before as because although though while since unless once until"

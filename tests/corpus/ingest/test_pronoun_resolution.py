@@ -298,6 +298,14 @@ def test_an_owner_before_a_full_name_is_no_part_of_it():
     assert [m.name for m in mentions.mentions] == ["Omar Hale"]
 
 
+def test_a_focus_adverb_before_a_name_keeps_it_a_subject():
+    mentions = mentions_of(
+        "Ann Cole and Ted Moss agreed. And even Omar Hale tried to help, noting that he would wait."
+    )
+    assert [m.name for m in mentions.mentions] == ["Ann Cole", "Ted Moss", "Omar Hale"]
+    assert mentions.gender_of("hale") == MALE
+
+
 def test_a_name_after_an_article_is_a_description_not_a_subject():
     mentions = mentions_of(
         "Todd Wilcox, an Orlando Republican who founded a firm, spoke. Lee Park, a Park supporter, left."
