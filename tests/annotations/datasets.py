@@ -12,10 +12,11 @@ def article_lines(path: Path) -> list[str]:
     return (path / "articles.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
 
 
-def rewrite_articles(path: Path, lines: list[str]) -> None:
-    """Replace the articles file with ``lines`` and make the manifest's size and hash match it, so that
-    what the importer then finds is the edit, not a changed file."""
-    data = "".join(lines).encode("utf-8")
+def rewrite_articles(path: Path, lines: list[str] | bytes) -> None:
+    """Replace the articles file with ``lines`` (or raw bytes, which need not be UTF-8) and make the
+    manifest's size and hash match it, so that what the importer then finds is the edit, not a changed
+    file."""
+    data = lines if isinstance(lines, bytes) else "".join(lines).encode("utf-8")
     (path / "articles.jsonl").write_bytes(data)
     manifest = json.loads((path / "manifest.json").read_text())
     for entry in manifest["files"]:

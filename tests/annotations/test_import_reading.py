@@ -5,7 +5,6 @@ runs the garbage collector runs less often, and as before once it is done."""
 from __future__ import annotations
 
 import gc
-import hashlib
 import json
 
 import pytest
@@ -34,16 +33,6 @@ def test_a_line_only_the_standard_library_reads_is_imported(tmp_path, many):
     assert dataset_import(path=path).created == len(many)
 
 
-def _rewrite_bytes(path, data: bytes) -> None:
-    """``rewrite_articles`` for bytes that are not all UTF-8."""
-    (path / "articles.jsonl").write_bytes(data)
-    manifest = json.loads((path / "manifest.json").read_text())
-    for entry in manifest["files"]:
-        if entry["name"] == "articles.jsonl":
-            entry.update(bytes=len(data), sha256=hashlib.sha256(data).hexdigest())
-    (path / "manifest.json").write_text(json.dumps(manifest))
-
-
 def test_bad_lines_are_reported_with_the_standard_library_words(tmp_path, many):
     path = _export("jsonl", tmp_path / "dataset")
     raw = [line.encode("utf-8") for line in article_lines(path)]
@@ -51,7 +40,7 @@ def test_bad_lines_are_reported_with_the_standard_library_words(tmp_path, many):
     raw[2] = b'{"id": \n'
     raw[3] = b"   \n"
     raw[4] = b"[1, 2]\n"
-    _rewrite_bytes(path, b"".join(raw))
+    rewrite_articles(path, b"".join(raw))
     found = dict(jsonl_records(Dataset(path)))
     assert str(found["articles.jsonl line 1"]) == "articles.jsonl line 1: not UTF-8."
     assert str(found["articles.jsonl line 3"]) == (
