@@ -21,8 +21,9 @@ content holds a quotation mark. How they are judged:
   quote must be ``direct``;
 - *strict speaker*: the resolved speaker of our quote (the one overlapping most) is the gold source's person
   or group. A named source is right when the last name word of our speaker's canonical name is the gold
-  source's last name word (possessive left out) and, when both give a first name, the first names agree; the
-  gold name is read from the source as written, and also as ``gold_name`` cleans it (its first part that
+  source's last name word (possessive left out) and, when both give a first name, the first names agree
+  (accents and particles such as "de" or "Le" aside: "Francois" is "François", "De Blasio" is "Bill de
+  Blasio"); the gold name is read from the source as written, and also as ``gold_name`` cleans it (its first part that
   ends in a capitalized run, without titles, roles, states or a possessive owner: "Governor Chris Christie -
   a Dallas Cowboys fan" is Chris Christie). A descriptive source (``the spokesperson``; one opening with an
   article or possessive whose capitalized words are only states, parties, roles or nationalities, "a Nevada
@@ -257,14 +258,24 @@ def _name_words(phrase: str) -> list[str]:
 
 
 def same_person(ours: str, gold_words: list[str]) -> bool:
-    mine = _name_words(ours)
-    if not mine or not gold_words:
+    """Whether our speaker's name is the gold name: the same last word and, when both give others, a
+    shared one. Accents are no difference ("Francois" is "François"), and neither is a particle, written
+    capitalized or not ("De Blasio" is "Bill de Blasio")."""
+    words = _name_words(ours)
+    mine = [_plain(w) for w in words[:-1] if not _is_particle(w)] + [_plain(w) for w in words[-1:]]
+    gold = [_plain(w) for w in gold_words[:-1] if not _is_particle(w)] + [_plain(w) for w in gold_words[-1:]]
+    if not mine or not gold:
         return False
-    if mine[-1].casefold() != gold_words[-1].casefold():
+    if mine[-1] != gold[-1]:
         return False
     # Titles and places may stand before a first name ("Texas Sen Ted Cruz"): any shared word will do.
-    others = {w.casefold() for w in mine[:-1]}
-    return not others or len(gold_words) == 1 or bool(others & {w.casefold() for w in gold_words[:-1]})
+    others = set(mine[:-1])
+    return not others or len(gold) == 1 or bool(others & set(gold[:-1]))
+
+
+def _is_particle(word: str) -> bool:
+    """ "de", "van", "Le" ("Marine Le Pen"), but not a first name such as Al."""
+    return word.casefold() in _NAME_PARTICLES
 
 
 def gold_name(phrase: str) -> list[str]:
@@ -673,6 +684,7 @@ _TAG = re.compile(r"\s*\([^)]*\)|,\s[RDI]-[A-Z][\w.]*(?:\s[A-Z][\w.]*)?(?=,|$)")
 _PARTS = re.compile(r"[,:;]|\s[\u2013\u2014-]+\s|[()]")
 _CUT = re.compile(r"\s(?:of|in|inside|outside|at|for|from|with|who|which|that|on|to|and|along|as)\s")
 _PARTICLES = wordset("de van von del la le da bin al")
+_NAME_PARTICLES = _PARTICLES - wordset("al")
 _STATES = wordset(
     """
     alabama alaska arizona arkansas california colorado connecticut delaware florida georgia hawaii idaho

@@ -333,3 +333,19 @@ def test_adjectives_split_by_a_comma_stay_one_description():
     )
     # Nor does a participle's phrase belong to it.
     assert polnear._first_part("One such memo, obtained by The Ledger,") == "One such memo"
+
+
+# -- 5. the same person, however the name is written ---------------------------------------------------------
+
+
+def test_accents_and_particles_do_not_make_another_person():
+    assert polnear.same_person("Fran\u00e7ois Dubreuil", ["Francois", "Dubreuil"])
+    assert polnear.same_person("Francois Dubreuil", ["Fran\u00e7ois", "Dubreuil"])
+    assert polnear.same_person("Pieter de Wit", ["De", "Wit"])
+    assert polnear.same_person("Pieter de Wit", ["Pieter", "de", "Wit"])
+    # Another first name is still another person.
+    assert not polnear.same_person("Marc Dubreuil", ["Francois", "Dubreuil"])
+    assert not polnear.same_person("Anna de Wit", ["Pieter", "De", "Wit"])
+    # "Al" is a first name, not a particle.
+    assert not polnear.same_person("Tipper Gore", ["Al", "Gore"])
+    assert polnear.same_person("Odile Le Gall", ["Le", "Gall"])
