@@ -542,6 +542,9 @@ class ArticleSpeakers:
             premod = premod[1:]
         premod_head = premod[-1].casefold() if premod else ""
         is_org = is_org or premod_head in ORG_PREMOD_HEADS or _names_an_organization(appositive)
+        if len(words) == 2 and words[0].casefold() == "the" and _in_capitals(run[-1]):
+            # "the ACU", "the SVP": letters in capitals after "the" are an organization's, not initials.
+            is_org = True
         if not is_org and len(name_words) == 1 and _is_title(name_words[0]):
             # "Coach says", "Republican": a role or a label with no name to it.
             head = name_words[0].casefold().rstrip(".")
@@ -906,6 +909,9 @@ def _split_name_run(run: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, .
     lowered = {w.casefold().rstrip(".") for w in words[lead:]}
     if (
         lowered & ORG_WORDS
+        # "the White House", "the House": a run that ends in "House" is the institution; before a name
+        # the word is a title ("House Speaker Paul Ryan").
+        or words[-1].casefold() == "house"
         or (len(words) == 1 and _is_acronym_org(words[0]))
         or (
             not lead

@@ -705,7 +705,17 @@ class QuoteExtractor(ReportedSpeech):
                 # `Voters "think he will win," he said.`: the attribution right after the quote.
                 attr = self._after_clause(s, masked, pair.close + 1, end, set())
             self._cursor = sentence_start
-        if attr is None and sentence_attr is not None:
+        if sentence_attr is not None and (
+            attr is None
+            or (
+                # `During their phone call, Voss and Park "renewed their pledge," the ministry said`: a
+                # cue word before the quotation whose subject names no one ("their phone call") gives way
+                # to the attribution that closes the sentence.
+                attr.resolution.key is None
+                and sentence_attr.rule == "trailing-attribution"
+                and sentence_attr.resolution.key is not None
+            )
+        ):
             attr = _Attribution(sentence_attr.resolution, sentence_attr.cue, "partial-in-attributed-sentence")
         earlier = self._same_pronoun_before(found, attr, p.start + start)
         if earlier is not None:

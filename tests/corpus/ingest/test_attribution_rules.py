@@ -811,3 +811,12 @@ def test_a_document_of_a_possessive_owner_speaks_for_that_owner():
         )
     )
     assert said(article, "the matter is now concluded") == "Ada Voss campaign"
+
+
+def test_a_quoted_fragment_goes_to_the_attribution_closing_its_sentence_past_a_cue_word_naming_no_one():
+    article = process(
+        body(
+            'During their phone call, Ada Voss and Lee Park "renewed their pledge to the region," Omar Diaz said.'
+        )
+    )
+    assert said(article, "renewed their pledge") == "Omar Diaz"

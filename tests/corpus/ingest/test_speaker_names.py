@@ -450,3 +450,38 @@ def test_a_lone_surname_is_the_full_name_ending_in_it_before_a_headline_run_open
         '"That was a terrible thing to hear," Okafor said.'
     )
     assert said(article, "That was a terrible") == "Ruth Okafor"
+
+
+@pytest.mark.parametrize(
+    ("phrase", "name"),
+    [
+        ("the White House", "White House"),
+        ("The Lund White House", "Lund White House"),
+        ("the House", "House"),
+    ],
+)
+def test_a_run_ending_in_house_is_the_institution_not_a_title(phrase, name):
+    entity = resolved(ArticleSpeakers(), phrase)
+    assert (entity.name, entity.kind) == (name, "organization")
+
+
+def test_the_white_house_speaks_a_quote_and_a_fragment():
+    article = process(
+        body(
+            'During their phone call, Ada Voss and Lee Park "renewed their pledge to the region," the White House said.',
+            'The White House says the trip was a "respectful arrangement" for everyone.',
+        )
+    )
+    assert said(article, "renewed their pledge") == "White House"
+    assert said(article, "respectful arrangement") == "White House"
+
+
+@pytest.mark.parametrize("phrase", ["the ACU", "The VFL"])
+def test_a_word_in_capitals_after_the_is_an_organization_not_initials(phrase):
+    entity = resolved(ArticleSpeakers(), phrase)
+    assert (entity.name, entity.kind) == (phrase.split()[-1], "organization")
+
+
+def test_initials_alone_stay_no_organization():
+    entity = resolved(ArticleSpeakers(), "JFK")
+    assert entity is None or entity.kind != "organization"
