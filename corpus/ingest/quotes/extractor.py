@@ -413,7 +413,7 @@ class QuoteExtractor(ReportedSpeech):
 
     def _after_clause(self, s: str, masked: str, begin: int, end: int, used: set[int]) -> _Attribution | None:
         limit = min(end, begin + _WINDOW)
-        tokens = self._tokens(masked, begin, limit)
+        tokens = self._tokens(masked, begin, limit, to_quote=True)
         stop = next((n for n, t in enumerate(tokens) if t.kind == "q"), len(tokens))
         tokens = tokens[:stop]
         while tokens and tokens[0].kind == "p":
@@ -900,13 +900,21 @@ class QuoteExtractor(ReportedSpeech):
         form ("found", "would denounce", "did not want"), unless ``persons_only`` is false: then any
         speaker ("the petition", "the council", "the narrator")."""
         tokens, starts = indexed
-        before = tokens[: bisect_left(starts, open_at)]
-        if not before:
+        at = bisect_left(starts, open_at)
+        if not at:
             return None
         # "Clinton proposed a debate, but the campaign rejected it as "ludicrous"": the last clause's.
-        turn = max((n for n, t in enumerate(before) if t.low in _CLAUSE_TURNS), default=-1)
-        if 0 < turn < len(before) - 1:
-            before = before[turn + 1 :]
+        # Its words are read back from the quote, at most _CLAUSE_REACH of them: a subject further back
+        # is no subject of the quote's verb, and reading each quote's sentence from its start would cost
+        # the square of its length (a "sentence" of a hundred thousand quotes).
+        turn = next(
+            (n for n in range(at - 1, max(-1, at - 1 - _CLAUSE_REACH), -1) if tokens[n].low in _CLAUSE_TURNS),
+            -1,
+        )
+        clause = turn + 1 if 0 < turn < at - 1 else 0
+        if at - clause > _CLAUSE_REACH:
+            return None
+        before = tokens[clause:at]
         phrase = sentence_subject(s, before)
         if not phrase or phrase.split()[0].casefold().endswith("ing") or _CONTRACTED.match(phrase):
             return None  # ("We've seen this sort of "cover-up"": the writer, not a person named "We've")
@@ -1054,10 +1062,12 @@ class QuoteExtractor(ReportedSpeech):
 
     # -- helpers ---------------------------------------------------------------------------------------
 
-    def _tokens(self, s: str, start: int, end: int) -> list[Tok]:
-        """``tokenize(s, start, end)``, from one tokenization of each paragraph (masked or not)."""
+    def _tokens(self, s: str, start: int, end: int, *, to_quote: bool = False) -> list[Tok]:
+        """``tokenize(s, start, end)``, from one tokenization of each paragraph (masked or not). With
+        ``to_quote`` the tokens after the first quotation mark may be left out (they are, in a paragraph
+        too long to be tokenized whole, where each window is tokenized on its own)."""
         if len(s) > _INDEX_LIMIT:
-            return tokenize(s, start, end)
+            return tokenize(s, start, end, to_quote=to_quote)
         index = self._indexes.get(s)
         if index is None:
             if len(self._indexes) >= 8:
@@ -1366,6 +1376,9 @@ _POSSESSIVE_END = re.compile("['\u2019]s$")
 _SIGNATURE_DASHES = "-" + _DASHES
 _BE = wordset("is was are were be been being")
 _CLAUSE_TURNS = wordset("but while whereas although though yet")
+# How many tokens back from a quote its clause is read for a subject, and how many quotation tokens after
+# it are passed over for an agent ("as described by ..."): far beyond any sentence of real text.
+_CLAUSE_REACH = 400
 # Verbs of perception and their auxiliaries before a participle of speech ("can be heard asking").
 _PERCEIVED = wordset("heard seen caught")
 _PERCEPTION_AUX = wordset("can could is was are were be been being also later then clearly")
@@ -1469,7 +1482,9 @@ def _passive_agent(s: str, tokens: list[Tok], at: int) -> tuple[str, str] | None
     asked by Ann Cole whether ... “...”`) or right after the quote, the verb a few words before it
     (`labeled a “witch hunt” by Democrats`); None when there is no such agent."""
     after = at
-    while after < len(tokens) and tokens[after].kind == "q":
+    # (A run of quotation marks and quotes is passed over up to _CLAUSE_REACH tokens: the agent of a
+    # verb before a quote is never further.)
+    while after < len(tokens) and tokens[after].kind == "q" and after - at < _CLAUSE_REACH:
         after += 1
     if (
         after + 2 < len(tokens)

@@ -26,7 +26,9 @@ class Tok(NamedTuple):
     kind: str  # w (word), p (punctuation), q (quote mark or masked quote)
 
 
-def tokenize(masked: str, start: int, end: int) -> list[Tok]:
+def tokenize(masked: str, start: int, end: int, *, to_quote: bool = False) -> list[Tok]:
+    """The tokens of ``masked[start:end]``; with ``to_quote``, only those before its first quotation mark
+    or masked quote."""
     tokens: list[Tok] = []
     append = tokens.append
     make = tuple.__new__
@@ -34,6 +36,8 @@ def tokenize(masked: str, start: int, end: int) -> list[Tok]:
         group = match.lastindex  # 1 a word, 2 punctuation, 3 a quotation mark or masked quote
         text = match.group()
         if group != 1:
+            if to_quote and group == 3:
+                break
             at, upto = match.span()
             append(make(Tok, (text, text, at, upto, "q" if group == 3 else "p")))
         else:
