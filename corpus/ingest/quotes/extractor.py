@@ -473,6 +473,9 @@ class QuoteExtractor(ReportedSpeech):
                         if runs_on:
                             # `“...” because she would win, he said`: the subject is after the comma.
                             words = words[comma + 1 :]
+                        elif len(words) > 2 and words[0].low in _BE and words[1].low == "how":
+                            # `“...,” is how critics put it`: the subject follows "how".
+                            words = words[2:]
                         phrase = s[words[0].start : words[-1].end]
                         phrase = _strip_trailing_adverbials(s, words) or phrase
                 resolution = self._resolve(phrase)
@@ -635,6 +638,10 @@ class QuoteExtractor(ReportedSpeech):
     ) -> _Attribution | None:
         """A cue among the last words before a quote; ``earlier`` are the sentence's tokens before
         ``tokens`` (up to and including an earlier quote)."""
+        owner = _in_words_of(s, tokens)
+        if owner:
+            # "in Lena Park's words, “...”": the owner of the words speaks.
+            return _Attribution(self._resolve(owner), "in words of", "in-someones-words")
         for v in range(len(tokens) - 1, max(-1, len(tokens) - 8), -1):
             tok = tokens[v]
             phrasal = _phrasal(tokens, v) and v + 2 == len(
@@ -697,6 +704,14 @@ class QuoteExtractor(ReportedSpeech):
         ):
             # "The council, Lee said, called the plan “a mess”": the aside says whose account it is.
             attr = _Attribution(sentence_attr.resolution, sentence_attr.cue, "partial-in-attributed-sentence")
+        if attr is None and p.role != "title":
+            # "As Dana Moss puts it, Hale is trying to make the council “an offer ...”": the aside names
+            # whose words the sentence's quotations are.
+            aside = _put_it_aside(s, indexed[0])
+            if aside is not None:
+                resolution = self._resolve(aside[0])
+                if resolution.key is not None:
+                    attr = _Attribution(resolution, aside[1], "as-someone-put-it")
         if attr is None:
             sentence_start, self._cursor = self._cursor, p.start + pair.open
             attr = self._possessor_speaks(s, pair, indexed) if p.role != "title" else None
@@ -1358,6 +1373,42 @@ _VERB_LIKE = wordset("calls claims comments remarks promises demands tweets vows
 _SAID_WHEN = wordset("past recent earlier latest repeated frequent many public private later previous")
 # Words that may join such a noun to what it says ("claim that", "call for", "pledge to", "broadside against").
 _SPEECH_LINKS = wordset("that of for to against about on during in")
+
+
+def _in_words_of(s: str, tokens: list[Tok]) -> str:
+    """The owner of "in Lena Park's words" ending ``tokens`` ("he" for "in his words"), or ""."""
+    if len(tokens) < 3 or tokens[-1].low != "words" or not _possessive(s, tokens[-2]):
+        return ""
+    lead = next(
+        (n for n in range(len(tokens) - 3, max(-1, len(tokens) - 8), -1) if tokens[n].low == "in"), -1
+    )
+    if lead < 0 or any(t.kind != "w" for t in tokens[lead + 1 : -1]):
+        return ""
+    if lead + 2 == len(tokens) - 1 and tokens[-2].low in ("his", "her"):
+        return "he" if tokens[-2].low == "his" else "she"
+    if tokens[-2].low in _OWNERS or tokens[-2].low == "their":
+        return ""
+    return _POSSESSIVE.sub("", s[tokens[lead + 1].start : tokens[-2].end])
+
+
+def _put_it_aside(s: str, tokens: list[Tok]) -> tuple[str, str] | None:
+    """The speaker and cue of an aside "as Dana Moss put it" or "in Dana Moss's words" anywhere in the
+    sentence ``tokens``, or None."""
+    for n, tok in enumerate(tokens):
+        if tok.low == "as":
+            for k in range(n + 2, min(len(tokens) - 1, n + 10)):
+                if tokens[k].kind != "w":
+                    break
+                if tokens[k].low in ("put", "puts") and tokens[k + 1].low == "it":
+                    phrase = (
+                        subject_before(s, tokens[n + 1 : k]) or s[tokens[n + 1].start : tokens[k - 1].end]
+                    )
+                    return phrase, s[tokens[k].start : tokens[k + 1].end]
+        elif tok.low == "words" and n > 1:
+            owner = _in_words_of(s, tokens[: n + 1])
+            if owner:
+                return owner, "in words of"
+    return None
 
 
 def _possessive(s: str, tok: Tok) -> bool:

@@ -858,10 +858,24 @@ def _strip_trailing_adverbials(s: str, tokens: list[Tok]) -> str:
 def _ends_with_cue(before: str) -> bool:
     """ "He said," / "she added:" / "Smith told reporters" right before the mark opens a full quote."""
     tail = before[-60:].rstrip(",:").split()
-    return bool(tail) and (
-        (tail[-1].casefold() in CUE_VERBS and (len(tail) == 1 or not tail[-1][:1].isupper()))
-        or (len(tail) > 1 and tail[-2].casefold() in ("told", "telling"))
+    return (
+        bool(tail)
+        and (
+            (tail[-1].casefold() in CUE_VERBS and (len(tail) == 1 or not tail[-1][:1].isupper()))
+            or (len(tail) > 1 and tail[-2].casefold() in ("told", "telling"))
+            # "as Ann Cole put it," and "in Ann Cole's words," end an aside that names the speaker.
+            or (len(tail) > 2 and tail[-1] == "it" and tail[-2] in ("put", "puts"))
+            or (
+                len(tail) > 2
+                and tail[-1] == "words"
+                and "in" in tail[-6:-2]
+                and _POSSESSIVE_WORD.search(tail[-2])
+            )
+        )
     )
+
+
+_POSSESSIVE_WORD = re.compile("(?:['\u2019]s|s['\u2019])$")
 
 
 _AFFILIATION = re.compile(r"\s(?:of|at|from|with)\s(?:the\s)?(?=[A-Z])")
