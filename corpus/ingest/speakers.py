@@ -240,6 +240,11 @@ GROUP_NOUNS = wordset(
     evangelicals protestors immigrants
     """
 )
+# Subjects that stand for someone, or some, of the article unnamed ("Another said", "the two write").
+INDEFINITE_SUBJECTS = {
+    **dict.fromkeys(("another", "someone", "somebody"), "anonymous"),
+    **dict.fromkeys(("some", "several", "others", "the others", "the two", "the three", "a few"), "group"),
+}
 PRONOUN_KINDS = {
     "he": ("person", "anonymous"),
     "she": ("person", "anonymous"),
@@ -453,6 +458,11 @@ class ArticleSpeakers:
         lowered = phrase.casefold()
         if lowered in PRONOUN_KINDS:
             return Resolution(self.last_salient(PRONOUN_KINDS[lowered]), phrase, 0.85)
+        indefinite = lowered.removeprefix("yet ")
+        if indefinite in INDEFINITE_SUBJECTS:
+            # "Another said", "tweeted another", "Several said", "the two write": someone of this article
+            # known only so, never a person named Another.
+            return self._unnamed_as(indefinite, INDEFINITE_SUBJECTS[indefinite])
 
         relative = ""
         match = _RELATIVE.search(phrase)
@@ -481,6 +491,9 @@ class ArticleSpeakers:
             return Resolution(known, mention, 0.9)
 
         words = phrase.split()
+        if _is_capitalized_plural(words):
+            # "the Saudis", "the Coles": a people or a family speaking, not a person named Saudis.
+            return self._group(phrase)
         if _strip_possessive(words[-1]).casefold() in GROUP_NOUNS and not any(
             is_capitalized(w) and w.casefold() in ORG_WORDS for w in words
         ):
@@ -729,6 +742,13 @@ class ArticleSpeakers:
         if key is None:
             key = self._new(name, "group")
         return Resolution(key, phrase, 0.75)
+
+    def _unnamed_as(self, name: str, kind: str) -> Resolution:
+        """The one speaker of this article known only as ``name`` ("another", "the two")."""
+        key = self._by_alias.get(name)
+        if key is None or self.entities[key].kind != kind:
+            key = self._new(name, kind)
+        return Resolution(key, name, 0.6)
 
     def _anonymous(self, head: str, description: str, mention: str) -> Resolution:
         name = f"the {head}"
@@ -1092,6 +1112,23 @@ def written_as_name(texts: list[str], word: str) -> bool:
 _QUOTE_CLOSED_ON_COMMA = frozenset({',"', ",\u201d", ",'", ",\u2019"})
 _TITLE_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Rev|Del|Prof|Pres)\.$")
 _LOWER_WORD = re.compile(r"\b[a-z]{4,}\b")
+
+
+def _is_capitalized_plural(words: list[str]) -> bool:
+    """Whether a phrase is "the" and one capitalized plural that names no organization ("the Saudis",
+    "the Coles"; not "the Times" or "the Post")."""
+    if len(words) != 2 or words[0].casefold() != "the" or not is_capitalized(words[1]):
+        return False
+    word = words[1]
+    low = word.casefold()
+    return (
+        word[1:].islower()
+        and _is_plural(low)
+        and low not in ORG_WORDS
+        and low not in KNOWN_ORGS
+        and low not in GROUP_NOUNS
+        and not low.endswith(("'s", "’s"))
+    )
 
 
 def _is_plural(head: str) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from corpus.ingest.pipeline import process
 from corpus.ingest.quotes.pronouns import FEMALE, MALE, PersonMentions
-from tests.corpus.ingest.articles import body, said
+from tests.corpus.ingest.articles import body, quote, said
 
 # -- pronouns: every person named as a subject is a candidate; gender from the article's own evidence -------
 
@@ -820,3 +820,40 @@ def test_a_quoted_fragment_goes_to_the_attribution_closing_its_sentence_past_a_c
         )
     )
     assert said(article, "renewed their pledge") == "Omar Diaz"
+
+
+# -- indefinite subjects: article-local speakers known only as "another", "several", "the two" ----------------
+
+
+def test_indefinite_subjects_are_speakers_of_the_article_not_no_one():
+    article = process(
+        body(
+            '"We will win this state," one volunteer wrote online.',
+            '"Better watch out for the count," tweeted another.',
+            'Another said, "The mayor is above the rules."',
+            'Several said they would rather get "block grants" for the district.',
+            'Supporters cheered. Some chanted "Vote Voss! Vote Voss!"',
+            '"You picked a new standard out of thin air," the two wrote.',
+            '"Let them wait," someone shouted from the back.',
+        )
+    )
+    found = {
+        text: (q.speaker.name, q.speaker.kind)
+        for text in ("Better watch", "The mayor is", "block grants", "Vote Voss", "You picked", "Let them")
+        if (q := quote(article, text)) is not None and q.speaker is not None
+    }
+    assert found == {
+        "Better watch": ("another", "anonymous"),
+        "The mayor is": ("another", "anonymous"),
+        "block grants": ("several", "group"),
+        "Vote Voss": ("some", "group"),
+        "You picked": ("the two", "group"),
+        "Let them": ("someone", "anonymous"),
+    }
+    assert not [q for q in article.quotes if q.speaker and q.speaker.kind == "person"]
+
+
+def test_the_and_a_capitalized_plural_is_a_group_not_a_person():
+    article = process(body('"The kingdom is one of the leading partners," the Veronians said in a paper.'))
+    speaker = quote(article, "The kingdom").speaker
+    assert (speaker.name, speaker.kind) == ("the Veronians", "group")
