@@ -71,6 +71,7 @@ from .subjects import (
     _object_of_told,
     _only_adverbials,
     _strip_trailing_adverbials,
+    dash_aside,
     person_of_org,
     sentence_subject,
     skip_aside,
@@ -476,6 +477,10 @@ class QuoteExtractor(ReportedSpeech):
                         elif len(words) > 2 and words[0].low in _BE and words[1].low == "how":
                             # `“...,” is how critics put it`: the subject follows "how".
                             words = words[2:]
+                        aside = dash_aside(s, words)
+                        if aside:
+                            # `“...,” Geoff Garin — a pollster — said`: the name before the aside.
+                            words = words[:aside]
                         phrase = s[words[0].start : words[-1].end]
                         phrase = _strip_trailing_adverbials(s, words) or phrase
                 resolution = self._resolve(phrase)
@@ -624,6 +629,27 @@ class QuoteExtractor(ReportedSpeech):
         if len(tokens) > 2 and tokens[0].low == "according" and tokens[1].low == "to":
             phrase = subject_after(s, tokens[2:])
             return _Attribution(self._resolve(phrase), "according to", "according-to") if phrase else None
+        source = next(
+            (n for n in range(len(tokens) - 2, max(-1, len(tokens) - 10), -1) if tokens[n].low == "from"), -1
+        )
+        if (
+            source >= 0
+            and (
+                source == 0
+                or (tokens[source - 1].low == "more" and (source == 1 or _dash_before(s, tokens, source - 1)))
+            )
+            and all(t.kind == "w" for t in tokens[source + 1 :])
+        ):
+            # "From the audit: “...”", "... all along - More from Dana Cole: “...”": the source named;
+            # "From Ada Voss's Facebook post: “...”": the owner of what is quoted.
+            named = tokens[source + 1 :]
+            owner = next((n for n, t in enumerate(named) if _possessive(s, t)), None)
+            if owner is not None and named[-1].text.islower():
+                owned = self._possessor(s, named, owner, "from")
+                return _Attribution(owned.resolution, "from", "from-source") if owned else None
+            resolution = self._resolve(s[named[0].start : named[-1].end])
+            if resolution.key is not None:
+                return _Attribution(resolution, "from", "from-source")
         stretch = masked[tokens[0].start : tokens[-1].end]
         dash = max(stretch.rfind(" - "), *(stretch.rfind(d) for d in _DASHES))
         if dash < 0:
@@ -1373,6 +1399,12 @@ _VERB_LIKE = wordset("calls claims comments remarks promises demands tweets vows
 _SAID_WHEN = wordset("past recent earlier latest repeated frequent many public private later previous")
 # Words that may join such a noun to what it says ("claim that", "call for", "pledge to", "broadside against").
 _SPEECH_LINKS = wordset("that of for to against about on during in")
+
+
+def _dash_before(s: str, tokens: list[Tok], n: int) -> bool:
+    """Whether a dash stands right before ``tokens[n]`` (after the token before it)."""
+    gap = s[tokens[n - 1].end : tokens[n].start] if n else ""
+    return any(d in gap for d in _SIGNATURE_DASHES)
 
 
 def _in_words_of(s: str, tokens: list[Tok]) -> str:

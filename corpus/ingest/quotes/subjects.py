@@ -36,6 +36,25 @@ from .marks import MASK
 from .tokens import Tok, _is_cap
 
 
+def _dash_in(gap: str) -> bool:
+    return any(d in gap for d in _DASHES) or " - " in f"{gap} "
+
+
+def dash_aside(s: str, tokens: list[Tok]) -> int:
+    """Where an aside between dashes that ends ``tokens`` opens ("Geoff Garin — a pollster from
+    Dayton —", the index of "a"), when a capitalized word stands before it and the aside opens
+    with a lowercase word or a number; 0 otherwise."""
+    if len(tokens) < 3 or not _dash_in(s[tokens[-1].end : tokens[-1].end + 3]):
+        return 0
+    for k in range(len(tokens) - 1, max(0, len(tokens) - 25), -1):
+        if tokens[k].kind != "w" and tokens[k].text != ",":
+            return 0
+        if _dash_in(s[tokens[k - 1].end : tokens[k].start]):
+            opening = tokens[k].text[:1]
+            return k if _is_cap(tokens[k - 1]) and (opening.islower() or opening.isdigit()) else 0
+    return 0
+
+
 def _skip_back_adverbials(tokens: list[Tok], i: int) -> int:
     while i >= 0:
         low = tokens[i].low
@@ -99,6 +118,10 @@ _CLOSING = frozenset('"\u201d')
 
 def subject_before(s: str, tokens: list[Tok]) -> str:
     """The subject phrase that ends just before a cue verb ("Beijing-based analyst Wu Qiang", "he")."""
+    aside = dash_aside(s, tokens)
+    if aside:
+        # "Geoff Garin — a pollster from Dayton — said": the name before the aside.
+        return subject_before(s, tokens[:aside])
     i = _skip_back_adverbials(tokens, len(tokens) - 1)
     if i < 0:
         return ""

@@ -59,3 +59,34 @@ def test_is_how_someone_put_it_names_the_one_after_how():
     assert first.speaker_mention == "critics of the board"
     assert first.speaker is None or "how" not in first.speaker.name
     assert second.speaker is not None and second.speaker.name == "Lena Park"
+
+
+def test_a_name_with_an_appositive_between_dashes_is_the_subject_of_its_verb():
+    found = speakers(
+        body(
+            '"It is a close race and will stay one," Geoff Garin \u2014 a pollster from Dayton \u2014 said on Monday.',
+            'Ann Lowe - a teacher from Mount Pleasant - said: "We have been waiting for this vote for years."',
+            "Jason Sims \u2014 a welder from Mount Pleasant \u2014 says he made a late decision, and that the "
+            'mayor\'s backing was "a big deal."',
+        )
+    )
+    assert found == {
+        "It is a": ("direct", "Geoff Garin"),
+        "We have been": ("direct", "Ann Lowe"),
+        "a big deal.": ("partial", "Jason Sims"),
+    }
+
+
+def test_from_someone_before_a_colon_names_the_source_of_the_quotation():
+    article = process(
+        body(
+            "The signs of a shift were there all along - More from Dana Cole: "
+            '"The data we collected helps confirm that both issues were in play."',
+            'From Ada Voss\'s Facebook post: "For the sake of our party, we must move past this."',
+            'From the audit: "In general, the offices with longer reviews kept better records."',
+        )
+    )
+    found = {article.text[q.start : q.end].split()[1]: q for q in article.quotes if q.kind == "direct"}
+    assert found["data"].speaker.name == "Dana Cole"
+    assert found["the"].speaker.name == "Ada Voss"
+    assert found["general,"].speaker is not None and found["general,"].speaker_mention == "the audit"
