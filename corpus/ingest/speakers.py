@@ -472,7 +472,12 @@ class ArticleSpeakers:
         if ", " in phrase:
             head, _, rest = phrase.partition(", ")
             rest = rest.strip(" ,")
-            if head.split() and is_capitalized(head.split()[-1]):
+            if (
+                head.split()
+                and is_capitalized(head.split()[-1])
+                # ("One, Lou Reyes": a word that only opens sentences is no name before the name.)
+                and head.casefold() not in SENTENCE_OPENERS
+            ):
                 phrase, appositive = head, rest
                 if appositive[:1].isdigit():
                     appositive = ""

@@ -916,6 +916,8 @@ class QuoteExtractor(ReportedSpeech):
             if (tok.low in CUE_PAST or tok.low in PARTIAL_VERBS) and not tok.text[0].isupper():
                 if tok.low.endswith("ing") and v and tokens[v - 1].low in _DETERMINERS_BEFORE_NAMES | _OWNERS:
                     continue  # "a screaming man", "his continuing attacks": an adjective, not a cue
+                if tok.low == "called" and v and tokens[v - 1].low == "so":
+                    continue  # "the so called "plan"": so-called, written apart
                 if tok.low.endswith("ing"):
                     phrase = (
                         with_subject(s, tokens[:v])
@@ -1206,6 +1208,9 @@ class QuoteExtractor(ReportedSpeech):
             while len(head_words) > 2 and (head_words[-1] in _AUX_ADV or head_words[-1] in _JUST):
                 head_words = head_words[:-1]
         head = head_words[-1].strip(",").removesuffix("\u2019s").removesuffix("'s")
+        if head.endswith("ing") and len(head) > 5 and head not in ROLE_NOUNS and head not in ANON_HEADS:
+            # "The film shows Bob wanting": a participle read with a verb before it is no head noun.
+            return Resolution(None, written, 0.0)
         if words[0] == "the" and is_role_word(head):
             people = self._mentions()
             mention = people.by_role(head, self._cursor, written.split()[1 : len(head_words) - 1])
@@ -1559,6 +1564,9 @@ def _named_before_who(s: str, tokens: list[Tok], v: int) -> str:
     return _name_before_relative(s, tokens, w)
 
 
+_PASSIVE_AUXILIARIES = wordset("was were is are been")
+
+
 def _passive_agent(s: str, tokens: list[Tok], at: int) -> tuple[str, str] | None:
     """The agent and the verb of a passive verb of speech or naming around the quote that starts at
     ``tokens[at]``: "by" with its agent right after the verb (`seen by organizers as a “...”`, `was
@@ -1578,6 +1586,14 @@ def _passive_agent(s: str, tokens: list[Tok], at: int) -> tuple[str, str] | None
         # `“extreme carelessness” - as described by Ann Cole -`
         agent = _agent(s, tokens, after + 3)
         return (agent, s[tokens[after + 1].start : tokens[after + 2].end]) if agent else None
+    verb = after
+    while verb < len(tokens) and verb - after < 2 and tokens[verb].low in _PASSIVE_AUXILIARIES:
+        verb += 1
+    if after < verb < len(tokens) - 2 and tokens[verb].low in _PASSIVE_VERBS and tokens[verb + 1].low == "by":
+        # `The so called “Harbor Plan” was called by the council ...`: the agent of the passive verb
+        # after the quote.
+        agent = _agent(s, tokens, verb + 2)
+        return (agent, s[tokens[verb].start : tokens[verb + 1].end]) if agent else None
     for v in range(at - 1, max(-1, at - 16), -1):
         tok = tokens[v]
         if tok.kind == "q":

@@ -247,6 +247,21 @@ def _appositive_subject(s: str, tokens: list[Tok], comma: int) -> str:
     k = _comma_before(tokens, comma)
     if _is_cap(tokens[k - 1]):
         j = _name_start(tokens, k - 1)
+        inner = tokens[k + 1 : comma]
+        described = _description_before(tokens, j)
+        if described >= 0 and _is_place(inner):
+            # "a woman in Worcester, Massachusetts, told him": the town and its state say where the
+            # described person is from; the description is the subject.
+            return s[tokens[described].start : tokens[comma - 1].end]
+        if (
+            2 <= len(inner) <= 4
+            and all(_is_cap(t) and t.low not in ORG_WORDS for t in inner)
+            and _after_preposition(tokens, j)
+            and _role_before_preposition(tokens, j)
+        ):
+            # "The leader of the Harbor League, Jonathan Greer, warned": the name in commas after a role
+            # of an organization is who speaks.
+            return s[inner[0].start : inner[-1].end]
         earlier = _comma_before(tokens, j) if j > 0 else -1
         if (
             earlier > 0
@@ -302,6 +317,42 @@ def _name_start(tokens: list[Tok], j: int) -> int:
     ):
         j -= 1
     return j
+
+
+def _description_before(tokens: list[Tok], j: int) -> int:
+    """Index of the article opening a description right before "in", "from", "of" or "at" and the
+    capitalized run at ``tokens[j]`` ("a woman in Worcester", "a retired teacher from Dayton"); -1 when
+    there is none."""
+    at = j - 1
+    if at < 2 or tokens[at].low not in _PLACE_LINKS:
+        return -1
+    for d in range(at - 1, max(-1, at - 5), -1):
+        tok = tokens[d]
+        if tok.kind != "w":
+            return -1
+        if tok.low in _DESCRIPTION_ARTICLES:
+            return d if d < at - 1 else -1
+        if not tok.text.islower():
+            return -1
+    return -1
+
+
+_PLACE_LINKS = wordset("in from of at")
+_DESCRIPTION_ARTICLES = wordset("a an one the")
+
+
+def _role_before_preposition(tokens: list[Tok], j: int) -> bool:
+    """Whether the run at ``tokens[j]`` follows a lowercase noun and its preposition ("the leader of the
+    Harbor League"), not a name ("Tom Cole of Oklahoma")."""
+    at = j - 1
+    if at > 0 and tokens[at].low == "the":
+        at -= 1
+    return (
+        at > 0
+        and tokens[at - 1].kind == "w"
+        and tokens[at - 1].text.islower()
+        and tokens[at - 1].low.isalpha()
+    )
 
 
 def _after_preposition(tokens: list[Tok], j: int) -> bool:

@@ -1,0 +1,62 @@
+"""Descriptions as speakers: who "a woman in Salem, Oregon", "the leader of the Harbor League, Jon Greer"
+or "one of the firm's executives, Lou Reyes" is, and the phrases that are no speaker at all."""
+
+from __future__ import annotations
+
+from corpus.ingest.pipeline import process
+from tests.corpus.ingest.articles import body, quote
+
+
+def speaker_of(article, text):
+    found = quote(article, text)
+    assert found is not None, f"no quote starting {text!r}"
+    return (found.speaker.name, found.speaker.kind) if found.speaker else None
+
+
+def test_a_description_from_a_town_and_its_state_is_the_described_person_not_the_town():
+    article = process(
+        body(
+            "Voss says she is tough enough after a woman in Millbrook, Oregon, told her she worries she is "
+            '"too nice" to win.'
+        )
+    )
+    assert speaker_of(article, "too nice") == ("the woman", "anonymous")
+
+
+def test_a_name_in_commas_after_a_role_of_an_organization_is_the_person():
+    article = process(
+        body(
+            'The leader of the Harbor League, Jonathan Greer, warned that the ban would be "unacceptable to us."'
+        )
+    )
+    assert speaker_of(article, "unacceptable to us") == ("Jonathan Greer", "person")
+
+
+def test_a_name_in_commas_after_one_of_a_group_is_the_person():
+    article = process(
+        body(
+            'One of the firm\'s top executives, Lou Reyes, later said that "none of the staff" were chosen by him.'
+        )
+    )
+    assert speaker_of(article, "none of the staff") == ("Lou Reyes", "person")
+
+
+def test_so_called_is_no_cue_and_no_one_speaks_by_it():
+    article = process(body('The so called "Harbor Plan" was called by the council a way to force a vote.'))
+    found = quote(article, "Harbor Plan")
+    assert found is None or found.speaker is None or found.speaker.name != "the so"
+
+
+def test_a_participle_is_no_head_of_a_description():
+    article = process(
+        body(
+            'The film shows Bob wanting to stay and depicts one of the guards asking, "For what, so we save you?"'
+        )
+    )
+    found = quote(article, "For what")
+    assert found.speaker is None or not found.speaker.name.endswith("wanting")
+
+
+def test_the_agent_of_a_passive_verb_of_naming_after_a_quote_is_whose_words_they_are():
+    article = process(body('The so called "Harbor Plan" was called by Ada Voss a way to force a vote.'))
+    assert speaker_of(article, "Harbor Plan") == ("Ada Voss", "person")
