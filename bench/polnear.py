@@ -731,6 +731,8 @@ def judge(ours, source: Span, raw: str, mentions: list[tuple[int, str]]) -> bool
     if lowered in _PRONOUNS:
         name = antecedent(mentions, lowered, source.start)
         return name is not None and same_person(ours.name, _name_words(name))
+    if ours.kind in ("group", "anonymous") and _bare(ours.name) == _bare(text):
+        return True  # "Aides say" is our group "aides": the same words, capitalized where a sentence opens
     gold_words = _name_words(text)
     if gold_words and not _is_description(text):
         named = gold_name(source.text)
@@ -755,6 +757,11 @@ def judge(ours, source: Span, raw: str, mentions: list[tuple[int, str]]) -> bool
         return True  # "a Clinton campaign ad", "a CNN poll": the campaign or the outlet it names
     name = antecedent(mentions, "", source.start)
     return ours.kind == "person" and name is not None and same_person(ours.name, _name_words(name))
+
+
+def _bare(phrase: str) -> str:
+    """A phrase casefolded without a leading "the" or its edge punctuation."""
+    return phrase.casefold().strip(" .,;:").removeprefix("the ")
 
 
 def _is_description(text: str) -> bool:

@@ -349,3 +349,13 @@ def test_accents_and_particles_do_not_make_another_person():
     # "Al" is a first name, not a particle.
     assert not polnear.same_person("Tipper Gore", ["Al", "Gore"])
     assert polnear.same_person("Odile Le Gall", ["Le", "Gall"])
+
+
+def test_a_group_named_by_the_same_common_word_as_the_source_is_right_whatever_its_capital():
+    # A plural opening the sentence is capitalized there; our group writes it as the common word it is.
+    text = '"It is over," Aides say. "We are done," Others shouted.'
+    assert _judge(_person("aides", "group"), text, "Aides")
+    assert _judge(_person("others", "group"), text, "Others")
+    assert _judge(_person("the aides", "group"), text, "Aides")
+    # Another group is not the same.
+    assert not _judge(_person("critics", "group"), text, "Aides")
