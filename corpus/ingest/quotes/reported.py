@@ -152,7 +152,7 @@ class ReportedSpeech:
             resolution = self._resolve(phrase)
             self._note_document(s, tokens[after_cue:content], resolution)
             attr = _Attribution(resolution, cue, "said-that")
-            self._emit_indirect(p, s, tokens[content], _last_word(tokens), attr, 0.85)
+            self._emit_indirect(p, s, tokens[content], _content_end(tokens, v, content), attr, 0.85)
             return attr
         # "<content>, X said [adverbials]." or "<content>, said X."
         comma = next((n for n in range(v - 1, max(-1, v - 12), -1) if tokens[n].text == ","), None)
@@ -260,6 +260,42 @@ class ReportedSpeech:
         attr = _Attribution(attr.resolution, attr.cue, "quoted-as-saying", attr.via)
         self._emit_indirect(p, s, tokens[content], _last_word(tokens), attr, 0.85)
         return attr
+
+
+def _content_end(tokens: list[Tok], v: int, content: int) -> Tok:
+    """The last word of what the cue at ``tokens[v]`` reports from ``tokens[content]`` on: the sentence's
+    last, unless a later clause has a speaker and a cue of its own ("Reyes said ..., and Voss vowed
+    ...", "Hale said ...; Cole argued ...", "While not all Voss says is true, Park said ...")."""
+    subordinate = tokens[0].low in _OPENING_SUBORDINATORS and all(t.text != "," for t in tokens[:v])
+    for m in range(content + 2, len(tokens)):
+        if tokens[m].low not in CUE_FINITE or not tokens[m].text.islower():
+            continue
+        for b in range(m - 1, max(content, m - 8), -1):
+            tok = tokens[b]
+            if tok.low in _CLAUSE_JOINS or tok.text == ";" or (tok.text == "," and subordinate):
+                subject = tokens[b + 1 : m]
+                if _opens_clause_subject(subject):
+                    end = b - 1 if tok.kind == "w" and tokens[b - 1].text == "," else b
+                    return _last_word(tokens[content:end]) if end > content else _last_word(tokens)
+                break
+            if tok.kind != "w" or tok.low in _CLAUSE_VERBS or tok.low == "that":
+                break
+    return _last_word(tokens)
+
+
+def _opens_clause_subject(words: list[Tok]) -> bool:
+    """Whether ``words`` (between a joining word and a cue) are a subject: a name, a pronoun or a noun
+    phrase with its determiner, with no verb of being among them."""
+    if not words or len(words) > 6 or any(t.kind != "w" or t.low in _BE_WORDS for t in words):
+        return False
+    first = words[0]
+    return first.text[0].isupper() or first.low in _PRONOUNS or first.low in _SUBJECT_DETERMINERS
+
+
+_OPENING_SUBORDINATORS = wordset("while although though whereas as when if because since")
+_CLAUSE_JOINS = wordset("and but while whereas")
+_BE_WORDS = wordset("is was are were be been being")
+_SUBJECT_DETERMINERS = wordset("the a an his her their its some many several both")
 
 
 def _aside_ends(tokens: list[Tok], n: int) -> bool:

@@ -90,3 +90,31 @@ def test_from_someone_before_a_colon_names_the_source_of_the_quotation():
     assert found["data"].speaker.name == "Dana Cole"
     assert found["the"].speaker.name == "Ada Voss"
     assert found["general,"].speaker is not None and found["general,"].speaker_mention == "the audit"
+
+
+def reported(text: str) -> list[tuple[str, str | None]]:
+    article = process(text)
+    return [
+        (article.text[q.start : q.end], q.speaker.name if q.speaker else None)
+        for q in article.quotes
+        if q.kind == "indirect"
+    ]
+
+
+def test_reported_speech_ends_before_a_later_clause_with_a_speaker_of_its_own():
+    text = body(
+        "Tom Reyes said he would make the river glow at night, and Ada Voss vowed to drain it by May.",
+        "While not everything Voss says is true, Lena Park said Voss is telling voters what they want.",
+        "Omar Hale said the budget is balanced; Dana Cole argued that it is not.",
+    )
+    assert reported(text) == [
+        ("he would make the river glow at night", "Tom Reyes"),
+        ("Voss is telling voters what they want", "Lena Park"),
+        ("the budget is balanced", "Omar Hale"),
+        ("it is not", "Dana Cole"),
+    ]
+
+
+def test_reported_speech_keeps_a_clause_that_is_part_of_what_was_said():
+    text = body("Tom Reyes said the plan failed and that the council never voted on it at all.")
+    assert reported(text) == [("the plan failed and that the council never voted on it at all", "Tom Reyes")]
