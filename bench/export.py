@@ -12,7 +12,10 @@ run: with ``--keep`` the loaded databases stay
 (SQLite in var/bench/, PostgreSQL as ``bench_export_<articles>`` on the server of --postgres-url; ``--prefix``
 names them otherwise) and a later ``--keep`` run exports from them without loading again. ``--drop``
 removes them. Each line says
-the CPU seconds of the export beside its wall-clock seconds, and the load average when it ran.
+the CPU seconds of the export beside its wall-clock seconds, and the load average when it ran: the
+export's processes (user and system, the parent and the child that makes part of a large JSONL's lines)
+and, on PostgreSQL, the server's backends that served them. Each run is printed as it ends, then the
+table of medians.
 """
 
 from __future__ import annotations
@@ -20,8 +23,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -119,17 +124,116 @@ def load(path: Path) -> dict:
     }
 
 
+class ServerCpu:
+    """CPU seconds of the PostgreSQL backends of this database while the export runs: the export's own
+    connection and any its child process opens. Read from /proc (the server on this machine), every
+    ``interval`` seconds in a thread of this process, since a backend's figures go with it when its
+    connection closes: what a backend spends after its last reading (at most ``interval``) is left out.
+    None where there is no such server or /proc to read. ``own``: the CPU seconds of the reading thread,
+    which the export's figures leave out (the files stay open and are read again in place, so it is
+    small: about 1% of a core)."""
+
+    def __init__(self, interval: float = 0.01):
+        from django.db import connection
+
+        self.interval = interval
+        self.seen: dict[int, tuple[float, float]] = {}  # backend pid -> (first reading, last reading)
+        self.files: dict[int, int] = {}  # backend pid -> its open stat file
+        self.others: set[int] = set()  # the server's other processes
+        self.stop = threading.Event()
+        self.thread = None
+        self.children = None
+        self.own = 0.0
+        if connection.vendor != "postgresql":
+            return
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid(), current_database()")
+            pid, self.database = cursor.fetchone()
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                postmaster = int(stat.read().rsplit(")", 1)[1].split()[1])
+            self.children = os.open(f"/proc/{postmaster}/task/{postmaster}/children", os.O_RDONLY)
+        except (OSError, ValueError, IndexError):
+            return
+        self.tick = os.sysconf("SC_CLK_TCK")
+
+    def __enter__(self):
+        if self.children is not None:
+            self.read()
+            self.thread = threading.Thread(target=self._run, daemon=True)
+            self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        if self.thread is not None:
+            self.stop.set()
+            self.thread.join()
+            self.read()
+            for fd in (self.children, *self.files.values()):
+                os.close(fd)
+        return False
+
+    def _run(self) -> None:
+        while not self.stop.wait(self.interval):
+            self.read()
+        self.own = time.thread_time()
+
+    def read(self) -> None:
+        try:
+            pids = [int(pid) for pid in os.pread(self.children, 1 << 16, 0).split()]
+        except OSError:
+            return
+        for pid in pids:
+            if pid in self.others or pid in self.files:
+                continue
+            try:
+                with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+                    command = cmdline.read().replace(b"\0", b" ")
+                title = _BACKEND.match(command)
+                if title is None or title[1].decode(errors="replace") != self.database:
+                    # A process just forked still has the server's command line: read it again.
+                    if command.startswith(b"postgres: "):
+                        self.others.add(pid)
+                    continue
+                self.files[pid] = os.open(f"/proc/{pid}/stat", os.O_RDONLY)
+            except OSError:
+                continue
+        for pid, fd in self.files.items():
+            try:
+                fields = os.pread(fd, 1024, 0).rsplit(b")", 1)[1].split()
+                seconds = (int(fields[11]) + int(fields[12])) / self.tick
+            except (OSError, ValueError, IndexError):
+                continue  # gone: its last reading stands
+            # A backend first seen once the export runs began during it: all its CPU is the export's.
+            started = 0.0 if self.thread is not None else seconds
+            self.seen[pid] = (self.seen.get(pid, (started,))[0], seconds)
+
+    @property
+    def seconds(self) -> float | None:
+        if self.children is None:
+            return None
+        return sum(last - first for first, last in self.seen.values())
+
+
+# A backend's title: "postgres: [CLUSTER NAME: ]USER DATABASE HOST(PORT) STATE".
+_BACKEND = re.compile(rb"postgres: (?:\S+: )?\S+ (\S+) (?:\S+\(\d+\)|\[local\])")
+
+
 def export(fmt: str) -> dict:
     django_setup()
     from annotations.exports.selection import ExportOptions
     from annotations.exports.services import export_write
 
     baseline = _peak_mib()
+    server = ServerCpu()
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / OUTPUTS[fmt]
-        started, cpu, own = time.perf_counter(), _cpu(), time.process_time()
-        manifest = export_write(fmt=fmt, options=ExportOptions(), output=out)
-        seconds, cpu, own = time.perf_counter() - started, _cpu() - cpu, time.process_time() - own
+        load = os.getloadavg()[0]
+        with server:
+            started, cpu, own = time.perf_counter(), _cpu(), time.process_time()
+            manifest = export_write(fmt=fmt, options=ExportOptions(), output=out)
+            seconds, cpu, own = time.perf_counter() - started, _cpu() - cpu, time.process_time() - own
+        cpu, own = cpu - server.own, own - server.own
         size = sum(f["bytes"] for f in manifest["files"])
     # A large JSONL export makes part of its lines in a child process: the larger of the two peaks.
     child_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -140,8 +244,10 @@ def export(fmt: str) -> dict:
         "cpu_longest": max(own, cpu - own),
         "peak_mib": max(_peak_mib(), child_peak),
         "baseline_mib": baseline,
+        "server_cpu": server.seconds,
+        "sampler_cpu": server.own,
         "bytes": size,
-        "load": os.getloadavg()[0],
+        "load": max(load, os.getloadavg()[0]),
     }
 
 
@@ -247,7 +353,10 @@ def main() -> None:
                 if args.keep:
                     kept_mark(kind, args.articles, args.postgres_url, args.prefix)
             for fmt in args.formats.split(","):
-                runs = [run_worker("bench.export", url, "--export", fmt) for _ in range(args.repeat)]
+                runs = []
+                for number in range(args.repeat):
+                    runs.append(run_worker("bench.export", url, "--export", fmt))
+                    print(_run_line(kind, fmt, number, runs[-1]), flush=True)
                 result = sorted(runs, key=lambda r: r["seconds"])[len(runs) // 2]
                 rows.append(
                     [
@@ -257,6 +366,7 @@ def main() -> None:
                         median([r["seconds"] for r in runs]),
                         median([r["cpu"] for r in runs]),
                         median([r["cpu_longest"] for r in runs]),
+                        _median_or_dash([r["server_cpu"] for r in runs]),
                         args.articles / median([r["seconds"] for r in runs]),
                         max(r["peak_mib"] for r in runs),
                         result["peak_mib"] - result["baseline_mib"],
@@ -272,6 +382,7 @@ def main() -> None:
             "seconds",
             "CPU s",
             "longest process CPU s",
+            "server CPU s",
             "articles/s",
             "peak RSS MiB",
             "over start MiB",
@@ -280,6 +391,20 @@ def main() -> None:
         ],
         rows,
     )
+
+
+def _run_line(kind: str, fmt: str, number: int, run: dict) -> str:
+    server = "" if run["server_cpu"] is None else f", server {run['server_cpu']:.3f}"
+    return (
+        f"{kind} {fmt} run {number + 1}: {run['seconds']:.3f} s wall, CPU {run['cpu']:.3f} s "
+        f"(longest process {run['cpu_longest']:.3f}{server}), peak {run['peak_mib']:.1f} MiB, "
+        f"load {run['load']:.2f}"
+    )
+
+
+def _median_or_dash(values: list[float | None]) -> float | str:
+    known = [value for value in values if value is not None]
+    return median(known) if known else "-"
 
 
 @contextmanager
