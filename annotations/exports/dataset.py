@@ -19,11 +19,13 @@ from itertools import groupby
 from operator import itemgetter
 from typing import Any
 
+from django.db import connections
 from django.db.models import Case, F, Q, QuerySet, TextField, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import StrIndex
 from django.db.models.sql.constants import MULTI
 
-from corpus.models import Article
+from corpus.models import Article, Speaker
 
 from .records import Authors, Rfc3339, article_line
 from .selection import ExportOptions, Selection
@@ -69,14 +71,14 @@ def _after(keys: Sequence[str], values: tuple) -> Q:
 ARTICLE_COLUMNS = ("id", "url", "source__name", Rfc3339("published_at"), "language", "content_hash")
 TEXT_COLUMNS = ("title", "text")
 PARAGRAPH_COLUMNS = ("article_id", "id", "position", "role", "rule", "start", "end")
+# The speaker and the relaying speaker by id, their names and kind from ``SpeakerNames``: joining the
+# speakers to every quote row cost more than the rest of the quotes' query on either database.
 QUOTE_COLUMNS = (
     "article_id", "id", "kind", "start", "end",
     # The words a quote had when last placed: written only for an orphan (no offsets to cut them by).
     Case(When(start__isnull=True, then=F("exact")), output_field=TextField()),
-    "paragraph_id", "continues_id", "speaker__name", "speaker__kind", "speaker_mention", "cue", "via__name",
-    "origin", "verified", "cluster_id", "cluster_fixed",
-    # Not written in the line: the speakers file names the speakers the lines name (``NAMED_IN_QUOTES``).
-    "speaker_id", "via_id",
+    "paragraph_id", "continues_id", "speaker_id", "speaker_mention", "cue", "via_id", "origin", "verified",
+    "cluster_id", "cluster_fixed",
 )  # fmt: skip
 # One row per tag (a LEFT JOIN), the slug last: an annotation's rows come together.
 ANNOTATION_COLUMNS = (
@@ -88,7 +90,7 @@ CLAIM_COLUMNS = (
     "fact_check__rationale", "fact_check__evidence", "fact_check__status", "fact_check__author__username",
     "fact_check__reviewer__username", "fact_check__published_at", "claimant_id",
 )  # fmt: skip
-# Where the ids of the speakers a quote or claim names are in its row.
+# Where the ids of the speakers a quote or claim names are in its row (the speakers file lists them).
 NAMED_IN_QUOTES = (QUOTE_COLUMNS.index("speaker_id"), QUOTE_COLUMNS.index("via_id"))
 NAMED_IN_CLAIMS = CLAIM_COLUMNS.index("claimant_id")
 
@@ -228,6 +230,61 @@ def tagged_blocks(blocks: Iterator[list[tuple]], *, size: int) -> Iterator[list[
         yield annotations
 
 
+# The speakers the chunks' quotes name that are not local to the chunk's articles (shared speakers,
+# mostly) are kept for later chunks, up to this many.
+SPEAKERS_KEPT = 20_000
+LOCAL_SPEAKER_COLUMNS = ("article_id", "id", "name", "kind")
+
+
+class SpeakerNames:
+    """The name and kind of each speaker a chunk of articles' quotes name, by id.
+
+    A speaker local to an article (an anonymous source, an unnamed group) comes from one stream read
+    in article order with the other tables; any other (a shared speaker, or in an edited corpus a local
+    one quoted in another article) from one query for those of a chunk not known yet, kept for later
+    chunks up to ``SPEAKERS_KEPT``, so memory stays bounded whatever the corpus. Shared speakers recur
+    from article to article: after the first chunks most are known."""
+
+    def __init__(self, selection: Selection):
+        self.local = Stream(selection.local_speakers.values_list(*LOCAL_SPEAKER_COLUMNS), convert=False)
+        self.kept: dict[int, tuple[str, str]] = {}
+
+    def upto(self, last: int, ids: set) -> dict[int, tuple[str, str]]:
+        """The names of ``ids`` (None among them is passed over), the chunk's articles being those up to
+        id ``last`` not taken before."""
+        names = {row[1]: row[2:] for rows in self.local.upto(last).values() for row in rows}
+        kept = self.kept
+        missing = []
+        for pk in ids:
+            if pk is None or pk in names:
+                continue
+            found = kept.get(pk)
+            if found is None:
+                missing.append(pk)
+            else:
+                names[pk] = found
+        if missing:
+            if len(kept) + len(missing) > SPEAKERS_KEPT:
+                kept.clear()  # what this chunk needs is in ``names`` already
+            for pk, name, kind in _speakers_by_id(missing):
+                names[pk] = kept[pk] = (name, kind)
+        return names
+
+
+def _speakers_by_id(ids: list[int]) -> list[tuple]:
+    """(id, name, kind) of the speakers with these ids: one query with the ids as one parameter (an
+    array on PostgreSQL, a JSON list on SQLite), however many there are."""
+    queryset = Speaker.objects.order_by()
+    vendor = connections[queryset.db].vendor
+    if vendor == "postgresql":
+        queryset = queryset.filter(pk__in=RawSQL("SELECT unnest(%s::bigint[])", [ids]))
+    elif vendor == "sqlite":
+        queryset = queryset.filter(pk__in=RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)]))
+    else:
+        queryset = queryset.filter(pk__in=ids)
+    return list(queryset.values_list("id", "name", "kind"))
+
+
 def _streams(selection: Selection) -> tuple[Stream, Stream, Stream, Stream, Stream]:
     """Paragraphs, quotes, annotations (with their tags), claims and check-worthy dismissals of the
     exported articles."""
@@ -255,9 +312,10 @@ def iter_article_lines(
     by what they hold; ``speakers``, if given, gets the ids of the speakers their quotes and claims name
     (quoted, relaying, claiming: ``Selection.speakers``), and None when one names none.
 
-    Six queries in all, whatever the number of articles: the articles, then their paragraphs, quotes,
-    annotations (with their tags), claims (with their fact-checks) and check-worthy dismissals, each read once in article order
-    as it streams and merged here a chunk of articles at a time.
+    Seven queries, whatever the number of articles: the articles, then their paragraphs, quotes,
+    annotations (with their tags), claims (with their fact-checks), check-worthy dismissals and local
+    speakers, each read once in article order as it streams and merged here a chunk of articles at a
+    time; and one more for a chunk whose quotes name speakers not read yet (``SpeakerNames``).
     """
     options = selection.options
     columns = ARTICLE_COLUMNS + (TEXT_COLUMNS if options.with_text else ())
@@ -270,6 +328,7 @@ def iter_article_lines(
     ):  # fmt: skip
         counts.setdefault(name, 0)
     authors = Authors(options)
+    names = SpeakerNames(selection)
     empty: list = []
     for chunk in articles:
         last = chunk[-1][0]
@@ -280,6 +339,11 @@ def iter_article_lines(
             claims.upto(last),
             dismissals.upto(last),
         )
+        quoted = set()
+        for rows in by_quotes.values():
+            quoted.update(map(_QUOTED, rows))
+            quoted.update(map(_RELAYING, rows))
+        by_speaker = names.upto(last, quoted)
         lines = []
         for article in chunk:
             pk = article[0]
@@ -296,6 +360,7 @@ def iter_article_lines(
                     annotations=on_annotations,
                     claims=on_claims,
                     dismissals=on_dismissals,
+                    speakers=by_speaker,
                     options=options,
                     authors=authors,
                 )
@@ -308,9 +373,7 @@ def iter_article_lines(
             counts["fact_checks"] += sum(1 for claim in on_claims if claim[5] is not None)
         counts["articles"] += len(lines)
         if speakers is not None:
-            for rows in by_quotes.values():
-                speakers.update(map(_QUOTED, rows))
-                speakers.update(map(_RELAYING, rows))
+            speakers.update(quoted)
             for rows in by_claims.values():
                 speakers.update(map(_CLAIMING, rows))
         yield lines

@@ -85,7 +85,7 @@ def restrict(selection: Selection, *, after: int | None = None, upto: int | None
     if upto is not None:
         bounds["lte"] = upto
     # The annotations first: with a tag filter the articles are chosen through them.
-    for name in ("annotations", "articles", "paragraphs", "quotes", "claims"):
+    for name in ("annotations", "articles", "paragraphs", "quotes", "claims", "local_speakers"):
         field = "pk" if name == "articles" else "article_id"
         narrowed = getattr(selection, name).filter(**{f"{field}__{op}": v for op, v in bounds.items()})
         selection.__dict__[name] = narrowed

@@ -14,7 +14,7 @@ Lists are ordered by (start, end, id), non-span items first: the rows arrive in 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
 import orjson
@@ -49,6 +49,9 @@ class Authors(dict):
         name = self[username] = self.author(username)
         return name
 
+
+_NO_SPEAKER = (None, None)
+_NO_SPEAKERS: Mapping[int, tuple[str, str]] = {}
 
 LAYER_CURATED = "curated"
 LAYER_ANNOTATOR = "annotator"
@@ -147,6 +150,7 @@ def article_record(
     annotations: Sequence[tuple],
     claims: Sequence[tuple],
     dismissals: Sequence[tuple] = (),
+    speakers: Mapping[int, tuple[str, str]] = _NO_SPEAKERS,
     options: ExportOptions = FULL,
     authors: Authors | None = None,
 ) -> dict:
@@ -154,8 +158,9 @@ def article_record(
 
     With ``text="none"`` the article's ``title`` and ``text``, paragraph and quote ``text`` and
     annotation ``exact`` are null; offsets, hashes, notes, claims and fact-checks stay. An annotation
-    comes as one row per tag (its slug last, null without tags), its rows together. ``authors`` may be
-    shared by the articles of an export.
+    comes as one row per tag (its slug last, null without tags), its rows together. ``speakers``: the
+    name and kind of each speaker the quotes name, by id. ``authors`` may be shared by the articles of
+    an export.
     """
     if authors is None:
         authors = Authors(options)
@@ -183,9 +188,11 @@ def article_record(
 
     quote_items = []
     for (
-        _, quote_id, kind, start, end, exact, paragraph_id, continues_id, speaker, speaker_kind,
-        speaker_mention, cue, via, origin, verified, cluster, cluster_fixed, _speaker_id, _via_id,
+        _, quote_id, kind, start, end, exact, paragraph_id, continues_id, speaker_id, speaker_mention, cue,
+        via_id, origin, verified, cluster, cluster_fixed,
     ) in quotes:  # fmt: skip
+        speaker, speaker_kind = _NO_SPEAKER if speaker_id is None else speakers[speaker_id]
+        via = None if via_id is None else speakers[via_id][0]
         if text is None:
             words = None
         elif start is None:
@@ -289,6 +296,7 @@ def article_line(
     annotations: Sequence[tuple],
     claims: Sequence[tuple],
     dismissals: Sequence[tuple] = (),
+    speakers: Mapping[int, tuple[str, str]] = _NO_SPEAKERS,
     options: ExportOptions = FULL,
     authors: Authors | None = None,
 ) -> bytes:
@@ -301,6 +309,7 @@ def article_line(
             annotations=annotations,
             claims=claims,
             dismissals=dismissals,
+            speakers=speakers,
             options=options,
             authors=authors,
         )

@@ -210,6 +210,12 @@ class Selection:
         return queryset.order_by("id")
 
     @cached_property
+    def local_speakers(self) -> QuerySet[Speaker]:
+        """The speakers that belong to one of the exported articles (anonymous sources, unnamed groups),
+        by article."""
+        return self.of_articles(Speaker.objects.filter(article__isnull=False)).order_by("article_id", "id")
+
+    @cached_property
     def claims(self) -> QuerySet[Claim]:
         queryset = self.of_articles(Claim.objects.all())
         if not self.options.include_drafts:
@@ -267,6 +273,7 @@ class Selection:
         self.articles = self.articles.filter(_among(queryset, "pk"))
         for name in (
             "paragraphs", "quotes", "claims", "fact_checks", "speakers", "speaker_aliases", "checkworthy_dismissals",
+            "local_speakers",
         ):  # fmt: skip
             self.__dict__.pop(name, None)
 

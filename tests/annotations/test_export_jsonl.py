@@ -182,8 +182,9 @@ def test_export_queries_grow_with_chunks_not_rows():
 
 def test_a_jsonl_export_reads_the_quotes_and_claims_once(tmp_path, seeded):
     """The speakers file takes the speakers the article lines named, not another pass over the quotes
-    and claims: the articles, each table on them, the vocabulary, the speakers and their aliases, and
-    the projects for the manifest; on PostgreSQL also the export's savepoint and its planner setting."""
+    and claims: the articles, each table on them, the speakers local to them and the shared speakers
+    the quotes name (``dataset.SpeakerNames``), the vocabulary, the speakers and their aliases, and the
+    projects for the manifest; on PostgreSQL also the export's savepoint and its planner setting."""
     user = UserFactory(groups=["Editor", "Fact-checker"])
     article = seeded[0]
     annotation = services.annotation_create(
@@ -194,8 +195,8 @@ def test_a_jsonl_export_reads_the_quotes_and_claims_once(tmp_path, seeded):
     with CaptureQueriesContext(connection) as ctx:
         export_write(fmt="jsonl", options=ExportOptions(), output=tmp_path / "out")
     selects = [q["sql"] for q in ctx.captured_queries if "SELECT" in q["sql"]]
-    assert len(ctx.captured_queries) == (10 if connection.vendor == "sqlite" else 13)
-    assert len(selects) == 10
+    assert len(ctx.captured_queries) == (12 if connection.vendor == "sqlite" else 15)
+    assert len(selects) == 12
     assert sum('FROM "corpus_quote"' in sql for sql in selects) == 1
     assert sum('FROM "annotations_claim"' in sql for sql in selects) == 1
     speakers = json.loads((tmp_path / "out" / "speakers.json").read_text(encoding="utf-8"))

@@ -12,6 +12,7 @@ from annotations.exports.bundle import target_for
 from annotations.exports.pipeline import export_steps
 from annotations.exports.selection import ExportOptions
 from annotations.models import Tag
+from corpus.models import Speaker
 from tests.factories import ArticleFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -52,3 +53,26 @@ def test_what_is_written_during_an_export_is_in_none_of_its_files(tmp_path):
     assert "written-meanwhile" not in {tag["slug"] for tag in tags}  # read after the write
     assert "Ben Adler" not in {speaker["name"] for speaker in speakers}
     assert Tag.objects.filter(slug="written-meanwhile").exists()  # the write itself went through
+
+
+def test_a_speaker_first_named_after_a_rename_meanwhile_keeps_the_name_the_export_began_with(tmp_path):
+    """The speakers an article's quotes name are looked up when its chunk is made (``SpeakerNames``),
+    in the export's snapshot like every other read."""
+    ArticleFactory(body='Story one\n"We will see," said council chair Helena Vasquez.\n')
+    ArticleFactory(body='Story two\n"Not yet," said council chair Helena Vasquez.\n')
+    ArticleFactory(body='Story three\n"Too late," said Ben Adler.\n')
+    output = tmp_path / "corpus.jsonl"
+    steps = export_steps(
+        fmt="jsonl", options=ExportOptions(), target=target_for(output, tabular=False), chunk_size=1
+    )
+    next(steps)  # the first article is written; Ben Adler is not looked up yet
+
+    _elsewhere(lambda: Speaker.objects.filter(name="Ben Adler").update(name="Benedikt Adler"))
+
+    for _ in steps:
+        pass
+    lines = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
+    assert [quote["speaker"] for quote in lines[2]["quotes"]] == ["Ben Adler"]
+    speakers = json.loads((tmp_path / "corpus.jsonl.speakers.json").read_text(encoding="utf-8"))
+    assert "Ben Adler" in {speaker["name"] for speaker in speakers}
+    assert Speaker.objects.filter(name="Benedikt Adler").exists()
