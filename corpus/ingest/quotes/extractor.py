@@ -450,7 +450,7 @@ class QuoteExtractor(ReportedSpeech):
                         _strip_trailing_adverbials(s, tokens[:w]) or s[tokens[0].start : tokens[w - 1].end]
                     )
                     return _Attribution(self._resolve(phrase), tok.text, "quote-then-attribution")
-            if tok.low in CUE_FINITE or _phrasal(tokens, v):
+            if (tok.low in CUE_FINITE or _phrasal(tokens, v)) and not _not_a_cue(s, tokens, v):
                 if v and all(t.low in _JOINING for t in tokens[:v]):
                     # `She declared “...” and said ...`: a second verb of the subject before the quote.
                     return None
@@ -582,9 +582,10 @@ class QuoteExtractor(ReportedSpeech):
                     if closing is not None:
                         return _Attribution(closing, cue, "colon-introduction")
                 return _Attribution(resolution, cue, "colon-introduction")
-        if attr is None and comma and last_quote < 0:
+        if attr is None and (comma or tokens[-1].low == "read") and last_quote < 0:
             # "Reyes wrote to his 2,000 followers, “...”", "Reyes issued a statement, “...”": a person
-            # acting as the sentence's subject introduces the quotation after the comma.
+            # acting as the sentence's subject introduces the quotation after the comma (or holds up
+            # what reads it: "Lee hoisted a sign that read “...”").
             acting = self._acting_subject(s, open_at, (tokens, [t.start for t in tokens]))
             if acting is not None:
                 return _Attribution(acting.resolution, acting.cue, "comma-introduction")
@@ -673,7 +674,11 @@ class QuoteExtractor(ReportedSpeech):
             phrasal = _phrasal(tokens, v) and v + 2 == len(
                 tokens
             )  # "Lee shot back, “...”", not "goes on recess"
-            if (tok.low in CUE_VERBS or phrasal) and (v == 0 or not tok.text[0].isupper()):
+            if (
+                (tok.low in CUE_VERBS or phrasal)
+                and (v == 0 or not tok.text[0].isupper())
+                and not _not_a_cue(s, tokens, v)
+            ):
                 # (a capitalized word is no cue: "the United States")
                 used.add(tok.start)
                 cue, _ = _cue_at(s, tokens, v)
@@ -1404,6 +1409,21 @@ _VERB_LIKE = wordset("calls claims comments remarks promises demands tweets vows
 _SAID_WHEN = wordset("past recent earlier latest repeated frequent many public private later previous")
 # Words that may join such a noun to what it says ("claim that", "call for", "pledge to", "broadside against").
 _SPEECH_LINKS = wordset("that of for to against about on during in")
+
+
+def _not_a_cue(s: str, tokens: list[Tok], v: int) -> bool:
+    """Whether the cue word at ``tokens[v]`` is something else here: a name before a verb ("“...,” Read
+    said"), or "read" as an editor's gloss ("(read: ...)") or after a relative pronoun ("a message that
+    read: “...”", whose author speaks)."""
+    tok = tokens[v]
+    if v == 0 and tok.text[0].isupper() and len(tokens) > 1:
+        following = tokens[1]
+        return following.low in CUE_FINITE and following.text.islower()
+    if tok.low != "read":
+        return False
+    return (v + 1 < len(tokens) and tokens[v + 1].text == ":" and s[tok.start - 1 : tok.start] == "(") or (
+        v > 0 and tokens[v - 1].low in ("that", "which")
+    )
 
 
 def _dash_before(s: str, tokens: list[Tok], n: int) -> bool:

@@ -70,8 +70,9 @@ _NOT_CUES = wordset(
     "emails texts messages questions comments answers remarks estimates reasons objects protests blogs"
 )
 # A bare base form is a noun as often as a verb ("demand", "comment"): only those already spoken for.
+# ("read" is also the past of "read": "“...,” the email read".)
 CUE_VERBS = (
-    frozenset(form for base, forms in _FORMS for form in forms if form != base) | SPEECH_VERBS
+    frozenset(form for base, forms in _FORMS for form in forms if form != base) | SPEECH_VERBS | {"read"}
 ) - _NOT_CUES
 # Verbs that attribute with their particle ("Lee shot back, “...”", "“...,” Lee went on", "as Lee put it").
 PHRASAL_CUES = {
@@ -95,7 +96,8 @@ CUE_PARTICIPLES = frozenset(w for w in CUE_VERBS if w.endswith("ing"))
 CUE_FINITE = CUE_VERBS - CUE_PARTICIPLES
 # Read further back from a partial quote, where a plural noun ("demands", "comments") is likelier than a
 # present-tense verb: past tenses and participles, and the speech verbs.
-CUE_PAST = frozenset(w for w in CUE_VERBS if not w.endswith("s")) | SPEECH_VERBS
+CUE_PAST = frozenset(w for w in CUE_VERBS if not w.endswith("s") and w != "read") | SPEECH_VERBS
+# (Not "read": "Lee read “The Raven” aloud" quotes a title, not Lee.)
 _DATA_SOURCES = wordset(
     "figures data statistics estimates records numbers calculations count tally forecasts"
 )

@@ -118,3 +118,36 @@ def test_reported_speech_ends_before_a_later_clause_with_a_speaker_of_its_own():
 def test_reported_speech_keeps_a_clause_that_is_part_of_what_was_said():
     text = body("Tom Reyes said the plan failed and that the council never voted on it at all.")
     assert reported(text) == [("the plan failed and that the council never voted on it at all", "Tom Reyes")]
+
+
+def test_read_after_a_quotation_is_its_cue():
+    article = process(
+        body(
+            '"If she wants to be mayor, Ada Voss should act like one," the editorial read.',
+            '"Our movement has already forced the council to change its mind," read the email.',
+            'The sign at the gate read: "We need the plant back, every one of us."',
+            'At the fair, Dana Cole read "The Raven" aloud to the crowd.',
+        )
+    )
+    found = {article.text[q.start : q.end].split()[0]: q for q in article.quotes if q.kind != "indirect"}
+    assert found["If"].speaker_mention == "the editorial" and found["If"].speaker is not None
+    assert found["Our"].speaker_mention == "the email" and found["Our"].speaker is not None
+    assert found["We"].speaker_mention.casefold().startswith("the sign")
+    assert "The" not in found
+
+
+def test_read_as_a_name_a_gloss_or_a_relative_clause_verb_is_no_cue():
+    found = speakers(
+        body(
+            "Ian Read runs the company.",
+            '"We believe this deal is a great deal for our shareholders," Read said.',
+            "Ada Voss retweeted a message from her adviser that read: "
+            '"Public health emergencies are not the place for this."',
+            'At the rally, Tom Reyes hoisted a sign that read "Voss for mayor!"',
+        )
+    )
+    assert found == {
+        "We believe this": ("direct", "Ian Read"),
+        "Public health emergencies": ("direct", "Ada Voss"),
+        "Voss for mayor!": ("direct", "Tom Reyes"),
+    }
