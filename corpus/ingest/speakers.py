@@ -517,7 +517,11 @@ class ArticleSpeakers:
             resolution = self._unnamed(phrase, words, relative)
         if resolution.key is None and lone:
             # ("Will wrote" after "George Will": a word that opens sentences.)
-            return self._lone_surname(lone, phrase) or resolution
+            resolution = self._lone_surname(lone, phrase) or resolution
+        if resolution.key is None and _names_people(phrase):
+            # "attorneys for the family", "Attorneys", "election clerks": people of the article named by
+            # the plural of a role, never a person named Attorneys.
+            return self._group(phrase)
         return resolution
 
     def _lone_surname(self, word: str, phrase: str) -> Resolution | None:
@@ -994,7 +998,9 @@ def is_junk_person_name(name: str) -> bool:
     lowered = [w.casefold() for w in words]
     if not any(len(w.strip(".")) >= 2 and not _INITIALS.fullmatch(w) for w in words):
         return True  # "A", "G.K"
-    if any(w in SENTENCE_OPENERS or w in PREPOSITIONS or w in HEADLINE_VERBS for w in lowered):
+    # ("Dana Will": a modal ending a full name is its surname; "Voss Will Win" is a headline's verb.)
+    named = lowered[:-1] if len(lowered) > 1 and lowered[-1] in _SURNAME_MODALS else lowered
+    if any(w in SENTENCE_OPENERS or w in PREPOSITIONS or w in HEADLINE_VERBS for w in named):
         return True  # "Once", "Obama Sees", "Railing Against Trump"
     if any(not is_capitalized(w) and w not in _NAME_JOINERS for w in words):
         return True
@@ -1021,6 +1027,8 @@ def is_junk_person_name(name: str) -> bool:
     return False
 
 
+# Modals that are surnames too ("George Will").
+_SURNAME_MODALS = frozenset({"will"})
 _CONTRACTION = re.compile("['\u2019](?:ve|d|ll|re|m)$")
 _AFFILIATION_LINKS = frozenset({"for", "at", "of", "with", "from", "to", "in"})
 
@@ -1117,6 +1125,23 @@ def written_as_name(texts: list[str], word: str) -> bool:
 _QUOTE_CLOSED_ON_COMMA = frozenset({',"', ",\u201d", ",'", ",\u2019"})
 _TITLE_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Rev|Del|Prof|Pres)\.$")
 _LOWER_WORD = re.compile(r"\b[a-z]{4,}\b")
+
+
+def _names_people(phrase: str) -> bool:
+    """Whether a phrase is headed, before any "for", "of", "at"..., by the plural of a role or a person
+    noun ("attorneys for the family", "election clerks"), with no organization's name in it."""
+    words = _APPOSITIVE_MODIFIER.split(f" {phrase} ", maxsplit=1)[0].split()
+    if not 1 <= len(words) <= 3 or any(
+        (is_capitalized(w) and n) or w.casefold().endswith(("ed", "ly")) for n, w in enumerate(words)
+    ):
+        return False  # ("Voss passionately rebuked critics who ...": a clause, not a group's name)
+    low = _strip_possessive(words[-1]).casefold()
+    if low in GROUP_NOUNS:
+        return True
+    if len(low) < 4 or not low.endswith("s") or low.endswith("ss"):
+        return False
+    singulars = (low[:-3] + "y", low[:-2], low[:-1]) if low.endswith("ies") else (low[:-2], low[:-1])
+    return any(word in ROLE_NOUNS or word in ANON_HEADS for word in singulars)
 
 
 def _is_capitalized_plural(words: list[str]) -> bool:

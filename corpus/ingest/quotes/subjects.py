@@ -58,6 +58,8 @@ def dash_aside(s: str, tokens: list[Tok]) -> int:
 def _skip_back_adverbials(tokens: list[Tok], i: int) -> int:
     while i >= 0:
         low = tokens[i].low
+        if tokens[i].text == "Will":
+            break  # "George Will wrote", "Will urged": capitalized right before its verb, a name, not a modal
         if low in _AUX_ADV or low in _REFLEXIVES or _is_adverb(tokens[i]):
             i -= 1
         elif low in _TIME_NOUNS and i >= 1 and tokens[i - 1].low in _TIME_LEADS:

@@ -60,3 +60,37 @@ def test_a_participle_is_no_head_of_a_description():
 def test_the_agent_of_a_passive_verb_of_naming_after_a_quote_is_whose_words_they_are():
     article = process(body('The so called "Harbor Plan" was called by Ada Voss a way to force a vote.'))
     assert speaker_of(article, "Harbor Plan") == ("Ada Voss", "person")
+
+
+def test_a_surname_that_is_also_a_modal_stays_the_name_before_its_verb():
+    article = process(
+        body(
+            'Columnist Dana Will wrote that the plan was "a disaster for the valley."',
+            'Instead, Will urged voters to "look elsewhere" this year.',
+            '"It cannot stand," Will wrote.',
+        )
+    )
+    assert speaker_of(article, "a disaster") == ("Dana Will", "person")
+    assert speaker_of(article, "look elsewhere") == ("Dana Will", "person")
+    assert speaker_of(article, "It cannot stand") == ("Dana Will", "person")
+
+
+def test_a_plural_of_a_role_or_a_person_noun_is_a_group_of_the_article():
+    article = process(
+        body(
+            '"We will appeal at once," attorneys for the family said.',
+            'Attorneys for the family said they would "appeal at once" too.',
+            '"The count is fair," election clerks told reporters.',
+        )
+    )
+    assert speaker_of(article, "We will appeal") == ("attorneys for the family", "group")
+    assert speaker_of(article, "appeal at once") == ("attorneys", "group")
+    assert speaker_of(article, "The count is fair") == ("election clerks", "group")
+
+
+def test_a_clause_ending_in_a_plural_is_no_group():
+    article = process(
+        body('Ada Voss sharply rebuked critics who say the plan is "a giveaway to developers."')
+    )
+    found = quote(article, "a giveaway")
+    assert found.speaker is None or "rebuked" not in found.speaker.name
