@@ -7,7 +7,9 @@ where no other connection sees it."""
 
 from __future__ import annotations
 
+import gc
 import json
+import os
 
 import pytest
 from django.db import connection
@@ -151,3 +153,44 @@ def test_the_second_process_s_lines_are_counted_a_chunk_at_a_time(tmp_path, spli
     # Articles a chunk at a time (the parent's, then the child's), then the tags and the speakers.
     assert max(progress) <= 3
     assert sum(progress) == 41 + manifest["counts"]["tags"] + manifest["counts"]["speakers"]
+
+
+def _watch_the_collector(monkeypatch, log, *, fail_after: int | None = None) -> None:
+    """Each process notes, at each chunk of lines it makes, whether the cycle collector is on."""
+    real = halves.iter_article_lines
+
+    def spy(*args, **kwargs):
+        for number, lines in enumerate(real(*args, **kwargs)):
+            with log.open("a") as notes:
+                notes.write(f"{os.getpid()} {gc.isenabled()}\n")
+            if fail_after is not None and number == fail_after and os.getpid() == parent:
+                raise RuntimeError("stopped")
+            yield lines
+
+    parent = os.getpid()
+    monkeypatch.setattr(halves, "iter_article_lines", spy)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_cycle_collector_is_off_while_the_lines_are_made_and_on_again_after(
+    tmp_path, splits, monkeypatch
+):
+    _corpus(tmp_path)
+    log = tmp_path / "collector.txt"
+    _watch_the_collector(monkeypatch, log)
+    assert gc.isenabled()
+    two = _export(tmp_path / "two", ExportOptions(), two=True)
+    notes = [line.split() for line in log.read_text().splitlines()]
+    assert len({pid for pid, _ in notes}) == 2  # both processes made lines
+    assert {enabled for _, enabled in notes} == {"False"}
+    assert gc.isenabled()
+    assert two == _export(tmp_path / "one", ExportOptions(), two=False)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_cycle_collector_is_on_again_after_an_export_that_failed(tmp_path, splits, monkeypatch):
+    _corpus(tmp_path)
+    _watch_the_collector(monkeypatch, tmp_path / "collector.txt", fail_after=1)
+    with pytest.raises(RuntimeError, match="stopped"):
+        _export(tmp_path / "two", ExportOptions(), two=True)
+    assert gc.isenabled()
