@@ -242,6 +242,7 @@ def export(fmt: str) -> dict:
         "cpu": cpu,
         # What two idle cores would wait for: the longer of this process and its child (if any).
         "cpu_longest": max(own, cpu - own),
+        "cpu_parent": own,
         "peak_mib": max(_peak_mib(), child_peak),
         "baseline_mib": baseline,
         "server_cpu": server.seconds,
