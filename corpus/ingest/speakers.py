@@ -1091,7 +1091,9 @@ def _names_an_organization(appositive: str) -> bool:
     if len(words) < 2 or words[0].casefold() not in _DETERMINERS:
         return False
     head = _strip_possessive(words[-1]).casefold()
-    return head in ORG_PREMOD_HEADS or head in ORG_WORDS
+    # ("Ann Cole, a Democratic pollster, said": a pollster is a person, though a polling firm's name
+    # may end in the word.)
+    return head in ORG_PREMOD_HEADS or (head in ORG_WORDS and head not in ROLE_NOUNS)
 
 
 _APPOSITIVE_MODIFIER = re.compile(r"\s(?:of|for|at|in|with|from|to|on|who|which|that)\s")

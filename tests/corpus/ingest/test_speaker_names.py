@@ -334,6 +334,18 @@ def test_an_appositive_headed_by_an_organization_word_makes_the_name_an_organiza
     assert ("Forge", "organization") in speakers and ("Dana Kell", "person") in speakers
 
 
+def test_an_appositive_headed_by_a_role_that_is_also_an_organization_word_keeps_the_name_a_person():
+    # "pollster" ends the names of polling firms too, but a pollster in an appositive is a person, whom
+    # a later "he" may stand for.
+    article = process(
+        "Headline for the test article\n"
+        "Omar Vell, a Democratic pollster, said the primaries had hardened views of the field.\n"
+        "But he also said the race \u201cwill tighten by the fall.\u201d"
+    )
+    speakers = {(q.speaker.name, q.speaker.kind) for q in article.quotes if q.speaker}
+    assert speakers == {("Omar Vell", "person")}
+
+
 def test_a_common_word_a_registry_record_was_made_of_stays_no_person_where_the_article_shows_it():
     directory = directory_from([SpeakerRef("Hours", "person")])
     speakers = ArticleSpeakers(
