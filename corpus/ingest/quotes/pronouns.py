@@ -191,10 +191,11 @@ class PersonMentions:
             # "Labor Secretary Thomas Perez", "FBI Director James Comey": a title inside the run ends
             # what comes before the name.
             # So does any title before a full name ("Circuit Court Judge Dana Cole").
+            # A party word does too ("House Intelligence Republican Mike Pompeo").
             titled_at = [
                 n
                 for n in range(cut, len(words) - 2)
-                if lead[n].rstrip(".") in _INNER_TITLES or lead[n] in TITLE_WORDS
+                if lead[n].rstrip(".") in _INNER_TITLES or lead[n] in TITLE_WORDS or lead[n] in _PARTY_WORDS
             ]
             if titled_at:
                 cut = titled_at[-1] + 1
@@ -560,6 +561,8 @@ def _is_subject(masked: str, at: int, end: int, previous_word: str, titled: bool
         apposed = _apposed_subject(masked, at)
         if apposed is not None:
             return apposed
+    if previous_word[-1:] == ":" and (masked[end - 1] == "." or _ENDS_SENTENCE.match(masked, end)):
+        return False  # "mocking a familiar target: Ann Cole.": the name is what the colon names, no subject
     if not previous_word or previous_word[-1] in ',;:(\u2014\u2013-.?!"\u201d':
         return True
     word = previous_word.casefold()
@@ -589,6 +592,8 @@ def _is_subject(masked: str, at: int, end: int, previous_word: str, titled: bool
     return _opens_clause(masked, at)
 
 
+# A name that ends its sentence or clause: nothing of its own follows it.
+_ENDS_SENTENCE = re.compile(r"\s*(?:[.;?!]|$)")
 # What follows the name of a person asked a question ("asked Cole whether", "asked Cole about").
 _ASKED_ABOUT = re.compile(r",?\s+(?:which|what|whether|if|about|why|how|who|when|where)\b")
 # What follows a name that "and" joins to an object rather than opens a clause with.
@@ -687,7 +692,8 @@ _OBJECT_VERBS = wordset(
     help helps join joins beat beats defeat defeats attack attacks praise praises blame blames endorse
     endorses support supports back backs oppose opposes hire hires fire fires hope hopes want wants
     expect expects accuse accuses like likes love loves hate hates follow follows trail trails lead leads
-    name names choose chooses pick picks elect elects vote
+    name names choose chooses pick picks elect elects vote allow allows permit permits force forces
+    encourage encourages convince convinces persuade persuades
     """
 )
 # Words after "her" that make it an object ("called her to", "told her that", "gave her the"), not a
@@ -750,7 +756,7 @@ _NOT_IN_NAMES = (
     wordset(
         """
         i we you they it me several neither either nor another other every each house street avenue movement
-        friends presumptive congressional
+        friends presumptive congressional war
         monday tuesday wednesday thursday friday saturday sunday
         """
     )

@@ -283,6 +283,35 @@ def test_a_title_inside_a_capitalized_run_ends_what_comes_before_the_full_name()
     assert [m.name for m in mentions.mentions] == ["Dana Moss"]
 
 
+def test_a_party_word_inside_a_capitalized_run_ends_what_comes_before_the_full_name():
+    mentions = mentions_of(
+        "Senate Budget Democrat Lena Marsh (D-Ore.), who has read the memo, agreed. House Ethics "
+        "Republican Tom Reyes disagreed."
+    )
+    assert [m.name for m in mentions.mentions] == ["Lena Marsh", "Tom Reyes"]
+
+
+def test_a_name_after_a_verb_that_takes_it_as_object_is_no_subject():
+    mentions = mentions_of(
+        "Nora Quill pledged her vote early to end the primary and allow Dana Hale to focus on the fall."
+    )
+    assert [m.name for m in mentions.mentions] == ["Nora Quill"]
+
+
+def test_a_name_a_colon_introduces_at_the_end_of_its_sentence_is_no_subject():
+    mentions = mentions_of(
+        "Omar Hale spoke for an hour. He spent most of it mocking a familiar target: Ted Moss. Then "
+        "he left. The winner: Ann Cole, who took the stage."
+    )
+    assert [m.name for m in mentions.mentions] == ["Omar Hale", "Ann Cole"]
+
+
+def test_a_war_is_no_person():
+    mentions = mentions_of("Omar Hale spoke. World War II ended the old order, he said.")
+    assert [m.name for m in mentions.mentions] == ["Omar Hale"]
+    assert mentions.antecedent("he", len("Omar Hale spoke. World War II ended")).name == "Omar Hale"
+
+
 def test_a_name_inside_a_hyphenated_word_is_not_a_subject():
     mentions = mentions_of(
         "Omar Hale won. Ted Moss said there are already 22 anti-Hale members on the committee."
