@@ -4,8 +4,9 @@ article itself shows it.
 Every person named as the subject of a clause is a candidate, not only the subjects of speech verbs
 ("Mayor Ito condemned the plan. ... she said" is Ito). A pronoun takes the latest candidate before it
 whose gender agrees. Gender comes only from the article's own evidence: a courtesy title ("Mr. Ito",
-"Ms. Ito", "Mrs. Ito"), a gendered role word ("spokeswoman Ada Ito"), and the first personal pronoun
-after the name in the same or the next sentence ("Ito ... her plan", "Ito ... He said"). A candidate of
+"Ms. Ito", "Mrs. Ito") decides; a gendered role word ("spokeswoman Ada Ito") and the first personal
+pronoun after the name in the same or the next sentence ("Ito ... her plan", "Ito ... He said") are
+votes, the majority deciding ("spokesman Hope Ito" then "she said" leaves the gender open). A candidate of
 unknown gender agrees with either pronoun; when the evidence is against every recent candidate, the
 pronoun stays unresolved rather than go to the wrong person.
 
@@ -93,6 +94,14 @@ _TITLE_GENDER = {
     "son": MALE,
     "daughter": FEMALE,
 }
+# Role words written with a gender that some use for anyone in the role ("spokesman Hope Hicks"): a vote
+# for the name's gender, which its pronouns may outweigh, not a courtesy title's decision.
+_GENDERED_ROLES = wordset(
+    """
+    spokesman spokeswoman congressman congresswoman chairman chairwoman businessman businesswoman
+    councilman councilwoman
+    """
+)
 # A name run: capitalized words, initials and abbreviated titles, possibly joined by particles.
 _RUN = re.compile(
     r"[A-Z][\w\u2019'.\-]*(?:[ ]+(?:[A-Z][\w\u2019'.\-]*|(?:de|van|von|del|da|bin|al|la|le)\b))*"
@@ -129,7 +138,7 @@ class PersonMentions:
         self.mentions: list[Mention] = []
         self.starts: list[int] = []
         self._objects: list[Mention] = []  # the mentions that are no subject, in order
-        self._titled: dict[str, str] = {}  # gender from a courtesy title or a gendered role word
+        self._titled: dict[str, str] = {}  # gender from a courtesy title or a family word
         self._votes: dict[str, dict[str, int]] = {}  # gender from the pronouns after the name
         self._roles: dict[str, set[str]] = {}  # full name -> its titles, roles, places and parties
         self._evidence: list[tuple[str, str, int, int, list[str]]] = []  # not yet read for roles
@@ -174,6 +183,7 @@ class PersonMentions:
             lead = [w.casefold() for w in words]
             cut = 0
             gender = None
+            role_gendered = False  # whether the gender comes from a role word ("spokesman"), not a title
             while cut < len(words) and (
                 lead[cut].rstrip(".") in _NOT_NAME_START
                 or lead[cut] in TITLE_WORDS
@@ -184,7 +194,8 @@ class PersonMentions:
                     and (lead[cut] in ROLE_NOUNS or lead[cut] in _STATES or lead[cut] in _OFFICE_WORDS)
                 )
             ):
-                gender = _TITLE_GENDER.get(lead[cut], gender)
+                if lead[cut] in _TITLE_GENDER:
+                    gender, role_gendered = _TITLE_GENDER[lead[cut]], lead[cut] in _GENDERED_ROLES
                 cut += 1
             if len(words) - cut > 3 and f"{lead[cut]} {lead[cut + 1]}" in _STATES:
                 cut += 2  # "New Jersey Steve Lonegan"
@@ -215,6 +226,7 @@ class PersonMentions:
                 cut += 1  # "Chief of Staff Katie Walsh": the word after "of" ends the title
             if gender is None and previous_word.rstrip(",") in _TITLE_GENDER:
                 gender = _TITLE_GENDER[previous_word.rstrip(",")]  # "his spokeswoman, Hope Hicks"
+                role_gendered = previous_word.rstrip(",") in _GENDERED_ROLES
             name_words = [_bare(w) for w in words[cut:]]
             name_words = [w for w in name_words if w]
             while len(name_words) > 2 and name_words[-1].casefold() in _WEEKDAYS:
@@ -257,7 +269,9 @@ class PersonMentions:
             # asks for them (``by_role``).
             self._evidence.append((key, masked, at, run_end, words[:cut]))
             mention = Mention(start + at + sum(len(w) + 1 for w in words[:cut]), name, last)
-            if gender is not None:
+            if gender is not None and role_gendered:
+                PersonMentions._count(votes, name, gender)
+            elif gender is not None:
                 self._titled.setdefault(key, gender)
             if subject:
                 self.mentions.append(mention)

@@ -312,6 +312,23 @@ def test_a_war_is_no_person():
     assert mentions.antecedent("he", len("Omar Hale spoke. World War II ended")).name == "Omar Hale"
 
 
+def test_a_gendered_role_word_is_a_vote_the_pronouns_may_outweigh_and_a_courtesy_title_decides():
+    text = (
+        "Lena Park spoke first. Campaign spokesman Dana Reyes confirmed the plan. "
+        "\u201cWe are ready,\u201d she said. She left."
+    )
+    mentions = mentions_of(text)
+    assert mentions.antecedent("she", text.index("she said")).name == "Dana Reyes"
+    article = process(body(text))
+    assert said(article, "We are ready") == "Dana Reyes"
+    # With no pronoun against it, the role word still gives the gender.
+    mentions = mentions_of("Lena Park spoke first. Campaign spokesman Dana Reyes confirmed the plan.")
+    assert mentions.gender_of("reyes") == MALE
+    # A courtesy title is not outweighed.
+    mentions = mentions_of("Mr. Dana Reyes confirmed the plan. She left.")
+    assert mentions.gender_of("reyes") == MALE
+
+
 def test_a_name_inside_a_hyphenated_word_is_not_a_subject():
     mentions = mentions_of(
         "Omar Hale won. Ted Moss said there are already 22 anti-Hale members on the committee."
