@@ -9,6 +9,7 @@ exclusive.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from typing import NamedTuple
 
 # Kinds of speaker that belong to one article (an anonymous source, an unnamed group) rather than to the
@@ -76,65 +77,35 @@ class ProcessedArticle:
     pipeline_version: str = ""
 
     def __reduce__(self):
-        """Pickled as plain tuples of values, a quote's speakers as places in a list of the article's
-        speakers (so that one speaker stays one object): a worker process sends every article it reads
-        to the writing process, where unpickling named tuples one by one cost more than making them."""
-        places: dict[int, int] = {}
-        refs: list[tuple] = []
-
-        def place(ref: SpeakerRef | None) -> int | None:
-            if ref is None:
-                return None
-            at = places.get(id(ref))
-            if at is None:
-                at = places[id(ref)] = len(refs)
-                refs.append(tuple(ref))
-            return at
-
-        quotes = [
-            (
-                q.kind,
-                q.start,
-                q.end,
-                q.paragraph,
-                place(q.speaker),
-                q.speaker_mention,
-                q.cue,
-                place(q.via),
-                *q[8:],
-            )
-            for q in self.quotes
-        ]
-        paragraphs = [tuple(p) for p in self.paragraphs]
-        spam = [tuple(s) for s in self.spam]
+        """Pickled as plain tuples of values: a worker process sends every article it reads to the
+        writing process, where unpickling named tuples one by one (each through its class's ``__new__``)
+        cost more than making them. A quote's speakers stay in it as they are: the pickler writes each
+        speaker once and refers back to it, so that one speaker stays one object."""
         head = (self.text, self.title, self.standfirst, self.byline, self.pipeline_version)
-        return _unpickle_processed, (head, paragraphs, quotes, spam, refs)
+        return _unpickle_processed, (
+            head,
+            list(map(tuple, self.paragraphs)),
+            list(map(tuple, self.quotes)),
+            list(map(tuple, self.spam)),
+        )
 
 
-def _unpickle_processed(head, paragraphs, quotes, spam, refs) -> ProcessedArticle:
+# Each a named tuple's ``_make`` without its length check, called from C by ``map``.
+_make_paragraph = partial(tuple.__new__, ParagraphSpec)
+_make_quote = partial(tuple.__new__, QuoteSpec)
+_make_spam = partial(tuple.__new__, SpamSpec)
+
+
+def _unpickle_processed(head, paragraphs, quotes, spam) -> ProcessedArticle:
     text, title, standfirst, byline, version = head
-    speakers = [SpeakerRef._make(ref) for ref in refs]
-    paragraph, quote, spam_spec = ParagraphSpec._make, QuoteSpec._make, SpamSpec._make
     return ProcessedArticle(
         text,
         title,
         standfirst,
         byline,
-        [paragraph(p) for p in paragraphs],
-        [
-            quote(
-                (
-                    *q[:4],
-                    None if q[4] is None else speakers[q[4]],
-                    q[5],
-                    q[6],
-                    None if q[7] is None else speakers[q[7]],
-                    *q[8:],
-                )
-            )
-            for q in quotes
-        ],
-        [spam_spec(s) for s in spam],
+        list(map(_make_paragraph, paragraphs)),
+        list(map(_make_quote, quotes)),
+        list(map(_make_spam, spam)),
         version,
     )
 
