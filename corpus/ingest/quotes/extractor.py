@@ -571,7 +571,21 @@ class QuoteExtractor(ReportedSpeech):
                 return named
             # "She turned to the committee: “...”": whoever the sentence is about introduces the quote.
             phrase = sentence_subject(s, tokens)
-            if phrase and tokens[0].low not in _NOT_INTRODUCERS:
+            comma = next((n for n, t in enumerate(tokens) if t.text == ","), None)
+            if (
+                phrase
+                and (
+                    tokens[0].low not in _NOT_INTRODUCERS
+                    # "In early October, Mike Ruiz reached out, writing in an email: “...”": a name as the
+                    # subject after the opening phrase.
+                    or (
+                        comma is not None
+                        and s.find(phrase, tokens[0].start) > tokens[comma].start
+                        and phrase[:1].isupper()
+                        and phrase.split()[0].casefold() not in _ARTICLES
+                    )
+                )
+            ):
                 after = s.find(phrase, tokens[0].start) + len(phrase)
                 cue = s[after : tokens[-1].end].strip(" ,")
                 resolution = self._resolve(phrase)

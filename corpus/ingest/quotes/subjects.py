@@ -657,6 +657,23 @@ def sentence_subject(s: str, tokens: list[Tok]) -> str:
         ):
             end += 1
         end = _through_role_and_name(tokens, end)
+        owner = next((n for n in range(k, end + 1) if _OWNED.search(tokens[n].text)), None)
+        if owner is not None:
+            # "Omar Hale's Ohio state director, Mike Ruiz, reached out": a role of the owner's, then the
+            # name in commas that says who holds it; "Omar Hale's Ohio office" without one.
+            head = None
+            for n in range(end + 1, min(len(tokens), end + 5)):
+                tok = tokens[n]
+                if tok.kind != "w" or not tok.text.islower() or tok.low in _CLAUSE_VERBS:
+                    break
+                if tok.low in _HEAD_NOUNS:
+                    head = n
+            if head is not None:
+                named = _named_after(tokens, head)
+                if named > head:
+                    return s[tokens[head + 2].start : tokens[named].end]
+                if owner < end:
+                    end = head  # (a capitalized word after the owner is no part of the owner's name)
     else:
         # Right after the lead, a word in -ed or -ly modifies the noun ("the retired surgeon", "the
         # famously gruff senator"): no verb follows an article.
@@ -713,6 +730,7 @@ def _verb_before_object(tokens: list[Tok], n: int) -> bool:
 
 
 _DESCRIPTION_LEADS = wordset("the a an his her their its our one another")
+_OWNED = re.compile("(?:['\u2019]s|s['\u2019])$")
 QUANTITIES = wordset("dozens hundreds thousands scores millions")
 _OF = wordset("of for at inside")
 _OBJECT_OPENERS = wordset("the a an that whether if how what why his her their its our him them it us to")

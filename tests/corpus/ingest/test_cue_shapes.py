@@ -151,3 +151,28 @@ def test_read_as_a_name_a_gloss_or_a_relative_clause_verb_is_no_cue():
         "Public health emergencies": ("direct", "Ada Voss"),
         "Voss for mayor!": ("direct", "Tom Reyes"),
     }
+
+
+def test_a_role_of_an_owner_before_a_name_in_commas_is_that_named_person():
+    article = process(
+        body(
+            "Omar Hale's Ohio state director, Mike Ruiz, reached out to the firm, writing in an email: "
+            '"We want to use this as soon as we can."',
+            "Omar Hale's Ohio state director reached out to the firm again, writing in an email: "
+            '"We are still waiting for an answer."',
+        )
+    )
+    first, second = (q for q in article.quotes if q.kind == "direct")
+    assert first.speaker is not None and first.speaker.name == "Mike Ruiz"
+    assert second.speaker is None or second.speaker.name != "Omar Hale Ohio"
+
+
+def test_a_colon_introduction_after_an_opening_phrase_names_the_subject_after_its_comma():
+    found = speakers(
+        body(
+            "In early October, Mike Ruiz reached out to the firm, writing in an email: "
+            '"We want to use this soon."',
+            'In a statement: "Nobody on the board knew about the deal."',
+        )
+    )
+    assert found == {"We want to": ("direct", "Mike Ruiz"), "Nobody on the": ("direct", None)}
