@@ -950,6 +950,11 @@ def _split_name_run(run: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, .
     ):
         # An organization's name; a run with a word in capitals ("POLITICO Florida", "WEEKLY STANDARD")
         # is an outlet's or a dateline's, not a person's.
+        named = _named_after_title(words)
+        if named:
+            # "Judicial Watch President Tom Fitton": the organization and the title say what the person
+            # named after them is, as a title alone does.
+            return tuple(words[:named]), tuple(words[named:]), False
         return (), tuple(words), True
     cut = lead
     for index in range(lead, len(words) - 1):
@@ -958,6 +963,28 @@ def _split_name_run(run: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, .
     while cut < len(words) - 1 and words[cut] in _NAME_JOINERS:
         cut += 1
     return tuple(words[:cut]), tuple(words[cut:]), False
+
+
+def _named_after_title(words: list[str]) -> int:
+    """Where the name after an organization's name and a capitalized title starts ("Harbor Fund President
+    Ada Voss" -> 3): one to three capitalized words that are no title, no organization word and not in
+    capitals; 0 when the run ends otherwise."""
+    for index in range(len(words) - 2, 0, -1):
+        word = words[index]
+        if not _is_title(word) or not word[:1].isupper():
+            continue
+        rest = words[index + 1 :]
+        if len(rest) > 3 or any(
+            not is_capitalized(w)
+            or _is_title(w)
+            or w.casefold().rstrip(".") in ORG_WORDS
+            or w.casefold() == "house"
+            or _in_capitals(w)
+            for w in rest
+        ):
+            return 0
+        return index + 1
+    return 0
 
 
 def _in_capitals(word: str) -> bool:

@@ -509,3 +509,24 @@ def test_a_modal_ending_a_full_name_is_a_surname_not_junk():
     assert not is_junk_person_name("Dana Will")
     assert is_junk_person_name("Will")
     assert is_junk_person_name("Voss Will Win")
+
+
+@pytest.mark.parametrize(
+    ("phrase", "name", "description"),
+    [
+        ("Harbor Fund President Ada Voss", "Ada Voss", "Harbor Fund President"),
+        ("Valley Party Chairman Tom Reyes", "Tom Reyes", "Valley Party Chairman"),
+        ("Oversight Committee Chairman Rep. Lena Park", "Lena Park", "Oversight Committee Chairman Rep."),
+        ("Senate Majority Leader Omar Diaz", "Omar Diaz", "Senate Majority leader"),
+    ],
+)
+def test_a_title_and_a_name_after_an_organization_are_a_person_of_it(phrase, name, description):
+    entity = resolved(ArticleSpeakers(), phrase)
+    assert (entity.name, entity.kind, entity.description) == (name, "person", description)
+
+
+@pytest.mark.parametrize(
+    "phrase", ["Harbor Fund", "White House Press Secretary", "President Voss Foundation"]
+)
+def test_an_organization_with_no_name_after_its_title_stays_one(phrase):
+    assert resolved(ArticleSpeakers(), phrase).kind == "organization"
