@@ -69,16 +69,15 @@ def manifest_projects(selection) -> list[dict]:
     """The annotation projects of the exported articles: what each holds in the export and the
     agreement of its layers (``annotations.agreement``), for a dataset's reliability report."""
     from ..agreement import project_agreement
-    from ..models import AnnotationProject, ProjectArticleState
+    from ..models import AnnotationProject, ProjectArticle, ProjectArticleState
 
-    chosen = (
-        AnnotationProject.objects.filter(entries__article_id__in=selection.articles.order_by().values("pk"))
-        .distinct()
-        .order_by("id")
-    )
+    # The entries on the exported articles: all of them, with no condition, when every article is.
+    chosen = AnnotationProject.objects.filter(
+        pk__in=selection.of_articles(ProjectArticle.objects.all()).values("project_id")
+    ).order_by("id")
     out = []
     for project in chosen:
-        entries = project.entries.filter(article_id__in=selection.articles.order_by().values("pk"))
+        entries = selection.of_articles(project.entries.all())
         states = {state: 0 for state in ProjectArticleState.values}
         for state in entries.values_list("state", flat=True):
             states[state] += 1

@@ -184,3 +184,20 @@ def test_every_exported_annotation_says_which_layer_it_is_in(tmp_path, layered):
         assert fields["project_id"]["type"] == "integer" and fields["layer"]["type"] == "string"
         assert "curated" in fields["layer"]["description"]
         assert "`layer`" in (folder / "README.md").read_text(encoding="utf-8")
+
+
+def test_a_filtered_export_s_manifest_holds_the_projects_of_its_articles_only(tmp_path, layered):
+    """The manifest's projects and their counts come from the exported articles' entries: all of them
+    for a whole export, those of the chosen articles for a filtered one, none for an article of no
+    project."""
+    setup = layered
+    _curated(setup)
+    _, whole = _export(tmp_path)
+    assert [p["articles"] for p in whole["projects"]] == [{"open": 1, "closed": 0, "curated": 1}]
+    _, first = _export(tmp_path, "--article", str(setup.articles[0].pk))
+    assert [p["articles"] for p in first["projects"]] == [{"open": 0, "closed": 0, "curated": 1}]
+    _, second = _export(tmp_path, "--article", str(setup.articles[1].pk))
+    assert [p["articles"] for p in second["projects"]] == [{"open": 1, "closed": 0, "curated": 0}]
+    elsewhere = ArticleFactory(body='Elsewhere\n"Not in any project," said Ben Adler.\n')
+    _, none = _export(tmp_path, "--article", str(elsewhere.pk))
+    assert none["projects"] == [] and none["counts"]["articles"] == 1
