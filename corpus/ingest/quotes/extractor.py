@@ -71,6 +71,7 @@ from .subjects import (
     _object_of_told,
     _only_adverbials,
     _strip_trailing_adverbials,
+    absolute_subject,
     dash_aside,
     person_of_org,
     sentence_subject,
@@ -393,6 +394,16 @@ class QuoteExtractor(ReportedSpeech):
         sentence_start, self._cursor = self._cursor, p.start + pair.open
         if not pair.runs_on:
             attr = self._after_clause(s, masked, pair.close + 1, end, used)
+            if (
+                attr is not None
+                and s[pair.close - 1 : pair.close] in ".?!"
+                and _introduces_next(masked, pair, end)
+            ):
+                # `Voss answered Reyes with, “Why now?” Reyes wrote back, “...”`: a quotation that ends
+                # its sentence is the earlier attribution's; the one after it introduces the next quote.
+                earlier = self._before_clause(s, masked, start, pair.open, set())
+                if earlier is not None and earlier.resolution.key is not None:
+                    attr = earlier
         if attr is None:
             attr = self._before_clause(s, masked, start, pair.open, used)
         self._cursor = sentence_start
@@ -704,7 +715,11 @@ class QuoteExtractor(ReportedSpeech):
                         # "Lee called the report late. Adding, “...”": a participle opening a sentence
                         # goes on with the person just quoted in the paragraph, or with no one.
                         return _Attribution(self._just_quoted(tok.text), cue, "attribution-then-quote")
-                    phrase = (with_subject(s, own) or _trailing_subject(s, own)) if own else ""
+                    phrase = (
+                        (with_subject(s, own) or absolute_subject(s, own) or _trailing_subject(s, own))
+                        if own
+                        else ""
+                    )
                     if not phrase:
                         phrase = sentence_subject(s, own or earlier + tokens[:v]) if v or earlier else ""
                 else:
@@ -940,6 +955,7 @@ class QuoteExtractor(ReportedSpeech):
                 if tok.low.endswith("ing"):
                     phrase = (
                         with_subject(s, tokens[:v])
+                        or absolute_subject(s, tokens[:v])
                         or _trailing_subject(s, tokens[:v])
                         or sentence_subject(s, tokens[: min(v, 40)])
                     )
@@ -1423,6 +1439,14 @@ _VERB_LIKE = wordset("calls claims comments remarks promises demands tweets vows
 _SAID_WHEN = wordset("past recent earlier latest repeated frequent many public private later previous")
 # Words that may join such a noun to what it says ("claim that", "call for", "pledge to", "broadside against").
 _SPEECH_LINKS = wordset("that of for to against about on during in")
+
+
+def _introduces_next(masked: str, pair: Pair, end: int) -> bool:
+    """Whether the words after the quotation of ``pair`` end on a comma or a colon right before the
+    next quotation of the sentence (which they introduce)."""
+    after = masked[pair.close + 1 : min(end, pair.close + 160)]
+    opening = min((at for at in (after.find(m) for m in _DOUBLE_MARKS) if at >= 0), default=-1)
+    return opening > 0 and after[:opening].rstrip().endswith((",", ":"))
 
 
 def _not_a_cue(s: str, tokens: list[Tok], v: int) -> bool:

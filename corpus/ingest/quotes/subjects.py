@@ -564,6 +564,28 @@ def with_subject(s: str, tokens: list[Tok]) -> str:
     return s[tokens[j + 1].start : tokens[i].end]
 
 
+def absolute_subject(s: str, tokens: list[Tok]) -> str:
+    """ "..., Omar Hale saying he was ... and Dana Cole calling it ...": a name right before a
+    participle at the end of ``tokens``, after a comma, "and" or a dash, is the participle's own
+    subject; "" otherwise."""
+    i = _skip_back_adverbials(tokens, len(tokens) - 1)
+    if i < 1 or not _is_cap(tokens[i]):
+        return ""
+    j = i
+    while j > 0 and i - j < 3 and _is_cap(tokens[j - 1]):
+        j -= 1
+    if j == 0:
+        return ""
+    before = tokens[j - 1]
+    if (
+        before.text == ","
+        or before.low in ("and", "but")
+        or any(d in s[before.end : tokens[j].start] for d in _DASHES)
+    ):
+        return s[tokens[j].start : tokens[i].end]
+    return ""
+
+
 def sentence_subject(s: str, tokens: list[Tok]) -> str:
     """The subject at the start of a sentence, for "..., saying ..." ("Gu from Nanjing University")."""
     k = 0

@@ -176,3 +176,34 @@ def test_a_colon_introduction_after_an_opening_phrase_names_the_subject_after_it
         )
     )
     assert found == {"We want to": ("direct", "Mike Ruiz"), "Nobody on the": ("direct", None)}
+
+
+def test_an_attribution_that_introduces_the_next_quotation_leaves_the_one_before_to_its_own():
+    found = speakers(
+        body(
+            'Ada Voss answered Tom Reyes with, "Why now? That was on my way out?" Reyes then wrote back, '
+            '"You look fine."',
+            '"Why not?" Lena Park asked, "and why here, of all places?"',
+        )
+    )
+    assert found == {
+        "Why now? That": ("direct", "Ada Voss"),
+        "You look fine.": ("direct", "Tom Reyes"),
+        "Why not?": ("direct", "Lena Park"),
+        "and why here,": ("direct", "Lena Park"),
+    }
+
+
+def test_a_name_right_before_a_participle_is_its_own_subject():
+    found = speakers(
+        body(
+            "Both men issued a statement about working together, Omar Hale saying he was "
+            '"very encouraged" and Dana Cole calling it a "great meeting."',
+            'Lena Park thanked Omar Hale, calling him "a true friend" of the town.',
+        )
+    )
+    assert found == {
+        "very encouraged": ("partial", "Omar Hale"),
+        "great meeting.": ("partial", "Dana Cole"),
+        "a true friend": ("partial", "Lena Park"),
+    }
