@@ -52,7 +52,7 @@ content holds a quotation mark. How they are judged:
   Ann Cole", not "a spokeswoman for Cole"; not in a headline, where every word is capitalized) decides, else
   the majority of the first he/his/him or she/her after each of its mentions in the same sentence. Our
   speaker is right when it is that person (same rule as a named source); with no candidate, the quote counts
-  as wrong.
+  as wrong. A relative ``who`` stands for the name right before it ("Ann Lowe, who called it ...").
 
 The error table files each gold quote under the first shape of the attribution that applies (dash,
 ?/! before the attribution, appositive or colon, name forms, pronoun, description, nested or noisy, cue
@@ -731,6 +731,11 @@ def judge(ours, source: Span, raw: str, mentions: list[tuple[int, str]]) -> bool
     if lowered in _PRONOUNS:
         name = antecedent(mentions, lowered, source.start)
         return name is not None and same_person(ours.name, _name_words(name))
+    if lowered == "who":
+        # "... Ann Lowe, who called it ...": a relative pronoun stands for the name right before it.
+        before = _NAME_BEFORE_WHO.search(raw[max(0, source.start - 80) : source.start])
+        if before is not None:
+            return same_person(ours.name, _name_words(before.group(1)))
     if ours.kind in ("group", "anonymous") and _bare(ours.name) == _bare(text):
         return True  # "Aides say" is our group "aides": the same words, capitalized where a sentence opens
     gold_words = _name_words(text)
@@ -762,6 +767,14 @@ def judge(ours, source: Span, raw: str, mentions: list[tuple[int, str]]) -> bool
 def _bare(phrase: str) -> str:
     """A phrase casefolded without a leading "the" or its edge punctuation."""
     return phrase.casefold().strip(" .,;:").removeprefix("the ")
+
+
+# A capitalized run (a name) that ends right before a relative "who", after its comma or not.
+# ("Sen. Marco Rubio of Florida, who": the name before its place.)
+_NAME_BEFORE_WHO = re.compile(
+    r"((?:[A-Z][\w'\u2019.\-]*\s+){0,3}[A-Z][\w'\u2019.\-]*)"
+    r"(?:\s+of\s+(?:the\s+)?[A-Z][\w'\u2019.\-]*(?:\s+[A-Z][\w'\u2019.\-]*)*)?,?\s*$"
+)
 
 
 def _is_description(text: str) -> bool:

@@ -359,3 +359,14 @@ def test_a_group_named_by_the_same_common_word_as_the_source_is_right_whatever_i
     assert _judge(_person("the aides", "group"), text, "Aides")
     # Another group is not the same.
     assert not _judge(_person("critics", "group"), text, "Aides")
+
+
+def test_a_relative_who_is_judged_as_the_name_it_follows():
+    text = 'Dana Cole praised Ann Lowe, who called the plan "a disaster" on Monday.'
+    assert _judge(_person("Ann Lowe"), text, "who")
+    assert not _judge(_person("Dana Cole"), text, "who")
+    text = 'Sen. Ann Lowe of Ohio, who called the plan "a disaster," spoke.'
+    assert _judge(_person("Ann Lowe"), text, "who")
+    assert not _judge(_person("Ohio"), text, "who")
+    text = 'A reporter asked a voter who called the plan "a disaster" on Monday.'
+    assert not _judge(_person("Dana Cole"), text, "who")
