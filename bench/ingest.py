@@ -65,16 +65,15 @@ def worker(path: Path, jobs: int, webhooks: int = 0) -> dict:
     from django.conf import settings
     from django.db import connection
 
-    from corpus.ingest.readers import read_path
-    from corpus.models import Quote
-    from corpus.selectors import speaker_directory
-    from corpus.services import batch_ingest
-
     # The text pipeline's modules are loaded before the clock starts, as Django's are: that is start-up,
     # not ingestion (0.1-0.2 s of CPU where Python has no bytecode cached for them, most of it compiling
     # their source and patterns; a tenth of a run of 1,000 articles). ``ingest --jobs`` loads them in the
     # writing process too, before its workers start.
     import corpus.ingest.pipeline  # noqa: F401
+    from corpus.ingest.readers import read_path
+    from corpus.models import Quote
+    from corpus.selectors import speaker_directory
+    from corpus.services import batch_ingest
 
     _webhooks_register(webhooks)
     records = read_path(path, max_bytes=settings.INGEST_MAX_BYTES * 100)
