@@ -3,12 +3,13 @@ article itself shows it.
 
 Every person named as the subject of a clause is a candidate, not only the subjects of speech verbs
 ("Mayor Ito condemned the plan. ... she said" is Ito). A pronoun takes the latest candidate before it
-whose gender agrees. Gender comes only from the article's own evidence: a courtesy title ("Mr. Ito",
+whose gender agrees. Gender comes from the article's own evidence: a courtesy title ("Mr. Ito",
 "Ms. Ito", "Mrs. Ito") decides; a gendered role word ("spokeswoman Ada Ito") and the first personal
 pronoun after the name in the same or the next sentence ("Ito ... her plan", "Ito ... He said") are
-votes, the majority deciding ("spokesman Hope Ito" then "she said" leaves the gender open). A candidate of
-unknown gender agrees with either pronoun; when the evidence is against every recent candidate, the
-pronoun stays unresolved rather than go to the wrong person.
+votes, the majority deciding ("spokesman Hope Ito" then "she said" leaves the gender open). Only when
+the article says nothing does a given name written almost only for one gender tell ("Emily Ito",
+``givennames``). A candidate of unknown gender agrees with either pronoun; when the evidence is against
+every recent candidate, the pronoun stays unresolved rather than go to the wrong person.
 
 The scan is one regular-expression pass over the article, done only when a pronoun needs it.
 """
@@ -46,6 +47,7 @@ from .descriptions import (
     _describes,
     _is_title_word,
 )
+from .givennames import FEMALE_NAMES, MALE_NAMES
 from .marks import MASK, find_pairs, mask
 from .subjects import _STATES
 
@@ -167,6 +169,17 @@ class PersonMentions:
             return None
         male, female = counts.get(MALE, 0), counts.get(FEMALE, 0)
         return None if male == female else MALE if male > female else FEMALE
+
+    def likely_gender(self, name: str) -> str | None:
+        """The gender the article gives a person (``gender_of``), else the one its given name is almost
+        only written for ("Emily Kessel", "Tim Canova"); None when neither tells."""
+        gender = self.gender_of(name)
+        if gender is not None:
+            return gender
+        key = name.casefold()
+        key = self._known.get(key, name).casefold() if " " not in key else key
+        given = key.split()[0] if " " in key else ""
+        return MALE if given in MALE_NAMES else FEMALE if given in FEMALE_NAMES else None
 
     def add(self, start: int, masked: str) -> None:
         """Read one paragraph (starting at offset ``start``, its quotes masked), after the ones before it."""
@@ -367,7 +380,7 @@ class PersonMentions:
             if key in seen:
                 continue
             seen.append(key)
-            gender = self.gender_of(key)
+            gender = self.likely_gender(key)
             if wanted is None or gender is None or gender == wanted:
                 found.append(mention)
             if len(seen) >= 3:
@@ -380,7 +393,7 @@ class PersonMentions:
                     continue
                 if before - mention.at > _OBJECT_REACH:
                     break
-                if self.gender_of(mention.name.casefold()) == wanted:
+                if self.likely_gender(mention.name.casefold()) == wanted:
                     return [mention]
         return found
 
@@ -396,7 +409,7 @@ class PersonMentions:
                 return self._known[last]
             if gender is not None:
                 for wanted in (gender, None):
-                    chosen = next((n for n in family if self.gender_of(n.casefold()) == wanted), None)
+                    chosen = next((n for n in family if self.likely_gender(n.casefold()) == wanted), None)
                     if chosen is not None:
                         return chosen
             return family[0]

@@ -750,3 +750,34 @@ def test_a_person_described_between_a_name_and_its_pronoun_cuts_the_vote():
     assert mentions_of("Nora Quill met a woman who said she was tired.").gender_of("quill") is None
     # A thing described is no one: the pronoun after it is still the name's.
     assert mentions_of("Nora Quill unveiled the plan she wrote.").gender_of("quill") == FEMALE
+
+
+# -- a given name, when the article says nothing of the gender ----------------------------------------------
+
+
+def test_a_given_name_written_for_one_gender_decides_when_the_article_gives_no_evidence():
+    text = (
+        "Omar Vell was deported in 2011. Emily Kessel, a director at the Harbor Center, has followed "
+        "such cases for years. \u201cI am banned for life,\u201d he said."
+    )
+    mentions = mentions_of(text)
+    assert mentions.gender_of("Emily Kessel") is None  # the article itself says nothing
+    assert mentions.likely_gender("Emily Kessel") == FEMALE
+    assert mentions.antecedent("he", text.index("he said")).name == "Omar Vell"
+    assert said(process(body(text)), "I am banned") == "Omar Vell"
+
+
+def test_the_article_s_evidence_outweighs_a_given_name_and_a_name_for_either_gender_decides_nothing():
+    mentions = mentions_of("Emily Vance unveiled his plan on Monday. Dana Hale spoke.")
+    assert mentions.likely_gender("Emily Vance") == MALE
+    assert mentions.likely_gender("Dana Hale") is None
+
+
+def test_a_person_named_as_an_object_with_a_given_name_of_the_gender_is_the_fallback():
+    text = (
+        "The best line came from student Sarah Quill, who forced the panel to think when she called "
+        "the plan \u201ca relic.\u201d"
+    )
+    mentions = mentions_of(text)
+    assert mentions.mentions == []
+    assert mentions.antecedent("she", text.index("she called")).name == "Sarah Quill"
