@@ -243,8 +243,16 @@ GROUP_NOUNS = wordset(
 # Subjects that stand for someone, or some, of the article unnamed ("Another said", "the two write").
 INDEFINITE_SUBJECTS = {
     **dict.fromkeys(("another", "someone", "somebody"), "anonymous"),
-    **dict.fromkeys(("some", "several", "others", "the others", "the two", "the three", "a few"), "group"),
+    **dict.fromkeys(
+        ("some", "several", "others", "the others", "the two", "the three", "a few", "most", "many"), "group"
+    ),
 }
+# A share of the people asked ("21 percent", "14%", "about four in 10", "nearly half").
+_SHARE = re.compile(
+    r"(?:(?:about|nearly|almost|roughly|some|over|under|just|only|more than|less than|fewer than)\s+)?"
+    r"(?:\d[\d.,]*\s*(?:percent|per cent|%)|(?:one|two|three|four|five|six|seven|eight|nine)"
+    r"(?:\s+(?:in|of|out of)\s+(?:10|ten))?|half|a third|a quarter|two-thirds)"
+)
 PRONOUN_KINDS = {
     "he": ("person", "anonymous"),
     "she": ("person", "anonymous"),
@@ -463,6 +471,9 @@ class ArticleSpeakers:
             # "Another said", "tweeted another", "Several said", "the two write": someone of this article
             # known only so, never a person named Another.
             return self._unnamed_as(indefinite, INDEFINITE_SUBJECTS[indefinite])
+        if _SHARE.fullmatch(lowered):
+            # "21 percent said", "About four in 10 said", "most said": a share of those asked.
+            return self._unnamed_as(lowered, "group")
 
         relative = ""
         match = _RELATIVE.search(phrase)

@@ -392,7 +392,15 @@ class QuoteExtractor(ReportedSpeech):
         # "Trump seemed to suggest it: “...,” he told the paper": a pronoun may stand for a person
         # named earlier in the same sentence.
         sentence_start, self._cursor = self._cursor, p.start + pair.open
-        if not pair.runs_on:
+        if (
+            not pair.runs_on
+            and masked[pair.close + 1 : pair.close + 8].lstrip(" ,").startswith(("and ", "but "))
+            and _ends_with_cue(masked[start : pair.open])
+        ):
+            # `21 percent said “not likely” and 14 percent said “...”`: the cue right before the quote is
+            # its own; the clause after "and" is the next quote's.
+            attr = self._before_clause(s, masked, start, pair.open, used)
+        if attr is None and not pair.runs_on:
             attr = self._after_clause(s, masked, pair.close + 1, end, used)
             if (
                 attr is not None

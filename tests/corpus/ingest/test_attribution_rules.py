@@ -857,3 +857,9 @@ def test_the_and_a_capitalized_plural_is_a_group_not_a_person():
     article = process(body('"The kingdom is one of the leading partners," the Veronians said in a paper.'))
     speaker = quote(article, "The kingdom").speaker
     assert (speaker.name, speaker.kind) == ("the Veronians", "group")
+
+
+def test_a_cue_right_before_a_quote_is_its_own_when_and_opens_the_next_attribution():
+    article = process(body('Asked about the mill, Ada Voss said "never again" and Omar Diaz said "why not."'))
+    assert said(article, "never again") == "Ada Voss"
+    assert said(article, "why not") == "Omar Diaz"
