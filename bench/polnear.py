@@ -736,8 +736,13 @@ def judge(ours, source: Span, raw: str, mentions: list[tuple[int, str]]) -> bool
         before = _NAME_BEFORE_WHO.search(raw[max(0, source.start - 80) : source.start])
         if before is not None:
             return same_person(ours.name, _name_words(before.group(1)))
-    if ours.kind in ("group", "anonymous") and _bare(ours.name) == _bare(text):
-        return True  # "Aides say" is our group "aides": the same words, capitalized where a sentence opens
+    if ours.kind in ("group", "anonymous") and _bare(ours.name) in (
+        _bare(text),
+        _bare(_CUT.split(f" {text} ", maxsplit=1)[0]),
+    ):
+        # "Aides say" is our group "aides": the same words, capitalized where a sentence opens; so is
+        # "Attorneys for Voss" our "attorneys": the group before its modifier.
+        return True
     gold_words = _name_words(text)
     if gold_words and not _is_description(text):
         named = gold_name(source.text)

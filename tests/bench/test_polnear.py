@@ -370,3 +370,11 @@ def test_a_relative_who_is_judged_as_the_name_it_follows():
     assert not _judge(_person("Ohio"), text, "who")
     text = 'A reporter asked a voter who called the plan "a disaster" on Monday.'
     assert not _judge(_person("Dana Cole"), text, "who")
+
+
+def test_a_group_named_by_the_source_s_words_before_its_modifier_is_right():
+    text = '"It is over," Republicans on Capitol Hill said. "We appeal," Attorneys for Voss said.'
+    assert _judge(_person("republicans", "group"), text, "Republicans on Capitol Hill")
+    assert _judge(_person("attorneys", "group"), text, "Attorneys for Voss")
+    # Not a person of the name the modifier gives, nor another group.
+    assert not _judge(_person("lawyers", "group"), text, "Attorneys for Voss")
