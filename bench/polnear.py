@@ -46,7 +46,9 @@ content holds a quotation mark. How they are judged:
   she: the plural of a name the article writes bare, or a word it capitalizes only opening a sentence).
   The pronoun stands for the latest candidate before it that opens a clause (at a sentence or paragraph
   start, after a comma, colon, dash or conjunction, or right after a cue verb as in "said Ann Cole," with
-  its titles and role words passed over; a possessive does not), else the latest candidate at all. For
+  its titles and role words passed over; a possessive does not; after "after", "before", "as" or "since"
+  only with a verb after it, not "went after Ann Cole, calling her"; the person asked a question, "asked
+  Ann Cole whether", is one too, though no gender vote), else the latest candidate at all. For
   ``he`` and ``she`` a candidate counts only when the article does not give it the other gender: a courtesy
   title or gendered word right before the name or its first names and initials (Mr., Ms., Mrs., "spokeswoman
   Ann Cole", not "a spokeswoman for Cole"; not in a headline, where every word is capitalized) decides, else
@@ -492,11 +494,18 @@ _RUN_BEFORE = re.compile(
     r"(?:(?:[A-Z][\w\u2019'-]*|[A-Z][a-z]{0,3}\.|[A-Z]\.|de|van|von|del|la|le|da|bin|al)[ \u00a0])+$"
 )
 _CLAUSE_WORDS = wordset("and but while as because when then so although though since after before")
+# Clause words that are prepositions too: a name after them opens a clause only with a verb after it
+# ("after Bush dropped out", not "went after Bush, calling him").
+_PREPOSITIONS_TOO = wordset("after before as since")
+_VERB_NEXT = re.compile(r"[ \u00a0]+[a-z]")
+_ASKED_ABOUT = re.compile(r",?[ \u00a0]+(?:which|what|whether|if|about|why|how|who|when|where)\b")
 
 
-def _is_subject(outside: str, at: int, end: int) -> bool:
+def _is_subject(outside: str, at: int, end: int, asked: bool = True) -> bool:
     """Whether the mention opens a clause: at the start of a paragraph or sentence, or after a comma, a
-    colon, a dash or a conjunction, its first name and titles passed over; a possessive is not."""
+    colon, a dash or a conjunction, its first name and titles passed over; a possessive is not. With
+    ``asked``, the person asked a question is one too ("Hale asked Cole whether ..."), as the one who
+    answers next, though the question's pronouns may be anyone's."""
     if outside[end : end + 2] in ("'s", "\u2019s") or outside[end : end + 1] in ("'", "\u2019"):
         return False
     head = outside[max(0, at - 80) : at]
@@ -510,8 +519,13 @@ def _is_subject(outside: str, at: int, end: int) -> bool:
         words = before.split()
     if not before:
         return True
-    if before[-1] in '.?!,;:\n\u2014\u2013"\u201d' or (bool(words) and words[-1].casefold() in _CLAUSE_WORDS):
+    last = words[-1].casefold() if words else ""
+    if last in _PREPOSITIONS_TOO and not _VERB_NEXT.match(outside, end):
+        return False  # "Trump went after Bush, calling him": no clause, the object of "after"
+    if before[-1] in '.?!,;:\n\u2014\u2013"\u201d' or last in _CLAUSE_WORDS:
         return True
+    if asked and last in ("asked", "asks") and _ASKED_ABOUT.match(outside, end):
+        return True  # "Hale asked Cole whether ...": the one asked answers next
     # "Tennis great Billie Jean King", "Sanders campaign manager Jeff Weaver", "Republican presidential
     # candidate Marco Rubio": a few words describing the name, back to the start of a clause.
     lead = _DESCRIBED.match(before if at > 80 else "\n" + before)
@@ -630,7 +644,9 @@ def _genders(outside: str, found: list[tuple[int, int, str]]) -> dict[str, str]:
             titled.setdefault(last, gender)
         rest = re.split(r"[.?!](?:\s|$)", outside[end : end + 300], maxsplit=1)[0]
         following = rest.split()[:1]
-        if not _is_subject(outside, at, end) or (following and following[0].casefold() in _OWNED):
+        if not _is_subject(outside, at, end, asked=False) or (
+            following and following[0].casefold() in _OWNED
+        ):
             continue  # "attacked Cole, and her aides ...", "Cole spokesman Dan Ross said he": not Cole's
         for word in re.findall(r"[A-Za-z]+", rest):
             if word in surnames:

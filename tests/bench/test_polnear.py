@@ -378,3 +378,33 @@ def test_a_group_named_by_the_source_s_words_before_its_modifier_is_right():
     assert _judge(_person("attorneys", "group"), text, "Attorneys for Voss")
     # Not a person of the name the modifier gives, nor another group.
     assert not _judge(_person("lawyers", "group"), text, "Attorneys for Voss")
+
+
+# -- 6. who a pronoun is judged to stand for ---------------------------------------------------------------
+
+
+def test_a_name_after_a_preposition_that_opens_clauses_too_is_a_subject_only_with_its_verb():
+    text = (
+        "Omar Vance spoke in Ohio.\n\n"
+        "Later Vance went after Lee Hale, calling him a fraud.\n\n"
+        '"He is done," he said.\n\n'
+        "After Hale dropped out, the race changed."
+    )
+    at = text.index("Hale, calling")
+    assert not polnear._is_subject(text, at, at + len("Hale"))
+    at = text.index("Hale dropped")
+    assert polnear._is_subject(text, at, at + len("Hale"))
+    mentions = polnear.source_name_mentions(text, [_gold(text, "Omar Vance"), _gold(text, "Lee Hale")])
+    assert polnear.antecedent(mentions, "he", text.index("he said")) == "Omar Vance"
+
+
+def test_the_person_asked_a_question_answers_next_but_gets_no_vote_from_the_question():
+    text = (
+        "Omar Vance hosted the forum.\n\n"
+        "Vance asked Lena Hale whether Tom Reyes had hurt him.\n\n"
+        '"Not at all," she said.'
+    )
+    mentions = polnear.source_name_mentions(text, [_gold(text, "Omar Vance"), _gold(text, "Lena Hale")])
+    assert polnear.antecedent(mentions, "she", text.index("she said")) == "Lena Hale"
+    # The "him" of the question is no vote that makes her a man.
+    assert {name: gender for _, name, gender, _ in mentions}["Lena Hale"] is None
