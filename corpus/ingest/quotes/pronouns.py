@@ -666,6 +666,7 @@ def _opens_clause(masked: str, at: int) -> bool:
     if at > 60 and words:
         words = words[1:]  # the first word may be cut
     words.reverse()
+    passed = 0  # words that describe nothing of their own: "of" inside a title, a focus adverb
     for n, word in enumerate(words):
         if word[-1] in _CLAUSE_MARKS:
             if word[-1] == ",":
@@ -674,12 +675,13 @@ def _opens_clause(masked: str, at: int) -> bool:
                 comma_end = at - len(head) + head.rfind(word) + len(word) + 1
                 return _apposed_subject(masked, comma_end) is not False
             return True
-        if n >= 4:
+        if n - passed >= 4:
             return False
         low = word.casefold()
         if low in _CLAUSE_OPENERS:
             return True
         if low in _FOCUS_ADVERBS:
+            passed += 1
             continue  # "And even Ann Cole tried", "but only Cole voted": the adverb leaves the clause open
         if (
             low == "of"
@@ -687,7 +689,8 @@ def _opens_clause(masked: str, at: int) -> bool:
             and (_is_title_word(words[n + 1]) or words[n + 1] in TITLE_WORDS)
         ):
             # "Secretary of State Ann Cole", "Director of National Intelligence Ann Cole", and as the
-            # title is often written, "former secretary of State Ann Cole"
+            # title is often written, "Former U.S. secretary of State Ann Cole"
+            passed += 1
             continue
         if low in _POSTPOSED_CUES and low != "told":
             # '"...," said Sen. Ann Cole', '..., said campaign spokeswoman Ann Cole': the subject after
@@ -695,14 +698,15 @@ def _opens_clause(masked: str, at: int) -> bool:
             return n + 1 < len(words) and words[n + 1][-1] in ',"\u201d' + MASK
         if (
             low in _GOVERNING
-            or (low in _NOT_NAME_START and low not in _PARTY_WORDS)  # "if Dana Cole wins"
+            # "if Dana Cole wins", but not "US" ("Former US secretary of state Ann Cole")
+            or (low in _NOT_NAME_START and low not in _PARTY_WORDS and not word.isupper())
             or low in _POSSESSIVES
             or low in _POSTPOSED_CUES
             or low in _OBJECT_VERBS  # "and tell Cole she", "Bivens hopes Cole and others"
             or (low.endswith(("ed", "ing")) and low not in _DESCRIBING and word[0].islower())
         ):
             return False
-    return len(words) < 5
+    return len(words) - passed < 5
 
 
 _POSSESSIVE_FORMS = wordset("his her hers")

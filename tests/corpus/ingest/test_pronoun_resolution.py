@@ -329,6 +329,16 @@ def test_a_gendered_role_word_is_a_vote_the_pronouns_may_outweigh_and_a_courtesy
     assert mentions.gender_of("reyes") == MALE
 
 
+def test_a_title_with_of_and_a_country_in_capitals_still_describes_the_name_at_a_clause_start():
+    text = (
+        "Dana Hale has many famous friends.\n\nFormer US secretary of state Ada Moss, a Hale backer, "
+        "drew fire over her remark."
+    )
+    mentions = mentions_of(text)
+    assert [m.name for m in mentions.mentions] == ["Dana Hale", "Ada Moss"]
+    assert mentions.antecedent("she", text.index("her remark")).name == "Ada Moss"
+
+
 def test_a_name_inside_a_hyphenated_word_is_not_a_subject():
     mentions = mentions_of(
         "Omar Hale won. Ted Moss said there are already 22 anti-Hale members on the committee."
