@@ -748,7 +748,7 @@ class ArticleSpeakers:
                 if entity.kind == "person" and head in entity.description.casefold():
                     return Resolution(key, phrase, 0.7)
             return Resolution(None, phrase, 0.0)
-        if _is_plural(head) and first not in ("a", "an", "one"):
+        if _is_plural(head) and first not in ("a", "an", "one") and not _reads_as_clause(words):
             return self._group(phrase)
         return Resolution(None, phrase, 0.0)
 
@@ -1165,6 +1165,17 @@ def written_as_name(texts: list[str], word: str) -> bool:
 _QUOTE_CLOSED_ON_COMMA = frozenset({',"', ",\u201d", ",'", ",\u2019"})
 _TITLE_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Rev|Del|Prof|Pres)\.$")
 _LOWER_WORD = re.compile(r"\b[a-z]{4,}\b")
+
+
+def _reads_as_clause(words: list[str]) -> bool:
+    """Whether the words before a plural read as a clause rather than a group's name: a participle
+    opening them or a function word inside them ("lamenting what the writers", "the rationale these
+    proven liars")."""
+    first = words[0].casefold()
+    return (first.endswith("ing") and len(first) > 5) or any(w.casefold() in _CLAUSE_WORDS for w in words[1:])
+
+
+_CLAUSE_WORDS = frozenset({"what", "which", "who", "these", "those", "this", "that"})
 
 
 def _names_people(phrase: str) -> bool:

@@ -108,3 +108,11 @@ def test_a_share_of_those_asked_is_a_group_of_the_article():
     assert speaker_of(article, "angry") == ("about four", "group")
     assert speaker_of(article, "not too likely") == ("21 percent", "group")
     assert speaker_of(article, "not at all likely") == ("14 percent", "group")
+
+
+def test_a_clause_read_as_a_subject_is_no_group():
+    article = process(
+        body('Voss has long been lamenting what the writers called "a lost decade" for the town.')
+    )
+    found = quote(article, "a lost decade")
+    assert found is None or found.speaker is None or found.speaker.name != "lamenting what the writers"
