@@ -15,6 +15,7 @@ from ..speakers import (
     ANON_HEADS,
     DATE_AND_NUMBER_WORDS,
     DOC_HEADS,
+    GROUP_NOUNS,
     ROLE_NOUNS,
     ArticleSpeakers,
     Resolution,
@@ -49,6 +50,7 @@ from .lexicon import (
     CUE_VERBS,
     IRREGULAR_PAST,
     PARTIAL_VERBS,
+    PRESENT_BASES,
 )
 from .marks import (
     _ALL_MARKS,
@@ -955,7 +957,9 @@ class QuoteExtractor(ReportedSpeech):
             return _Attribution(self._resolve(agent[0]), agent[1], "passive-agent")
         for v in range(before - 1, max(-1, before - 80), -1):
             tok = tokens[v]
-            if (tok.low in CUE_PAST or tok.low in PARTIAL_VERBS) and not tok.text[0].isupper():
+            if (
+                tok.low in CUE_PAST or tok.low in PARTIAL_VERBS or _present_after_plural(s, tokens, v)
+            ) and not tok.text[0].isupper():
                 if tok.low.endswith("ing") and v and tokens[v - 1].low in _DETERMINERS_BEFORE_NAMES | _OWNERS:
                     continue  # "a screaming man", "his continuing attacks": an adjective, not a cue
                 if tok.low == "called" and v and tokens[v - 1].low == "so":
@@ -1457,6 +1461,23 @@ def _introduces_next(masked: str, pair: Pair, end: int) -> bool:
     return opening > 0 and after[:opening].rstrip().endswith((",", ":"))
 
 
+def _present_after_plural(s: str, tokens: list[Tok], v: int) -> bool:
+    """ "Corporate lobbyists describe it as “...”", "Legal observers note ...": the bare form of a cue
+    right after a plural noun (no owner's) is that subject's present tense."""
+    tok = tokens[v]
+    if v == 0 or tok.low not in PRESENT_BASES or not tok.text.islower():
+        return False
+    subject = tokens[v - 1]
+    # People, not things ("The plans call for “...”"): a group word, or a plural its singular of
+    # which is a role or an unnamed speaker ("lobbyists", "observers").
+    return (
+        subject.kind == "w"
+        and subject.low.endswith("s")
+        and not _possessive(s, subject)
+        and (subject.low in GROUP_NOUNS or subject.low[:-1] in ROLE_NOUNS or subject.low[:-1] in ANON_HEADS)
+    )
+
+
 def _not_a_cue(s: str, tokens: list[Tok], v: int) -> bool:
     """Whether the cue word at ``tokens[v]`` is something else here: a name before a verb ("“...,” Read
     said"), or "read" as an editor's gloss ("(read: ...)") or after a relative pronoun ("a message that
@@ -1652,6 +1673,22 @@ def _passive_agent(s: str, tokens: list[Tok], at: int) -> tuple[str, str] | None
         # `“extreme carelessness” - as described by Ann Cole -`
         agent = _agent(s, tokens, after + 3)
         return (agent, s[tokens[after + 1].start : tokens[after + 2].end]) if agent else None
+    for n in range(after + 1, min(len(tokens) - 2, after + 16)):
+        if tokens[n].kind == "q" or tokens[n].text in ".;:":
+            break
+        if (
+            tokens[n].low == "as"
+            and tokens[n + 1].low in _PASSIVE_VERBS
+            and tokens[n + 2].low == "by"
+            and (
+                tokens[n - 1].text == ","
+                or any(d in s[tokens[n - 1].end : tokens[n].start] for d in "-" + _DASHES)
+            )
+        ):
+            # `being “extreme careless” in the handling of records - as described by Ann Cole`: an
+            # aside later in the clause names whose words they are.
+            agent = _agent(s, tokens, n + 3)
+            return (agent, s[tokens[n + 1].start : tokens[n + 2].end]) if agent else None
     verb = after
     while verb < len(tokens) and verb - after < 2 and tokens[verb].low in _PASSIVE_AUXILIARIES:
         verb += 1

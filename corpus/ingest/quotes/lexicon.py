@@ -114,6 +114,12 @@ PARTIAL_VERBS = (
     frozenset(form for base in _PARTIAL_BASES.split() for form in _inflect(base) if form != base)
     | wordset("urge call labelled labelling")
 ) - wordset("promising demanding welcoming credits brands labels")  # adjectives and nouns as often
+# The bare forms of both, a present after a plural subject ("lobbyists describe it as “...”").
+PRESENT_BASES = (
+    (frozenset(_CUE_BASES.split()) | frozenset(_PARTIAL_BASES.split()) | frozenset(_IRREGULAR))
+    - _NOT_CUES
+    - wordset("start begin think put read")
+)
 # Irregular pasts and past participles of verbs a person acts with ("Lee thought", "Lee has made").
 IRREGULAR_PAST = wordset(
     """

@@ -207,3 +207,26 @@ def test_a_name_right_before_a_participle_is_its_own_subject():
         "great meeting.": ("partial", "Dana Cole"),
         "a true friend": ("partial", "Lena Park"),
     }
+
+
+def test_an_aside_later_in_the_clause_names_the_agent_of_a_described_fragment():
+    found = speakers(
+        body(
+            'Dana Cole has been accused of being "extremely careless" in the handling of records '
+            "- as described by Judge Omar Hale - and of hiding them.",
+        )
+    )
+    assert found == {"extremely careless": ("partial", "Omar Hale")}
+
+
+def test_the_bare_form_of_a_cue_after_a_plural_of_people_is_its_present():
+    found = speakers(
+        body(
+            'Legal observers note the city would not truly "close" the old prison.',
+            'Critics describe the plan as "a different cup of tea" from the last one.',
+            'His comments praise the "new spirit" of the town.',
+        )
+    )
+    assert found["close"][1] is not None and "observers" in found["close"][1].casefold()
+    assert found["a different cup"][1] is not None and "critics" in found["a different cup"][1].casefold()
+    assert "new spirit" not in found
