@@ -1010,6 +1010,10 @@ class QuoteExtractor(ReportedSpeech):
             return None  # ("We've seen this sort of "cover-up"": the writer, not a person named "We've")
         end = s.find(phrase, before[0].start) + len(phrase)
         rest = [t for t in before if t.start >= end]
+        if rest and rest[0].low in _DOCUMENTS and rest[0].text.islower() and phrase[:1].isupper():
+            # "A 2014 House Intelligence Committee report found", "A Quinnipiac poll found": the document
+            # the capitalized run names the author of is the subject.
+            phrase, rest = s[s.find(phrase, before[0].start) : rest[0].end], rest[1:]
         rest = skip_aside(rest)
         if rest and rest[0].text == ",":
             # "Coan, Santilli's attorney, argues that ...": the verb after the appositive; "Trump, who has

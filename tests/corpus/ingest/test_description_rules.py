@@ -116,3 +116,14 @@ def test_a_clause_read_as_a_subject_is_no_group():
     )
     found = quote(article, "a lost decade")
     assert found is None or found.speaker is None or found.speaker.name != "lamenting what the writers"
+
+
+def test_a_poll_or_report_named_for_its_author_is_the_subject_that_found_the_words():
+    article = process(
+        body(
+            'A 2014 Harbor Oversight Committee report found "no evidence of any order to stand down at the pier."',
+            'A Millbrook University poll found that voters "strongly oppose the plan for the riverfront."',
+        )
+    )
+    assert speaker_of(article, "no evidence") == ("Harbor Oversight Committee", "organization")
+    assert speaker_of(article, "strongly oppose") == ("Millbrook University", "organization")
