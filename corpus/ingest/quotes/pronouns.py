@@ -121,8 +121,16 @@ _POSTPOSED_CUES = wordset(
     "said says added adds asked asks told wrote writes explained noted continued recalled"
 )
 # "Trump says", "Trump has also", "Cruz openly admitted": a lone name followed by a verb-like word.
-_LONE_SUBJECT = re.compile(
-    r" (?:[a-z]+ly )?(?:[a-z]+ed|said|says|told|tells|adds|has|had|is|was|will|would|also|then|did|does|can|could|wants|thinks)\b"
+_LONE_VERBS = (
+    r"[a-z]+ed|said|says|told|tells|adds|has|had|is|was|will|would|also|then|did|does|can|could|wants|thinks"
+)
+_LONE_SUBJECT = re.compile(rf" (?:[a-z]+ly )?(?:{_LONE_VERBS})\b")
+# The verb after the subject of a clause that "after", "as", "once" ... open: those ``_LONE_SUBJECT``
+# reads, and the irregular past forms such a clause often takes ("after Ann Cole lost the vote").
+_CLAUSE_VERB = re.compile(
+    rf" (?:[a-z]+ly )?(?:{_LONE_VERBS}|lost|won|took|made|went|came|got|gave|left|ran|spoke|wrote|met|began"
+    r"|became|held|sent|spent|felt|kept|brought|thought|fought|saw|knew|stood|led|fell|broke|chose|rose"
+    r"|shook|struck|threw|paid|heard|built)\b"
 )
 
 
@@ -607,7 +615,7 @@ def _is_subject(masked: str, at: int, end: int, previous_word: str, titled: bool
         return word != "told" and head[-1:] in ',"\u201d' + MASK and after in ("", ",", ".", MASK)
     if word in _VERB_OPENERS:
         # "after Zoe Cole revealed ...", "as Cole said": a subordinate clause's subject, with its verb.
-        return bool(_LONE_SUBJECT.match(masked, end))
+        return bool(_CLAUSE_VERB.match(masked, end))
     if word in _CLAUSE_OPENERS:
         # "cast himself as a change agent and Clinton as a guardian", "between Cole and Diaz.": a name
         # joined to an object, with no verb of its own.

@@ -339,6 +339,14 @@ def test_a_title_with_of_and_a_country_in_capitals_still_describes_the_name_at_a
     assert mentions.antecedent("she", text.index("her remark")).name == "Ada Moss"
 
 
+def test_a_subordinate_clause_s_subject_with_an_irregular_past_verb_is_a_subject():
+    mentions = mentions_of(
+        "Two weeks after Ann Cole lost her temper on a rope line, the campaign changed. Soon after Ted "
+        "Moss, the staff left."
+    )
+    assert [m.name for m in mentions.mentions] == ["Ann Cole"]
+
+
 def test_a_name_inside_a_hyphenated_word_is_not_a_subject():
     mentions = mentions_of(
         "Omar Hale won. Ted Moss said there are already 22 anti-Hale members on the committee."
