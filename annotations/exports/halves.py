@@ -106,12 +106,13 @@ def write_articles(
 
 @contextlib.contextmanager
 def without_cycle_collection():
-    """The cycle collector off while the lines are made (on again after, if it was on).
+    """The cycle collector off while an export is made (on again after, if it was on).
 
-    The rows, records and lines of an export hold no reference cycles: each chunk's are freed as the
-    next comes. The collector would only walk them, and the hundred thousand objects Django and its
-    imports hold, again and again: about a tenth of the CPU of making the lines. In the child it would
-    also copy every page of the objects the fork shared, to mark them."""
+    The rows, records, documents and lines of an export hold no reference cycles: each chunk's are
+    freed as the next comes. The collector would only walk them, and the hundred thousand objects
+    Django and its imports hold, again and again: about a fifth of the CPU of making JSONL lines or W3C
+    documents. In a child process it would also copy every page of the objects the fork shared, to
+    mark them."""
     was = gc.isenabled()
     gc.disable()
     try:

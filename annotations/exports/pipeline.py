@@ -8,7 +8,7 @@ the bytes written so far at each step, so a zip leaves the server while it is be
 from __future__ import annotations
 
 from collections.abc import Generator, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from types import ModuleType
 
 from django.db import connections, router, transaction
@@ -16,6 +16,7 @@ from django.db import connections, router, transaction
 from corpus.models import Article
 
 from . import claimreview, csv, jsonl, parquet, w3c
+from . import halves as halves_module
 from .bundle import ByteQueue, StreamTarget, Target, ZipTarget
 from .dataset import CHUNK_SIZE
 from .halves import plan as halves_plan
@@ -36,8 +37,21 @@ def export_steps(
 ) -> Generator[int, None, dict]:
     """Write the export into ``target``; yields rows written per chunk, returns the manifest.
 
-    ``halves``: a large JSONL's article lines may be made in two processes (``halves.py``); for a
-    command or a job writing a file, not for a response streamed from a server's worker."""
+    ``halves``: a command or a job writing a file, not a response streamed from a server's worker: a
+    large JSONL's article lines may be made in two processes (``halves.py``), and the cycle collector
+    is off while any export is made (``halves.without_cycle_collection``; it is the whole process's,
+    which a server's worker shares with the other requests it serves)."""
+    with halves_module.without_cycle_collection() if halves else nullcontext():
+        return (
+            yield from _export_steps(
+                fmt=fmt, options=options, target=target, chunk_size=chunk_size, halves=halves
+            )
+        )
+
+
+def _export_steps(
+    *, fmt: str, options: ExportOptions, target: Target, chunk_size: int, halves: bool
+) -> Generator[int, None, dict]:
     module = FORMATS[fmt]
     selection = Selection(options)
     counts: dict[str, int] = {}
