@@ -717,6 +717,9 @@ class ArticleSpeakers:
     def _unnamed(self, phrase: str, words: list[str], relative: str) -> Resolution:
         head = _strip_possessive(words[-1]).casefold()
         first = words[0].casefold()
+        if head in _OUTLET_KINDS and 1 < len(words) <= 4 and all(is_capitalized(w) for w in words[:-1]):
+            # "Time magazine", "the Harbor Ledger newspaper": the outlet named before its kind.
+            return self.organization(" ".join(words), phrase)
         anonymous_marked = any(marker in relative for marker in _ANONYMITY)
         if head in DOC_HEADS:
             key = self._documents.get(head)
@@ -1165,6 +1168,9 @@ def written_as_name(texts: list[str], word: str) -> bool:
 _QUOTE_CLOSED_ON_COMMA = frozenset({',"', ",\u201d", ",'", ",\u2019"})
 _TITLE_BEFORE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Rev|Del|Prof|Pres)\.$")
 _LOWER_WORD = re.compile(r"\b[a-z]{4,}\b")
+
+
+_OUTLET_KINDS = frozenset({"magazine", "newspaper", "tabloid", "website", "weekly", "blog"})
 
 
 def _reads_as_clause(words: list[str]) -> bool:

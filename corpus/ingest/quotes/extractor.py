@@ -98,6 +98,8 @@ _ARTICLES = wordset("the a an one")
 # What a named author publishes ("a Voss campaign ad"); without an author, "the ad" is left to the
 # description rules, "the report" to the document rules.
 _DOCUMENTS = DOC_HEADS | wordset("ad ads poll website video")
+# Nouns for a gathering of people ("a group of artists", "a coalition of unions").
+_GATHERINGS = wordset("group coalition crowd handful number delegation team")
 _DOCUMENT_MODIFIERS = wordset("new fresh latest recent early earlier first second last national joint")
 _POSSESSIVE = re.compile("['\u2019]s?$")
 _CONTRACTED = re.compile("(?:i|we|you|they|he|she|it)['\u2019][a-z]+$", re.IGNORECASE)
@@ -1189,6 +1191,10 @@ class QuoteExtractor(ReportedSpeech):
             owner = self._resolve_document_owner(phrase.strip())
             if owner is not None:
                 return owner
+        if len(words) > 3 and words[0] in _ARTICLES and words[1] in _GATHERINGS and words[2] == "of":
+            # "A group of 67 artists, writers and actors": a group of this article, never a person named
+            # in the words after "of".
+            return self.speakers.describe("group", phrase[0].lower() + phrase[1:], phrase)
         if len(words) > 2 and words[0] in QUANTITIES and words[1] == "of":
             # "Dozens of nurses": an unnamed group of this article, whatever the words after "of".
             return self.speakers.describe(words[-1].strip(".,"), phrase[0].lower() + phrase[1:], phrase)

@@ -127,3 +127,19 @@ def test_a_poll_or_report_named_for_its_author_is_the_subject_that_found_the_wor
     )
     assert speaker_of(article, "no evidence") == ("Harbor Oversight Committee", "organization")
     assert speaker_of(article, "strongly oppose") == ("Millbrook University", "organization")
+
+
+def test_an_outlet_named_before_its_kind_is_an_organization():
+    article = process(body('"The train has already left the station," wrote Harbor magazine on Friday.'))
+    assert speaker_of(article, "The train") == ("Harbor magazine", "organization")
+
+
+def test_a_group_of_people_opening_a_sentence_is_a_group_not_a_person_in_it():
+    article = process(
+        body(
+            "A group of 67 Latin American artists, writers and actors this week published an open letter "
+            'and called on people to "remember the campaigns against other groups."'
+        )
+    )
+    speaker = speaker_of(article, "remember the campaigns")
+    assert speaker is not None and speaker[1] == "group" and speaker[0].startswith("a group of")
