@@ -820,10 +820,11 @@ class QuoteExtractor(ReportedSpeech):
             (attr is None or attr.resolution.key is None)
             and p.role != "title"
             and len(words) > 3
-            and not masked[start : pair.open].strip()
+            and masked[start : pair.open].strip().casefold() in _GOING_ON
         ):
             # `"We lost," Lee said. "They had more money than we did" and a better map.`: more than a
-            # phrase opening its sentence goes on from the quote attributed in the sentence before.
+            # phrase opening its sentence goes on from the quote attributed in the sentence before, after
+            # a conjunction too (`... Lee said. But "the map was against us."`).
             spoken = self._quoted_just_before(p, pair.open)
             if spoken is not None:
                 self.found.append(found)
@@ -1642,6 +1643,10 @@ def _used_as_a_name(before: str) -> bool:
 
 _DETERMINERS_BEFORE_NAMES = wordset("the a an")
 _OWNERS = wordset("his her their its our my your")
+
+
+# What may open a sentence before a quotation that goes on from the one attributed before it.
+_GOING_ON = frozenset({"", "but", "and", "yet", "so"})
 
 
 def _agrees(name: str, pronoun: str) -> bool:

@@ -133,6 +133,22 @@ def test_a_fragment_opening_its_sentence_goes_on_from_the_quote_attributed_befor
     )
 
 
+def test_a_fragment_after_a_conjunction_opening_its_sentence_goes_on_from_the_quote_before_it():
+    article = process(
+        body(
+            '"It is not do or die," Omar Park said outside the hall. But "the party is stronger with an '
+            'endorsement from its leader."',
+        )
+    )
+    assert said(article, "the party is stronger") == "Omar Park"
+    article = process(
+        body(
+            'Dana Cole spoke first. "We lost the vote," she said. And "the board had more money than we did."',
+        )
+    )
+    assert said(article, "the board had more money") == "Dana Cole"
+
+
 def test_a_fragment_after_a_sentence_of_narration_or_a_short_phrase_does_not_go_on_from_a_quote():
     article = process(
         body(
