@@ -967,6 +967,8 @@ class QuoteExtractor(ReportedSpeech):
                     continue  # "a screaming man", "his continuing attacks": an adjective, not a cue
                 if tok.low == "called" and v and tokens[v - 1].low == "so":
                     continue  # "the so called "plan"": so-called, written apart
+                if tok.low in ("call", "urge") and _noun_after_article(tokens, v):
+                    continue  # "a wake-up call for ...", "his urge to ...": a noun, not a cue
                 if tok.low.endswith("ing"):
                     phrase = (
                         with_subject(s, tokens[:v])
@@ -1470,6 +1472,15 @@ def _introduces_next(masked: str, pair: Pair, end: int) -> bool:
     after = masked[pair.close + 1 : min(end, pair.close + 160)]
     opening = min((at for at in (after.find(m) for m in _DOUBLE_MARKS) if at >= 0), default=-1)
     return opening > 0 and after[:opening].rstrip().endswith((",", ":"))
+
+
+def _noun_after_article(tokens: list[Tok], v: int) -> bool:
+    """Whether ``tokens[v]`` follows an article or an owner, right after it or after one modifier that
+    is no plural subject ("a call", "a wake-up call", not "the towns call")."""
+    leads = _DETERMINERS_BEFORE_NAMES | _OWNERS
+    if v and tokens[v - 1].low in leads:
+        return True
+    return v > 1 and tokens[v - 2].low in leads and not tokens[v - 1].low.endswith("s")
 
 
 def _present_after_plural(s: str, tokens: list[Tok], v: int) -> bool:

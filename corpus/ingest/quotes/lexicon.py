@@ -58,7 +58,7 @@ _CUE_BASES = """
     wonder tout brag cheer beg implore summarize summarise clarify elaborate inform advise disclose reveal
     preach rail begin start explain counsel caution concur object protest fume seethe snarl sneer taunt tease
     greet chirp text email message write blog reason surmise speculate estimate acknowledge recite
-    urge press react beam confess mention intone gripe remember imagine
+    urge press react beam confess mention intone gripe remember imagine exhort
     """
 _FORMS = [(b, _inflect(b)) for b in _CUE_BASES.split() if b not in _IRREGULAR] + [
     (base, set(forms.split()) | {base, base + "s"}) for base, forms in _IRREGULAR.items()

@@ -232,6 +232,10 @@ def _appositive_subject(s: str, tokens: list[Tok], comma: int) -> str:
     k, inner = _segment_before(tokens, comma)
     if k <= 0:
         return ""
+    if k >= 3 and tokens[k - 1].text.isdigit() and tokens[k - 2].text == "," and _is_cap(tokens[k - 3]):
+        # "Ramil Carr, 31, a freelance photographer, said": the name before the age and the appositive.
+        j = _name_start(tokens, k - 3)
+        return s[tokens[_premodifier_start(tokens, j)].start : tokens[k - 3].end]
     if _parenthetical(inner):
         # "Lee, during a forum in Akron, Ohio, said", "Kirby, 41, of Hamden, Conn., said", "Hale,
         # meanwhile, who leads the union, said", "The lawmaker, who represents ..., said": the subject
@@ -541,11 +545,31 @@ def subject_after(s: str, tokens: list[Tok]) -> str:
                 end = n - 1
                 break
             if tok.text == "," and not (n + 1 < len(tokens) and tokens[n + 1].low in ("a", "an", "the")):
+                named = _name_in_commas(tokens, n) if not _is_cap(tokens[n - 1]) else None
+                if named is not None:
+                    # "said the mayor's chief of staff, Lena Park", "exhorted Voss's introducer,
+                    # actress Lena Park": the name after the description says who it is.
+                    return s[tokens[named[0]].start : tokens[named[1]].end]
                 end = n - 1
                 break
     while end > 0 and tokens[end].kind != "w":
         end -= 1
     return s[tokens[0].start : tokens[end].end]
+
+
+def _name_in_commas(tokens: list[Tok], comma: int) -> tuple[int, int] | None:
+    """The first and last index of a full name (two to four capitalized words, a role word before it
+    allowed) right after the comma at ``comma`` and ending the tokens or closed by a comma; None."""
+    first = comma + 1
+    m = first
+    while m < len(tokens) and m - first < 2 and tokens[m].low in ROLE_NOUNS and tokens[m].text.islower():
+        m += 1
+    k = m
+    while k < len(tokens) and k - m < 4 and tokens[k].kind == "w" and _is_cap(tokens[k]):
+        k += 1
+    if k - m < 2 or (k < len(tokens) and tokens[k].text not in ",."):
+        return None
+    return first, k - 1
 
 
 def with_subject(s: str, tokens: list[Tok]) -> str:

@@ -230,3 +230,41 @@ def test_the_bare_form_of_a_cue_after_a_plural_of_people_is_its_present():
     assert found["close"][1] is not None and "observers" in found["close"][1].casefold()
     assert found["a different cup"][1] is not None and "critics" in found["a different cup"][1].casefold()
     assert "new spirit" not in found
+
+
+def test_a_name_in_commas_after_a_description_after_the_verb_is_the_speaker():
+    found = speakers(
+        body(
+            '"It is about time we had a woman running this town," exhorted Voss\'s introducer, actress Lena Park.',
+            '"We will be back next year with more," said the mayor\'s chief of staff, Omar Hale, on Monday.',
+            '"Nobody asked us about the plan," said a spokesman for the council.',
+        )
+    )
+    assert found == {
+        "It is about": ("direct", "Lena Park"),
+        "We will be": ("direct", "Omar Hale"),
+        "Nobody asked us": ("direct", found["Nobody asked us"][1]),
+    }
+    assert found["Nobody asked us"][1] is not None and "spokesman" in found["Nobody asked us"][1]
+
+
+def test_a_name_before_an_age_and_an_appositive_is_the_subject():
+    found = speakers(
+        body(
+            "Dana Cole, 31, a Dayton freelance photographer, said the convention was the "
+            '"perfect opportunity" to speak up.',
+        )
+    )
+    assert found == {"perfect opportunity": ("partial", "Dana Cole")}
+
+
+def test_call_after_an_article_is_a_noun_not_a_cue():
+    found = speakers(
+        body(
+            'Citing last week\'s attack as a wake-up call for the town and its "reveries about safety," '
+            "Omar Hale urged the council to act.",
+            'Voters in the towns call the plan "a total mess" for the valley.',
+        )
+    )
+    assert found["reveries about safety,"] == ("partial", "Omar Hale")
+    assert found["a total mess"][1] is not None
