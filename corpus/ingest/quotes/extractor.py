@@ -125,6 +125,7 @@ class QuoteExtractor(ReportedSpeech):
         self._unread: list[tuple[int, str]] = []  # masked paragraphs not yet read for people
         self._masked: tuple[int, str] = (0, "")  # the paragraph being read, its quotes masked
         self._noted: list[tuple[int, int]] = []  # (offset, speaker key) of every attributed quote
+        self._aside: tuple[list[Tok] | None, tuple[str, str] | None] = (None, None)  # (sentence, its aside)
 
     def run(self) -> list[Found]:
         content = [p for p in self.paragraphs if p.role not in _SKIP_ROLES]
@@ -779,7 +780,10 @@ class QuoteExtractor(ReportedSpeech):
         if attr is None and p.role != "title":
             # "As Dana Moss puts it, Hale is trying to make the council “an offer ...”": the aside names
             # whose words the sentence's quotations are.
-            aside = _put_it_aside(s, indexed[0])
+            # (Read once per sentence: every quote of it finds the same aside.)
+            if self._aside[0] is not indexed[0]:
+                self._aside = (indexed[0], _put_it_aside(s, indexed[0]))
+            aside = self._aside[1]
             if aside is not None:
                 resolution = self._resolve(aside[0])
                 if resolution.key is not None:
@@ -1394,7 +1398,7 @@ class QuoteExtractor(ReportedSpeech):
         at = self._cursor - start
         if not 0 <= at < len(masked):
             return self._cursor
-        opened = max((m.end() for m in _SENTENCE_END.finditer(masked, 0, at)), default=0)
+        opened = _last_sentence_end(masked, at)
         end = _SENTENCE_END.search(masked, at)
         found = _PRONOUN_WORDS[pronoun].search(masked, opened, end.start() if end else len(masked))
         return start + found.start() if found is not None else self._cursor
@@ -1448,6 +1452,26 @@ _DOUBLE_MARKS = '"\u201c\u201d\u201e\u00ab\u00bb'
 _PRONOUN_WORDS = {"he": re.compile(r"\b[Hh]e\b"), "she": re.compile(r"\b[Ss]he\b")}
 # The end of a sentence: a stop, a question or an exclamation mark before a space or the end.
 _SENTENCE_END = re.compile(r"[.?!](?:\s|$)")
+
+
+def _last_sentence_end(text: str, at: int) -> int:
+    """Where the last match of ``_SENTENCE_END`` in ``text[:at]`` ends (0 when none): found back from
+    ``at`` (its matches never overlap, so the last is the one of the last mark followed by a blank or by
+    ``at``), not by reading the paragraph from its start for each quote of it."""
+    opened = 0
+    for mark in ".?!":
+        n = text.rfind(mark, opened, at)
+        while n >= 0:
+            if n + 1 == at:
+                opened = at
+                break
+            if text[n + 1].isspace():
+                opened = max(opened, n + 2)
+                break
+            n = text.rfind(mark, opened, n)
+    return opened
+
+
 # Nouns for what someone said, whose content a quotation may give ("Cole's claim that ...").
 _SPEECH_NOUNS = wordset(
     """

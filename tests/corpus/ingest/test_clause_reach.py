@@ -1,5 +1,6 @@
-"""A partial quote's acting subject is read back from the quote over a bounded stretch of its clause, so
-that a "sentence" of a hundred thousand quotes is read in linear time (see test_hostile_input)."""
+"""Each quote's attribution reads a bounded stretch of text around it (its clause back from it, the aside
+of its sentence once per sentence, the sentence of its pronoun), so that a paragraph or a "sentence" of
+thousands of quotes is read in linear time (see test_hostile_input)."""
 
 from __future__ import annotations
 
@@ -25,3 +26,15 @@ def test_subject_beyond_reach_is_not_read():
     quote = _fragment(_CLAUSE_REACH + 20)
     assert quote.kind == "partial"
     assert quote.speaker is None
+
+
+def test_twenty_thousand_attributed_quotes_in_one_paragraph():
+    # Each "he" is looked for from the start of its own sentence, not of the paragraph.
+    article = process("Headline here\n" + '"We will win this one," he said. ' * 20_000)
+    assert len([q for q in article.quotes if q.kind == "direct"]) == 20_000
+
+
+def test_twenty_thousand_quoted_fragments_in_one_sentence():
+    # An aside ("as Dana Moss put it") is looked for once per sentence, not once per quote in it.
+    article = process("Headline here\n" + '"a," ' * 20_000 + "he said.")
+    assert all(article.text[q.start : q.end] for q in article.quotes)
