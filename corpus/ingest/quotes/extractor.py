@@ -564,7 +564,10 @@ class QuoteExtractor(ReportedSpeech):
             # `Gerber calls Vale "a chameleon": “...”`: the colon right after the earlier quote.
             return self._sentence_introduces(s, whole) if colon and last_quote >= 0 else None
         earlier = whole[: len(whole) - len(tokens)]
-        attr = self._cue_before_quote(s, tokens, used, earlier)
+        # "But polls did predict the caucus - HuffPollster: “...”": a name the colon follows names the
+        # source before any cue further back.
+        attr = self._colon_name(s, masked, tokens) if colon and last_quote < 0 else None
+        attr = attr or self._cue_before_quote(s, tokens, used, earlier)
         if attr is None and (comma or colon) and last_quote < 0:
             # "Lee said on Twitter on Monday, in reference to her son, “...”": the cue further back.
             far = _far_cue(tokens)
@@ -713,7 +716,7 @@ class QuoteExtractor(ReportedSpeech):
                 tokens
             )  # "Lee shot back, “...”", not "goes on recess"
             if (
-                (tok.low in CUE_VERBS or phrasal)
+                (tok.low in CUE_VERBS or phrasal or _after_modal(tokens, v))
                 and (v == 0 or not tok.text[0].isupper())
                 and not _not_a_cue(s, tokens, v)
             ):
@@ -736,9 +739,11 @@ class QuoteExtractor(ReportedSpeech):
                     if not phrase:
                         phrase = sentence_subject(s, own or earlier + tokens[:v]) if v or earlier else ""
                 else:
+                    # ("a spokesman could only quip": the subject before the modal.)
+                    cut = v if tok.low in CUE_VERBS or phrasal else _modal_before(tokens, v)
                     phrase = _named_before_who(s, tokens, v)
-                    if not phrase and any(t.kind == "w" and t.low not in _CONNECTIVES for t in tokens[:v]):
-                        phrase = subject_before(s, tokens[:v])
+                    if not phrase and any(t.kind == "w" and t.low not in _CONNECTIVES for t in tokens[:cut]):
+                        phrase = subject_before(s, tokens[:cut])
                     if not phrase and (v == 0 or tokens[v - 1].text == ","):
                         # "Said Lee, “...”", "But, said Lee, “...”", "In other words, explained Lee:
                         # “...”": the subject after the verb.
@@ -1135,6 +1140,13 @@ class QuoteExtractor(ReportedSpeech):
             return None
         start, end = split_sentences(s)[-1]
         tokens = self._tokens(s, start, end)
+        words = tokens[:-1] if tokens and tokens[-1].text == ":" else tokens
+        if words and (words[-1].low in CUE_VERBS or _after_modal(words, len(words) - 1)):
+            # "..., and River News responded:", "... that a spokesman for Voss could only quip:": the
+            # subject of the verb that ends the sentence, not the sentence's first subject.
+            attr = self._cue_before_quote(s, words, set(), [])
+            if attr is not None and attr.resolution.key is not None:
+                return _Attribution(attr.resolution, attr.cue, "colon-introduction")
         phrase = sentence_subject(s, tokens)
         if not phrase:
             return None
@@ -1496,6 +1508,25 @@ def _introduces_next(masked: str, pair: Pair, end: int) -> bool:
     after = masked[pair.close + 1 : min(end, pair.close + 160)]
     opening = min((at for at in (after.find(m) for m in _DOUBLE_MARKS) if at >= 0), default=-1)
     return opening > 0 and after[:opening].rstrip().endswith((",", ":"))
+
+
+def _after_modal(tokens: list[Tok], v: int) -> bool:
+    """ "could only quip", "would later say": the bare form of a cue after a modal (adverbs between)."""
+    return _modal_before(tokens, v) >= 0
+
+
+def _modal_before(tokens: list[Tok], v: int) -> int:
+    """The index of the modal before the bare cue at ``tokens[v]``, or -1."""
+    if tokens[v].low not in PRESENT_BASES or not tokens[v].text.islower():
+        return -1
+    m = v - 1
+    while m >= 0 and m > v - 4:
+        if tokens[m].low in _MODALS:
+            return m
+        if not (tokens[m].low.endswith("ly") or tokens[m].low in _AUX_ADV):
+            return -1
+        m -= 1
+    return -1
 
 
 def _noun_after_article(tokens: list[Tok], v: int) -> bool:

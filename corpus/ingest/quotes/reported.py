@@ -176,6 +176,8 @@ class ReportedSpeech:
                 return None
             if any(t.low in ("that", "which") for t in tokens[comma + 1 : v]):
                 return None  # "..., a charge that party leaders denied": the verb is a relative clause's
+            if tokens[comma + 1].low in ("and", "but", "or"):
+                return None  # "The Post ran the claims, and River News responded": a clause of its own
             phrase = _strip_trailing_adverbials(s, tokens[comma + 1 : v])
         if not phrase:
             return None

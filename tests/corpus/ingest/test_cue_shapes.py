@@ -268,3 +268,24 @@ def test_call_after_an_article_is_a_noun_not_a_cue():
     )
     assert found["reveries about safety,"] == ("partial", "Omar Hale")
     assert found["a total mess"][1] is not None
+
+
+def test_a_colon_introduction_is_from_the_subject_of_the_verb_that_ends_it():
+    article = process(
+        body(
+            "The Harbor Post ran the claims in May, and River News responded:",
+            '"If there are people who believe this, they are wrong about the town."',
+            "The schedule was so odd that a spokesman for Ada Voss could only quip:",
+            '"I guess the holiday was booked by someone else this year."',
+            'But polls did predict the council race - Harbor Pollster: "Most pollsters fared better this time."',
+        )
+    )
+    assert quotes_of(article, "Most").speaker.name == "Harbor Pollster"
+    quotes = {article.text[q.start : q.end].split()[0]: q for q in article.quotes}
+    assert quotes["If"].speaker is not None and quotes["If"].speaker.name == "River News"
+    assert quotes["I"].speaker is not None and "spokesman" in quotes["I"].speaker.name
+    assert [q.kind for q in article.quotes] == ["direct", "direct", "direct"]
+
+
+def quotes_of(article, first_word: str):
+    return next(q for q in article.quotes if article.text[q.start : q.end].split()[0] == first_word)
