@@ -46,9 +46,10 @@ content holds a quotation mark. How they are judged:
   she: the plural of a name the article writes bare, or a word it capitalizes only opening a sentence).
   The pronoun stands for the latest candidate before it that opens a clause (at a sentence or paragraph
   start, after a comma, colon, dash or conjunction, or right after a cue verb as in "said Ann Cole," with
-  its titles and role words passed over; a possessive does not; after "after", "before", "as" or "since"
-  only with a verb after it, not "went after Ann Cole, calling her"; the person asked a question, "asked
-  Ann Cole whether", is one too, though no gender vote), else the latest candidate at all. For
+  its titles and role words passed over; a possessive does not, but at the very start of a paragraph,
+  "Ann Cole's lawsuit demands ..."; after "after", "before", "as" or "since" only with a verb after it,
+  not "went after Ann Cole, calling her"; the person asked a question, "asked Ann Cole whether", is one
+  too, though no gender vote), else the latest candidate at all. For
   ``he`` and ``she`` a candidate counts only when the article does not give it the other gender: a courtesy
   title or gendered word right before the name or its first names and initials (Mr., Ms., Mrs., "spokeswoman
   Ann Cole", not "a spokeswoman for Cole"; not in a headline, where every word is capitalized) decides, else
@@ -503,12 +504,18 @@ _ASKED_ABOUT = re.compile(r",?[ \u00a0]+(?:which|what|whether|if|about|why|how|w
 
 def _is_subject(outside: str, at: int, end: int, asked: bool = True) -> bool:
     """Whether the mention opens a clause: at the start of a paragraph or sentence, or after a comma, a
-    colon, a dash or a conjunction, its first name and titles passed over; a possessive is not. With
+    colon, a dash or a conjunction, its first name and titles passed over; a possessive is not, but at
+    the very start of a paragraph, where what the person owns is what the paragraph is about. With
     ``asked``, the person asked a question is one too ("Hale asked Cole whether ..."), as the one who
     answers next, though the question's pronouns may be anyone's."""
-    if outside[end : end + 2] in ("'s", "\u2019s") or outside[end : end + 1] in ("'", "\u2019"):
-        return False
+    possessive = outside[end : end + 2] in ("'s", "\u2019s") or outside[end : end + 1] in ("'", "\u2019")
     head = outside[max(0, at - 80) : at]
+    if possessive:
+        # "Podliska's lawsuit demands his reinstatement. He also seeks ...": the owner of what opens a
+        # paragraph is what it goes on about; an owner inside a sentence is not.
+        run = _RUN_BEFORE.search(head)
+        opening = (head[: run.start()] if run else head).rstrip(" \u00a0")
+        return not opening or opening[-1] == "\n"
     run = _RUN_BEFORE.search(head)
     before = (head[: run.start()] if run else head).rstrip(" \u00a0")
     words = before.split()

@@ -408,3 +408,17 @@ def test_the_person_asked_a_question_answers_next_but_gets_no_vote_from_the_ques
     assert polnear.antecedent(mentions, "she", text.index("she said")) == "Lena Hale"
     # The "him" of the question is no vote that makes her a man.
     assert {name: gender for _, name, gender, _ in mentions}["Lena Hale"] is None
+
+
+def test_a_possessive_opening_a_paragraph_is_whom_the_paragraph_goes_on_about():
+    text = (
+        "Omar Vance spoke in Ohio.\n\n"
+        "Lena Hale's lawsuit demands her reinstatement.\n\n"
+        '"I was wronged," she said. Then Vance\'s aide left.'
+    )
+    at = text.index("Hale's")
+    assert polnear._is_subject(text, at, at + len("Hale"))
+    at = text.index("Vance's")
+    assert not polnear._is_subject(text, at, at + len("Vance"))  # inside a sentence
+    mentions = polnear.source_name_mentions(text, [_gold(text, "Omar Vance"), _gold(text, "Lena Hale")])
+    assert polnear.antecedent(mentions, "she", text.index("she said")) == "Lena Hale"
