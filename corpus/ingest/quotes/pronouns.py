@@ -577,14 +577,17 @@ def _person_like(words: list[str]) -> bool:
 
 def _is_subject(masked: str, at: int, end: int, previous_word: str, titled: bool) -> bool:
     """A name opens a clause: at a sentence start, after punctuation or a clause opener, or after a
-    title or role word ("candidate Ann Cole"); a possessive ("Ito's plan") is not a subject."""
+    title or role word ("candidate Ann Cole"); a possessive ("Ito's plan") is not a subject, but where
+    it opens a paragraph."""
     if masked[end : end + 2] in ("\u2019s", "'s") or masked[end - 2 : end] in (
         "\u2019s",
         "'s",
         "s'",
         "s\u2019",
     ):
-        return False  # "Ito's plan", "Sanders' plan"
+        # "Ito's plan", "Sanders' plan" are no subject, but opening a paragraph the owner is whom it goes
+        # on about ("Ito's lawsuit demands his reinstatement. He also seeks ...").
+        return at == 0 and not titled
     if previous_word in _ARTICLES:
         return False  # "an Orlando Republican", "a Park supporter": a description
     if masked[at - 1 : at] == "-" and at > 1 and masked[at - 2].isalpha():

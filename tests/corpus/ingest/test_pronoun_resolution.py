@@ -347,6 +347,20 @@ def test_a_subordinate_clause_s_subject_with_an_irregular_past_verb_is_a_subject
     assert [m.name for m in mentions.mentions] == ["Ann Cole"]
 
 
+def test_a_possessive_opening_a_paragraph_is_a_subject_and_one_inside_a_sentence_is_not():
+    text = "Omar Vell spoke first.\n\nTed Moss's lawsuit demands his reinstatement. Later Vell's aide left."
+    people = PersonMentions.of_text(text, [(0, 22), (24, len(text))])
+    assert [m.name for m in people.mentions] == ["Omar Vell", "Ted Moss"]
+    article = process(
+        body(
+            "Dana Hale spoke first.",
+            "Ted Moss\u2019s lawsuit demands his reinstatement and lost wages.",
+            "He also seeks \u201ca permanent order barring the chairman from repeating false claims.\u201d",
+        )
+    )
+    assert said(article, "a permanent order") == "Ted Moss"
+
+
 def test_a_name_inside_a_hyphenated_word_is_not_a_subject():
     mentions = mentions_of(
         "Omar Hale won. Ted Moss said there are already 22 anti-Hale members on the committee."
