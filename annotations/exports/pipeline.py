@@ -71,9 +71,10 @@ def _export_steps(
                     stream = HashingWriter(raw)
                     counts.update((yield from write(stream)))
                 files.append({"name": name, "bytes": stream.size, "sha256": stream.sha256.hexdigest()})
-        manifest = manifest_build(
-            fmt=fmt, options=options, counts=counts, files=files, projects=manifest_projects(selection)
-        )
+            # In the export's snapshot too: the projects' counts and agreement are those of the layers
+            # exported, whatever an editor closes or curates meanwhile.
+            projects = manifest_projects(selection)
+        manifest = manifest_build(fmt=fmt, options=options, counts=counts, files=files, projects=projects)
         target.write_manifest(manifest_encode(manifest))
         target.commit()
     except BaseException:

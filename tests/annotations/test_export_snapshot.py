@@ -8,10 +8,11 @@ import threading
 import pytest
 from django.db import connections
 
+from annotations import projects
 from annotations.exports.bundle import target_for
 from annotations.exports.pipeline import export_steps
 from annotations.exports.selection import ExportOptions
-from annotations.models import Tag
+from annotations.models import ProjectArticle, Tag
 from corpus.models import Speaker
 from tests.factories import ArticleFactory
 
@@ -76,3 +77,29 @@ def test_a_speaker_first_named_after_a_rename_meanwhile_keeps_the_name_the_expor
     speakers = json.loads((tmp_path / "corpus.jsonl.speakers.json").read_text(encoding="utf-8"))
     assert "Ben Adler" in {speaker["name"] for speaker in speakers}
     assert Speaker.objects.filter(name="Benedikt Adler").exists()
+
+
+def test_the_manifest_s_projects_are_read_in_the_export_s_snapshot(tmp_path, layered):
+    """A project article closed while the export runs is still open in its manifest, as its layers are
+    in its lines."""
+    setup = layered
+    output = tmp_path / "corpus.jsonl"
+    steps = export_steps(
+        fmt="jsonl", options=ExportOptions(), target=target_for(output, tabular=False), chunk_size=1
+    )
+    next(steps)
+
+    _elsewhere(
+        lambda: projects.project_article_close(
+            project=setup.project, article=setup.articles[1], user=setup.people["chief"]
+        )
+    )
+
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            manifest = done.value
+            break
+    assert [p["articles"] for p in manifest["projects"]] == [{"open": 2, "closed": 0, "curated": 0}]
+    assert ProjectArticle.objects.filter(state="closed").count() == 1
