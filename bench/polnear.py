@@ -43,7 +43,8 @@ content holds a quotation mark. How they are judged:
   title or gendered word right before it that agrees with one's gender, else it is the one whose full name
   was written last before it, else no one's; a one-word "name" the article also writes in lowercase, such
   as "Voters", is none, and one that is a plural or a common word, "Surveys" or "the Coles", is no he or
-  she: the plural of a name the article writes bare, or a word it capitalizes only opening a sentence).
+  she: the plural of a name the article writes bare, or a word it capitalizes only opening a sentence,
+  unless English has no such common word and the article gives it a gender, "Cruz admitted that his").
   The pronoun stands for the latest candidate before it that opens a clause (at a sentence or paragraph
   start, after a comma, colon, dash or conjunction, or right after a cue verb as in "said Ann Cole," with
   its titles and role words passed over; a possessive does not, but at the very start of a paragraph,
@@ -73,6 +74,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from corpus.ingest.english import is_only_common_word
 from corpus.ingest.speakers import wordset
 
 _OPENING = "\u201c\u201e\u00ab\u2018"
@@ -381,8 +383,11 @@ def source_name_mentions(text: str, golds: list[GoldQuote]) -> list[tuple[int, s
             found.append((at, end, person))
     found.sort()
     for same in people.values():
-        if len(same) == 1 and len(same[0]) == 1 and _not_a_surname(text, same[0][0]):
-            genders[same[0][0]] = _PLURAL  # "Analysts", "the Ebelings": no he or she
+        word = same[0][0] if len(same) == 1 and len(same[0]) == 1 else ""
+        if word and _not_a_surname(text, word) and not (genders.get(word) and not is_only_common_word(word)):
+            # "Analysts", "the Ebelings": no he or she ("Cruz openly admitted that his ..." is a surname:
+            # no English common word, and the article gives it a gender)
+            genders[word] = _PLURAL
     return [(at, name, genders.get(name), _is_subject(outside, at, end)) for at, end, name in found]
 
 

@@ -422,3 +422,18 @@ def test_a_possessive_opening_a_paragraph_is_whom_the_paragraph_goes_on_about():
     assert not polnear._is_subject(text, at, at + len("Vance"))  # inside a sentence
     mentions = polnear.source_name_mentions(text, [_gold(text, "Omar Vance"), _gold(text, "Lena Hale")])
     assert polnear.antecedent(mentions, "she", text.index("she said")) == "Lena Hale"
+
+
+def test_a_one_word_name_only_opening_sentences_is_a_surname_when_the_article_gives_it_a_gender():
+    text = (
+        "Omar Vance spoke in Ohio.\n\n"
+        "Vasko openly admitted that his pick was political.\n\n"
+        '"With an eye to the primary," he said.\n\n'
+        "Surveys show that he leads."
+    )
+    mentions = polnear.source_name_mentions(
+        text, [_gold(text, "Omar Vance"), _gold(text, "Vasko"), _gold(text, "Surveys")]
+    )
+    assert polnear.antecedent(mentions, "he", text.index("he said")) == "Vasko"
+    # A common word stays no he or she, whatever pronoun follows it.
+    assert {name: gender for _, name, gender, _ in mentions}["Surveys"] == "p"
