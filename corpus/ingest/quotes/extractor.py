@@ -727,6 +727,20 @@ class QuoteExtractor(ReportedSpeech):
                     # "Lee left the room, adding: “...”": the participle's subject is the sentence's,
                     # before any earlier quote of it (`Lee called it “messy,” adding, “...”`).
                     own = tokens[:v] if any(t.kind == "w" for t in tokens[:v]) else []
+                    if v > 1 and tokens[v - 1].low == "and":
+                        # "with Ada Voss tweeting that ... and asking, “...”": the earlier participle's
+                        # subject.
+                        seq = earlier + tokens[:v]
+                        w = next(
+                            (
+                                n
+                                for n in range(len(seq) - 2, max(-1, len(seq) - 30), -1)
+                                if seq[n].low in CUE_PARTICIPLES and seq[n].text.islower()
+                            ),
+                            None,
+                        )
+                        if w is not None and (with_subject(s, seq[:w]) or absolute_subject(s, seq[:w])):
+                            own = seq[:w]
                     if v == 0 and all(t.kind != "w" or t.start == tok.start for t in earlier):
                         # "Lee called the report late. Adding, “...”": a participle opening a sentence
                         # goes on with the person just quoted in the paragraph, or with no one.
@@ -967,6 +981,11 @@ class QuoteExtractor(ReportedSpeech):
             # `an option seen by organizers as a “lifeboat”`, `labeled a “witch hunt” by Democrats`:
             # the agent of a passive verb of speech or naming is who the words are from.
             return _Attribution(self._resolve(agent[0]), agent[1], "passive-agent")
+        opener = _participle_opener_subject(s, tokens, before)
+        if opener:
+            # "Acknowledging that Voss “says a lot of stupid stuff,” though, Allen did suggest ...": a
+            # participle opening the sentence has the main clause's subject.
+            return _Attribution(self._resolve(opener), tokens[0].text, "partial-cue-subject")
         for v in range(before - 1, max(-1, before - 80), -1):
             tok = tokens[v]
             if (
@@ -1508,6 +1527,32 @@ def _introduces_next(masked: str, pair: Pair, end: int) -> bool:
     after = masked[pair.close + 1 : min(end, pair.close + 160)]
     opening = min((at for at in (after.find(m) for m in _DOUBLE_MARKS) if at >= 0), default=-1)
     return opening > 0 and after[:opening].rstrip().endswith((",", ":"))
+
+
+def _participle_opener_subject(s: str, tokens: list[Tok], at: int) -> str:
+    """The subject of the main clause when the sentence opens with a participle of a cue whose phrase
+    holds the quotation at ``tokens[at]`` ("Acknowledging that Voss “...,” though, Allen did ..."); ""
+    otherwise."""
+    if (
+        not tokens
+        or at < 2
+        or not tokens[0].low.endswith("ing")
+        or tokens[0].low not in CUE_PAST | PARTIAL_VERBS
+    ):
+        return ""
+    if any(t.text in ",;:" for t in tokens[1:at]):
+        return ""
+    comma = next((n for n in range(at + 1, min(len(tokens), at + 30)) if tokens[n].text == ","), None)
+    if comma is None:
+        return ""
+    rest = tokens[comma + 1 :]
+    while rest and (
+        rest[0].low in _CONNECTIVES or rest[0].low in ("though", "however") or rest[0].kind != "w"
+    ):
+        rest = rest[1:]
+    if not rest or not (_is_cap(rest[0]) or rest[0].low in ("he", "she")):
+        return ""
+    return sentence_subject(s, rest)
 
 
 def _after_modal(tokens: list[Tok], v: int) -> bool:

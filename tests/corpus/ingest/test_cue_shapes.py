@@ -289,3 +289,30 @@ def test_a_colon_introduction_is_from_the_subject_of_the_verb_that_ends_it():
 
 def quotes_of(article, first_word: str):
     return next(q for q in article.quotes if article.text[q.start : q.end].split()[0] == first_word)
+
+
+def test_a_participle_opening_the_sentence_has_the_main_clauses_subject():
+    found = speakers(
+        body(
+            'Acknowledging that Voss "says a lot of odd stuff," though, Dana Allen did suggest that her '
+            "wealth gives her an edge.",
+            'Calling the plan "a disaster," Omar Hale walked out of the meeting.',
+        )
+    )
+    assert found == {
+        "says a lot": ("partial", "Dana Allen"),
+        "a disaster,": ("partial", "Omar Hale"),
+    }
+
+
+def test_a_participle_after_and_shares_the_subject_of_the_participle_before_it():
+    found = speakers(
+        body(
+            "Council members were quick to chime in, with Ada Voss tweeting that it was a "
+            '"disaster" for the town and asking, "How can someone with such bad judgement lead us?"',
+        )
+    )
+    assert found == {
+        "disaster": ("partial", "Ada Voss"),
+        "How can someone": ("direct", "Ada Voss"),
+    }
