@@ -278,6 +278,14 @@ def same_person(ours: str, gold_words: list[str]) -> bool:
     return not others or len(gold) == 1 or bool(others & set(gold[:-1]))
 
 
+# A title with "of" before a name, capitalized to its end ("Chief of Staff Katie Walsh", "Director of
+# National Intelligence James Clapper"): what follows "of" holds the name.
+_TITLE_OF = re.compile(
+    r".*\b(?:Chief|Secretary|Director|Attorney|Minister|Speaker|Chairman|Chairwoman|Head|President"
+    r"|Governor|Mayor|Commissioner|Deputy|Administrator)\s+of\s+((?:[A-Z][\w.'\u2019-]*\s+)+[A-Z][\w.'\u2019-]*)$"
+)
+
+
 def _is_particle(word: str) -> bool:
     """ "de", "van", "Le" ("Marine Le Pen"), but not a first name such as Al."""
     return word.casefold() in _NAME_PARTICLES
@@ -287,13 +295,17 @@ def gold_name(phrase: str) -> list[str]:
     """The name words of the person a gold source names, or [] when it names no one person.
 
     The source is cut into its parts (commas, dashes, brackets); the first part that ends in a capitalized
-    run gives the name: the run, cut before ``of``/``in``/``at``/``for``/``who``..., without a possessive
-    owner ("Fox News' Bret Baier"), leading titles, parties, roles and states ("Former Attorney General
-    Eric Holder", "South Carolina Sen. Lindsey Graham"). A part ending in a lowercase word is a
+    run gives the name: the run, cut before ``of``/``in``/``at``/``for``/``who``... (not the ``of`` of a
+    title before the name, "Chief of Staff Katie Walsh"), without a possessive owner ("Fox News' Bret
+    Baier"), leading titles, parties, roles and states ("Former Attorney General Eric Holder", "South
+    Carolina Sen. Lindsey Graham"). A part ending in a lowercase word is a
     description ("a spokesman for the campaign"); a run with an organization word, an all-capitals
     headline and a plural people word ("Palestinians") name no person.
     """
     for part in _PARTS.split(_TAG.sub("", phrase)):
+        titled = _TITLE_OF.match(part.strip())
+        if titled is not None:
+            part = titled.group(1)  # "RNC Chief of Staff Katie Walsh": the "of" is the title's
         part = _CUT.split(f" {part.strip()} ")[0].strip().strip('"\u201c\u201d.')
         words = part.split()
         if not words or not words[-1][:1].isupper():

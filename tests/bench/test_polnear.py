@@ -437,3 +437,13 @@ def test_a_one_word_name_only_opening_sentences_is_a_surname_when_the_article_gi
     assert polnear.antecedent(mentions, "he", text.index("he said")) == "Vasko"
     # A common word stays no he or she, whatever pronoun follows it.
     assert {name: gender for _, name, gender, _ in mentions}["Surveys"] == "p"
+
+
+def test_a_title_with_of_before_a_name_does_not_cut_the_name_off():
+    assert polnear.gold_name("Harbor Party Chief of Staff Lena Hale")[-2:] == ["Lena", "Hale"]
+    assert polnear.gold_name("Secretary of State Omar Vance") == ["Omar", "Vance"]
+    # A place after a name is still cut off, and a title alone names no one.
+    assert polnear.gold_name("Sen. Omar Vance of Ohio") == ["Omar", "Vance"]
+    assert polnear.gold_name("the head of the union") == []
+    text = '"We are ready," said Harbor Party Chief of Staff Lena Hale.'
+    assert _judge(_person("Lena Hale"), text, "Harbor Party Chief of Staff Lena Hale")
