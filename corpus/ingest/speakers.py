@@ -751,7 +751,12 @@ class ArticleSpeakers:
                 if entity.kind == "person" and head in entity.description.casefold():
                     return Resolution(key, phrase, 0.7)
             return Resolution(None, phrase, 0.0)
-        if _is_plural(head) and first not in ("a", "an", "one") and not _reads_as_clause(words):
+        if (
+            _is_plural(head)
+            and first not in ("a", "an", "one")
+            and not _reads_as_clause(words)
+            and _may_head_group(_strip_possessive(words[-1]))
+        ):
             return self._group(phrase)
         return Resolution(None, phrase, 0.0)
 
@@ -797,8 +802,11 @@ class ArticleSpeakers:
         or an institution ("the teachers' federation"). A document ("the statement", "the survey") is
         asked of ``resolve`` first, which knows who published it; one nobody is known to have published
         is a source of this article as the other descriptions are."""
-        if _is_plural(head) or head in INSTITUTION_HEADS:
+        if head in INSTITUTION_HEADS:
             return self._group(description)
+        if _is_plural(head):
+            # ("the leaked documents", "measures": things, no one's words.)
+            return self._group(description) if _may_head_group(head) else Resolution(None, mention, 0.0)
         return self._anonymous(head, description, mention)
 
 
@@ -1216,6 +1224,86 @@ def _is_capitalized_plural(words: list[str]) -> bool:
         and low not in GROUP_NOUNS
         and not low.endswith(("'s", "’s"))
     )
+
+
+# Plurals of people that neither the role lists nor the shape of an agent noun give.
+_PEOPLE_PLURALS = wordset(
+    """
+    people men women children kids folks families others staff public media users hands sides troops
+    soldiers relatives individuals professionals nationals skeptics sceptics majorities minorities crowds
+    advocates associates proponents elders spectators heavyweights hawks
+    """
+)
+
+
+def names_people_plural(word: str) -> bool:
+    """Whether a plural noun names people, so that it may head a group of the article: a plural of a role
+    or a person noun ("attorneys", "aides"), of an institution ("the unions"), a people's or a family's
+    name ("Israelis", "the Coles"), or an agent noun made from a verb ("organizers", "investigators",
+    "economists", "Republicans", "attendees"); not a thing ("measures", "calculations", "documents",
+    "letters of support") nor a verb read as a plural ("Gallup finds")."""
+    bare = _strip_possessive(word)
+    low = bare.casefold()
+    if low in GROUP_NOUNS or low in _PEOPLE_PLURALS or low in ("police", "prosecutors", "authorities"):
+        return True
+    if bare[:1].isupper() and not is_only_common_word(bare) and low.endswith("s") and not low.endswith("ss"):
+        return True  # "Israelis", "New Yorkers", "the Coles"
+    if len(low) < 4 or not low.endswith("s") or low.endswith("ss"):
+        return False
+    one = low[:-3] + "y" if low.endswith("ies") else low[:-1]
+    if one in ROLE_NOUNS or one in ANON_HEADS or one in INSTITUTION_HEADS or low[:-2] in ROLE_NOUNS:
+        return True
+    if len(one) >= 6 and one.endswith(("ist", "ian", "ean", "ican", "crat")):
+        # "economists", "technicians", "Europeans", "Americans", "bureaucrats"; not "checklists"
+        return not (one.endswith("list") and is_only_common_word(one[:-4]))
+    return _is_agent_noun(one)
+
+
+# Findings that speak for those asked or counted ("exit polls found", "according to pool reports").
+_FINDINGS = frozenset({"reports", "polls", "surveys", "studies"})
+
+
+def _may_head_group(word: str) -> bool:
+    """Whether a plural may head a group of the article: people, a share of them, or the findings they
+    are counted in."""
+    low = word.casefold()
+    # ("three-quarters", "two-fifths": a share of those asked.)
+    return low in _FINDINGS or low.rpartition("-")[2] in _FRACTIONS or names_people_plural(word)
+
+
+_FRACTIONS = frozenset({"thirds", "quarters", "fourths", "fifths", "sixths", "eighths", "tenths"})
+
+
+def _is_agent_noun(one: str) -> bool:
+    """Whether a singular noun is an English verb with an agent's ending: "organizer" (organize),
+    "shopper" (shop), "investigator" (investigate), "attendee" (attend), "participant" (participate),
+    "survivor" (survive). The verb must be one of four letters or more ("letter", "center" are no agents)."""
+    stems: tuple[str, ...] = ()
+    if one.endswith("er") and not one.endswith("eer"):
+        base = one[:-2]
+        stems = (base, base + "e")
+        if len(base) > 2 and base[-1] == base[-2]:
+            stems += (base[:-1],)
+        if base.endswith("i"):
+            stems += (base[:-1] + "y",)
+    elif one.endswith(("ator", "itor", "ivor", "ee")):
+        stems = (one[:-2], one[:-2] + "e")
+    elif one.endswith(("ant", "ent")) and not one.endswith("ment"):
+        stems = (one[:-3], one[:-3] + "e", one[:-3] + "ate")
+    return any(len(stem) >= 4 and _is_verb(stem) for stem in stems)
+
+
+def _is_verb(word: str) -> bool:
+    """Whether English has a past of ``word`` ("vote" voted, "shop" shopped, "attend" attended; not
+    "cent" or "lett")."""
+    if word.endswith("e"):
+        past = (word + "d",)
+    elif word.endswith("y"):
+        past = (word[:-1] + "ied", word + "ed")
+    else:
+        past = (word + "ed", word + word[-1] + "ed")
+    # (The past alone: "march" is a month's name too, "marched" only a verb.)
+    return any(is_only_common_word(p) for p in past)
 
 
 def _is_plural(head: str) -> bool:

@@ -143,3 +143,52 @@ def test_a_group_of_people_opening_a_sentence_is_a_group_not_a_person_in_it():
     )
     speaker = speaker_of(article, "remember the campaigns")
     assert speaker is not None and speaker[1] == "group" and speaker[0].startswith("a group of")
+
+
+def _group_names(article):
+    return {q.speaker.name for q in article.quotes if q.speaker is not None and q.speaker.kind == "group"}
+
+
+def test_a_plural_of_things_is_no_group_of_the_article():
+    article = process(
+        body(
+            'Harbor Council members blocked the grant because of "poison pill" measures added by the mayor.',
+            '"The vote was never held," the leaked documents said.',
+            'Marsh County will have "full employment" by spring, according to calculations in the plan.',
+            'The river plan was, the budget tables show, "the costliest in a decade."',
+        )
+    )
+    names = _group_names(article)
+    for thing in ("measures", "documents", "calculations", "tables"):
+        assert not any(thing in name for name in names), names
+
+
+def test_a_plural_of_people_not_in_the_role_lists_is_still_a_group():
+    article = process(
+        body(
+            '"We stayed until dawn," the organizers said.',
+            '"The road is closed," investigators told reporters.',
+            '"It was a fair count," the attendees said.',
+            '"Build it now," the Millbrook marchers demanded.',
+            '"Nobody asked us," Harbor economists wrote.',
+        )
+    )
+    assert speaker_of(article, "We stayed") == ("the organizers", "group")
+    assert speaker_of(article, "The road is closed") == ("investigators", "group")
+    assert speaker_of(article, "It was a fair count") == ("the attendees", "group")
+    assert speaker_of(article, "Build it now") == ("the Millbrook marchers", "group")
+    assert speaker_of(article, "Nobody asked us") == ("Harbor economists", "group")
+
+
+def test_which_plurals_name_people():
+    from corpus.ingest.speakers import names_people_plural
+
+    people = ["organizers", "shoppers", "investigators", "attendees", "participants", "Europeans", "Israelis"]
+    things = ["measures", "calculations", "documents", "letters", "centers", "checklists", "results", "finds"]
+    assert [w for w in people if not names_people_plural(w)] == []
+    assert [w for w in things if names_people_plural(w)] == []
+
+
+def test_a_fraction_of_those_asked_is_still_a_group():
+    article = process(body('Asked about the levy, three-quarters said it was "far too high."'))
+    assert speaker_of(article, "far too high") == ("three-quarters", "group")
