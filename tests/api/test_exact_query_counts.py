@@ -191,8 +191,10 @@ READS: dict[str, Read] = {
     # The exports count their snapshot's three statements (see above), the manifest's annotation
     # projects (none here: one query), then: articles, paragraphs,
     # quotes, annotations, claims, check-worthy dismissals: one query each per chunk of articles (one
-    # chunk at this size; a larger corpus takes a query more per chunk, never per row)
-    "export-stream jsonl": Read(lambda c: "/api/exports/jsonl/", 12, 13, snapshot=True),
+    # chunk at this size; a larger corpus takes a query more per chunk, never per row); the speakers
+    # local to the articles, and the shared speakers the chunk's quotes name (dataset.SpeakerNames:
+    # a query for a chunk that names some not read before)
+    "export-stream jsonl": Read(lambda c: "/api/exports/jsonl/", 14, 15, snapshot=True),
     # a file per table: articles, paragraphs and the articles' texts to cut them from, quotes and the
     # texts again, annotations, their tags, claims, fact-checks, evidence, speakers, aliases, tags,
     # check-worthy dismissals
@@ -203,7 +205,7 @@ READS: dict[str, Read] = {
     # the published fact-checks with their claims, the quotes the claims were found in
     "export-stream claimreview": Read(lambda c: "/api/exports/claimreview/", 8, 9, snapshot=True),
     "export-stream with drafts": Read(
-        lambda c: "/api/exports/jsonl/?include_drafts=1", None, 14, snapshot=True
+        lambda c: "/api/exports/jsonl/?include_drafts=1", None, 16, snapshot=True
     ),  # + perms
     # the page's count, projects, their articles, annotators, curators, the vocabulary
     "project-list": Read(lambda c: (_project(c), "/api/projects/")[1], 8, 9),
