@@ -376,7 +376,13 @@ class QuoteExtractor(ReportedSpeech):
         if _appositive_cue(tokens) is not None:
             return True
         for n, tok in enumerate(tokens[:12]):
-            if tok.low in CUE_FINITE or tok.low == "according" or tok.low == "quoted" or _phrasal(tokens, n):
+            if (
+                tok.low in CUE_FINITE
+                or tok.low == "according"
+                or tok.low == "quoted"
+                or _phrasal(tokens, n)
+                or (n > 1 and _after_modal(tokens, n))
+            ):
                 return True
             if tok.kind == "q":
                 return False
@@ -474,7 +480,8 @@ class QuoteExtractor(ReportedSpeech):
                         _strip_trailing_adverbials(s, tokens[:w]) or s[tokens[0].start : tokens[w - 1].end]
                     )
                     return _Attribution(self._resolve(phrase), tok.text, "quote-then-attribution")
-            if (tok.low in CUE_FINITE or _phrasal(tokens, v)) and not _not_a_cue(s, tokens, v):
+            modal = _modal_before(tokens, v) if v > 1 and tok.low not in CUE_FINITE else -1
+            if (tok.low in CUE_FINITE or _phrasal(tokens, v) or modal > 0) and not _not_a_cue(s, tokens, v):
                 if v and all(t.low in _JOINING for t in tokens[:v]):
                     # `She declared “...” and said ...`: a second verb of the subject before the quote.
                     return None
@@ -501,6 +508,9 @@ class QuoteExtractor(ReportedSpeech):
                         elif len(words) > 2 and words[0].low in _BE and words[1].low == "how":
                             # `“...,” is how critics put it`: the subject follows "how".
                             words = words[2:]
+                        if modal > 0:
+                            # `“...,” Ada Voss could only repeat`: the subject before the modal.
+                            words = tokens[:modal]
                         aside = dash_aside(s, words)
                         if aside:
                             # `“...,” Geoff Garin — a pollster — said`: the name before the aside.

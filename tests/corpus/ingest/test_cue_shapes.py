@@ -316,3 +316,17 @@ def test_a_participle_after_and_shares_the_subject_of_the_participle_before_it()
         "disaster": ("partial", "Ada Voss"),
         "How can someone": ("direct", "Ada Voss"),
     }
+
+
+def test_a_bare_cue_after_a_modal_after_a_quotation_is_its_attribution():
+    found = speakers(
+        body(
+            '"We will win this race in the fall," Ada Voss could only repeat.',
+            '"We have it," Tom Reyes did concede, "but not this year."',
+        )
+    )
+    assert found == {
+        "We will win": ("direct", "Ada Voss"),
+        "We have it,": ("direct", "Tom Reyes"),
+        "but not this": ("direct", "Tom Reyes"),
+    }
