@@ -157,7 +157,31 @@ def split_sentences(masked: str) -> list[tuple[int, int]]:
         start = match.end()
     if start < len(masked):
         spans.append((start, len(masked)))
+    if "." in masked and _RUN_ON_STOP.search(masked):
+        spans = [part for a, b in spans for part in _split_run_on(masked, a, b)]
     return spans
+
+
+# A full stop with no space after it between a word in lowercase and a capitalized word ("Hale
+# said.Cole claimed"); not in a domain or a web address ("Example.com", "site.org/news.Today"), a
+# word with dots ("U.S.", "J.R.") or an abbreviation ("approx.").
+_RUN_ON_STOP = re.compile("(?<![^\\s(\"'\u201c\u2018\u2014])([a-z]{2,})\\.(?=[A-Z]\\w*(?![\\w@/]|\\.\\w))")
+
+
+def run_on_stop(word: str) -> bool:
+    """Whether a lowercase word before a full stop with no space after it ends a sentence: any but an
+    abbreviation."""
+    return word not in _ABBREVIATIONS
+
+
+def _split_run_on(masked: str, start: int, end: int) -> list[tuple[int, int]]:
+    parts = []
+    for match in _RUN_ON_STOP.finditer(masked, start, end):
+        if run_on_stop(match.group(1)):
+            parts.append((start, match.end()))
+            start = match.end()
+    parts.append((start, end))
+    return parts
 
 
 _STOP_IN_QUOTE = re.compile('[.]["\u201d]')

@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from ..speakers import is_capitalized
 from .lexicon import _ABBREVIATIONS
-from .marks import MASK
+from .marks import _RUN_ON_STOP, MASK, run_on_stop
 
 # Each kind of token in a group of its own: a word, punctuation, a quotation mark or masked quote.
 _TOKEN = re.compile(
@@ -41,6 +41,14 @@ def tokenize(masked: str, start: int, end: int, *, to_quote: bool = False) -> li
             at, upto = match.span()
             append(make(Tok, (text, text, at, upto, "q" if group == 3 else "p")))
         else:
+            if "." in text[:-1]:
+                run_on = _RUN_ON_STOP.match(masked, match.start())
+                if run_on is not None and run_on_stop(run_on.group(1)):
+                    # "said.Cole": two words, a full stop with no space between them.
+                    word = run_on.group(1)
+                    append(make(Tok, (word, word, run_on.start(), run_on.end() - 1, "w")))
+                    tokens.extend(tokenize(masked, run_on.end(), match.end()))
+                    continue
             stripped = text
             if text[-1] in _WORD_TAIL:
                 stripped = text.rstrip("'\u2019-")
