@@ -41,7 +41,7 @@ from .subjects import (
 from .tokens import Tok
 
 if TYPE_CHECKING:
-    from ..speakers import ArticleSpeakers
+    from ..speakers import ArticleSpeakers, Resolution
 
 # Marks after which a quotation opens a statement of its own (", saying, “...”", ": “...”").
 _INTRODUCING = ",:" + DASHES
@@ -220,7 +220,7 @@ class ReportedSpeech:
             if comma is None or comma + 1 >= len(rest):
                 return None
             phrase = s[rest[0].start : rest[comma - 1].end] if comma else ""
-            resolution = self._resolve(phrase)
+            resolution = self._by_author(s, rest, self._resolve(phrase))
             attr = _Attribution(resolution, "according to", "according-to")
             self._emit_indirect(p, s, rest[comma + 1], _last_word(rest), attr, 0.85)
             return attr
@@ -229,11 +229,27 @@ class ReportedSpeech:
             first = _first_content(content_tokens)
             if first is None or not _enough_content(content_tokens[first:]):
                 return None
-            resolution = self._resolve(subject_after(s, rest))
+            resolution = self._by_author(s, rest, self._resolve(subject_after(s, rest)))
             attr = _Attribution(resolution, "according to", "according-to")
             self._emit_indirect(p, s, content_tokens[first], content_tokens[-1], attr, 0.85)
             return attr
         return None
+
+    def _by_author(self, s: str, rest: list[Tok], resolution: Resolution) -> Resolution:
+        """ "according to calculations by Ada Brandt of the Harbor Institute": when the words after
+        "according to" name no one, a capitalized author right after a "by" within them does."""
+        if resolution.key is not None:
+            return resolution
+        by = next((n for n, t in enumerate(rest[:5]) if t.kind != "w" or t.low == "by"), None)
+        if (
+            by is None
+            or not 0 < by < len(rest) - 1
+            or rest[by].low != "by"
+            or not rest[by + 1].text[:1].isupper()
+        ):
+            return resolution
+        author = self._resolve(subject_after(s, rest[by + 1 :]))
+        return author if author.key is not None else resolution
 
     def _saying(self, p: ParagraphSpec, s: str, tokens: list[Tok], v: int) -> _Attribution | None:
         if _content_after(tokens, v + 1) is None:

@@ -157,6 +157,18 @@ def test_data_sources_are_not_speakers():
     assert article.quotes == []
 
 
+def test_an_author_after_by_in_what_a_sentence_is_according_to_is_its_source():
+    article = process(
+        body(
+            'A "living wage" in Marsh County is $14 an hour, according to calculations by Ada Brandt of the '
+            "Harbor Institute.",
+            "According to estimates by Omar Reyes, the levy will fall by a tenth.",
+        )
+    )
+    assert speakers(article) == ["Ada Brandt", "Ada Brandt", "Omar Reyes"]
+    assert [q.kind for q in article.quotes] == ["indirect", "partial", "indirect"]
+
+
 def test_anonymous_source_belongs_to_the_article():
     article = process(
         body(
