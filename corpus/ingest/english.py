@@ -25,3 +25,31 @@ def is_only_common_word(word: str) -> bool:
     anyone's name: "Attorneys", "Sad", "Adding", "Politicos"; not "Rice", which names people too."""
     bare = word.removesuffix("'s").removesuffix("\u2019s").rstrip("'\u2019.,:;").casefold()
     return bare in _common_words()
+
+
+# The closed classes of English that never head a noun phrase: forms of "be", "have" and "do", the
+# modals, the pronouns, the articles and demonstratives (with the "al" of Arabic names: "the al Qaeda
+# leader"), the conjunctions, the adverbs of place, time, frequency and degree, and the verb forms of
+# saying and thinking that are never nouns. A description whose last word is one of these ("the plan
+# was", "the contender here", "often thinks") has no head noun and describes nobody.
+_NO_NOUN_WORDS = """
+    be am is are was were been being has have had having do does did doing will would shall should can
+    could may might must ought
+    i me my mine you your yours he him his she her hers it its we us our ours they them their theirs
+    myself yourself himself herself itself ourselves themselves who whom whose what which that
+    the a an this these those al
+    and or but nor so yet if because although though while whereas unless until than whether
+    here there now then today tonight yesterday tomorrow often never always ever sometimes usually also
+    too very just only even still already again soon later earlier once ago instead perhaps maybe
+    probably rather quite almost nearly somehow however meanwhile indeed thus hence therefore anyway
+    says said saying thinks believes knows seems appears feels wants
+"""
+_NO_NOUNS = frozenset(_NO_NOUN_WORDS.split())
+
+
+def is_no_noun(word: str) -> bool:
+    """Whether ``word`` (in any case, possessive or not) belongs to a class that never heads a noun
+    phrase: an auxiliary ("was", "being"), a pronoun, an article, a conjunction ("and"), an adverb
+    ("here", "often") or a verb of saying or thinking ("thinks")."""
+    bare = word.removesuffix("'s").removesuffix("\u2019s").rstrip("'\u2019.,:;").casefold()
+    return bare in _NO_NOUNS

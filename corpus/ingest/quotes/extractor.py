@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
+from ..english import is_no_noun
 from ..speakers import (
     ANON_HEADS,
     DATE_AND_NUMBER_WORDS,
@@ -1312,7 +1313,13 @@ class QuoteExtractor(ReportedSpeech):
             head_words = head_words[:-1]
             while len(head_words) > 2 and (head_words[-1] in _AUX_ADV or head_words[-1] in _JUST):
                 head_words = head_words[:-1]
+        while len(head_words) > 2 and head_words[-1] in _TRAILING_ADVERBS:
+            head_words = head_words[:-1]  # "the only contender here": the contender
         head = head_words[-1].strip(",").removesuffix("\u2019s").removesuffix("'s")
+        if is_no_noun(head):
+            # "The plan was", "a weekly column and": a verb, an adverb or a conjunction is no head noun,
+            # and words without one describe nobody.
+            return Resolution(None, written, 0.0)
         if head.endswith("ing") and len(head) > 5 and head not in ROLE_NOUNS and head not in ANON_HEADS:
             # "The film shows Bob wanting": a participle read with a verb before it is no head noun.
             return Resolution(None, written, 0.0)
@@ -1710,6 +1717,8 @@ _BY = re.compile(r"^(?:by|written by|words by)\s+", re.IGNORECASE)
 _OTHER = wordset("other another else")
 # Adverbs between a description and a verb read with it ("a textbook just published").
 _JUST = wordset("just only also recently")
+# Adverbs of place and time that may follow a description's head noun ("the only contender here").
+_TRAILING_ADVERBS = wordset("here there now today tonight yesterday then again too")
 _AGE = re.compile(r"\d{1,3}-year-old")
 # Words that open a modifier after a description's head noun ("one operative inside the campaign").
 _MODIFIER_OPENERS = _PREPOSITIONS | wordset("inside outside")

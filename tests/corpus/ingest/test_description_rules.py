@@ -192,3 +192,42 @@ def test_which_plurals_name_people():
 def test_a_fraction_of_those_asked_is_still_a_group():
     article = process(body('Asked about the levy, three-quarters said it was "far too high."'))
     assert speaker_of(article, "far too high") == ("three-quarters", "group")
+
+
+def _local_speakers(article) -> set[str]:
+    return {q.speaker.name for q in article.quotes if q.speaker and q.speaker.kind in ("anonymous", "group")}
+
+
+def test_an_auxiliary_after_the_subject_is_no_head_of_a_description():
+    article = process(
+        body('The plan was labeled "a swindle" and "a trap" by Dana Moss on Sunday, and "a disgrace" later.')
+    )
+    assert "the was" not in _local_speakers(article)
+    assert speaker_of(article, "a disgrace") != ("the was", "anonymous")
+
+
+def test_the_subject_of_a_passive_is_no_description_ending_in_was():
+    article = process(
+        body(
+            'And the bureau was warned about the driver, but the bureau somehow managed to "lose" the file '
+            "after the crash."
+        )
+    )
+    assert speaker_of(article, "lose") != ("the was", "anonymous")
+
+
+def test_an_auxiliary_after_why_is_no_head_of_a_description():
+    article = process(
+        body('The singer explained why being called such is really a "left-handed compliment."')
+    )
+    assert "the being" not in _local_speakers(article)
+
+
+def test_an_adverb_after_a_description_is_passed_over_to_its_head_noun():
+    article = process(
+        body(
+            'But Lena Ortiz entered the final week as the only serious contender here to call the rivals "weak."'
+        )
+    )
+    assert "the here" not in _local_speakers(article)
+    assert speaker_of(article, "weak") in (None, ("the contender", "anonymous"), ("Lena Ortiz", "person"))
