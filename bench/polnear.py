@@ -1044,6 +1044,11 @@ def main(argv: list[str] | None = None) -> None:
     print(f"person records: {registry.persons}; junk person names: {len(registry.junk)}")
     if registry.junk:
         print("  " + ", ".join(registry.junk[:40]))
+    print(
+        f"article-local speakers: {registry.local}; junk article-local speaker names: {len(registry.local_junk)}"
+    )
+    if registry.local_junk:
+        print("  " + ", ".join(registry.local_junk[:40]))
     print(f"quotes off their person's main record: {registry.off_main}/{registry.quotes}")
     print(f"most quoted people under one record: {registry.top_on_one_record}/{len(registry.top)}")
     for quotes, name, records in registry.top:

@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from .english import is_no_noun
 from .speakers import is_junk_person_name, registry_file, wordset
 from .types import LOCAL_SPEAKER_KINDS, ProcessedArticle, SpeakerDirectory, short_form
 
@@ -28,6 +29,8 @@ class RegistryFigures:
     off_main: int = 0  # of those, filed off their person's main record
     top: list[tuple[int, str, list[str]]] = field(default_factory=list)  # (quotes, main, every record)
     counts: dict[str, int] = field(default_factory=dict)  # quotes per person record
+    local: int = 0  # article-local speakers (descriptions and groups) quoted at least once
+    local_junk: list[str] = field(default_factory=list)  # of those, the names with no head noun, sorted
 
     @property
     def top_on_one_record(self) -> int:
@@ -40,6 +43,8 @@ class RegistryFigures:
             "junk_person_names": self.junk,
             "person_quotes": self.quotes,
             "quotes_off_main_record": self.off_main,
+            "local_speakers": self.local,
+            "junk_local_speaker_names": self.local_junk,
             "most_quoted": [{"quotes": q, "main": m, "records": r} for q, m, r in self.top],
         }
 
@@ -247,6 +252,10 @@ def registry_figures(
     figures.counts = persons
     figures.junk = sorted(name for name in persons if is_junk_in_registry(name))
     figures.quotes = sum(persons.values())
+    local = sorted({name for (name, kind), n in records.items() if kind in LOCAL_SPEAKER_KINDS and n})
+    figures.local = len(local)
+    # "the was", "the here", "often thinks": a description or group whose last word heads no noun phrase.
+    figures.local_junk = [name for name in local if not name.split() or is_no_noun(name.split()[-1])]
     by_surname: dict[str, list[str]] = {}
     for name in persons:
         if not is_junk_in_registry(name):

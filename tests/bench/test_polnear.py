@@ -447,3 +447,51 @@ def test_a_title_with_of_before_a_name_does_not_cut_the_name_off():
     assert polnear.gold_name("the head of the union") == []
     text = '"We are ready," said Harbor Party Chief of Staff Lena Hale.'
     assert _judge(_person("Lena Hale"), text, "Harbor Party Chief of Staff Lena Hale")
+
+
+# -- article-local speakers whose name has no head noun -----------------------------------------------------
+
+
+def test_the_registry_figures_count_article_local_speakers_with_no_head_noun_as_junk():
+    from collections import Counter
+
+    from corpus.ingest.registry import registry_figures
+
+    figures = registry_figures(
+        Counter(
+            {
+                ("the was", "anonymous"): 2,
+                ("the here", "anonymous"): 1,
+                ("often thinks", "group"): 1,
+                ("the spokeswoman", "anonymous"): 3,
+                ("some", "group"): 1,
+                ("election clerks", "group"): 2,
+                ("Dana Moss", "person"): 4,
+            }
+        )
+    )
+    assert figures.local == 6
+    assert figures.local_junk == ["often thinks", "the here", "the was"]
+    assert figures.junk == []
+
+
+def test_the_table_prints_the_junk_article_local_speakers(tmp_path, capsys):
+    text = (
+        "Harbor plan stalls\n\n"
+        "\u201cWe will not pay for it,\u201d a spokeswoman for the council said on Monday.\n\n"
+        "The council meets again next week.\n"
+    )
+    folder = _split(
+        tmp_path,
+        text,
+        [
+            {
+                "Content": "\u201cWe will not pay for it,",
+                "Source": "a spokeswoman for the council",
+                "Cue": "said",
+            }
+        ],
+    )
+    polnear.main([str(folder)])
+    out = capsys.readouterr().out
+    assert "article-local speakers: 1; junk article-local speaker names: 0" in out
