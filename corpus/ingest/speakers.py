@@ -1336,7 +1336,9 @@ def _cut_postmodifier(phrase: str) -> str:
     return phrase
 
 
-_NAME_RUN = re.compile(r"[A-Z][\w'’.\-]*(?:[ ][A-Z][\w'’.\-]*)+")
+# (A dot before a capitalized word and a lowercase one ends the run: "Ann Hale.She said".)
+_NAME_WORD = r"[A-Z][\w'’\-]*(?:\.(?![A-Z][a-z])[\w'’\-]*)*"
+_NAME_RUN = re.compile(rf"{_NAME_WORD}(?:[ ]{_NAME_WORD})+")
 # Capitalized words that start sentences or name places and things, never people.
 _NOT_NAME = wordset(
     """

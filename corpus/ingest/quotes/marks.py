@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..english import is_only_common_word
 from .lexicon import _ABBREVIATIONS, _WORK_WORDS, CUE_FINITE, CUE_VERBS, PHRASAL_CUES
 
 MASK = "\u25a1"
@@ -163,21 +164,28 @@ def split_sentences(masked: str) -> list[tuple[int, int]]:
 
 
 # A full stop with no space after it between a word in lowercase and a capitalized word ("Hale
-# said.Cole claimed"); not in a domain or a web address ("Example.com", "site.org/news.Today"), a
-# word with dots ("U.S.", "J.R.") or an abbreviation ("approx.").
-_RUN_ON_STOP = re.compile("(?<![^\\s(\"'\u201c\u2018\u2014])([a-z]{2,})\\.(?=[A-Z]\\w*(?![\\w@/]|\\.\\w))")
+# said.Cole claimed"), or between a capitalized word and a common word that opens the next sentence
+# ("Ann Hale.She said"); not in a domain or a web address ("Example.com", "site.org/news.Today"), a
+# word with dots ("U.S.", "J.R.") or an abbreviation ("approx.", "Gen.").
+_RUN_ON_STOP = re.compile(
+    "(?<![^\\s(\"'\u201c\u2018\u2014])([a-z]{2,}|[A-Z][a-z]+)\\.(?=([A-Z]\\w*)(?![\\w@/]|\\.\\w))"
+)
 
 
-def run_on_stop(word: str) -> bool:
-    """Whether a lowercase word before a full stop with no space after it ends a sentence: any but an
-    abbreviation."""
-    return word not in _ABBREVIATIONS
+def run_on_stop(match: re.Match) -> bool:
+    """Whether a match of ``_RUN_ON_STOP`` ends a sentence: its word before the stop is no abbreviation,
+    and a capitalized one is followed by a word English writes only in lowercase ("She", "The"), not by
+    a name ("Ann Hale.Omar Cole")."""
+    word = match.group(1)
+    if word.casefold() in _ABBREVIATIONS:
+        return False
+    return word.islower() or is_only_common_word(match.group(2))
 
 
 def _split_run_on(masked: str, start: int, end: int) -> list[tuple[int, int]]:
     parts = []
     for match in _RUN_ON_STOP.finditer(masked, start, end):
-        if run_on_stop(match.group(1)):
+        if run_on_stop(match):
             parts.append((start, match.end()))
             start = match.end()
     parts.append((start, end))

@@ -104,10 +104,10 @@ _GENDERED_ROLES = wordset(
     councilman councilwoman
     """
 )
-# A name run: capitalized words, initials and abbreviated titles, possibly joined by particles.
-_RUN = re.compile(
-    r"[A-Z][\w\u2019'.\-]*(?:[ ]+(?:[A-Z][\w\u2019'.\-]*|(?:de|van|von|del|da|bin|al|la|le)\b))*"
-)
+# A name run: capitalized words, initials and abbreviated titles, possibly joined by particles (a dot
+# before a capitalized word and a lowercase one ends it: "Ann Hale.She said").
+_RUN_WORD = r"[A-Z][\w\u2019'\-]*(?:\.(?![A-Z][a-z])[\w\u2019'\-]*)*"
+_RUN = re.compile(rf"{_RUN_WORD}(?:[ ]+(?:{_RUN_WORD}|(?:de|van|von|del|da|bin|al|la|le)\b))*")
 # Lowercase words after which a name still opens a clause ("... and Cruz said", "that Ito would").
 _CLAUSE_OPENERS = wordset("and but or when while as because though although since so yet then")
 # Role words right before a name ("candidate Ann Cole said"): the name is a subject when the role's

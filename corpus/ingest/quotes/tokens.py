@@ -43,10 +43,10 @@ def tokenize(masked: str, start: int, end: int, *, to_quote: bool = False) -> li
         else:
             if "." in text[:-1]:
                 run_on = _RUN_ON_STOP.match(masked, match.start())
-                if run_on is not None and run_on_stop(run_on.group(1)):
-                    # "said.Cole": two words, a full stop with no space between them.
+                if run_on is not None and run_on_stop(run_on):
+                    # "said.Cole", "Hale.She": two words, a full stop with no space between them.
                     word = run_on.group(1)
-                    append(make(Tok, (word, word, run_on.start(), run_on.end() - 1, "w")))
+                    append(make(Tok, (word, word.casefold(), run_on.start(), run_on.end() - 1, "w")))
                     tokens.extend(tokenize(masked, run_on.end(), match.end()))
                     continue
             stripped = text

@@ -44,3 +44,19 @@ def test_a_quote_after_a_run_on_stop_is_its_own_speakers():
     first, second = quote(article, "The bridge is safe"), quote(article, "the council never saw")
     assert first.speaker.name == "Hale" and first.kind == "direct"
     assert second.speaker.name == "Cole" and second.kind == "direct"
+
+
+def test_a_name_before_a_run_on_stop_and_a_common_word_ends_the_sentence():
+    assert _sentences("Omar Cole called Ann Hale.She said it was late.") == [
+        "Omar Cole called Ann Hale.",
+        "She said it was late.",
+    ]
+    article = process(body("Omar Cole called Ann Hale.She said “the council never saw the report at all.”"))
+    assert quote(article, "the council never saw").speaker.name == "Ann Hale"
+
+
+@pytest.mark.parametrize(
+    "text", ["Cole met Ann Hale.Omar Reyes was late.", "Cole wrote to Gen.The Harbor Fund."]
+)
+def test_a_name_before_a_run_on_stop_and_a_name_or_an_abbreviation_ends_no_sentence(text):
+    assert _sentences(text) == [text]
