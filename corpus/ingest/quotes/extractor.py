@@ -16,10 +16,10 @@ from ..speakers import (
     ANON_HEADS,
     DATE_AND_NUMBER_WORDS,
     DOC_HEADS,
-    GROUP_NOUNS,
     ROLE_NOUNS,
     ArticleSpeakers,
     Resolution,
+    names_people_plural,
     wordset,
 )
 from ..types import ParagraphSpec
@@ -1607,13 +1607,13 @@ def _present_after_plural(s: str, tokens: list[Tok], v: int) -> bool:
     if v == 0 or tok.low not in PRESENT_BASES or not tok.text.islower():
         return False
     subject = tokens[v - 1]
-    # People, not things ("The plans call for “...”"): a group word, or a plural its singular of
-    # which is a role or an unnamed speaker ("lobbyists", "observers").
+    # People, not things ("The plans call for “...”"): a plural that names people ("lobbyists",
+    # "observers", "attendees").
     return (
         subject.kind == "w"
         and subject.low.endswith("s")
         and not _possessive(s, subject)
-        and (subject.low in GROUP_NOUNS or subject.low[:-1] in ROLE_NOUNS or subject.low[:-1] in ANON_HEADS)
+        and names_people_plural(subject.text)
     )
 
 

@@ -232,6 +232,17 @@ def test_the_bare_form_of_a_cue_after_a_plural_of_people_is_its_present():
     assert "new spirit" not in found
 
 
+def test_the_bare_form_of_a_cue_after_a_plural_of_people_outside_the_role_lists_is_its_present():
+    found = speakers(
+        body(
+            'Local attendees describe the fair as "a festival of noise" every year.',
+            'The new measures call for "a bridge by spring" on the river.',
+        )
+    )
+    assert found["a festival of"][1] is not None and "attendees" in found["a festival of"][1]
+    assert found.get("a bridge by", (None, None))[1] is None
+
+
 def test_a_name_in_commas_after_a_description_after_the_verb_is_the_speaker():
     found = speakers(
         body(
