@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from corpus.ingest.pipeline import process
 from corpus.ingest.types import ProcessedArticle
 
 
@@ -20,3 +21,14 @@ def said(article: ProcessedArticle, text: str) -> str | None:
     found = quote(article, text)
     assert found is not None, f"no quote starting {text!r}"
     return found.speaker.name if found.speaker else None
+
+
+def first_words(text: str) -> dict[str, tuple[str, str | None]]:
+    """Each quotation of the article made of ``text``: its first three words -> (kind, speaker's name);
+    reported speech left out."""
+    article = process(text)
+    return {
+        " ".join(article.text[q.start : q.end].split()[:3]): (q.kind, q.speaker.name if q.speaker else None)
+        for q in article.quotes
+        if q.kind != "indirect"
+    }

@@ -5,16 +5,7 @@ from __future__ import annotations
 
 from corpus.ingest.pipeline import process
 from tests.corpus.ingest.articles import body
-
-
-def speakers(text: str) -> dict[str, tuple[str, str | None]]:
-    """Each quotation's first words -> (kind, speaker name); reported speech left out."""
-    article = process(text)
-    return {
-        " ".join(article.text[q.start : q.end].split()[:3]): (q.kind, q.speaker.name if q.speaker else None)
-        for q in article.quotes
-        if q.kind != "indirect"
-    }
+from tests.corpus.ingest.articles import first_words as speakers
 
 
 def test_a_signature_line_under_a_quote_names_its_speaker():
