@@ -27,7 +27,7 @@ def _inflect(base: str) -> set[str]:
         return {base, base + "s", stem + "ed", stem + "ing"}
     if base.endswith("y") and base[-2:-1] not in "aeiou":
         return {base, base[:-1] + "ies", base[:-1] + "ied", base + "ing"}
-    third = base + "es" if base.endswith(("s", "sh", "ch", "x", "z")) else base + "s"
+    third = base + "es" if base.endswith(("s", "sh", "ch", "x", "z", "o")) else base + "s"
     if base in _DOUBLING:
         return {base, third, base + base[-1] + "ed", base + base[-1] + "ing"}
     return {base, third, base + "ed", base + "ing"}
@@ -58,13 +58,13 @@ _CUE_BASES = """
     wonder tout brag cheer beg implore summarize summarise clarify elaborate inform advise disclose reveal
     preach rail begin start explain counsel caution concur object protest fume seethe snarl sneer taunt tease
     greet chirp text email message write blog reason surmise speculate estimate acknowledge recite
-    urge press react beam confess mention intone gripe remember imagine exhort
+    urge press react beam confess mention intone gripe remember imagine exhort riff retaliate relate echo
     """
 _FORMS = [(b, _inflect(b)) for b in _CUE_BASES.split() if b not in _IRREGULAR] + [
     (base, set(forms.split()) | {base, base + "s"}) for base, forms in _IRREGULAR.items()
 ]
 _NOT_CUES = wordset(
-    "start starts started starting begin begins think thinks thought put puts writing reading shot"
+    "start starts started starting begin begins think thinks thought put puts writing reading shot relating"
 ) | wordset(
     # Plural nouns far more often than verbs ("her recovered emails “...”", "his comments “...”").
     "emails texts messages questions comments answers remarks estimates reasons objects protests blogs"

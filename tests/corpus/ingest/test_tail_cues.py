@@ -1,0 +1,32 @@
+"""Cue verbs of the long tail, quotation marks run on into the next sentence, nicknames inside a name,
+an organization and a title before a name, and quoted fragments before one passive agent (invented
+sentences)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.corpus.ingest.articles import body
+from tests.corpus.ingest.articles import first_words as speakers
+
+
+@pytest.mark.parametrize("verb", ["riffed", "retaliated", "related", "echoed"])
+def test_rarer_verbs_of_saying_attribute_a_quote_after_it(verb):
+    found = speakers(
+        body(
+            "Ada Lind spoke first at the hall.",
+            f"\u201cThe bridge has waited long enough for a vote,\u201d Omar Diaz {verb}.",
+        )
+    )
+    assert found == {"The bridge has": ("direct", "Omar Diaz")}
+
+
+def test_echoed_before_a_colon_introduces_the_quote():
+    found = speakers(
+        body(
+            "Ada Lind spoke first at the hall.",
+            "Retired welder Omar Diaz echoed:",
+            "\u201cThe bridge has waited long enough for a vote, and we all know it.\u201d",
+        )
+    )
+    assert found == {"The bridge has": ("direct", "Omar Diaz")}
