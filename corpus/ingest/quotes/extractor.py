@@ -1332,6 +1332,20 @@ class QuoteExtractor(ReportedSpeech):
                 mention = people.by_role(
                     head_words[joined - 1], self._cursor, written.split()[1 : joined - 1]
                 )
+            latest = people.latest_subject(self._cursor)
+            if (
+                mention is not None
+                and latest is not None
+                and latest.name != mention.name
+                and "\n" in self.text[mention.at : latest.at]
+                and "\n" not in self.text[latest.at : self._cursor]
+                and _SENTENCE_BREAK.search(self.text, latest.at, self._cursor) is not None
+                and not people.offices_of(latest.name)
+            ):
+                # "Rubio sought ... . Walking in, the senator said", a senator named paragraphs before:
+                # the person this paragraph is about, whom the article gave no title, is the one meant
+                # (but in "Rubio has a plan, the columnist wrote" the columnist is someone else).
+                mention = latest
             if mention is not None:
                 resolution = self.speakers.resolve(mention.name)
                 if resolution.key is not None:
@@ -1720,6 +1734,12 @@ _JUST = wordset("just only also recently")
 # Adverbs of place and time that may follow a description's head noun ("the only contender here").
 _TRAILING_ADVERBS = wordset("here there now today tonight yesterday then again too")
 _AGE = re.compile(r"\d{1,3}-year-old")
+
+
+# The end of a sentence and the start of the next.
+_SENTENCE_BREAK = re.compile(r"[.?!][\"\u201d\u2019)]?\s+[\"\u201c]?[A-Z]")
+
+
 # Words that open a modifier after a description's head noun ("one operative inside the campaign").
 _MODIFIER_OPENERS = _PREPOSITIONS | wordset("inside outside")
 _POSTMODIFIERS = wordset("familiar involved close knowledgeable briefed aware")

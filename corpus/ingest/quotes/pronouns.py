@@ -469,6 +469,17 @@ class PersonMentions:
                 fallback = mention  # but "the Wisconsin Republican" is not any Republican
         return fallback
 
+    def latest_subject(self, before: int) -> Mention | None:
+        """The latest person named as a subject before offset ``before``, or None."""
+        index = bisect_left(self.starts, before)
+        return self.mentions[index - 1] if index else None
+
+    def offices_of(self, name: str) -> set[str]:
+        """The titles the article wrote with a person ("senator", "governor", "secretary"), without the
+        roles ("star", "comedian"), places, parties and ranks that go with them."""
+        self._read_evidence()
+        return {r for r in self._roles.get(name.casefold(), ()) if r in TITLE_WORDS and r not in _RANKS}
+
     def latest_fitting(self, head: str, before: int, modifiers: Iterable[str] = ()) -> Mention | None:
         """ "the GOP front-runner", "the businessman" when no one was named with that role (``by_role``):
         the latest person named as a subject before offset ``before``, by a full name, when that person is

@@ -448,6 +448,46 @@ def test_a_description_with_a_state_skips_a_person_of_another_state():
     assert said(article, "We will win this state") == "Marco Reyes"
 
 
+def test_an_office_goes_to_the_untitled_person_this_paragraph_is_about():
+    # A senator named paragraphs before is not "the senator" of a paragraph about someone the article
+    # never titled.
+    article = process(
+        body(
+            "Sen. Bernard Sands toured the valley.",
+            "Dana Ruiz faltered in the debate.",
+            'Ruiz visited the office. Walking in, the senator said the race was "closing really strong."',
+        )
+    )
+    assert said(article, "closing really strong") == "Dana Ruiz"
+    # A role the paragraph's person holds is no title that rules them out either.
+    article = process(
+        body(
+            "Actress Mina Sol spoke at the gala.",
+            '"Bright Lights" star Lena Vance talked about a blog post. The actress explained why it was "a backhanded compliment."',
+        )
+    )
+    assert said(article, "a backhanded compliment") == "Lena Vance"
+
+
+def test_an_office_is_not_the_person_named_in_its_own_sentence():
+    # "Ruiz has a plan, the senator said": the senator is someone else, the one named with that title.
+    article = process(
+        body(
+            "Sen. Bernard Sands toured the valley.",
+            'Dana Ruiz has one thing in common with the voters, the senator said: "a deep fatigue."',
+        )
+    )
+    assert said(article, "a deep fatigue") == "Bernard Sands"
+    # A person the article titled otherwise is no senator of the paragraph.
+    article = process(
+        body(
+            "Sen. Bernard Sands toured the valley.",
+            'Gov. Dana Ruiz faltered in the debate. Walking in, the senator said the race was "closing fast."',
+        )
+    )
+    assert said(article, "closing fast") == "Bernard Sands"
+
+
 def test_a_description_no_one_fits_stays_a_description():
     article = process(
         body(
