@@ -1339,7 +1339,14 @@ class QuoteExtractor(ReportedSpeech):
                 and latest.name != mention.name
                 and "\n" in self.text[mention.at : latest.at]
                 and "\n" not in self.text[latest.at : self._cursor]
-                and _SENTENCE_BREAK.search(self.text, latest.at, self._cursor) is not None
+                and (
+                    _SENTENCE_BREAK.search(self.text, latest.at, self._cursor) is not None
+                    or (
+                        # "Cruz defends his record on TV: “...,” the senator says"
+                        self.text[latest.at : self._cursor].rstrip().endswith(":")
+                        and written.casefold() not in self.text[latest.at : self._cursor].casefold()
+                    )
+                )
                 and not people.offices_of(latest.name)
             ):
                 # "Rubio sought ... . Walking in, the senator said", a senator named paragraphs before:

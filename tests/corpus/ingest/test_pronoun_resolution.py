@@ -469,6 +469,17 @@ def test_an_office_goes_to_the_untitled_person_this_paragraph_is_about():
     assert said(article, "a backhanded compliment") == "Lena Vance"
 
 
+def test_an_office_after_a_colon_introduction_goes_to_the_person_introducing():
+    # "Ruiz defends her record on TV: “...,” the senator says": the one the colon introduction names.
+    article = process(
+        body(
+            "Sen. Bernard Sands toured the valley.",
+            'Dana Ruiz defends her record in a new ad: "We kept every promise," the senator says.',
+        )
+    )
+    assert said(article, "We kept every promise") == "Dana Ruiz"
+
+
 def test_an_office_is_not_the_person_named_in_its_own_sentence():
     # "Ruiz has a plan, the senator said": the senator is someone else, the one named with that title.
     article = process(
