@@ -1861,6 +1861,8 @@ def _passive_agent(s: str, tokens: list[Tok], at: int) -> tuple[str, str] | None
             # aside later in the clause names whose words they are.
             agent = _agent(s, tokens, n + 3)
             return (agent, s[tokens[n + 1].start : tokens[n + 2].end]) if agent else None
+    # `labeled “a swindle” and “a trap” by Dana Moss`: the quotes joined to this one share its verb and agent.
+    first, last = _joined_quotes(tokens, at, after)
     verb = after
     while verb < len(tokens) and verb - after < 2 and tokens[verb].low in _PASSIVE_AUXILIARIES:
         verb += 1
@@ -1869,23 +1871,51 @@ def _passive_agent(s: str, tokens: list[Tok], at: int) -> tuple[str, str] | None
         # after the quote.
         agent = _agent(s, tokens, verb + 2)
         return (agent, s[tokens[verb].start : tokens[verb + 1].end]) if agent else None
-    for v in range(at - 1, max(-1, at - 16), -1):
+    for v in range(first - 1, max(-1, first - 16), -1):
         tok = tokens[v]
         if tok.kind == "q":
             break
         if tok.low not in _PASSIVE_VERBS:
             continue
-        if v + 1 < at and tokens[v + 1].low == "by":
+        if v + 1 < first and tokens[v + 1].low == "by":
             by = v + 1
-            if any(t.low in CUE_VERBS for t in tokens[by + 1 : at]):
+            if any(t.low in CUE_VERBS for t in tokens[by + 1 : first]):
                 return None  # `Lee - mentioned by the paper as a pick - told ...`: the later verb speaks
-        elif at - v <= 4 and after < len(tokens) and tokens[after].low == "by":
-            by = after
+        elif first - v <= 4 and last < len(tokens) and tokens[last].low == "by":
+            by = last
         else:
             continue
         agent = _agent(s, tokens, by + 1)
         return (agent, f"{tok.text} by") if agent else None
     return None
+
+
+_JOINING = wordset("and or")
+
+
+def _joined_quotes(tokens: list[Tok], at: int, after: int) -> tuple[int, int]:
+    """The first token of the run of quotes joined by commas, "and" or "or" that the quote from
+    ``tokens[at]`` to ``tokens[after]`` is part of, and the token after that run."""
+
+    def quote_at(n: int) -> bool:
+        return 0 <= n < len(tokens) and tokens[n].kind == "q"
+
+    def joining(n: int) -> bool:
+        return 0 <= n < len(tokens) and (tokens[n].low in _JOINING or tokens[n].text == ",")
+
+    def joins(n: int, step: int) -> bool:
+        # A comma, "and" or "or" (or ", and") with a quote next to it in the direction of ``step``.
+        if not joining(n):
+            return False
+        return quote_at(n + step) or (joining(n + step) and quote_at(n + 2 * step))
+
+    first = at
+    while first >= 1 and (quote_at(first - 1) or joins(first - 1, -1)):
+        first -= 1
+    last = after
+    while (quote_at(last) and last > after) or joins(last, 1):
+        last += 1
+    return first, last
 
 
 def _agent(s: str, tokens: list[Tok], n: int) -> str:

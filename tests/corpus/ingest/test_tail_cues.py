@@ -30,3 +30,19 @@ def test_echoed_before_a_colon_introduces_the_quote():
         )
     )
     assert found == {"The bridge has": ("direct", "Omar Diaz")}
+
+
+def test_quoted_fragments_joined_before_one_passive_agent_are_all_the_agents():
+    found = speakers(
+        body(
+            "The bridge plan was labeled \u201ca swindle\u201d and \u201ca trap for the poor\u201d by Dana Moss.",
+            "The levy was called \u201cunfair,\u201d \u201creckless\u201d or \u201ca joke\u201d by Omar Diaz.",
+        )
+    )
+    assert found == {
+        "a swindle": ("partial", "Dana Moss"),
+        "a trap for": ("partial", "Dana Moss"),
+        "unfair,": ("partial", "Omar Diaz"),
+        "reckless": ("partial", "Omar Diaz"),
+        "a joke": ("partial", "Omar Diaz"),
+    }
