@@ -160,7 +160,27 @@ def split_sentences(masked: str) -> list[tuple[int, int]]:
         spans.append((start, len(masked)))
     if "." in masked and _RUN_ON_STOP.search(masked):
         spans = [part for a, b in spans for part in _split_run_on(masked, a, b)]
+    if _MARK_RUN_ON.search(masked):
+        spans = [part for a, b in spans for part in _split_mark_run_on(masked, a, b)]
     return spans
+
+
+# A quotation mark with no space after it at a sentence's end: a closing one before a capitalized word
+# ("... so do voters!”After the rally"), or an opening one after a full stop ("the council.“We
+# got nothing").
+_MARK_RUN_ON = re.compile(f'(?<={MASK})[.?!]["\u201d](?=[A-Z][a-z])|(?<=[\\w)])[.?!](?=["\u201c]{MASK})')
+
+
+def _split_mark_run_on(masked: str, start: int, end: int) -> list[tuple[int, int]]:
+    parts = []
+    for match in _MARK_RUN_ON.finditer(masked, start, end):
+        at = match.end()
+        if len(match.group()) == 2 and (_names_cue(masked, at) or _bare_attribution(masked, at)):
+            continue  # "“Why now?”Lee asked.": the quote's own attribution
+        parts.append((start, at))
+        start = at
+    parts.append((start, end))
+    return parts
 
 
 # A full stop with no space after it between a word in lowercase and a capitalized word ("Hale

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from corpus.ingest.quotes import find_pairs, mask, split_sentences
 from tests.corpus.ingest.articles import body
 from tests.corpus.ingest.articles import first_words as speakers
 
@@ -46,3 +47,38 @@ def test_quoted_fragments_joined_before_one_passive_agent_are_all_the_agents():
         "reckless": ("partial", "Omar Diaz"),
         "a joke": ("partial", "Omar Diaz"),
     }
+
+
+def _sentences(text):
+    return [text[a:b].strip() for a, b in split_sentences(mask(text, find_pairs(text)))]
+
+
+@pytest.mark.parametrize(
+    "text, first",
+    [
+        ("\u201cWe want the bridge back \u2013 so do voters!\u201dAfter the rally Omar Diaz went home.", 0),
+        ("Ada Lind had trouble with the council.\u201cWe got nothing from them at all.\u201d", 1),
+        ('Ada Lind had trouble with the council."We got nothing from them at all."', 1),
+    ],
+)
+def test_a_quotation_mark_with_no_space_after_a_full_stop_ends_the_sentence(text, first):
+    sentences = _sentences(text)
+    assert len(sentences) == 2
+    assert sentences[first].startswith(("\u201c", '"'))
+
+
+def test_a_quote_run_on_into_the_next_sentence_keeps_its_speaker():
+    found = speakers(
+        body(
+            "\u201cThe bridge has waited long enough,\u201d Omar Diaz said on Monday. "
+            "\u201cI love this town!\u201dAfter the rally former mayor Ada Lind went home."
+        )
+    )
+    assert found == {"The bridge has": ("direct", "Omar Diaz"), "I love this": ("direct", "Omar Diaz")}
+
+
+def test_a_question_mark_run_on_into_a_cue_still_attributes_the_quote():
+    found = speakers(
+        body("Ada Lind spoke first. \u201cWhy now, after all these years?\u201dOmar Diaz asked.")
+    )
+    assert found == {"Why now, after": ("direct", "Omar Diaz")}
