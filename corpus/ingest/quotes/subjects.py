@@ -206,7 +206,23 @@ def subject_before(s: str, tokens: list[Tok]) -> str:
         if j == 0 or tokens[j - 1].low not in _PREPOSITIONS:
             first = _premodifier_start(tokens, j)
             return s[tokens[first].start : tok.end]
+        if j > 1 and _is_cap(tokens[j - 2]) and (role := _role_before_name(tokens, j, i)) >= 0:
+            # "The Council on Civic Relations National Executive Director Nihad Awad said": the person
+            # at the end of an organization's name and a title, not the organization.
+            return s[tokens[role].start : tok.end]
     return _general_subject(s, tokens, i)
+
+
+def _role_before_name(tokens: list[Tok], j: int, i: int) -> int:
+    """The first of the role words right before a name of two words or more that ends the capitalized
+    run ``tokens[j : i + 1]``, or -1."""
+    roles = ROLE_NOUNS | TITLE_WORDS
+    r = next((n for n in range(i - 2, j - 1, -1) if tokens[n].low in roles), -1)
+    if r < 0 or any(t.low in roles for t in tokens[r + 1 : i + 1]):
+        return -1
+    while r > j and tokens[r - 1].low in roles:
+        r -= 1
+    return r
 
 
 def _title_closes_appositive(s: str, tokens: list[Tok], i: int) -> bool:

@@ -82,3 +82,13 @@ def test_a_question_mark_run_on_into_a_cue_still_attributes_the_quote():
         body("Ada Lind spoke first. \u201cWhy now, after all these years?\u201dOmar Diaz asked.")
     )
     assert found == {"Why now, after": ("direct", "Omar Diaz")}
+
+
+def test_an_organization_and_a_title_before_a_name_give_the_person():
+    found = speakers(
+        body(
+            "The Harbor Council on Civic Relations National Executive Director Omar Diaz said "
+            "\u201cthe bridge has waited long enough for a vote.\u201d"
+        )
+    )
+    assert found == {"the bridge has": ("direct", "Omar Diaz")}
