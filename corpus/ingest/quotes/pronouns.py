@@ -612,6 +612,15 @@ def _is_subject(masked: str, at: int, end: int, previous_word: str, titled: bool
             return apposed
     if previous_word[-1:] == ":" and (masked[end - 1] == "." or _ENDS_SENTENCE.match(masked, end)):
         return False  # "mocking a familiar target: Ann Cole.": the name is what the colon names, no subject
+    if (
+        previous_word[-1:] in ('"', "\u201d")
+        and previous_word[-2:-1] == MASK
+        and _INLINE_QUOTE.search(masked, max(0, at - 200), at) is not None
+    ):
+        # "urged the audience to \u201crecognize\u201d Trump in that passage": words quoted inside a
+        # sentence, with no punctuation of a quotation's end, are a word of that sentence: the name after
+        # them is no subject.
+        return False
     if not previous_word or previous_word[-1] in ',;:(\u2014\u2013-.?!"\u201d':
         return True
     word = previous_word.casefold()
@@ -641,6 +650,8 @@ def _is_subject(masked: str, at: int, end: int, previous_word: str, titled: bool
     return _opens_clause(masked, at)
 
 
+# A short quotation opened after a lowercase word and closed with no punctuation, just before a name.
+_INLINE_QUOTE = re.compile(r"[a-z] [\"\u201c]" + MASK + r"{1,40}[\"\u201d] $")
 # A name that ends its sentence or clause: nothing of its own follows it.
 _ENDS_SENTENCE = re.compile(r"\s*(?:[.;?!]|$)")
 # What follows the name of a person asked a question ("asked Cole whether", "asked Cole about").

@@ -469,6 +469,23 @@ def test_an_office_goes_to_the_untitled_person_this_paragraph_is_about():
     assert said(article, "a backhanded compliment") == "Lena Vance"
 
 
+def test_a_name_after_a_word_quoted_inside_a_sentence_is_no_subject():
+    # "urged the crowd to \u201cresist\u201d Vance in that vote": Vance is the object, and the "he" after it
+    # is still the one who urged.
+    mentions = mentions_of("Omar Diaz urged the crowd to \u201cresist\u201d Peter Vance in that vote.")
+    assert [m.name for m in mentions.mentions] == ["Omar Diaz"]
+    article = process(
+        body(
+            'Omar Diaz urged the crowd to "resist" Peter Vance in that vote.',
+            'He has also called the plan "a disgrace to the county."',
+        )
+    )
+    assert said(article, "a disgrace to the county") == "Omar Diaz"
+    # A quotation that ends with its own punctuation is followed by its speaker as ever.
+    mentions = mentions_of("\u201cWe will win,\u201d Peter Vance said.")
+    assert [m.name for m in mentions.mentions] == ["Peter Vance"]
+
+
 def test_an_office_after_a_colon_introduction_goes_to_the_person_introducing():
     # "Ruiz defends her record on TV: “...,” the senator says": the one the colon introduction names.
     article = process(
