@@ -270,6 +270,8 @@ _NAME_JOINERS = frozenset(
     {"of", "the", "for", "and", "de", "del", "der", "van", "von", "bin", "al", "la", "le"}
 )
 _HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "messrs"})
+# A nickname in quotation marks inside a name (`Juan "Chico" Manriquez`): no part of the name.
+_NICKNAME_IN_NAME = re.compile('(?<=[a-z]) ["\u201c][A-Z][\\w.\\-]*["\u201d](?= [A-Z][a-z])')
 _RELATIVE = re.compile(r"\s(?:who|which|whose)\s")
 _ANONYMITY = ("declined to be named", "anonymity", "not authorized", "not authorised", "asked not to be")
 
@@ -460,7 +462,7 @@ class ArticleSpeakers:
 
     def resolve(self, phrase: str) -> Resolution:
         """Link a subject phrase as written to a speaker; key None when nothing fits."""
-        phrase = _trim_phrase(phrase)
+        phrase = _NICKNAME_IN_NAME.sub("", _trim_phrase(phrase))
         if not phrase:
             return Resolution(None, "", 0.0)
         lowered = phrase.casefold()

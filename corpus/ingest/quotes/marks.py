@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from ..english import is_only_common_word
+from .givennames import FEMALE_NAMES, MALE_NAMES
 from .lexicon import _ABBREVIATIONS, _WORK_WORDS, CUE_FINITE, CUE_VERBS, PHRASAL_CUES
 
 MASK = "\u25a1"
@@ -94,7 +95,29 @@ def find_pairs(s: str, *, nesting: bool = True) -> list[Pair]:
     if double is not None and double + 1 < n:
         pairs.append(Pair(double, n, runs_on=True))
     pairs.sort(key=lambda p: p.open)
+    if any(p.close - p.open < 24 for p in pairs):
+        # `Juan "Chico" Manriquez said`: a nickname inside a name is part of the name, not a quote.
+        pairs = [p for p in pairs if not (p.close - p.open < 24 and nickname_at(s, p.open))]
     return pairs
+
+
+# A nickname in quotation marks between a given name and a surname (`Juan "Chico" Manriquez`): the
+# nickname and the surname from its opening mark, the given name before it.
+_NICKNAME = re.compile('["\u201c]([A-Z][\\w.\\-]*)["\u201d] ([A-Z][a-z]+)\\b')
+_GIVEN_NAME = re.compile(r"\b([A-Z][a-z]+) $")
+
+
+def nickname_at(s: str, at: int) -> bool:
+    """Whether the quotation mark at ``at`` opens a nickname between a given name and a surname:
+    `Juan "Chico" Manriquez` or `Ada “Bee” Lind`, not a quoted word between two common ones."""
+    match = _NICKNAME.match(s, at)
+    given = _GIVEN_NAME.search(s, max(0, at - 30), at) if match else None
+    if given is None:
+        return False
+    first, surname = given.group(1), match.group(2)
+    if first.casefold() in MALE_NAMES or first.casefold() in FEMALE_NAMES:
+        return not is_only_common_word(surname)
+    return not is_only_common_word(first) and not is_only_common_word(surname)
 
 
 def _opens(prev: str, nxt: str) -> bool:
@@ -125,6 +148,10 @@ def _is_inch_mark(s: str, i: int, quote_open: bool) -> bool:
 def mask(s: str, pairs: list[Pair]) -> str:
     """Blank out quoted content (keeping marks and a final punctuation mark) so rules see its shape only."""
     chars = list(s)
+    for match in _NICKNAME.finditer(s):
+        if nickname_at(s, match.start()):
+            # A nickname reads as a word of the name: its marks are blanked.
+            chars[match.start()] = chars[match.start(2) - 2] = " "
     for pair in pairs:
         first, end = pair.open + 1, pair.close
         if end <= first:

@@ -92,3 +92,16 @@ def test_an_organization_and_a_title_before_a_name_give_the_person():
         )
     )
     assert found == {"the bridge has": ("direct", "Omar Diaz")}
+
+
+def test_a_nickname_inside_a_name_is_no_quote_and_one_person():
+    found = speakers(
+        body(
+            'Retired welder Juan "Chico" Manriquez said the bridge "has waited long enough for a vote."',
+            "\u201cThe toll is too high for the families here,\u201d said Ada \u201cBee\u201d Lind, a nurse.",
+        )
+    )
+    assert found == {
+        "has waited long": ("partial", "Juan Manriquez"),
+        "The toll is": ("direct", "Ada Lind"),
+    }
