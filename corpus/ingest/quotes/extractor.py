@@ -482,7 +482,12 @@ class QuoteExtractor(ReportedSpeech):
                     )
                     return _Attribution(self._resolve(phrase), tok.text, "quote-then-attribution")
             modal = _modal_before(tokens, v) if v > 1 and tok.low not in CUE_FINITE else -1
-            if (tok.low in CUE_FINITE or _phrasal(tokens, v) or modal > 0) and not _not_a_cue(s, tokens, v):
+            if (
+                tok.low in CUE_FINITE
+                or _phrasal(tokens, v)
+                or modal > 0
+                or _plural_present_after_quote(s, tokens, v)
+            ) and not _not_a_cue(s, tokens, v):
                 if v and all(t.low in _JOINING for t in tokens[:v]):
                     # `She declared “...” and said ...`: a second verb of the subject before the quote.
                     return None
@@ -1619,6 +1624,19 @@ def _noun_after_article(tokens: list[Tok], v: int) -> bool:
     if v and tokens[v - 1].low in leads:
         return True
     return v > 1 and tokens[v - 2].low in leads and not tokens[v - 1].low.endswith("s")
+
+
+_COUNTED = wordset("two three four five both")
+
+
+def _plural_present_after_quote(s: str, tokens: list[Tok], v: int) -> bool:
+    """ "“...,” the two write", "“...,” the Saudis state": the bare form of a cue right after "the" and a
+    plural of people or a count, straight after the quote."""
+    if v != 2 or tokens[0].low != "the":
+        return False
+    if tokens[1].low in _COUNTED:
+        return tokens[v].low in PRESENT_BASES and tokens[v].text.islower()
+    return _present_after_plural(s, tokens, v)
 
 
 def _present_after_plural(s: str, tokens: list[Tok], v: int) -> bool:

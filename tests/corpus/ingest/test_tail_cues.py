@@ -105,3 +105,16 @@ def test_a_nickname_inside_a_name_is_no_quote_and_one_person():
         "has waited long": ("partial", "Juan Manriquez"),
         "The toll is": ("direct", "Ada Lind"),
     }
+
+
+@pytest.mark.parametrize(
+    "subject, name", [("the two write", "the two"), ("the Harborites state", "the Harborites")]
+)
+def test_a_present_cue_after_a_plural_of_people_attributes_the_quote_before_it(subject, name):
+    found = speakers(
+        body(
+            "Ada Lind and Omar Diaz sent a letter to the council on Monday.",
+            f"\u201cWe do not understand the need for another delay on the bridge,\u201d {subject} in the letter.",
+        )
+    )
+    assert found == {"We do not": ("direct", name)}
