@@ -195,7 +195,10 @@ def split_sentences(masked: str) -> list[tuple[int, int]]:
 # A quotation mark with no space after it at a sentence's end: a closing one before a capitalized word
 # ("... so do voters!”After the rally"), or an opening one after a full stop ("the council.“We
 # got nothing").
-_MARK_RUN_ON = re.compile(f'(?<={MASK})[.?!]["\u201d](?=[A-Z][a-z])|(?<=[\\w)])[.?!](?=["\u201c]{MASK})')
+# (It opens with the stop, so that a search scans for the stop alone.)
+_MARK_RUN_ON = re.compile(
+    f'[.?!](?:(?<={MASK}[.?!])["\u201d](?=[A-Z][a-z])|(?<=[\\w)][.?!])(?=["\u201c]{MASK}))'
+)
 
 
 def _split_mark_run_on(masked: str, start: int, end: int) -> list[tuple[int, int]]:
