@@ -462,7 +462,9 @@ class ArticleSpeakers:
 
     def resolve(self, phrase: str) -> Resolution:
         """Link a subject phrase as written to a speaker; key None when nothing fits."""
-        phrase = _NICKNAME_IN_NAME.sub("", _trim_phrase(phrase))
+        phrase = _trim_phrase(phrase)
+        if '"' in phrase or "\u201c" in phrase:  # a nickname's marks; the pattern needs one
+            phrase = _NICKNAME_IN_NAME.sub("", phrase)
         if not phrase:
             return Resolution(None, "", 0.0)
         lowered = phrase.casefold()

@@ -185,7 +185,7 @@ def split_sentences(masked: str) -> list[tuple[int, int]]:
         start = match.end()
     if start < len(masked):
         spans.append((start, len(masked)))
-    if "." in masked and _RUN_ON_STOP.search(masked):
+    if _STOP_BEFORE_CAPITAL.search(masked) and _RUN_ON_STOP.search(masked):
         spans = [part for a, b in spans for part in _split_run_on(masked, a, b)]
     if _MARK_RUN_ON.search(masked):
         spans = [part for a, b in spans for part in _split_mark_run_on(masked, a, b)]
@@ -220,6 +220,9 @@ def _split_mark_run_on(masked: str, start: int, end: int) -> list[tuple[int, int
 _RUN_ON_STOP = re.compile(
     "(?<![^\\s(\"'\u201c\u2018\u2014])([a-z]{2,}|[A-Z][a-z]+)\\.(?=([A-Z]\\w*)(?![\\w@/]|\\.\\w))"
 )
+# What every match of ``_RUN_ON_STOP`` holds: a search for it alone is ten times cheaper than one for
+# the whole pattern, whose look-behind is tried at every character.
+_STOP_BEFORE_CAPITAL = re.compile(r"\.[A-Z]")
 
 
 def run_on_stop(match: re.Match) -> bool:
