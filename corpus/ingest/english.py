@@ -20,11 +20,15 @@ def _common_words() -> frozenset[str]:
     return frozenset(_COMMON_WORDS.read_text(encoding="utf-8").split())
 
 
+def _bare(word: str) -> str:
+    """``word`` casefolded, without a possessive's "'s" or a trailing apostrophe or punctuation."""
+    return word.removesuffix("'s").removesuffix("\u2019s").rstrip("'\u2019.,:;").casefold()
+
+
 def is_only_common_word(word: str) -> bool:
     """Whether ``word`` (in any case, possessive or not) is an English common word that is never
     anyone's name: "Attorneys", "Sad", "Adding", "Politicos"; not "Rice", which names people too."""
-    bare = word.removesuffix("'s").removesuffix("\u2019s").rstrip("'\u2019.,:;").casefold()
-    return bare in _common_words()
+    return _bare(word) in _common_words()
 
 
 # The closed classes of English that never head a noun phrase: forms of "be", "have" and "do", the
@@ -51,5 +55,4 @@ def is_no_noun(word: str) -> bool:
     """Whether ``word`` (in any case, possessive or not) belongs to a class that never heads a noun
     phrase: an auxiliary ("was", "being"), a pronoun, an article, a conjunction ("and"), an adverb
     ("here", "often") or a verb of saying or thinking ("thinks")."""
-    bare = word.removesuffix("'s").removesuffix("\u2019s").rstrip("'\u2019.,:;").casefold()
-    return bare in _NO_NOUNS
+    return _bare(word) in _NO_NOUNS
