@@ -656,9 +656,12 @@ def sentence_subject(s: str, tokens: list[Tok]) -> str:
     if time is not None and tokens[time].text == "," and tokens[time - 1].low in _TIME_AFTER:
         # "Hours later, Trump returned ...", "But a few days later, he ...": the subject follows the comma.
         return sentence_subject(s, tokens[time + 1 :])
+    # After a conjunction that opens the sentence, its next word opens it too, capitalized or not ("And
+    # although he thanked them, he ...", "But back home, he ...").
+    opening = k > 0 and tokens[0].low in _CONNECTIVES and tokens[0].text[0].isupper()
     if (
         k < len(tokens)
-        and _opens_with_a_phrase(tokens[k], tokens[k + 1] if k + 1 < len(tokens) else None)
+        and _opens_with_a_phrase(tokens[k], tokens[k + 1] if k + 1 < len(tokens) else None, opening)
         and (tokens[k].low not in _TIME_OPENERS or _numbers_a_time(tokens, k))
     ):
         # "Speaking at a town hall in Salem, Trump went after Bush": the subject follows the comma.
@@ -856,19 +859,21 @@ def _opens_subject(tok: Tok) -> bool:
     return tok.kind == "w" and (_is_cap(tok) or tok.low in _PRONOUNS or tok.low in _DETERMINERS)
 
 
-def _opens_with_a_phrase(tok: Tok, following: Tok | None = None) -> bool:
+def _opens_with_a_phrase(tok: Tok, following: Tok | None = None, opening: bool = False) -> bool:
     """A sentence opened by a participle ("Speaking at ...", "Citing ...") or a preposition ("In a
-    statement to ..."), whose subject comes after the first comma."""
+    statement to ..."), whose subject comes after the first comma; ``opening`` when ``tok`` opens the
+    sentence though written in lowercase (after "And", "But")."""
     if (
         tok.low == "about"
         and following is not None
         and (following.text[:1].isdigit() or following.low in _NUMBERS)
     ):
         return False  # "About 200 protesters gathered ...": a number of people, not a phrase
+    initial = opening or _is_cap(tok)
     return tok.kind == "w" and (
         (tok.low.endswith("ing") and len(tok.low) > 5 and _is_cap(tok))
         or tok.low in _PREPOSITIONS
-        or (tok.low in _CLAUSE_LEADS and _is_cap(tok))
+        or (tok.low in _CLAUSE_LEADS and initial)
         # "Flanked by the sheriff, Trump ...", "Informed of the result, Early ...": a participle's phrase.
         or (
             _is_cap(tok)
@@ -877,7 +882,7 @@ def _opens_with_a_phrase(tok: Tok, following: Tok | None = None) -> bool:
             and following.low in _PREPOSITIONS
         )
         # "Here in Columbia, Sanders ...", "Asked which county ..., he demurred", "Last month, ..."
-        or (_is_cap(tok) and tok.low in _PHRASE_LEADS)
+        or (initial and tok.low in _PHRASE_LEADS)
         # "Sunday morning, Clinton slammed ...", "Thirteen years earlier, she had voted ...".
         or (_is_cap(tok) and tok.low in _TIME_OPENERS)
     )
@@ -899,7 +904,7 @@ def _numbers_a_time(tokens: list[Tok], k: int) -> bool:
 # Subordinators that open a sentence with a clause of their own ("While the donor ..., he said").
 _PHRASE_LEADS = wordset(
     "here even asked last meanwhile instead indeed nevertheless early later earlier immediately shortly soon"
-    " outside inside amid"
+    " outside inside amid back"
 )
 _SENTENCE_ADVERBS = wordset(
     "first second third finally next then still moreover furthermore likewise similarly ultimately eventually "

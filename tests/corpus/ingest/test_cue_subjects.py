@@ -1,0 +1,29 @@
+"""The subject of a cue verb where words stand between them: a phrase or a clause opening the sentence after
+a conjunction, an aside in commas, a second "that" clause (invented sentences and names)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.corpus.ingest.articles import body
+from tests.corpus.ingest.articles import first_words as speakers
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        'And although he thanked the crowd for coming, he struck a rare note of doubt, saying, "I am not '
+        'sure I have earned this yet."',
+        'But back on home ground, he returned to his familiar lines: "I am not sure I have earned this yet."',
+        'Yet after the vote was counted, he turned to the hall: "I am not sure I have earned this yet."',
+    ],
+)
+def test_a_phrase_after_a_conjunction_opening_the_sentence_is_no_subject(sentence):
+    found = speakers(
+        body(
+            "Omar Hale won the county seat on Tuesday night.",
+            '"We ran a clean race," Hale said. "The town will see it."',
+            sentence,
+        )
+    )
+    assert found["I am not"] == ("direct", "Omar Hale")
