@@ -34,7 +34,8 @@ content holds a quotation mark. How they are judged:
   for a person named before ("the senator"), when our speaker is the person a pronoun in its place would be
   judged to be (below); a document or a campaign (``a Clinton campaign ad``, ``a CNN poll``) is also right
   when our speaker shares a name word with it. A quote not found, or found without a speaker, counts as
-  wrong. Sources PolNeAR leaves out (``Attribution-no-source``) are not counted.
+  wrong. Sources PolNeAR leaves out (``Attribution-no-source``) are not counted; a source that is a verb of
+  saying with a name for its cue ("said" and "Ann Cole") is read with its two labels swapped.
 - *pronoun sources* (``he``, ``she``, ``I``...) have no gold antecedent in PolNeAR, so the judge reads the
   text, independently of the pipeline. The candidates are the mentions, outside quotation marks, of the
   people the gold names as sources in the article (``gold_name``; each full name also found by its last
@@ -183,8 +184,27 @@ def read_ann(path: Path) -> list[GoldQuote]:
         content = spans.get(event.get("Content", ""))
         if content is None:
             continue
-        quotes.append(GoldQuote(content, spans.get(event.get("Source", "")), spans.get(event.get("Cue", ""))))
+        source, cue = spans.get(event.get("Source", "")), spans.get(event.get("Cue", ""))
+        if source is not None and cue is not None and _labelled_backwards(source.text, cue.text):
+            source, cue = cue, source
+        quotes.append(GoldQuote(content, source, cue))
     return quotes
+
+
+def _labelled_backwards(source: str, cue: str) -> bool:
+    """A few attributions have their two labels the wrong way round: the verb marked as the source and
+    the name as the cue ("said" and "Ann Cole", "according to" and "Omar Hale")."""
+
+    def is_cue(text: str) -> bool:
+        lowered = text.strip().casefold()
+        return lowered.startswith("according to") or lowered.partition(" ")[0] in _CUE_LEADS
+
+    words = cue.split()
+    names = bool(words) and (words[0][:1].isupper() or words[0].casefold() in _PRONOUNS)
+    return is_cue(source) and not is_cue(cue) and names
+
+
+_CUE_LEADS = wordset("said says say told tells added adds wrote writes asked asks stated states")
 
 
 def quoted_part(raw: str, content: Span) -> tuple[int, int] | None:

@@ -495,3 +495,24 @@ def test_the_table_prints_the_junk_article_local_speakers(tmp_path, capsys):
     polnear.main([str(folder)])
     out = capsys.readouterr().out
     assert "article-local speakers: 1; junk article-local speaker names: 0" in out
+
+
+def test_a_source_and_cue_labelled_the_other_way_round_are_read_as_swapped(tmp_path):
+    text = (
+        "Bridge vote delayed\n\n"
+        "\u201cWe will pay for it,\u201d said Ann Cole, a council member.\n\n"
+        "\u201cNot this year,\u201d according to Omar Hale.\n"
+    )
+    # The annotator marked the verb as the source and the name as the cue.
+    folder = _split(
+        tmp_path,
+        text,
+        [
+            {"Content": "\u201cWe will pay for it,\u201d", "Source": "said", "Cue": "Ann Cole"},
+            {"Content": "\u201cNot this year,\u201d", "Source": "according to", "Cue": "Omar Hale"},
+        ],
+    )
+    first, second = polnear.read_ann(folder / "attributions" / "story_ann1.ann")
+    assert (first.source.text, first.cue.text) == ("Ann Cole", "said")
+    assert (second.source.text, second.cue.text) == ("Omar Hale", "according to")
+    assert polnear.score(folder)["tally"].speaker_right == 2
