@@ -55,7 +55,8 @@ content holds a quotation mark. How they are judged:
   ``he`` and ``she`` a candidate counts only when the article does not give it the other gender: a courtesy
   title or gendered word right before the name or its first names and initials (Mr., Ms., Mrs., "spokeswoman
   Ann Cole", not "a spokeswoman for Cole"; not in a headline, where every word is capitalized) decides, else
-  the majority of the first he/his/him or she/her after each of its mentions in the same sentence. Our
+  the majority of the first he/his or she/her after each of its mentions in the same sentence (an object
+  "him" or "her" is someone else's: "Ann Cole thanked him"). Our
   speaker is right when it is that person (same rule as a named source); with no candidate, the quote counts
   as wrong. A relative ``who`` stands for the name right before it ("Ann Lowe, who called it ...").
 
@@ -675,8 +676,9 @@ def _title_gender(outside: str, at: int, end: int) -> str | None:
 def _genders(outside: str, found: list[tuple[int, int, str]]) -> dict[str, str]:
     """The gender the article itself gives each name: a courtesy title or a gendered word right before it
     or its first names ("Mr. Ross", "spokeswoman Ann Cole", not "a spokeswoman for Cole") decides; else
-    the first he/him/his or she/her after a mention, in the rest of its sentence, is a vote, and the
-    majority decides. Only a subject's mention votes ("Cole spokesman Dan Ross said he" is no vote for
+    the first he/his or she/her after a mention, in the rest of its sentence, is a vote, and the
+    majority decides; an object "him" or "her" ends the look, as it is never the subject's own ("Cole
+    thanked him", "Cole called her to": that would be "himself", "herself"). Only a subject's mention votes ("Cole spokesman Dan Ross said he" is no vote for
     Cole), and no vote goes past another source's name ("Cole thanked Ross for her help"). Quoted words
     are left out."""
     titled: dict[str, str] = {}
@@ -692,19 +694,35 @@ def _genders(outside: str, found: list[tuple[int, int, str]]) -> dict[str, str]:
             following and following[0].casefold() in _OWNED
         ):
             continue  # "attacked Cole, and her aides ...", "Cole spokesman Dan Ross said he": not Cole's
-        for word in re.findall(r"[A-Za-z]+", rest):
+        words = re.findall(r"[A-Za-z]+", rest)
+        for n, word in enumerate(words):
             if word in surnames:
                 break  # "Cole denounced Ann Ross and her record": the pronoun may be the other's
-            gender = _PRONOUN_GENDER.get(word.casefold())
-            if gender is not None:
-                tally = votes.setdefault(last, [0, 0])
-                tally[gender == _FEMALE] += 1
+            low = word.casefold()
+            gender = _PRONOUN_GENDER.get(low)
+            if gender is None:
+                continue
+            if low == "him" or (
+                low == "her" and (n + 1 == len(words) or words[n + 1].casefold() in _NOT_OWNED)
+            ):
+                # "Cole thanked him", "Cole called her to": an object pronoun is never the subject's own
+                # (that is "himself", "herself"), so it is someone else's
                 break
+            tally = votes.setdefault(last, [0, 0])
+            tally[gender == _FEMALE] += 1
+            break
     genders = dict(titled)
     for last, (male, female) in votes.items():
         if last not in genders and male != female:
             genders[last] = _MALE if male > female else _FEMALE
     return genders
+
+
+# Words after "her" that make it an object ("called her to", "gave her the"), not a possessive ("her plan").
+_NOT_OWNED = wordset(
+    "to that the a an and or for in on at with about as from by into over of back up out off again down if "
+    "when because after before while but so than"
+)
 
 
 def antecedent(mentions: list[tuple[int, str, str | None, bool]], pronoun: str, before: int) -> str | None:

@@ -132,6 +132,17 @@ def test_no_vote_goes_past_another_source_s_name_nor_comes_from_an_owner_or_an_o
     assert genders == {"Omar Vance": None, "Lena Gorsky": None, "Dana Hill": None, "Tom Reyes": "m"}
 
 
+def test_an_object_pronoun_after_a_name_is_someone_else_s_and_no_vote():
+    text = (
+        "Nadia Ferris met the mayor on Friday, and Ferris thanked him for the grant. "
+        "Ferris also greeted him at the door. Ferris then said her plan was ready."
+    )
+    # "thanked him" and "greeted him" are the mayor's: only "her plan" is a vote.
+    assert _genders(text, "Nadia Ferris") == {"Nadia Ferris": "f"}
+    text = "Rolf Adair called her to the stage. Adair thanked her."
+    assert _genders(text, "Rolf Adair") == {"Rolf Adair": None}
+
+
 def test_a_name_after_words_describing_it_at_a_clause_start_is_a_subject():
     for text, name in (
         ("Tennis great Billie Jean Kong remembered him fondly.", "Kong"),
