@@ -806,7 +806,7 @@ class ArticleSpeakers:
         or an institution ("the teachers' federation"). A document ("the statement", "the survey") is
         asked of ``resolve`` first, which knows who published it; one nobody is known to have published
         is a source of this article as the other descriptions are."""
-        if head in INSTITUTION_HEADS:
+        if head in INSTITUTION_HEADS or head in _GATHERED:
             return self._group(description)
         if _is_plural(head):
             # ("the leaked documents", "measures": things, no one's words.)
@@ -1308,6 +1308,10 @@ def _is_verb(word: str) -> bool:
         past = (word + "ed", word + word[-1] + "ed")
     # (The past alone: "march" is a month's name too, "marched" only a verb.)
     return any(is_only_common_word(p) for p in past)
+
+
+# Singular nouns for many people gathered ("the crowd chanted"): a group, as their plurals are.
+_GATHERED = wordset("crowd audience")
 
 
 def _is_plural(head: str) -> bool:

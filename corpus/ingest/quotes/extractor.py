@@ -89,6 +89,8 @@ _WINDOW = 400
 # Sentences longer than this are read only this far for cues: no real sentence comes near it.
 _SENTENCE_LIMIT = 20000
 _SKIP_ROLES = frozenset({"caption", "boilerplate", "byline"})
+_PERSON = frozenset({"person"})
+_ONE_SPEAKER = frozenset({"person", "anonymous", "organization"})
 # Paragraphs up to this long are tokenized once as a whole; longer ones window by window, as read.
 _INDEX_LIMIT = 20000
 _WORD_RUN = re.compile(r"\w+")
@@ -269,9 +271,10 @@ class QuoteExtractor(ReportedSpeech):
         previous: ParagraphSpec | None,
     ) -> _Attribution | None:
         """ "Reyes praised the plan. “We need someone who ...”": a quote that opens its sentence with no
-        attribution is from the person the sentence before is about, when that sentence quotes no one
-        and has a person acting as its subject (the previous paragraph's last sentence for a quote that
-        opens its paragraph)."""
+        attribution is from the speaker the sentence before is about, when that sentence quotes no one
+        and has a speaker acting as its subject (the previous paragraph's last sentence for a quote that
+        opens its paragraph): a person, one described and not named ("The retired welder recalled the
+        flood. “...”") or an organization; not a group ("The crowd booed. “...”" may be anyone in it)."""
         open_at = found.start - p.start - 1
         number = next((n for n, (a, b) in enumerate(sentences) if a <= open_at < b), None)
         if number is None or masked[sentences[number][0] : open_at].strip():
@@ -292,7 +295,7 @@ class QuoteExtractor(ReportedSpeech):
             return None
         tokens = self._tokens(text, start, end)
         sentence_start, self._cursor = self._cursor, offset + start
-        acting = self._acting_subject(text, end, (tokens, [t.start for t in tokens]))
+        acting = self._acting_subject(text, end, (tokens, [t.start for t in tokens]), kinds=_ONE_SPEAKER)
         self._cursor = sentence_start
         return acting
 
@@ -854,7 +857,10 @@ class QuoteExtractor(ReportedSpeech):
             # acting in the sentence; a document, a group or an organization only for more than a
             # phrase ("The ad accuses Voss of “selling out the valley to developers”"): a short one
             # is a scare quote or a title.
-            attr = self._acting_subject(s, pair.open, indexed, persons_only=len(words) <= 3) or attr
+            attr = (
+                self._acting_subject(s, pair.open, indexed, kinds=_PERSON if len(words) <= 3 else None)
+                or attr
+            )
         if (
             (attr is None or attr.resolution.key is None)
             and p.role != "title"
@@ -1031,13 +1037,18 @@ class QuoteExtractor(ReportedSpeech):
         return None
 
     def _acting_subject(
-        self, s: str, open_at: int, indexed: tuple[list[Tok], list[int]], *, persons_only: bool = True
+        self,
+        s: str,
+        open_at: int,
+        indexed: tuple[list[Tok], list[int]],
+        *,
+        kinds: frozenset[str] | None = _PERSON,
     ) -> _Attribution | None:
         """`Rubio also bemoaned a climate in which people "hate each other"`: with no cue verb, the
         person who is the subject of the sentence's verb is who the quoted words are from. Only a
-        person (or "he"/"she" standing for one) acting in the active voice counts, whatever the verb's
-        form ("found", "would denounce", "did not want"), unless ``persons_only`` is false: then any
-        speaker ("the petition", "the council", "the narrator")."""
+        speaker of ``kinds`` (by default a person, or "he"/"she" standing for one) acting in the active
+        voice counts, whatever the verb's form ("found", "would denounce", "did not want"); with no
+        ``kinds``, any speaker ("the petition", "the council", "the narrator")."""
         tokens, starts = indexed
         at = bisect_left(starts, open_at)
         if not at:
@@ -1108,7 +1119,9 @@ class QuoteExtractor(ReportedSpeech):
             # ("Lee thought the buzz was "a tribute"", "Lee made the point that ...": a past of its own.)
             return None
         resolution = self._resolve(phrase)
-        if resolution.key is None or (persons_only and self.speakers.entity(resolution.key).kind != "person"):
+        if resolution.key is None or (
+            kinds is not None and self.speakers.entity(resolution.key).kind not in kinds
+        ):
             return None
         return _Attribution(resolution, rest[0].text, "partial-sentence-subject")
 

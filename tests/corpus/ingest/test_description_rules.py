@@ -231,3 +231,25 @@ def test_an_adverb_after_a_description_is_passed_over_to_its_head_noun():
     )
     assert "the here" not in _local_speakers(article)
     assert speaker_of(article, "weak") in (None, ("the contender", "anonymous"), ("Lena Ortiz", "person"))
+
+
+def test_a_quote_after_a_sentence_whose_subject_is_a_description_is_the_described_speakers():
+    article = process(
+        body(
+            "The flood reached the mill on Monday.",
+            "The retired welder further recalled that the water rose within an hour. "
+            '"I had never seen the river move that fast in sixty years."',
+        )
+    )
+    assert speaker_of(article, "I had never seen") == ("the welder", "anonymous")
+
+
+def test_a_quote_after_a_sentence_whose_subject_is_an_organization_is_the_organizations():
+    article = process(
+        body(
+            "The vote on the new quota was held on Monday.",
+            "The Harbor Anglers Federation later apologized to the fishermen for the delay. "
+            '"We should have told every member of the club before the vote."',
+        )
+    )
+    assert speaker_of(article, "We should have told") == ("Harbor Anglers Federation", "organization")
