@@ -285,13 +285,15 @@ def _name_words(phrase: str) -> list[str]:
 
 def same_person(ours: str, gold_words: list[str]) -> bool:
     """Whether our speaker's name is the gold name: the same last word and, when both give others, a
-    shared one. Accents are no difference ("Francois" is "François"), and neither is a particle, written
+    shared one; a gold name of one word may be our first word instead. Accents are no difference ("Francois" is "François"), and neither is a particle, written
     capitalized or not ("De Blasio" is "Bill de Blasio")."""
     words = _name_words(ours)
     mine = [_plain(w) for w in words[:-1] if not _is_particle(w)] + [_plain(w) for w in words[-1:]]
     gold = [_plain(w) for w in gold_words[:-1] if not _is_particle(w)] + [_plain(w) for w in gold_words[-1:]]
     if not mine or not gold:
         return False
+    if len(gold) == 1 and len(mine) > 1 and gold[0] == mine[0]:
+        return True  # "Ann shot back" is Ann Cole ("Xi" is Xi Jinping, his name written surname first)
     if mine[-1] != gold[-1]:
         return False
     # Titles and places may stand before a first name ("Texas Sen Ted Cruz"): any shared word will do.

@@ -527,3 +527,11 @@ def test_a_source_and_cue_labelled_the_other_way_round_are_read_as_swapped(tmp_p
     assert (first.source.text, first.cue.text) == ("Ann Cole", "said")
     assert (second.source.text, second.cue.text) == ("Omar Hale", "according to")
     assert polnear.score(folder)["tally"].speaker_right == 2
+
+
+def test_a_one_word_source_that_is_our_speaker_s_first_name_is_the_same_person():
+    # "Ann shot back": the source gives the first name only (or, in a name written surname first, the
+    # surname: "Xi" is Xi Jinping).
+    assert polnear.same_person("Ann Cole", ["Ann"])
+    assert polnear.same_person("Xi Jinping", ["Xi"])
+    assert not polnear.same_person("Ann Cole", ["Dana"])
