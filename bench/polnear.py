@@ -47,8 +47,9 @@ content holds a quotation mark. How they are judged:
   she: the plural of a name the article writes bare, or a word it capitalizes only opening a sentence,
   unless English has no such common word and the article gives it a gender, "Cruz admitted that his").
   The pronoun stands for the latest candidate before it that opens a clause (at a sentence or paragraph
-  start, after a comma, colon, dash or conjunction, or right after a cue verb as in "said Ann Cole," with
-  its titles and role words passed over; a possessive does not, but at the very start of a paragraph,
+  start, after a comma, colon, dash or conjunction, capitalized or not, or right after a cue verb as in
+  "said Ann Cole," with its titles and role words passed over; a name joined by "and" to a name before it
+  only when that one does, "both Cole and Ross are"; a possessive does not, but at the very start of a paragraph,
   "Ann Cole's lawsuit demands ..."; after "after", "before", "as" or "since" only with a verb after it,
   not "went after Ann Cole, calling her"; the person asked a question, "asked Ann Cole whether", is one
   too, though no gender vote), else the latest candidate at all. For
@@ -538,6 +539,7 @@ _CLAUSE_WORDS = wordset("and but while as because when then so although though s
 # Clause words that are prepositions too: a name after them opens a clause only with a verb after it
 # ("after Bush dropped out", not "went after Bush, calling him").
 _PREPOSITIONS_TOO = wordset("after before as since")
+_JOINED_NAME = re.compile(r"\b([A-Z][\w\u2019'-]*)[ \u00a0]+(?:and|or)$")
 _VERB_NEXT = re.compile(r"[ \u00a0]+[a-z]")
 _ASKED_ABOUT = re.compile(r",?[ \u00a0]+(?:which|what|whether|if|about|why|how|who|when|where)\b")
 
@@ -569,6 +571,12 @@ def _is_subject(outside: str, at: int, end: int, asked: bool = True) -> bool:
     last = words[-1].casefold() if words else ""
     if last in _PREPOSITIONS_TOO and not _VERB_NEXT.match(outside, end):
         return False  # "Trump went after Bush, calling him": no clause, the object of "after"
+    joined = _JOINED_NAME.search(before) if last in ("and", "or") else None
+    if joined is not None:
+        # "both Lopez and Weller are newcomers": a name joined to the name before it opens a clause only
+        # when that one does ("Sen. Ann Lopez and Gov. Dan Weller have ...").
+        at = max(0, at - 80) + joined.start()
+        return _is_subject(outside, at, at + len(joined.group(1)), asked)
     if before[-1] in '.?!,;:\n\u2014\u2013"\u201d' or last in _CLAUSE_WORDS:
         return True
     if asked and last in ("asked", "asks") and _ASKED_ABOUT.match(outside, end):
@@ -587,7 +595,7 @@ def _is_subject(outside: str, at: int, end: int, asked: bool = True) -> bool:
 
 # Up to four words after the last mark or conjunction that opens a clause.
 _DESCRIBED = re.compile(
-    r".*(?:[.?!,;:\n\u2014\u2013\"\u201d]|\b(?:and|but|while|as|because|when|then|so|although|though|since))"
+    r".*(?:[.?!,;:\n\u2014\u2013\"\u201d]|\b(?i:and|but|while|as|because|when|then|so|although|though|since))"
     r"[ \u00a0]*((?:[\w\u2019'.\-]+[ \u00a0]+){0,3}[\w\u2019'.\-]+)$",
     re.S,
 )

@@ -535,3 +535,29 @@ def test_a_one_word_source_that_is_our_speaker_s_first_name_is_the_same_person()
     assert polnear.same_person("Ann Cole", ["Ann"])
     assert polnear.same_person("Xi Jinping", ["Xi"])
     assert not polnear.same_person("Ann Cole", ["Dana"])
+
+
+def test_after_a_capitalized_conjunction_the_described_name_is_the_subject():
+    text = (
+        "Omar Vance spoke in Ohio.\n\n"
+        "But Vance campaign manager Jeff Weller said Monday the race was close, and he took questions."
+    )
+    weller = text.index("Weller")
+    assert polnear._is_subject(text, weller, weller + len("Weller"))
+    mentions = polnear.source_name_mentions(
+        text, [_gold(text, "Omar Vance"), _gold(text, "Vance campaign manager Jeff Weller")]
+    )
+    assert polnear.antecedent(mentions, "he", text.index("he took")) == "Jeff Weller"
+
+
+def test_a_name_joined_to_another_by_and_opens_no_clause():
+    text = "Omar Vance spoke first. Vance said both Lopez and Weller are newcomers, but he praised them."
+    weller = text.index("Weller")
+    assert not polnear._is_subject(text, weller, weller + len("Weller"))
+    mentions = polnear.source_name_mentions(
+        text, [_gold(text, "Omar Vance"), _gold(text, "Lopez"), _gold(text, "Weller")]
+    )
+    assert polnear.antecedent(mentions, "he", text.index("he praised")) == "Omar Vance"
+    text = "Sen. Ann Lopez and Gov. Dan Weller have much in common."
+    weller = text.index("Weller")
+    assert polnear._is_subject(text, weller, weller + len("Weller"))
