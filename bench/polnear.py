@@ -814,7 +814,8 @@ def judge(ours, source: Span, raw: str, mentions: list[tuple[int, str]]) -> bool
     if ours is None:
         return False
     # "Rep. Ann Cole (D-Ore.)", "Sen. Tom Carper of Delaware": the tag and the state are not the name.
-    text = _OF_PLACE.sub("", _first_part(_TAG.sub("", source.text))).strip() or source.text.strip()
+    whole = _first_part(_TAG.sub("", source.text))
+    text = _OF_PLACE.sub("", whole).strip() or source.text.strip()
     lowered = text.casefold().strip(".,")
     if lowered in _PRONOUNS:
         name = antecedent(mentions, lowered, source.start)
@@ -838,6 +839,13 @@ def judge(ours, source: Span, raw: str, mentions: list[tuple[int, str]]) -> bool
             same_person(ours.name, gold_words)
             or same_person(ours.name, _name_words(text.split(",")[0]))
             or (bool(named) and same_person(ours.name, named))
+            # "the American Federation of Teachers", "the Department of Justice": an organization's
+            # name runs on past "of", which for a person gives a place ("Tom Carper of Delaware").
+            or (
+                ours.kind == "organization"
+                and same_person(ours.name, _name_words(whole))
+                and gold_words[-1] in _name_words(ours.name)
+            )
         )
     named = gold_name(source.text)
     if named and ours.kind == "person" and same_person(ours.name, named):

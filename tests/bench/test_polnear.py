@@ -561,3 +561,13 @@ def test_a_name_joined_to_another_by_and_opens_no_clause():
     text = "Sen. Ann Lopez and Gov. Dan Weller have much in common."
     weller = text.index("Weller")
     assert polnear._is_subject(text, weller, weller + len("Weller"))
+
+
+def test_an_organization_named_with_of_keeps_its_whole_name():
+    text = '"We will not back down," the Harbor Federation of Anglers said.'
+    source = "the Harbor Federation of Anglers"
+    assert _judge(_person("Harbor Federation of Anglers", "organization"), text, source)
+    # A person's "of" still gives a place, not the name.
+    text = '"We will not back down," said Sen. Tom Carver of Delaware.'
+    assert _judge(_person("Tom Carver"), text, "Sen. Tom Carver of Delaware")
+    assert not _judge(_person("Delaware", "organization"), text, "Sen. Tom Carver of Delaware")
