@@ -299,6 +299,8 @@ class PersonMentions:
                 self.starts.append(mention.at)
             else:
                 self._objects.append(mention)
+                if masked.startswith(",", run_end):
+                    self._vote_relative(masked, run_end, name)
             # A pronoun after a name that is not a subject ("thanked Omar Diaz. She ...") most often
             # refers to someone else: only a subject's name waits for a vote; any name ends the wait.
             pending, pending_end = (mention if subject else None), run_end
@@ -369,6 +371,21 @@ class PersonMentions:
                 _CAPITALIZED_NEXT.match(window, match.end()) or _bare(low) in self._known
             ):
                 return  # another person's name may be before the pronoun
+
+    def _vote_relative(self, masked: str, end: int, name: str) -> None:
+        """A person named as an object with a relative clause after the name ("came from Zuri Quill, who
+        forced the panel to think when she called it ...", not "who she met"): the first he or she of
+        that clause, to its first comma or its sentence's end, is a vote for the person."""
+        clause = _RELATIVE_CLAUSE.match(masked, end)
+        if clause is None:
+            return
+        for word in clause.group(1).split():
+            if word[:1].isupper():
+                return  # another name may be whom the pronoun is
+            gender = _GENDER_OF_PRONOUN.get(word) if word in ("he", "she") else None
+            if gender is not None:
+                PersonMentions._count(self._votes, name, gender)
+                return
 
     @staticmethod
     def _count(votes: dict[str, dict[str, int]], name: str, gender: str) -> None:
@@ -542,6 +559,9 @@ _LOWER_WORD = re.compile(r" ([a-z][a-z\-]*)\b")
 _OWNER = re.compile("(?:['\u2019]s|s['\u2019])$")
 # ", who" after a name, whatever space follows the comma (a no-break space too).
 _WHO_AFTER = re.compile(r",\s+who\s")
+# A relative clause of a subject after a name, to its first comma or its sentence's end ("whom" or "who"
+# with a pronoun after it is the clause's object: someone else's).
+_RELATIVE_CLAUSE = re.compile(r",\s+who\s+(?!(?:he|she|him|her|they|I|we|you)\b)([^,;:.?!]{1,200})")
 _SENTENCE_END_WORD = re.compile(r"[A-Z][a-z\u2019'\-]{2,}\.")
 
 

@@ -881,3 +881,18 @@ def test_a_person_named_as_an_object_with_a_given_name_of_the_gender_is_the_fall
     mentions = mentions_of(text)
     assert mentions.mentions == []
     assert mentions.antecedent("she", text.index("she called")).name == "Sarah Quill"
+
+
+def test_a_pronoun_in_the_relative_clause_of_a_person_named_as_an_object_is_a_vote_for_that_person():
+    # "Zuri" is a given name no list holds: the relative clause tells the gender, and the fallback takes her.
+    text = (
+        "The best line came from student Zuri Quill, who forced the panel to think when she called "
+        "the plan \u201ca relic.\u201d\n\nNo one answered.\n\n\u201cA relic,\u201d she said again."
+    )
+    mentions = mentions_of(text)
+    assert mentions.gender_of("Zuri Quill") == FEMALE
+    assert mentions.antecedent("she", text.index("she said")).name == "Zuri Quill"
+    assert said(process(body(text)), "A relic,") == "Zuri Quill"
+    # The relative clause is the name's only to its end, and not when its pronoun is its object.
+    assert mentions_of("Ed Moss praised Zuri Quill, who won, and she left.").gender_of("Zuri Quill") is None
+    assert mentions_of("Ed Moss praised Zuri Quill, who she met in May.").gender_of("Zuri Quill") is None
