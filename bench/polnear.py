@@ -33,8 +33,10 @@ content holds a quotation mark. How they are judged:
   protester; each part of "the senator and candidate" counts), or, as a description may stand
   for a person named before ("the senator"), when our speaker is the person a pronoun in its place would be
   judged to be (below); a document or a campaign (``a Clinton campaign ad``, ``a CNN poll``) is also right
-  when our speaker shares a name word with it. A quote not found, or found without a speaker, counts as
-  wrong. Sources PolNeAR leaves out (``Attribution-no-source``) are not counted; a source that is a verb of
+  when our speaker shares a name word with it. A gold content that holds its own attribution of a
+  quotation, next to it ("“...,” Ann Cole said, according to the Ledger", given to the Ledger), is also
+  right when our speaker is the person that attribution names. A quote not found, or found without a
+  speaker, counts as wrong. Sources PolNeAR leaves out (``Attribution-no-source``) are not counted; a source that is a verb of
   saying with a name for its cue ("said" and "Ann Cole") is read with its two labels swapped.
 - *pronoun sources* (``he``, ``she``, ``I``...) have no gold antecedent in PolNeAR, so the judge reads the
   text, independently of the pipeline. The candidates are the mentions, outside quotation marks, of the
@@ -865,6 +867,57 @@ def judge(ours, source: Span, raw: str, mentions: list[tuple[int, str]]) -> bool
     return ours.kind == "person" and name is not None and same_person(ours.name, _name_words(name))
 
 
+def speaks_inside(ours, content: Span, raw: str) -> bool:
+    """Whether the gold content holds its own attribution of a quotation to our speaker, next to that
+    quotation and outside any other: "“...,” Ann Cole said, according to the Ledger" is one attribution
+    nested in another, annotated as the Ledger's, and the quoted words are Ann Cole's all the same. Our
+    speaker's last name word stands right before a verb of saying or right after one ("said Ann Cole"),
+    the two right after the closing mark (titles and first names between) or right before the opening
+    one."""
+    if ours is None or ours.kind != "person" or "\n" in raw[content.start : content.end]:
+        # (Paragraphs quoted from another article, "“...,” Cole said" among them, are that article's.)
+        return False
+    words = _name_words(ours.name)
+    if not words:
+        return False
+    last = re.escape(words[-1])
+    name = rf"(?:[A-Z][\w.'\u2019-]*\s+){{0,3}}{last}"
+    nested = re.compile(
+        rf"[\u201d\"],?\s+(?:{name}\s+(?:[a-z]+\s+)?{_SAYING}|{_SAYING}\s+{name})\b"
+        rf"|\b{last}\s+(?:[a-z]+\s+)?{_SAYING}[,:]?\s+[\u201c\"]"
+    )
+    for a, b in content.pieces:
+        text = raw[a:b]
+        for match in nested.finditer(text):
+            if _depth(text, match.start() + (1 if text[match.start()] in _QUOTE_CHARS else 0)) == 0:
+                return True
+    return False
+
+
+def _depth(text: str, at: int) -> int:
+    """How many quotations are open at offset ``at`` of ``text`` (a straight mark closes an open one)."""
+    stack: list[str] = []
+    for ch in text[:at]:
+        if ch in "\u201c\u201e":
+            stack.append(ch)
+        elif ch == "\u201d":
+            if stack:
+                stack.pop()
+        elif ch == '"':
+            if stack and stack[-1] == '"':
+                stack.pop()
+            else:
+                stack.append(ch)
+    return len(stack)
+
+
+# The verbs of saying an attribution nested inside a gold content uses.
+_SAYING = (
+    "(?:said|says|say|told|tells|added|adds|wrote|writes|asked|asks|replied|explained|recalled|noted|"
+    "stated|continued|insisted|argued|declared|tweeted)"
+)
+
+
 def _bare(phrase: str) -> str:
     """A phrase casefolded without a leading "the" or its edge punctuation."""
     return phrase.casefold().strip(" .,;:").removeprefix("the ")
@@ -1019,7 +1072,9 @@ def score(folder: Path, *, limit: int | None = None, show: str | None = None) ->
                     wrong.append(f"as {best.kind if best else 'nothing'}")
             if gold.source is not None and gold.source.text.strip():
                 tally.sourced += 1
-                right = judge(best.speaker if best else None, gold.source, raw, mentions)
+                right = judge(best.speaker if best else None, gold.source, raw, mentions) or (
+                    best is not None and speaks_inside(best.speaker, gold.content, raw)
+                )
                 tally.speaker_right += right
                 if gold.source.text.casefold().strip() in _PRONOUNS:
                     tally.pronoun_sourced += 1

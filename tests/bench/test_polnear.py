@@ -571,3 +571,28 @@ def test_an_organization_named_with_of_keeps_its_whole_name():
     text = '"We will not back down," said Sen. Tom Carver of Delaware.'
     assert _judge(_person("Tom Carver"), text, "Sen. Tom Carver of Delaware")
     assert not _judge(_person("Delaware", "organization"), text, "Sen. Tom Carver of Delaware")
+
+
+def _content(text: str, words: str) -> polnear.Span:
+    at = text.index(words)
+    return polnear.Span("Content", [(at, at + len(words))], words)
+
+
+def test_an_attribution_nested_in_the_gold_content_names_whose_words_they_are():
+    # The annotators give the quote to the outlet that reported it; the words are still Ann Cole's.
+    text = "\u201cWe will fight this,\u201d Ann Cole said Monday, according to the Harbor Ledger."
+    content = _content(text, "\u201cWe will fight this,\u201d Ann Cole said Monday")
+    assert polnear.speaks_inside(_person("Ann Cole"), content, text)
+    assert not polnear.speaks_inside(_person("Omar Hale"), content, text)
+    text = "\u201cWe will fight this,\u201d said Sen. Ann Cole, reports the Ledger."
+    assert polnear.speaks_inside(_person("Ann Cole"), _content(text, text[:-20]), text)
+
+
+def test_a_name_with_a_verb_of_saying_away_from_the_quotation_is_no_nested_attribution():
+    # Cole's saying something else is no attribution of the quoted words, which are the source's.
+    text = "When Ann Cole said she would not run, she \u201clost the room,\u201d said Omar Hale."
+    content = _content(text, "When Ann Cole said she would not run, she \u201clost the room,\u201d")
+    assert not polnear.speaks_inside(_person("Ann Cole"), content, text)
+    # Paragraphs quoted from another article are that article's, whoever they quote.
+    text = "\u201cThe mayor spoke late.\n\u201cWe won,\u201d Ann Cole said.\u201d"
+    assert not polnear.speaks_inside(_person("Ann Cole"), _content(text, text), text)
