@@ -27,8 +27,9 @@ content holds a quotation mark. How they are judged:
   ends in a capitalized run, without titles, roles, states or a possessive owner: "Governor Chris Christie -
   a Dallas Cowboys fan" is Chris Christie). A descriptive source (``the spokesperson``; one opening with an
   article or possessive whose capitalized words are only states, parties, roles or nationalities, "a Nevada
-  Democrat", is one too, not a name) is right when our speaker is a description or group whose name shares
-  its head noun (the last word before a modifier: "a spokesman for the campaign" is a spokesman, and so is
+  Democrat", is one too, not a name, and so is one naming whom the person works for or is close to, "Ann
+  Cole's spokeswoman" or "Cole's lawyers", which is never that owner) is right when our speaker is a
+  description or group whose name shares its head noun (the last word before a modifier: "a spokesman for the campaign" is a spokesman, and so is
   "a spokesman for Ann Cole"; "a source close to the campaign" is a source; "one of the protesters" a
   protester; each part of "the senator and candidate" counts), or, as a description may stand
   for a person named before ("the senator"), when our speaker is the person a pronoun in its place would be
@@ -863,6 +864,9 @@ def judge(ours, source: Span, raw: str, mentions: list[tuple[int, str]]) -> bool
         w.casefold() for w in _name_words(text) if len(w) > 2
     }:
         return True  # "a Clinton campaign ad", "a CNN poll": the campaign or the outlet it names
+    owner = _owner_of_role(text)
+    if owner and same_person(ours.name, owner):
+        return False  # (the person the one described works for, whoever was named last)
     name = antecedent(mentions, "", source.start)
     return ours.kind == "person" and name is not None and same_person(ours.name, _name_words(name))
 
@@ -936,6 +940,8 @@ def _is_description(text: str) -> bool:
     in a lowercase word ("the spokesperson"), or its capitalized words are only states, parties, roles
     and nationalities ("a Nevada Democrat", "an American")."""
     words = text.split()
+    if _owner_of_role(text):
+        return True  # "Ann Cole's spokeswoman" is not Ann Cole
     if not words or words[0].casefold() not in _DESCRIPTION_LEADS:
         return False
     # The head comes before a modifier: "a longtime adviser to Ann Cole" is an adviser, not Ann Cole.
@@ -951,6 +957,29 @@ def _is_description(text: str) -> bool:
     )
 
 
+def _owner_of_role(text: str) -> list[str]:
+    """The name words of the owner in a source that describes someone by whom they work for or are
+    close to ("Ann Cole's spokeswoman", "Omar Hale's campaign manager", "Cole's lawyers"); [] for any
+    other source, such as what a person runs or writes ("Cole's campaign", "Hale's office")."""
+    owned = _OWNER_AND_ROLE.fullmatch(text.strip())
+    if owned is None:
+        return []
+    head = owned.group(2).casefold()
+    if head not in _PERSON_HEADS and not (head.endswith("s") and head[:-1] in _PERSON_HEADS):
+        return []
+    return _name_words(owned.group(1))
+
+
+_OWNER_AND_ROLE = re.compile(
+    r"((?:[A-Z][\w.\-]*\s+){0,3}[A-Z][\w.\-]*['\u2019]s?)\s+(?:[a-z][\w\-]*\s+){0,3}([a-z][\w\-]*)"
+)
+_PERSON_HEADS = wordset(
+    """
+    spokesman spokeswoman spokesperson aide adviser advisor lawyer attorney counsel manager director
+    chief staffer assistant secretary deputy wife husband son daughter father mother brother sister friend
+    man woman doctor physician questioner supporter ally critic rival opponent biographer
+    """
+)
 _AFFILIATION = re.compile(r"\s(?:of|in|inside|outside|at|for|from|with|to|on)\s")
 _NOT_HEADS = wordset("just familiar close knowledgeable involved aware")
 _NATIONALITY = re.compile(r"(?:an|ian|ese|ish|i)s?$")

@@ -596,3 +596,16 @@ def test_a_name_with_a_verb_of_saying_away_from_the_quotation_is_no_nested_attri
     # Paragraphs quoted from another article are that article's, whoever they quote.
     text = "\u201cThe mayor spoke late.\n\u201cWe won,\u201d Ann Cole said.\u201d"
     assert not polnear.speaks_inside(_person("Ann Cole"), _content(text, text), text)
+
+
+def test_someone_described_by_whom_they_work_for_is_not_that_person():
+    text = '"The plan is dead," Ada Voss\u2019s spokeswoman said after Voss left.'
+    source = "Ada Voss\u2019s spokeswoman"
+    assert not _judge(_person("Ada Voss"), text, source)
+    assert _judge(_person("the spokeswoman", "anonymous"), text, source)
+    text = '"We will appeal," Cole\'s lawyers said.'
+    assert not _judge(_person("Dana Cole"), text, "Cole's lawyers")
+    assert _judge(_person("Cole's lawyers", "group"), text, "Cole's lawyers")
+    # What a person runs or writes still speaks for that person.
+    text = '"We will win," Cole\'s campaign said.'
+    assert _judge(_person("Dana Cole campaign", "organization"), text, "Cole's campaign")
