@@ -139,6 +139,9 @@ class Mention:
     at: int  # offset in the article text
     name: str  # the name as written, titles left out
     last: str  # its last word, casefolded: the key of later surname mentions
+    # Where a quotation opening right after the name closes ("Ito “wrecked the budget,” he said"):
+    # its words are said of the person, so the pronoun of its attribution is someone else; -1 when none.
+    quoted_until: int = -1
 
 
 class PersonMentions:
@@ -295,6 +298,9 @@ class PersonMentions:
             elif gender is not None:
                 self._titled.setdefault(key, gender)
             if subject:
+                if masked[run_end - 1 : run_end].isalpha() and _QUOTE_AFTER.match(masked, run_end):
+                    closing = _CLOSING_MARK.search(masked, run_end + 2)
+                    mention.quoted_until = start + (closing.end() if closing else len(masked))
                 self.mentions.append(mention)
                 self.starts.append(mention.at)
             else:
@@ -325,7 +331,12 @@ class PersonMentions:
         right after it counts: in "Ito said the scandal hurt her career" the "her" is most often
         someone else, as it is after another name ("Ito thanked Lee for her help", a name of two words
         or more, or a surname the article has introduced); a place or a day ("Iowa", "Tuesday's") is no
-        name."""
+        name. A quotation right after the name ("Ito “wrecked the budget,” he said") is said of the
+        name: the pronoun of its attribution is no vote."""
+        if masked[begin - 1 : begin].isalpha() and _QUOTE_AFTER.match(masked, begin):
+            # "Ito “wrecked the budget,” he said": the quoted words are said of the name, and the
+            # pronoun of their attribution is whoever says them.
+            return
         window = masked[begin : min(end, begin + 400)]
         next_sentence = False
         reported = 0  # 1 right after a reporting verb ("said", "said that"), 2 further on
@@ -401,6 +412,8 @@ class PersonMentions:
         seen: list[str] = []
         found: list[Mention] = []
         for mention in reversed(self.mentions[:index]):
+            if mention.quoted_until >= 0 and before - mention.quoted_until < _ATTRIBUTION_REACH:
+                continue  # the pronoun attributes the quotation said of the person
             key = mention.name.casefold()
             if key in seen:
                 continue
@@ -792,6 +805,11 @@ _OBJECT_FOLLOWERS = wordset(
 _APPOSED = re.compile(
     r"\b(his|her|their|its|our|a|an|the|His|Her|Their|Its|Our|A|An|The)\s+(?:[\w\-\u2019']+\s+){0,3}?([\w\-]+),\s+$"
 )
+# A quotation opening right after a name, the mark that closes it, and how far after it the pronoun of
+# its attribution may stand ("” he told reporters on Monday").
+_QUOTE_AFTER = re.compile('[ ]?["\u201c\u201e\u00ab]')
+_CLOSING_MARK = re.compile('["\u201d\u00bb]')
+_ATTRIBUTION_REACH = 40
 _CAPITALIZED_NEXT = re.compile(r"[ ]+[A-Z][\w\u2019'.\-]")
 _VOTE_WORD = re.compile(r"[\w\u2019']+|[.?!](?:\s|$)")
 # Verbs after which a name's clause reports someone's words: a pronoun further on may be anyone's.

@@ -896,3 +896,13 @@ def test_a_pronoun_in_the_relative_clause_of_a_person_named_as_an_object_is_a_vo
     # The relative clause is the name's only to its end, and not when its pronoun is its object.
     assert mentions_of("Ed Moss praised Zuri Quill, who won, and she left.").gender_of("Zuri Quill") is None
     assert mentions_of("Ed Moss praised Zuri Quill, who she met in May.").gender_of("Zuri Quill") is None
+
+
+def test_the_attribution_of_a_quotation_right_after_a_name_is_no_vote_for_that_name():
+    # The quoted words are said of Quill, by whoever "he" is.
+    text = "Ivo Marsh spoke on Monday. Nora Quill \u201cwrecked the budget,\u201d he said."
+    mentions = mentions_of(text)
+    assert mentions.gender_of("quill") is None
+    assert said(process(body(text)), "wrecked the budget") == "Ivo Marsh"
+    # A quotation after the name's verb is the name's own: its attribution still votes.
+    assert mentions_of("Nora Quill called it \u201ca shame,\u201d she said.").gender_of("quill") == FEMALE
