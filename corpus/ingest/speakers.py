@@ -358,6 +358,9 @@ def is_capitalized(word: str) -> bool:
     return True
 
 
+_POSSESSIVE_END = re.compile("(?:['\u2019]s|s['\u2019])$")
+
+
 def _strip_possessive(word: str) -> str:
     if word.endswith(("'s", "’s")):
         return word[:-2]
@@ -1402,12 +1405,21 @@ def collect_names(texts: list[str]) -> tuple[list[str], list[str]]:
 def _names_in_run(run: str) -> tuple[str | None, str | None]:
     """The organization name and the person name a capitalized run gives (None for none), from the run
     alone: remembered, since an article repeats its names and a corpus its people."""
-    words = [_strip_possessive(w) for w in run.split()]
+    written = run.split()
+    words = [_strip_possessive(w) for w in written]
     if len(words[-1]) > 3 and words[-1].endswith(".") and words[-1][-2].islower():
         words[-1] = words[-1][:-1]  # "... Bernie Sanders." ends a sentence
     ends = [n for n, w in enumerate(words[:-1]) if _ends_sentence(w)]
     if ends:
         words = words[ends[-1] + 1 :]  # "... a scam PAC. Dan Backer, its lawyer": a new sentence
+    owner = next(
+        (n for n in range(len(words) - 3, -1, -1) if _POSSESSIVE_END.search(written[-len(words) + n])), -1
+    )
+    if owner >= 0:
+        # "Harbor News' Dana Charity", "Clinton's State Department": the owner, then the person or
+        # organization it owns.
+        owned, person = _names_in_run(" ".join(words[owner + 1 :]))
+        return owned or _names_in_run(" ".join(words[: owner + 1]))[0], person
     start = 0
     while start < len(words) and words[start].casefold() in _NOT_NAME:
         start += 1

@@ -27,3 +27,15 @@ def test_a_phrase_after_a_conjunction_opening_the_sentence_is_no_subject(sentenc
         )
     )
     assert found["I am not"] == ("direct", "Omar Hale")
+
+
+def test_a_name_after_an_organization_s_possessive_is_a_full_name_its_surname_stands_for():
+    found = speakers(
+        body(
+            "In an interview with Harbor News\u2019 Dana Charity on Monday, Omar Hale defended the plan.",
+            "\u201cWould it pass the council this year?\u201d Charity pressed.",
+            "\u201cIt will pass,\u201d Hale answered.",
+        )
+    )
+    assert found["Would it pass"] == ("direct", "Dana Charity")
+    assert found["It will pass,"] == ("direct", "Omar Hale")
