@@ -237,7 +237,7 @@ GROUP_NOUNS = wordset(
     activists supporters opponents leaders sources neighbours neighbors shoppers commuters farmers unions
     ministers campaigners aides democrats republicans conservatives liberals progressives americans
     staffers donors delegates senators candidates advisers advisors allies insiders strategists pollsters
-    evangelicals protestors immigrants
+    evangelicals protestors immigrants proponents backers advocates detractors skeptics sceptics
     """
 )
 # Subjects that stand for someone, or some, of the article unnamed ("Another said", "the two write").

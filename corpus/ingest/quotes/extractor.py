@@ -1658,7 +1658,13 @@ def _present_after_plural(s: str, tokens: list[Tok], v: int) -> bool:
     tok = tokens[v]
     if v == 0 or tok.low not in PRESENT_BASES or not tok.text.islower():
         return False
-    subject = tokens[v - 1]
+    n = v - 1
+    # ("Critics still insist ...", "The two lawmakers, however, argue ...": an adverb between them.)
+    if n > 2 and tokens[n].text == "," == tokens[n - 2].text and _between(tokens[n - 1]):
+        n -= 3
+    while n > 0 and _between(tokens[n]):
+        n -= 1
+    subject = tokens[n]
     # People, not things ("The plans call for “...”"): a plural that names people ("lobbyists",
     # "observers", "attendees").
     return (
@@ -1666,6 +1672,16 @@ def _present_after_plural(s: str, tokens: list[Tok], v: int) -> bool:
         and subject.low.endswith("s")
         and not _possessive(s, subject)
         and names_people_plural(subject.text)
+    )
+
+
+_BETWEEN_ADVERBS = wordset("also still now however meanwhile too often again likewise instead")
+
+
+def _between(tok: Tok) -> bool:
+    """An adverb that may stand between a subject and its verb."""
+    return tok.low in _BETWEEN_ADVERBS or (
+        tok.kind == "w" and len(tok.low) > 5 and tok.low.endswith("ly") and tok.text.islower()
     )
 
 

@@ -39,3 +39,21 @@ def test_a_name_after_an_organization_s_possessive_is_a_full_name_its_surname_st
     )
     assert found["Would it pass"] == ("direct", "Dana Charity")
     assert found["It will pass,"] == ("direct", "Omar Hale")
+
+
+@pytest.mark.parametrize(
+    "sentence, group",
+    [
+        ('Proponents of the plan, however, say it would keep the board as an "umpire."', "proponents"),
+        (
+            "The two lawmakers, however, argue that \u201cthere is precedent for prosecution.\u201d",
+            "lawmakers",
+        ),
+        ("Local farmers still insist that the bridge is \u201ca road to nowhere.\u201d", "farmers"),
+    ],
+)
+def test_a_plural_of_people_speaks_through_an_adverb_between_it_and_its_present_cue(sentence, group):
+    found = speakers(body("The river board met on Monday to weigh the new bridge.", sentence))
+    ((kind, speaker),) = found.values()
+    assert kind == "partial"
+    assert speaker is not None and group in speaker.casefold()
