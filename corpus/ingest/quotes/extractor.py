@@ -604,7 +604,9 @@ class QuoteExtractor(ReportedSpeech):
                 if phrase:
                     return _Attribution(self._resolve(phrase), tokens[0].text, "attribution-then-quote")
             if far >= 0:
-                attr = self._cue_before_quote(s, tokens[: far + 1], used, earlier)
+                attr = self._put_to(s, tokens, far) or self._cue_before_quote(
+                    s, tokens[: far + 1], used, earlier
+                )
                 if attr is not None and attr.resolution.key is None:
                     # ("Dana Cole, 35, the mayor's daughter, said ...": the name opening the sentence.)
                     phrase = sentence_subject(s, tokens[:far])
@@ -772,6 +774,9 @@ class QuoteExtractor(ReportedSpeech):
                     if not phrase:
                         phrase = sentence_subject(s, own or earlier + tokens[:v]) if v or earlier else ""
                 else:
+                    put = self._put_to(s, tokens, v)
+                    if put is not None:
+                        return put
                     # ("a spokesman could only quip": the subject before the modal.)
                     cut = v if tok.low in CUE_VERBS or phrasal else _modal_before(tokens, v)
                     phrase = _named_before_who(s, tokens, v)
@@ -783,6 +788,17 @@ class QuoteExtractor(ReportedSpeech):
                         phrase = subject_after(s, tokens[v + 1 :])
                 return _Attribution(self._resolve(phrase), cue, "attribution-then-quote")
         return None
+
+    def _put_to(self, s: str, tokens: list[Tok], v: int) -> _Attribution | None:
+        """ "Hale was asked by host Dana Moss, “...”": a question put to the subject of a passive cue is
+        the asker's, the agent after "by"; with no "by", an asker the sentence does not name. None when
+        the cue at ``v`` is no such passive."""
+        if tokens[v].low not in _PUT_TO or not v or tokens[v - 1].low not in _PASSIVE_AUXILIARIES:
+            return None
+        by = v + 2 < len(tokens) and tokens[v + 1].low == "by"
+        agent = _agent(s, tokens, v + 2) if by else ""
+        resolution = self._resolve(agent) if agent else Resolution(None, "", 0.0)
+        return _Attribution(resolution, _cue_at(s, tokens, v)[0], "attribution-then-quote")
 
     # -- partial quotes --------------------------------------------------------------------------------
 
@@ -1871,6 +1887,8 @@ def _named_before_who(s: str, tokens: list[Tok], v: int) -> str:
 
 
 _PASSIVE_AUXILIARIES = wordset("was were is are been")
+# Verbs whose passive makes the subject the one spoken to ("Hale was asked, “...”").
+_PUT_TO = wordset("asked questioned pressed told")
 
 
 def _passive_agent(s: str, tokens: list[Tok], at: int) -> tuple[str, str] | None:

@@ -57,3 +57,18 @@ def test_a_plural_of_people_speaks_through_an_adverb_between_it_and_its_present_
     ((kind, speaker),) = found.values()
     assert kind == "partial"
     assert speaker is not None and group in speaker.casefold()
+
+
+def test_a_question_put_to_someone_is_the_asker_s_not_theirs():
+    found = speakers(
+        body(
+            "The council race ended on Monday.",
+            "Omar Hale was asked by host Dana Moss, who backs the levy, \u201cWill you vote for it this time, "
+            "or walk out again?\u201d",
+            "Lena Park was asked, \u201cWhat is the most worrying thing in the budget this year?\u201d",
+            'Hale answered, "I will vote for the levy."',
+        )
+    )
+    assert found["Will you vote"] == ("direct", "Dana Moss")
+    assert found["What is the"] == ("direct", None)
+    assert found["I will vote"] == ("direct", "Omar Hale")
