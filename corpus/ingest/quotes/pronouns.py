@@ -281,6 +281,8 @@ class PersonMentions:
                 and not (cut and lead[cut - 1] in _PERSONAL_TITLES)  # "President Obama", "Sen. Cruz"
                 and not (subject and _LONE_SUBJECT.match(masked, run_end) and not last.endswith("ing"))
                 and not (subject and _WHO_AFTER.match(masked, run_end))  # "Zola, who was honored"
+                # '"...," said Quarles.': the one a quotation is said by
+                and not (subject and previous_word in _POSTPOSED_CUES and last not in _WEEKDAYS)
             ):
                 continue  # a lone capitalized word not introduced, titled nor acting: not evidence of a person
             # Pronouns between the previous name and this one speak for the previous name's gender.

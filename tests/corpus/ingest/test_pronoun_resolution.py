@@ -906,3 +906,15 @@ def test_the_attribution_of_a_quotation_right_after_a_name_is_no_vote_for_that_n
     assert said(process(body(text)), "wrecked the budget") == "Ivo Marsh"
     # A quotation after the name's verb is the name's own: its attribution still votes.
     assert mentions_of("Nora Quill called it \u201ca shame,\u201d she said.").gender_of("quill") == FEMALE
+
+
+def test_a_lone_surname_never_introduced_after_a_postposed_cue_is_a_person():
+    text = (
+        "Ed Moss wrote the first draft.\n\n"
+        "\u201cThe draft is a start,\u201d said Quarles. \u201cWe will do more.\u201d\n\n"
+        "He continued, \u201cThere is no deadline.\u201d"
+    )
+    assert [m.name for m in mentions_of(text).mentions] == ["Ed Moss", "Quarles"]
+    assert said(process(body(text)), "There is no deadline") == "Quarles"
+    # A day or a place after the verb is no one.
+    assert [m.name for m in mentions_of("\u201cIt is a start,\u201d said Tuesday.").mentions] == []
