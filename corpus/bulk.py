@@ -4,8 +4,9 @@
 A row type (``row_type``) is a named tuple of some of a model's fields; its columns come from the model,
 so rows are built by field name and no column list is matched to positional values by hand.
 
-Ids: ``reserve_ids`` takes a block for one table in one query; ``Ids`` hands them out one at a time over
-a batch that does not know beforehand how many it needs (the import), a block per table per batch.
+Ids: ``reserve_ids_for`` takes a block for each of several tables in one query; ``Ids`` hands them out one
+at a time over a batch that does not know beforehand how many it needs (the import), a block per table per
+batch.
 
 Writing: ``insert`` writes rows that name every column they fill (text ``COPY`` on PostgreSQL, one
 ``executemany`` elsewhere), with no query besides the insert. ``RowWriter`` fills every column the rows
@@ -82,29 +83,49 @@ def table(model: type[Model]) -> str:
 
 
 def reserve_ids(model: type[Model], count: int) -> list[int]:
-    """``count`` new ids for ``model``'s table, in increasing order, as inserting rows would take them.
+    """``count`` new ids for ``model``'s table, in increasing order, as inserting rows would take them."""
+    return reserve_ids_for({model: count})[model]
 
-    PostgreSQL takes them from the table's sequence. SQLite continues its AUTOINCREMENT counter, which no
-    one else can move meanwhile: the batch has written its articles already, so its transaction holds the
-    database's write lock. The rows inserted with these ids move the counter past them.
+
+def reserve_ids_for(wanted: dict[type[Model], int]) -> dict[type[Model], list[int]]:
+    """New ids for several tables in one query: for each model, as many as ``wanted`` says, in increasing
+    order, as inserting rows would take them.
+
+    PostgreSQL takes them from each table's sequence. SQLite continues each AUTOINCREMENT counter, which no
+    one else can move meanwhile: the batch's transaction holds the database's write lock from its start
+    (``transaction_mode`` IMMEDIATE). The rows inserted with these ids move the counters past them.
     """
-    if count == 0:
-        return []
+    ids: dict[type[Model], list[int]] = {model: [] for model in wanted}
+    models = [model for model, count in wanted.items() if count > 0]
+    if not models:
+        return ids
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # The sequence looked up once, not once per id (the catalog look-up cost the server several
+            # Each sequence looked up once, not once per id (the catalog look-up cost the server several
             # times what nextval does).
             cursor.execute(
-                "WITH s AS MATERIALIZED (SELECT pg_get_serial_sequence(%s, 'id')::regclass AS seq) "
-                "SELECT nextval(s.seq) FROM s, generate_series(1, %s)",
-                [model._meta.db_table, count],
+                f"SELECT {', '.join([_RESERVE_BLOCK] * len(models))}",
+                [value for model in models for value in (model._meta.db_table, wanted[model])],
             )
-            return sorted(row[0] for row in cursor.fetchall())
+            for model, block in zip(models, cursor.fetchone(), strict=True):
+                ids[model] = sorted(block)
+            return ids
         if connection.vendor == "sqlite":
-            cursor.execute(f"SELECT {_sqlite_highest(model)}", [model._meta.db_table])
-            first = cursor.fetchone()[0] + 1
-            return list(range(first, first + count))
+            cursor.execute(
+                f"SELECT {', '.join(_sqlite_highest(model) for model in models)}",
+                [model._meta.db_table for model in models],
+            )
+            for model, highest in zip(models, cursor.fetchone(), strict=True):
+                ids[model] = list(range(highest + 1, highest + 1 + wanted[model]))
+            return ids
     raise NotImplementedError(f"bulk writes do not support {connection.vendor}")
+
+
+# PostgreSQL: a block of ids from one table's sequence (the table's name and the count are its parameters).
+_RESERVE_BLOCK = (
+    "ARRAY(WITH s AS MATERIALIZED (SELECT pg_get_serial_sequence(%s, 'id')::regclass AS seq) "
+    "SELECT nextval(s.seq) FROM s, generate_series(1, %s))"
+)
 
 
 def _sqlite_highest(model: type[Model]) -> str:

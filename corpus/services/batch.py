@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, connection, transaction
 from django.utils import timezone
 
-from ..bulk import insert, reserve_ids, row_from, row_type, table
+from ..bulk import insert, reserve_ids_for, row_from, row_type
 from ..clusters import quotes_cluster, quotes_cluster_unwritten
 from ..events import event_send
 from ..ingest.readers import ArticleInput, IngestError
@@ -247,11 +247,7 @@ def _store_batch(ready, directory, default_source, default_language) -> dict[int
     from each table's own sequence beforehand, so a quote's paragraph, speakers and ``continues`` are known
     when it is written. The ids are those a bulk insert in the same order would give.
     """
-    sources: dict[str, Source] = {}
-    for _, record, _ in ready:
-        name = record.source or default_source
-        if name and name not in sources:
-            sources[name] = source_get_or_create(name=name)
+    sources = _sources([record.source or default_source for _, record, _ in ready])
     now = timezone.now()
     stamp = connection.ops.adapt_datetimefield_value(now)
     articles = [
@@ -263,10 +259,46 @@ def _store_batch(ready, directory, default_source, default_language) -> dict[int
         )
         for _, record, processed in ready
     ]
-    _insert_articles(articles, now)
     processed_all = [processed for _, _, processed in ready]
 
-    paragraph_ids = iter(reserve_ids(Paragraph, sum(len(p.paragraphs) for p in processed_all)))
+    # Speakers: shared ones found or created by name, anonymous sources and unnamed groups as speakers of
+    # their one article. Refs repeat (one object per speaker of an article), so they are looked at once.
+    shared_refs: dict[SpeakerRef, None] = {}
+    local: dict[tuple[int, str], dict] = {}  # (article's place in the batch, name) -> the speaker's fields
+    for place, processed in enumerate(processed_all):
+        seen: set[int] = set()
+        for quote in processed.quotes:
+            for ref in (quote.speaker, quote.via):
+                if ref is None or id(ref) in seen:
+                    continue
+                seen.add(id(ref))
+                if ref.kind in LOCAL_SPEAKER_KINDS:
+                    name = ref.name.strip()[:300]
+                    if (place, name) not in local:
+                        local[(place, name)] = {
+                            "name": name,
+                            "kind": ref.kind,
+                            "description": ref.description,
+                            "version": 1,
+                            "created_at": stamp,
+                        }
+                else:
+                    shared_refs[ref] = None
+    shared = {ref: speaker.pk for ref, speaker in speakers_register(refs=list(shared_refs)).items()}
+
+    # Every id the batch's rows take, in one query once the shared speakers are made (so that each table's
+    # ids are those inserting its rows in this order would give).
+    ids = reserve_ids_for(
+        {
+            Article: len(articles),
+            Paragraph: sum(len(p.paragraphs) for p in processed_all),
+            Speaker: len(local),
+            Quote: sum(len(p.quotes) for p in processed_all),
+        }
+    )
+    _insert_articles(articles, ids[Article], now)
+
+    paragraph_ids = iter(ids[Paragraph])
     paragraph_rows = []
     make_paragraph = partial(tuple.__new__, ParagraphRow)  # ParagraphRow._make, less its length check
     by_article: list[dict[int, int]] = []
@@ -283,35 +315,18 @@ def _store_batch(ready, directory, default_source, default_language) -> dict[int
         by_article.append(positions)
     insert(ParagraphRow, paragraph_rows)
 
-    # Speakers: shared ones found or created by name, anonymous sources and unnamed groups as speakers of
-    # their one article. Refs repeat (one object per speaker of an article), so they are looked at once.
-    shared_refs: dict[SpeakerRef, None] = {}
-    local: dict[tuple[int, str], dict] = {}  # (article, name) -> the speaker's fields but its id
-    for article, processed in zip(articles, processed_all, strict=True):
-        seen: set[int] = set()
-        for quote in processed.quotes:
-            for ref in (quote.speaker, quote.via):
-                if ref is None or id(ref) in seen:
-                    continue
-                seen.add(id(ref))
-                if ref.kind in LOCAL_SPEAKER_KINDS:
-                    name = ref.name.strip()[:300]
-                    if (article.pk, name) not in local:
-                        local[(article.pk, name)] = {
-                            "name": name,
-                            "kind": ref.kind,
-                            "description": ref.description,
-                            "version": 1,
-                            "article": article.pk,
-                            "created_at": stamp,
-                        }
-                else:
-                    shared_refs[ref] = None
-    shared = {ref: speaker.pk for ref, speaker in speakers_register(refs=list(shared_refs)).items()}
-    local_ids = dict(zip(local, reserve_ids(Speaker, len(local)), strict=True))
-    insert(SpeakerRow, [SpeakerRow(id=local_ids[key], **fields) for key, fields in local.items()])
+    local_ids = {
+        (articles[place].pk, name): pk for (place, name), pk in zip(local, ids[Speaker], strict=True)
+    }
+    insert(
+        SpeakerRow,
+        [
+            SpeakerRow(id=pk, article=articles[place].pk, **fields)
+            for ((place, _), fields), pk in zip(local.items(), ids[Speaker], strict=True)
+        ],
+    )
 
-    quote_ids = reserve_ids(Quote, sum(len(p.quotes) for p in processed_all))
+    quote_ids = ids[Quote]
     quote_rows = []
     offset = 0
     placed, machine = Anchor.PLACED, Origin.MACHINE
@@ -387,6 +402,7 @@ def _store_batch(ready, directory, default_source, default_language) -> dict[int
 # The rows a batch writes, by field name (columns in this order).
 ArticleRow = row_type(
     Article,
+    "id",
     "source",
     "url",
     "external_id",
@@ -463,25 +479,30 @@ assert QuoteRow._fields == (
 )
 
 
-def _insert_articles(articles: list[Article], now) -> None:
-    """Insert new articles (no ids yet) and give each instance the id the database chose."""
-    for article in articles:
+def _insert_articles(articles: list[Article], ids: list[int], now) -> None:
+    """Insert new articles with the ids reserved for them, and give each instance its id."""
+    for article, pk in zip(articles, ids, strict=True):
+        article.pk = pk
         article.ingested_at = article.updated_at = now
     stamp = Article._meta.get_field("ingested_at").get_db_prep_save(now, connection)
     prepared = {"ingested_at": stamp, "updated_at": stamp}
     insert(ArticleRow, [row_from(ArticleRow, article, prepared) for article in articles])
-    ids: dict[str, int] = {}
-    hashes = [a.content_hash for a in articles]
-    with connection.cursor() as cursor:
-        for chunk in range(0, len(hashes), 500):
-            part = hashes[chunk : chunk + 500]
-            cursor.execute(
-                f"SELECT content_hash, id FROM {table(Article)} WHERE content_hash IN "
-                f"({', '.join(['%s'] * len(part))})",
-                part,
-            )
-            ids.update(cursor.fetchall())
     for article in articles:
-        article.pk = ids[article.content_hash]
         article._state.adding = False
         article._state.db = connection.alias
+
+
+def _sources(names: list[str | None]) -> dict[str, Source]:
+    """The sources ``names`` name (None for none), found in one query; one not found is created, as
+    ``source_get_or_create`` does, in the order first named."""
+    wanted = list(dict.fromkeys(name for name in names if name))
+    if not wanted:
+        return {}
+    found = {source.name: source for source in Source.objects.filter(name__in={n.strip() for n in wanted})}
+    sources = {}
+    for name in wanted:
+        source = found.get(name.strip())
+        if source is None:
+            source = found[name.strip()] = source_get_or_create(name=name)
+        sources[name] = source
+    return sources
