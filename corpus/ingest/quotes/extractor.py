@@ -617,6 +617,10 @@ class QuoteExtractor(ReportedSpeech):
             named = self._colon_name(s, masked, tokens)
             if named is not None:
                 return named
+            aside = _as_aside(s, tokens)
+            if aside is not None and (resolution := self._resolve(aside[0])).key is not None:
+                # "As Lena Park put it, the board had one job: “...”": whose words the quote is.
+                return _Attribution(resolution, aside[1], "colon-introduction")
             # "She turned to the committee: “...”": whoever the sentence is about introduces the quote.
             phrase = sentence_subject(s, tokens)
             comma = next((n for n, t in enumerate(tokens) if t.text == ","), None)
@@ -1211,6 +1215,10 @@ class QuoteExtractor(ReportedSpeech):
             attr = self._cue_before_quote(s, words, set(), [])
             if attr is not None and attr.resolution.key is not None:
                 return _Attribution(attr.resolution, attr.cue, "colon-introduction")
+        aside = _as_aside(s, tokens)
+        if aside is not None and (resolution := self._resolve(aside[0])).key is not None:
+            # "As the Herald reported, the council was refusing ...:": whose words the quote is.
+            return _Attribution(resolution, aside[1], "colon-introduction")
         phrase = sentence_subject(s, tokens)
         if not phrase:
             return None
@@ -1755,6 +1763,22 @@ def _put_it_aside(s: str, tokens: list[Tok]) -> tuple[str, str] | None:
             owner = _in_words_of(s, tokens[: n + 1])
             if owner:
                 return owner, "in words of"
+    return None
+
+
+def _as_aside(s: str, tokens: list[Tok]) -> tuple[str, str] | None:
+    """The speaker and cue of an aside "as Dana Moss observed," or "as Dana Moss put it," opening the
+    sentence ``tokens`` (after "Of course," or "But"), or None."""
+    n = next((k for k, tok in enumerate(tokens[:6]) if tok.low == "as"), -1)
+    if n < 0 or any(tok.kind == "q" or tok.low in CUE_VERBS for tok in tokens[:n]):
+        return None
+    for k in range(n + 2, min(len(tokens) - 2, n + 10)):
+        if tokens[k].kind != "w":
+            return None
+        put = tokens[k].low in ("put", "puts") and tokens[k + 1].low == "it"
+        if (put or tokens[k].low in CUE_FINITE) and tokens[k + 1 + put].text == ",":
+            phrase = subject_before(s, tokens[n + 1 : k])
+            return (phrase, s[tokens[k].start : tokens[k + put].end]) if phrase else None
     return None
 
 

@@ -72,3 +72,19 @@ def test_a_question_put_to_someone_is_the_asker_s_not_theirs():
     assert found["Will you vote"] == ("direct", "Dana Moss")
     assert found["What is the"] == ("direct", None)
     assert found["I will vote"] == ("direct", "Omar Hale")
+
+
+def test_an_as_aside_in_a_colon_introduction_names_whose_words_follow():
+    found = speakers(
+        body(
+            "The river board met on Monday.",
+            "As the Harbor Herald reported, even on Friday the council was refusing to call the flood a crisis:",
+            '"The council is still reluctant to call the flood a crisis, citing the review by the state."',
+            "Of course, as Dana Moss of the Harbor Institute observed, the winner was not on the stage at all:",
+            "\u201cThe clear winner of the night was the network, which ran two lively sessions.\u201d",
+            'As Lena Park put it, the board had one job: "Keep the river out of the town at any cost."',
+        )
+    )
+    assert found["The council is"] == ("direct", "Harbor Herald")
+    assert found["The clear winner"] == ("direct", "Dana Moss")
+    assert found["Keep the river"] == ("direct", "Lena Park")
