@@ -57,6 +57,7 @@ from .marks import (
     _ALL_MARKS,
     _CALLING,
     _DIRECTION_MARKS,
+    MASK,
     Pair,
     _first_mark,
     _names_a_work,
@@ -851,8 +852,12 @@ class QuoteExtractor(ReportedSpeech):
             attr = self._possessor_speaks(s, pair, indexed) if p.role != "title" else None
             attr = attr or self._cue_before(s, masked, start, pair.open, indexed)
             if attr is None and sentence_attr is None and not pair.runs_on:
-                # `Voters "think he will win," he said.`: the attribution right after the quote.
+                # `Voters "think he will win," he said.`: the attribution right after the quote, or
+                # after the quotes joined to it (`"a swindle" or "a trap," Hale said`).
                 attr = self._after_clause(s, masked, pair.close + 1, end, set())
+                joined = _JOINED_QUOTES.match(masked, pair.close + 1, end) if attr is None else None
+                if joined is not None:
+                    attr = self._after_clause(s, masked, joined.end(), end, set())
             self._cursor = sentence_start
         if sentence_attr is not None and (
             attr is None
@@ -1764,6 +1769,12 @@ def _put_it_aside(s: str, tokens: list[Tok]) -> tuple[str, str] | None:
             if owner:
                 return owner, "in words of"
     return None
+
+
+# Quotations joined after a quote ("... and “□□□,”", ", “□□□” or “□□□,”"), their words masked.
+_JOIN = r"(?:,?\s+(?:and|or)\s+|,\s+)"
+_MASKED_QUOTE = rf"[\"\u201c]{MASK}+[.,]?[\"\u201d]"
+_JOINED_QUOTES = re.compile(rf"(?:{_JOIN}{_MASKED_QUOTE})+")
 
 
 def _as_aside(s: str, tokens: list[Tok]) -> tuple[str, str] | None:

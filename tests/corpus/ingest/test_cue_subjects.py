@@ -88,3 +88,18 @@ def test_an_as_aside_in_a_colon_introduction_names_whose_words_follow():
     assert found["The council is"] == ("direct", "Harbor Herald")
     assert found["The clear winner"] == ("direct", "Dana Moss")
     assert found["Keep the river"] == ("direct", "Lena Park")
+
+
+def test_quoted_fragments_joined_before_a_trailing_attribution_are_all_its_speakers():
+    found = speakers(
+        body(
+            "The board met on Monday.",
+            "Bridges are \u201cthe ultimate public safety crisis\u201d and \u201cstunt the town\u2019s growth,\u201d "
+            "Ada Brandt, the former mayor of Dover, proclaimed to a cheering crowd on Tuesday.",
+            'The plan is "a basket case," "a swindle" or "a trap," Omar Hale said.',
+        )
+    )
+    assert found["the ultimate public"] == ("partial", "Ada Brandt")
+    assert found["stunt the town\u2019s"] == ("partial", "Ada Brandt")
+    assert found["a basket case,"] == ("partial", "Omar Hale")
+    assert found["a swindle"] == ("partial", "Omar Hale")
