@@ -550,6 +550,12 @@ class ArticleSpeakers:
         self._index(key, phrase)
         return Resolution(key, phrase, 0.95)
 
+    def known_as(self, phrase: str) -> Resolution | None:
+        """The speaker the article or the registry already has under this very phrase ("China's
+        president" in the alias list), or None."""
+        key, mention = self._known(_trim_phrase(phrase))
+        return Resolution(key, mention, 0.9) if key is not None else None
+
     def _known(self, phrase: str) -> tuple[int | None, str]:
         """A speaker the article or the registry already has for ``phrase``, and the mention to record."""
         lowered = phrase.casefold()

@@ -69,6 +69,7 @@ from .marks import (
 from .pronouns import ANAPHORIC_ROLES, PersonMentions
 from .reported import ReportedSpeech
 from .subjects import (
+    PERSON_ROLES,
     QUANTITIES,
     _cue_text,
     _ends_with_cue,
@@ -77,6 +78,7 @@ from .subjects import (
     _strip_trailing_adverbials,
     absolute_subject,
     dash_aside,
+    is_person_role,
     person_of_org,
     sentence_subject,
     skip_aside,
@@ -1296,7 +1298,31 @@ class QuoteExtractor(ReportedSpeech):
             return self.speakers.describe(words[-1].strip(".,"), phrase[0].lower() + phrase[1:], phrase)
         if is_description(phrase):
             return self._resolve_description(phrase.strip(), words)
+        if "'" in phrase or "\u2019" in phrase:
+            owned = self._resolve_owned_role(phrase.strip())
+            if owned is not None:
+                return owned
         return self.speakers.resolve(person_of_org(phrase))
+
+    def _resolve_owned_role(self, written: str) -> Resolution | None:
+        """ "Voss's spokeswoman", "Ada Voss's campaign manager", "Cole's lawyers": someone who works for
+        the person named, not that person. The one the article named with that role and that owner
+        ("Voss spokeswoman Rita Crane"), else a speaker of this article kept as described; None when the
+        noun is no person's role ("Voss's campaign", "Voss's office": an organization the person runs)."""
+        owned = _OWNED_ROLE.fullmatch(written)
+        if owned is None:
+            return None
+        head = owned.group(3).casefold()
+        if not is_person_role(head) or self.speakers.known_as(written) is not None:
+            return None  # ("China's president" may be a known alias of a person)
+        single = head if head in PERSON_ROLES else head[:-1]
+        owner = _POSSESSIVE.sub("", owned.group(1)).split()[-1]
+        mention = self._mentions().by_role(single, self._cursor, [owner])
+        if mention is not None and single == head:
+            resolution = self.speakers.resolve(mention.name)
+            if resolution.key is not None:
+                return Resolution(resolution.key, written, 0.75)
+        return self.speakers.describe(head, written, written)
 
     def _resolve_campaign(self, written: str) -> Resolution | None:
         """ "the Voss campaign", "Ada Voss's campaign", "her campaign": the organization that runs the
@@ -1839,6 +1865,11 @@ _JUST = wordset("just only also recently")
 # Adverbs of place and time that may follow a description's head noun ("the only contender here").
 _TRAILING_ADVERBS = wordset("here there now today tonight yesterday then again too")
 _AGE = re.compile(r"\d{1,3}-year-old")
+# A capitalized owner with its possessive, then lowercase words ending in a noun ("Ada Voss's campaign
+# manager", "Cole's lawyers").
+_OWNED_ROLE = re.compile(
+    r"((?:[A-Z][\w.\-]*\s+){0,3}[A-Z][\w.\-]*['\u2019]s?)\s+((?:[a-z][\w\-]*\s+){0,3})([a-z][\w\-]*)"
+)
 
 
 # The end of a sentence and the start of the next.

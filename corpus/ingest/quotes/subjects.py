@@ -111,6 +111,19 @@ _HAVE = wordset("had has have")
 _HEAD_NOUNS = (
     ROLE_NOUNS | ANON_HEADS | INSTITUTION_HEADS | GROUP_NOUNS | ORG_PREMOD_HEADS | wordset("campaign")
 )
+# Nouns for a person someone employs or is close to ("Voss's spokeswoman", "Cole's lawyers"): a subject
+# that names its owner first is that person, not the owner; not an organization, a document or a place
+# ("Voss's campaign", "Cole's office"), which speaks for its owner.
+PERSON_ROLES = (ANON_HEADS | ROLE_NOUNS | wordset("counsel wife husband son daughter")) - wordset(
+    "agency newspaper outlet broadcaster head member owner candidate nominee star resident"
+)
+
+
+def is_person_role(word: str) -> bool:
+    """Whether a lowercase noun, or its plural, is one of ``PERSON_ROLES``."""
+    return word in PERSON_ROLES or (word.endswith("s") and word[:-1] in PERSON_ROLES)
+
+
 _LY_NOUNS = wordset("family assembly monopoly anomaly supply rally ally butterfly homily")
 
 
@@ -731,14 +744,18 @@ def sentence_subject(s: str, tokens: list[Tok]) -> str:
                 tok = tokens[n]
                 if tok.kind != "w" or not tok.text.islower() or tok.low in _CLAUSE_VERBS:
                     break
-                if tok.low in _HEAD_NOUNS:
+                if tok.low in _HEAD_NOUNS or is_person_role(tok.low):
                     head = n
+                elif head is not None:
+                    break  # ("Voss's right-hand woman rallied supporters": the verb ends the head)
             if head is not None:
                 named = _named_after(tokens, head)
                 if named > head:
                     return s[tokens[head + 2].start : tokens[named].end]
-                if owner < end:
-                    end = head  # (a capitalized word after the owner is no part of the owner's name)
+                if owner < end or is_person_role(tokens[head].low):
+                    # (a capitalized word after the owner is no part of the owner's name; "Voss's
+                    # right-hand woman" is the woman)
+                    end = head
     else:
         # Right after the lead, a word in -ed or -ly modifies the noun ("the retired surgeon", "the
         # famously gruff senator"): no verb follows an article.

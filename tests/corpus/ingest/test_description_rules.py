@@ -253,3 +253,35 @@ def test_a_quote_after_a_sentence_whose_subject_is_an_organization_is_the_organi
         )
     )
     assert speaker_of(article, "We should have told") == ("Harbor Anglers Federation", "organization")
+
+
+def test_someone_named_by_whom_they_work_for_is_not_that_person():
+    article = process(
+        body(
+            "Ada Voss toured the valley on Monday.",
+            '"The plan is dead on arrival," Ada Voss\'s spokeswoman said.',
+            'Voss\'s campaign manager said she would stay in the race "until the last vote is counted."',
+        )
+    )
+    assert speaker_of(article, "The plan is dead") == ("the spokeswoman", "anonymous")
+    assert speaker_of(article, "until the last vote") == ("the manager", "anonymous")
+
+
+def test_the_owners_role_is_the_person_the_article_named_with_it():
+    article = process(
+        body(
+            "Voss spokeswoman Rita Crane spoke to reporters in Reno on Monday.",
+            '"The plan is dead on arrival," Voss\'s spokeswoman said later.',
+        )
+    )
+    assert speaker_of(article, "The plan is dead") == ("Rita Crane", "person")
+
+
+def test_a_subject_that_names_its_owner_first_is_the_one_described():
+    article = process(
+        body(
+            "Ada Voss spoke in Reno on Monday.",
+            'Ada Voss\'s right-hand woman rallied supporters, saying: "We have to be ready to stop him."',
+        )
+    )
+    assert speaker_of(article, "We have to be ready") == ("the woman", "anonymous")
