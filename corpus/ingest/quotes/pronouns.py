@@ -699,14 +699,17 @@ _LIST_GOES_ON = re.compile(r",|\s+(?:and|or)\s")
 
 
 def _apposed_subject(masked: str, at: int) -> bool | None:
-    """For a name (or the words describing it) at ``at`` set off after a role ("his campaign manager, ",
-    "a new campaign manager, "): whether that role is a subject; None when no role stands before.
+    """For a name (or the words describing it) at ``at`` set off after a role or a family tie ("his
+    campaign manager, ", "a new campaign manager, ", "his wife, "): whether that role is a subject; None
+    when no role stands before.
 
     "thanked his campaign manager, Corey Lewandowski," and "brought in a new manager, retired general
     Bob Dees," name an object; "His opponent, Hillary Clinton, won" and "said his spokesman, Jason
     Miller" a subject."""
     apposed = _APPOSED.search(masked, max(0, at - 80), at)
-    if apposed is None or apposed.group(2).casefold() not in ROLE_NOUNS:
+    if apposed is None or (
+        apposed.group(2).casefold() not in ROLE_NOUNS and apposed.group(2).casefold() not in _FAMILY
+    ):
         return None
     lead = masked[max(0, apposed.start() - 40) : apposed.start()]
     if lead.rstrip().endswith((" as", " with", " to", " for", " and", " or")):
@@ -802,6 +805,10 @@ _OBJECT_FOLLOWERS = wordset(
     to that the a an and or for in on at with about as from by into over of back up out off again down
     if when because after before while but so than
     """
+)
+# The words of a family tie, which set off a name as a role does ("the campaign of his wife, Dana Moss,").
+_FAMILY = wordset(
+    "wife husband son daughter mother father brother sister widow widower fiancee fiance partner"
 )
 # "his campaign manager, " right before a name: a possessive, up to three words, a role noun and a comma.
 _APPOSED = re.compile(

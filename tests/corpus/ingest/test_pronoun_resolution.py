@@ -918,3 +918,16 @@ def test_a_lone_surname_never_introduced_after_a_postposed_cue_is_a_person():
     assert said(process(body(text)), "There is no deadline") == "Quarles"
     # A day or a place after the verb is no one.
     assert [m.name for m in mentions_of("\u201cIt is a start,\u201d said Tuesday.").mentions] == []
+
+
+def test_a_name_set_off_after_a_family_word_in_an_object_is_no_subject():
+    text = (
+        "Rita Okafor recounted the meeting on the radio. She has spoken out again as Ed Moss has emerged "
+        "to play a role in the campaign of his wife, Dana Moss, as she seeks office.\n\n"
+        "\u201cI was shocked,\u201d she said."
+    )
+    assert [m.name for m in mentions_of(text).mentions] == ["Rita Okafor", "Ed Moss"]
+    assert said(process(body(text)), "I was shocked") == "Rita Okafor"
+    # Opening a clause, the name is its subject.
+    text = "Ed Moss lost. But his wife, Dana Moss, won."
+    assert [m.name for m in mentions_of(text).mentions] == ["Ed Moss", "Dana Moss"]
