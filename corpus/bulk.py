@@ -8,7 +8,7 @@ Ids: ``reserve_ids_for`` takes a block for each of several tables in one query; 
 at a time over a batch that does not know beforehand how many it needs (the import), a block per table per
 batch.
 
-Writing: ``insert`` writes rows that name every column they fill (text ``COPY`` on PostgreSQL, one
+Writing: ``insert`` writes rows that name every column they fill (binary ``COPY`` on PostgreSQL, one
 ``executemany`` elsewhere), with no query besides the insert. ``RowWriter`` fills every column the rows
 leave out with the model's default and writes a binary ``COPY``, which names the column types: it reads
 them once per writer (one query per table per import), which the import can afford and ingestion's fixed
@@ -146,15 +146,38 @@ def insert(row: type[tuple], rows: list[tuple]) -> None:
     names = ", ".join(connection.ops.quote_name(column) for column in row.columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with (
-                connection.wrap_database_errors,
-                cursor.cursor.copy(f"COPY {table(row.model)} ({names}) FROM STDIN") as copy,
-            ):
-                for values in rows:
-                    copy.write_row(values)
+            # Binary: psycopg packs numbers and copies texts as they are, where the text format writes
+            # every value out as text and escapes every string, and the server reads them back (a third
+            # of the client's CPU for the quote rows, some of the server's).
+            types = _copy_types(row)
+            statement = f"COPY {table(row.model)} ({names}) FROM STDIN"
+            try:
+                with (
+                    connection.wrap_database_errors,
+                    cursor.cursor.copy(statement + (" WITH (FORMAT BINARY)" if types else "")) as copy,
+                ):
+                    if types:
+                        copy.set_types(types)
+                    for values in rows:
+                        copy.write_row(values)
+            except (TypeError, ValueError, OverflowError) as exc:
+                # A value its column's type cannot take (a number too large for it, say).
+                raise DataError(f"{row.model._meta.db_table}: {exc}") from exc
         else:
             placeholders = ", ".join(["%s"] * len(row.columns))
             cursor.executemany(f"INSERT INTO {table(row.model)} ({names}) VALUES ({placeholders})", rows)
+
+
+def _copy_types(row: type[tuple]) -> list[int] | None:
+    """The PostgreSQL type of each of ``row``'s columns, which a binary COPY must name, from the fields
+    (no query: they are built-in types, whose ids never change); None when one is not built in, for a
+    COPY in text."""
+    if not hasattr(row, "copy_types"):
+        from psycopg.postgres import types
+
+        found = [types.get(field.db_type(connection).split("(", 1)[0]) for field in row.fields]
+        row.copy_types = None if None in found else [info.oid for info in found]
+    return row.copy_types
 
 
 def insert_values(row: type[tuple], rows: Sequence[tuple], batch_size: int = 2000) -> None:
