@@ -27,12 +27,15 @@ _SPACES = re.compile(r"[ \t]+")
 # A block ends at one or more line breaks (CRLF, CR, LF, and the Unicode line
 # and paragraph separators, which some scrapers emit). A run of them is one break.
 _BLOCK_BREAK = re.compile(r"[\r\n\u2028\u2029\x0b\x0c\x85]+")
+# The breaks other than the line feed: looking for each is much cheaper than splitting at the pattern.
+_OTHER_BREAKS = ("\r", "\x0b", "\x0c", "\x85", "\u2028", "\u2029")
 
 
 def normalize_block(block: str) -> str:
     """Normalize one block; the result may be empty (a block of only invisibles)."""
     block = unicodedata.normalize("NFC", block)
-    if _DROPPED.search(block):
+    # (Printable ASCII holds none of them, and telling so is cheaper than the search.)
+    if not (block.isascii() and block.isprintable()) and _DROPPED.search(block):
         block = block.translate(_DROP)
     if "\t" in block or "  " in block:
         block = _SPACES.sub(" ", block)
@@ -47,7 +50,10 @@ def is_blank(text: str) -> bool:
 
 def split_blocks(raw: str) -> list[str]:
     """Split raw text into blocks at line breaks, dropping blocks that normalize to nothing."""
-    blocks = (normalize_block(part) for part in _BLOCK_BREAK.split(raw))
+    # Where the line feed is the only break, splitting at each one is the same: the empty parts between
+    # two of them are dropped below, as blocks of nothing.
+    parts = _BLOCK_BREAK.split(raw) if any(brk in raw for brk in _OTHER_BREAKS) else raw.split("\n")
+    blocks = (normalize_block(part) for part in parts)
     return [b for b in blocks if b]
 
 

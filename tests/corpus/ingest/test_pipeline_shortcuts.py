@@ -72,6 +72,11 @@ def test_normalization_shortcuts_change_nothing():
         assert _BLOCK_BREAK.split(text) == breaks.split(text)
         plain = re.sub(r"[ \t]+", " ", unicodedata.normalize("NFC", text).translate(_DROP)).strip(" ")
         assert normalize_block(text) == plain
+        assert split_blocks(text) == [b for b in map(normalize_block, _BLOCK_BREAK.split(text)) if b]
+        only_feeds = text.replace("\r", "\n").replace("\u2028", "\n")
+        assert split_blocks(only_feeds) == [
+            b for b in map(normalize_block, _BLOCK_BREAK.split(only_feeds)) if b
+        ]
     assert split_blocks("One\r\n\r\nTwo\u2028\nThree") == ["One", "Two", "Three"]
 
 
