@@ -128,10 +128,17 @@ _SAID = re.compile(r"\b(?:said|says|told)\b")
 _QUOTE_CHARS = '"“”«»'
 
 
-def classify_boilerplate(block: str, *, spam_possible: bool = True) -> str | None:
+def classify_boilerplate(
+    block: str,
+    *,
+    spam_possible: bool = True,
+    strong: tuple[str, ...] = _PROMO_STRONG,
+    weak: tuple[str, ...] = _PROMO_WEAK,
+) -> str | None:
     """The rule name when ``block`` is page chrome, a promo or a related-story link, else None.
 
-    ``spam_possible`` False says the block cannot hold a spam word or link (the whole text was checked).
+    ``spam_possible`` False says the block cannot hold a spam word or link (the whole text was checked);
+    ``strong`` and ``weak``, the promo phrases that may be in it (``_promo_phrases``).
     """
     if len(block) > 1500:
         return None
@@ -146,15 +153,26 @@ def classify_boilerplate(block: str, *, spam_possible: bool = True) -> str | Non
         return "related-link"
     if spam_possible and len(block) <= 200 and has_spam_words_or_links(block):
         return "spam-block"
-    if any(phrase in lowered for phrase in _PROMO_STRONG):
+    if any(phrase in lowered for phrase in strong):
         return "promo-pitch"
-    weak = 0
-    for phrase in _PROMO_WEAK:
+    count = 0
+    for phrase in weak:
         if phrase in lowered:
-            weak += 1
-            if weak == 2:
+            count += 1
+            if count == 2:
                 return "promo-pitch"
     return None
+
+
+def _promo_phrases(blocks: list[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The strong and the weak promo phrases found anywhere in ``blocks``: one look at the whole text
+    instead of every phrase sought in every block, where most blocks hold none (case folding goes
+    character by character, so a block's phrase is in the folded whole too)."""
+    lowered = "\n".join(blocks).casefold()
+    return (
+        tuple(phrase for phrase in _PROMO_STRONG if phrase in lowered),
+        tuple(phrase for phrase in _PROMO_WEAK if phrase in lowered),
+    )
 
 
 def classify_caption(block: str) -> str | None:
@@ -165,7 +183,7 @@ def classify_caption(block: str) -> str | None:
         return "photo-credit-caption"
     if _CREDIT_TAIL.search(tail):
         return "agency-credit-caption"
-    if _CREDIT_LABEL.search(tail) and not tail.rstrip().endswith("."):
+    if not tail.rstrip().endswith(".") and _CREDIT_LABEL.search(tail):
         return "photo-credit-caption"
     return None
 
@@ -209,8 +227,9 @@ def assign_roles(
     """(role, rule) for each block, in input order. ``spam_possible`` False: no block holds a spam word
     or link (see ``spam_hints``)."""
     roles: list[tuple[str, str] | None] = [None] * len(blocks)
+    strong, weak = _promo_phrases(blocks)
     for position, block in enumerate(blocks):
-        rule = classify_boilerplate(block, spam_possible=spam_possible)
+        rule = classify_boilerplate(block, spam_possible=spam_possible, strong=strong, weak=weak)
         if rule:
             roles[position] = (BOILERPLATE, rule)
             continue

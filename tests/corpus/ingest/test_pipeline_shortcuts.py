@@ -80,6 +80,30 @@ def test_normalization_shortcuts_change_nothing():
     assert split_blocks("One\r\n\r\nTwo\u2028\nThree") == ["One", "Two", "Three"]
 
 
+def test_promo_phrases_sought_once_per_article_classify_every_block_alike():
+    from corpus.ingest.roles import _PROMO_STRONG, _PROMO_WEAK, _promo_phrases, classify_boilerplate
+
+    rng = random.Random(13)
+    pieces = [
+        *_PROMO_STRONG,
+        *_PROMO_WEAK,
+        "Sign",
+        " Up",
+        "NEWS",
+        "letter",
+        "the council met",
+        ", ",
+        "\u0130",
+    ]
+    for _ in range(500):
+        blocks = [
+            "".join(rng.choice(pieces) for _ in range(rng.randint(1, 4))) for _ in range(rng.randint(1, 6))
+        ]
+        strong, weak = _promo_phrases(blocks)
+        for block in blocks:
+            assert classify_boilerplate(block, strong=strong, weak=weak) == classify_boilerplate(block), block
+
+
 def test_an_article_sent_back_by_a_worker_is_the_article_the_worker_read():
     """Worker processes pickle what they read as plain tuples: the writing process gets equal paragraphs,
     quotes (with their speakers and intermediaries) and spam, of the same types, and a speaker named by
