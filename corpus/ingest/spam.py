@@ -202,12 +202,33 @@ def _token_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return left, right
 
 
+def _lexicon_matches(text: str) -> list[re.Match[str]]:
+    """``_LEXICON.finditer(text)`` as a list, searched only over the lines from the first to the last one
+    whose lowercase form holds a lexicon key: no lexicon word holds a line break, so none can be elsewhere,
+    and the pattern ignoring case makes every character it passes over costly (a spam word in one
+    paragraph would otherwise have the whole article searched)."""
+    lowered = text.lower()
+    if len(lowered) != len(text) or (not text.isascii() and any(c in text for c in CASE_EXCEPTIONS)):
+        return list(_LEXICON.finditer(text))
+    first, last = len(text), -1
+    for key in _LEXICON_KEYS:
+        at = lowered.find(key)
+        if at >= 0:
+            first = min(first, at)
+            last = max(last, lowered.rfind(key) + len(key))
+    if last < 0:
+        return []
+    start = text.rfind("\n", 0, first) + 1
+    end = text.find("\n", last)
+    return list(_LEXICON.finditer(text, start, len(text) if end < 0 else end))
+
+
 def find_spam(text: str, *, language: str = "en", hints: tuple[bool, bool] | None = None) -> list[SpamSpec]:
     """Every spam span in ``text``, sorted, one finding per span. ``hints``: ``spam_hints(text)``, when
     the caller has it already."""
     found: dict[tuple[int, int], SpamSpec] = {}
     words, links = hints if hints is not None else spam_hints(text)
-    lexicon = list(_LEXICON.finditer(text)) if words else []
+    lexicon = _lexicon_matches(text) if words else []
     urls = [m for m in _URL.finditer(text) if _is_spam_url(m.group())] if links else []
     for start, end in _foreign_runs(text, language):
         if _is_gloss(text, start, end) or _is_quoted(text, start, end):

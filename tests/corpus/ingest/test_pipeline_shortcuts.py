@@ -104,6 +104,16 @@ def test_promo_phrases_sought_once_per_article_classify_every_block_alike():
             assert classify_boilerplate(block, strong=strong, weak=weak) == classify_boilerplate(block), block
 
 
+def test_the_spam_lexicon_sought_between_its_keys_finds_what_the_whole_text_holds():
+    from corpus.ingest.spam import _LEXICON, SPAM_LEXICON, _lexicon_matches
+
+    rng = random.Random(17)
+    pieces = [*SPAM_LEXICON, "CASINO", "Toto", "slots", "x", " ", "\n", "\n\n", "\u0130", "\u017f", "a.b"]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        assert [m.span() for m in _lexicon_matches(text)] == [m.span() for m in _LEXICON.finditer(text)], text
+
+
 def test_an_article_sent_back_by_a_worker_is_the_article_the_worker_read():
     """Worker processes pickle what they read as plain tuples: the writing process gets equal paragraphs,
     quotes (with their speakers and intermediaries) and spam, of the same types, and a speaker named by
