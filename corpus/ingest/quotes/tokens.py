@@ -11,9 +11,11 @@ from ..speakers import is_capitalized
 from .lexicon import _ABBREVIATIONS
 from .marks import _RUN_ON_STOP, MASK, run_on_stop
 
-# Each kind of token in a group of its own: a word, punctuation, a quotation mark or masked quote.
+# Each kind of token in a group of its own: a word of word characters alone (most are: nothing to strip
+# or split), any other word, punctuation, a quotation mark or masked quote.
 _TOKEN = re.compile(
-    "(\\w[\\w'\u2019.\\-]*)|([,;:])|([\"\u201c\u201d\u201e\u00ab\u00bb\u2018\u2019']|" + MASK + "+)"
+    "(\\w++)(?![\\w'\u2019.\\-])|(\\w[\\w'\u2019.\\-]*)|([,;:])"
+    "|([\"\u201c\u201d\u201e\u00ab\u00bb\u2018\u2019']|" + MASK + "+)"
 )
 
 
@@ -33,13 +35,16 @@ def tokenize(masked: str, start: int, end: int, *, to_quote: bool = False) -> li
     append = tokens.append
     make = tuple.__new__
     for match in _TOKEN.finditer(masked, start, end):
-        group = match.lastindex  # 1 a word, 2 punctuation, 3 a quotation mark or masked quote
+        group = match.lastindex  # 1 a plain word, 2 another word, 3 punctuation, 4 a mark or masked quote
         text = match.group()
-        if group != 1:
-            if to_quote and group == 3:
+        if group == 1:
+            at, upto = match.span()
+            append(make(Tok, (text, text.casefold(), at, upto, "w")))
+        elif group != 2:
+            if to_quote and group == 4:
                 break
             at, upto = match.span()
-            append(make(Tok, (text, text, at, upto, "q" if group == 3 else "p")))
+            append(make(Tok, (text, text, at, upto, "q" if group == 4 else "p")))
         else:
             if "." in text[:-1]:
                 run_on = _RUN_ON_STOP.match(masked, match.start())
