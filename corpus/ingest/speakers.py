@@ -1354,7 +1354,9 @@ def _cut_postmodifier(phrase: str) -> str:
 
 
 # (A dot before a capitalized word and a lowercase one ends the run: "Ann Hale.She said".)
-_NAME_WORD = r"[A-Z][\w'’\-]*(?:\.(?![A-Z][a-z])[\w'’\-]*)*"
+# Possessive: a word's letters, or its dotted parts, given back one by one could only be followed by a
+# space or a dot that is not there; trying so at every capital was most of the cost of collecting names.
+_NAME_WORD = r"[A-Z][\w'’\-]*+(?:\.(?![A-Z][a-z])[\w'’\-]*+)*+"
 _NAME_RUN = re.compile(rf"{_NAME_WORD}(?:[ ]{_NAME_WORD})+")
 # Capitalized words that start sentences or name places and things, never people.
 _NOT_NAME = wordset(
