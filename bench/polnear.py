@@ -62,7 +62,8 @@ content holds a quotation mark. How they are judged:
   the majority of the first he/his or she/her after each of its mentions in the same sentence (an object
   "him" or "her" is someone else's: "Ann Cole thanked him"). Our
   speaker is right when it is that person (same rule as a named source); with no candidate, the quote counts
-  as wrong. A relative ``who`` stands for the name right before it ("Ann Lowe, who called it ...").
+  as wrong. A relative ``who`` stands for the name right before it ("Ann Lowe, who called it ..."),
+  and right after a lowercase noun for the people that noun names ("critics who say": our critics).
 
 The error table files each gold quote under the first shape of the attribution that applies (dash,
 ?/! before the attribution, appositive or colon, name forms, pronoun, description, nested or noisy, cue
@@ -828,6 +829,12 @@ def judge(ours, source: Span, raw: str, mentions: list[tuple[int, str]]) -> bool
         before = _NAME_BEFORE_WHO.search(raw[max(0, source.start - 80) : source.start])
         if before is not None:
             return same_person(ours.name, _name_words(before.group(1)))
+        noun = _NOUN_BEFORE_WHO.search(raw[max(0, source.start - 40) : source.start])
+        if noun is not None:
+            # "rebuked critics who say ...": the people named by the noun right before it, not whoever
+            # was named last.
+            letters = re.sub("[^a-z ]", "", ours.name.casefold()).split()
+            return ours.kind in ("group", "anonymous") and bool(letters) and letters[-1] == noun.group(1)
     if ours.kind in ("group", "anonymous") and _bare(ours.name) in (
         _bare(text),
         _bare(_CUT.split(f" {text} ", maxsplit=1)[0]),
@@ -933,6 +940,11 @@ _NAME_BEFORE_WHO = re.compile(
     r"((?:[A-Z][\w'\u2019.\-]*\s+){0,3}[A-Z][\w'\u2019.\-]*)"
     r"(?:\s+of\s+(?:the\s+)?[A-Z][\w'\u2019.\-]*(?:\s+[A-Z][\w'\u2019.\-]*)*)?,?\s*$"
 )
+
+
+# A lowercase noun right before a restrictive relative "who" ("critics who"; after a comma, "the
+# chamber's strategist, who", the relative may look further back).
+_NOUN_BEFORE_WHO = re.compile(r"\b([a-z][a-z-]+)\s+$")
 
 
 def _is_description(text: str) -> bool:

@@ -609,3 +609,10 @@ def test_someone_described_by_whom_they_work_for_is_not_that_person():
     # What a person runs or writes still speaks for that person.
     text = '"We will win," Cole\'s campaign said.'
     assert _judge(_person("Dana Cole campaign", "organization"), text, "Cole's campaign")
+
+
+def test_a_restrictive_who_stands_for_the_noun_right_before_it():
+    text = 'Mayor Ada Voss rebuked critics who say she should call the plan "a giveaway."'
+    source = _span(text, "who")
+    assert polnear.judge(_person("critics", "group"), source, text, [])
+    assert not polnear.judge(_person("Ada Voss"), source, text, [(0, "Ada Voss", None, True)])
