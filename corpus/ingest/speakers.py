@@ -1334,7 +1334,13 @@ def _trim_phrase(phrase: str) -> str:
     words = phrase.split()
     while words and words[0].casefold().rstrip(",") in _CONNECTIVES and len(words) > 1:
         words = words[1:]
+    while len(words) > 1 and words[-1].casefold() in _DANGLING:
+        words = words[:-1]  # "the authors of the" before a title in quotation marks, masked
     return " ".join(words).strip(" ,")
+
+
+# Words that cannot end a subject phrase: what followed them was cut off (a quoted title, masked).
+_DANGLING = wordset("of the a an for to and or in on at with from by")
 
 
 def _cut_postmodifier(phrase: str) -> str:

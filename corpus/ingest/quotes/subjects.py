@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from ..english import is_no_noun
 from ..speakers import (
     ANON_HEADS,
     GROUP_NOUNS,
@@ -184,6 +185,11 @@ def subject_before(s: str, tokens: list[Tok]) -> str:
             while k > 0 and _is_cap(tokens[k - 1]):
                 k -= 1
             return s[tokens[_premodifier_start(tokens, k)].start : tokens[j].end]
+        if j == i - 1 and tokens[j].kind == "w" and _plural(tokens[j].low):
+            # "echoing security experts who say ...": "who" is the verb's subject, and it stands for
+            # the people named right before it, not for the clause around them. (One person so
+            # described, "from a candidate who promised", is more often no attribution at all.)
+            return _noun_phrase_before(s, tokens, j)
     relative = "" if _is_cap(tok) else _relative_subject(s, tokens, i)
     if relative:
         return relative
@@ -224,6 +230,34 @@ def subject_before(s: str, tokens: list[Tok]) -> str:
             # at the end of an organization's name and a title, not the organization.
             return s[tokens[role].start : tok.end]
     return _general_subject(s, tokens, i)
+
+
+def _plural(word: str) -> bool:
+    return len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is"))
+
+
+def _noun_phrase_before(s: str, tokens: list[Tok], end: int) -> str:
+    """The lowercase noun phrase ending at ``tokens[end]`` ("security experts", "the young voters"):
+    back over nouns and adjectives to a determiner, which it keeps, or to a preposition, a verb, a
+    participle or a punctuation mark, which it does not; "" when ``tokens[end]`` heads none."""
+    k = end
+    while k >= 0 and end - k < 6:
+        tok = tokens[k]
+        if tok.kind != "w" or not tok.text.islower():
+            break
+        if tok.low in _DETERMINERS or tok.low in _DESCRIPTION_LEADS:
+            return s[tok.start : tokens[end].end] if k < end else ""
+        if (
+            tok.low in _PREPOSITIONS
+            or tok.low in _CLAUSE_VERBS
+            or tok.low in _SUBORDINATORS
+            or tok.low in _PRONOUNS
+            or tok.low in ("and", "or", "but")
+            or (k < end and tok.low.endswith(("ing", "ed")) and len(tok.low) > 4)
+        ):
+            break
+        k -= 1
+    return s[tokens[k + 1].start : tokens[end].end] if k < end and not is_no_noun(tokens[end].low) else ""
 
 
 def _role_before_name(tokens: list[Tok], j: int, i: int) -> int:

@@ -285,3 +285,23 @@ def test_a_subject_that_names_its_owner_first_is_the_one_described():
         )
     )
     assert speaker_of(article, "We have to be ready") == ("the woman", "anonymous")
+
+
+def test_who_before_a_cue_stands_for_the_people_named_right_before_it():
+    article = process(
+        body(
+            "Mayor Dana Cole is among those sounding the alarm, echoing security experts who say the "
+            'town\'s records "have been quietly altered for years."'
+        )
+    )
+    assert speaker_of(article, "have been quietly") == ("security experts", "group")
+
+
+def test_a_description_cut_off_by_a_quoted_title_ends_before_its_dangling_words():
+    article = process(
+        body(
+            '"If we want new voters to back us, we have to engage them," wrote the authors of the '
+            '"Harbor Growth Plan," citing the last race.'
+        )
+    )
+    assert speaker_of(article, "If we want new voters") == ("the authors", "group")
