@@ -316,15 +316,21 @@ def _first_mark(s: str) -> int:
 
 def _names_a_work(before: str) -> bool:
     """ "the film “...”", "his book, “...”": a work word among the last words before the mark, with no
-    cue verb after it ("Holding a book, Lee said, “...”" quotes Lee) nor a verb that names the work
-    ("called the show “...”" says what the show is)."""
+    cue verb or linking verb after it ("Holding a book, Lee said, “...”" quotes Lee) nor a verb that
+    names the work before it ("called the show “...”" says what the show is)."""
     tail = [w.strip(",:") for w in before[-60:].casefold().split()[-3:]]
     for n in range(len(tail) - 1, -1, -1):
         if tail[n] in CUE_VERBS:
             return False
         if tail[n] in _WORK_WORDS:
-            return not any(w in _CALLING for w in tail[max(0, n - 2) : n])
+            # ("the album is “nearly done”": what the work is, a predicate, not its title.)
+            return not any(w in _CALLING for w in tail[max(0, n - 2) : n]) and not any(
+                w in _LINKING for w in tail[n + 1 :]
+            )
     return False
+
+
+_LINKING = frozenset(("is", "was", "are", "were", "remains", "seems", "looks", "sounds"))
 
 
 _CALLING = frozenset(("called", "calls", "calling", "dubbed", "labeled", "labelled", "branded"))

@@ -103,3 +103,14 @@ def test_quoted_fragments_joined_before_a_trailing_attribution_are_all_its_speak
     assert found["stunt the town\u2019s"] == ("partial", "Ada Brandt")
     assert found["a basket case,"] == ("partial", "Omar Hale")
     assert found["a swindle"] == ("partial", "Omar Hale")
+
+
+def test_what_a_work_is_said_to_be_is_a_quotation_not_its_title():
+    found = speakers(
+        body(
+            "The band met on Monday.",
+            "Omar Hale said the band is done, adding that the album is \u201cnearly finished and ready.\u201d",
+            "His new album is \u201cRiver Songs.\u201d",
+        )
+    )
+    assert found == {"nearly finished and": ("partial", "Omar Hale")}
