@@ -144,6 +144,9 @@ def subject_before(s: str, tokens: list[Tok]) -> str:
     tok = tokens[i]
     if tok.text == ",":
         return _appositive_subject(s, tokens, i)
+    unclosed = _unclosed_appositive(tokens, i)
+    if unclosed:
+        return s[tokens[0].start : tokens[unclosed - 1].end]
     if _title_closes_appositive(s, tokens, i):
         # `Lee, the author of "Going Viral," said`: the comma closing the appositive sits inside the
         # quotation marks of the title it ends with.
@@ -258,6 +261,28 @@ def _noun_phrase_before(s: str, tokens: list[Tok], end: int) -> str:
             break
         k -= 1
     return s[tokens[k + 1].start : tokens[end].end] if k < end and not is_no_noun(tokens[end].low) else ""
+
+
+def _unclosed_appositive(tokens: list[Tok], i: int) -> int:
+    """ "Ada Brandt, president and CEO of the Harbor Association said", "Gary Byrne, a former guard for
+    Mayor Hale has written": a name opening ``tokens``, then an appositive of a role and whom it is for,
+    whose closing comma was left out before the verb. The index of the comma after the name, else 0."""
+    comma = next((n for n, t in enumerate(tokens[: i + 1]) if t.text == ","), 0)
+    if not 2 <= comma <= 4 or not all(_is_cap(t) for t in tokens[:comma]):
+        return 0
+    role = tokens[comma + 1 : i + 1]
+    if (
+        len(role) < 3
+        or len(role) > 12
+        or any(t.kind != "w" for t in role)
+        or not (role[0].low in _DESCRIPTION_ARTICLES or role[0].low in ROLE_NOUNS or role[0].low == "former")
+        or not any(t.low in _AFFILIATIONS for t in role[1:])
+    ):
+        return 0
+    return comma
+
+
+_AFFILIATIONS = wordset("of for at with")
 
 
 def _role_before_name(tokens: list[Tok], j: int, i: int) -> int:

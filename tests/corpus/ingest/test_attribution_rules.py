@@ -766,7 +766,7 @@ def test_a_document_speaks_for_the_campaign_person_or_organization_it_names():
 def test_an_appositive_after_a_name_joined_by_for_is_that_organization():
     article = process(
         body(
-            'Dan Moss, a fellow at the Center for Open Markets, which studies trade, said the deal is "not a formality."'
+            'In a statement, the Center for Open Markets, which studies trade, said the deal is "not a formality."'
         )
     )
     speaker = next(q.speaker for q in article.quotes if q.kind == "partial")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from corpus.ingest.pipeline import process
 from tests.corpus.ingest.articles import body
 from tests.corpus.ingest.articles import first_words as speakers
 
@@ -114,3 +115,27 @@ def test_what_a_work_is_said_to_be_is_a_quotation_not_its_title():
         )
     )
     assert found == {"nearly finished and": ("partial", "Omar Hale")}
+
+
+def test_an_appositive_whose_closing_comma_was_left_out_leaves_the_name_the_subject():
+    found = speakers(
+        body(
+            "The board met on Monday.",
+            "Ada Brandt, president and chief executive of the Harbor Restaurant Association stated, "
+            "\u201cIt is not a political problem; it is a math problem.\u201d",
+            "Gary Byrne, a former guard for Mayor Omar Hale has written a book in which he exposes the "
+            "\u201cerupting rage\u201d of the mayor.",
+        )
+    )
+    assert found["It is not"] == ("direct", "Ada Brandt")
+    assert found["erupting rage"] == ("partial", "Gary Byrne")
+    # With the comma there and a relative clause of the organization's after it, the same.
+    article = process(
+        body(
+            'Dan Moss, a fellow at the Center for Open Markets, which studies trade, said it is "no formality."'
+        )
+    )
+    assert [(q.kind, q.speaker.name) for q in article.quotes if q.kind == "partial"] == [
+        ("partial", "Dan Moss")
+    ]
+
