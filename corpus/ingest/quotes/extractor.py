@@ -16,6 +16,7 @@ from ..speakers import (
     ANON_HEADS,
     DATE_AND_NUMBER_WORDS,
     DOC_HEADS,
+    ORG_WORDS,
     ROLE_NOUNS,
     ArticleSpeakers,
     Resolution,
@@ -2138,10 +2139,18 @@ def _name_before_relative(s: str, tokens: list[Tok], w: int) -> str:
     """The capitalized name right before ", who" (``w`` is the index of "who"); "" when there is none."""
     if w < 2 or tokens[w].low != "who" or tokens[w - 1].text != "," or not _is_cap(tokens[w - 2]):
         return ""
-    first = w - 2
+    first, last = w - 2, w - 2
     while first > 0 and _is_cap(tokens[first - 1]):
         first -= 1
-    return s[tokens[first].start : tokens[w - 2].end]
+    of = first - 2 if first > 2 and tokens[first - 1].low == "the" else first - 1
+    if of > 0 and tokens[of].low == "of" and _is_cap(tokens[of - 1]) and tokens[of - 1].low not in ORG_WORDS:
+        # "Sen. Dana Moss of Florida, who ...", "Omar Hale of the Harbor Institute, who ...": "who"
+        # stands for the person, not the place or the organization the person is of.
+        last = of - 1
+        first = last
+        while first > 0 and _is_cap(tokens[first - 1]):
+            first -= 1
+    return s[tokens[first].start : tokens[last].end]
 
 
 def _may_report(s: str) -> bool:

@@ -139,3 +139,15 @@ def test_an_appositive_whose_closing_comma_was_left_out_leaves_the_name_the_subj
         ("partial", "Dan Moss")
     ]
 
+
+def test_who_after_a_person_of_a_place_or_an_organization_stands_for_the_person():
+    found = speakers(
+        body(
+            "The board met on Monday.",
+            'The plan drew fire from Sen. Dana Moss of Florida, who mused in a debate that it was "disqualified '
+            'from the start."',
+            'It drew fire from Omar Hale of the Harbor Institute, who called it "a disaster for the town."',
+        )
+    )
+    assert found["disqualified from the"] == ("partial", "Dana Moss")
+    assert found["a disaster for"] == ("partial", "Omar Hale")
