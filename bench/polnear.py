@@ -112,9 +112,11 @@ _ORG_WORDS = wordset(
 # Documents and campaigns speak for the person or organization they name ("a Clinton campaign ad").
 _DOCUMENTS = wordset(
     "ad ads poll survey report study statement release lawsuit suit complaint website tweet email memo "
-    "letter video editorial book campaign analysis column"
+    "letter video editorial book campaign analysis column paper"
 )
 _DESCRIPTION_LEADS = wordset("the a an one another some many several his her their its our")
+_DEMONSTRATIVES = wordset("this that these those")
+_LY_NOUNS = wordset("rally ally family assembly supply")  # nouns, not adverbs
 _KINDS = (
     "dash attribution",
     "?/! before attribution",
@@ -774,7 +776,9 @@ def _blank_quotes(text: str) -> str:
 
 _TAG = re.compile(r"\s*\([^)]*\)|,\s[RDI]-[A-Z][\w.]*(?:\s[A-Z][\w.]*)?(?=,|$)")
 _PARTS = re.compile(r"[,:;]|\s[\u2013\u2014-]+\s|[()]")
-_CUT = re.compile(r"\s(?:of|in|inside|outside|at|for|from|with|who|which|that|on|to|and|along|as)\s")
+_CUT = re.compile(r"\s(?:of|in|inside|outside|at|for|from|with|who|which|that|on|to|and|along|as|over)\s")
+# The words that open a modifier after a description's head ("a rally by ...", "a voice over").
+_MODIFIER = re.compile(r"\s(?:of|in|inside|outside|at|for|from|with|who|which|that|on|to|along|as|over|by)\s")
 _PARTICLES = wordset("de van von del la le da bin al")
 _NAME_PARTICLES = _PARTICLES - wordset("al")
 _STATES = wordset(
@@ -817,6 +821,10 @@ _RELATIVES = wordset("who whom whose which that")
 def judge(ours, source: Span, raw: str, mentions: list[tuple[int, str]]) -> bool:
     if ours is None:
         return False
+    mark = next((n for n, ch in enumerate(source.text) if ch in _QUOTE_CHARS), 0)
+    if source.text[:mark].strip():
+        # 'Hale "He should run ..."': a source span run on into the quotation is the words before it.
+        source = Span(source.label, source.pieces, source.text[:mark].strip())
     # "Rep. Ann Cole (D-Ore.)", "Sen. Tom Carper of Delaware": the tag and the state are not the name.
     whole = _first_part(_TAG.sub("", source.text))
     text = _OF_PLACE.sub("", whole).strip() or source.text.strip()
@@ -954,7 +962,7 @@ def _is_description(text: str) -> bool:
     words = text.split()
     if _owner_of_role(text):
         return True  # "Ann Cole's spokeswoman" is not Ann Cole
-    if not words or words[0].casefold() not in _DESCRIPTION_LEADS:
+    if not words or words[0].casefold() not in _DESCRIPTION_LEADS | _DEMONSTRATIVES:
         return False
     # The head comes before a modifier: "a longtime adviser to Ann Cole" is an adviser, not Ann Cole.
     head_part = _AFFILIATION.split(f" {text} ")[0].split()
@@ -1004,16 +1012,20 @@ def _heads(description: str) -> set[str]:
     project" an opinion); after "of" for a part of a group ("one of the protesters"); one for each part
     joined by "and" ("the Florida senator and Republican presidential candidate")."""
     heads = set()
-    for part in re.split(r"\s(?:and|&)\s", f" {description} "):
-        pieces = [p.strip() for p in _CUT.split(f" {part} ")]
-        words = pieces[0].split()
-        if len(pieces) > 1 and words and all(w.casefold() in _PARTITIVE | _DESCRIPTION_LEADS for w in words):
-            words = pieces[1].split()
-        elif len(pieces) > 1:
+    # The modifier goes first ("a rally by the town's political and religious leaders" is a rally), then
+    # each part joined by "and" has its head.
+    pieces = [p.strip() for p in _MODIFIER.split(f" {description} ", maxsplit=2)]
+    first = pieces[0].split()
+    if len(pieces) > 1 and first and all(w.casefold() in _PARTITIVE | _DESCRIPTION_LEADS for w in first):
+        pieces = pieces[1:]  # "one of the protesters": the head after "of"
+    for part in re.split(r"\s(?:and|&)\s", f" {pieces[0]} "):
+        words = part.split()
+        if len(pieces) > 1:
             # A participle, an adverb or an adjective before the modifier ("drafted for", "speaking on",
             # "familiar with", "close to") is not the head.
             while len(words) > 2 and (
-                words[-1].endswith(("ed", "ing", "ly")) or words[-1].casefold() in _NOT_HEADS
+                (words[-1].endswith(("ed", "ing", "ly")) and words[-1].casefold() not in _LY_NOUNS)
+                or words[-1].casefold() in _NOT_HEADS
             ):
                 words = words[:-1]
         head = re.sub("[^a-z]", "", words[-1].casefold()) if words else ""

@@ -616,3 +616,27 @@ def test_a_restrictive_who_stands_for_the_noun_right_before_it():
     source = _span(text, "who")
     assert polnear.judge(_person("critics", "group"), source, text, [])
     assert not polnear.judge(_person("Ada Voss"), source, text, [(0, "Ada Voss", None, True)])
+
+
+def test_a_description_s_head_comes_before_its_modifier_even_with_and_in_the_modifier():
+    text = "An interfaith rally by the town's political and religious leaders had one message."
+    assert polnear._heads("An interfaith rally by the town's political and religious leaders") == {"rally"}
+    assert _judge(_person("the rally", "anonymous"), text, "An interfaith rally by the town's political")
+    # "over" opens a modifier as "for" does ("a voice over", "a fight over the levy").
+    assert polnear._heads("a voice over") == {"voice"}
+    assert polnear._heads("a fight over the levy") == {"fight"}
+
+
+def test_a_demonstrative_opens_a_description_as_an_article_does():
+    text = '"We love the town," this Hale look-alike declared.'
+    assert _judge(_person("the look-alike", "anonymous"), text, "this Hale look-alike")
+
+
+def test_a_source_that_runs_on_into_the_quotation_is_read_up_to_its_mark():
+    text = 'Omar Hale "He should run a better campaign."'
+    assert _judge(_person("Omar Hale"), text, 'Hale "He should run a better campaign."')
+
+
+def test_a_paper_speaks_for_the_organization_it_is_from():
+    text = 'A paper from the Harbor Institute had this to say: "Tolls fall hardest on the poor."'
+    assert _judge(_person("Harbor Institute", "organization"), text, "A paper from the Harbor Institute")
