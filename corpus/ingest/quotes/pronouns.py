@@ -17,7 +17,7 @@ The scan is one regular-expression pass over the article, done only when a prono
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -157,6 +157,9 @@ class PersonMentions:
         self._evidence: list[tuple[str, str, int, int, list[str]]] = []  # not yet read for roles
         self._known: dict[str, str] = {}  # last word -> the first full name it stands for
         self._family: dict[str, list[str]] = {}  # last word -> the full names with it, in order
+        # The paragraphs read so far, (start offset, masked text), read again only to tell sentences apart.
+        self._paragraphs: list[tuple[int, str]] = []
+        self._paragraph_starts: list[int] = []
 
     @classmethod
     def of_text(cls, text: str, spans: list[tuple[int, int]]) -> PersonMentions:
@@ -196,6 +199,8 @@ class PersonMentions:
         """Read one paragraph (starting at offset ``start``, its quotes masked), after the ones before it."""
         votes = self._votes
         known = self._known
+        self._paragraphs.append((start, masked))
+        self._paragraph_starts.append(start)
         pending: Mention | None = None  # the latest subject named, waiting for the first pronoun after it
         pending_end = 0
         pending_opened = False  # whether a subordinating word opens the pending name's clause
@@ -425,16 +430,60 @@ class PersonMentions:
                 found.append(mention)
             if len(seen) >= 3:
                 break
-        if not found and wanted is not None:
-            # No subject fits: a person named just before, though not as a subject, whom the article
-            # gives that gender ("the promise Mrs. Ito has made ... she has said").
+        if wanted is not None:
+            # No subject fits, or none since the sentence before: a person named just before, though not as
+            # a subject, whom the article gives that gender ("the promise Mrs. Ito has made ... she has
+            # said", "Lee stopped his wife, Ito, from writing. She signed ...").
             for mention in reversed(self._objects):
                 if mention.at >= before:
                     continue
                 if before - mention.at > _OBJECT_REACH:
                     break
-                if self.likely_gender(mention.name.casefold()) == wanted:
+                if self.likely_gender(mention.name.casefold()) != wanted:
+                    continue
+                if not found:
                     return [mention]
+                if self._fresher(mention, found[0], before, wanted):
+                    return [mention, *found]
+                break
+        return found
+
+    def _fresher(self, named: Mention, subject: Mention, before: int, wanted: str) -> bool:
+        """Whether a person named as an object is more present at offset ``before`` than the subject a
+        pronoun of gender ``wanted`` would otherwise take: named after a subject of the other gender in
+        its own sentence ("Lee stopped his wife, Ito, from writing."), that sentence the pronoun's or the
+        one before it and later than that subject's, with no one named as a subject since and no pronoun
+        of that gender before the object in its sentence."""
+        since = bisect_right(self.starts, named.at)
+        if bisect_left(self.starts, before) != since or not since:
+            return False
+        own = self.mentions[since - 1]  # the subject of the object's own sentence, of the other gender
+        if self.likely_gender(own.name.casefold()) in (None, wanted) or self._stops(own.at, named.at, 0):
+            return False
+        if not self._stops(subject.at, named.at, 0) or self._stops(named.at, before, 1) > 1:
+            return False
+        # "She has spoken out as Lee backs his wife, Ito, ...": a pronoun of that gender as a subject
+        # before the object in its sentence, whose person the sentence is about.
+        start, masked = self._paragraphs[bisect_right(self._paragraph_starts, named.at) - 1]
+        opened = max([start, *(at for at in _sentence_starts(masked, start) if at <= named.at)])
+        return not any(
+            _GENDER_OF_PRONOUN[word.casefold()] == wanted
+            for word in _SUBJECT_PRONOUN.findall(masked, opened - start, named.at - start)
+        )
+
+    def _stops(self, begin: int, end: int, most: int) -> int:
+        """How many sentences start between offsets ``begin`` and ``end`` (a paragraph's start counts),
+        counted up to one more than ``most``."""
+        found = 0
+        first = bisect_right(self._paragraph_starts, begin) - 1
+        for start, masked in self._paragraphs[max(first, 0) :]:
+            if start >= end:
+                break
+            if start > begin:
+                found += 1
+            found += sum(1 for at in _sentence_starts(masked, start) if begin < at <= end)
+            if found > most:
+                break
         return found
 
     def _full_name(self, words: list[str], last: str, gender: str | None) -> str:
@@ -541,6 +590,18 @@ class PersonMentions:
     def antecedent(self, pronoun: str, before: int) -> Mention | None:
         found = self.antecedents(pronoun, before)
         return found[0] if found else None
+
+
+def _sentence_starts(masked: str, start: int):
+    """Where the sentences after the first of a paragraph start (the paragraph at offset ``start``)."""
+    for stop in _SENTENCE_STOP.finditer(masked):
+        at = stop.start()
+        before = masked[at - 1 : at]
+        if not (before.islower() or before.isdigit() or before in ('"', "\u201d", MASK)):
+            continue  # "U.S.", "A." or no word
+        word = masked[max(0, at - 4) : at].rsplit(" ", 1)[-1].casefold()
+        if word not in _ABBREVIATIONS:
+            yield start + stop.end()
 
 
 def _runs(masked: str):
@@ -857,6 +918,11 @@ _PERSONAL_TITLES = wordset(
     sheriff rev. rabbi pope chairman chairwoman spokesman spokeswoman
     """
 )
+# The end of a sentence: a stop, a closing mark maybe, and a space; not the stop of an abbreviation ("Mr.",
+# "Sen.", "U.S."), which ``_sentence_starts`` tells by the word before it.
+_SENTENCE_STOP = re.compile('[.?!]["\u201d]?\\s+')
+_ABBREVIATIONS = wordset("mr ms mrs dr st jr sr lt sen rep gov gen col")
+_SUBJECT_PRONOUN = re.compile(r"\b([Hh]e|[Ss]he)\b")
 # How far back (in characters) a pronoun no subject fits may look for a person named as an object.
 _OBJECT_REACH = 400
 _WEEKDAYS = wordset("monday tuesday wednesday thursday friday saturday sunday")

@@ -931,3 +931,20 @@ def test_a_name_set_off_after_a_family_word_in_an_object_is_no_subject():
     # Opening a clause, the name is its subject.
     text = "Ed Moss lost. But his wife, Dana Moss, won."
     assert [m.name for m in mentions_of(text).mentions] == ["Ed Moss", "Dana Moss"]
+
+
+def test_a_pronoun_right_after_the_sentence_of_an_object_of_its_gender_is_that_person_s():
+    # Vale is no "she"; the only woman of the last sentence is the object, not Moss, named a paragraph before.
+    text = (
+        "Ada Moss wrote the first memo.\n\n"
+        "Ed Vale stopped his wife, Nora, from publishing a diary. She signed an agreement, and "
+        "\u201cit was a mistake,\u201d she said."
+    )
+    mentions = mentions_of(text)
+    assert mentions.antecedent("she", text.index("she said")).name == "Nora"
+    assert said(process(body(text)), "it was a mistake") == "Nora"
+    # A subject of that gender in the object's own sentence or after it is still the one meant.
+    text = "Ada Moss wrote the first memo.\n\nAda Moss praised Mrs. Nora Vale. \u201cIt was a mistake,\u201d she said."
+    assert mentions_of(text).antecedent("she", text.index("she said")).name == "Ada Moss"
+    text = "Ada Moss praised Mrs. Nora Vale in May. Then Moss left. \u201cIt was a mistake,\u201d she said."
+    assert mentions_of(text).antecedent("she", text.index("she said")).name == "Ada Moss"
