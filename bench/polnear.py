@@ -99,7 +99,8 @@ _NOT_FIRST = wordset(
     chairman chairwoman chair ceo lt col gen rev del vice first lady white press state one another top
     about many some all both former u.s. us miss sir democrats republicans others millennials polls
     monday tuesday wednesday thursday friday saturday sunday january february march april june july
-    august september october november december
+    august september october november december chief coach prof professor officer sheriff detective
+    commissioner superintendent
     """
 )
 _ORG_WORDS = wordset(

@@ -640,3 +640,8 @@ def test_a_source_that_runs_on_into_the_quotation_is_read_up_to_its_mark():
 def test_a_paper_speaks_for_the_organization_it_is_from():
     text = 'A paper from the Harbor Institute had this to say: "Tolls fall hardest on the poor."'
     assert _judge(_person("Harbor Institute", "organization"), text, "A paper from the Harbor Institute")
+
+
+def test_more_titles_before_a_name_are_not_first_names():
+    for source in ("Chief Williams", "Coach Dana Williams", "Prof. Dana Williams", "Officer Williams"):
+        assert polnear.same_person("Dana Williams", polnear.gold_name(source)), source
