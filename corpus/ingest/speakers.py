@@ -253,6 +253,11 @@ _SHARE = re.compile(
     r"(?:\d[\d.,]*\s*(?:percent|per cent|%)|(?:one|two|three|four|five|six|seven|eight|nine)"
     r"(?:\s+(?:in|of|out of)\s+(?:10|ten))?|half|a third|a quarter|two-thirds)"
 )
+# The people a survey asked, named by how they were asked ("those surveyed", "voters polled").
+_THOSE_ASKED = re.compile(
+    r"(?:those|people|voters|adults|americans|residents)\s+(?:surveyed|polled|asked|interviewed|questioned)"
+    r"|respondents"
+)
 PRONOUN_KINDS = {
     "he": ("person", "anonymous"),
     "she": ("person", "anonymous"),
@@ -478,8 +483,9 @@ class ArticleSpeakers:
             # "Another said", "tweeted another", "Several said", "the two write": someone of this article
             # known only so, never a person named Another.
             return self._unnamed_as(indefinite, INDEFINITE_SUBJECTS[indefinite])
-        if _SHARE.fullmatch(lowered):
-            # "21 percent said", "About four in 10 said", "most said": a share of those asked.
+        if _SHARE.fullmatch(lowered) or _THOSE_ASKED.fullmatch(lowered):
+            # "21 percent said", "About four in 10 said", "most said": a share of those asked; "those
+            # surveyed said", "Respondents said": all of them.
             return self._unnamed_as(lowered, "group")
 
         relative = ""

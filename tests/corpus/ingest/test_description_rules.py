@@ -305,3 +305,15 @@ def test_a_description_cut_off_by_a_quoted_title_ends_before_its_dangling_words(
         )
     )
     assert speaker_of(article, "If we want new voters") == ("the authors", "group")
+
+
+def test_the_people_a_survey_asked_are_a_group_of_the_article():
+    article = process(
+        body(
+            "Dana Cole leads the field in the new county survey.",
+            'Those surveyed said Cole has the "best experience," though Hale is trusted more.',
+            'Respondents added: "We want the budget fixed before any new spending."',
+        )
+    )
+    assert speaker_of(article, "best experience") == ("those surveyed", "group")
+    assert speaker_of(article, "We want the budget") == ("respondents", "group")
