@@ -738,7 +738,12 @@ def _is_subject(masked: str, at: int, end: int, previous_word: str, titled: bool
     if word in _CLAUSE_OPENERS:
         # "cast himself as a change agent and Clinton as a guardian", "between Cole and Diaz.": a name
         # joined to an object, with no verb of its own.
-        return not (word in ("and", "or") and _JOINED_OBJECT.match(masked, end))
+        if word in ("and", "or") and _JOINED_OBJECT.match(masked, end):
+            return False
+        # "Vale said that Cole was weak while Moss is a liar": a clause inside what someone said is theirs
+        # to tell, its subject none of the article's.
+        opened = max(masked.rfind(stop, max(0, at - 300), at) for stop in (". ", "? ", "! "))
+        return _REPORTED_THAT.search(masked, max(0, opened, at - 300), at) is None
     if word in _ROLE_OPENERS:
         return _opens_clause(masked, at)
     # "Conservative icon Ann Cole, who ...", "Ohio, 62-year-old Brenda Marsh railed", "lost her daughter
@@ -748,6 +753,11 @@ def _is_subject(masked: str, at: int, end: int, previous_word: str, titled: bool
 
 # A short quotation opened after a lowercase word and closed with no punctuation, just before a name.
 _INLINE_QUOTE = re.compile(r"[a-z] [\"\u201c]" + MASK + r"{1,40}[\"\u201d] $")
+# A verb of saying and the "that" opening what was said ("said Tuesday that", "told reporters that").
+_REPORTED_THAT = re.compile(
+    r"\b(?:said|says|told|tells|added|adds|argued|argues|claimed|claims|noted|notes|insisted|insists|warned"
+    r"|warns|stated|states|wrote|writes|suggested|suggests)(?:\s+\w+){0,3}?\s+that\s"
+)
 # A name that ends its sentence or clause: nothing of its own follows it.
 _ENDS_SENTENCE = re.compile(r"\s*(?:[.;?!]|$)")
 # What follows the name of a person asked a question ("asked Cole whether", "asked Cole about").

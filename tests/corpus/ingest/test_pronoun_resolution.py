@@ -948,3 +948,16 @@ def test_a_pronoun_right_after_the_sentence_of_an_object_of_its_gender_is_that_p
     assert mentions_of(text).antecedent("she", text.index("she said")).name == "Ada Moss"
     text = "Ada Moss praised Mrs. Nora Vale in May. Then Moss left. \u201cIt was a mistake,\u201d she said."
     assert mentions_of(text).antecedent("she", text.index("she said")).name == "Ada Moss"
+
+
+def test_a_name_opening_a_clause_inside_what_someone_said_is_no_subject():
+    text = (
+        "Ed Moss spoke in Ohio.\n\n"
+        "Dan Vale, in Kentucky, said Tuesday that Ann Cole was \u201ca lightweight\u201d while Ed Moss is "
+        "\u201ca liar.\u201d However, he held his fire on Tom Reed, calling him \u201ca nice guy.\u201d"
+    )
+    assert [m.name for m in mentions_of(text).mentions] == ["Ed Moss", "Dan Vale"]
+    assert said(process(body(text)), "a nice guy") == "Dan Vale"
+    # Out of the reported clause, the name opens a clause of its own.
+    text = "Dan Vale said Tuesday that he would run. Later, while Ed Moss spoke, Vale left."
+    assert [m.name for m in mentions_of(text).mentions] == ["Dan Vale", "Ed Moss", "Dan Vale"]
