@@ -1271,6 +1271,8 @@ class QuoteExtractor(ReportedSpeech):
         return index.between(start, end)
 
     def _resolve(self, phrase: str) -> Resolution:
+        if phrase.lstrip()[:5].casefold() == "even " and len(phrase.split()) > 2:
+            phrase = phrase.lstrip()[5:]  # "even a top strategist said": the strategist
         lowered = phrase.strip().casefold()
         if lowered in _COUNTS:
             return Resolution(None, phrase.strip(), 0.0)  # "Hundreds" of someone: no one by itself

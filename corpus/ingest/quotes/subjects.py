@@ -980,7 +980,7 @@ def _numbers_a_time(tokens: list[Tok], k: int) -> bool:
 # Subordinators that open a sentence with a clause of their own ("While the donor ..., he said").
 _PHRASE_LEADS = wordset(
     "here even asked last meanwhile instead indeed nevertheless early later earlier immediately shortly soon"
-    " outside inside amid back"
+    " outside inside amid back alongside beside throughout unlike despite"
 )
 _SENTENCE_ADVERBS = wordset(
     "first second third finally next then still moreover furthermore likewise similarly ultimately eventually "

@@ -317,3 +317,14 @@ def test_the_people_a_survey_asked_are_a_group_of_the_article():
     )
     assert speaker_of(article, "best experience") == ("those surveyed", "group")
     assert speaker_of(article, "We want the budget") == ("respondents", "group")
+
+
+def test_a_phrase_opening_with_alongside_and_a_focusing_even_leave_the_described_subject():
+    article = process(
+        body(
+            "Dana Cole spoke in Reno on Monday.",
+            "Alongside calls for action, even a top county strategist said Cole will have to choose, "
+            'saying, "At some point, she is going to have to say where she stands."',
+        )
+    )
+    assert speaker_of(article, "At some point") == ("the strategist", "anonymous")
