@@ -591,6 +591,13 @@ def _general_subject(s: str, tokens: list[Tok], i: int) -> str:
         k += 1
     if k > i:
         return ""
+    by = next((m for m in range(k + 2, i) if tokens[m].low == "by" and _authored_by(tokens, k, m, i)), 0)
+    if by:
+        # "a fundraising email sent out by Omar Hale": a document and its author, who speaks.
+        end = by + 1
+        while end < i and _is_cap(tokens[end + 1]):
+            end += 1
+        return s[tokens[k].start : tokens[end].end]
     end = i
     for m in range(k + 1, i + 1):
         low = tokens[m].low
@@ -604,6 +611,23 @@ def _general_subject(s: str, tokens: list[Tok], i: int) -> str:
     if end < k:
         return ""
     return s[tokens[k].start : tokens[end].end]
+
+
+def _authored_by(tokens: list[Tok], k: int, by: int, i: int) -> bool:
+    """Whether "by" at ``by`` follows a participle of writing or sending after a subject opened by an
+    article ("a memo sent out by", "the letter signed by"), not of obtaining ("a letter obtained by The
+    Associated Press"), and comes before a capitalized name."""
+    verb = by - 1 if tokens[by - 1].low not in ("out", "up") else by - 2
+    return (
+        tokens[k].low in _DETERMINERS
+        and k < verb
+        and tokens[verb].low in _AUTHORED
+        and by < i
+        and _is_cap(tokens[by + 1])
+    )
+
+
+_AUTHORED = wordset("sent written signed issued released posted published penned authored drafted tweeted")
 
 
 def _list_continues(tokens: list[Tok], after_comma: int, last: int) -> bool:

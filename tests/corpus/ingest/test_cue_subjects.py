@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 
 from corpus.ingest.pipeline import process
+from corpus.ingest.quotes.subjects import subject_before
+from corpus.ingest.quotes.tokens import tokenize
 from tests.corpus.ingest.articles import body
 from tests.corpus.ingest.articles import first_words as speakers
 
@@ -151,3 +153,18 @@ def test_who_after_a_person_of_a_place_or_an_organization_stands_for_the_person(
     )
     assert found["disqualified from the"] == ("partial", "Dana Moss")
     assert found["a disaster for"] == ("partial", "Omar Hale")
+
+
+def test_a_document_sent_by_someone_speaks_for_its_author():
+    found = speakers(
+        body(
+            "The board met on Monday.",
+            "In addition, a fundraising email sent out by Omar Hale on Tuesday night warned of the fight "
+            'ahead: "There are 14 votes over the next three weeks, and we must win them."',
+        )
+    )
+    assert found["There are 14"] == ("direct", "Omar Hale")
+    # Whoever obtained a document is not its author.
+    sent, obtained = "the memo sent out by Omar Hale", "the memo obtained by Omar Hale"
+    assert subject_before(sent, tokenize(sent, 0, len(sent))) == sent
+    assert "Hale" not in subject_before(obtained, tokenize(obtained, 0, len(obtained)))
