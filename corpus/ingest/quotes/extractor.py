@@ -390,6 +390,7 @@ class QuoteExtractor(ReportedSpeech):
                 or tok.low == "quoted"
                 or _phrasal(tokens, n)
                 or (n > 1 and _after_modal(tokens, n))
+                or _opens_with_it(tokens, n)
             ):
                 return True
             if tok.kind == "q":
@@ -494,6 +495,7 @@ class QuoteExtractor(ReportedSpeech):
                 or _phrasal(tokens, v)
                 or modal > 0
                 or _plural_present_after_quote(s, tokens, v)
+                or _opens_with_it(tokens, v)
             ) and not _not_a_cue(s, tokens, v):
                 if v and all(t.low in _JOINING for t in tokens[:v]):
                     # `She declared “...” and said ...`: a second verb of the subject before the quote.
@@ -1804,6 +1806,20 @@ def _put_it_aside(s: str, tokens: list[Tok]) -> tuple[str, str] | None:
 _JOIN = r"(?:,?\s+(?:and|or)\s+|,\s+)"
 _MASKED_QUOTE = rf"[\"\u201c]{MASK}+[.,]?[\"\u201d]"
 _JOINED_QUOTES = re.compile(rf"(?:{_JOIN}{_MASKED_QUOTE})+")
+
+
+_OPENING = wordset("started starts began begins")
+
+
+def _opens_with_it(tokens: list[Tok], v: int) -> bool:
+    """ "“...,” Hale started.": a verb of starting right after a name that follows a quote, and nothing
+    after the verb but the end of the clause, says the quote opened what the name said."""
+    return (
+        tokens[v].low in _OPENING
+        and 0 < v <= 4
+        and all(_is_cap(t) for t in tokens[:v])
+        and (v + 1 == len(tokens) or tokens[v + 1].text in ".,;")
+    )
 
 
 def _as_aside(s: str, tokens: list[Tok]) -> tuple[str, str] | None:

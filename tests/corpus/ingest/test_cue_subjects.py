@@ -168,3 +168,15 @@ def test_a_document_sent_by_someone_speaks_for_its_author():
     sent, obtained = "the memo sent out by Omar Hale", "the memo obtained by Omar Hale"
     assert subject_before(sent, tokenize(sent, 0, len(sent))) == sent
     assert "Hale" not in subject_before(obtained, tokenize(obtained, 0, len(obtained)))
+
+
+def test_a_name_and_a_verb_of_starting_after_a_quote_attribute_it():
+    found = speakers(
+        body(
+            "The board met on Monday.",
+            "\u201cWe hear that you met them in private in January,\u201d Dana Moss started.",
+            "\u201cThe town came first,\u201d Hale began, \u201cand then the money.\u201d",
+        )
+    )
+    assert found["We hear that"] == ("direct", "Dana Moss")
+    assert found["and then the"] == ("direct", "Hale")
