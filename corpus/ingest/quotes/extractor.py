@@ -264,7 +264,18 @@ class QuoteExtractor(ReportedSpeech):
                     self._set(found, before, "previous-sentence-subject", 0.6)
         spoken = [f for f in self.found[first_found:] if f.speaker is not None]
         if spoken:
-            self._last_speaker[p.position] = max(spoken, key=lambda f: f.start)
+            # A quotation that goes on in the next paragraph is the latest direct quote's, not that of
+            # reported speech after it in its sentence ("“...,” Cole told the Ledger when asked which
+            # plan she backed." then "“...”").
+            last = max(spoken, key=lambda f: f.start)
+            direct = max((f for f in spoken if f.kind == "direct"), key=lambda f: f.start, default=None)
+            if (
+                direct is not None
+                and last.kind != "direct"
+                and not _SENTENCE_END.search(self.text, direct.end + 1, last.start)
+            ):
+                last = direct
+            self._last_speaker[p.position] = last
 
     def _sentence_before(
         self,

@@ -328,3 +328,15 @@ def test_a_phrase_opening_with_alongside_and_a_focusing_even_leave_the_described
         )
     )
     assert speaker_of(article, "At some point") == ("the strategist", "anonymous")
+
+
+def test_a_quotation_going_on_in_the_next_paragraph_is_the_direct_quotes_not_the_reported_speech_after_it():
+    article = process(
+        body(
+            "Dana Cole spoke in Reno on Monday, and so did Omar Hale.",
+            "\u201cAs far as the town is concerned it is anything but the mall,\u201d Cole told the Ledger in an "
+            "interview when asked which plan she would back.",
+            "\u201cIt is everything but the mall because the mall means debt.\u201d",
+        )
+    )
+    assert speaker_of(article, "It is everything") == ("Dana Cole", "person")
