@@ -79,7 +79,11 @@ def find_pairs(s: str, *, nesting: bool = True) -> list[Pair]:
             if double is not None:
                 pairs.append(Pair(double, i))
                 double = None
-            elif prev.isspace() and nxt.isalnum():
+            elif (prev.isspace() and nxt.isalnum()) or (
+                (i == 0 or prev in ",:") and nxt.isspace() and _closes_next(s, i + 1)
+            ):
+                # `He said,” there is ...”` or a paragraph opening `” … if ...,” it read`: a closing
+                # mark typed where the opening one belongs, when the next double mark closes.
                 double, single = i, None
             continue
         if _is_inch_mark(s, i, double is not None):
@@ -99,6 +103,18 @@ def find_pairs(s: str, *, nesting: bool = True) -> list[Pair]:
         # `Juan "Chico" Manriquez said`: a nickname inside a name is part of the name, not a quote.
         pairs = [p for p in pairs if not (p.close - p.open < 24 and nickname_at(s, p.open))]
     return pairs
+
+
+_DOUBLE_MARK = re.compile('["\u201c\u201d\u201e\u00ab\u00bb]')
+
+
+def _closes_next(s: str, at: int) -> bool:
+    """Whether the next double mark from ``at`` is a closing one after a word or punctuation."""
+    match = _DOUBLE_MARK.search(s, at)
+    if match is None or match.group() not in '"\u201d\u00bb':
+        return False
+    i = match.start()
+    return not s[i - 1].isspace() and (i + 1 == len(s) or not s[i + 1].isalnum())
 
 
 # A nickname in quotation marks between a given name and a surname (`Juan "Chico" Manriquez`): the

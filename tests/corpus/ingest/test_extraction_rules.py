@@ -4,6 +4,7 @@ the sentence attribute them (cue verbs, appositives, colons, name forms)."""
 from __future__ import annotations
 
 from corpus.ingest.pipeline import process
+from corpus.ingest.quotes.marks import find_pairs
 from corpus.ingest.types import ProcessedArticle
 from tests.corpus.ingest.articles import body
 
@@ -253,6 +254,25 @@ def test_an_opening_mark_typed_to_close_a_quote_closes_it():
 def test_a_closing_mark_after_an_invisible_direction_mark_opens_a_quote():
     article = process(body("\u202a\u201dSorry, you should have said it better!\u201d posted Ada Lind."))
     assert quotes_at(article, "Sorry, you should") == [("direct", "Ada Lind")]
+
+
+def test_a_closing_mark_typed_to_open_a_quote_after_a_cue_or_at_a_paragraph_start_opens_it():
+    article = process(
+        body(
+            "Omar Park spoke to the farmers.",
+            "He said,\u201d there are many people nobody ever listens to.\u201d",
+            "\u201d \u2026 if the board can meet in March, then surely it can meet in May,\u201d the letter read.",
+        )
+    )
+    assert quotes_at(article, "nobody ever listens") == [("direct", "Omar Park")]
+    assert [kind for kind, _ in quotes_at(article, "surely it can meet")] == ["direct"]
+
+
+def test_a_stray_closing_mark_before_an_opening_one_opens_nothing():
+    text = "The vote was close,\u201d and then \u201cwe won it fairly,\u201d Ada Lind said."
+    assert [(p.open, p.close) for p in find_pairs(text)] == [
+        (text.index("\u201cwe"), text.index("\u201d Ada"))
+    ]
 
 
 def test_a_party_label_and_a_role_before_a_name_open_the_subject():
