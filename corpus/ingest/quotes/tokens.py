@@ -28,31 +28,45 @@ class Tok(NamedTuple):
     kind: str  # w (word), p (punctuation), q (quote mark or masked quote)
 
 
+# The same tokens, each with the run before it that starts none (so one ``findall`` gives every token and
+# where it is, without a match object for each).
+_GAP_AND_TOKEN = re.compile(
+    "([^\\w,;:\"\u201c\u201d\u201e\u00ab\u00bb\u2018\u2019'" + MASK + "]*+)(?:" + _TOKEN.pattern + ")"
+)
+
+
 def tokenize(masked: str, start: int, end: int, *, to_quote: bool = False) -> list[Tok]:
     """The tokens of ``masked[start:end]``; with ``to_quote``, only those before its first quotation mark
     or masked quote."""
     tokens: list[Tok] = []
     append = tokens.append
     make = tuple.__new__
-    for match in _TOKEN.finditer(masked, start, end):
-        group = match.lastindex  # 1 a plain word, 2 another word, 3 punctuation, 4 a mark or masked quote
-        text = match.group()
-        if group == 1:
-            at, upto = match.span()
-            append(make(Tok, (text, text.casefold(), at, upto, "w")))
-        elif group != 2:
-            if to_quote and group == 4:
-                break
-            at, upto = match.span()
-            append(make(Tok, (text, text, at, upto, "q" if group == 4 else "p")))
+    at = start
+    for gap, word, other, punctuation, mark in _GAP_AND_TOKEN.findall(masked, start, end):
+        at += len(gap)
+        if word:
+            upto = at + len(word)
+            append(make(Tok, (word, word.casefold(), at, upto, "w")))
+        elif not other:
+            if mark:
+                if to_quote:
+                    break
+                upto = at + len(mark)
+                append(make(Tok, (mark, mark, at, upto, "q")))
+            else:
+                upto = at + 1
+                append(make(Tok, (punctuation, punctuation, at, upto, "p")))
         else:
+            text = other
+            upto = at + len(text)
             if "." in text[:-1]:
-                run_on = _RUN_ON_STOP.match(masked, match.start())
+                run_on = _RUN_ON_STOP.match(masked, at)
                 if run_on is not None and run_on_stop(run_on):
                     # "said.Cole", "Hale.She": two words, a full stop with no space between them.
                     word = run_on.group(1)
                     append(make(Tok, (word, word.casefold(), run_on.start(), run_on.end() - 1, "w")))
-                    tokens.extend(tokenize(masked, run_on.end(), match.end()))
+                    tokens.extend(tokenize(masked, run_on.end(), upto))
+                    at = upto
                     continue
             stripped = text
             if text[-1] in _WORD_TAIL:
@@ -64,9 +78,10 @@ def tokenize(masked: str, start: int, end: int, *, to_quote: bool = False) -> li
                 ):
                     stripped = stripped[:-1]
                 if not stripped:
+                    at = upto
                     continue
-            at = match.start()
             append(make(Tok, (stripped, stripped.casefold(), at, at + len(stripped), "w")))
+        at = upto
     return tokens
 
 

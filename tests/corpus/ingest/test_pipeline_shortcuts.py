@@ -6,9 +6,17 @@ import random
 
 from corpus.ingest.normalize import _BLOCK_BREAK, normalize_block, split_blocks
 from corpus.ingest.quotes.extractor import _WORD_RUN, _may_report
-from corpus.ingest.quotes.lexicon import _TRIGGERS
-from corpus.ingest.quotes.marks import MASK, Pair, find_pairs, mask, split_sentences
-from corpus.ingest.quotes.tokens import _TokenIndex, tokenize
+from corpus.ingest.quotes.lexicon import _ABBREVIATIONS, _TRIGGERS
+from corpus.ingest.quotes.marks import (
+    _RUN_ON_STOP,
+    MASK,
+    Pair,
+    find_pairs,
+    mask,
+    run_on_stop,
+    split_sentences,
+)
+from corpus.ingest.quotes.tokens import _TOKEN, Tok, _TokenIndex, tokenize
 
 ALPHABET = (
     "ab Said  said. SAID'x-y said\u2019 told, \"\u201c\u201d'\u2018\u2019;:  \u00e9\u0130\u0131\u017f" + MASK
@@ -27,6 +35,42 @@ def test_a_stretch_of_the_token_index_is_that_stretch_tokenized():
         for start in range(len(text) + 1):
             for end in range(start, len(text) + 2, 3):
                 assert index.between(start, end) == tokenize(text, start, end), (text, start, end)
+
+
+def _tokenize_match_by_match(masked: str, start: int, end: int, to_quote: bool = False) -> list[Tok]:
+    """The tokens read from one match object of ``_TOKEN`` at a time."""
+    tokens = []
+    for match in _TOKEN.finditer(masked, start, end):
+        text, at = match.group(), match.start()
+        if match.lastindex == 4 and to_quote:
+            break
+        if match.lastindex > 2:
+            tokens.append(Tok(text, text, at, match.end(), "q" if match.lastindex == 4 else "p"))
+            continue
+        run_on = _RUN_ON_STOP.match(masked, at) if "." in text[:-1] else None
+        if run_on is not None and run_on_stop(run_on):
+            word = run_on.group(1)
+            tokens.append(Tok(word, word.casefold(), at, run_on.end() - 1, "w"))
+            tokens.extend(_tokenize_match_by_match(masked, run_on.end(), match.end()))
+            continue
+        stripped = text.rstrip("'\u2019-")
+        if (
+            stripped.endswith(".")
+            and stripped.count(".") == 1
+            and stripped[:-1].casefold() not in _ABBREVIATIONS
+        ):
+            stripped = stripped[:-1]
+        if stripped:
+            tokens.append(Tok(stripped, stripped.casefold(), at, at + len(stripped), "w"))
+    return tokens
+
+
+def test_tokens_read_in_one_findall_are_those_read_match_by_match():
+    for text in [*_strings(1000, seed=19), "Hale said.Cole claimed", "the U.S. and Mr. Lee.She said"]:
+        for start in range(0, len(text) + 1, 2):
+            for to_quote in (False, True):
+                expected = _tokenize_match_by_match(text, start, len(text), to_quote)
+                assert tokenize(text, start, len(text), to_quote=to_quote) == expected, (text, start)
 
 
 def test_a_paragraph_ruled_out_for_reported_speech_has_no_trigger_token():
