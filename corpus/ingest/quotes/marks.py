@@ -21,6 +21,9 @@ _PRIMES = "'\u2032\u2019"
 # as after a space.
 _DIRECTION_MARKS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 _SENTENCE_END = re.compile("[.?!]+[\"\u201d\u2019')\\]\u00bb]*\\s+")
+# The same where a text holds no "?" nor "!": opening with the full stop alone, a search for it runs
+# through the text looking for that one character instead of trying a set of them at each.
+_FULL_STOP_END = re.compile("\\.\\.*[\"\u201d\u2019')\\]\u00bb]*\\s+")
 
 
 @dataclass(slots=True)
@@ -39,6 +42,8 @@ def find_pairs(s: str, *, nesting: bool = True) -> list[Pair]:
     closing mark, and the outer one goes on; when that leaves the outer one unclosed (more likely a
     missing closing mark), the marks are read again without nesting: a new opening mark starts over.
     """
+    if s.isascii() and '"' not in s and "'" not in s:
+        return []  # no mark at all (the other marks are not ASCII): cheaper told so than searched for
     pairs: list[Pair] = []
     double: int | None = None
     depth = 0
@@ -121,6 +126,8 @@ def _closes_next(s: str, at: int) -> bool:
 # nickname and the surname from its opening mark, the given name before it.
 _NICKNAME = re.compile('["\u201c]([A-Z][\\w.\\-]*)["\u201d] ([A-Z][a-z]+)\\b')
 _GIVEN_NAME = re.compile(r"\b([A-Z][a-z]+) $")
+# The same where a text holds no opening curly mark: searched for by its one opening character.
+_NICKNAME_STRAIGHT = re.compile('"([A-Z][\\w.\\-]*)["\u201d] ([A-Z][a-z]+)\\b')
 
 
 def nickname_at(s: str, at: int) -> bool:
@@ -163,7 +170,7 @@ def _is_inch_mark(s: str, i: int, quote_open: bool) -> bool:
 
 def mask(s: str, pairs: list[Pair]) -> str:
     """Blank out quoted content (keeping marks and a final punctuation mark) so rules see its shape only."""
-    if _NICKNAME.search(s) is None:
+    if (_NICKNAME if "\u201c" in s else _NICKNAME_STRAIGHT).search(s) is None:
         # The usual case, pairs one after the other and no nickname: the text put together from slices,
         # much cheaper than a list of its characters (one new string for each one masked).
         parts = []
@@ -203,7 +210,8 @@ def mask(s: str, pairs: list[Pair]) -> str:
 def split_sentences(masked: str) -> list[tuple[int, int]]:
     spans = []
     start = 0
-    for match in _SENTENCE_END.finditer(masked):
+    ends = _SENTENCE_END if "?" in masked or "!" in masked else _FULL_STOP_END
+    for match in ends.finditer(masked):
         nxt = masked[match.end() : match.end() + 1]
         if not nxt or not (nxt.isupper() or nxt.isdigit() or nxt in _ALL_MARKS or nxt == MASK):
             continue
@@ -223,7 +231,7 @@ def split_sentences(masked: str) -> list[tuple[int, int]]:
         spans.append((start, len(masked)))
     if _STOP_BEFORE_CAPITAL.search(masked) and _RUN_ON_STOP.search(masked):
         spans = [part for a, b in spans for part in _split_run_on(masked, a, b)]
-    if _MARK_RUN_ON.search(masked):
+    if MASK in masked and _MARK_RUN_ON.search(masked):  # (each match is next to a masked quote)
         spans = [part for a, b in spans for part in _split_mark_run_on(masked, a, b)]
     return spans
 

@@ -189,3 +189,32 @@ def test_an_article_sent_back_by_a_worker_is_the_article_the_worker_read():
         return [ids.setdefault(id(r), len(ids)) for q in article.quotes for r in (q.speaker, q.via) if r]
 
     assert sharing(sent) == sharing(read)
+
+
+def test_patterns_for_texts_without_some_characters_match_as_the_whole_ones_there():
+    from corpus.ingest.quotes.marks import (
+        _FULL_STOP_END,
+        _MARK_RUN_ON,
+        _NICKNAME,
+        _NICKNAME_STRAIGHT,
+        _SENTENCE_END,
+    )
+
+    rng = random.Random(23)
+    pieces = [
+        *". .. ?! ! \" \u201c \u201d \u2019 ' ) ] \u00bb \n a Ab Lee \u201cBee\u201d",
+        ' "Chico" ',
+        MASK,
+    ]
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 16)))
+        if "?" not in text and "!" not in text:
+            assert [m.span() for m in _FULL_STOP_END.finditer(text)] == [
+                m.span() for m in _SENTENCE_END.finditer(text)
+            ]
+        if "\u201c" not in text:
+            assert [m.span() for m in _NICKNAME_STRAIGHT.finditer(text)] == [
+                m.span() for m in _NICKNAME.finditer(text)
+            ]
+        if MASK not in text:
+            assert _MARK_RUN_ON.search(text) is None
