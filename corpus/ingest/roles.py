@@ -56,6 +56,20 @@ _RELATED = re.compile(
     r"|related stories|related articles|you may also like|further reading)\s*[:|\u2013\u2014>-]",
     re.IGNORECASE,
 )
+# The first words of ``_RELATED``'s phrases: an ASCII block opening with none of them (lowercase being its
+# case folding) is not tried against it.
+_RELATED_OPENERS = (
+    "related",
+    "read",
+    "also",
+    "see",
+    "more",
+    "recommended",
+    "watch",
+    "listen",
+    "you",
+    "further",
+)
 # Phrases of promos and newsletter pitches; one strong or two weak signals decide.
 _PROMO_STRONG = (
     "sign up for our",
@@ -149,7 +163,7 @@ def classify_boilerplate(
     # Both forms end the key; only "r" and "e" themselves match those letters when case is ignored.
     if key.endswith(("r", "e")) and _AVATAR.match(key):
         return "chrome-avatar"
-    if _RELATED.match(block):
+    if (not block.isascii() or lowered.startswith(_RELATED_OPENERS)) and _RELATED.match(block):
         return "related-link"
     if spam_possible and len(block) <= 200 and has_spam_words_or_links(block):
         return "spam-block"

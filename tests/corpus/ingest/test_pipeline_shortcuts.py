@@ -218,3 +218,15 @@ def test_patterns_for_texts_without_some_characters_match_as_the_whole_ones_ther
             ]
         if MASK not in text:
             assert _MARK_RUN_ON.search(text) is None
+
+
+def test_every_related_link_opens_with_one_of_the_openers_looked_for_first():
+    from corpus.ingest.roles import _RELATED, _RELATED_OPENERS
+
+    phrases = _RELATED.pattern.split("(?:", 1)[1].split(")", 1)[0].split("|")
+    rng = random.Random(29)
+    for _ in range(5000):
+        block = rng.choice(phrases) + rng.choice(["", " ", "  "]) + rng.choice(":|>-\u2014 x")
+        block = "".join(c.upper() if rng.random() < 0.3 else c for c in block)
+        if block.isascii() and _RELATED.match(block):
+            assert block.casefold().startswith(_RELATED_OPENERS), block
