@@ -5,6 +5,9 @@
 
     python -m bench.polnear PATH_TO_SPLIT [--misses KIND] [--limit N] [--persons]
 
+``--misses`` takes an error kind of the table, ``all``, ``not found`` (the quotes no quote of ours
+overlaps, whatever their kind) or ``no speaker`` (those found with no speaker).
+
 PATH_TO_SPLIT is a folder with ``text/`` (one article per ``.txt``) and ``attributions/`` (brat standoff
 ``<article>_<annotator>.ann``; the first annotator in name order is used when there are several). The corpus
 has no data licence: keep it outside the repository. Develop against ``train`` only; ``dev`` and ``test``
@@ -1077,6 +1080,14 @@ def pairs_of(folder: Path) -> list[tuple[Path, Path]]:
     ]
 
 
+def _missed_as(show: str, best) -> bool:
+    """Whether ``--misses`` asks for quotes of any kind that were not found (``not found``) or were
+    found with no speaker (``no speaker``), and this one is such."""
+    if show == "not found":
+        return best is None
+    return show == "no speaker" and best is not None and best.speaker is None
+
+
 def score(folder: Path, *, limit: int | None = None, show: str | None = None) -> dict:
     from corpus.ingest.pipeline import process
     from corpus.ingest.registry import RegistryRun
@@ -1140,7 +1151,7 @@ def score(folder: Path, *, limit: int | None = None, show: str | None = None) ->
             tally.by_kind[kind][0] += 1
             if wrong:
                 tally.by_kind[kind][1] += 1
-                if show and (show == "all" or show == kind):
+                if show and (show in ("all", kind) or _missed_as(show, best)):
                     context = raw[max(0, gold.content.start - 120) : gold.content.end + 120].replace(
                         "\n", " "
                     )
@@ -1158,7 +1169,11 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Score quote attribution on a PolNeAR split folder.")
     parser.add_argument("folder", type=Path, help="the split's folder (with text/ and attributions/)")
     parser.add_argument("--limit", type=int, default=None, help="score only the first N articles")
-    parser.add_argument("--misses", default=None, help="list the wrong quotes of one error kind, or all")
+    parser.add_argument(
+        "--misses",
+        default=None,
+        help='list the wrong quotes of one error kind, "not found", "no speaker", or all',
+    )
     parser.add_argument("--persons", action="store_true", help="list every person record with its quotes")
     args = parser.parse_args(argv)
     if not (args.folder / "text").is_dir() or not (args.folder / "attributions").is_dir():

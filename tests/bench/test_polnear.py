@@ -645,3 +645,28 @@ def test_a_paper_speaks_for_the_organization_it_is_from():
 def test_more_titles_before_a_name_are_not_first_names():
     for source in ("Chief Williams", "Coach Dana Williams", "Prof. Dana Williams", "Officer Williams"):
         assert polnear.same_person("Dana Williams", polnear.gold_name(source)), source
+
+
+def test_the_misses_not_found_and_no_speaker_list_those_quotes_whatever_their_kind(tmp_path, capsys):
+    text = (
+        "Harbor plan stalls\n\n"
+        "\u201cWe will not pay for it,\u201d Ann Cole said on Monday.\n\n"
+        "The plan is called \u201cHarbor First\u201d in the papers.\n\n"
+        "\u201cWe cannot wait any longer for the harbor to be rebuilt.\u201d\n"
+    )
+    folder = _split(
+        tmp_path,
+        text,
+        [
+            {"Content": "\u201cWe will not pay for it,", "Source": "Ann Cole", "Cue": "said"},
+            {"Content": "\u201cHarbor First\u201d", "Source": "The plan", "Cue": "called"},
+            {"Content": "\u201cWe cannot wait any longer", "Source": "Ann Cole"},
+        ],
+    )
+
+    def listed(kind: str) -> list[str]:
+        polnear.main([str(folder), "--misses", kind])
+        return [line for line in capsys.readouterr().out.splitlines() if line.startswith("story.txt: ")]
+
+    assert listed("not found") == ["story.txt: not found; as nothing; speaker None () for 'The plan'"]
+    assert listed("no speaker") == ["story.txt: speaker None (unattributed) for 'Ann Cole'"]
