@@ -72,6 +72,13 @@ def _skip_back_adverbials(tokens: list[Tok], i: int) -> int:
             and tokens[i - 2].low in _DURING
         ):
             i -= 3  # "Lee during a Sunday thanked ..."
+        elif (
+            low in _MEDIA
+            and i >= 2
+            and tokens[i - 1].low in _DETERMINERS
+            and tokens[i - 2].low in ("in", "on")
+        ):
+            i -= 3  # "Dana Moss is backing Hale and in a statement credited him ...": the medium goes
         elif low == "ago":
             # "The department less than two weeks ago said", "Lee a year ago wrote": the time goes.
             if i < 2 or tokens[i - 1].low.rstrip("s") not in _AGO_UNITS:
@@ -88,6 +95,7 @@ def _skip_back_adverbials(tokens: list[Tok], i: int) -> int:
 
 
 _AGO_UNITS = wordset("minute hour day week month year decade")
+_MEDIA = wordset("statement interview tweet letter email post video speech release")
 _AGO_AMOUNTS = wordset(
     "a an one two three four five six seven eight nine ten few several many less more than just only about "
     "nearly almost some"

@@ -180,3 +180,14 @@ def test_a_name_and_a_verb_of_starting_after_a_quote_attribute_it():
     )
     assert found["We hear that"] == ("direct", "Dana Moss")
     assert found["and then the"] == ("direct", "Hale")
+
+
+def test_the_medium_between_a_subject_and_its_verb_is_passed_over():
+    found = speakers(
+        body(
+            "The board met on Monday.",
+            'Dana Moss is backing Omar Hale and in a statement credited him for "an exciting and inspiring '
+            'campaign."',
+        )
+    )
+    assert found["an exciting and"] == ("partial", "Dana Moss")
