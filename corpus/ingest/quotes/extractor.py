@@ -1062,7 +1062,8 @@ class QuoteExtractor(ReportedSpeech):
                     continue  # "a wake-up call for ...", "his urge to ...": a noun, not a cue
                 if tok.low.endswith("ing"):
                     phrase = (
-                        with_subject(s, tokens[:v])
+                        _contracted_subject(tokens, v)
+                        or with_subject(s, tokens[:v])
                         or absolute_subject(s, tokens[:v])
                         or _trailing_subject(s, tokens[:v])
                         or sentence_subject(s, tokens[: min(v, 40)])
@@ -1983,6 +1984,24 @@ def _named_before_who(s: str, tokens: list[Tok], v: int) -> str:
 
 
 _PASSIVE_AUXILIARIES = wordset("was were is are been")
+# A pronoun with its "is", "are" or "am" written on ("he’s", "they're"), whose "’s" is no possessive.
+_CONTRACTED_BE = {
+    f"{p}{a}{b}": p
+    for p, b in (("he", "s"), ("she", "s"), ("they", "re"), ("we", "re"), ("i", "m"))
+    for a in "'\u2019"
+}
+
+
+def _contracted_subject(tokens: list[Tok], v: int) -> str:
+    """The pronoun of "he’s", "they’re" or "I’m" right before the verb at ``v`` (an adverb between),
+    the subject of "He’s predicting ..."; "" when there is none."""
+    w = v - 1
+    if w > 0 and tokens[w].low in _AUX_ADV:
+        w -= 1
+    pronoun = _CONTRACTED_BE.get(tokens[w].low) if w >= 0 else None
+    return tokens[w].text[: len(pronoun)] if pronoun else ""
+
+
 # Verbs whose passive makes the subject the one spoken to ("Hale was asked, “...”").
 _PUT_TO = wordset("asked questioned pressed told")
 

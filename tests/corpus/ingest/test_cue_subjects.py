@@ -191,3 +191,16 @@ def test_the_medium_between_a_subject_and_its_verb_is_passed_over():
         )
     )
     assert found["an exciting and"] == ("partial", "Dana Moss")
+
+
+@pytest.mark.parametrize("subject", ["He\u2019s", "He's", "He\u2019s also"])
+def test_a_pronoun_with_a_contracted_is_before_a_cue_in_ing_is_its_subject(subject):
+    article = process(
+        body(
+            "Omar Park spoke in the square on Monday.",
+            f"{subject} predicting he will do \u201cvery, very well\u201d in the next vote.",
+        )
+    )
+    assert [(q.kind, q.speaker.name if q.speaker else None) for q in article.quotes] == [
+        ("partial", "Omar Park")
+    ]
