@@ -233,6 +233,17 @@ def _last_word(name: str) -> str:
     return word.removesuffix("'s").removesuffix("’s").rstrip("'’").casefold()
 
 
+def _is_junk_local_name(name: str) -> bool:
+    words = name.split()
+    if not words or is_no_noun(words[-1]):
+        return True
+    return any(
+        word.casefold() in ("who", "whom", "whose", "which")
+        or (word == "that" and words[n - 1].endswith(","))
+        for n, word in enumerate(words[1:], 1)
+    )
+
+
 def registry_figures(
     records: Counter[tuple[str, str]], *, top: int = 5, common_words: Iterable[str] = ()
 ) -> RegistryFigures:
@@ -254,8 +265,9 @@ def registry_figures(
     figures.quotes = sum(persons.values())
     local = sorted({name for (name, kind), n in records.items() if kind in LOCAL_SPEAKER_KINDS and n})
     figures.local = len(local)
-    # "the was", "the here", "often thinks": a description or group whose last word heads no noun phrase.
-    figures.local_junk = [name for name in local if not name.split() or is_no_noun(name.split()[-1])]
+    # "the was", "the here", "often thinks": a description or group whose last word heads no noun phrase;
+    # "the agency, which missed the deadline": one that holds a relative clause, no part of a name.
+    figures.local_junk = [name for name in local if _is_junk_local_name(name)]
     by_surname: dict[str, list[str]] = {}
     for name in persons:
         if not is_junk_in_registry(name):

@@ -822,11 +822,27 @@ class ArticleSpeakers:
         asked of ``resolve`` first, which knows who published it; one nobody is known to have published
         is a source of this article as the other descriptions are."""
         if head in INSTITUTION_HEADS or head in _GATHERED:
-            return self._group(description)
+            return self._group(_without_relative(description, head))
         if _is_plural(head):
             # ("the leaked documents", "measures": things, no one's words.)
-            return self._group(description) if _may_head_group(head) else Resolution(None, mention, 0.0)
+            if not _may_head_group(head):
+                return Resolution(None, mention, 0.0)
+            return self._group(_without_relative(description, head))
         return self._anonymous(head, description, mention)
+
+
+def _without_relative(description: str, head: str) -> str:
+    """A group's name is its description without the relative clause after its head noun: "the agency,
+    which missed the deadline" and "the union that represents dock workers" are the agency and the
+    union. ("the people of that town" keeps its "that", which follows no head noun.)"""
+    words = description.split()
+    for n, word in enumerate(words[:-1]):
+        if n and _strip_possessive(word.rstrip(",")).casefold() == head and words[n + 1] in _RELATIVE_WORDS:
+            return " ".join(words[: n + 1]).rstrip(",")
+    return description
+
+
+_RELATIVE_WORDS = frozenset(("who", "whom", "whose", "which", "that"))
 
 
 # Cities that are in the news as places far more often than as anyone's name.

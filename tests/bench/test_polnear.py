@@ -473,6 +473,9 @@ def test_the_registry_figures_count_article_local_speakers_with_no_head_noun_as_
             {
                 ("the was", "anonymous"): 2,
                 ("the here", "anonymous"): 1,
+                ("the agency, which missed the deadline by a month", "group"): 1,
+                ("the union, that represents dock workers", "group"): 1,
+                ("the people of that town", "group"): 1,
                 ("often thinks", "group"): 1,
                 ("the spokeswoman", "anonymous"): 3,
                 ("some", "group"): 1,
@@ -481,8 +484,14 @@ def test_the_registry_figures_count_article_local_speakers_with_no_head_noun_as_
             }
         )
     )
-    assert figures.local == 6
-    assert figures.local_junk == ["often thinks", "the here", "the was"]
+    assert figures.local == 9
+    assert figures.local_junk == [
+        "often thinks",
+        "the agency, which missed the deadline by a month",
+        "the here",
+        "the union, that represents dock workers",
+        "the was",
+    ]
     assert figures.junk == []
 
 

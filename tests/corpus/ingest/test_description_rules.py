@@ -340,3 +340,28 @@ def test_a_quotation_going_on_in_the_next_paragraph_is_the_direct_quotes_not_the
         )
     )
     assert speaker_of(article, "It is everything") == ("Dana Cole", "person")
+
+
+def test_an_institution_or_group_described_with_a_relative_clause_is_named_without_it():
+    article = process(
+        body(
+            "“We worked hard to finish the docks on time,” said the agency, which missed the deadline by a month.",
+            "“Nobody asked us,” said the union that represents dock workers.",
+            "“The count was fair,” the clerks, who worked through the night, said.",
+        )
+    )
+    assert speaker_of(article, "We worked hard") == ("the agency", "group")
+    assert speaker_of(article, "Nobody asked us") == ("the union", "group")
+    assert speaker_of(article, "The count was fair") == ("the clerks", "group")
+
+
+def test_the_one_told_is_not_the_speaker_of_what_follows():
+    article = process(
+        body(
+            "Ada Voss spoke in Salem on Monday.",
+            "Voss's campaign manager, Tom Reyes, told reporters that she would not debate again.",
+            "When asked which plan she backed, Voss told the Ledger the second one was best.",
+        )
+    )
+    assert speaker_of(article, "she would not debate") == ("Tom Reyes", "person")
+    assert speaker_of(article, "the second one was best") == ("Ada Voss", "person")
