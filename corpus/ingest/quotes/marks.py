@@ -347,9 +347,10 @@ def _names_a_work(before: str) -> bool:
         if tail[n] in CUE_VERBS:
             return False
         if tail[n] in _WORK_WORDS:
-            # ("the album is “nearly done”": what the work is, a predicate, not its title.)
+            # ("the album is “nearly done”": what the work is, a predicate, not its title; "to show
+            # that “...”", "writes in the column that the “...”": a clause after the word, no title.)
             return not any(w in _CALLING for w in tail[max(0, n - 2) : n]) and not any(
-                w in _LINKING for w in tail[n + 1 :]
+                w in _LINKING or w == "that" for w in tail[n + 1 :]
             )
     return False
 

@@ -300,3 +300,15 @@ def test_who_before_a_cue_is_the_name_before_it():
         body('Dana Cole won the backing of Omar Park, who declared in the spin room, "It is time to unite."')
     )
     assert quotes_at(article, "It is time") == [("direct", "Omar Park")]
+
+
+def test_a_work_word_followed_by_that_names_no_work_before_the_quotation():
+    article = process(
+        body(
+            "Omar Park came to the square with his partner.",
+            'He came because he wanted to show that "nobody can scare us away from the square."',
+            "He writes in his column that the \u201cplan is simply and completely a failure.\u201d",
+        )
+    )
+    assert [kind for kind, _ in quotes_at(article, "nobody can scare")] == ["partial"]
+    assert [kind for kind, _ in quotes_at(article, "simply and completely")] == ["partial"]
