@@ -1083,11 +1083,28 @@ def _content_after(tokens: list[Tok], n: int) -> int | None:
         if that is None:
             return None
         n = that
+    elif n + 1 < len(tokens) and tokens[n].low == "when" and tokens[n + 1].low in ("asked", "pressed"):
+        # "told the Ledger when asked which plan she backed that ...": the question put to the speaker
+        # is none of what was said; the content opens after its "that".
+        # ("when asked whether that plan ...", "when asked about that": a "that" of the question's own.)
+        that = next(
+            (
+                m
+                for m in range(n + 2, min(len(tokens), n + 14))
+                if tokens[m].low == "that" and tokens[m - 1].low not in _QUESTION_OPENERS
+            ),
+            None,
+        )
+        if that is not None:
+            n = that
     if n < len(tokens) and tokens[n].low == "that":
         n += 1
     if n < len(tokens) and tokens[n].kind == "p":
         return None
     return n if _enough_content(tokens[n:]) else None
+
+
+_QUESTION_OPENERS = _PREPOSITIONS | wordset("whether if which what how why who is was are were")
 
 
 def _enough_content(tokens: list[Tok]) -> bool:

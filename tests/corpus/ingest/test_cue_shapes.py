@@ -332,3 +332,15 @@ def test_a_bare_cue_after_a_modal_after_a_quotation_is_its_attribution():
         "We have it,": ("direct", "Tom Reyes"),
         "but not this": ("direct", "Tom Reyes"),
     }
+
+
+def test_a_question_put_to_the_speaker_after_the_cue_is_no_part_of_what_was_said():
+    text = body(
+        "Ada Voss spoke in Salem on Monday.",
+        "Voss told the Ledger when asked which plan she backed that the second one was best.",
+        "Voss said when pressed about that vote that she would cut nothing.",
+    )
+    assert reported(text) == [
+        ("the second one was best", "Ada Voss"),
+        ("she would cut nothing", "Ada Voss"),
+    ]
