@@ -650,8 +650,19 @@ class QuoteExtractor(ReportedSpeech):
                     or (
                         comma is not None
                         and s.find(phrase, tokens[0].start) > tokens[comma].start
-                        and phrase[:1].isupper()
-                        and phrase.split()[0].casefold() not in _ARTICLES
+                        and (
+                            (phrase[:1].isupper() and phrase.split()[0].casefold() not in _ARTICLES)
+                            # ("As if to the mayor, the Harbor Board was clear: “...”": an article before
+                            # a name of capitalized words, all of them, is a name too.)
+                            or (
+                                phrase.split()[0] in _ARTICLES
+                                and len(phrase.split()) > 1
+                                and all(
+                                    w[:1].isupper() or w in ("of", "for", "and") for w in phrase.split()[1:]
+                                )
+                                and phrase.split()[-1][:1].isupper()
+                            )
+                        )
                     )
                 )
             ):

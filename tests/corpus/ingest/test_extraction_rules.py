@@ -312,3 +312,16 @@ def test_a_work_word_followed_by_that_names_no_work_before_the_quotation():
     )
     assert [kind for kind, _ in quotes_at(article, "nobody can scare")] == ["partial"]
     assert [kind for kind, _ in quotes_at(article, "simply and completely")] == ["partial"]
+
+
+def test_an_organization_after_an_opening_phrase_introduces_the_quotation_after_its_colon():
+    article = process(
+        body(
+            "The vote was held in May.",
+            "As if speaking to the mayor, the Harbor Election Board was clear in its findings: \u201cFurther"
+            " talk of this is not needed.\u201d",
+            "In the end, the harbor bill was short: \u201cNo ship may dock after dark.\u201d",
+        )
+    )
+    assert [speaker for _, speaker in quotes_at(article, "Further talk")] == ["Harbor Election Board"]
+    assert quotes_at(article, "No ship may dock") == [("direct", None)]
