@@ -431,7 +431,7 @@ def source_name_mentions(text: str, golds: list[GoldQuote]) -> list[tuple[int, s
     for same in people.values():
         word = same[0][0] if len(same) == 1 and len(same[0]) == 1 else ""
         if word and _not_a_surname(text, word) and not (genders.get(word) and not is_only_common_word(word)):
-            # "Analysts", "the Ebelings": no he or she ("Cruz openly admitted that his ..." is a surname:
+            # "Analysts", "the Ebelings": no he or she ("Moss freely conceded that his ..." is a surname:
             # no English common word, and the article gives it a gender)
             genders[word] = _PLURAL
     return [(at, name, genders.get(name), _is_subject(outside, at, end)) for at, end, name in found]
@@ -547,7 +547,7 @@ _RUN_BEFORE = re.compile(
 )
 _CLAUSE_WORDS = wordset("and but while as because when then so although though since after before")
 # Clause words that are prepositions too: a name after them opens a clause only with a verb after it
-# ("after Bush dropped out", not "went after Bush, calling him").
+# ("after Hale dropped out", not "went after Hale, calling him").
 _PREPOSITIONS_TOO = wordset("after before as since")
 _JOINED_NAME = re.compile(r"\b([A-Z][\w\u2019'-]*)[ \u00a0]+(?:and|or)$")
 _VERB_NEXT = re.compile(r"[ \u00a0]+[a-z]")
@@ -580,7 +580,7 @@ def _is_subject(outside: str, at: int, end: int, asked: bool = True) -> bool:
         return True
     last = words[-1].casefold() if words else ""
     if last in _PREPOSITIONS_TOO and not _VERB_NEXT.match(outside, end):
-        return False  # "Trump went after Bush, calling him": no clause, the object of "after"
+        return False  # "Voss went after Hale, calling him": no clause, the object of "after"
     joined = _JOINED_NAME.search(before) if last in ("and", "or") else None
     if joined is not None:
         # "both Lopez and Weller are newcomers": a name joined to the name before it opens a clause only
@@ -591,7 +591,7 @@ def _is_subject(outside: str, at: int, end: int, asked: bool = True) -> bool:
         return True
     if asked and last in ("asked", "asks") and _ASKED_ABOUT.match(outside, end):
         return True  # "Hale asked Cole whether ...": the one asked answers next
-    # "Tennis great Billie Jean King", "Sanders campaign manager Jeff Weaver", "Republican presidential
+    # "Chess great Ann Cole", "Voss campaign manager Omar Hale", "Republican presidential
     # candidate Marco Rubio": a few words describing the name, back to the start of a clause.
     lead = _DESCRIBED.match(before if at > 80 else "\n" + before)
     if lead is not None:
@@ -599,7 +599,7 @@ def _is_subject(outside: str, at: int, end: int, asked: bool = True) -> bool:
         first = described[0]
         if (first[:1].isupper() or first.casefold() in _ROLES) and all(_describes(w) for w in described):
             return True
-    # "..., said Dennis Gaskin, a retiree": the subject after its verb.
+    # "..., said Dan Moss, a retiree": the subject after its verb.
     return bool(words) and words[-1].casefold() in _CUES_BEFORE and outside[end : end + 1] in (",", ".")
 
 
@@ -812,7 +812,7 @@ def _first_part(source: str) -> str:
             or not (words[0][:1].islower() or words[0][:1].isdigit())
             or words[-1][:1].isupper()
         ):
-            break  # ("One such document, obtained by The Post": a participle's phrase)
+            break  # ("One such memo, seen by the Harbor Ledger": a participle's phrase)
         if words[0].casefold() in _DESCRIPTION_LEADS or words[0].casefold() in _RELATIVES:
             break
         first = f"{first},{part}"
@@ -843,7 +843,7 @@ def judge(ours, source: Span, raw: str, mentions: list[tuple[int, str]]) -> bool
             return same_person(ours.name, _name_words(before.group(1)))
         noun = _NOUN_BEFORE_WHO.search(raw[max(0, source.start - 40) : source.start])
         if noun is not None:
-            # "rebuked critics who say ...": the people named by the noun right before it, not whoever
+            # "scolded skeptics who say ...": the people named by the noun right before it, not whoever
             # was named last.
             letters = re.sub("[^a-z ]", "", ours.name.casefold()).split()
             return ours.kind in ("group", "anonymous") and bool(letters) and letters[-1] == noun.group(1)

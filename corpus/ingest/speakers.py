@@ -1218,8 +1218,8 @@ _OUTLET_KINDS = frozenset({"magazine", "newspaper", "tabloid", "website", "weekl
 
 def _reads_as_clause(words: list[str]) -> bool:
     """Whether the words before a plural read as a clause rather than a group's name: a participle
-    opening them or a function word inside them ("lamenting what the writers", "the rationale these
-    proven liars")."""
+    opening them or a function word inside them ("regretting what the editors", "the excuse these
+    habitual fibbers")."""
     first = words[0].casefold()
     return (first.endswith("ing") and len(first) > 5) or any(w.casefold() in _CLAUSE_WORDS for w in words[1:])
 

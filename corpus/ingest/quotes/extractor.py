@@ -218,7 +218,7 @@ class QuoteExtractor(ReportedSpeech):
             if p.role != "title":
                 sentence_attr = self._indirect(p, s, tokens, used_cues)
             if sentence_attr is not None and sentence_attr.resolution.key is not None:
-                # `Rubio said that once the Senate goes on recess, “I intend to ...”`: a quotation the
+                # `Hale said that once the council goes on break, “I plan to ...”`: a quotation the
                 # sentence's own reported speech carries is that speaker's.
                 for found in self.found[first_found:]:
                     if (
@@ -367,7 +367,7 @@ class QuoteExtractor(ReportedSpeech):
             return "name" if _used_as_a_name(before) else None
         if _whole_sentence(content, words) and (not before or before[-1] in ",:\u2014\u2013"):
             # A full sentence in its own marks after a clause boundary is quoted whole, whatever the
-            # attribution looks like ("Sanders asks at a school, “Any questions I can answer?”").
+            # attribution looks like ("Voss asks at a school, “Anything else I can clear up?”").
             return "direct"
         return "partial"
 
@@ -688,7 +688,7 @@ class QuoteExtractor(ReportedSpeech):
         return attr
 
     def _sentence_introduces(self, s: str, whole: list[Tok]) -> _Attribution | None:
-        """`Perez hammered Trump, calling him a "train wreck," and contrasted him with Clinton: “...”`: a
+        """`Moss hammered Voss, calling him a "loose cannon," and compared him with Cole: “...”`: a
         person who is the subject of the sentence, quoted in passing before the colon, introduces the
         quote after it."""
         if not whole or whole[0].kind != "w" or whole[0].low in _NOT_INTRODUCERS:
@@ -1052,12 +1052,12 @@ class QuoteExtractor(ReportedSpeech):
         before = bisect_left(starts, open_at)
         agent = _passive_agent(s, tokens, before)
         if agent:
-            # `an option seen by organizers as a “lifeboat”`, `labeled a “witch hunt” by Democrats`:
+            # `a plan seen by volunteers as a “safety net”`, `labeled a “witch hunt” by Democrats`:
             # the agent of a passive verb of speech or naming is who the words are from.
             return _Attribution(self._resolve(agent[0]), agent[1], "passive-agent")
         opener = _participle_opener_subject(s, tokens, before)
         if opener:
-            # "Acknowledging that Voss “says a lot of stupid stuff,” though, Allen did suggest ...": a
+            # "Granting that Voss “talks a great deal of nonsense,” though, Hale did propose ...": a
             # participle opening the sentence has the main clause's subject.
             return _Attribution(self._resolve(opener), tokens[0].text, "partial-cue-subject")
         for v in range(before - 1, max(-1, before - 80), -1):
@@ -1124,13 +1124,13 @@ class QuoteExtractor(ReportedSpeech):
         end = s.find(phrase, before[0].start) + len(phrase)
         rest = [t for t in before if t.start >= end]
         if rest and rest[0].low in _DOCUMENTS and rest[0].text.islower() and phrase[:1].isupper():
-            # "A 2014 House Intelligence Committee report found", "A Quinnipiac poll found": the document
+            # "A 2019 Harbor Transit Authority report found", "A Quinnipiac poll found": the document
             # the capitalized run names the author of is the subject.
             phrase, rest = s[s.find(phrase, before[0].start) : rest[0].end], rest[1:]
         rest = skip_aside(rest)
         if rest and rest[0].text == ",":
-            # "Coan, Santilli's attorney, argues that ...": the verb after the appositive; "Trump, who has
-            # postured himself as the "law and order candidate,"": the verb of the relative clause the
+            # "Cole, Hale's lawyer, argues that ...": the verb after the appositive; "Voss, who has
+            # styled himself as the "safe streets candidate,"": the verb of the relative clause the
             # quotation is in.
             close = next((n for n in range(1, min(len(rest), 25)) if rest[n].text == ","), None)
             if close is not None:
@@ -1742,7 +1742,7 @@ def _present_after_plural(s: str, tokens: list[Tok], v: int) -> bool:
     if v == 0 or tok.low not in PRESENT_BASES or not tok.text.islower():
         return False
     n = v - 1
-    # ("Critics still insist ...", "The two lawmakers, however, argue ...": an adverb between them.)
+    # ("Critics still insist ...", "The two aldermen, however, argue ...": an adverb between them.)
     if n > 2 and tokens[n].text == "," == tokens[n - 2].text and _between(tokens[n - 1]):
         n -= 3
     while n > 0 and _between(tokens[n]):
@@ -2019,7 +2019,7 @@ _PUT_TO = wordset("asked questioned pressed told")
 
 def _passive_agent(s: str, tokens: list[Tok], at: int) -> tuple[str, str] | None:
     """The agent and the verb of a passive verb of speech or naming around the quote that starts at
-    ``tokens[at]``: "by" with its agent right after the verb (`seen by organizers as a “...”`, `was
+    ``tokens[at]``: "by" with its agent right after the verb (`seen by volunteers as a “...”`, `was
     asked by Ann Cole whether ... “...”`) or right after the quote, the verb a few words before it
     (`labeled a “witch hunt” by Democrats`); None when there is no such agent."""
     after = at

@@ -275,8 +275,8 @@ class PersonMentions:
             )
             subject = not governed and _is_subject(masked, at, run_end, previous_word, titled)
             if listed_end >= 0 and _in_list(masked, listed_end, at, run_end):
-                # "Kevin Moss and Ann Cole left" are subjects, "focus on Rubio and Cruz" and "behind Rubio,
-                # Senator Ted Cruz and Ben Carson" are not: the names of a list are what its first is.
+                # "Kevin Moss and Ann Cole left" are subjects, "focus on Hale and Moss" and "behind Hale,
+                # Senator Dana Moss and Ben Ortiz" are not: the names of a list are what its first is.
                 subject = listed_subject
             listed_end, listed_subject = run_end, subject
             if (
@@ -725,7 +725,7 @@ def _is_subject(masked: str, at: int, end: int, previous_word: str, titled: bool
         # after the verb is the reported clause's, and "told Ann Cole" names the listener.
         head = masked[max(0, at - 40) : at].rstrip()
         head = head[: len(head) - len(previous_word)].rstrip()
-        # "..., says Libya is the biggest": a name with a verb after it is the reported clause's.
+        # "..., says Ohio is the hardest": a name with a verb after it is the reported clause's.
         # ("..., said Kunin." with the run taking in its period.)
         after = "." if masked[end - 1 : end] == "." else masked[end : end + 1]
         if word in ("asked", "asks") and _ASKED_ABOUT.match(masked, end):
@@ -736,7 +736,7 @@ def _is_subject(masked: str, at: int, end: int, previous_word: str, titled: bool
         # "after Zoe Cole revealed ...", "as Cole said": a subordinate clause's subject, with its verb.
         return bool(_CLAUSE_VERB.match(masked, end))
     if word in _CLAUSE_OPENERS:
-        # "cast himself as a change agent and Clinton as a guardian", "between Cole and Diaz.": a name
+        # "cast himself as an outsider and Cole as a caretaker", "between Cole and Diaz.": a name
         # joined to an object, with no verb of its own.
         if word in ("and", "or") and _JOINED_OBJECT.match(masked, end):
             return False
@@ -774,9 +774,9 @@ def _apposed_subject(masked: str, at: int) -> bool | None:
     campaign manager, ", "a new campaign manager, ", "his wife, "): whether that role is a subject; None
     when no role stands before.
 
-    "thanked his campaign manager, Corey Lewandowski," and "brought in a new manager, retired general
-    Bob Dees," name an object; "His opponent, Hillary Clinton, won" and "said his spokesman, Jason
-    Miller" a subject."""
+    "thanked his campaign manager, Omar Hale," and "brought in a new manager, retired colonel
+    Dan Moss," name an object; "His rival, Ann Cole, won" and "said his spokesman, Ben
+    Ortiz" a subject."""
     apposed = _APPOSED.search(masked, max(0, at - 80), at)
     if apposed is None or (
         apposed.group(2).casefold() not in ROLE_NOUNS and apposed.group(2).casefold() not in _FAMILY

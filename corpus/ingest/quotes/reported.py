@@ -126,7 +126,7 @@ class ReportedSpeech:
             if lead[-1:] in _INTRODUCING or last_word in CUE_PARTICIPLES:
                 found.end = min(found.end, other.start - 1)
             elif last_word in CUE_FINITE and "," in lead:
-                # "... said it was great to be home, a man yelled “...”": the clause that introduces the
+                # "... said it felt good to be back, a man yelled “...”": the clause that introduces the
                 # quotation is none of the reported speech.
                 found.end = min(found.end, found.start + lead.rfind(","))
         if found.end < found.start + 8:

@@ -197,7 +197,7 @@ def subject_before(s: str, tokens: list[Tok]) -> str:
                 k -= 1
             return s[tokens[_premodifier_start(tokens, k)].start : tokens[j].end]
         if j == i - 1 and tokens[j].kind == "w" and _plural(tokens[j].low):
-            # "echoing security experts who say ...": "who" is the verb's subject, and it stands for
+            # "echoing safety engineers who say ...": "who" is the verb's subject, and it stands for
             # the people named right before it, not for the clause around them. (One person so
             # described, "from a candidate who promised", is more often no attribution at all.)
             return _noun_phrase_before(s, tokens, j)
@@ -329,7 +329,7 @@ def _appositive_subject(s: str, tokens: list[Tok], comma: int) -> str:
     if k <= 0:
         return ""
     if k >= 3 and tokens[k - 1].text.isdigit() and tokens[k - 2].text == "," and _is_cap(tokens[k - 3]):
-        # "Ramil Carr, 31, a freelance photographer, said": the name before the age and the appositive.
+        # "Omar Hale, 31, a freelance welder, said": the name before the age and the appositive.
         j = _name_start(tokens, k - 3)
         return s[tokens[_premodifier_start(tokens, j)].start : tokens[k - 3].end]
     if _parenthetical(inner):
@@ -352,7 +352,7 @@ def _appositive_subject(s: str, tokens: list[Tok], comma: int) -> str:
         inner = tokens[k + 1 : comma]
         described = _description_before(tokens, j)
         if described >= 0 and _is_place(inner):
-            # "a woman in Worcester, Massachusetts, told him": the town and its state say where the
+            # "a woman in Millbrook, Vermont, told him": the town and its state say where the
             # described person is from; the description is the subject.
             return s[tokens[described].start : tokens[comma - 1].end]
         if (
@@ -659,7 +659,7 @@ def subject_after(s: str, tokens: list[Tok]) -> str:
             if (
                 tok.kind == "q"
                 or (tok.low in _ADVERBIAL_STARTS and tok.low != "of")
-                # ("said Sanders as he closed out": a clause after the name, but "known as Bob" names)
+                # ("said Voss as he wrapped up": a clause after the name, but "known as Bob" names)
                 or (tok.low in _CLAUSE_LEADS and not (n + 1 < len(tokens) and _is_cap(tokens[n + 1])))
             ):
                 end = n - 1
@@ -739,7 +739,7 @@ def sentence_subject(s: str, tokens: list[Tok]) -> str:
         or tokens[k].kind in ("p", "q")
         or (tokens[k].low == "then" and (k or (k + 1 < len(tokens) and tokens[k + 1].low in _PRONOUNS)))
     ):
-        k += 1  # ("And then Trump went on the attack, saying ...", "Then he cut into Bush, calling ...")
+        k += 1  # ("And then Voss went on the attack, saying ...", "Then he tore into Hale, calling ...")
     if k < len(tokens) and _in_capitals(tokens[k].text):
         # "WASHINGTON, Dec. 8 (UPI) — Lee said ...": a dateline, and the sentence after its dash.
         after = next(
@@ -758,7 +758,7 @@ def sentence_subject(s: str, tokens: list[Tok]) -> str:
         return sentence_subject(s, tokens[k + 2 :])
     time = next((n for n in range(k + 1, min(len(tokens), k + 7)) if tokens[n].kind != "w"), None)
     if time is not None and tokens[time].text == "," and tokens[time - 1].low in _TIME_AFTER:
-        # "Hours later, Trump returned ...", "But a few days later, he ...": the subject follows the comma.
+        # "Hours later, Cole returned ...", "But a few days later, he ...": the subject follows the comma.
         return sentence_subject(s, tokens[time + 1 :])
     # After a conjunction that opens the sentence, its next word opens it too, capitalized or not ("And
     # although he thanked them, he ...", "But back home, he ...").
@@ -953,7 +953,7 @@ def _through_role_and_name(tokens: list[Tok], end: int) -> int:
 
 
 def _state_follows(tokens: list[Tok], comma: int) -> bool:
-    """ "in Salem, New Hampshire, Trump ...": the comma before a state that goes with the town before it
+    """ "in Millbrook, Vermont, Voss ...": the comma before a state that goes with the town before it
     (a state's name or abbreviation, closed by a comma of its own)."""
     close = next((n for n in range(comma + 1, min(len(tokens), comma + 5)) if tokens[n].text == ","), None)
     if close is None or not _is_cap(tokens[comma - 1]):
@@ -989,9 +989,9 @@ def _opens_with_a_phrase(tok: Tok, following: Tok | None = None, opening: bool =
             and following is not None
             and following.low in _PREPOSITIONS
         )
-        # "Here in Columbia, Sanders ...", "Asked which county ..., he demurred", "Last month, ..."
+        # "Here in Millbrook, Cole ...", "Asked which county ..., he demurred", "Last month, ..."
         or (initial and tok.low in _PHRASE_LEADS)
-        # "Sunday morning, Clinton slammed ...", "Thirteen years earlier, she had voted ...".
+        # "Monday evening, Hale scoffed ...", "Nine years before, he had argued ...".
         or (_is_cap(tok) and tok.low in _TIME_OPENERS)
     )
 
@@ -1200,7 +1200,7 @@ def person_of_org(phrase: str) -> str:
         and all(is_capitalized(w) for w in place)
         and (len(place) == 1 or place[0].endswith(","))
     )
-    # "Robert Antonacci of the New York delegation": any group a full name is "of" leaves the person.
+    # "Omar Hale of the Ohio delegation": any group a full name is "of" leaves the person.
     delegation = bool(org) and org[-1].islower() and org[-1].isalpha()
     # "Ann Cole of The Harbor Ledger", "Bishop Tom Reyes of the Diocese of Salem": a full name of a
     # capitalized body is the person too, whatever the body's name.
