@@ -291,9 +291,7 @@ def test_an_adjective_before_the_modifier_is_not_the_head():
 
 
 def test_each_part_of_a_joined_description_has_its_head():
-    text = (
-        '"North Korea is run by a lunatic," the Florida senator and Republican presidential candidate said.'
-    )
+    text = '"The harbor plan is run by amateurs," the Florida senator and Republican presidential candidate said.'
     source = "the Florida senator and Republican presidential candidate"
     assert _judge(_person("the candidate", "anonymous"), text, source)
     assert _judge(_person("the senator", "anonymous"), text, source)

@@ -111,10 +111,10 @@ def test_roles_joined_by_and_before_a_name_lead_to_the_name():
         body(
             "Mayor Rita Vale spoke first.",
             'Former prosecutor and city mayor Ada Lund trashed Vale on the radio, calling it a "no-brainer" to sue.',
-            'On Monday, Eric Lund knocked a claim by actor Sam Reyes that an "obscene amount of money" was raised.',
+            'On Monday, Eric Lund knocked a claim by actor Sam Reyes that an "absurd pile of cash" was spent.',
         )
     )
-    assert (said(article, "no-brainer"), said(article, "obscene amount")) == ("Ada Lund", "Eric Lund")
+    assert (said(article, "no-brainer"), said(article, "absurd pile")) == ("Ada Lund", "Eric Lund")
 
 
 def test_an_aside_between_the_subject_and_its_verb_is_passed_over():
@@ -276,10 +276,10 @@ def test_a_person_described_by_where_they_work_is_not_the_person_or_place_named_
         body(
             "Sen. Ada Lund toured the plant on Monday.",
             "One operative inside the Lund campaign office tried to play down the remarks, saying they were"
-            ' "not a big deal around here."',
+            ' "nothing anyone worries about here."',
         )
     )
-    assert said(article, "not a big deal") == "the operative"
+    assert said(article, "nothing anyone worries") == "the operative"
 
 
 def test_an_age_after_the_article_is_a_speaker_of_the_article():

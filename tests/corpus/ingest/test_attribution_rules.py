@@ -291,15 +291,15 @@ def test_a_description_alone_does_not_make_reported_speech():
 def test_a_whole_quoted_sentence_after_a_clause_boundary_is_direct():
     article = process(
         body(
-            'Sanders asks at Western High School, "Any questions I can answer?"',
-            'Canova wrote to his followers, "It is time to end her career," and shared a link.',
+            'Voss asks at Eastfield Middle School, "Anything else I can clear up?"',
+            'Hale wrote to his followers, "It is time to end her career," and shared a link.',
         )
     )
     assert [
         (q.kind, q.speaker.name if q.speaker else None) for q in article.quotes if q.kind != "indirect"
     ] == [
-        ("direct", "Sanders"),
-        ("direct", "Canova"),
+        ("direct", "Voss"),
+        ("direct", "Hale"),
     ]
 
 
@@ -512,10 +512,10 @@ def test_a_sentence_opened_by_the_and_a_role_is_not_a_name():
     article = process(
         body(
             "Mayor Hana Ito spoke at the library on Monday.",
-            'The mayor noted that she had taught law, and added: "I know a little about this."',
+            'The mayor noted that she had taught law, and added: "I have seen a case or two."',
         )
     )
-    assert said(article, "I know a little") == "Hana Ito"
+    assert said(article, "I have seen a case") == "Hana Ito"
 
 
 # -- who is a candidate for "he" and "she" ---------------------------------------------------------------------
@@ -807,10 +807,10 @@ def test_a_document_of_a_possessive_owner_speaks_for_that_owner():
     article = process(
         body(
             "Senator Ada Voss spoke in Dayton on Monday, and the Voss campaign said it would appeal.",
-            'The campaign\u2019s statement then declares "the matter is now concluded for good."',
+            'The campaign\u2019s letter then states "the dispute is settled once and for all."',
         )
     )
-    assert said(article, "the matter is now concluded") == "Ada Voss campaign"
+    assert said(article, "the dispute is settled") == "Ada Voss campaign"
 
 
 def test_a_quoted_fragment_goes_to_the_attribution_closing_its_sentence_past_a_cue_word_naming_no_one():

@@ -173,12 +173,12 @@ def test_remembered_attributes_a_quote():
 def test_reported_speech_stops_before_the_clause_that_introduces_a_quotation():
     article = process(
         body(
-            "Some in the crowd booed, and when Ada Lind thanked Dayton and said it was great to be home, "
+            "Some in the crowd booed, and when Ada Lind thanked Dayton and said it felt good to be back, "
             "a man yelled \u201cStay there!\u201d"
         )
     )
     quotes = {q.kind: article.text[q.start : q.end] for q in article.quotes}
-    assert quotes == {"indirect": "it was great to be home", "direct": "Stay there!"}
+    assert quotes == {"indirect": "it felt good to be back", "direct": "Stay there!"}
 
 
 def test_the_acting_subject_is_read_past_a_relative_clause_a_reflexive_and_an_opening_participle():

@@ -12,7 +12,7 @@ def test_as_someone_put_it_before_a_whole_quotation_names_its_speaker():
     found = speakers(
         body(
             'But at the time, as prosecutor Ann Cole put it, "apart from the wrong crowd and some jogging, '
-            'there was not much to complain about."'
+            'there was little left to grumble over."'
         )
     )
     assert found == {"apart from the": ("direct", "Ann Cole")}

@@ -49,7 +49,7 @@ def test_a_name_after_an_organization_s_possessive_is_a_full_name_its_surname_st
     [
         ('Proponents of the plan, however, say it would keep the board as an "umpire."', "proponents"),
         (
-            "The two lawmakers, however, argue that \u201cthere is precedent for prosecution.\u201d",
+            "The two lawmakers, however, argue that \u201cthe permit was never valid.\u201d",
             "lawmakers",
         ),
         ("Local farmers still insist that the bridge is \u201ca road to nowhere.\u201d", "farmers"),

@@ -112,10 +112,10 @@ def test_a_share_of_those_asked_is_a_group_of_the_article():
 
 def test_a_clause_read_as_a_subject_is_no_group():
     article = process(
-        body('Voss has long been lamenting what the writers called "a lost decade" for the town.')
+        body('Voss has long been regretting what the editors called "a lost decade" for the town.')
     )
     found = quote(article, "a lost decade")
-    assert found is None or found.speaker is None or found.speaker.name != "lamenting what the writers"
+    assert found is None or found.speaker is None or found.speaker.name != "regretting what the editors"
 
 
 def test_a_poll_or_report_named_for_its_author_is_the_subject_that_found_the_words():
@@ -281,10 +281,10 @@ def test_a_subject_that_names_its_owner_first_is_the_one_described():
     article = process(
         body(
             "Ada Voss spoke in Reno on Monday.",
-            'Ada Voss\'s right-hand woman rallied supporters, saying: "We have to be ready to stop him."',
+            'Ada Voss\'s right-hand woman cheered on volunteers, saying: "We must be set to block him."',
         )
     )
-    assert speaker_of(article, "We have to be ready") == ("the woman", "anonymous")
+    assert speaker_of(article, "We must be set") == ("the woman", "anonymous")
 
 
 def test_who_before_a_cue_stands_for_the_people_named_right_before_it():

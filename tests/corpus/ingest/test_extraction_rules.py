@@ -106,11 +106,11 @@ def test_a_weekday_after_later_is_passed_over_before_the_verb():
 def test_a_name_after_a_dash_introduces_the_quote_after_its_colon():
     article = process(
         body(
-            'Late polls caught the shift - Dana Cole: "Keep on contacting voters as late as possible."',
+            'Late polls caught the shift - Dana Cole: "Keep knocking on doors until the last hour."',
             'According to Ben Ortiz: "The count is not over yet, and nobody should say it is."',
         )
     )
-    assert quotes_at(article, "Keep on contacting") == [("direct", "Dana Cole")]
+    assert quotes_at(article, "Keep knocking on") == [("direct", "Dana Cole")]
     assert quotes_at(article, "The count is not over") == [("direct", "Ben Ortiz")]
 
 
@@ -139,11 +139,11 @@ def test_a_full_name_of_a_town_is_the_person():
 def test_a_long_appositive_between_the_name_and_the_verb_after_a_quote():
     article = process(
         body(
-            '"They expect us to know this," Dana Cole, the Democratic chair of the Palm Beach County party'
+            '"They count on us to know that," Dana Cole, the Democratic chair of the Harbor County party'
             " office, said of the visitors."
         )
     )
-    assert quotes_at(article, "They expect us") == [("direct", "Dana Cole")]
+    assert quotes_at(article, "They count on us") == [("direct", "Dana Cole")]
 
 
 def test_a_connective_before_a_quote_does_not_make_it_a_fragment():
@@ -176,20 +176,20 @@ def test_a_verb_with_its_particle_is_a_cue():
     article = process(
         body(
             'After the debate, Ada Lind shot back, "I suppose I could have stayed home."',
-            '"You know, it happens, right?" Omar Park went on.',
+            '"Well, such things occur, no?" Omar Park went on.',
             'As Dana Cole put it, "Hello, it is the new mayor."',
         )
     )
     assert quotes_at(article, "I suppose") == [("direct", "Ada Lind")]
-    assert quotes_at(article, "You know, it happens") == [("direct", "Omar Park")]
+    assert quotes_at(article, "Well, such things") == [("direct", "Omar Park")]
     assert quotes_at(article, "Hello, it is") == [("direct", "Dana Cole")]
 
 
 def test_a_particle_verb_inside_the_sentence_before_a_quote_is_no_cue():
     article = process(
-        body('Omar Park said that once the Senate goes on recess, "I intend to do as much as I can."')
+        body('Omar Park said that once the council goes on break, "I plan to get through as much as I can."')
     )
-    assert quotes_at(article, "I intend to do") == [("direct", "Omar Park")]
+    assert quotes_at(article, "I plan to get") == [("direct", "Omar Park")]
 
 
 def test_a_name_with_age_place_and_relative_clause_before_the_verb_after_a_quote():

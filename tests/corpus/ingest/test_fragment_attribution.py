@@ -254,7 +254,7 @@ def test_a_span_of_time_between_the_subject_and_the_cue_is_passed_over(sentence)
     ("sentence", "fragment"),
     [
         ('Dana Cole\'s claim that the mayor "failed the town" was false.', "failed the town"),
-        ('Dana Cole\'s recent evidence-free assertion that "thousands" cheered was false.', "thousands"),
+        ('Dana Cole\'s recent baseless assertion that "hundreds" marched was wrong.', "hundreds"),
         ('Dana Cole\'s "47 votes" comment was dismissive.', "47 votes"),
         ('Dana Cole\'s clarion call for a "revolution" draws crowds.', "revolution"),
         ('Dana Cole\'s broadside against "printing money" leaves room for doubt.', "printing money"),
