@@ -53,7 +53,7 @@ def _appositive_cue(tokens: list[Tok]) -> int | None:
         tok = tokens[n]
         if tok.kind == "q" or tok.text in ";:":
             return None
-        # "Harry Bond, 30, of Raleigh, N.C., who was polled, said": the verb after the last comma.
+        # "Omar Hale, 44, of Dayton, Ohio, who was surveyed, said": the verb after the last comma.
         if tok.text == "," and tokens[n + 1].low in CUE_FINITE and tokens[n + 1].text.islower():
             return n + 1 if n + 1 >= 11 else None
     return None

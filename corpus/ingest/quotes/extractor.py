@@ -428,7 +428,7 @@ class QuoteExtractor(ReportedSpeech):
             and masked[pair.close + 1 : pair.close + 8].lstrip(" ,").startswith(("and ", "but "))
             and _ends_with_cue(masked[start : pair.open])
         ):
-            # `21 percent said “not likely” and 14 percent said “...”`: the cue right before the quote is
+            # `18 percent said “no chance” and 9 percent said “...”`: the cue right before the quote is
             # its own; the clause after "and" is the next quote's.
             attr = self._before_clause(s, masked, start, pair.open, used)
         if attr is None and not pair.runs_on:
@@ -605,7 +605,7 @@ class QuoteExtractor(ReportedSpeech):
         attr = self._colon_name(s, masked, tokens) if colon and last_quote < 0 else None
         attr = attr or self._cue_before_quote(s, tokens, used, earlier)
         if attr is None and (comma or colon) and last_quote < 0:
-            # "Lee said on Twitter on Monday, in reference to her son, “...”": the cue further back.
+            # "Lee wrote online late on Friday, speaking of her younger brother, “...”": the cue further back.
             far = _far_cue(tokens)
             if (
                 tokens[0].low in CUE_FINITE
@@ -2048,7 +2048,7 @@ def _passive_agent(s: str, tokens: list[Tok], at: int) -> tuple[str, str] | None
                 or any(d in s[tokens[n - 1].end : tokens[n].start] for d in "-" + _DASHES)
             )
         ):
-            # `being “extreme careless” in the handling of records - as described by Ann Cole`: an
+            # `being “rather sloppy” with the storage of files - as described by Ann Cole`: an
             # aside later in the clause names whose words they are.
             agent = _agent(s, tokens, n + 3)
             return (agent, s[tokens[n + 1].start : tokens[n + 2].end]) if agent else None
@@ -2144,7 +2144,7 @@ _PASSIVE_VERBS = wordset(
 
 def _far_cue(tokens: list[Tok]) -> int:
     """The index of a speech verb more than eight words before a quotation that follows a comma or a
-    colon ("Lee said on Twitter on Monday, in reference to her son, “...”"), with only adverbial
+    colon ("Lee wrote online late on Friday, speaking of her younger brother, “...”"), with only adverbial
     phrases after it: no "that" (reported speech), no other cue and no sentence break; or -1."""
     last = len(tokens) - 8
     for v in range(last - 1, max(-1, len(tokens) - 40), -1):

@@ -80,7 +80,7 @@ def _skip_back_adverbials(tokens: list[Tok], i: int) -> int:
         ):
             i -= 3  # "Dana Moss is backing Hale and in a statement credited him ...": the medium goes
         elif low == "ago":
-            # "The department less than two weeks ago said", "Lee a year ago wrote": the time goes.
+            # "The agency barely a week ago said", "Lee a year ago wrote": the time goes.
             if i < 2 or tokens[i - 1].low.rstrip("s") not in _AGO_UNITS:
                 break
             j = i - 2
@@ -237,7 +237,7 @@ def subject_before(s: str, tokens: list[Tok]) -> str:
             first = _premodifier_start(tokens, j)
             return s[tokens[first].start : tok.end]
         if j > 1 and _is_cap(tokens[j - 2]) and (role := _role_before_name(tokens, j, i)) >= 0:
-            # "The Council on Civic Relations National Executive Director Nihad Awad said": the person
+            # "The Council on Civic Relations National Executive Director Omar Hale said": the person
             # at the end of an organization's name and a title, not the organization.
             return s[tokens[role].start : tok.end]
     return _general_subject(s, tokens, i)
@@ -378,7 +378,7 @@ def _appositive_subject(s: str, tokens: list[Tok], comma: int) -> str:
             # opens the appositive.
             first = _premodifier_start(tokens, _name_start(tokens, earlier - 1))
             return s[tokens[first].start : tokens[comma - 1].end]
-        # "Rep. Tom Cole of Oklahoma, an ally of ..., said": the name with its place.
+        # "Rep. Ann Moss of Ohio, a friend of ..., said": the name with its place.
         return s[tokens[_premodifier_start(tokens, j)].start : tokens[comma - 1].end]
     if (
         inner
@@ -768,7 +768,7 @@ def sentence_subject(s: str, tokens: list[Tok]) -> str:
         and _opens_with_a_phrase(tokens[k], tokens[k + 1] if k + 1 < len(tokens) else None, opening)
         and (tokens[k].low not in _TIME_OPENERS or _numbers_a_time(tokens, k))
     ):
-        # "Speaking at a town hall in Salem, Trump went after Bush": the subject follows the comma.
+        # "Speaking at a fair in Millbrook, Voss went after Hale": the subject follows the comma.
         commas = [
             n
             for n in range(k + 1, min(len(tokens), k + 30))
