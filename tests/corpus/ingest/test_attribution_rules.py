@@ -313,8 +313,7 @@ def test_a_lowercase_fragment_stays_partial():
 
 def test_i_in_a_first_person_piece_is_the_byline():
     article = process(
-        "My day in court\nBy Dana Morales\n"
-        '"Your Honor," I said, "I would like to answer the question."\nThen I sat down.'
+        'My day in court\nBy Dana Morales\n"Judge," I said, "I am ready to explain myself."\nThen I sat down.'
     )
     assert {q.speaker.name for q in article.quotes} == {"Dana Morales"}
 
@@ -403,10 +402,10 @@ def test_a_state_is_never_a_person_a_pronoun_can_mean():
     article = process(
         body(
             "Peter Lang picked the winner of the game.",
-            'He argued that North Carolina would win. "With an eye to the primary," he said.',
+            'He argued that North Dakota would lose. "Keeping the final in mind," he said.',
         )
     )
-    assert said(article, "With an eye") == "Peter Lang"
+    assert said(article, "Keeping the final") == "Peter Lang"
 
 
 def test_a_name_run_stops_at_the_end_of_a_sentence():
@@ -418,7 +417,7 @@ def test_a_name_run_stops_at_the_end_of_a_sentence():
 def test_an_opening_participle_or_preposition_phrase_is_not_the_subject():
     article = process(
         body(
-            "Speaking at a town hall in Salem, Mayor Hana Ito went after the plan, calling it"
+            "Speaking at a fair in Millbrook, Mayor Hana Ito went after the plan, calling it"
             " \u201ca total waste of public money.\u201d",
             "In a statement to the council, the treasurer, Omar Haddad, said: \u201cWe will review it.\u201d",
         )
@@ -431,10 +430,10 @@ def test_a_partial_quote_takes_the_attribution_right_after_it():
     article = process(
         body(
             '"It is not easily labelled," said Omar Haddad, a former governor.'
-            ' Voters "think he is not worried about breaking eggs," he said.',
+            ' Voters "think he is not afraid of spilling milk," he said.',
         )
     )
-    assert said(article, "think he is not worried") == "Omar Haddad"
+    assert said(article, "think he is not afraid") == "Omar Haddad"
 
 
 # -- subjects and cues around a quote --------------------------------------------------------------------------
@@ -456,7 +455,7 @@ def test_reported_speech_stops_where_a_quotation_of_its_own_begins():
 def test_a_verb_of_a_relative_clause_after_a_comma_attributes_nothing():
     article = process(
         body(
-            'Lee Park complained that the vote had been "rigged" against him, a charge that party leaders denied.'
+            'Lee Park complained that the count had been "fixed" against him, a claim that party leaders rejected.'
         )
     )
     names = {q.speaker.name for q in article.quotes if q.speaker}
@@ -465,9 +464,11 @@ def test_a_verb_of_a_relative_clause_after_a_comma_attributes_nothing():
 
 def test_thinks_is_not_a_cue_and_the_speech_verb_before_the_quote_speaks():
     article = process(
-        body('Governor Ray Hollis said "it makes me angry" every time he thinks about the flood victims.')
+        body(
+            'Governor Ray Hollis said "it keeps me up at night" every time he thinks about the storm damage.'
+        )
     )
-    assert said(article, "it makes me angry") == "Ray Hollis"
+    assert said(article, "it keeps me up") == "Ray Hollis"
 
 
 def test_a_participle_after_an_earlier_quote_takes_the_subject_of_the_sentence():
@@ -478,10 +479,10 @@ def test_a_participle_after_an_earlier_quote_takes_the_subject_of_the_sentence()
 def test_a_quotation_in_a_sentence_of_reported_speech_takes_its_speaker():
     article = process(
         body(
-            'Omar Diaz joked that the town was his answer, but went on to say, "There are places here that worry me."'
+            'Omar Diaz quipped that the valley was his home, but went on to say, "Some streets here still trouble me."'
         )
     )
-    assert said(article, "There are places here") == "Omar Diaz"
+    assert said(article, "Some streets here") == "Omar Diaz"
 
 
 def test_a_capitalized_word_is_not_a_cue_verb():
@@ -611,8 +612,8 @@ def test_a_person_described_or_a_later_clause_does_not_speak_the_quote():
 def test_a_verb_before_to_say_carries_the_subject():
     article = process(
         body(
-            'Omar Park, who signed the gun laws as governor, interjected to say: "They have both been'
-            ' inconsistent on this."'
+            'Omar Park, who wrote the zoning rules as mayor, interjected to say: "They have both been'
+            ' shifting on this."'
         )
     )
     assert said(article, "They have both") == "Omar Park"
@@ -620,9 +621,9 @@ def test_a_verb_before_to_say_carries_the_subject():
 
 def test_a_sentence_opened_by_here_takes_its_subject_after_the_comma():
     article = process(
-        body('Here in Salem, Omar Park stepped up his attacks, saying, "We have to do much better."')
+        body('Here in Millbrook, Omar Park sharpened his criticism, saying, "We have to aim much higher."')
     )
-    assert said(article, "We have to do") == "Omar Park"
+    assert said(article, "We have to aim") == "Omar Park"
 
 
 def test_a_participle_after_a_quote_opening_the_sentence_takes_the_attribution_subject():
@@ -657,10 +658,10 @@ def test_a_day_opening_the_sentence_is_not_its_subject():
 def test_a_partial_quote_whose_attribution_names_nobody_goes_to_the_person_acting():
     article = process(
         body(
-            'Senator Ray Olund defended his aide as a "very decent man" Tuesday, hours after the aide was charged.'
+            'Senator Ray Olund defended his aide as a "truly honest man" Tuesday, hours after the aide was suspended.'
         )
     )
-    assert said(article, "very decent man") == "Ray Olund"
+    assert said(article, "truly honest man") == "Ray Olund"
 
 
 def test_a_headline_in_capitals_before_a_name_is_no_part_of_it():
@@ -784,8 +785,8 @@ def test_a_colon_after_a_thing_as_subject_gives_the_quote_to_the_person_named_la
 
 
 def test_a_party_tag_between_commas_before_the_verb_is_passed_over():
-    article = process(body('Sen. Lia Horne, R-Ky., told reporters that the polls could be "way off."'))
-    assert said(article, "way off") == "Lia Horne"
+    article = process(body('Sen. Lia Horne, R-Ky., told reporters that the count might be "badly skewed."'))
+    assert said(article, "badly skewed") == "Lia Horne"
 
 
 def test_a_state_alone_in_brackets_after_a_name_is_passed_over():
@@ -833,13 +834,13 @@ def test_indefinite_subjects_are_speakers_of_the_article_not_no_one():
             'Another said, "The mayor is above the rules."',
             'Several said they would rather get "block grants" for the district.',
             'Supporters cheered. Some chanted "Vote Voss! Vote Voss!"',
-            '"You picked a new standard out of thin air," the two wrote.',
+            '"You invented a new rule on the spot," the two wrote.',
             '"Let them wait," someone shouted from the back.',
         )
     )
     found = {
         text: (q.speaker.name, q.speaker.kind)
-        for text in ("Better watch", "The mayor is", "block grants", "Vote Voss", "You picked", "Let them")
+        for text in ("Better watch", "The mayor is", "block grants", "Vote Voss", "You invented", "Let them")
         if (q := quote(article, text)) is not None and q.speaker is not None
     }
     assert found == {
@@ -847,7 +848,7 @@ def test_indefinite_subjects_are_speakers_of_the_article_not_no_one():
         "The mayor is": ("another", "anonymous"),
         "block grants": ("several", "group"),
         "Vote Voss": ("some", "group"),
-        "You picked": ("the two", "group"),
+        "You invented": ("the two", "group"),
         "Let them": ("someone", "anonymous"),
     }
     assert not [q for q in article.quotes if q.speaker and q.speaker.kind == "person"]

@@ -173,7 +173,7 @@ def test_remembered_attributes_a_quote():
 def test_reported_speech_stops_before_the_clause_that_introduces_a_quotation():
     article = process(
         body(
-            "Some in the crowd booed, and when Ada Lind thanked Dayton and said it felt good to be back, "
+            "A few in the hall jeered, and when Ada Lind thanked Dayton and said it felt good to be back, "
             "a man yelled \u201cStay there!\u201d"
         )
     )
@@ -184,11 +184,11 @@ def test_reported_speech_stops_before_the_clause_that_introduces_a_quotation():
 def test_the_acting_subject_is_read_past_a_relative_clause_a_reflexive_and_an_opening_participle():
     found = speakers(
         body(
-            "Tom Reyes, who has postured himself as the \u201cvoice of reason,\u201d took the stage.",
-            "Omar Diaz, who was elected in the wave of 2010, casts Tom Reyes as a man who would "
+            "Tom Reyes, who has styled himself as the \u201cvoice of reason,\u201d took the stage.",
+            "Omar Diaz, who first won a seat in 2012, paints Tom Reyes as a man who would "
             "\u201cunravel\u201d the plan.",
-            "Ada Lind herself acknowledged on Monday \u201cit will be very hard for us to win\u201d now.",
-            "Flanked at the lectern by the sheriff, Dana Cole launched into a lament for the "
+            "Ada Lind herself acknowledged on Monday \u201cit will be a steep climb for us\u201d now.",
+            "Joined on the stage by the sheriff, Dana Cole launched into a tribute to the "
             "\u201ccountless families\u201d here.",
         )
     )
@@ -237,7 +237,7 @@ def test_the_subject_before_an_appositive_is_not_a_name_inside_it():
 def test_a_person_of_a_town_and_state_or_of_a_named_body_is_the_person():
     found = speakers(
         body(
-            "Lena Park of Columbia, South Carolina says she thinks Cole can win if he keeps \u201cdoing what "
+            "Lena Park of Millbrook, Vermont says she thinks Cole can win if he sticks to \u201cdoing what "
             "he does.\u201d",
             "Tom Reyes of The Harbor Ledger wrote, \u201cIf you care, you have to show it every single day.\u201d",
         )
@@ -294,17 +294,17 @@ def test_a_cue_that_opens_the_sentence_before_its_subject_attributes_the_quote()
     found = speakers(
         body(
             "Dana Cole said the boss was kind.",
-            "But, said Cole, \u201cI do not want to drum up a fight with him.\u201d",
-            "The old gym became a museum. Said Dora Poynter, who grew up with the boxer in the "
-            "neighborhood, \u201cWe were all so proud of him.\u201d",
+            "But, said Cole, \u201cI have no wish to pick a quarrel with him.\u201d",
+            "The old gym became a museum. Said Dora Pell, who trained with the boxer as a girl in the "
+            "neighborhood, \u201cEvery one of us looked up to him.\u201d",
             "Tom Reyes spoke.",
-            "Asked which county was his favorite, he demurred: \u201cWhichever one I am in at the moment.\u201d",
+            "Asked which county was his favorite, he demurred: \u201cThe one I happen to be standing in.\u201d",
         )
     )
     assert found == {
-        "I do not": ("direct", "Dana Cole"),
-        "We were all": ("direct", "Dora Poynter"),
-        "Whichever one I": ("direct", "Tom Reyes"),
+        "I have no": ("direct", "Dana Cole"),
+        "Every one of": ("direct", "Dora Pell"),
+        "The one I": ("direct", "Tom Reyes"),
     }
 
 
@@ -312,18 +312,18 @@ def test_the_subject_after_a_cue_that_follows_an_opening_phrase_is_the_speaker()
     found = speakers(
         body(
             "Dan Ross hosted the debate.",
-            "In other words, explained moderator Nancy Cordes: \u201cWhat does that have to do with big "
+            "Put simply, explained moderator Nina Cole: \u201cHow is that connected to large "
             "donations?\u201d",
         )
     )
-    assert found == {"What does that": ("direct", "Nancy Cordes")}
+    assert found == {"How is that": ("direct", "Nina Cole")}
 
 
 def test_a_participle_after_an_article_is_an_adjective_and_an_opening_adverb_no_subject():
     found = speakers(
         body(
             "Dan Ross spoke.",
-            "And last summer, while attending the Salem protests, Dana Rivera calls a screaming Ross a "
+            "And last spring, while covering the Millbrook marches, Dana Rivera calls a shouting Ross a "
             "\u201cfascist\u201d on camera.",
             "First, Tom Reyes attacked Ross for being a \u201cfailed candidate.\u201d",
         )
@@ -334,7 +334,7 @@ def test_a_participle_after_an_article_is_an_adjective_and_an_opening_adverb_no_
 def test_the_agent_of_a_passive_verb_of_naming_or_asking_is_who_the_words_are_from():
     found = speakers(
         body(
-            "The meeting looked at a third party, an option seen by organizers as a \u201clifeboat\u201d now.",
+            "The meeting looked at a third party, a plan seen by volunteers as a \u201csafety net\u201d now.",
             "The inquiry has been called \u201cstrategic ambiguity\u201d by Dana Cole, a professor at Salem.",
             "Lee was asked by moderator Ann Cole whether the plan would risk \u201cadding another costly "
             "program\u201d to the budget.",
@@ -343,7 +343,7 @@ def test_the_agent_of_a_passive_verb_of_naming_or_asking_is_who_the_words_are_fr
         )
     )
     assert found == {
-        "lifeboat": ("partial", "organizers"),
+        "safety net": ("partial", "volunteers"),
         "strategic ambiguity": ("partial", "Dana Cole"),
         "adding another costly": ("partial", "Ann Cole"),
         "extreme carelessness": ("partial", "Tom Reyes"),

@@ -36,7 +36,7 @@ def test_a_subject_pronoun_right_after_said_is_a_vote():
 
 def test_another_name_before_the_pronoun_cuts_the_vote():
     mentions = mentions_of(
-        "Rep. Ivo Marsh last month joked to Federal Reserve Chair Dana Holt that God did not want her to act."
+        "Rep. Ivo Marsh last week quipped to Harbor Bank Chair Dana Holt that luck did not want her to act."
     )
     assert mentions.gender_of("marsh") is None
     mentions = mentions_of("Ivo Marsh thanked Holt. Ann Holt spoke. Then Marsh praised Holt for her help.")
@@ -44,8 +44,8 @@ def test_another_name_before_the_pronoun_cuts_the_vote():
 
 
 def test_a_possessive_opening_an_appositive_is_someone_else_s():
-    mentions = mentions_of("Nevada Democrat Lucy Flores, his top recipient, lost her primary.")
-    assert mentions.gender_of("flores") is None
+    mentions = mentions_of("Idaho Democrat Lucy Fenn, his main pick, lost her primary.")
+    assert mentions.gender_of("fenn") is None
 
 
 def test_a_reflexive_after_the_name_is_a_vote():
@@ -386,13 +386,13 @@ def test_a_focus_adverb_before_a_name_keeps_it_a_subject():
 
 def test_a_name_after_an_article_is_a_description_not_a_subject():
     mentions = mentions_of(
-        "Todd Wilcox, an Orlando Republican who founded a firm, spoke. Lee Park, a Park supporter, left."
+        "Todd Wiley, a Dayton Republican who started a bakery, spoke. Lee Park, a Park supporter, left."
     )
-    assert [m.name for m in mentions.mentions] == ["Todd Wilcox", "Lee Park"]
+    assert [m.name for m in mentions.mentions] == ["Todd Wiley", "Lee Park"]
 
 
 def test_a_place_after_says_in_a_clause_is_no_speaker():
-    mentions = mentions_of("Omar Diaz, an expert at the institute, says Libya is the biggest trouble spot.")
+    mentions = mentions_of("Omar Diaz, an expert at the institute, says Ohio is the hardest state to hold.")
     assert [m.name for m in mentions.mentions] == ["Omar Diaz"]
 
 
@@ -745,21 +745,21 @@ def test_a_titled_name_after_a_postposed_cue_is_a_subject():
 
 
 def test_a_name_set_off_after_an_object_s_role_is_no_subject():
-    text = "Ben Carlo brought in a new campaign manager, retired Army general Bob Deeson, late last month."
+    text = "Ben Carlo took on a new campaign manager, retired Navy captain Rob Dane, late last month."
     assert [m.name for m in mentions_of(text).mentions] == ["Ben Carlo"]
     # Opening the sentence, the role and its name are the subject.
     assert [m.name for m in mentions_of("A longtime aide, Ann Cole, said so.").mentions] == ["Ann Cole"]
     article = process(
         body(
-            "Ben Carlo brought in a new campaign manager, retired Army general Bob Deeson, last month. "
-            'He praised the staff but said, "We are in a different ballgame now."'
+            "Ben Carlo took on a new campaign manager, retired Navy captain Rob Dane, last month. "
+            'He praised the staff but said, "We are playing a new game now."'
         )
     )
-    assert said(article, "We are in a different") == "Ben Carlo"
+    assert said(article, "We are playing a new") == "Ben Carlo"
 
 
 def test_a_name_joined_by_and_to_an_object_is_no_subject():
-    text = "Don Tramp cast himself as a change agent and Hilda Clayton as a guardian of the past."
+    text = "Don Tramp cast himself as an outsider and Hilda Clayton as a keeper of old habits."
     assert [m.name for m in mentions_of(text).mentions] == ["Don Tramp"]
     assert [m.name for m in mentions_of("Rita Berg spoke, and Ann Cole said no.").mentions] == [
         "Rita Berg",
@@ -767,11 +767,11 @@ def test_a_name_joined_by_and_to_an_object_is_no_subject():
     ]
     article = process(
         body(
-            "Throughout his remarks, Don Tramp cast himself as a change agent and Hilda Clayton as a guardian.",
-            '"I have joined the arena for the people," he said.',
+            "Throughout his remarks, Don Tramp cast himself as an outsider and Hilda Clayton as a caretaker.",
+            '"I stepped into the ring for the people," he said.',
         )
     )
-    assert said(article, "I have joined the arena") == "Don Tramp"
+    assert said(article, "I stepped into the ring") == "Don Tramp"
 
 
 def test_a_name_after_a_verb_of_its_object_is_no_subject():
@@ -783,7 +783,7 @@ def test_a_name_after_a_verb_of_its_object_is_no_subject():
 
 def test_an_object_pronoun_is_no_vote_for_the_subject():
     # "her" as an object ("called her to") is someone else; "her plan" is the subject's.
-    assert mentions_of("Bill Clayton called her to get together again.").gender_of("clayton") is None
+    assert mentions_of("Bill Clayton called her to meet once more.").gender_of("clayton") is None
     assert mentions_of("Bill Clayton thanked him for it.").gender_of("clayton") is None
     assert mentions_of("Nora Quill unveiled her plan.").gender_of("quill") == FEMALE
 
@@ -805,19 +805,19 @@ def test_a_name_owning_the_word_after_it_is_no_subject():
 def test_a_pronoun_no_subject_fits_goes_to_a_person_named_just_before_with_that_gender():
     article = process(
         body(
-            "The clearest promise Mrs. Hilda Clayton has made is that she will not overpromise. "
-            '"We do not need any more of that," she has said.'
+            "The plainest pledge Mrs. Hilda Clayton has made is that she will not oversell. "
+            '"We have had plenty of that," she has said.'
         )
     )
-    assert said(article, "We do not need") == "Hilda Clayton"
+    assert said(article, "We have had plenty") == "Hilda Clayton"
     # A person of the other gender, or of none the article gives, stays no one's.
     article = process(
         body(
             "The clearest promise Mr. Tom Clayton has made is to stay. "
-            '"We do not need any more of that," she has said.'
+            '"We have had plenty of that," she has said.'
         )
     )
-    assert said(article, "We do not need") is None
+    assert said(article, "We have had plenty") is None
 
 
 def test_a_lone_surname_after_a_postposed_cue_ending_the_sentence_is_a_subject():
@@ -825,8 +825,8 @@ def test_a_lone_surname_after_a_postposed_cue_ending_the_sentence_is_a_subject()
         body(
             "Former governor Madra Kunsel campaigned for Hilda Clayton in Vermont.",
             "Hilda Clayton spoke in Ohio on Monday.",
-            "\u201cThis will be a challenge\u201d for Clayton, said Kunsel. "
-            "\u201cShe can never be as far left as Bern,\u201d she said.",
+            "\u201cThis will be an uphill climb\u201d for Clayton, said Kunsel. "
+            "\u201cShe can never be as bold as Voss,\u201d she said.",
         )
     )
     assert said(article, "She can never be") == "Madra Kunsel"
@@ -845,7 +845,7 @@ def test_a_subject_after_a_colon_gets_no_vote_from_the_next_sentence():
 
 
 def test_a_person_described_between_a_name_and_its_pronoun_cuts_the_vote():
-    text = "Don Tramp mocked the Democratic front-runner, saying she would be a bad president."
+    text = "Don Tramp mocked the Democratic front-runner, saying she would be a weak leader."
     assert mentions_of(text).gender_of("tramp") is None
     assert mentions_of("Nora Quill met a woman who said she was tired.").gender_of("quill") is None
     # A thing described is no one: the pronoun after it is still the name's.
@@ -923,7 +923,7 @@ def test_a_lone_surname_never_introduced_after_a_postposed_cue_is_a_person():
 def test_a_name_set_off_after_a_family_word_in_an_object_is_no_subject():
     text = (
         "Rita Okafor recounted the meeting on the radio. She has spoken out again as Ed Moss has emerged "
-        "to play a role in the campaign of his wife, Dana Moss, as she seeks office.\n\n"
+        "to take a bigger part in the race of his wife, Dana Moss, as she seeks office.\n\n"
         "\u201cI was shocked,\u201d she said."
     )
     assert [m.name for m in mentions_of(text).mentions] == ["Rita Okafor", "Ed Moss"]
@@ -937,7 +937,7 @@ def test_a_pronoun_right_after_the_sentence_of_an_object_of_its_gender_is_that_p
     # Vale is no "she"; the only woman of the last sentence is the object, not Moss, named a paragraph before.
     text = (
         "Ada Moss wrote the first memo.\n\n"
-        "Ed Vale stopped his wife, Nora, from publishing a diary. She signed an agreement, and "
+        "Ed Vale kept his wife, Nora, from selling a painting. She had signed a contract, and "
         "\u201cit was a mistake,\u201d she said."
     )
     mentions = mentions_of(text)
@@ -954,7 +954,7 @@ def test_a_name_opening_a_clause_inside_what_someone_said_is_no_subject():
     text = (
         "Ed Moss spoke in Ohio.\n\n"
         "Dan Vale, in Kentucky, said Tuesday that Ann Cole was \u201ca lightweight\u201d while Ed Moss is "
-        "\u201ca liar.\u201d However, he held his fire on Tom Reed, calling him \u201ca nice guy.\u201d"
+        "\u201ca liar.\u201d Still, he went easy on Tom Reed, calling him \u201ca nice guy.\u201d"
     )
     assert [m.name for m in mentions_of(text).mentions] == ["Ed Moss", "Dan Vale"]
     assert said(process(body(text)), "a nice guy") == "Dan Vale"
