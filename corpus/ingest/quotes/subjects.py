@@ -197,7 +197,7 @@ def subject_before(s: str, tokens: list[Tok]) -> str:
                 k -= 1
             return s[tokens[_premodifier_start(tokens, k)].start : tokens[j].end]
         if j == i - 1 and tokens[j].kind == "w" and _plural(tokens[j].low):
-            # "echoing safety engineers who say ...": "who" is the verb's subject, and it stands for
+            # "echoing outside experts who say ...": "who" is the verb's subject, and it stands for
             # the people named right before it, not for the clause around them. (One person so
             # described, "from a candidate who promised", is more often no attribution at all.)
             return _noun_phrase_before(s, tokens, j)

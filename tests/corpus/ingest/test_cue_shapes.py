@@ -11,11 +11,11 @@ from tests.corpus.ingest.articles import first_words as speakers
 def test_as_someone_put_it_before_a_whole_quotation_names_its_speaker():
     found = speakers(
         body(
-            'But at the time, as prosecutor Ann Cole put it, "apart from the wrong crowd and some jogging, '
+            'But at the time, as prosecutor Ann Cole put it, "apart from a late bus and a loud dog, '
             'there was little left to grumble over."'
         )
     )
-    assert found == {"apart from the": ("direct", "Ann Cole")}
+    assert found == {"apart from a": ("direct", "Ann Cole")}
 
 
 def test_as_someone_puts_it_gives_the_fragments_of_the_sentence_to_that_person():
@@ -72,13 +72,13 @@ def test_from_someone_before_a_colon_names_the_source_of_the_quotation():
     article = process(
         body(
             "The signs of a shift were there all along - More from Dana Cole: "
-            '"The data we collected helps confirm that both issues were in play."',
-            'From Ada Voss\'s Facebook post: "For the sake of our party, we must move past this."',
+            '"The figures we gathered suggest that both worries mattered."',
+            'From Ada Voss\'s Facebook post: "For the good of our party, we must let this go."',
             'From the audit: "In general, the offices with longer reviews kept better records."',
         )
     )
     found = {article.text[q.start : q.end].split()[1]: q for q in article.quotes if q.kind == "direct"}
-    assert found["data"].speaker.name == "Dana Cole"
+    assert found["figures"].speaker.name == "Dana Cole"
     assert found["the"].speaker.name == "Ada Voss"
     assert found["general,"].speaker is not None and found["general,"].speaker_mention == "the audit"
 
@@ -131,14 +131,14 @@ def test_read_as_a_name_a_gloss_or_a_relative_clause_verb_is_no_cue():
     found = speakers(
         body(
             "Ian Read runs the company.",
-            '"We believe this deal is a great deal for our shareholders," Read said.',
+            '"We think this merger is a fine bargain for our owners," Read said.',
             "Ada Voss retweeted a message from her adviser that read: "
             '"Public health emergencies are not the place for this."',
             'At the rally, Tom Reyes hoisted a sign that read "Voss for mayor!"',
         )
     )
     assert found == {
-        "We believe this": ("direct", "Ian Read"),
+        "We think this": ("direct", "Ian Read"),
         "Public health emergencies": ("direct", "Ada Voss"),
         "Voss for mayor!": ("direct", "Tom Reyes"),
     }
@@ -172,13 +172,13 @@ def test_a_colon_introduction_after_an_opening_phrase_names_the_subject_after_it
 def test_an_attribution_that_introduces_the_next_quotation_leaves_the_one_before_to_its_own():
     found = speakers(
         body(
-            'Ada Voss answered Tom Reyes with, "Why now? That was on my way out?" Reyes then wrote back, '
+            'Ada Voss answered Tom Reyes with, "Why today? Was that not settled?" Reyes then wrote back, '
             '"You look fine."',
             '"Why not?" Lena Park asked, "and why here, of all places?"',
         )
     )
     assert found == {
-        "Why now? That": ("direct", "Ada Voss"),
+        "Why today? Was": ("direct", "Ada Voss"),
         "You look fine.": ("direct", "Tom Reyes"),
         "Why not?": ("direct", "Lena Park"),
         "and why here,": ("direct", "Lena Park"),
@@ -214,12 +214,12 @@ def test_the_bare_form_of_a_cue_after_a_plural_of_people_is_its_present():
     found = speakers(
         body(
             'Legal observers note the city would not truly "close" the old prison.',
-            'Critics describe the plan as "a different cup of tea" from the last one.',
+            'Critics describe the plan as "a whole other kettle of fish" from the last one.',
             'His comments praise the "new spirit" of the town.',
         )
     )
     assert found["close"][1] is not None and "observers" in found["close"][1].casefold()
-    assert found["a different cup"][1] is not None and "critics" in found["a different cup"][1].casefold()
+    assert found["a whole other"][1] is not None and "critics" in found["a whole other"][1].casefold()
     assert "new spirit" not in found
 
 
@@ -237,13 +237,13 @@ def test_the_bare_form_of_a_cue_after_a_plural_of_people_outside_the_role_lists_
 def test_a_name_in_commas_after_a_description_after_the_verb_is_the_speaker():
     found = speakers(
         body(
-            '"It is about time we had a woman running this town," exhorted Voss\'s introducer, actress Lena Park.',
+            '"This town is overdue for a woman in charge," exhorted Voss\'s introducer, actress Lena Park.',
             '"We will be back next year with more," said the mayor\'s chief of staff, Omar Hale, on Monday.',
             '"Nobody asked us about the plan," said a spokesman for the council.',
         )
     )
     assert found == {
-        "It is about": ("direct", "Lena Park"),
+        "This town is": ("direct", "Lena Park"),
         "We will be": ("direct", "Omar Hale"),
         "Nobody asked us": ("direct", found["Nobody asked us"][1]),
     }
@@ -263,12 +263,12 @@ def test_a_name_before_an_age_and_an_appositive_is_the_subject():
 def test_call_after_an_article_is_a_noun_not_a_cue():
     found = speakers(
         body(
-            'Citing last week\'s attack as a wake-up call for the town and its "reveries about safety," '
+            'Citing last week\'s blaze as an alarm bell for the town and its "daydreams about safety," '
             "Omar Hale urged the council to act.",
             'Voters in the towns call the plan "a total mess" for the valley.',
         )
     )
-    assert found["reveries about safety,"] == ("partial", "Omar Hale")
+    assert found["daydreams about safety,"] == ("partial", "Omar Hale")
     assert found["a total mess"][1] is not None
 
 
@@ -277,7 +277,7 @@ def test_a_colon_introduction_is_from_the_subject_of_the_verb_that_ends_it():
         body(
             "The Harbor Post ran the claims in May, and River News responded:",
             '"If there are people who believe this, they are wrong about the town."',
-            "The schedule was so odd that a spokesman for Ada Voss could only quip:",
+            "The calendar was so strange that a spokesman for Ada Voss could only joke:",
             '"I guess the holiday was booked by someone else this year."',
             'But polls did predict the council race - Harbor Pollster: "Most pollsters fared better this time."',
         )
@@ -310,13 +310,13 @@ def test_a_participle_opening_the_sentence_has_the_main_clauses_subject():
 def test_a_participle_after_and_shares_the_subject_of_the_participle_before_it():
     found = speakers(
         body(
-            "Council members were quick to chime in, with Ada Voss tweeting that it was a "
-            '"disaster" for the town and asking, "How can someone with such bad judgement lead us?"',
+            "Council members rushed to weigh in, with Ada Voss tweeting that it was a "
+            '"disaster" for the town and asking, "Why should a person with such poor sense lead us?"',
         )
     )
     assert found == {
         "disaster": ("partial", "Ada Voss"),
-        "How can someone": ("direct", "Ada Voss"),
+        "Why should a": ("direct", "Ada Voss"),
     }
 
 

@@ -50,10 +50,10 @@ def test_so_called_is_no_cue_and_no_one_speaks_by_it():
 def test_a_participle_is_no_head_of_a_description():
     article = process(
         body(
-            'The film shows Bob wanting to stay and depicts one of the guards asking, "For what, so we save you?"'
+            'The film shows Bob hoping to remain and portrays one of the nurses asking, "Why, so we can rescue you?"'
         )
     )
-    found = quote(article, "For what")
+    found = quote(article, "Why, so")
     assert found.speaker is None or not found.speaker.name.endswith("wanting")
 
 
@@ -121,27 +121,27 @@ def test_a_clause_read_as_a_subject_is_no_group():
 def test_a_poll_or_report_named_for_its_author_is_the_subject_that_found_the_words():
     article = process(
         body(
-            'A 2014 Harbor Oversight Committee report found "no evidence of any order to stand down at the pier."',
+            'A 2014 Harbor Oversight Committee report found "no trace of any command to halt work at the pier."',
             'A Millbrook University poll found that voters "strongly oppose the plan for the riverfront."',
         )
     )
-    assert speaker_of(article, "no evidence") == ("Harbor Oversight Committee", "organization")
+    assert speaker_of(article, "no trace") == ("Harbor Oversight Committee", "organization")
     assert speaker_of(article, "strongly oppose") == ("Millbrook University", "organization")
 
 
 def test_an_outlet_named_before_its_kind_is_an_organization():
-    article = process(body('"The train has already left the station," wrote Harbor magazine on Friday.'))
-    assert speaker_of(article, "The train") == ("Harbor magazine", "organization")
+    article = process(body('"The ship sailed a long time ago," wrote Harbor magazine on Friday.'))
+    assert speaker_of(article, "The ship") == ("Harbor magazine", "organization")
 
 
 def test_a_group_of_people_opening_a_sentence_is_a_group_not_a_person_in_it():
     article = process(
         body(
-            "A group of 67 Latin American artists, writers and actors this week published an open letter "
-            'and called on people to "remember the campaigns against other groups."'
+            "A group of 52 Nordic painters, poets and dancers this month signed a public letter "
+            'and urged readers to "recall the drives against other minorities."'
         )
     )
-    speaker = speaker_of(article, "remember the campaigns")
+    speaker = speaker_of(article, "recall the drives")
     assert speaker is not None and speaker[1] == "group" and speaker[0].startswith("a group of")
 
 
@@ -152,7 +152,7 @@ def _group_names(article):
 def test_a_plural_of_things_is_no_group_of_the_article():
     article = process(
         body(
-            'Harbor Council members blocked the grant because of "poison pill" measures added by the mayor.',
+            'Harbor Council members blocked the grant because of "rider" clauses slipped in by the mayor.',
             '"The vote was never held," the leaked documents said.',
             'Marsh County will have "full employment" by spring, according to calculations in the plan.',
             'The river plan was, the budget tables show, "the costliest in a decade."',
@@ -290,21 +290,21 @@ def test_a_subject_that_names_its_owner_first_is_the_one_described():
 def test_who_before_a_cue_stands_for_the_people_named_right_before_it():
     article = process(
         body(
-            "Mayor Dana Cole is among those sounding the alarm, echoing security experts who say the "
+            "Mayor Dana Cole is among those raising concerns, echoing outside experts who say the "
             'town\'s records "have been quietly altered for years."'
         )
     )
-    assert speaker_of(article, "have been quietly") == ("security experts", "group")
+    assert speaker_of(article, "have been quietly") == ("outside experts", "group")
 
 
 def test_a_description_cut_off_by_a_quoted_title_ends_before_its_dangling_words():
     article = process(
         body(
-            '"If we want new voters to back us, we have to engage them," wrote the authors of the '
+            '"If new voters are to join us, we must reach out to them," wrote the authors of the '
             '"Harbor Growth Plan," citing the last race.'
         )
     )
-    assert speaker_of(article, "If we want new voters") == ("the authors", "group")
+    assert speaker_of(article, "If new voters are") == ("the authors", "group")
 
 
 def test_the_people_a_survey_asked_are_a_group_of_the_article():
@@ -323,11 +323,11 @@ def test_a_phrase_opening_with_alongside_and_a_focusing_even_leave_the_described
     article = process(
         body(
             "Dana Cole spoke in Reno on Monday.",
-            "Alongside calls for action, even a top county strategist said Cole will have to choose, "
-            'saying, "At some point, she is going to have to say where she stands."',
+            "Alongside pleas for a decision, even a senior county strategist said Cole must pick a side, "
+            'saying, "Sooner or later, she will need to show where she stands."',
         )
     )
-    assert speaker_of(article, "At some point") == ("the strategist", "anonymous")
+    assert speaker_of(article, "Sooner or later") == ("the strategist", "anonymous")
 
 
 def test_a_quotation_going_on_in_the_next_paragraph_is_the_direct_quotes_not_the_reported_speech_after_it():

@@ -51,12 +51,12 @@ def test_a_verb_joined_by_and_after_a_quote_is_not_its_attribution():
 def test_a_work_word_before_the_cue_does_not_make_the_quote_a_title():
     article = process(
         body(
-            'Holding open a book, Omar Park said, "I just want to ask you if you know this person."',
+            'Holding open a book, Omar Park said, "I only wish to learn whether you have met this man."',
             'Dana Cole called the show "the most serious news program on the air."',
             'She starred in the show "Late Nights."',
         )
     )
-    assert quotes_at(article, "I just want") == [("direct", "Omar Park")]
+    assert quotes_at(article, "I only wish") == [("direct", "Omar Park")]
     assert quotes_at(article, "most serious news") == [("partial", "Dana Cole")]
     assert quotes_at(article, "Late Nights") == []
 
@@ -67,21 +67,21 @@ def test_a_work_word_before_the_cue_does_not_make_the_quote_a_title():
 def test_a_party_tag_without_a_state_is_passed_over():
     article = process(
         body(
-            "Governor Phil Bryant spoke on Monday.",
-            'Gov. Phil Bryant (R) said he expects an "aggressive appeal" of the ruling.',
+            "Governor Phil Brant spoke on Monday.",
+            'Gov. Phil Brant (R) said he predicts a "swift challenge" of the ruling.',
         )
     )
-    assert ("partial", "Phil Bryant") in quotes_at(article, "aggressive appeal")
+    assert ("partial", "Phil Brant") in quotes_at(article, "swift challenge")
 
 
 def test_however_between_a_name_and_its_verb_is_passed_over():
     article = process(
         body(
-            "Defense Secretary Ash Carter spoke in Singapore.",
-            'Carter however said he would welcome a "principled security network" for Asia.',
+            "Defense Secretary Ash Cotter spoke in Lisbon.",
+            'Cotter however said he would support a "shared harbor patrol" for the coast.',
         )
     )
-    assert ("partial", "Ash Carter") in quotes_at(article, "principled security")
+    assert ("partial", "Ash Cotter") in quotes_at(article, "shared harbor")
 
 
 # -- appositives and colon introductions ------------------------------------------------------------------------
@@ -90,11 +90,11 @@ def test_however_between_a_name_and_its_verb_is_passed_over():
 def test_a_participle_after_a_trailing_attribution_takes_its_speaker():
     article = process(
         body(
-            'Ada Lind and Omar Park will meet next week, Dana Cole said, adding, "They need to sit down and talk."',
+            'Ada Lind and Omar Park will meet next week, Dana Cole said, adding, "They ought to meet face to face."',
             'Omar Park left early, said Ben Ortiz, a longtime friend, adding, "He was not feeling well."',
         )
     )
-    assert quotes_at(article, "They need to sit") == [("direct", "Dana Cole")]
+    assert quotes_at(article, "They ought to meet") == [("direct", "Dana Cole")]
     assert quotes_at(article, "He was not feeling") == [("direct", "Ben Ortiz")]
 
 
@@ -124,11 +124,10 @@ def test_a_participle_after_a_trailing_attribution_carries_its_speaker_to_partia
 def test_a_party_tag_inside_a_name_with_an_appositive_is_no_part_of_the_name():
     article = process(
         body(
-            'But Sen. Omar Park (D-Ill.), noting the size of the crowd, said, "Let me tell you, this is a'
-            ' movement."'
+            'But Sen. Omar Park (D-Ill.), pointing at the long line, said, "Believe me, this is a movement."'
         )
     )
-    assert quotes_at(article, "Let me tell you") == [("direct", "Omar Park")]
+    assert quotes_at(article, "Believe me, this") == [("direct", "Omar Park")]
 
 
 def test_a_full_name_of_a_town_is_the_person():
@@ -147,8 +146,10 @@ def test_a_long_appositive_between_the_name_and_the_verb_after_a_quote():
 
 
 def test_a_connective_before_a_quote_does_not_make_it_a_fragment():
-    article = process(body('Yet, "it is hard to make a causal link," added Omar Park, a former adviser.'))
-    assert quotes_at(article, "it is hard") == [("direct", "Omar Park")]
+    article = process(
+        body('Yet, "it is tough to prove one caused the other," added Omar Park, a former adviser.')
+    )
+    assert quotes_at(article, "it is tough") == [("direct", "Omar Park")]
 
 
 def test_a_name_of_a_town_after_role_words_is_the_person():
@@ -195,10 +196,10 @@ def test_a_particle_verb_inside_the_sentence_before_a_quote_is_no_cue():
 def test_a_name_with_age_place_and_relative_clause_before_the_verb_after_a_quote():
     article = process(
         body(
-            '"Both of them scare me," Omar Park, 30, of Raleigh, N.C., who was among those polled, said Monday.'
+            '"Both of them worry me," Omar Park, 44, of Dayton, Ohio, who was among those surveyed, said Monday.'
         )
     )
-    assert quotes_at(article, "Both of them") == [("direct", "Omar Park")]
+    assert quotes_at(article, "Both of them worry") == [("direct", "Omar Park")]
 
 
 def test_a_full_name_of_a_delegation_and_a_party_letter_leave_the_person():
@@ -218,7 +219,7 @@ def test_a_full_name_of_a_delegation_and_a_party_letter_leave_the_person():
 def test_a_quotation_resumed_after_its_attribution_is_direct():
     article = process(
         body(
-            '"These people know how to use words," said Omar Park, speaking of politicians, "and leave'
+            '"These folks are good with words," said Omar Park, speaking of lawyers, "and leave'
             ' themselves room to move."',
             '"The risk," says Dana Cole, an economist at the state university, "is that prices rise first."',
         )
@@ -230,11 +231,11 @@ def test_a_quotation_resumed_after_its_attribution_is_direct():
 def test_a_fragment_after_a_quote_that_did_not_break_off_on_a_comma_stays_partial():
     article = process(
         body(
-            'Ada Lind touted the record, "the longest expansion in our history" and promised, because in her'
-            ' words, "he knows how to do it."'
+            'Ada Lind praised the record, "the best decade the port has had" and pledged, because in her'
+            ' words, "he can get it done."'
         )
     )
-    assert [kind for kind, _ in quotes_at(article, "he knows how")] == ["partial"]
+    assert [kind for kind, _ in quotes_at(article, "he can get")] == ["partial"]
 
 
 # -- quotation marks typed the wrong way round -------------------------------------------------------------------
@@ -280,11 +281,11 @@ def test_a_party_label_and_a_role_before_a_name_open_the_subject():
         body(
             "In response to the attack, Republican presidential nominee Omar Park issued the following"
             " statement:",
-            '"Our prayers are with all those affected. This cannot continue."',
+            '"Our thoughts are with every family hurt. This must stop."',
             'Democratic presidential candidate Dana Cole is questioning whether the vote was "fair at all."',
         )
     )
-    assert quotes_at(article, "Our prayers") == [("direct", "Omar Park")]
+    assert quotes_at(article, "Our thoughts") == [("direct", "Omar Park")]
     assert quotes_at(article, "fair at all") == [("partial", "Dana Cole")]
 
 

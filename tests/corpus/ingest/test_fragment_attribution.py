@@ -16,7 +16,7 @@ from tests.corpus.ingest.articles import body, quote, said
     ("sentence", "fragment"),
     [
         ('Dana Cole found "evidence" of neglect in the files.', "evidence"),
-        ('Dana Cole made it clear that she has "serious concerns" about the deal.', "serious concerns"),
+        ('Dana Cole made plain that she has "grave doubts" about the deal.', "grave doubts"),
         ('Dana Cole has made clear that she expects "attack ads" this week.', "attack ads"),
         ('Dana Cole would denounce "self-help," which surprised the board.', "self-help"),
         ('Dana Cole did not want to discuss "that man" at the hearing.', "that man"),
@@ -47,11 +47,11 @@ def test_an_auxiliary_with_a_verb_of_state_describes_the_person_who_does_not_spe
 def test_a_cue_in_a_who_clause_goes_to_the_name_before_who():
     article = process(
         body(
-            'Later, Dana Cole, who has in the past described the mayor as "a bully," left the hall.',
-            'The board thanked Omar Park, who has publicly vowed not to sign "any blank checks" this year.',
+            'Later, Dana Cole, who has more than once called the mayor "a bully," left the hall.',
+            'The board thanked Omar Park, who has openly vowed never to approve "any open-ended loans" this year.',
         )
     )
-    assert (said(article, "a bully"), said(article, "any blank checks")) == ("Dana Cole", "Omar Park")
+    assert (said(article, "a bully"), said(article, "any open-ended loans")) == ("Dana Cole", "Omar Park")
 
 
 def test_who_as_the_object_of_another_subject_is_not_the_speaker():
@@ -62,9 +62,7 @@ def test_who_as_the_object_of_another_subject_is_not_the_speaker():
 
 
 def test_who_in_a_passive_clause_is_not_the_speaker():
-    article = process(
-        body('The panel met Dana Cole, who could be celebrating being dubbed the "top pick" soon.')
-    )
+    article = process(body('The panel met Dana Cole, who may be savoring being labeled the "top pick" soon.'))
     found = quote(article, "top pick")
     assert found is None or found.speaker is None or found.speaker.name != "Dana Cole"
 
@@ -227,18 +225,18 @@ def test_the_subject_of_a_participle_after_with_is_the_speaker(sentence, fragmen
 def test_went_on_to_say_or_call_goes_to_the_subject_of_went():
     article = process(
         body(
-            'Dana Cole went on to say, "From the bottom of my heart, I know this."',
+            'Dana Cole went on to say, "With all my being, I believe this."',
             'Omar Park went on to call the plan "a mess."',
         )
     )
-    assert (said(article, "From the bottom"), said(article, "a mess")) == ("Dana Cole", "Omar Park")
+    assert (said(article, "With all my"), said(article, "a mess")) == ("Dana Cole", "Omar Park")
 
 
 @pytest.mark.parametrize(
     "sentence",
     [
         'Dana Cole two weeks ago said the plan was "a disaster" for the town.',
-        'Dana Cole less than a month ago said for the first time that the plan was "a disaster" for the town.',
+        'Dana Cole barely three weeks ago said for once that the plan was "a disaster" for the town.',
         'Dana Cole 10 days ago called the plan "a disaster" for the town.',
         'Dana Cole during a Sunday called the plan "a disaster" for the town.',
     ],
