@@ -436,8 +436,8 @@ def test_a_possessive_opening_a_paragraph_is_whom_the_paragraph_goes_on_about():
 def test_a_one_word_name_only_opening_sentences_is_a_surname_when_the_article_gives_it_a_gender():
     text = (
         "Omar Vance spoke in Ohio.\n\n"
-        "Vasko openly admitted that his pick was political.\n\n"
-        '"With an eye to the primary," he said.\n\n'
+        "Vasko freely conceded that his choice was tactical.\n\n"
+        '"Keeping the final in mind," he said.\n\n'
         "Surveys show that he leads."
     )
     mentions = polnear.source_name_mentions(
@@ -619,16 +619,16 @@ def test_someone_described_by_whom_they_work_for_is_not_that_person():
 
 
 def test_a_restrictive_who_stands_for_the_noun_right_before_it():
-    text = 'Mayor Ada Voss rebuked critics who say she should call the plan "a giveaway."'
+    text = 'Mayor Ada Voss scolded skeptics who say she should call the plan "a giveaway."'
     source = _span(text, "who")
-    assert polnear.judge(_person("critics", "group"), source, text, [])
+    assert polnear.judge(_person("skeptics", "group"), source, text, [])
     assert not polnear.judge(_person("Ada Voss"), source, text, [(0, "Ada Voss", None, True)])
 
 
 def test_a_description_s_head_comes_before_its_modifier_even_with_and_in_the_modifier():
-    text = "An interfaith rally by the town's political and religious leaders had one message."
-    assert polnear._heads("An interfaith rally by the town's political and religious leaders") == {"rally"}
-    assert _judge(_person("the rally", "anonymous"), text, "An interfaith rally by the town's political")
+    text = "A joint vigil by the town's civic and church elders had one message."
+    assert polnear._heads("A joint vigil by the town's civic and church elders") == {"vigil"}
+    assert _judge(_person("the vigil", "anonymous"), text, "A joint vigil by the town's civic")
     # "over" opens a modifier as "for" does ("a voice over", "a fight over the levy").
     assert polnear._heads("a voice over") == {"voice"}
     assert polnear._heads("a fight over the levy") == {"fight"}

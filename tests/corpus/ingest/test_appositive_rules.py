@@ -18,9 +18,9 @@ def test_an_age_and_a_home_town_with_its_state_are_not_the_subject():
 
 def test_a_phrase_opened_by_a_preposition_is_passed_over_with_its_place():
     article = process(
-        body('Lena Park, during a forum in Akron, Ohio, said she was "not going to vote for the plan" again.')
+        body('Lena Park, during a forum in Akron, Ohio, said she was "not about to back the plan" again.')
     )
-    assert said(article, "not going to vote") == "Lena Park"
+    assert said(article, "not about to back") == "Lena Park"
 
 
 def test_a_connective_and_a_relative_clause_are_passed_over_together():
@@ -57,12 +57,12 @@ def test_the_same_pronoun_of_one_attribution_is_the_same_person_for_the_quote_af
     article = process(
         body(
             "Columnist Dana Wells wrote about the summit.",
-            '"The talks remind me of an earlier summit," she wrote, recalling the meeting between Governor Sam'
-            ' Ortiz and regional leader Omar Haddad, where Ortiz went with a willingness "to build a bond'
+            '"The talks echo an older summit," she wrote, looking back on the visit between Governor Sam'
+            ' Ortiz and regional leader Omar Haddad, where Ortiz arrived with a wish "to build a bond'
             ' between the two men."',
         )
     )
-    assert said(article, "to build a bond") == said(article, "The talks remind") == "Dana Wells"
+    assert said(article, "to build a bond") == said(article, "The talks echo") == "Dana Wells"
 
 
 # -- a time phrase that opens the sentence ------------------------------------------------------------------
@@ -159,7 +159,7 @@ def test_a_cue_followed_by_prepositional_phrases_up_to_the_quote_attributes_it()
     article = process(
         body(
             "Mayor Rita Vale spoke first.",
-            'Sen. Tom Hale, R-Wis., said in an op-ed piece before a 2014 Senate hearing on the budget, "The'
+            'Sen. Tom Hale, R-Wis., wrote in a guest column ahead of a 2019 council hearing on the budget, "The'
             ' department not only failed to act but cut the funds."',
             'Vale told reporters in a call from her office on Monday night after the vote, "We won the vote'
             ' and we won the city."',
@@ -225,10 +225,10 @@ def test_then_after_a_connective_opens_no_subject():
     article = process(
         body(
             "Mayor Rita Vale spoke first. Tom Perez answered.",
-            'And then Perez went fully on the attack, saying, "Is the mayor going to resign in disgrace?"',
+            'And then Perez turned fully hostile, saying, "Will the mayor step down in shame?"',
         )
     )
-    assert said(article, "Is the mayor going") == "Tom Perez"
+    assert said(article, "Will the mayor step") == "Tom Perez"
 
 
 def test_a_colon_right_after_a_quoted_phrase_is_introduced_by_the_sentence_subject():
@@ -236,7 +236,7 @@ def test_a_colon_right_after_a_quoted_phrase_is_introduced_by_the_sentence_subje
         body(
             "Mayor Rita Vale spoke first.",
             'City Times columnist Sam Gerber, a former speechwriter, calls Vale "a chameleon": "As a candidate,'
-            ' her gift is to sense exactly where the voters are."',
+            ' her talent is to feel just where the crowd is leaning."',
         )
     )
     assert said(article, "As a candidate") == "Sam Gerber"
@@ -251,7 +251,7 @@ def test_a_description_opened_by_a_possessive_a_quantity_or_an_adjective_in_ed_i
             "Mayor Rita Vale toured the plant on Monday.",
             'The retired surgeon has given no details about his plan, saying only that he was "refining some'
             ' practices and staff roles."',
-            'His chief aide doubled down on the attacks, saying the mayor was qualified "on paper and nowhere'
+            'His chief aide pressed the point further, saying the mayor was qualified "on paper and nowhere'
             ' else."',
         )
     )
@@ -264,11 +264,11 @@ def test_a_description_by_title_with_a_capitalized_modifier_is_the_person_named_
             "Sen. Ada Lund and former Secretary of State Ruth Kane toured the plant on Monday.",
             'The famously blunt senator spoke first, calling the plant "a model for every state in the'
             ' country."',
-            'The former secretary of State began her speech by slamming rivals who would "outsource the jobs'
+            'The former secretary of State opened her talk by scolding rivals who would "ship the work'
             ' to others" abroad.',
         )
     )
-    assert (said(article, "a model for"), said(article, "outsource the jobs")) == ("Ada Lund", "Ruth Kane")
+    assert (said(article, "a model for"), said(article, "ship the work")) == ("Ada Lund", "Ruth Kane")
 
 
 def test_a_person_described_by_where_they_work_is_not_the_person_or_place_named_there():
@@ -289,11 +289,9 @@ def test_an_age_after_the_article_is_a_speaker_of_the_article():
 
 def test_a_time_ago_between_the_subject_and_its_verb_is_passed_over():
     article = process(
-        body(
-            'The Labor Department less than two weeks ago said for the first time that "top secret" files were lost.'
-        )
+        body('The Harbor Agency barely a week ago said for once that "top secret" files were lost.')
     )
-    assert said(article, "top secret") == "Labor Department"
+    assert said(article, "top secret") == "Harbor Agency"
 
 
 def test_a_number_of_people_after_about_is_the_subject_and_a_place_opened_by_outside_is_not():
@@ -311,11 +309,11 @@ def test_an_office_meant_by_a_possessive_speaks_for_the_person_it_serves():
     article = process(
         body(
             "Sen. Tom Hale voted no on Monday.",
-            'His office put out a statement saying the city "does not have the money to do it right now."',
+            'His office issued a note saying the city "cannot pay for it this year."',
             '"We are reviewing it," Hale\u2019s office said.',
         )
     )
-    assert (said(article, "does not have"), said(article, "We are reviewing")) == (
+    assert (said(article, "cannot pay for"), said(article, "We are reviewing")) == (
         "Tom Hale office",
         "Tom Hale office",
     )
@@ -354,11 +352,11 @@ def test_a_verb_read_with_a_description_is_not_its_head():
             "Judge Omar Reyes ruled on the case on Friday.",
             'The judge pointed to an earlier case to say that courts must weigh "whether the public has a stake'
             ' in the records."',
-            'A state textbook just published for ninth graders explains "the advantages of peace for the'
+            'A county textbook just printed for sixth graders explains "the benefits of calm for the'
             ' region" at length.',
         )
     )
-    assert (said(article, "whether the public"), said(article, "the advantages")) == (
+    assert (said(article, "whether the public"), said(article, "the benefits")) == (
         "Omar Reyes",
         "the textbook",
     )

@@ -17,7 +17,7 @@ from tests.corpus.ingest.articles import first_words as speakers
     [
         'And although he thanked the crowd for coming, he struck a rare note of doubt, saying, "I am not '
         'sure I have earned this yet."',
-        'But back on home ground, he returned to his familiar lines: "I am not sure I have earned this yet."',
+        'But back on home ground, he went back to his usual refrain: "I am not sure I have earned this yet."',
         'Yet after the vote was counted, he turned to the hall: "I am not sure I have earned this yet."',
     ],
 )
@@ -125,12 +125,12 @@ def test_an_appositive_whose_closing_comma_was_left_out_leaves_the_name_the_subj
             "The board met on Monday.",
             "Ada Brandt, president and chief executive of the Harbor Restaurant Association stated, "
             "\u201cIt is not a political problem; it is a math problem.\u201d",
-            "Gary Byrne, a former guard for Mayor Omar Hale has written a book in which he exposes the "
-            "\u201cerupting rage\u201d of the mayor.",
+            "Gus Brand, a former driver for Mayor Omar Hale has written a memoir in which he reveals the "
+            "\u201cboiling temper\u201d of the mayor.",
         )
     )
     assert found["It is not"] == ("direct", "Ada Brandt")
-    assert found["erupting rage"] == ("partial", "Gary Byrne")
+    assert found["boiling temper"] == ("partial", "Gus Brand")
     # With the comma there and a relative clause of the organization's after it, the same.
     article = process(
         body(
@@ -146,12 +146,12 @@ def test_who_after_a_person_of_a_place_or_an_organization_stands_for_the_person(
     found = speakers(
         body(
             "The board met on Monday.",
-            'The plan drew fire from Sen. Dana Moss of Florida, who mused in a debate that it was "disqualified '
+            'The plan drew fire from Sen. Dana Moss of Florida, who remarked in a forum that it was "doomed '
             'from the start."',
             'It drew fire from Omar Hale of the Harbor Institute, who called it "a disaster for the town."',
         )
     )
-    assert found["disqualified from the"] == ("partial", "Dana Moss")
+    assert found["doomed from the"] == ("partial", "Dana Moss")
     assert found["a disaster for"] == ("partial", "Omar Hale")
 
 
@@ -159,11 +159,11 @@ def test_a_document_sent_by_someone_speaks_for_its_author():
     found = speakers(
         body(
             "The board met on Monday.",
-            "In addition, a fundraising email sent out by Omar Hale on Tuesday night warned of the fight "
-            'ahead: "There are 14 votes over the next three weeks, and we must win them."',
+            "What is more, a fundraising letter sent out by Omar Hale on Friday morning warned of the fight "
+            'ahead: "We face 9 ballots in the coming month, and we need every one."',
         )
     )
-    assert found["There are 14"] == ("direct", "Omar Hale")
+    assert found["We face 9"] == ("direct", "Omar Hale")
     # Whoever obtained a document is not its author.
     sent, obtained = "the memo sent out by Omar Hale", "the memo obtained by Omar Hale"
     assert subject_before(sent, tokenize(sent, 0, len(sent))) == sent
@@ -186,11 +186,11 @@ def test_the_medium_between_a_subject_and_its_verb_is_passed_over():
     found = speakers(
         body(
             "The board met on Monday.",
-            'Dana Moss is backing Omar Hale and in a statement credited him for "an exciting and inspiring '
+            'Dana Moss is backing Omar Hale and in a statement praised him for "a bold and hopeful '
             'campaign."',
         )
     )
-    assert found["an exciting and"] == ("partial", "Dana Moss")
+    assert found["a bold and"] == ("partial", "Dana Moss")
 
 
 @pytest.mark.parametrize("subject", ["He\u2019s", "He's", "He\u2019s also"])
