@@ -150,8 +150,8 @@ def test_a_pronoun_in_a_capitalized_run_is_no_name():
 def test_she_skips_a_man_named_as_the_object_of_her_claim():
     article = process(
         body(
-            "Senator Hana Ito stretched the truth at the debate, when she claimed that the group has used "
-            "real estate developer Ivo Brand in its videos.",
+            "Senator Hana Ito bent the facts at the forum, when she argued that the group has shown "
+            "shipping broker Ivo Brand in its flyers.",
             '"He is their best recruiter," she said.',
         )
     )
@@ -162,7 +162,7 @@ def test_she_after_of_someone_goes_to_the_woman_speaking():
     article = process(
         body(
             "Omar Diaz has been touring the state. He spoke in Akron on Monday.",
-            "Of Diaz, Rita Vance said voters in her state would find him hard to back.",
+            "Of Diaz, Rita Vance said people in her county would find him hard to trust.",
             '"He is highlighting the right issues," she said.',
         )
     )
@@ -190,9 +190,9 @@ def test_he_goes_to_a_man_a_her_about_someone_else_did_not_make_a_woman():
     article = body(
         "\u201cShe broke the law,\u201d Omar Brandt said.",
         "Omar Brandt said the leak was only the latest blot on her record.",
-        "\u201cIt sums up the case against her,\u201d he said.",
+        "\u201cIt captures the whole charge sheet on her,\u201d he said.",
     )
-    assert said(process(article), "It sums up") == "Omar Brandt"
+    assert said(process(article), "It captures the") == "Omar Brandt"
 
 
 def test_he_after_a_description_of_no_person_goes_to_the_person_named():
@@ -216,7 +216,7 @@ def test_he_after_an_unnamed_spokesman_is_the_spokesman():
 def test_she_later_in_a_sentence_goes_to_the_woman_named_as_its_subject():
     article = body(
         "Senator Omar Hale spoke first.",
-        "Meanwhile, Ada Voss backed the deal, although she made it clear that she has \u201cserious doubts\u201d "
+        "Meanwhile, Ada Voss backed the deal, though she made plain that she has \u201cserious doubts\u201d "
         "about parts of it.",
     )
     assert said(process(article), "serious doubts") == "Ada Voss"
@@ -225,7 +225,7 @@ def test_she_later_in_a_sentence_goes_to_the_woman_named_as_its_subject():
 def test_a_pronoun_opening_its_sentence_still_looks_before_it():
     article = body(
         "Senator Omar Hale spoke first.",
-        "He declared that as long as the field stays divided, Ted Moss would win, which he called "
+        "He argued that while the field stays split, Ted Moss would prevail, which he called "
         "\u201ca disaster\u201d for his party.",
     )
     assert said(process(article), "a disaster") == "Omar Hale"
@@ -235,9 +235,9 @@ def test_he_after_a_question_goes_to_the_person_asked():
     article = body(
         "Senator Omar Hale spoke on Monday.",
         "The host then asked Ted Moss which states he could win.",
-        "\u201cWe feel great in every one of them,\u201d he said.",
+        "\u201cWe like our odds in all of them,\u201d he said.",
     )
-    assert said(process(article), "We feel great") == "Ted Moss"
+    assert said(process(article), "We like our") == "Ted Moss"
 
 
 # -- people who share a surname -----------------------------------------------------------------------------
@@ -463,7 +463,7 @@ def test_an_office_goes_to_the_untitled_person_this_paragraph_is_about():
     article = process(
         body(
             "Actress Mina Sol spoke at the gala.",
-            '"Bright Lights" star Lena Vance talked about a blog post. The actress explained why it was "a backhanded compliment."',
+            '"Bright Lights" star Lena Vance spoke about a fan letter. The actress explained why it was "a backhanded compliment."',
         )
     )
     assert said(article, "a backhanded compliment") == "Lena Vance"
@@ -502,7 +502,7 @@ def test_an_office_is_not_the_person_named_in_its_own_sentence():
     article = process(
         body(
             "Sen. Bernard Sands toured the valley.",
-            'Dana Ruiz has one thing in common with the voters, the senator said: "a deep fatigue."',
+            'Dana Ruiz shares one trait with the voters, the senator said: "a deep fatigue."',
         )
     )
     assert said(article, "a deep fatigue") == "Bernard Sands"
@@ -650,8 +650,8 @@ def test_a_party_word_describes_a_speaker():
 
 
 def test_a_description_with_a_name_after_its_comma_is_no_description():
-    article = process(body('"It is reminiscent of the 1960s," the dawn of the movement, Brent Bozell says.'))
-    assert said(article, "It is reminiscent") == "Brent Bozell"
+    article = process(body('"It recalls the 1920s," the birth of the club, Brent Bowman says.'))
+    assert said(article, "It recalls the") == "Brent Bowman"
 
 
 def test_a_description_with_an_adjective_after_its_head_keeps_the_head():
@@ -673,11 +673,11 @@ def test_a_possessive_role_and_this_source_are_described_speakers():
     article = process(
         body(
             '"He taught me everything," his colleague wrote on Facebook.',
-            '"The staff do not like him," this source told the paper.',
+            '"The staff have no time for him," this source told the paper.',
         )
     )
     assert kinds(article, "He taught me") == ("the colleague", "anonymous")
-    assert kinds(article, "The staff do not") == ("the source", "anonymous")
+    assert kinds(article, "The staff have no") == ("the source", "anonymous")
 
 
 def test_a_name_describing_a_role_is_no_mention_of_that_person():
