@@ -183,7 +183,7 @@ def test_a_state_after_a_town_in_an_opening_phrase_is_no_subject():
     article = process(
         body(
             "Mayor Rita Vale spoke first.",
-            'Speaking at a town hall in Salem, New Hampshire, Tom Ruiz went after Vale, calling her "a total stiff."',
+            'Speaking at a fair in Millbrook, Vermont, Tom Ruiz went after Vale, calling her "a total stiff."',
             'Speaking at a diner in Reno, Nev., Ruiz went after Vale again, calling her "a total lightweight."',
         )
     )

@@ -319,7 +319,7 @@ def test_i_in_a_first_person_piece_is_the_byline():
 
 
 def test_i_without_a_byline_stays_unresolved():
-    article = process(body('Mayor Lena Ito spoke first. "Your Honor," I said, "I would like to answer."'))
+    article = process(body('Mayor Lena Ito spoke first. "Judge," I said, "I am ready to explain."'))
     assert {q.speaker for q in article.quotes} == {None}
 
 

@@ -139,11 +139,11 @@ def test_a_clause_after_the_name_that_follows_a_cue_is_no_part_of_the_name():
     found = speakers(
         body(
             "Ada Lind spoke first at the rally.",
-            "\u201cWe can win this on Tuesday,\u201d said Lind as she closed out the rally.",
-            "\u201cThere never was an order,\u201d said the base chief known as Bob.",
+            "\u201cWe can win this on Tuesday,\u201d said Lind as she wrapped up the rally.",
+            "\u201cNo such memo ever existed,\u201d said the night clerk known as Bob.",
         )
     )
-    assert found == {"We can win": ("direct", "Ada Lind"), "There never was": ("direct", "Bob")}
+    assert found == {"We can win": ("direct", "Ada Lind"), "No such memo": ("direct", "Bob")}
 
 
 def test_verbs_that_carry_a_fragment_count_in_every_inflection():

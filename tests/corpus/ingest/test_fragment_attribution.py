@@ -254,9 +254,9 @@ def test_a_span_of_time_between_the_subject_and_the_cue_is_passed_over(sentence)
         ('Dana Cole\'s claim that the mayor "failed the town" was false.', "failed the town"),
         ('Dana Cole\'s recent baseless assertion that "hundreds" marched was wrong.', "hundreds"),
         ('Dana Cole\'s "47 votes" comment was dismissive.', "47 votes"),
-        ('Dana Cole\'s clarion call for a "revolution" draws crowds.', "revolution"),
-        ('Dana Cole\'s broadside against "printing money" leaves room for doubt.', "printing money"),
-        ('Omar Park called Dana Cole\'s assertion of a "claim of right" significant.', "claim of right"),
+        ('Dana Cole\'s loud call for a "revolution" fills halls.', "revolution"),
+        ('Dana Cole\'s broadside against "easy credit" wins few friends.', "easy credit"),
+        ('Omar Park called Dana Cole\'s assertion of a "right of way" important.', "right of way"),
         ('Critics recalled her past comments on keeping "the wrong people" out.', "the wrong people"),
     ],
 )
