@@ -799,7 +799,7 @@ _OF_PLACE = re.compile(r"\s+of\s+[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?$")
 
 def _first_part(source: str) -> str:
     """The source up to its first comma, except, in a description, a comma between adjectives ("the
-    bespectacled, 71-year-old diplomat"): one followed by two or more words that open with a lowercase
+    soft-spoken, 64-year-old envoy"): one followed by two or more words that open with a lowercase
     word or a number (no article, possessive or relative pronoun) and end in a lowercase word."""
     parts = source.split(",")
     first = parts[0]

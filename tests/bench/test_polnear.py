@@ -298,9 +298,9 @@ def test_each_part_of_a_joined_description_has_its_head():
 
 
 def test_a_participle_before_the_modifier_is_not_the_head():
-    text = 'A legal opinion drafted for the firm concluded that it was a "foreign principal".'
-    assert polnear._heads("A legal opinion drafted for the firm") == {"opinion"}
-    assert _judge(_person("the opinion", "anonymous"), text, "A legal opinion drafted for the firm")
+    text = 'A legal opinion prepared for the council concluded that it was a "regional authority".'
+    assert polnear._heads("A legal opinion prepared for the council") == {"opinion"}
+    assert _judge(_person("the opinion", "anonymous"), text, "A legal opinion prepared for the council")
 
 
 def test_a_document_or_campaign_source_is_right_for_the_person_or_organization_it_names():
@@ -332,9 +332,9 @@ def test_an_age_as_a_description_matches_the_same_age_written_with_hyphens():
 
 
 def test_adjectives_split_by_a_comma_stay_one_description():
-    text = '"Climate came first," the bespectacled, 71-year-old diplomat said.'
-    source = "the bespectacled, 71-year-old diplomat"
-    assert _judge(_person("the diplomat", "anonymous"), text, source)
+    text = '"Rivers came first," the soft-spoken, 64-year-old envoy said.'
+    source = "the soft-spoken, 64-year-old envoy"
+    assert _judge(_person("the envoy", "anonymous"), text, source)
     # A comma before an appositive or a relative clause still ends the description.
     text = '"We are done," said a woman in Salem, Oregon, who asked not to be named.'
     assert _judge(

@@ -82,7 +82,7 @@ def _trailing_subject(s: str, tokens: list[Tok]) -> str:
         at = s.rfind(phrase, tokens[0].start, tok.start) if phrase else -1
         first = next((n for n in range(k) if tokens[n].start >= at), 0) if at >= 0 else 0
         if first > 1 and tokens[first - 1].kind == "q" and tokens[first - 2].text == ",":
-            return phrase  # `Lee cannot say that “from his view,” Ortiz added, saying ...`
+            return phrase  # `Lee cannot say that “in his opinion,” Ortiz added, saying ...`
         return phrase if first > 0 and tokens[first - 1].text == "," else ""
     return ""
 

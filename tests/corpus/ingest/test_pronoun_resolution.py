@@ -87,9 +87,9 @@ def test_the_names_of_a_list_are_what_its_first_name_is():
     )
     assert [m.name for m in mentions.mentions] == ["Rita Berg", "Kevin Moss", "Ann Ruiz", "Lee Park"]
     mentions = mentions_of(
-        "Said Harvey, who placed Trump behind Rick Santorum, Senator Marco Rubio, and Senator Ted Cruz."
+        "Said Harvey, who placed Vance behind Ed Lowe, Senator Ann Cole, and Senator Omar Hale."
     )
-    assert "Ted Cruz" not in [m.name for m in mentions.mentions]
+    assert "Omar Hale" not in [m.name for m in mentions.mentions]
 
 
 def test_a_name_after_a_comma_that_opens_a_clause_is_no_list_item():
@@ -641,11 +641,11 @@ def test_a_party_word_describes_a_speaker():
     article = process(
         body(
             "Republican presidential candidate Ben Osei toured Ohio.",
-            '"It drives the prices up," the Republican said.',
+            '"It pushes the rents higher," the Republican said.',
             '"The campaign has been reluctant," one senior Democrat said.',
         )
     )
-    assert said(article, "It drives the prices up") == "Ben Osei"
+    assert said(article, "It pushes the rents higher") == "Ben Osei"
     assert kinds(article, "The campaign has been") == ("the democrat", "anonymous")
 
 
