@@ -23,12 +23,11 @@ from ..models import (
     Origin,
     Paragraph,
     Quote,
-    Source,
     Speaker,
 )
 from .ingest import IngestFailure, IngestResult, article_ingest, process_record
 from .speakers import speakers_register
-from .store import _article_row, _ingest_hooks, source_get_or_create
+from .store import _article_row, _ingest_hooks, sources_get_or_create
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -257,7 +256,7 @@ def _store_batch(ready, directory, default_source, default_language) -> dict[int
     from each table's own sequence beforehand, so a quote's paragraph, speakers and ``continues`` are known
     when it is written. The ids are those a bulk insert in the same order would give.
     """
-    sources = _sources([record.source or default_source for _, record, _ in ready])
+    sources = sources_get_or_create(record.source or default_source for _, record, _ in ready)
     now = timezone.now()
     stamp = connection.ops.adapt_datetimefield_value(now)
     articles = [
@@ -500,19 +499,3 @@ def _insert_articles(articles: list[Article], ids: list[int], now) -> None:
     for article in articles:
         article._state.adding = False
         article._state.db = connection.alias
-
-
-def _sources(names: list[str | None]) -> dict[str, Source]:
-    """The sources ``names`` name (None for none), found in one query; one not found is created, as
-    ``source_get_or_create`` does, in the order first named."""
-    wanted = list(dict.fromkeys(name for name in names if name))
-    if not wanted:
-        return {}
-    found = {source.name: source for source in Source.objects.filter(name__in={n.strip() for n in wanted})}
-    sources = {}
-    for name in wanted:
-        source = found.get(name.strip())
-        if source is None:
-            source = found[name.strip()] = source_get_or_create(name=name)
-        sources[name] = source
-    return sources

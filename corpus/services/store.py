@@ -39,6 +39,22 @@ def source_get_or_create(*, name: str) -> Source:
     return source
 
 
+def sources_get_or_create(names: Iterable[str | None]) -> dict[str, Source]:
+    """The sources ``names`` name (None for none), keyed by the name as given: those that exist found in
+    one query, each other one made by ``source_get_or_create``, in the order first named."""
+    wanted = list(dict.fromkeys(name for name in names if name))
+    if not wanted:
+        return {}
+    found = {source.name: source for source in Source.objects.filter(name__in={n.strip() for n in wanted})}
+    sources = {}
+    for name in wanted:
+        source = found.get(name.strip())
+        if source is None:
+            source = found[name.strip()] = source_get_or_create(name=name)
+        sources[name] = source
+    return sources
+
+
 def _article_row(
     record: ArticleInput, processed: ProcessedArticle, *, source: Source | None, language: str
 ) -> Article:
